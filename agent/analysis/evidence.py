@@ -1,0 +1,206 @@
+"""Evidence checks that exit criteria name. Absence of evidence counts as not met: a process
+asks for proof, and the agent never assumes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import get_args
+
+from agent.analysis.engagement import is_active
+from agent.analysis.model import Evidence, StakeholderEngagement
+from agent.contracts.context import DealContext
+from agent.contracts.upstream import EvidenceCheck
+
+Check = Callable[[DealContext, list[StakeholderEngagement], dt.date], Evidence]
+CHECKS: dict[str, Check] = {}
+
+
+def _check(name: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def _qualified(ctx: DealContext, element: str) -> tuple[bool, list[str]]:
+    """A confirmed framework element from the qualification agent also counts as evidence."""
+    if ctx.qualification is None:
+        return False, []
+    for i, el in enumerate(ctx.qualification.elements):
+        if el.name.lower() == element.lower() and el.status == "confirmed":
+            return True, [f"qualification.elements[{i}]"]
+    return False, []
+
+
+def _by_role(people: list[StakeholderEngagement], role: str) -> list[StakeholderEngagement]:
+    return [p for p in people if p.role == role]
+
+
+def _participated(people: list[StakeholderEngagement], role: str) -> Evidence:
+    took_part = [p for p in _by_role(people, role) if p.activity_indices]
+    if took_part:
+        p = took_part[0]
+        return Evidence(
+            check="", met=True, detail=f"{p.name} ({p.title}) took part in an activity",
+            citations=[f"deal.contacts[{p.index}]", f"deal.activities[{p.activity_indices[-1]}]"],
+        )
+    named = _by_role(people, role)
+    cites = [f"deal.contacts[{p.index}]" for p in named]
+    who = ", ".join(p.name for p in named) or f"no {role.replace('_', ' ')} contact"
+    return Evidence(check="", met=False, detail=f"{who}: no activity with them", citations=cites)
+
+
+@_check("pain_confirmed")
+def _pain(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    if ctx.discovery:
+        for i, pain in enumerate(ctx.discovery.pains):
+            if pain.confirmed:
+                return Evidence(check="", met=True, detail=pain.description,
+                                citations=[f"discovery.pains[{i}]"])
+    ok, cites = _qualified(ctx, "Identify Pain")
+    return Evidence(check="", met=ok, detail="pain confirmed in qualification" if ok else
+                    "no pain confirmed by the customer", citations=cites)
+
+
+@_check("champion_identified")
+def _champion(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    found = _by_role(people, "champion")
+    if found:
+        return Evidence(check="", met=True, detail=f"{found[0].name} is the champion",
+                        citations=[f"deal.contacts[{found[0].index}]"])
+    return Evidence(check="", met=False, detail="no contact has the champion role")
+
+
+@_check("economic_buyer_identified")
+def _eb_known(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    found = _by_role(people, "economic_buyer")
+    if found:
+        return Evidence(check="", met=True, detail=f"{found[0].name} is the economic buyer",
+                        citations=[f"deal.contacts[{found[0].index}]"])
+    return Evidence(check="", met=False, detail="no contact has the economic buyer role")
+
+
+@_check("economic_buyer_engaged")
+def _eb_engaged(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _participated(people, "economic_buyer")
+
+
+@_check("procurement_engaged")
+def _procurement(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _participated(people, "procurement")
+
+
+@_check("legal_review_started")
+def _legal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _participated(people, "legal")
+
+
+@_check("decision_criteria_known")
+def _criteria(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    if ctx.discovery and ctx.discovery.decision_criteria:
+        names = ", ".join(c.name for c in ctx.discovery.decision_criteria[:4])
+        return Evidence(check="", met=True, detail=f"criteria: {names}",
+                        citations=["discovery.decision_criteria"])
+    ok, cites = _qualified(ctx, "Decision Criteria")
+    return Evidence(check="", met=ok, citations=cites,
+                    detail="criteria confirmed in qualification" if ok else "no decision criteria")
+
+
+@_check("decision_process_known")
+def _process(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    bp = ctx.discovery.buying_process if ctx.discovery else None
+    if bp and bp.known:
+        return Evidence(check="", met=True, detail="buying process confirmed by the customer",
+                        citations=["discovery.buying_process"])
+    ok, cites = _qualified(ctx, "Decision Process")
+    return Evidence(check="", met=ok, citations=cites or (
+        ["discovery.buying_process"] if bp else []),
+        detail="process confirmed in qualification" if ok else "decision process not confirmed")
+
+
+@_check("budget_confirmed")
+def _budget(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    if ctx.discovery and ctx.discovery.budget_confirmed:
+        return Evidence(check="", met=True, detail=ctx.discovery.budget_notes or "budget confirmed",
+                        citations=["discovery.budget_confirmed"])
+    cites = ["discovery.budget_confirmed"] if ctx.discovery else []
+    return Evidence(check="", met=False, detail="budget not confirmed", citations=cites)
+
+
+def _activity(ctx: DealContext, as_of: dt.date, types: tuple[str, ...],
+              participant_role: str | None = None, positive_only: bool = False) -> Evidence:
+    roles = {c.id: c.dmu_role for c in ctx.deal.contacts}
+    for i in range(len(ctx.deal.activities) - 1, -1, -1):
+        a = ctx.deal.activities[i]
+        if a.type not in types or a.date > as_of or a.outcome in ("negative", "no_show"):
+            continue
+        if positive_only and a.outcome != "positive":
+            continue
+        if participant_role and not any(roles.get(p) == participant_role for p in a.participants):
+            continue
+        return Evidence(check="", met=True, detail=f"{a.type} on {a.date.isoformat()}",
+                        citations=[f"deal.activities[{i}]"])
+    return Evidence(check="", met=False, detail=f"no {' or '.join(types)} recorded")
+
+
+@_check("demo_completed")
+def _demo(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _activity(ctx, as_of, ("demo",))
+
+
+@_check("technical_validation_done")
+def _technical(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _activity(ctx, as_of, ("workshop", "demo"), "technical_evaluator", positive_only=True)
+
+
+@_check("proposal_sent")
+def _proposal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    return _activity(ctx, as_of, ("proposal",))
+
+
+@_check("value_case_shared")
+def _value_shared(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    if ctx.value and ctx.value.status in ("shared", "validated"):
+        return Evidence(check="", met=True, detail=f"value case {ctx.value.status}",
+                        citations=["value.status"])
+    cites = ["value.status"] if ctx.value else []
+    return Evidence(check="", met=False, detail="no value case shared", citations=cites)
+
+
+@_check("value_case_validated")
+def _value_ok(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    if ctx.value and ctx.value.status == "validated":
+        return Evidence(check="", met=True, detail="value case validated by the customer",
+                        citations=["value.status"])
+    cites = ["value.status"] if ctx.value else []
+    return Evidence(check="", met=False, detail="value case not validated", citations=cites)
+
+
+@_check("mutual_action_plan_agreed")
+def _map(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    plan = ctx.deal.mutual_action_plan
+    if plan and plan.agreed:
+        return Evidence(check="", met=True, detail="mutual action plan agreed",
+                        citations=["deal.mutual_action_plan"])
+    cites = ["deal.mutual_action_plan"] if plan else []
+    return Evidence(check="", met=False, detail="no agreed mutual action plan", citations=cites)
+
+
+@_check("multi_threaded")
+def _threads(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+    active = [p for p in people if is_active(p)]
+    cites = [f"deal.contacts[{p.index}]" for p in active]
+    names = ", ".join(p.name for p in active) or "nobody"
+    return Evidence(check="", met=len(active) >= 2, citations=cites,
+                    detail=f"{len(active)} stakeholder(s) active in the last 30 days: {names}")
+
+
+def evaluate_all(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date
+) -> dict[str, Evidence]:
+    return {
+        name: CHECKS[name](ctx, people, as_of).model_copy(update={"check": name})
+        for name in get_args(EvidenceCheck)
+    }

@@ -1,0 +1,97 @@
+"""Where the deal sits in its process: stage, phase, days in stage, exit criteria."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from agent.analysis.model import CriterionStatus, Evidence
+from agent.contracts.deal import Deal
+from agent.contracts.upstream import Phase, ProcessStandards
+from agent.errors import InvalidInput
+
+# Used only when no process standards came with the deal: a best guess from the stage name.
+_PHASE_HINTS: tuple[tuple[str, Phase], ...] = (
+    ("prospect", "prospect"),
+    ("lead", "prospect"),
+    ("qualif", "qualify"),
+    ("discover", "discover"),
+    ("demo", "solution"),
+    ("solution", "solution"),
+    ("evaluat", "solution"),
+    ("valid", "solution"),
+    ("propos", "proposal"),
+    ("quote", "proposal"),
+    ("negotia", "negotiate"),
+    ("contract", "negotiate"),
+    ("commit", "negotiate"),
+    ("clos", "close"),
+)
+
+
+def infer_phase(stage_name: str) -> Phase | None:
+    lowered = stage_name.lower()
+    return next((phase for hint, phase in _PHASE_HINTS if hint in lowered), None)
+
+
+@dataclass(frozen=True)
+class StagePosition:
+    phase: Phase | None
+    index: int | None
+    ref: str | None
+    next_stage: str | None
+    expected_days: int | None
+    days_in_stage: int
+    entered_ref: str | None
+
+
+def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> StagePosition:
+    entered_index = None
+    for i in range(len(deal.stage_history) - 1, -1, -1):
+        if deal.stage_history[i].stage.lower() == deal.stage.lower():
+            entered_index = i
+            break
+    entered = deal.stage_history[entered_index].entered if entered_index is not None else deal.created
+    days = max(0, (as_of - entered).days)
+    entered_ref = f"deal.stage_history[{entered_index}]" if entered_index is not None else "deal.created"
+    if process is None:
+        return StagePosition(infer_phase(deal.stage), None, None, None, None, days, entered_ref)
+    index = process.index(deal.stage)
+    if index is None:
+        raise InvalidInput(
+            f"stage '{deal.stage}' is not a stage of the process '{process.name}'",
+            where="deal.stage",
+            fix="Use one of: " + ", ".join(s.name for s in process.stages),
+        )
+    standard = process.stages[index]
+    following = process.stages[index + 1].name if index + 1 < len(process.stages) else None
+    return StagePosition(
+        standard.phase, index, f"process.stages[{index}]", following,
+        standard.expected_days, days, entered_ref,
+    )
+
+
+def criteria_status(
+    process: ProcessStandards | None, upto: int | None, evidence: dict[str, Evidence]
+) -> tuple[list[CriterionStatus], list[CriterionStatus]]:
+    """Exit criteria of the current stage, and unmet ones of the stages before it."""
+    if process is None or upto is None:
+        return [], []
+    current: list[CriterionStatus] = []
+    earlier: list[CriterionStatus] = []
+    for s_index, stage in enumerate(process.stages[: upto + 1]):
+        for c_index, criterion in enumerate(stage.exit_criteria):
+            found = evidence.get(criterion.check) if criterion.check else None
+            status = CriterionStatus(
+                stage=stage.name,
+                id=criterion.id,
+                description=criterion.description,
+                met=found.met if found else None,
+                ref=f"process.stages[{s_index}].exit_criteria[{c_index}]",
+                citations=found.citations if found else [],
+            )
+            if s_index == upto:
+                current.append(status)
+            elif status.met is False:
+                earlier.append(status)
+    return current, earlier

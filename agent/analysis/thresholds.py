@@ -1,0 +1,21 @@
+"""Every threshold the rules use, in one place, reported with each analysis for transparency."""
+
+QUIET_DAYS = 14  # no contact for longer than this: quiet
+ACTIVE_DAYS = 30  # contact within this window counts as active
+STALLED_DAYS = 30  # no activity for longer than this: stalled
+CLOSE_NEAR_DAYS = 30  # expected close within this: near
+MOMENTUM_RECENT_DAYS = 7
+MOMENTUM_MIN_ACTIVITIES = 3
+MIN_ANALYTICS_SAMPLE = 20  # fewer deals than this: the analytics rate is not used
+STALE_UPSTREAM_DAYS = 30  # an upstream assessment older than this is flagged stale
+
+THRESHOLDS: dict[str, int] = {
+    "quiet_days": QUIET_DAYS,
+    "active_days": ACTIVE_DAYS,
+    "stalled_days": STALLED_DAYS,
+    "close_near_days": CLOSE_NEAR_DAYS,
+    "momentum_recent_days": MOMENTUM_RECENT_DAYS,
+    "momentum_min_activities": MOMENTUM_MIN_ACTIVITIES,
+    "min_analytics_sample": MIN_ANALYTICS_SAMPLE,
+    "stale_upstream_days": STALE_UPSTREAM_DAYS,
+}

@@ -1,0 +1,1 @@
+"""One module per capability: each builds a complete, typed draft from analysis and knowledge."""

@@ -1,0 +1,76 @@
+"""Transparent play scoring: a play applies when its required signals fire in a stage it is
+written for; its score is the sum of its signal weights scaled by each signal's severity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.analysis.model import Analysis, Signal
+from knowledge.plays import Play
+
+SEVERITY_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5, "critical": 2.0}
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    signal: Signal
+    weight: float
+
+    @property
+    def points(self) -> float:
+        return round(self.weight * SEVERITY_FACTOR[self.signal.severity], 2)
+
+
+@dataclass(frozen=True)
+class ScoredPlay:
+    play: Play
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.contributions), 2)
+
+
+def applies(play: Play, analysis: Analysis) -> bool:
+    fired = {s.id for s in analysis.signals}
+    if analysis.phase is not None and analysis.phase not in play.meta.stages:
+        return False
+    return bool(fired & set(play.meta.requires_any)) and not fired & set(play.meta.unless)
+
+
+def score_plays(plays: tuple[Play, ...], analysis: Analysis) -> list[ScoredPlay]:
+    """Applicable plays, best first; ties break on play id so results are reproducible."""
+    scored = []
+    for play in plays:
+        if not applies(play, analysis):
+            continue
+        contributions = tuple(
+            Contribution(signal, weight)
+            for sid, weight in play.meta.signals.items()
+            if (signal := analysis.fired(sid)) is not None
+        )
+        scored.append(ScoredPlay(play, contributions))
+    return sorted(scored, key=lambda s: (-s.score, s.play.id))
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replaces {placeholder}s with deal facts; unknown names stay visible rather than vanish."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def list_items(text: str) -> list[str]:
+    """Numbered or bulleted items of a markdown section, continuation lines joined."""
+    items: list[str] = []
+    for line in text.splitlines():
+        if _LIST_ITEM.match(line):
+            items.append(_LIST_ITEM.sub("", line).strip())
+        elif line.strip() and items:
+            items[-1] += " " + line.strip()
+    return items
+
+
+def paragraph(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())

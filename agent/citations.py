@@ -1,0 +1,135 @@
+"""Citation refs: resolve 'deal.activities[3]' or 'kb:play-id#section' to what they point at."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.response import Citation
+from knowledge.documents import KB_PREFIX, Document
+
+_PATH = re.compile(r"^(deal|%s)((?:\.\w+|\[\d+\])*)$" % "|".join(SECTION_PURPOSE))
+_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_MISSING = object()
+EXCERPT_CHARS = 200
+CITATION_FIELDS = frozenset({"citations", "strategy_citations"})
+
+
+def resolve_input(ctx: DealContext, ref: str) -> Any:
+    """The object a path points at, or _MISSING; never raises on a bad path."""
+    match = _PATH.match(ref)
+    if not match:
+        return _MISSING
+    node: Any = getattr(ctx, match.group(1))
+    for attr, index in _STEP.findall(match.group(2)):
+        if node is None:
+            return _MISSING
+        if attr:
+            if not isinstance(node, BaseModel) or attr not in type(node).model_fields:
+                return _MISSING
+            node = getattr(node, attr)
+        else:
+            if not isinstance(node, list) or int(index) >= len(node):
+                return _MISSING
+            node = node[int(index)]
+    return node
+
+
+def resolves(ctx: DealContext, ref: str) -> bool:
+    """True when the path exists in the contract (its value may be empty: 'not recorded')."""
+    return resolve_input(ctx, ref) is not _MISSING
+
+
+def resolve_knowledge(docs: Mapping[str, Document], ref: str) -> str | None:
+    body = ref.removeprefix(KB_PREFIX)
+    doc_id, _, anchor = body.partition("#")
+    doc = docs.get(doc_id)
+    if doc is None:
+        return None
+    if not anchor:
+        return doc.title
+    section = doc.section(anchor)
+    return f"{doc.title}: {section.heading}. {section.text}" if section else None
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def describe(node: Any) -> str:
+    """A short human excerpt of a cited input element."""
+    if node is None:
+        return "(not recorded)"
+    if isinstance(node, BaseModel):
+        data = node.model_dump(mode="json")
+        if {"date", "type", "summary"} <= data.keys():
+            return _shorten(f"{data['date']} {data['type']}: {data['summary']}")
+        if {"name", "title", "dmu_role"} <= data.keys():
+            return _shorten(f"{data['name']}, {data['title']} ({data['dmu_role']}, sentiment "
+                            f"{data['sentiment']})")
+        if {"stage", "entered"} <= data.keys():
+            return f"entered {data['stage']} on {data['entered']}"
+        if {"from_date", "to_date"} <= data.keys():
+            reason = f" ({data['reason']})" if data.get("reason") else ""
+            return _shorten(f"{data['changed_on']}: close moved from {data['from_date']} to "
+                            f"{data['to_date']}{reason}")
+        if {"action", "success_rate", "sample"} <= data.keys():
+            return (f"{data['action']}: succeeded {round(data['success_rate'] * 100)}% of the "
+                    f"time over {data['sample']} deals")
+        if {"to_win", "to_next", "sample"} <= data.keys():
+            return (f"{data['stage']}: {round(data['to_win'] * 100)}% won, "
+                    f"{round(data['to_next'] * 100)}% moved on ({data['sample']} deals)")
+        for key in ("description", "summary", "message", "text", "name"):
+            if isinstance(data.get(key), str):
+                return _shorten(data[key])
+        return _shorten(json.dumps(data, ensure_ascii=False))
+    if isinstance(node, list):
+        if node and all(isinstance(n, BaseModel | str) for n in node):
+            return _shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n
+                                      for n in node))
+        return f"{len(node)} item(s)"
+    return _shorten(str(getattr(node, "isoformat", lambda: node)()))
+
+
+def collect_refs(value: Any) -> Iterator[str]:
+    """Every citation ref anywhere in a result, in order of appearance."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            field = getattr(value, name)
+            if name in CITATION_FIELDS and isinstance(field, list):
+                yield from (r for r in field if isinstance(r, str))
+            else:
+                yield from collect_refs(field)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from collect_refs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from collect_refs(item)
+
+
+def build_citations(
+    refs: list[str], ctx: DealContext, docs: Mapping[str, Document]
+) -> tuple[list[Citation], list[str]]:
+    """Citations with excerpts for resolvable refs, and the refs that did not resolve."""
+    citations, broken = [], []
+    for ref in dict.fromkeys(refs):
+        if ref.startswith(KB_PREFIX):
+            text = resolve_knowledge(docs, ref)
+            if text is None:
+                broken.append(ref)
+            else:
+                citations.append(Citation(ref=ref, kind="knowledge", excerpt=_shorten(text)))
+            continue
+        node = resolve_input(ctx, ref)
+        if node is _MISSING:
+            broken.append(ref)
+        else:
+            citations.append(Citation(ref=ref, kind="input", excerpt=describe(node)))
+    return citations, broken

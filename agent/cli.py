@@ -1,0 +1,179 @@
+"""`coach`: the command line. Readable output for people (rich), exact JSON for programs.
+
+User errors print one message and exit with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from agent.errors import CoachError, InvalidInput
+
+app = typer.Typer(help="Grounded, cited sales coaching for B2B deals; works offline.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: $COACH_WORKSPACE, "
+                 "else the shipped sample)", file_okay=False),
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today")
+]
+
+
+class OutputFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """One clear line on stderr and exit code 2 for anything the user can fix."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except CoachError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a date", where="--as-of", fix="Use YYYY-MM-DD") \
+            from None
+
+
+@app.command()
+@user_errors
+def deals(workspace: WorkspaceOpt = None) -> None:
+    """List the deals in the workspace."""
+    from agent.context import CoachContext
+    from tools.sources import WorkspaceSource
+
+    source = WorkspaceSource(CoachContext.from_env(workspace).workspace)
+    table = Table(title=f"Deals in {source.root}")
+    for column in ("id", "account", "stage", "amount", "close", "owner"):
+        table.add_column(column, justify="right" if column == "amount" else "left")
+    for d in source.list_deals():
+        table.add_row(d.id, d.account, d.stage, f"{d.currency} {d.amount:,.0f}",
+                      d.expected_close.isoformat(), d.owner)
+    out.print(table)
+
+
+def _respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> None:
+    from pydantic import ValidationError
+
+    from agent.context import CoachContext
+    from agent.contracts.request import CAPABILITIES, CoachingRequest
+    from agent.errors import UnknownCapability, describe_validation_error
+    from agent.service import coach
+
+    capability = payload.get("capability")
+    if capability is not None and capability not in CAPABILITIES:
+        raise UnknownCapability(str(capability), CAPABILITIES)
+    try:
+        request = CoachingRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_error(exc.errors()), where="request",
+                           fix="See `coach schema request`") from None
+    response = coach(request, CoachContext.from_env(workspace))
+    if fmt is OutputFormat.json:
+        sys.stdout.write(response.model_dump_json(indent=2) + "\n")
+    else:
+        out.print(Markdown(response.markdown))
+        for warning in response.warnings:
+            if warning.code != "missing_input":
+                err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+
+
+@app.command("next-action")
+@user_errors
+def next_action(
+    deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+    as_of: AsOfOpt = None,
+) -> None:
+    """The next best action for a deal, with rationale, timing, alternatives and sources."""
+    payload: dict[str, Any] = {"capability": "next_best_action", "deal_id": deal_id}
+    if (date := _as_of(as_of)) is not None:
+        payload["as_of"] = date
+    _respond(payload, workspace, fmt)
+
+
+@app.command()
+@user_errors
+def request(
+    path: Annotated[str, typer.Argument(help="CoachingRequest as JSON or YAML; - for stdin")],
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.json,
+) -> None:
+    """Answer a typed CoachingRequest (how an orchestrator calls the agent)."""
+    import yaml
+
+    where = "stdin" if path == "-" else path
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read the request ({exc.__class__.__name__})", where=where,
+                           fix="Pass a readable UTF-8 JSON or YAML file") from None
+    try:
+        payload = yaml.safe_load(text)  # YAML is a superset of JSON
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise InvalidInput("not valid JSON or YAML", where=f"{where}{line}",
+                           fix="Fix the syntax") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("the request must be one object", where=where,
+                           fix="See `coach schema request`")
+    _respond(payload, workspace, fmt)
+
+
+SCHEMAS = ("request", "response", "deal-context")
+
+
+@app.command()
+@user_errors
+def schema(
+    name: Annotated[str | None, typer.Argument(help="request, response or deal-context")] = None,
+) -> None:
+    """Print the JSON Schema of the contracts (all of them, or one)."""
+    from agent.contracts import CoachingRequest, CoachingResponse, DealContext
+
+    models = {"request": CoachingRequest, "response": CoachingResponse,
+              "deal-context": DealContext}
+    if name is not None and name not in models:
+        raise InvalidInput(f"unknown schema '{name}'", fix=f"Choose one of: {', '.join(SCHEMAS)}")
+    chosen = {name: models[name]} if name else models
+    schemas = {key: model.model_json_schema() for key, model in chosen.items()}
+    document = schemas[name] if name else schemas
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,107 @@
+"""Typed result of the next best action capability."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from agent.contracts.base import Contract, Level, Severity
+
+Timing = Literal["immediate", "this_week", "next_week"]
+Momentum = Literal["accelerating", "steady", "stalling", "stalled"]
+
+
+class SignalRef(Contract):
+    """A fact computed from the input that fed the decision, with where it came from."""
+
+    id: str
+    label: str
+    severity: Severity
+    detail: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class RationaleItem(Contract):
+    signal: str
+    weight: float
+    statement: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class ProbabilityAdjustment(Contract):
+    delta: float = Field(ge=-1, le=1)
+    reason: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class ProbabilityEstimate(Contract):
+    """Chance the action achieves its expected outcome, and exactly how it was estimated."""
+
+    value: float = Field(ge=0, le=1)
+    base: float = Field(ge=0, le=1)
+    method: Literal["analytics", "play_prior"]
+    explanation: str
+    sample: int | None = Field(default=None, description="Deals behind an analytics rate.")
+    adjustments: list[ProbabilityAdjustment] = Field(default_factory=list)
+    citations: list[str] = Field(default_factory=list)
+
+
+class Effort(Contract):
+    level: Level
+    hours: float = Field(ge=0)
+    who: list[str] = Field(default_factory=list, description="Who on the selling side does it.")
+
+
+class Target(Contract):
+    """A stakeholder the action involves; unknown roles are named as gaps, never invented."""
+
+    role: str
+    contact_id: str | None = None
+    name: str | None = None
+    title: str | None = None
+
+
+class RecommendedAction(Contract):
+    play_id: str
+    title: str
+    score: float
+    steps: list[str]
+    targets: list[Target] = Field(default_factory=list)
+    timing: Timing
+    timing_reason: str
+    expected_outcome: str
+    success_criteria: list[str]
+    why_it_matters: str
+    if_not_feasible: str
+    effort: Effort
+    probability: ProbabilityEstimate
+    rationale: list[RationaleItem]
+    when_to_choose: str | None = Field(
+        default=None, description="For alternatives: when this beats the primary."
+    )
+    citations: list[str] = Field(default_factory=list)
+
+
+class DealSnapshot(Contract):
+    stage: str
+    days_in_stage: int
+    expected_days_in_stage: int | None = None
+    days_to_close: int
+    days_since_last_activity: int | None = None
+    momentum: Momentum
+    amount: float
+    currency: str
+
+
+class NextBestActionResult(Contract):
+    kind: Literal["next_best_action"] = "next_best_action"
+    snapshot: DealSnapshot
+    primary: RecommendedAction
+    alternatives: list[RecommendedAction] = Field(default_factory=list)
+    strategy: str = Field(description="How the action connects to the deal's strategy and momentum.")
+    strategy_citations: list[str] = Field(default_factory=list)
+    signals: list[SignalRef] = Field(default_factory=list)
+    limitations: list[str] = Field(
+        default_factory=list, description="How missing inputs limit this advice."
+    )

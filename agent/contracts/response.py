@@ -1,0 +1,83 @@
+"""What the agent returns. Every capability shares the envelope; `result` is typed per capability."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.next_best_action import NextBestActionResult
+
+
+class Citation(Contract):
+    ref: str = Field(
+        description=(
+            "Where a statement comes from: a path into the input such as 'deal.activities[3]' "
+            "or 'risk.factors[0]', or a knowledge passage such as 'kb:play-id#section'."
+        )
+    )
+    kind: Literal["input", "knowledge"]
+    excerpt: str = Field(description="The cited text, shortened, so a reader can check it.")
+
+
+class MissingInput(Contract):
+    section: str
+    provider: str = Field(description="Who normally supplies it (upstream agent or CRM).")
+    would_add: str
+    impact: str = Field(description="How its absence limits this advice.")
+
+
+class Warning(Contract):
+    code: Literal[
+        "missing_input",
+        "stale_data",
+        "low_confidence",
+        "suspected_injection",
+        "grounding",
+        "model_fallback",
+        "data_quality",
+    ]
+    message: str
+    ref: str | None = None
+
+
+class CheckFinding(Contract):
+    kind: Literal["citation", "entity", "number", "schema"]
+    detail: str
+    where: str
+
+
+class CheckReport(Contract):
+    passed: bool
+    checked_citations: int = 0
+    checked_entities: int = 0
+    checked_numbers: int = 0
+    findings: list[CheckFinding] = Field(default_factory=list)
+
+
+class Composition(Contract):
+    method: Literal["template", "model"]
+    model: str | None = None
+    model_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: float = Field(ge=0, description="Wall time of the whole request inside the graph.")
+
+
+CapabilityResult = NextBestActionResult
+
+
+class CoachingResponse(Contract):
+    schema_version: str = SCHEMA_VERSION
+    capability: str
+    deal_id: str
+    as_of: dt.date
+    result: CapabilityResult
+    markdown: str
+    citations: list[Citation] = Field(default_factory=list)
+    missing_inputs: list[MissingInput] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    composition: Composition
+    check: CheckReport

@@ -1,0 +1,60 @@
+"""User-facing errors: each carries one readable message saying what, where and how to fix it.
+
+The CLI turns these into exit code 2 without a traceback; servers turn them into 4xx answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class CoachError(Exception):
+    """An error the user can fix; `str()` is the whole message."""
+
+    def __init__(self, what: str, *, where: str | None = None, fix: str | None = None) -> None:
+        self.what, self.where, self.fix = what, where, fix
+        parts = [f"{where}: {what}" if where else what]
+        if fix:
+            parts.append(fix)
+        super().__init__(" ".join(p.rstrip(".") + "." for p in parts))
+
+
+class DealNotFound(CoachError):
+    def __init__(self, deal_id: str, looked_in: str, known: Sequence[str]) -> None:
+        listing = ", ".join(known[:20]) + (" …" if len(known) > 20 else "") if known else "none"
+        super().__init__(
+            f"no deal '{deal_id}'",
+            where=looked_in,
+            fix=f"Deals there: {listing}. Run `coach deals` to list them or pass --workspace",
+        )
+
+
+class InvalidInput(CoachError):
+    """A file or payload that does not match its contract."""
+
+
+class UnknownCapability(CoachError):
+    def __init__(self, name: str, valid: Sequence[str]) -> None:
+        super().__init__(
+            f"unknown capability '{name}'", fix=f"Valid capabilities: {', '.join(valid)}"
+        )
+
+
+def describe_validation_error(errors: Sequence[Any], limit: int = 3) -> str:
+    """Turns pydantic's error list into 'field.path[2]: problem (got X)' lines, a few at most."""
+    lines = []
+    for err in list(errors)[:limit]:
+        loc = ""
+        for part in err.get("loc", ()):
+            loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        got = err.get("input")
+        shown = ""
+        if got is not None and not isinstance(got, dict | list) and err.get("type") != "missing":
+            shown = f" (got {got!r})"
+        lines.append(f"{loc or '(top level)'}: {msg}{shown}")
+    more = len(errors) - limit
+    if more > 0:
+        lines.append(f"and {more} more problem(s)")
+    return "; ".join(lines)

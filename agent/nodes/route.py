@@ -1,0 +1,21 @@
+"""route: send the request to its capability node. Only capabilities that exist are listed."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.types import Command
+
+from agent.errors import UnknownCapability
+from agent.state import CoachState
+
+CapabilityNode = Literal["recommend_next_action"]
+ROUTES: dict[str, CapabilityNode] = {"next_best_action": "recommend_next_action"}
+DEFAULT_CAPABILITY = "next_best_action"
+
+
+def route(state: CoachState) -> Command[CapabilityNode]:
+    capability = state["request"].capability or DEFAULT_CAPABILITY
+    if capability not in ROUTES:
+        raise UnknownCapability(capability, sorted(ROUTES))
+    return Command(goto=ROUTES[capability])

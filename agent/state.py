@@ -1,0 +1,42 @@
+"""Graph state. Nodes return partial updates; only `warnings` accumulates across nodes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from typing import Annotated, TypedDict
+
+from agent.analysis.model import Analysis
+from agent.contracts.context import DealContext
+from agent.contracts.request import CoachingRequest
+from agent.contracts.response import (
+    CapabilityResult,
+    Citation,
+    CoachingResponse,
+    Composition,
+    MissingInput,
+    Warning,
+)
+
+
+class InputState(TypedDict):
+    request: CoachingRequest
+
+
+class OutputState(TypedDict):
+    response: CoachingResponse
+
+
+class CoachState(TypedDict, total=False):
+    request: CoachingRequest
+    started_at: float
+    context: DealContext
+    as_of: dt.date
+    missing_inputs: list[MissingInput]
+    warnings: Annotated[list[Warning], operator.add]
+    analysis: Analysis
+    result: CapabilityResult
+    markdown: str
+    citations: list[Citation]
+    composition: Composition
+    response: CoachingResponse

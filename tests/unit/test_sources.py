@@ -1,0 +1,82 @@
+"""Workspace reading: valid files load; every bad file gets one message naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.errors import DealNotFound, InvalidInput
+from tools.sources import WorkspaceSource
+from tests.conftest import SAMPLE, SAMPLE_DEALS
+
+
+def test_sample_workspace_has_varied_deals() -> None:
+    source = WorkspaceSource(SAMPLE)
+    deals = source.list_deals()
+    assert len(deals) >= 12
+    assert len({d.stage for d in deals}) >= 5
+    assert len({d.currency for d in deals}) >= 2
+    contexts = [source.load_context(d) for d in SAMPLE_DEALS]
+    counts = [8 - len(c.absent_sections()) for c in contexts]
+    assert max(counts) == 8 and min(counts) <= 2  # some complete, some sparse
+
+
+def test_org_sections_apply_to_every_deal_and_sources_are_recorded() -> None:
+    ctx = WorkspaceSource(SAMPLE).load_context(SAMPLE_DEALS[0])
+    assert ctx.process is not None and ctx.analytics is not None
+    assert ctx.sources["process"].endswith("org/process.yaml")
+
+
+def test_missing_deal_names_the_id_and_where_it_looked() -> None:
+    with pytest.raises(DealNotFound) as err:
+        WorkspaceSource(SAMPLE).load_context("D-0000")
+    message = str(err.value)
+    assert "D-0000" in message and str(SAMPLE / "deals") in message and SAMPLE_DEALS[0] in message
+
+
+def test_invalid_field_names_file_and_path(sample_copy: Path) -> None:
+    deal_file = sample_copy / "deals" / SAMPLE_DEALS[0] / "deal.yaml"
+    text = deal_file.read_text()
+    deal_file.write_text(text.replace("currency: ", "currency: DOLLARS #", 1))
+    with pytest.raises(InvalidInput) as err:
+        WorkspaceSource(sample_copy).load_context(SAMPLE_DEALS[0])
+    assert str(deal_file) in str(err.value) and "currency" in str(err.value)
+
+
+def test_yaml_syntax_error_names_the_line(sample_copy: Path) -> None:
+    risk = sample_copy / "deals" / SAMPLE_DEALS[0] / "risk.yaml"
+    risk.write_text("overall_severity: high\nfactors: [unclosed\n")
+    with pytest.raises(InvalidInput, match=r"risk\.yaml:\d+"):
+        WorkspaceSource(sample_copy).load_context(SAMPLE_DEALS[0])
+
+
+def test_unknown_participant_is_rejected_with_its_path(sample_copy: Path) -> None:
+    deal_file = sample_copy / "deals" / SAMPLE_DEALS[0] / "deal.yaml"
+    text = deal_file.read_text().replace("participants: [", "participants: [c-nobody, ", 1)
+    deal_file.write_text(text)
+    with pytest.raises(InvalidInput, match=r"activities\[\d+\]\.participants: 'c-nobody'"):
+        WorkspaceSource(sample_copy).load_context(SAMPLE_DEALS[0])
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00bad"])
+def test_empty_or_non_utf8_files(sample_copy: Path, content: bytes) -> None:
+    (sample_copy / "deals" / SAMPLE_DEALS[0] / "discovery.yaml").write_bytes(content)
+    with pytest.raises(InvalidInput, match="discovery.yaml"):
+        WorkspaceSource(sample_copy).load_context(SAMPLE_DEALS[0])
+
+
+def test_edits_are_picked_up_without_restart(sample_copy: Path) -> None:
+    source = WorkspaceSource(sample_copy)
+    deal_id = SAMPLE_DEALS[0]
+    before = source.get_deal(deal_id).amount
+    deal_file = sample_copy / "deals" / deal_id / "deal.yaml"
+    deal_file.write_text(deal_file.read_text().replace(f"amount: {int(before)}", "amount: 7", 1))
+    assert source.get_deal(deal_id).amount == 7
+
+
+def test_folder_and_id_must_agree(sample_copy: Path) -> None:
+    src = sample_copy / "deals" / SAMPLE_DEALS[0]
+    src.rename(sample_copy / "deals" / "D-RENAMED")
+    with pytest.raises(InvalidInput, match="does not match its folder name"):
+        WorkspaceSource(sample_copy).get_deal("D-RENAMED")

@@ -1,0 +1,240 @@
+"""Where deals and upstream-agent data come from: a workspace folder, or an inline payload.
+
+A workspace folder looks like this (YAML or JSON, one file per upstream agent):
+
+    workspace.yaml                  optional: name, seller, as_of
+    org/process.yaml                process standards for every deal (optional)
+    org/analytics.yaml              sales analytics for every deal (optional)
+    deals/<DEAL_ID>/deal.yaml       the CRM deal
+    deals/<DEAL_ID>/<section>.yaml  risk, qualification, discovery, argumentation,
+                                    competitive, value; process or analytics override org/
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.deal import Deal
+from agent.errors import DealNotFound, InvalidInput, describe_validation_error
+
+ORG_SECTIONS = ("process", "analytics")
+SUFFIXES = (".yaml", ".yml", ".json")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    id: str
+    name: str
+    account: str
+    stage: str
+    amount: float
+    currency: str
+    expected_close: dt.date
+    owner: str
+
+
+class DealSource(Protocol):
+    """Anything that can hand the agent a deal and its upstream sections."""
+
+    @property
+    def as_of(self) -> dt.date | None: ...
+
+    def list_deals(self) -> list[DealSummary]: ...
+
+    def load_context(self, deal_id: str) -> DealContext: ...
+
+
+def _read_document(path: Path) -> Any:
+    """Parses one YAML or JSON file, turning syntax errors into a message with the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"not UTF-8 text (byte {exc.start})", where=str(path), fix="Save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise InvalidInput("the file is empty", where=str(path), fix="Add content or remove it")
+    try:
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}", fix="Fix the syntax"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InvalidInput(problem, where=f"{path}{line}", fix="Fix the YAML syntax") from None
+
+
+def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
+    """Validates parsed data, naming the file and the field path of the first problems."""
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            f"expected a mapping of fields, found {type(data).__name__}",
+            where=where,
+            fix="The file must hold one object",
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            describe_validation_error(exc.errors()), where=where, fix="Correct the field"
+        ) from None
+
+
+class WorkspaceSource:
+    """Reads a workspace folder. Parsed files are cached by modification time, so warm calls
+    cost microseconds and edits are still picked up."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[Path, tuple[int, int, Any]] = {}
+        if not root.is_dir():
+            raise InvalidInput(
+                "workspace folder not found",
+                where=str(root),
+                fix="Pass --workspace with a folder holding deals/<ID>/deal.yaml",
+            )
+
+    def _parsed(self, path: Path) -> Any:
+        stat = path.stat()
+        cached = self._cache.get(path)
+        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+            return cached[2]
+        data = _read_document(path)
+        self._cache[path] = (stat.st_mtime_ns, stat.st_size, data)
+        return data
+
+    def _find(self, folder: Path, stem: str) -> Path | None:
+        for suffix in SUFFIXES:
+            candidate = folder / f"{stem}{suffix}"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        path = self._find(self.root, "workspace")
+        data = self._parsed(path) if path else {}
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def as_of(self) -> dt.date | None:
+        value = self.settings.get("as_of")
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InvalidInput(
+                f"as_of '{value}' is not a date", where=str(self.root / "workspace.yaml"),
+                fix="Use YYYY-MM-DD",
+            ) from None
+
+    def deal_ids(self) -> list[str]:
+        deals = self.root / "deals"
+        if not deals.is_dir():
+            return []
+        return sorted(p.name for p in deals.iterdir() if self._find(p, "deal"))
+
+    def list_deals(self) -> list[DealSummary]:
+        summaries = []
+        for deal_id in self.deal_ids():
+            deal = self.get_deal(deal_id)
+            summaries.append(
+                DealSummary(
+                    deal.id, deal.name, deal.account.name, deal.stage, deal.amount,
+                    deal.currency, deal.expected_close, deal.owner.name,
+                )
+            )
+        return summaries
+
+    def get_deal(self, deal_id: str) -> Deal:
+        folder = self.root / "deals" / deal_id
+        path = self._find(folder, "deal") if folder.is_dir() else None
+        if path is None:
+            raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
+        deal = validate_file(Deal, self._parsed(path), str(path))
+        assert isinstance(deal, Deal)
+        if deal.id != deal_id:
+            raise InvalidInput(
+                f"id '{deal.id}' does not match its folder name '{deal_id}'",
+                where=str(path),
+                fix="Rename the folder or correct the id",
+            )
+        return deal
+
+    def section_path(self, deal_id: str, section: str) -> Path | None:
+        own = self._find(self.root / "deals" / deal_id, section)
+        if own or section not in ORG_SECTIONS:
+            return own
+        return self._find(self.root / "org", section)
+
+    def get_section(self, deal_id: str, section: str) -> BaseModel | None:
+        """One upstream agent's data for a deal, or None when that agent has nothing."""
+        if section not in SECTION_PURPOSE:
+            raise InvalidInput(
+                f"unknown section '{section}'", fix=f"Sections: {', '.join(SECTION_PURPOSE)}"
+            )
+        path = self.section_path(deal_id, section)
+        if path is None:
+            return None
+        model = DealContext.model_fields[section].annotation
+        inner = next(a for a in getattr(model, "__args__", (model,)) if a is not type(None))
+        return validate_file(inner, self._parsed(path), str(path))
+
+    def load_context(self, deal_id: str) -> DealContext:
+        deal = self.get_deal(deal_id)
+        sections: dict[str, Any] = {}
+        sources = {"deal": str(self.root / "deals" / deal_id)}
+        for name in SECTION_PURPOSE:
+            value = self.get_section(deal_id, name)
+            if value is not None:
+                sections[name] = value
+                sources[name] = str(self.section_path(deal_id, name))
+        return DealContext(deal=deal, sources=sources, **sections)
+
+
+class InlineSource:
+    """A deal context passed in the request itself (an orchestrator's typed payload)."""
+
+    def __init__(self, context: DealContext, as_of: dt.date | None = None) -> None:
+        self.context = context
+        self._as_of = as_of
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self._as_of
+
+    def list_deals(self) -> list[DealSummary]:
+        d = self.context.deal
+        return [
+            DealSummary(
+                d.id, d.name, d.account.name, d.stage, d.amount, d.currency,
+                d.expected_close, d.owner.name,
+            )
+        ]
+
+    def load_context(self, deal_id: str) -> DealContext:
+        if deal_id != self.context.deal.id:
+            raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
+        return self.context
+
+
+@lru_cache(maxsize=16)
+def workspace_source(root: Path) -> WorkspaceSource:
+    """One source per folder per process, so its parse cache survives between requests."""
+    return WorkspaceSource(root)
