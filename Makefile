@@ -1,6 +1,6 @@
 # Two set-up commands, as the README says:
 #   make run    create .venv, install everything, and coach the sample deal offline
-#   make test   install the development tools too, and run the whole test suite
+#   make test   install the development tools too; lint, type-check and run the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -23,11 +23,12 @@ dev: setup
 run: setup
 	$(BIN)/coach next-action $(DEAL)
 
-test: dev
+test: lint
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
 
 lint: dev
 	$(BIN)/ruff check agent tools knowledge evals tests
+	$(BIN)/ruff format --check agent tools knowledge evals tests
 	$(BIN)/mypy
 
 bench: setup

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,9 +21,8 @@ from agent.contracts.response import CheckFinding, CheckReport, Citation
 from knowledge.documents import Document
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_REF = re.compile(
-    r"kb:[\w#.-]+|\b(?:%s)(?:\.\w+|\[\d+\])+" % "|".join(["deal", *SECTION_PURPOSE])
-)
+_ROOTS = "|".join(["deal", *SECTION_PURPOSE])
+_REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
 _IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
@@ -84,8 +83,11 @@ class Grounds:
     dates: frozenset[str]
 
     def __or__(self, other: Grounds) -> Grounds:
-        return Grounds(self.vocabulary | other.vocabulary, self.numbers | other.numbers,
-                       self.dates | other.dates)
+        return Grounds(
+            self.vocabulary | other.vocabulary,
+            self.numbers | other.numbers,
+            self.dates | other.dates,
+        )
 
 
 def grounds_of(values: list[Any]) -> Grounds:
@@ -116,8 +118,13 @@ def static_grounds(knowledge: Mapping[str, Document], boilerplate: str) -> Groun
 class GroundingChecker:
     """Built per request from everything the output may legitimately draw on."""
 
-    def __init__(self, ctx: DealContext, computed: Iterable[Any],
-                 knowledge: Mapping[str, Document], boilerplate: str) -> None:
+    def __init__(
+        self,
+        ctx: DealContext,
+        computed: Iterable[Any],
+        knowledge: Mapping[str, Document],
+        boilerplate: str,
+    ) -> None:
         self.ctx = ctx
         self.knowledge = knowledge
         sources: list[Any] = [ctx, *computed]
@@ -137,9 +144,13 @@ class GroundingChecker:
             word = match.group()
             parts = [p for p in _SPLIT.split(word) if p]
             if any(p.lower() not in self.vocabulary for p in parts):
-                findings.append(CheckFinding(kind="entity", where=where,
-                                             detail=f"'{word}' does not appear in the input or "
-                                                    "knowledge"))
+                findings.append(
+                    CheckFinding(
+                        kind="entity",
+                        where=where,
+                        detail=f"'{word}' does not appear in the input or knowledge",
+                    )
+                )
         return checked, findings
 
     def _numbers(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
@@ -147,23 +158,36 @@ class GroundingChecker:
         for date in _DATE.findall(text):
             checked += 1
             if date not in self.dates:
-                findings.append(CheckFinding(kind="number", where=where,
-                                             detail=f"date {date} is not in the input"))
+                findings.append(
+                    CheckFinding(
+                        kind="number", where=where, detail=f"date {date} is not in the input"
+                    )
+                )
         cleaned = _MARKERS.sub(" ", _IDENT.sub(" ", _REF.sub(" ", _DATE.sub(" ", text))))
         for match in _NUMBER.finditer(cleaned):
             checked += 1
             value = float(match.group().replace(",", ""))
             if value not in self.numbers:
-                findings.append(CheckFinding(kind="number", where=where,
-                                             detail=f"number {match.group()} is not in the "
-                                                    "input, analysis or knowledge"))
+                findings.append(
+                    CheckFinding(
+                        kind="number",
+                        where=where,
+                        detail=f"number {match.group()} is not in the input, analysis or knowledge",
+                    )
+                )
         return checked, findings
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
         refs = list(collect_refs(result))
         citations, broken = build_citations(refs, self.ctx, self.knowledge)
-        findings = [CheckFinding(kind="citation", where="result", detail=f"'{ref}' does not "
-                                 "resolve to the input or knowledge") for ref in broken]
+        findings = [
+            CheckFinding(
+                kind="citation",
+                where="result",
+                detail=f"'{ref}' does not resolve to the input or knowledge",
+            )
+            for ref in broken
+        ]
         n_entities = n_numbers = 0
         for where, text in (("result", "\n".join(leaves(result)[0])), ("markdown", markdown)):
             count, found = self._entities(text, where)
@@ -172,15 +196,24 @@ class GroundingChecker:
             count, found = self._numbers(text, where)
             n_numbers += count
             findings += found
-        report = CheckReport(passed=not findings, checked_citations=len(set(refs)),
-                             checked_entities=n_entities, checked_numbers=n_numbers,
-                             findings=findings[:50])
+        report = CheckReport(
+            passed=not findings,
+            checked_citations=len(set(refs)),
+            checked_entities=n_entities,
+            checked_numbers=n_numbers,
+            findings=findings[:50],
+        )
         return report, citations
 
 
-def checker_for_draft(ctx: DealContext, analysis: BaseModel, missing: list[Any],
-                      draft: BaseModel, knowledge: Mapping[str, Document],
-                      boilerplate: str) -> GroundingChecker:
+def checker_for_draft(
+    ctx: DealContext,
+    analysis: BaseModel,
+    missing: list[Any],
+    draft: BaseModel,
+    knowledge: Mapping[str, Document],
+    boilerplate: str,
+) -> GroundingChecker:
     """The checker every composer uses: grounds are the input, the computed analysis, the
     missing-input notes and the draft's numeric fields (code computed them, not a model)."""
     return GroundingChecker(ctx, [analysis, missing, leaves(draft)[1]], knowledge, boilerplate)

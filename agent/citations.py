@@ -13,7 +13,8 @@ from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.response import Citation
 from knowledge.documents import KB_PREFIX, Document
 
-_PATH = re.compile(r"^(deal|%s)((?:\.\w+|\[\d+\])*)$" % "|".join(SECTION_PURPOSE))
+_ROOTS = "|".join(["deal", *SECTION_PURPOSE])
+_PATH = re.compile(rf"^({_ROOTS})((?:\.\w+|\[\d+\])*)$")
 _STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
 _MISSING = object()
 EXCERPT_CHARS = 200
@@ -71,28 +72,35 @@ def describe(node: Any) -> str:
         if {"date", "type", "summary"} <= data.keys():
             return _shorten(f"{data['date']} {data['type']}: {data['summary']}")
         if {"name", "title", "dmu_role"} <= data.keys():
-            return _shorten(f"{data['name']}, {data['title']} ({data['dmu_role']}, sentiment "
-                            f"{data['sentiment']})")
+            return _shorten(
+                f"{data['name']}, {data['title']} ({data['dmu_role']}, sentiment "
+                f"{data['sentiment']})"
+            )
         if {"stage", "entered"} <= data.keys():
             return f"entered {data['stage']} on {data['entered']}"
         if {"from_date", "to_date"} <= data.keys():
             reason = f" ({data['reason']})" if data.get("reason") else ""
-            return _shorten(f"{data['changed_on']}: close moved from {data['from_date']} to "
-                            f"{data['to_date']}{reason}")
+            return _shorten(
+                f"{data['changed_on']}: close moved from {data['from_date']} to "
+                f"{data['to_date']}{reason}"
+            )
         if {"action", "success_rate", "sample"} <= data.keys():
-            return (f"{data['action']}: succeeded {round(data['success_rate'] * 100)}% of the "
-                    f"time over {data['sample']} deals")
+            return (
+                f"{data['action']}: succeeded {round(data['success_rate'] * 100)}% of the "
+                f"time over {data['sample']} deals"
+            )
         if {"to_win", "to_next", "sample"} <= data.keys():
-            return (f"{data['stage']}: {round(data['to_win'] * 100)}% won, "
-                    f"{round(data['to_next'] * 100)}% moved on ({data['sample']} deals)")
+            return (
+                f"{data['stage']}: {round(data['to_win'] * 100)}% won, "
+                f"{round(data['to_next'] * 100)}% moved on ({data['sample']} deals)"
+            )
         for key in ("description", "summary", "message", "text", "name"):
             if isinstance(data.get(key), str):
                 return _shorten(data[key])
         return _shorten(json.dumps(data, ensure_ascii=False))
     if isinstance(node, list):
         if node and all(isinstance(n, BaseModel | str) for n in node):
-            return _shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n
-                                      for n in node))
+            return _shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n for n in node))
         return f"{len(node)} item(s)"
     return _shorten(str(getattr(node, "isoformat", lambda: node)()))
 

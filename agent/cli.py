@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -21,8 +21,12 @@ from rich.table import Table
 
 from agent.errors import CoachError, InvalidInput
 
-app = typer.Typer(help="Grounded, cited sales coaching for B2B deals; works offline.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Grounded, cited sales coaching for B2B deals; works offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console()
 err = Console(stderr=True)
 P = ParamSpec("P")
@@ -30,15 +34,19 @@ R = TypeVar("R")
 
 WorkspaceOpt = Annotated[
     Path | None,
-    typer.Option("--workspace", "-w", help="Workspace folder (default: $COACH_WORKSPACE, "
-                 "else the shipped sample)", file_okay=False),
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $COACH_WORKSPACE, else the shipped sample)",
+        file_okay=False,
+    ),
 ]
 AsOfOpt = Annotated[
     str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today")
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
 
@@ -63,8 +71,9 @@ def _as_of(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a date", where="--as-of", fix="Use YYYY-MM-DD") \
-            from None
+        raise InvalidInput(
+            f"'{value}' is not a date", where="--as-of", fix="Use YYYY-MM-DD"
+        ) from None
 
 
 @app.command()
@@ -79,8 +88,14 @@ def deals(workspace: WorkspaceOpt = None) -> None:
     for column in ("id", "account", "stage", "amount", "close", "owner"):
         table.add_column(column, justify="right" if column == "amount" else "left")
     for d in source.list_deals():
-        table.add_row(d.id, d.account, d.stage, f"{d.currency} {d.amount:,.0f}",
-                      d.expected_close.isoformat(), d.owner)
+        table.add_row(
+            d.id,
+            d.account,
+            d.stage,
+            f"{d.currency} {d.amount:,.0f}",
+            d.expected_close.isoformat(),
+            d.owner,
+        )
     out.print(table)
 
 
@@ -98,8 +113,11 @@ def _respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat)
     try:
         request = CoachingRequest.model_validate(payload)
     except ValidationError as exc:
-        raise InvalidInput(describe_validation_error(exc.errors()), where="request",
-                           fix="See `coach schema request`") from None
+        raise InvalidInput(
+            describe_validation_error(exc.errors()),
+            where="request",
+            fix="See `coach schema request`",
+        ) from None
     response = coach(request, CoachContext.from_env(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
@@ -139,18 +157,23 @@ def request(
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read the request ({exc.__class__.__name__})", where=where,
-                           fix="Pass a readable UTF-8 JSON or YAML file") from None
+        raise InvalidInput(
+            f"cannot read the request ({exc.__class__.__name__})",
+            where=where,
+            fix="Pass a readable UTF-8 JSON or YAML file",
+        ) from None
     try:
         payload = yaml.safe_load(text)  # YAML is a superset of JSON
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
-        raise InvalidInput("not valid JSON or YAML", where=f"{where}{line}",
-                           fix="Fix the syntax") from None
+        raise InvalidInput(
+            "not valid JSON or YAML", where=f"{where}{line}", fix="Fix the syntax"
+        ) from None
     if not isinstance(payload, dict):
-        raise InvalidInput("the request must be one object", where=where,
-                           fix="See `coach schema request`")
+        raise InvalidInput(
+            "the request must be one object", where=where, fix="See `coach schema request`"
+        )
     _respond(payload, workspace, fmt)
 
 
@@ -163,10 +186,15 @@ def schema(
     name: Annotated[str | None, typer.Argument(help="request, response or deal-context")] = None,
 ) -> None:
     """Print the JSON Schema of the contracts (all of them, or one)."""
+    from pydantic import BaseModel
+
     from agent.contracts import CoachingRequest, CoachingResponse, DealContext
 
-    models = {"request": CoachingRequest, "response": CoachingResponse,
-              "deal-context": DealContext}
+    models: dict[str, type[BaseModel]] = {
+        "request": CoachingRequest,
+        "response": CoachingResponse,
+        "deal-context": DealContext,
+    }
     if name is not None and name not in models:
         raise InvalidInput(f"unknown schema '{name}'", fix=f"Choose one of: {', '.join(SCHEMAS)}")
     chosen = {name: models[name]} if name else models

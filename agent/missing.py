@@ -23,8 +23,9 @@ def missing_inputs(ctx: DealContext) -> list[MissingInput]:
     result = []
     for section in ctx.absent_sections():
         provider, adds = SECTION_PURPOSE[section]
-        result.append(MissingInput(section=section, provider=provider, would_add=adds,
-                                   impact=IMPACT[section]))
+        result.append(
+            MissingInput(section=section, provider=provider, would_add=adds, impact=IMPACT[section])
+        )
     return result
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from agent.contracts.base import Level
 from agent.contracts.next_best_action import Timing
@@ -28,7 +28,7 @@ PLAY_SECTIONS = (
 
 class PlayFrontMatter(FrontMatter):
     type: Literal["play"]
-    stages: list[Phase] = Field(min_length=1)
+    stages: list[str] = Field(min_length=1)
     requires_any: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
     signals: dict[str, float] = Field(min_length=1)
@@ -39,6 +39,14 @@ class PlayFrontMatter(FrontMatter):
     targets: list[str] = Field(default_factory=list)
     success_prior: float = Field(gt=0, lt=1)
     fallback: bool = False
+
+    @field_validator("stages")
+    @classmethod
+    def _known_phases(cls, stages: list[str]) -> list[str]:
+        unknown = [s for s in stages if s not in get_args(Phase)]
+        if unknown:
+            raise ValueError(f"unknown phase(s) {unknown}; phases: {', '.join(get_args(Phase))}")
+        return stages
 
 
 @dataclass(frozen=True)
@@ -65,14 +73,16 @@ def _check_play(doc: Document, known_signals: frozenset[str]) -> Play:
     missing = [a for a in PLAY_SECTIONS if doc.section(a) is None]
     if missing:
         raise InvalidInput(
-            f"missing section(s) {', '.join(missing)}", where=str(doc.path),
+            f"missing section(s) {', '.join(missing)}",
+            where=str(doc.path),
             fix="Plays need: " + ", ".join(PLAY_SECTIONS),
         )
     named = set(meta.requires_any) | set(meta.unless) | set(meta.signals)
     unknown = sorted(named - known_signals)
     if unknown:
         raise InvalidInput(
-            f"unknown signal(s) {', '.join(unknown)}", where=f"{doc.path} front matter",
+            f"unknown signal(s) {', '.join(unknown)}",
+            where=f"{doc.path} front matter",
             fix="Use signals from agent/analysis/signals.py: " + ", ".join(sorted(known_signals)),
         )
     return Play(meta, doc)

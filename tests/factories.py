@@ -18,18 +18,37 @@ def process() -> dict[str, Any]:
     return {
         "name": "Test Process",
         "stages": [
-            {"name": "Discovery", "phase": "discover", "expected_days": 20,
-             "exit_criteria": [
-                 {"id": "d1", "description": "Economic buyer known",
-                  "check": "economic_buyer_identified"},
-                 {"id": "d2", "description": "Criteria known", "check": "decision_criteria_known"},
-             ]},
-            {"name": "Proposal", "phase": "proposal", "expected_days": 10,
-             "exit_criteria": [
-                 {"id": "p1", "description": "Proposal sent", "check": "proposal_sent"},
-                 {"id": "p2", "description": "Plan agreed", "check": "mutual_action_plan_agreed"},
-                 {"id": "p3", "description": "Signed off by legal"},
-             ]},
+            {
+                "name": "Discovery",
+                "phase": "discover",
+                "expected_days": 20,
+                "exit_criteria": [
+                    {
+                        "id": "d1",
+                        "description": "Economic buyer known",
+                        "check": "economic_buyer_identified",
+                    },
+                    {
+                        "id": "d2",
+                        "description": "Criteria known",
+                        "check": "decision_criteria_known",
+                    },
+                ],
+            },
+            {
+                "name": "Proposal",
+                "phase": "proposal",
+                "expected_days": 10,
+                "exit_criteria": [
+                    {"id": "p1", "description": "Proposal sent", "check": "proposal_sent"},
+                    {
+                        "id": "p2",
+                        "description": "Plan agreed",
+                        "check": "mutual_action_plan_agreed",
+                    },
+                    {"id": "p3", "description": "Signed off by legal"},
+                ],
+            },
             {"name": "Negotiation", "phase": "negotiate", "expected_days": 10},
         ],
     }
@@ -39,9 +58,17 @@ def contact(cid: str, name: str, role: str = "unknown", **extra: Any) -> dict[st
     return {"id": cid, "name": name, "title": "Director", "dmu_role": role, **extra}
 
 
-def activity(aid: str, ago: int, who: list[str], kind: str = "meeting", **extra: Any) -> dict[str, Any]:
-    return {"id": aid, "type": kind, "date": days_ago(ago), "participants": who,
-            "summary": f"{kind} {aid}", **extra}
+def activity(
+    aid: str, ago: int, who: list[str], kind: str = "meeting", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": aid,
+        "type": kind,
+        "date": days_ago(ago),
+        "participants": who,
+        "summary": f"{kind} {aid}",
+        **extra,
+    }
 
 
 def make_context(*, deal: dict[str, Any] | None = None, **sections: Any) -> DealContext:

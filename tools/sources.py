@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.errors import DealNotFound, InvalidInput, describe_validation_error
 
@@ -50,6 +50,10 @@ class DealSource(Protocol):
     def as_of(self) -> dt.date | None: ...
 
     def list_deals(self) -> list[DealSummary]: ...
+
+    def get_deal(self, deal_id: str) -> Deal: ...
+
+    def get_section(self, deal_id: str, section: str) -> BaseModel | None: ...
 
     def load_context(self, deal_id: str) -> DealContext: ...
 
@@ -140,7 +144,8 @@ class WorkspaceSource:
             return dt.date.fromisoformat(str(value))
         except ValueError:
             raise InvalidInput(
-                f"as_of '{value}' is not a date", where=str(self.root / "workspace.yaml"),
+                f"as_of '{value}' is not a date",
+                where=str(self.root / "workspace.yaml"),
                 fix="Use YYYY-MM-DD",
             ) from None
 
@@ -156,8 +161,14 @@ class WorkspaceSource:
             deal = self.get_deal(deal_id)
             summaries.append(
                 DealSummary(
-                    deal.id, deal.name, deal.account.name, deal.stage, deal.amount,
-                    deal.currency, deal.expected_close, deal.owner.name,
+                    deal.id,
+                    deal.name,
+                    deal.account.name,
+                    deal.stage,
+                    deal.amount,
+                    deal.currency,
+                    deal.expected_close,
+                    deal.owner.name,
                 )
             )
         return summaries
@@ -192,9 +203,7 @@ class WorkspaceSource:
         path = self.section_path(deal_id, section)
         if path is None:
             return None
-        model = DealContext.model_fields[section].annotation
-        inner = next(a for a in getattr(model, "__args__", (model,)) if a is not type(None))
-        return validate_file(inner, self._parsed(path), str(path))
+        return validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
 
     def load_context(self, deal_id: str) -> DealContext:
         deal = self.get_deal(deal_id)
@@ -223,8 +232,14 @@ class InlineSource:
         d = self.context.deal
         return [
             DealSummary(
-                d.id, d.name, d.account.name, d.stage, d.amount, d.currency,
-                d.expected_close, d.owner.name,
+                d.id,
+                d.name,
+                d.account.name,
+                d.stage,
+                d.amount,
+                d.currency,
+                d.expected_close,
+                d.owner.name,
             )
         ]
 
@@ -232,6 +247,17 @@ class InlineSource:
         if deal_id != self.context.deal.id:
             raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
         return self.context
+
+    def get_deal(self, deal_id: str) -> Deal:
+        return self.load_context(deal_id).deal
+
+    def get_section(self, deal_id: str, section: str) -> BaseModel | None:
+        if section not in SECTION_PURPOSE:
+            raise InvalidInput(
+                f"unknown section '{section}'", fix=f"Sections: {', '.join(SECTION_PURPOSE)}"
+            )
+        value = getattr(self.load_context(deal_id), section)
+        return value if isinstance(value, BaseModel) else None
 
 
 @lru_cache(maxsize=16)

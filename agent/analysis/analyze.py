@@ -6,10 +6,10 @@ import datetime as dt
 
 from agent.analysis.engagement import stakeholder_engagement
 from agent.analysis.evidence import evaluate_all
-from agent.analysis.model import Analysis, Evidence, MethodologyGap
+from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
-from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.analysis.stage import criteria_status, locate
+from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
 from agent.contracts.next_best_action import Momentum
 
@@ -30,14 +30,24 @@ def _methodology_gaps(ctx: DealContext, evidence: dict[str, Evidence]) -> list[M
     gaps = []
     for element, checks in MEDDICC:
         met = [evidence[c] for c in checks if evidence[c].met]
-        status = "confirmed" if len(met) == len(checks) else ("partial" if met else "missing")
+        status: GapStatus = (
+            "confirmed" if len(met) == len(checks) else ("partial" if met else "missing")
+        )
         cites = [x for c in checks for x in evidence[c].citations]
-        gaps.append(MethodologyGap(framework="MEDDICC", element=element, status=status,
-                                   citations=cites))
-    competition = "confirmed" if ctx.competitive else ("partial" if ctx.deal.competitors else
-                                                       "missing")
-    gaps.append(MethodologyGap(framework="MEDDICC", element="Competition", status=competition,
-                               citations=["competitive"] if ctx.competitive else []))
+        gaps.append(
+            MethodologyGap(framework="MEDDICC", element=element, status=status, citations=cites)
+        )
+    competition: GapStatus = (
+        "confirmed" if ctx.competitive else ("partial" if ctx.deal.competitors else "missing")
+    )
+    gaps.append(
+        MethodologyGap(
+            framework="MEDDICC",
+            element="Competition",
+            status=competition,
+            citations=["competitive"] if ctx.competitive else [],
+        )
+    )
     return [g for g in gaps if g.status != "confirmed"]
 
 
@@ -66,12 +76,20 @@ def analyze_deal(ctx: DealContext, as_of: dt.date) -> Analysis:
     days_to_close = (deal.expected_close - as_of).days
 
     facts = Facts(
-        ctx=ctx, as_of=as_of, position=position, people=people, evidence=evidence,
-        exit_criteria=current, earlier_unmet=earlier, days_since_last_activity=days_since,
+        ctx=ctx,
+        as_of=as_of,
+        position=position,
+        people=people,
+        evidence=evidence,
+        exit_criteria=current,
+        earlier_unmet=earlier,
+        days_since_last_activity=days_since,
         last_activity_ref=f"deal.activities[{last_index}]" if last_index is not None else None,
-        activities_30d=last_30, activities_prev_30d=prev_30, days_to_close=days_to_close,
+        activities_30d=last_30,
+        activities_prev_30d=prev_30,
+        days_to_close=days_to_close,
     )
-    roles = sorted({p.role for p in people if p.role != "unknown"})
+    roles: list[str] = sorted({p.role for p in people if p.role != "unknown"})
     return Analysis(
         as_of=as_of,
         stage=deal.stage,

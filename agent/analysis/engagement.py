@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.analysis.model import EngagementLevel, StakeholderEngagement
-from agent.contracts.deal import Deal
-
 from agent.analysis.thresholds import ACTIVE_DAYS as COOLING_DAYS
 from agent.analysis.thresholds import QUIET_DAYS as ENGAGED_DAYS
+from agent.contracts.deal import Deal
 
 
 def level_for(days_since: int | None) -> EngagementLevel:
@@ -26,7 +25,8 @@ def stakeholder_engagement(deal: Deal, as_of: dt.date) -> list[StakeholderEngage
     result = []
     for index, contact in enumerate(deal.contacts):
         touched = [
-            i for i, a in enumerate(deal.activities)
+            i
+            for i, a in enumerate(deal.activities)
             if contact.id in a.participants and a.date <= as_of
         ]
         dates = [deal.activities[i].date for i in touched]

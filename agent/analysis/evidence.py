@@ -43,7 +43,9 @@ def _participated(people: list[StakeholderEngagement], role: str) -> Evidence:
     if took_part:
         p = took_part[0]
         return Evidence(
-            check="", met=True, detail=f"{p.name} ({p.title}) took part in an activity",
+            check="",
+            met=True,
+            detail=f"{p.name} ({p.title}) took part in an activity",
             citations=[f"deal.contacts[{p.index}]", f"deal.activities[{p.activity_indices[-1]}]"],
         )
     named = _by_role(people, role)
@@ -57,19 +59,28 @@ def _pain(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date)
     if ctx.discovery:
         for i, pain in enumerate(ctx.discovery.pains):
             if pain.confirmed:
-                return Evidence(check="", met=True, detail=pain.description,
-                                citations=[f"discovery.pains[{i}]"])
+                return Evidence(
+                    check="", met=True, detail=pain.description, citations=[f"discovery.pains[{i}]"]
+                )
     ok, cites = _qualified(ctx, "Identify Pain")
-    return Evidence(check="", met=ok, detail="pain confirmed in qualification" if ok else
-                    "no pain confirmed by the customer", citations=cites)
+    return Evidence(
+        check="",
+        met=ok,
+        detail="pain confirmed in qualification" if ok else "no pain confirmed by the customer",
+        citations=cites,
+    )
 
 
 @_check("champion_identified")
 def _champion(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     found = _by_role(people, "champion")
     if found:
-        return Evidence(check="", met=True, detail=f"{found[0].name} is the champion",
-                        citations=[f"deal.contacts[{found[0].index}]"])
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"{found[0].name} is the champion",
+            citations=[f"deal.contacts[{found[0].index}]"],
+        )
     return Evidence(check="", met=False, detail="no contact has the champion role")
 
 
@@ -77,8 +88,12 @@ def _champion(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
 def _eb_known(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     found = _by_role(people, "economic_buyer")
     if found:
-        return Evidence(check="", met=True, detail=f"{found[0].name} is the economic buyer",
-                        citations=[f"deal.contacts[{found[0].index}]"])
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"{found[0].name} is the economic buyer",
+            citations=[f"deal.contacts[{found[0].index}]"],
+        )
     return Evidence(check="", met=False, detail="no contact has the economic buyer role")
 
 
@@ -101,36 +116,60 @@ def _legal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date
 def _criteria(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     if ctx.discovery and ctx.discovery.decision_criteria:
         names = ", ".join(c.name for c in ctx.discovery.decision_criteria[:4])
-        return Evidence(check="", met=True, detail=f"criteria: {names}",
-                        citations=["discovery.decision_criteria"])
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"criteria: {names}",
+            citations=["discovery.decision_criteria"],
+        )
     ok, cites = _qualified(ctx, "Decision Criteria")
-    return Evidence(check="", met=ok, citations=cites,
-                    detail="criteria confirmed in qualification" if ok else "no decision criteria")
+    return Evidence(
+        check="",
+        met=ok,
+        citations=cites,
+        detail="criteria confirmed in qualification" if ok else "no decision criteria",
+    )
 
 
 @_check("decision_process_known")
 def _process(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     bp = ctx.discovery.buying_process if ctx.discovery else None
     if bp and bp.known:
-        return Evidence(check="", met=True, detail="buying process confirmed by the customer",
-                        citations=["discovery.buying_process"])
+        return Evidence(
+            check="",
+            met=True,
+            detail="buying process confirmed by the customer",
+            citations=["discovery.buying_process"],
+        )
     ok, cites = _qualified(ctx, "Decision Process")
-    return Evidence(check="", met=ok, citations=cites or (
-        ["discovery.buying_process"] if bp else []),
-        detail="process confirmed in qualification" if ok else "decision process not confirmed")
+    return Evidence(
+        check="",
+        met=ok,
+        citations=cites or (["discovery.buying_process"] if bp else []),
+        detail="process confirmed in qualification" if ok else "decision process not confirmed",
+    )
 
 
 @_check("budget_confirmed")
 def _budget(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     if ctx.discovery and ctx.discovery.budget_confirmed:
-        return Evidence(check="", met=True, detail=ctx.discovery.budget_notes or "budget confirmed",
-                        citations=["discovery.budget_confirmed"])
+        return Evidence(
+            check="",
+            met=True,
+            detail=ctx.discovery.budget_notes or "budget confirmed",
+            citations=["discovery.budget_confirmed"],
+        )
     cites = ["discovery.budget_confirmed"] if ctx.discovery else []
     return Evidence(check="", met=False, detail="budget not confirmed", citations=cites)
 
 
-def _activity(ctx: DealContext, as_of: dt.date, types: tuple[str, ...],
-              participant_role: str | None = None, positive_only: bool = False) -> Evidence:
+def _activity(
+    ctx: DealContext,
+    as_of: dt.date,
+    types: tuple[str, ...],
+    participant_role: str | None = None,
+    positive_only: bool = False,
+) -> Evidence:
     roles = {c.id: c.dmu_role for c in ctx.deal.contacts}
     for i in range(len(ctx.deal.activities) - 1, -1, -1):
         a = ctx.deal.activities[i]
@@ -140,8 +179,12 @@ def _activity(ctx: DealContext, as_of: dt.date, types: tuple[str, ...],
             continue
         if participant_role and not any(roles.get(p) == participant_role for p in a.participants):
             continue
-        return Evidence(check="", met=True, detail=f"{a.type} on {a.date.isoformat()}",
-                        citations=[f"deal.activities[{i}]"])
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"{a.type} on {a.date.isoformat()}",
+            citations=[f"deal.activities[{i}]"],
+        )
     return Evidence(check="", met=False, detail=f"no {' or '.join(types)} recorded")
 
 
@@ -161,10 +204,13 @@ def _proposal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
 
 
 @_check("value_case_shared")
-def _value_shared(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _value_shared(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date
+) -> Evidence:
     if ctx.value and ctx.value.status in ("shared", "validated"):
-        return Evidence(check="", met=True, detail=f"value case {ctx.value.status}",
-                        citations=["value.status"])
+        return Evidence(
+            check="", met=True, detail=f"value case {ctx.value.status}", citations=["value.status"]
+        )
     cites = ["value.status"] if ctx.value else []
     return Evidence(check="", met=False, detail="no value case shared", citations=cites)
 
@@ -172,8 +218,12 @@ def _value_shared(ctx: DealContext, people: list[StakeholderEngagement], as_of: 
 @_check("value_case_validated")
 def _value_ok(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     if ctx.value and ctx.value.status == "validated":
-        return Evidence(check="", met=True, detail="value case validated by the customer",
-                        citations=["value.status"])
+        return Evidence(
+            check="",
+            met=True,
+            detail="value case validated by the customer",
+            citations=["value.status"],
+        )
     cites = ["value.status"] if ctx.value else []
     return Evidence(check="", met=False, detail="value case not validated", citations=cites)
 
@@ -182,8 +232,12 @@ def _value_ok(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
 def _map(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
     plan = ctx.deal.mutual_action_plan
     if plan and plan.agreed:
-        return Evidence(check="", met=True, detail="mutual action plan agreed",
-                        citations=["deal.mutual_action_plan"])
+        return Evidence(
+            check="",
+            met=True,
+            detail="mutual action plan agreed",
+            citations=["deal.mutual_action_plan"],
+        )
     cites = ["deal.mutual_action_plan"] if plan else []
     return Evidence(check="", met=False, detail="no agreed mutual action plan", citations=cites)
 
@@ -193,8 +247,12 @@ def _threads(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.da
     active = [p for p in people if is_active(p)]
     cites = [f"deal.contacts[{p.index}]" for p in active]
     names = ", ".join(p.name for p in active) or "nobody"
-    return Evidence(check="", met=len(active) >= 2, citations=cites,
-                    detail=f"{len(active)} stakeholder(s) active in the last 30 days: {names}")
+    return Evidence(
+        check="",
+        met=len(active) >= 2,
+        citations=cites,
+        detail=f"{len(active)} stakeholder(s) active in the last 30 days: {names}",
+    )
 
 
 def evaluate_all(

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.contracts.base import Contract, Severity
+from agent.contracts.base import Contract
 from agent.contracts.deal import DmuRole, Sentiment
 from agent.contracts.next_best_action import Momentum
+from agent.contracts.next_best_action import SignalRef as Signal  # one shape, two names
 from agent.contracts.upstream import Phase
 
 EngagementLevel = Literal["engaged", "cooling", "dark", "never"]
+GapStatus = Literal["confirmed", "partial", "missing"]
 
 
 class StakeholderEngagement(Contract):
@@ -46,18 +48,10 @@ class CriterionStatus(Contract):
     citations: list[str] = Field(default_factory=list)
 
 
-class Signal(Contract):
-    id: str
-    label: str
-    severity: Severity
-    detail: str
-    citations: list[str] = Field(default_factory=list)
-
-
 class MethodologyGap(Contract):
     framework: str
     element: str
-    status: Literal["confirmed", "partial", "missing"]
+    status: GapStatus
     citations: list[str] = Field(default_factory=list)
 
 
@@ -91,3 +85,14 @@ class Analysis(Contract):
 
     def contact(self, role: str) -> list[StakeholderEngagement]:
         return [e for e in self.engagement if e.role == role]
+
+__all__ = [
+    "Analysis",
+    "CriterionStatus",
+    "EngagementLevel",
+    "Evidence",
+    "GapStatus",
+    "MethodologyGap",
+    "Signal",
+    "StakeholderEngagement",
+]

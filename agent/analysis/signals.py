@@ -93,8 +93,9 @@ def _rule(fn: Rule) -> Rule:
 
 
 def _signal(sid: str, severity: Severity, detail: str, citations: list[str]) -> Signal:
-    return Signal(id=sid, label=SIGNAL_LABELS[sid], severity=severity, detail=detail,
-                  citations=citations)
+    return Signal(
+        id=sid, label=SIGNAL_LABELS[sid], severity=severity, detail=detail, citations=citations
+    )
 
 
 def _ladder(value: float, steps: tuple[tuple[float, Severity], ...]) -> Severity:
@@ -114,25 +115,44 @@ def _late(f: Facts) -> bool:
     return f.position.phase in EB_LATE_PHASES
 
 
+def _economic_buyer_severity(f: Facts) -> Severity:
+    """An absent economic buyer matters more the closer the deal is to signature."""
+    if _late(f):
+        return "critical"
+    return "high" if f.phase_at_least("solution") else "medium"
+
+
 @_rule
 def _no_recent_activity(f: Facts) -> Signal | None:
     days = f.days_since_last_activity
     if days is None:
-        return _signal("no_recent_activity", "high", "no activity has been logged on this deal",
-                       ["deal.activities"])
+        return _signal(
+            "no_recent_activity",
+            "high",
+            "no activity has been logged on this deal",
+            ["deal.activities"],
+        )
     if days <= QUIET_DAYS:
         return None
     severity = _ladder(days, ((15, "medium"), (29, "high"), (46, "critical")))
-    return _signal("no_recent_activity", severity, f"last activity was {days} days ago",
-                   [f.last_activity_ref] if f.last_activity_ref else [])
+    return _signal(
+        "no_recent_activity",
+        severity,
+        f"last activity was {days} days ago",
+        [f.last_activity_ref] if f.last_activity_ref else [],
+    )
 
 
 @_rule
 def _cadence(f: Facts) -> Signal | None:
     if f.activities_prev_30d >= 2 and f.activities_30d < f.activities_prev_30d:
-        return _signal("activity_cadence_dropping", "low",
-                       f"{f.activities_30d} activities in the last 30 days against "
-                       f"{f.activities_prev_30d} in the 30 days before", ["deal.activities"])
+        return _signal(
+            "activity_cadence_dropping",
+            "low",
+            f"{f.activities_30d} activities in the last 30 days against "
+            f"{f.activities_prev_30d} in the 30 days before",
+            ["deal.activities"],
+        )
     return None
 
 
@@ -174,8 +194,7 @@ def _no_champion(f: Facts) -> Signal | None:
     if _role(f, "champion"):
         return None
     severity: Severity = "high" if f.phase_at_least("solution") else "medium"
-    return _signal("no_champion", severity, "no contact is recorded as champion",
-                   ["deal.contacts"])
+    return _signal("no_champion", severity, "no contact is recorded as champion", ["deal.contacts"])
 
 
 @_rule
@@ -184,10 +203,13 @@ def _eb_unknown(f: Facts) -> Signal | None:
         return None
     if not f.phase_at_least("discover"):
         return None
-    severity: Severity = "critical" if _late(f) else (
-        "high" if f.phase_at_least("solution") else "medium")
-    return _signal("economic_buyer_unknown", severity,
-                   f"no economic buyer identified at stage {f.ctx.deal.stage}", ["deal.contacts"])
+    severity = _economic_buyer_severity(f)
+    return _signal(
+        "economic_buyer_unknown",
+        severity,
+        f"no economic buyer identified at stage {f.ctx.deal.stage}",
+        ["deal.contacts"],
+    )
 
 
 @_rule
@@ -196,11 +218,13 @@ def _eb_not_engaged(f: Facts) -> Signal | None:
     if not ebs or any(p.activity_indices for p in ebs):
         return None
     eb = ebs[0]
-    severity: Severity = "critical" if _late(f) else (
-        "high" if f.phase_at_least("solution") else "medium")
-    return _signal("economic_buyer_not_engaged", severity,
-                   f"{eb.name} ({eb.title}) is the economic buyer and has not taken part in any "
-                   f"activity", [f"deal.contacts[{eb.index}]"])
+    severity = _economic_buyer_severity(f)
+    return _signal(
+        "economic_buyer_not_engaged",
+        severity,
+        f"{eb.name} ({eb.title}) is the economic buyer and has not taken part in any activity",
+        [f"deal.contacts[{eb.index}]"],
+    )
 
 
 @_rule
@@ -222,9 +246,12 @@ def _stage_overdue(f: Facts) -> Signal | None:
     ratio = f.position.days_in_stage / expected
     severity = _ladder(ratio, ((1.0, "medium"), (1.5, "high"), (2.0, "critical")))
     cites = [c for c in (f.position.entered_ref, f.position.ref) if c]
-    return _signal("stage_overdue", severity,
-                   f"{f.position.days_in_stage} days in {f.ctx.deal.stage} against an expected "
-                   f"{expected}", cites)
+    return _signal(
+        "stage_overdue",
+        severity,
+        f"{f.position.days_in_stage} days in {f.ctx.deal.stage} against an expected {expected}",
+        cites,
+    )
 
 
 @_rule
@@ -234,10 +261,13 @@ def _stage_ahead(f: Facts) -> Signal | None:
     names = "; ".join(f"{c.stage}: {c.description}" for c in f.earlier_unmet[:4])
     # One missed criterion is a gap; many mean the stage itself is not real.
     severity = _ladder(len(f.earlier_unmet), ((2, "medium"), (4, "high"), (6, "critical")))
-    return _signal("stage_ahead_of_evidence", severity,
-                   f"{_count(len(f.earlier_unmet), 'exit criterion', 'exit criteria')} of earlier "
-                   f"stages unmet ({names})",
-                   [c.ref for c in f.earlier_unmet])
+    return _signal(
+        "stage_ahead_of_evidence",
+        severity,
+        f"{_count(len(f.earlier_unmet), 'exit criterion', 'exit criteria')} of earlier "
+        f"stages unmet ({names})",
+        [c.ref for c in f.earlier_unmet],
+    )
 
 
 @_rule
@@ -247,9 +277,12 @@ def _exit_unmet(f: Facts) -> Signal | None:
         return None
     names = "; ".join(c.description for c in unmet)
     severity: Severity = "medium" if len(unmet) > 1 else "low"
-    return _signal("exit_criteria_unmet", severity,
-                   f"{len(unmet)} of {len(f.exit_criteria)} exit criteria of {f.ctx.deal.stage} "
-                   f"open: {names}", [c.ref for c in unmet])
+    return _signal(
+        "exit_criteria_unmet",
+        severity,
+        f"{len(unmet)} of {len(f.exit_criteria)} exit criteria of {f.ctx.deal.stage} open: {names}",
+        [c.ref for c in unmet],
+    )
 
 
 @_rule
@@ -258,8 +291,12 @@ def _exit_met(f: Facts) -> Signal | None:
     if not checked or any(c.met is False for c in checked) or f.earlier_unmet:
         return None
     cites = [c.ref for c in checked] + [x for c in checked for x in c.citations]
-    return _signal("exit_criteria_met", "low",
-                   f"all {len(checked)} exit criteria of {f.ctx.deal.stage} are met", cites)
+    return _signal(
+        "exit_criteria_met",
+        "low",
+        f"all {len(checked)} exit criteria of {f.ctx.deal.stage} are met",
+        cites,
+    )
 
 
 @_rule
@@ -268,18 +305,24 @@ def _close_slipped(f: Facts) -> Signal | None:
     if not pushes:
         return None
     severity: Severity = "high" if len(pushes) >= 2 else "medium"
-    return _signal("close_date_slipped", severity,
-                   f"the close date has been pushed {_count(len(pushes), 'time', 'times')}",
-                   [f"deal.close_date_history[{i}]" for i in pushes])
+    return _signal(
+        "close_date_slipped",
+        severity,
+        f"the close date has been pushed {_count(len(pushes), 'time', 'times')}",
+        [f"deal.close_date_history[{i}]" for i in pushes],
+    )
 
 
 @_rule
 def _close_passed(f: Facts) -> Signal | None:
     if f.days_to_close >= 0:
         return None
-    return _signal("close_date_passed", "high",
-                   f"the expected close date passed {-f.days_to_close} days ago",
-                   ["deal.expected_close"])
+    return _signal(
+        "close_date_passed",
+        "high",
+        f"the expected close date passed {-f.days_to_close} days ago",
+        ["deal.expected_close"],
+    )
 
 
 @_rule
@@ -287,8 +330,12 @@ def _close_near(f: Facts) -> Signal | None:
     if not 0 <= f.days_to_close <= CLOSE_NEAR_DAYS:
         return None
     severity: Severity = "high" if f.days_to_close <= 14 else "medium"
-    return _signal("close_date_near", severity,
-                   f"expected close in {f.days_to_close} days", ["deal.expected_close"])
+    return _signal(
+        "close_date_near",
+        severity,
+        f"expected close in {f.days_to_close} days",
+        ["deal.expected_close"],
+    )
 
 
 @_rule
@@ -296,8 +343,12 @@ def _competitor(f: Facts) -> Signal | None:
     comps = f.ctx.deal.competitors
     if not comps:
         return None
-    return _signal("competitor_present", "low", "competing against " + ", ".join(comps),
-                   [f"deal.competitors[{i}]" for i in range(len(comps))])
+    return _signal(
+        "competitor_present",
+        "low",
+        "competing against " + ", ".join(comps),
+        [f"deal.competitors[{i}]" for i in range(len(comps))],
+    )
 
 
 @_rule
@@ -307,7 +358,9 @@ def _bakeoff(f: Facts) -> Signal | None:
     if not comps or (len(comps) < 2 and position not in ("even", "trailing")):
         return None
     cites = [f"deal.competitors[{i}]" for i in range(len(comps))]
-    detail = f"{_count(len(comps), 'competitor', 'competitors')} in the evaluation: {', '.join(comps)}"
+    detail = (
+        f"{_count(len(comps), 'competitor', 'competitors')} in the evaluation: {', '.join(comps)}"
+    )
     if position in ("even", "trailing"):
         detail += f"; our position is assessed as {position}"
         cites.append("qualification.competitive_position")
@@ -322,8 +375,12 @@ def _negative(f: Facts) -> Signal | None:
         return None
     severity: Severity = "high" if any(p.influence == "high" for p in unhappy) else "medium"
     names = ", ".join(f"{p.name} ({p.title})" for p in unhappy)
-    return _signal("negative_sentiment", severity, f"negative sentiment: {names}",
-                   [f"deal.contacts[{p.index}]" for p in unhappy])
+    return _signal(
+        "negative_sentiment",
+        severity,
+        f"negative sentiment: {names}",
+        [f"deal.contacts[{p.index}]" for p in unhappy],
+    )
 
 
 @_rule
@@ -332,8 +389,12 @@ def _blocker(f: Facts) -> Signal | None:
     if not blockers:
         return None
     names = ", ".join(f"{p.name} ({p.title})" for p in blockers)
-    return _signal("blocker_present", "high", f"blocker in the buying group: {names}",
-                   [f"deal.contacts[{p.index}]" for p in blockers])
+    return _signal(
+        "blocker_present",
+        "high",
+        f"blocker in the buying group: {names}",
+        [f"deal.contacts[{p.index}]" for p in blockers],
+    )
 
 
 @_rule
@@ -344,8 +405,12 @@ def _high_risk(f: Facts) -> Signal | None:
     serious = [i for i, r in enumerate(risk.factors) if r.severity in ("high", "critical")]
     top = "; ".join(risk.factors[i].description for i in serious[:3])
     detail = f"the deal risk agent rates overall risk {risk.overall_severity}"
-    return _signal("high_risk", risk.overall_severity, detail + (f": {top}" if top else ""),
-                   ["risk.overall_severity", *[f"risk.factors[{i}]" for i in serious]])
+    return _signal(
+        "high_risk",
+        risk.overall_severity,
+        detail + (f": {top}" if top else ""),
+        ["risk.overall_severity", *[f"risk.factors[{i}]" for i in serious]],
+    )
 
 
 # Where the evidence would live when it is absent: cited so the reader sees what is empty.
@@ -363,9 +428,12 @@ def gap_citations(f: Facts, check: str) -> list[str]:
     """For missing evidence: the exit criteria that require it, else where it would be."""
     cites = list(f.evidence[check].citations)
     if f.ctx.process:
-        cites += [f"process.stages[{s}].exit_criteria[{c}]"
-                  for s, stage in enumerate(f.ctx.process.stages)
-                  for c, crit in enumerate(stage.exit_criteria) if crit.check == check]
+        cites += [
+            f"process.stages[{s}].exit_criteria[{c}]"
+            for s, stage in enumerate(f.ctx.process.stages)
+            for c, crit in enumerate(stage.exit_criteria)
+            if crit.check == check
+        ]
     if cites:
         return cites
     home = EVIDENCE_HOME.get(check, "deal")
@@ -373,7 +441,9 @@ def gap_citations(f: Facts, check: str) -> list[str]:
     return [root if root != "deal" and getattr(f.ctx, root) is None else home]
 
 
-def _evidence_gap(f: Facts, sid: str, check: str, phase: Phase, severity: Severity) -> Signal | None:
+def _evidence_gap(
+    f: Facts, sid: str, check: str, phase: Phase, severity: Severity
+) -> Signal | None:
     found = f.evidence[check]
     if found.met or not f.phase_at_least(phase):
         return None
@@ -392,14 +462,16 @@ def _value(f: Facts) -> Signal | None:
 
 @_rule
 def _process_unknown(f: Facts) -> Signal | None:
-    return _evidence_gap(f, "decision_process_unknown", "decision_process_known", "discover",
-                         "medium")
+    return _evidence_gap(
+        f, "decision_process_unknown", "decision_process_known", "discover", "medium"
+    )
 
 
 @_rule
 def _criteria_unknown(f: Facts) -> Signal | None:
-    return _evidence_gap(f, "decision_criteria_unknown", "decision_criteria_known", "discover",
-                         "medium")
+    return _evidence_gap(
+        f, "decision_criteria_unknown", "decision_criteria_known", "discover", "medium"
+    )
 
 
 @_rule
@@ -418,8 +490,12 @@ def _no_next_step(f: Facts) -> Signal | None:
     if deal.next_step and deal.next_step_date:
         detail = f"the recorded next step was due {deal.next_step_date.isoformat()}"
         return _signal("no_next_step", "medium", detail, ["deal.next_step_date"])
-    return _signal("no_next_step", "medium", "no dated next step is recorded",
-                   ["deal.next_step"] if deal.next_step else [])
+    return _signal(
+        "no_next_step",
+        "medium",
+        "no dated next step is recorded",
+        ["deal.next_step"] if deal.next_step else [],
+    )
 
 
 @_rule
@@ -429,8 +505,12 @@ def _no_map(f: Facts) -> Signal | None:
     found = f.evidence["mutual_action_plan_agreed"]
     if found.met:
         return None
-    return _signal("mutual_plan_missing", "medium" if f.position.phase == "proposal" else "high",
-                   found.detail, gap_citations(f, "mutual_action_plan_agreed"))
+    return _signal(
+        "mutual_plan_missing",
+        "medium" if f.position.phase == "proposal" else "high",
+        found.detail,
+        gap_citations(f, "mutual_action_plan_agreed"),
+    )
 
 
 @_rule
@@ -442,9 +522,12 @@ def _procurement(f: Facts) -> Signal | None:
     if required is False or (required is None and f.position.phase != "negotiate"):
         return None
     cites = ["discovery.buying_process"] if bp else []
-    return _signal("procurement_not_engaged", "medium",
-                   f.evidence["procurement_engaged"].detail, cites +
-                   f.evidence["procurement_engaged"].citations)
+    return _signal(
+        "procurement_not_engaged",
+        "medium",
+        f.evidence["procurement_engaged"].detail,
+        cites + f.evidence["procurement_engaged"].citations,
+    )
 
 
 @_rule
@@ -454,8 +537,12 @@ def _legal(f: Facts) -> Signal | None:
     bp = f.ctx.discovery.buying_process if f.ctx.discovery else None
     if bp and bp.legal_review_required is False:
         return None
-    return _signal("legal_not_started", "medium", f.evidence["legal_review_started"].detail,
-                   f.evidence["legal_review_started"].citations)
+    return _signal(
+        "legal_not_started",
+        "medium",
+        f.evidence["legal_review_started"].detail,
+        f.evidence["legal_review_started"].citations,
+    )
 
 
 @_rule
@@ -464,14 +551,18 @@ def _momentum(f: Facts) -> Signal | None:
     if days is None or days > MOMENTUM_RECENT_DAYS or f.activities_30d < MOMENTUM_MIN_ACTIVITIES:
         return None
     recent_bad = [
-        i for i, a in enumerate(f.ctx.deal.activities)
+        i
+        for i, a in enumerate(f.ctx.deal.activities)
         if 0 <= (f.as_of - a.date).days <= 30 and a.outcome in ("negative", "no_show")
     ]
     if recent_bad:
         return None
-    return _signal("momentum_strong", "low",
-                   f"{f.activities_30d} activities in the last 30 days, the latest {days} days ago",
-                   [f.last_activity_ref] if f.last_activity_ref else [])
+    return _signal(
+        "momentum_strong",
+        "low",
+        f"{f.activities_30d} activities in the last 30 days, the latest {days} days ago",
+        [f.last_activity_ref] if f.last_activity_ref else [],
+    )
 
 
 def detect(facts: Facts) -> list[Signal]:

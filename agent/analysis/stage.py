@@ -51,9 +51,13 @@ def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> Stag
         if deal.stage_history[i].stage.lower() == deal.stage.lower():
             entered_index = i
             break
-    entered = deal.stage_history[entered_index].entered if entered_index is not None else deal.created
+    entered = (
+        deal.stage_history[entered_index].entered if entered_index is not None else deal.created
+    )
     days = max(0, (as_of - entered).days)
-    entered_ref = f"deal.stage_history[{entered_index}]" if entered_index is not None else "deal.created"
+    entered_ref = (
+        f"deal.stage_history[{entered_index}]" if entered_index is not None else "deal.created"
+    )
     if process is None:
         return StagePosition(infer_phase(deal.stage), None, None, None, None, days, entered_ref)
     index = process.index(deal.stage)
@@ -66,8 +70,13 @@ def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> Stag
     standard = process.stages[index]
     following = process.stages[index + 1].name if index + 1 < len(process.stages) else None
     return StagePosition(
-        standard.phase, index, f"process.stages[{index}]", following,
-        standard.expected_days, days, entered_ref,
+        standard.phase,
+        index,
+        f"process.stages[{index}]",
+        following,
+        standard.expected_days,
+        days,
+        entered_ref,
     )
 
 

@@ -43,6 +43,18 @@ SECTION_PURPOSE: dict[str, tuple[str, str]] = {
 }
 
 
+SECTION_MODELS: dict[str, type[Contract]] = {
+    "risk": DealRisk,
+    "qualification": Qualification,
+    "discovery": Discovery,
+    "argumentation": Argumentation,
+    "competitive": CompetitiveIntel,
+    "analytics": SalesAnalytics,
+    "value": ValueCase,
+    "process": ProcessStandards,
+}
+
+
 class DealContext(Contract):
     schema_version: str = SCHEMA_VERSION
     deal: Deal

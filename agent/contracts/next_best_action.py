@@ -99,7 +99,9 @@ class NextBestActionResult(Contract):
     snapshot: DealSnapshot
     primary: RecommendedAction
     alternatives: list[RecommendedAction] = Field(default_factory=list)
-    strategy: str = Field(description="How the action connects to the deal's strategy and momentum.")
+    strategy: str = Field(
+        description="How the action connects to the deal's strategy and momentum."
+    )
     strategy_citations: list[str] = Field(default_factory=list)
     signals: list[SignalRef] = Field(default_factory=list)
     limitations: list[str] = Field(

@@ -45,7 +45,8 @@ class CoachingRequest(Contract):
             raise ValueError("give either deal_id (to read from the workspace) or an inline deal")
         if self.deal is not None and self.deal_id and self.deal.deal.id != self.deal_id:
             raise ValueError(
-                f"deal_id '{self.deal_id}' does not match the inline deal's id '{self.deal.deal.id}'"
+                f"deal_id '{self.deal_id}' does not match the inline deal's id "
+                f"'{self.deal.deal.id}'"
             )
         return self
 

@@ -1,4 +1,4 @@
-"""What the agent returns. Every capability shares the envelope; `result` is typed per capability."""
+"""What the agent returns: one envelope for every capability, `result` typed per capability."""
 
 from __future__ import annotations
 

@@ -164,7 +164,9 @@ class SegmentWinRate(Contract):
 
 class ActionWinRate(Contract):
     action: str = Field(description="Play id or activity name the rate refers to.")
-    success_rate: float = Field(ge=0, le=1, description="Share of times the action achieved its aim.")
+    success_rate: float = Field(
+        ge=0, le=1, description="Share of times the action achieved its aim."
+    )
     win_rate_with: float | None = Field(default=None, ge=0, le=1)
     win_rate_without: float | None = Field(default=None, ge=0, le=1)
     sample: int = Field(ge=0)

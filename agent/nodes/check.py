@@ -17,19 +17,32 @@ from knowledge.plays import plays_by_id
 
 def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     result = state["result"]
-    checker = checker_for_draft(state["context"], state["analysis"], state["missing_inputs"],
-                                result, plays_by_id(settings(runtime.context).plays_dir), boilerplate())
+    checker = checker_for_draft(
+        state["context"],
+        state["analysis"],
+        state["missing_inputs"],
+        result,
+        plays_by_id(settings(runtime.context).plays_dir),
+        boilerplate(),
+    )
     report, citations = checker.check(result, state["markdown"])
     warnings = list(state.get("warnings", []))
     if not report.passed:
-        warnings.append(Warning(code="grounding", message="; ".join(
-            f.detail for f in report.findings[:5])))
+        warnings.append(
+            Warning(code="grounding", message="; ".join(f.detail for f in report.findings[:5]))
+        )
     latency = (time.perf_counter() - state["started_at"]) * 1000
     composition = state["composition"].model_copy(update={"latency_ms": round(latency, 2)})
     response = CoachingResponse(
-        capability=result.kind, deal_id=state["context"].deal.id, as_of=state["as_of"],
-        result=result, markdown=state["markdown"], citations=citations,
-        missing_inputs=state["missing_inputs"], warnings=warnings,
-        composition=composition, check=report,
+        capability=result.kind,
+        deal_id=state["context"].deal.id,
+        as_of=state["as_of"],
+        result=result,
+        markdown=state["markdown"],
+        citations=citations,
+        missing_inputs=state["missing_inputs"],
+        warnings=warnings,
+        composition=composition,
+        check=report,
     )
     return {"response": response}

@@ -19,11 +19,21 @@ TEMPLATES = {"next_best_action": "next_best_action.md.j2"}
 def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     result = state["result"]
     ctx = state["context"]
-    citations, _ = build_citations(list(collect_refs(result)), ctx,
-                                   plays_by_id(settings(runtime.context).plays_dir))
+    citations, _ = build_citations(
+        list(collect_refs(result)), ctx, plays_by_id(settings(runtime.context).plays_dir)
+    )
     days = result.snapshot.days_to_close
     close_phrase = f"in {days} days" if days >= 0 else f"{-days} days ago"
-    markdown = render(TEMPLATES[result.kind], citations, r=result, p=result.primary,
-                      deal=ctx.deal, close_phrase=close_phrase)
-    return {"markdown": markdown, "citations": citations,
-            "composition": Composition(method="template", latency_ms=0)}
+    markdown = render(
+        TEMPLATES[result.kind],
+        citations,
+        r=result,
+        p=result.primary,
+        deal=ctx.deal,
+        close_phrase=close_phrase,
+    )
+    return {
+        "markdown": markdown,
+        "citations": citations,
+        "composition": Composition(method="template", latency_ms=0),
+    }

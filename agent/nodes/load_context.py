@@ -23,10 +23,14 @@ def _stale(ctx: DealContext, as_of: dt.date) -> list[Warning]:
         section = getattr(ctx, name)
         assessed = getattr(section, "assessed_on", None) if section else None
         if assessed and (as_of - assessed).days > STALE_UPSTREAM_DAYS:
-            warnings.append(Warning(
-                code="stale_data", ref=f"{name}.assessed_on",
-                message=f"the {name} assessment is {(as_of - assessed).days} days old; ask the "
-                        f"upstream agent to refresh it"))
+            warnings.append(
+                Warning(
+                    code="stale_data",
+                    ref=f"{name}.assessed_on",
+                    message=f"the {name} assessment is {(as_of - assessed).days} days old; ask the "
+                    f"upstream agent to refresh it",
+                )
+            )
     return warnings
 
 
@@ -41,8 +45,10 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     ctx = source.load_context(request.target_deal_id)
     as_of = request.as_of or source.as_of or dt.date.today()
     missing = missing_inputs(ctx)
-    warnings = [Warning(code="missing_input", ref=m.section,
-                        message=f"no {m.provider} data: {m.impact}") for m in missing]
+    warnings = [
+        Warning(code="missing_input", ref=m.section, message=f"no {m.provider} data: {m.impact}")
+        for m in missing
+    ]
     return {
         "started_at": started,
         "context": ctx,

@@ -14,6 +14,7 @@ from knowledge.plays import load_plays
 
 def recommend_next_action(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     plays = load_plays(settings(runtime.context).plays_dir)
-    result = recommend(state["context"], state["analysis"], plays,
-                       settings(runtime.context).max_alternatives)
+    result = recommend(
+        state["context"], state["analysis"], plays, settings(runtime.context).max_alternatives
+    )
     return {"result": result}

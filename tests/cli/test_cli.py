@@ -48,7 +48,9 @@ def test_missing_deal_exits_2_with_one_clear_message() -> None:
 def test_invalid_deal_file_names_file_and_field(sample_copy: Path) -> None:
     deal_id = SAMPLE_DEALS[0]
     deal_file = sample_copy / "deals" / deal_id / "deal.yaml"
-    deal_file.write_text(deal_file.read_text().replace("expected_close: ", "expected_close: soon #", 1))
+    deal_file.write_text(
+        deal_file.read_text().replace("expected_close: ", "expected_close: soon #", 1)
+    )
     result = runner.invoke(app, ["next-action", deal_id, "--workspace", str(sample_copy)])
     assert result.exit_code == 2
     assert "deal.yaml" in result.stderr and "expected_close" in result.stderr
@@ -92,7 +94,12 @@ def test_schema_exports_json_schema_for_the_contracts() -> None:
 
 
 def test_real_process_prints_the_next_best_action() -> None:
-    done = subprocess.run([sys.executable, "-m", "agent.cli", "next-action", "D-1005"],
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "next-action", "D-1005"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Re-qualify" in done.stdout and "Traceback" not in done.stderr

@@ -28,8 +28,12 @@ def context(deal_id: str) -> DealContext:
 
 def proper_names(ctx: DealContext) -> set[str]:
     deal = ctx.deal
-    names = {deal.account.name, *(c.name for c in deal.contacts), deal.owner.name,
-             *(m.name for m in deal.team)}
+    names = {
+        deal.account.name,
+        *(c.name for c in deal.contacts),
+        deal.owner.name,
+        *(m.name for m in deal.team),
+    }
     return {n for n in names if n}
 
 
@@ -106,8 +110,9 @@ def test_urgent_deals_are_immediate_and_healthy_ones_carry_no_critical_signal() 
     assert response("D-1011").result.primary.timing == "immediate"
     healthy = response("D-1006").result
     urgency = {"close_date_near"}
-    assert not [s for s in healthy.signals
-                if s.severity in ("high", "critical") and s.id not in urgency]
+    assert not [
+        s for s in healthy.signals if s.severity in ("high", "critical") and s.id not in urgency
+    ]
     assert healthy.snapshot.momentum in ("accelerating", "steady")
 
 
@@ -134,8 +139,9 @@ def test_as_of_moves_the_analysis() -> None:
 
 
 def test_unknown_capability_lists_the_valid_ones() -> None:
-    request = CoachingRequest.model_construct(capability="forecast", deal_id="D-1001",
-                                              deal=None, as_of=None, options={})
+    request = CoachingRequest.model_construct(
+        capability="forecast", deal_id="D-1001", deal=None, as_of=None, options={}
+    )
     with pytest.raises(UnknownCapability, match="forecast.*next_best_action"):
         graph.invoke({"request": request})
 

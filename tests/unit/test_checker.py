@@ -15,8 +15,9 @@ def setup():  # type: ignore[no-untyped-def]
     ctx = make_context()
     analysis = analyze_deal(ctx, AS_OF)
     result = recommend(ctx, analysis, load_plays())
-    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, plays_by_id(),
-                                boilerplate())
+    checker = checker_for_draft(
+        ctx, analysis, missing_inputs(ctx), result, plays_by_id(), boilerplate()
+    )
     return ctx, result, checker
 
 
@@ -44,14 +45,18 @@ def test_invented_number_and_date_are_flagged() -> None:
 
 def test_numbers_from_input_in_other_forms_pass() -> None:
     _, result, checker = setup()
-    report, _ = checker.check(result, "The deal is worth USD 100,000 and closes on "
-                                      f"{make_context().deal.expected_close.isoformat()}.")
+    report, _ = checker.check(
+        result,
+        "The deal is worth USD 100,000 and closes on "
+        f"{make_context().deal.expected_close.isoformat()}.",
+    )
     assert report.passed, report.findings
 
 
 def test_unresolvable_citation_is_flagged() -> None:
     _, result, checker = setup()
-    broken = result.model_copy(update={"strategy_citations": ["deal.activities[99]",
-                                                              "kb:no-such-play#x"]})
+    broken = result.model_copy(
+        update={"strategy_citations": ["deal.activities[99]", "kb:no-such-play#x"]}
+    )
     report, _ = checker.check(broken, "")
     assert [f.kind for f in report.findings] == ["citation", "citation"]

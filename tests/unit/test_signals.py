@@ -11,19 +11,30 @@ def fired(ctx) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 
 def test_healthy_discovery_deal_has_no_risk_signals() -> None:
-    ctx = make_context(discovery={"decision_criteria": [{"name": "Ease of use"}],
-                                  "buying_process": {"known": True},
-                                  "pains": [{"description": "Slow", "confirmed": True}]})
+    ctx = make_context(
+        discovery={
+            "decision_criteria": [{"name": "Ease of use"}],
+            "buying_process": {"known": True},
+            "pains": [{"description": "Slow", "confirmed": True}],
+        }
+    )
     signals = fired(ctx)
     assert "exit_criteria_met" in signals
-    for bad in ("no_recent_activity", "champion_gone_quiet", "economic_buyer_not_engaged",
-                "stage_overdue", "single_threaded", "no_next_step"):
+    for bad in (
+        "no_recent_activity",
+        "champion_gone_quiet",
+        "economic_buyer_not_engaged",
+        "stage_overdue",
+        "single_threaded",
+        "no_next_step",
+    ):
         assert bad not in signals
 
 
 def test_champion_gone_quiet_cites_champion_and_last_activity() -> None:
-    ctx = make_context(deal={"activities": [activity("a1", 40, ["c-ann"]),
-                                            activity("a2", 2, ["c-eve"])]})
+    ctx = make_context(
+        deal={"activities": [activity("a1", 40, ["c-ann"]), activity("a2", 2, ["c-eve"])]}
+    )
     signal = fired(ctx)["champion_gone_quiet"]
     assert "Ann Champion" in signal.detail and "40 days" in signal.detail
     assert signal.citations[:2] == ["deal.contacts[0]", "deal.activities[0]"]
@@ -31,11 +42,13 @@ def test_champion_gone_quiet_cites_champion_and_last_activity() -> None:
 
 
 def test_economic_buyer_not_engaged_is_critical_late_in_the_cycle() -> None:
-    ctx = make_context(deal={
-        "stage": "Proposal",
-        "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}],
-        "activities": [activity("a1", 2, ["c-ann"])],
-    })
+    ctx = make_context(
+        deal={
+            "stage": "Proposal",
+            "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}],
+            "activities": [activity("a1", 2, ["c-ann"])],
+        }
+    )
     signal = fired(ctx)["economic_buyer_not_engaged"]
     assert signal.severity == "critical"
     assert signal.citations == ["deal.contacts[1]"]
@@ -43,8 +56,12 @@ def test_economic_buyer_not_engaged_is_critical_late_in_the_cycle() -> None:
 
 def test_economic_buyer_unknown_only_without_an_economic_buyer_contact() -> None:
     assert "economic_buyer_unknown" not in fired(make_context())
-    ctx = make_context(deal={"contacts": [contact("c-ann", "Ann Champion", "champion")],
-                             "activities": [activity("a1", 2, ["c-ann"])]})
+    ctx = make_context(
+        deal={
+            "contacts": [contact("c-ann", "Ann Champion", "champion")],
+            "activities": [activity("a1", 2, ["c-ann"])],
+        }
+    )
     assert fired(ctx)["economic_buyer_unknown"].severity == "medium"
 
 
@@ -57,9 +74,13 @@ def test_no_recent_activity_severity_grows_with_silence() -> None:
 
 
 def test_scheduled_future_activity_is_a_next_step_not_recent_contact() -> None:
-    ctx = make_context(deal={"next_step": None, "next_step_date": None,
-                             "activities": [activity("a1", 20, ["c-ann"]),
-                                            activity("a2", -4, ["c-ann"])]})
+    ctx = make_context(
+        deal={
+            "next_step": None,
+            "next_step_date": None,
+            "activities": [activity("a1", 20, ["c-ann"]), activity("a2", -4, ["c-ann"])],
+        }
+    )
     signals = fired(ctx)
     assert "no_next_step" not in signals
     assert "no_recent_activity" in signals
@@ -73,32 +94,40 @@ def test_stage_overdue_against_the_process_expectation() -> None:
 
 
 def test_stage_ahead_of_evidence_lists_earlier_unmet_criteria() -> None:
-    ctx = make_context(deal={
-        "stage": "Proposal",
-        "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}],
-        "contacts": [contact("c-ann", "Ann Champion", "champion")],
-        "activities": [activity("a1", 2, ["c-ann"])],
-    })
+    ctx = make_context(
+        deal={
+            "stage": "Proposal",
+            "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}],
+            "contacts": [contact("c-ann", "Ann Champion", "champion")],
+            "activities": [activity("a1", 2, ["c-ann"])],
+        }
+    )
     signal = fired(ctx)["stage_ahead_of_evidence"]
-    assert signal.citations == ["process.stages[0].exit_criteria[0]",
-                                "process.stages[0].exit_criteria[1]"]
+    assert signal.citations == [
+        "process.stages[0].exit_criteria[0]",
+        "process.stages[0].exit_criteria[1]",
+    ]
 
 
 def test_manual_exit_criteria_never_count_as_met_or_unmet() -> None:
-    ctx = make_context(deal={"stage": "Proposal",
-                             "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}]})
+    ctx = make_context(
+        deal={"stage": "Proposal", "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}]}
+    )
     analysis = analyze_deal(ctx, AS_OF)
     manual = [c for c in analysis.exit_criteria if c.id == "p3"]
     assert manual and manual[0].met is None
 
 
 def test_close_date_signals() -> None:
-    slipped = make_context(deal={
-        "expected_close": days_ago(-10),
-        "close_date_history": [
-            {"changed_on": days_ago(30), "from_date": days_ago(25), "to_date": days_ago(5)},
-            {"changed_on": days_ago(6), "from_date": days_ago(5), "to_date": days_ago(-10)},
-        ]})
+    slipped = make_context(
+        deal={
+            "expected_close": days_ago(-10),
+            "close_date_history": [
+                {"changed_on": days_ago(30), "from_date": days_ago(25), "to_date": days_ago(5)},
+                {"changed_on": days_ago(6), "from_date": days_ago(5), "to_date": days_ago(-10)},
+            ],
+        }
+    )
     signals = fired(slipped)
     assert signals["close_date_slipped"].severity == "high"
     assert signals["close_date_near"].detail == "expected close in 10 days"
@@ -107,12 +136,15 @@ def test_close_date_signals() -> None:
 
 
 def test_single_threaded_and_blocker_and_sentiment() -> None:
-    ctx = make_context(deal={
-        "contacts": [contact("c-ann", "Ann Champion", "champion"),
-                     contact("c-bob", "Bob Block", "blocker", sentiment="negative",
-                             influence="high")],
-        "activities": [activity("a1", 2, ["c-ann"])],
-    })
+    ctx = make_context(
+        deal={
+            "contacts": [
+                contact("c-ann", "Ann Champion", "champion"),
+                contact("c-bob", "Bob Block", "blocker", sentiment="negative", influence="high"),
+            ],
+            "activities": [activity("a1", 2, ["c-ann"])],
+        }
+    )
     signals = fired(ctx)
     assert "Ann Champion" in signals["single_threaded"].detail
     assert signals["blocker_present"].citations == ["deal.contacts[1]"]
@@ -124,24 +156,36 @@ def test_competitive_bakeoff_needs_two_competitors_or_a_weak_position() -> None:
     assert "competitive_bakeoff" not in fired(one)
     two = make_context(deal={"competitors": ["Rivalsoft", "Otherco"]})
     assert fired(two)["competitive_bakeoff"].severity == "high"
-    trailing = make_context(deal={"competitors": ["Rivalsoft"]},
-                            qualification={"score": 40, "customer_fit": "medium",
-                                           "competitive_position": "trailing"})
+    trailing = make_context(
+        deal={"competitors": ["Rivalsoft"]},
+        qualification={"score": 40, "customer_fit": "medium", "competitive_position": "trailing"},
+    )
     assert "qualification.competitive_position" in fired(trailing)["competitive_bakeoff"].citations
 
 
 def test_high_risk_comes_from_the_risk_agent() -> None:
-    ctx = make_context(risk={"overall_severity": "high", "score": 0.7, "factors": [
-        {"id": "rf1", "category": "timing", "description": "Budget freeze", "severity": "high"},
-        {"id": "rf2", "category": "fit", "description": "Minor gap", "severity": "low"}]})
+    ctx = make_context(
+        risk={
+            "overall_severity": "high",
+            "score": 0.7,
+            "factors": [
+                {
+                    "id": "rf1",
+                    "category": "timing",
+                    "description": "Budget freeze",
+                    "severity": "high",
+                },
+                {"id": "rf2", "category": "fit", "description": "Minor gap", "severity": "low"},
+            ],
+        }
+    )
     signal = fired(ctx)["high_risk"]
     assert signal.citations == ["risk.overall_severity", "risk.factors[0]"]
     assert "Budget freeze" in signal.detail
 
 
 def test_without_process_the_phase_is_inferred_and_stage_checks_are_skipped() -> None:
-    ctx = make_context(process=None, deal={"stage": "Negotiation/Review",
-                                           "stage_history": []})
+    ctx = make_context(process=None, deal={"stage": "Negotiation/Review", "stage_history": []})
     analysis = analyze_deal(ctx, AS_OF)
     assert analysis.phase == "negotiate"
     assert analysis.exit_criteria == [] and analysis.expected_days_in_stage is None
@@ -149,8 +193,9 @@ def test_without_process_the_phase_is_inferred_and_stage_checks_are_skipped() ->
 
 
 def test_momentum_levels() -> None:
-    busy = make_context(deal={"activities": [activity(f"a{i}", i + 1, ["c-ann"])
-                                             for i in range(4)]})
+    busy = make_context(
+        deal={"activities": [activity(f"a{i}", i + 1, ["c-ann"]) for i in range(4)]}
+    )
     assert analyze_deal(busy, AS_OF).momentum == "accelerating"
     stalled = make_context(deal={"activities": [activity("a1", 45, ["c-ann"])]})
     assert analyze_deal(stalled, AS_OF).momentum == "stalled"

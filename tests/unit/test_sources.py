@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.errors import DealNotFound, InvalidInput
-from tools.sources import WorkspaceSource
 from tests.conftest import SAMPLE, SAMPLE_DEALS
+from tools.sources import WorkspaceSource
 
 
 def test_sample_workspace_has_varied_deals() -> None:

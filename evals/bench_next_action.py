@@ -1,0 +1,119 @@
+"""Latency benchmark for next best action (a script, not a timed test: machines are noisy).
+
+    python -m evals.bench_next_action [--runs 50] [--process-runs 7] [--out FILE]
+
+Targets (issue 2): warm in-process median under 20 ms; the whole `coach next-action` process
+under 1.5 s. Results are written as JSON with the machine's core count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+TARGET_WARM_MS = 20.0
+TARGET_PROCESS_S = 1.5
+DEAL = "D-1003"
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def bench_warm(runs: int) -> dict[str, object]:
+    from agent.context import SAMPLE_WORKSPACE
+    from agent.contracts import CoachingRequest
+    from agent.service import coach
+    from tools.sources import WorkspaceSource
+
+    deals = WorkspaceSource(SAMPLE_WORKSPACE).deal_ids()
+    for deal in deals:  # warm every cache once
+        coach(CoachingRequest(deal_id=deal))
+    one: list[float] = []
+    request = CoachingRequest(deal_id=DEAL)
+    for _ in range(runs):
+        start = time.perf_counter()
+        coach(request)
+        one.append((time.perf_counter() - start) * 1000)
+    every: list[float] = []
+    for _ in range(max(1, runs // len(deals))):
+        for deal in deals:
+            start = time.perf_counter()
+            coach(CoachingRequest(deal_id=deal))
+            every.append((time.perf_counter() - start) * 1000)
+    from agent.tokens import count_tokens
+
+    markdown = coach(request).markdown
+    return {
+        "deal": DEAL,
+        "runs": runs,
+        "median_ms": round(statistics.median(one), 2),
+        "p95_ms": round(_quantile(one, 0.95), 2),
+        "all_deals_median_ms": round(statistics.median(every), 2),
+        "all_deals_p95_ms": round(_quantile(every, 0.95), 2),
+        "markdown_tokens_o200k": count_tokens(markdown),
+        "target_median_ms": TARGET_WARM_MS,
+    }
+
+
+def bench_process(runs: int) -> dict[str, object]:
+    exe = shutil.which("coach", path=str(Path(sys.executable).parent)) or "coach"
+    times: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([exe, "next-action", DEAL], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return {
+        "command": f"coach next-action {DEAL}",
+        "runs": runs,
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "max_s": round(max(times), 3),
+        "target_median_s": TARGET_PROCESS_S,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--process-runs", type=int, default=7)
+    parser.add_argument("--out", type=Path, default=Path("bench-results/next_action.json"))
+    args = parser.parse_args()
+    results: dict[str, Any] = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "warm_in_process": bench_warm(args.runs),
+        "whole_process": bench_process(args.process_runs),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    warm, proc = results["warm_in_process"], results["whole_process"]
+    print(
+        f"warm in-process {warm['deal']}: median {warm['median_ms']} ms "
+        f"(p95 {warm['p95_ms']} ms; all deals median {warm['all_deals_median_ms']} ms), "
+        f"target < {TARGET_WARM_MS} ms"
+    )
+    print(
+        f"whole process: median {proc['median_s']} s over {proc['runs']} runs, "
+        f"target < {TARGET_PROCESS_S} s"
+    )
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
