@@ -26,6 +26,10 @@ def money(amount: float, currency: str) -> str:
     return f"{currency} {amount:,.0f}"
 
 
+def hours(value: float) -> str:
+    return f"{value:g} h"
+
+
 def human(token: str) -> str:
     return token.replace("_", " ")
 
@@ -40,7 +44,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.globals.update(pct=pct, signed_pct=signed_pct, money=money, human=human)
+    env.globals.update(pct=pct, signed_pct=signed_pct, money=money, human=human, hours=hours)
     return env
 
 

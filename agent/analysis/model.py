@@ -86,6 +86,7 @@ class Analysis(Contract):
     def contact(self, role: str) -> list[StakeholderEngagement]:
         return [e for e in self.engagement if e.role == role]
 
+
 __all__ = [
     "Analysis",
     "CriterionStatus",

@@ -403,7 +403,7 @@ def _high_risk(f: Facts) -> Signal | None:
     if risk is None or risk.overall_severity not in ("high", "critical"):
         return None
     serious = [i for i, r in enumerate(risk.factors) if r.severity in ("high", "critical")]
-    top = "; ".join(risk.factors[i].description for i in serious[:3])
+    top = "; ".join(risk.factors[i].description.rstrip(".") for i in serious[:3])
     detail = f"the deal risk agent rates overall risk {risk.overall_severity}"
     return _signal(
         "high_risk",
