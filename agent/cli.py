@@ -8,18 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from agent.errors import CoachError, InvalidInput
+from agent.cli_common import user_errors
+from agent.errors import InvalidInput
 
 app = typer.Typer(
     help="Grounded, cited sales coaching for B2B deals; works offline.",
@@ -29,8 +28,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-P = ParamSpec("P")
-R = TypeVar("R")
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -49,20 +46,6 @@ AsOfOpt = Annotated[
 class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
-
-
-def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """One clear line on stderr and exit code 2 for anything the user can fix."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except CoachError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(code=2) from None
-
-    return wrapper
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -202,6 +185,14 @@ def schema(
     document = schemas[name] if name else schemas
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
+
+def _register_subcommands() -> None:
+    from agent.cli_kb import kb
+
+    app.add_typer(kb, name="kb")
+
+
+_register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

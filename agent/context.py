@@ -7,23 +7,51 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.corpus import KNOWLEDGE_ROOT
 from knowledge.plays import PLAYS_DIR
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKSPACE = REPO_ROOT / "sample_workspace"
+DEFAULT_INDEX = REPO_ROOT / ".coach" / "index"
 
 
 @dataclass(frozen=True)
 class CoachContext:
     workspace: Path = field(default=SAMPLE_WORKSPACE)
     plays_dir: Path = field(default=PLAYS_DIR)
+    knowledge_dirs: tuple[Path, ...] = field(default=(KNOWLEDGE_ROOT,))
+    index_dir: Path = field(default=DEFAULT_INDEX)
+    chroma_url: str | None = None
     max_alternatives: int = 2
+    max_guidance: int = 2
 
     @classmethod
-    def from_env(cls, workspace: Path | None = None) -> CoachContext:
-        """CLI and servers: explicit arguments win, then COACH_WORKSPACE, then the sample."""
+    def from_env(
+        cls,
+        workspace: Path | None = None,
+        extra_knowledge: tuple[Path, ...] = (),
+        index_dir: Path | None = None,
+    ) -> CoachContext:
+        """Explicit arguments win, then COACH_* variables, then the shipped defaults.
+
+        COACH_WORKSPACE         the workspace folder
+        COACH_KNOWLEDGE_DIRS    extra knowledge folders (os.pathsep-separated) that extend or
+                                override the shipped knowledge by document id
+        COACH_INDEX_DIR         where the knowledge index lives
+        COACH_CHROMA_URL        a Chroma server (http://host:port) instead of the embedded store
+        """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
-        return cls(workspace=chosen.expanduser().resolve())
+        env_dirs = [
+            Path(p) for p in os.environ.get("COACH_KNOWLEDGE_DIRS", "").split(os.pathsep) if p
+        ]
+        extra = tuple(p.expanduser().resolve() for p in [*env_dirs, *extra_knowledge])
+        index = index_dir or Path(os.environ.get("COACH_INDEX_DIR") or DEFAULT_INDEX)
+        return cls(
+            workspace=chosen.expanduser().resolve(),
+            knowledge_dirs=(KNOWLEDGE_ROOT, *extra),
+            index_dir=index.expanduser().resolve(),
+            chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
+        )
 
 
 def settings(context: CoachContext | None) -> CoachContext:

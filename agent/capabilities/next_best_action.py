@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from agent.analysis.model import Analysis
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE, STALLED_DAYS
 from agent.capabilities.playbook import ScoredPlay, fill, list_items, paragraph, score_plays
+from agent.citations import shorten
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.next_best_action import (
     DealSnapshot,
     Effort,
+    Guidance,
     NextBestActionResult,
     ProbabilityAdjustment,
     ProbabilityEstimate,
@@ -22,6 +25,9 @@ from agent.contracts.next_best_action import (
 )
 from agent.missing import limitations_for
 from knowledge.plays import Play
+from knowledge.retriever import Passage, SearchFilters
+
+Search = Callable[[str, SearchFilters], list[Passage]]
 
 URGENT_SIGNALS = frozenset({"close_date_passed"})
 ROLE_LABELS = {
@@ -257,12 +263,62 @@ def _strategy(
     return " ".join(parts), list(dict.fromkeys(cites))
 
 
+GUIDANCE_CHARS = 280
+COMPETITIVE = frozenset({"competitive_bakeoff", "competitor_present", "blocker_present"})
+
+
+def _guidance(
+    search: Search | None,
+    ctx: DealContext,
+    analysis: Analysis,
+    play: Play,
+    action: RecommendedAction,
+    limit: int,
+) -> list[Guidance]:
+    """Knowledge behind the primary action, found by what fired (lexical: fast, no model):
+    the battle card of the deal's competitor when competition is in play, then the guide of
+    the methodology the play is built on."""
+    if search is None or limit <= 0:
+        return []
+    fired = [r.signal for r in action.rationale]
+    labels = [next(s.label for s in analysis.signals if s.id == sid) for sid in fired[:2]]
+    query = ". ".join([action.title, *labels])
+    competitor = (
+        ctx.deal.competitors[0] if ctx.deal.competitors and COMPETITIVE & set(fired) else None
+    )
+    passages = []
+    if competitor:
+        passages += search(query, SearchFilters(type=["battle_card"], competitor=competitor))[:1]
+    for methodology in play.meta.methodology:
+        found_here = search(query, SearchFilters(type=["methodology"], methodology=methodology))
+        if found_here:
+            passages += found_here
+            break
+    found = []
+    for p in list({p.ref: p for p in passages}.values())[:limit]:
+        found.append(
+            Guidance(
+                ref=p.ref, title=p.title, section=p.heading, excerpt=shorten(p.text, GUIDANCE_CHARS)
+            )
+        )
+    return found
+
+
 def recommend(
-    ctx: DealContext, analysis: Analysis, plays: tuple[Play, ...], max_alternatives: int = 2
+    ctx: DealContext,
+    analysis: Analysis,
+    plays: tuple[Play, ...],
+    max_alternatives: int = 2,
+    search: Search | None = None,
+    max_guidance: int = 2,
 ) -> NextBestActionResult:
     values = _placeholders(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
     primary = _action(ranked[0], ctx, analysis, values)
+    guidance = _guidance(search, ctx, analysis, ranked[0].play, primary, max_guidance)
+    primary = primary.model_copy(
+        update={"guidance": guidance, "citations": [*primary.citations, *(g.ref for g in guidance)]}
+    )
     alternatives = []
     for scored in ranked[1 : 1 + max_alternatives]:
         action = _action(scored, ctx, analysis, values)

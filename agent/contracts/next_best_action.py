@@ -62,6 +62,15 @@ class Target(Contract):
     title: str | None = None
 
 
+class Guidance(Contract):
+    """A knowledge passage behind the advice: methodology, objection handling, a battle card."""
+
+    ref: str
+    title: str
+    section: str
+    excerpt: str
+
+
 class RecommendedAction(Contract):
     play_id: str
     title: str
@@ -77,6 +86,7 @@ class RecommendedAction(Contract):
     effort: Effort
     probability: ProbabilityEstimate
     rationale: list[RationaleItem]
+    guidance: list[Guidance] = Field(default_factory=list)
     when_to_choose: str | None = Field(
         default=None, description="For alternatives: when this beats the primary."
     )

@@ -10,9 +10,9 @@ from langgraph.runtime import Runtime
 from agent.checker import checker_for_draft
 from agent.context import CoachContext, settings
 from agent.contracts.response import CoachingResponse, Warning
+from agent.knowledge import citable_documents
 from agent.render import boilerplate
 from agent.state import CoachState
-from knowledge.plays import plays_by_id
 
 
 def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         state["analysis"],
         state["missing_inputs"],
         result,
-        plays_by_id(settings(runtime.context).plays_dir),
+        citable_documents(settings(runtime.context)),
         boilerplate(),
     )
     report, citations = checker.check(result, state["markdown"])

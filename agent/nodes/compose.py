@@ -9,9 +9,9 @@ from langgraph.runtime import Runtime
 from agent.citations import build_citations, collect_refs
 from agent.context import CoachContext, settings
 from agent.contracts.response import Composition
+from agent.knowledge import citable_documents
 from agent.render import render
 from agent.state import CoachState
-from knowledge.plays import plays_by_id
 
 TEMPLATES = {"next_best_action": "next_best_action.md.j2"}
 
@@ -20,7 +20,7 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     result = state["result"]
     ctx = state["context"]
     citations, _ = build_citations(
-        list(collect_refs(result)), ctx, plays_by_id(settings(runtime.context).plays_dir)
+        list(collect_refs(result)), ctx, citable_documents(settings(runtime.context))
     )
     days = result.snapshot.days_to_close
     close_phrase = f"in {days} days" if days >= 0 else f"{-days} days ago"

@@ -1,4 +1,4 @@
-"""recommend_next_action: the next best action draft from analysis and the plays library."""
+"""recommend_next_action: the next best action draft from analysis, plays and knowledge."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ from langgraph.runtime import Runtime
 
 from agent.capabilities.next_best_action import recommend
 from agent.context import CoachContext, settings
+from agent.knowledge import index_for
 from agent.state import CoachState
 from knowledge.plays import load_plays
+from knowledge.retriever import Passage, SearchFilters
 
 
 def recommend_next_action(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
-    plays = load_plays(settings(runtime.context).plays_dir)
+    ctx = settings(runtime.context)
+    index = index_for(ctx)
+
+    def search(query: str, filters: SearchFilters) -> list[Passage]:
+        return index.search(query, k=ctx.max_guidance, filters=filters, mode="lexical")
+
     result = recommend(
-        state["context"], state["analysis"], plays, settings(runtime.context).max_alternatives
+        state["context"],
+        state["analysis"],
+        load_plays(ctx.plays_dir),
+        ctx.max_alternatives,
+        search,
+        ctx.max_guidance,
     )
     return {"result": result}

@@ -7,11 +7,13 @@ from functools import cache
 
 import pytest
 
-from agent.citations import resolves
+from agent.citations import resolve_knowledge, resolves
+from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.contracts.context import DealContext
 from agent.errors import UnknownCapability
 from agent.graph import graph
+from agent.knowledge import citable_documents
 from agent.service import coach
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tools.sources import WorkspaceSource
@@ -59,7 +61,7 @@ def test_every_citation_resolves_into_the_input_or_knowledge(deal_id: str) -> No
         if citation.kind == "input":
             assert resolves(ctx, citation.ref), citation.ref
         else:
-            assert citation.ref.startswith("kb:play-")
+            assert resolve_knowledge(citable_documents(CoachContext()), citation.ref), citation.ref
     for item in resp.result.primary.rationale:
         assert item.citations, f"signal {item.signal} has no citation"
     cited = {c.ref for c in resp.citations}

@@ -1,0 +1,224 @@
+"""The knowledge corpus: every authored file, validated by its type, shipped plus the user's.
+
+Folders are read in order; a later folder's file with the same id overrides the earlier one,
+so a team can replace a shipped battle card or add its own objections without forking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import frontmatter
+import yaml
+from pydantic import Field, model_validator
+
+from agent.contracts.upstream import ProcessStandards
+from agent.errors import InvalidInput
+from knowledge.documents import Document, FrontMatter, load_document
+from knowledge.plays import PLAY_SECTIONS, PlayFrontMatter
+
+KNOWLEDGE_ROOT = Path(__file__).resolve().parent
+
+
+class ObjectionFrontMatter(FrontMatter):
+    type: Literal["objection"]
+    category: Literal[
+        "price",
+        "timing",
+        "authority",
+        "need",
+        "competitor",
+        "status_quo",
+        "security",
+        "contract",
+        "implementation",
+        "trust",
+    ]
+    phrasings: list[str] = Field(min_length=1)
+
+
+class ProofPointFrontMatter(FrontMatter):
+    type: Literal["proof_point"]
+    industry: str
+    segment: Literal["SMB", "mid-market", "enterprise"]
+    products: list[str] = Field(default_factory=list)
+
+
+class ProcessFrontMatter(FrontMatter):
+    type: Literal["process"]
+    standard: ProcessStandards
+
+
+class MethodologyFrontMatter(FrontMatter):
+    type: Literal["methodology"]
+
+    @model_validator(mode="after")
+    def _named(self) -> MethodologyFrontMatter:
+        if not self.methodology:
+            raise ValueError("methodology: name the methodology this guide teaches")
+        return self
+
+
+class BattleCardFrontMatter(FrontMatter):
+    type: Literal["battle_card"]
+
+    @model_validator(mode="after")
+    def _one_competitor(self) -> BattleCardFrontMatter:
+        if len(self.competitors) != 1:
+            raise ValueError("competitors: a battle card is about exactly one competitor")
+        return self
+
+
+class SkillFrontMatter(FrontMatter):
+    type: Literal["skill"]
+
+
+@dataclass(frozen=True)
+class DocType:
+    schema: type[FrontMatter]
+    sections: tuple[str, ...]
+
+
+_OBJECTION = (
+    "where-it-shows-up",
+    "root-cause-questions",
+    "acknowledge-reframe-respond",
+    "feel-felt-found",
+    "proof-points",
+    "bridge-back-to-value",
+    "if-they-are-still-not-satisfied",
+    "when-and-how-to-escalate",
+    "for-the-economic-buyer",
+    "for-the-technical-evaluator",
+    "for-the-end-user",
+    "for-procurement",
+)
+DOC_TYPES: dict[str, DocType] = {
+    "play": DocType(PlayFrontMatter, PLAY_SECTIONS),
+    "methodology": DocType(
+        MethodologyFrontMatter,
+        (
+            "elements",
+            "when-it-fits",
+            "questions-by-element",
+            "stage-by-stage",
+            "common-mistakes",
+            "worked-example",
+        ),
+    ),
+    "objection": DocType(ObjectionFrontMatter, _OBJECTION),
+    "battle_card": DocType(
+        BattleCardFrontMatter,
+        (
+            "overview",
+            "strengths",
+            "weaknesses",
+            "landmines-to-lay",
+            "traps-they-set",
+            "talking-points",
+            "counters-to-their-claims",
+            "win-stories",
+            "loss-stories",
+        ),
+    ),
+    "proof_point": DocType(
+        ProofPointFrontMatter,
+        ("situation", "what-they-did", "results", "why-it-s-relevant", "quote"),
+    ),
+    "skill": DocType(
+        SkillFrontMatter,
+        (
+            "what-good-looks-like",
+            "signals-it-needs-work",
+            "practice-exercises",
+            "training-material",
+            "coaching-questions",
+        ),
+    ),
+    "process": DocType(ProcessFrontMatter, ()),  # one section per stage, checked below
+}
+
+
+def _declared_type(path: Path) -> str:
+    try:
+        meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return ""  # load_document reports it properly
+    value = meta.get("type") if isinstance(meta, dict) else None
+    if value not in DOC_TYPES:
+        raise InvalidInput(
+            f"type: '{value}' is not a knowledge type",
+            where=f"{path} front matter",
+            fix="Use one of: " + ", ".join(DOC_TYPES),
+        )
+    return str(value)
+
+
+def load_typed(path: Path) -> Document:
+    kind = _declared_type(path)
+    doc_type = DOC_TYPES.get(kind, DOC_TYPES["skill"])
+    doc = load_document(path, doc_type.schema)
+    required = doc_type.sections
+    if kind == "process":
+        standard = ProcessStandards.model_validate(doc.meta["standard"])
+        names = [s.name for s in standard.stages]
+        headings = [s.heading for s in doc.sections]
+        if headings != names:
+            raise InvalidInput(
+                f"sections {headings} must be one '## <stage>' per stage, in order: {names}",
+                where=str(path),
+            )
+    missing = [a for a in required if doc.section(a) is None]
+    if missing:
+        raise InvalidInput(
+            f"missing section(s) {', '.join(missing)}",
+            where=str(path),
+            fix=f"A {kind} needs the sections: " + ", ".join(required),
+        )
+    return doc
+
+
+@dataclass(frozen=True)
+class Corpus:
+    docs: dict[str, Document]
+    folders: tuple[Path, ...]
+
+    def of_type(self, kind: str) -> list[Document]:
+        return [d for d in self.docs.values() if d.meta["type"] == kind]
+
+
+def load_corpus(folders: Iterable[Path] = (KNOWLEDGE_ROOT,)) -> Corpus:
+    """Every *.md under each folder (recursively); later folders override earlier ones by id."""
+    docs: dict[str, Document] = {}
+    chosen = tuple(folders)
+    for folder in chosen:
+        if not folder.is_dir():
+            raise InvalidInput(
+                "knowledge folder not found",
+                where=str(folder),
+                fix="Check COACH_KNOWLEDGE_DIRS or --knowledge",
+            )
+        seen: dict[str, Path] = {}
+        for path in sorted(folder.rglob("*.md")):
+            if path.name.lower() == "readme.md":
+                continue
+            doc = load_typed(path)
+            if doc.id in seen:
+                raise InvalidInput(
+                    f"duplicate id '{doc.id}' (also in {seen[doc.id]})",
+                    where=str(path),
+                    fix="Give each knowledge file its own id",
+                )
+            seen[doc.id] = path
+            docs[doc.id] = doc
+    return Corpus(docs, chosen)
+
+
+@lru_cache(maxsize=8)
+def corpus(folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,)) -> Corpus:
+    """Cached per process: knowledge changes with ingests and releases, not per request."""
+    return load_corpus(folders)

