@@ -127,7 +127,7 @@ def ingest(
             documents=[c.text for c in batch],
             embeddings=vectors[start : start + len(batch)],
             metadatas=metadatas,
-        )  # type: ignore[arg-type]
+        )
     np.save(folder / "embeddings.npy", vectors)
     write_atomic(
         folder / "sections.json",
