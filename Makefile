@@ -35,6 +35,8 @@ lint: dev
 
 bench: setup
 	$(BIN)/python -m evals.bench_next_action
+	$(BIN)/python -m evals.bench_knowledge
+	$(BIN)/python -m evals.retrieval_report
 
 clean:
 	rm -rf $(VENV) .coach

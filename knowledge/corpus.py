@@ -148,7 +148,9 @@ def _declared_type(path: Path) -> str:
         meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
     except (UnicodeDecodeError, yaml.YAMLError):
         return ""  # load_document reports it properly
-    value = meta.get("type") if isinstance(meta, dict) else None
+    if not meta:
+        return ""  # empty file or no front matter: load_document names the problem
+    value = meta.get("type")
     if value not in DOC_TYPES:
         raise InvalidInput(
             f"type: '{value}' is not a knowledge type",

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
-from knowledge.sections import CHUNK_TOKENS, chunk_records, section_records
+from knowledge.sections import CHUNKER, chunk_records, section_records
 from knowledge.store import MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
 ADD_BATCH = 1000
@@ -63,11 +63,7 @@ def ingest(
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
-    same_setup = (
-        previous is not None
-        and previous.model == MODEL_ID
-        and previous.chunk_tokens == CHUNK_TOKENS
-    )
+    same_setup = previous is not None and previous.model == MODEL_ID and previous.chunker == CHUNKER
     if previous and same_setup and previous.doc_hashes == hashes and not force:
         return IngestReport(
             previous.version,
@@ -136,7 +132,7 @@ def ingest(
     manifest = Manifest(
         version=version,
         model=MODEL_ID,
-        chunk_tokens=CHUNK_TOKENS,
+        chunker=CHUNKER,
         doc_hashes=hashes,
         chunk_ids=[c.id for c in chunks],
         collection=collection_name,

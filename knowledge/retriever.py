@@ -22,7 +22,10 @@ from knowledge.store import IndexStore, require_current
 
 Mode = Literal["hybrid", "vector", "lexical"]
 RRF_K = 60
-DEPTH = 4  # candidates per list, as a multiple of k
+# Candidates fused per list, independent of k so the top results do not depend on how many
+# are asked for. Vector hits are chunks; each section has a title chunk and a text chunk.
+LEXICAL_CANDIDATES = 20
+VECTOR_CANDIDATES = 40
 
 
 class SearchFilters(BaseModel):
@@ -74,10 +77,20 @@ class Passage(BaseModel):
     vector_rank: int | None = None
 
 
-def _tokenize(texts: list[str]) -> Any:
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def _tokenize(texts: list[str], return_ids: bool = True) -> Any:
+    """English stop words out, Snowball stems in: 'licences' finds 'licence'."""
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords="en", show_progress=False)
+    return bm25s.tokenize(
+        texts, stopwords="en", stemmer=_stemmer(), return_ids=return_ids, show_progress=False
+    )
 
 
 class KnowledgeIndex:
@@ -145,9 +158,7 @@ class KnowledgeIndex:
 
             self._bm25 = bm25s.BM25()
             self._bm25.index(_tokenize([r.searchable for r in self.records]), show_progress=False)
-        import bm25s
-
-        words = bm25s.tokenize([query], stopwords="en", return_ids=False, show_progress=False)[0]
+        words = _tokenize([query], return_ids=False)[0]
         if not words:
             return []
         scores = self._bm25.get_scores(words)
@@ -200,10 +211,13 @@ class KnowledgeIndex:
         vector: list[str] = []
         if mode in ("hybrid", "lexical"):
             lexical = [
-                self.records[i].ref for i in self._lexical(query, filters.accepts, k * DEPTH)
+                self.records[i].ref
+                for i in self._lexical(query, filters.accepts, max(LEXICAL_CANDIDATES, 2 * k))
             ]
         if mode in ("hybrid", "vector"):
-            vector = [r for r in self._vector(query, filters, k * DEPTH) if r in index]
+            vector = [
+                r for r in self._vector(query, filters, max(VECTOR_CANDIDATES, 4 * k)) if r in index
+            ]
         scores: dict[str, float] = {}
         for ranking in (lexical, vector):
             for rank, ref in enumerate(ranking):

@@ -11,6 +11,8 @@ from knowledge.corpus import Corpus
 from knowledge.documents import Document
 
 CHUNK_TOKENS = 200  # tiktoken o200k tokens; leaves head-room under MiniLM's 256 word pieces
+# Changes whenever chunking changes, so an ingest re-embeds instead of reusing stale chunks.
+CHUNKER = f"sections+title/{CHUNK_TOKENS}"
 FILTER_FIELDS = ("stages", "personas", "competitors", "methodology")
 
 
@@ -109,4 +111,6 @@ def chunk_records(records: list[SectionRecord], max_tokens: int = CHUNK_TOKENS) 
             parts.append("\n".join(current))
         for i, part in enumerate(parts):
             chunks.append(Chunk(id=f"{rec.ref}~{i}", ref=rec.ref, text=prefix + part))
+        # A short "what this section is" chunk: questions often paraphrase the heading.
+        chunks.append(Chunk(id=f"{rec.ref}~title", ref=rec.ref, text=prefix.strip()))
     return chunks

@@ -22,14 +22,14 @@ import numpy as np
 from agent.errors import CoachError
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
 class Manifest:
     version: str
     model: str
-    chunk_tokens: int
+    chunker: str
     doc_hashes: dict[str, str]
     chunk_ids: list[str]
     collection: str
