@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Iterable
@@ -35,6 +36,10 @@ def chroma_client(folder: Path | None, url: str | None) -> Any:
         )
     assert folder is not None
     return chromadb.PersistentClient(path=str(folder), settings=settings)
+
+
+def collection_for(version: str) -> str:
+    return f"kb_{version.replace('-', '_')}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,7 @@ def ingest(
         vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
 
     version, folder = store.new_version()
-    collection_name = f"kb_{version.replace('-', '_')}"
+    collection_name = collection_for(version)
     client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
     collection = client.create_collection(name=collection_name, embedding_function=None)
     by_ref = {r.ref: r for r in records}
@@ -139,7 +144,10 @@ def ingest(
     )
     write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
     store.commit(version)
-    store.prune()
+    for old in store.prune():
+        if chroma_url:  # a server keeps collections until told; embedded ones went with the folder
+            with contextlib.suppress(Exception):
+                client.delete_collection(collection_for(old))
     return IngestReport(
         version,
         False,
