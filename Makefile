@@ -27,6 +27,8 @@ run: setup
 
 test: lint
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
+	# The offline eval gate: every case must meet evals/thresholds.yaml.
+	$(BIN)/coach eval --gate --out .coach/evals/ci
 
 lint: dev
 	$(BIN)/ruff check agent tools knowledge evals tests

@@ -187,9 +187,11 @@ def schema(
 
 
 def _register_subcommands() -> None:
+    from agent.cli_eval import eval_command
     from agent.cli_kb import kb
 
     app.add_typer(kb, name="kb")
+    app.command("eval")(eval_command)
 
 
 _register_subcommands()

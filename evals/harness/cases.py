@@ -1,0 +1,147 @@
+"""Eval cases: one YAML file per case under evals/cases/<capability>/. Every problem in a case
+file is reported with the file and the line, never skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent.contracts.context import DealContext
+from agent.contracts.request import CAPABILITIES, Meeting
+from agent.errors import InvalidInput, describe_validation_error
+
+CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseRequest(Strict):
+    deal_id: str | None = None
+    deal: DealContext | None = None
+    message: str | None = None
+    transcript: str | None = None
+    meeting: Meeting | None = None
+    as_of: dt.date | None = None
+
+
+class Expectations(Strict):
+    """What must hold. Each key is checked by a grader on the typed result, never by grep."""
+
+    # required
+    primary_play_in: list[str] = Field(default_factory=list)
+    timing_in: list[str] = Field(default_factory=list)
+    targets_include: list[str] = Field(default_factory=list, description="Contact ids.")
+    signals_include: list[str] = Field(default_factory=list)
+    missing_inputs_include: list[str] = Field(default_factory=list)
+    probability_between: tuple[float, float] | None = None
+    # forbidden
+    forbid_plays: list[str] = Field(default_factory=list, description="In any recommendation.")
+    signals_exclude: list[str] = Field(default_factory=list)
+    forbid_names: list[str] = Field(
+        default_factory=list,
+        description="People or companies that must not appear anywhere in the response.",
+    )
+    # budgets
+    max_latency_ms: float | None = None
+    max_tokens: int | None = None
+    # model judge
+    rubric: str | None = None
+
+
+class EvalCase(Strict):
+    id: str
+    capability: str
+    description: str
+    tags: list[str] = Field(default_factory=list)
+    request: CaseRequest
+    expect: Expectations
+    file: str = ""
+
+
+def _line_of(node: yaml.Node, loc: tuple[Any, ...]) -> int:
+    """The line (1-based) of the deepest YAML node that a validation error path reaches."""
+    current = node
+    for part in loc:
+        nxt = None
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if key.value == part:
+                    nxt = key if part == loc[-1] else value
+                    break
+        elif (
+            isinstance(current, yaml.SequenceNode)
+            and isinstance(part, int)
+            and part < len(current.value)
+        ):
+            nxt = current.value[part]
+        if nxt is None:
+            break
+        current = nxt
+    return current.start_mark.line + 1
+
+
+def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InvalidInput(
+            "invalid YAML", where=f"{path}:{mark.line + 1 if mark else 1}", fix="Fix the syntax"
+        ) from None
+    if node is None or not isinstance(data, dict):
+        raise InvalidInput("a case must be a mapping", where=f"{path}:1")
+    try:
+        case = EvalCase.model_validate({**data, "file": str(path)})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(
+            describe_validation_error(exc.errors(), limit=2),
+            where=f"{path}:{_line_of(node, tuple(first['loc']))}",
+            fix="See evals/harness/cases.py for the case format",
+        ) from None
+    if case.capability not in CAPABILITIES:
+        raise InvalidInput(
+            f"unknown capability '{case.capability}'",
+            where=f"{path}:{_line_of(node, ('capability',))}",
+            fix=f"Capabilities: {', '.join(CAPABILITIES)}",
+        )
+    deal_id = case.request.deal_id
+    if case.request.deal is None and not deal_id:
+        raise InvalidInput(
+            "the request needs deal_id or an inline deal",
+            where=f"{path}:{_line_of(node, ('request',))}",
+        )
+    if (
+        deal_id
+        and known_deals is not None
+        and case.request.deal is None
+        and deal_id not in known_deals
+    ):
+        raise InvalidInput(
+            f"deal '{deal_id}' is not in the workspace",
+            where=f"{path}:{_line_of(node, ('request', 'deal_id'))}",
+            fix=f"Known deals: {', '.join(sorted(known_deals))}",
+        )
+    return case
+
+
+def discover(root: Path = CASES_DIR, capability: str | None = None) -> list[Path]:
+    paths = sorted(root.rglob("*.yaml"))
+    return [p for p in paths if p.parent.name == capability] if capability else paths
+
+
+def selected(case: EvalCase, pattern: str | None) -> bool:
+    """A case id or file name glob: 'nba-fast*', 'stalled-deal.yaml', '*champion*'."""
+    if not pattern:
+        return True
+    name = Path(case.file).name
+    return any(fnmatch(x, pattern) for x in (case.id, name, Path(case.file).stem))

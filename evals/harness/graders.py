@@ -1,0 +1,207 @@
+"""Graders: each a small class returning one named score with its reason. A grader that has
+nothing to check for a case says so (skipped), which never counts as a pass or a failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from agent.citations import resolve_knowledge, resolves
+from agent.contracts.context import DealContext
+from agent.contracts.response import CoachingResponse
+from evals.harness.cases import EvalCase
+from knowledge.documents import KB_PREFIX, Document
+
+Status = Literal["pass", "fail", "skip"]
+
+
+class Score(BaseModel):
+    name: str
+    status: Status
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One run of one case: what came back and what it cost."""
+
+    case: EvalCase
+    response: CoachingResponse
+    context: DealContext
+    knowledge: dict[str, Document]
+    latency_ms: float
+    tokens: int
+
+
+def passed(name: str, reason: str) -> Score:
+    return Score(name=name, status="pass", score=1.0, reason=reason)
+
+
+def failed(name: str, reasons: list[str], total: int) -> Score:
+    return Score(
+        name=name,
+        status="fail",
+        score=round(1 - len(reasons) / max(total, 1), 3),
+        reason="; ".join(reasons),
+    )
+
+
+def skipped(name: str, reason: str) -> Score:
+    return Score(name=name, status="skip", score=0.0, reason=reason)
+
+
+class Grader(Protocol):
+    name: str
+
+    def grade(self, obs: Observation) -> Score: ...
+
+
+class SchemaGrader:
+    name = "schema"
+
+    def grade(self, obs: Observation) -> Score:
+        try:
+            CoachingResponse.model_validate_json(obs.response.model_dump_json())
+        except ValidationError as exc:
+            return failed(self.name, [str(exc.errors()[0])], 1)
+        if obs.response.capability != obs.case.capability:
+            return failed(self.name, [f"capability {obs.response.capability}"], 1)
+        return passed(self.name, "the response validates against CoachingResponse")
+
+
+class RequiredGrader:
+    name = "required"
+
+    def grade(self, obs: Observation) -> Score:
+        e, r = obs.case.expect, obs.response.result
+        checks: list[tuple[bool, str]] = []
+        if e.primary_play_in:
+            checks.append(
+                (
+                    r.primary.play_id in e.primary_play_in,
+                    f"primary play {r.primary.play_id} not in {e.primary_play_in}",
+                )
+            )
+        if e.timing_in:
+            checks.append(
+                (r.primary.timing in e.timing_in, f"timing {r.primary.timing} not in {e.timing_in}")
+            )
+        targets = {t.contact_id for t in r.primary.targets}
+        checks += [(c in targets, f"stakeholder {c} not addressed") for c in e.targets_include]
+        fired = {s.id for s in r.signals}
+        checks += [(s in fired, f"signal {s} not flagged") for s in e.signals_include]
+        missing = {m.section for m in obs.response.missing_inputs}
+        checks += [
+            (m in missing, f"missing input {m} not reported") for m in e.missing_inputs_include
+        ]
+        if e.probability_between:
+            low, high = e.probability_between
+            value = r.primary.probability.value
+            checks.append((low <= value <= high, f"probability {value} outside [{low}, {high}]"))
+        if not checks:
+            return skipped(self.name, "no required content in this case")
+        problems = [why for ok, why in checks if not ok]
+        return (
+            failed(self.name, problems, len(checks))
+            if problems
+            else passed(self.name, f"all {len(checks)} required checks hold")
+        )
+
+
+class ForbiddenGrader:
+    name = "forbidden"
+
+    def grade(self, obs: Observation) -> Score:
+        e, r = obs.case.expect, obs.response.result
+        recommended = [r.primary.play_id, *(a.play_id for a in r.alternatives)]
+        checks = [(p not in recommended, f"recommends {p}") for p in e.forbid_plays]
+        fired = {s.id for s in r.signals}
+        checks += [(s not in fired, f"signal {s} should not fire") for s in e.signals_exclude]
+        text = obs.response.markdown + obs.response.model_dump_json()
+        checks += [(n not in text, f"mentions {n}") for n in e.forbid_names]
+        if not checks:
+            return skipped(self.name, "no forbidden content in this case")
+        problems = [why for ok, why in checks if not ok]
+        return (
+            failed(self.name, problems, len(checks))
+            if problems
+            else passed(self.name, f"none of {len(checks)} forbidden items present")
+        )
+
+
+class CitationGrader:
+    name = "citations"
+
+    def grade(self, obs: Observation) -> Score:
+        cites = obs.response.citations
+        if not cites:
+            return failed(self.name, ["no citations"], 1)
+        broken = [
+            c.ref
+            for c in cites
+            if not (
+                resolve_knowledge(obs.knowledge, c.ref)
+                if c.ref.startswith(KB_PREFIX)
+                else resolves(obs.context, c.ref)
+            )
+        ]
+        if broken:
+            return failed(self.name, [f"unresolved {b}" for b in broken], len(cites))
+        return passed(self.name, f"all {len(cites)} citations resolve")
+
+
+class GroundingGrader:
+    name = "grounding"
+
+    def grade(self, obs: Observation) -> Score:
+        check = obs.response.check
+        if not check.passed:
+            return failed(
+                self.name,
+                [f.detail for f in check.findings[:5]],
+                max(check.checked_entities + check.checked_numbers, 1),
+            )
+        return passed(
+            self.name,
+            f"{check.checked_entities} names and {check.checked_numbers} "
+            "numbers all found in the input or cited knowledge",
+        )
+
+
+class LatencyGrader:
+    name = "latency"
+
+    def grade(self, obs: Observation) -> Score:
+        budget = obs.case.expect.max_latency_ms
+        if budget is None:
+            return skipped(self.name, "no latency budget")
+        if obs.latency_ms > budget:
+            return failed(self.name, [f"{obs.latency_ms:.0f} ms over {budget:.0f} ms"], 1)
+        return passed(self.name, f"{obs.latency_ms:.0f} ms within {budget:.0f} ms")
+
+
+class TokenGrader:
+    name = "tokens"
+
+    def grade(self, obs: Observation) -> Score:
+        budget = obs.case.expect.max_tokens
+        if budget is None:
+            return skipped(self.name, "no token budget")
+        if obs.tokens > budget:
+            return failed(self.name, [f"{obs.tokens} tokens over {budget}"], 1)
+        return passed(self.name, f"{obs.tokens} tokens within {budget}")
+
+
+def offline_graders() -> list[Grader]:
+    return [
+        SchemaGrader(),
+        RequiredGrader(),
+        ForbiddenGrader(),
+        CitationGrader(),
+        GroundingGrader(),
+        LatencyGrader(),
+        TokenGrader(),
+    ]

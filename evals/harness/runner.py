@@ -1,0 +1,180 @@
+"""Run eval cases: each case K times, every grader on every attempt, crashes recorded as
+failures of that case while the run goes on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from agent.context import CoachContext
+from agent.contracts.context import DealContext
+from agent.contracts.request import CoachingRequest
+from agent.knowledge import citable_documents
+from agent.service import coach
+from agent.tokens import count_tokens
+from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
+from evals.harness.graders import Grader, Observation, Score, offline_graders
+from tools.sources import WorkspaceSource
+
+
+class Attempt(BaseModel):
+    passed: bool
+    latency_ms: float = 0.0
+    tokens: int = 0
+    scores: list[Score] = Field(default_factory=list)
+    error: str | None = None
+
+
+class CaseResult(BaseModel):
+    id: str
+    capability: str
+    file: str
+    description: str
+    attempts: list[Attempt]
+
+    @property
+    def pass_k(self) -> bool:
+        """pass^k: the case passed on every one of its k attempts."""
+        return all(a.passed for a in self.attempts)
+
+
+class CapabilitySummary(BaseModel):
+    cases: int
+    attempts: int
+    pass_rate: float = Field(description="Share of attempts that passed.")
+    pass_k_rate: float = Field(description="Share of cases that passed every attempt.")
+    latency_p50_ms: float
+    latency_p95_ms: float
+    tokens_mean: float
+    graders: dict[str, float] = Field(description="Pass rate per grader, skips excluded.")
+
+
+class RunResults(BaseModel):
+    run_id: str
+    started: str
+    seconds: float
+    repeat: int
+    judge: str
+    cases: list[CaseResult]
+    summary: dict[str, CapabilitySummary]
+
+
+@dataclass
+class RunSettings:
+    context: CoachContext = field(default_factory=CoachContext)
+    capability: str | None = None
+    pattern: str | None = None
+    repeat: int = 1
+    concurrency: int = 1
+    graders: list[Grader] = field(default_factory=offline_graders)
+    judge_name: str = "none"
+    cases_dir: Path = CASES_DIR
+
+
+def load_cases(settings: RunSettings) -> list[EvalCase]:
+    """All or nothing: a broken case file stops the run with its file and line."""
+    known = set(WorkspaceSource(settings.context.workspace).deal_ids())
+    cases = [load_case(p, known) for p in discover(settings.cases_dir, settings.capability)]
+    return [c for c in cases if selected(c, settings.pattern)]
+
+
+def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
+    try:
+        request = CoachingRequest(
+            capability=case.capability,  # type: ignore[arg-type]
+            **case.request.model_dump(exclude_none=True),
+        )
+        start = time.perf_counter()
+        response = coach(request, settings.context)
+        latency = (time.perf_counter() - start) * 1000
+        context: DealContext = case.request.deal or WorkspaceSource(
+            settings.context.workspace
+        ).load_context(request.target_deal_id)
+        tokens = (
+            count_tokens(response.markdown)
+            + response.composition.prompt_tokens
+            + response.composition.completion_tokens
+        )
+        obs = Observation(
+            case, response, context, citable_documents(settings.context), latency, tokens
+        )
+        scores = [g.grade(obs) for g in settings.graders]
+        return Attempt(
+            passed=all(s.status != "fail" for s in scores),
+            latency_ms=round(latency, 2),
+            tokens=tokens,
+            scores=scores,
+        )
+    except Exception as exc:  # noqa: BLE001 - one broken case must not stop the run
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Attempt(
+            passed=False,
+            error=f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})",
+        )
+
+
+def _summaries(results: list[CaseResult]) -> dict[str, CapabilitySummary]:
+    out = {}
+    for capability in sorted({r.capability for r in results}):
+        mine = [r for r in results if r.capability == capability]
+        attempts = [a for r in mine for a in r.attempts]
+        latencies = sorted(a.latency_ms for a in attempts if a.error is None) or [0.0]
+        graders: dict[str, list[bool]] = {}
+        for a in attempts:
+            for s in a.scores:
+                if s.status != "skip":
+                    graders.setdefault(s.name, []).append(s.status == "pass")
+        out[capability] = CapabilitySummary(
+            cases=len(mine),
+            attempts=len(attempts),
+            pass_rate=round(sum(a.passed for a in attempts) / len(attempts), 3),
+            pass_k_rate=round(sum(r.pass_k for r in mine) / len(mine), 3),
+            latency_p50_ms=round(statistics.median(latencies), 2),
+            latency_p95_ms=round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
+            tokens_mean=round(statistics.mean(a.tokens for a in attempts), 1),
+            graders={k: round(sum(v) / len(v), 3) for k, v in sorted(graders.items())},
+        )
+    return out
+
+
+def run(
+    settings: RunSettings, cases: list[EvalCase], on_attempt: Callable[[], None] | None = None
+) -> RunResults:
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+
+    def attempts_for(case: EvalCase) -> CaseResult:
+        attempts = []
+        for _ in range(settings.repeat):
+            attempts.append(_attempt(case, settings))
+            if on_attempt:
+                on_attempt()
+        return CaseResult(
+            id=case.id,
+            capability=case.capability,
+            file=case.file,
+            description=case.description,
+            attempts=attempts,
+        )
+
+    if cases:  # budgets measure the warm agent, as a running service would be
+        _attempt(cases[0], settings)
+    with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
+        results = list(pool.map(attempts_for, cases))
+    return RunResults(
+        run_id=started.strftime("%Y%m%d-%H%M%S"),
+        started=started.isoformat(timespec="seconds"),
+        seconds=round(time.perf_counter() - clock, 2),
+        repeat=settings.repeat,
+        judge=settings.judge_name,
+        cases=results,
+        summary=_summaries(results),
+    )
