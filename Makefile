@@ -36,7 +36,7 @@ lint: dev
 	$(BIN)/mypy
 
 bench: setup
-	$(BIN)/python -m evals.bench_next_action
+	$(BIN)/python -m evals.bench_capabilities
 	$(BIN)/python -m evals.bench_knowledge
 	$(BIN)/python -m evals.retrieval_report
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,18 @@ def _number_forms(values: Iterable[float]) -> set[float]:
     """A fraction may be written as a percentage, and any number rounded."""
     forms: set[float] = set()
     for v in values:
-        forms.update({v, round(v), round(v, 1), round(v, 2), abs(v), round(abs(v))})
+        forms.update(
+            {
+                v,
+                round(v),
+                round(v, 1),
+                round(v, 2),
+                abs(v),
+                round(abs(v)),
+                round(abs(v), 1),
+                round(abs(v), 2),
+            }
+        )
         if -1 <= v <= 1:
             forms.update({round(v * 100), round(v * 100, 1), round(abs(v) * 100)})
     return forms
@@ -233,7 +244,23 @@ def checker_for_draft(
     draft: BaseModel,
     knowledge: Mapping[str, Document],
     boilerplate: str,
+    extra: list[Any] | None = None,
 ) -> GroundingChecker:
     """The checker every composer uses: grounds are the input, the computed analysis, the
     missing-input notes and the draft's numeric fields (code computed them, not a model)."""
-    return GroundingChecker(ctx, [analysis, missing, leaves(draft)[1]], knowledge, boilerplate)
+    dates = [v.isoformat() for v in _typed_dates(draft.model_dump(mode="python"))]
+    return GroundingChecker(
+        ctx, [analysis, missing, leaves(draft)[1], dates, *(extra or [])], knowledge, boilerplate
+    )
+
+
+def _typed_dates(value: Any) -> Iterator[dt.date]:
+    """Dates the code put in typed fields (plans, deadlines): computed, so trusted."""
+    if isinstance(value, dt.date):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _typed_dates(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _typed_dates(item)

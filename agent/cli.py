@@ -111,19 +111,45 @@ def _respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat)
                 err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
 
 
-@app.command("next-action")
-@user_errors
-def next_action(
-    deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
-    workspace: WorkspaceOpt = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
-    as_of: AsOfOpt = None,
-) -> None:
-    """The next best action for a deal, with rationale, timing, alternatives and sources."""
-    payload: dict[str, Any] = {"capability": "next_best_action", "deal_id": deal_id}
-    if (date := _as_of(as_of)) is not None:
-        payload["as_of"] = date
-    _respond(payload, workspace, fmt)
+def _capability_command(name: str, capability: str, summary: str) -> None:
+    """One CLI command per capability, all with the same arguments and output formats."""
+
+    @user_errors
+    def command(
+        deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+        workspace: WorkspaceOpt = None,
+        fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id}
+        if (date := _as_of(as_of)) is not None:
+            payload["as_of"] = date
+        _respond(payload, workspace, fmt)
+
+    command.__doc__ = summary
+    app.command(name)(command)
+
+
+_capability_command(
+    "next-action",
+    "next_best_action",
+    "The next best action for a deal, with rationale, timing, alternatives and sources.",
+)
+_capability_command(
+    "adherence",
+    "process_adherence",
+    "Process adherence: steps done, missed, waived; corrections; the rep's pattern.",
+)
+_capability_command(
+    "stakeholders",
+    "stakeholder_strategy",
+    "Stakeholder engagement strategy: coverage, gaps and a plan per person.",
+)
+_capability_command(
+    "strategy",
+    "deal_strategy",
+    "Deal strategy: win probability, themes, competition, risks, plan to close.",
+)
 
 
 @app.command()
@@ -187,11 +213,13 @@ def schema(
 
 
 def _register_subcommands() -> None:
+    from agent.cli_calibrate import calibrate_command
     from agent.cli_eval import eval_command
     from agent.cli_kb import kb
 
     app.add_typer(kb, name="kb")
     app.command("eval")(eval_command)
+    app.command("calibrate")(calibrate_command)
 
 
 _register_subcommands()

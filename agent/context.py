@@ -13,6 +13,7 @@ from knowledge.plays import PLAYS_DIR
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKSPACE = REPO_ROOT / "sample_workspace"
 DEFAULT_INDEX = REPO_ROOT / ".coach" / "index"
+DEFAULT_OUTBOX = REPO_ROOT / ".coach" / "outbox" / "events.jsonl"
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class CoachContext:
     knowledge_dirs: tuple[Path, ...] = field(default=(KNOWLEDGE_ROOT,))
     index_dir: Path = field(default=DEFAULT_INDEX)
     chroma_url: str | None = None
+    outbox: Path | None = field(default=DEFAULT_OUTBOX)
+    default_process: str = "proc-default-b2b"
     max_alternatives: int = 2
     max_guidance: int = 2
 
@@ -39,6 +42,8 @@ class CoachContext:
                                 override the shipped knowledge by document id
         COACH_INDEX_DIR         where the knowledge index lives
         COACH_CHROMA_URL        a Chroma server (http://host:port) instead of the embedded store
+        COACH_OUTBOX            the JSON-lines file downstream events are appended to; empty
+                                to keep events in responses only
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -51,7 +56,14 @@ class CoachContext:
             knowledge_dirs=(KNOWLEDGE_ROOT, *extra),
             index_dir=index.expanduser().resolve(),
             chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
+            outbox=_outbox(os.environ.get("COACH_OUTBOX")),
         )
+
+
+def _outbox(value: str | None) -> Path | None:
+    if value is None:
+        return DEFAULT_OUTBOX
+    return Path(value).expanduser().resolve() if value else None
 
 
 def settings(context: CoachContext | None) -> CoachContext:

@@ -7,11 +7,21 @@ from langgraph.graph import END, START, StateGraph
 from agent.context import CoachContext
 from agent.nodes.analyze import analyze
 from agent.nodes.check import check
+from agent.nodes.check_process_adherence import check_process_adherence
 from agent.nodes.compose import compose
 from agent.nodes.load_context import load_context
+from agent.nodes.plan_deal_strategy import plan_deal_strategy
+from agent.nodes.plan_stakeholder_strategy import plan_stakeholder_strategy
 from agent.nodes.recommend_next_action import recommend_next_action
 from agent.nodes.route import route
 from agent.state import CoachState, InputState, OutputState
+
+CAPABILITY_NODES = (
+    recommend_next_action,
+    check_process_adherence,
+    plan_stakeholder_strategy,
+    plan_deal_strategy,
+)
 
 builder = StateGraph(
     CoachState, context_schema=CoachContext, input_schema=InputState, output_schema=OutputState
@@ -19,14 +29,15 @@ builder = StateGraph(
 builder.add_node(load_context)
 builder.add_node(analyze)
 builder.add_node(route)
-builder.add_node(recommend_next_action)
+for node in CAPABILITY_NODES:
+    builder.add_node(node)
+    builder.add_edge(node.__name__, "compose")
 builder.add_node(compose)
 builder.add_node(check)
 
 builder.add_edge(START, "load_context")
 builder.add_edge("load_context", "analyze")
 builder.add_edge("analyze", "route")
-builder.add_edge("recommend_next_action", "compose")
 builder.add_edge("compose", "check")
 builder.add_edge("check", END)
 

@@ -48,10 +48,15 @@ def environment() -> Environment:
     return env
 
 
+CAPABILITIES = Path(__file__).resolve().parent / "capabilities"
+
+
 @lru_cache(maxsize=1)
 def boilerplate() -> str:
-    """All static template text: words the checker may accept in rendered output."""
-    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(TEMPLATES.glob("*.j2")))
+    """The agent's own fixed wording (templates and the capabilities' coaching rules): text
+    the checker may accept in output because no model and no input supplied it."""
+    files = [*sorted(TEMPLATES.glob("*.j2")), *sorted(CAPABILITIES.glob("*.py"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
 def render(template: str, citations: list[Citation], **values: Any) -> str:

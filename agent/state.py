@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from typing import Annotated, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
@@ -36,6 +36,7 @@ class CoachState(TypedDict, total=False):
     warnings: Annotated[list[Warning], operator.add]
     analysis: Analysis
     result: CapabilityResult
+    grounds: list[Any]  # material a capability drew on beyond the input and cited passages
     markdown: str
     citations: list[Citation]
     composition: Composition

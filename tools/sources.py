@@ -106,6 +106,7 @@ class WorkspaceSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
+        self._contexts: dict[str, tuple[tuple[Any, ...], DealContext]] = {}
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
@@ -205,7 +206,26 @@ class WorkspaceSource:
             return None
         return validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
 
+    def _stamp(self, deal_id: str) -> tuple[Any, ...]:
+        """Every file a deal's context is built from, with its size and modification time."""
+        paths = [
+            self._find(self.root / "deals" / deal_id, "deal"),
+            *(self.section_path(deal_id, s) for s in SECTION_PURPOSE),
+        ]
+        return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for p in paths)
+
     def load_context(self, deal_id: str) -> DealContext:
+        """Validated once per version of its files: warm requests skip validation."""
+        stamp = self._stamp(deal_id) if (self.root / "deals" / deal_id).is_dir() else None
+        cached = self._contexts.get(deal_id)
+        if stamp is not None and cached and cached[0] == stamp:
+            return cached[1]
+        context = self._load_context(deal_id)
+        if stamp is not None:
+            self._contexts[deal_id] = (stamp, context)
+        return context
+
+    def _load_context(self, deal_id: str) -> DealContext:
         deal = self.get_deal(deal_id)
         sections: dict[str, Any] = {}
         sources = {"deal": str(self.root / "deals" / deal_id)}

@@ -7,7 +7,14 @@ from typing import Literal
 
 from agent.analysis.model import Analysis
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE, STALLED_DAYS
-from agent.capabilities.playbook import ScoredPlay, fill, list_items, paragraph, score_plays
+from agent.capabilities.playbook import (
+    ScoredPlay,
+    deal_values,
+    fill,
+    list_items,
+    paragraph,
+    score_plays,
+)
 from agent.citations import shorten
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
@@ -35,25 +42,6 @@ ROLE_LABELS = {
     "sales_manager": "sales manager",
     "solutions_engineer": "solutions engineer",
 }
-
-
-def _placeholders(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
-    deal = ctx.deal
-
-    def first(role: str, default: str) -> str:
-        people = analysis.contact(role)
-        return people[0].name if people else default
-
-    return {
-        "account": deal.account.name,
-        "champion": first("champion", "your champion"),
-        "economic_buyer": first("economic_buyer", "the economic buyer"),
-        "owner": deal.owner.name,
-        "stage": deal.stage,
-        "next_stage": analysis.next_stage or "the next stage",
-        "close_date": deal.expected_close.isoformat(),
-        "competitor": deal.competitors[0] if deal.competitors else "the competitor",
-    }
 
 
 def _targets(play: Play, analysis: Analysis) -> list[Target]:
@@ -312,7 +300,7 @@ def recommend(
     search: Search | None = None,
     max_guidance: int = 2,
 ) -> NextBestActionResult:
-    values = _placeholders(ctx, analysis)
+    values = deal_values(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
     primary = _action(ranked[0], ctx, analysis, values)
     guidance = _guidance(search, ctx, analysis, ranked[0].play, primary, max_guidance)

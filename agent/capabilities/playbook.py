@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from agent.analysis.model import Analysis, Signal
+from agent.contracts.context import DealContext
 from knowledge.plays import Play
 
 SEVERITY_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5, "critical": 2.0}
@@ -74,3 +75,23 @@ def list_items(text: str) -> list[str]:
 
 def paragraph(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
+    """Facts that fill {placeholders} in knowledge text; gaps get a neutral phrase."""
+    deal = ctx.deal
+
+    def first(role: str, default: str) -> str:
+        people = analysis.contact(role)
+        return people[0].name if people else default
+
+    return {
+        "account": deal.account.name,
+        "champion": first("champion", "your champion"),
+        "economic_buyer": first("economic_buyer", "the economic buyer"),
+        "owner": deal.owner.name,
+        "stage": deal.stage,
+        "next_stage": analysis.next_stage or "the next stage",
+        "close_date": deal.expected_close.isoformat(),
+        "competitor": deal.competitors[0] if deal.competitors else "the competitor",
+    }

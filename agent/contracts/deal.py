@@ -114,6 +114,15 @@ class MutualActionPlan(Contract):
     milestones: list[Milestone] = Field(default_factory=list)
 
 
+class ProcessException(Contract):
+    """A recorded deviation from the sales process: which step, why, and who agreed."""
+
+    step_id: str = Field(description="Exit criterion or required activity id in the process.")
+    reason: str
+    approved_by: str | None = None
+    date: dt.date | None = None
+
+
 class Deal(Contract):
     id: str
     name: str
@@ -130,6 +139,7 @@ class Deal(Contract):
     products: list[str] = Field(default_factory=list)
     competitors: list[str] = Field(default_factory=list)
     mutual_action_plan: MutualActionPlan | None = None
+    process_exceptions: list[ProcessException] = Field(default_factory=list)
     next_step: str | None = None
     next_step_date: dt.date | None = None
     notes: list[Note] = Field(default_factory=list)

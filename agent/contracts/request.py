@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -11,8 +11,10 @@ from agent.contracts.base import SCHEMA_VERSION, Contract
 from agent.contracts.context import DealContext
 
 # Only capabilities that exist are listed; the router rejects anything else by name.
-Capability = Literal["next_best_action"]
-CAPABILITIES: tuple[str, ...] = ("next_best_action",)
+Capability = Literal[
+    "next_best_action", "process_adherence", "stakeholder_strategy", "deal_strategy"
+]
+CAPABILITIES: tuple[str, ...] = get_args(Capability)
 
 
 class Meeting(Contract):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.deal_strategy import DealStrategyResult
+from agent.contracts.events import DownstreamEvent
 from agent.contracts.next_best_action import NextBestActionResult
+from agent.contracts.process_adherence import ProcessAdherenceResult
+from agent.contracts.stakeholders import StakeholderStrategyResult
 
 
 class Citation(Contract):
@@ -66,7 +70,10 @@ class Composition(Contract):
     latency_ms: float = Field(ge=0, description="Wall time of the whole request inside the graph.")
 
 
-CapabilityResult = NextBestActionResult
+CapabilityResult = Annotated[
+    NextBestActionResult | ProcessAdherenceResult | StakeholderStrategyResult | DealStrategyResult,
+    Field(discriminator="kind"),
+]
 
 
 class CoachingResponse(Contract):
@@ -81,3 +88,6 @@ class CoachingResponse(Contract):
     warnings: list[Warning] = Field(default_factory=list)
     composition: Composition
     check: CheckReport
+    events: list[DownstreamEvent] = Field(
+        default_factory=list, description="Typed events for downstream agents (also in the outbox)."
+    )

@@ -245,6 +245,14 @@ class ProcessStandards(Contract):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"stages: duplicate stage name(s) {', '.join(dupes)}")
+        steps = [c.id for s in self.stages for c in s.exit_criteria]
+        steps += [a.id for s in self.stages for a in s.required_activities]
+        repeated = sorted({i for i in steps if steps.count(i) > 1})
+        if repeated:
+            raise ValueError(
+                f"stages: step id(s) used twice: {', '.join(repeated)} (exit "
+                "criteria and required activities share one id space)"
+            )
         return self
 
     def stage(self, name: str) -> StageStandard | None:

@@ -9,21 +9,39 @@ from langgraph.runtime import Runtime
 
 from agent.checker import checker_for_draft
 from agent.context import CoachContext, settings
+from agent.contracts.events import (
+    ClosingStrategyGuidance,
+    DownstreamEvent,
+    ProcessImprovementInsight,
+)
 from agent.contracts.response import CoachingResponse, Warning
 from agent.knowledge import citable_documents
+from agent.outbox import append_events
 from agent.render import boilerplate
 from agent.state import CoachState
 
 
+def _events(state: CoachState) -> list[DownstreamEvent]:
+    """Capabilities that inform other agents carry a typed payload; it travels as an event."""
+    payload = getattr(state["result"], "insight", None) or getattr(
+        state["result"], "guidance", None
+    )
+    if not isinstance(payload, ProcessImprovementInsight | ClosingStrategyGuidance):
+        return []
+    return [DownstreamEvent(deal_id=state["context"].deal.id, payload=payload)]
+
+
 def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     result = state["result"]
+    ctx_settings = settings(runtime.context)
     checker = checker_for_draft(
         state["context"],
         state["analysis"],
         state["missing_inputs"],
         result,
-        citable_documents(settings(runtime.context)),
+        citable_documents(ctx_settings),
         boilerplate(),
+        state.get("grounds", []),
     )
     report, citations = checker.check(result, state["markdown"])
     warnings = list(state.get("warnings", []))
@@ -33,6 +51,9 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         )
     latency = (time.perf_counter() - state["started_at"]) * 1000
     composition = state["composition"].model_copy(update={"latency_ms": round(latency, 2)})
+    events = _events(state)
+    if ctx_settings.outbox is not None:
+        append_events(ctx_settings.outbox, events)
     response = CoachingResponse(
         capability=result.kind,
         deal_id=state["context"].deal.id,
@@ -44,5 +65,6 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         warnings=warnings,
         composition=composition,
         check=report,
+        events=events,
     )
     return {"response": response}

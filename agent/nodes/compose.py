@@ -13,22 +13,29 @@ from agent.knowledge import citable_documents
 from agent.render import render
 from agent.state import CoachState
 
-TEMPLATES = {"next_best_action": "next_best_action.md.j2"}
+TEMPLATES = {
+    "next_best_action": "next_best_action.md.j2",
+    "process_adherence": "process_adherence.md.j2",
+    "stakeholder_strategy": "stakeholder_strategy.md.j2",
+    "deal_strategy": "deal_strategy.md.j2",
+}
 
 
 def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     result = state["result"]
     ctx = state["context"]
+    analysis = state["analysis"]
     citations, _ = build_citations(
         list(collect_refs(result)), ctx, citable_documents(settings(runtime.context))
     )
-    days = result.snapshot.days_to_close
+    days = analysis.days_to_close
     close_phrase = f"in {days} days" if days >= 0 else f"{-days} days ago"
     markdown = render(
         TEMPLATES[result.kind],
         citations,
         r=result,
-        p=result.primary,
+        p=getattr(result, "primary", None),
+        a=analysis,
         deal=ctx.deal,
         close_phrase=close_phrase,
     )

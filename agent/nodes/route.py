@@ -9,8 +9,18 @@ from langgraph.types import Command
 from agent.errors import UnknownCapability
 from agent.state import CoachState
 
-CapabilityNode = Literal["recommend_next_action"]
-ROUTES: dict[str, CapabilityNode] = {"next_best_action": "recommend_next_action"}
+CapabilityNode = Literal[
+    "recommend_next_action",
+    "check_process_adherence",
+    "plan_stakeholder_strategy",
+    "plan_deal_strategy",
+]
+ROUTES: dict[str, CapabilityNode] = {
+    "next_best_action": "recommend_next_action",
+    "process_adherence": "check_process_adherence",
+    "stakeholder_strategy": "plan_stakeholder_strategy",
+    "deal_strategy": "plan_deal_strategy",
+}
 DEFAULT_CAPABILITY = "next_best_action"
 
 

@@ -41,8 +41,20 @@ class Expectations(Strict):
     signals_include: list[str] = Field(default_factory=list)
     missing_inputs_include: list[str] = Field(default_factory=list)
     probability_between: tuple[float, float] | None = None
+    # process_adherence
+    adherence_between: tuple[float, float] | None = None
+    missed_steps_include: list[str] = Field(default_factory=list)
+    waived_steps_include: list[str] = Field(default_factory=list)
+    # stakeholder_strategy
+    gaps_include: list[str] = Field(default_factory=list, description="DMU roles.")
+    disengaged_include: list[str] = Field(default_factory=list, description="Contact ids.")
+    # deal_strategy
+    first_risk_in: list[str] = Field(default_factory=list, description="Signal ids.")
+    win_probability_between: tuple[float, float] | None = None
+    competitors_planned: list[str] = Field(default_factory=list)
     # forbidden
     forbid_plays: list[str] = Field(default_factory=list, description="In any recommendation.")
+    forbid_missed_steps: list[str] = Field(default_factory=list)
     signals_exclude: list[str] = Field(default_factory=list)
     forbid_names: list[str] = Field(
         default_factory=list,

@@ -72,12 +72,20 @@ class SchemaGrader:
         return passed(self.name, "the response validates against CoachingResponse")
 
 
-class RequiredGrader:
-    name = "required"
+Check = tuple[bool, str]
 
-    def grade(self, obs: Observation) -> Score:
-        e, r = obs.case.expect, obs.response.result
-        checks: list[tuple[bool, str]] = []
+
+def _within(value: float, bounds: tuple[float, float], what: str) -> Check:
+    low, high = bounds
+    return low <= value <= high, f"{what} {value:.2f} outside [{low}, {high}]"
+
+
+def _required_checks(obs: Observation) -> list[Check]:
+    """Each expectation applies to the result kinds that have the field it reads."""
+    e, r, checks = obs.case.expect, obs.response.result, []
+    missing = {m.section for m in obs.response.missing_inputs}
+    checks += [(m in missing, f"missing input {m} not reported") for m in e.missing_inputs_include]
+    if r.kind == "next_best_action":
         if e.primary_play_in:
             checks.append(
                 (
@@ -93,14 +101,69 @@ class RequiredGrader:
         checks += [(c in targets, f"stakeholder {c} not addressed") for c in e.targets_include]
         fired = {s.id for s in r.signals}
         checks += [(s in fired, f"signal {s} not flagged") for s in e.signals_include]
-        missing = {m.section for m in obs.response.missing_inputs}
-        checks += [
-            (m in missing, f"missing input {m} not reported") for m in e.missing_inputs_include
-        ]
         if e.probability_between:
-            low, high = e.probability_between
-            value = r.primary.probability.value
-            checks.append((low <= value <= high, f"probability {value} outside [{low}, {high}]"))
+            checks.append(
+                _within(r.primary.probability.value, e.probability_between, "probability")
+            )
+    elif r.kind == "process_adherence":
+        status = {st.step_id: st.status for st in r.steps}
+        if e.adherence_between:
+            checks.append(_within(r.score, e.adherence_between, "adherence"))
+        checks += [
+            (status.get(x) == "missed", f"step {x} not reported missed")
+            for x in e.missed_steps_include
+        ]
+        checks += [
+            (status.get(x) == "waived", f"step {x} not reported waived")
+            for x in e.waived_steps_include
+        ]
+    elif r.kind == "stakeholder_strategy":
+        gaps = {g.role for g in r.gaps}
+        checks += [(g in gaps, f"gap {g} not named") for g in e.gaps_include]
+        dark = {s.contact_id for s in r.stakeholders if s.engagement in ("dark", "never")}
+        checks += [(c in dark, f"{c} not reported disengaged") for c in e.disengaged_include]
+        planned = {s.contact_id for s in r.stakeholders}
+        checks += [(c in planned, f"no plan for {c}") for c in e.targets_include]
+    elif r.kind == "deal_strategy":
+        if e.first_risk_in:
+            first = r.risks[0].signal if r.risks else "none"
+            checks.append(
+                (first in e.first_risk_in, f"first risk {first} not in {e.first_risk_in}")
+            )
+        if e.win_probability_between:
+            checks.append(
+                _within(r.win_probability.value, e.win_probability_between, "win probability")
+            )
+        planned_competitors = {c.competitor for c in r.competition}
+        checks += [
+            (c in planned_competitors, f"no plan against {c}") for c in e.competitors_planned
+        ]
+    return checks
+
+
+NBA_ONLY = (
+    "primary_play_in",
+    "timing_in",
+    "signals_include",
+    "probability_between",
+    "forbid_plays",
+    "signals_exclude",
+)
+
+
+def _misapplied(obs: Observation) -> list[str]:
+    """Keys that cannot apply to this capability: a case mistake, reported as a failure."""
+    if obs.response.result.kind == "next_best_action":
+        return []
+    e = obs.case.expect
+    return [f"{key} applies to next_best_action only" for key in NBA_ONLY if getattr(e, key)]
+
+
+class RequiredGrader:
+    name = "required"
+
+    def grade(self, obs: Observation) -> Score:
+        checks = _required_checks(obs) + [(False, m) for m in _misapplied(obs)]
         if not checks:
             return skipped(self.name, "no required content in this case")
         problems = [why for ok, why in checks if not ok]
@@ -116,10 +179,17 @@ class ForbiddenGrader:
 
     def grade(self, obs: Observation) -> Score:
         e, r = obs.case.expect, obs.response.result
-        recommended = [r.primary.play_id, *(a.play_id for a in r.alternatives)]
-        checks = [(p not in recommended, f"recommends {p}") for p in e.forbid_plays]
-        fired = {s.id for s in r.signals}
-        checks += [(s not in fired, f"signal {s} should not fire") for s in e.signals_exclude]
+        checks: list[Check] = []
+        if r.kind == "next_best_action":
+            recommended = [r.primary.play_id, *(a.play_id for a in r.alternatives)]
+            checks += [(p not in recommended, f"recommends {p}") for p in e.forbid_plays]
+            fired = {s.id for s in r.signals}
+            checks += [(s not in fired, f"signal {s} should not fire") for s in e.signals_exclude]
+        if r.kind == "process_adherence":
+            missed = {st.step_id for st in r.steps if st.status == "missed"}
+            checks += [
+                (x not in missed, f"step {x} reported missed") for x in e.forbid_missed_steps
+            ]
         text = obs.response.markdown + obs.response.model_dump_json()
         checks += [(n not in text, f"mentions {n}") for n in e.forbid_names]
         if not checks:

@@ -165,8 +165,9 @@ def run(
             attempts=attempts,
         )
 
-    if cases:  # budgets measure the warm agent, as a running service would be
-        _attempt(cases[0], settings)
+    for capability in sorted({c.capability for c in cases}):
+        # budgets measure the warm agent, as a running service would be
+        _attempt(next(c for c in cases if c.capability == capability), settings)
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
         results = list(pool.map(attempts_for, cases))
     return RunResults(

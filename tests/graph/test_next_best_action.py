@@ -35,6 +35,8 @@ def proper_names(ctx: DealContext) -> set[str]:
         *(c.name for c in deal.contacts),
         deal.owner.name,
         *(m.name for m in deal.team),
+        *(n.author for n in deal.notes),
+        *(e.approved_by or "" for e in deal.process_exceptions),
     }
     return {n for n in names if n}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.ingest import ingest
+from knowledge.ingest import chroma_client, ingest
 from knowledge.retriever import KnowledgeIndex
 
 
@@ -43,15 +43,17 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        else:
-            pytest.fail("chroma server did not start within 30 s")
-        yield f"http://127.0.0.1:{port}"
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:  # an open port is not a ready server: wait for its heartbeat
+            try:
+                chroma_client(None, url).heartbeat()
+                break
+            except Exception:  # noqa: BLE001 - not up yet
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("chroma server did not become ready within 60 s")
+                time.sleep(0.2)
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -71,7 +73,5 @@ def test_ingest_and_search_through_a_chroma_server(
         path = small_kb / "obj-price.md"
         path.write_text(path.read_text() + f"\nEdit {n}.\n")
         ingest((small_kb,), root, chroma_url=chroma_server)
-    from knowledge.ingest import chroma_client
-
     names = {c.name for c in chroma_client(None, chroma_server).list_collections()}
     assert len(names) == 2

@@ -1,9 +1,10 @@
-"""Latency benchmark for next best action (a script, not a timed test: machines are noisy).
+"""Latency benchmark per capability (a script, not a timed test: machines are noisy).
 
-    python -m evals.bench_next_action [--runs 50] [--process-runs 7] [--out FILE]
+    python -m evals.bench_capabilities [--runs 50] [--process-runs 7] [--out FILE]
 
-Targets (issue 2): warm in-process median under 20 ms; the whole `coach next-action` process
-under 1.5 s. Results are written as JSON with the machine's core count.
+Targets: next best action warm in-process median under 20 ms and the whole `coach next-action`
+process under 1.5 s (issue 2); process adherence, stakeholder strategy and deal strategy warm
+median under 30 ms each (issue 4). Results are written as JSON with the machine's core count.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 TARGET_WARM_MS = 20.0
+TARGET_OTHER_MS = 30.0
+OTHER_CAPABILITIES = ("process_adherence", "stakeholder_strategy", "deal_strategy")
 TARGET_PROCESS_S = 1.5
 DEAL = "D-1003"
 
@@ -67,6 +70,28 @@ def bench_warm(runs: int) -> dict[str, object]:
     }
 
 
+def bench_capability(capability: str, runs: int) -> dict[str, object]:
+    from agent.context import CoachContext
+    from agent.contracts import CoachingRequest
+    from agent.service import coach
+
+    context = CoachContext(outbox=None)  # measure the coaching, not the event file
+    request = CoachingRequest(capability=capability, deal_id=DEAL)  # type: ignore[arg-type]
+    coach(request, context)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        coach(request, context)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "deal": DEAL,
+        "runs": runs,
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(_quantile(times, 0.95), 2),
+        "target_median_ms": TARGET_OTHER_MS,
+    }
+
+
 def bench_process(runs: int) -> dict[str, object]:
     exe = shutil.which("coach", path=str(Path(sys.executable).parent)) or "coach"
     times: list[float] = []
@@ -88,7 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--process-runs", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=Path("bench-results/next_action.json"))
+    parser.add_argument("--out", type=Path, default=Path("bench-results/capabilities.json"))
     args = parser.parse_args()
     results: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -99,6 +124,7 @@ def main() -> None:
         },
         "warm_in_process": bench_warm(args.runs),
         "whole_process": bench_process(args.process_runs),
+        "capabilities": {c: bench_capability(c, args.runs) for c in OTHER_CAPABILITIES},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
@@ -112,6 +138,11 @@ def main() -> None:
         f"whole process: median {proc['median_s']} s over {proc['runs']} runs, "
         f"target < {TARGET_PROCESS_S} s"
     )
+    for name, r in results["capabilities"].items():
+        print(
+            f"{name} warm in-process: median {r['median_ms']} ms (p95 {r['p95_ms']} ms), "
+            f"target < {TARGET_OTHER_MS} ms"
+        )
     print(f"written to {args.out}")
 
 

@@ -1,0 +1,59 @@
+"""Typed result of deal strategy (closing strategy guidance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from agent.contracts.base import Contract, Severity
+from agent.contracts.events import ClosingStrategyGuidance
+from agent.contracts.probability import WinProbability
+
+
+class WinTheme(Contract):
+    theme: str
+    evidence: str
+    citations: list[str]
+
+
+class CompetitivePlan(Contract):
+    competitor: str
+    position: str
+    strategy: str
+    landmines: list[str]
+    traps_to_defuse: list[str]
+    talking_points: list[str]
+    citations: list[str]
+
+
+class RiskToRetire(Contract):
+    order: int
+    signal: str
+    risk: str
+    severity: Severity
+    action: str
+    by: dt.date
+    citations: list[str]
+
+
+class PlanStep(Contract):
+    milestone: str
+    owner: str
+    due: dt.date
+    status: Literal["done", "open", "proposed"]
+    citations: list[str] = Field(default_factory=list)
+
+
+class DealStrategyResult(Contract):
+    kind: Literal["deal_strategy"] = "deal_strategy"
+    win_probability: WinProbability
+    win_themes: list[WinTheme]
+    competition: list[CompetitivePlan]
+    risks: list[RiskToRetire]
+    mutual_action_plan: list[PlanStep]
+    closing_plan: list[str]
+    guidance: ClosingStrategyGuidance
+    citations: list[str] = Field(default_factory=list)
+    limitations: list[str] = Field(default_factory=list)
