@@ -27,6 +27,7 @@ from agent.contracts.probability import WinProbability
 from agent.missing import limitations_for
 from knowledge.documents import Document
 from knowledge.plays import Play
+from knowledge.sections import flag
 
 # What blocks signature first comes first; positive or purely informational signals are not risks.
 RISK_ORDER = (
@@ -127,6 +128,15 @@ def _card_items(doc: Document, anchor: str, limit: int = 3) -> list[str]:
     return list_items(section.text)[:limit] if section else []
 
 
+def _is_card_for(doc: Document, competitor: str) -> bool:
+    """Battle cards from files carry competitors; from the index, their filter flags."""
+    if doc.meta.get("type") != "battle_card":
+        return False
+    return competitor in doc.meta.get("competitors", []) or flag(
+        "competitors", competitor
+    ) in doc.meta.get("flags", ())
+
+
 def _competition(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:
     position = ctx.qualification.competitive_position if ctx.qualification else "unknown"
     plans = []
@@ -141,14 +151,7 @@ def _competition(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[Co
             landmines, traps, points = card.landmines[:3], card.traps[:3], card.talking_points[:3]
             cites.append(f"competitive.battle_cards[{i}]")
         else:
-            doc = next(
-                (
-                    d
-                    for d in knowledge.values()
-                    if d.meta.get("type") == "battle_card" and name in d.meta.get("competitors", [])
-                ),
-                None,
-            )
+            doc = next((d for d in knowledge.values() if _is_card_for(d, name)), None)
             if doc is None:
                 landmines, traps, points = [], [], []
             else:

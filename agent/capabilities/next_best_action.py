@@ -30,6 +30,7 @@ from agent.contracts.next_best_action import (
     Target,
     Timing,
 )
+from agent.contracts.probability import WinProbability
 from agent.missing import limitations_for
 from knowledge.plays import Play
 from knowledge.retriever import Passage, SearchFilters
@@ -299,6 +300,7 @@ def recommend(
     max_alternatives: int = 2,
     search: Search | None = None,
     max_guidance: int = 2,
+    win: WinProbability | None = None,
 ) -> NextBestActionResult:
     values = deal_values(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
@@ -337,4 +339,5 @@ def recommend(
         strategy_citations=strategy_cites,
         signals=analysis.signals,
         limitations=limitations_for(ctx),
+        win_probability=win,
     )

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from agent.contracts.base import Contract, Level, Severity
+from agent.contracts.probability import WinProbability
 
 Timing = Literal["immediate", "this_week", "next_week"]
 Momentum = Literal["accelerating", "steady", "stalling", "stalled"]
@@ -113,6 +114,9 @@ class NextBestActionResult(Contract):
         description="How the action connects to the deal's strategy and momentum."
     )
     strategy_citations: list[str] = Field(default_factory=list)
+    win_probability: WinProbability | None = Field(
+        default=None, description="The deal's chance of closing, from the shared model."
+    )
     signals: list[SignalRef] = Field(default_factory=list)
     limitations: list[str] = Field(
         default_factory=list, description="How missing inputs limit this advice."

@@ -6,6 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agent.analysis.probability import estimate_win_probability
 from agent.capabilities.next_best_action import recommend
 from agent.context import CoachContext, settings
 from agent.knowledge import index_for
@@ -28,5 +29,6 @@ def recommend_next_action(state: CoachState, runtime: Runtime[CoachContext]) -> 
         ctx.max_alternatives,
         search,
         ctx.max_guidance,
+        estimate_win_probability(state["context"], state["analysis"]),
     )
     return {"result": result}
