@@ -7,10 +7,13 @@ value case. Nothing about a person is invented: missing priorities are named as 
 
 from __future__ import annotations
 
+from typing import get_args
+
 from agent.analysis.model import Analysis, StakeholderEngagement
 from agent.capabilities.playbook import deal_values
 from agent.capabilities.remedies import remedy
 from agent.contracts.context import DealContext
+from agent.contracts.deal import DmuRole
 from agent.contracts.next_best_action import Timing
 from agent.contracts.stakeholders import (
     Escalation,
@@ -22,17 +25,8 @@ from agent.contracts.stakeholders import (
 from agent.missing import limitations_for
 from knowledge.plays import Play
 
-DMU_ROLES = (
-    "economic_buyer",
-    "champion",
-    "technical_evaluator",
-    "business_evaluator",
-    "user",
-    "coach",
-    "blocker",
-    "procurement",
-    "legal",
-)
+# Every decision role, in the order a plan is read; influencers and unknowns follow.
+DMU_ROLES = tuple(r for r in get_args(DmuRole) if r not in ("influencer", "unknown"))
 REQUIRED_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
 
 # role: (approach, channel, collaboration, what is lost if they disengage)

@@ -14,8 +14,8 @@ from evals.harness.graders import (
     LatencyGrader,
     Observation,
     RequiredGrader,
-    SchemaGrader,
     TokenGrader,
+    offline_graders,
 )
 from tests.conftest import SAMPLE
 from tools.sources import WorkspaceSource
@@ -32,15 +32,7 @@ def observe(latency: float = 20.0, tokens: int = 1000, response=RESPONSE, **expe
 
 def test_the_shipped_case_passes_every_offline_grader() -> None:
     obs = Observation(CASE, RESPONSE, CONTEXT, citable_documents(CoachContext()), 20.0, 1000)
-    for grader in (
-        SchemaGrader(),
-        RequiredGrader(),
-        ForbiddenGrader(),
-        CitationGrader(),
-        GroundingGrader(),
-        LatencyGrader(),
-        TokenGrader(),
-    ):
+    for grader in offline_graders():
         assert grader.grade(obs).status == "pass", grader.name
 
 

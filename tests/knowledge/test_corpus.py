@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from agent.contracts.upstream import ProcessStandards
 from agent.errors import InvalidInput
-from knowledge.corpus import load_corpus
+from knowledge.corpus import ObjectionFrontMatter, load_corpus
 from tests.knowledge.conftest import write_small_kb
 
 SAMPLE_COMPETITORS = {"Corvane", "Taskline", "Nimbra", "Helixor"}
@@ -23,18 +24,7 @@ def test_shipped_content_covers_the_brief() -> None:
     carded = {c for d in corpus.of_type("battle_card") for c in d.meta["competitors"]}
     assert carded >= SAMPLE_COMPETITORS
     categories = {d.meta["category"] for d in corpus.of_type("objection")}
-    assert categories == {
-        "price",
-        "timing",
-        "authority",
-        "need",
-        "competitor",
-        "status_quo",
-        "security",
-        "contract",
-        "implementation",
-        "trust",
-    }
+    assert categories == set(get_args(ObjectionFrontMatter.model_fields["category"].annotation))
     methodologies = {m for d in corpus.of_type("methodology") for m in d.meta["methodology"]}
     assert {
         "MEDDICC",
