@@ -130,6 +130,70 @@ def _capability_command(name: str, capability: str, summary: str) -> None:
     app.command(name)(command)
 
 
+def _meeting_command(name: str, capability: str, summary: str) -> None:
+    """Meeting preparation: the deal plus who attends, for how long, and why."""
+
+    @user_errors
+    def command(
+        deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+        attendee: Annotated[
+            list[str] | None, typer.Option(help="Contact or team member id attending (repeatable)")
+        ] = None,
+        minutes: Annotated[int | None, typer.Option(min=5, max=480)] = None,
+        objective: Annotated[str | None, typer.Option()] = None,
+        agenda_item: Annotated[
+            list[str] | None, typer.Option(help="An item on the customer's own agenda (repeatable)")
+        ] = None,
+        date: Annotated[str | None, typer.Option(help="Meeting date, YYYY-MM-DD")] = None,
+        workspace: WorkspaceOpt = None,
+        fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        meeting: dict[str, Any] = {
+            "attendees": attendee or [],
+            "customer_agenda": agenda_item or [],
+        }
+        if minutes:
+            meeting["duration_minutes"] = minutes
+        if objective:
+            meeting["objective"] = objective
+        if (day := _as_of(date)) is not None:
+            meeting["date"] = day
+        payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id, "meeting": meeting}
+        if (today := _as_of(as_of)) is not None:
+            payload["as_of"] = today
+        _respond(payload, workspace, fmt)
+
+    command.__doc__ = summary
+    app.command(name)(command)
+
+
+def _text_command(name: str, capability: str, field: str, help_text: str, summary: str) -> None:
+    """A capability steered by one piece of text (a typed objection, a methodology name)."""
+
+    @user_errors
+    def command(
+        deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+        text: str | None = None,
+        workspace: WorkspaceOpt = None,
+        fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+        as_of: AsOfOpt = None,
+    ) -> None:
+        payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id}
+        if text:
+            payload[field] = text
+        if (date := _as_of(as_of)) is not None:
+            payload["as_of"] = date
+        _respond(payload, workspace, fmt)
+
+    # The option's name depends on `field`: set a real annotation, not a deferred string.
+    command.__annotations__["text"] = Annotated[
+        str | None, typer.Option(f"--{field}", help=help_text)
+    ]
+    command.__doc__ = summary
+    app.command(name)(command)
+
+
 _capability_command(
     "next-action",
     "next_best_action",
@@ -149,6 +213,27 @@ _capability_command(
     "strategy",
     "deal_strategy",
     "Deal strategy: win probability, themes, competition, risks, plan to close.",
+)
+_meeting_command(
+    "brief", "pre_call_brief", "Pre-call briefing package for the next meeting, with a crib."
+)
+_meeting_command(
+    "agenda", "meeting_agenda", "Meeting agenda and conversation framework, customer-ready."
+)
+_text_command(
+    "objections",
+    "objection_guide",
+    "message",
+    'What the customer said, e.g. "they said we\'re too expensive"',
+    "Objection handling guide: likely objections ranked, or the one you type.",
+)
+_text_command(
+    "methodology",
+    "methodology_coaching",
+    "methodology",
+    "MEDDICC, BANT, SPIN, Challenger, Sandler, SPICED, Solution Selling, Command of the "
+    "Message or Gap Selling (default: MEDDICC)",
+    "Methodology coaching: the framework scored against this deal's evidence.",
 )
 
 

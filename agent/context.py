@@ -25,6 +25,7 @@ class CoachContext:
     chroma_url: str | None = None
     outbox: Path | None = field(default=DEFAULT_OUTBOX)
     default_process: str = "proc-default-b2b"
+    default_methodology: str = "MEDDICC"
     max_alternatives: int = 2
     max_guidance: int = 2
 

@@ -8,10 +8,13 @@ from agent.context import CoachContext
 from agent.nodes.analyze import analyze
 from agent.nodes.check import check
 from agent.nodes.check_process_adherence import check_process_adherence
+from agent.nodes.coach_on_methodology import coach_on_methodology
 from agent.nodes.compose import compose
+from agent.nodes.guide_objections import guide_objections
 from agent.nodes.load_context import load_context
 from agent.nodes.plan_deal_strategy import plan_deal_strategy
 from agent.nodes.plan_stakeholder_strategy import plan_stakeholder_strategy
+from agent.nodes.prepare_meeting import plan_meeting_agenda, prepare_pre_call_brief
 from agent.nodes.recommend_next_action import recommend_next_action
 from agent.nodes.route import route
 from agent.state import CoachState, InputState, OutputState
@@ -21,6 +24,10 @@ CAPABILITY_NODES = (
     check_process_adherence,
     plan_stakeholder_strategy,
     plan_deal_strategy,
+    prepare_pre_call_brief,
+    plan_meeting_agenda,
+    guide_objections,
+    coach_on_methodology,
 )
 
 builder = StateGraph(

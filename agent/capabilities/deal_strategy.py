@@ -137,7 +137,7 @@ def _is_card_for(doc: Document, competitor: str) -> bool:
     ) in doc.meta.get("flags", ())
 
 
-def _competition(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:
+def competition_plans(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:
     position = ctx.qualification.competitive_position if ctx.qualification else "unknown"
     plans = []
     for name in ctx.deal.competitors:
@@ -318,7 +318,7 @@ def build_strategy(
     return DealStrategyResult(
         win_probability=win,
         win_themes=_themes(ctx),
-        competition=_competition(ctx, knowledge),
+        competition=competition_plans(ctx, knowledge),
         risks=risks,
         mutual_action_plan=plan,
         closing_plan=closing,

@@ -95,3 +95,16 @@ def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
         "close_date": deal.expected_close.isoformat(),
         "competitor": deal.competitors[0] if deal.competitors else "the competitor",
     }
+
+
+def subsections(text: str) -> dict[str, str]:
+    """`### Heading` blocks inside a section (a guide's questions per element, say)."""
+    found: dict[str, str] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        if line.startswith("### "):
+            current = line[4:].strip()
+            found[current] = ""
+        elif current is not None:
+            found[current] += line + "\n"
+    return {k: v.strip() for k, v in found.items()}

@@ -12,7 +12,14 @@ from agent.contracts.context import DealContext
 
 # Only capabilities that exist are listed; the router rejects anything else by name.
 Capability = Literal[
-    "next_best_action", "process_adherence", "stakeholder_strategy", "deal_strategy"
+    "next_best_action",
+    "process_adherence",
+    "stakeholder_strategy",
+    "deal_strategy",
+    "pre_call_brief",
+    "meeting_agenda",
+    "objection_guide",
+    "methodology_coaching",
 ]
 CAPABILITIES: tuple[str, ...] = get_args(Capability)
 

@@ -10,7 +10,10 @@ from pydantic import Field
 from agent.contracts.base import SCHEMA_VERSION, Contract
 from agent.contracts.deal_strategy import DealStrategyResult
 from agent.contracts.events import DownstreamEvent
+from agent.contracts.meeting_prep import MeetingAgendaResult, PreCallBriefResult
+from agent.contracts.methodology_coaching import MethodologyCoachingResult
 from agent.contracts.next_best_action import NextBestActionResult
+from agent.contracts.objection_guide import ObjectionGuideResult
 from agent.contracts.process_adherence import ProcessAdherenceResult
 from agent.contracts.stakeholders import StakeholderStrategyResult
 
@@ -71,7 +74,14 @@ class Composition(Contract):
 
 
 CapabilityResult = Annotated[
-    NextBestActionResult | ProcessAdherenceResult | StakeholderStrategyResult | DealStrategyResult,
+    NextBestActionResult
+    | ProcessAdherenceResult
+    | StakeholderStrategyResult
+    | DealStrategyResult
+    | PreCallBriefResult
+    | MeetingAgendaResult
+    | ObjectionGuideResult
+    | MethodologyCoachingResult,
     Field(discriminator="kind"),
 ]
 

@@ -18,6 +18,10 @@ TEMPLATES = {
     "process_adherence": "process_adherence.md.j2",
     "stakeholder_strategy": "stakeholder_strategy.md.j2",
     "deal_strategy": "deal_strategy.md.j2",
+    "pre_call_brief": "pre_call_brief.md.j2",
+    "meeting_agenda": "meeting_agenda.md.j2",
+    "objection_guide": "objection_guide.md.j2",
+    "methodology_coaching": "methodology_coaching.md.j2",
 }
 
 

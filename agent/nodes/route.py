@@ -14,12 +14,20 @@ CapabilityNode = Literal[
     "check_process_adherence",
     "plan_stakeholder_strategy",
     "plan_deal_strategy",
+    "prepare_pre_call_brief",
+    "plan_meeting_agenda",
+    "guide_objections",
+    "coach_on_methodology",
 ]
 ROUTES: dict[str, CapabilityNode] = {
     "next_best_action": "recommend_next_action",
     "process_adherence": "check_process_adherence",
     "stakeholder_strategy": "plan_stakeholder_strategy",
     "deal_strategy": "plan_deal_strategy",
+    "pre_call_brief": "prepare_pre_call_brief",
+    "meeting_agenda": "plan_meeting_agenda",
+    "objection_guide": "guide_objections",
+    "methodology_coaching": "coach_on_methodology",
 }
 DEFAULT_CAPABILITY = "next_best_action"
 

@@ -28,6 +28,7 @@ class CaseRequest(Strict):
     message: str | None = None
     transcript: str | None = None
     meeting: Meeting | None = None
+    methodology: str | None = None
     as_of: dt.date | None = None
 
 
@@ -52,7 +53,21 @@ class Expectations(Strict):
     first_risk_in: list[str] = Field(default_factory=list, description="Signal ids.")
     win_probability_between: tuple[float, float] | None = None
     competitors_planned: list[str] = Field(default_factory=list)
+    # pre_call_brief and meeting_agenda
+    assumptions_flagged: bool | None = Field(
+        default=None, description="True: the meeting frame must record assumptions."
+    )
+    agenda_fits_meeting: bool = Field(default=False, description="Minutes add up exactly.")
+    # objection_guide
+    top_objection_in: list[str] = Field(default_factory=list, description="Knowledge doc ids.")
+    objections_include: list[str] = Field(default_factory=list)
+    # methodology_coaching
+    methodology_is: str | None = None
+    element_gaps_include: list[str] = Field(default_factory=list)
     # forbidden
+    customer_agenda_forbid: list[str] = Field(
+        default_factory=list, description="Internal words that must not reach the customer."
+    )
     forbid_plays: list[str] = Field(default_factory=list, description="In any recommendation.")
     forbid_missed_steps: list[str] = Field(default_factory=list)
     signals_exclude: list[str] = Field(default_factory=list)

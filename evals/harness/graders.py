@@ -138,6 +138,37 @@ def _required_checks(obs: Observation) -> list[Check]:
         checks += [
             (c in planned_competitors, f"no plan against {c}") for c in e.competitors_planned
         ]
+    elif r.kind in ("pre_call_brief", "meeting_agenda"):
+        if e.assumptions_flagged is not None:
+            checks.append(
+                (
+                    bool(r.meeting.assumptions) == e.assumptions_flagged,
+                    f"assumptions flagged: {r.meeting.assumptions or 'none'}",
+                )
+            )
+        people = {a.person_id for a in r.meeting.attendees}
+        checks += [(c in people, f"{c} not among the attendees") for c in e.targets_include]
+        if r.kind == "meeting_agenda" and e.agenda_fits_meeting:
+            total = sum(i.minutes for i in r.agenda)
+            checks.append(
+                (
+                    total == r.meeting.duration_minutes,
+                    f"agenda takes {total} of {r.meeting.duration_minutes} minutes",
+                )
+            )
+    elif r.kind == "objection_guide":
+        ranked = [o.objection_id for o in r.objections]
+        if e.top_objection_in:
+            top = ranked[0] if ranked else "none"
+            checks.append((top in e.top_objection_in, f"top objection {top}"))
+        checks += [(o in ranked, f"{o} not in the guide") for o in e.objections_include]
+    elif r.kind == "methodology_coaching":
+        if e.methodology_is:
+            checks.append(
+                (r.methodology.lower() == e.methodology_is.lower(), f"methodology {r.methodology}")
+            )
+        gaps = {s.element for s in r.scorecard if s.status in ("gap", "partial")}
+        checks += [(g in gaps, f"{g} not scored as a gap") for g in e.element_gaps_include]
     return checks
 
 
@@ -189,6 +220,12 @@ class ForbiddenGrader:
             missed = {st.step_id for st in r.steps if st.status == "missed"}
             checks += [
                 (x not in missed, f"step {x} reported missed") for x in e.forbid_missed_steps
+            ]
+        if r.kind == "meeting_agenda":
+            sent = " ".join(r.customer_agenda).lower()
+            checks += [
+                (w.lower() not in sent, f"customer agenda says '{w}'")
+                for w in e.customer_agenda_forbid
             ]
         text = obs.response.markdown + obs.response.model_dump_json()
         checks += [(n not in text, f"mentions {n}") for n in e.forbid_names]

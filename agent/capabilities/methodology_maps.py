@@ -1,0 +1,455 @@
+"""What each sales methodology is made of, and which CRM evidence speaks to each element.
+
+The guides in knowledge/methodology say what good evidence looks like; the table here says
+which computed evidence check comes nearest, so a scorecard is a lookup rather than a guess.
+An element no CRM field can judge (a reframe that landed, rapport, a root cause) is marked not
+applicable with the reason, because a confident score on no evidence teaches the wrong habit.
+Element names are read from the guides' questions-by-element headings; an element missing
+from the table is reported as not applicable, never scored. Reading a guide, the evidence
+checks some methodologies need beyond the process checks, and scoring live here too, so the
+coaching builder only composes advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.analysis.model import Analysis, Evidence
+from agent.capabilities.playbook import list_items, paragraph
+from agent.citations import shorten
+from agent.contracts.context import DealContext
+from agent.contracts.methodology_coaching import ElementScore, ElementStatus
+from agent.errors import InvalidInput
+from agent.render import human
+from knowledge.documents import Document
+
+FLAG = "methodology__"
+_H3 = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
+_DEFINITION = re.compile(r"^\*\*(.+?)\*\*:\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Rule:
+    checks: tuple[str, ...] = ()
+    any_of: bool = False  # one met check is enough (a timeline needs an event *or* a plan)
+    note: str = ""  # why CRM evidence cannot judge the element; set only for those
+    from_analysis: bool = False  # status comes from Analysis.methodology_gaps (MEDDICC)
+
+
+@dataclass(frozen=True)
+class Spec:
+    names: tuple[str, ...]
+    rules: dict[str, Rule]
+    aliases: tuple[str, ...] = ()
+    process_elements: tuple[str, ...] = ()  # the elements that describe how the customer buys
+
+
+def _all(*checks: str) -> Rule:
+    return Rule(checks=checks)
+
+
+def _any(*checks: str) -> Rule:
+    return Rule(checks=checks, any_of=True)
+
+
+def _na(note: str) -> Rule:
+    return Rule(note=note)
+
+
+def _analysis(*checks: str) -> Rule:
+    return Rule(checks=checks, from_analysis=True)
+
+
+CONVERSATION = (
+    "Not judged from CRM evidence: the CRM records what happened, not which questions were "
+    "asked; read the call summaries for it"
+)
+
+SPECS: dict[str, Spec] = {
+    "meth-meddicc": Spec(
+        names=("MEDDICC", "MEDDPICC"),
+        aliases=("meddic", "meddpic"),
+        process_elements=("Decision Process", "Paper Process"),
+        rules={
+            "Metrics": _analysis("value_case_shared", "value_case_validated"),
+            "Economic Buyer": _analysis("economic_buyer_identified", "economic_buyer_engaged"),
+            "Decision Criteria": _analysis("decision_criteria_known"),
+            "Decision Process": _analysis("decision_process_known"),
+            "Paper Process": _all("procurement_engaged", "legal_review_started"),
+            "Identify Pain": _analysis("pain_confirmed"),
+            "Champion": _analysis("champion_identified"),
+            "Competition": _analysis("competition_known"),
+        },
+    ),
+    "meth-bant": Spec(
+        names=("BANT",),
+        process_elements=("Authority", "Timeline"),
+        rules={
+            "Budget": _all("budget_confirmed"),
+            "Authority": _all("economic_buyer_identified", "economic_buyer_engaged"),
+            "Need": _all("pain_confirmed"),
+            "Timeline": _any("compelling_event", "mutual_action_plan_agreed"),
+        },
+    ),
+    "meth-spin": Spec(
+        names=("SPIN",),
+        aliases=("spin selling",),
+        rules={
+            "Situation": _na(CONVERSATION),
+            "Problem": _all("pain_confirmed"),
+            "Implication": _all("impact_quantified"),
+            "Need-payoff": _all("value_case_shared", "value_case_validated"),
+        },
+    ),
+    "meth-challenger": Spec(
+        names=("Challenger",),
+        aliases=("challenger sale", "the challenger sale", "challenger selling"),
+        process_elements=("Take Control",),
+        rules={
+            "Teach": _na(
+                "Not judged from CRM evidence: whether an insight changed the buyer's view is "
+                "not recorded in any field"
+            ),
+            "Tailor": _all("multi_threaded", "messages_tailored"),
+            "Take Control": _all("decision_process_known", "mutual_action_plan_agreed"),
+            "Mobilizers": _all("champion_identified", "economic_buyer_engaged"),
+        },
+    ),
+    "meth-sandler": Spec(
+        names=("Sandler",),
+        aliases=("sandler selling system", "sandler selling"),
+        process_elements=("Decision",),
+        rules={
+            "Bonding and Rapport": _na(
+                "Not judged from CRM evidence: sentiment fields hint at rapport but cannot "
+                "show whether the buyer tells you bad news"
+            ),
+            "Up-Front Contract": _all("next_step_agreed"),
+            "Pain": _all("pain_confirmed"),
+            "Budget": _all("budget_confirmed"),
+            "Decision": _all(
+                "economic_buyer_identified", "decision_process_known", "decision_criteria_known"
+            ),
+            "Fulfillment": _all("pain_confirmed", "demo_completed"),
+            "Post-Sell": _na(
+                "Not judged from CRM evidence: protecting the decision before signature "
+                "leaves no field behind; ask what could change their mind"
+            ),
+        },
+    ),
+    "meth-spiced": Spec(
+        names=("SPICED",),
+        process_elements=("Decision", "Critical Event"),
+        rules={
+            "Situation": _na(CONVERSATION),
+            "Pain": _all("pain_confirmed"),
+            "Impact": _all("impact_quantified", "value_case_validated"),
+            "Critical Event": _all("compelling_event"),
+            "Decision": _all(
+                "decision_criteria_known", "decision_process_known", "economic_buyer_identified"
+            ),
+        },
+    ),
+    "meth-solution-selling": Spec(
+        names=("Solution Selling",),
+        process_elements=("Control", "Power"),
+        rules={
+            "Pain": _all("pain_confirmed"),
+            "Power": _all("economic_buyer_identified", "economic_buyer_engaged"),
+            "Vision": _all("needs_recorded"),
+            "Value": _all("value_case_shared", "value_case_validated"),
+            "Control": _all("mutual_action_plan_agreed", "decision_process_known"),
+        },
+    ),
+    "meth-command-of-the-message": Spec(
+        names=("Command of the Message",),
+        aliases=("cotm", "command of message"),
+        process_elements=("Required Capabilities",),
+        rules={
+            "Before Scenarios": _all("pain_confirmed"),
+            "Negative Consequences": _all("impact_quantified"),
+            "Positive Business Outcomes": _all("value_case_shared"),
+            "Required Capabilities": _all("needs_recorded", "decision_criteria_known"),
+            "Metrics": _all("metrics_baselined"),
+            "Differentiators": _all("differentiated"),
+            "Proof Points": _na(
+                "Not judged from CRM evidence: which proof the buyer accepted is not "
+                "recorded; planned proof points are not accepted ones"
+            ),
+        },
+    ),
+    "meth-gap-selling": Spec(
+        names=("Gap Selling",),
+        process_elements=("The Gap",),
+        rules={
+            "Current State": _na(CONVERSATION),
+            "Problems": _all("pain_confirmed"),
+            "Impact": _all("impact_quantified"),
+            "Root Cause": _na(
+                "Not judged from CRM evidence: a root cause is a diagnosis written in notes, "
+                "not a field"
+            ),
+            "Future State": _all("metrics_baselined"),
+            "The Gap": _all("value_case_validated", "compelling_event"),
+        },
+    ),
+}
+
+# Words that show an element being worked on in an activity summary or a note (prefixes).
+CHECK_TERMS: dict[str, tuple[str, ...]] = {
+    "pain_confirmed": ("pain", "problem", "manual", "backlog", "workload"),
+    "champion_identified": ("champion", "introduc"),
+    "economic_buyer_identified": ("approv", "signs", "sign off", "economic buyer", "budget holder"),
+    "economic_buyer_engaged": ("approv", "signs", "sign off", "economic buyer", "budget holder"),
+    "decision_criteria_known": ("criteria", "compare", "requirement"),
+    "decision_process_known": ("decision", "approv", "steps"),
+    "budget_confirmed": ("budget", "fund", "pric"),
+    "demo_completed": ("demo",),
+    "technical_validation_done": ("validation", "sandbox", "integration", "security"),
+    "value_case_shared": ("value case", "roi", "payback", "benefit"),
+    "value_case_validated": ("value case", "roi", "payback", "benefit"),
+    "proposal_sent": ("proposal",),
+    "mutual_action_plan_agreed": ("mutual action plan", "milestone"),
+    "procurement_engaged": ("procurement", "purchasing", "payment terms"),
+    "legal_review_started": ("legal", "redline", "msa", "contract"),
+    "multi_threaded": ("stakeholder",),
+    "compelling_event": ("deadline", "audit", "renewal", "go-live"),
+    "impact_quantified": ("cost", "minutes", "hours", "figures", "rejection"),
+    "needs_recorded": ("need", "requirement"),
+    "metrics_baselined": ("baseline", "target", "measure", "figures", "estimate"),
+    "messages_tailored": ("message",),
+    "next_step_agreed": ("next step",),
+    "differentiated": ("compare", "differentiat"),
+    "competition_known": ("competitor", "alternative"),
+}
+
+# Element-specific words, for elements whose evidence checks say little about the conversation.
+ELEMENT_TERMS: dict[str, tuple[str, ...]] = {
+    "metrics": ("estimate", "figures", "baseline", "measure"),
+    "competition": ("competitor", "alternative"),
+}
+
+# The customer role whose activity shows an element being worked on.
+CHECK_ROLES: dict[str, str] = {
+    "champion_identified": "champion",
+    "economic_buyer_identified": "economic_buyer",
+    "economic_buyer_engaged": "economic_buyer",
+    "procurement_engaged": "procurement",
+    "legal_review_started": "legal",
+}
+
+
+def norm(name: str) -> str:
+    """The normalisation of knowledge.sections.flag, so names match the index's flags."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _subsections(text: str) -> dict[str, str]:
+    marks = list(_H3.finditer(text))
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return {m.group(1): text[m.end() : end] for m, end in zip(marks, ends, strict=True)}
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A methodology guide read once per request: its elements, questions and stage advice."""
+
+    doc: Document
+    name: str
+    spec: Spec
+    questions: dict[str, list[str]]
+    stages: dict[str, str]
+
+    def text(self, anchor: str) -> str:
+        section = self.doc.section(anchor)
+        return section.text if section else ""
+
+    def rule(self, element: str) -> Rule:
+        return next((r for e, r in self.spec.rules.items() if e.lower() == element.lower()), Rule())
+
+    def definition(self, element: str) -> str:
+        """The guide's 'Good evidence' bar for an element: what a manager could check."""
+        for item in list_items(self.text("elements")):
+            m = _DEFINITION.match(item)
+            if m and m.group(1).lower() == element.lower():
+                return m.group(2).partition("Good evidence:")[2].strip()
+        return ""
+
+    def stage(self, phase: str | None) -> str:
+        """The stage-by-stage advice for a phase; prospecting reads as qualifying."""
+        key = {"prospect": "qualify", "close": "negotiate"}.get(phase or "", phase or "")
+        hit = next((t for h, t in self.stages.items() if norm(h).startswith(key)), None)
+        return paragraph(hit if hit is not None else next(iter(self.stages.values()), ""))
+
+
+def _names(doc: Document) -> tuple[str, ...]:
+    """Display names: the table's, else the front matter's (files) or flags' (index)."""
+    spec = SPECS.get(doc.id)
+    flags = [f.removeprefix(FLAG) for f in doc.meta.get("flags", ()) if f.startswith(FLAG)]
+    return spec.names if spec else tuple(doc.meta.get("methodology") or flags) or (doc.title,)
+
+
+def _keys(doc: Document) -> set[str]:
+    spec = SPECS.get(doc.id)
+    names = (*_names(doc), *(spec.aliases if spec else ()), doc.title, doc.id)
+    flags = {f.removeprefix(FLAG) for f in doc.meta.get("flags", ()) if f.startswith(FLAG)}
+    return {norm(n) for n in names} | flags | {norm(doc.id.removeprefix("meth-"))}
+
+
+def matches(doc: Document, name: str) -> bool:
+    return norm(name) in _keys(doc)
+
+
+def resolve_guide(name: str, knowledge: Mapping[str, Document]) -> Guide:
+    """Finds a guide by methodology name, alias, title or id; an unknown name lists the known."""
+    guides = sorted(
+        (d for d in knowledge.values() if d.meta.get("type") == "methodology"), key=lambda d: d.id
+    )
+    doc = next((d for d in guides if matches(d, name)), None)
+    if doc is None:
+        known = sorted({n for d in guides for n in _names(d)}, key=str.lower)
+        raise InvalidInput(
+            f"unknown methodology '{name}'",
+            where="request.methodology",
+            fix=f"Known: {', '.join(known) or 'none (no methodology guides are loaded)'}",
+        )
+    names = _names(doc)
+    stages = doc.section("stage-by-stage")
+    return Guide(
+        doc=doc,
+        name=next((n for n in names if norm(n) == norm(name)), names[0]),
+        spec=SPECS.get(doc.id, Spec(names=names, rules={})),
+        questions={h: list_items(t) for h, t in _subsections(_text(doc)).items()},
+        stages=_subsections(stages.text) if stages else {},
+    )
+
+
+def _text(doc: Document) -> str:
+    section = doc.section("questions-by-element")
+    return section.text if section else ""
+
+
+def _ev(met: bool, detail: str, citations: list[str]) -> Evidence:
+    return Evidence(check="", met=met, detail=detail, citations=citations)
+
+
+def extra_evidence(ctx: DealContext) -> dict[str, Evidence]:
+    """Evidence some methodologies need that the process checks do not compute."""
+    deal, d, value = ctx.deal, ctx.discovery, ctx.value
+    event = d.compelling_event if d else None
+    needs = d.needs if d else []
+    pains = [(i, p) for i, p in enumerate(d.pains) if p.confirmed and p.impact] if d else []
+    criteria = list(enumerate(d.decision_criteria)) if d else []
+    strong = [(i, c) for i, c in criteria if c.our_position == "strong"]
+    drivers = [
+        (i, v)
+        for i, v in enumerate(value.value_drivers if value else [])
+        if v.baseline is not None and v.target is not None
+    ]
+    messages = list(enumerate(ctx.argumentation.messages))[:4] if ctx.argumentation else []
+    dated = bool(deal.next_step and deal.next_step_date)
+    if ctx.competitive:
+        rivals = _ev(True, ctx.competitive.summary or "competitive intelligence", ["competitive"])
+    elif deal.competitors:
+        rivals = _ev(False, "named: " + ", ".join(deal.competitors), ["deal.competitors"])
+    else:
+        rivals = _ev(False, "no alternative recorded, not even doing nothing", [])
+    audiences = ", ".join(human(deal.person_name(m.audience)) for _, m in messages)
+    return {
+        "compelling_event": _ev(
+            bool(event),
+            event or "no compelling event recorded",
+            ["discovery.compelling_event"] if event else [],
+        ),
+        "impact_quantified": _ev(
+            bool(pains),
+            f"{pains[0][1].description}: {pains[0][1].impact}"
+            if pains
+            else "no confirmed pain with a stated impact",
+            [f"discovery.pains[{pains[0][0]}]"] if pains else [],
+        ),
+        "needs_recorded": _ev(
+            bool(needs),
+            "; ".join(needs[:3]) or "no needs recorded",
+            ["discovery.needs"] if needs else [],
+        ),
+        "metrics_baselined": _ev(
+            bool(drivers),
+            "; ".join(f"{v.name} ({v.metric or 'no metric'})" for _, v in drivers)
+            or "no value driver with a baseline and a target",
+            [f"value.value_drivers[{i}]" for i, _ in drivers],
+        ),
+        "messages_tailored": _ev(
+            bool(messages),
+            f"messages for {audiences}" if messages else "no tailored stakeholder messages",
+            [f"argumentation.messages[{i}]" for i, _ in messages],
+        ),
+        "next_step_agreed": _ev(
+            dated,
+            f"{deal.next_step} ({deal.next_step_date})" if dated else "no dated next step",
+            ["deal.next_step", "deal.next_step_date"] if dated else [],
+        ),
+        "differentiated": _ev(
+            bool(strong),
+            "strong on " + ", ".join(c.name for _, c in strong)
+            if strong
+            else "no decision criterion where our position is strong",
+            [f"discovery.decision_criteria[{i}]" for i, _ in strong],
+        ),
+        "competition_known": rivals,
+    }
+
+
+def score_element(
+    guide: Guide, element: str, evidence: dict[str, Evidence], ctx: DealContext, a: Analysis
+) -> ElementScore:
+    """Status from the mapped checks: all met supported, some partial, none a gap. MEDDICC
+    takes the analysis's own gaps so this scorecard never disagrees with other capabilities."""
+    rule = guide.rule(element)
+    if not rule.checks:
+        note = rule.note or "Not judged from CRM evidence: nothing is mapped to this element"
+        return ElementScore(element=element, status="not_applicable", evidence=note)
+    found = [evidence[c] for c in rule.checks]
+    met = [e for e in found if e.met]
+    status: ElementStatus
+    if rule.from_analysis:
+        gap = next((g.status for g in a.methodology_gaps if g.element == element), "confirmed")
+        status = "gap" if gap == "missing" else ("partial" if gap == "partial" else "supported")
+    elif rule.any_of:
+        status = "supported" if met else "gap"
+    else:
+        status = "supported" if len(met) == len(found) else ("partial" if met else "gap")
+    shown = met if rule.any_of and met else found
+    detail = "; ".join(dict.fromkeys(e.detail.rstrip(".") for e in shown))
+    cites = [c for e in shown for c in e.citations]
+    q = ctx.qualification
+    for i, el in enumerate(q.elements if q and matches(guide.doc, q.framework) else []):
+        if el.name.lower() == element.lower() and el.evidence:
+            detail += f"; qualification: {el.evidence.rstrip('.')}"
+            cites.append(f"qualification.elements[{i}]")
+    text = " ".join(detail.split()).replace("|", "/")
+    return ElementScore(element=element, status=status, evidence=text, citations=cites)
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
+
+
+def mentions(ctx: DealContext, terms: tuple[str, ...], as_of: dt.date) -> list[tuple[str, str]]:
+    """Activities and notes up to today that touch an element, newest first: (ref, excerpt)."""
+    pattern = _pattern(terms)
+    hits = [
+        (a.date, f"deal.activities[{i}]", f'{a.date} {a.type}: "{shorten(a.summary, 140)}"')
+        for i, a in enumerate(ctx.deal.activities)
+        if a.date <= as_of and pattern.search(f"{a.summary} {a.next_step or ''}")
+    ] + [
+        (n.date, f"deal.notes[{i}]", f'{n.date} note: "{shorten(n.text, 140)}"')
+        for i, n in enumerate(ctx.deal.notes)
+        if n.date <= as_of and pattern.search(n.text)
+    ]
+    return [(ref, text) for _, ref, text in sorted(hits, reverse=True)[:2]]
