@@ -3,8 +3,8 @@
     python -m evals.bench_capabilities [--runs 50] [--process-runs 7] [--out FILE]
 
 Targets: next best action warm in-process median under 20 ms and the whole `coach next-action`
-process under 1.5 s (issue 2); process adherence, stakeholder strategy and deal strategy warm
-median under 30 ms each (issue 4). Results are written as JSON with the machine's core count.
+process under 1.5 s (issue 2); deal intelligence warm median under 30 ms each (issue 4); meeting
+preparation warm median under 50 ms each (issue 5). Results are written as JSON with the machine's core count.
 """
 
 from __future__ import annotations
@@ -23,8 +23,17 @@ from pathlib import Path
 from typing import Any
 
 TARGET_WARM_MS = 20.0
-TARGET_OTHER_MS = 30.0
-OTHER_CAPABILITIES = ("process_adherence", "stakeholder_strategy", "deal_strategy")
+# Warm median targets: issue 4 asks 30 ms for deal intelligence, issue 5 asks 50 ms for
+# meeting preparation.
+TARGETS_MS = {
+    "process_adherence": 30.0,
+    "stakeholder_strategy": 30.0,
+    "deal_strategy": 30.0,
+    "pre_call_brief": 50.0,
+    "meeting_agenda": 50.0,
+    "objection_guide": 50.0,
+    "methodology_coaching": 50.0,
+}
 TARGET_PROCESS_S = 1.5
 DEAL = "D-1003"
 
@@ -88,7 +97,7 @@ def bench_capability(capability: str, runs: int) -> dict[str, object]:
         "runs": runs,
         "median_ms": round(statistics.median(times), 2),
         "p95_ms": round(_quantile(times, 0.95), 2),
-        "target_median_ms": TARGET_OTHER_MS,
+        "target_median_ms": TARGETS_MS[capability],
     }
 
 
@@ -124,7 +133,7 @@ def main() -> None:
         },
         "warm_in_process": bench_warm(args.runs),
         "whole_process": bench_process(args.process_runs),
-        "capabilities": {c: bench_capability(c, args.runs) for c in OTHER_CAPABILITIES},
+        "capabilities": {c: bench_capability(c, args.runs) for c in TARGETS_MS},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
@@ -141,7 +150,7 @@ def main() -> None:
     for name, r in results["capabilities"].items():
         print(
             f"{name} warm in-process: median {r['median_ms']} ms (p95 {r['p95_ms']} ms), "
-            f"target < {TARGET_OTHER_MS} ms"
+            f"target < {TARGETS_MS[name]} ms"
         )
     print(f"written to {args.out}")
 
