@@ -3,8 +3,9 @@
     python -m evals.bench_capabilities [--runs 50] [--process-runs 7] [--out FILE]
 
 Targets: next best action warm in-process median under 20 ms and the whole `coach next-action`
-process under 1.5 s (issue 2); deal intelligence warm median under 30 ms each (issue 4); meeting
-preparation warm median under 50 ms each (issue 5). Results are written as JSON with the machine's core count.
+process under 1.5 s (issue 2); deal intelligence warm median under 30 ms each (issue 4);
+meeting preparation warm median under 50 ms each (issue 5). Results are written as JSON with
+the machine's core count.
 """
 
 from __future__ import annotations
