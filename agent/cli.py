@@ -301,10 +301,12 @@ def _register_subcommands() -> None:
     from agent.cli_calibrate import calibrate_command
     from agent.cli_eval import eval_command
     from agent.cli_kb import kb
+    from agent.cli_live import live_command
 
     app.add_typer(kb, name="kb")
     app.command("eval")(eval_command)
     app.command("calibrate")(calibrate_command)
+    app.command("live")(live_command)
 
 
 _register_subcommands()
