@@ -133,12 +133,7 @@ class KnowledgeIndex:
                 grouped.setdefault(rec.doc_id, []).append(rec)
             self._documents = {
                 doc_id: Document(
-                    meta={
-                        "id": doc_id,
-                        "title": recs[0].title,
-                        "type": recs[0].type,
-                        "flags": recs[0].flags,
-                    },
+                    meta={**recs[0].meta, "flags": recs[0].flags},
                     path=Path(doc_id),
                     sections=tuple(Section(r.anchor, r.heading, r.text) for r in recs),
                 )

@@ -4,7 +4,7 @@ into token-bounded chunks for the embedding model, which reads at most 256 word 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from knowledge.corpus import Corpus
@@ -31,6 +31,7 @@ class SectionRecord:
     heading: str
     text: str
     flags: tuple[str, ...]
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def searchable(self) -> str:
@@ -44,6 +45,17 @@ class SectionRecord:
         return cls(**{**data, "flags": tuple(data["flags"])})
 
 
+def plain_meta(doc: Document) -> dict[str, Any]:
+    """The document's simple front-matter values (category, competitors, industry ...), so
+    that readers of the index need not go back to the files."""
+    return {
+        k: v
+        for k, v in doc.meta.items()
+        if isinstance(v, str | int | float)
+        or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+    }
+
+
 def _flags(doc: Document) -> tuple[str, ...]:
     return tuple(flag(f, str(v)) for f in FILTER_FIELDS for v in doc.meta.get(f, []))
 
@@ -52,6 +64,7 @@ def section_records(corpus: Corpus) -> list[SectionRecord]:
     records = []
     for doc in corpus.docs.values():
         flags = _flags(doc)
+        meta = plain_meta(doc)
         extra = " ".join(doc.meta.get("phrasings", []))  # how customers say an objection
         for section in doc.sections:
             text = (
@@ -69,6 +82,7 @@ def section_records(corpus: Corpus) -> list[SectionRecord]:
                     heading=section.heading,
                     text=text,
                     flags=flags,
+                    meta=meta,
                 )
             )
     return records

@@ -22,7 +22,7 @@ import numpy as np
 from agent.errors import CoachError
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
-FORMAT = 2
+FORMAT = 3  # 3: section records carry their document's front-matter values
 
 
 @dataclass

@@ -27,7 +27,6 @@ from agent.contracts.probability import WinProbability
 from agent.missing import limitations_for
 from knowledge.documents import Document
 from knowledge.plays import Play
-from knowledge.sections import flag
 
 # What blocks signature first comes first; positive or purely informational signals are not risks.
 RISK_ORDER = (
@@ -129,12 +128,7 @@ def _card_items(doc: Document, anchor: str, limit: int = 3) -> list[str]:
 
 
 def _is_card_for(doc: Document, competitor: str) -> bool:
-    """Battle cards from files carry competitors; from the index, their filter flags."""
-    if doc.meta.get("type") != "battle_card":
-        return False
-    return competitor in doc.meta.get("competitors", []) or flag(
-        "competitors", competitor
-    ) in doc.meta.get("flags", ())
+    return doc.meta.get("type") == "battle_card" and competitor in doc.meta.get("competitors", [])
 
 
 def competition_plans(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 from agent.analysis.model import Analysis
 from agent.capabilities.next_best_action import Search
@@ -29,7 +28,6 @@ from agent.contracts.objection_guide import (
 )
 from agent.missing import limitations_for
 from agent.render import human, money
-from knowledge.corpus import corpus
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
 from knowledge.sections import flag
@@ -120,14 +118,8 @@ def _about(doc: Document) -> set[str]:
     return {c for c in _competitors_of(doc) if c in re.sub(r"[^a-z0-9]+", "_", doc.id)}
 
 
-@lru_cache(maxsize=1)
-def _shipped_categories() -> dict[str, str]:
-    """Index documents keep only filter flags, so the category comes from the shipped files."""
-    return {d.id: str(d.meta["category"]) for d in corpus().of_type("objection")}
-
-
 def _category(doc: Document) -> str:
-    return str(doc.meta.get("category") or _shipped_categories().get(doc.id, "other"))
+    return str(doc.meta.get("category", "other"))
 
 
 def _upstream(ctx: DealContext, category: str, names: list[str]) -> list[Reason]:

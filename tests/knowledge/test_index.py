@@ -119,3 +119,12 @@ def test_search_knowledge_tool(small_kb: Path, tmp_path: Path) -> None:
         {"query": "over budget", "mode": "vector"}
     )
     assert "coach kb ingest" in message
+
+
+def test_index_documents_keep_front_matter_values(small_kb: Path, tmp_path: Path) -> None:
+    before = KnowledgeIndex(tmp_path / "never-built", (small_kb,)).documents()
+    ingest((small_kb,), tmp_path / "index")
+    after = KnowledgeIndex(tmp_path / "index", (small_kb,)).documents()
+    for docs in (before, after):
+        assert docs["obj-price"].meta["category"] == "price"  # a user's objection, not shipped
+        assert docs["bc-rivalco"].meta["competitors"] == ["Rivalco"]
