@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
+from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
 
 AS_OF = dt.date(2026, 11, 20)
@@ -96,3 +98,14 @@ def make_context(*, deal: dict[str, Any] | None = None, **sections: Any) -> Deal
     payload: dict[str, Any] = {"deal": base, "process": process()}
     payload.update(sections)
     return DealContext.model_validate({k: v for k, v in payload.items() if v is not None})
+
+
+@cache
+def sample_deal(deal_id: str) -> tuple[DealContext, Analysis]:
+    """A sample-workspace deal and its analysis at AS_OF, loaded once per test session."""
+    from agent.analysis import analyze_deal
+    from agent.context import SAMPLE_WORKSPACE
+    from tools.sources import WorkspaceSource
+
+    ctx = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id)
+    return ctx, analyze_deal(ctx, AS_OF)

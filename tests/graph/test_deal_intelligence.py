@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.citations import resolve_knowledge, resolves
 from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
-from agent.knowledge import citable_documents
 from agent.outbox import read_events
 from agent.service import coach
 from tests.conftest import SAMPLE, SAMPLE_DEALS
-from tests.graph.test_next_best_action import proper_names
+from tests.graph.checks import assert_grounded_and_contained
 from tools.sources import WorkspaceSource
 
 CAPABILITIES = ("process_adherence", "stakeholder_strategy", "deal_strategy")
@@ -31,23 +29,7 @@ def response(capability: str, deal_id: str) -> CoachingResponse:
 @pytest.mark.parametrize("capability", CAPABILITIES)
 @pytest.mark.parametrize("deal_id", SAMPLE_DEALS)
 def test_valid_grounded_and_cited(capability: str, deal_id: str) -> None:
-    resp = response(capability, deal_id)
-    assert resp.result.kind == capability
-    assert CoachingResponse.model_validate_json(resp.model_dump_json()) == resp
-    assert resp.check.passed, resp.check.findings
-    ctx = WorkspaceSource(SAMPLE).load_context(deal_id)
-    docs = citable_documents(CoachContext())
-    assert resp.citations
-    for c in resp.citations:
-        ok = resolve_knowledge(docs, c.ref) if c.kind == "knowledge" else resolves(ctx, c.ref)
-        assert ok, c.ref
-    own = proper_names(ctx)
-    text = resp.markdown + resp.model_dump_json()
-    for other in SAMPLE_DEALS:
-        if other != deal_id:
-            for name in proper_names(WorkspaceSource(SAMPLE).load_context(other)) - own:
-                assert name not in text, f"{name} leaked into {deal_id}"
-    assert [m.section for m in resp.missing_inputs] == ctx.absent_sections()
+    assert_grounded_and_contained(response(capability, deal_id), capability, deal_id)
 
 
 def test_adherence_separates_missed_open_waived_and_optional() -> None:

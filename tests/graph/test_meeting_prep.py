@@ -7,17 +7,14 @@ from functools import cache
 import pytest
 from typer.testing import CliRunner
 
-from agent.citations import resolve_knowledge, resolves
 from agent.cli import app
 from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.contracts.request import Meeting
 from agent.errors import InvalidInput
-from agent.knowledge import citable_documents
 from agent.service import coach
-from tests.conftest import SAMPLE, SAMPLE_DEALS
-from tests.graph.test_next_best_action import proper_names
-from tools.sources import WorkspaceSource
+from tests.conftest import SAMPLE_DEALS
+from tests.graph.checks import assert_grounded_and_contained
 
 CAPABILITIES = ("pre_call_brief", "meeting_agenda", "objection_guide", "methodology_coaching")
 CTX = CoachContext(outbox=None)
@@ -31,20 +28,7 @@ def response(capability: str, deal_id: str) -> CoachingResponse:
 @pytest.mark.parametrize("capability", CAPABILITIES)
 @pytest.mark.parametrize("deal_id", SAMPLE_DEALS)
 def test_valid_grounded_cited_and_contained(capability: str, deal_id: str) -> None:
-    resp = response(capability, deal_id)
-    assert resp.result.kind == capability and resp.check.passed, resp.check.findings
-    assert CoachingResponse.model_validate_json(resp.model_dump_json()) == resp
-    ctx = WorkspaceSource(SAMPLE).load_context(deal_id)
-    docs = citable_documents(CoachContext())
-    for c in resp.citations:
-        ok = resolve_knowledge(docs, c.ref) if c.kind == "knowledge" else resolves(ctx, c.ref)
-        assert ok, c.ref
-    own = proper_names(ctx)
-    text = resp.markdown + resp.model_dump_json()
-    for other in SAMPLE_DEALS:
-        if other != deal_id:
-            for name in proper_names(WorkspaceSource(SAMPLE).load_context(other)) - own:
-                assert name not in text, f"{name} leaked into {deal_id}"
+    assert_grounded_and_contained(response(capability, deal_id), capability, deal_id)
 
 
 def test_unknown_attendee_is_a_clear_error() -> None:

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from functools import cache
 
 import pytest
 
-from agent.analysis import analyze_deal
-from agent.analysis.model import Analysis
 from agent.capabilities.methodology_coaching import coach_methodology
 from agent.checker import checker_for_draft
 from agent.citations import build_citations, collect_refs, resolve_knowledge, resolves
-from agent.context import SAMPLE_WORKSPACE, CoachContext
-from agent.contracts.context import DealContext
+from agent.context import CoachContext
 from agent.contracts.methodology_coaching import MethodologyCoachingResult
 from agent.errors import InvalidInput
 from agent.knowledge import citable_documents
 from agent.missing import missing_inputs
 from agent.render import boilerplate, render
 from knowledge.documents import Document
-from tools.sources import WorkspaceSource
+from tests.factories import sample_deal
 
-AS_OF = dt.date(2026, 11, 20)
 METHODOLOGIES = (
     "MEDDICC",
     "meddpicc",
@@ -44,10 +39,7 @@ def knowledge() -> dict[str, Document]:
     return citable_documents(CoachContext())
 
 
-@cache
-def deal(deal_id: str) -> tuple[DealContext, Analysis]:
-    ctx = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id)
-    return ctx, analyze_deal(ctx, AS_OF)
+deal = sample_deal
 
 
 def coach(deal_id: str, methodology: str | None = None) -> MethodologyCoachingResult:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
-from functools import cache
 
 import pytest
 
-from agent.analysis import analyze_deal
-from agent.analysis.model import Analysis
 from agent.capabilities.objection_guide import build_objection_guide
 from agent.checker import checker_for_draft
 from agent.citations import build_citations, collect_refs, resolve_knowledge, resolves
-from agent.context import SAMPLE_WORKSPACE, CoachContext
+from agent.context import CoachContext
 from agent.contracts.context import DealContext
 from agent.contracts.objection_guide import ObjectionGuideResult
 from agent.knowledge import citable_documents, index_for
@@ -23,9 +19,8 @@ from agent.render import boilerplate, render
 from knowledge.documents import KB_PREFIX
 from knowledge.retriever import Passage, SearchFilters
 from tests.conftest import SAMPLE_DEALS
-from tools.sources import WorkspaceSource
+from tests.factories import sample_deal
 
-AS_OF = dt.date(2026, 11, 20)
 KNOWLEDGE = citable_documents(CoachContext())
 INDEX = index_for(CoachContext())
 TOO_EXPENSIVE = "they said we're too expensive"
@@ -35,10 +30,7 @@ def search(query: str, filters: SearchFilters) -> list[Passage]:
     return INDEX.search(query, k=5, filters=filters, mode="lexical")
 
 
-@cache
-def deal(deal_id: str) -> tuple[DealContext, Analysis]:
-    ctx = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id)
-    return ctx, analyze_deal(ctx, AS_OF)
+deal = sample_deal
 
 
 def guide(deal_id: str, message: str | None = None) -> ObjectionGuideResult:
