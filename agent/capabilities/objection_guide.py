@@ -1,21 +1,31 @@
 """Objection handling guide: the objections this deal is likely to meet, ranked, with what to
 say, ask, prove, and when to escalate.
 
-Ranking is arithmetic a rep can audit, not a model's guess: each library objection earns
-points for fitting the deal's stage, its competitors, the roles in the buying group, the
-signals that make its category likely and the upstream agents' words, and every point is a
-cited reason. The answers are the library's own text with the deal's facts filled in; numbers
-appear only when the deal's value case or battle cards hold them.
+The ranking (why each objection is likely, with cited reasons) lives in objection_ranking;
+this module turns the top of it into answers. The answers are the library's own text with the
+deal's facts filled in; numbers appear only when the deal's value case or battle cards hold them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from agent.analysis.model import Analysis
 from agent.capabilities.next_best_action import Search
-from agent.capabilities.playbook import SEVERITY_FACTOR, deal_values, fill, list_items, paragraph
+from agent.capabilities.objection_ranking import (
+    HIGH,
+    MEDIUM,
+    PHASE_CATEGORIES,
+    RAISED,
+    Scored,
+    category_of,
+    competitor_slug,
+    competitors_of,
+    has_value,
+    matched,
+    reasons_for,
+)
+from agent.capabilities.playbook import deal_values, fill, list_items, paragraph
 from agent.citations import shorten
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
@@ -23,18 +33,13 @@ from agent.contracts.objection_guide import (
     ObjectionGuideResult,
     ObjectionPlan,
     Reason,
-    ReasonFactor,
     StakeholderAngle,
 )
 from agent.missing import limitations_for
 from agent.render import human, money
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
-from knowledge.sections import flag
 
-# Points per factor: a customer raising it outweighs every inference; upstream text refines.
-RAISED, STAGE, NAMED, FLAGGED, ROLE, MAX_ROLES, SIGNAL, MAX_UPSTREAM = 10, 2, 4, 1, 0.5, 3, 2, 3
-HIGH, MEDIUM = 7.0, 4.0  # score thresholds for the likelihood label
 PER_CATEGORY = 2  # one category's evidence lifts all its objections: keep the guide varied
 # category: the buyer's underlying question (the guide's "typical concerns")
 CONCERNS = {
@@ -49,45 +54,6 @@ CONCERNS = {
     "security": "will security and compliance approve it?",
     "implementation": "can they implement it with the people they have?",
 }
-# category: signals that make it likely; risk-factor categories; qualification elements
-EVIDENCE = {
-    "price": ("budget_unconfirmed value_case_missing", "budget commercial", "metrics"),
-    "need": ("budget_unconfirmed value_case_missing pain_unconfirmed", "scope", "identify pain"),
-    "authority": (
-        "economic_buyer_not_engaged economic_buyer_unknown decision_process_unknown",
-        "stakeholder organisation",
-        "economic buyer|decision process|champion",
-    ),
-    "competitor": ("competitive_bakeoff competitor_present", "competition", "competition"),
-    "timing": ("close_date_slipped close_date_passed no_recent_activity", "timeline momentum", ""),
-    "status_quo": ("negative_sentiment blocker_present", "", ""),
-    "trust": ("negative_sentiment blocker_present", "", ""),
-    "contract": ("procurement_not_engaged legal_not_started", "legal procurement", ""),
-    "implementation": ("", "technical", ""),
-}
-# category: words that mention it in the upstream agents' text
-WORDS = {
-    "price": "price|discount|budget|expensive|roi",
-    "need": "pain|priority|value case",
-    "authority": "economic buyer|cfo|approv|sign-off|signatory",
-    "competitor": "competit",
-    "timing": "delay|postpone|next quarter|timeline|slipp",
-    "status_quo": "status quo|spreadsheet|resist",
-    "trust": "reference|reputation|viability",
-    "contract": "liability|redline|contract|msa",
-    "security": "security|residency|compliance|certif|privacy",
-    "implementation": "integration|implementation|resourc|adoption",
-}
-PHASE_CATEGORIES = {
-    "prospect": ("need", "timing", "trust"),
-    "qualify": ("need", "timing", "authority"),
-    "discover": ("need", "status_quo", "implementation"),
-    "solution": ("implementation", "security", "competitor"),
-    "proposal": ("price", "authority", "competitor"),
-    "negotiate": ("price", "contract", "authority"),
-    "close": ("contract", "timing", "authority"),
-}
-CONTRACT_PHASES = ("negotiate", "close")  # procurement and legal do their work here
 ROI_CATEGORIES = ("price", "need", "authority", "timing", "status_quo")
 ROLE_SECTIONS = {
     "economic_buyer": "for-the-economic-buyer",
@@ -95,161 +61,6 @@ ROLE_SECTIONS = {
     "technical_evaluator": "for-the-technical-evaluator",
     "procurement": "for-procurement",
 }
-Scored = tuple[float, Document, str, list[Reason]]
-
-
-def _has(doc: Document, field: str, value: str) -> bool:
-    """Files carry list fields; index documents carry the same as filter flags."""
-    return value in doc.meta.get(field, []) or flag(field, value) in doc.meta.get("flags", ())
-
-
-def _slug(name: str) -> str:
-    return flag("competitors", name).split("__", 1)[1]
-
-
-def _competitors_of(doc: Document) -> set[str]:
-    listed = [flag("competitors", c) for c in doc.meta.get("competitors", [])]
-    flags = [*doc.meta.get("flags", ()), *listed]
-    return {f.split("__", 1)[1] for f in flags if f.startswith("competitors__")}
-
-
-def _about(doc: Document) -> set[str]:
-    """Competitors an objection is specifically about: flagged and named in its id."""
-    return {c for c in _competitors_of(doc) if c in re.sub(r"[^a-z0-9]+", "_", doc.id)}
-
-
-def _category(doc: Document) -> str:
-    return str(doc.meta.get("category", "other"))
-
-
-def _upstream(ctx: DealContext, category: str, names: list[str]) -> list[Reason]:
-    """The risk and qualification agents' words about this category (or the competitor it is
-    about), strongest first, capped so upstream text refines the ranking rather than decides."""
-    _, risk_kinds, elements = EVIDENCE.get(category, ("", "", ""))
-    terms = [*WORDS.get(category, "").split("|"), *(n.lower() for n in names)]
-
-    def mentions(text: str) -> bool:
-        return any(t in text.lower() for t in terms)
-
-    found: list[tuple[float, str, str]] = []
-    for i, f in enumerate(ctx.risk.factors if ctx.risk else []):
-        if f.category in risk_kinds.split() or mentions(f"{f.description} {f.evidence or ''}"):
-            found.append(
-                (
-                    SEVERITY_FACTOR[f.severity],
-                    f"the risk agent flags: {f.description}",
-                    f"risk.factors[{i}]",
-                )
-            )
-    for i, text in enumerate(ctx.risk.red_flags if ctx.risk else []):
-        if mentions(text):
-            found.append((1.0, f"the risk agent's red flag: {text}", f"risk.red_flags[{i}]"))
-    q = ctx.qualification
-    for i, e in enumerate(q.elements if q else []):
-        if e.status != "confirmed" and (e.name.lower() in elements.split("|") or mentions(e.name)):
-            detail = f": {e.evidence}" if e.evidence else ""
-            found.append(
-                (
-                    1.0,
-                    f"qualification rates {e.name} {e.status}{detail}",
-                    f"qualification.elements[{i}]",
-                )
-            )
-    summary = q.competitive_summary if q and q.competitive_summary else ""
-    if any(n.lower() in summary.lower() for n in names):
-        found.append(
-            (
-                1.0,
-                f"the qualification agent's competitive view: {summary}",
-                "qualification.competitive_summary",
-            )
-        )
-    reasons, budget = [], float(MAX_UPSTREAM)
-    for points, statement, ref in sorted(found, key=lambda f: -f[0]):
-        if budget > 0:
-            reasons.append(
-                Reason(
-                    factor="upstream",
-                    points=min(points, budget),
-                    statement=statement,
-                    citations=[ref],
-                )
-            )
-            budget -= points
-    return reasons
-
-
-def _reasons(
-    doc: Document, category: str, ctx: DealContext, analysis: Analysis
-) -> list[Reason] | None:
-    """Why this objection may come up in this deal; None when it cannot (it is about a
-    competitor the deal does not face)."""
-    deal = ctx.deal
-    in_deal = {_slug(c): i for i, c in enumerate(deal.competitors)}
-    about, flagged = _about(doc), _competitors_of(doc)
-    if about and not about & in_deal.keys():
-        return None
-    reasons: list[Reason] = []
-
-    def add(factor: ReasonFactor, points: float, statement: str, refs: list[str]) -> None:
-        reasons.append(Reason(factor=factor, points=points, statement=statement, citations=refs))
-
-    stage_refs = [analysis.stage_ref or "deal.stage"]
-    if analysis.phase and _has(doc, "stages", analysis.phase):
-        add(
-            "stage",
-            STAGE,
-            f"it typically comes up at the {analysis.phase} stage, where the "
-            f"deal is ({deal.stage})",
-            stage_refs,
-        )
-    if category == "contract" and analysis.phase in CONTRACT_PHASES:
-        add("stage", 1, "procurement and legal do their work at this stage", stage_refs)
-    for slug, i in in_deal.items():
-        name, refs = deal.competitors[i], [f"deal.competitors[{i}]"]
-        if slug in about:
-            add(
-                "competitor",
-                NAMED,
-                f"the deal is competing against {name}, the competitor this objection is about",
-                refs,
-            )
-        elif slug in flagged:
-            add("competitor", FLAGGED, f"buyers comparing with {name} often raise it", refs)
-    roles = [
-        r for r in dict.fromkeys(p.role for p in analysis.engagement) if _has(doc, "personas", r)
-    ]
-    for role in roles[:MAX_ROLES]:
-        person = analysis.contact(role)[0]
-        add(
-            "stakeholder",
-            ROLE,
-            f"{person.name} ({human(role)}) is in the buying group, and "
-            "this objection typically comes from that role",
-            [f"deal.contacts[{person.index}]"],
-        )
-    signals = EVIDENCE.get(category, ("", "", ""))[0].split()
-    for s in analysis.signals:
-        if s.id in signals:
-            add(
-                "signal",
-                SIGNAL * SEVERITY_FACTOR[s.severity],
-                f"{s.label}: {s.detail}",
-                s.citations,
-            )
-    names = [deal.competitors[i] for slug, i in in_deal.items() if slug in about]
-    return reasons + _upstream(ctx, category, names)
-
-
-def _matched(
-    message: str, search: Search | None, knowledge: Mapping[str, Document]
-) -> tuple[Document, str] | None:
-    """The library objection closest to what the rep typed, and the passage that matched."""
-    for p in search(message, SearchFilters(type=["objection"])) if search else []:
-        doc = knowledge.get(p.doc_id)
-        if doc is not None and doc.meta.get("type") == "objection":
-            return doc, p.ref
-    return None
 
 
 def _of_type(knowledge: Mapping[str, Document], kind: str, competitor: str) -> Document | None:
@@ -257,7 +68,7 @@ def _of_type(knowledge: Mapping[str, Document], kind: str, competitor: str) -> D
         (
             d
             for d in knowledge.values()
-            if d.meta.get("type") == kind and _has(d, "competitors", competitor)
+            if d.meta.get("type") == kind and has_value(d, "competitors", competitor)
         ),
         None,
     )
@@ -276,10 +87,10 @@ def _stories(
     if found or search is None:
         return found
     # A story about a competitor this deal does not face would confuse more than it proves.
-    in_deal = {_slug(c) for c in ctx.deal.competitors}
+    in_deal = {competitor_slug(c) for c in ctx.deal.competitors}
     hits = search(f"{doc.title} {ctx.deal.account.industry}", SearchFilters(type=["proof_point"]))
     fits = [knowledge[p.doc_id] for p in hits if p.doc_id in knowledge]
-    return [d for d in fits if _competitors_of(d) <= in_deal][:1]
+    return [d for d in fits if competitors_of(d) <= in_deal][:1]
 
 
 def _data_answers(
@@ -332,7 +143,7 @@ def _pain(ctx: DealContext, analysis: Analysis, doc: Document) -> tuple[str, lis
     pains = list(enumerate(ctx.discovery.pains if ctx.discovery else []))
     confirmed = sorted(
         ((i, p) for i, p in pains if p.confirmed),
-        key=lambda x: not _has(doc, "personas", roles.get(x[1].owner or "", "")),
+        key=lambda x: not has_value(doc, "personas", roles.get(x[1].owner or "", "")),
     )
     if not confirmed:
         return "", []
@@ -365,7 +176,7 @@ def _plan(
     likelihood: Level = (
         "high" if raised or score >= HIGH else "medium" if score >= MEDIUM else "low"
     )
-    linked = [c for c in ctx.deal.competitors if _slug(c) in _competitors_of(doc)]
+    linked = [c for c in ctx.deal.competitors if competitor_slug(c) in competitors_of(doc)]
     if not linked and category in ("competitor", "price"):
         linked = list(ctx.deal.competitors)
     steps = [s.replace("**", "") for s in list_items(text("acknowledge-reframe-respond"))]
@@ -388,7 +199,7 @@ def _plan(
         refs.append("argumentation.core_message" if theme else "value.summary")
     data, data_refs = _data_answers(category, linked, ctx, knowledge)
     people = [p for p in analysis.engagement if p.role in ROLE_SECTIONS]
-    people = [p for p in people if _has(doc, "personas", p.role)] or people
+    people = [p for p in people if has_value(doc, "personas", p.role)] or people
     angles = [
         StakeholderAngle(
             contact_id=p.contact_id,
@@ -493,7 +304,7 @@ def build_objection_guide(
     """The ranked guide; with `message` (what the customer said, as the rep typed it) the
     matching library objection comes first, because a raised objection beats a predicted one."""
     typed = message.strip() if message and message.strip() else None
-    match = _matched(typed, search, knowledge) if typed else None
+    match = matched(typed, search, knowledge) if typed else None
     limitations = limitations_for(ctx)
     if typed and match is None:
         limitations.append(
@@ -503,8 +314,8 @@ def build_objection_guide(
         )
     scored: list[Scored] = []
     for doc in (d for d in knowledge.values() if d.meta.get("type") == "objection"):
-        category = _category(doc)
-        reasons = _reasons(doc, category, ctx, analysis)
+        category = category_of(doc)
+        reasons = reasons_for(doc, category, ctx, analysis)
         if match and doc.id == match[0].id:
             reasons = [
                 Reason(
