@@ -1,0 +1,134 @@
+"""Signals about the buying group: champion, economic buyer, threading, sentiment, blockers."""
+
+from __future__ import annotations
+
+from agent.analysis.engagement import is_active
+from agent.analysis.model import Signal
+from agent.analysis.signals import (
+    Facts,
+    by_role,
+    ladder,
+    late_stage,
+    make_signal,
+    rule,
+)
+from agent.analysis.thresholds import (
+    QUIET_DAYS,
+)
+from agent.contracts.base import Severity
+
+
+def _economic_buyer_severity(f: Facts) -> Severity:
+    """An absent economic buyer matters more the closer the deal is to signature."""
+    if late_stage(f):
+        return "critical"
+    return "high" if f.phase_at_least("solution") else "medium"
+
+
+@rule
+def _champion_quiet(f: Facts) -> Signal | None:
+    for champ in by_role(f, "champion"):
+        days = champ.days_since_touch
+        if days is not None and days <= QUIET_DAYS:
+            return None
+    champs = by_role(f, "champion")
+    if not champs:
+        return None
+    champ = champs[0]
+    cites = [f"deal.contacts[{champ.index}]"]
+    if champ.activity_indices:
+        cites.append(f"deal.activities[{champ.activity_indices[-1]}]")
+    if champ.days_since_touch is None:
+        detail = f"{champ.name} ({champ.title}) has never taken part in an activity"
+        days = 999
+    else:
+        detail = f"{champ.name} ({champ.title}) last engaged {champ.days_since_touch} days ago"
+        days = champ.days_since_touch
+    others = [p for p in f.people if p.role != "champion" and p.level == "engaged"]
+    if others:
+        detail += f", while {others[0].name} is still engaged"
+        cites.append(f"deal.contacts[{others[0].index}]")
+    severity = ladder(days, ((15, "medium"), (22, "high")))
+    if late_stage(f) and severity == "medium":
+        severity = "high"
+    return make_signal("champion_gone_quiet", severity, detail, cites)
+
+
+@rule
+def _no_champion(f: Facts) -> Signal | None:
+    if by_role(f, "champion"):
+        return None
+    severity: Severity = "high" if f.phase_at_least("solution") else "medium"
+    return make_signal(
+        "no_champion", severity, "no contact is recorded as champion", ["deal.contacts"]
+    )
+
+
+@rule
+def _eb_unknown(f: Facts) -> Signal | None:
+    if by_role(f, "economic_buyer"):
+        return None
+    if not f.phase_at_least("discover"):
+        return None
+    severity = _economic_buyer_severity(f)
+    return make_signal(
+        "economic_buyer_unknown",
+        severity,
+        f"no economic buyer identified at stage {f.ctx.deal.stage}",
+        ["deal.contacts"],
+    )
+
+
+@rule
+def _eb_not_engaged(f: Facts) -> Signal | None:
+    ebs = by_role(f, "economic_buyer")
+    if not ebs or any(p.activity_indices for p in ebs):
+        return None
+    eb = ebs[0]
+    severity = _economic_buyer_severity(f)
+    return make_signal(
+        "economic_buyer_not_engaged",
+        severity,
+        f"{eb.name} ({eb.title}) is the economic buyer and has not taken part in any activity",
+        [f"deal.contacts[{eb.index}]"],
+    )
+
+
+@rule
+def _single_threaded(f: Facts) -> Signal | None:
+    active = [p for p in f.people if is_active(p)]
+    if len(active) > 1 or not f.phase_at_least("qualify"):
+        return None
+    who = f"only {active[0].name} is active" if active else "no stakeholder is active"
+    cites = [f"deal.contacts[{p.index}]" for p in active] or ["deal.contacts"]
+    severity: Severity = "high" if f.phase_at_least("proposal") else "medium"
+    return make_signal("single_threaded", severity, f"{who} in the last 30 days", cites)
+
+
+@rule
+def _negative(f: Facts) -> Signal | None:
+    unhappy = [p for p in f.people if p.sentiment == "negative" and p.influence != "low"]
+    if not unhappy:
+        return None
+    severity: Severity = "high" if any(p.influence == "high" for p in unhappy) else "medium"
+    names = ", ".join(f"{p.name} ({p.title})" for p in unhappy)
+    return make_signal(
+        "negative_sentiment",
+        severity,
+        f"negative sentiment: {names}",
+        [f"deal.contacts[{p.index}]" for p in unhappy],
+    )
+
+
+@rule
+def _blocker(f: Facts) -> Signal | None:
+    blockers = by_role(f, "blocker")
+    if not blockers:
+        return None
+    names = ", ".join(f"{p.name} ({p.title})" for p in blockers)
+    return make_signal(
+        "blocker_present",
+        "high",
+        f"blocker in the buying group: {names}",
+        [f"deal.contacts[{p.index}]" for p in blockers],
+    )
