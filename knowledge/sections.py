@@ -16,9 +16,14 @@ CHUNKER = f"sections+title/{CHUNK_TOKENS}"
 FILTER_FIELDS = ("stages", "personas", "competitors", "methodology")
 
 
+def flag_token(value: str) -> str:
+    """How a front-matter value is normalised in flags ('In-house build' -> 'in_house_build')."""
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+
+
 def flag(field: str, value: str) -> str:
     """Chroma metadata holds scalars, so list fields become one boolean key per value."""
-    return f"{field}__{re.sub(r'[^a-z0-9]+', '_', value.lower()).strip('_')}"
+    return f"{field}__{flag_token(value)}"
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from agent.analysis.model import Analysis, Evidence
-from agent.capabilities.playbook import list_items, paragraph
+from agent.capabilities.playbook import list_items, paragraph, subsections
 from agent.citations import shorten
 from agent.contracts.context import DealContext
 from agent.contracts.methodology_coaching import ElementScore, ElementStatus
 from agent.errors import InvalidInput
 from agent.render import human
 from knowledge.documents import Document
+from knowledge.sections import flag_token
 
 FLAG = "methodology__"
-_H3 = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
 _DEFINITION = re.compile(r"^\*\*(.+?)\*\*:\s*(.*)$", re.DOTALL)
 
 
@@ -243,17 +243,6 @@ CHECK_ROLES: dict[str, str] = {
 }
 
 
-def norm(name: str) -> str:
-    """The normalisation of knowledge.sections.flag, so names match the index's flags."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def _subsections(text: str) -> dict[str, str]:
-    marks = list(_H3.finditer(text))
-    ends = [m.start() for m in marks[1:]] + [len(text)]
-    return {m.group(1): text[m.end() : end] for m, end in zip(marks, ends, strict=True)}
-
-
 @dataclass(frozen=True)
 class Guide:
     """A methodology guide read once per request: its elements, questions and stage advice."""
@@ -282,7 +271,7 @@ class Guide:
     def stage(self, phase: str | None) -> str:
         """The stage-by-stage advice for a phase; prospecting reads as qualifying."""
         key = {"prospect": "qualify", "close": "negotiate"}.get(phase or "", phase or "")
-        hit = next((t for h, t in self.stages.items() if norm(h).startswith(key)), None)
+        hit = next((t for h, t in self.stages.items() if flag_token(h).startswith(key)), None)
         return paragraph(hit if hit is not None else next(iter(self.stages.values()), ""))
 
 
@@ -297,11 +286,11 @@ def _keys(doc: Document) -> set[str]:
     spec = SPECS.get(doc.id)
     names = (*_names(doc), *(spec.aliases if spec else ()), doc.title, doc.id)
     flags = {f.removeprefix(FLAG) for f in doc.meta.get("flags", ()) if f.startswith(FLAG)}
-    return {norm(n) for n in names} | flags | {norm(doc.id.removeprefix("meth-"))}
+    return {flag_token(n) for n in names} | flags | {flag_token(doc.id.removeprefix("meth-"))}
 
 
 def matches(doc: Document, name: str) -> bool:
-    return norm(name) in _keys(doc)
+    return flag_token(name) in _keys(doc)
 
 
 def resolve_guide(name: str, knowledge: Mapping[str, Document]) -> Guide:
@@ -321,10 +310,10 @@ def resolve_guide(name: str, knowledge: Mapping[str, Document]) -> Guide:
     stages = doc.section("stage-by-stage")
     return Guide(
         doc=doc,
-        name=next((n for n in names if norm(n) == norm(name)), names[0]),
+        name=next((n for n in names if flag_token(n) == flag_token(name)), names[0]),
         spec=SPECS.get(doc.id, Spec(names=names, rules={})),
-        questions={h: list_items(t) for h, t in _subsections(_text(doc)).items()},
-        stages=_subsections(stages.text) if stages else {},
+        questions={h: list_items(t) for h, t in subsections(_text(doc)).items()},
+        stages=subsections(stages.text) if stages else {},
     )
 
 

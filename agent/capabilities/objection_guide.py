@@ -19,7 +19,6 @@ from agent.capabilities.objection_ranking import (
     RAISED,
     Scored,
     category_of,
-    competitor_slug,
     competitors_of,
     has_value,
     matched,
@@ -39,6 +38,7 @@ from agent.missing import limitations_for
 from agent.render import human, money
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
+from knowledge.sections import flag_token
 
 PER_CATEGORY = 2  # one category's evidence lifts all its objections: keep the guide varied
 # category: the buyer's underlying question (the guide's "typical concerns")
@@ -87,7 +87,7 @@ def _stories(
     if found or search is None:
         return found
     # A story about a competitor this deal does not face would confuse more than it proves.
-    in_deal = {competitor_slug(c) for c in ctx.deal.competitors}
+    in_deal = {flag_token(c) for c in ctx.deal.competitors}
     hits = search(f"{doc.title} {ctx.deal.account.industry}", SearchFilters(type=["proof_point"]))
     fits = [knowledge[p.doc_id] for p in hits if p.doc_id in knowledge]
     return [d for d in fits if competitors_of(d) <= in_deal][:1]
@@ -176,7 +176,7 @@ def _plan(
     likelihood: Level = (
         "high" if raised or score >= HIGH else "medium" if score >= MEDIUM else "low"
     )
-    linked = [c for c in ctx.deal.competitors if competitor_slug(c) in competitors_of(doc)]
+    linked = [c for c in ctx.deal.competitors if flag_token(c) in competitors_of(doc)]
     if not linked and category in ("competitor", "price"):
         linked = list(ctx.deal.competitors)
     steps = [s.replace("**", "") for s in list_items(text("acknowledge-reframe-respond"))]

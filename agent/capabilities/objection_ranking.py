@@ -19,7 +19,7 @@ from agent.contracts.objection_guide import Reason, ReasonFactor
 from agent.render import human
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
-from knowledge.sections import flag
+from knowledge.sections import flag, flag_token
 
 # Points per factor: a customer raising it outweighs every inference; upstream text refines.
 RAISED, STAGE, NAMED, FLAGGED, ROLE, MAX_ROLES, SIGNAL, MAX_UPSTREAM = 10, 2, 4, 1, 0.5, 3, 2, 3
@@ -69,10 +69,6 @@ Scored = tuple[float, Document, str, list[Reason]]
 def has_value(doc: Document, field: str, value: str) -> bool:
     """Files carry list fields; index documents carry the same as filter flags."""
     return value in doc.meta.get(field, []) or flag(field, value) in doc.meta.get("flags", ())
-
-
-def competitor_slug(name: str) -> str:
-    return flag("competitors", name).split("__", 1)[1]
 
 
 def competitors_of(doc: Document) -> set[str]:
@@ -153,7 +149,7 @@ def reasons_for(
     """Why this objection may come up in this deal; None when it cannot (it is about a
     competitor the deal does not face)."""
     deal = ctx.deal
-    in_deal = {competitor_slug(c): i for i, c in enumerate(deal.competitors)}
+    in_deal = {flag_token(c): i for i, c in enumerate(deal.competitors)}
     about, flagged = competitors_about(doc), competitors_of(doc)
     if about and not about & in_deal.keys():
         return None
