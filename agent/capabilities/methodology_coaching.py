@@ -15,12 +15,9 @@ from collections.abc import Mapping
 
 from agent.analysis.model import Analysis, Evidence, StakeholderEngagement
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE
-from agent.capabilities.methodology_maps import (
-    CHECK_ROLES,
-    CHECK_TERMS,
-    ELEMENT_TERMS,
+from agent.capabilities.methodology_maps import CHECK_ROLES, CHECK_TERMS, ELEMENT_TERMS, Rule
+from agent.capabilities.methodology_scoring import (
     Guide,
-    Rule,
     extra_evidence,
     mentions,
     resolve_guide,
