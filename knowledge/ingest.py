@@ -18,6 +18,9 @@ from knowledge.sections import CHUNKER, chunk_records, section_records
 from knowledge.store import MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
 ADD_BATCH = 1000
+# HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
+# search costs little and makes results effectively exact, so a fresh ingest ranks the same.
+HNSW: dict[str, int] = {"ef_construction": 400, "ef_search": 400, "max_neighbors": 32}
 
 
 def chroma_client(folder: Path | None, url: str | None) -> Any:
@@ -108,7 +111,9 @@ def ingest(
     version, folder = store.new_version()
     collection_name = collection_for(version)
     client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
-    collection = client.create_collection(name=collection_name, embedding_function=None)
+    collection = client.create_collection(
+        name=collection_name, embedding_function=None, configuration={"hnsw": HNSW}
+    )
     by_ref = {r.ref: r for r in records}
     for start in range(0, len(chunks), ADD_BATCH):
         batch = chunks[start : start + ADD_BATCH]

@@ -22,7 +22,7 @@ import numpy as np
 from agent.errors import CoachError
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
-FORMAT = 3  # 3: section records carry their document's front-matter values
+FORMAT = 4  # 3: records carry front-matter values; 4: near-exact HNSW settings
 
 
 @dataclass
