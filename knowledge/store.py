@@ -88,7 +88,10 @@ class IndexStore:
 
     def new_version(self) -> tuple[str, Path]:
         self.root.mkdir(parents=True, exist_ok=True)
-        version = time.strftime("v%Y%m%d-%H%M%S-") + os.urandom(3).hex()
+        # Names sort in creation order (pruning relies on it), even within one second.
+        now = time.time_ns()
+        stamp = time.strftime("v%Y%m%d-%H%M%S", time.localtime(now // 10**9))
+        version = f"{stamp}-{now % 10**9:09d}-{os.urandom(2).hex()}"
         folder = self.folder(version)
         folder.mkdir()
         return version, folder

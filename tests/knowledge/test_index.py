@@ -128,3 +128,9 @@ def test_index_documents_keep_front_matter_values(small_kb: Path, tmp_path: Path
     for docs in (before, after):
         assert docs["obj-price"].meta["category"] == "price"  # a user's objection, not shipped
         assert docs["bc-rivalco"].meta["competitors"] == ["Rivalco"]
+
+
+def test_versions_sort_in_creation_order_within_one_second(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    made = [store.new_version()[0] for _ in range(6)]
+    assert sorted(made) == made
