@@ -14,6 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKSPACE = REPO_ROOT / "sample_workspace"
 DEFAULT_INDEX = REPO_ROOT / ".coach" / "index"
 DEFAULT_OUTBOX = REPO_ROOT / ".coach" / "outbox" / "events.jsonl"
+DEFAULT_MEMORY = REPO_ROOT / ".coach" / "memory.sqlite"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class CoachContext:
     index_dir: Path = field(default=DEFAULT_INDEX)
     chroma_url: str | None = None
     outbox: Path | None = field(default=DEFAULT_OUTBOX)
+    memory: Path | None = field(default_factory=lambda: DEFAULT_MEMORY)
     default_process: str = "proc-default-b2b"
     default_methodology: str = "MEDDICC"
     max_alternatives: int = 2
@@ -45,6 +47,8 @@ class CoachContext:
         COACH_CHROMA_URL        a Chroma server (http://host:port) instead of the embedded store
         COACH_OUTBOX            the JSON-lines file downstream events are appended to; empty
                                 to keep events in responses only
+        COACH_MEMORY            the SQLite file for long-term memory (coaching history and
+                                call lessons); empty to remember nothing
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -57,13 +61,15 @@ class CoachContext:
             knowledge_dirs=(KNOWLEDGE_ROOT, *extra),
             index_dir=index.expanduser().resolve(),
             chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
-            outbox=_outbox(os.environ.get("COACH_OUTBOX")),
+            outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
+            memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
         )
 
 
-def _outbox(value: str | None) -> Path | None:
+def _optional_path(value: str | None, default: Path) -> Path | None:
+    """Unset means the default; set but empty means switched off."""
     if value is None:
-        return DEFAULT_OUTBOX
+        return default
     return Path(value).expanduser().resolve() if value else None
 
 

@@ -8,6 +8,18 @@ import pytest
 os.environ.setdefault("LANGSMITH_TEST_TRACKING", "false")
 os.environ.setdefault("LANGSMITH_TRACING", "false")
 
+
+@pytest.fixture(autouse=True)
+def _private_memory(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Tests never share or leave long-term memory (coaching history, call lessons) behind."""
+    memory = tmp_path_factory.mktemp("memory") / "memory.sqlite"
+    monkeypatch.setenv("COACH_MEMORY", str(memory))
+    monkeypatch.setattr("agent.context.DEFAULT_MEMORY", memory)
+    return memory
+
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_workspace"
 SAMPLE_DEALS = sorted(p.name for p in (SAMPLE / "deals").iterdir() if p.is_dir())

@@ -1,0 +1,38 @@
+"""Long-term memory: LangGraph's SQLite store, one file per installation.
+
+Two namespaces live there. `("coaching", rep_id)` records what the agent recommended to a rep
+(one item per deal, capability and date), so performance coaching can later compare advice with
+what happened. `("lessons", ...)` keeps lessons from analysed calls for similar deals.
+
+Nodes reach the store through `runtime.store`, as LangGraph intends; a LangGraph server injects
+its own. Without a store (a bare `graph.invoke`) nothing is remembered and nothing fails.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from langgraph.store.sqlite import SqliteStore
+
+COACHING = "coaching"
+LESSONS = "lessons"
+BUSY_TIMEOUT_MS = 5000
+
+
+@cache
+def open_store(path: Path) -> SqliteStore:
+    """One connection per file and process. WAL and a busy timeout let a CLI run and a server
+    share the file (OFFLINE.md: SQLite across processes needs both)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    store = SqliteStore(conn)
+    store.setup()
+    return store
+
+
+def coaching_namespace(rep_id: str) -> tuple[str, str]:
+    return (COACHING, rep_id)
