@@ -16,12 +16,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from agent.citations import build_citations, collect_refs
-from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
 from knowledge.documents import KB_PREFIX, Document
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-_ROOTS = "|".join(["deal", *SECTION_PURPOSE])
+_ROOTS = "|".join(INPUT_ROOTS)
 _REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
 _IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")

@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.response import Citation
 from knowledge.documents import KB_PREFIX, Document
 
-_ROOTS = "|".join(["deal", *SECTION_PURPOSE])
+_ROOTS = "|".join(INPUT_ROOTS)
 _PATH = re.compile(rf"^({_ROOTS})((?:\.\w+|\[\d+\])*)$")
 _STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
 _MISSING = object()
@@ -73,6 +73,8 @@ def describe(node: Any) -> str:
         return "(not recorded)"
     if isinstance(node, BaseModel):
         data = node.model_dump(mode="json")
+        if {"speaker", "text", "index"} <= data.keys():
+            return shorten(f"{data['speaker']}: {data['text']}")
         if {"date", "type", "summary"} <= data.keys():
             return shorten(f"{data['date']} {data['type']}: {data['summary']}")
         if {"name", "title", "dmu_role"} <= data.keys():
@@ -103,6 +105,12 @@ def describe(node: Any) -> str:
                 return shorten(data[key])
         return shorten(json.dumps(data, ensure_ascii=False))
     if isinstance(node, list):
+        if (
+            node
+            and isinstance(node[0], BaseModel)
+            and {"speaker", "text"} <= set(type(node[0]).model_fields)
+        ):
+            return f"the whole call ({len(node)} utterances)"
         if node and all(isinstance(n, BaseModel | str) for n in node):
             return shorten("; ".join(describe(n) if isinstance(n, BaseModel) else n for n in node))
         return f"{len(node)} item(s)"

@@ -5,19 +5,23 @@ User errors print one message and exit with code 2, never a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
-from agent.cli_common import user_errors
+from agent.cli_common import (
+    AsOfOpt,
+    OutputFormat,
+    WorkspaceOpt,
+    parse_date,
+    respond,
+    user_errors,
+)
 from agent.errors import InvalidInput
 
 app = typer.Typer(
@@ -27,36 +31,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace",
-        "-w",
-        help="Workspace folder (default: $COACH_WORKSPACE, else the shipped sample)",
-        file_okay=False,
-    ),
-]
-AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today")
-]
-
-
-class OutputFormat(StrEnum):
-    markdown = "markdown"
-    json = "json"
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"'{value}' is not a date", where="--as-of", fix="Use YYYY-MM-DD"
-        ) from None
 
 
 @app.command()
@@ -82,35 +56,6 @@ def deals(workspace: WorkspaceOpt = None) -> None:
     out.print(table)
 
 
-def _respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> None:
-    from pydantic import ValidationError
-
-    from agent.context import CoachContext
-    from agent.contracts.request import CAPABILITIES, CoachingRequest
-    from agent.errors import UnknownCapability, describe_validation_error
-    from agent.service import coach
-
-    capability = payload.get("capability")
-    if capability is not None and capability not in CAPABILITIES:
-        raise UnknownCapability(str(capability), CAPABILITIES)
-    try:
-        request = CoachingRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where="request",
-            fix="See `coach schema request`",
-        ) from None
-    response = coach(request, CoachContext.from_env(workspace))
-    if fmt is OutputFormat.json:
-        sys.stdout.write(response.model_dump_json(indent=2) + "\n")
-    else:
-        out.print(Markdown(response.markdown))
-        for warning in response.warnings:
-            if warning.code != "missing_input":
-                err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
-
-
 def _capability_command(name: str, capability: str, summary: str) -> None:
     """One CLI command per capability, all with the same arguments and output formats."""
 
@@ -122,9 +67,9 @@ def _capability_command(name: str, capability: str, summary: str) -> None:
         as_of: AsOfOpt = None,
     ) -> None:
         payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id}
-        if (date := _as_of(as_of)) is not None:
+        if (date := parse_date(as_of)) is not None:
             payload["as_of"] = date
-        _respond(payload, workspace, fmt)
+        respond(payload, workspace, fmt)
 
     command.__doc__ = summary
     app.command(name)(command)
@@ -157,12 +102,12 @@ def _meeting_command(name: str, capability: str, summary: str) -> None:
             meeting["duration_minutes"] = minutes
         if objective:
             meeting["objective"] = objective
-        if (day := _as_of(date)) is not None:
+        if (day := parse_date(date)) is not None:
             meeting["date"] = day
         payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id, "meeting": meeting}
-        if (today := _as_of(as_of)) is not None:
+        if (today := parse_date(as_of)) is not None:
             payload["as_of"] = today
-        _respond(payload, workspace, fmt)
+        respond(payload, workspace, fmt)
 
     command.__doc__ = summary
     app.command(name)(command)
@@ -182,9 +127,9 @@ def _text_command(name: str, capability: str, field: str, help_text: str, summar
         payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id}
         if text:
             payload[field] = text
-        if (date := _as_of(as_of)) is not None:
+        if (date := parse_date(as_of)) is not None:
             payload["as_of"] = date
-        _respond(payload, workspace, fmt)
+        respond(payload, workspace, fmt)
 
     # The option's name depends on `field`: set a real annotation, not a deferred string.
     command.__annotations__["text"] = Annotated[
@@ -268,7 +213,7 @@ def request(
         raise InvalidInput(
             "the request must be one object", where=where, fix="See `coach schema request`"
         )
-    _respond(payload, workspace, fmt)
+    respond(payload, workspace, fmt)
 
 
 SCHEMAS = ("request", "response", "deal-context")
@@ -299,6 +244,7 @@ def schema(
 
 def _register_subcommands() -> None:
     from agent.cli_calibrate import calibrate_command
+    from agent.cli_debrief import debrief_command
     from agent.cli_eval import eval_command
     from agent.cli_kb import kb
     from agent.cli_live import live_command
@@ -307,6 +253,7 @@ def _register_subcommands() -> None:
     app.command("eval")(eval_command)
     app.command("calibrate")(calibrate_command)
     app.command("live")(live_command)
+    app.command("debrief")(debrief_command)
 
 
 _register_subcommands()

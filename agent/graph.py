@@ -10,6 +10,7 @@ from agent.nodes.check import check
 from agent.nodes.check_process_adherence import check_process_adherence
 from agent.nodes.coach_on_methodology import coach_on_methodology
 from agent.nodes.compose import compose
+from agent.nodes.debrief_call import debrief_call
 from agent.nodes.guide_objections import guide_objections
 from agent.nodes.load_context import load_context
 from agent.nodes.plan_deal_strategy import plan_deal_strategy
@@ -28,6 +29,7 @@ CAPABILITY_NODES = (
     plan_meeting_agenda,
     guide_objections,
     coach_on_methodology,
+    debrief_call,
 )
 
 builder = StateGraph(

@@ -174,11 +174,15 @@ class WorkspaceSource:
             )
         return summaries
 
-    def get_deal(self, deal_id: str) -> Deal:
+    def deal_path(self, deal_id: str) -> Path:
         folder = self.root / "deals" / deal_id
         path = self._find(folder, "deal") if folder.is_dir() else None
         if path is None:
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
+        return path
+
+    def get_deal(self, deal_id: str) -> Deal:
+        path = self.deal_path(deal_id)
         deal = validate_file(Deal, self._parsed(path), str(path))
         assert isinstance(deal, Deal)
         if deal.id != deal_id:

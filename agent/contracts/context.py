@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.conversation import Transcript
 from agent.contracts.deal import Deal
 from agent.contracts.upstream import (
     Argumentation,
@@ -43,6 +44,10 @@ SECTION_PURPOSE: dict[str, tuple[str, str]] = {
 }
 
 
+# Roots a citation path may start from: the deal, each upstream section, and the call transcript
+# when a request carries one ('transcript.utterances[12]').
+INPUT_ROOTS: tuple[str, ...] = ("deal", *SECTION_PURPOSE, "transcript")
+
 SECTION_MODELS: dict[str, type[Contract]] = {
     "risk": DealRisk,
     "qualification": Qualification,
@@ -66,6 +71,11 @@ class DealContext(Contract):
     analytics: SalesAnalytics | None = None
     value: ValueCase | None = None
     process: ProcessStandards | None = None
+    transcript: Transcript | None = Field(
+        default=None,
+        description="The call being analysed, when a request carries one; not an upstream "
+        "section, so never reported missing.",
+    )
     sources: dict[str, str] = Field(
         default_factory=dict, description="Where each section was read from (file or URL)."
     )

@@ -20,6 +20,7 @@ Capability = Literal[
     "meeting_agenda",
     "objection_guide",
     "methodology_coaching",
+    "post_call_analysis",
 ]
 CAPABILITIES: tuple[str, ...] = get_args(Capability)
 
@@ -39,7 +40,12 @@ class CoachingRequest(Contract):
     deal_id: str | None = None
     deal: DealContext | None = Field(default=None, description="Inline deal context.")
     message: str | None = None
-    transcript: str | None = None
+    transcript: str | None = Field(
+        default=None, description="A call transcript: plain, WebVTT, SRT or JSON segments."
+    )
+    transcript_source: str | None = Field(
+        default=None, description="The file the transcript came from, named in citations."
+    )
     meeting: Meeting | None = None
     rep_id: str | None = None
     methodology: str | None = None
@@ -56,6 +62,15 @@ class CoachingRequest(Contract):
             raise ValueError(
                 f"deal_id '{self.deal_id}' does not match the inline deal's id "
                 f"'{self.deal.deal.id}'"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _debrief_needs_a_transcript(self) -> CoachingRequest:
+        if self.capability == "post_call_analysis" and not (self.transcript or "").strip():
+            raise ValueError(
+                "post_call_analysis needs the call's transcript (plain 'Speaker: text' lines, "
+                "WebVTT, SRT or JSON segments)"
             )
         return self
 

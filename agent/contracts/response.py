@@ -14,6 +14,7 @@ from agent.contracts.meeting_prep import MeetingAgendaResult, PreCallBriefResult
 from agent.contracts.methodology_coaching import MethodologyCoachingResult
 from agent.contracts.next_best_action import NextBestActionResult
 from agent.contracts.objection_guide import ObjectionGuideResult
+from agent.contracts.post_call import PostCallAnalysisResult
 from agent.contracts.process_adherence import ProcessAdherenceResult
 from agent.contracts.stakeholders import StakeholderStrategyResult
 
@@ -81,7 +82,8 @@ CapabilityResult = Annotated[
     | PreCallBriefResult
     | MeetingAgendaResult
     | ObjectionGuideResult
-    | MethodologyCoachingResult,
+    | MethodologyCoachingResult
+    | PostCallAnalysisResult,
     Field(discriminator="kind"),
 ]
 

@@ -157,6 +157,14 @@ class LiveAssist:
                 return [self.cards[-1]]
         return []
 
+    def answer(self, text: str, category: str) -> tuple[str, list[str]] | None:
+        """The library's answer to an objection heard in a call (for the debrief), or None."""
+        doc = self._pick((category,), text)
+        if doc is None:
+            return None
+        cue = self.objections[doc]
+        return cue.say, list(cue.citations)
+
     def _cue(self, t: Trigger) -> Cue | None:
         """The prepared card for a trigger: dict lookups, plus one search for objections."""
         u = t.utterance
@@ -270,7 +278,7 @@ class LiveAssist:
         say, ref = self._question("Decision Criteria")
         return Cue(f"New participant: {speaker}", say, (point,), (ref,))
 
-    def _questions(self, element: str) -> tuple[list[str], str]:
+    def questions_for(self, element: str) -> tuple[list[str], str]:
         """A methodology guide's questions for one element (the deal's framework, else MEDDICC)."""
         gaps = self.analysis.methodology_gaps
         doc = f"meth-{gaps[0].framework.lower()}" if gaps else "meth-meddicc"
@@ -280,7 +288,7 @@ class LiveAssist:
         return found, f"kb:{doc}#questions-by-element"
 
     def _question(self, element: str) -> tuple[str, str]:
-        found, ref = self._questions(element)
+        found, ref = self.questions_for(element)
         return (found or [""])[0], ref
 
     def _stalls(self) -> list[Cue]:
@@ -292,7 +300,7 @@ class LiveAssist:
         tip = self.kb.find(skill, "what-good-looks-like", "one question")
         cues = []
         for element, refs in elements:
-            questions, ref = self._questions(element)
+            questions, ref = self.questions_for(element)
             if questions:
                 cue = Cue(f"Conversation stalled: reopen {element}", questions[0])
                 cue = cue.cite(ref, *refs).add(next(iter(questions[1:]), ""))

@@ -270,6 +270,12 @@ def _competitors(us: Sequence[Utterance], names: Sequence[str]) -> list[Competit
     return mentions
 
 
+def elements_in(text: str) -> set[str]:
+    """MEDDICC elements a piece of text speaks to, by the same rules as the call metrics (for
+    reading a meeting objective such as "confirm the decision process")."""
+    return {str(m.lastgroup) for m in _MEDDICC.finditer(text.lower())}
+
+
 def _methodology(us: Sequence[Utterance], names: Sequence[str]) -> list[MethodologyEvidence]:
     rivals = competitor_pattern(names)
     hits: dict[str, list[int]] = {element: [] for element in MEDDICC_RULES}

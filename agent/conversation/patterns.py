@@ -209,6 +209,20 @@ ACKNOWLEDGEMENT = _any(
     r"thanks? (?:you )?for (?:raising|sharing|being|flagging|telling)|totally get|i hear|"
     r"that'?s (?:a )?(?:reasonable|legitimate|real)"
 )
+# How a customer answers what the seller said: a reply that takes the message up, or one that
+# waves it away. Used by post-call analysis for "which messages landed".
+TAKEN_UP = _any(
+    r"(?:that |this )?(?:could|would|might|should) work|makes sense|that helps|helpful|"
+    r"good (?:point|idea)|interesting|i like (?:that|this|the)|that'?s fair|fair enough|useful|"
+    r"agreed|works for me|sounds (?:good|great|right)|that'?s (?:right|true|exactly)|exactly|"
+    r"love (?:that|this)|we can work with|i can (?:live|work) with|tell me more"
+)
+WAVED_AWAY = _any(
+    r"(?:you'?ve|you have) (?:told|said|shown) (?:me|us) (?:that|this)|heard (?:that|this) before|"
+    rf"do(?:es)?{_NT} change|not (?:the |my |our )?(?:point|issue|problem)|so what|"
+    r"not relevant|irrelevant|that'?s (?:an? )?\w+ problem|my job is|still (?:too|need|have)|"
+    r"not what (?:i|we) asked"
+)
 _OPEN = re.compile(
     r"(?:(?:so|and|but|okay|ok|well|now|then|right|also|just|great|sure|oh|um|uh|alright)\s+|"
     r"\w+,\s*)*"  # leading fillers and a name ("Felix, how..."); disjoint, so no backtracking
@@ -288,6 +302,17 @@ def is_frustration(text: str) -> bool:
 
 def is_stall(text: str) -> bool:
     return STALL.search(text) is not None
+
+
+def reply_takes_up(text: str) -> bool:
+    """The first sentence of a reply accepts or builds on what was said, without objecting."""
+    first = " ".join(sentences(text)[:1])
+    return TAKEN_UP.search(first) is not None and WAVED_AWAY.search(first) is None
+
+
+def reply_waves_away(text: str) -> bool:
+    """The first two sentences of a reply dismiss what was said."""
+    return WAVED_AWAY.search(" ".join(sentences(text)[:2])) is not None
 
 
 def is_acknowledgement(text: str) -> bool:

@@ -13,6 +13,7 @@ raises one InvalidInput naming file and line: a half-parsed call gives wrong met
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -114,6 +115,14 @@ def parse_transcript(text: str, source: str = "inline", fmt: str | None = None) 
         pieces = _resolve(raw, chosen, source)
     rows = _utterances(pieces, source)  # validated as one list: twice as fast as one by one
     return Transcript.model_validate({"source": source, "format": chosen, "utterances": rows})
+
+
+def call_date(path: Path) -> dt.date | None:
+    """The call's date when the file name starts with it (2026-11-18-call.txt)."""
+    try:
+        return dt.date.fromisoformat(path.name[:10])
+    except ValueError:
+        return None
 
 
 def read_transcript(path: Path) -> Transcript:

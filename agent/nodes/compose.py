@@ -22,6 +22,7 @@ TEMPLATES = {
     "meeting_agenda": "meeting_agenda.md.j2",
     "objection_guide": "objection_guide.md.j2",
     "methodology_coaching": "methodology_coaching.md.j2",
+    "post_call_analysis": "post_call_analysis.md.j2",
 }
 
 

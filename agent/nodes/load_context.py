@@ -11,7 +11,9 @@ from langgraph.runtime import Runtime
 from agent.analysis.thresholds import STALE_UPSTREAM_DAYS
 from agent.context import CoachContext, settings
 from agent.contracts.context import DealContext
+from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
+from agent.conversation.transcripts import map_speakers, parse_transcript
 from agent.missing import missing_inputs
 from agent.state import CoachState
 from tools.sources import DealSource, InlineSource, workspace_source
@@ -34,6 +36,15 @@ def _stale(ctx: DealContext, as_of: dt.date) -> list[Warning]:
     return warnings
 
 
+def with_transcript(ctx: DealContext, request: CoachingRequest) -> DealContext:
+    """A transcript in the request becomes part of the input, mapped to the deal's people, so
+    'transcript.utterances[i]' cites like any other input path."""
+    if not (request.transcript or "").strip():
+        return ctx
+    parsed = parse_transcript(str(request.transcript), source=request.transcript_source or "inline")
+    return ctx.model_copy(update={"transcript": map_speakers(parsed, ctx.deal)})
+
+
 def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     started = time.perf_counter()
     request = state["request"]
@@ -42,13 +53,22 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         source = InlineSource(request.deal)
     else:
         source = workspace_source(settings(runtime.context).workspace)
-    ctx = source.load_context(request.target_deal_id)
+    ctx = with_transcript(source.load_context(request.target_deal_id), request)
     as_of = request.as_of or source.as_of or dt.date.today()
     missing = missing_inputs(ctx)
     warnings = [
         Warning(code="missing_input", ref=m.section, message=f"no {m.provider} data: {m.impact}")
         for m in missing
     ]
+    if ctx.transcript is not None and ctx.transcript.unmapped:
+        warnings.append(
+            Warning(
+                code="data_quality",
+                ref="transcript.speakers",
+                message=f"speakers not on the deal: {', '.join(ctx.transcript.unmapped)}; their "
+                "words count as unknown. Add them as contacts or rename them in the transcript",
+            )
+        )
     return {
         "started_at": started,
         "context": ctx,

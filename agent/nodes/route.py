@@ -18,6 +18,7 @@ CapabilityNode = Literal[
     "plan_meeting_agenda",
     "guide_objections",
     "coach_on_methodology",
+    "debrief_call",
 ]
 ROUTES: dict[str, CapabilityNode] = {
     "next_best_action": "recommend_next_action",
@@ -28,6 +29,7 @@ ROUTES: dict[str, CapabilityNode] = {
     "meeting_agenda": "plan_meeting_agenda",
     "objection_guide": "guide_objections",
     "methodology_coaching": "coach_on_methodology",
+    "post_call_analysis": "debrief_call",
 }
 DEFAULT_CAPABILITY = "next_best_action"
 

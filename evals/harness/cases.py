@@ -16,6 +16,10 @@ from agent.contracts.request import CAPABILITIES, Meeting
 from agent.errors import InvalidInput, describe_validation_error
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
+# Live assist is not a request capability (it streams cards, not a response) but is evaluated
+# the same way: cases under cases/live_assist/, run by evals.harness.live.
+LIVE = "live_assist"
+EVAL_CAPABILITIES: tuple[str, ...] = (*CAPABILITIES, LIVE)
 
 
 class Strict(BaseModel):
@@ -27,6 +31,12 @@ class CaseRequest(Strict):
     deal: DealContext | None = None
     message: str | None = None
     transcript: str | None = None
+    transcript_source: str | None = None
+    transcript_file: str | None = Field(
+        default=None,
+        description="A transcript in the workspace, e.g. deals/D-1003/transcripts/x.txt; the "
+        "call date comes from its name unless meeting.date says otherwise.",
+    )
     meeting: Meeting | None = None
     methodology: str | None = None
     as_of: dt.date | None = None
@@ -64,7 +74,28 @@ class Expectations(Strict):
     # methodology_coaching
     methodology_is: str | None = None
     element_gaps_include: list[str] = Field(default_factory=list)
+    # post_call_analysis
+    next_step_owners_include: list[str] = Field(default_factory=list, description="Person ids.")
+    next_step_due_include: list[dt.date] = Field(default_factory=list)
+    unhandled_objections_include: list[str] = Field(default_factory=list, description="Categories.")
+    new_information_include: list[str] = Field(default_factory=list, description="Kinds.")
+    receptiveness_in: list[str] = Field(default_factory=list)
+    call_outcome_in: list[str] = Field(
+        default_factory=list, description="Proposed activity outcome."
+    )
+    patch_contacts_include: list[str] = Field(default_factory=list, description="Contact ids.")
+    objective_status_in: list[str] = Field(default_factory=list, description="First objective.")
+    # live_assist (a transcript replayed through the live engine)
+    cards_include: list[str] = Field(default_factory=list, description="Cue card kinds.")
+    cards_cite_include: list[str] = Field(
+        default_factory=list, description="Knowledge doc ids some card must cite."
+    )
+    cards_forbid: list[str] = Field(default_factory=list, description="Kinds that must not show.")
+    max_cards: int | None = None
     # forbidden
+    email_forbid: list[str] = Field(
+        default_factory=list, description="Words the follow-up email must not contain."
+    )
     customer_agenda_forbid: list[str] = Field(
         default_factory=list, description="Internal words that must not reach the customer."
     )
@@ -135,11 +166,11 @@ def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
             where=f"{path}:{_line_of(node, tuple(first['loc']))}",
             fix="See evals/harness/cases.py for the case format",
         ) from None
-    if case.capability not in CAPABILITIES:
+    if case.capability not in EVAL_CAPABILITIES:
         raise InvalidInput(
             f"unknown capability '{case.capability}'",
             where=f"{path}:{_line_of(node, ('capability',))}",
-            fix=f"Capabilities: {', '.join(CAPABILITIES)}",
+            fix=f"Capabilities: {', '.join(EVAL_CAPABILITIES)}",
         )
     deal_id = case.request.deal_id
     if case.request.deal is None and not deal_id:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from agent.citations import resolve_knowledge, resolves
 from agent.contracts.context import DealContext
+from agent.contracts.post_call import PostCallAnalysisResult
 from agent.contracts.response import CoachingResponse
-from evals.harness.cases import EvalCase
+from evals.harness.cases import EvalCase, Expectations
 from knowledge.documents import KB_PREFIX, Document
 
 Status = Literal["pass", "fail", "skip"]
@@ -22,6 +23,14 @@ class Score(BaseModel):
     status: Status
     score: float
     reason: str
+
+
+class Attempt(BaseModel):
+    passed: bool
+    latency_ms: float = 0.0
+    tokens: int = 0
+    scores: list[Score] = Field(default_factory=list)
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,8 @@ def _required_checks(obs: Observation) -> list[Check]:
             top = ranked[0] if ranked else "none"
             checks.append((top in e.top_objection_in, f"top objection {top}"))
         checks += [(o in ranked, f"{o} not in the guide") for o in e.objections_include]
+    elif r.kind == "post_call_analysis":
+        checks += _debrief_checks(e, r)
     elif r.kind == "methodology_coaching":
         if e.methodology_is:
             checks.append(
@@ -169,6 +180,34 @@ def _required_checks(obs: Observation) -> list[Check]:
             )
         gaps = {s.element for s in r.scorecard if s.status in ("gap", "partial")}
         checks += [(g in gaps, f"{g} not scored as a gap") for g in e.element_gaps_include]
+    return checks
+
+
+def _debrief_checks(e: Expectations, r: PostCallAnalysisResult) -> list[Check]:
+    owners = {s.owner_id for s in r.next_steps}
+    dues = {s.due for s in r.next_steps}
+    open_objections = {o.category for o in r.metrics.objections if not o.handled}
+    kinds = {n.kind for n in r.new_information}
+    updated = {u.contact_id for u in r.patch.contact_updates}
+    checks: list[Check] = [
+        (o in owners, f"no next step owned by {o}") for o in e.next_step_owners_include
+    ]
+    checks += [(d in dues, f"no next step due {d}") for d in e.next_step_due_include]
+    checks += [
+        (c in open_objections, f"{c} objection not reported unhandled")
+        for c in e.unhandled_objections_include
+    ]
+    checks += [(k in kinds, f"no new information of kind {k}") for k in e.new_information_include]
+    checks += [(c in updated, f"patch does not update {c}") for c in e.patch_contacts_include]
+    if e.receptiveness_in:
+        level = r.receptiveness.level
+        checks.append((level in e.receptiveness_in, f"receptiveness {level}"))
+    if e.call_outcome_in:
+        outcome = r.patch.add_activity.outcome
+        checks.append((outcome in e.call_outcome_in, f"call outcome {outcome}"))
+    if e.objective_status_in:
+        status = r.objectives[0].status if r.objectives else "none"
+        checks.append((status in e.objective_status_in, f"objective {status}"))
     return checks
 
 
@@ -221,6 +260,9 @@ class ForbiddenGrader:
             checks += [
                 (x not in missed, f"step {x} reported missed") for x in e.forbid_missed_steps
             ]
+        if r.kind == "post_call_analysis":
+            mail = (r.follow_up.subject + " " + r.follow_up.body).lower()
+            checks += [(w.lower() not in mail, f"email says '{w}'") for w in e.email_forbid]
         if r.kind == "meeting_agenda":
             sent = " ".join(r.customer_agenda).lower()
             checks += [

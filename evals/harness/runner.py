@@ -17,20 +17,15 @@ from pydantic import BaseModel, Field
 from agent.context import CoachContext
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
+from agent.conversation.transcripts import call_date
 from agent.knowledge import citable_documents
+from agent.nodes.load_context import with_transcript
 from agent.service import coach
 from agent.tokens import count_tokens
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
-from evals.harness.graders import Grader, Observation, Score, offline_graders
+from evals.harness.graders import Attempt, Grader, Observation, offline_graders
+from evals.harness.live import LIVE, live_attempt
 from tools.sources import WorkspaceSource
-
-
-class Attempt(BaseModel):
-    passed: bool
-    latency_ms: float = 0.0
-    tokens: int = 0
-    scores: list[Score] = Field(default_factory=list)
-    error: str | None = None
 
 
 class CaseResult(BaseModel):
@@ -86,18 +81,33 @@ def load_cases(settings: RunSettings) -> list[EvalCase]:
     return [c for c in cases if selected(c, settings.pattern)]
 
 
+def coaching_request(case: EvalCase, workspace: Path) -> CoachingRequest:
+    """The case's request as the agent receives it; a transcript file is read from the
+    workspace as a caller would send it, dated by its name unless the case says otherwise."""
+    fields = case.request.model_dump(exclude_none=True)
+    if (name := fields.pop("transcript_file", None)) is not None:
+        path = workspace / name
+        fields["transcript"] = path.read_text(encoding="utf-8")
+        fields["transcript_source"] = path.name
+        meeting = fields.setdefault("meeting", {})
+        if meeting.get("date") is None and (day := call_date(path)) is not None:
+            meeting["date"] = day
+    return CoachingRequest(capability=case.capability, **fields)  # type: ignore[arg-type]
+
+
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
+    if case.capability == LIVE:
+        return live_attempt(case, settings.context)
     try:
-        request = CoachingRequest(
-            capability=case.capability,  # type: ignore[arg-type]
-            **case.request.model_dump(exclude_none=True),
-        )
+        request = coaching_request(case, settings.context.workspace)
         start = time.perf_counter()
         response = coach(request, settings.context)
         latency = (time.perf_counter() - start) * 1000
-        context: DealContext = case.request.deal or WorkspaceSource(
-            settings.context.workspace
-        ).load_context(request.target_deal_id)
+        context: DealContext = with_transcript(
+            case.request.deal
+            or WorkspaceSource(settings.context.workspace).load_context(request.target_deal_id),
+            request,
+        )
         tokens = (
             count_tokens(response.markdown)
             + response.composition.prompt_tokens

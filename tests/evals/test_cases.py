@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.contracts.request import CAPABILITIES
 from agent.errors import InvalidInput
-from evals.harness.cases import CASES_DIR, discover, load_case, selected
+from evals.harness.cases import CASES_DIR, EVAL_CAPABILITIES, discover, load_case, selected
 from tests.conftest import SAMPLE_DEALS
 
 GOOD = (CASES_DIR / "next_best_action" / "stalled-deal.yaml").read_text()
@@ -18,7 +17,7 @@ GOOD = (CASES_DIR / "next_best_action" / "stalled-deal.yaml").read_text()
 def test_every_capability_has_at_least_five_cases_troubled_and_healthy() -> None:
     cases = [load_case(p, set(SAMPLE_DEALS)) for p in discover()]
     per = Counter(c.capability for c in cases)
-    for capability in CAPABILITIES:
+    for capability in EVAL_CAPABILITIES:
         assert per[capability] >= 5, capability
         tags = {t for c in cases if c.capability == capability for t in c.tags}
         assert {"troubled", "healthy"} <= tags

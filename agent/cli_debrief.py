@@ -1,0 +1,103 @@
+"""`coach debrief DEAL_ID`: post-call analysis of a transcript, and, on request, the call
+written into the deal record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agent.cli_common import (
+    AsOfOpt,
+    OutputFormat,
+    WorkspaceOpt,
+    err,
+    parse_date,
+    respond,
+    user_errors,
+)
+from agent.errors import InvalidInput
+
+TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
+
+
+def latest_transcript(workspace: Path, deal_id: str) -> Path:
+    """The newest transcript kept with the deal (file names start with the call's date)."""
+    folder = workspace / "deals" / deal_id / "transcripts"
+    files = sorted(p for p in folder.glob("*") if p.suffix in TRANSCRIPT_SUFFIXES)
+    if not files:
+        raise InvalidInput(
+            "no transcript to analyse",
+            where=str(folder),
+            fix="Pass --transcript FILE (.txt, .vtt, .srt or .json)",
+        )
+    return files[-1]
+
+
+@user_errors
+def debrief_command(
+    deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+    transcript: Annotated[
+        Path | None,
+        typer.Option(
+            "--transcript", "-t", help="Transcript file (default: the deal's newest transcript)"
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="Call date, YYYY-MM-DD (default: from the file name, else today)"),
+    ] = None,
+    objective: Annotated[str | None, typer.Option(help="What the call set out to do")] = None,
+    activity_type: Annotated[
+        str, typer.Option("--type", help="How the call is logged: call, meeting, demo, ...")
+    ] = "call",
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Write the proposed update into the deal file")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Post-call analysis: review, next steps, what changed, follow-up email, deal update."""
+    from agent.context import CoachContext
+    from agent.conversation.transcripts import call_date
+    from tools.deal_patch import apply_patch
+    from tools.sources import workspace_source
+
+    settings = CoachContext.from_env(workspace)
+    path = transcript or latest_transcript(settings.workspace, deal_id)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"cannot read the transcript ({exc.__class__.__name__})",
+            where=str(path),
+            fix="Pass a readable UTF-8 .txt, .vtt, .srt or .json transcript",
+        ) from None
+    meeting: dict[str, Any] = {}
+    if (day := parse_date(date) or call_date(path)) is not None:
+        meeting["date"] = day
+    if objective:
+        meeting["objective"] = objective
+    payload: dict[str, Any] = {
+        "capability": "post_call_analysis",
+        "deal_id": deal_id,
+        "transcript": text,
+        "transcript_source": path.name,
+        "meeting": meeting,
+        "options": {"activity_type": activity_type},
+    }
+    if (today := parse_date(as_of)) is not None:
+        payload["as_of"] = today
+    response = respond(payload, workspace, fmt)
+    if apply:
+        from agent.contracts.post_call import PostCallAnalysisResult
+
+        assert isinstance(response.result, PostCallAnalysisResult)
+        target = workspace_source(settings.workspace).deal_path(deal_id)
+        apply_patch(target, response.result.patch)
+        err.print(
+            f"applied: activity {response.result.patch.add_activity.id} added to {target}",
+            highlight=False,
+        )
