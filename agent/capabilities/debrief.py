@@ -10,6 +10,7 @@ similar deals. The graph node adds lessons from other deals (long-term store) an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from agent.analysis.model import Analysis
@@ -259,6 +260,22 @@ def adjustments(
     return out
 
 
+_FIGURES = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:k|m|million|bn)?\b|\b\d[\d,.]*\s?%", re.I)
+
+
+def redact(text: str, ctx: DealContext) -> str:
+    """A lesson leaves its deal: names give way to roles and amounts to '[amount]'."""
+    deal = ctx.deal
+    people = [(c.name, f"the {human(c.dmu_role)}") for c in deal.contacts]
+    people += [(m.name, "our team") for m in [deal.owner, *deal.team]]
+    swaps = [(deal.account.name, "the customer"), *people]
+    swaps += [(name.split()[0], role) for name, role in people]
+    swaps += [(name.split()[-1], role) for name, role in people if " " in name]
+    for name, role in sorted(swaps, key=lambda s: -len(s[0])):
+        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", role, text)
+    return _FIGURES.sub("[amount]", text)
+
+
 def lessons(
     ctx: DealContext,
     analysis: Analysis,
@@ -267,14 +284,14 @@ def lessons(
     messages: Sequence[MessageOutcome],
     on: dt.date,
 ) -> list[Lesson]:
-    """What this call teaches for deals like it (same stage), in words that travel: the role
-    who said it, never the customer's private figures."""
+    """What this call teaches for deals like it (same stage), in words that travel to other
+    deals: people become their roles, the account "the customer", and figures are dropped."""
     roles = {c.id: human(c.dmu_role) for c in ctx.deal.contacts}
     who = {u.index: roles.get(u.person_id or "", "customer") for u in t.utterances}
 
     def lesson(text: str, citations: list[str]) -> Lesson:
         return Lesson(
-            text=text,
+            text=redact(text, ctx),
             deal_id=ctx.deal.id,
             stage=analysis.stage,
             industry=ctx.deal.account.industry,

@@ -86,12 +86,14 @@ def receptiveness(
     agreeing = [u.index for u in customer if reply_takes_up(u.text)]
     pushing = {o.index for o in m.objections}
     pushing |= {u.index for u in customer if is_stall(u.text) or is_frustration(u.text)}
+    # High: the customer asks (3+ questions) and accepts at least as often as they push back.
+    # Low: mostly pushback (twice the agreements, 2+) from a customer who hardly asks.
     asked = m.customer_engagement.questions
     share = m.customer_engagement.turn_share
     level: Level
     if asked >= 3 and len(agreeing) >= len(pushing):
         level = "high"
-    elif len(pushing) > len(agreeing) + 1 and share < 0.35:
+    elif len(pushing) >= 2 and 2 * len(agreeing) < len(pushing) and asked <= 1:
         level = "low"
     else:
         level = "medium"

@@ -104,8 +104,10 @@ def _date_of(m: re.Match[str], on: dt.date) -> dt.date | None:
     if g["month_end"]:
         return on.replace(day=calendar.monthrange(on.year, on.month)[1])
     if g["weekday"]:
-        ahead = (_WEEKDAYS[g["weekday"].lower()] - on.weekday()) % 7 or 7
-        return on + dt.timedelta(days=ahead + (7 if g["next"] and ahead < 7 else 0))
+        day = _WEEKDAYS[g["weekday"].lower()]
+        if g["next"]:  # "next Friday": that day in the following calendar week
+            return on + dt.timedelta(days=7 - on.weekday() + day)
+        return on + dt.timedelta(days=(day - on.weekday()) % 7 or 7)
     return None
 
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 from agent.citations import resolve_knowledge, resolves
 from agent.context import CoachContext
 from agent.contracts import CoachingResponse
+from agent.contracts.conversation import Transcript
 from agent.knowledge import citable_documents
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tests.graph.test_next_best_action import proper_names
 from tools.sources import WorkspaceSource
 
 
-def assert_grounded_and_contained(resp: CoachingResponse, capability: str, deal_id: str) -> None:
-    """Valid and round-trips, grounding check passed, every citation resolves, no person or
-    company from another deal, missing inputs named."""
+def assert_grounded_and_contained(
+    resp: CoachingResponse, capability: str, deal_id: str, transcript: Transcript | None = None
+) -> None:
+    """Valid and round-trips, grounding check passed, every citation resolves (into the call's
+    transcript too, when there is one), no person or company from another deal, missing inputs
+    named."""
     assert resp.result.kind == capability and resp.check.passed, resp.check.findings
     assert CoachingResponse.model_validate_json(resp.model_dump_json()) == resp
     source = WorkspaceSource(SAMPLE)
-    ctx = source.load_context(deal_id)
+    ctx = source.load_context(deal_id).model_copy(update={"transcript": transcript})
     docs = citable_documents(CoachContext())
     assert resp.citations
     for c in resp.citations:

@@ -1,0 +1,84 @@
+"""Next steps said in a call: owner, date and the customer's commitment, by readable rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from agent.contracts.conversation import Utterance
+from agent.conversation.commitments import find_commitments, resolve_date
+from tests.factories import make_context
+
+WED = dt.date(2026, 11, 18)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("by the 25th", dt.date(2026, 11, 25)),
+        ("on the 4th", dt.date(2026, 12, 4)),  # the 4th has passed: next month
+        ("by the 4th of December", dt.date(2026, 12, 4)),
+        ("before January 9", dt.date(2027, 1, 9)),
+        ("today", WED),
+        ("by end of day", WED),
+        ("this afternoon", WED),
+        ("tomorrow", dt.date(2026, 11, 19)),
+        ("by Friday", dt.date(2026, 11, 20)),
+        ("next Monday", dt.date(2026, 11, 23)),
+        ("on Wednesday", dt.date(2026, 11, 25)),  # the same weekday means next week
+        ("this week", dt.date(2026, 11, 20)),
+        ("next week", dt.date(2026, 11, 27)),
+        ("by 2026-12-01", dt.date(2026, 12, 1)),
+        ("soon", None),
+        ("on the 31st", None),  # November has no 31st: no date rather than a wrong one
+    ],
+)
+def test_dates_resolve_relative_to_the_call(words: str, expected: dt.date | None) -> None:
+    assert resolve_date(f"I'll send it {words}", WED)[0] == expected
+
+
+def u(i: int, who: str, pid: str, side: str, text: str) -> Utterance:
+    return Utterance(index=i, speaker=who, person_id=pid, side=side, text=text)  # type: ignore[arg-type]
+
+
+def test_owner_date_and_commitment_from_a_recap() -> None:
+    deal = make_context().deal
+    call = [
+        u(0, "Rita Seller", "rep-1", "seller", "I'll send the pricing options by Friday."),
+        u(
+            1,
+            "Ann Champion",
+            "c-ann",
+            "customer",
+            "Let me think about it. I'll ask Eve, no promises.",
+        ),
+        u(
+            2,
+            "Rita Seller",
+            "rep-1",
+            "seller",
+            "Next steps then: I send the pricing options by Friday, Ann books time with Eve "
+            "next week, and you review the draft plan.",
+        ),
+        u(3, "Ann Champion", "c-ann", "customer", "Agreed. Talk soon."),
+    ]
+    steps = find_commitments(call, deal, WED)
+    by_owner = {(s.owner_id, s.due): s for s in steps}
+    # the recap restates the Friday promise: kept once, from the recap
+    assert sum(s.owner_id == "rep-1" and s.due == dt.date(2026, 11, 20) for s in steps) == 1
+    assert by_owner[("rep-1", dt.date(2026, 11, 20))].commitment == "confirmed"
+    assert by_owner[("c-ann", dt.date(2026, 11, 27))].action.startswith("Ann books time")
+    hedged = [s for s in steps if s.commitment == "hedged"]
+    assert hedged and hedged[0].owner_id == "c-ann" and hedged[0].due is None
+    reviewer = next(s for s in steps if s.action.startswith("you review"))
+    assert reviewer.owner_id == "c-ann"  # "you": the customer who answered
+
+
+def test_questions_and_hedges_are_not_promises() -> None:
+    deal = make_context().deal
+    call = [
+        u(0, "Rita Seller", "rep-1", "seller", "Shall I send the deck tomorrow?"),
+        u(1, "Ann Champion", "c-ann", "customer", "Maybe."),
+    ]
+    assert find_commitments(call, deal, WED) == []
