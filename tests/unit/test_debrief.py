@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (call transcripts are written one utterance per line)
 """Post-call analysis on small synthetic deals: what the call changes, and what it teaches."""
 
 from __future__ import annotations
