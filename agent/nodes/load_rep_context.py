@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
 
 from agent.coaching_history import recall
 from agent.context import CoachContext, settings
@@ -102,12 +103,14 @@ def _missing(rep_id: str, analytics: SalesAnalytics | None) -> list[MissingInput
     return []
 
 
-def load_rep_context(state: RepState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
-    started = time.perf_counter()
-    request = state["request"]
-    rep_id = str(request.rep_id)
-    ctx_settings = settings(runtime.context)
-    source = workspace_source(ctx_settings.workspace)
+def build_rep_context(
+    source: WorkspaceSource,
+    rep_id: str,
+    as_of: dt.date,
+    store: BaseStore | None,
+    known_skills: set[str],
+) -> tuple[RepContext, list[Warning]]:
+    """The rep's material; also used by the eval harness to resolve a response's citations."""
     analytics = source.org_section("analytics")
     assert analytics is None or isinstance(analytics, SalesAnalytics)
     contexts = [source.load_context(d) for d in source.deal_ids()]
@@ -123,20 +126,33 @@ def load_rep_context(state: RepState, runtime: Runtime[CoachContext]) -> dict[st
             where=str(source.root),
             fix=f"Known reps: {', '.join(sorted({*owners, *listed})) or 'none'}",
         )
-    as_of = request.as_of or source.as_of or dt.date.today()
     deals = [c for c in contexts if c.deal.owner.id == rep_id]
-    history = recall(runtime.store, rep_id, as_of) if runtime.store is not None else []
+    history = recall(store, rep_id, as_of) if store is not None else []
     calls, warnings = _calls(source, deals)
     if analytics is not None:
-        warnings += _unknown_skills(analytics, set(citable_documents(ctx_settings)))
-    missing = _missing(rep_id, analytics)
+        warnings += _unknown_skills(analytics, known_skills)
+    rep_ctx = RepContext(rep=rep, deals=deals, analytics=analytics, history=history, calls=calls)
+    return rep_ctx, warnings
+
+
+def load_rep_context(state: RepState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    started = time.perf_counter()
+    request = state["request"]
+    rep_id = str(request.rep_id)
+    ctx_settings = settings(runtime.context)
+    source = workspace_source(ctx_settings.workspace)
+    as_of = request.as_of or source.as_of or dt.date.today()
+    rep, warnings = build_rep_context(
+        source, rep_id, as_of, runtime.store, set(citable_documents(ctx_settings))
+    )
+    missing = _missing(rep_id, rep.analytics)
     warnings += [
         Warning(code="missing_input", ref=m.section, message=f"no {m.provider} data: {m.impact}")
         for m in missing
     ]
     return {
         "started_at": started,
-        "rep": RepContext(rep=rep, deals=deals, analytics=analytics, history=history, calls=calls),
+        "rep": rep,
         "as_of": as_of,
         "missing_inputs": missing,
         "warnings": warnings,

@@ -9,15 +9,18 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from agent.context import CoachContext
+from agent.context import REPO_ROOT, CoachContext
 from agent.contracts.context import DealContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.rep import RepContext
+from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.knowledge import citable_documents
+from agent.memory import open_store
+from agent.nodes.load_rep_context import build_rep_context
 from agent.service import coach
 from agent.tokens import count_tokens
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
@@ -86,18 +89,33 @@ def load_cases(settings: RunSettings) -> list[EvalCase]:
     return [c for c in cases if selected(c, settings.pattern)]
 
 
+def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) -> RepContext:
+    """What a rep-level response may cite, read the way the agent read it."""
+    store = open_store(ctx.memory) if ctx.memory is not None else None
+    source = WorkspaceSource(ctx.workspace)
+    rep, _ = build_rep_context(source, str(request.rep_id), as_of, store, set())
+    return rep
+
+
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
     try:
+        ctx = settings.context
+        if case.request.workspace:
+            ctx = replace(ctx, workspace=(REPO_ROOT / case.request.workspace).resolve())
         request = CoachingRequest(
             capability=case.capability,  # type: ignore[arg-type]
-            **case.request.model_dump(exclude_none=True),
+            **case.request.model_dump(exclude_none=True, exclude={"workspace"}),
         )
         start = time.perf_counter()
-        response = coach(request, settings.context)
+        response = coach(request, ctx)
         latency = (time.perf_counter() - start) * 1000
-        context: DealContext = case.request.deal or WorkspaceSource(
-            settings.context.workspace
-        ).load_context(request.target_deal_id)
+        context: DealContext | RepContext
+        if request.capability in REP_CAPABILITIES:
+            context = _rep_context(request, response.as_of, ctx)
+        else:
+            context = case.request.deal or WorkspaceSource(ctx.workspace).load_context(
+                request.target_deal_id
+            )
         tokens = (
             count_tokens(response.markdown)
             + response.composition.prompt_tokens
