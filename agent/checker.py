@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from agent.citations import build_citations, collect_refs
 from agent.contracts.context import INPUT_ROOTS, DealContext
+from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
 from knowledge.documents import KB_PREFIX, Document
 
@@ -136,7 +137,7 @@ class GroundingChecker:
 
     def __init__(
         self,
-        ctx: DealContext,
+        ctx: DealContext | RepContext,
         computed: Iterable[Any],
         knowledge: Mapping[str, Document],
         boilerplate: str,
@@ -238,8 +239,8 @@ class GroundingChecker:
 
 
 def checker_for_draft(
-    ctx: DealContext,
-    analysis: BaseModel,
+    ctx: DealContext | RepContext,
+    analysis: Any,
     missing: list[Any],
     draft: BaseModel,
     knowledge: Mapping[str, Document],

@@ -10,24 +10,44 @@ from typing import Any
 from pydantic import BaseModel
 
 from agent.contracts.context import INPUT_ROOTS, DealContext
+from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
 _PATH = re.compile(rf"^({_ROOTS})((?:\.\w+|\[\d+\])*)$")
 _STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
+_DEAL_REF = re.compile(r"^([\w-]+):(.+)$")
+_REP_PATH = re.compile(r"^(analytics|history|calls|rep)((?:\.\w+|\[\d+\])*)$")
 _MISSING = object()
 EXCERPT_CHARS = 200
 CITATION_FIELDS = frozenset({"citations", "strategy_citations"})
 
 
-def resolve_input(ctx: DealContext, ref: str) -> Any:
+def resolve_input(ctx: DealContext | RepContext, ref: str) -> Any:
     """The object a path points at, or _MISSING; never raises on a bad path."""
+    if isinstance(ctx, RepContext):
+        return _resolve_rep(ctx, ref)
     match = _PATH.match(ref)
     if not match:
         return _MISSING
-    node: Any = getattr(ctx, match.group(1))
-    for attr, index in _STEP.findall(match.group(2)):
+    return _walk(getattr(ctx, match.group(1)), match.group(2))
+
+
+def _resolve_rep(ctx: RepContext, ref: str) -> Any:
+    """Rep-level refs: `D-1003:deal.activities[3]` into one of the rep's deals, else a path
+    from the rep's own material (`analytics.reps[0]`, `history[1]`, `calls[0]`)."""
+    if (deal_ref := _DEAL_REF.match(ref)) is not None:
+        deal = ctx.deal(deal_ref.group(1))
+        return _MISSING if deal is None else resolve_input(deal, deal_ref.group(2))
+    match = _REP_PATH.match(ref)
+    if not match:
+        return _MISSING
+    return _walk(getattr(ctx, match.group(1)), match.group(2))
+
+
+def _walk(node: Any, path: str) -> Any:
+    for attr, index in _STEP.findall(path):
         if node is None:
             return _MISSING
         if attr:
@@ -41,7 +61,7 @@ def resolve_input(ctx: DealContext, ref: str) -> Any:
     return node
 
 
-def resolves(ctx: DealContext, ref: str) -> bool:
+def resolves(ctx: DealContext | RepContext, ref: str) -> bool:
     """True when the path exists in the contract (its value may be empty: 'not recorded')."""
     return resolve_input(ctx, ref) is not _MISSING
 
@@ -100,6 +120,22 @@ def describe(node: Any) -> str:
                 f"{data['stage']}: {round(data['to_win'] * 100)}% won, "
                 f"{round(data['to_next'] * 100)}% moved on ({data['sample']} deals)"
             )
+        if {"rep_id", "win_rate", "deals_won"} <= data.keys():
+            return (
+                f"{data['name']}: win rate {round(data['win_rate'] * 100)}% "
+                f"({data['deals_won']} won, {data['deals_lost']} lost)"
+            )
+        if {"capability", "title", "deal_id", "as_of"} <= data.keys():
+            return shorten(
+                f"{data['as_of']} {data['deal_id']} {data['capability']}: {data['title']}"
+            )
+        if {"skill", "rep_id", "metric"} <= data.keys():
+            return shorten(f"{data['name']} ({data['skill']}): {data['metric']}")
+        if {"seller_share", "source", "deal_id"} <= data.keys():
+            return (
+                f"{data['deal_id']} {data['source']}: seller talk share "
+                f"{round(data['seller_share'] * 100)}%, {data['seller_questions']} questions"
+            )
         for key in ("description", "summary", "message", "text", "name"):
             if isinstance(data.get(key), str):
                 return shorten(data[key])
@@ -135,7 +171,7 @@ def collect_refs(value: Any) -> Iterator[str]:
 
 
 def build_citations(
-    refs: list[str], ctx: DealContext, docs: Mapping[str, Document]
+    refs: list[str], ctx: DealContext | RepContext, docs: Mapping[str, Document]
 ) -> tuple[list[Citation], list[str]]:
     """Citations with excerpts for resolvable refs, and the refs that did not resolve."""
     citations, broken = [], []

@@ -184,6 +184,22 @@ _text_command(
 
 @app.command()
 @user_errors
+def performance(
+    rep: Annotated[str, typer.Option("--rep", help="Rep id, e.g. rep-priya (deal owners)")],
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json")] = False,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Performance coaching for a rep across their deals: patterns, focus, plan, progress."""
+    payload: dict[str, Any] = {"capability": "performance_coaching", "rep_id": rep}
+    if (date := parse_date(as_of)) is not None:
+        payload["as_of"] = date
+    respond(payload, workspace, OutputFormat.json if as_json else fmt)
+
+
+@app.command()
+@user_errors
 def request(
     path: Annotated[str, typer.Argument(help="CoachingRequest as JSON or YAML; - for stdin")],
     workspace: WorkspaceOpt = None,

@@ -6,19 +6,23 @@ from langgraph.graph import END, START, StateGraph
 
 from agent.context import CoachContext
 from agent.nodes.analyze import analyze
+from agent.nodes.assess_performance import assess_performance
 from agent.nodes.check import check
+from agent.nodes.check_performance import check_performance
 from agent.nodes.check_process_adherence import check_process_adherence
 from agent.nodes.coach_on_methodology import coach_on_methodology
 from agent.nodes.compose import compose
+from agent.nodes.compose_performance import compose_performance
 from agent.nodes.debrief_call import debrief_call
 from agent.nodes.guide_objections import guide_objections
 from agent.nodes.load_context import load_context
+from agent.nodes.load_rep_context import load_rep_context
 from agent.nodes.plan_deal_strategy import plan_deal_strategy
 from agent.nodes.plan_stakeholder_strategy import plan_stakeholder_strategy
 from agent.nodes.prepare_meeting import plan_meeting_agenda, prepare_pre_call_brief
 from agent.nodes.recommend_next_action import recommend_next_action
 from agent.nodes.route import route
-from agent.state import CoachState, InputState, OutputState
+from agent.state import CoachState, InputState, OutputState, RepState
 
 CAPABILITY_NODES = (
     recommend_next_action,
@@ -51,3 +55,15 @@ builder.add_edge("compose", "check")
 builder.add_edge("check", END)
 
 graph = builder.compile(name="sales-coach")
+
+# Rep-level capabilities (performance coaching) read many deals for one rep: a second graph.
+rep_builder = StateGraph(
+    RepState, context_schema=CoachContext, input_schema=InputState, output_schema=OutputState
+)
+rep_builder.add_sequence(
+    [load_rep_context, assess_performance, compose_performance, check_performance]
+)
+rep_builder.add_edge(START, "load_rep_context")
+rep_builder.add_edge("check_performance", END)
+
+rep_graph = rep_builder.compile(name="sales-coach-rep")

@@ -7,24 +7,28 @@ from pathlib import Path
 from typing import Any
 
 from agent.context import CoachContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
-from agent.graph import builder, graph
+from agent.graph import builder, graph, rep_builder, rep_graph
 from agent.memory import open_store
 
 
 @cache
-def _graph_with_memory(path: Path | None) -> Any:
+def _graph_with_memory(path: Path | None, rep_level: bool = False) -> Any:
     """The graph compiled once per memory file, so nodes find LangGraph's store at
-    `runtime.store`; without a file, the plain graph (nothing is remembered)."""
+    `runtime.store`; without a file, the plain graph (nothing is remembered). Rep-level
+    capabilities have their own graph over the same store (it reads the coaching history)."""
     if path is None:
-        return graph
+        return rep_graph if rep_level else graph
+    if rep_level:
+        return rep_builder.compile(name="sales-coach-rep", store=open_store(path))
     return builder.compile(name="sales-coach", store=open_store(path))
 
 
 def coach(request: CoachingRequest, context: CoachContext | None = None) -> CoachingResponse:
     ctx = context or CoachContext()
-    output = _graph_with_memory(ctx.memory).invoke({"request": request}, context=ctx)
+    rep_level = request.capability in REP_CAPABILITIES
+    output = _graph_with_memory(ctx.memory, rep_level).invoke({"request": request}, context=ctx)
     response = output["response"]
     assert isinstance(response, CoachingResponse)
     return response

@@ -199,6 +199,13 @@ class WorkspaceSource:
             return own
         return self._find(self.root / "org", section)
 
+    def org_section(self, section: str) -> BaseModel | None:
+        """Organisation-wide data (process, analytics) from org/, or None when absent."""
+        path = self._find(self.root / "org", section) if section in ORG_SECTIONS else None
+        if path is None:
+            return None
+        return validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
+
     def get_section(self, deal_id: str, section: str) -> BaseModel | None:
         """One upstream agent's data for a deal, or None when that agent has nothing."""
         if section not in SECTION_PURPOSE:

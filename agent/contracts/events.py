@@ -38,8 +38,27 @@ class ClosingStrategyGuidance(Contract):
     blockers: list[str]
 
 
+class CoachingEffectiveness(Contract):
+    """For a performance coaching agent: was earlier advice followed, and what followed it."""
+
+    type: Literal["coaching_effectiveness"] = "coaching_effectiveness"
+    rep_id: str
+    period: str
+    recommendations_given: int = Field(ge=0)
+    followed: int = Field(ge=0)
+    not_followed: int = Field(ge=0)
+    too_early: int = Field(ge=0)
+    outcomes_when_followed: dict[str, int] = Field(
+        description="Deal outcome (won, lost, advanced, no_change, open) -> count."
+    )
+    outcomes_when_not_followed: dict[str, int]
+    focus_skills: list[str]
+    commitments: list[str]
+
+
 EventPayload = Annotated[
-    ProcessImprovementInsight | ClosingStrategyGuidance, Field(discriminator="type")
+    ProcessImprovementInsight | ClosingStrategyGuidance | CoachingEffectiveness,
+    Field(discriminator="type"),
 ]
 
 
@@ -48,5 +67,6 @@ class DownstreamEvent(Contract):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     created: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
     source: str = "sales-coach"
-    deal_id: str
+    deal_id: str | None = None
+    rep_id: str | None = Field(default=None, description="Set for rep-level events.")
     payload: EventPayload

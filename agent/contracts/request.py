@@ -21,7 +21,10 @@ Capability = Literal[
     "objection_guide",
     "methodology_coaching",
     "post_call_analysis",
+    "performance_coaching",
 ]
+# Capabilities about a rep across their deals rather than about one deal.
+REP_CAPABILITIES: frozenset[str] = frozenset({"performance_coaching"})
 CAPABILITIES: tuple[str, ...] = get_args(Capability)
 
 
@@ -56,6 +59,13 @@ class CoachingRequest(Contract):
 
     @model_validator(mode="after")
     def _needs_a_deal(self) -> CoachingRequest:
+        if self.capability in REP_CAPABILITIES:
+            if not self.rep_id:
+                raise ValueError(
+                    f"{self.capability} is about a rep: give rep_id (e.g. 'rep-priya'); "
+                    "`coach deals` shows the owners"
+                )
+            return self
         if self.deal is None and not self.deal_id:
             raise ValueError("give either deal_id (to read from the workspace) or an inline deal")
         if self.deal is not None and self.deal_id and self.deal.deal.id != self.deal_id:

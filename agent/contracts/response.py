@@ -14,6 +14,7 @@ from agent.contracts.meeting_prep import MeetingAgendaResult, PreCallBriefResult
 from agent.contracts.methodology_coaching import MethodologyCoachingResult
 from agent.contracts.next_best_action import NextBestActionResult
 from agent.contracts.objection_guide import ObjectionGuideResult
+from agent.contracts.performance_coaching import PerformanceCoachingResult
 from agent.contracts.post_call import PostCallAnalysisResult
 from agent.contracts.process_adherence import ProcessAdherenceResult
 from agent.contracts.stakeholders import StakeholderStrategyResult
@@ -83,7 +84,8 @@ CapabilityResult = Annotated[
     | MeetingAgendaResult
     | ObjectionGuideResult
     | MethodologyCoachingResult
-    | PostCallAnalysisResult,
+    | PostCallAnalysisResult
+    | PerformanceCoachingResult,
     Field(discriminator="kind"),
 ]
 
@@ -91,7 +93,8 @@ CapabilityResult = Annotated[
 class CoachingResponse(Contract):
     schema_version: str = SCHEMA_VERSION
     capability: str
-    deal_id: str
+    deal_id: str | None = None
+    rep_id: str | None = None
     as_of: dt.date
     result: CapabilityResult
     markdown: str

@@ -172,6 +172,39 @@ class ActionWinRate(Contract):
     sample: int = Field(ge=0)
 
 
+class SkillScore(Contract):
+    """How the analytics agent rates one coachable skill of a rep (skill ids are the knowledge
+    skill documents, e.g. 'skill-multi-threading')."""
+
+    skill: str
+    score: float = Field(ge=0, le=1)
+    source: str | None = Field(default=None, description="What the score is based on.")
+
+
+class RepPerformance(Contract):
+    """One rep's historical results, next to the team figures above."""
+
+    rep_id: str
+    name: str
+    period: str | None = None
+    win_rate: float = Field(ge=0, le=1)
+    deals_won: int = Field(ge=0)
+    deals_lost: int = Field(ge=0)
+    median_cycle_days: float | None = Field(default=None, ge=0)
+    average_deal_size: float | None = Field(default=None, ge=0)
+    stage_conversion: list[StageConversion] = Field(default_factory=list)
+    skills: list[SkillScore] = Field(default_factory=list)
+
+
+class TopPerformer(Contract):
+    """A rep the analytics names as strongest at a skill: a peer to learn from."""
+
+    skill: str
+    rep_id: str
+    name: str
+    metric: str = Field(description="What makes them the top performer, in words.")
+
+
 class SalesAnalytics(Contract):
     """From the sales analytics agent: historical patterns, not facts about this deal."""
 
@@ -180,6 +213,11 @@ class SalesAnalytics(Contract):
     cycle_times: list[CycleTime] = Field(default_factory=list)
     win_rates_by_segment: list[SegmentWinRate] = Field(default_factory=list)
     win_rates_by_action: list[ActionWinRate] = Field(default_factory=list)
+    reps: list[RepPerformance] = Field(default_factory=list)
+    top_performers: list[TopPerformer] = Field(default_factory=list)
+
+    def rep(self, rep_id: str) -> tuple[int, RepPerformance] | None:
+        return next(((i, r) for i, r in enumerate(self.reps) if r.rep_id == rep_id), None)
 
 
 class ValueDriver(Contract):

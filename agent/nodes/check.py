@@ -8,6 +8,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.checker import checker_for_draft
+from agent.coaching_history import record_for, remember
 from agent.context import CoachContext, settings
 from agent.contracts.events import (
     ClosingStrategyGuidance,
@@ -67,4 +68,8 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         check=report,
         events=events,
     )
+    if runtime.store is not None and (
+        advice := record_for(state["context"], result, state["as_of"])
+    ):
+        remember(runtime.store, advice)  # the coaching history performance coaching reads
     return {"response": response}

@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.contracts.context import DealContext
-from agent.contracts.request import CAPABILITIES, Meeting
+from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES, Meeting
 from agent.errors import InvalidInput, describe_validation_error
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
@@ -39,6 +39,10 @@ class CaseRequest(Strict):
     )
     meeting: Meeting | None = None
     methodology: str | None = None
+    rep_id: str | None = Field(default=None, description="For rep-level capabilities.")
+    workspace: str | None = Field(
+        default=None, description="Another workspace folder, relative to the repository root."
+    )
     as_of: dt.date | None = None
 
 
@@ -92,6 +96,15 @@ class Expectations(Strict):
     )
     cards_forbid: list[str] = Field(default_factory=list, description="Kinds that must not show.")
     max_cards: int | None = None
+    # performance_coaching
+    focus_skills_include: list[str] = Field(default_factory=list, description="Skill doc ids.")
+    patterns_include: list[str] = Field(default_factory=list, description="Pattern ids.")
+    role_model_for: dict[str, str] = Field(
+        default_factory=dict, description="Skill id -> the rep id suggested as a role model."
+    )
+    no_role_model_for: list[str] = Field(
+        default_factory=list, description="Skills for which no peer may be suggested."
+    )
     # forbidden
     email_forbid: list[str] = Field(
         default_factory=list, description="Words the follow-up email must not contain."
@@ -173,6 +186,13 @@ def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
             fix=f"Capabilities: {', '.join(EVAL_CAPABILITIES)}",
         )
     deal_id = case.request.deal_id
+    if case.capability in REP_CAPABILITIES:
+        if not case.request.rep_id:
+            raise InvalidInput(
+                f"{case.capability} needs rep_id in the request",
+                where=f"{path}:{_line_of(node, ('request',))}",
+            )
+        return case
     if case.request.deal is None and not deal_id:
         raise InvalidInput(
             "the request needs deal_id or an inline deal",

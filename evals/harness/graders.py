@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.citations import resolve_knowledge, resolves
 from agent.contracts.context import DealContext
 from agent.contracts.post_call import PostCallAnalysisResult
+from agent.contracts.rep import RepContext
 from agent.contracts.response import CoachingResponse
 from evals.harness.cases import EvalCase, Expectations
 from knowledge.documents import KB_PREFIX, Document
@@ -39,7 +40,7 @@ class Observation:
 
     case: EvalCase
     response: CoachingResponse
-    context: DealContext
+    context: DealContext | RepContext
     knowledge: dict[str, Document]
     latency_ms: float
     tokens: int
@@ -180,6 +181,14 @@ def _required_checks(obs: Observation) -> list[Check]:
             )
         gaps = {s.element for s in r.scorecard if s.status in ("gap", "partial")}
         checks += [(g in gaps, f"{g} not scored as a gap") for g in e.element_gaps_include]
+    elif r.kind == "performance_coaching":
+        focus = {a.skill: a for a in r.focus_areas}
+        checks += [(s in focus, f"{s} not a focus area") for s in e.focus_skills_include]
+        found = {p.id for p in r.patterns}
+        checks += [(p in found, f"pattern {p} not found") for p in e.patterns_include]
+        for skill, rep_id in e.role_model_for.items():
+            models = [m.rep_id for m in focus[skill].role_models] if skill in focus else []
+            checks.append((rep_id in models, f"{rep_id} not suggested for {skill}: {models}"))
     return checks
 
 
@@ -268,6 +277,12 @@ class ForbiddenGrader:
             checks += [
                 (w.lower() not in sent, f"customer agenda says '{w}'")
                 for w in e.customer_agenda_forbid
+            ]
+        if r.kind == "performance_coaching":
+            models = {a.skill: [m.name for m in a.role_models] for a in r.focus_areas}
+            checks += [
+                (not models.get(s), f"peer suggested for {s}: {models.get(s)}")
+                for s in e.no_role_model_for
             ]
         text = obs.response.markdown + obs.response.model_dump_json()
         checks += [(n not in text, f"mentions {n}") for n in e.forbid_names]

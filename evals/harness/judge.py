@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.contracts.rep import RepContext
 from agent.prompts import load_prompt
 from evals.harness.graders import Observation, Score, failed, passed, skipped
 
@@ -64,6 +65,12 @@ class Judge:
 
 def describe_request(obs: Observation) -> str:
     req = obs.case.request
+    if isinstance(obs.context, RepContext):
+        rep = obs.context.rep
+        return (
+            f"capability: {obs.case.capability}; rep {rep.id} '{rep.name}' with deals "
+            + ", ".join(f"{d.deal.id} ({d.deal.stage})" for d in obs.context.deals)
+        )
     deal = obs.context.deal
     return (
         f"capability: {obs.case.capability}; deal {deal.id} '{deal.name}' at "

@@ -9,17 +9,20 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from agent.context import CoachContext
+from agent.context import REPO_ROOT, CoachContext
 from agent.contracts.context import DealContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.rep import RepContext
+from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.conversation.transcripts import call_date
 from agent.knowledge import citable_documents
+from agent.memory import open_store
 from agent.nodes.load_context import with_transcript
+from agent.nodes.load_rep_context import build_rep_context
 from agent.service import coach
 from agent.tokens import count_tokens
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
@@ -84,7 +87,7 @@ def load_cases(settings: RunSettings) -> list[EvalCase]:
 def coaching_request(case: EvalCase, workspace: Path) -> CoachingRequest:
     """The case's request as the agent receives it; a transcript file is read from the
     workspace as a caller would send it, dated by its name unless the case says otherwise."""
-    fields = case.request.model_dump(exclude_none=True)
+    fields = case.request.model_dump(exclude_none=True, exclude={"workspace"})
     if (name := fields.pop("transcript_file", None)) is not None:
         path = workspace / name
         fields["transcript"] = path.read_text(encoding="utf-8")
@@ -95,19 +98,34 @@ def coaching_request(case: EvalCase, workspace: Path) -> CoachingRequest:
     return CoachingRequest(capability=case.capability, **fields)  # type: ignore[arg-type]
 
 
+def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) -> RepContext:
+    """What a rep-level response may cite, read the way the agent read it."""
+    store = open_store(ctx.memory) if ctx.memory is not None else None
+    source = WorkspaceSource(ctx.workspace)
+    rep, _ = build_rep_context(source, str(request.rep_id), as_of, store, set())
+    return rep
+
+
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
     if case.capability == LIVE:
         return live_attempt(case, settings.context)
     try:
-        request = coaching_request(case, settings.context.workspace)
+        ctx = settings.context
+        if case.request.workspace:
+            ctx = replace(ctx, workspace=(REPO_ROOT / case.request.workspace).resolve())
+        request = coaching_request(case, ctx.workspace)
         start = time.perf_counter()
-        response = coach(request, settings.context)
+        response = coach(request, ctx)
         latency = (time.perf_counter() - start) * 1000
-        context: DealContext = with_transcript(
-            case.request.deal
-            or WorkspaceSource(settings.context.workspace).load_context(request.target_deal_id),
-            request,
-        )
+        context: DealContext | RepContext
+        if request.capability in REP_CAPABILITIES:
+            context = _rep_context(request, response.as_of, ctx)
+        else:
+            context = with_transcript(
+                case.request.deal
+                or WorkspaceSource(ctx.workspace).load_context(request.target_deal_id),
+                request,
+            )
         tokens = (
             count_tokens(response.markdown)
             + response.composition.prompt_tokens

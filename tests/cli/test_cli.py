@@ -103,3 +103,42 @@ def test_real_process_prints_the_next_best_action() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Re-qualify" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_performance_json_and_markdown() -> None:
+    result = runner.invoke(app, ["performance", "--rep", "rep-priya", "--json"])
+    assert result.exit_code == 0, result.output
+    response = CoachingResponse.model_validate_json(result.stdout)
+    assert response.rep_id == "rep-priya" and response.result.kind == "performance_coaching"
+    assert response.events[0].payload.type == "coaching_effectiveness"
+    readable = runner.invoke(app, ["performance", "--rep", "rep-tom", "--as-of", "2026-11-20"])
+    assert readable.exit_code == 0, readable.output
+    assert "Tom Lindqvist" in readable.stdout and "Manager conversation guide" in readable.stdout
+
+
+def test_performance_unknown_rep_exits_2_listing_known_reps() -> None:
+    result = runner.invoke(app, ["performance", "--rep", "rep-nobody"])
+    assert result.exit_code == 2
+    assert "no rep 'rep-nobody'" in result.stderr and "rep-priya" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_performance_bad_analytics_file_exits_2(sample_copy: Path) -> None:
+    path = sample_copy / "org" / "analytics.yaml"
+    path.write_text(path.read_text().replace("win_rate: 0.41", "win_rate: high"))
+    result = runner.invoke(app, ["performance", "--rep", "rep-priya", "-w", str(sample_copy)])
+    assert result.exit_code == 2
+    assert "analytics.yaml" in result.stderr and "win_rate" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_request_file_accepts_a_performance_request(tmp_path: Path) -> None:
+    good = tmp_path / "perf.json"
+    good.write_text(json.dumps({"capability": "performance_coaching", "rep_id": "rep-maya"}))
+    result = runner.invoke(app, ["request", str(good)])
+    assert result.exit_code == 0, result.output
+    assert CoachingResponse.model_validate_json(result.stdout).rep_id == "rep-maya"
+    bad = tmp_path / "no-rep.json"
+    bad.write_text(json.dumps({"capability": "performance_coaching"}))
+    result = runner.invoke(app, ["request", str(bad)])
+    assert result.exit_code == 2 and "give rep_id" in result.stderr

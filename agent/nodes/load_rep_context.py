@@ -1,0 +1,159 @@
+"""load_rep_context: the rep's deals in the workspace, the team's analytics, the advice the
+agent recorded for the rep, and metrics of their recorded calls. Absent inputs are reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from langgraph.runtime import Runtime
+from langgraph.store.base import BaseStore
+
+from agent.coaching_history import recall
+from agent.context import CoachContext, settings
+from agent.contracts.context import DealContext
+from agent.contracts.deal import TeamMember
+from agent.contracts.rep import RepCall, RepContext
+from agent.contracts.response import MissingInput, Warning
+from agent.contracts.upstream import SalesAnalytics
+from agent.conversation.metrics import conversation_metrics
+from agent.conversation.transcripts import read_transcript
+from agent.errors import CoachError, InvalidInput
+from agent.knowledge import citable_documents
+from agent.state import RepState
+from tools.sources import WorkspaceSource, workspace_source
+
+ANALYTICS_IMPACT = (
+    "no skill scores, win rates or named top performers: focus areas come from the deals' "
+    "patterns alone, no peer is suggested to shadow, and nothing is compared with the team"
+)
+
+
+def _calls(
+    source: WorkspaceSource, deals: list[DealContext]
+) -> tuple[list[RepCall], list[Warning]]:
+    calls, warnings = [], []
+    for ctx in deals:
+        folder = source.root / "deals" / ctx.deal.id / "transcripts"
+        for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+            try:
+                m = conversation_metrics(read_transcript(path), ctx.deal)
+            except CoachError as exc:
+                warnings.append(Warning(code="data_quality", message=f"transcript skipped: {exc}"))
+                continue
+            calls.append(
+                RepCall(
+                    deal_id=ctx.deal.id,
+                    source=path.name,
+                    seller_share=m.talk_ratio.seller_share,
+                    seller_questions=m.seller_questions.count,
+                    open_questions=m.seller_questions.open,
+                    objections=len(m.objections),
+                    objections_handled=sum(o.handled for o in m.objections),
+                )
+            )
+    return calls, warnings
+
+
+def _unknown_skills(analytics: SalesAnalytics, known: set[str]) -> list[Warning]:
+    named = [
+        *(
+            f"analytics.reps[{i}]: {s.skill}"
+            for i, r in enumerate(analytics.reps)
+            for s in r.skills
+            if s.skill not in known
+        ),
+        *(
+            f"analytics.top_performers[{i}]: {t.skill}"
+            for i, t in enumerate(analytics.top_performers)
+            if t.skill not in known
+        ),
+    ]
+    return [
+        Warning(
+            code="data_quality",
+            ref=n.split(":")[0],
+            message=f"unknown skill id {n.split(': ')[1]} (no knowledge skill document); it is "
+            "ignored. Use an id from knowledge/skills/",
+        )
+        for n in named
+    ]
+
+
+def _missing(rep_id: str, analytics: SalesAnalytics | None) -> list[MissingInput]:
+    if analytics is None:
+        return [
+            MissingInput(
+                section="analytics",
+                provider="sales analytics agent",
+                would_add="rep win rates and skill scores, team baselines, top performers by skill",
+                impact=ANALYTICS_IMPACT,
+            )
+        ]
+    if analytics.rep(rep_id) is None:
+        return [
+            MissingInput(
+                section="analytics.reps",
+                provider="sales analytics agent",
+                would_add="this rep's win rate, cycle time and skill scores",
+                impact="skills are judged from the deals' patterns alone, not scored",
+            )
+        ]
+    return []
+
+
+def build_rep_context(
+    source: WorkspaceSource,
+    rep_id: str,
+    as_of: dt.date,
+    store: BaseStore | None,
+    known_skills: set[str],
+) -> tuple[RepContext, list[Warning]]:
+    """The rep's material; also used by the eval harness to resolve a response's citations."""
+    analytics = source.org_section("analytics")
+    assert analytics is None or isinstance(analytics, SalesAnalytics)
+    contexts = [source.load_context(d) for d in source.deal_ids()]
+    owners = {c.deal.owner.id: c.deal.owner for c in contexts}
+    listed = {
+        r.rep_id: TeamMember(id=r.rep_id, name=r.name)
+        for r in (analytics.reps if analytics else [])
+    }
+    rep = owners.get(rep_id) or listed.get(rep_id)
+    if rep is None:
+        raise InvalidInput(
+            f"no rep '{rep_id}' owns a deal or appears in the analytics",
+            where=str(source.root),
+            fix=f"Known reps: {', '.join(sorted({*owners, *listed})) or 'none'}",
+        )
+    deals = [c for c in contexts if c.deal.owner.id == rep_id]
+    history = recall(store, rep_id, as_of) if store is not None else []
+    calls, warnings = _calls(source, deals)
+    if analytics is not None:
+        warnings += _unknown_skills(analytics, known_skills)
+    rep_ctx = RepContext(rep=rep, deals=deals, analytics=analytics, history=history, calls=calls)
+    return rep_ctx, warnings
+
+
+def load_rep_context(state: RepState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    started = time.perf_counter()
+    request = state["request"]
+    rep_id = str(request.rep_id)
+    ctx_settings = settings(runtime.context)
+    source = workspace_source(ctx_settings.workspace)
+    as_of = request.as_of or source.as_of or dt.date.today()
+    rep, warnings = build_rep_context(
+        source, rep_id, as_of, runtime.store, set(citable_documents(ctx_settings))
+    )
+    missing = _missing(rep_id, rep.analytics)
+    warnings += [
+        Warning(code="missing_input", ref=m.section, message=f"no {m.provider} data: {m.impact}")
+        for m in missing
+    ]
+    return {
+        "started_at": started,
+        "rep": rep,
+        "as_of": as_of,
+        "missing_inputs": missing,
+        "warnings": warnings,
+    }

@@ -1,0 +1,116 @@
+"""Performance coaching end to end: every sample rep grounded and cited, the coaching history
+seeded by really asking for earlier advice, and the effectiveness event in the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from agent.citations import resolve_knowledge, resolves
+from agent.context import CoachContext
+from agent.contracts import CoachingRequest, CoachingResponse
+from agent.knowledge import citable_documents
+from agent.memory import open_store
+from agent.nodes.load_rep_context import build_rep_context
+from agent.outbox import read_events
+from agent.service import coach
+from tests.conftest import SAMPLE
+from tools.sources import WorkspaceSource
+
+REPS = ("rep-daniel", "rep-maya", "rep-priya", "rep-tom")
+
+
+def perform(rep_id: str, ctx: CoachContext, **extra: object) -> CoachingResponse:
+    return coach(
+        CoachingRequest(capability="performance_coaching", rep_id=rep_id, **extra),  # type: ignore[arg-type]
+        ctx,
+    )
+
+
+@pytest.mark.parametrize("rep_id", REPS)
+def test_every_sample_rep_is_grounded_and_cited(rep_id: str) -> None:
+    ctx = CoachContext(outbox=None)
+    resp = perform(rep_id, ctx)
+    r = resp.result
+    assert r.kind == "performance_coaching" and resp.check.passed, resp.check.findings
+    assert resp.deal_id is None and resp.rep_id == rep_id
+    assert CoachingResponse.model_validate_json(resp.model_dump_json()) == resp
+    source = WorkspaceSource(SAMPLE)
+    owned = [s.id for s in source.list_deals() if source.get_deal(s.id).owner.id == rep_id]
+    assert r.deal_ids == owned
+    rep, _ = build_rep_context(source, rep_id, resp.as_of, None, set())
+    docs = citable_documents(ctx)
+    assert resp.citations
+    for c in resp.citations:
+        ok = resolve_knowledge(docs, c.ref) if c.kind == "knowledge" else resolves(rep, c.ref)
+        assert ok, c.ref
+    assert r.focus_areas and all(a.exercises and a.resources for a in r.focus_areas)
+    named = {t.rep_id for t in rep.analytics.top_performers} if rep.analytics else set()
+    assert {m.rep_id for a in r.focus_areas for m in a.role_models} <= named - {rep_id}
+    assert [i.starts for i in r.plan] == sorted(i.starts for i in r.plan)
+    assert all(c.due > resp.as_of for c in r.commitments)
+    assert r.manager_guide.agenda and r.manager_guide.questions
+
+
+def test_history_from_earlier_advice_shows_progress(tmp_path: Path) -> None:
+    """`coach next-action D-1003 --as-of 2026-10-25`, then performance coaching for its rep."""
+    ctx = CoachContext(outbox=tmp_path / "events.jsonl", memory=tmp_path / "memory.sqlite")
+    earlier = coach(
+        CoachingRequest(
+            capability="next_best_action", deal_id="D-1003", as_of=dt.date(2026, 10, 25)
+        ),
+        ctx,
+    )
+    assert earlier.result.kind == "next_best_action"
+    later = coach(
+        CoachingRequest(
+            capability="next_best_action", deal_id="D-1006", as_of=dt.date(2026, 11, 19)
+        ),
+        ctx,
+    )
+    assert later.result.kind == "next_best_action"
+    resp = perform("rep-priya", ctx)
+    r = resp.result
+    assert r.kind == "performance_coaching" and resp.check.passed, resp.check.findings
+    by_deal = {p.deal_id: p for p in r.progress}
+    assert set(by_deal) == {"D-1003", "D-1006"}
+    eb = by_deal["D-1003"]
+    assert eb.title == earlier.result.primary.title and eb.given_on == dt.date(2026, 10, 25)
+    # the economic buyer has still not taken part in any activity on D-1003
+    assert eb.status == "not_followed" and "history[0]" in eb.citations
+    assert by_deal["D-1006"].status in ("too_early", "followed")
+    event = r.effectiveness
+    assert event.recommendations_given == 2 and event.not_followed >= 1
+    assert event.focus_skills == [a.skill for a in r.focus_areas]
+    assert any("D-1003" in c for c in event.commitments)  # not followed: commit to act on it
+    outbox = [e for e in read_events(ctx.outbox) if e.payload.type == "coaching_effectiveness"]  # type: ignore[arg-type]
+    assert outbox and outbox[-1].rep_id == "rep-priya" and outbox[-1].deal_id is None
+    # advice given after the coaching date is not history yet
+    before = perform("rep-priya", ctx, as_of=dt.date(2026, 10, 24)).result
+    assert before.kind == "performance_coaching" and before.progress == []
+    store = open_store(ctx.memory)  # type: ignore[arg-type]
+    assert len(store.search(("coaching", "rep-priya"))) == 2
+
+
+def test_without_analytics_the_gap_is_reported_and_no_peer_is_invented(
+    sample_copy: Path,
+) -> None:
+    (sample_copy / "org" / "analytics.yaml").unlink()
+    resp = perform("rep-daniel", CoachContext(workspace=sample_copy, outbox=None))
+    r = resp.result
+    assert r.kind == "performance_coaching" and resp.check.passed, resp.check.findings
+    assert [m.section for m in resp.missing_inputs] == ["analytics"]
+    assert r.patterns and r.focus_areas  # still useful from the deals alone
+    assert all(not a.role_models for a in r.focus_areas) and r.win_rate is None
+    assert "Leah Verhoeven" not in resp.markdown
+
+
+def test_unknown_skill_in_analytics_is_a_data_quality_warning(sample_copy: Path) -> None:
+    path = sample_copy / "org" / "analytics.yaml"
+    path.write_text(path.read_text().replace("skill: skill-negotiation", "skill: skill-juggling"))
+    resp = perform("rep-priya", CoachContext(workspace=sample_copy, outbox=None))
+    assert resp.check.passed
+    assert any(w.code == "data_quality" and "skill-juggling" in w.message for w in resp.warnings)
+    assert "skill-juggling" not in {s.skill for s in resp.result.strengths}  # type: ignore[union-attr]
