@@ -8,28 +8,20 @@ is what a rep can follow or not, and what a later deal record can show.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, get_args
 
 from langgraph.store.base import BaseStore
 
 from agent.capabilities.remedies import CHECK_PLAYS, CHECK_SKILLS
 from agent.contracts.context import DealContext
+from agent.contracts.deal import ActivityType
 from agent.contracts.rep import CoachingRecord
 from agent.memory import coaching_namespace
 
 # Days the advice has before it counts as due: the play's timing, made a date.
 TIMING_DAYS = {"immediate": 2, "this_week": 7, "next_week": 14}
 # What a rep does with a customer: a note or a task in the CRM is not acting on advice.
-CUSTOMER_ACTIVITY = [
-    "call",
-    "meeting",
-    "email",
-    "demo",
-    "workshop",
-    "presentation",
-    "proposal",
-    "negotiation",
-]
+CUSTOMER_ACTIVITY = [t for t in get_args(ActivityType) if t not in ("task", "note", "other")]
 # The skill each play exercises: the process checks' link (remedies) plus plays no check names.
 PLAY_SKILLS: dict[str, str] = {
     **{play: CHECK_SKILLS[check] for check, play in CHECK_PLAYS.items()},
