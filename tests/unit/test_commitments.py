@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
 from agent.contracts.conversation import Utterance
 from agent.conversation.commitments import find_commitments, resolve_date
+from agent.conversation.transcripts import parse_transcript
+from agent.errors import InvalidInput
 from tests.factories import make_context
 
 WED = dt.date(2026, 11, 18)  # a Wednesday
@@ -82,3 +86,31 @@ def test_questions_and_hedges_are_not_promises() -> None:
         u(1, "Ann Champion", "c-ann", "customer", "Maybe."),
     ]
     assert find_commitments(call, deal, WED) == []
+
+
+SCRIPTED = Path(__file__).resolve().parents[3] / "shared/data/sales_transcripts_scripted"
+
+
+@pytest.mark.skipif(not SCRIPTED.is_dir(), reason="needs ../shared/data (public datasets)")
+def test_promises_in_scripted_sales_calls_nobody_here_wrote() -> None:
+    """54 public scripted calls: the first speaker sells. Promises are found in a fair share,
+    every date comes from the promise's own words, and no question counts as a promise."""
+    deal = make_context().deal
+    with_promises = 0
+    for line in (SCRIPTED / "transcripts.jsonl").read_text(encoding="utf-8").splitlines():
+        try:
+            call = parse_transcript(json.loads(line)["TranscriptText"], source="scripted")
+        except InvalidInput:
+            continue  # prose summaries without speaker labels
+        seller = call.utterances[0].speaker
+        turns = [
+            x.model_copy(update={"side": "seller" if x.speaker == seller else "customer"})
+            for x in call.utterances
+        ]
+        promises = find_commitments(turns, deal, WED)
+        with_promises += bool(promises)
+        for p in promises:
+            assert not p.action.endswith("?")
+            assert (p.due is None) == (p.due_text is None)
+            assert p.due_text is None or p.due_text in p.action
+    assert with_promises >= 10
