@@ -1,5 +1,6 @@
 """Apply a debrief's proposed patch to a workspace deal file: append the call as an activity,
-move contacts' last-contact dates, add new competitors.
+move contacts' last-contact dates, add new competitors, set the agreed next step, and move the
+stage on when the debrief found its exit criteria met.
 
 YAML files are edited round-trip (ruamel.yaml), so comments, key order and formatting the user
 wrote survive; JSON files are rewritten as JSON. The patched document is validated as a Deal
@@ -56,6 +57,13 @@ def _patched(doc: Any, patch: DealPatch, where: str) -> Any:
             contact["last_contact"] = dates[contact["id"]]
     if patch.add_competitors:
         doc.setdefault("competitors", []).extend(patch.add_competitors)
+    if patch.next_step is not None:
+        doc["next_step"] = patch.next_step
+        doc["next_step_date"] = patch.next_step_date
+    if patch.advance_stage_to is not None:
+        doc["stage"] = patch.advance_stage_to
+        entry = {"stage": patch.advance_stage_to, "entered": new.date}
+        doc.setdefault("stage_history", []).append(entry)
     return doc
 
 

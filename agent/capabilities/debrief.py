@@ -41,6 +41,7 @@ from .debrief_record import (
     patched_context,
     probability_change,
     propose_patch,
+    stage_ready,
 )
 from .debrief_review import a, messages_that_landed, obstacles, receptiveness, review, u_ref
 from .follow_up import follow_up_email
@@ -77,6 +78,7 @@ def build_debrief(
     patch = propose_patch(ctx, t, m, steps, on, activity_type, outcome)
     after_ctx = patched_context(ctx, patch)
     probability, after = probability_change(ctx, analysis, after_ctx, on)
+    patch = patch.model_copy(update={"advance_stage_to": stage_ready(analysis, after)})
     checks = adherence(analysis, after, m, ctx, activity_type)
     advanced = [
         Point(text=f"Advanced {c.description} ({c.detail}).", citations=c.citations)

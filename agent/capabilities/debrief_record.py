@@ -93,17 +93,30 @@ def propose_patch(
     ]
     known = {c.lower() for c in deal.competitors}
     new_rivals = [c.name for c in m.competitors if c.name.lower() not in known]
+    dated = [s for s in agreed if s.due is not None and s.due >= on]
     return DealPatch(
         deal_id=deal.id,
         transcript_source=t.source,
         add_activity=activity,
         contact_updates=updates,
         add_competitors=new_rivals,
+        next_step=_step_line(dated[0]) if dated else None,
+        next_step_date=dated[0].due if dated else None,
     )
 
 
 def _step_line(s: NextStep) -> str:
     return f"{s.owner}: {s.action}" + (f" (by {s.due.isoformat()})" if s.due else "")
+
+
+def stage_ready(analysis: Analysis, after: Analysis) -> str | None:
+    """The next stage, when every checked exit criterion of the current one is met once the
+    call is recorded and at least one of them was not before: the call moved the deal."""
+    mine = [c for c in after.exit_criteria if c.stage == after.stage and c.met is not None]
+    before = {c.id: c.met for c in analysis.exit_criteria}
+    if not mine or not all(c.met for c in mine) or all(before.get(c.id) for c in mine):
+        return None
+    return after.next_stage
 
 
 def patched_context(ctx: DealContext, patch: DealPatch) -> DealContext:

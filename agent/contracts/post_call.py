@@ -131,6 +131,15 @@ class DealPatch(Contract):
     add_activity: Activity
     contact_updates: list[ContactUpdate] = Field(default_factory=list)
     add_competitors: list[str] = Field(default_factory=list)
+    next_step: str | None = Field(
+        default=None, description="The deal's next step after the call, when one was agreed."
+    )
+    next_step_date: dt.date | None = None
+    advance_stage_to: str | None = Field(
+        default=None,
+        description="Proposed only when every checked exit criterion of the current stage is "
+        "met with the call recorded; applying it adds the stage to stage_history.",
+    )
 
     @property
     def marker(self) -> str:

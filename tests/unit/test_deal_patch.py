@@ -79,3 +79,19 @@ def test_wrong_deal_and_json_files(sample_copy: Path, tmp_path: Path) -> None:
     as_json.write_text(json.dumps(yaml.safe_load(path.read_text()), default=str))
     apply_patch(as_json, patch())
     assert json.loads(as_json.read_text())["activities"][-1]["date"] == "2026-11-18"
+
+
+def test_next_step_and_stage_move_are_written(sample_copy: Path) -> None:
+    path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    moved = patch().model_copy(
+        update={
+            "next_step": "Send best-and-final",
+            "next_step_date": dt.date(2026, 11, 25),
+            "advance_stage_to": "Closed Won",
+        }
+    )
+    apply_patch(path, moved)
+    deal = Deal.model_validate(yaml.safe_load(path.read_text()))
+    assert deal.next_step == "Send best-and-final"
+    assert deal.next_step_date == dt.date(2026, 11, 25)
+    assert deal.stage == "Closed Won" and deal.stage_history[-1].entered == DAY

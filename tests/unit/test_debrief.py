@@ -95,3 +95,37 @@ Ann Champion: You've told me that before. We're not going to move forward.
     for lesson in r.lessons:
         assert lesson.text == redact(lesson.text, ctx)
         assert "Ann" not in lesson.text and "$90k" not in lesson.text
+
+
+def test_the_patch_carries_the_next_step_and_no_stage_move_without_evidence() -> None:
+    r, _ = debrief()
+    assert r.patch.next_step_date.isoformat() == "2026-11-27"
+    assert r.patch.next_step and "summary" in r.patch.next_step
+    assert r.patch.advance_stage_to is None  # decision criteria are still unknown
+
+
+def test_a_call_that_meets_the_last_exit_criterion_proposes_the_next_stage() -> None:
+    process = {
+        "name": "Two stages",
+        "stages": [
+            {
+                "name": "Discovery",
+                "phase": "discover",
+                "expected_days": 20,
+                "exit_criteria": [
+                    {"id": "d1", "description": "Buyer engaged", "check": "economic_buyer_engaged"}
+                ],
+            },
+            {"name": "Proposal", "phase": "proposal", "expected_days": 10},
+        ],
+    }
+    ctx = make_context(
+        deal={"activities": [activity("a1", 5, ["c-ann", "rep-1"])]}, process=process
+    )
+    analysis = analyze_deal(ctx, AS_OF)
+    text = "Rita Seller: Thanks for joining, Eve.\nEve Buyer: Happy to. What would this cost us?\n"
+    t = map_speakers(parse_transcript(text, source="eve.txt"), ctx.deal)
+    assist = LiveAssist(ctx, analysis, index_for(CoachContext()))
+    r = build_debrief(ctx, analysis, t, AS_OF, None, "meeting", assist)
+    assert r.patch.advance_stage_to == "Proposal"
+    assert [c.status for c in r.adherence if c.kind == "exit_criterion"] == ["advanced"]
