@@ -36,6 +36,8 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "context_window": ("COACH_MODEL_CONTEXT_WINDOW",),
     "request_token_cap": ("COACH_MODEL_REQUEST_TOKEN_CAP",),
     "structured_output": ("COACH_MODEL_STRUCTURED_OUTPUT",),
+    "tokenizer_factor": ("COACH_MODEL_TOKENIZER_FACTOR",),
+    "legacy_max_tokens": ("COACH_MODEL_LEGACY_MAX_TOKENS",),
 }
 
 
@@ -58,11 +60,24 @@ class ModelSettings(BaseModel):
         description="How the same schema is asked for: function calling works on every "
         "OpenAI-compatible server; json_schema where the server supports it.",
     )
+    tokenizer_factor: float = Field(
+        default=1.0,
+        gt=0,
+        description="The model's prompt tokens per tiktoken token: 1.0 for OpenAI models; "
+        "measure it for others (about 1.8 for SmolLM2 on a llama.cpp server).",
+    )
+    legacy_max_tokens: bool = Field(
+        default=False,
+        description="Also send `max_tokens`, for servers that ignore `max_completion_tokens` "
+        "(llama.cpp's).",
+    )
 
     @property
     def prompt_budget(self) -> int:
-        """Prompt tokens one call may use: what the context leaves after the answer, capped."""
-        return min(self.context_window - self.max_output_tokens, self.request_token_cap)
+        """Prompt tokens one call may use, counted with tiktoken: what the context leaves after
+        the answer, capped per request, scaled to the model's tokenizer."""
+        room = min(self.context_window - self.max_output_tokens, self.request_token_cap)
+        return int(room / self.tokenizer_factor)
 
     @classmethod
     def load(
@@ -139,4 +154,7 @@ def chat_model(settings: ModelSettings) -> BaseChatModel:
         timeout=settings.timeout_s,
         max_retries=settings.max_retries,
         max_tokens=settings.max_output_tokens,  # type: ignore[call-arg]  # a declared field
+        extra_body={"max_tokens": settings.max_output_tokens}
+        if settings.legacy_max_tokens
+        else None,
     )
