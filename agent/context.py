@@ -7,6 +7,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
+
+from agent.llm import ModelSettings
 from knowledge.corpus import KNOWLEDGE_ROOT
 from knowledge.plays import PLAYS_DIR
 
@@ -30,6 +33,10 @@ class CoachContext:
     default_methodology: str = "MEDDICC"
     max_alternatives: int = 2
     max_guidance: int = 2
+    # The chat model that writes (agent/llm.py); None means the template composer, offline.
+    model: ModelSettings | None = None
+    # A ready chat model (tests, an embedding application); wins over `model`.
+    chat_model: BaseChatModel | None = field(default=None, compare=False)
 
     @classmethod
     def from_env(
@@ -49,6 +56,7 @@ class CoachContext:
                                 to keep events in responses only
         COACH_MEMORY            the SQLite file for long-term memory (coaching history and
                                 call lessons); empty to remember nothing
+        COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/llm.py)
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -63,6 +71,7 @@ class CoachContext:
             chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
             outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
             memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
+            model=ModelSettings.load(),
         )
 
 

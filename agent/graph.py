@@ -14,6 +14,7 @@ from agent.nodes.coach_on_methodology import coach_on_methodology
 from agent.nodes.compose import compose
 from agent.nodes.compose_performance import compose_performance
 from agent.nodes.debrief_call import debrief_call
+from agent.nodes.enrich_draft import enrich_draft
 from agent.nodes.guide_objections import guide_objections
 from agent.nodes.load_context import load_context
 from agent.nodes.load_rep_context import load_rep_context
@@ -44,13 +45,15 @@ builder.add_node(analyze)
 builder.add_node(route)
 for node in CAPABILITY_NODES:
     builder.add_node(node)
-    builder.add_edge(node.__name__, "compose")
+    builder.add_edge(node.__name__, "enrich_draft")
+builder.add_node(enrich_draft)
 builder.add_node(compose)
 builder.add_node(check)
 
 builder.add_edge(START, "load_context")
 builder.add_edge("load_context", "analyze")
 builder.add_edge("analyze", "route")
+builder.add_edge("enrich_draft", "compose")
 builder.add_edge("compose", "check")
 builder.add_edge("check", END)
 

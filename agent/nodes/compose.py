@@ -1,4 +1,5 @@
-"""compose: render the typed draft for a person. No model is configured yet: templates only."""
+"""compose: render the typed result for a person with its template (the draft, or the draft
+with the model's prose when enrich_draft used a model)."""
 
 from __future__ import annotations
 
@@ -47,5 +48,5 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     return {
         "markdown": markdown,
         "citations": citations,
-        "composition": Composition(method="template", latency_ms=0),
+        "composition": state.get("composition") or Composition(method="template", latency_ms=0),
     }

@@ -1,0 +1,61 @@
+"""enrich_draft: with a chat model configured, it rewrites the draft's prose (agent/composer/);
+without one, nothing happens and compose renders the draft with its template."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from langgraph.runtime import Runtime
+
+from agent.checker import checker_for_draft
+from agent.composer.enrich import enrich
+from agent.context import CoachContext, settings
+from agent.knowledge import citable_documents
+from agent.llm import chat_model
+from agent.render import boilerplate
+from agent.state import CoachState
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+
+def _client(run: CoachContext) -> BaseChatModel:
+    """The run's ready model, else one built (once per settings) from its model settings."""
+    if run.chat_model is not None:
+        return run.chat_model
+    assert run.model is not None
+    return chat_model(run.model)
+
+
+def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    run = settings(runtime.context)
+    if run.chat_model is None and run.model is None:
+        return {}
+    draft = state["result"]
+    docs = citable_documents(run)
+    checker = checker_for_draft(
+        state["context"],
+        state["analysis"],
+        state["missing_inputs"],
+        draft,
+        docs,
+        boilerplate(),
+        state.get("grounds", []),
+    )
+    name = run.model.model if run.model else type(run.chat_model).__name__
+    outcome = enrich(
+        draft,
+        model=lambda: _client(run),
+        settings=run.model,
+        model_name=name,
+        ctx=state["context"],
+        request=state["request"],
+        docs=docs,
+        checker=checker,
+        as_of=state["as_of"].isoformat(),
+    )
+    return {
+        "result": outcome.result,
+        "composition": outcome.composition,
+        "warnings": outcome.warnings,
+    }

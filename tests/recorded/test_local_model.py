@@ -1,0 +1,83 @@
+"""Against a real OpenAI-compatible server (llama.cpp serving SmolLM2-135M), replayed from
+cassettes. The model is tiny: these tests assert what the pipeline does with its answers and
+its errors (tokens from the server's usage, the fallback and its one warning, no traceback),
+never the quality of what it writes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field, SecretStr
+from vcr.cassette import Cassette
+
+from agent.context import CoachContext
+from agent.contracts import CoachingRequest, CoachingResponse
+from agent.llm import ModelSettings, chat_model
+from agent.service import coach
+from evals.local_model import ALIAS, API_KEY, BASE_URL, N_CTX
+
+SERVER = ModelSettings(
+    model=ALIAS,
+    base_url=BASE_URL,
+    api_key=SecretStr(API_KEY),
+    max_output_tokens=256,
+    context_window=N_CTX,
+    timeout_s=120,
+    max_retries=0,
+    legacy_max_tokens=True,
+    tokenizer_factor=2.0,  # SmolLM2's tokenizer and llama.cpp's tool prompt, measured
+)
+
+
+class NextStep(BaseModel):
+    action: str = Field(description="The next step for the sales rep.")
+    owner: str
+
+
+def test_a_bare_structured_call_reports_the_servers_token_usage(cassette: Cassette) -> None:
+    structured = chat_model(SERVER).with_structured_output(
+        NextStep, method="function_calling", include_raw=True
+    )
+    answer = structured.invoke("The CFO has not met us. Suggest the next step and its owner.")
+    assert isinstance(answer, dict)
+    usage = answer["raw"].usage_metadata
+    assert usage["input_tokens"] > 20 and usage["output_tokens"] > 0
+    assert isinstance(answer["parsed"], NextStep) or answer["parsing_error"] is not None
+    assert len(cassette.requests) == 1
+    assert "authorization" not in {k.lower() for k in cassette.requests[0].headers}
+
+
+def fallback_only(resp: CoachingResponse) -> str:
+    (warning,) = [w for w in resp.warnings if w.code == "model_fallback"]
+    assert resp.composition.method == "template" and resp.check.passed
+    return warning.message
+
+
+def test_a_prompt_over_the_servers_context_gives_the_draft(cassette: Cassette) -> None:
+    """Declared a larger window than the server has: the server refuses, the user gets the
+    grounded draft and one warning naming the HTTP error."""
+    settings = SERVER.model_copy(update={"context_window": 32768, "request_token_cap": 32768})
+    request = CoachingRequest(capability="next_best_action", deal_id="D-1003")
+    resp = coach(request, CoachContext(model=settings))
+    message = fallback_only(resp)
+    assert "answered HTTP 400" in message and "context" in message
+    assert resp.result == coach(request).result
+    assert len(cassette.requests) == 1
+
+
+def test_a_wrong_key_gives_the_draft_and_one_warning(cassette: Cassette) -> None:
+    settings = SERVER.model_copy(
+        update={"api_key": SecretStr("wrong"), "context_window": 32768, "request_token_cap": 32768}
+    )
+    resp = coach(
+        CoachingRequest(capability="deal_strategy", deal_id="D-1003"), CoachContext(model=settings)
+    )
+    assert "rejected the API key (HTTP 401)" in fallback_only(resp)
+    assert len(cassette.requests) == 1
+
+
+def test_within_the_servers_context_no_call_is_wasted(cassette: Cassette) -> None:
+    """The budget says the draft cannot fit a 4096-token window: no request is sent."""
+    resp = coach(
+        CoachingRequest(capability="meeting_agenda", deal_id="D-1003"), CoachContext(model=SERVER)
+    )
+    assert "over the budget" in fallback_only(resp) and resp.composition.model_calls == 0
+    assert len(cassette.requests) == 0
