@@ -10,8 +10,9 @@ import yaml
 from agent.chat.intent import INTENTS_FILE, classifier, extract_slots, features, load_intents
 
 HERE = Path(__file__).parent
-# tuning: used while shaping intents.yaml; fresh: written after, used once for small fixes;
-# blind: never used to change anything. Accuracies measured when written: 0.978, 0.893, 0.833.
+# heldout: used while shaping intents.yaml (now 44/45); fresh: written after it, scored 19/28
+# at first, then used for the slot and trigram changes (now 25/28); blind: written last and
+# never used to change anything (20/24). All 97: 0.918.
 SETS = ("heldout_messages.yaml", "fresh_messages.yaml", "blind_messages.yaml")
 
 
