@@ -260,6 +260,7 @@ def schema(
 
 def _register_subcommands() -> None:
     from agent.cli_calibrate import calibrate_command
+    from agent.cli_chat import chat_command
     from agent.cli_debrief import debrief_command
     from agent.cli_eval import eval_command
     from agent.cli_kb import kb
@@ -270,6 +271,7 @@ def _register_subcommands() -> None:
     app.command("calibrate")(calibrate_command)
     app.command("live")(live_command)
     app.command("debrief")(debrief_command)
+    app.command("chat")(chat_command)
 
 
 _register_subcommands()

@@ -1,0 +1,48 @@
+"""What the offline chat says when it does not run a capability: what it can do, a greeting,
+a clarifying question, which deals there are. Every line comes from intents.yaml or the
+workspace, nothing made up."""
+
+from __future__ import annotations
+
+from agent.chat.intent import FOLLOWUP, HELP, SMALLTALK, Intent, load_intents
+from agent.contracts.response import CoachingResponse
+from tools.sources import DealSource
+
+
+def capabilities_list() -> str:
+    spec = load_intents()
+    return "\n".join(
+        f"- **{i.title}**: try “{i.try_}”"
+        for name, i in spec.intents.items()
+        if name not in (HELP, SMALLTALK, FOLLOWUP)
+    )
+
+
+def explain(intent: Intent, deal_id: str | None) -> str:
+    focus = f" We are on **{deal_id}**." if deal_id else " Name a deal (e.g. D-1003) to start."
+    if intent.name == HELP:
+        return (
+            "I coach you on your deals from the CRM record, the upstream agents' data and the "
+            f"coaching knowledge, and cite every source.{focus} I can do:\n\n"
+            f"{capabilities_list()}\n\nType `exit` to leave; the conversation is kept."
+        )
+    if intent.name == SMALLTALK:
+        return f"Hello! Ask me about a deal, or ask “what can you do?”.{focus}"
+    spec = load_intents().intents
+    runner_up = intent.runner_up
+    closest = spec[runner_up].title if runner_up in spec and runner_up != FOLLOWUP else None
+    guess = f" Did you mean **{closest}**?" if closest else ""
+    return f"I'm not sure what you need.{guess} Here is what I can do:\n\n{capabilities_list()}"
+
+
+def which_deal(source: DealSource, title: str) -> str:
+    deals = source.list_deals()
+    listing = "\n".join(f"- {d.id}: {d.name} ({d.account}, {d.stage})" for d in deals[:20])
+    return f"Which deal should the **{title}** be for? Name its id, for example:\n\n{listing}"
+
+
+def from_response(title: str, response: CoachingResponse, notes: list[str]) -> str:
+    subject = response.deal_id or response.rep_id or ""
+    lines = [f"**{title}** · {subject}", "", response.markdown.strip()]
+    lines += [f"\n> note: {note}" for note in notes]
+    return "\n".join(lines)

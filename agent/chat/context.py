@@ -1,0 +1,56 @@
+"""Run-time settings of the chat graph (its `context_schema`): the coaching settings every
+capability runs with, plus the chat model (none: offline) and the loop's limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.context import CoachContext
+from agent.llm import ModelSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+CHAT_DB_NAME = "chat.sqlite"
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    # The coaching settings the capabilities run with. Their model settings are not used here:
+    # in a chat the chat model writes the answer from the grounded drafts (see `drafts`).
+    coach: CoachContext = field(default_factory=CoachContext)
+    model: ModelSettings | None = None
+    # A ready client instead of settings (an orchestrator's model, or a scripted one in tests).
+    client: BaseChatModel | None = field(default=None, compare=False)
+    max_steps: int = 6
+    history_limit: int = 40
+
+    @property
+    def drafts(self) -> CoachContext:
+        """Settings for the capabilities a chat turn runs: template drafts, no second model."""
+        return replace(self.coach, model=None, chat_model=None)
+
+    @property
+    def online(self) -> bool:
+        return self.client is not None or self.model is not None
+
+    @property
+    def model_name(self) -> str:
+        if self.model is not None:
+            return self.model.model
+        return type(self.client).__name__ if self.client is not None else "none"
+
+
+def chat_db(coach: CoachContext) -> Path:
+    """Conversations live next to long-term memory (`COACH_MEMORY`'s folder), else in .coach/."""
+    from agent.context import DEFAULT_MEMORY
+
+    folder = (coach.memory or DEFAULT_MEMORY).parent
+    return folder / CHAT_DB_NAME
+
+
+def thread_id(rep_id: str | None, deal_id: str | None) -> str:
+    """One conversation per rep and deal."""
+    return f"{rep_id or 'anyone'}:{deal_id or 'no-deal'}"

@@ -1,0 +1,82 @@
+"""From a chat turn to a capability's answer: build the typed request, run it through the
+same service every front end uses, and say the result compactly with its citations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.context import CoachContext
+from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
+from agent.contracts.response import CoachingResponse
+from agent.errors import InvalidInput
+
+
+def build_request(
+    capability: str,
+    ctx: CoachContext,
+    *,
+    deal_id: str | None = None,
+    rep_id: str | None = None,
+    objection: str | None = None,
+    methodology: str | None = None,
+    minutes: int | None = None,
+    objective: str | None = None,
+) -> CoachingRequest:
+    """Whatever a capability needs that the chat can supply: the deal's newest transcript for a
+    debrief; the deal owner as the rep for performance coaching when no rep was named."""
+    payload: dict[str, Any] = {"capability": capability}
+    if capability in REP_CAPABILITIES:
+        payload["rep_id"] = rep_id or _owner(ctx, deal_id)
+        return CoachingRequest.model_validate(payload)
+    if not deal_id:
+        raise InvalidInput("which deal?", fix="Name one, e.g. 'D-1003' (`coach deals` lists them)")
+    payload.update(deal_id=deal_id, rep_id=rep_id)
+    if capability == "objection_guide" and objection:
+        payload["message"] = objection
+    if capability == "methodology_coaching" and methodology:
+        payload["methodology"] = methodology
+    if capability in ("pre_call_brief", "meeting_agenda") and (minutes or objective):
+        payload["meeting"] = {"duration_minutes": minutes, "objective": objective}
+    if capability == "post_call_analysis":
+        from agent.cli_debrief import latest_transcript
+
+        path = latest_transcript(ctx.workspace, deal_id)
+        payload.update(transcript=path.read_text(encoding="utf-8"), transcript_source=path.name)
+    return CoachingRequest.model_validate(payload)
+
+
+def _owner(ctx: CoachContext, deal_id: str | None) -> str:
+    if not deal_id:
+        raise InvalidInput(
+            "performance coaching is about a rep: which one?",
+            fix="Name one, e.g. 'rep-priya', or start the chat with --rep",
+        )
+    from tools.sources import workspace_source
+
+    return workspace_source(ctx.workspace).get_deal(deal_id).owner.id
+
+
+def coach_on(request: CoachingRequest, ctx: CoachContext) -> CoachingResponse:
+    from agent.service import coach
+
+    return coach(request, ctx)
+
+
+def notes(response: CoachingResponse) -> list[str]:
+    """Warnings worth a reader's attention (missing inputs are already in the markdown)."""
+    return [w.message for w in response.warnings if w.code != "missing_input"]
+
+
+def as_tool_output(response: CoachingResponse, limit: int = 6000) -> str:
+    """What a tool-calling model reads: the markdown (shortened), citations and warnings,
+    fenced as data so nothing in a deal record reads as an instruction."""
+    body = response.markdown
+    if len(body) > limit:
+        body = body[:limit].rsplit("\n", 1)[0] + "\n… (shortened)"
+    refs = ", ".join(c.ref for c in response.citations[:40])
+    warned = "; ".join(notes(response)) or "none"
+    subject = response.deal_id or response.rep_id or ""
+    return (
+        f'<data capability="{response.capability}" subject="{subject}">\n{body}\n</data>\n'
+        f"citations: {refs}\nwarnings: {warned}"
+    )

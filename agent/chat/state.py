@@ -1,0 +1,18 @@
+"""Chat state: the conversation (LangGraph's MessagesState) plus what the thread remembers
+across turns (the deal and rep in focus, the last capability used) and what one turn reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.graph import MessagesState
+
+
+class ChatState(MessagesState, total=False):
+    deal_id: str | None
+    rep_id: str | None
+    last_capability: str | None
+    # Per turn, reset when a turn starts.
+    intent: dict[str, Any] | None  # an agent.chat.intent.Intent, kept JSON-native for checkpoints
+    steps: int
+    warning: str | None

@@ -1,0 +1,70 @@
+"""`coach chat` from the command line, and the graphs a LangGraph server would serve."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from langgraph.graph.state import CompiledStateGraph
+from typer.testing import CliRunner
+
+from agent.cli import app
+from tests.conftest import REPO
+
+runner = CliRunner()
+
+
+def test_once_answers_and_exits_0() -> None:
+    result = runner.invoke(app, ["chat", "--deal", "D-1003", "--once", "what should I do next?"])
+    assert result.exit_code == 0, result.output
+    assert "Next best action" in result.stdout and "Lydia Kowalczyk" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_the_conversation_is_kept_and_new_starts_afresh() -> None:
+    runner.invoke(app, ["chat", "-d", "D-1005", "--once", "who are the stakeholders?"])
+    result = runner.invoke(app, ["chat", "-d", "D-1005", "--once", "and for D-1002?"])
+    assert "Stakeholder strategy" in result.stdout and "D-1002" in result.stdout
+    result = runner.invoke(app, ["chat", "-d", "D-1005", "--new", "--once", "same again"])
+    assert result.exit_code == 0 and "not sure what you need" in result.stdout
+
+
+def test_interactive_session_quits_on_exit_and_eof() -> None:
+    result = runner.invoke(app, ["chat", "--rep", "rep-tom"], input="what can you do?\nexit\n")
+    assert result.exit_code == 0, result.output
+    assert "Objection handling" in result.stdout
+    result = runner.invoke(app, ["chat"], input="hi\n")  # EOF after one turn
+    assert result.exit_code == 0 and "Hello" in result.stdout
+
+
+def test_bad_deal_exits_2_with_one_message() -> None:
+    result = runner.invoke(app, ["chat", "--deal", "D-404", "--once", "hi"])
+    assert result.exit_code == 2
+    assert "no deal 'D-404'" in result.stderr and "Traceback" not in result.output
+
+
+def test_an_unreachable_model_gives_the_answer_and_one_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COACH_MODEL", "gpt-test")
+    monkeypatch.setenv("COACH_MODEL_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens
+    monkeypatch.setenv("COACH_MODEL_API_KEY", "sk-test")
+    result = runner.invoke(app, ["chat", "-d", "D-1003", "--once", "next step?"])
+    assert result.exit_code == 0, result.output
+    assert "Next best action" in result.stdout
+    assert result.stderr.count("warning:") == 1 and "could not be reached" in result.stderr
+
+
+def test_langgraph_json_points_at_compiled_graphs() -> None:
+    config = json.loads((REPO / "langgraph.json").read_text())
+    assert config["dependencies"] == ["."]
+    assert {"coach", "chat"} <= set(config["graphs"])
+    for target in config["graphs"].values():
+        path, attr = target.split(":")
+        spec = importlib.util.spec_from_file_location("served", REPO / Path(path))
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert isinstance(getattr(module, attr), CompiledStateGraph), target
