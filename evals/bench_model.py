@@ -15,6 +15,8 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -23,15 +25,30 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, SecretStr
 
+from agent.composer.prose import prose_of
 from agent.context import CoachContext
 from agent.contracts import CoachingRequest
-from agent.contracts.request import CAPABILITIES
+from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.llm import ModelSettings, chat_model
 from agent.service import coach
 from evals.local_model import ALIAS, API_KEY, N_CTX, local_server
 
 DEAL = "D-1003"
 RUNS = 5
+CALL = Path(__file__).resolve().parent.parent / "sample_workspace/deals/D-1003/transcripts"
+
+
+def requests() -> list[CoachingRequest]:
+    """One request per capability the deal graph composes (performance coaching, a rep-level
+    capability, is template-only)."""
+    out = []
+    for capability in sorted(set(CAPABILITIES) - REP_CAPABILITIES):
+        extra: dict[str, Any] = {}
+        if capability == "post_call_analysis":
+            path = sorted(CALL.glob("*"))[-1]
+            extra = {"transcript": path.read_text(), "transcript_source": path.name}
+        out.append(CoachingRequest(capability=capability, deal_id=DEAL, **extra))  # type: ignore[arg-type]
+    return out
 
 
 class InstantModel(BaseChatModel):
@@ -50,6 +67,17 @@ class InstantModel(BaseChatModel):
         return RunnableLambda(lambda _: {"raw": None, "parsed": self.answer, "parsing_error": None})
 
 
+def _touched(prose: BaseModel | None) -> BaseModel | None:
+    """The draft's prose with one sentence changed, so the merge and the checker really run."""
+    if prose is None:
+        return None
+    data = prose.model_dump()
+    key = next((k for k, v in data.items() if isinstance(v, str) and v), None)
+    if key is not None:
+        data[key] = data[key].rstrip(".") + ", as drafted."
+    return type(prose).model_validate(data)
+
+
 def median_ms(fn: Any) -> float:
     fn()
     times = []
@@ -62,11 +90,13 @@ def median_ms(fn: Any) -> float:
 
 def overhead() -> None:
     print(f"graph overhead of the model path, {DEAL}, median of {RUNS} (ms)")
-    for capability in CAPABILITIES:
-        request = CoachingRequest(capability=capability, deal_id=DEAL)  # type: ignore[arg-type]
-        draft: BaseModel = coach(request).result
-        instant = CoachContext(chat_model=InstantModel(answer=draft))
-        template = median_ms(lambda r=request: coach(r))
+    plain = CoachContext(memory=None, outbox=None)
+    for request in requests():
+        capability = str(request.capability)
+        draft: BaseModel = coach(request, plain).result
+        answer = _touched(prose_of(draft))
+        instant = replace(plain, chat_model=InstantModel(answer=answer))
+        template = median_ms(lambda r=request: coach(r, plain))
         model = median_ms(lambda r=request, c=instant: coach(r, c))
         print(f"  {capability:22} template {template:7.1f}  model path {model:7.1f}  "
               f"overhead {model - template:6.1f}")  # fmt: skip
@@ -74,15 +104,15 @@ def overhead() -> None:
 
 def against_server(base_url: str) -> None:
     settings = ModelSettings(
-        model=ALIAS, base_url=base_url, api_key=SecretStr(API_KEY), max_output_tokens=256,
-        context_window=N_CTX, timeout_s=300, max_retries=0, legacy_max_tokens=True,
-        tokenizer_factor=2.0,
+        model=ALIAS, base_url=base_url, api_key=SecretStr(API_KEY), max_output_tokens=512,
+        context_window=N_CTX, timeout_s=600, max_retries=0, legacy_max_tokens=True,
+        tokenizer_factor=2.5,
     )  # fmt: skip
     print(f"local server ({ALIAS}, n_ctx {N_CTX}): one request per capability on {DEAL}")
-    for capability in CAPABILITIES:
-        request = CoachingRequest(capability=capability, deal_id=DEAL)  # type: ignore[arg-type]
+    for request in requests():
+        capability = str(request.capability)
         started = time.perf_counter()
-        resp = coach(request, CoachContext(model=settings))
+        resp = coach(request, CoachContext(model=settings, memory=None, outbox=None))
         c = resp.composition
         note = next((w.message for w in resp.warnings if w.code == "model_fallback"), "accepted")
         seconds = time.perf_counter() - started
