@@ -16,6 +16,7 @@ from agent.capabilities.next_best_action import Search
 from agent.capabilities.playbook import SEVERITY_FACTOR
 from agent.contracts.context import DealContext
 from agent.contracts.objection_guide import Reason, ReasonFactor
+from agent.conversation.patterns import classify_objection
 from agent.render import human
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
@@ -210,9 +211,16 @@ def reasons_for(
 def matched(
     message: str, search: Search | None, knowledge: Mapping[str, Document]
 ) -> tuple[Document, str] | None:
-    """The library objection closest to what the rep typed, and the passage that matched."""
+    """The library objection closest to what the rep typed, and the passage that matched.
+    Words alone mislead ("your price is too high" shares "too" and "high" with "too busy"), so
+    the objection's category is read first by the same phrase rules the call analysis uses, and
+    the closest entry of that category wins; without a category, the closest entry overall."""
+    hits = []
     for p in search(message, SearchFilters(type=["objection"])) if search else []:
         doc = knowledge.get(p.doc_id)
         if doc is not None and doc.meta.get("type") == "objection":
-            return doc, p.ref
-    return None
+            hits.append((doc, p.ref))
+    category = classify_objection(message)
+    fitting = [h for h in hits if category_of(h[0]) == category]
+    best = fitting or hits
+    return best[0] if best else None

@@ -18,7 +18,7 @@ def guide_objections(state: CoachState, runtime: Runtime[CoachContext]) -> dict[
     index = index_for(ctx)
 
     def search(query: str, filters: SearchFilters) -> list[Passage]:
-        return index.search(query, k=5, filters=filters, mode="lexical")
+        return index.search(query, k=10, filters=filters, mode="lexical")
 
     message = state["request"].message
     result = build_objection_guide(

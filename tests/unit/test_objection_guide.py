@@ -27,7 +27,7 @@ TOO_EXPENSIVE = "they said we're too expensive"
 
 
 def search(query: str, filters: SearchFilters) -> list[Passage]:
-    return INDEX.search(query, k=5, filters=filters, mode="lexical")
+    return INDEX.search(query, k=10, filters=filters, mode="lexical")
 
 
 deal = sample_deal
@@ -63,6 +63,20 @@ def test_a_typed_objection_is_matched_to_the_library_and_ranked_first() -> None:
     assert top.acknowledge_reframe_respond.startswith("Acknowledge:")
     assert top.root_cause_questions and top.if_not_satisfied and top.escalation
     assert result.delivery_advice[0].startswith('Answer "You\'re too expensive" first')
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("your price is too high", "obj-too-expensive"),  # "too ... high" also fits "too busy"
+        ("call us next quarter", "obj-call-us-next-quarter"),
+        ("legal won't accept your liability cap", "obj-liability-caps-unacceptable"),
+    ],
+)
+def test_the_objection_category_decides_between_close_word_matches(
+    said: str, expected: str
+) -> None:
+    assert guide("D-1003", said).objections[0].objection_id == expected
 
 
 def test_the_helixor_deal_ranks_the_helixor_objection_high() -> None:
