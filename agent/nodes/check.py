@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -15,9 +14,8 @@ from agent.contracts.events import (
     DownstreamEvent,
     ProcessImprovementInsight,
 )
-from agent.contracts.response import CoachingResponse, Warning
 from agent.knowledge import citable_documents
-from agent.outbox import append_events
+from agent.nodes.respond import checked_response
 from agent.render import boilerplate
 from agent.state import CoachState
 
@@ -44,29 +42,8 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         boilerplate(),
         state.get("grounds", []),
     )
-    report, citations = checker.check(result, state["markdown"])
-    warnings = list(state.get("warnings", []))
-    if not report.passed:
-        warnings.append(
-            Warning(code="grounding", message="; ".join(f.detail for f in report.findings[:5]))
-        )
-    latency = (time.perf_counter() - state["started_at"]) * 1000
-    composition = state["composition"].model_copy(update={"latency_ms": round(latency, 2)})
-    events = _events(state)
-    if ctx_settings.outbox is not None:
-        append_events(ctx_settings.outbox, events)
-    response = CoachingResponse(
-        capability=result.kind,
-        deal_id=state["context"].deal.id,
-        as_of=state["as_of"],
-        result=result,
-        markdown=state["markdown"],
-        citations=citations,
-        missing_inputs=state["missing_inputs"],
-        warnings=warnings,
-        composition=composition,
-        check=report,
-        events=events,
+    response = checked_response(
+        state, checker, _events(state), ctx_settings, deal_id=state["context"].deal.id
     )
     if runtime.store is not None and (
         advice := record_for(state["context"], result, state["as_of"])
