@@ -21,15 +21,20 @@ LESSONS = "lessons"
 BUSY_TIMEOUT_MS = 5000
 
 
-@cache
-def open_store(path: Path) -> SqliteStore:
-    """One connection per file and process. WAL and a busy timeout let a CLI run and a server
-    share the file (OFFLINE.md: SQLite across processes needs both)."""
+def sqlite_connection(path: Path) -> sqlite3.Connection:
+    """WAL and a busy timeout let a CLI run and a server share one file (OFFLINE.md: SQLite
+    across processes needs both); autocommit, as LangGraph's savers expect."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    store = SqliteStore(conn)
+    return conn
+
+
+@cache
+def open_store(path: Path) -> SqliteStore:
+    """One connection per file and process."""
+    store = SqliteStore(sqlite_connection(path))
     store.setup()
     return store
 

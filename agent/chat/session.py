@@ -3,7 +3,6 @@ rep and deal, resumable after a restart), and one turn streamed as events a fron
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +15,14 @@ from langgraph.types import StreamMode
 from agent.chat.context import ChatContext, thread_id
 from agent.chat.graph import builder
 from agent.chat.state import ChatState
-from agent.memory import BUSY_TIMEOUT_MS
+from agent.memory import sqlite_connection
 
 ANSWER_NODES = frozenset({"start_turn", "call_model", "run_capability", "explain_capabilities"})
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:
     """WAL and a busy timeout, so two terminals (or a CLI and a server) share the file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    saver = SqliteSaver(conn)
+    saver = SqliteSaver(sqlite_connection(path))
     saver.setup()
     return saver
 
