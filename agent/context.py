@@ -38,6 +38,23 @@ class CoachContext:
     # A ready chat model (tests, an embedding application); wins over `model`.
     chat_model: BaseChatModel | None = field(default=None, compare=False)
 
+    @property
+    def model_name(self) -> str | None:
+        if self.model is not None:
+            return self.model.model
+        return type(self.chat_model).__name__ if self.chat_model is not None else None
+
+    def client(self) -> BaseChatModel | None:
+        """The run's ready model, else one built (once per settings, lazily) from its model
+        settings; None offline."""
+        if self.chat_model is not None:
+            return self.chat_model
+        if self.model is None:
+            return None
+        from agent.llm import chat_model
+
+        return chat_model(self.model)
+
     @classmethod
     def from_env(
         cls,

@@ -11,7 +11,6 @@ from agent.checker import checker_for_draft
 from agent.composer.enrich import enrich
 from agent.context import CoachContext, settings
 from agent.knowledge import citable_documents
-from agent.llm import chat_model
 from agent.render import boilerplate
 from agent.state import CoachState
 
@@ -20,11 +19,9 @@ if TYPE_CHECKING:
 
 
 def _client(run: CoachContext) -> BaseChatModel:
-    """The run's ready model, else one built (once per settings) from its model settings."""
-    if run.chat_model is not None:
-        return run.chat_model
-    assert run.model is not None
-    return chat_model(run.model)
+    client = run.client()
+    assert client is not None
+    return client
 
 
 def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -42,7 +39,7 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         boilerplate(),
         state.get("grounds", []),
     )
-    name = run.model.model if run.model else type(run.chat_model).__name__
+    name = str(run.model_name)
     outcome = enrich(
         draft,
         model=lambda: _client(run),

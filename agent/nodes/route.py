@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from langgraph.runtime import Runtime
 from langgraph.types import Command
 
+from agent.chat.intent import extract_objection, methodology_named
+from agent.context import CoachContext, settings
 from agent.errors import UnknownCapability
+from agent.router import choose
 from agent.state import CoachState
 
 CapabilityNode = Literal[
@@ -31,11 +35,21 @@ ROUTES: dict[str, CapabilityNode] = {
     "methodology_coaching": "coach_on_methodology",
     "post_call_analysis": "debrief_call",
 }
-DEFAULT_CAPABILITY = "next_best_action"
 
 
-def route(state: CoachState) -> Command[CapabilityNode]:
-    capability = state["request"].capability or DEFAULT_CAPABILITY
+def route(state: CoachState, runtime: Runtime[CoachContext]) -> Command[CapabilityNode]:
+    """The request's capability, or the one its message asks for (agent/router.py). A chosen
+    capability reads its own inputs from the message: the quoted objection, the methodology."""
+    request = state["request"]
+    capability, how, warnings = choose(request, settings(runtime.context), frozenset(ROUTES))
     if capability not in ROUTES:
         raise UnknownCapability(capability, sorted(ROUTES))
-    return Command(goto=ROUTES[capability])
+    update: dict[str, Any] = {"warnings": warnings}
+    if how in ("model", "classifier") and request.message:
+        slots: dict[str, Any] = {"capability": capability}
+        if capability == "objection_guide":
+            slots["message"] = extract_objection(request.message) or request.message
+        if capability == "methodology_coaching" and request.methodology is None:
+            slots["methodology"] = methodology_named(request.message)
+        update["request"] = request.model_copy(update=slots)
+    return Command(goto=ROUTES[capability], update=update)
