@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -63,7 +65,14 @@ def eval_command(
         for d in report["disagreements"]:
             out.print(f"- {d['id']}: labelled {d['label']}, judged {d['judge']}: {d['reasoning']}")
         return
-    context = CoachContext.from_env(workspace)
+    # An eval run must not teach the agent or notify anyone: a scratch memory (so every run
+    # starts from the same empty history) and no outbox (events stay in the responses).
+    scratch = tempfile.TemporaryDirectory(prefix="coach-eval-")
+    context = replace(
+        CoachContext.from_env(workspace),
+        memory=Path(scratch.name) / "memory.sqlite",
+        outbox=None,
+    )
     settings = RunSettings(
         context=context,
         capability=capability,
@@ -87,6 +96,7 @@ def eval_command(
     ) as progress:
         task = progress.add_task("eval", total=len(cases) * repeat)
         results = run(settings, cases, on_attempt=lambda: progress.advance(task))
+    scratch.cleanup()
     target = out_dir or EVAL_HOME / results.run_id
     previous = load_results(baseline or EVAL_HOME / "latest.json")
     problems = check_gate(results, load_thresholds())

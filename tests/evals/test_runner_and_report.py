@@ -60,3 +60,18 @@ def test_coach_eval_gate_passes_on_the_shipped_cases(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["gate"] == [] and len(data["cases"]) >= 5
     assert "rubric" in json.dumps(data)  # rubric grader reported, skipped without a model
+
+
+def test_an_eval_run_leaves_memory_and_the_outbox_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Evaluating must not teach the agent (coaching history, call lessons) nor send events."""
+    memory, outbox = tmp_path / "memory.sqlite", tmp_path / "events.jsonl"
+    monkeypatch.setenv("COACH_MEMORY", str(memory))
+    monkeypatch.setenv("COACH_OUTBOX", str(outbox))
+    args = ["eval", "--capability", "deal_strategy", "--out", str(tmp_path / "run")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not memory.exists() and not outbox.exists()
+    cases = json.loads((tmp_path / "run" / "results.json").read_text())["cases"]
+    assert cases and all(a["passed"] for c in cases for a in c["attempts"])
