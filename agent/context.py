@@ -27,7 +27,7 @@ class CoachContext:
     knowledge_dirs: tuple[Path, ...] = field(default=(KNOWLEDGE_ROOT,))
     index_dir: Path = field(default=DEFAULT_INDEX)
     chroma_url: str | None = None
-    outbox: Path | None = field(default=DEFAULT_OUTBOX)
+    outbox: Path | None = field(default_factory=lambda: DEFAULT_OUTBOX)
     memory: Path | None = field(default_factory=lambda: DEFAULT_MEMORY)
     default_process: str = "proc-default-b2b"
     default_methodology: str = "MEDDICC"

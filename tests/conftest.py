@@ -13,10 +13,14 @@ os.environ.setdefault("LANGSMITH_TRACING", "false")
 def _private_memory(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    """Tests never share or leave long-term memory (coaching history, call lessons) behind."""
-    memory = tmp_path_factory.mktemp("memory") / "memory.sqlite"
+    """Tests never share or leave long-term memory (coaching history, call lessons) or
+    downstream events behind in the repository."""
+    folder = tmp_path_factory.mktemp("memory")
+    memory, outbox = folder / "memory.sqlite", folder / "events.jsonl"
     monkeypatch.setenv("COACH_MEMORY", str(memory))
     monkeypatch.setattr("agent.context.DEFAULT_MEMORY", memory)
+    monkeypatch.setenv("COACH_OUTBOX", str(outbox))
+    monkeypatch.setattr("agent.context.DEFAULT_OUTBOX", outbox)
     return memory
 
 
