@@ -102,7 +102,7 @@ def _meeting_command(name: str, capability: str, summary: str) -> None:
             meeting["duration_minutes"] = minutes
         if objective:
             meeting["objective"] = objective
-        if (day := parse_date(date)) is not None:
+        if (day := parse_date(date, "--date")) is not None:
             meeting["date"] = day
         payload: dict[str, Any] = {"capability": capability, "deal_id": deal_id, "meeting": meeting}
         if (today := parse_date(as_of)) is not None:

@@ -59,15 +59,13 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(
-            f"'{value}' is not a date", where="--as-of", fix="Use YYYY-MM-DD"
-        ) from None
+        raise InvalidInput(f"'{value}' is not a date", where=option, fix="Use YYYY-MM-DD") from None
 
 
 def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> CoachingResponse:

@@ -19,21 +19,6 @@ from agent.cli_common import (
 )
 from agent.errors import InvalidInput
 
-TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
-
-
-def latest_transcript(workspace: Path, deal_id: str) -> Path:
-    """The newest transcript kept with the deal (file names start with the call's date)."""
-    folder = workspace / "deals" / deal_id / "transcripts"
-    files = sorted(p for p in folder.glob("*") if p.suffix in TRANSCRIPT_SUFFIXES)
-    if not files:
-        raise InvalidInput(
-            "no transcript to analyse",
-            where=str(folder),
-            fix="Pass --transcript FILE (.txt, .vtt, .srt or .json)",
-        )
-    return files[-1]
-
 
 @user_errors
 def debrief_command(
@@ -66,7 +51,9 @@ def debrief_command(
     from tools.sources import workspace_source
 
     settings = CoachContext.from_env(workspace)
-    path = transcript or latest_transcript(settings.workspace, deal_id)
+    source = workspace_source(settings.workspace)
+    source.deal_path(deal_id)  # an unknown deal is named as such, with the known ones
+    path = transcript or source.latest_transcript(deal_id)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -76,7 +63,7 @@ def debrief_command(
             fix="Pass a readable UTF-8 .txt, .vtt, .srt or .json transcript",
         ) from None
     meeting: dict[str, Any] = {}
-    if (day := parse_date(date) or call_date(path)) is not None:
+    if (day := parse_date(date, "--date") or call_date(path)) is not None:
         meeting["date"] = day
     if objective:
         meeting["objective"] = objective
@@ -95,7 +82,7 @@ def debrief_command(
         from agent.contracts.post_call import PostCallAnalysisResult
 
         assert isinstance(response.result, PostCallAnalysisResult)
-        target = workspace_source(settings.workspace).deal_path(deal_id)
+        target = source.deal_path(deal_id)
         apply_patch(target, response.result.patch)
         err.print(
             f"applied: activity {response.result.patch.add_activity.id} added to {target}",

@@ -21,6 +21,11 @@ from agent.contracts.response import Warning
 from agent.prompts import load_prompt
 
 DEFAULT_CAPABILITY = "next_best_action"
+# Capabilities a message may ask for that a deal request without more cannot run.
+NEEDS = {
+    "post_call_analysis": "needs the call's transcript in the request",
+    "performance_coaching": "is about a rep: send rep_id with capability performance_coaching",
+}
 
 
 class RouteDecision(BaseModel):
@@ -65,6 +70,14 @@ def choose(
     intent = classifier().classify(message)
     if intent.name in choices:
         return intent.name, "classifier", warnings
+    if intent.name in NEEDS:  # asked for, but this request cannot feed it: say so
+        warnings.append(
+            Warning(
+                code="missing_input",
+                message=f"the message asks for {intent.name.replace('_', ' ')}, which "
+                f"{NEEDS[intent.name]}; answered with {DEFAULT_CAPABILITY.replace('_', ' ')}",
+            )
+        )
     return DEFAULT_CAPABILITY, "default", warnings
 
 

@@ -28,6 +28,7 @@ from agent.errors import DealNotFound, InvalidInput, describe_validation_error
 
 ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
+TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -180,6 +181,19 @@ class WorkspaceSource:
         if path is None:
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
         return path
+
+    def latest_transcript(self, deal_id: str) -> Path:
+        """The newest call transcript kept with a deal (file names start with the call's date,
+        deals/<ID>/transcripts/2026-11-18-call.txt)."""
+        folder = self.deal_path(deal_id).parent / "transcripts"  # an unknown deal: DealNotFound
+        files = sorted(p for p in folder.glob("*") if p.suffix in TRANSCRIPT_SUFFIXES)
+        if not files:
+            raise InvalidInput(
+                "no transcript to analyse",
+                where=str(folder),
+                fix="Pass --transcript FILE (.txt, .vtt, .srt or .json)",
+            )
+        return files[-1]
 
     def get_deal(self, deal_id: str) -> Deal:
         path = self.deal_path(deal_id)

@@ -22,7 +22,6 @@ from agent.contracts.meeting_prep import Point
 from agent.contracts.post_call import (
     AdherenceCheck,
     CallFacts,
-    Lesson,
     MessageOutcome,
     NextStep,
     ObjectiveProgress,
@@ -43,8 +42,9 @@ from .debrief_record import (
     propose_patch,
     stage_ready,
 )
-from .debrief_review import a, messages_that_landed, obstacles, receptiveness, review, u_ref
+from .debrief_review import messages_that_landed, obstacles, receptiveness, review, u_ref
 from .follow_up import follow_up_email
+from .lessons import lessons
 
 
 def build_debrief(
@@ -170,11 +170,10 @@ def _explicit_objective(
     """An objective in the rep's words is judged on what the rules can see in it: the people
     it names (did they take part, or own a next step?) and the methodology elements it names
     (did the call evidence them?). Anything else is left to the rep, and said so."""
-    low = objective.lower()
-    named = [c for c in ctx.deal.contacts if c.name.split()[0].lower() in low]
+    named = [c for c in ctx.deal.contacts if _says(objective, c.name.split()[0])]
     spoke = {u.person_id: u.index for u in t.utterances if u.person_id}
     stepped = {s.owner_id for s in steps} | {
-        c.id for s in steps for c in named if c.name.split()[0] in s.action
+        c.id for s in steps for c in named if _says(s.action, c.name.split()[0])
     }
     wanted = elements_in(objective)
     shown = {e.element: e for e in m.methodology if e.evidenced and e.element in wanted}
@@ -183,7 +182,9 @@ def _explicit_objective(
     asked = len(named) + len(wanted)
     refs = [u_ref(spoke[c.id]) for c in named if c.id in spoke]
     refs += [u_ref(i) for e in shown.values() for i in e.indices[:1]]
-    refs += [x for s in steps for c in named if c.name.split()[0] in s.action for x in s.citations]
+    refs += [
+        x for s in steps for c in named if _says(s.action, c.name.split()[0]) for x in s.citations
+    ]
     if asked == 0:
         return ObjectiveProgress(
             objective=objective,
@@ -205,6 +206,11 @@ def _explicit_objective(
         detail="; ".join(parts),
         citations=list(dict.fromkeys(refs)),
     )
+
+
+def _says(text: str, name: str) -> bool:
+    """The name as a word ("Ana" is not in "analytics")."""
+    return re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) is not None
 
 
 def discovery_gaps(analysis: Analysis, m: ConversationMetrics, assist: LiveAssist) -> list[Point]:
@@ -259,59 +265,4 @@ def adjustments(
                 )
             )
     out.extend(gaps[:1])
-    return out
-
-
-_FIGURES = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:k|m|million|bn)?\b|\b\d[\d,.]*\s?%", re.I)
-
-
-def redact(text: str, ctx: DealContext) -> str:
-    """A lesson leaves its deal: names give way to roles and amounts to '[amount]'."""
-    deal = ctx.deal
-    people = [(c.name, f"the {human(c.dmu_role)}") for c in deal.contacts]
-    people += [(m.name, "our team") for m in [deal.owner, *deal.team]]
-    swaps = [(deal.account.name, "the customer"), *people]
-    swaps += [(name.split()[0], role) for name, role in people]
-    swaps += [(name.split()[-1], role) for name, role in people if " " in name]
-    for name, role in sorted(swaps, key=lambda s: -len(s[0])):
-        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", role, text)
-    return _FIGURES.sub("[amount]", text)
-
-
-def lessons(
-    ctx: DealContext,
-    analysis: Analysis,
-    t: Transcript,
-    m: ConversationMetrics,
-    messages: Sequence[MessageOutcome],
-    on: dt.date,
-) -> list[Lesson]:
-    """What this call teaches for deals like it (same stage), in words that travel to other
-    deals: people become their roles, the account "the customer", and figures are dropped."""
-    roles = {c.id: human(c.dmu_role) for c in ctx.deal.contacts}
-    who = {u.index: roles.get(u.person_id or "", "customer") for u in t.utterances}
-
-    def lesson(text: str, citations: list[str]) -> Lesson:
-        return Lesson(
-            text=redact(text, ctx),
-            deal_id=ctx.deal.id,
-            stage=analysis.stage,
-            industry=ctx.deal.account.industry,
-            learned_on=on,
-            citations=citations,
-        )
-
-    out = []
-    for msg in messages:
-        reply = msg.citations[-1]
-        role = who.get(int(reply.split("[")[1].rstrip("]")), "customer")
-        verb = "took up" if msg.landed else "waved away"
-        out.append(
-            lesson(f'In {analysis.stage}, the {role} {verb} this: "{msg.message}"', msg.citations)
-        )
-    for o in m.objections:
-        role = who.get(o.index, "customer")
-        result = f"was met ({human(o.how)})" if o.handled else f"was {human(o.how)}"
-        text = f"In {analysis.stage}, {a(human(o.category))} objection from the {role} {result}"
-        out.append(lesson(text, [u_ref(o.index)]))
     return out

@@ -100,7 +100,7 @@ def propose_patch(
         add_activity=activity,
         contact_updates=updates,
         add_competitors=new_rivals,
-        next_step=_step_line(dated[0]) if dated else None,
+        next_step=f"{dated[0].owner}: {dated[0].action}" if dated else None,
         next_step_date=dated[0].due if dated else None,
     )
 

@@ -1,6 +1,7 @@
 """The follow-up email after a call: what we heard (the customer's own words), what was agreed
-(owner and date), and what is still open. Nothing in it is new: every line comes from the
-transcript, the deal record or the methodology guide's questions."""
+(owner and date), what we propose that they have not yet agreed, and the questions still open
+(the methodology guide's question only, never our assessment of them). Nothing in it is new:
+every line comes from the transcript, the deal record or the methodology guide."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ def _sentence(text: str, element: str) -> str | None:
         ),
         None,
     )
+
+
+def _by(step: NextStep) -> str:
+    return f" (by {step.due.isoformat()})" if step.due else ""
 
 
 def _address(name: str, email: str | None) -> str:
@@ -76,18 +81,19 @@ def follow_up_email(
     if quoted:
         lines += ["", "What we heard:"]
         lines += [f'- "{heard[i]}" ({by_index[i].speaker})' for i in quoted]
-    agreed = [s for s in steps if s.customer_commitment != "hedged"]
-    if agreed:
-        lines += ["", "Agreed next steps:"]
-        for s in agreed:
-            due = f" (by {s.due.isoformat()})" if s.due else ""
-            lines.append(f"- {s.owner}: {s.action}{due}")
-    if open_questions:
-        lines += ["", "Still open, so we can prepare properly:"]
-        lines += [f"- {q.text}" for q in open_questions[:MAX_OPEN]]
+    agreed = [s for s in steps if s.customer_commitment == "confirmed"]
+    proposed = [s for s in steps if s.customer_commitment == "none"]  # hedged: not in writing
+    for title, group in (("Agreed next steps:", agreed), ("Proposed next steps:", proposed)):
+        if group:
+            lines += ["", title]
+            lines += [f"- {s.owner}: {s.action}" + _by(s) for s in group]
+    asks = [(q, ask) for q in open_questions if (ask := q.text.partition("Ask: ")[2])]
+    if asks:
+        lines += ["", "Questions we would like to understand better:"]
+        lines += [f"- {ask}" for _, ask in asks[:MAX_OPEN]]
     lines += ["", "Best regards,", deal.owner.name]
-    cites = [u_ref(i) for i in quoted] + [c for s in agreed for c in s.citations]
-    cites += [c for q in open_questions[:MAX_OPEN] for c in q.citations]
+    cites = [u_ref(i) for i in quoted] + [c for s in [*agreed, *proposed] for c in s.citations]
+    cites += [c for q, _ in asks[:MAX_OPEN] for c in q.citations]
     return FollowUpEmail(
         to=[_address(c.name, c.email) for c in customers],
         cc=[p.name for p in sellers],

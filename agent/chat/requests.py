@@ -38,10 +38,13 @@ def build_request(
     if capability in ("pre_call_brief", "meeting_agenda") and (minutes or objective):
         payload["meeting"] = {"duration_minutes": minutes, "objective": objective}
     if capability == "post_call_analysis":
-        from agent.cli_debrief import latest_transcript
+        from agent.conversation.transcripts import call_date
+        from tools.sources import workspace_source
 
-        path = latest_transcript(ctx.workspace, deal_id)
+        path = workspace_source(ctx.workspace).latest_transcript(deal_id)
         payload.update(transcript=path.read_text(encoding="utf-8"), transcript_source=path.name)
+        if (day := call_date(path)) is not None:  # the call's own date, as `coach debrief`
+            payload["meeting"] = {"date": day}
     return CoachingRequest.model_validate(payload)
 
 

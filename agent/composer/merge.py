@@ -53,6 +53,27 @@ PROTECTED = frozenset(
         "data_answers",
         "customer_agenda",
         "typed_objection",
+        # post-call analysis: what the call was, what goes into the CRM and to whom the email
+        # goes are facts, and quotes stay word for word
+        "call",
+        "metrics",
+        "patch",
+        "to",
+        "cc",
+        "participants",
+        "source",
+        "transcript_source",
+        "message",
+        "response",
+        "due_text",
+        "risks_resolved",
+        "risks_added",
+        "attendees",
+        "speaker",
+        "objective",
+        "description",
+        "lessons",
+        "lessons_from_similar",
         *CITATION_FIELDS,
     }
 )

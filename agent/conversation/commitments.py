@@ -15,7 +15,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent.contracts.conversation import Utterance
 from agent.contracts.deal import Deal
@@ -44,12 +44,14 @@ _HEDGE = re.compile(
     re.IGNORECASE,
 )
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_WORDS = re.compile(
     rf"\b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b|"
-    rf"\b(?:the\s+)?(?P<dom>\d{{1,2}})(?:st|nd|rd|th)(?:\s+of\s+(?P<dom_month>{_MONTH}))?\b|"
+    rf"\b(?:(?:by|on|before|until|till|for|from)\s+the\s+(?P<dom>\d{{1,2}})(?:st|nd|rd|th)\b"
+    rf"(?:\s+of\s+(?P<dom_month>{_MONTH}))?|"
+    rf"(?:the\s+)?(?P<dom_of>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<of_month>{_MONTH}))\b|"
     rf"\b(?P<month>{_MONTH})\.?\s+(?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?\b|"
     r"\b(?P<today>today|tonight|this (?:morning|afternoon|evening)|end of (?:the )?day|eod|"
     r"close of business)\b|"
@@ -59,6 +61,31 @@ _DATE_WORDS = re.compile(
     r"\b(?:(?P<next>next)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday)\b",
     re.IGNORECASE,
 )
+
+
+_WORDS = re.compile(r"[a-z0-9-]+")
+_FILLER = frozenset(
+    [
+        "i",
+        "i'll",
+        "we",
+        "we'll",
+        "will",
+        "the",
+        "a",
+        "an",
+        "to",
+        "by",
+        "and",
+        "then",
+        "of",
+        "for",
+        "on",
+        "with",
+        "you",
+    ]
+)
+RESTATE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -71,6 +98,7 @@ class Promise:
     due_text: str | None
     commitment: str  # confirmed | hedged | none
     agreed_at: int | None  # customer utterance that confirmed or hedged it
+    recap: bool = False  # an item of a spoken "next steps" list
 
 
 def resolve_date(text: str, on: dt.date) -> tuple[dt.date | None, str | None]:
@@ -90,6 +118,8 @@ def _date_of(m: re.Match[str], on: dt.date) -> dt.date | None:
         if g["dom"]:
             month = _MONTHS[g["dom_month"].lower()] if g["dom_month"] else None
             return _day_in(int(g["dom"]), month, on)
+        if g["dom_of"]:
+            return _day_in(int(g["dom_of"]), _MONTHS[g["of_month"].lower()], on)
         if g["month"]:
             return _day_in(int(g["month_day"]), _MONTHS[g["month"].lower()], on)
     except ValueError:
@@ -112,11 +142,19 @@ def _date_of(m: re.Match[str], on: dt.date) -> dt.date | None:
 
 
 def _day_in(day: int, month: int | None, on: dt.date) -> dt.date:
-    """'the 25th' means this month, or next month once the day has passed."""
-    if month is None:
-        month = on.month if day >= on.day else on.month % 12 + 1
-    year = on.year + (1 if month < on.month else 0)
-    return dt.date(year, month, day)
+    """The next such date on or after the call: 'the 25th' is this month, or the next month
+    that has that day once it has passed; 'December 15' is next year once it has passed."""
+    if month is not None:
+        year = on.year + (1 if (month, day) < (on.month, on.day) else 0)
+        return dt.date(year, month, day)  # ValueError for 'February 30': no date
+    year, month = on.year, on.month
+    if day < on.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for _ in range(12):  # 'the 31st' in a 30-day month: the next month that has one
+        if day <= calendar.monthrange(year, month)[1]:
+            return dt.date(year, month, day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise ValueError(f"no month has a day {day}")
 
 
 def find_commitments(utterances: Sequence[Utterance], deal: Deal, on: dt.date) -> list[Promise]:
@@ -136,13 +174,24 @@ def find_commitments(utterances: Sequence[Utterance], deal: Deal, on: dt.date) -
                 items = [sentence]
             for item in (i.strip(" .") for i in items):
                 if len(item.split()) >= 3:
-                    found.append(_promise(item, u, utterances, people, on))
-    kept: dict[tuple[str, dt.date | None, str], Promise] = {}
-    for p in found:
-        key = (p.owner, p.due, "" if p.due else p.action.lower())
-        kept.pop(key, None)
-        kept[key] = p
-    return sorted(kept.values(), key=lambda p: p.index)
+                    promise = _promise(item, u, utterances, people, on)
+                    found.append(replace(promise, recap=listed is not None))
+    kept: list[Promise] = []
+    for p in found:  # a restatement replaces what it restates; distinct steps all stay
+        kept = [k for k in kept if not _restates(p, k)] + [p]
+    return sorted(kept, key=lambda p: p.index)
+
+
+def _restates(later: Promise, earlier: Promise) -> bool:
+    """Same owner and date (or none), and either a recap item restating a promise made during
+    the call, or mostly the same words."""
+    if later.owner != earlier.owner or later.due != earlier.due:
+        return False
+    if later.recap and not earlier.recap and later.due is not None:
+        return True
+    words = [set(_WORDS.findall(x.action.lower())) - _FILLER for x in (later, earlier)]
+    shared = len(words[0] & words[1])
+    return shared >= RESTATE_SHARE * min(len(words[0]), len(words[1]))
 
 
 @dataclass(frozen=True)
@@ -150,14 +199,13 @@ class _Person:
     first: str
     id: str
     name: str
-    customer: bool
 
 
 def _people(deal: Deal) -> list[_Person]:
     """Everyone on the deal, both sides, findable by first name."""
-    people = [_Person(c.name.split()[0].lower(), c.id, c.name, True) for c in deal.contacts]
+    people = [_Person(c.name.split()[0].lower(), c.id, c.name) for c in deal.contacts]
     for m in [deal.owner, *deal.team]:
-        people.append(_Person(m.name.split()[0].lower(), m.id, m.name, False))
+        people.append(_Person(m.name.split()[0].lower(), m.id, m.name))
     return people
 
 
@@ -171,14 +219,18 @@ def _promise(
     first = item.split()[0].lower().strip(",")
     named = next((p for p in people if p.first == first), None)
     commitment, at = _customer_reply(u, utterances)
-    owner_id, owner, by_customer = u.person_id, _speaker_name(u, people), u.side == "customer"
+    owner_id, owner = u.person_id, _speaker_name(u, people)
     if named is not None:
-        owner_id, owner, by_customer = named.id, named.name, named.customer
+        owner_id, owner = named.id, named.name
+    elif first == "you" and u.side == "customer":  # the customer means us
+        seller = next((r for r in utterances[u.index + 1 :] if r.side == "seller"), None)
+        owner_id = seller.person_id if seller else None
+        owner = _speaker_name(seller, people) if seller else "our side"
     elif first == "you":  # "you review the TCO": the customer who answers owns it
         replier = next((r for r in utterances if r.index == at), None)
         owner_id = replier.person_id if replier else None
         owner = _speaker_name(replier, people) if replier else "the customer"
-    if u.side == "customer" and by_customer:  # the customer's own promise
+    if u.side == "customer":  # the customer's own words: their promise, or what they ask of us
         commitment, at = ("hedged" if _HEDGE.search(u.text) else "confirmed"), u.index
     due, due_text = resolve_date(item, on)
     return Promise(u.index, item, owner_id, owner, due, due_text, commitment, at)

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
 from agent.capabilities.debrief import build_debrief
+from agent.capabilities.lessons import scrub, stage_words
 from agent.context import CoachContext, settings
 from agent.contracts.deal import ActivityType
 from agent.contracts.post_call import Lesson, PostCallAnalysisResult
@@ -42,19 +43,21 @@ def _remember(store: BaseStore, result: PostCallAnalysisResult, deal_id: str) ->
     if stage is None:
         return []
     items = store.search(_namespace(stage), limit=100)
-    # Their citations point into another deal's call, so they travel without them; the deal
-    # id and date say where each came from.
-    earlier = [
-        Lesson.model_validate(i.value).model_copy(update={"citations": []})
-        for i in items
-        if i.value.get("deal_id") != deal_id
-    ]
+    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != deal_id]
+    keep = stage_words(stage)
     industry = result.lessons[0].industry
     earlier.sort(key=lambda lesson: (lesson.industry != industry, -lesson.learned_on.toordinal()))
+    # Shown without what belongs to their deal (its citations point into another call, and its
+    # industry), scrubbed again for rows older versions kept; the deal id and date say where
+    # each came from.
+    shown = [
+        x.model_copy(update={"citations": [], "industry": None, "text": scrub(x.text, keep)})
+        for x in earlier[:SIMILAR_LESSONS]
+    ]
     for n, lesson in enumerate(result.lessons):
         key = f"{deal_id}:{result.call.date.isoformat()}:{result.call.source}:{n}"
         store.put(_namespace(stage), key, lesson.model_dump(mode="json"), index=False)
-    return earlier[:SIMILAR_LESSONS]
+    return shown
 
 
 def debrief_call(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
@@ -75,6 +78,6 @@ def debrief_call(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     )
     if runtime.store is None:
         return {"result": result}
-    similar = _remember(runtime.store, result, ctx.deal.id)
+    similar = _remember(runtime.store, result, ctx.deal.id)  # scrubbed: no grounds needed
     result = result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True})
-    return {"result": result, "grounds": similar}
+    return {"result": result}

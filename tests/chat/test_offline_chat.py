@@ -81,3 +81,9 @@ def test_a_thread_survives_a_restart(chat_db: Path) -> None:
 def test_the_default_context_runs_offline() -> None:
     ctx = ChatContext(coach=CoachContext())
     assert not ctx.online and ctx.model_name == "none"
+
+
+def test_a_chat_debrief_is_dated_by_its_call_like_the_cli(chat_db: Path) -> None:
+    text, warnings = answer(session(chat_db, deal_id="D-1003"), "how did my last call go?")
+    assert not warnings and "Call debrief" in text
+    assert "**2026-11-18** · call" in text  # the transcript's date, not the as-of

@@ -45,7 +45,8 @@ def test_user_errors_exit_2_with_one_message(sample_copy: Path, tmp_path: Path) 
         (["debrief", "D-1003", "--transcript", str(empty)], "transcript"),
         (["debrief", "D-1004", "--workspace", str(sample_copy)], "no transcript to analyse"),
         (["debrief", "D-1003", "--type", "lunch"], "unknown activity type 'lunch'"),
-        (["debrief", "D-1003", "--date", "18/11/2026"], "is not a date"),
+        (["debrief", "D-1003", "--date", "18/11/2026"], "--date: '18/11/2026' is not a date"),
+        (["debrief", "D-9999"], "D-1003"),  # an unknown deal lists the known ones
     ]
     for args, message in cases:
         result = runner.invoke(app, args)

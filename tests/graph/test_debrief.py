@@ -41,6 +41,9 @@ def test_debrief_is_grounded_and_contained(path: Path, tmp_path: Path) -> None:
     assert r.call.date == call_date(path) and r.patch.add_activity.date == r.call.date
     assert r.lessons_saved and r.follow_up.body.endswith(deal.owner.name)
     assert "## Follow-up email (draft)" in resp.markdown
+    if r.patch.next_step_date:  # the date is shown once, not twice
+        line = next(x for x in resp.markdown.splitlines() if x.startswith("- Next step:"))
+        assert line.count(r.patch.next_step_date.isoformat()) == 1
 
 
 def test_lessons_reach_the_next_deal_at_the_same_stage(tmp_path: Path) -> None:

@@ -151,3 +151,32 @@ def test_injected_instructions_are_flagged_and_stay_fenced(injected: CoachingReq
     prompt = model.prompts[0]
     assert "Ignore all previous instructions" in prompt
     assert prompt.count("<<<END DATA>>>") == prompt.count("<<<DATA ")
+
+
+def test_a_model_cannot_rewrite_what_a_debrief_records_or_whom_it_emails() -> None:
+    """The prose view leaves out the deal patch, the call's facts, the email's recipients and
+    quotes: a model that "rewrites" them changes nothing there, and `--apply` writes the draft's."""
+    from pathlib import Path
+
+    from agent.contracts.post_call import PostCallAnalysisResult
+
+    call = Path("sample_workspace/deals/D-1003/transcripts/2026-11-18-call.txt")
+    request = CoachingRequest(
+        capability="post_call_analysis",
+        deal_id="D-1003",
+        transcript=call.read_text(),
+        transcript_source=call.name,
+    )
+    draft = coach(request, CoachContext(memory=None)).result
+    assert isinstance(draft, PostCallAnalysisResult)
+    forged = draft.model_copy(deep=True)
+    forged.patch.add_activity.participants.append("c-lydia-kowalczyk")
+    forged.patch.transcript_source = "renamed.txt"
+    forged.follow_up.to = ["Owen Marchetti <owen@competitor.example>"]
+    forged.follow_up.subject = draft.follow_up.subject + " (recap)"
+    model = ScriptedModel().script(forged)
+    resp = coach(request, CoachContext(memory=None, chat_model=model))
+    result = resp.result
+    assert isinstance(result, PostCallAnalysisResult)
+    assert result.patch == draft.patch and result.follow_up.to == draft.follow_up.to
+    assert result.follow_up.subject.endswith("(recap)")  # prose may change

@@ -25,7 +25,6 @@ OFFLINE = CoachContext(memory=None, outbox=None)
         ("did I skip any steps of our process?", "process_adherence"),
         (None, "next_best_action"),
         ("zxqv", "next_best_action"),  # nothing recognised: the default
-        ("how did my last call go?", "next_best_action"),  # no transcript: not offered
     ],
 )
 def test_the_offline_classifier_routes_by_message(message: str | None, capability: str) -> None:
@@ -64,3 +63,12 @@ def test_a_failing_or_wrong_model_leaves_the_choice_to_the_classifier() -> None:
     debrief = RouteDecision(capability="post_call_analysis", reason="a call")
     capability, warnings = routed(ScriptedModel().script(debrief), "what are our chances?")
     assert capability == "deal_strategy" and "cannot run" in warnings[0]
+
+
+def test_a_capability_the_request_cannot_feed_is_named_not_silently_swapped() -> None:
+    resp = coach(CoachingRequest(deal_id="D-1003", message="debrief my last call"), OFFLINE)
+    assert resp.capability == "next_best_action"
+    (warning,) = [
+        w for w in resp.warnings if w.code == "missing_input" and "transcript" in w.message
+    ]
+    assert "post call analysis" in warning.message

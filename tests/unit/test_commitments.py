@@ -35,11 +35,45 @@ WED = dt.date(2026, 11, 18)  # a Wednesday
         ("next week", dt.date(2026, 11, 27)),
         ("by 2026-12-01", dt.date(2026, 12, 1)),
         ("soon", None),
-        ("on the 31st", None),  # November has no 31st: no date rather than a wrong one
+        ("on the 31st", dt.date(2026, 12, 31)),  # November has no 31st: the next month that has
+        ("in our 3rd call", None),  # an ordinal without "by/on the" or a month is no date
     ],
 )
 def test_dates_resolve_relative_to_the_call(words: str, expected: dt.date | None) -> None:
     assert resolve_date(f"I'll send it {words}", WED)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "on", "expected"),
+    [
+        ("the 2nd version of the proposal tomorrow", WED, dt.date(2026, 11, 19)),
+        ("by Sept 5th", WED, dt.date(2027, 9, 5)),
+        ("by the 30th", dt.date(2026, 1, 31), dt.date(2026, 3, 30)),  # February has none
+        ("by December 15", dt.date(2026, 12, 20), dt.date(2027, 12, 15)),
+    ],
+)
+def test_dates_at_month_and_year_ends(words: str, on: dt.date, expected: dt.date) -> None:
+    assert resolve_date(f"I'll send {words}", on)[0] == expected
+
+
+def test_distinct_steps_by_one_owner_on_one_date_all_stay() -> None:
+    deal = make_context().deal
+    call = [
+        u(0, "Rita Seller", "rep-1", "seller", "I'll send the revised order form by Friday."),
+        u(1, "Rita Seller", "rep-1", "seller", "And I'll set up the security review by Friday."),
+    ]
+    actions = [p.action for p in find_commitments(call, deal, WED)]
+    assert len(actions) == 2 and "order form" in actions[0] and "security" in actions[1]
+
+
+def test_a_customer_saying_you_means_the_seller() -> None:
+    deal = make_context().deal
+    call = [
+        u(0, "Ann Champion", "c-ann", "customer", "Next steps: you send the order form by Friday."),
+        u(1, "Rita Seller", "rep-1", "seller", "Will do."),
+    ]
+    (step,) = find_commitments(call, deal, WED)
+    assert step.owner_id == "rep-1" and step.commitment == "confirmed"
 
 
 def u(i: int, who: str, pid: str, side: str, text: str) -> Utterance:

@@ -36,8 +36,10 @@ def patch(deal_id: str = "D-1003", participants: list[str] | None = None) -> Dea
 
 def test_yaml_keeps_comments_and_formatting(sample_copy: Path) -> None:
     path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    path.chmod(0o644)
     before = path.read_text()
     apply_patch(path, patch())
+    assert path.stat().st_mode & 0o777 == 0o644  # still readable by the team
     after = path.read_text()
     assert after.startswith(before.splitlines()[0])  # the scenario comment survives
     assert after.count("\n") > before.count("\n")

@@ -1,0 +1,104 @@
+"""Lessons a call teaches for similar deals, in words that may travel to other deals.
+
+A lesson is kept in the long-term store and shown in other deals' debriefs, so it must not
+carry this deal's people, customer or figures, nor anyone else's: its people become their roles,
+the account "the customer", amounts "[amount]", any other number "[n]" and any other proper
+name "[name]" (a capitalised word that does not start a sentence or a quote). What remains is
+what a coach would say across deals: at which stage, which role took up or waved away what,
+and how an objection went.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Sequence
+
+from agent.analysis.model import Analysis
+from agent.checker import text_grounds
+from agent.contracts.context import DealContext
+from agent.contracts.conversation import Transcript
+from agent.contracts.conversation_metrics import ConversationMetrics
+from agent.contracts.post_call import Lesson, MessageOutcome
+from agent.render import boilerplate, human
+
+from .debrief_review import a, u_ref
+
+_FIGURES = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:k|m|million|bn)?\b|\b\d[\d,.]*\s?%", re.I)
+_NUMBER = re.compile(r"\b\d[\d,.:]*\b")
+_CAPITAL = re.compile(r"[A-Z][\w'’-]*")
+_NAMES_RUN = re.compile(r"\[name\](?:\s+\[name\])+")
+_OPENERS = '.!?:"“(['
+
+
+def redact(text: str, ctx: DealContext) -> str:
+    """This deal's people become their roles, its account "the customer"."""
+    deal = ctx.deal
+    people = [(c.name, f"the {human(c.dmu_role)}") for c in deal.contacts]
+    people += [(m.name, "our team") for m in [deal.owner, *deal.team]]
+    swaps = [(deal.account.name, "the customer"), *people]
+    swaps += [(name.split()[0], role) for name, role in people]
+    swaps += [(name.split()[-1], role) for name, role in people if " " in name]
+    for name, role in sorted(swaps, key=lambda s: -len(s[0])):
+        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", role, text)
+    return text
+
+
+def scrub(text: str, keep: Collection[str] = ()) -> str:
+    """Amounts, numbers and proper names out, whoever they belong to; `keep` lists words that
+    may stay (the stage's name). A capitalised word that starts a sentence stays only when it
+    is an ordinary word, one the agent's own wording uses ("Thanks", "Our")."""
+    text = _NUMBER.sub("[n]", _FIGURES.sub("[amount]", text))
+    ordinary = text_grounds(boilerplate()).vocabulary
+    parts, last = [], 0
+    for m in _CAPITAL.finditer(text):
+        before = text[: m.start()].rstrip()
+        starts = not before or before[-1] in _OPENERS
+        word = m.group()
+        if word in keep or word == "I" or (starts and word.lower() in ordinary):
+            continue
+        parts += [text[last : m.start()], "[name]"]
+        last = m.end()
+    return _NAMES_RUN.sub("[name]", "".join([*parts, text[last:]]))
+
+
+def stage_words(stage: str) -> set[str]:
+    return set(stage.split())
+
+
+def lessons(
+    ctx: DealContext,
+    analysis: Analysis,
+    t: Transcript,
+    m: ConversationMetrics,
+    messages: Sequence[MessageOutcome],
+    on: dt.date,
+) -> list[Lesson]:
+    roles = {c.id: human(c.dmu_role) for c in ctx.deal.contacts}
+    who = {u.index: roles.get(u.person_id or "", "customer") for u in t.utterances}
+    keep = stage_words(analysis.stage)
+
+    def lesson(text: str, citations: list[str]) -> Lesson:
+        return Lesson(
+            text=scrub(redact(text, ctx), keep),
+            deal_id=ctx.deal.id,
+            stage=analysis.stage,
+            industry=ctx.deal.account.industry,
+            learned_on=on,
+            citations=citations,
+        )
+
+    out = []
+    for msg in messages:
+        reply = msg.citations[-1]
+        role = who.get(int(reply.split("[")[1].rstrip("]")), "customer")
+        verb = "took up" if msg.landed else "waved away"
+        out.append(
+            lesson(f'In {analysis.stage}, the {role} {verb} this: "{msg.message}"', msg.citations)
+        )
+    for o in m.objections:
+        role = who.get(o.index, "customer")
+        result = f"was met ({human(o.how)})" if o.handled else f"was {human(o.how)}"
+        text = f"In {analysis.stage}, {a(human(o.category))} objection from the {role} {result}"
+        out.append(lesson(text, [u_ref(o.index)]))
+    return out
