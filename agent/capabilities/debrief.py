@@ -36,6 +36,7 @@ from agent.render import human
 from .debrief_record import (
     adherence,
     call_outcome,
+    gaps_by_element,
     new_information,
     patched_context,
     probability_change,
@@ -217,8 +218,10 @@ def discovery_gaps(analysis: Analysis, m: ConversationMetrics, assist: LiveAssis
     """Methodology gaps the call did not close, each with the guide's question to ask next."""
     evidenced = {e.element for e in m.methodology if e.evidenced}
     out = []
-    for g in sorted(analysis.methodology_gaps, key=lambda g: g.status != "missing"):
-        if g.element.lower().replace(" ", "_") in evidenced:
+    for key, g in sorted(
+        gaps_by_element(analysis).items(), key=lambda kv: kv[1].status != "missing"
+    ):
+        if key in evidenced:
             continue
         questions, ref = assist.questions_for(g.element)
         ask = f" Ask: {questions[0]}" if questions else ""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from agent.analysis.analyze import analyze_deal
-from agent.analysis.model import Analysis
+from agent.analysis.model import Analysis, MethodologyGap
 from agent.analysis.probability import estimate_win_probability
 from agent.checker import grounds_of
 from agent.contracts.base import Level
@@ -43,6 +43,12 @@ CHECK_ELEMENT: dict[str, MeddiccElement] = {
 }
 _FIGURE = re.compile(r"(?<![\w.])\$?\d[\d,.]*\s?(?:k|m|million|%|percent)?(?![\w])", re.IGNORECASE)
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6}
+
+
+def gaps_by_element(analysis: Analysis) -> dict[str, MethodologyGap]:
+    """The analysis's open MEDDICC gaps keyed like the call's evidence ('Economic Buyer' ->
+    'economic_buyer'), so the two can be compared."""
+    return {g.element.lower().replace(" ", "_"): g for g in analysis.methodology_gaps}
 
 
 def _next_activity_id(ctx: DealContext, on: dt.date) -> str:
@@ -236,7 +242,7 @@ def new_information(
                     citations=[f"deal.contacts[{e.index}]", u_ref(spoke[e.contact_id])],
                 )
             )
-    gaps = {g.element.lower().replace(" ", "_"): g for g in analysis.methodology_gaps}
+    gaps = gaps_by_element(analysis)
     for ev in m.methodology:
         gap = gaps.get(ev.element)
         if ev.evidenced and gap is not None:
@@ -331,7 +337,7 @@ def adherence(
             )
         )
     out.extend(_required_activities(ctx, analysis, activity_type))
-    gaps = {g.element.lower().replace(" ", "_"): g for g in analysis.methodology_gaps}
+    gaps = gaps_by_element(analysis)
     for ev in m.methodology:
         gap = gaps.get(ev.element)
         if gap is None and not ev.evidenced:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from agent.analysis.model import Analysis
 from agent.checker import text_grounds
@@ -31,17 +31,20 @@ _NAMES_RUN = re.compile(r"\[name\](?:\s+\[name\])+")
 _OPENERS = '.!?:"“(['
 
 
-def redact(text: str, ctx: DealContext) -> str:
-    """This deal's people become their roles, its account "the customer"."""
+def redactor(ctx: DealContext) -> Callable[[str], str]:
+    """Replaces this deal's people with their roles and its account with "the customer"; built
+    once per call, one pattern for every name (longest first, so full names win)."""
     deal = ctx.deal
     people = [(c.name, f"the {human(c.dmu_role)}") for c in deal.contacts]
     people += [(m.name, "our team") for m in [deal.owner, *deal.team]]
-    swaps = [(deal.account.name, "the customer"), *people]
-    swaps += [(name.split()[0], role) for name, role in people]
-    swaps += [(name.split()[-1], role) for name, role in people if " " in name]
-    for name, role in sorted(swaps, key=lambda s: -len(s[0])):
-        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", role, text)
-    return text
+    swaps = dict([(deal.account.name, "the customer"), *people])
+    for name, role in people:  # first names before last names, as a name is more often one
+        swaps.setdefault(name.split()[0], role)
+    for name, role in people:
+        swaps.setdefault(name.split()[-1], role)
+    names = sorted(swaps, key=len, reverse=True)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?\b")
+    return lambda text: pattern.sub(lambda m: swaps[m.group(1)], text)
 
 
 def scrub(text: str, keep: Collection[str] = ()) -> str:
@@ -77,10 +80,11 @@ def lessons(
     roles = {c.id: human(c.dmu_role) for c in ctx.deal.contacts}
     who = {u.index: roles.get(u.person_id or "", "customer") for u in t.utterances}
     keep = stage_words(analysis.stage)
+    redact = redactor(ctx)
 
     def lesson(text: str, citations: list[str]) -> Lesson:
         return Lesson(
-            text=scrub(redact(text, ctx), keep),
+            text=scrub(redact(text), keep),
             deal_id=ctx.deal.id,
             stage=analysis.stage,
             industry=ctx.deal.account.industry,
