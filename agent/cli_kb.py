@@ -93,14 +93,15 @@ def search(
 ) -> None:
     """Search the knowledge base; every hit carries a citable ref."""
     from agent.errors import InvalidInput
-    from knowledge.retriever import SearchFilters, knowledge_index
+    from agent.knowledge import index_for
+    from knowledge.retriever import SearchFilters
 
     if mode not in ("hybrid", "vector", "lexical"):
         raise InvalidInput(
             f"unknown mode '{mode}'", where="--mode", fix="Use hybrid, vector or lexical"
         )
     ctx = _context(knowledge, index)
-    idx = knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url)
+    idx = index_for(ctx)
     filters = SearchFilters(
         type=type_ or [],
         stage=stage,
