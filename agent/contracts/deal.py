@@ -77,7 +77,11 @@ class Activity(Contract):
         default_factory=list, description="Contact ids and team member ids who took part."
     )
     summary: str
-    outcome: ActivityOutcome | None = None
+    outcome: ActivityOutcome | str | None = Field(
+        default=None,
+        description="positive, neutral, negative, no_show or pending; or the CRM's own words "
+        "('No reply', 'Bounced', 'Rescheduled to Friday'), which the agent reads.",
+    )
     next_step: str | None = None
 
 
