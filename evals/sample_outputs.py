@@ -7,7 +7,8 @@ versions of the code can be compared byte for byte (a refactor must not change a
 For each sample deal: every deal capability (methodology coaching in four methods, an objection
 guide for a typed objection, a debrief of each transcript), routing from a message, and the
 live cue cards of each transcript; performance coaching for every rep. Each answer is written
-as markdown and as JSON with the run's latency set to 0 (the only value that varies). Memory
+as markdown and as JSON with the run's latency and its events' ids and times blanked (the only values
+that vary). Memory
 and outbox are off, so runs neither read nor write history.
 """
 
@@ -50,6 +51,8 @@ def _settings() -> Any:
 def _write(out: Path, name: str, response: Any) -> None:
     data = json.loads(response.model_dump_json())
     data["composition"]["latency_ms"] = 0
+    for event in data.get("events", []):  # a fresh id and clock time per run
+        event.update(id="-", created="-")
     (out / f"{name}.md").write_text(response.markdown, encoding="utf-8")
     (out / f"{name}.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
