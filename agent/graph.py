@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from langgraph.graph import END, START, StateGraph
 
-from agent.context import CoachContext
 from agent.nodes.analyze import analyze
 from agent.nodes.assess_performance import assess_performance
 from agent.nodes.check import check
@@ -23,6 +22,7 @@ from agent.nodes.plan_stakeholder_strategy import plan_stakeholder_strategy
 from agent.nodes.prepare_meeting import plan_meeting_agenda, prepare_pre_call_brief
 from agent.nodes.recommend_next_action import recommend_next_action
 from agent.nodes.route import route
+from agent.settings import CoachContext
 from agent.state import CoachState, InputState, OutputState, RepState
 
 CAPABILITY_NODES = (

@@ -6,11 +6,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from agent.context import CoachContext
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.graph import builder, graph, rep_builder, rep_graph
 from agent.memory import open_store
+from agent.settings import CoachContext
 
 
 @cache

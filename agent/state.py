@@ -7,8 +7,8 @@ import operator
 from typing import Annotated, Any, TypedDict
 
 from agent.analysis.model import Analysis
+from agent.capabilities.process_adherence.contract import StepCheck
 from agent.contracts.context import DealContext
-from agent.contracts.process_adherence import StepCheck
 from agent.contracts.rep import RepContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import (

@@ -47,9 +47,9 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def bench_warm(runs: int) -> dict[str, object]:
-    from agent.context import SAMPLE_WORKSPACE
     from agent.contracts import CoachingRequest
     from agent.service import coach
+    from agent.settings import SAMPLE_WORKSPACE
     from tools.sources import WorkspaceSource
 
     deals = WorkspaceSource(SAMPLE_WORKSPACE).deal_ids()
@@ -67,7 +67,7 @@ def bench_warm(runs: int) -> dict[str, object]:
             start = time.perf_counter()
             coach(CoachingRequest(deal_id=deal))
             every.append((time.perf_counter() - start) * 1000)
-    from agent.tokens import count_tokens
+    from agent.model.tokens import count_tokens
 
     markdown = coach(request).markdown
     return {
@@ -83,9 +83,9 @@ def bench_warm(runs: int) -> dict[str, object]:
 
 
 def bench_capability(capability: str, runs: int) -> dict[str, object]:
-    from agent.context import CoachContext
     from agent.contracts import CoachingRequest
     from agent.service import coach
+    from agent.settings import CoachContext
 
     context = CoachContext(outbox=None)  # measure the coaching, not the event file
     if capability == "performance_coaching":

@@ -67,7 +67,7 @@ FALLBACK = [  # when the sample transcript is absent: a short negotiation call
 
 
 def seed_turns() -> list[tuple[str, str]]:
-    from agent.conversation.transcripts import read_transcript
+    from agent.reading.transcripts import read_transcript
 
     files = sorted(SAMPLE.glob("*.txt")) if SAMPLE.is_dir() else []
     base = [(u.speaker, u.text) for u in read_transcript(files[0]).utterances] if files else []
@@ -97,10 +97,10 @@ def meeting(minutes: float, count: int) -> Transcript:
 
 def run(minutes: float, count: int) -> dict[str, Any]:
     from agent.analysis import analyze_deal
-    from agent.context import CoachContext
-    from agent.conversation.live import LiveAssist
-    from agent.conversation.transcripts import map_speakers
-    from agent.knowledge import index_for
+    from agent.capabilities.live_assist.engine import LiveAssist
+    from agent.reading.transcripts import map_speakers
+    from agent.retrieval import index_for
+    from agent.settings import CoachContext
     from tools.sources import workspace_source
 
     context = CoachContext.from_env()
@@ -140,9 +140,9 @@ def debrief(call: Transcript, runs: int = 4) -> dict[str, float]:
     """Post-call analysis of the whole meeting through the service, as a caller sends it."""
     import tempfile
 
-    from agent.context import CoachContext
     from agent.contracts.request import CoachingRequest, Meeting
     from agent.service import coach
+    from agent.settings import CoachContext
 
     segments = [
         {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}

@@ -25,12 +25,12 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, SecretStr
 
-from agent.composer.prose import prose_of
-from agent.context import CoachContext
+from agent.compose.prose import prose_of
 from agent.contracts import CoachingRequest
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
-from agent.llm import ModelSettings, chat_model
+from agent.model.factory import ModelSettings, chat_model
 from agent.service import coach
+from agent.settings import CoachContext
 from evals.local_model import ALIAS, API_KEY, N_CTX, local_server
 
 DEAL = "D-1003"

@@ -94,8 +94,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    from agent.context import CoachContext
-    from agent.knowledge import index_for
+    from agent.retrieval import index_for
+    from agent.settings import CoachContext
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, default=5)

@@ -42,7 +42,7 @@ def _settings() -> Any:
     try:
         from agent.settings import CoachContext, sample_workspace
     except ImportError:  # the layout before the capability registry
-        from agent.context import SAMPLE_WORKSPACE, CoachContext  # type: ignore[no-redef]
+        from agent.settings import SAMPLE_WORKSPACE, CoachContext  # type: ignore[no-redef]
 
         return CoachContext(workspace=SAMPLE_WORKSPACE, outbox=None, memory=None)
     return CoachContext(workspace=sample_workspace(), outbox=None, memory=None)
@@ -66,12 +66,12 @@ def _live(out: Path, ctx: Any, deal_id: str, path: Path, on: dt.date) -> None:
         from agent.reading.transcripts import map_speakers, read_transcript
         from agent.retrieval import index_for
     except ImportError:
-        from agent.conversation.live import LiveAssist  # type: ignore[no-redef]
-        from agent.conversation.transcripts import (  # type: ignore[no-redef]
+        from agent.capabilities.live_assist.engine import LiveAssist  # type: ignore[no-redef]
+        from agent.reading.transcripts import (  # type: ignore[no-redef]
             map_speakers,
             read_transcript,
         )
-        from agent.knowledge import index_for  # type: ignore[no-redef]
+        from agent.retrieval import index_for  # type: ignore[no-redef]
 
     deal = workspace_source(ctx.workspace).load_context(deal_id)
     engine = LiveAssist(deal, analyze_deal(deal, on), index_for(ctx))

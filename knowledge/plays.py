@@ -9,8 +9,8 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator
 
+from agent.capabilities.next_best_action.contract import Timing
 from agent.contracts.base import Level
-from agent.contracts.next_best_action import Timing
 from agent.contracts.upstream import Phase
 from knowledge.documents import Document, FrontMatter, load_folder
 

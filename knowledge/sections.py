@@ -110,7 +110,7 @@ def _pieces(text: str) -> list[str]:
 
 
 def chunk_records(records: list[SectionRecord], max_tokens: int = CHUNK_TOKENS) -> list[Chunk]:
-    from agent.tokens import count_tokens
+    from agent.model.tokens import count_tokens
 
     chunks: list[Chunk] = []
     for rec in records:

@@ -18,9 +18,9 @@ def _private_memory(
     folder = tmp_path_factory.mktemp("memory")
     memory, outbox = folder / "memory.sqlite", folder / "events.jsonl"
     monkeypatch.setenv("COACH_MEMORY", str(memory))
-    monkeypatch.setattr("agent.context.DEFAULT_MEMORY", memory)
+    monkeypatch.setattr("agent.settings.DEFAULT_MEMORY", memory)
     monkeypatch.setenv("COACH_OUTBOX", str(outbox))
-    monkeypatch.setattr("agent.context.DEFAULT_OUTBOX", outbox)
+    monkeypatch.setattr("agent.settings.DEFAULT_OUTBOX", outbox)
     return memory
 
 

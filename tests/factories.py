@@ -104,7 +104,7 @@ def make_context(*, deal: dict[str, Any] | None = None, **sections: Any) -> Deal
 def sample_deal(deal_id: str) -> tuple[DealContext, Analysis]:
     """A sample-workspace deal and its analysis at AS_OF, loaded once per test session."""
     from agent.analysis import analyze_deal
-    from agent.context import SAMPLE_WORKSPACE
+    from agent.settings import SAMPLE_WORKSPACE
     from tools.sources import WorkspaceSource
 
     ctx = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id)

@@ -23,8 +23,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 
+from agent.capabilities.post_call_analysis.contract import DealPatch
 from agent.contracts.deal import Deal
-from agent.contracts.post_call import DealPatch
 from agent.errors import InvalidInput, describe_validation_error
 
 

@@ -4,8 +4,8 @@ workspace, nothing made up."""
 
 from __future__ import annotations
 
-from agent.chat.intent import FOLLOWUP, HELP, SMALLTALK, Intent, load_intents
 from agent.contracts.response import CoachingResponse
+from agent.routing.intent import FOLLOWUP, HELP, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
 
 

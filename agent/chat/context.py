@@ -7,8 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.context import CoachContext
-from agent.llm import ModelSettings
+from agent.model.factory import ModelSettings
+from agent.settings import CoachContext
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -45,7 +45,7 @@ class ChatContext:
 
 def chat_db(coach: CoachContext) -> Path:
     """Conversations live next to long-term memory (`COACH_MEMORY`'s folder), else in .coach/."""
-    from agent.context import DEFAULT_MEMORY
+    from agent.settings import DEFAULT_MEMORY
 
     folder = (coach.memory or DEFAULT_MEMORY).parent
     return folder / CHAT_DB_NAME

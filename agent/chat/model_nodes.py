@@ -19,8 +19,8 @@ from agent.chat.nodes import _settings
 from agent.chat.prompt import system_message
 from agent.chat.state import ChatState
 from agent.chat.tools import chat_tools, tool_error_message
-from agent.context import CoachContext
 from agent.errors import CoachError
+from agent.settings import CoachContext
 
 FALLBACK = "answered offline from the grounded draft"
 
@@ -63,7 +63,7 @@ def call_model(state: ChatState, runtime: Runtime[ChatContext]) -> ModelRoute:
     try:
         model = ctx.client
         if model is None:
-            from agent.llm import chat_model
+            from agent.model.factory import chat_model
 
             assert ctx.model is not None
             model = chat_model(ctx.model)

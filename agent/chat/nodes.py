@@ -12,11 +12,11 @@ from langgraph.types import Command
 
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext
-from agent.chat.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
 from agent.chat.requests import build_request, coach_on, notes
 from agent.chat.state import ChatState
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
+from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
 from tools.sources import workspace_source
 
 

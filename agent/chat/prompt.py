@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from langchain_core.messages import SystemMessage
 
-from agent.prompts import load_prompt
+from agent.model.prompts import load_prompt
 
 
 def system_message(deal_id: str | None, rep_id: str | None) -> SystemMessage:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.context import CoachContext
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
+from agent.settings import CoachContext
 
 
 def build_request(
@@ -38,7 +38,7 @@ def build_request(
     if capability in ("pre_call_brief", "meeting_agenda") and (minutes or objective):
         payload["meeting"] = {"duration_minutes": minutes, "objective": objective}
     if capability == "post_call_analysis":
-        from agent.conversation.transcripts import call_date
+        from agent.reading.transcripts import call_date
         from tools.sources import workspace_source
 
         path = workspace_source(ctx.workspace).latest_transcript(deal_id)

@@ -13,6 +13,8 @@ class ChatState(MessagesState, total=False):
     rep_id: str | None
     last_capability: str | None
     # Per turn, reset when a turn starts.
-    intent: dict[str, Any] | None  # an agent.chat.intent.Intent, kept JSON-native for checkpoints
+    intent: (
+        dict[str, Any] | None
+    )  # an agent.routing.intent.Intent, kept JSON-native for checkpoints
     steps: int
     warning: str | None

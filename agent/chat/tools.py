@@ -10,8 +10,8 @@ from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field
 
 from agent.chat.requests import as_tool_output, build_request, coach_on
-from agent.context import CoachContext
 from agent.errors import CoachError
+from agent.settings import CoachContext
 
 DEAL = "The CRM deal id, e.g. D-1003 (list_deals shows them)."
 
@@ -77,7 +77,7 @@ def _capability_tool(capability: str, ctx: CoachContext) -> BaseTool:
 
 @cache
 def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
-    from agent.knowledge import index_for
+    from agent.retrieval import index_for
     from tools.deal_tools import build_deal_tools
     from tools.knowledge_tools import build_knowledge_tool
     from tools.sources import workspace_source

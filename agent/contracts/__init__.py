@@ -1,9 +1,9 @@
 """Versioned pydantic contracts: the only shapes that cross the agent's boundary."""
 
+from agent.capabilities.next_best_action.contract import NextBestActionResult
 from agent.contracts.base import SCHEMA_VERSION
 from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Activity, Contact, Deal
-from agent.contracts.next_best_action import NextBestActionResult
 from agent.contracts.request import CAPABILITIES, CoachingRequest, Meeting
 from agent.contracts.response import (
     CheckReport,

@@ -2,7 +2,7 @@
 
 Every finding carries utterance indices, so a caller cites `transcript.utterances[i]` for it
 and a coach can jump to the moment in the call. The rules behind each figure are documented on
-the fields and in agent.conversation.metrics; they are deterministic and need no model.
+the fields and in agent.analysis.conversation; they are deterministic and need no model.
 """
 
 from __future__ import annotations

@@ -7,17 +7,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from agent.capabilities.deal_strategy.contract import DealStrategyResult
+from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
+from agent.capabilities.next_best_action.contract import NextBestActionResult
+from agent.capabilities.objection_guide.contract import ObjectionGuideResult
+from agent.capabilities.performance_coaching.contract import PerformanceCoachingResult
+from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
+from agent.capabilities.process_adherence.contract import ProcessAdherenceResult
+from agent.capabilities.stakeholder_strategy.contract import StakeholderStrategyResult
 from agent.contracts.base import SCHEMA_VERSION, Contract
-from agent.contracts.deal_strategy import DealStrategyResult
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.meeting_prep import MeetingAgendaResult, PreCallBriefResult
-from agent.contracts.methodology_coaching import MethodologyCoachingResult
-from agent.contracts.next_best_action import NextBestActionResult
-from agent.contracts.objection_guide import ObjectionGuideResult
-from agent.contracts.performance_coaching import PerformanceCoachingResult
-from agent.contracts.post_call import PostCallAnalysisResult
-from agent.contracts.process_adherence import ProcessAdherenceResult
-from agent.contracts.stakeholders import StakeholderStrategyResult
 
 
 class Citation(Contract):

@@ -8,15 +8,15 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.analysis import analyze_deal
-from agent.capabilities.performance_coaching import coach_performance
-from agent.capabilities.performance_patterns import RepFacts
-from agent.capabilities.process_adherence import check_steps
-from agent.capabilities.remedies import skill_for
-from agent.context import CoachContext, settings
+from agent.capabilities.common.remedies import skill_for
+from agent.capabilities.performance_coaching.build import coach_performance
+from agent.capabilities.performance_coaching.patterns import RepFacts
+from agent.capabilities.process_adherence.build import check_steps
 from agent.contracts.response import MissingInput
 from agent.errors import InvalidInput
-from agent.knowledge import citable_documents
 from agent.nodes.check_process_adherence import process_for
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import RepState
 from knowledge.plays import load_plays
 

@@ -6,17 +6,17 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.checker import checker_for_draft
-from agent.coaching_history import record_for, remember
-from agent.context import CoachContext, settings
+from agent.capabilities.common.coaching_history import record_for, remember
+from agent.compose.render import boilerplate
 from agent.contracts.events import (
     ClosingStrategyGuidance,
     DownstreamEvent,
     ProcessImprovementInsight,
 )
-from agent.knowledge import citable_documents
+from agent.grounding.checker import checker_for_draft
 from agent.nodes.respond import checked_response
-from agent.render import boilerplate
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.checker import checker_for_draft
-from agent.context import CoachContext, settings
+from agent.compose.render import boilerplate
 from agent.contracts.events import DownstreamEvent
-from agent.knowledge import citable_documents
+from agent.grounding.checker import checker_for_draft
 from agent.nodes.respond import checked_response
-from agent.render import boilerplate
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import RepState
 
 

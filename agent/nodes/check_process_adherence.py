@@ -7,11 +7,11 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.analysis import analyze_deal
-from agent.capabilities.process_adherence import ProcessInUse, assess, check_steps
-from agent.context import CoachContext, settings
+from agent.capabilities.process_adherence.build import ProcessInUse, assess, check_steps
 from agent.contracts.context import DealContext
 from agent.contracts.upstream import ProcessStandards
 from agent.errors import InvalidInput
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.corpus import corpus
 from knowledge.plays import Play, load_plays

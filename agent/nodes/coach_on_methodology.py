@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.capabilities.methodology_coaching import coach_methodology
-from agent.context import CoachContext, settings
-from agent.knowledge import citable_documents
+from agent.capabilities.methodology_coaching.build import coach_methodology
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.citations import build_citations, collect_refs
-from agent.context import CoachContext, settings
+from agent.compose.render import render
 from agent.contracts.response import Composition
-from agent.knowledge import citable_documents
-from agent.render import render
+from agent.grounding.citations import build_citations, collect_refs
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import RepState
 
 

@@ -8,15 +8,15 @@ from typing import Any, get_args
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
-from agent.capabilities.debrief import build_debrief
-from agent.capabilities.lessons import scrub, stage_words
-from agent.context import CoachContext, settings
+from agent.capabilities.live_assist.engine import LiveAssist
+from agent.capabilities.post_call_analysis.build import build_debrief
+from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
+from agent.capabilities.post_call_analysis.lessons import scrub, stage_words
 from agent.contracts.deal import ActivityType
-from agent.contracts.post_call import Lesson, PostCallAnalysisResult
-from agent.conversation.live import LiveAssist
 from agent.errors import InvalidInput
-from agent.knowledge import index_for
 from agent.memory import LESSONS
+from agent.retrieval import index_for
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
 SIMILAR_LESSONS = 5

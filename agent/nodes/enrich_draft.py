@@ -1,4 +1,4 @@
-"""enrich_draft: with a chat model configured, it rewrites the draft's prose (agent/composer/);
+"""enrich_draft: with a chat model configured, it rewrites the draft's prose (agent/compose/);
 without one, nothing happens and compose renders the draft with its template."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from langgraph.runtime import Runtime
 
-from agent.checker import checker_for_draft
-from agent.composer.enrich import enrich
-from agent.context import CoachContext, settings
-from agent.knowledge import citable_documents
-from agent.render import boilerplate
+from agent.compose.enrich import enrich
+from agent.compose.render import boilerplate
+from agent.grounding.checker import checker_for_draft
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.capabilities.objection_guide import build_objection_guide
-from agent.context import CoachContext, settings
-from agent.knowledge import citable_documents, index_for
+from agent.capabilities.objection_guide.build import build_objection_guide
+from agent.retrieval import citable_documents, index_for
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.retriever import Passage, SearchFilters
 

@@ -8,13 +8,13 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agent.analysis.missing import missing_inputs
 from agent.analysis.thresholds import STALE_UPSTREAM_DAYS
-from agent.context import CoachContext, settings
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
-from agent.conversation.transcripts import map_speakers, parse_transcript
-from agent.missing import missing_inputs
+from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from tools.sources import DealSource, InlineSource, workspace_source
 

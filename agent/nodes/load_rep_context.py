@@ -10,17 +10,17 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
-from agent.coaching_history import recall
-from agent.context import CoachContext, settings
+from agent.analysis.conversation import conversation_metrics
+from agent.capabilities.common.coaching_history import recall
 from agent.contracts.context import DealContext
 from agent.contracts.deal import TeamMember
 from agent.contracts.rep import RepCall, RepContext
 from agent.contracts.response import MissingInput, Warning
 from agent.contracts.upstream import SalesAnalytics
-from agent.conversation.metrics import conversation_metrics
-from agent.conversation.transcripts import read_transcript
 from agent.errors import CoachError, InvalidInput
-from agent.knowledge import citable_documents
+from agent.reading.transcripts import read_transcript
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import RepState
 from tools.sources import WorkspaceSource, workspace_source
 

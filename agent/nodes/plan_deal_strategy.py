@@ -7,9 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.analysis.probability import estimate_win_probability
-from agent.capabilities.deal_strategy import build_strategy
-from agent.context import CoachContext, settings
-from agent.knowledge import citable_documents
+from agent.capabilities.deal_strategy.build import build_strategy
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.plays import load_plays
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.capabilities.stakeholders import plan_stakeholders
-from agent.context import CoachContext, settings
+from agent.capabilities.stakeholder_strategy.build import plan_stakeholders
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.plays import load_plays
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.capabilities.meeting_agenda import build_agenda
-from agent.capabilities.pre_call_brief import build_brief
-from agent.context import CoachContext, settings
+from agent.capabilities.meeting_agenda.build import build_agenda
+from agent.capabilities.pre_call_brief.build import build_brief
 from agent.contracts.meeting_prep import Point
-from agent.knowledge import citable_documents, index_for
+from agent.retrieval import citable_documents, index_for
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.plays import load_plays
 from knowledge.retriever import Passage, SearchFilters
@@ -40,7 +40,7 @@ def _inputs(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
 
 def likely_concerns(state: CoachState, knowledge: Any, search: Any) -> list[Point]:
     """The top objections for this deal, from the objection guide's ranking."""
-    from agent.capabilities.objection_guide import build_objection_guide
+    from agent.capabilities.objection_guide.build import build_objection_guide
 
     guide = build_objection_guide(
         state["context"], state["analysis"], knowledge, search, None, limit=CONCERNS

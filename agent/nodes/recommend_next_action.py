@@ -7,9 +7,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.analysis.probability import estimate_win_probability
-from agent.capabilities.next_best_action import recommend
-from agent.context import CoachContext, settings
-from agent.knowledge import index_for
+from agent.capabilities.next_best_action.build import recommend
+from agent.retrieval import index_for
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 from knowledge.plays import load_plays
 from knowledge.retriever import Passage, SearchFilters

@@ -7,11 +7,11 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.checker import GroundingChecker
-from agent.context import CoachContext
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
-from agent.outbox import append_events
+from agent.grounding.checker import GroundingChecker
+from agent.respond.outbox import append_events
+from agent.settings import CoachContext
 
 
 def checked_response(

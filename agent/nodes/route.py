@@ -7,10 +7,10 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.chat.intent import extract_objection, methodology_named
-from agent.context import CoachContext, settings
 from agent.errors import UnknownCapability
-from agent.router import choose
+from agent.routing.intent import extract_objection, methodology_named
+from agent.routing.router import choose
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
 CapabilityNode = Literal[

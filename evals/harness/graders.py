@@ -8,11 +8,11 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agent.citations import resolve_knowledge, resolves
+from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.contracts.context import DealContext
-from agent.contracts.post_call import PostCallAnalysisResult
 from agent.contracts.rep import RepContext
 from agent.contracts.response import CoachingResponse
+from agent.grounding.citations import resolve_knowledge, resolves
 from evals.harness.cases import EvalCase, Expectations
 from knowledge.documents import KB_PREFIX, Document
 

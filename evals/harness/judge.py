@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.contracts.rep import RepContext
-from agent.prompts import load_prompt
+from agent.model.prompts import load_prompt
 from evals.harness.graders import Observation, Score, failed, passed, skipped
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ import traceback
 from pathlib import Path
 
 from agent.analysis import analyze_deal
-from agent.context import CoachContext
-from agent.contracts.live import CueCard
-from agent.conversation.live import LiveAssist
-from agent.conversation.transcripts import map_speakers, parse_transcript
-from agent.knowledge import index_for
+from agent.capabilities.live_assist.contract import CueCard
+from agent.capabilities.live_assist.engine import LiveAssist
+from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.retrieval import index_for
+from agent.settings import CoachContext
 from evals.harness.cases import LIVE, EvalCase
 from evals.harness.graders import Attempt, Check, Score, failed, passed, skipped
 from tools.sources import workspace_source

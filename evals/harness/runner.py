@@ -14,17 +14,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from agent.context import REPO_ROOT, CoachContext
 from agent.contracts.context import DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
-from agent.conversation.transcripts import call_date
-from agent.knowledge import citable_documents
 from agent.memory import open_store
+from agent.model.tokens import count_tokens
 from agent.nodes.load_context import with_transcript
 from agent.nodes.load_rep_context import build_rep_context
+from agent.reading.transcripts import call_date
+from agent.retrieval import citable_documents
 from agent.service import coach
-from agent.tokens import count_tokens
+from agent.settings import REPO_ROOT, CoachContext
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
 from evals.harness.graders import Attempt, Grader, Observation, offline_graders
 from evals.harness.live import LIVE, live_attempt

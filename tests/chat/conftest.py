@@ -6,7 +6,7 @@ import pytest
 
 from agent.chat.context import ChatContext
 from agent.chat.session import ChatSession, open_checkpointer
-from agent.context import CoachContext
+from agent.settings import CoachContext
 
 
 @pytest.fixture

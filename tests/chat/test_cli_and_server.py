@@ -10,7 +10,7 @@ import pytest
 from langgraph.graph.state import CompiledStateGraph
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.interfaces.cli.app import app
 from tests.conftest import REPO
 
 runner = CliRunner()

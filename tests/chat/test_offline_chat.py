@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.chat.context import ChatContext
-from agent.context import CoachContext
 from agent.contracts.request import CoachingRequest
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.chat.conftest import answer, session
 
 

@@ -11,8 +11,8 @@ import pytest
 from langchain_core.messages import AIMessage, ToolMessage
 
 from agent.chat.context import ChatContext
-from agent.context import CoachContext
-from agent.llm import ModelSettings
+from agent.model.factory import ModelSettings
+from agent.settings import CoachContext
 from tests.chat.conftest import answer, session
 from tests.evals.fakes import ScriptedChatModel, tool_call
 

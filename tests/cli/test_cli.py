@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from agent.cli import app
 from agent.contracts import CoachingResponse
+from agent.interfaces.cli.app import app
 from tests.conftest import SAMPLE_DEALS
 
 runner = CliRunner()
@@ -95,7 +95,7 @@ def test_schema_exports_json_schema_for_the_contracts() -> None:
 
 def test_real_process_prints_the_next_best_action() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "next-action", "D-1005"],
+        [sys.executable, "-m", "agent.interfaces.cli.app", "next-action", "D-1005"],
         capture_output=True,
         text=True,
         timeout=60,

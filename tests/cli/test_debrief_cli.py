@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.contracts import CoachingResponse
-from agent.contracts.post_call import PostCallAnalysisResult
+from agent.interfaces.cli.app import app
 
 runner = CliRunner()
 

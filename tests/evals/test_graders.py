@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest
-from agent.knowledge import citable_documents
+from agent.retrieval import citable_documents
 from agent.service import coach
+from agent.settings import CoachContext
 from evals.harness.cases import CASES_DIR, Expectations, load_case
 from evals.harness.graders import (
     CitationGrader,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from agent.interfaces.cli.app import app
 from evals.harness import runner as runner_module
 from evals.harness.graders import offline_graders
 from evals.harness.report import Threshold, Thresholds, diff, gate, load_results, write_reports

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from agent.citations import resolve_knowledge, resolves
-from agent.context import CoachContext
 from agent.contracts import CoachingResponse
 from agent.contracts.conversation import Transcript
-from agent.knowledge import citable_documents
+from agent.grounding.citations import resolve_knowledge, resolves
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tests.graph.test_next_best_action import proper_names
 from tools.sources import WorkspaceSource

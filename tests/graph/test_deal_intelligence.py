@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
-from agent.outbox import read_events
+from agent.respond.outbox import read_events
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tests.graph.checks import assert_grounded_and_contained
 from tools.sources import WorkspaceSource

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.context import CoachContext
-from agent.contracts.post_call import PostCallAnalysisResult
+from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.contracts.request import CoachingRequest, Meeting
-from agent.conversation.transcripts import call_date, map_speakers, parse_transcript
+from agent.reading.transcripts import call_date, map_speakers, parse_transcript
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE
 from tests.graph.checks import assert_grounded_and_contained
 from tools.sources import WorkspaceSource

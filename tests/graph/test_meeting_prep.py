@@ -7,12 +7,12 @@ from functools import cache
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.contracts.request import Meeting
 from agent.errors import InvalidInput
+from agent.interfaces.cli.app import app
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE_DEALS
 from tests.graph.checks import assert_grounded_and_contained
 

@@ -9,14 +9,14 @@ import httpx
 import openai
 import pytest
 
-from agent.composer.prose import prose_schema
-from agent.context import CoachContext
+from agent.capabilities.next_best_action.contract import NextBestActionResult
+from agent.compose.prose import prose_schema
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Note
-from agent.contracts.next_best_action import NextBestActionResult
-from agent.llm import ModelSettings
+from agent.model.factory import ModelSettings
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE
 from tests.evals.fakes import ScriptedModel
 from tools.sources import WorkspaceSource
@@ -158,7 +158,7 @@ def test_a_model_cannot_rewrite_what_a_debrief_records_or_whom_it_emails() -> No
     quotes: a model that "rewrites" them changes nothing there, and `--apply` writes the draft's."""
     from pathlib import Path
 
-    from agent.contracts.post_call import PostCallAnalysisResult
+    from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 
     call = Path("sample_workspace/deals/D-1003/transcripts/2026-11-18-call.txt")
     request = CoachingRequest(

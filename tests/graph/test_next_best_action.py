@@ -7,14 +7,14 @@ from functools import cache
 
 import pytest
 
-from agent.citations import resolve_knowledge, resolves
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.contracts.context import DealContext
 from agent.errors import UnknownCapability
 from agent.graph import graph
-from agent.knowledge import citable_documents
+from agent.grounding.citations import resolve_knowledge, resolves
+from agent.retrieval import citable_documents
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tools.sources import WorkspaceSource
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from agent.citations import resolve_knowledge, resolves
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
-from agent.knowledge import citable_documents
+from agent.grounding.citations import resolve_knowledge, resolves
 from agent.memory import open_store
 from agent.nodes.load_rep_context import build_rep_context
-from agent.outbox import read_events
+from agent.respond.outbox import read_events
+from agent.retrieval import citable_documents
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE
 from tools.sources import WorkspaceSource
 

@@ -7,10 +7,10 @@ import httpx
 import openai
 import pytest
 
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest
-from agent.router import RouteDecision
+from agent.routing.router import RouteDecision
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.evals.fakes import ScriptedModel
 
 OFFLINE = CoachContext(memory=None, outbox=None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.context import CoachContext
-from agent.knowledge import index_for
+from agent.retrieval import index_for
+from agent.settings import CoachContext
 from evals.retrieval_report import evaluate, load_cases
 from knowledge.corpus import load_corpus
 from knowledge.store import file_hash

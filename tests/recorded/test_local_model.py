@@ -12,10 +12,10 @@ from vcr.cassette import Cassette
 
 from agent.chat.context import ChatContext
 from agent.chat.session import ChatSession, open_checkpointer
-from agent.context import CoachContext
 from agent.contracts import CoachingRequest, CoachingResponse
-from agent.llm import ModelSettings, chat_model
+from agent.model.factory import ModelSettings, chat_model
 from agent.service import coach
+from agent.settings import CoachContext
 from evals.local_model import ALIAS, API_KEY, BASE_URL, N_CTX
 
 SERVER = ModelSettings(

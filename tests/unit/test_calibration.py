@@ -24,8 +24,8 @@ from agent.analysis.calibration import (
 )
 from agent.analysis.history import HistoryMapping, load_history, load_mapping
 from agent.analysis.probability import estimate_win_probability
-from agent.cli_calibrate import calibrate_command
 from agent.errors import InvalidInput
+from agent.interfaces.cli.calibrate import calibrate_command
 from tests.factories import AS_OF, make_context
 
 START = dt.date(2024, 1, 1)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from agent.analysis import analyze_deal
-from agent.capabilities.next_best_action import recommend
-from agent.checker import checker_for_draft
-from agent.missing import missing_inputs
-from agent.render import boilerplate
+from agent.analysis.missing import missing_inputs
+from agent.capabilities.next_best_action.build import recommend
+from agent.compose.render import boilerplate
+from agent.grounding.checker import checker_for_draft
 from knowledge.plays import load_plays, plays_by_id
 from tests.factories import AS_OF, make_context
 

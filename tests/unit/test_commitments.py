@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from agent.contracts.conversation import Utterance
-from agent.conversation.commitments import find_commitments, resolve_date
-from agent.conversation.transcripts import parse_transcript
 from agent.errors import InvalidInput
+from agent.reading.commitments import find_commitments, resolve_date
+from agent.reading.transcripts import parse_transcript
 from tests.factories import make_context
 
 WED = dt.date(2026, 11, 18)  # a Wednesday

@@ -7,18 +7,18 @@ from functools import cache
 
 import pytest
 
-from agent.composer.evidence import Evidence, trim
-from agent.composer.fence import looks_like_instructions, neutralise
-from agent.composer.merge import merge_prose
-from agent.composer.prompt import guidance, plan_prompt
-from agent.context import CoachContext
+from agent.capabilities.next_best_action.contract import NextBestActionResult
+from agent.compose.evidence import Evidence, trim
+from agent.compose.fence import looks_like_instructions, neutralise
+from agent.compose.merge import merge_prose
+from agent.compose.prompt import guidance, plan_prompt
 from agent.contracts import CoachingRequest
-from agent.contracts.next_best_action import NextBestActionResult
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
-from agent.knowledge import citable_documents
-from agent.llm import ModelSettings
-from agent.prompts import PROMPTS_DIR
+from agent.model.factory import ModelSettings
+from agent.model.prompts import PROMPTS_DIR
+from agent.retrieval import citable_documents
 from agent.service import coach
+from agent.settings import CoachContext
 from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tools.sources import WorkspaceSource
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from agent.analysis.conversation import conversation_metrics
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import Deal
-from agent.conversation.metrics import conversation_metrics
-from agent.conversation.patterns import (
+from agent.reading.patterns import (
     classify_objection,
     is_acknowledgement,
     is_frustration,
@@ -21,7 +21,7 @@ from agent.conversation.patterns import (
     objection_categories,
     question_kind,
 )
-from agent.conversation.transcripts import map_speakers, parse_transcript, read_transcript
+from agent.reading.transcripts import map_speakers, parse_transcript, read_transcript
 from tools.sources import WorkspaceSource
 
 REPO = Path(__file__).resolve().parents[2]

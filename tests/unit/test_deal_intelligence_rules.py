@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from agent.analysis import analyze_deal
 from agent.analysis.probability import estimate_win_probability
-from agent.capabilities.deal_strategy import build_strategy
-from agent.capabilities.process_adherence import (
+from agent.capabilities.deal_strategy.build import build_strategy
+from agent.capabilities.process_adherence.build import (
     ProcessInUse,
     assess,
     check_steps,
@@ -13,10 +13,10 @@ from agent.capabilities.process_adherence import (
     score,
     skipped_stages,
 )
-from agent.capabilities.stakeholders import plan_stakeholders
-from agent.context import CoachContext
-from agent.contracts.process_adherence import StepCheck
-from agent.knowledge import citable_documents
+from agent.capabilities.process_adherence.contract import StepCheck
+from agent.capabilities.stakeholder_strategy.build import plan_stakeholders
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext
 from knowledge.plays import load_plays
 from tests.factories import AS_OF, activity, days_ago, make_context
 

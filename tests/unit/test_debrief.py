@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from agent.analysis import analyze_deal
-from agent.capabilities.debrief import build_debrief
-from agent.capabilities.lessons import scrub
-from agent.context import CoachContext
+from agent.capabilities.live_assist.engine import LiveAssist
+from agent.capabilities.post_call_analysis.build import build_debrief
+from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
+from agent.capabilities.post_call_analysis.lessons import scrub
 from agent.contracts.conversation import Transcript
-from agent.contracts.post_call import PostCallAnalysisResult
-from agent.conversation.live import LiveAssist
-from agent.conversation.transcripts import map_speakers, parse_transcript
-from agent.knowledge import index_for
+from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.retrieval import index_for
+from agent.settings import CoachContext
 from tests.factories import AS_OF, activity, make_context
 
 QUIET_CHAMPION = {

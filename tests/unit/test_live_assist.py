@@ -16,17 +16,24 @@ from typer.testing import CliRunner
 
 from agent.analysis import analyze_deal
 from agent.analysis.model import Analysis
-from agent.checker import Grounds, document_grounds, grounds_of, numbers_in_text, text_grounds
-from agent.cli_live import live_command
-from agent.context import SAMPLE_WORKSPACE, CoachContext
+from agent.capabilities.live_assist import engine as live
+from agent.capabilities.live_assist.contract import CueCard
+from agent.capabilities.live_assist.engine import LiveAssist
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Side, Utterance
-from agent.contracts.live import CueCard
-from agent.conversation import detectors, live
-from agent.conversation.detectors import Recent, Trigger
-from agent.conversation.live import LiveAssist
-from agent.conversation.transcripts import map_speakers, read_transcript
-from agent.knowledge import index_for
+from agent.grounding.checker import (
+    Grounds,
+    document_grounds,
+    grounds_of,
+    numbers_in_text,
+    text_grounds,
+)
+from agent.interfaces.cli.live import live_command
+from agent.reading import detectors
+from agent.reading.detectors import Recent, Trigger
+from agent.reading.transcripts import map_speakers, read_transcript
+from agent.retrieval import index_for
+from agent.settings import SAMPLE_WORKSPACE, CoachContext
 from knowledge.corpus import corpus
 from tools.sources import WorkspaceSource
 

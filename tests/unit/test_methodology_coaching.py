@@ -8,15 +8,15 @@ from functools import cache
 
 import pytest
 
-from agent.capabilities.methodology_coaching import coach_methodology
-from agent.checker import checker_for_draft
-from agent.citations import build_citations, collect_refs, resolve_knowledge, resolves
-from agent.context import CoachContext
-from agent.contracts.methodology_coaching import MethodologyCoachingResult
+from agent.analysis.missing import missing_inputs
+from agent.capabilities.methodology_coaching.build import coach_methodology
+from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
+from agent.compose.render import boilerplate, render
 from agent.errors import InvalidInput
-from agent.knowledge import citable_documents
-from agent.missing import missing_inputs
-from agent.render import boilerplate, render
+from agent.grounding.checker import checker_for_draft
+from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
+from agent.retrieval import citable_documents
+from agent.settings import CoachContext
 from knowledge.documents import Document
 from tests.factories import sample_deal
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.context import CoachContext
 from agent.errors import InvalidInput
-from agent.llm import ModelSettings
+from agent.model.factory import ModelSettings
+from agent.settings import CoachContext
 
 
 def test_no_model_named_anywhere_means_no_model(

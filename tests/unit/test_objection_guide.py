@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from agent.capabilities.objection_guide import build_objection_guide
-from agent.checker import checker_for_draft
-from agent.citations import build_citations, collect_refs, resolve_knowledge, resolves
-from agent.context import CoachContext
+from agent.analysis.missing import missing_inputs
+from agent.capabilities.objection_guide.build import build_objection_guide
+from agent.capabilities.objection_guide.contract import ObjectionGuideResult
+from agent.compose.render import boilerplate, render
 from agent.contracts.context import DealContext
-from agent.contracts.objection_guide import ObjectionGuideResult
-from agent.knowledge import citable_documents, index_for
-from agent.missing import missing_inputs
-from agent.render import boilerplate, render
+from agent.grounding.checker import checker_for_draft
+from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
+from agent.retrieval import citable_documents, index_for
+from agent.settings import CoachContext
 from knowledge.documents import KB_PREFIX
 from knowledge.retriever import Passage, SearchFilters
 from tests.conftest import SAMPLE_DEALS

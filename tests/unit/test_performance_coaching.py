@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.analysis import analyze_deal
-from agent.capabilities.coaching_progress import judge
-from agent.capabilities.performance_patterns import (
+from agent.capabilities.performance_coaching.patterns import (
     RepFacts,
     deal_patterns,
     focus_areas,
     role_models,
     team_win_rate,
 )
+from agent.capabilities.performance_coaching.progress import judge
 from agent.contracts.context import DealContext
 from agent.contracts.deal import TeamMember
 from agent.contracts.rep import CoachingRecord, RepContext

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent.analysis import analyze_deal
-from agent.capabilities.next_best_action import recommend
-from agent.capabilities.playbook import applies, fill, list_items, score_plays
+from agent.capabilities.common.playbook import applies, fill, list_items, score_plays
+from agent.capabilities.next_best_action.build import recommend
 from agent.errors import InvalidInput
 from knowledge.plays import load_plays
 from tests.factories import AS_OF, activity, days_ago, make_context

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import tokens
+from agent.model import tokens
 
 
 def test_seeding_writes_the_file_tiktoken_expects(

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from agent.contracts.deal import Deal
-from agent.conversation.transcripts import (
+from agent.errors import InvalidInput
+from agent.reading.transcripts import (
     UNKNOWN_SPEAKER,
     detect_format,
     map_speakers,
     parse_transcript,
     read_transcript,
 )
-from agent.errors import InvalidInput
 from tools.sources import WorkspaceSource
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,311 @@
+"""The conversation metrics coaches use, computed from a transcript with transparent rules.
+
+Rules (each finding carries the utterance indices it rests on):
+
+- talk ratio: share of words, seller versus customer (unmapped speakers count separately);
+  words rather than seconds because every format has words and only some have timestamps.
+- longest monologue: the longest run of consecutive utterances by one speaker, in words.
+- questions: sentences ending in "?"; open when the first word (after "so", "and", "okay" …)
+  is what/how/why/where/when/who/which/tell/walk/describe/explain, closed otherwise.
+- objections: a customer utterance matching agent.reading.patterns (shared with live
+  assist), one per utterance. Handled when the seller's next turn acknowledges it in its first
+  two sentences ("I understand", "fair point") or asks a question; otherwise the seller talked
+  past it (or never spoke again: no_reply). Answering straight away counts as talking past it
+  on purpose: a coach wants the concern explored before it is answered.
+- competitors: the deal's competitors plus the known market (KNOWN_COMPETITORS), whole words.
+- MEDDICC: keyword rules in MEDDICC_RULES, some only on the customer's side (a number the rep
+  quotes is not the customer's metric; pain the rep describes is not pain the customer owns).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from agent.contracts.conversation import Side, Transcript, Utterance
+from agent.contracts.conversation_metrics import (
+    CompetitorMention,
+    ConversationMetrics,
+    CustomerEngagement,
+    HandledHow,
+    MeddiccElement,
+    MethodologyEvidence,
+    Monologue,
+    Objection,
+    Question,
+    QuestionStats,
+    SpeakerTalk,
+    TalkRatio,
+)
+from agent.contracts.deal import Deal
+from agent.reading.patterns import (
+    KNOWN_COMPETITORS,
+    competitor_pattern,
+    find_objection,
+    is_acknowledgement,
+    question_kind,
+    questions,
+)
+from agent.reading.transcripts import map_speakers
+
+EXCERPT_CHARS = 160
+BOTH: tuple[Side, ...] = ("seller", "customer")
+CUSTOMER: tuple[Side, ...] = ("customer",)
+# element: (label, who must say it, rule in words, pattern)
+MEDDICC_RULES: dict[MeddiccElement, tuple[str, tuple[Side, ...], str, str]] = {
+    "metrics": (
+        "Metrics",
+        CUSTOMER,
+        "the customer states a number: a percentage, money, or a count with its unit",
+        r"\d[\d,.]*\s?(?:%|percent|per cent)|\$\s?\d|\b\d[\d,.]*\s?(?:[a-z]+ )?(?:k|m|million|"
+        r"billion|hours?|days?|weeks?|months?|minutes?|fte|people|staff|orders?|claims?|shipments?|"
+        r"exceptions?|reports?|deviations?|events?|procedures?|touches|an? (?:hour|day|week|month)|"
+        r"per (?:hour|day|week|month))\b",
+    ),
+    "economic_buyer": (
+        "Economic Buyer",
+        BOTH,
+        "budget owner, sign-off, CFO, approval or funding is discussed",
+        r"\b(?:budget (?:owner|holder)|(?:owns|holds) the budget|sign(?:s|ed|ing)?[- ]off|signs? "
+        r"(?:everything|the contract|off)|cfo|chief financial|economic buyer|final say|approv\w+|"
+        r"funding|funded)\b",
+    ),
+    "decision_criteria": (
+        "Decision Criteria",
+        BOTH,
+        "criteria, scorecard, weights, requirements or a pass mark",
+        r"\b(?:criteri\w+|scorecard|weight(?:ed|ing|s)?|requirements?|must[- ]haves?|pass mark|"
+        r"deciding factor|what matters most|evaluat\w+ (?:on|against)|success looks like)\b",
+    ),
+    "decision_process": (
+        "Decision Process",
+        BOTH,
+        "how and when they decide: process, steps, timeline, who else",
+        r"\b(?:(?:decision|approval|buying|purchasing|procurement|signing|legal|review) process|"
+        r"who else|timeline|mutual (?:action )?plan|committee|decide by|decision (?:by|date|"
+        r"meeting)|sign(?:ed)? by|redlines?|before (?:we|you) sign|steps to|signature)\b",
+    ),
+    "identify_pain": (
+        "Identify Pain",
+        CUSTOMER,
+        "the customer describes a problem, delay, cost or manual work",
+        r"\b(?:pain\w*|problem\w*|struggl\w+|manual(?:ly)?|spreadsheets?|re-?key\w*|rework\w*|"
+        r"delay\w*|late|backlog|penalt\w+|breach\w*|overdue|errors?|bottleneck|costs? us|losing|"
+        r"lost|frustrat\w+|chas(?:e|ing)|by hand|findings?|held)\b",
+    ),
+    "champion": (
+        "Champion",
+        CUSTOMER,
+        "the customer offers to sell internally: take it to, make the case",
+        r"\b(?:(?:i'?ll|i will|i can|let me|happy to) (?:take|bring|present|pitch|walk|share|send|"
+        r"forward|push|champion|raise|introduce|set up|book|get you)\b.{0,40}"
+        r"\b(?:to|with|through|internally|in front)|(?:internal|business) case|make the case|"
+        r"i'?m (?:on board|behind (?:this|it|you))|"
+        r"(?:advocate|sponsor|vouch) for)\b",
+    ),
+    "competition": (
+        "Competition",
+        BOTH,
+        "a competitor, alternative, bake-off or in-house build is named",
+        r"\b(?:competit\w+|alternatives?|other vendors?|bake-?off|in-house|build (?:it )?"
+        r"(?:ourselves|internally))\b",
+    ),
+}
+_HOW: dict[tuple[bool, bool], HandledHow] = {
+    (True, True): "acknowledged_and_asked",
+    (True, False): "acknowledged",
+    (False, True): "asked",
+    (False, False): "talked_past",
+}
+# One pass per utterance over the lower-cased text, a named group per element.
+_MEDDICC = re.compile(
+    r"(?=[\w$])(?:" + "|".join(f"(?P<{k}>{v[3]})" for k, v in MEDDICC_RULES.items()) + ")"
+)
+
+
+def conversation_metrics(transcript: Transcript, deal: Deal) -> ConversationMetrics:
+    """Every metric for one call; maps speakers to the deal first if nobody has a side yet."""
+    if all(u.side == "unknown" for u in transcript.utterances):
+        transcript = map_speakers(transcript, deal)
+    us = transcript.utterances
+    words = [len(u.text.split()) for u in us]
+    names = list(dict.fromkeys([*deal.competitors, *KNOWN_COMPETITORS]))
+    starts = [u.start_s for u in us if u.start_s is not None]
+    ends = [t for u in us if (t := u.end_s if u.end_s is not None else u.start_s) is not None]
+    return ConversationMetrics(
+        source=transcript.source,
+        utterances=len(us),
+        duration_s=round(max(ends) - min(starts), 1) if starts and ends else None,
+        talk_ratio=_talk_ratio(us, words),
+        longest_monologue=_longest(us, words, None),
+        longest_seller_monologue=_longest(us, words, "seller"),
+        seller_questions=_questions([u for u in us if u.side == "seller"]),
+        objections=_objections(us, names),
+        competitors=_competitors(us, names),
+        methodology=_methodology(us, names),
+        customer_engagement=_engagement(us),
+        unmapped_speakers=list(transcript.unmapped),
+    )
+
+
+def _talk_ratio(us: Sequence[Utterance], words: Sequence[int]) -> TalkRatio:
+    total = sum(words) or 1
+    by_side = dict.fromkeys(("seller", "customer", "unknown"), 0)
+    per: dict[str, list[Any]] = {}  # speaker: [first utterance, words, turns, seconds or None]
+    for u, w in zip(us, words, strict=True):
+        by_side[u.side] += w
+        row = per.setdefault(u.speaker, [u, 0, 0, None])
+        row[1] += w
+        row[2] += 1
+        if u.start_s is not None and u.end_s is not None:
+            row[3] = (row[3] or 0.0) + max(0.0, u.end_s - u.start_s)
+    mapped = by_side["seller"] + by_side["customer"]
+    speakers = [
+        SpeakerTalk(
+            speaker=label,
+            person_id=u.person_id,
+            side=u.side,
+            words=n,
+            turns=turns,
+            share=round(n / total, 3),
+            seconds=None if secs is None else round(secs, 1),
+        )
+        for label, (u, n, turns, secs) in sorted(per.items(), key=lambda kv: -kv[1][1])
+    ]
+    return TalkRatio(
+        seller_words=by_side["seller"],
+        customer_words=by_side["customer"],
+        unknown_words=by_side["unknown"],
+        seller_share=round(by_side["seller"] / mapped, 3) if mapped else 0.0,
+        customer_share=round(by_side["customer"] / mapped, 3) if mapped else 0.0,
+        per_speaker=speakers,
+    )
+
+
+def _longest(us: Sequence[Utterance], words: Sequence[int], side: str | None) -> Monologue | None:
+    """The longest run of consecutive utterances by one speaker (of `side`, if given)."""
+    runs: list[list[int]] = []  # [first position, last position, words]
+    for i, (u, w) in enumerate(zip(us, words, strict=True)):
+        if runs and us[runs[-1][0]].speaker == u.speaker:
+            runs[-1][1:] = [i, runs[-1][2] + w]
+        else:
+            runs.append([i, i, w])
+    runs = [r for r in runs if side is None or us[r[0]].side == side]
+    if not runs:
+        return None
+    first, last, n = max(runs, key=lambda r: r[2])
+    start, end = us[first].start_s, us[last].end_s
+    seconds = round(max(0.0, end - start), 1) if start is not None and end is not None else None
+    speaker, run_side = us[first].speaker, us[first].side
+    first_index, last_index = us[first].index, us[last].index
+    return Monologue(
+        speaker=speaker,
+        side=run_side,
+        words=n,
+        seconds=seconds,
+        first_index=first_index,
+        last_index=last_index,
+    )
+
+
+def _questions(us: Sequence[Utterance]) -> QuestionStats:
+    items = [
+        Question(index=u.index, text=q, kind=question_kind(q))
+        for u in us
+        for q in questions(u.text)
+    ]
+    opened = sum(q.kind == "open" for q in items)
+    return QuestionStats(
+        count=len(items),
+        open=opened,
+        closed=len(items) - opened,
+        indices=sorted({q.index for q in items}),
+        items=items,
+    )
+
+
+def excerpt(text: str, at: int) -> str:
+    """The sentence around character `at`, shortened to EXCERPT_CHARS."""
+    start = max(text.rfind(c, 0, at) for c in ".!?") + 1
+    ends = [i for i in (text.find(c, at) for c in ".!?") if i >= 0]
+    sentence = text[start : (min(ends) + 1 if ends else len(text))].strip()
+    return sentence if len(sentence) <= EXCERPT_CHARS else sentence[: EXCERPT_CHARS - 1] + "…"
+
+
+def _objections(us: Sequence[Utterance], names: Sequence[str]) -> list[Objection]:
+    found = []
+    for i, u in enumerate(us):
+        match = find_objection(u.text, names) if u.side == "customer" else None
+        if match is None:
+            continue
+        reply = next((r for r in us[i + 1 :] if r.side == "seller"), None)
+        acked = reply is not None and is_acknowledgement(reply.text)
+        asked = reply is not None and bool(questions(reply.text))
+        how: HandledHow = _HOW[acked, asked] if reply else "no_reply"
+        found.append(
+            Objection(
+                index=u.index,
+                speaker=u.speaker,
+                category=match.category,
+                excerpt=excerpt(u.text, match.start),
+                trigger=match.phrase,
+                handled=acked or asked,
+                how=how,
+                reply_index=reply.index if reply else None,
+            )
+        )
+    return found
+
+
+def _competitors(us: Sequence[Utterance], names: Sequence[str]) -> list[CompetitorMention]:
+    mentions = []
+    for name in names:
+        pattern = competitor_pattern([name])
+        hits = [u for u in us if pattern.search(u.text)]
+        if hits:
+            mentions.append(
+                CompetitorMention(name=name, indices=[u.index for u in hits], first_by=hits[0].side)
+            )
+    return mentions
+
+
+def elements_in(text: str) -> set[str]:
+    """MEDDICC elements a piece of text speaks to, by the same rules as the call metrics (for
+    reading a meeting objective such as "confirm the decision process")."""
+    return {str(m.lastgroup) for m in _MEDDICC.finditer(text.lower())}
+
+
+def _methodology(us: Sequence[Utterance], names: Sequence[str]) -> list[MethodologyEvidence]:
+    rivals = competitor_pattern(names)
+    hits: dict[str, list[int]] = {element: [] for element in MEDDICC_RULES}
+    for u in us:
+        found = {m.lastgroup for m in _MEDDICC.finditer(u.text.lower())}
+        if rivals.search(u.text):
+            found.add("competition")
+        for element, (_, sides, _, _) in MEDDICC_RULES.items():
+            if element in found and u.side in sides:
+                hits[element].append(u.index)
+    return [
+        MethodologyEvidence(
+            element=element,
+            label=label,
+            evidenced=bool(hits[element]),
+            rule=rule,
+            indices=hits[element],
+        )
+        for element, (label, _, rule, _) in MEDDICC_RULES.items()
+    ]
+
+
+def _engagement(us: Sequence[Utterance]) -> CustomerEngagement:
+    customer = [u for u in us if u.side == "customer"]
+    mapped = sum(u.side != "unknown" for u in us)
+    asked = [u.index for u in customer if questions(u.text)]
+    return CustomerEngagement(
+        questions=sum(len(questions(u.text)) for u in customer),
+        question_indices=asked,
+        turns=len(customer),
+        turn_share=round(len(customer) / mapped, 3) if mapped else 0.0,
+        speakers=len({u.speaker for u in customer}),
+    )

@@ -1,0 +1,100 @@
+"""Who is in the meeting and what it is for: validated against the deal, with every assumption
+the agent had to make written down rather than hidden."""
+
+from __future__ import annotations
+
+from agent.analysis.model import Analysis
+from agent.capabilities.stakeholder_strategy.build import ROLE_PLAYBOOK
+from agent.contracts.context import DealContext
+from agent.contracts.meeting_prep import Attendee, MeetingFrame
+from agent.contracts.request import Meeting
+from agent.errors import InvalidInput
+
+DEFAULT_MINUTES = 45
+
+
+def _customer(ctx: DealContext, analysis: Analysis, person_id: str) -> Attendee | None:
+    person = next((p for p in analysis.engagement if p.contact_id == person_id), None)
+    if person is None:
+        return None
+    priorities: list[str] = []
+    cites = [f"deal.contacts[{person.index}]"]
+    if ctx.discovery:
+        for i, member in enumerate(ctx.discovery.dmu):
+            if member.contact_id == person_id:
+                priorities = member.priorities
+                cites.append(f"discovery.dmu[{i}]")
+    message = None
+    if ctx.argumentation:
+        for i, m in enumerate(ctx.argumentation.messages):
+            if m.audience in (person_id, person.role):
+                message = m.message
+                cites.append(f"argumentation.messages[{i}]")
+                break
+    if message is None and ctx.value and ctx.value.summary:
+        message, cites = ctx.value.summary, [*cites, "value.summary"]
+    return Attendee(
+        person_id=person_id,
+        name=person.name,
+        title=person.title,
+        side="customer",
+        role=person.role,
+        engagement=person.level,
+        priorities=priorities,
+        tone=ROLE_PLAYBOOK.get(person.role, ROLE_PLAYBOOK["unknown"])[0],
+        value_message=message,
+        citations=cites,
+    )
+
+
+def frame_meeting(
+    ctx: DealContext, analysis: Analysis, meeting: Meeting | None, default_objective: str
+) -> MeetingFrame:
+    deal = ctx.deal
+    meeting = meeting or Meeting()
+    assumptions: list[str] = []
+    sellers = {m.id: m for m in [deal.owner, *deal.team]}
+    attendees: list[Attendee] = []
+    known = sorted([c.id for c in deal.contacts] + list(sellers))
+    for i, person_id in enumerate(meeting.attendees):
+        customer = _customer(ctx, analysis, person_id)
+        if customer:
+            attendees.append(customer)
+        elif person_id in sellers:
+            m = sellers[person_id]
+            attendees.append(
+                Attendee(
+                    person_id=m.id,
+                    name=m.name,
+                    title=m.role.replace("_", " "),
+                    side="seller",
+                    role=m.role,
+                )
+            )
+        else:
+            raise InvalidInput(
+                f"attendee '{person_id}' is not a contact or team member of {deal.id}",
+                where=f"request.meeting.attendees[{i}]",
+                fix=f"Use one of: {', '.join(known)}",
+            )
+    if not any(a.side == "customer" for a in attendees):
+        active = [p for p in analysis.engagement if p.level in ("engaged", "cooling")]
+        chosen = active or [p for p in analysis.engagement if p.role == "champion"]
+        chosen = chosen or analysis.engagement[:1]
+        attendees += [a for p in chosen if (a := _customer(ctx, analysis, p.contact_id))]
+        who = ", ".join(p.name for p in chosen) or "nobody (the deal has no contacts)"
+        assumptions.append(f"No customer attendees were given: assumed {who}.")
+    duration = meeting.duration_minutes or DEFAULT_MINUTES
+    if meeting.duration_minutes is None:
+        assumptions.append(f"No length was given: planned for {DEFAULT_MINUTES} minutes.")
+    objective = meeting.objective or default_objective
+    if meeting.objective is None:
+        assumptions.append(f"No objective was given: used the next best action ({objective}).")
+    return MeetingFrame(
+        title=meeting.title or f"{deal.account.name}: next meeting",
+        date=meeting.date,
+        duration_minutes=duration,
+        objective=objective,
+        attendees=attendees,
+        assumptions=assumptions,
+    )

@@ -1,0 +1,322 @@
+"""Deal strategy: win themes, competitive plan, risks to retire in order, a dated mutual action
+plan to signature and the closing plan; also the guidance event for a deal acceleration agent.
+
+Dates are computed from today and the expected close; risks are ordered by what blocks the
+next stage first, then by severity. Competitive material comes from the competitive agent's
+battle cards when they exist, else from the shipped battle cards in knowledge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from agent.analysis.missing import limitations_for
+from agent.analysis.model import Analysis, Signal
+from agent.capabilities.common.playbook import deal_values, fill, list_items
+from agent.capabilities.common.remedies import remedy
+from agent.capabilities.deal_strategy.contract import (
+    CompetitivePlan,
+    DealStrategyResult,
+    PlanStep,
+    RiskToRetire,
+    WinTheme,
+)
+from agent.contracts.context import DealContext
+from agent.contracts.events import ClosingStrategyGuidance
+from agent.contracts.probability import WinProbability
+from knowledge.documents import Document
+from knowledge.plays import Play
+
+# What blocks signature first comes first; positive or purely informational signals are not risks.
+RISK_ORDER = (
+    "stage_ahead_of_evidence",
+    "economic_buyer_unknown",
+    "economic_buyer_not_engaged",
+    "no_champion",
+    "champion_gone_quiet",
+    "blocker_present",
+    "negative_sentiment",
+    "single_threaded",
+    "pain_unconfirmed",
+    "value_case_missing",
+    "budget_unconfirmed",
+    "decision_process_unknown",
+    "decision_criteria_unknown",
+    "competitive_bakeoff",
+    "high_risk",
+    "mutual_plan_missing",
+    "procurement_not_engaged",
+    "legal_not_started",
+    "close_date_passed",
+    "close_date_slipped",
+    "stage_overdue",
+    "no_recent_activity",
+    "activity_cadence_dropping",
+    "no_next_step",
+)
+# Risks no play requires on its own: what a coach would ask for.
+FALLBACK_ACTIONS = {
+    "high_risk": "Review the risk agent's factors with your manager and give each an owner",
+    "stage_overdue": "Agree with the champion what must be true to leave this stage, and when",
+    "close_date_near": "Check every remaining milestone fits before the close date",
+    "competitive_bakeoff": "Lay the landmines below before the next evaluation meeting",
+    "activity_cadence_dropping": "Put a dated meeting in the diary with the champion this week",
+}
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+# Exit-criterion evidence -> which customer role owns the milestone.
+CHECK_OWNER_ROLE = {
+    "procurement_engaged": "procurement",
+    "legal_review_started": "legal",
+    "value_case_validated": "economic_buyer",
+    "budget_confirmed": "economic_buyer",
+    "economic_buyer_engaged": "economic_buyer",
+    "technical_validation_done": "technical_evaluator",
+}
+POSITION_STRATEGY = {
+    "leading": "Defend the lead: keep the criteria where we win and close before it reopens",
+    "even": "Differentiate: make the decision about the criteria where they are weakest",
+    "trailing": "Change the game: reframe the criteria around the customer's outcome and prove it",
+    "unknown": "Find out where we stand with the champion before choosing how to compete",
+}
+
+
+def _themes(ctx: DealContext) -> list[WinTheme]:
+    themes: list[WinTheme] = []
+    if ctx.discovery:
+        for i, pain in enumerate(ctx.discovery.pains):
+            if pain.confirmed:
+                themes.append(
+                    WinTheme(
+                        theme=f"Solve: {pain.description}",
+                        evidence=pain.impact or "confirmed by the customer",
+                        citations=[f"discovery.pains[{i}]"],
+                    )
+                )
+        for i, crit in enumerate(ctx.discovery.decision_criteria):
+            if crit.our_position == "strong":
+                themes.append(
+                    WinTheme(
+                        theme=f"Lead on {crit.name}",
+                        evidence=f"{crit.weight} weight, our position strong",
+                        citations=[f"discovery.decision_criteria[{i}]"],
+                    )
+                )
+    if ctx.value:
+        for i, driver in enumerate(ctx.value.value_drivers):
+            themes.append(
+                WinTheme(
+                    theme=f"Deliver {driver.name}",
+                    evidence=driver.metric or "in the value case",
+                    citations=[f"value.value_drivers[{i}]"],
+                )
+            )
+    if ctx.argumentation and ctx.argumentation.core_message:
+        themes.append(
+            WinTheme(
+                theme=ctx.argumentation.core_message,
+                evidence="the agreed core message",
+                citations=["argumentation.core_message"],
+            )
+        )
+    return themes[:5]
+
+
+def _card_items(doc: Document, anchor: str, limit: int = 3) -> list[str]:
+    section = doc.section(anchor)
+    return list_items(section.text)[:limit] if section else []
+
+
+def _is_card_for(doc: Document, competitor: str) -> bool:
+    return doc.meta.get("type") == "battle_card" and competitor in doc.meta.get("competitors", [])
+
+
+def competition_plans(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:
+    position = ctx.qualification.competitive_position if ctx.qualification else "unknown"
+    plans = []
+    for name in ctx.deal.competitors:
+        cards = ctx.competitive.battle_cards if ctx.competitive else []
+        hit = next(((i, c) for i, c in enumerate(cards) if c.competitor == name), None)
+        cites = [f"deal.competitors[{ctx.deal.competitors.index(name)}]"]
+        if position != "unknown":
+            cites.append("qualification.competitive_position")
+        if hit:
+            i, card = hit
+            landmines, traps, points = card.landmines[:3], card.traps[:3], card.talking_points[:3]
+            cites.append(f"competitive.battle_cards[{i}]")
+        else:
+            doc = next((d for d in knowledge.values() if _is_card_for(d, name)), None)
+            if doc is None:
+                landmines, traps, points = [], [], []
+            else:
+                landmines = _card_items(doc, "landmines-to-lay")
+                traps = _card_items(doc, "traps-they-set")
+                points = _card_items(doc, "talking-points")
+                cites += [
+                    doc.ref(a) for a in ("landmines-to-lay", "traps-they-set", "talking-points")
+                ]
+        plans.append(
+            CompetitivePlan(
+                competitor=name,
+                position=position,
+                strategy=POSITION_STRATEGY[position],
+                landmines=landmines,
+                traps_to_defuse=traps,
+                talking_points=points,
+                citations=cites,
+            )
+        )
+    return plans
+
+
+def _risks(
+    analysis: Analysis,
+    plays: tuple[Play, ...],
+    values: dict[str, str],
+    start: dt.date,
+    deadline: dt.date,
+) -> list[RiskToRetire]:
+    ranked: list[Signal] = sorted(
+        (s for s in analysis.signals if s.id in RISK_ORDER and s.severity != "low"),
+        key=lambda s: (RISK_ORDER.index(s.id), SEVERITY_RANK[s.severity]),
+    )
+    risks = []
+    for n, signal in enumerate(ranked[:8], start=1):
+        play = next((p for p in plays if signal.id in p.meta.requires_any), None)
+        steps = list_items(play.text("what-to-do")) if play else []
+        action = (
+            fill(steps[0], values)
+            if steps
+            else FALLBACK_ACTIONS.get(
+                signal.id, "Agree an owner and a date for resolving it with your champion"
+            )
+        )
+        by = min(start + dt.timedelta(days=3 * n), max(deadline, start + dt.timedelta(days=3)))
+        risks.append(
+            RiskToRetire(
+                order=n,
+                signal=signal.id,
+                risk=f"{signal.label}: {signal.detail}",
+                severity=signal.severity,
+                action=action,
+                by=by,
+                citations=[*signal.citations, *([play.ref("what-to-do")] if play else [])],
+            )
+        )
+    return risks
+
+
+def _plan(
+    ctx: DealContext,
+    analysis: Analysis,
+    plays: tuple[Play, ...],
+    values: dict[str, str],
+    target: dt.date,
+) -> list[PlanStep]:
+    deal = ctx.deal
+    steps: list[PlanStep] = []
+    if deal.mutual_action_plan:
+        for i, m in enumerate(deal.mutual_action_plan.milestones):
+            steps.append(
+                PlanStep(
+                    milestone=m.name,
+                    owner=deal.person_name(m.owner),
+                    due=m.due,
+                    status="done" if m.done else "open",
+                    citations=[f"deal.mutual_action_plan.milestones[{i}]"],
+                )
+            )
+    proposed: list[tuple[str, str, list[str]]] = []
+    if ctx.process:
+        current = ctx.process.index(deal.stage) or 0
+        for s_index, stage in enumerate(ctx.process.stages[current:], start=current):
+            for c_index, crit in enumerate(stage.exit_criteria):
+                found = analysis.evidence.get(crit.check) if crit.check else None
+                if found is None or found.met:
+                    continue
+                role = CHECK_OWNER_ROLE.get(crit.check or "")
+                person = next((p.name for p in analysis.engagement if p.role == role), None)
+                proposed.append(
+                    (
+                        crit.description,
+                        person or deal.owner.name,
+                        [f"process.stages[{s_index}].exit_criteria[{c_index}]"],
+                    )
+                )
+    signer = next(
+        (p.name for p in analysis.engagement if p.role == "economic_buyer"),
+        values["economic_buyer"],
+    )
+    if not any("sign" in s.milestone.lower() for s in steps):
+        proposed.append(("Contract signed", signer, ["deal.expected_close"]))
+    today = analysis.as_of
+    span = max((target - today).days, len(proposed))
+    for n, (milestone, owner, cites) in enumerate(proposed, start=1):
+        due = today + dt.timedelta(days=round(span * n / len(proposed)))
+        steps.append(
+            PlanStep(milestone=milestone, owner=owner, due=due, status="proposed", citations=cites)
+        )
+    return steps
+
+
+def build_strategy(
+    ctx: DealContext,
+    analysis: Analysis,
+    plays: tuple[Play, ...],
+    knowledge: Mapping[str, Document],
+    win: WinProbability,
+) -> DealStrategyResult:
+    values = deal_values(ctx, analysis)
+    today = analysis.as_of
+    passed = ctx.deal.expected_close < today
+    # A close date already past is reset to three weeks out, the span a reset usually needs.
+    target = today + dt.timedelta(days=21) if passed else ctx.deal.expected_close
+    risks = _risks(analysis, plays, values, today, target)
+    plan = _plan(ctx, analysis, plays, values, target)
+    ebs = [p.name for p in analysis.engagement if p.role == "economic_buyer"]
+    procurement = [p.name for p in analysis.engagement if p.role == "procurement"]
+    closing = [
+        f"Retire the risks in order, starting with: {risks[0].risk}"
+        if risks
+        else "No open risks: keep the cadence and protect the timeline"
+    ]
+    if procurement:
+        closing.append(f"Agree the paper process and dates with {procurement[0]}")
+    closing.append(
+        f"Ask for the business: confirm the signature date with "
+        f"{ebs[0] if ebs else values['economic_buyer']} for {target.isoformat()}"
+    )
+    closing.append("Book the kick-off before signature so the start date is shared and real")
+    if passed:
+        closing.insert(
+            0,
+            f"The close date {ctx.deal.expected_close.isoformat()} has passed: "
+            f"reset it with the customer (proposed {target.isoformat()})",
+        )
+    fix = remedy("mutual_action_plan_agreed", plays, values)
+    cites = (
+        [*(fix.citations if fix else []), *win.factors[0].citations[:1]]
+        if win.factors
+        else (fix.citations if fix else [])
+    )
+    guidance = ClosingStrategyGuidance(
+        stage=ctx.deal.stage,
+        expected_close=target,
+        win_probability=win.value,
+        risks_in_order=[r.risk for r in risks],
+        next_milestones=[
+            f"{s.milestone} ({s.owner}, {s.due.isoformat()})" for s in plan if s.status != "done"
+        ][:3],
+        blockers=[r.risk for r in risks if r.severity in ("critical", "high")],
+    )
+    return DealStrategyResult(
+        win_probability=win,
+        win_themes=_themes(ctx),
+        competition=competition_plans(ctx, knowledge),
+        risks=risks,
+        mutual_action_plan=plan,
+        closing_plan=closing,
+        guidance=guidance,
+        citations=cites,
+        limitations=limitations_for(ctx),
+    )

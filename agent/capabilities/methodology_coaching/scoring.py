@@ -1,0 +1,233 @@
+"""Reading a methodology guide and scoring its elements against a deal's evidence.
+
+The element tables live in methodology_maps; this module finds the guide a rep named,
+reads its questions and stage advice, computes the evidence the tables need beyond the
+analysis (a compelling event, quantified impact ...) and scores each element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent.analysis.model import Analysis, Evidence
+from agent.capabilities.common.playbook import list_items, paragraph, subsections
+from agent.capabilities.methodology_coaching.contract import ElementScore, ElementStatus
+from agent.capabilities.methodology_coaching.maps import (
+    FLAG,
+    SPECS,
+    Rule,
+    Spec,
+)
+from agent.compose.render import human
+from agent.contracts.context import DealContext
+from agent.errors import InvalidInput
+from agent.grounding.citations import shorten
+from knowledge.documents import Document
+from knowledge.sections import flag_token
+
+_DEFINITION = re.compile(r"^\*\*(.+?)\*\*:\s*(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A methodology guide read once per request: its elements, questions and stage advice."""
+
+    doc: Document
+    name: str
+    spec: Spec
+    questions: dict[str, list[str]]
+    stages: dict[str, str]
+
+    def text(self, anchor: str) -> str:
+        section = self.doc.section(anchor)
+        return section.text if section else ""
+
+    def rule(self, element: str) -> Rule:
+        return next((r for e, r in self.spec.rules.items() if e.lower() == element.lower()), Rule())
+
+    def definition(self, element: str) -> str:
+        """The guide's 'Good evidence' bar for an element: what a manager could check."""
+        for item in list_items(self.text("elements")):
+            m = _DEFINITION.match(item)
+            if m and m.group(1).lower() == element.lower():
+                return m.group(2).partition("Good evidence:")[2].strip()
+        return ""
+
+    def stage(self, phase: str | None) -> str:
+        """The stage-by-stage advice for a phase; prospecting reads as qualifying."""
+        key = {"prospect": "qualify", "close": "negotiate"}.get(phase or "", phase or "")
+        hit = next((t for h, t in self.stages.items() if flag_token(h).startswith(key)), None)
+        return paragraph(hit if hit is not None else next(iter(self.stages.values()), ""))
+
+
+def _names(doc: Document) -> tuple[str, ...]:
+    """Display names: the table's, else the front matter's (files) or flags' (index)."""
+    spec = SPECS.get(doc.id)
+    flags = [f.removeprefix(FLAG) for f in doc.meta.get("flags", ()) if f.startswith(FLAG)]
+    return spec.names if spec else tuple(doc.meta.get("methodology") or flags) or (doc.title,)
+
+
+def _keys(doc: Document) -> set[str]:
+    spec = SPECS.get(doc.id)
+    names = (*_names(doc), *(spec.aliases if spec else ()), doc.title, doc.id)
+    flags = {f.removeprefix(FLAG) for f in doc.meta.get("flags", ()) if f.startswith(FLAG)}
+    return {flag_token(n) for n in names} | flags | {flag_token(doc.id.removeprefix("meth-"))}
+
+
+def matches(doc: Document, name: str) -> bool:
+    return flag_token(name) in _keys(doc)
+
+
+def resolve_guide(name: str, knowledge: Mapping[str, Document]) -> Guide:
+    """Finds a guide by methodology name, alias, title or id; an unknown name lists the known."""
+    guides = sorted(
+        (d for d in knowledge.values() if d.meta.get("type") == "methodology"), key=lambda d: d.id
+    )
+    doc = next((d for d in guides if matches(d, name)), None)
+    if doc is None:
+        known = sorted({n for d in guides for n in _names(d)}, key=str.lower)
+        raise InvalidInput(
+            f"unknown methodology '{name}'",
+            where="request.methodology",
+            fix=f"Known: {', '.join(known) or 'none (no methodology guides are loaded)'}",
+        )
+    names = _names(doc)
+    stages = doc.section("stage-by-stage")
+    return Guide(
+        doc=doc,
+        name=next((n for n in names if flag_token(n) == flag_token(name)), names[0]),
+        spec=SPECS.get(doc.id, Spec(names=names, rules={})),
+        questions={h: list_items(t) for h, t in subsections(_text(doc)).items()},
+        stages=subsections(stages.text) if stages else {},
+    )
+
+
+def _text(doc: Document) -> str:
+    section = doc.section("questions-by-element")
+    return section.text if section else ""
+
+
+def _ev(met: bool, detail: str, citations: list[str]) -> Evidence:
+    return Evidence(check="", met=met, detail=detail, citations=citations)
+
+
+def extra_evidence(ctx: DealContext) -> dict[str, Evidence]:
+    """Evidence some methodologies need that the process checks do not compute."""
+    deal, d, value = ctx.deal, ctx.discovery, ctx.value
+    event = d.compelling_event if d else None
+    needs = d.needs if d else []
+    pains = [(i, p) for i, p in enumerate(d.pains) if p.confirmed and p.impact] if d else []
+    criteria = list(enumerate(d.decision_criteria)) if d else []
+    strong = [(i, c) for i, c in criteria if c.our_position == "strong"]
+    drivers = [
+        (i, v)
+        for i, v in enumerate(value.value_drivers if value else [])
+        if v.baseline is not None and v.target is not None
+    ]
+    messages = list(enumerate(ctx.argumentation.messages))[:4] if ctx.argumentation else []
+    dated = bool(deal.next_step and deal.next_step_date)
+    if ctx.competitive:
+        rivals = _ev(True, ctx.competitive.summary or "competitive intelligence", ["competitive"])
+    elif deal.competitors:
+        rivals = _ev(False, "named: " + ", ".join(deal.competitors), ["deal.competitors"])
+    else:
+        rivals = _ev(False, "no alternative recorded, not even doing nothing", [])
+    audiences = ", ".join(human(deal.person_name(m.audience)) for _, m in messages)
+    return {
+        "compelling_event": _ev(
+            bool(event),
+            event or "no compelling event recorded",
+            ["discovery.compelling_event"] if event else [],
+        ),
+        "impact_quantified": _ev(
+            bool(pains),
+            f"{pains[0][1].description}: {pains[0][1].impact}"
+            if pains
+            else "no confirmed pain with a stated impact",
+            [f"discovery.pains[{pains[0][0]}]"] if pains else [],
+        ),
+        "needs_recorded": _ev(
+            bool(needs),
+            "; ".join(needs[:3]) or "no needs recorded",
+            ["discovery.needs"] if needs else [],
+        ),
+        "metrics_baselined": _ev(
+            bool(drivers),
+            "; ".join(f"{v.name} ({v.metric or 'no metric'})" for _, v in drivers)
+            or "no value driver with a baseline and a target",
+            [f"value.value_drivers[{i}]" for i, _ in drivers],
+        ),
+        "messages_tailored": _ev(
+            bool(messages),
+            f"messages for {audiences}" if messages else "no tailored stakeholder messages",
+            [f"argumentation.messages[{i}]" for i, _ in messages],
+        ),
+        "next_step_agreed": _ev(
+            dated,
+            f"{deal.next_step} ({deal.next_step_date})" if dated else "no dated next step",
+            ["deal.next_step", "deal.next_step_date"] if dated else [],
+        ),
+        "differentiated": _ev(
+            bool(strong),
+            "strong on " + ", ".join(c.name for _, c in strong)
+            if strong
+            else "no decision criterion where our position is strong",
+            [f"discovery.decision_criteria[{i}]" for i, _ in strong],
+        ),
+        "competition_known": rivals,
+    }
+
+
+def score_element(
+    guide: Guide, element: str, evidence: dict[str, Evidence], ctx: DealContext, a: Analysis
+) -> ElementScore:
+    """Status from the mapped checks: all met supported, some partial, none a gap. MEDDICC
+    takes the analysis's own gaps so this scorecard never disagrees with other capabilities."""
+    rule = guide.rule(element)
+    if not rule.checks:
+        note = rule.note or "Not judged from CRM evidence: nothing is mapped to this element"
+        return ElementScore(element=element, status="not_applicable", evidence=note)
+    found = [evidence[c] for c in rule.checks]
+    met = [e for e in found if e.met]
+    status: ElementStatus
+    if rule.from_analysis:
+        gap = next((g.status for g in a.methodology_gaps if g.element == element), "confirmed")
+        status = "gap" if gap == "missing" else ("partial" if gap == "partial" else "supported")
+    elif rule.any_of:
+        status = "supported" if met else "gap"
+    else:
+        status = "supported" if len(met) == len(found) else ("partial" if met else "gap")
+    shown = met if rule.any_of and met else found
+    detail = "; ".join(dict.fromkeys(e.detail.rstrip(".") for e in shown))
+    cites = [c for e in shown for c in e.citations]
+    q = ctx.qualification
+    for i, el in enumerate(q.elements if q and matches(guide.doc, q.framework) else []):
+        if el.name.lower() == element.lower() and el.evidence:
+            detail += f"; qualification: {el.evidence.rstrip('.')}"
+            cites.append(f"qualification.elements[{i}]")
+    text = " ".join(detail.split()).replace("|", "/")
+    return ElementScore(element=element, status=status, evidence=text, citations=cites)
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")", re.IGNORECASE)
+
+
+def mentions(ctx: DealContext, terms: tuple[str, ...], as_of: dt.date) -> list[tuple[str, str]]:
+    """Activities and notes up to today that touch an element, newest first: (ref, excerpt)."""
+    pattern = _pattern(terms)
+    hits = [
+        (a.date, f"deal.activities[{i}]", f'{a.date} {a.type}: "{shorten(a.summary, 140)}"')
+        for i, a in enumerate(ctx.deal.activities)
+        if a.date <= as_of and pattern.search(f"{a.summary} {a.next_step or ''}")
+    ] + [
+        (n.date, f"deal.notes[{i}]", f'{n.date} note: "{shorten(n.text, 140)}"')
+        for i, n in enumerate(ctx.deal.notes)
+        if n.date <= as_of and pattern.search(n.text)
+    ]
+    return [(ref, text) for _, ref, text in sorted(hits, reverse=True)[:2]]

@@ -1,0 +1,271 @@
+"""Post-call analysis: a debrief the rep can act on within the day.
+
+Everything is computed from the mapped transcript, the deal record and the knowledge base:
+conversation metrics, the call's review, next steps with owner and date, progress on the
+meeting's objectives and the stage's exit criteria, what the call changes in the record (a patch,
+and the shared win-probability model before and after it), the follow-up email, and lessons for
+similar deals. The graph node adds lessons from other deals (long-term store) and saves these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from agent.analysis.conversation import conversation_metrics, elements_in
+from agent.analysis.model import Analysis
+from agent.capabilities.live_assist.engine import LiveAssist
+from agent.capabilities.post_call_analysis.contract import (
+    AdherenceCheck,
+    CallFacts,
+    MessageOutcome,
+    NextStep,
+    ObjectiveProgress,
+    Obstacle,
+    PostCallAnalysisResult,
+)
+from agent.compose.render import human
+from agent.contracts.context import DealContext
+from agent.contracts.conversation import Transcript
+from agent.contracts.conversation_metrics import ConversationMetrics
+from agent.contracts.deal import ActivityType
+from agent.contracts.meeting_prep import Point
+from agent.reading.commitments import find_commitments
+
+from .record import (
+    adherence,
+    call_outcome,
+    gaps_by_element,
+    new_information,
+    patched_context,
+    probability_change,
+    propose_patch,
+    stage_ready,
+)
+from .review import messages_that_landed, obstacles, receptiveness, review, u_ref
+from .follow_up import follow_up_email
+from .lessons import lessons
+
+
+def build_debrief(
+    ctx: DealContext,
+    analysis: Analysis,
+    transcript: Transcript,
+    on: dt.date,
+    objective: str | None,
+    activity_type: ActivityType,
+    assist: LiveAssist,
+) -> PostCallAnalysisResult:
+    t, deal = transcript, ctx.deal
+    m = conversation_metrics(t, deal)
+    us = t.utterances
+    steps = [
+        NextStep(
+            action=p.action,
+            owner_id=p.owner_id,
+            owner=p.owner,
+            due=p.due,
+            due_text=p.due_text,
+            customer_commitment=p.commitment,  # type: ignore[arg-type]
+            citations=[u_ref(p.index)] + ([u_ref(p.agreed_at)] if p.agreed_at is not None else []),
+        )
+        for p in find_commitments(us, deal, on)
+    ]
+    messages = messages_that_landed(us)
+    mood = receptiveness(m, us, messages)
+    blocks = obstacles(m, us, assist.answer)
+    outcome = call_outcome(steps, sum(not o.handled for o in m.objections), mood.level)
+    patch = propose_patch(ctx, t, m, steps, on, activity_type, outcome)
+    after_ctx = patched_context(ctx, patch)
+    probability, after = probability_change(ctx, analysis, after_ctx, on)
+    patch = patch.model_copy(update={"advance_stage_to": stage_ready(analysis, after)})
+    checks = adherence(analysis, after, m, ctx, activity_type)
+    advanced = [
+        Point(text=f"Advanced {c.description} ({c.detail}).", citations=c.citations)
+        for c in checks
+        if c.status == "advanced" and c.kind != "required_activity"
+    ]
+    went_well, to_improve = review(m, messages, steps, advanced)
+    gaps = discovery_gaps(analysis, m, assist)
+    assumptions = []
+    logged = next((a for a in deal.activities if patch.marker in a.summary), None)
+    if logged is not None:
+        assumptions.append(
+            f"This call is already in the record as activity {logged.id}: the before and after "
+            "comparison counts it twice, and the proposed update must not be applied again."
+        )
+    if objective is None:
+        assumptions.append(
+            "No meeting objective was given: progress is measured against the stage's open "
+            "exit criteria."
+        )
+    return PostCallAnalysisResult(
+        call=CallFacts(
+            source=t.source,
+            date=on,
+            duration_minutes=round(m.duration_s / 60, 1) if m.duration_s else None,
+            attendees=_attendees(ctx, t),
+            unmapped_speakers=list(t.unmapped),
+            activity_type=activity_type,
+        ),
+        metrics=m,
+        went_well=went_well,
+        to_improve=to_improve,
+        objectives=objectives(objective, ctx, t, m, steps, checks),
+        receptiveness=mood,
+        new_information=new_information(ctx, t, m, analysis),
+        obstacles=blocks,
+        probability=probability,
+        adherence=checks,
+        messages=messages,
+        discovery_gaps=gaps,
+        next_steps=steps,
+        adjustments=adjustments(blocks, steps, messages, gaps),
+        lessons=lessons(ctx, analysis, t, m, messages, on),
+        lessons_saved=False,
+        patch=patch,
+        follow_up=follow_up_email(ctx, t, m, steps, gaps, on),
+        assumptions=assumptions,
+        citations=[f"deal.activities[{len(deal.activities) - 1}]"] if deal.activities else [],
+    )
+
+
+def _attendees(ctx: DealContext, t: Transcript) -> list[str]:
+    seller = {ctx.deal.owner.id, *(p.id for p in ctx.deal.team)}
+    mapped = [s for s in t.speakers if s.person_id]
+    mapped.sort(key=lambda s: s.person_id not in seller)
+    return [s.name or s.speaker for s in mapped]
+
+
+def objectives(
+    objective: str | None,
+    ctx: DealContext,
+    t: Transcript,
+    m: ConversationMetrics,
+    steps: Sequence[NextStep],
+    checks: Sequence[AdherenceCheck],
+) -> list[ObjectiveProgress]:
+    if objective is None:
+        return [
+            ObjectiveProgress(
+                objective=c.description,
+                source="exit_criterion",
+                status="met" if c.status == "advanced" else "not_met",
+                detail=c.detail,
+                citations=c.citations,
+            )
+            for c in checks
+            if c.kind == "exit_criterion" and c.status != "already_met"
+        ]
+    return [_explicit_objective(objective, ctx, t, m, steps)]
+
+
+def _explicit_objective(
+    objective: str,
+    ctx: DealContext,
+    t: Transcript,
+    m: ConversationMetrics,
+    steps: Sequence[NextStep],
+) -> ObjectiveProgress:
+    """An objective in the rep's words is judged on what the rules can see in it: the people
+    it names (did they take part, or own a next step?) and the methodology elements it names
+    (did the call evidence them?). Anything else is left to the rep, and said so."""
+    named = [c for c in ctx.deal.contacts if _says(objective, c.name.split()[0])]
+    spoke = {u.person_id: u.index for u in t.utterances if u.person_id}
+    stepped = {s.owner_id for s in steps} | {
+        c.id for s in steps for c in named if _says(s.action, c.name.split()[0])
+    }
+    wanted = elements_in(objective)
+    shown = {e.element: e for e in m.methodology if e.evidenced and e.element in wanted}
+    hits = [c for c in named if c.id in spoke] + [c for c in named if c.id in stepped]
+    found = len({c.id for c in hits}) + len(shown)
+    asked = len(named) + len(wanted)
+    refs = [u_ref(spoke[c.id]) for c in named if c.id in spoke]
+    refs += [u_ref(i) for e in shown.values() for i in e.indices[:1]]
+    refs += [
+        x for s in steps for c in named if _says(s.action, c.name.split()[0]) for x in s.citations
+    ]
+    if asked == 0:
+        return ObjectiveProgress(
+            objective=objective,
+            source="meeting",
+            status="not_assessed",
+            detail="the objective names no contact or methodology element the rules can check",
+        )
+    status = "met" if found >= asked else "partial" if found else "not_met"
+    reach = {c.id: "in a next step" for c in named if c.id in stepped}
+    reach |= {c.id: "took part" for c in named if c.id in spoke}
+    parts = [f"{c.name}: {reach.get(c.id, 'not reached')}" for c in named]
+    parts += [
+        f"{human(e)}: {'evidenced' if e in shown else 'not evidenced'}" for e in sorted(wanted)
+    ]
+    return ObjectiveProgress(
+        objective=objective,
+        source="meeting",
+        status=status,  # type: ignore[arg-type]
+        detail="; ".join(parts),
+        citations=list(dict.fromkeys(refs)),
+    )
+
+
+def _says(text: str, name: str) -> bool:
+    """The name as a word ("Ana" is not in "analytics")."""
+    return re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE) is not None
+
+
+def discovery_gaps(analysis: Analysis, m: ConversationMetrics, assist: LiveAssist) -> list[Point]:
+    """Methodology gaps the call did not close, each with the guide's question to ask next."""
+    evidenced = {e.element for e in m.methodology if e.evidenced}
+    out = []
+    for key, g in sorted(
+        gaps_by_element(analysis).items(), key=lambda kv: kv[1].status != "missing"
+    ):
+        if key in evidenced:
+            continue
+        questions, ref = assist.questions_for(g.element)
+        ask = f" Ask: {questions[0]}" if questions else ""
+        out.append(
+            Point(
+                text=f"{g.element} is still {g.status}.{ask}",
+                citations=[*g.citations[:2], ref] if questions else g.citations[:2],
+            )
+        )
+    return out
+
+
+def adjustments(
+    blocks: Sequence[Obstacle],
+    steps: Sequence[NextStep],
+    messages: Sequence[MessageOutcome],
+    gaps: Sequence[Point],
+) -> list[Point]:
+    out = []
+    for b in blocks:
+        if b.kind == "objection" and not b.handled and b.suggested_response:
+            out.append(
+                Point(
+                    text=f"Prepare for this again: {b.detail}. Next time: {b.suggested_response}",
+                    citations=b.citations,
+                )
+            )
+    for s in steps:
+        if s.customer_commitment == "hedged":
+            out.append(
+                Point(
+                    text=f'Confirm with {s.owner}: "{s.action}" was hedged, so set a date to '
+                    "check it happened.",
+                    citations=s.citations,
+                )
+            )
+    for msg in messages:
+        if not msg.landed:
+            out.append(
+                Point(
+                    text=f'Do not repeat "{msg.message}"; it did not land. Lead with what '
+                    f'the customer answered instead: "{msg.response}"',
+                    citations=msg.citations,
+                )
+            )
+    out.extend(gaps[:1])
+    return out

@@ -1,0 +1,384 @@
+"""What the call changes in the deal record: the proposed patch, the win probability and risk
+before and after it, what is new compared with the record, and progress on the stage's exit
+criteria and the methodology. The record itself is never changed here; the CLI applies the
+patch only when asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from agent.analysis.analyze import analyze_deal
+from agent.analysis.model import Analysis, MethodologyGap
+from agent.analysis.probability import estimate_win_probability
+from agent.capabilities.post_call_analysis.contract import (
+    AdherenceCheck,
+    ContactUpdate,
+    DealPatch,
+    NewInformation,
+    NextStep,
+    ProbabilityChange,
+)
+from agent.compose.render import human
+from agent.contracts.base import Level
+from agent.contracts.context import DealContext
+from agent.contracts.conversation import Transcript
+from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccElement
+from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
+from agent.grounding.checker import grounds_of
+from agent.reading.patterns import classify_objection
+
+from .review import u_ref
+
+# Exit-criterion checks a call can evidence by what was said, through the MEDDICC element
+# the conversation rules detect; the rest are judged on the patched record alone.
+CHECK_ELEMENT: dict[str, MeddiccElement] = {
+    "pain_confirmed": "identify_pain",
+    "champion_identified": "champion",
+    "economic_buyer_identified": "economic_buyer",
+    "decision_criteria_known": "decision_criteria",
+    "decision_process_known": "decision_process",
+}
+_FIGURE = re.compile(r"(?<![\w.])\$?\d[\d,.]*\s?(?:k|m|million|%|percent)?(?![\w])", re.IGNORECASE)
+_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6}
+
+
+def gaps_by_element(analysis: Analysis) -> dict[str, MethodologyGap]:
+    """The analysis's open MEDDICC gaps keyed like the call's evidence ('Economic Buyer' ->
+    'economic_buyer'), so the two can be compared."""
+    return {g.element.lower().replace(" ", "_"): g for g in analysis.methodology_gaps}
+
+
+def _next_activity_id(ctx: DealContext, on: dt.date) -> str:
+    """The record's own numbering ('a12' after 'a11') when it has one, else a dated id."""
+    numbers = [int(a.id[1:]) for a in ctx.deal.activities if re.fullmatch(r"a\d+", a.id)]
+    if numbers and len(numbers) == len(ctx.deal.activities):
+        return f"a{max(numbers) + 1}"
+    return f"call-{on.isoformat()}"
+
+
+def propose_patch(
+    ctx: DealContext,
+    t: Transcript,
+    m: ConversationMetrics,
+    steps: Sequence[NextStep],
+    on: dt.date,
+    activity_type: ActivityType,
+    outcome: ActivityOutcome,
+) -> DealPatch:
+    deal = ctx.deal
+    seller_ids = {deal.owner.id, *(p.id for p in deal.team)}
+    people = list(dict.fromkeys(u.person_id for u in t.utterances if u.person_id))
+    people.sort(key=lambda pid: pid not in seller_ids)
+    customers = [c for c in deal.contacts if c.id in people]
+    raised = sorted({human(o.category) for o in m.objections})
+    parts = [f"Call with {', '.join(c.name for c in customers) or 'the customer'}"]
+    if raised:
+        parts.append(f"objections raised: {', '.join(raised)}")
+    if m.competitors:
+        parts.append(f"competitors mentioned: {', '.join(c.name for c in m.competitors)}")
+    agreed = [s for s in steps if s.customer_commitment == "confirmed"]
+    if agreed:
+        parts.append("agreed: " + "; ".join(_step_line(s) for s in agreed))
+    summary = ". ".join(parts) + f". (From transcript {t.source}.)"  # DealPatch.marker
+    activity = Activity(
+        id=_next_activity_id(ctx, on),
+        type=activity_type,
+        date=on,
+        participants=people,
+        summary=summary,
+        outcome=outcome,
+        next_step=_step_line((agreed or list(steps))[0]) if steps else None,
+    )
+    updates = [
+        ContactUpdate(contact_id=c.id, last_contact=on)
+        for c in customers
+        if c.last_contact is None or c.last_contact < on
+    ]
+    known = {c.lower() for c in deal.competitors}
+    new_rivals = [c.name for c in m.competitors if c.name.lower() not in known]
+    dated = [s for s in agreed if s.due is not None and s.due >= on]
+    return DealPatch(
+        deal_id=deal.id,
+        transcript_source=t.source,
+        add_activity=activity,
+        contact_updates=updates,
+        add_competitors=new_rivals,
+        next_step=f"{dated[0].owner}: {dated[0].action}" if dated else None,
+        next_step_date=dated[0].due if dated else None,
+    )
+
+
+def _step_line(s: NextStep) -> str:
+    return f"{s.owner}: {s.action}" + (f" (by {s.due.isoformat()})" if s.due else "")
+
+
+def stage_ready(analysis: Analysis, after: Analysis) -> str | None:
+    """The next stage, when every checked exit criterion of the current one is met once the
+    call is recorded and at least one of them was not before: the call moved the deal."""
+    mine = [c for c in after.exit_criteria if c.stage == after.stage and c.met is not None]
+    before = {c.id: c.met for c in analysis.exit_criteria}
+    if not mine or not all(c.met for c in mine) or all(before.get(c.id) for c in mine):
+        return None
+    return after.next_stage
+
+
+def patched_context(ctx: DealContext, patch: DealPatch) -> DealContext:
+    """The context as it would be with the patch applied; the input is left untouched."""
+    updates = {u.contact_id: u.last_contact for u in patch.contact_updates}
+    contacts = [
+        c.model_copy(update={"last_contact": updates[c.id]}) if c.id in updates else c
+        for c in ctx.deal.contacts
+    ]
+    deal = ctx.deal.model_copy(
+        update={
+            "activities": [*ctx.deal.activities, patch.add_activity],
+            "contacts": contacts,
+            "competitors": [*ctx.deal.competitors, *patch.add_competitors],
+        }
+    )
+    return ctx.model_copy(update={"deal": deal})
+
+
+def call_outcome(
+    steps: Sequence[NextStep], unhandled: int, receptiveness: Level
+) -> ActivityOutcome:
+    """Positive: a dated next step the customer agreed, nothing left unanswered. Negative: a
+    customer who was not receptive and agreed to nothing. Anything between is neutral."""
+    confirmed = any(s.customer_commitment == "confirmed" and s.due for s in steps)
+    if confirmed and unhandled == 0:
+        return "positive"
+    if not confirmed and receptiveness == "low":
+        return "negative"
+    return "neutral"
+
+
+def probability_change(
+    ctx: DealContext, analysis: Analysis, after_ctx: DealContext, on: dt.date
+) -> tuple[ProbabilityChange, Analysis]:
+    after_analysis = analyze_deal(after_ctx, max(analysis.as_of, on))
+    before = estimate_win_probability(ctx, analysis)
+    after = estimate_win_probability(after_ctx, after_analysis)
+    fired_before = {s.id for s in analysis.signals}
+    fired_after = {s.id for s in after_analysis.signals}
+    resolved = sorted(fired_before - fired_after)
+    added = sorted(fired_after - fired_before)
+    delta = round(after.value - before.value, 3)
+    moves = []
+    if resolved:
+        moves.append(f"no longer fires: {', '.join(human(s) for s in resolved)}")
+    if added:
+        moves.append(f"now fires: {', '.join(human(s) for s in added)}")
+    detail = (
+        f"Win probability {round(before.value * 100)}% before the call, "
+        f"{round(after.value * 100)}% with the call recorded"
+        + (f" ({'; '.join(moves)})" if moves else " (no risk signal changed)")
+    )
+    cites = [c for s in after_analysis.signals if s.id in added for c in s.citations]
+    cites += [c for s in analysis.signals if s.id in resolved for c in s.citations]
+    return (
+        ProbabilityChange(
+            before=before.value,
+            after=after.value,
+            delta=delta,
+            risks_resolved=resolved,
+            risks_added=added,
+            detail=detail,
+            citations=list(dict.fromkeys(cites))[:8],
+        ),
+        after_analysis,
+    )
+
+
+def _numbers(text: str) -> list[tuple[str, float]]:
+    out = []
+    for m in _FIGURE.finditer(text):
+        raw = m.group().strip()
+        digits = re.sub(r"[^\d.]", "", raw.split()[0] if " " in raw else raw).rstrip(".")
+        if not digits or digits.count(".") > 1 or not any(c.isdigit() for c in digits):
+            continue
+        unit = re.sub(r"[\d$,.\s]", "", raw).lower()
+        out.append((raw, float(digits) * _SCALE.get(unit, 1.0)))
+    return out
+
+
+def new_information(
+    ctx: DealContext, t: Transcript, m: ConversationMetrics, analysis: Analysis
+) -> list[NewInformation]:
+    out: list[NewInformation] = []
+    for speaker in t.unmapped:
+        first = next(u.index for u in t.utterances if u.speaker == speaker)
+        out.append(
+            NewInformation(
+                kind="new_person",
+                compared_with_record="new",
+                detail=f"{speaker} spoke but is not a contact on the deal: ask their role",
+                citations=[u_ref(first)],
+            )
+        )
+    known = {c.lower() for c in ctx.deal.competitors}
+    for c in m.competitors:
+        is_new = c.name.lower() not in known
+        out.append(
+            NewInformation(
+                kind="new_competitor" if is_new else "figure",
+                compared_with_record="new" if is_new else "confirms",
+                detail=f"{c.name} came up (first by the {c.first_by} side)"
+                + ("; not yet recorded as a competitor" if is_new else "; already recorded"),
+                citations=[u_ref(i) for i in c.indices[:3]],
+            )
+        )
+    spoke = {u.person_id: u.index for u in reversed(t.utterances) if u.person_id}
+    for e in analysis.engagement:
+        if e.contact_id in spoke and e.level in ("never", "dark"):
+            out.append(
+                NewInformation(
+                    kind="first_engagement",
+                    compared_with_record="updates",
+                    detail=f"{e.name} ({human(e.role)}) took part; the record showed them as "
+                    f"{'never engaged' if e.level == 'never' else 'gone dark'}",
+                    citations=[f"deal.contacts[{e.index}]", u_ref(spoke[e.contact_id])],
+                )
+            )
+    gaps = gaps_by_element(analysis)
+    for ev in m.methodology:
+        gap = gaps.get(ev.element)
+        if ev.evidenced and gap is not None:
+            out.append(
+                NewInformation(
+                    kind="methodology_evidence",
+                    compared_with_record="updates",
+                    detail=f"{ev.label}: the call holds evidence ({ev.rule}); the record has "
+                    f"it as {gap.status}",
+                    citations=[u_ref(i) for i in ev.indices[:2]] + gap.citations[:1],
+                )
+            )
+    out.extend(_figures(ctx, t))
+    out.extend(_objections_vs_record(ctx, m))
+    return out
+
+
+def _figures(ctx: DealContext, t: Transcript) -> list[NewInformation]:
+    """Numbers the customer said, checked against every number the record holds."""
+    record = grounds_of([ctx.deal, *(getattr(ctx, s) for s in ("risk", "discovery", "value"))])
+    out = []
+    for u in t.utterances:
+        if u.side != "customer":
+            continue
+        for raw, value in _numbers(u.text):
+            if value < 10 and "%" not in raw:
+                continue  # counts and ordinals ("two", "3 plants") are rarely figures
+            known = value in record.numbers or value / 1e3 in record.numbers
+            out.append(
+                NewInformation(
+                    kind="figure",
+                    compared_with_record="confirms" if known else "new",
+                    detail=f'{u.speaker} said "{raw}"'
+                    + (" (matches the record)" if known else " (not in the record)"),
+                    citations=[u_ref(u.index)],
+                )
+            )
+    return out[:8]
+
+
+def _objections_vs_record(ctx: DealContext, m: ConversationMetrics) -> list[NewInformation]:
+    before: dict[str, int] = {}
+    for i, a in enumerate(ctx.deal.activities):
+        category = classify_objection(a.summary, ctx.deal.competitors)
+        if category is not None:
+            before.setdefault(category, i)
+    out = []
+    for category in dict.fromkeys(o.category for o in m.objections):
+        first = next(o for o in m.objections if o.category == category)
+        seen = before.get(category)
+        out.append(
+            NewInformation(
+                kind="objection",
+                compared_with_record="confirms" if seen is not None else "new",
+                detail=f"{human(category).capitalize()} objection"
+                + (" raised before in the record" if seen is not None else " not seen before"),
+                citations=[u_ref(first.index)]
+                + ([f"deal.activities[{seen}]"] if seen is not None else []),
+            )
+        )
+    return out
+
+
+def adherence(
+    analysis: Analysis,
+    after: Analysis,
+    m: ConversationMetrics,
+    ctx: DealContext,
+    activity_type: str,
+) -> list[AdherenceCheck]:
+    evidenced = {ev.element: ev for ev in m.methodology if ev.evidenced}
+    out = []
+    for c in (c for c in analysis.exit_criteria if c.stage == analysis.stage):
+        element = CHECK_ELEMENT.get(_check_of(ctx, analysis, c.id) or "")
+        said = evidenced.get(element) if element else None
+        after_met = next((x.met for x in after.exit_criteria if x.id == c.id), None)
+        if c.met:
+            status, detail = "already_met", "met before the call"
+        elif after_met or said:
+            status = "advanced"
+            detail = "met with the call recorded" if after_met else "evidenced in the call"
+        else:
+            status, detail = "not_advanced", "still open after the call"
+        out.append(
+            AdherenceCheck(
+                kind="exit_criterion",
+                id=c.id,
+                description=c.description,
+                status=status,  # type: ignore[arg-type]
+                detail=detail,
+                citations=[c.ref] + ([u_ref(i) for i in said.indices[:2]] if said else []),
+            )
+        )
+    out.extend(_required_activities(ctx, analysis, activity_type))
+    gaps = gaps_by_element(analysis)
+    for ev in m.methodology:
+        gap = gaps.get(ev.element)
+        if gap is None and not ev.evidenced:
+            continue
+        status = "already_met" if gap is None else "advanced" if ev.evidenced else "not_advanced"
+        out.append(
+            AdherenceCheck(
+                kind="methodology",
+                id=ev.element,
+                description=ev.label,
+                status=status,  # type: ignore[arg-type]
+                detail=ev.rule,
+                citations=[u_ref(i) for i in ev.indices[:2]] + (gap.citations[:1] if gap else []),
+            )
+        )
+    return out
+
+
+def _check_of(ctx: DealContext, analysis: Analysis, criterion_id: str) -> str | None:
+    stage = ctx.process.stage(analysis.stage) if ctx.process else None
+    crit = next((c for c in stage.exit_criteria if c.id == criterion_id), None) if stage else None
+    return crit.check if crit else None
+
+
+def _required_activities(
+    ctx: DealContext, analysis: Analysis, activity_type: str
+) -> list[AdherenceCheck]:
+    stage = ctx.process.stage(analysis.stage) if ctx.process else None
+    if stage is None or analysis.stage_ref is None:
+        return []
+    out = []
+    for i, r in enumerate(stage.required_activities):
+        if activity_type in r.activity_types:
+            out.append(
+                AdherenceCheck(
+                    kind="required_activity",
+                    id=r.id,
+                    description=r.description,
+                    status="advanced",
+                    detail=f"this {activity_type} counts as one",
+                    citations=[f"{analysis.stage_ref}.required_activities[{i}]"],
+                )
+            )
+    return out

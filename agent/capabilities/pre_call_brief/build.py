@@ -1,0 +1,264 @@
+"""Pre-call briefing package: everything a rep reads before the meeting, from the deal, the
+upstream agents and the knowledge base, each line cited. Gaps are said, not filled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agent.analysis.missing import limitations_for
+from agent.analysis.model import Analysis
+from agent.capabilities.common.meeting import frame_meeting
+from agent.capabilities.common.playbook import list_items, subsections
+from agent.capabilities.deal_strategy.build import competition_plans
+from agent.capabilities.next_best_action.build import Search, recommend
+from agent.capabilities.next_best_action.contract import RecommendedAction
+from agent.contracts.context import DealContext
+from agent.contracts.meeting_prep import MeetingFrame, Point, PreCallBriefResult
+from agent.contracts.request import Meeting
+from agent.grounding.citations import shorten
+from knowledge.documents import Document
+from knowledge.plays import Play
+from knowledge.retriever import SearchFilters
+
+GAP_GUIDE = "meth-meddicc"
+MAX_GAP_QUESTIONS = 2
+
+
+def gap_questions(analysis: Analysis, knowledge: Mapping[str, Document]) -> list[Point]:
+    """Questions from the MEDDICC guide for each element the deal's evidence does not support."""
+    guide = knowledge.get(GAP_GUIDE)
+    section = guide.section("questions-by-element") if guide else None
+    if guide is None or section is None:
+        return []
+    by_element = subsections(section.text)
+    points = []
+    for gap in analysis.methodology_gaps:
+        questions = list_items(by_element.get(gap.element, ""))[:MAX_GAP_QUESTIONS]
+        points += [
+            Point(
+                text=f"{gap.element} ({gap.status}): {q}",
+                citations=[guide.ref("questions-by-element"), *gap.citations[:1]],
+            )
+            for q in questions
+        ]
+    return points[:8]
+
+
+def proof_points(
+    ctx: DealContext, knowledge: Mapping[str, Document], search: Search | None
+) -> list[Point]:
+    if search is None:
+        return []
+    pains = ctx.discovery.pains if ctx.discovery else []
+    query = " ".join(
+        [ctx.deal.account.industry, *(p.description for p in pains[:2]), *ctx.deal.competitors]
+    )
+    seen: list[str] = []
+    for passage in search(query, SearchFilters(type=["proof_point"])):
+        if passage.doc_id not in seen:
+            seen.append(passage.doc_id)
+    points = []
+    for doc_id in seen[:2]:
+        doc = knowledge.get(doc_id)
+        results = doc.section("results") if doc else None
+        if doc and results:
+            points.append(
+                Point(
+                    text=f"{doc.title}: {shorten(results.text, 220)}",
+                    citations=[doc.ref("results")],
+                )
+            )
+    return points
+
+
+def value_summary(ctx: DealContext) -> list[Point]:
+    value = ctx.value
+    if value is None:
+        return []
+    points = []
+    if value.roi:
+        roi = value.roi
+        parts = [
+            f"{roi.currency} {roi.annual_benefit:,.0f} a year for {roi.currency} "
+            f"{roi.investment:,.0f}"
+        ]
+        if roi.payback_months is not None:
+            parts.append(f"payback in {roi.payback_months:g} months")
+        if roi.roi_percent is not None:
+            parts.append(f"ROI {roi.roi_percent:g}%")
+        points.append(
+            Point(text=f"Value case ({value.status}): " + ", ".join(parts), citations=["value.roi"])
+        )
+    points += [
+        Point(
+            text=f"{d.name}: {d.metric or 'in the value case'}",
+            citations=[f"value.value_drivers[{i}]"],
+        )
+        for i, d in enumerate(value.value_drivers[:3])
+    ]
+    return points
+
+
+def _background(ctx: DealContext) -> list[Point]:
+    a = ctx.deal.account
+    facts = [a.industry]
+    if a.employees:
+        facts.append(f"{a.employees:,} employees")
+    if a.region:
+        facts.append(a.region)
+    points = [Point(text=f"{a.name}: " + ", ".join(facts), citations=["deal.account"])]
+    if a.description:
+        points.append(Point(text=a.description, citations=["deal.account.description"]))
+    if ctx.qualification and ctx.qualification.fit_summary:
+        points.append(
+            Point(
+                text=f"Fit ({ctx.qualification.customer_fit}): {ctx.qualification.fit_summary}",
+                citations=["qualification.fit_summary"],
+            )
+        )
+    return points
+
+
+def _challenges(ctx: DealContext) -> list[Point]:
+    if ctx.discovery is None:
+        return []
+    d = ctx.discovery
+    points = [
+        Point(
+            text=p.description
+            + (f" ({p.impact})" if p.impact else "")
+            + ("" if p.confirmed else " [not yet confirmed]"),
+            citations=[f"discovery.pains[{i}]"],
+        )
+        for i, p in enumerate(d.pains)
+    ]
+    points += [
+        Point(text=f"Need: {n}", citations=[f"discovery.needs[{i}]"])
+        for i, n in enumerate(d.needs[:3])
+    ]
+    if d.compelling_event:
+        points.append(
+            Point(
+                text=f"Compelling event: {d.compelling_event}",
+                citations=["discovery.compelling_event"],
+            )
+        )
+    return points
+
+
+def _flow(frame: MeetingFrame, primary: RecommendedAction, analysis: Analysis) -> list[str]:
+    customers = [a.name for a in frame.attendees if a.side == "customer"]
+    gaps = ", ".join(g.element for g in analysis.methodology_gaps[:3]) or "the open questions"
+    return [
+        f"Open: thank them, restate the objective ({frame.objective}) and confirm "
+        f"{frame.duration_minutes} minutes still works",
+        "Ask what has changed on their side since you last spoke",
+        f"Discovery on the gaps: {gaps}",
+        f"Play back value in their terms for {', '.join(customers) or 'each attendee'}",
+        "Surface concerns early and handle them with the guide below",
+        f"Close on a dated next step: {primary.expected_outcome}",
+    ]
+
+
+def build_brief(
+    ctx: DealContext,
+    analysis: Analysis,
+    plays: tuple[Play, ...],
+    knowledge: Mapping[str, Document],
+    search: Search | None,
+    meeting: Meeting | None,
+    concerns: list[Point],
+) -> PreCallBriefResult:
+    primary = recommend(ctx, analysis, plays).primary
+    frame = frame_meeting(ctx, analysis, meeting, primary.title)
+    present = {a.person_id for a in frame.attendees}
+    rest = [
+        Point(
+            text=f"{p.name}, {p.title} ({p.role.replace('_', ' ')}): {p.level}",
+            citations=[f"deal.contacts[{p.index}]"],
+        )
+        for p in analysis.engagement
+        if p.contact_id not in present
+    ]
+    criteria = [
+        Point(
+            text=f"{c.name} ({c.weight} weight): our position {c.our_position}",
+            citations=[f"discovery.decision_criteria[{i}]"],
+        )
+        for i, c in enumerate(ctx.discovery.decision_criteria if ctx.discovery else [])
+    ]
+    positioning = [
+        Point(
+            text=f"{a.name}: {a.value_message}"
+            if a.value_message
+            else f"{a.name}: no tailored message yet; lead with "
+            + ("; ".join(a.priorities) if a.priorities else "their priorities"),
+            citations=a.citations,
+        )
+        for a in frame.attendees
+        if a.side == "customer"
+    ]
+    competitive = [
+        Point(
+            text=f"{c.competitor} (our position {c.position}): {c.strategy}"
+            + (f". Landmine: {c.landmines[0]}" if c.landmines else ""),
+            citations=c.citations,
+        )
+        for c in competition_plans(ctx, knowledge)
+    ]
+    proofs = proof_points(ctx, knowledge, search)
+    questions = gap_questions(analysis, knowledge)
+    follow = (
+        [
+            Point(
+                text=f"If they agree: {primary.success_criteria[0]}",
+                citations=primary.citations[:1],
+            )
+        ]
+        if primary.success_criteria
+        else []
+    )
+    follow.append(
+        Point(text=f"If they hesitate: {primary.if_not_feasible}", citations=primary.citations[1:2])
+    )
+    follow += [
+        Point(
+            text=f"If they say '{c.text.split(':')[0]}': use the objection guide "
+            "answer and ask a root-cause question first",
+            citations=c.citations,
+        )
+        for c in concerns[:2]
+    ]
+    crib = [
+        f"Goal: {frame.objective}",
+        "With: "
+        + ", ".join(
+            f"{a.name} ({a.role.replace('_', ' ')})"
+            for a in frame.attendees
+            if a.side == "customer"
+        ),
+    ]
+    if questions:
+        crib.append(f"Ask: {questions[0].text}")
+    if proofs:
+        crib.append(f"Proof: {proofs[0].text.split(':')[0]}")
+    crib.append(f"Close on: {primary.title}")
+    limitations = limitations_for(ctx) + frame.assumptions
+    return PreCallBriefResult(
+        meeting=frame,
+        background=_background(ctx),
+        challenges=_challenges(ctx),
+        rest_of_dmu=rest,
+        decision_criteria=criteria,
+        value_positioning=positioning,
+        questions=questions,
+        conversation_flow=_flow(frame, primary, analysis),
+        likely_concerns=concerns,
+        competitive=competitive,
+        proof_points=proofs,
+        value_summary=value_summary(ctx),
+        follow_ups=follow,
+        crib_sheet=crib,
+        citations=primary.citations[:2],
+        limitations=limitations,
+    )

@@ -1,0 +1,301 @@
+"""Process adherence: the deal's evidence and activities against its process, stage by stage.
+
+A missed step is one the process requires of a stage the deal has already left; the current
+stage's unmet steps are open work, not violations. A step skipped with a recorded reason is a
+waiver; an optional step the customer did not need is flexibility, never a violation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from agent.analysis.missing import limitations_for
+from agent.analysis.model import Analysis
+from agent.capabilities.common.playbook import deal_values
+from agent.capabilities.common.remedies import Remedy, remedy, skill_for
+from agent.capabilities.process_adherence.contract import (
+    OutcomeLink,
+    ProcessAdherenceResult,
+    RepPattern,
+    StepCheck,
+    StepStatus,
+)
+from agent.contracts.context import DealContext
+from agent.contracts.deal import ProcessException
+from agent.contracts.events import ProcessImprovementInsight
+from agent.contracts.upstream import ProcessStandards
+from knowledge.documents import slugify
+from knowledge.plays import Play
+
+StepKind = Literal["exit_criterion", "required_activity"]
+
+
+@dataclass(frozen=True)
+class ProcessInUse:
+    standard: ProcessStandards
+    source: Literal["deal", "knowledge_default"]
+    doc_id: str | None = None  # the knowledge document when it is the default
+
+    def ref(self, stage_index: int, kind: str, item: int) -> str:
+        if self.doc_id:
+            return f"kb:{self.doc_id}#{slugify(self.standard.stages[stage_index].name)}"
+        field = "exit_criteria" if kind == "exit_criterion" else "required_activities"
+        return f"process.stages[{stage_index}].{field}[{item}]"
+
+
+def check_steps(
+    ctx: DealContext, analysis: Analysis, process: ProcessInUse, plays: tuple[Play, ...]
+) -> list[StepCheck]:
+    deal = ctx.deal
+    current = process.standard.index(deal.stage)
+    if current is None:
+        return []
+    values = deal_values(ctx, analysis)
+    waivers = {e.step_id: (i, e) for i, e in enumerate(deal.process_exceptions)}
+    steps: list[StepCheck] = []
+    for s_index, stage in enumerate(process.standard.stages[: current + 1]):
+        past = s_index < current
+        for c_index, crit in enumerate(stage.exit_criteria):
+            ref = process.ref(s_index, "exit_criterion", c_index)
+            found = analysis.evidence.get(crit.check) if crit.check else None
+            if found is None:
+                steps.append(
+                    StepCheck(
+                        stage=stage.name,
+                        step_id=crit.id,
+                        kind="exit_criterion",
+                        description=crit.description,
+                        status="manual",
+                        evidence="checked by hand: no automatic evidence check",
+                        citations=[ref],
+                    )
+                )
+                continue
+            steps.append(
+                _judge(
+                    stage.name,
+                    crit.id,
+                    "exit_criterion",
+                    crit.description,
+                    found.met,
+                    found.detail,
+                    [ref, *found.citations],
+                    past,
+                    optional=False,
+                    waiver=waivers.get(crit.id),
+                    fix=remedy(crit.check, plays, values),
+                )
+            )
+        for a_index, req in enumerate(stage.required_activities):
+            ref = process.ref(s_index, "required_activity", a_index)
+            done = [
+                i
+                for i, a in enumerate(deal.activities)
+                if a.type in req.activity_types and a.date <= analysis.as_of
+            ]
+            detail = (
+                f"{deal.activities[done[-1]].type} on {deal.activities[done[-1]].date.isoformat()}"
+                if done
+                else f"no {' or '.join(req.activity_types) or 'matching'} activity recorded"
+            )
+            cites = [ref, *(f"deal.activities[{done[-1]}]" for _ in done[-1:])]
+            steps.append(
+                _judge(
+                    stage.name,
+                    req.id,
+                    "required_activity",
+                    req.description,
+                    bool(done),
+                    detail,
+                    cites,
+                    past,
+                    optional=req.optional,
+                    waiver=waivers.get(req.id),
+                    fix=None,
+                )
+            )
+    return steps
+
+
+def _judge(
+    stage: str,
+    step_id: str,
+    kind: StepKind,
+    description: str,
+    met: bool,
+    detail: str,
+    citations: list[str],
+    past: bool,
+    optional: bool,
+    waiver: tuple[int, ProcessException] | None,
+    fix: Remedy | None,
+) -> StepCheck:
+    status: StepStatus = "done"
+    reason = None
+    if not met:
+        if waiver is not None:
+            index, exc = waiver
+            status = "waived"
+            reason = exc.reason + (f" (agreed by {exc.approved_by})" if exc.approved_by else "")
+            citations = [*citations, f"deal.process_exceptions[{index}]"]
+        elif optional:
+            status = "optional_skipped"
+        else:
+            status = "missed" if past else "open"
+    why = correction = None
+    if status in ("missed", "open") and fix is not None:
+        why, correction = fix.why, fix.correction
+        citations = [*citations, *fix.citations]
+    return StepCheck(
+        stage=stage,
+        step_id=step_id,
+        kind=kind,
+        description=description,
+        status=status,
+        evidence=detail,
+        reason=reason,
+        why_it_matters=why,
+        correction=correction,
+        citations=list(dict.fromkeys(citations)),
+    )
+
+
+def score(steps: list[StepCheck]) -> float:
+    judged = [s for s in steps if s.status in ("done", "waived", "missed")]
+    ok = sum(s.status in ("done", "waived") for s in judged)
+    return round(ok / len(judged), 3) if judged else 1.0
+
+
+def skipped_stages(ctx: DealContext, process: ProcessStandards) -> list[str]:
+    current = process.index(ctx.deal.stage)
+    if current is None or not ctx.deal.stage_history:
+        return []
+    seen = {h.stage.lower() for h in ctx.deal.stage_history}
+    return [s.name for s in process.stages[:current] if s.name.lower() not in seen]
+
+
+def rep_pattern(
+    rep_id: str, rep_name: str, deals: list[tuple[str, list[StepCheck]]]
+) -> RepPattern | None:
+    if len(deals) < 2:
+        return None
+    missed_in: dict[str, int] = {}
+    for _, steps in deals:
+        for step_id in {s.step_id for s in steps if s.status == "missed"}:
+            missed_in[step_id] = missed_in.get(step_id, 0) + 1
+    often = sorted(k for k, n in missed_in.items() if n >= 2 and n * 2 >= len(deals))
+    return RepPattern(
+        rep_id=rep_id,
+        rep_name=rep_name,
+        deals=len(deals),
+        adherence=round(sum(score(s) for _, s in deals) / len(deals), 3),
+        often_missed=often,
+        deal_ids=[d for d, _ in deals],
+    )
+
+
+def _outcomes(ctx: DealContext, steps: list[StepCheck]) -> list[OutcomeLink]:
+    if ctx.analytics is None:
+        return []
+    ids = {s.step_id for s in steps}
+    return [
+        OutcomeLink(
+            step_id=r.action,
+            win_rate_with=r.win_rate_with,
+            win_rate_without=r.win_rate_without,
+            sample=r.sample,
+            citations=[f"analytics.win_rates_by_action[{i}]"],
+        )
+        for i, r in enumerate(ctx.analytics.win_rates_by_action)
+        if r.action in ids and r.win_rate_with is not None and r.win_rate_without is not None
+    ]
+
+
+def assess(
+    ctx: DealContext,
+    analysis: Analysis,
+    process: ProcessInUse,
+    plays: tuple[Play, ...],
+    rep_deals: list[tuple[str, list[StepCheck]]],
+) -> ProcessAdherenceResult:
+    steps = check_steps(ctx, analysis, process, plays)
+    skipped = skipped_stages(ctx, process.standard)
+    missed = [s for s in steps if s.status == "missed"]
+    open_now = [s for s in steps if s.status == "open"]
+    flexibility = [f"{s.description}: waived, {s.reason}" for s in steps if s.status == "waived"]
+    flexibility += [
+        f"{s.description}: optional in the process and not needed here"
+        for s in steps
+        if s.status == "optional_skipped"
+    ]
+    grouped: dict[str, list[StepCheck]] = {}
+    for s in [*missed, *open_now]:
+        fix = s.correction or (
+            "Hold it now, or record a process exception saying why the customer did not need it"
+        )
+        grouped.setdefault(fix, []).append(s)
+    corrections = [
+        f"{'; '.join(f'{s.stage}: {s.description}' for s in group)}. {fix}"
+        for fix, group in grouped.items()
+    ]
+    pattern = rep_pattern(ctx.deal.owner.id, ctx.deal.owner.name, rep_deals)
+    check_of = {c.id: c.check for st in process.standard.stages for c in st.exit_criteria}
+    focus_steps = [s for s in missed if not pattern or s.step_id in pattern.often_missed] or missed
+    coaching = list(
+        dict.fromkeys(
+            f"{s.description} (practice: kb:{skill_for(check_of.get(s.step_id))})"
+            for s in focus_steps
+        )
+    )
+    suggestions = []
+    if pattern and pattern.often_missed:
+        suggestions.append(
+            f"{ctx.deal.owner.name} misses {', '.join(pattern.often_missed)} in "
+            f"at least half of {pattern.deals} deals: coach the habit"
+        )
+    suggestions += [
+        f"{s.step_id} was waived ({s.reason}): check whether it should be optional "
+        "for deals like this"
+        for s in steps
+        if s.status == "waived"
+    ]
+    suggestions += [
+        f"{name} was skipped on the way to {ctx.deal.stage}: check whether the "
+        "stage is needed or being bypassed"
+        for name in skipped
+    ]
+    insight = ProcessImprovementInsight(
+        process=process.standard.name,
+        stage=ctx.deal.stage,
+        missed_steps=[s.step_id for s in missed],
+        waived_steps=[s.step_id for s in steps if s.status == "waived"],
+        skipped_stages=skipped,
+        rep_id=ctx.deal.owner.id,
+        rep_pattern=pattern.often_missed if pattern else [],
+        suggestions=suggestions,
+    )
+    limitations = limitations_for(ctx)
+    if process.source == "knowledge_default":
+        limitations.append(
+            "No process standards came with this deal: it is checked against "
+            f"the default stage model ({process.standard.name})."
+        )
+    return ProcessAdherenceResult(
+        process=process.standard.name,
+        process_source=process.source,
+        stage=ctx.deal.stage,
+        score=score(steps),
+        steps=steps,
+        skipped_stages=skipped,
+        flexibility=flexibility,
+        corrections=corrections,
+        outcomes=_outcomes(ctx, steps),
+        rep_pattern=pattern,
+        coaching_focus=coaching,
+        insight=insight,
+        citations=[
+            f"kb:{skill_for(check_of.get(s.step_id))}#practice-exercises" for s in focus_steps
+        ],
+        limitations=limitations,
+    )

@@ -1,0 +1,282 @@
+"""Stakeholder engagement strategy: the whole DMU, who is engaged, and a plan per person.
+
+Approaches per role are coaching rules (below); what each person cares about and what to say
+to them come from the deal: discovery's priorities, the argumentation agent's messages and the
+value case. Nothing about a person is invented: missing priorities are named as a gap.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from agent.analysis.missing import limitations_for
+from agent.analysis.model import Analysis, StakeholderEngagement
+from agent.capabilities.common.playbook import deal_values
+from agent.capabilities.common.remedies import remedy
+from agent.capabilities.next_best_action.contract import Timing
+from agent.capabilities.stakeholder_strategy.contract import (
+    Escalation,
+    RoleCoverage,
+    RoleGap,
+    StakeholderPlan,
+    StakeholderStrategyResult,
+)
+from agent.contracts.context import DealContext
+from agent.contracts.deal import DmuRole
+from knowledge.plays import Play
+
+# Every decision role, in the order a plan is read; influencers and unknowns follow.
+DMU_ROLES = tuple(r for r in get_args(DmuRole) if r not in ("influencer", "unknown"))
+REQUIRED_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
+
+# role: (approach, channel, collaboration, what is lost if they disengage)
+ROLE_PLAYBOOK: dict[str, tuple[str, str, str, str]] = {
+    "economic_buyer": (
+        "Short, outcome-first conversations about business results, risk and timing; bring the "
+        "champion, never a feature tour",
+        "a 20-30 minute meeting arranged by the champion",
+        "a business-case review where they challenge the numbers",
+        "no one with budget authority owns the decision: the deal stalls or is cut in review",
+    ),
+    "champion": (
+        "Equip them to sell internally: give them the story, the numbers and the objections they "
+        "will face, and test their access to power",
+        "regular calls plus a shared working doc",
+        "co-write the mutual action plan and the internal business case",
+        "no one sells for you when you are not in the room",
+    ),
+    "technical_evaluator": (
+        "Be precise and evidence-led: architecture, integration, security; answer in writing and "
+        "offer hands-on validation",
+        "a technical working session with our solutions engineer",
+        "a joint evaluation plan with agreed success criteria",
+        "technical objections go unanswered and become vetoes",
+    ),
+    "business_evaluator": (
+        "Tie every capability to their process and metrics; quantify the before and after",
+        "a process walkthrough on their data",
+        "a value-mapping workshop on their workflow",
+        "the value case loses its operational backing",
+    ),
+    "user": (
+        "Show the day-to-day change and what gets easier; collect their pain in their words",
+        "a short hands-on session",
+        "a pilot or sandbox with real cases",
+        "adoption risk is discovered after signature",
+    ),
+    "coach": (
+        "Ask for guidance on politics, process and priorities; protect their confidence",
+        "informal one-to-one calls",
+        "a review of our plan before we show it to others",
+        "you lose your view of the internal politics",
+    ),
+    "blocker": (
+        "Understand their objection at its root before countering it; find what they would "
+        "need to see, and involve them rather than go around them",
+        "a one-to-one conversation, then a working session on their concern",
+        "a joint review of their criteria against each option",
+        "their objection becomes the customer's decision",
+    ),
+    "procurement": (
+        "Be early, organised and predictable: share paperwork, terms and the timeline before "
+        "they ask",
+        "email with a single point of contact",
+        "an agreed paper process and dates",
+        "paperwork starts late and the close date slips",
+    ),
+    "legal": (
+        "Send the contract early and propose a redline session instead of email rounds",
+        "email, then a call between counsel",
+        "a single redline session with both legal teams",
+        "contract terms stall the signature",
+    ),
+    "influencer": (
+        "Keep them informed and ask for their view; use their credibility with decision makers",
+        "occasional updates and a short call",
+        "an invitation to the key demo",
+        "a respected voice is lost or turns against you",
+    ),
+    "unknown": (
+        "Find out their role in the decision before investing time",
+        "a short discovery call",
+        "an invitation to a working session",
+        "an unknown influence on the decision",
+    ),
+}
+TIMING_BY_LEVEL: dict[str, Timing] = {
+    "never": "immediate",
+    "dark": "immediate",
+    "cooling": "this_week",
+    "engaged": "next_week",
+}
+
+
+def _priorities(ctx: DealContext, person: StakeholderEngagement) -> tuple[list[str], list[str]]:
+    if ctx.discovery is None:
+        return [], []
+    for i, member in enumerate(ctx.discovery.dmu):
+        if member.contact_id == person.contact_id:
+            return member.priorities, [f"discovery.dmu[{i}]"]
+    pains = [(i, p) for i, p in enumerate(ctx.discovery.pains) if p.owner == person.contact_id]
+    return [p.description for _, p in pains], [f"discovery.pains[{i}]" for i, _ in pains]
+
+
+def _message(ctx: DealContext, person: StakeholderEngagement) -> tuple[str | None, list[str]]:
+    if ctx.argumentation is None:
+        return None, []
+    for i, m in enumerate(ctx.argumentation.messages):
+        if m.audience in (person.contact_id, person.role):
+            return m.message, [f"argumentation.messages[{i}]"]
+    return None, []
+
+
+def _value(ctx: DealContext) -> tuple[str | None, list[str]]:
+    if ctx.value and ctx.value.summary:
+        return ctx.value.summary, ["value.summary"]
+    return None, []
+
+
+def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
+    approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
+        person.role, ROLE_PLAYBOOK["unknown"]
+    )
+    priorities, cites = _priorities(ctx, person)
+    message, m_cites = _message(ctx, person)
+    value, v_cites = _value(ctx) if message is None else (None, [])
+    proposition = (
+        message
+        or value
+        or (
+            "No tailored message yet: ask the argumentation agent, or build one from their "
+            "priorities"
+            if priorities
+            else "Unknown: learn their priorities first"
+        )
+    )
+    first = person.name.split()[0]
+    focus = priorities[0].rstrip(".") if priorities else None
+    opener = (
+        f"I understand that '{focus}' is a priority for you"
+        if focus
+        else f"I'd like to understand what matters most to you in {ctx.deal.name}"
+    )
+    body = f" {message}" if message else ""
+    draft = (
+        f"Hi {first}, {opener}.{body} Could we take 20 minutes this week to check we "
+        f"are solving the right problem for {ctx.deal.account.name}?"
+    )
+    return StakeholderPlan(
+        contact_id=person.contact_id,
+        name=person.name,
+        title=person.title,
+        role=person.role,
+        influence=person.influence,  # type: ignore[arg-type]
+        sentiment=person.sentiment,
+        engagement=person.level,
+        last_touch=person.last_touch,
+        touches_30d=person.touches_30d,
+        priorities=priorities,
+        approach=approach,
+        value_proposition=proposition,
+        channel=channel,
+        timing=TIMING_BY_LEVEL[person.level],
+        message_draft=draft,
+        collaboration=collaboration,
+        risk_if_disengaged=risk,
+        citations=[
+            f"deal.contacts[{person.index}]",
+            *cites,
+            *m_cites,
+            *v_cites,
+            *(f"deal.activities[{i}]" for i in person.activity_indices[-1:]),
+        ],
+    )
+
+
+def plan_stakeholders(
+    ctx: DealContext, analysis: Analysis, plays: tuple[Play, ...]
+) -> StakeholderStrategyResult:
+    people = analysis.engagement
+    values = deal_values(ctx, analysis)
+    coverage = [
+        RoleCoverage(
+            role=role,
+            contacts=[p.name for p in people if p.role == role],
+            covered=any(p.role == role for p in people),
+        )
+        for role in DMU_ROLES
+    ]
+    gaps = []
+    for role in REQUIRED_ROLES:
+        if any(p.role == role for p in people):
+            continue
+        check = {
+            "economic_buyer": "economic_buyer_identified",
+            "champion": "champion_identified",
+        }.get(role, "multi_threaded")
+        fix = remedy(check, plays, values)
+        gaps.append(
+            RoleGap(
+                role=role,
+                why_it_matters=fix.why if fix else ROLE_PLAYBOOK[role][3],
+                how_to_fill=fix.correction if fix else ROLE_PLAYBOOK[role][0],
+                citations=fix.citations if fix else ["deal.contacts"],
+            )
+        )
+    order = {r: i for i, r in enumerate(DMU_ROLES)}
+    ranked = sorted(people, key=lambda p: (order.get(p.role, 99), p.name))
+    plans = [_plan(ctx, p) for p in ranked]
+    disengaged = [p.name for p in people if p.level in ("dark", "never")]
+    champions = [p for p in people if p.role == "champion"]
+    ebs = [p for p in people if p.role == "economic_buyer"]
+    sponsor = next(
+        (m.name for m in ctx.deal.team if "manager" in m.role.lower()), "your sales manager"
+    )
+    alignment = [
+        f"Confirm with {champions[0].name if champions else 'a champion'} who decides, "
+        "on what criteria and by when, and write it into the mutual action plan",
+        "Hold one working session where each evaluator's criteria are agreed in front "
+        "of the others",
+        "Send a one-page summary of agreed priorities to every stakeholder after that session",
+    ]
+    if ebs:
+        alignment.append(
+            f"Play the agreed priorities back to {ebs[0].name} and get their "
+            "confirmation before the proposal"
+        )
+    building = [
+        f"Ask {c.name} to co-own the mutual action plan and present the problem to "
+        "the economic buyer with you"
+        for c in champions
+    ] or [
+        "Identify who gains most if the problem is solved and test their willingness "
+        "to sell internally"
+    ]
+    escalations = [
+        Escalation(
+            contact_id=p.contact_id,
+            name=p.name,
+            path=[
+                f"ask {champions[0].name} why {p.name} is not engaging"
+                if champions and p.role != "champion"
+                else f"ask another engaged contact about {p.name}'s priorities",
+                f"peer-level outreach from {sponsor}",
+                f"raise it with {ebs[0].name} as a risk to the timeline"
+                if ebs and p.role != "economic_buyer"
+                else "decide whether the deal can proceed without them",
+            ],
+        )
+        for p in people
+        if p.level in ("dark", "never") and p.influence != "low"
+    ]
+    return StakeholderStrategyResult(
+        coverage=coverage,
+        stakeholders=plans,
+        gaps=gaps,
+        disengaged=disengaged,
+        alignment_plan=alignment,
+        champion_building=building,
+        escalations=escalations,
+        citations=[c for plan in plans for c in plan.citations[:1]],
+        limitations=limitations_for(ctx),
+    )

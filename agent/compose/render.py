@@ -1,0 +1,70 @@
+"""Template rendering of typed results: the offline composer, and a fallback for the model one."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from agent.contracts.response import Citation
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def signed_pct(delta: float) -> str:
+    points = round(delta * 100)
+    return f"{'+' if points >= 0 else '−'}{abs(points)} points"
+
+
+def money(amount: float, currency: str) -> str:
+    return f"{currency} {amount:,.0f}"
+
+
+def hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+def human(token: str) -> str:
+    return token.replace("_", " ")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.globals.update(pct=pct, signed_pct=signed_pct, money=money, human=human, hours=hours)
+    return env
+
+
+CAPABILITIES = Path(__file__).resolve().parent.parent / "capabilities"
+
+
+@lru_cache(maxsize=1)
+def boilerplate() -> str:
+    """The agent's own fixed wording (templates and the capabilities' coaching rules): text
+    the checker may accept in output because no model and no input supplied it."""
+    files = [*sorted(TEMPLATES.glob("*.j2")), *sorted(CAPABILITIES.rglob("*.py"))]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+
+
+def render(template: str, citations: list[Citation], **values: Any) -> str:
+    numbers = {c.ref: i for i, c in enumerate(citations, start=1)}
+
+    def cite(refs: list[str]) -> str:
+        marks = sorted({numbers[r] for r in refs if r in numbers})
+        return (" " + "".join(f"[{n}]" for n in marks)) if marks else ""
+
+    text = environment().get_template(template).render(citations=citations, cite=cite, **values)
+    return text.strip() + "\n"

@@ -1,0 +1,267 @@
+"""Grounding checks: every citation resolves, and every name, number and date in the output
+comes from the input, the computed analysis, or the knowledge the agent drew on.
+
+The template composer passes by construction; the checks exist for what a model writes, and
+as a regression net for the templates themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from agent.contracts.context import INPUT_ROOTS, DealContext
+from agent.contracts.rep import RepContext
+from agent.contracts.response import CheckFinding, CheckReport, Citation
+from agent.grounding.citations import build_citations, collect_refs
+from knowledge.documents import KB_PREFIX, Document
+
+_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ROOTS = "|".join(INPUT_ROOTS)
+_REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
+_IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
+_SPLIT = re.compile(r"['’&-]")
+_MARKERS = re.compile(r"\[\d+\]|^\s*\d+\.\s", re.MULTILINE)
+_CAPITAL = re.compile(r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+")
+_SENTENCE_START = re.compile(r"(^|[.!?:;>•*#|(\"“]|\d[.)]|-)\s*$")
+
+
+def leaves(value: Any) -> tuple[list[str], list[float]]:
+    """All strings and numbers in a value, models dumped once to plain data (fast, in Rust)."""
+    texts: list[str] = []
+    numbers: list[float] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            stack.append(item.model_dump(mode="json"))
+        elif isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int | float):
+            numbers.append(float(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif isinstance(item, dt.date):
+            texts.append(item.isoformat())
+    return texts, numbers
+
+
+def numbers_in_text(text: str) -> list[float]:
+    return [float(m.group().replace(",", "")) for m in _NUMBER.finditer(_DATE.sub(" ", text))]
+
+
+def _number_forms(values: Iterable[float]) -> set[float]:
+    """A fraction may be written as a percentage, and any number rounded."""
+    forms: set[float] = set()
+    for v in values:
+        forms.update(
+            {
+                v,
+                round(v),
+                round(v, 1),
+                round(v, 2),
+                abs(v),
+                round(abs(v)),
+                round(abs(v), 1),
+                round(abs(v), 2),
+            }
+        )
+        if -1 <= v <= 1:
+            forms.update({round(v * 100), round(v * 100, 1), round(abs(v) * 100)})
+    return forms
+
+
+def _words(text: str) -> set[str]:
+    words = {w.lower() for w in _WORD.findall(text)}
+    return words | {p for w in words if _SPLIT.search(w) for p in _SPLIT.split(w) if p}
+
+
+@dataclass(frozen=True)
+class Grounds:
+    vocabulary: frozenset[str]
+    numbers: frozenset[float]
+    dates: frozenset[str]
+
+    def __or__(self, other: Grounds) -> Grounds:
+        return Grounds(
+            self.vocabulary | other.vocabulary,
+            self.numbers | other.numbers,
+            self.dates | other.dates,
+        )
+
+
+def grounds_of(values: list[Any]) -> Grounds:
+    texts, numbers = leaves(values)
+    joined = "\n".join(texts)
+    return Grounds(
+        vocabulary=frozenset(_words(joined)),
+        numbers=frozenset(_number_forms([*numbers, *numbers_in_text(joined)])),
+        dates=frozenset(_DATE.findall(joined)),
+    )
+
+
+_DOC_GROUNDS: dict[int, tuple[Document, Grounds]] = {}
+_TEXT_GROUNDS: dict[str, Grounds] = {}
+
+
+def document_grounds(doc: Document) -> Grounds:
+    """A knowledge document's words, numbers and dates; computed once per loaded document."""
+    cached = _DOC_GROUNDS.get(id(doc))
+    if cached and cached[0] is doc:
+        return cached[1]
+    grounds = grounds_of([doc.title, *(s.heading + " " + s.text for s in doc.sections)])
+    _DOC_GROUNDS[id(doc)] = (doc, grounds)
+    return grounds
+
+
+def text_grounds(text: str) -> Grounds:
+    if text not in _TEXT_GROUNDS:
+        _TEXT_GROUNDS[text] = grounds_of([text])
+    return _TEXT_GROUNDS[text]
+
+
+class GroundingChecker:
+    """Built per request from everything the output may legitimately draw on."""
+
+    def __init__(
+        self,
+        ctx: DealContext | RepContext,
+        computed: Iterable[Any],
+        knowledge: Mapping[str, Document],
+        boilerplate: str,
+    ) -> None:
+        self.ctx = ctx
+        self.knowledge = knowledge
+        sources: list[Any] = [ctx, *computed]
+        self.base = grounds_of(sources) | text_grounds(boilerplate)
+        self.vocabulary = self.base.vocabulary
+        self.numbers = self.base.numbers
+        self.dates = self.base.dates
+
+    def _draw_on(self, refs: list[str]) -> None:
+        """Only knowledge the output cites may supply its names and numbers."""
+        grounds = self.base
+        for doc_id in {
+            r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)
+        }:
+            doc = self.knowledge.get(doc_id)
+            if doc is not None:
+                grounds = grounds | document_grounds(doc)
+        self.vocabulary, self.numbers, self.dates = (
+            grounds.vocabulary,
+            grounds.numbers,
+            grounds.dates,
+        )
+
+    def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
+        findings, checked = [], 0
+        for match in _CAPITAL.finditer(text):
+            before = text[max(0, match.start() - 4) : match.start()]
+            if _SENTENCE_START.search(before) or match.start() == 0:
+                continue
+            checked += 1
+            word = match.group()
+            parts = [p for p in _SPLIT.split(word) if p]
+            if any(p.lower() not in self.vocabulary for p in parts):
+                findings.append(
+                    CheckFinding(
+                        kind="entity",
+                        where=where,
+                        detail=f"'{word}' does not appear in the input or knowledge",
+                    )
+                )
+        return checked, findings
+
+    def _numbers(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
+        findings, checked = [], 0
+        for date in _DATE.findall(text):
+            checked += 1
+            if date not in self.dates:
+                findings.append(
+                    CheckFinding(
+                        kind="number", where=where, detail=f"date {date} is not in the input"
+                    )
+                )
+        cleaned = _MARKERS.sub(" ", _IDENT.sub(" ", _REF.sub(" ", _DATE.sub(" ", text))))
+        for match in _NUMBER.finditer(cleaned):
+            checked += 1
+            value = float(match.group().replace(",", ""))
+            if value not in self.numbers:
+                findings.append(
+                    CheckFinding(
+                        kind="number",
+                        where=where,
+                        detail=f"number {match.group()} is not in the input, analysis or knowledge",
+                    )
+                )
+        return checked, findings
+
+    def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
+        refs = list(collect_refs(result))
+        self._draw_on(refs)
+        citations, broken = build_citations(refs, self.ctx, self.knowledge)
+        findings = [
+            CheckFinding(
+                kind="citation",
+                where="result",
+                detail=f"'{ref}' does not resolve to the input or knowledge",
+            )
+            for ref in broken
+        ]
+        n_entities = n_numbers = 0
+        for where, text in (("result", "\n".join(leaves(result)[0])), ("markdown", markdown)):
+            count, found = self._entities(text, where)
+            n_entities += count
+            findings += found
+            count, found = self._numbers(text, where)
+            n_numbers += count
+            findings += found
+        report = CheckReport(
+            passed=not findings,
+            checked_citations=len(set(refs)),
+            checked_entities=n_entities,
+            checked_numbers=n_numbers,
+            findings=findings[:50],
+        )
+        return report, citations
+
+
+def checker_for_draft(
+    ctx: DealContext | RepContext,
+    analysis: Any,
+    missing: list[Any],
+    draft: BaseModel,
+    knowledge: Mapping[str, Document],
+    boilerplate: str,
+    extra: list[Any] | None = None,
+) -> GroundingChecker:
+    """The checker every composer uses: grounds are the input, the computed analysis, the
+    missing-input notes and the draft's numeric fields (code computed them, not a model)."""
+    dates = [v.isoformat() for v in _typed_dates(draft.model_dump(mode="python"))]
+    return GroundingChecker(
+        ctx, [analysis, missing, leaves(draft)[1], dates, *(extra or [])], knowledge, boilerplate
+    )
+
+
+def _typed_dates(value: Any) -> Iterator[dt.date]:
+    """Dates the code put in typed fields (plans, deadlines): computed, so trusted."""
+    if isinstance(value, dt.date):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _typed_dates(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _typed_dates(item)

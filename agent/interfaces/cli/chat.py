@@ -1,0 +1,102 @@
+"""`coach chat`: a sales copilot in the terminal. Answers stream; the conversation is kept per
+rep and deal (LangGraph's SQLite checkpointer) and resumes after a restart."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markdown import Markdown
+
+from agent.interfaces.cli.common import WorkspaceOpt, err, out, user_errors
+
+if TYPE_CHECKING:
+    from agent.chat.session import ChatSession
+
+QUIT = frozenset({"exit", "quit", ":q", "bye!"})
+
+
+def show_turn(chat: ChatSession, message: str) -> None:
+    """Model tokens are written as they arrive; a whole answer is shown block by block; the
+    turn's warning, if any, is one line on stderr."""
+    streamed = False
+    for event in chat.ask(message):
+        if event.kind == "token":
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            streamed = True
+        elif event.kind == "answer":
+            for block in event.text.split("\n\n"):
+                out.print(Markdown(block))
+        else:
+            err.print(f"[yellow]warning:[/] {event.text}", highlight=False, soft_wrap=True)
+    if streamed:
+        sys.stdout.write("\n")
+
+
+@user_errors
+def chat_command(
+    deal: Annotated[str | None, typer.Option("--deal", "-d", help="Deal id, e.g. D-1003")] = None,
+    rep: Annotated[
+        str | None, typer.Option("--rep", "-r", help="Your rep id, e.g. rep-priya")
+    ] = None,
+    new: Annotated[bool, typer.Option("--new", help="Start this conversation afresh")] = False,
+    once: Annotated[
+        str | None, typer.Option("--once", help="Ask one message, print the answer, exit")
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never call a model, even if one is configured")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Chat model (default: $COACH_MODEL; none: offline)"),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Chat with the sales coach about a deal (or your deals); `exit` or Ctrl-D to leave."""
+    from agent.chat.context import ChatContext, chat_db
+    from agent.chat.session import ChatSession, open_checkpointer
+    from agent.model.factory import ModelSettings
+    from agent.settings import CoachContext
+    from tools.sources import workspace_source
+
+    coach_ctx = CoachContext.from_env(workspace)
+    if deal:
+        deal = deal.upper()
+        workspace_source(coach_ctx.workspace).get_deal(deal)  # an unknown deal: exit 2
+    settings = None if offline else ModelSettings.from_env(model)
+    context = ChatContext(coach=coach_ctx, model=settings)
+    chat = ChatSession(context, open_checkpointer(chat_db(coach_ctx)), deal_id=deal, rep_id=rep)
+    if new:
+        chat.forget()
+    if once is not None:
+        show_turn(chat, once)
+        return
+    mode = f"model {context.model_name}" if context.online else "offline"
+    resumed = chat.turns()
+    err.print(
+        f"coach chat · {deal or 'no deal'} · {rep or 'no rep'} · {mode}"
+        + (f" · resumed ({resumed} earlier messages)" if resumed else "")
+        + " · `exit` to leave",
+        highlight=False,
+    )
+    while True:
+        try:
+            message = out.input("[bold cyan]you>[/] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            err.print()
+            break
+        if not message:
+            continue
+        if message.lower() in QUIT:
+            break
+        try:
+            show_turn(chat, message)
+        except Exception as exc:  # noqa: BLE001 - one failed turn never ends the session
+            err.print(
+                f"[yellow]warning:[/] that turn failed ({type(exc).__name__}: {exc}); "
+                "the conversation goes on",
+                highlight=False,
+                soft_wrap=True,
+            )

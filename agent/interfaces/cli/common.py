@@ -1,0 +1,98 @@
+"""What every CLI command shares: user errors become one message and exit code 2; the common
+options; and answering a request in markdown or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+
+from agent.errors import CoachError, InvalidInput
+
+if TYPE_CHECKING:
+    from agent.contracts.response import CoachingResponse
+
+P = ParamSpec("P")
+R = TypeVar("R")
+err = Console(stderr=True)
+out = Console()
+
+
+def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """One clear line on stderr and exit code 2 for anything the user can fix."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except CoachError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+    return wrapper
+
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $COACH_WORKSPACE, else the shipped sample)",
+        file_okay=False,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today")
+]
+
+
+class OutputFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"'{value}' is not a date", where=option, fix="Use YYYY-MM-DD") from None
+
+
+def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> CoachingResponse:
+    from pydantic import ValidationError
+
+    from agent.contracts.request import CAPABILITIES, CoachingRequest
+    from agent.errors import UnknownCapability, describe_validation_error
+    from agent.service import coach
+    from agent.settings import CoachContext
+
+    capability = payload.get("capability")
+    if capability is not None and capability not in CAPABILITIES:
+        raise UnknownCapability(str(capability), CAPABILITIES)
+    try:
+        request = CoachingRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(
+            describe_validation_error(exc.errors()),
+            where="request",
+            fix="See `coach schema request`",
+        ) from None
+    response = coach(request, CoachContext.from_env(workspace))
+    if fmt is OutputFormat.json:
+        sys.stdout.write(response.model_dump_json(indent=2) + "\n")
+    else:
+        out.print(Markdown(response.markdown))
+        for warning in response.warnings:
+            if warning.code != "missing_input":
+                err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
+    return response

@@ -1,0 +1,171 @@
+"""`coach kb ...`: build, search and inspect the knowledge index."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from agent.interfaces.cli.common import user_errors
+from agent.settings import CoachContext
+
+kb = typer.Typer(help="The knowledge base: ingest, search, stats.", no_args_is_help=True)
+out = Console()
+
+KnowledgeOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--knowledge",
+        "-k",
+        help="Extra knowledge folder (repeatable); extends or "
+        "overrides the shipped knowledge by id. Also: COACH_KNOWLEDGE_DIRS",
+        file_okay=False,
+    ),
+]
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--index", help="Index folder (default: .coach/index or COACH_INDEX_DIR)", file_okay=False
+    ),
+]
+
+
+def _context(knowledge: list[Path] | None, index: Path | None) -> CoachContext:
+    return CoachContext.from_env(extra_knowledge=tuple(knowledge or ()), index_dir=index)
+
+
+@kb.command()
+@user_errors
+def ingest(
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+    force: Annotated[bool, typer.Option(help="Re-embed everything")] = False,
+) -> None:
+    """Validate every knowledge file and index what changed (atomic: the old index stays in use
+    until the new one is complete)."""
+    from knowledge.ingest import ingest as run_ingest
+
+    ctx = _context(knowledge, index)
+    report = run_ingest(ctx.knowledge_dirs, ctx.index_dir, ctx.chroma_url, force=force)
+    if report.unchanged:
+        out.print(
+            f"Knowledge index is up to date ({report.documents} documents, "
+            f"{report.chunks} chunks, {report.seconds:.2f} s)."
+        )
+        return
+    out.print(
+        f"Indexed {report.documents} documents: {report.sections} sections, "
+        f"{report.chunks} chunks ({report.embedded} embedded, {report.reused} reused) "
+        f"in {report.seconds:.1f} s -> {ctx.index_dir / report.version}"
+    )
+    if report.changed:
+        out.print(
+            f"Changed: {', '.join(report.changed[:12])}"
+            + (" …" if len(report.changed) > 12 else ""),
+            highlight=False,
+        )
+    if report.removed:
+        out.print(f"Removed: {', '.join(report.removed)}", highlight=False)
+
+
+@kb.command()
+@user_errors
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for")],
+    k: Annotated[int, typer.Option("--top", "-n", min=1, max=50)] = 5,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", help="Document type (repeatable)")
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="Phase: qualify … negotiate")] = None,
+    competitor: Annotated[str | None, typer.Option()] = None,
+    methodology: Annotated[str | None, typer.Option()] = None,
+    persona: Annotated[str | None, typer.Option()] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, vector or lexical")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Search the knowledge base; every hit carries a citable ref."""
+    from agent.errors import InvalidInput
+    from agent.retrieval import index_for
+    from knowledge.retriever import SearchFilters
+
+    if mode not in ("hybrid", "vector", "lexical"):
+        raise InvalidInput(
+            f"unknown mode '{mode}'", where="--mode", fix="Use hybrid, vector or lexical"
+        )
+    ctx = _context(knowledge, index)
+    idx = index_for(ctx)
+    filters = SearchFilters(
+        type=type_ or [],
+        stage=stage,
+        competitor=competitor,
+        methodology=methodology,
+        persona=persona,
+    )
+    start = time.perf_counter()
+    passages = idx.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
+    elapsed = (time.perf_counter() - start) * 1000
+    if as_json:
+        sys.stdout.write(json.dumps([p.model_dump() for p in passages], indent=2) + "\n")
+        return
+    table = Table(title=f"{len(passages)} passages for '{query}' ({mode}, {elapsed:.0f} ms)")
+    for column in ("#", "ref", "title / section", "excerpt"):
+        table.add_column(column)
+    for i, p in enumerate(passages, start=1):
+        excerpt = " ".join(p.text.split())[:160]
+        table.add_row(str(i), p.ref, f"{p.title}\n[dim]{p.heading}[/]", excerpt)
+    out.print(table)
+
+
+@kb.command()
+@user_errors
+def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None) -> None:
+    """What the knowledge base holds and the state of its index."""
+    from collections import Counter
+
+    from knowledge.corpus import load_corpus
+    from knowledge.store import IndexStore
+
+    ctx = _context(knowledge, index)
+    corpus = load_corpus(ctx.knowledge_dirs)
+    counts = Counter(str(d.meta["type"]) for d in corpus.docs.values())
+    table = Table(title="Knowledge documents by type")
+    table.add_column("type")
+    table.add_column("documents", justify="right")
+    table.add_column("sections", justify="right")
+    for kind, n in sorted(counts.items()):
+        sections = sum(len(d.sections) for d in corpus.of_type(kind))
+        table.add_row(kind, str(n), str(sections))
+    out.print(table)
+    out.print("Folders: " + ", ".join(str(f) for f in ctx.knowledge_dirs), highlight=False)
+    store = IndexStore(ctx.index_dir)
+    manifest = store.manifest()
+    if manifest is None:
+        out.print(f"Index: not built at {ctx.index_dir}. Run `coach kb ingest`.")
+        return
+    from knowledge.store import file_hash
+
+    stale = [
+        d for d, doc in corpus.docs.items() if manifest.doc_hashes.get(d) != file_hash(doc.path)
+    ]
+    stale += [d for d in manifest.doc_hashes if d not in corpus.docs]
+    size = sum(p.stat().st_size for p in store.folder(manifest.version).rglob("*") if p.is_file())
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(manifest.created))
+    out.print(
+        f"Index: {manifest.version} built {built}, {len(manifest.doc_hashes)} documents, "
+        f"{len(manifest.chunk_ids)} chunks, {size / 1e6:.1f} MB, model {manifest.model}"
+        + (f", store {ctx.chroma_url}" if ctx.chroma_url else ""),
+        highlight=False,
+    )
+    out.print(
+        f"Out of date: {len(stale)} document(s) changed since the last ingest"
+        + (f" ({', '.join(sorted(stale)[:8])})" if stale else ""),
+        highlight=False,
+    )

@@ -1,0 +1,29 @@
+"""Prompt templates live in prompts/<name>.md, one per purpose, with `## system` and `## user`
+sections. Variables are filled with Jinja; untrusted text only ever arrives as a variable,
+fenced in the template, never as template source."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from langchain_core.prompts import ChatPromptTemplate
+
+from agent.errors import InvalidInput
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
+_SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=32)
+def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
+    path = folder / f"{name}.md"
+    if not path.is_file():
+        raise InvalidInput(f"no prompt '{name}'", where=str(folder))
+    text = path.read_text(encoding="utf-8")
+    parts = _SECTION.split(text)
+    messages = [(role, body.strip()) for role, body in zip(parts[1::2], parts[2::2], strict=True)]
+    if [role for role, _ in messages] != ["system", "user"]:
+        raise InvalidInput("a prompt needs a '## system' then a '## user' section", where=str(path))
+    return ChatPromptTemplate.from_messages(messages, template_format="jinja2")

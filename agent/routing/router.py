@@ -1,0 +1,97 @@
+"""Which capability a request without one asks for: a structured decision, read from its message.
+
+With a chat model, one structured-output call (prompts/router.md) picks among the capabilities
+this request can run; without one, or when the call fails or answers outside that list, the
+offline intent classifier the chat uses decides (agent/routing/intent.py). No message, or nothing
+recognised: next best action. Only capabilities the request can feed are offered: post-call
+analysis needs a transcript, and rep-level ones run in their own graph.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from agent.compose.fence import neutralise
+from agent.contracts.request import CoachingRequest
+from agent.contracts.response import Warning
+from agent.model.prompts import load_prompt
+from agent.routing.intent import classifier, load_intents
+from agent.settings import CoachContext
+
+DEFAULT_CAPABILITY = "next_best_action"
+# Capabilities a message may ask for that a deal request without more cannot run.
+NEEDS = {
+    "post_call_analysis": "needs the call's transcript in the request",
+    "performance_coaching": "is about a rep: send rep_id with capability performance_coaching",
+}
+
+
+class RouteDecision(BaseModel):
+    capability: str = Field(description="One of the capability names listed.")
+    reason: str = Field(description="Why, in a few words.")
+
+
+def offered(request: CoachingRequest, known: frozenset[str]) -> list[str]:
+    names = [n for n in load_intents().intents if n in known]
+    return [n for n in names if n != "post_call_analysis" or (request.transcript or "").strip()]
+
+
+def choose(
+    request: CoachingRequest, run: CoachContext, known: frozenset[str]
+) -> tuple[str, Literal["request", "model", "classifier", "default"], list[Warning]]:
+    """(capability, how it was chosen, warnings)."""
+    if request.capability is not None:
+        return request.capability, "request", []
+    message = (request.message or "").strip()
+    choices = offered(request, known)
+    if not message:
+        return DEFAULT_CAPABILITY, "default", []
+    warnings: list[Warning] = []
+    client = run.client() if (run.chat_model is not None or run.model is not None) else None
+    if client is not None:
+        try:
+            picked = _ask_model(client, message, choices, run)
+            if picked in choices:
+                return picked, "model", []
+            problem = f"it chose '{picked}', which this request cannot run"
+        except Exception as exc:  # noqa: BLE001 - any model failure: the classifier decides
+            from agent.compose.enrich import describe_error
+
+            problem = describe_error(exc, run.model)
+        warnings.append(
+            Warning(
+                code="model_fallback",
+                message=f"routing by model '{run.model_name}' failed ({problem}); the offline "
+                "classifier chose the capability",
+            )
+        )
+    intent = classifier().classify(message)
+    if intent.name in choices:
+        return intent.name, "classifier", warnings
+    if intent.name in NEEDS:  # asked for, but this request cannot feed it: say so
+        warnings.append(
+            Warning(
+                code="missing_input",
+                message=f"the message asks for {intent.name.replace('_', ' ')}, which "
+                f"{NEEDS[intent.name]}; answered with {DEFAULT_CAPABILITY.replace('_', ' ')}",
+            )
+        )
+    return DEFAULT_CAPABILITY, "default", warnings
+
+
+def _ask_model(client: object, message: str, choices: list[str], run: CoachContext) -> str:
+    intents = load_intents().intents
+    prompt = load_prompt("router").invoke(
+        {
+            "capabilities": [
+                {"name": n, "title": intents[n].title, "example": intents[n].try_} for n in choices
+            ],
+            "message": neutralise(message),
+        }
+    )
+    method = run.model.structured_output if run.model else "function_calling"
+    structured = client.with_structured_output(RouteDecision, method=method)  # type: ignore[attr-defined]
+    decision = structured.invoke(prompt)
+    return decision.capability if isinstance(decision, RouteDecision) else ""

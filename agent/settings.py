@@ -1,0 +1,105 @@
+"""Run-time settings, passed to the graph as its typed context (never read inside nodes from
+the environment). `from_env` is the one place environment variables are read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from agent.model.factory import ModelSettings
+from knowledge.corpus import KNOWLEDGE_ROOT
+from knowledge.plays import PLAYS_DIR
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_WORKSPACE = REPO_ROOT / "sample_workspace"
+DEFAULT_INDEX = REPO_ROOT / ".coach" / "index"
+DEFAULT_OUTBOX = REPO_ROOT / ".coach" / "outbox" / "events.jsonl"
+DEFAULT_MEMORY = REPO_ROOT / ".coach" / "memory.sqlite"
+
+
+@dataclass(frozen=True)
+class CoachContext:
+    workspace: Path = field(default=SAMPLE_WORKSPACE)
+    plays_dir: Path = field(default=PLAYS_DIR)
+    knowledge_dirs: tuple[Path, ...] = field(default=(KNOWLEDGE_ROOT,))
+    index_dir: Path = field(default=DEFAULT_INDEX)
+    chroma_url: str | None = None
+    outbox: Path | None = field(default_factory=lambda: DEFAULT_OUTBOX)
+    memory: Path | None = field(default_factory=lambda: DEFAULT_MEMORY)
+    default_process: str = "proc-default-b2b"
+    default_methodology: str = "MEDDICC"
+    max_alternatives: int = 2
+    max_guidance: int = 2
+    # The chat model that writes (agent/llm.py); None means the template composer, offline.
+    model: ModelSettings | None = None
+    # A ready chat model (tests, an embedding application); wins over `model`.
+    chat_model: BaseChatModel | None = field(default=None, compare=False)
+
+    @property
+    def model_name(self) -> str | None:
+        if self.model is not None:
+            return self.model.model
+        return type(self.chat_model).__name__ if self.chat_model is not None else None
+
+    def client(self) -> BaseChatModel | None:
+        """The run's ready model, else one built (once per settings, lazily) from its model
+        settings; None offline."""
+        if self.chat_model is not None:
+            return self.chat_model
+        if self.model is None:
+            return None
+        from agent.model.factory import chat_model
+
+        return chat_model(self.model)
+
+    @classmethod
+    def from_env(
+        cls,
+        workspace: Path | None = None,
+        extra_knowledge: tuple[Path, ...] = (),
+        index_dir: Path | None = None,
+    ) -> CoachContext:
+        """Explicit arguments win, then COACH_* variables, then the shipped defaults.
+
+        COACH_WORKSPACE         the workspace folder
+        COACH_KNOWLEDGE_DIRS    extra knowledge folders (os.pathsep-separated) that extend or
+                                override the shipped knowledge by document id
+        COACH_INDEX_DIR         where the knowledge index lives
+        COACH_CHROMA_URL        a Chroma server (http://host:port) instead of the embedded store
+        COACH_OUTBOX            the JSON-lines file downstream events are appended to; empty
+                                to keep events in responses only
+        COACH_MEMORY            the SQLite file for long-term memory (coaching history and
+                                call lessons); empty to remember nothing
+        COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/llm.py)
+        """
+        chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
+        env_dirs = [
+            Path(p) for p in os.environ.get("COACH_KNOWLEDGE_DIRS", "").split(os.pathsep) if p
+        ]
+        extra = tuple(p.expanduser().resolve() for p in [*env_dirs, *extra_knowledge])
+        index = index_dir or Path(os.environ.get("COACH_INDEX_DIR") or DEFAULT_INDEX)
+        return cls(
+            workspace=chosen.expanduser().resolve(),
+            knowledge_dirs=(KNOWLEDGE_ROOT, *extra),
+            index_dir=index.expanduser().resolve(),
+            chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
+            outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
+            memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
+            model=ModelSettings.load(),
+        )
+
+
+def _optional_path(value: str | None, default: Path) -> Path | None:
+    """Unset means the default; set but empty means switched off."""
+    if value is None:
+        return default
+    return Path(value).expanduser().resolve() if value else None
+
+
+def settings(context: CoachContext | None) -> CoachContext:
+    """The run's settings; defaults when the graph is invoked without a context (for example
+    by a LangGraph server or as a subgraph)."""
+    return context if context is not None else CoachContext()
