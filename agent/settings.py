@@ -10,14 +10,14 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from agent.model.factory import ModelSettings
+from agent.resources import sample_workspace, state_dir
 from knowledge.corpus import KNOWLEDGE_ROOT
 from knowledge.plays import PLAYS_DIR
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_WORKSPACE = REPO_ROOT / "sample_workspace"
-DEFAULT_INDEX = REPO_ROOT / ".coach" / "index"
-DEFAULT_OUTBOX = REPO_ROOT / ".coach" / "outbox" / "events.jsonl"
-DEFAULT_MEMORY = REPO_ROOT / ".coach" / "memory.sqlite"
+SAMPLE_WORKSPACE = sample_workspace()
+DEFAULT_INDEX = state_dir() / "index"
+DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
+DEFAULT_MEMORY = state_dir() / "memory.sqlite"
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ versions of the code can be compared byte for byte (a refactor must not change a
 For each sample deal: every deal capability (methodology coaching in four methods, an objection
 guide for a typed objection, a debrief of each transcript), routing from a message, and the
 live cue cards of each transcript; performance coaching for every rep. Each answer is written
-as markdown and as JSON with the run's latency and its events' ids and times blanked (the only values
-that vary). Memory
-and outbox are off, so runs neither read nor write history.
+as markdown and as JSON with the run's latency and its events' ids and times blanked (the
+only values that vary). Memory and outbox are off, so runs neither read nor write history.
 """
 
 from __future__ import annotations
@@ -39,12 +38,9 @@ MESSAGES = (
 
 
 def _settings() -> Any:
-    try:
-        from agent.settings import CoachContext, sample_workspace
-    except ImportError:  # the layout before the capability registry
-        from agent.settings import SAMPLE_WORKSPACE, CoachContext  # type: ignore[no-redef]
+    from agent.resources import sample_workspace
+    from agent.settings import CoachContext
 
-        return CoachContext(workspace=SAMPLE_WORKSPACE, outbox=None, memory=None)
     return CoachContext(workspace=sample_workspace(), outbox=None, memory=None)
 
 
@@ -59,19 +55,10 @@ def _write(out: Path, name: str, response: Any) -> None:
 
 def _live(out: Path, ctx: Any, deal_id: str, path: Path, on: dt.date) -> None:
     from agent.analysis import analyze_deal
+    from agent.capabilities.live_assist.engine import LiveAssist
+    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.retrieval import index_for
     from tools.sources import workspace_source
-
-    try:
-        from agent.capabilities.live_assist.engine import LiveAssist
-        from agent.reading.transcripts import map_speakers, read_transcript
-        from agent.retrieval import index_for
-    except ImportError:
-        from agent.capabilities.live_assist.engine import LiveAssist  # type: ignore[no-redef]
-        from agent.reading.transcripts import (  # type: ignore[no-redef]
-            map_speakers,
-            read_transcript,
-        )
-        from agent.retrieval import index_for  # type: ignore[no-redef]
 
     deal = workspace_source(ctx.workspace).load_context(deal_id)
     engine = LiveAssist(deal, analyze_deal(deal, on), index_for(ctx))

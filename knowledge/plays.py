@@ -9,8 +9,7 @@ from typing import Literal, get_args
 
 from pydantic import Field, field_validator
 
-from agent.capabilities.next_best_action.contract import Timing
-from agent.contracts.base import Level
+from agent.contracts.base import Level, Timing
 from agent.contracts.upstream import Phase
 from knowledge.documents import Document, FrontMatter, load_folder
 
@@ -91,7 +90,7 @@ def _check_play(doc: Document, known_signals: frozenset[str]) -> Play:
 @lru_cache(maxsize=8)
 def load_plays(folder: Path = PLAYS_DIR) -> tuple[Play, ...]:
     """Loaded once per process: plays change with releases, not between requests."""
-    from agent.analysis.signals import SIGNAL_LABELS
+    from agent.contracts.signals import SIGNAL_LABELS
 
     docs = load_folder(folder, PlayFrontMatter)
     return tuple(_check_play(doc, frozenset(SIGNAL_LABELS)) for doc in docs)

@@ -10,8 +10,8 @@ from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
 from agent.analysis.stage import criteria_status, locate
 from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
-from agent.capabilities.next_best_action.contract import Momentum
 from agent.contracts.context import DealContext
+from agent.contracts.signals import Momentum
 
 KEY_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
 

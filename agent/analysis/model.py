@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.capabilities.next_best_action.contract import Momentum
-from agent.capabilities.next_best_action.contract import SignalRef as Signal  # one shape, two names
 from agent.contracts.base import Contract
 from agent.contracts.deal import DmuRole, Sentiment
+from agent.contracts.signals import Momentum
+from agent.contracts.signals import SignalRef as Signal  # one shape, two names
 from agent.contracts.upstream import Phase
 
 EngagementLevel = Literal["engaged", "cooling", "dark", "never"]

@@ -23,15 +23,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from pydantic import BaseModel
 
-from agent.compose.fence import suspected_injections
 from agent.compose.prompt import PromptPlan, plan_prompt
 from agent.compose.prose import apply_prose, prose_schema
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Composition, Warning
-from agent.errors import CoachError
 from agent.grounding.checker import GroundingChecker
-from agent.model.factory import ModelSettings
+from agent.model.factory import ModelSettings, describe_error
+from agent.model.fence import suspected_injections
 from agent.model.tokens import count_tokens
 from knowledge.documents import Document
 
@@ -64,25 +63,6 @@ class _Tally:
         if isinstance(raw, AIMessage):
             args = [json.dumps(c.get("args", {})) for c in raw.tool_calls]
             self.completion_tokens += count_tokens(str(raw.content) + "".join(args))
-
-
-def describe_error(exc: BaseException, settings: ModelSettings | None) -> str:
-    """One line a user can act on, for the errors a model endpoint produces."""
-    import openai
-
-    where = (settings.base_url if settings else None) or "the endpoint"
-    if isinstance(exc, openai.APITimeoutError | TimeoutError):
-        limit = f" after {settings.timeout_s:g} s" if settings else ""
-        return f"the model timed out{limit}"
-    if isinstance(exc, openai.APIConnectionError):
-        return f"could not reach {where}"
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        return f"{where} rejected the API key (HTTP {exc.status_code})"
-    if isinstance(exc, openai.APIStatusError):
-        return f"{where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
-    if isinstance(exc, CoachError):
-        return str(exc)
-    return f"{type(exc).__name__}: {str(exc)[:160]}"
 
 
 def enrich(

@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agent.compose.fence import neutralise
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
 from agent.grounding.citations import collect_refs, resolve_input, resolve_knowledge
+from agent.model.fence import neutralise
 from agent.model.tokens import count_tokens
 from knowledge.documents import KB_PREFIX, Document
 

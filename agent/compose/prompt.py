@@ -15,10 +15,10 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
 
 from agent.compose.evidence import Evidence, deal_facts, gather, trim
-from agent.compose.fence import neutralise
 from agent.compose.prose import prose_of, prose_schema
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
+from agent.model.fence import neutralise
 from agent.model.prompts import PROMPTS_DIR, load_prompt
 from agent.model.tokens import count_tokens
 from knowledge.documents import Document

@@ -9,29 +9,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agent.contracts.response import Citation
+from agent.formatting import hours, human, money, pct, signed_pct
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def pct(value: float) -> str:
-    return f"{round(value * 100)}%"
-
-
-def signed_pct(delta: float) -> str:
-    points = round(delta * 100)
-    return f"{'+' if points >= 0 else '−'}{abs(points)} points"
-
-
-def money(amount: float, currency: str) -> str:
-    return f"{currency} {amount:,.0f}"
-
-
-def hours(value: float) -> str:
-    return f"{value:g} h"
-
-
-def human(token: str) -> str:
-    return token.replace("_", " ")
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ SCHEMA_VERSION = "1.0"
 
 Severity = Literal["low", "medium", "high", "critical"]
 Level = Literal["low", "medium", "high"]
+# When advice should be acted on.
+Timing = Literal["immediate", "this_week", "next_week"]
 
 
 class Contract(BaseModel):

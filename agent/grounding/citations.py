@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
+from agent.formatting import shorten
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -20,7 +21,6 @@ _STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
 _DEAL_REF = re.compile(r"^([\w-]+):(.+)$")
 _REP_PATH = re.compile(r"^(analytics|history|calls|rep)((?:\.\w+|\[\d+\])*)$")
 _MISSING = object()
-EXCERPT_CHARS = 200
 CITATION_FIELDS = frozenset({"citations", "strategy_citations"})
 
 
@@ -76,15 +76,6 @@ def resolve_knowledge(docs: Mapping[str, Document], ref: str) -> str | None:
         return doc.title
     section = doc.section(anchor)
     return f"{doc.title}: {section.heading}. {section.text}" if section else None
-
-
-def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """Collapses whitespace and cuts at a word boundary, so no half-word reaches a reader."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "…"
 
 
 def describe(node: Any) -> str:

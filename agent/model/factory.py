@@ -158,3 +158,22 @@ def chat_model(settings: ModelSettings) -> BaseChatModel:
         if settings.legacy_max_tokens
         else None,
     )
+
+
+def describe_error(exc: BaseException, settings: ModelSettings | None) -> str:
+    """One line a user can act on, for the errors a model endpoint produces."""
+    import openai
+
+    where = (settings.base_url if settings else None) or "the endpoint"
+    if isinstance(exc, openai.APITimeoutError | TimeoutError):
+        limit = f" after {settings.timeout_s:g} s" if settings else ""
+        return f"the model timed out{limit}"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"could not reach {where}"
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return f"{where} rejected the API key (HTTP {exc.status_code})"
+    if isinstance(exc, openai.APIStatusError):
+        return f"{where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
+    if isinstance(exc, CoachError):
+        return str(exc)
+    return f"{type(exc).__name__}: {str(exc)[:160]}"

@@ -11,8 +11,9 @@ from pathlib import Path
 from langchain_core.prompts import ChatPromptTemplate
 
 from agent.errors import InvalidInput
+from agent.resources import prompts_dir
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent.parent / "prompts"
+PROMPTS_DIR = prompts_dir()
 _SECTION = re.compile(r"^## (system|user)\s*$", re.MULTILINE)
 
 

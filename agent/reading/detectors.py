@@ -4,9 +4,9 @@ Each detector answers one question about the utterance just heard ("is this an o
 "did someone new start talking?") and returns a Trigger or None. Detectors look only at words
 and timing, with the shared phrase patterns of agent.reading.patterns, so the live path
 and the post-call metrics agree on what counts as an objection; turning a trigger into advice
-is the engine's job (agent.capabilities.live_assist.engine). Everything here is regular expressions and a
-few counters, so a detector costs microseconds and a 45-minute meeting costs the same per
-utterance at minute 44 as at minute 1.
+is the live assist engine's job (capabilities/live_assist/engine.py). Everything here is
+regular expressions and a few counters, so a detector costs microseconds and a 45-minute
+meeting costs the same per utterance at minute 44 as at minute 1.
 
 Thresholds, chosen for a sales call and kept here so a coach can argue with them:
 

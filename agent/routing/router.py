@@ -13,9 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agent.compose.fence import neutralise
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
+from agent.model.fence import neutralise
 from agent.model.prompts import load_prompt
 from agent.routing.intent import classifier, load_intents
 from agent.settings import CoachContext
@@ -57,7 +57,7 @@ def choose(
                 return picked, "model", []
             problem = f"it chose '{picked}', which this request cannot run"
         except Exception as exc:  # noqa: BLE001 - any model failure: the classifier decides
-            from agent.compose.enrich import describe_error
+            from agent.model.factory import describe_error
 
             problem = describe_error(exc, run.model)
         warnings.append(

@@ -22,9 +22,10 @@ from agent.model.tokens import count_tokens
 from agent.nodes.load_context import with_transcript
 from agent.nodes.load_rep_context import build_rep_context
 from agent.reading.transcripts import call_date
+from agent.resources import REPO_ROOT
 from agent.retrieval import citable_documents
 from agent.service import coach
-from agent.settings import REPO_ROOT, CoachContext
+from agent.settings import CoachContext
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
 from evals.harness.graders import Attempt, Grader, Observation, offline_graders
 from evals.harness.live import LIVE, live_attempt

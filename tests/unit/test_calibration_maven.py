@@ -12,7 +12,7 @@ import pytest
 
 from agent.analysis.calibration import calibrate
 from agent.analysis.history import load_mapping
-from agent.settings import REPO_ROOT
+from agent.resources import REPO_ROOT
 
 MAVEN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "maven_crm"
 PIPELINE = MAVEN / "csv" / "sales_pipeline.csv"

@@ -9,12 +9,12 @@ import pytest
 
 from agent.capabilities.next_best_action.contract import NextBestActionResult
 from agent.compose.evidence import Evidence, trim
-from agent.compose.fence import looks_like_instructions, neutralise
 from agent.compose.merge import merge_prose
 from agent.compose.prompt import guidance, plan_prompt
 from agent.contracts import CoachingRequest
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.model.factory import ModelSettings
+from agent.model.fence import looks_like_instructions, neutralise
 from agent.model.prompts import PROMPTS_DIR
 from agent.retrieval import citable_documents
 from agent.service import coach

@@ -16,9 +16,9 @@ from agent.analysis.probability import (
     SIGNAL_WEIGHTS,
     estimate_win_probability,
 )
-from agent.analysis.signals import SIGNAL_LABELS
 from agent.contracts.context import DealContext
 from agent.contracts.probability import CategoricalFeature, WinModel, WinProbability
+from agent.contracts.signals import SIGNAL_LABELS
 from tests.factories import AS_OF, activity, days_ago, make_context, process
 
 

@@ -4,7 +4,7 @@ the agent had to make written down rather than hidden."""
 from __future__ import annotations
 
 from agent.analysis.model import Analysis
-from agent.capabilities.stakeholder_strategy.build import ROLE_PLAYBOOK
+from agent.capabilities.common.roles import ROLE_PLAYBOOK
 from agent.contracts.context import DealContext
 from agent.contracts.meeting_prep import Attendee, MeetingFrame
 from agent.contracts.request import Meeting

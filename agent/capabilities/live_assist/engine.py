@@ -21,9 +21,9 @@ from agent.analysis.model import Analysis
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph, subsections
 from agent.capabilities.live_assist.contract import CueCard, CueTrigger
 from agent.capabilities.objection_guide.build import ROLE_SECTIONS
-from agent.compose.render import human, money
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Utterance
+from agent.formatting import human, money
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.patterns import classify_objection, sentences
 from knowledge.corpus import corpus

@@ -14,7 +14,7 @@ from agent.capabilities.pre_call_brief.build import gap_questions, proof_points,
 from agent.contracts.context import DealContext
 from agent.contracts.meeting_prep import AgendaItem, MeetingAgendaResult, Point
 from agent.contracts.request import Meeting
-from agent.grounding.citations import shorten
+from agent.formatting import shorten
 from knowledge.documents import Document
 from knowledge.plays import Play
 

@@ -37,8 +37,8 @@ from agent.capabilities.methodology_coaching.scoring import (
     resolve_guide,
     score_element,
 )
-from agent.compose.render import human, money, pct
 from agent.contracts.context import DealContext
+from agent.formatting import human, money, pct
 from knowledge.documents import Document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -22,10 +22,9 @@ from agent.capabilities.methodology_coaching.maps import (
     Rule,
     Spec,
 )
-from agent.compose.render import human
 from agent.contracts.context import DealContext
 from agent.errors import InvalidInput
-from agent.grounding.citations import shorten
+from agent.formatting import human, shorten
 from knowledge.documents import Document
 from knowledge.sections import flag_token
 

@@ -26,12 +26,12 @@ from agent.capabilities.next_best_action.contract import (
     RationaleItem,
     RecommendedAction,
     Target,
-    Timing,
 )
+from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.probability import WinProbability
-from agent.grounding.citations import shorten
+from agent.formatting import shorten
 from knowledge.plays import Play
 from knowledge.retriever import Passage, SearchFilters
 

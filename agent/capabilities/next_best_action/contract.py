@@ -6,21 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.contracts.base import Contract, Level, Severity
+from agent.contracts.base import Contract, Level, Timing
 from agent.contracts.probability import WinProbability
-
-Timing = Literal["immediate", "this_week", "next_week"]
-Momentum = Literal["accelerating", "steady", "stalling", "stalled"]
-
-
-class SignalRef(Contract):
-    """A fact computed from the input that fed the decision, with where it came from."""
-
-    id: str
-    label: str
-    severity: Severity
-    detail: str
-    citations: list[str] = Field(default_factory=list)
+from agent.contracts.signals import Momentum, SignalRef
 
 
 class RationaleItem(Contract):

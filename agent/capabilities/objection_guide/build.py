@@ -32,10 +32,9 @@ from agent.capabilities.objection_guide.ranking import (
     matched,
     reasons_for,
 )
-from agent.compose.render import human, money
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
-from agent.grounding.citations import shorten
+from agent.formatting import human, money, shorten
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
 from knowledge.sections import flag_token

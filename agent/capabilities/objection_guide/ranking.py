@@ -15,8 +15,8 @@ from agent.analysis.model import Analysis
 from agent.capabilities.common.playbook import SEVERITY_FACTOR
 from agent.capabilities.next_best_action.build import Search
 from agent.capabilities.objection_guide.contract import Reason, ReasonFactor
-from agent.compose.render import human
 from agent.contracts.context import DealContext
+from agent.formatting import human
 from agent.reading.patterns import classify_objection
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters

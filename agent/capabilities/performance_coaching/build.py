@@ -1,5 +1,5 @@
 """Performance coaching for a rep across their deals: patterns, strengths and focus areas
-(agent.capabilities.performance_coaching.patterns), progress on earlier advice (coaching_progress), and
+(patterns.py), progress on earlier advice (progress.py), and
 from those a dated plan, commitments, the link to outcomes, a guide for the manager
 conversation and the coaching effectiveness event."""
 
@@ -31,8 +31,8 @@ from agent.capabilities.performance_coaching.patterns import (
     team_win_rate,
 )
 from agent.capabilities.performance_coaching.progress import outcome_counts, progress
-from agent.compose.render import pct
 from agent.contracts.events import CoachingEffectiveness
+from agent.formatting import pct
 
 WEEKS = 4
 _BOLD = re.compile(r"^\*\*(.+?)\*\*")

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from agent.analysis.model import Analysis
-from agent.analysis.signals import SIGNAL_LABELS
 from agent.capabilities.common.playbook import list_items
 from agent.capabilities.performance_coaching.contract import FocusArea, Pattern, RoleModel, Strength
 from agent.capabilities.process_adherence.contract import StepCheck
-from agent.compose.render import pct
 from agent.contracts.rep import RepContext
+from agent.contracts.signals import SIGNAL_LABELS
 from agent.contracts.upstream import RepPerformance
+from agent.formatting import pct
 from knowledge.documents import KB_PREFIX, Document
 
 # Signals that describe a selling habit, and the knowledge skill that builds it.

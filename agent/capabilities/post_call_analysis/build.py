@@ -25,14 +25,16 @@ from agent.capabilities.post_call_analysis.contract import (
     Obstacle,
     PostCallAnalysisResult,
 )
-from agent.compose.render import human
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import ActivityType
 from agent.contracts.meeting_prep import Point
+from agent.formatting import human
 from agent.reading.commitments import find_commitments
 
+from .follow_up import follow_up_email
+from .lessons import lessons
 from .record import (
     adherence,
     call_outcome,
@@ -44,8 +46,6 @@ from .record import (
     stage_ready,
 )
 from .review import messages_that_landed, obstacles, receptiveness, review, u_ref
-from .follow_up import follow_up_email
-from .lessons import lessons
 
 
 def build_debrief(

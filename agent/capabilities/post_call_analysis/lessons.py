@@ -16,10 +16,11 @@ from collections.abc import Callable, Collection, Sequence
 
 from agent.analysis.model import Analysis
 from agent.capabilities.post_call_analysis.contract import Lesson, MessageOutcome
-from agent.compose.render import boilerplate, human
+from agent.compose.render import boilerplate
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
+from agent.formatting import human
 from agent.grounding.checker import text_grounds
 
 from .review import a, u_ref

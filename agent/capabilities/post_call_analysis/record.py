@@ -21,12 +21,12 @@ from agent.capabilities.post_call_analysis.contract import (
     NextStep,
     ProbabilityChange,
 )
-from agent.compose.render import human
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccElement
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
+from agent.formatting import human
 from agent.grounding.checker import grounds_of
 from agent.reading.patterns import classify_objection
 

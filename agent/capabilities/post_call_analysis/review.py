@@ -19,12 +19,11 @@ from agent.capabilities.post_call_analysis.contract import (
     Obstacle,
     Receptiveness,
 )
-from agent.compose.render import human
 from agent.contracts.base import Level
 from agent.contracts.conversation import Utterance
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.meeting_prep import Point
-from agent.grounding.citations import shorten
+from agent.formatting import human, shorten
 from agent.reading.patterns import (
     is_frustration,
     is_stall,

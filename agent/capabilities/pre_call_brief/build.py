@@ -15,7 +15,7 @@ from agent.capabilities.next_best_action.contract import RecommendedAction
 from agent.contracts.context import DealContext
 from agent.contracts.meeting_prep import MeetingFrame, Point, PreCallBriefResult
 from agent.contracts.request import Meeting
-from agent.grounding.citations import shorten
+from agent.formatting import shorten
 from knowledge.documents import Document
 from knowledge.plays import Play
 from knowledge.retriever import SearchFilters

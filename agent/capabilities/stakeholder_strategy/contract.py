@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.capabilities.next_best_action.contract import Timing
-from agent.contracts.base import Contract, Level
+from agent.contracts.base import Contract, Level, Timing
 
 EngagementLevel = Literal["engaged", "cooling", "dark", "never"]
 

@@ -16,9 +16,9 @@ from rich.table import Table
 
 from agent.contracts.probability import CalibrationReport, ModelMetrics
 from agent.interfaces.cli.common import user_errors
-from agent.settings import REPO_ROOT
+from agent.resources import state_dir
 
-DEFAULT_MODEL_PATH = REPO_ROOT / ".coach" / "models" / "win_model.json"
+DEFAULT_MODEL_PATH = state_dir() / "models" / "win_model.json"
 TOP_COEFFICIENTS = 10
 console = Console()
 

@@ -13,10 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agent.interfaces.cli.common import err, user_errors
-from agent.settings import REPO_ROOT, CoachContext
+from agent.resources import state_dir
+from agent.settings import CoachContext
 
 out = Console()
-EVAL_HOME = REPO_ROOT / ".coach" / "evals"
+EVAL_HOME = state_dir() / "evals"
 
 
 @user_errors
