@@ -1,6 +1,5 @@
 """Versioned pydantic contracts: the only shapes that cross the agent's boundary."""
 
-from agent.capabilities.next_best_action.contract import NextBestActionResult
 from agent.contracts.base import SCHEMA_VERSION
 from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Activity, Contact, Deal
@@ -29,6 +28,5 @@ __all__ = [
     "DealContext",
     "Meeting",
     "MissingInput",
-    "NextBestActionResult",
     "Warning",
 ]

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.catalog import request_capabilities, result_catalog, scoped
 from agent.contracts.context import DealContext
 
-# Only capabilities that exist are listed; the router rejects anything else by name.
-Capability = Literal[
-    "next_best_action",
-    "process_adherence",
-    "stakeholder_strategy",
-    "deal_strategy",
-    "pre_call_brief",
-    "meeting_agenda",
-    "objection_guide",
-    "methodology_coaching",
-    "post_call_analysis",
-    "performance_coaching",
-]
+# The capabilities a request may name: every folder under agent/capabilities/ that declares a
+# result (agent/contracts/catalog.py). The router rejects anything else by name.
+CAPABILITIES: tuple[str, ...] = request_capabilities()
 # Capabilities about a rep across their deals rather than about one deal.
-REP_CAPABILITIES: frozenset[str] = frozenset({"performance_coaching"})
-CAPABILITIES: tuple[str, ...] = get_args(Capability)
+REP_CAPABILITIES: frozenset[str] = scoped("rep")
+if TYPE_CHECKING:
+    Capability = str
+else:
+    Capability = Literal[CAPABILITIES]
 
 
 class Meeting(Contract):
@@ -76,12 +70,12 @@ class CoachingRequest(Contract):
         return self
 
     @model_validator(mode="after")
-    def _debrief_needs_a_transcript(self) -> CoachingRequest:
-        if self.capability == "post_call_analysis" and not (self.transcript or "").strip():
-            raise ValueError(
-                "post_call_analysis needs the call's transcript (plain 'Speaker: text' lines, "
-                "WebVTT, SRT or JSON segments)"
-            )
+    def _has_what_the_capability_requires(self) -> CoachingRequest:
+        entry = result_catalog().get(self.capability) if self.capability else None
+        for name, message in (entry.requires if entry else {}).items():
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise ValueError(message)
         return self
 
     @property

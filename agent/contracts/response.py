@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import Field
 
-from agent.capabilities.deal_strategy.contract import DealStrategyResult
-from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
-from agent.capabilities.next_best_action.contract import NextBestActionResult
-from agent.capabilities.objection_guide.contract import ObjectionGuideResult
-from agent.capabilities.performance_coaching.contract import PerformanceCoachingResult
-from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
-from agent.capabilities.process_adherence.contract import ProcessAdherenceResult
-from agent.capabilities.stakeholder_strategy.contract import StakeholderStrategyResult
 from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.catalog import result_catalog
 from agent.contracts.events import DownstreamEvent
-from agent.contracts.meeting_prep import MeetingAgendaResult, PreCallBriefResult
 
 
 class Citation(Contract):
@@ -75,19 +67,12 @@ class Composition(Contract):
     latency_ms: float = Field(ge=0, description="Wall time of the whole request inside the graph.")
 
 
-CapabilityResult = Annotated[
-    NextBestActionResult
-    | ProcessAdherenceResult
-    | StakeholderStrategyResult
-    | DealStrategyResult
-    | PreCallBriefResult
-    | MeetingAgendaResult
-    | ObjectionGuideResult
-    | MethodologyCoachingResult
-    | PostCallAnalysisResult
-    | PerformanceCoachingResult,
-    Field(discriminator="kind"),
-]
+# Every capability's result, told apart by `kind` (agent/contracts/catalog.py finds them).
+_RESULTS = tuple(e.model for e in result_catalog().values() if e.model is not None)
+if TYPE_CHECKING:
+    CapabilityResult = Any
+else:
+    CapabilityResult = Annotated[Union[_RESULTS], Field(discriminator="kind")]  # noqa: UP007
 
 
 class CoachingResponse(Contract):

@@ -57,3 +57,6 @@ class DealStrategyResult(Contract):
     guidance: ClosingStrategyGuidance
     citations: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = DealStrategyResult

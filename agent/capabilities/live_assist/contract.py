@@ -47,3 +47,7 @@ class CueCard(Contract):
     )
     utterance_index: int = Field(ge=0, description="The utterance after which the card showed.")
     latency_ms: float = Field(ge=0, description="From receiving the utterance to the card.")
+
+
+RESULT = None  # live assist streams cue cards; it returns no response
+SCOPE = "live"

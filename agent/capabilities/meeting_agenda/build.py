@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
 from agent.capabilities.common.meeting import frame_meeting
+from agent.capabilities.meeting_agenda.contract import MeetingAgendaResult
 from agent.capabilities.next_best_action.build import Search, recommend
 from agent.capabilities.pre_call_brief.build import gap_questions, proof_points, value_summary
 from agent.contracts.context import DealContext
-from agent.contracts.meeting_prep import AgendaItem, MeetingAgendaResult, Point
+from agent.contracts.meeting_prep import AgendaItem, Point
 from agent.contracts.request import Meeting
 from agent.formatting import shorten
 from knowledge.documents import Document

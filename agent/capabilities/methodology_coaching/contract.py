@@ -50,3 +50,6 @@ class MethodologyCoachingResult(Contract):
     why_it_matters: list[CitedPoint]
     citations: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = MethodologyCoachingResult

@@ -109,3 +109,6 @@ class NextBestActionResult(Contract):
     limitations: list[str] = Field(
         default_factory=list, description="How missing inputs limit this advice."
     )
+
+
+RESULT = NextBestActionResult

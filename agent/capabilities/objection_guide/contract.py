@@ -62,3 +62,6 @@ class ObjectionGuideResult(Contract):
     reference_card: list[str] = Field(description="One keep-open line per objection.")
     citations: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = ObjectionGuideResult

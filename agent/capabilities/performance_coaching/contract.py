@@ -114,3 +114,7 @@ class PerformanceCoachingResult(Contract):
     manager_guide: ManagerGuide
     effectiveness: CoachingEffectiveness
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = PerformanceCoachingResult
+SCOPE = "rep"  # about a rep across their deals: requests carry rep_id, not a deal

@@ -180,3 +180,10 @@ class PostCallAnalysisResult(Contract):
     follow_up: FollowUpEmail
     assumptions: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
+
+
+RESULT = PostCallAnalysisResult
+REQUIRES = {
+    "transcript": "post_call_analysis needs the call's transcript (plain 'Speaker: text' lines, "
+    "WebVTT, SRT or JSON segments)"
+}

@@ -12,8 +12,9 @@ from agent.capabilities.common.playbook import list_items, subsections
 from agent.capabilities.deal_strategy.build import competition_plans
 from agent.capabilities.next_best_action.build import Search, recommend
 from agent.capabilities.next_best_action.contract import RecommendedAction
+from agent.capabilities.pre_call_brief.contract import PreCallBriefResult
 from agent.contracts.context import DealContext
-from agent.contracts.meeting_prep import MeetingFrame, Point, PreCallBriefResult
+from agent.contracts.meeting_prep import MeetingFrame, Point
 from agent.contracts.request import Meeting
 from agent.formatting import shorten
 from knowledge.documents import Document

@@ -60,3 +60,6 @@ class ProcessAdherenceResult(Contract):
     insight: ProcessImprovementInsight
     citations: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = ProcessAdherenceResult

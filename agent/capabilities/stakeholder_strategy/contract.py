@@ -63,3 +63,6 @@ class StakeholderStrategyResult(Contract):
     escalations: list[Escalation]
     citations: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
+
+
+RESULT = StakeholderStrategyResult
