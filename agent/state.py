@@ -1,4 +1,8 @@
-"""Graph state. Nodes return partial updates; only `warnings` accumulates across nodes."""
+"""Graph state. Nodes return partial updates; only `warnings` accumulates across nodes.
+
+`deal` holds the deal being coached (the CRM record and the upstream agents' sections), `rep`
+the material of a rep-level request; run-time settings are not state: they arrive as the
+graph's context (`runtime.context`, a CoachContext)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import operator
 from typing import Annotated, Any, TypedDict
 
 from agent.analysis.model import Analysis
-from agent.capabilities.process_adherence.contract import StepCheck
 from agent.contracts.context import DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.request import CoachingRequest
@@ -32,32 +35,14 @@ class OutputState(TypedDict):
 class CoachState(TypedDict, total=False):
     request: CoachingRequest
     started_at: float
-    context: DealContext
+    deal: DealContext  # deal-level requests
+    rep: RepContext  # rep-level requests: the rep's deals, analytics, history, calls
     as_of: dt.date
     missing_inputs: list[MissingInput]
     warnings: Annotated[list[Warning], operator.add]
     analysis: Analysis
     result: CapabilityResult
     grounds: list[Any]  # material a capability drew on beyond the input and cited passages
-    markdown: str
-    citations: list[Citation]
-    composition: Composition
-    response: CoachingResponse
-
-
-class RepState(TypedDict, total=False):
-    """Rep-level requests (performance coaching): many deals, one rep."""
-
-    request: CoachingRequest
-    started_at: float
-    rep: RepContext
-    as_of: dt.date
-    missing_inputs: list[MissingInput]
-    warnings: Annotated[list[Warning], operator.add]
-    analyses: dict[str, Analysis]
-    steps: list[tuple[str, list[StepCheck]]]
-    step_skills: dict[str, str]
-    result: CapabilityResult
     markdown: str
     citations: list[Citation]
     composition: Composition

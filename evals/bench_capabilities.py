@@ -91,7 +91,7 @@ def bench_capability(capability: str, runs: int) -> dict[str, object]:
     if capability == "performance_coaching":
         request = CoachingRequest(capability="performance_coaching", rep_id=REP)
     else:
-        request = CoachingRequest(capability=capability, deal_id=DEAL)  # type: ignore[arg-type]
+        request = CoachingRequest(capability=capability, deal_id=DEAL)
     coach(request, context)
     times = []
     for _ in range(runs):

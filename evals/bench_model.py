@@ -47,7 +47,7 @@ def requests() -> list[CoachingRequest]:
         if capability == "post_call_analysis":
             path = sorted(CALL.glob("*"))[-1]
             extra = {"transcript": path.read_text(), "transcript_source": path.name}
-        out.append(CoachingRequest(capability=capability, deal_id=DEAL, **extra))  # type: ignore[arg-type]
+        out.append(CoachingRequest(capability=capability, deal_id=DEAL, **extra))
     return out
 
 

@@ -8,16 +8,16 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from agent.capabilities.registry import registry, template_folders
 from agent.contracts.response import Citation
 from agent.formatting import hours, human, money, pct, signed_pct
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    """Templates are named '<capability>/template.md.j2', each in its capability's folder."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(template_folders()),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -35,7 +35,10 @@ CAPABILITIES = Path(__file__).resolve().parent.parent / "capabilities"
 def boilerplate() -> str:
     """The agent's own fixed wording (templates and the capabilities' coaching rules): text
     the checker may accept in output because no model and no input supplied it."""
-    files = [*sorted(TEMPLATES.glob("*.j2")), *sorted(CAPABILITIES.rglob("*.py"))]
+    files = [
+        *sorted(c.folder / "template.md.j2" for c in registry().values() if c.draft),
+        *sorted(CAPABILITIES.rglob("*.py")),
+    ]
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 

@@ -28,3 +28,7 @@ def load_prompt(name: str, folder: Path = PROMPTS_DIR) -> ChatPromptTemplate:
     if [role for role, _ in messages] != ["system", "user"]:
         raise InvalidInput("a prompt needs a '## system' then a '## user' section", where=str(path))
     return ChatPromptTemplate.from_messages(messages, template_format="jinja2")
+
+
+def prompt_exists(name: str, folder: Path = PROMPTS_DIR) -> bool:
+    return (folder / f"{name}.md").is_file()

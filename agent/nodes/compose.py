@@ -1,5 +1,5 @@
-"""compose: render the typed result for a person with its template (the draft, or the draft
-with the model's prose when enrich_draft used a model)."""
+"""compose: render the typed result for a person with its capability's template (the draft, or
+the draft with the model's prose when enrich_draft used a model)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from agent.capabilities.registry import capability
 from agent.compose.render import render
 from agent.contracts.response import Composition
 from agent.grounding.citations import build_citations, collect_refs
@@ -14,39 +15,27 @@ from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
-TEMPLATES = {
-    "next_best_action": "next_best_action.md.j2",
-    "process_adherence": "process_adherence.md.j2",
-    "stakeholder_strategy": "stakeholder_strategy.md.j2",
-    "deal_strategy": "deal_strategy.md.j2",
-    "pre_call_brief": "pre_call_brief.md.j2",
-    "meeting_agenda": "meeting_agenda.md.j2",
-    "objection_guide": "objection_guide.md.j2",
-    "methodology_coaching": "methodology_coaching.md.j2",
-    "post_call_analysis": "post_call_analysis.md.j2",
-}
-
 
 def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     result = state["result"]
-    ctx = state["context"]
-    analysis = state["analysis"]
+    deal, rep = state.get("deal"), state.get("rep")
+    subject = deal if deal is not None else rep
+    assert subject is not None, "load_context or load_rep_context runs first"
     citations, _ = build_citations(
-        list(collect_refs(result)), ctx, citable_documents(settings(runtime.context))
+        list(collect_refs(result)), subject, citable_documents(settings(runtime.context))
     )
-    days = analysis.days_to_close
-    close_phrase = f"in {days} days" if days >= 0 else f"{-days} days ago"
-    markdown = render(
-        TEMPLATES[result.kind],
-        citations,
-        r=result,
-        p=getattr(result, "primary", None),
-        a=analysis,
-        deal=ctx.deal,
-        close_phrase=close_phrase,
-    )
+    values: dict[str, Any] = {"r": result}
+    analysis = state.get("analysis")
+    if deal is not None and analysis is not None:
+        days = analysis.days_to_close
+        values.update(
+            p=getattr(result, "primary", None),
+            a=analysis,
+            deal=deal.deal,
+            close_phrase=f"in {days} days" if days >= 0 else f"{-days} days ago",
+        )
     return {
-        "markdown": markdown,
+        "markdown": render(capability(result.kind).template, citations, **values),
         "citations": citations,
         "composition": state.get("composition") or Composition(method="template", latency_ms=0),
     }

@@ -31,7 +31,7 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     draft = state["result"]
     docs = citable_documents(run)
     checker = checker_for_draft(
-        state["context"],
+        state["deal"],
         state["analysis"],
         state["missing_inputs"],
         draft,
@@ -45,7 +45,7 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         model=lambda: _client(run),
         settings=run.model,
         model_name=name,
-        ctx=state["context"],
+        ctx=state["deal"],
         request=state["request"],
         docs=docs,
         checker=checker,

@@ -71,7 +71,7 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         )
     return {
         "started_at": started,
-        "context": ctx,
+        "deal": ctx,
         "as_of": as_of,
         "missing_inputs": missing,
         "warnings": warnings + _stale(ctx, as_of),

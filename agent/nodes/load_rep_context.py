@@ -21,7 +21,7 @@ from agent.errors import CoachError, InvalidInput
 from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
-from agent.state import RepState
+from agent.state import CoachState
 from tools.sources import WorkspaceSource, workspace_source
 
 ANALYTICS_IMPACT = (
@@ -135,7 +135,7 @@ def build_rep_context(
     return rep_ctx, warnings
 
 
-def load_rep_context(state: RepState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     started = time.perf_counter()
     request = state["request"]
     rep_id = str(request.rep_id)

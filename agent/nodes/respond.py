@@ -1,51 +1,26 @@
-"""The last step of both graphs, shared: check the composed result's grounding, send its
-events, and assemble the response envelope."""
+"""respond: the side effects of a checked answer, apart from everything that computes it:
+events appended to the outbox for downstream agents, and what the capability remembers in
+LangGraph's store (the advice given, a call's lessons)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agent.contracts.events import DownstreamEvent
-from agent.contracts.response import CoachingResponse, Warning
-from agent.grounding.checker import GroundingChecker
+from langgraph.runtime import Runtime
+
+from agent.capabilities.registry import capability
+from agent.nodes.draft import inputs_of
 from agent.respond.outbox import append_events
-from agent.settings import CoachContext
+from agent.settings import CoachContext, settings
+from agent.state import CoachState
 
 
-def checked_response(
-    state: Mapping[str, Any],
-    checker: GroundingChecker,
-    events: Sequence[DownstreamEvent],
-    settings: CoachContext,
-    *,
-    deal_id: str | None = None,
-    rep_id: str | None = None,
-) -> CoachingResponse:
-    """The response for a graph state holding result, markdown, composition, warnings,
-    missing_inputs, as_of and started_at; a failed check becomes one grounding warning."""
-    result = state["result"]
-    report, citations = checker.check(result, state["markdown"])
-    warnings = list(state.get("warnings", []))
-    if not report.passed:
-        warnings.append(
-            Warning(code="grounding", message="; ".join(f.detail for f in report.findings[:5]))
-        )
-    latency = (time.perf_counter() - state["started_at"]) * 1000
-    if settings.outbox is not None:
-        append_events(settings.outbox, list(events))
-    return CoachingResponse(
-        capability=result.kind,
-        deal_id=deal_id,
-        rep_id=rep_id,
-        as_of=state["as_of"],
-        result=result,
-        markdown=state["markdown"],
-        citations=citations,
-        missing_inputs=state["missing_inputs"],
-        warnings=warnings,
-        composition=state["composition"].model_copy(update={"latency_ms": round(latency, 2)}),
-        check=report,
-        events=list(events),
-    )
+def respond(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    response = state["response"]
+    run = settings(runtime.context)
+    if run.outbox is not None:
+        append_events(run.outbox, response.events)
+    spec = capability(response.capability)
+    if runtime.store is not None and spec.remember is not None:
+        spec.remember(runtime.store, response.result, inputs_of(state, runtime))
+    return {}

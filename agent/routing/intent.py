@@ -38,6 +38,8 @@ _SAID = re.compile(
 
 
 class IntentSpec(BaseModel):
+    """One intent: a capability (declared in its folder) or one of the chat's own."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str
@@ -173,8 +175,19 @@ def methodology_named(message: str) -> str | None:
 
 
 def load_intents(path: Path = INTENTS_FILE) -> IntentFile:
+    """Every capability's intents (its folder's intents.yaml, with its title and scope), then
+    the chat's own (help, small talk, follow-ups) from `path`."""
+    from agent.capabilities.registry import registry
+
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return IntentFile.model_validate(data)
+    own = data.get("intents", {})
+    intents: dict[str, Any] = {}
+    for spec in registry().values():
+        if spec.draft is None or not spec.intents_file.is_file():
+            continue  # a live capability is not asked for by a message
+        examples: Any = yaml.safe_load(spec.intents_file.read_text(encoding="utf-8"))
+        intents[spec.name] = {"title": spec.title, "needs": spec.scope, **examples}
+    return IntentFile.model_validate({**data, "intents": {**intents, **own}})
 
 
 @cache

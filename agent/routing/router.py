@@ -4,7 +4,8 @@ With a chat model, one structured-output call (prompts/router.md) picks among th
 this request can run; without one, or when the call fails or answers outside that list, the
 offline intent classifier the chat uses decides (agent/routing/intent.py). No message, or nothing
 recognised: next best action. Only capabilities the request can feed are offered: post-call
-analysis needs a transcript, and rep-level ones run in their own graph.
+analysis needs a transcript, and rep-level ones run in their own graph (each capability's
+contract says what it requires).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from agent.contracts.catalog import result_catalog
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
 from agent.model.fence import neutralise
@@ -21,11 +23,20 @@ from agent.routing.intent import classifier, load_intents
 from agent.settings import CoachContext
 
 DEFAULT_CAPABILITY = "next_best_action"
-# Capabilities a message may ask for that a deal request without more cannot run.
-NEEDS = {
-    "post_call_analysis": "needs the call's transcript in the request",
-    "performance_coaching": "is about a rep: send rep_id with capability performance_coaching",
-}
+
+
+def unmet(request: CoachingRequest, name: str) -> str | None:
+    """Why this request cannot run `name` (what it lacks), or None when it can."""
+    entry = result_catalog().get(name)
+    if entry is None:
+        return "is not a capability"
+    if entry.scope == "rep":
+        return f"is about a rep: send rep_id with capability {name}"
+    for field, _ in entry.requires.items():
+        value = getattr(request, field, None)
+        if not (value.strip() if isinstance(value, str) else value):
+            return f"needs the {field} in the request"
+    return None
 
 
 class RouteDecision(BaseModel):
@@ -34,8 +45,8 @@ class RouteDecision(BaseModel):
 
 
 def offered(request: CoachingRequest, known: frozenset[str]) -> list[str]:
-    names = [n for n in load_intents().intents if n in known]
-    return [n for n in names if n != "post_call_analysis" or (request.transcript or "").strip()]
+    """The capabilities this request can feed, in the intents' order."""
+    return [n for n in load_intents().intents if n in known and unmet(request, n) is None]
 
 
 def choose(
@@ -70,12 +81,13 @@ def choose(
     intent = classifier().classify(message)
     if intent.name in choices:
         return intent.name, "classifier", warnings
-    if intent.name in NEEDS:  # asked for, but this request cannot feed it: say so
+    lacking = unmet(request, intent.name) if intent.name in result_catalog() else None
+    if lacking:  # asked for, but this request cannot feed it: say so
         warnings.append(
             Warning(
                 code="missing_input",
                 message=f"the message asks for {intent.name.replace('_', ' ')}, which "
-                f"{NEEDS[intent.name]}; answered with {DEFAULT_CAPABILITY.replace('_', ' ')}",
+                f"{lacking}; answered with {DEFAULT_CAPABILITY.replace('_', ' ')}",
             )
         )
     return DEFAULT_CAPABILITY, "default", warnings

@@ -96,7 +96,7 @@ def coaching_request(case: EvalCase, workspace: Path) -> CoachingRequest:
         meeting = fields.setdefault("meeting", {})
         if meeting.get("date") is None and (day := call_date(path)) is not None:
             meeting["date"] = day
-    return CoachingRequest(capability=case.capability, **fields)  # type: ignore[arg-type]
+    return CoachingRequest(capability=case.capability, **fields)
 
 
 def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) -> RepContext:

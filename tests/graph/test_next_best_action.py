@@ -154,4 +154,5 @@ def test_graph_is_wired_as_designed() -> None:
     edges = {(e.source, e.target) for e in graph.get_graph().edges}
     assert ("load_context", "analyze") in edges and ("analyze", "route") in edges
     assert ("route", "recommend_next_action") in edges
-    assert ("compose", "check") in edges and ("check", "__end__") in edges
+    assert ("compose", "check") in edges and ("check", "respond") in edges
+    assert ("respond", "__end__") in edges

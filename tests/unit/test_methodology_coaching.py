@@ -11,6 +11,7 @@ import pytest
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.methodology_coaching.build import coach_methodology
 from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
+from agent.capabilities.registry import capability
 from agent.compose.render import boilerplate, render
 from agent.errors import InvalidInput
 from agent.grounding.checker import checker_for_draft
@@ -155,7 +156,7 @@ def test_every_ref_resolves_and_the_rendered_coaching_is_grounded(
             assert resolves(ctx, ref), ref
     citations = build_citations(refs, ctx, knowledge())[0]
     markdown = render(
-        "methodology_coaching.md.j2",
+        capability("methodology_coaching").template,
         citations,
         r=result,
         p=None,

@@ -10,6 +10,7 @@ import pytest
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.objection_guide.build import build_objection_guide
 from agent.capabilities.objection_guide.contract import ObjectionGuideResult
+from agent.capabilities.registry import capability
 from agent.compose.render import boilerplate, render
 from agent.contracts.context import DealContext
 from agent.grounding.checker import checker_for_draft
@@ -42,7 +43,7 @@ def markdown(deal_id: str, result: ObjectionGuideResult) -> str:
     ctx, analysis = deal(deal_id)
     citations, _ = build_citations(list(collect_refs(result)), ctx, KNOWLEDGE)
     return render(
-        "objection_guide.md.j2",
+        capability("objection_guide").template,
         citations,
         r=result,
         p=None,

@@ -1,0 +1,123 @@
+"""Post-call analysis: a call transcript reviewed against the deal, with next steps, a
+follow-up email, a proposed CRM update, and lessons kept across deals in LangGraph's store."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from langgraph.store.base import BaseStore
+
+from agent.capabilities.live_assist.engine import LiveAssist
+from agent.capabilities.post_call_analysis.build import build_debrief
+from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
+from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
+from agent.capabilities.post_call_analysis.lessons import scrub, stage_words
+from agent.capabilities.registry import Capability, Draft, Inputs
+from agent.contracts.deal import ActivityType
+from agent.errors import InvalidInput
+from agent.memory import LESSONS
+from agent.retrieval import index_for
+from agent.settings import CoachContext
+
+SIMILAR_LESSONS = 5
+
+
+def _activity_type(value: Any) -> ActivityType:
+    allowed = get_args(ActivityType)
+    if value not in allowed:
+        raise InvalidInput(
+            f"unknown activity type '{value}'",
+            where="request.options.activity_type",
+            fix=f"Use one of: {', '.join(allowed)}",
+        )
+    return value  # type: ignore[no-any-return]
+
+
+def _namespace(stage: str) -> tuple[str, str]:
+    return (LESSONS, stage.lower().replace(" ", "-"))
+
+
+def _similar(store: BaseStore, result: PostCallAnalysisResult, deal_id: str) -> list[Lesson]:
+    """Lessons other deals left at this stage (same industry first)."""
+    stage = result.lessons[0].stage if result.lessons else None
+    if stage is None:
+        return []
+    items = store.search(_namespace(stage), limit=100)
+    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != deal_id]
+    keep = stage_words(stage)
+    industry = result.lessons[0].industry
+    earlier.sort(key=lambda lesson: (lesson.industry != industry, -lesson.learned_on.toordinal()))
+    # Shown without what belongs to their deal (its citations point into another call, and its
+    # industry), scrubbed again for rows older versions kept; the deal id and date say where
+    # each came from.
+    return [
+        x.model_copy(update={"citations": [], "industry": None, "text": scrub(x.text, keep)})
+        for x in earlier[:SIMILAR_LESSONS]
+    ]
+
+
+def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
+    """This call's lessons, for other deals' debriefs at the same stage."""
+    if not result.lessons:
+        return
+    stage = result.lessons[0].stage
+    for n, lesson in enumerate(result.lessons):
+        key = f"{inputs.ctx.deal.id}:{result.call.date.isoformat()}:{result.call.source}:{n}"
+        store.put(_namespace(stage), key, lesson.model_dump(mode="json"), index=False)
+
+
+def draft(inputs: Inputs) -> Draft:
+    request, ctx = inputs.request, inputs.ctx
+    if ctx.transcript is None:  # the request validator already insists on one
+        raise InvalidInput("no transcript to analyse", where="request.transcript")
+    meeting = request.meeting
+    on = meeting.date if meeting and meeting.date else inputs.as_of
+    assist = LiveAssist(ctx, inputs.signals, index_for(inputs.settings))
+    result = build_debrief(
+        ctx,
+        inputs.signals,
+        ctx.transcript,
+        on,
+        meeting.objective if meeting else None,
+        _activity_type(request.options.get("activity_type", "call")),
+        assist,
+    )
+    if inputs.store is None:
+        return Draft(result)
+    similar = _similar(inputs.store, result, ctx.deal.id)  # scrubbed: no grounds needed
+    return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
+
+
+def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[str, Any]:
+    """With no transcript in the request, the deal's newest one, dated by its file name."""
+    if payload.get("transcript") or not payload.get("deal_id"):
+        return payload
+    from agent.reading.transcripts import call_date
+    from tools.sources import workspace_source
+
+    path = workspace_source(settings.workspace).latest_transcript(str(payload["deal_id"]))
+    filled = {
+        **payload,
+        "transcript": path.read_text(encoding="utf-8"),
+        "transcript_source": path.name,
+    }
+    if (day := call_date(path)) is not None:  # the call's own date
+        meeting = dict(filled.get("meeting") or {})
+        meeting.setdefault("date", day)
+        filled["meeting"] = meeting
+    return filled
+
+
+CAPABILITY = Capability(
+    name="post_call_analysis",
+    node="debrief_call",
+    title="Post-call analysis",
+    summary="Post-call analysis: review, next steps, what changed, follow-up email, deal update.",
+    draft=draft,
+    command="debrief",
+    uses=("transcript", "meeting"),
+    expectations=PostCallAnalysisExpectations,
+    remember=save_lessons,
+    prepare=newest_transcript,
+    p95_budget_ms=600,
+)

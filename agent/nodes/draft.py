@@ -1,0 +1,49 @@
+"""One node per capability, made from its registry entry: the capability builds its complete,
+typed draft from the request, the deal (or rep), the analysis and the knowledge."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from langgraph.runtime import Runtime
+
+from agent.capabilities.registry import Capability, Inputs
+from agent.settings import CoachContext, settings
+from agent.state import CoachState
+
+
+class Node(Protocol):
+    """A graph node that reads the run's settings (LangGraph passes `runtime` by keyword)."""
+
+    __name__: str
+
+    def __call__(self, state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any]: ...
+
+
+def inputs_of(state: CoachState, runtime: Runtime[CoachContext]) -> Inputs:
+    """What a capability may read, gathered from the state and the run."""
+    return Inputs(
+        request=state["request"],
+        as_of=state["as_of"],
+        settings=settings(runtime.context),
+        deal=state.get("deal"),
+        analysis=state.get("analysis"),
+        rep=state.get("rep"),
+        missing=tuple(state.get("missing_inputs", [])),
+        store=runtime.store,
+    )
+
+
+def capability_node(spec: Capability) -> Node:
+    """The graph node for `spec`, named by its verb (recommend_next_action, debrief_call …)."""
+    draft = spec.draft
+    if draft is None:
+        raise ValueError(f"{spec.name} has no draft: it is not a graph capability")
+
+    def node(state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+        drafted = draft(inputs_of(state, runtime))
+        return {"result": drafted.result, "grounds": list(drafted.grounds)}
+
+    node.__name__ = node.__qualname__ = spec.node
+    node.__doc__ = spec.summary
+    return node
