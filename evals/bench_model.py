@@ -16,7 +16,6 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -25,9 +24,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, SecretStr
 
+from agent.capabilities.registry import in_scope, sample_request
 from agent.compose.prose import prose_of
 from agent.contracts import CoachingRequest
-from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.model.factory import ModelSettings, chat_model
 from agent.service import coach
 from agent.settings import CoachContext
@@ -35,20 +34,13 @@ from evals.local_model import ALIAS, API_KEY, N_CTX, local_server
 
 DEAL = "D-1003"
 RUNS = 5
-CALL = Path(__file__).resolve().parent.parent / "sample_workspace/deals/D-1003/transcripts"
 
 
 def requests() -> list[CoachingRequest]:
-    """One request per capability the deal graph composes (performance coaching, a rep-level
-    capability, is template-only)."""
-    out = []
-    for capability in sorted(set(CAPABILITIES) - REP_CAPABILITIES):
-        extra: dict[str, Any] = {}
-        if capability == "post_call_analysis":
-            path = sorted(CALL.glob("*"))[-1]
-            extra = {"transcript": path.read_text(), "transcript_source": path.name}
-        out.append(CoachingRequest(capability=capability, deal_id=DEAL, **extra))
-    return out
+    """One request per capability the deal graph composes (rep-level capabilities are
+    template-only), completed as a front end completes it (a debrief gets the newest call)."""
+    settings = CoachContext(outbox=None, memory=None)
+    return [sample_request(spec, DEAL, "", settings) for spec in in_scope("deal")]
 
 
 class InstantModel(BaseChatModel):

@@ -92,6 +92,7 @@ class Capability:
     draft: Callable[[Inputs], Draft] | None  # None: a live capability, driven by its own engine
     command: str | None = None  # the CLI command; None when an interface declares its own
     uses: tuple[RequestField, ...] = ()
+    options_help: Mapping[str, str] = field(default_factory=dict)  # help for a field it uses
     expectations: type[Expectations] = Expectations
     # Typed payloads for downstream agents, taken from the result (the envelope is added later).
     events: Callable[[Any], list[Any]] | None = None
@@ -100,6 +101,7 @@ class Capability:
     # Fills request fields a front end can find for the user (the deal's newest transcript).
     prepare: Callable[[dict[str, Any], CoachContext], dict[str, Any]] | None = None
     p95_budget_ms: float = 400.0  # the eval gate's latency budget for its cases
+    median_target_ms: float = 50.0  # the benchmark's warm in-process target (bench_capabilities)
     folder: Path = field(default=FOLDER, compare=False)
 
     @property
@@ -154,6 +156,18 @@ def capability(name: str) -> Capability:
 
 def in_scope(*scopes: Scope) -> list[Capability]:
     return [c for c in registry().values() if c.scope in scopes]
+
+
+def sample_request(spec: Capability, deal_id: str, rep_id: str, settings: CoachContext) -> Any:
+    """A request for `spec` on a workspace deal (or its owner), completed the way a front end
+    completes it: benchmarks and smoke tests run every capability through this."""
+    from agent.contracts.request import CoachingRequest
+
+    payload: dict[str, Any] = {"capability": spec.name}
+    payload.update({"rep_id": rep_id} if spec.scope == "rep" else {"deal_id": deal_id})
+    if spec.prepare is not None:
+        payload = spec.prepare(payload, settings)
+    return CoachingRequest.model_validate(payload)
 
 
 def template_folders() -> list[Path]:

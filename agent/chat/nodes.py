@@ -92,7 +92,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
             ctx,
             deal_id=deal_id,
             rep_id=intent.slots.rep_id or state.get("rep_id"),
-            objection=intent.slots.objection,
+            message=intent.slots.objection,
             methodology=intent.slots.methodology,
         )
         response = coach_on(request, ctx)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
+from agent.capabilities.registry import capability as registry_capability
+from agent.contracts.request import CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
 from agent.settings import CoachContext
@@ -17,34 +18,30 @@ def build_request(
     *,
     deal_id: str | None = None,
     rep_id: str | None = None,
-    objection: str | None = None,
+    message: str | None = None,
     methodology: str | None = None,
     minutes: int | None = None,
     objective: str | None = None,
 ) -> CoachingRequest:
-    """Whatever a capability needs that the chat can supply: the deal's newest transcript for a
-    debrief; the deal owner as the rep for performance coaching when no rep was named."""
+    """Whatever a capability needs that the chat can supply: the fields it reads, what its
+    `prepare` finds in the workspace (a debrief's newest transcript), and the deal owner as the
+    rep for rep-level coaching when no rep was named."""
+    spec = registry_capability(capability)
     payload: dict[str, Any] = {"capability": capability}
-    if capability in REP_CAPABILITIES:
+    if spec.scope == "rep":
         payload["rep_id"] = rep_id or _owner(ctx, deal_id)
         return CoachingRequest.model_validate(payload)
     if not deal_id:
         raise InvalidInput("which deal?", fix="Name one, e.g. 'D-1003' (`coach deals` lists them)")
     payload.update(deal_id=deal_id, rep_id=rep_id)
-    if capability == "objection_guide" and objection:
-        payload["message"] = objection
-    if capability == "methodology_coaching" and methodology:
+    if "message" in spec.uses and message:
+        payload["message"] = message
+    if "methodology" in spec.uses and methodology:
         payload["methodology"] = methodology
-    if capability in ("pre_call_brief", "meeting_agenda") and (minutes or objective):
+    if "meeting" in spec.uses and (minutes or objective):
         payload["meeting"] = {"duration_minutes": minutes, "objective": objective}
-    if capability == "post_call_analysis":
-        from agent.reading.transcripts import call_date
-        from tools.sources import workspace_source
-
-        path = workspace_source(ctx.workspace).latest_transcript(deal_id)
-        payload.update(transcript=path.read_text(encoding="utf-8"), transcript_source=path.name)
-        if (day := call_date(path)) is not None:  # the call's own date, as `coach debrief`
-            payload["meeting"] = {"date": day}
+    if spec.prepare is not None:
+        payload = spec.prepare(payload, ctx)
     return CoachingRequest.model_validate(payload)
 
 

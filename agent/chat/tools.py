@@ -1,5 +1,6 @@
-"""The chat's tools: one per capability (each runs through `agent.service.coach`), plus the
-existing knowledge search and deal getters, built for the run's settings."""
+"""The chat's tools: one per capability in the registry (each runs through `agent.service.coach`,
+its arguments made from what the capability reads), plus knowledge search and deal getters,
+built for the run's settings."""
 
 from __future__ import annotations
 
@@ -7,70 +8,62 @@ from functools import cache
 from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
+from agent.capabilities.registry import Capability, in_scope
 from agent.chat.requests import as_tool_output, build_request, coach_on
 from agent.errors import CoachError
 from agent.settings import CoachContext
 
 DEAL = "The CRM deal id, e.g. D-1003 (list_deals shows them)."
-
-
-class DealArgs(BaseModel):
-    deal_id: str = Field(description=DEAL)
-
-
-class ObjectionArgs(DealArgs):
-    objection: str | None = Field(
-        default=None, description="What the customer said, in their words, if they raised one."
-    )
-
-
-class MethodologyArgs(DealArgs):
-    methodology: str | None = Field(
-        default=None, description="MEDDICC, BANT, SPIN, Challenger, Sandler, SPICED, ..."
-    )
-
-
-class MeetingArgs(DealArgs):
-    minutes: int | None = Field(default=None, gt=0, le=480, description="Meeting length.")
-    objective: str | None = Field(default=None, description="What the meeting should achieve.")
-
-
-class RepArgs(BaseModel):
-    rep_id: str = Field(description="The rep's id, e.g. rep-priya (deal owners).")
-
-
-# capability -> (arguments, what it answers)
-CAPABILITY_TOOLS: dict[str, tuple[type[BaseModel], str]] = {
-    "next_best_action": (DealArgs, "The next best action for a deal, with alternatives."),
-    "process_adherence": (DealArgs, "Sales process steps done, missed or waived; corrections."),
-    "stakeholder_strategy": (DealArgs, "The buying group: engagement, gaps, a plan per person."),
-    "deal_strategy": (DealArgs, "Win probability, win themes, competition, risks, close plan."),
-    "pre_call_brief": (MeetingArgs, "A briefing package for the next customer meeting."),
-    "meeting_agenda": (MeetingArgs, "A timed meeting agenda with a customer-ready copy."),
-    "objection_guide": (ObjectionArgs, "How to answer the customer's objections."),
-    "methodology_coaching": (MethodologyArgs, "A methodology scorecard with gap questions."),
-    "post_call_analysis": (DealArgs, "Analysis of the deal's most recent call transcript."),
-    "performance_coaching": (RepArgs, "Coaching for a rep across all their deals."),
+REP = "The rep's id, e.g. rep-priya (deal owners)."
+FIELDS: dict[str, dict[str, Any]] = {
+    "message": {
+        "message": (
+            str | None,
+            Field(default=None, description="What the customer said, in their words, if any."),
+        )
+    },
+    "methodology": {
+        "methodology": (
+            str | None,
+            Field(default=None, description="MEDDICC, BANT, SPIN, Challenger, Sandler, ..."),
+        )
+    },
+    "meeting": {
+        "minutes": (int | None, Field(default=None, gt=0, le=480, description="Meeting length.")),
+        "objective": (str | None, Field(default=None, description="What the meeting is for.")),
+    },
 }
 
 
-def _capability_tool(capability: str, ctx: CoachContext) -> BaseTool:
-    args, summary = CAPABILITY_TOOLS[capability]
+def tool_args(spec: Capability) -> type[BaseModel]:
+    """The tool's argument schema: the deal (or rep), then each request field it reads that a
+    chat can supply (a transcript comes from the deal's own files)."""
+    fields: dict[str, Any] = (
+        {"rep_id": (str, Field(description=REP))}
+        if spec.scope == "rep"
+        else {"deal_id": (str, Field(description=DEAL))}
+    )
+    for name in spec.uses:
+        fields.update(FIELDS.get(name, {}))
+    model: type[BaseModel] = create_model(f"{spec.name}_args", **fields)
+    return model
 
+
+def _capability_tool(spec: Capability, ctx: CoachContext) -> BaseTool:
     def run(**kwargs: Any) -> str:
         try:
-            request = build_request(capability, ctx, **kwargs)
+            request = build_request(spec.name, ctx, **kwargs)
             return as_tool_output(coach_on(request, ctx))
         except CoachError as exc:
             raise ToolException(str(exc)) from None
 
     return StructuredTool.from_function(
         run,
-        name=capability,
-        args_schema=args,
-        description=f"{summary} Grounded and cited; cite its refs in your answer.",
+        name=spec.name,
+        args_schema=tool_args(spec),
+        description=f"{spec.summary} Grounded and cited; cite its refs in your answer.",
         handle_tool_error=True,
     )
 
@@ -83,7 +76,7 @@ def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
     from tools.sources import workspace_source
 
     return (
-        *(_capability_tool(name, ctx) for name in CAPABILITY_TOOLS),
+        *(_capability_tool(spec, ctx) for spec in in_scope("deal", "rep")),
         build_knowledge_tool(index_for(ctx)),
         *build_deal_tools(workspace_source(ctx.workspace)),
     )

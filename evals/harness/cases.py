@@ -4,22 +4,25 @@ file is reported with the file and the line, never skipped."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fnmatch import fnmatch
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
-from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES, Meeting
+from agent.contracts.request import REP_CAPABILITIES, Meeting
 from agent.errors import InvalidInput, describe_validation_error
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
-# Live assist is not a request capability (it streams cards, not a response) but is evaluated
-# the same way: cases under cases/live_assist/, run by evals.harness.live.
+# Every registered capability has cases, live assist included (it streams cards, not a
+# response: evals.harness.live replays its transcripts).
 LIVE = "live_assist"
-EVAL_CAPABILITIES: tuple[str, ...] = (*CAPABILITIES, LIVE)
+EVAL_CAPABILITIES: tuple[str, ...] = tuple(registry())
 
 
 class Strict(BaseModel):
@@ -46,84 +49,47 @@ class CaseRequest(Strict):
     as_of: dt.date | None = None
 
 
-class Expectations(Strict):
-    """What must hold. Each key is checked by a grader on the typed result, never by grep."""
+class CommonExpectations(Strict):
+    """Keys every case may use, whatever its capability; each capability adds its own
+    (agent/capabilities/<name>/expectations.py). Each key is checked by a grader on the typed
+    result; `text_include` and `text_forbid` read the rendered advice, for judgment no field
+    holds."""
 
-    # required
-    primary_play_in: list[str] = Field(default_factory=list)
-    timing_in: list[str] = Field(default_factory=list)
-    targets_include: list[str] = Field(default_factory=list, description="Contact ids.")
-    signals_include: list[str] = Field(default_factory=list)
     missing_inputs_include: list[str] = Field(default_factory=list)
-    probability_between: tuple[float, float] | None = None
-    # process_adherence
-    adherence_between: tuple[float, float] | None = None
-    missed_steps_include: list[str] = Field(default_factory=list)
-    waived_steps_include: list[str] = Field(default_factory=list)
-    # stakeholder_strategy
-    gaps_include: list[str] = Field(default_factory=list, description="DMU roles.")
-    disengaged_include: list[str] = Field(default_factory=list, description="Contact ids.")
-    # deal_strategy
-    first_risk_in: list[str] = Field(default_factory=list, description="Signal ids.")
-    win_probability_between: tuple[float, float] | None = None
-    competitors_planned: list[str] = Field(default_factory=list)
-    # pre_call_brief and meeting_agenda
-    assumptions_flagged: bool | None = Field(
-        default=None, description="True: the meeting frame must record assumptions."
-    )
-    agenda_fits_meeting: bool = Field(default=False, description="Minutes add up exactly.")
-    # objection_guide
-    top_objection_in: list[str] = Field(default_factory=list, description="Knowledge doc ids.")
-    objections_include: list[str] = Field(default_factory=list)
-    # methodology_coaching
-    methodology_is: str | None = None
-    element_gaps_include: list[str] = Field(default_factory=list)
-    # post_call_analysis
-    next_step_owners_include: list[str] = Field(default_factory=list, description="Person ids.")
-    next_step_due_include: list[dt.date] = Field(default_factory=list)
-    unhandled_objections_include: list[str] = Field(default_factory=list, description="Categories.")
-    new_information_include: list[str] = Field(default_factory=list, description="Kinds.")
-    receptiveness_in: list[str] = Field(default_factory=list)
-    call_outcome_in: list[str] = Field(
-        default_factory=list, description="Proposed activity outcome."
-    )
-    patch_contacts_include: list[str] = Field(default_factory=list, description="Contact ids.")
-    objective_status_in: list[str] = Field(default_factory=list, description="First objective.")
-    # live_assist (a transcript replayed through the live engine)
-    cards_include: list[str] = Field(default_factory=list, description="Cue card kinds.")
-    cards_cite_include: list[str] = Field(
-        default_factory=list, description="Knowledge doc ids some card must cite."
-    )
-    cards_forbid: list[str] = Field(default_factory=list, description="Kinds that must not show.")
-    max_cards: int | None = None
-    # performance_coaching
-    focus_skills_include: list[str] = Field(default_factory=list, description="Skill doc ids.")
-    patterns_include: list[str] = Field(default_factory=list, description="Pattern ids.")
-    role_model_for: dict[str, str] = Field(
-        default_factory=dict, description="Skill id -> the rep id suggested as a role model."
-    )
-    no_role_model_for: list[str] = Field(
-        default_factory=list, description="Skills for which no peer may be suggested."
-    )
-    # forbidden
-    email_forbid: list[str] = Field(
-        default_factory=list, description="Words the follow-up email must not contain."
-    )
-    customer_agenda_forbid: list[str] = Field(
-        default_factory=list, description="Internal words that must not reach the customer."
-    )
-    forbid_plays: list[str] = Field(default_factory=list, description="In any recommendation.")
-    forbid_missed_steps: list[str] = Field(default_factory=list)
-    signals_exclude: list[str] = Field(default_factory=list)
     forbid_names: list[str] = Field(
         default_factory=list,
         description="People or companies that must not appear anywhere in the response.",
+    )
+    text_include: list[str] = Field(
+        default_factory=list, description="Case-insensitive regexes the markdown must match."
+    )
+    text_forbid: list[str] = Field(
+        default_factory=list, description="Case-insensitive regexes the markdown must not match."
     )
     # budgets
     max_latency_ms: float | None = None
     max_tokens: int | None = None
     # model judge
     rubric: str | None = None
+
+    @field_validator("text_include", "text_forbid")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"'{pattern}' is not a regular expression: {exc}") from None
+        return patterns
+
+
+@cache
+def expectations_for(capability: str) -> type[CommonExpectations]:
+    """The keys a case of this capability may use: the common ones and its own."""
+    own = registry()[capability].expectations
+    bases: tuple[type[CommonExpectations], ...] = (CommonExpectations, own)  # type: ignore[assignment]
+    model: type[CommonExpectations] = create_model(f"{capability}_expectations", __base__=bases)
+    return model
 
 
 class EvalCase(Strict):
@@ -132,7 +98,7 @@ class EvalCase(Strict):
     description: str
     tags: list[str] = Field(default_factory=list)
     request: CaseRequest
-    expect: Expectations
+    expect: Any = Field(default_factory=dict, description="Validated per capability.")
     file: str = ""
 
 
@@ -185,6 +151,17 @@ def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
             where=f"{path}:{_line_of(node, ('capability',))}",
             fix=f"Capabilities: {', '.join(EVAL_CAPABILITIES)}",
         )
+    try:
+        expect = expectations_for(case.capability).model_validate(case.expect or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(
+            describe_validation_error(exc.errors(), limit=2),
+            where=f"{path}:{_line_of(node, ('expect', *first['loc']))}",
+            fix=f"The keys a {case.capability} case may use are in "
+            f"agent/capabilities/{case.capability}/expectations.py and evals/harness/cases.py",
+        ) from None
+    case = case.model_copy(update={"expect": expect})
     deal_id = case.request.deal_id
     if case.capability in REP_CAPABILITIES:
         if not case.request.rep_id:

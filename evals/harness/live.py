@@ -13,13 +13,14 @@ import traceback
 from pathlib import Path
 
 from agent.analysis import analyze_deal
+from agent.capabilities.expectations import Check
 from agent.capabilities.live_assist.contract import CueCard
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 from evals.harness.cases import LIVE, EvalCase
-from evals.harness.graders import Attempt, Check, Score, failed, passed, skipped
+from evals.harness.graders import Attempt, Score, failed, passed, skipped
 from tools.sources import workspace_source
 
 __all__ = ["LIVE", "live_attempt", "replay"]
@@ -59,16 +60,11 @@ def p95(values: list[float]) -> float:
 
 def _checks(case: EvalCase, cards: list[CueCard]) -> tuple[list[Check], list[Check]]:
     e = case.expect
-    kinds = {c.kind for c in cards}
-    cited = {r.removeprefix("kb:").split("#")[0] for c in cards for r in c.citations}
-    required: list[Check] = [(k in kinds, f"no {k} card") for k in e.cards_include]
-    required += [(d in cited, f"no card cites {d}") for d in e.cards_cite_include]
-    forbidden: list[Check] = [(k not in kinds, f"a {k} card showed") for k in e.cards_forbid]
-    if e.max_cards is not None:
-        forbidden.append((len(cards) <= e.max_cards, f"{len(cards)} cards > {e.max_cards}"))
     text = " ".join(c.say + " ".join(c.points) for c in cards)
-    forbidden += [(n not in text, f"a card mentions {n}") for n in e.forbid_names]
-    return required, forbidden
+    forbidden = e.forbidden(cards) + [
+        (n not in text, f"a card mentions {n}") for n in e.forbid_names
+    ]
+    return e.required(cards), forbidden
 
 
 def _score(name: str, checks: list[Check]) -> Score:

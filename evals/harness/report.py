@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.capabilities.registry import registry
 from evals.harness.runner import CapabilitySummary, RunResults
 
 THRESHOLDS = Path(__file__).resolve().parent.parent / "thresholds.yaml"
@@ -30,7 +31,14 @@ class Thresholds(BaseModel):
     capabilities: dict[str, Threshold] = Field(default_factory=dict)
 
     def for_capability(self, name: str) -> Threshold:
-        return self.capabilities.get(name, self.default)
+        """The file's entry for the capability, else the default with the latency budget the
+        capability declares (its registry entry)."""
+        if name in self.capabilities:
+            return self.capabilities[name]
+        spec = registry().get(name)
+        if spec is None or self.default.max_latency_p95_ms is not None:
+            return self.default
+        return self.default.model_copy(update={"max_latency_p95_ms": spec.p95_budget_ms})
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
@@ -28,7 +29,7 @@ from agent.service import coach
 from agent.settings import CoachContext
 from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
 from evals.harness.graders import Attempt, Grader, Observation, offline_graders
-from evals.harness.live import LIVE, live_attempt
+from evals.harness.live import live_attempt
 from tools.sources import WorkspaceSource
 
 
@@ -108,7 +109,7 @@ def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) ->
 
 
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
-    if case.capability == LIVE:
+    if registry()[case.capability].scope == "live":  # a stream of cards, not a response
         return live_attempt(case, settings.context)
     try:
         ctx = settings.context

@@ -6,7 +6,7 @@ from agent.contracts import CoachingRequest
 from agent.retrieval import citable_documents
 from agent.service import coach
 from agent.settings import CoachContext
-from evals.harness.cases import CASES_DIR, Expectations, load_case
+from evals.harness.cases import CASES_DIR, expectations_for, load_case
 from evals.harness.graders import (
     CitationGrader,
     ForbiddenGrader,
@@ -26,7 +26,7 @@ CONTEXT = WorkspaceSource(SAMPLE).load_context("D-1003")
 
 
 def observe(latency: float = 20.0, tokens: int = 1000, response=RESPONSE, **expect):  # type: ignore[no-untyped-def]
-    case = CASE.model_copy(update={"expect": Expectations(**expect)})
+    case = CASE.model_copy(update={"expect": expectations_for(CASE.capability)(**expect)})
     return Observation(case, response, CONTEXT, citable_documents(CoachContext()), latency, tokens)
 
 

@@ -28,4 +28,5 @@ CAPABILITY = Capability(
     command="strategy",
     expectations=DealStrategyExpectations,
     events=lambda result: [result.guidance],
+    median_target_ms=30,
 )

@@ -28,5 +28,9 @@ CAPABILITY = Capability(
     draft=draft,
     command="methodology",
     uses=("methodology",),
+    options_help={
+        "methodology": "MEDDICC, BANT, SPIN, Challenger, Sandler, SPICED, Solution Selling, "
+        "Command of the Message or Gap Selling (default: MEDDICC)"
+    },
     expectations=MethodologyCoachingExpectations,
 )

@@ -49,4 +49,5 @@ CAPABILITY = Capability(
     expectations=NextBestActionExpectations,
     remember=remember_advice,
     p95_budget_ms=250,
+    median_target_ms=20,
 )

@@ -32,5 +32,6 @@ CAPABILITY = Capability(
     draft=draft,
     command="objections",
     uses=("message",),
+    options_help={"message": 'What the customer said, e.g. "they said we\'re too expensive"'},
     expectations=ObjectionGuideExpectations,
 )

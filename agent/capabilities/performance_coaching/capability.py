@@ -48,4 +48,5 @@ CAPABILITY = Capability(
     expectations=PerformanceCoachingExpectations,
     events=lambda result: [result.effectiveness],
     p95_budget_ms=600,
+    median_target_ms=100,
 )

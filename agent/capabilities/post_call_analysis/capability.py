@@ -120,4 +120,5 @@ CAPABILITY = Capability(
     remember=save_lessons,
     prepare=newest_transcript,
     p95_budget_ms=600,
+    median_target_ms=100,
 )

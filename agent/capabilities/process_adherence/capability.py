@@ -50,4 +50,5 @@ CAPABILITY = Capability(
     command="adherence",
     expectations=ProcessAdherenceExpectations,
     events=lambda result: [result.insight],
+    median_target_ms=30,
 )

@@ -21,4 +21,5 @@ CAPABILITY = Capability(
     draft=draft,
     command="stakeholders",
     expectations=StakeholderStrategyExpectations,
+    median_target_ms=30,
 )
