@@ -1,8 +1,9 @@
 """Grounding checks: every citation resolves, and every name, number and date in the output
 comes from the input, the computed analysis, or the knowledge the agent drew on.
 
-The template composer passes by construction; the checks exist for what a model writes, and
-as a regression net for the templates themselves.
+Grounds are the input, the computed analysis, the knowledge the output cites, and a short,
+explicit list of the agent's own words (vocabulary.py): never the agent's source code, so a
+number or a name that nothing supplied is flagged, whoever wrote it: a model, or a template.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
 from agent.grounding.citations import build_citations, collect_refs
+from agent.grounding.vocabulary import AGENT_WORDS
 from knowledge.documents import KB_PREFIX, Document
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -26,6 +28,8 @@ _ROOTS = "|".join(INPUT_ROOTS)
 _REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
 _IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_PERCENT = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)")
+_PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|points?\b)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
 _SPLIT = re.compile(r"['’&-]")
 _MARKERS = re.compile(r"\[\d+\]|^\s*\d+\.\s", re.MULTILINE)
@@ -63,7 +67,7 @@ def numbers_in_text(text: str) -> list[float]:
 
 
 def _number_forms(values: Iterable[float]) -> set[float]:
-    """A fraction may be written as a percentage, and any number rounded."""
+    """Any number may be written rounded or without its sign."""
     forms: set[float] = set()
     for v in values:
         forms.update(
@@ -78,9 +82,17 @@ def _number_forms(values: Iterable[float]) -> set[float]:
                 round(abs(v), 2),
             }
         )
-        if -1 <= v <= 1:
-            forms.update({round(v * 100), round(v * 100, 1), round(abs(v) * 100)})
     return forms
+
+
+def _percent_forms(ratios: Iterable[float]) -> set[float]:
+    """A ratio (0.37, an ROI of 2.89) written as a percentage (37%, 289%)."""
+    return _number_forms(v * 100 for v in ratios if -100 <= v <= 100)
+
+
+def percents_in_text(text: str) -> list[float]:
+    """Numbers a text writes as percentages or percentage points ('37%', '5 points')."""
+    return [float(m.group(1).replace(",", "")) for m in _PERCENT.finditer(text)]
 
 
 def _words(text: str) -> set[str]:
@@ -90,26 +102,72 @@ def _words(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Grounds:
+    """Words, numbers, percentages and dates a text may use. A percentage must match a
+    fraction or a percentage the sources hold, not any number that happens to be there: a
+    deal with a 37-day stage does not ground "37% faster"."""
+
     vocabulary: frozenset[str]
     numbers: frozenset[float]
     dates: frozenset[str]
+    percents: frozenset[float] = frozenset()
 
     def __or__(self, other: Grounds) -> Grounds:
         return Grounds(
             self.vocabulary | other.vocabulary,
             self.numbers | other.numbers,
             self.dates | other.dates,
+            self.percents | other.percents,
         )
+
+
+def _percent_fields(value: Any) -> list[float]:
+    """Numbers held in a field that says it is a percentage ('roi_percent: 289')."""
+    found: list[float] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            stack.append(item.model_dump(mode="json"))
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                named = isinstance(key, str) and ("percent" in key or key.endswith("_pct"))
+                if named and isinstance(inner, int | float) and not isinstance(inner, bool):
+                    found.append(float(inner))
+                else:
+                    stack.append(inner)
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
 
 
 def grounds_of(values: list[Any]) -> Grounds:
     texts, numbers = leaves(values)
     joined = "\n".join(texts)
+    written = numbers_in_text(joined)
     return Grounds(
         vocabulary=frozenset(_words(joined)),
-        numbers=frozenset(_number_forms([*numbers, *numbers_in_text(joined)])),
+        numbers=frozenset(_number_forms([*numbers, *written])),
         dates=frozenset(_DATE.findall(joined)),
+        percents=frozenset(
+            _percent_forms([*numbers, *written])
+            | _number_forms([*percents_in_text(joined), *_percent_fields(values)])
+        ),
     )
+
+
+def ungrounded_numbers(text: str, grounds: Grounds) -> tuple[int, list[str]]:
+    """(numbers checked, those the grounds do not hold) in a text; dates, citation refs, ids
+    and list markers are not numbers. One written as a percentage must be a ratio or a
+    percentage of the sources."""
+    cleaned = _MARKERS.sub(" ", _IDENT.sub(" ", _REF.sub(" ", _DATE.sub(" ", text))))
+    checked, unsupported = 0, []
+    for match in _NUMBER.finditer(cleaned):
+        checked += 1
+        value = float(match.group().replace(",", ""))
+        percent = _PERCENT_AFTER.match(cleaned, match.end()) is not None
+        if value not in (grounds.percents if percent else grounds.numbers):
+            unsupported.append(match.group() + ("%" if percent else ""))
+    return checked, unsupported
 
 
 _DOC_GROUNDS: dict[int, tuple[Document, Grounds]] = {}
@@ -132,6 +190,10 @@ def text_grounds(text: str) -> Grounds:
     return _TEXT_GROUNDS[text]
 
 
+# The agent's own wording (vocabulary.py): a short explicit list, never its source code.
+_AGENT = Grounds(frozenset(_words(" ".join(AGENT_WORDS))), frozenset(), frozenset())
+
+
 class GroundingChecker:
     """Built per request from everything the output may legitimately draw on."""
 
@@ -140,15 +202,15 @@ class GroundingChecker:
         ctx: DealContext | RepContext,
         computed: Iterable[Any],
         knowledge: Mapping[str, Document],
-        boilerplate: str,
     ) -> None:
         self.ctx = ctx
         self.knowledge = knowledge
         sources: list[Any] = [ctx, *computed]
-        self.base = grounds_of(sources) | text_grounds(boilerplate)
+        self.base = grounds_of(sources) | _AGENT
         self.vocabulary = self.base.vocabulary
         self.numbers = self.base.numbers
         self.dates = self.base.dates
+        self.percents = self.base.percents
 
     def _draw_on(self, refs: list[str]) -> None:
         """Only knowledge the output cites may supply its names and numbers."""
@@ -159,10 +221,11 @@ class GroundingChecker:
             doc = self.knowledge.get(doc_id)
             if doc is not None:
                 grounds = grounds | document_grounds(doc)
-        self.vocabulary, self.numbers, self.dates = (
+        self.vocabulary, self.numbers, self.dates, self.percents = (
             grounds.vocabulary,
             grounds.numbers,
             grounds.dates,
+            grounds.percents,
         )
 
     def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
@@ -194,19 +257,17 @@ class GroundingChecker:
                         kind="number", where=where, detail=f"date {date} is not in the input"
                     )
                 )
-        cleaned = _MARKERS.sub(" ", _IDENT.sub(" ", _REF.sub(" ", _DATE.sub(" ", text))))
-        for match in _NUMBER.finditer(cleaned):
-            checked += 1
-            value = float(match.group().replace(",", ""))
-            if value not in self.numbers:
-                findings.append(
-                    CheckFinding(
-                        kind="number",
-                        where=where,
-                        detail=f"number {match.group()} is not in the input, analysis or knowledge",
-                    )
-                )
-        return checked, findings
+        grounds = Grounds(self.vocabulary, self.numbers, self.dates, self.percents)
+        count, unsupported = ungrounded_numbers(text, grounds)
+        findings += [
+            CheckFinding(
+                kind="number",
+                where=where,
+                detail=f"number {n} is not in the input, analysis or knowledge",
+            )
+            for n in unsupported
+        ]
+        return checked + count, findings
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
         refs = list(collect_refs(result))
@@ -244,14 +305,13 @@ def checker_for_draft(
     missing: list[Any],
     draft: BaseModel,
     knowledge: Mapping[str, Document],
-    boilerplate: str,
     extra: list[Any] | None = None,
 ) -> GroundingChecker:
     """The checker every composer uses: grounds are the input, the computed analysis, the
     missing-input notes and the draft's numeric fields (code computed them, not a model)."""
     dates = [v.isoformat() for v in _typed_dates(draft.model_dump(mode="python"))]
     return GroundingChecker(
-        ctx, [analysis, missing, leaves(draft)[1], dates, *(extra or [])], knowledge, boilerplate
+        ctx, [analysis, missing, leaves(draft)[1], dates, *(extra or [])], knowledge
     )
 
 

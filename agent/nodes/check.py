@@ -8,7 +8,6 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.capabilities.registry import capability
-from agent.compose.render import boilerplate
 from agent.contracts.events import DownstreamEvent
 from agent.grounding.checker import checker_for_draft
 from agent.respond.envelope import checked_response
@@ -29,7 +28,6 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         state["missing_inputs"],
         result,
         citable_documents(settings(runtime.context)),
-        boilerplate(),
         state.get("grounds", []),
     )
     ids = {"deal_id": deal.deal.id} if deal is not None else {"rep_id": rep.rep.id if rep else None}

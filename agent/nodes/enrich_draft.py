@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from langgraph.runtime import Runtime
 
 from agent.compose.enrich import enrich
-from agent.compose.render import boilerplate
 from agent.grounding.checker import checker_for_draft
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
@@ -36,7 +35,6 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         state["missing_inputs"],
         draft,
         docs,
-        boilerplate(),
         state.get("grounds", []),
     )
     name = str(run.model_name)

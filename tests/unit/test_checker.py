@@ -5,7 +5,6 @@ from __future__ import annotations
 from agent.analysis import analyze_deal
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.next_best_action.build import recommend
-from agent.compose.render import boilerplate
 from agent.grounding.checker import checker_for_draft
 from knowledge.plays import load_plays, plays_by_id
 from tests.factories import AS_OF, make_context
@@ -15,9 +14,7 @@ def setup():  # type: ignore[no-untyped-def]
     ctx = make_context()
     analysis = analyze_deal(ctx, AS_OF)
     result = recommend(ctx, analysis, load_plays())
-    checker = checker_for_draft(
-        ctx, analysis, missing_inputs(ctx), result, plays_by_id(), boilerplate()
-    )
+    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, plays_by_id())
     return ctx, result, checker
 
 

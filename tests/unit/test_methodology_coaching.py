@@ -12,7 +12,7 @@ from agent.analysis.missing import missing_inputs
 from agent.capabilities.methodology_coaching.build import coach_methodology
 from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
 from agent.capabilities.registry import capability
-from agent.compose.render import boilerplate, render
+from agent.compose.render import render
 from agent.errors import InvalidInput
 from agent.grounding.checker import checker_for_draft
 from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
@@ -164,9 +164,7 @@ def test_every_ref_resolves_and_the_rendered_coaching_is_grounded(
         deal=ctx.deal,
         close_phrase="",
     )
-    checker = checker_for_draft(
-        ctx, analysis, missing_inputs(ctx), result, knowledge(), boilerplate()
-    )
+    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, knowledge())
     report = checker.check(result, markdown)[0]
     assert report.passed, [f.detail for f in report.findings]
     assert "## Scorecard" in markdown and "## Sources" in markdown

@@ -11,7 +11,7 @@ from agent.analysis.missing import missing_inputs
 from agent.capabilities.objection_guide.build import build_objection_guide
 from agent.capabilities.objection_guide.contract import ObjectionGuideResult
 from agent.capabilities.registry import capability
-from agent.compose.render import boilerplate, render
+from agent.compose.render import render
 from agent.contracts.context import DealContext
 from agent.grounding.checker import checker_for_draft
 from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
@@ -158,9 +158,7 @@ def test_every_citation_resolves_and_the_rendered_guide_is_grounded(
             assert resolves(ctx, ref), ref
     text = markdown(deal_id, result)
     assert "## Keep this open" in text and "## Sources" in text
-    checker = checker_for_draft(
-        ctx, analysis, missing_inputs(ctx), result, KNOWLEDGE, boilerplate()
-    )
+    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, KNOWLEDGE)
     report = checker.check(result, text)[0]
     assert report.passed, report.findings
 

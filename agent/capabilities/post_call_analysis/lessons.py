@@ -16,12 +16,11 @@ from collections.abc import Callable, Collection, Sequence
 
 from agent.analysis.model import Analysis
 from agent.capabilities.post_call_analysis.contract import Lesson, MessageOutcome
-from agent.compose.render import boilerplate
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.formatting import human
-from agent.grounding.checker import text_grounds
+from agent.grounding.vocabulary import ordinary_words
 
 from .review import a, u_ref
 
@@ -51,9 +50,9 @@ def redactor(ctx: DealContext) -> Callable[[str], str]:
 def scrub(text: str, keep: Collection[str] = ()) -> str:
     """Amounts, numbers and proper names out, whoever they belong to; `keep` lists words that
     may stay (the stage's name). A capitalised word that starts a sentence stays only when it
-    is an ordinary word, one the agent's own wording uses ("Thanks", "Our")."""
+    is an ordinary word, one the shipped knowledge writes in lower case ("Thanks", "Our")."""
     text = _NUMBER.sub("[n]", _FIGURES.sub("[amount]", text))
-    ordinary = text_grounds(boilerplate()).vocabulary
+    ordinary = ordinary_words()
     parts, last = [], 0
     for m in _CAPITAL.finditer(text):
         before = text[: m.start()].rstrip()
