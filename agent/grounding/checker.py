@@ -37,8 +37,10 @@ _CAPITAL = re.compile(r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+")
 _SENTENCE_START = re.compile(r"(^|[.!?:;>•*#|(\"“]|\d[.)]|-)\s*$")
 
 
-def leaves(value: Any) -> tuple[list[str], list[float]]:
-    """All strings and numbers in a value, models dumped once to plain data (fast, in Rust)."""
+def leaves(value: Any, percents: list[float] | None = None) -> tuple[list[str], list[float]]:
+    """All strings and numbers in a value, models dumped once to plain data (fast, in Rust).
+    With `percents`, numbers held in a field that says it is a percentage ('roi_percent: 289')
+    are also collected there."""
     texts: list[str] = []
     numbers: list[float] = []
     stack = [value]
@@ -55,11 +57,24 @@ def leaves(value: Any) -> tuple[list[str], list[float]]:
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
+            if percents is not None:
+                percents.extend(_percent_fields(item))
         elif isinstance(item, list | tuple | set | frozenset):
             stack.extend(item)
         elif isinstance(item, dt.date):
             texts.append(item.isoformat())
     return texts, numbers
+
+
+def _percent_fields(item: dict[Any, Any]) -> list[float]:
+    return [
+        float(v)
+        for k, v in item.items()
+        if isinstance(k, str)
+        and ("percent" in k or k.endswith("_pct"))
+        and isinstance(v, int | float)
+        and not isinstance(v, bool)
+    ]
 
 
 def numbers_in_text(text: str) -> list[float]:
@@ -120,28 +135,9 @@ class Grounds:
         )
 
 
-def _percent_fields(value: Any) -> list[float]:
-    """Numbers held in a field that says it is a percentage ('roi_percent: 289')."""
-    found: list[float] = []
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, BaseModel):
-            stack.append(item.model_dump(mode="json"))
-        elif isinstance(item, dict):
-            for key, inner in item.items():
-                named = isinstance(key, str) and ("percent" in key or key.endswith("_pct"))
-                if named and isinstance(inner, int | float) and not isinstance(inner, bool):
-                    found.append(float(inner))
-                else:
-                    stack.append(inner)
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return found
-
-
 def grounds_of(values: list[Any]) -> Grounds:
-    texts, numbers = leaves(values)
+    named: list[float] = []
+    texts, numbers = leaves(values, named)
     joined = "\n".join(texts)
     written = numbers_in_text(joined)
     return Grounds(
@@ -150,7 +146,7 @@ def grounds_of(values: list[Any]) -> Grounds:
         dates=frozenset(_DATE.findall(joined)),
         percents=frozenset(
             _percent_forms([*numbers, *written])
-            | _number_forms([*percents_in_text(joined), *_percent_fields(values)])
+            | _number_forms([*percents_in_text(joined), *named])
         ),
     )
 
