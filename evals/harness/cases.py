@@ -8,7 +8,7 @@ import re
 from fnmatch import fnmatch
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
@@ -17,6 +17,7 @@ from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
 from agent.contracts.request import REP_CAPABILITIES, Meeting
 from agent.errors import InvalidInput, describe_validation_error
+from evals.harness.twins import Twin, apply_edits
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
 # Every registered capability has cases, live assist included (it streams cards, not a
@@ -92,13 +93,30 @@ def expectations_for(capability: str) -> type[CommonExpectations]:
     return model
 
 
+JUDGMENT_CLASSES = (
+    "free_text",
+    "unknown_vs_false",
+    "meeting_context",
+    "commercial",
+    "methodology",
+    "knowledge",
+)
+
+
 class EvalCase(Strict):
     id: str
     capability: str
     description: str
+    judgment: Literal[JUDGMENT_CLASSES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="The judgment class an expert scenario tests."
+    )
     tags: list[str] = Field(default_factory=list)
     request: CaseRequest
     expect: Any = Field(default_factory=dict, description="Validated per capability.")
+    twin: Twin | None = None
+    twin_request: CaseRequest | None = Field(
+        default=None, description="The twin's request: the case's with the twin's edits."
+    )
     file: str = ""
 
 
@@ -162,6 +180,8 @@ def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
             f"agent/capabilities/{case.capability}/expectations.py and evals/harness/cases.py",
         ) from None
     case = case.model_copy(update={"expect": expect})
+    if case.twin is not None:
+        case = _with_twin(case, data, node, path)
     deal_id = case.request.deal_id
     if case.capability in REP_CAPABILITIES:
         if not case.request.rep_id:
@@ -187,6 +207,36 @@ def load_case(path: Path, known_deals: set[str] | None = None) -> EvalCase:
             fix=f"Known deals: {', '.join(sorted(known_deals))}",
         )
     return case
+
+
+def _with_twin(case: EvalCase, data: dict[str, Any], node: yaml.Node, path: Path) -> EvalCase:
+    """The twin's request (validated as the case's is) and its expectations, typed."""
+    assert case.twin is not None
+    where = f"{path}:{_line_of(node, ('twin',))}"
+    try:
+        edited = apply_edits(data["request"], case.twin.edits)
+        twin_request = CaseRequest.model_validate(edited)
+    except ValueError as exc:  # a bad path, or a twin that no longer validates
+        detail = (
+            describe_validation_error(exc.errors(), limit=2)
+            if isinstance(exc, ValidationError)
+            else str(exc)
+        )
+        raise InvalidInput(
+            f"the twin's edits do not give a valid request: {detail}",
+            where=where,
+            fix="Check the paths and values in twin.edits (evals/harness/twins.py)",
+        ) from None
+    try:
+        twin_expect = expectations_for(case.capability).model_validate(case.twin.expect)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(
+            describe_validation_error(exc.errors(), limit=2),
+            where=f"{path}:{_line_of(node, ('twin', 'expect', *first['loc']))}",
+        ) from None
+    twin = case.twin.model_copy(update={"expect": twin_expect})
+    return case.model_copy(update={"twin": twin, "twin_request": twin_request})
 
 
 def discover(root: Path = CASES_DIR, capability: str | None = None) -> list[Path]:

@@ -27,12 +27,30 @@ class Score(BaseModel):
     reason: str
 
 
+class TwinReport(BaseModel):
+    """The case's counterfactual twin: its own expectations, and which of the case's checks
+    still held on it (a case whose every check holds on its twin cannot fail)."""
+
+    passed: bool
+    scores: list[Score] = Field(default_factory=list)
+    checks: int = Field(default=0, description="The case's own checks that held on the case.")
+    holds_on_twin: list[str] = Field(
+        default_factory=list, description="Those of them that also hold on the twin."
+    )
+    error: str | None = None
+
+    @property
+    def can_fail(self) -> bool:
+        return self.error is not None or len(self.holds_on_twin) < self.checks
+
+
 class Attempt(BaseModel):
     passed: bool
     latency_ms: float = 0.0
     tokens: int = 0
     scores: list[Score] = Field(default_factory=list)
     error: str | None = None
+    twin: TwinReport | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,12 @@ def forbidden_checks(obs: Observation) -> list[Check]:
         (n not in text, f"mentions {n}") for n in e.forbid_names
     ]
     return checks + _text_checks(e.text_forbid, r.markdown, False)
+
+
+def case_checks(obs: Observation) -> list[Check]:
+    """The case's own checks (required, then forbidden), in a stable order: the twin is
+    judged on the same list."""
+    return required_checks(obs) + forbidden_checks(obs)
 
 
 def _verdict(name: str, checks: list[Check], nothing: str, held: str) -> Score:

@@ -27,8 +27,15 @@ from agent.resources import REPO_ROOT
 from agent.retrieval import citable_documents
 from agent.service import coach
 from agent.settings import CoachContext
-from evals.harness.cases import CASES_DIR, EvalCase, discover, load_case, selected
-from evals.harness.graders import Attempt, Grader, Observation, offline_graders
+from evals.harness.cases import CASES_DIR, CaseRequest, EvalCase, discover, load_case, selected
+from evals.harness.graders import (
+    Attempt,
+    Grader,
+    Observation,
+    TwinReport,
+    case_checks,
+    offline_graders,
+)
 from evals.harness.live import live_attempt
 from tools.sources import WorkspaceSource
 
@@ -86,10 +93,13 @@ def load_cases(settings: RunSettings) -> list[EvalCase]:
     return [c for c in cases if selected(c, settings.pattern)]
 
 
-def coaching_request(case: EvalCase, workspace: Path) -> CoachingRequest:
-    """The case's request as the agent receives it; a transcript file is read from the
-    workspace as a caller would send it, dated by its name unless the case says otherwise."""
-    fields = case.request.model_dump(exclude_none=True, exclude={"workspace"})
+def coaching_request(
+    case: EvalCase, workspace: Path, request: CaseRequest | None = None
+) -> CoachingRequest:
+    """The case's request (or its twin's) as the agent receives it; a transcript file is read
+    from the workspace as a caller would send it, dated by its name unless the case says so."""
+    chosen = request or case.request
+    fields = chosen.model_dump(exclude_none=True, exclude={"workspace"})
     if (name := fields.pop("transcript_file", None)) is not None:
         path = workspace / name
         fields["transcript"] = path.read_text(encoding="utf-8")
@@ -108,47 +118,77 @@ def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) ->
     return rep
 
 
+def _observe(case: EvalCase, settings: RunSettings, chosen: CaseRequest) -> Observation:
+    """One answer to the case's request (or its twin's), with what it may cite."""
+    ctx = settings.context
+    if case.request.workspace:
+        ctx = replace(ctx, workspace=(REPO_ROOT / case.request.workspace).resolve())
+    request = coaching_request(case, ctx.workspace, chosen)
+    start = time.perf_counter()
+    response = coach(request, ctx)
+    latency = (time.perf_counter() - start) * 1000
+    context: DealContext | RepContext
+    if request.capability in REP_CAPABILITIES:
+        context = _rep_context(request, response.as_of, ctx)
+    else:
+        context = with_transcript(
+            chosen.deal or WorkspaceSource(ctx.workspace).load_context(request.target_deal_id),
+            request,
+        )
+    tokens = (
+        count_tokens(response.markdown)
+        + response.composition.prompt_tokens
+        + response.composition.completion_tokens
+    )
+    return Observation(
+        case, response, context, citable_documents(settings.context), latency, tokens
+    )
+
+
+def _error(exc: Exception) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+
+
+def _twin(case: EvalCase, main: Observation, settings: RunSettings) -> TwinReport:
+    """Answer the twin; grade it on its own expectations, and re-check the case's on it."""
+    assert case.twin is not None and case.twin_request is not None
+    try:
+        twin = _observe(case, settings, case.twin_request)
+    except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+        return TwinReport(passed=False, error=_error(exc))
+    own = replace(twin, case=case.model_copy(update={"expect": case.twin.expect}))
+    scores = [g.grade(own) for g in settings.graders if g.name in ("required", "forbidden")]
+    held_here = case_checks(main)
+    held_there = case_checks(twin)
+    kept = [why for ok, why in held_here if ok]
+    holds = [
+        why for (ok, why), (again, _) in zip(held_here, held_there, strict=True) if ok and again
+    ]
+    return TwinReport(
+        passed=all(s.status != "fail" for s in scores),
+        scores=scores,
+        checks=len(kept),
+        holds_on_twin=holds,
+    )
+
+
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
     if registry()[case.capability].scope == "live":  # a stream of cards, not a response
         return live_attempt(case, settings.context)
     try:
-        ctx = settings.context
-        if case.request.workspace:
-            ctx = replace(ctx, workspace=(REPO_ROOT / case.request.workspace).resolve())
-        request = coaching_request(case, ctx.workspace)
-        start = time.perf_counter()
-        response = coach(request, ctx)
-        latency = (time.perf_counter() - start) * 1000
-        context: DealContext | RepContext
-        if request.capability in REP_CAPABILITIES:
-            context = _rep_context(request, response.as_of, ctx)
-        else:
-            context = with_transcript(
-                case.request.deal
-                or WorkspaceSource(ctx.workspace).load_context(request.target_deal_id),
-                request,
-            )
-        tokens = (
-            count_tokens(response.markdown)
-            + response.composition.prompt_tokens
-            + response.composition.completion_tokens
-        )
-        obs = Observation(
-            case, response, context, citable_documents(settings.context), latency, tokens
-        )
+        obs = _observe(case, settings, case.request)
         scores = [g.grade(obs) for g in settings.graders]
+        twin = _twin(case, obs, settings) if case.twin is not None else None
         return Attempt(
-            passed=all(s.status != "fail" for s in scores),
-            latency_ms=round(latency, 2),
-            tokens=tokens,
+            passed=all(s.status != "fail" for s in scores) and (twin is None or twin.passed),
+            latency_ms=round(obs.latency_ms, 2),
+            tokens=obs.tokens,
             scores=scores,
+            twin=twin,
         )
     except Exception as exc:  # noqa: BLE001 - one broken case must not stop the run
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Attempt(
-            passed=False,
-            error=f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})",
-        )
+        return Attempt(passed=False, error=_error(exc))
 
 
 def _summaries(results: list[CaseResult]) -> dict[str, CapabilitySummary]:
