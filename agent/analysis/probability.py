@@ -268,6 +268,8 @@ def estimate_win_probability(
     )
     return WinProbability(
         value=value,
+        low=value,
+        high=value,
         baseline=baseline,
         baseline_source=source,
         baseline_citation=citation,

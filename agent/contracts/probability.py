@@ -32,9 +32,12 @@ class FactorContribution(Contract):
 
 
 class WinProbability(Contract):
-    """Chance the deal is won, as baseline plus interpretable evidence adjustments."""
+    """Chance the deal is won, as baseline plus interpretable evidence adjustments, with the
+    interval the estimate could fall in (unknown evidence widens it)."""
 
     value: float = Field(ge=0, le=1)
+    low: float = Field(ge=0, le=1, description="Lower end of the plausible interval.")
+    high: float = Field(ge=0, le=1, description="Upper end of the plausible interval.")
     baseline: float = Field(ge=0, le=1)
     baseline_source: BaselineSource
     baseline_citation: str | None = Field(
@@ -47,6 +50,12 @@ class WinProbability(Contract):
         default=None, description="Closed deals a fitted baseline was fitted on; None = none."
     )
     explanation: str
+
+    @model_validator(mode="after")
+    def _interval(self) -> WinProbability:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(f"interval {self.low}-{self.high} does not hold {self.value}")
+        return self
 
 
 class NumericFeature(Contract):

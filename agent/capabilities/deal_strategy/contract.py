@@ -52,6 +52,9 @@ class DealStrategyResult(Contract):
     win_themes: list[WinTheme]
     competition: list[CompetitivePlan]
     risks: list[RiskToRetire]
+    economic_buyer: str | None = Field(
+        default=None, description="Who signs, by name, when the record or its text says."
+    )
     mutual_action_plan: list[PlanStep]
     closing_plan: list[str]
     guidance: ClosingStrategyGuidance

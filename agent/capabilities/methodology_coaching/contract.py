@@ -12,7 +12,8 @@ from pydantic import Field
 
 from agent.contracts.base import Contract
 
-ElementStatus = Literal["supported", "partial", "gap", "not_applicable"]
+# unknown: the input that would show the element is missing (asked for, not counted as a gap)
+ElementStatus = Literal["supported", "partial", "gap", "unknown", "not_applicable"]
 
 
 class CitedPoint(Contract):

@@ -91,6 +91,9 @@ class DealSnapshot(Contract):
     momentum: Momentum
     amount: float
     currency: str
+    economic_buyer: str | None = Field(
+        default=None, description="Who signs, by name, when the record or its text says."
+    )
 
 
 class NextBestActionResult(Contract):

@@ -6,10 +6,14 @@ from typing import Any
 
 from pydantic import Field
 
-from agent.capabilities.expectations import Check, Expectations, each_in, none_in, one_of, within
+from agent.capabilities.common.deal_expectations import (
+    EconomicBuyerExpectations,
+    WinProbabilityExpectations,
+)
+from agent.capabilities.expectations import Check, each_in, none_in, one_of, within
 
 
-class NextBestActionExpectations(Expectations):
+class NextBestActionExpectations(WinProbabilityExpectations, EconomicBuyerExpectations):
     primary_play_in: list[str] = Field(default_factory=list, description="Play ids.")
     timing_in: list[str] = Field(default_factory=list)
     targets_include: list[str] = Field(
@@ -32,7 +36,8 @@ class NextBestActionExpectations(Expectations):
         checks += each_in(self.signals_include, fired, "signal {} not flagged")
         if self.probability_between:
             checks.append(within(p.probability.value, self.probability_between, "probability"))
-        return checks
+        checks += self.buyer_checks(result.snapshot.economic_buyer)
+        return checks + self.win_checks(result.win_probability)
 
     def forbidden(self, result: Any) -> list[Check]:
         recommended = [result.primary.play_id, *(a.play_id for a in result.alternatives)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -21,6 +21,9 @@ class PostCallAnalysisExpectations(Expectations):
     )
     patch_contacts_include: list[str] = Field(default_factory=list, description="Contact ids.")
     objective_status_in: list[str] = Field(default_factory=list, description="First objective.")
+    probability_after_call: Literal["lower", "higher", "same"] | None = Field(
+        default=None, description="Win probability after the call against before it."
+    )
     email_forbid: list[str] = Field(
         default_factory=list, description="Words the follow-up email must not contain."
     )
@@ -45,6 +48,16 @@ class PostCallAnalysisExpectations(Expectations):
         checks += each_in(self.patch_contacts_include, updated, "patch does not update {}")
         checks += one_of(r.receptiveness.level, self.receptiveness_in, "receptiveness")
         checks += one_of(r.patch.add_activity.outcome, self.call_outcome_in, "call outcome")
+        if self.probability_after_call is not None:
+            change = r.probability
+            moved = "higher" if change.after > change.before else "lower"
+            went = "same" if abs(change.after - change.before) < 0.005 else moved
+            checks.append(
+                (
+                    went == self.probability_after_call,
+                    f"win probability {change.before:.2f} -> {change.after:.2f} ({went})",
+                )
+            )
         if self.objective_status_in:
             status = r.objectives[0].status if r.objectives else "none"
             checks.append((status in self.objective_status_in, f"objective {status}"))

@@ -9,7 +9,8 @@ from pydantic import Field
 from agent.contracts.base import Contract
 from agent.contracts.events import ProcessImprovementInsight
 
-StepStatus = Literal["done", "open", "missed", "waived", "optional_skipped", "manual"]
+# unknown: the evidence the step needs comes from an input that is missing (not proof of a miss)
+StepStatus = Literal["done", "open", "missed", "waived", "optional_skipped", "manual", "unknown"]
 
 
 class StepCheck(Contract):

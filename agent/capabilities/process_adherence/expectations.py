@@ -14,6 +14,9 @@ class ProcessAdherenceExpectations(Expectations):
     missed_steps_include: list[str] = Field(default_factory=list, description="Step ids.")
     waived_steps_include: list[str] = Field(default_factory=list)
     forbid_missed_steps: list[str] = Field(default_factory=list)
+    unknown_steps_include: list[str] = Field(
+        default_factory=list, description="Steps reported as not known (missing input)."
+    )
 
     def required(self, result: Any) -> list[Check]:
         status = {st.step_id: st.status for st in result.steps}
@@ -26,9 +29,13 @@ class ProcessAdherenceExpectations(Expectations):
             (status.get(x) == "missed", f"step {x} not reported missed")
             for x in self.missed_steps_include
         ]
-        return checks + [
+        checks += [
             (status.get(x) == "waived", f"step {x} not reported waived")
             for x in self.waived_steps_include
+        ]
+        return checks + [
+            (status.get(x) == "unknown", f"step {x} is {status.get(x, 'absent')}, not unknown")
+            for x in self.unknown_steps_include
         ]
 
     def forbidden(self, result: Any) -> list[Check]:

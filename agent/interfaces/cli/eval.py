@@ -43,6 +43,10 @@ def eval_command(
         ),
     ] = False,
     workspace: Annotated[Path | None, typer.Option("--workspace", "-w", file_okay=False)] = None,
+    cases_dir: Annotated[
+        Path | None,
+        typer.Option("--cases", file_okay=False, help="Case folder (default: evals/cases)"),
+    ] = None,
 ) -> None:
     """Run the eval cases (evals/cases/**.yaml) and write JSON, markdown and HTML reports."""
     from agent.model.factory import ModelSettings, chat_model
@@ -83,6 +87,8 @@ def eval_command(
         graders=[*offline_graders(), RubricGrader(judge)],
         judge_name=judge.name if judge else "none (rubrics skipped)",
     )
+    if cases_dir is not None:
+        settings.cases_dir = cases_dir
     cases = load_cases(settings)
     if not cases:
         err.print("No eval cases matched.")
