@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from agent.analysis.buying_group import economic_buyer, mentioned_people
 from agent.analysis.engagement import stakeholder_engagement
-from agent.analysis.evidence import evaluate_all
+from agent.analysis.evidence import Seen, evaluate_all
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
 from agent.analysis.stage import criteria_status, locate
 from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
+from agent.contracts.facts import Reading
 from agent.contracts.signals import Momentum
+from agent.reading.outreach import is_one_way
+from agent.reading.read import read_deal
 
 KEY_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
 
@@ -61,14 +65,20 @@ def _momentum(days_since: int | None, last_30: int, prev_30: int) -> Momentum:
     return "steady"
 
 
-def analyze_deal(ctx: DealContext, as_of: dt.date) -> Analysis:
+def analyze_deal(ctx: DealContext, as_of: dt.date, reading: Reading | None = None) -> Analysis:
+    """Everything computed about the deal; `reading` is what the read step found in its free
+    text (read here when the caller did not)."""
     deal = ctx.deal
+    reading = reading if reading is not None else read_deal(ctx, as_of)
     people = stakeholder_engagement(deal, as_of)
-    evidence = evaluate_all(ctx, people, as_of)
+    mentioned = mentioned_people(reading)
+    buyer = economic_buyer(deal, people, mentioned, reading)
+    evidence = evaluate_all(ctx, people, as_of, Seen(reading, buyer))
     position = locate(deal, ctx.process, as_of)
     current, earlier = criteria_status(ctx.process, position.index, evidence)
 
-    past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of]
+    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
+    past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]
     last_index, last = max(past, key=lambda p: (p[1].date, p[0]), default=(None, None))
     days_since = (as_of - last.date).days if last else None
     last_30 = sum(1 for _, a in past if (as_of - a.date).days <= ACTIVE_DAYS)
@@ -80,6 +90,9 @@ def analyze_deal(ctx: DealContext, as_of: dt.date) -> Analysis:
         as_of=as_of,
         position=position,
         people=people,
+        reading=reading,
+        mentioned=mentioned,
+        buyer=buyer,
         evidence=evidence,
         exit_criteria=current,
         earlier_unmet=earlier,
@@ -114,4 +127,8 @@ def analyze_deal(ctx: DealContext, as_of: dt.date) -> Analysis:
         methodology_gaps=_methodology_gaps(ctx, evidence),
         signals=detect(facts),
         thresholds=THRESHOLDS,
+        reading=reading,
+        mentioned=mentioned,
+        economic_buyer=buyer,
+        unknown=[name for name, e in evidence.items() if e.met is None],
     )

@@ -1,4 +1,8 @@
-"""Who at the customer is engaged, from activity recency, frequency and sentiment."""
+"""Who at the customer is engaged, from two-way interactions: recency, frequency, sentiment.
+
+An email nobody answered, a voicemail, a bounce is outreach, not engagement (the reading layer
+tells them apart, agent/reading/outreach.py); attempts since someone last took part are counted
+separately, because silence after outreach is a signal of its own."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from agent.analysis.model import EngagementLevel, StakeholderEngagement
 from agent.analysis.thresholds import ACTIVE_DAYS as COOLING_DAYS
 from agent.analysis.thresholds import QUIET_DAYS as ENGAGED_DAYS
 from agent.contracts.deal import Deal
+from agent.reading.outreach import is_one_way, outcome_of
 
 
 def level_for(days_since: int | None) -> EngagementLevel:
@@ -23,16 +28,29 @@ def level_for(days_since: int | None) -> EngagementLevel:
 def stakeholder_engagement(deal: Deal, as_of: dt.date) -> list[StakeholderEngagement]:
     """One entry per contact. Future-dated (scheduled) activities do not count as contact."""
     result = []
+    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
     for index, contact in enumerate(deal.contacts):
-        touched = [
+        theirs = [
             i
             for i, a in enumerate(deal.activities)
             if contact.id in a.participants and a.date <= as_of
         ]
+        touched = [i for i in theirs if i not in one_way]
+        reached = {deal.activities[i].date for i in theirs if i in one_way}
         dates = [deal.activities[i].date for i in touched]
-        if contact.last_contact and contact.last_contact <= as_of:
+        # The CRM's "last contact" often records an attempt: it counts only when no unanswered
+        # attempt explains it.
+        if (
+            contact.last_contact
+            and contact.last_contact <= as_of
+            and (contact.last_contact not in reached or contact.last_contact in dates)
+        ):
             dates.append(contact.last_contact)
         last = max(dates) if dates else None
+        since = [
+            i for i in theirs if i in one_way and (last is None or deal.activities[i].date > last)
+        ]
+        bounced = bool(since) and (outcome_of(deal.activities[since[-1]]) or ("",))[0] == "bounced"
         days = (as_of - last).days if last else None
         recent = sum(1 for i in touched if (as_of - deal.activities[i].date).days <= COOLING_DAYS)
         result.append(
@@ -49,6 +67,9 @@ def stakeholder_engagement(deal: Deal, as_of: dt.date) -> list[StakeholderEngage
                 touches_30d=recent,
                 activity_indices=touched,
                 level=level_for(days),
+                unanswered=len(since),
+                unanswered_refs=[f"deal.activities[{i}]" for i in since],
+                unreachable=bounced,
             )
         )
     return result

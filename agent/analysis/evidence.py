@@ -1,18 +1,34 @@
-"""Evidence checks that exit criteria name. Absence of evidence counts as not met: a process
-asks for proof, and the agent never assumes it."""
+"""Evidence checks that exit criteria name, three-valued: met, not met, or unknown.
+
+What the CRM record itself shows (activities, contacts, the mutual plan) is met or not met: the
+record is the proof a process asks for, and the agent never assumes it. What only an upstream
+agent can show (discovery's pains and criteria, the value case) is *unknown* when that agent's
+section is missing: absence of a file is not evidence of absence, so it never counts as a miss;
+the advice asks for it instead."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import get_args
 
 from agent.analysis.engagement import is_active
-from agent.analysis.model import Evidence, StakeholderEngagement
+from agent.analysis.model import EconomicBuyer, Evidence, StakeholderEngagement
 from agent.contracts.context import DealContext
+from agent.contracts.facts import Reading
 from agent.contracts.upstream import EvidenceCheck
 
-Check = Callable[[DealContext, list[StakeholderEngagement], dt.date], Evidence]
+
+@dataclass(frozen=True)
+class Seen:
+    """What the reading layer found that evidence may rest on."""
+
+    reading: Reading = field(default_factory=Reading)
+    buyer: EconomicBuyer | None = None
+
+
+Check = Callable[[DealContext, list[StakeholderEngagement], dt.date, Seen], Evidence]
 CHECKS: dict[str, Check] = {}
 
 
@@ -24,14 +40,36 @@ def _check(name: str) -> Callable[[Check], Check]:
     return register
 
 
-def _qualified(ctx: DealContext, element: str) -> tuple[bool, list[str]]:
-    """A confirmed framework element from the qualification agent also counts as evidence."""
+def _unknown(detail: str, missing: str, citations: list[str] | None = None) -> Evidence:
+    return Evidence(
+        check="", met=None, detail=detail, missing=missing, citations=citations or [missing]
+    )
+
+
+def _qualified(ctx: DealContext, element: str) -> tuple[bool | None, list[str]]:
+    """What the qualification agent says of a framework element: confirmed (True), assessed
+    and not confirmed (False), or not assessed at all (None: the agent is silent on it)."""
     if ctx.qualification is None:
-        return False, []
+        return None, []
     for i, el in enumerate(ctx.qualification.elements):
-        if el.name.lower() == element.lower() and el.status == "confirmed":
-            return True, [f"qualification.elements[{i}]"]
-    return False, []
+        if el.name.lower() == element.lower():
+            return el.status == "confirmed", [f"qualification.elements[{i}]"]
+    return None, []
+
+
+def _from_qualification(
+    ctx: DealContext, element: str, yes: str, no: str, fallback: list[str] | None = None
+) -> Evidence:
+    """Evidence discovery did not give: the qualification agent's word, else unknown when
+    neither agent reported on it (absent data is not a gap), else not met."""
+    ok, cites = _qualified(ctx, element)
+    if ok is None and ctx.discovery is None:
+        return _unknown(
+            "not known: no discovery data, and qualification does not assess it", "discovery"
+        )
+    return Evidence(
+        check="", met=bool(ok), detail=yes if ok else no, citations=cites or fallback or []
+    )
 
 
 def _by_role(people: list[StakeholderEngagement], role: str) -> list[StakeholderEngagement]:
@@ -55,24 +93,24 @@ def _participated(people: list[StakeholderEngagement], role: str) -> Evidence:
 
 
 @_check("pain_confirmed")
-def _pain(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _pain(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     if ctx.discovery:
         for i, pain in enumerate(ctx.discovery.pains):
             if pain.confirmed:
                 return Evidence(
                     check="", met=True, detail=pain.description, citations=[f"discovery.pains[{i}]"]
                 )
-    ok, cites = _qualified(ctx, "Identify Pain")
-    return Evidence(
-        check="",
-        met=ok,
-        detail="pain confirmed in qualification" if ok else "no pain confirmed by the customer",
-        citations=cites,
+    return _from_qualification(
+        ctx, "Identify Pain", "pain confirmed in qualification", "no pain confirmed by the customer"
     )
 
 
 @_check("champion_identified")
-def _champion(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _champion(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     found = _by_role(people, "champion")
     if found:
         return Evidence(
@@ -85,7 +123,9 @@ def _champion(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
 
 
 @_check("economic_buyer_identified")
-def _eb_known(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _eb_known(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     found = _by_role(people, "economic_buyer")
     if found:
         return Evidence(
@@ -94,26 +134,62 @@ def _eb_known(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
             detail=f"{found[0].name} is the economic buyer",
             citations=[f"deal.contacts[{found[0].index}]"],
         )
+    if seen.buyer is not None:
+        who = seen.buyer.name or f"the {seen.buyer.title}"
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"{who} signs, as the record's text says (not yet a contact)",
+            citations=seen.buyer.citations,
+        )
     return Evidence(check="", met=False, detail="no contact has the economic buyer role")
 
 
 @_check("economic_buyer_engaged")
-def _eb_engaged(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
-    return _participated(people, "economic_buyer")
+def _eb_engaged(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
+    found = _participated(people, "economic_buyer")
+    buyer = seen.buyer
+    if not found.met and buyer is not None and buyer.contact_id is None:
+        who = buyer.name or f"the {buyer.title}"
+        return Evidence(
+            check="", met=False, detail=f"{who}: not met yet", citations=buyer.citations
+        )
+    return found
 
 
 @_check("procurement_engaged")
-def _procurement(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _procurement(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     return _participated(people, "procurement")
 
 
 @_check("legal_review_started")
-def _legal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
-    return _participated(people, "legal")
+def _legal(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
+    found = _participated(people, "legal")
+    if found.met:
+        return found
+    review = next(
+        (f for f in seen.reading.of("constraint") if f.constraint == "legal_review"), None
+    )
+    if review is not None:  # redlines or a contract review the text says is under way
+        return Evidence(
+            check="",
+            met=True,
+            detail=f"legal review under way: {review.quote}",
+            citations=[review.ref],
+        )
+    return found
 
 
 @_check("decision_criteria_known")
-def _criteria(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _criteria(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     if ctx.discovery and ctx.discovery.decision_criteria:
         names = ", ".join(c.name for c in ctx.discovery.decision_criteria[:4])
         return Evidence(
@@ -122,17 +198,15 @@ def _criteria(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
             detail=f"criteria: {names}",
             citations=["discovery.decision_criteria"],
         )
-    ok, cites = _qualified(ctx, "Decision Criteria")
-    return Evidence(
-        check="",
-        met=ok,
-        citations=cites,
-        detail="criteria confirmed in qualification" if ok else "no decision criteria",
+    return _from_qualification(
+        ctx, "Decision Criteria", "criteria confirmed in qualification", "no decision criteria"
     )
 
 
 @_check("decision_process_known")
-def _process(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _process(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     bp = ctx.discovery.buying_process if ctx.discovery else None
     if bp and bp.known:
         return Evidence(
@@ -141,17 +215,19 @@ def _process(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.da
             detail="buying process confirmed by the customer",
             citations=["discovery.buying_process"],
         )
-    ok, cites = _qualified(ctx, "Decision Process")
-    return Evidence(
-        check="",
-        met=ok,
-        citations=cites or (["discovery.buying_process"] if bp else []),
-        detail="process confirmed in qualification" if ok else "decision process not confirmed",
+    return _from_qualification(
+        ctx,
+        "Decision Process",
+        "process confirmed in qualification",
+        "decision process not confirmed",
+        ["discovery.buying_process"] if bp else None,
     )
 
 
 @_check("budget_confirmed")
-def _budget(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _budget(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     if ctx.discovery and ctx.discovery.budget_confirmed:
         return Evidence(
             check="",
@@ -159,8 +235,11 @@ def _budget(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.dat
             detail=ctx.discovery.budget_notes or "budget confirmed",
             citations=["discovery.budget_confirmed"],
         )
-    cites = ["discovery.budget_confirmed"] if ctx.discovery else []
-    return Evidence(check="", met=False, detail="budget not confirmed", citations=cites)
+    if ctx.discovery is None:
+        return _unknown("not known: no discovery data", "discovery")
+    return Evidence(
+        check="", met=False, detail="budget not confirmed", citations=["discovery.budget_confirmed"]
+    )
 
 
 def _activity(
@@ -189,34 +268,43 @@ def _activity(
 
 
 @_check("demo_completed")
-def _demo(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _demo(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     return _activity(ctx, as_of, ("demo",))
 
 
 @_check("technical_validation_done")
-def _technical(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _technical(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     return _activity(ctx, as_of, ("workshop", "demo"), "technical_evaluator", positive_only=True)
 
 
 @_check("proposal_sent")
-def _proposal(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _proposal(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     return _activity(ctx, as_of, ("proposal",))
 
 
 @_check("value_case_shared")
 def _value_shared(
-    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
 ) -> Evidence:
     if ctx.value and ctx.value.status in ("shared", "validated"):
         return Evidence(
             check="", met=True, detail=f"value case {ctx.value.status}", citations=["value.status"]
         )
-    cites = ["value.status"] if ctx.value else []
-    return Evidence(check="", met=False, detail="no value case shared", citations=cites)
+    if ctx.value is None:
+        return _unknown("not known: no value case data", "value")
+    return Evidence(check="", met=False, detail="no value case shared", citations=["value.status"])
 
 
 @_check("value_case_validated")
-def _value_ok(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _value_ok(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     if ctx.value and ctx.value.status == "validated":
         return Evidence(
             check="",
@@ -224,12 +312,17 @@ def _value_ok(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.d
             detail="value case validated by the customer",
             citations=["value.status"],
         )
-    cites = ["value.status"] if ctx.value else []
-    return Evidence(check="", met=False, detail="value case not validated", citations=cites)
+    if ctx.value is None:
+        return _unknown("not known: no value case data", "value")
+    return Evidence(
+        check="", met=False, detail="value case not validated", citations=["value.status"]
+    )
 
 
 @_check("mutual_action_plan_agreed")
-def _map(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _map(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     plan = ctx.deal.mutual_action_plan
     if plan and plan.agreed:
         return Evidence(
@@ -243,7 +336,9 @@ def _map(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) 
 
 
 @_check("multi_threaded")
-def _threads(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date) -> Evidence:
+def _threads(
+    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
+) -> Evidence:
     active = [p for p in people if is_active(p)]
     cites = [f"deal.contacts[{p.index}]" for p in active]
     names = ", ".join(p.name for p in active) or "nobody"
@@ -256,9 +351,13 @@ def _threads(ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.da
 
 
 def evaluate_all(
-    ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date
+    ctx: DealContext,
+    people: list[StakeholderEngagement],
+    as_of: dt.date,
+    seen: Seen | None = None,
 ) -> dict[str, Evidence]:
+    seen = seen or Seen()
     return {
-        name: CHECKS[name](ctx, people, as_of).model_copy(update={"check": name})
+        name: CHECKS[name](ctx, people, as_of, seen).model_copy(update={"check": name})
         for name in get_args(EvidenceCheck)
     }

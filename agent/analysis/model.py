@@ -9,6 +9,7 @@ from pydantic import Field
 
 from agent.contracts.base import Contract
 from agent.contracts.deal import DmuRole, Sentiment
+from agent.contracts.facts import Reading
 from agent.contracts.signals import Momentum
 from agent.contracts.signals import SignalRef as Signal  # one shape, two names
 from agent.contracts.upstream import Phase
@@ -28,23 +29,62 @@ class StakeholderEngagement(Contract):
     last_touch: dt.date | None
     days_since_touch: int | None
     touches_30d: int
-    activity_indices: list[int]
+    activity_indices: list[int] = Field(description="Two-way activities they took part in.")
     level: EngagementLevel
+    unanswered: int = Field(
+        default=0, description="Attempts to reach them since they last took part, unanswered."
+    )
+    unanswered_refs: list[str] = Field(default_factory=list)
+    unreachable: bool = Field(
+        default=False, description="The last attempt bounced: they may have left."
+    )
 
 
 class Evidence(Contract):
+    """One check's finding, three-valued: met, not met, or unknown (None) when the input that
+    would show it is missing; unknown is never counted as not met."""
+
     check: str
-    met: bool
+    met: bool | None
     detail: str
     citations: list[str] = Field(default_factory=list)
+    missing: str | None = Field(
+        default=None, description="The missing input section that leaves it unknown."
+    )
 
 
 class CriterionStatus(Contract):
     stage: str
     id: str
     description: str
-    met: bool | None = Field(description="None when the criterion has no automatic check.")
+    met: bool | None = Field(description="None: no automatic check, or its evidence unknown.")
     ref: str
+    citations: list[str] = Field(default_factory=list)
+    unknown: str | None = Field(
+        default=None, description="The missing input that leaves it unknown."
+    )
+
+
+class MentionedPerson(Contract):
+    """Someone the free text names with a title or role who is not one of the deal's contacts."""
+
+    name: str | None
+    title: str
+    role: DmuRole
+    authority: bool = False
+    met: bool | None = None
+    ref: str
+    quote: str
+
+
+class EconomicBuyer(Contract):
+    """Who signs, as the record or its text says, and whether we have engaged them."""
+
+    name: str | None
+    title: str
+    contact_id: str | None = None
+    engaged: bool
+    scheduled: str | None = Field(default=None, description="A meeting booked with them (ref).")
     citations: list[str] = Field(default_factory=list)
 
 
@@ -79,6 +119,12 @@ class Analysis(Contract):
     methodology_gaps: list[MethodologyGap]
     signals: list[Signal]
     thresholds: dict[str, int] = Field(default_factory=dict)
+    reading: Reading = Field(default_factory=Reading, description="Facts read from free text.")
+    mentioned: list[MentionedPerson] = Field(default_factory=list)
+    economic_buyer: EconomicBuyer | None = None
+    unknown: list[str] = Field(
+        default_factory=list, description="Evidence checks left unknown by missing inputs."
+    )
 
     def fired(self, signal_id: str) -> Signal | None:
         return next((s for s in self.signals if s.id == signal_id), None)
@@ -90,9 +136,11 @@ class Analysis(Contract):
 __all__ = [
     "Analysis",
     "CriterionStatus",
+    "EconomicBuyer",
     "EngagementLevel",
     "Evidence",
     "GapStatus",
+    "MentionedPerson",
     "MethodologyGap",
     "Signal",
     "StakeholderEngagement",

@@ -13,10 +13,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import get_args
 
-from agent.analysis.model import CriterionStatus, Evidence, Signal, StakeholderEngagement
+from agent.analysis.model import (
+    CriterionStatus,
+    EconomicBuyer,
+    Evidence,
+    MentionedPerson,
+    Signal,
+    StakeholderEngagement,
+)
 from agent.analysis.stage import StagePosition
 from agent.contracts.base import Severity
 from agent.contracts.context import DealContext
+from agent.contracts.facts import Reading
 from agent.contracts.signals import SIGNAL_LABELS
 from agent.contracts.upstream import Phase
 
@@ -35,6 +43,9 @@ class Facts:
     as_of: dt.date
     position: StagePosition
     people: list[StakeholderEngagement]
+    reading: Reading
+    mentioned: list[MentionedPerson]
+    buyer: EconomicBuyer | None
     evidence: dict[str, Evidence]
     exit_criteria: list[CriterionStatus]
     earlier_unmet: list[CriterionStatus]

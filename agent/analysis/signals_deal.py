@@ -3,6 +3,8 @@ risk, missing evidence and the paperwork to signature."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from agent.analysis.model import Signal
 from agent.analysis.signals import (
     Facts,
@@ -18,6 +20,7 @@ from agent.analysis.thresholds import (
     QUIET_DAYS,
 )
 from agent.contracts.base import Severity
+from agent.contracts.facts import Fact
 from agent.contracts.upstream import Phase
 
 
@@ -105,8 +108,9 @@ def _exit_unmet(f: Facts) -> Signal | None:
 @rule
 def _exit_met(f: Facts) -> Signal | None:
     checked = [c for c in f.exit_criteria if c.met is not None]
-    if not checked or any(c.met is False for c in checked) or f.earlier_unmet:
-        return None
+    unknown = [c for c in f.exit_criteria if c.unknown]
+    if not checked or any(c.met is False for c in checked) or f.earlier_unmet or unknown:
+        return None  # "all met" only when none of them is merely unknown
     cites = [c.ref for c in checked] + [x for c in checked for x in c.citations]
     return make_signal(
         "exit_criteria_met",
@@ -232,8 +236,9 @@ def gap_citations(f: Facts, check: str) -> list[str]:
 def _evidence_gap(
     f: Facts, sid: str, check: str, phase: Phase, severity: Severity
 ) -> Signal | None:
+    """Evidence the record shows is missing; unknown evidence (its input absent) is no gap."""
     found = f.evidence[check]
-    if found.met or not f.phase_at_least(phase):
+    if found.met is not False or not f.phase_at_least(phase):
         return None
     return make_signal(sid, severity, found.detail, gap_citations(f, check))
 
@@ -271,7 +276,7 @@ def _budget(f: Facts) -> Signal | None:
 def _no_next_step(f: Facts) -> Signal | None:
     deal = f.ctx.deal
     scheduled = [i for i, a in enumerate(deal.activities) if a.date > f.as_of]
-    if scheduled:
+    if scheduled or f.reading.of("meeting"):
         return None
     if deal.next_step and deal.next_step_date and deal.next_step_date >= f.as_of:
         return None
@@ -291,7 +296,7 @@ def _no_map(f: Facts) -> Signal | None:
     if f.position.phase not in ("proposal", "negotiate"):
         return None
     found = f.evidence["mutual_action_plan_agreed"]
-    if found.met:
+    if found.met is not False:
         return None
     return make_signal(
         "mutual_plan_missing",
@@ -350,4 +355,69 @@ def _momentum(f: Facts) -> Signal | None:
         "low",
         f"{f.activities_30d} activities in the last 30 days, the latest {days} days ago",
         [f.last_activity_ref] if f.last_activity_ref else [],
+    )
+
+
+def _finishes(f: Facts, fact: Fact) -> dt.date | None:
+    """When a constraint lifts: its date, else its written duration from today's date."""
+    if fact.until is not None:
+        return fact.until
+    if fact.on is not None:
+        return fact.on
+    if fact.weeks is not None:
+        return f.as_of + dt.timedelta(days=round(fact.weeks[1] * 7))
+    return None
+
+
+@rule
+def _constraint(f: Facts) -> Signal | None:
+    """A freeze, a review or a committee standing between the deal and signature; worse when
+    it lifts after the expected close."""
+    found = [
+        c
+        for c in f.reading.of("constraint")
+        if c.constraint != "legal_review" or c.weeks is not None
+    ]
+    if not found:
+        return None
+    close = f.ctx.deal.expected_close
+    late = [c for c in found if (end := _finishes(f, c)) is not None and end > close]
+    frozen = [c for c in found if c.constraint == "budget_freeze"]
+    severity: Severity = "high" if late or frozen else "medium"
+    parts = [c.quote for c in (late or frozen or found)[:2]]
+    detail = "; ".join(parts)
+    if late:
+        detail += f" (lifts after the expected close, {close.isoformat()})"
+    return make_signal(
+        "buying_constraint", severity, detail, list(dict.fromkeys(c.ref for c in found))
+    )
+
+
+@rule
+def _price_comparison(f: Facts) -> Signal | None:
+    claims = [c for c in f.reading.of("comparison") if c.claim == "price"]
+    if not claims:
+        return None
+    who = claims[0].competitor or "a competitor"
+    figure = f" ({claims[0].figure})" if claims[0].figure else ""
+    return make_signal(
+        "price_comparison",
+        "medium",
+        f"{who} is compared with us on price{figure}: {claims[0].quote}",
+        list(dict.fromkeys(c.ref for c in claims)),
+    )
+
+
+@rule
+def _meeting_booked(f: Facts) -> Signal | None:
+    meetings = sorted(f.reading.of("meeting"), key=lambda m: m.on or f.as_of)
+    if not meetings:
+        return None
+    first = meetings[0]
+    when = first.on.isoformat() if first.on else "soon"
+    return make_signal(
+        "meeting_booked",
+        "low",
+        f"a meeting is booked for {when}: {first.quote}",
+        list(dict.fromkeys(m.ref for m in meetings)),
     )

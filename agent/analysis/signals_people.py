@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.analysis.engagement import is_active
-from agent.analysis.model import Signal
+from agent.analysis.model import Signal, StakeholderEngagement
 from agent.analysis.signals import (
     Facts,
     by_role,
@@ -12,9 +12,7 @@ from agent.analysis.signals import (
     make_signal,
     rule,
 )
-from agent.analysis.thresholds import (
-    QUIET_DAYS,
-)
+from agent.analysis.thresholds import QUIET_DAYS, UNANSWERED_ATTEMPTS
 from agent.contracts.base import Severity
 
 
@@ -25,11 +23,16 @@ def _economic_buyer_severity(f: Facts) -> Severity:
     return "high" if f.phase_at_least("solution") else "medium"
 
 
+def _silent(p: StakeholderEngagement) -> bool:
+    """Unanswered twice since they last took part, or the last attempt bounced."""
+    return p.unanswered >= UNANSWERED_ATTEMPTS or p.unreachable
+
+
 @rule
 def _champion_quiet(f: Facts) -> Signal | None:
     for champ in by_role(f, "champion"):
         days = champ.days_since_touch
-        if days is not None and days <= QUIET_DAYS:
+        if days is not None and days <= QUIET_DAYS and not _silent(champ):
             return None
     champs = by_role(f, "champion")
     if not champs:
@@ -44,6 +47,10 @@ def _champion_quiet(f: Facts) -> Signal | None:
     else:
         detail = f"{champ.name} ({champ.title}) last engaged {champ.days_since_touch} days ago"
         days = champ.days_since_touch
+    if _silent(champ):
+        detail += f"; {_unanswered(champ)}"
+        cites += champ.unanswered_refs
+        days = max(days, 22)
     others = [p for p in f.people if p.role != "champion" and p.level == "engaged"]
     if others:
         detail += f", while {others[0].name} is still engaged"
@@ -64,9 +71,15 @@ def _no_champion(f: Facts) -> Signal | None:
     )
 
 
+def _unanswered(p: StakeholderEngagement) -> str:
+    if p.unreachable:
+        return "the last attempt to reach them bounced: they may have left"
+    return f"{p.unanswered} attempts to reach them since went unanswered"
+
+
 @rule
 def _eb_unknown(f: Facts) -> Signal | None:
-    if by_role(f, "economic_buyer"):
+    if by_role(f, "economic_buyer") or f.buyer is not None:
         return None
     if not f.phase_at_least("discover"):
         return None
@@ -81,16 +94,49 @@ def _eb_unknown(f: Facts) -> Signal | None:
 
 @rule
 def _eb_not_engaged(f: Facts) -> Signal | None:
-    ebs = by_role(f, "economic_buyer")
-    if not ebs or any(p.activity_indices for p in ebs):
-        return None
-    eb = ebs[0]
-    severity = _economic_buyer_severity(f)
+    eb = f.buyer
+    if eb is None or eb.engaged or eb.scheduled:
+        return None  # a meeting booked with them is its own signal (meeting_booked)
+    who = f"{eb.name} ({eb.title})" if eb.name else f"The {eb.title}"
+    detail = (
+        f"{who} is the economic buyer and has not taken part in any activity"
+        if eb.contact_id
+        else f"{who} signs, as the record's text says, and nobody has met them yet"
+    )
     return make_signal(
-        "economic_buyer_not_engaged",
+        "economic_buyer_not_engaged", _economic_buyer_severity(f), detail, eb.citations
+    )
+
+
+@rule
+def _unmapped(f: Facts) -> Signal | None:
+    """People the text names with a role who are not in the CRM's buying group."""
+    if not f.mentioned:
+        return None
+    names = ", ".join(f"{m.name}, {m.title}" if m.name else f"the {m.title}" for m in f.mentioned)
+    severity: Severity = (
+        "high" if any(m.authority or m.role == "economic_buyer" for m in f.mentioned) else "medium"
+    )
+    return make_signal(
+        "unmapped_stakeholder",
         severity,
-        f"{eb.name} ({eb.title}) is the economic buyer and has not taken part in any activity",
-        [f"deal.contacts[{eb.index}]"],
+        f"named in the record but not a contact: {names}",
+        list(dict.fromkeys(m.ref for m in f.mentioned)),
+    )
+
+
+@rule
+def _outreach_unanswered(f: Facts) -> Signal | None:
+    silent = [p for p in f.people if _silent(p)]
+    if not silent:
+        return None
+    key = any(p.role in ("champion", "economic_buyer") for p in silent)
+    detail = "; ".join(f"{p.name}: {_unanswered(p)}" for p in silent)
+    return make_signal(
+        "outreach_unanswered",
+        "high" if key else "medium",
+        detail,
+        [ref for p in silent for ref in [f"deal.contacts[{p.index}]", *p.unanswered_refs]],
     )
 
 

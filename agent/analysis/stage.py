@@ -98,6 +98,7 @@ def criteria_status(
                 met=found.met if found else None,
                 ref=f"process.stages[{s_index}].exit_criteria[{c_index}]",
                 citations=found.citations if found else [],
+                unknown=found.missing if found and found.met is None else None,
             )
             if s_index == upto:
                 current.append(status)

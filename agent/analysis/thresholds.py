@@ -8,6 +8,7 @@ MOMENTUM_RECENT_DAYS = 7
 MOMENTUM_MIN_ACTIVITIES = 3
 MIN_ANALYTICS_SAMPLE = 20  # fewer deals than this: the analytics rate is not used
 STALE_UPSTREAM_DAYS = 30  # an upstream assessment older than this is flagged stale
+UNANSWERED_ATTEMPTS = 2  # this many attempts unanswered since they last took part: silent
 
 THRESHOLDS: dict[str, int] = {
     "quiet_days": QUIET_DAYS,
@@ -18,4 +19,5 @@ THRESHOLDS: dict[str, int] = {
     "momentum_min_activities": MOMENTUM_MIN_ACTIVITIES,
     "min_analytics_sample": MIN_ANALYTICS_SAMPLE,
     "stale_upstream_days": STALE_UPSTREAM_DAYS,
+    "unanswered_attempts": UNANSWERED_ATTEMPTS,
 }

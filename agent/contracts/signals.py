@@ -41,6 +41,11 @@ SIGNAL_LABELS: dict[str, str] = {
     "procurement_not_engaged": "Procurement not engaged",
     "legal_not_started": "Legal review not started",
     "momentum_strong": "Strong momentum",
+    "outreach_unanswered": "Outreach unanswered",
+    "unmapped_stakeholder": "Stakeholder not in the CRM",
+    "buying_constraint": "Buying constraint",
+    "price_comparison": "Competitor price comparison",
+    "meeting_booked": "Meeting booked",
 }
 
 

@@ -34,7 +34,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
 _SPLIT = re.compile(r"['’&-]")
 _MARKERS = re.compile(r"\[\d+\]|^\s*\d+\.\s", re.MULTILINE)
 _CAPITAL = re.compile(r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+")
-_SENTENCE_START = re.compile(r"(^|[.!?:;>•*#|(\"“]|\d[.)]|-)\s*$")
+# What may come right before a capitalised word that starts a sentence, a list item or a line.
+_SENTENCE_START = re.compile(r"(^|\n|[.!?:;>•*#|(\"“]|\d[.)]|-)[ \t]*$")
 
 
 def leaves(value: Any, percents: list[float] | None = None) -> tuple[list[str], list[float]]:
@@ -304,11 +305,25 @@ def checker_for_draft(
     extra: list[Any] | None = None,
 ) -> GroundingChecker:
     """The checker every composer uses: grounds are the input, the computed analysis, the
-    missing-input notes and the draft's numeric fields (code computed them, not a model)."""
-    dates = [v.isoformat() for v in _typed_dates(draft.model_dump(mode="python"))]
+    missing-input notes and the draft's numeric fields and list lengths (code computed them,
+    not a model)."""
+    dumped = draft.model_dump(mode="python")
+    dates = [v.isoformat() for v in _typed_dates(dumped)]
+    counts = [float(n) for n in _list_lengths(dumped)]
     return GroundingChecker(
-        ctx, [analysis, missing, leaves(draft)[1], dates, *(extra or [])], knowledge
+        ctx, [analysis, missing, leaves(draft)[1], counts, dates, *(extra or [])], knowledge
     )
+
+
+def _list_lengths(value: Any) -> Iterator[int]:
+    """How many items each list of the draft holds: a count a template may write."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _list_lengths(item)
+    elif isinstance(value, list | tuple):
+        yield len(value)
+        for item in value:
+            yield from _list_lengths(item)
 
 
 def _typed_dates(value: Any) -> Iterator[dt.date]:

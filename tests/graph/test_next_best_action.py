@@ -122,7 +122,7 @@ def test_urgent_deals_are_immediate_and_healthy_ones_carry_no_critical_signal() 
 
 def test_alternatives_say_when_to_choose_them() -> None:
     result = response("D-1004").result
-    assert len(result.alternatives) == 2
+    assert 1 <= len(result.alternatives) <= 2  # as many as the deal's evidence supports
     for alt in result.alternatives:
         assert alt.when_to_choose and alt.play_id != result.primary.play_id
 

@@ -23,7 +23,11 @@ from tests.factories import AS_OF, activity, days_ago, make_context
 PLAYS = load_plays()
 
 
-def at_proposal(**deal: object):  # type: ignore[no-untyped-def]
+# What the discovery agent found: nothing confirmed. A gap the record shows, not unknown.
+NOTHING_CONFIRMED = {"pains": [], "decision_criteria": [], "budget_confirmed": False}
+
+
+def at_proposal(discovery: dict | None = NOTHING_CONFIRMED, **deal: object):  # type: ignore[no-untyped-def, type-arg]
     base = {
         "stage": "Proposal",
         "stage_history": [
@@ -31,7 +35,8 @@ def at_proposal(**deal: object):  # type: ignore[no-untyped-def]
             {"stage": "Proposal", "entered": days_ago(5)},
         ],
     }
-    return make_context(deal={**base, **deal})
+    sections = {"discovery": discovery} if discovery is not None else {}
+    return make_context(deal={**base, **deal}, **sections)
 
 
 def steps_of(ctx):  # type: ignore[no-untyped-def]
@@ -44,10 +49,18 @@ def steps_of(ctx):  # type: ignore[no-untyped-def]
 
 def test_missed_only_for_stages_left_behind_open_for_the_current_one() -> None:
     steps = steps_of(at_proposal())
-    assert steps["d2"].status == "missed"  # Discovery criteria unknown, stage left
+    assert steps["d2"].status == "missed"  # discovery found no criteria, and the stage is left
     assert steps["p1"].status == "open" and steps["p3"].status == "manual"
     assert steps["d2"].why_it_matters and steps["d2"].correction
     assert "kb:play-map-decision-process#why-it-matters" in steps["d2"].citations
+
+
+def test_without_discovery_data_a_step_is_unknown_not_missed() -> None:
+    """Unknown is not false: no discovery file leaves the criteria step unknown, with a
+    correction that asks for the data; it never counts against adherence."""
+    steps = steps_of(at_proposal(discovery=None))
+    assert steps["d2"].status == "unknown" and "not known" in steps["d2"].evidence
+    assert score(list(steps.values())) == score([s for s in steps.values() if s.step_id != "d2"])
 
 
 def test_a_recorded_exception_turns_a_miss_into_a_waiver() -> None:

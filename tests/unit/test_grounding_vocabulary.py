@@ -50,7 +50,7 @@ def test_a_planted_claim_in_composed_text_is_flagged() -> None:
     checker.check(RESPONSE.result, RESPONSE.markdown)
     assert 87 not in checker.percents and 91 not in checker.numbers  # nothing supplies them
     planted = RESPONSE.markdown + (
-        "\nZentrova Logistics went live 87% faster in 91 days with Brightwell Flow.\n"
+        "\nLast year Zentrova Logistics went live 87% faster in 91 days with Brightwell Flow.\n"
     )
     report, _ = checker.check(RESPONSE.result, planted)
     details = " ".join(f.detail for f in report.findings)

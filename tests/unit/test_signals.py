@@ -100,7 +100,8 @@ def test_stage_ahead_of_evidence_lists_earlier_unmet_criteria() -> None:
             "stage_history": [{"stage": "Proposal", "entered": days_ago(3)}],
             "contacts": [contact("c-ann", "Ann Champion", "champion")],
             "activities": [activity("a1", 2, ["c-ann"])],
-        }
+        },
+        discovery={"pains": [], "decision_criteria": []},  # discovery found neither
     )
     signal = fired(ctx)["stage_ahead_of_evidence"]
     assert signal.citations == [

@@ -12,6 +12,9 @@ from agent.capabilities.expectations import Check, Expectations, each_in
 class PerformanceCoachingExpectations(Expectations):
     focus_skills_include: list[str] = Field(default_factory=list, description="Skill doc ids.")
     patterns_include: list[str] = Field(default_factory=list, description="Pattern ids.")
+    patterns_exclude: list[str] = Field(
+        default_factory=list, description="Patterns that must not be claimed."
+    )
     role_model_for: dict[str, str] = Field(
         default_factory=dict, description="Skill id -> the rep id suggested as a role model."
     )
@@ -31,7 +34,8 @@ class PerformanceCoachingExpectations(Expectations):
 
     def forbidden(self, result: Any) -> list[Check]:
         models = {a.skill: [m.name for m in a.role_models] for a in result.focus_areas}
+        found = {p.id for p in result.patterns}
         return [
             (not models.get(s), f"peer suggested for {s}: {models.get(s)}")
             for s in self.no_role_model_for
-        ]
+        ] + [(p not in found, f"pattern {p} claimed") for p in self.patterns_exclude]

@@ -44,6 +44,12 @@ class ProcessInUse:
         return f"process.stages[{stage_index}].{field}[{item}]"
 
 
+UNKNOWN_FIX = (
+    "Not known: the input that would show it is missing. Ask the upstream agent for it, or "
+    "confirm it with the customer, before counting the step as done or missed"
+)
+
+
 def check_steps(
     ctx: DealContext, analysis: Analysis, process: ProcessInUse, plays: tuple[Play, ...]
 ) -> list[StepCheck]:
@@ -123,7 +129,7 @@ def _judge(
     step_id: str,
     kind: StepKind,
     description: str,
-    met: bool,
+    met: bool | None,
     detail: str,
     citations: list[str],
     past: bool,
@@ -133,7 +139,9 @@ def _judge(
 ) -> StepCheck:
     status: StepStatus = "done"
     reason = None
-    if not met:
+    if met is None and waiver is None:  # its evidence's input is missing: not known, not missed
+        status = "unknown"
+    elif not met:
         if waiver is not None:
             index, exc = waiver
             status = "waived"
@@ -235,6 +243,8 @@ def assess(
             "Hold it now, or record a process exception saying why the customer did not need it"
         )
         grouped.setdefault(fix, []).append(s)
+    for s in [s for s in steps if s.status == "unknown"]:
+        grouped.setdefault(UNKNOWN_FIX, []).append(s)
     corrections = [
         f"{'; '.join(f'{s.stage}: {s.description}' for s in group)}. {fix}"
         for fix, group in grouped.items()

@@ -1,0 +1,74 @@
+"""Facts read from free text: what a note, an activity's summary or outcome, a transcript line or
+an upstream agent's prose says, each with the exact words it came from.
+
+A fact never stands without its quote: `ref` is the input path of the text it was read from
+(`deal.notes[0].text`, `deal.activities[5].outcome`, `transcript.utterances[12].text`) and
+`quote` is a span that occurs in that text verbatim. Only the fields of its kind are set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from agent.contracts.base import Contract
+from agent.contracts.deal import DmuRole
+
+FactKind = Literal["person", "outreach", "meeting", "constraint", "comparison", "sentiment"]
+OutreachOutcome = Literal[
+    "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled"
+]
+ConstraintKind = Literal[
+    "budget_freeze", "security_review", "legal_review", "procurement", "approval", "deadline"
+]
+ComparisonClaim = Literal["price", "speed", "scope"]
+
+
+class Fact(Contract):
+    kind: FactKind
+    ref: str = Field(description="Input path of the text it was read from.")
+    quote: str = Field(description="The words it was read from, verbatim.")
+    source: Literal["rules", "model"] = "rules"
+    # person: someone named or described with a role
+    person: str | None = Field(default=None, description="The person's name, when written.")
+    title: str | None = Field(default=None, description="Their title or role, as written.")
+    contact_id: str | None = Field(default=None, description="The contact it is about, if any.")
+    role: DmuRole | None = Field(default=None, description="The buying role the text implies.")
+    authority: bool | None = Field(default=None, description="Signs or approves the spend.")
+    met: bool | None = Field(default=None, description="The text says we have (not) met them.")
+    hedged: bool = Field(
+        default=False, description="The text only guesses ('maybe the COO', 'not sure who')."
+    )
+    attendees: list[str] = Field(
+        default_factory=list, description="A meeting's customer attendees (contact ids)."
+    )
+    # outreach: what came of an attempt to reach someone
+    outcome: OutreachOutcome | None = None
+    # meeting, constraint: dates and durations
+    on: dt.date | None = Field(default=None, description="When: a meeting, a deadline.")
+    until: dt.date | None = Field(default=None, description="Until when a constraint holds.")
+    weeks: tuple[float, float] | None = Field(
+        default=None, description="How long a review or process takes (low, high), in weeks."
+    )
+    constraint: ConstraintKind | None = None
+    # comparison: a competitor claim
+    competitor: str | None = None
+    claim: ComparisonClaim | None = None
+    figure: str | None = Field(default=None, description="The figure claimed, as written.")
+    # sentiment: a shift in how someone feels about the deal
+    direction: Literal["warming", "cooling"] | None = None
+
+
+class Reading(Contract):
+    """Every fact read from a deal's free text, and what reading it cost."""
+
+    facts: list[Fact] = Field(default_factory=list)
+    texts: int = Field(default=0, description="Free texts read.")
+    dropped: int = Field(
+        default=0, description="Facts a model proposed whose quote is not in the input."
+    )
+
+    def of(self, kind: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind == kind]

@@ -1,0 +1,294 @@
+"""People the free text names with a title or role: "the CFO, Henrike Sauer, signs off anything
+above EUR 150k", "our CISO has to review this", "Siobhán has not been involved so far".
+
+Rules a coach can read, no model: a title from a lexicon of buying roles (C-level acronyms,
+"finance director", "head of procurement", "general counsel" ...) with the name written next to
+it, if any; the buying role it implies; whether the sentence gives them authority over the spend
+("signs off", "approves", "budget holder") and whether we have met them ("we have not met her").
+A person who is one of the deal's contacts is tied to that contact; the seller's own people and
+the seller's own roles ("our sales manager" in a rep's note) are not buyers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from agent.contracts.deal import Deal, DmuRole
+from agent.contracts.facts import Fact
+from agent.reading.spans import sentence_spans
+
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_PARTICLE = r"(?:van|von|de|da|del|der|ní|ni|bin|binti|al|le|la|du|dos)"
+_NAME = rf"(?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}}"
+# (pattern, implied role, finance-or-executive: may own the budget)
+_TITLES: list[tuple[str, DmuRole, bool]] = [
+    (
+        r"CFO|chief financial officer|finance director|director of finance|head of finance|"
+        r"VP(?:,)? finance|vice president(?:,)? finance|financial controller|group controller|"
+        r"treasurer",
+        "economic_buyer",
+        True,
+    ),
+    (
+        r"CEO|chief executive(?: officer)?|managing director|general manager|MD|"
+        r"owner|founder|co-founder|president|COO|chief operating officer|"
+        r"(?:deputy )?(?:managing|executive|general) director|plant director|"
+        r"chairman|chair of the board",
+        "economic_buyer",
+        True,
+    ),
+    (
+        r"CISO|chief information security officer|"
+        r"(?:head|director) of (?:IT |information )?security|security officer|"
+        r"data protection officer|DPO|infosec lead|security architect",
+        "technical_evaluator",
+        False,
+    ),
+    (
+        r"CIO|CTO|chief (?:information|technology|digital) officer|head of IT|IT director|"
+        r"director of IT|enterprise architect",
+        "technical_evaluator",
+        False,
+    ),
+    (
+        r"general counsel|legal counsel|head of legal|legal director|in-house lawyer|"
+        r"company secretary",
+        "legal",
+        False,
+    ),
+    (
+        r"(?:head|director|manager|lead|officer) of (?:procurement|purchasing|sourcing)|"
+        r"procurement (?:manager|lead|officer|director|advisor|specialist)|"
+        r"purchasing (?:manager|director)|category manager|strategic sourcing lead",
+        "procurement",
+        False,
+    ),
+    (
+        r"CRO|CMO|CHRO|CPO|chief (?:revenue|marketing|people|human resources|product) officer|"
+        r"VP(?:,)? \w+|vice president(?: of)? \w+|(?:head|director) of \w+(?: \w+)?",
+        "influencer",
+        False,
+    ),
+]
+_TITLE = re.compile(
+    r"\b(?:(?P<det>the|our|their|its|his|her|group|company|new|interim|acting)\s+)?"
+    r"(?P<title>" + "|".join(f"(?:{t})" for t, _, _ in _TITLES) + r")\b",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+_AUTHORITY = re.compile(
+    r"\b(?:signs?(?: off| the)?|sign-off|signature|approves?|approval|has to approve|"
+    r"must approve|budget (?:holder|owner)|holds the budget|owns the budget|final say|"
+    r"authori[sz]es?|releases? the budget|decides|decision maker|chairs? the investment)\b",
+    re.IGNORECASE,
+)
+_SPEND = re.compile(
+    r"\b(?:spend|budget|anything above|over|above|investment|purchase|contract|deal|"
+    r"payback|business case|capex|opex|[$€£¥]|EUR|USD|GBP|SGD|JPY|AUD|CAD|CHF|INR)\b",
+    re.IGNORECASE,
+)
+_NOT_MET = re.compile(
+    r"\b(?:(?:have|has|had)n'?t (?:yet )?(?:met|spoken|talked)|(?:have|has|had) not (?:yet )?"
+    r"(?:met|spoken|talked|been involved)|never (?:met|spoken)|not (?:been )?involved|"
+    r"no contact with|not (?:yet )?met|we don'?t know (?:her|him|them))\b",
+    re.IGNORECASE,
+)
+_MET = re.compile(
+    r"\b(?:we met|met with|spoke with|presented to|walked (?:her|him) through)\b", re.IGNORECASE
+)
+_UNSURE = re.compile(
+    r"\b(?:not sure|unsure|maybe|perhaps|might be|may be|unclear|don'?t know|do not know|"
+    r"doesn'?t know|does not know|no idea|will find out|to find out|whether|either|or the)\b",
+    re.IGNORECASE,
+)
+_SELLER_SIDE = ("our", "my")
+
+
+@dataclass(frozen=True)
+class _Known:
+    contact_id: str
+    tokens: frozenset[str]
+    acronym: str
+    title: str
+
+
+def _acronym(title: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", title) if w.lower() not in ("of", "and", "the")]
+    return "".join(w[0] for w in words).upper()
+
+
+def _known(deal: Deal) -> list[_Known]:
+    return [
+        _Known(c.id, frozenset(t.lower() for t in c.name.split()), _acronym(c.title), c.title)
+        for c in deal.contacts
+    ]
+
+
+def _seller_names(deal: Deal) -> set[str]:
+    return {t.lower() for m in [deal.owner, *deal.team] for t in m.name.split()}
+
+
+def _role_of(title: str) -> tuple[DmuRole, bool]:
+    for pattern, role, executive in _TITLES:
+        if re.fullmatch(pattern, title, re.IGNORECASE):
+            return role, executive
+    return "influencer", False
+
+
+def _name_near(sentence: str, start: int, end: int) -> str | None:
+    """A name written next to the title: 'the CFO, Henrike Sauer,' / 'CFO Abdul Rahman' /
+    'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO'."""
+    after = re.match(rf"\s*,?\s*(?P<n>{_NAME})", sentence[end:])
+    if after and _is_name(after.group("n")):
+        return _trim(after.group("n"))
+    before = re.search(
+        rf"(?P<n>{_NAME})\s*(?:\(|,\s*(?:the|our|their|its|group)?\s*)$", sentence[:start]
+    )
+    if before and _is_name(before.group("n")):
+        return _trim(before.group("n"))
+    return None
+
+
+_STOP = frozenset(
+    [
+        "the",
+        "our",
+        "their",
+        "its",
+        "his",
+        "her",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "who",
+        "which",
+        "that",
+        "this",
+        "we",
+        "they",
+        "she",
+        "he",
+        "it",
+        "i",
+        "after",
+        "before",
+        "when",
+        "if",
+        "so",
+        "then",
+        "also",
+        "has",
+        "have",
+        "had",
+        "is",
+        "was",
+        "will",
+        "would",
+        "said",
+        "says",
+        "told",
+        "asked",
+        "approves",
+        "signs",
+        "sign",
+        "confirmed",
+        "mentioned",
+    ]
+)
+
+
+def _trim(name: str) -> str:
+    words = name.split()
+    while words and (words[-1].lower() in _STOP or not words[-1][0].isupper()):
+        words.pop()
+    return " ".join(words).rstrip(".,")
+
+
+def _is_name(text: str) -> bool:
+    words = _trim(text).split()
+    return (
+        bool(words)
+        and all(w[0].isupper() for w in words if w.lower() not in _STOP)
+        and not (len(words) == 1 and _ACRONYM.match(words[0]))
+        and words[0].lower() not in _STOP
+    )
+
+
+def _contact_for(name: str | None, title: str, known: list[_Known]) -> str | None:
+    if name:
+        tokens = {t.lower() for t in name.split()}
+        for k in known:
+            if tokens & k.tokens and (len(tokens & k.tokens) >= min(2, len(tokens))):
+                return k.contact_id
+        return None
+    acronym = title.upper() if _ACRONYM.match(title) else _acronym(title)
+    matches = [k for k in known if k.acronym == acronym or k.title.lower() == title.lower()]
+    return matches[0].contact_id if len(matches) == 1 else None
+
+
+_PRONOUN = re.compile(r"\b(?:her|him|them|she|he|they)\b", re.IGNORECASE)
+
+
+def _met(sentence: str, following: str, name: str | None, text: str) -> bool | None:
+    """False when the text says we have not met them: in the same sentence, in the next one
+    about 'her' or 'him', or anywhere it uses their first name; True when it says we met."""
+    if _NOT_MET.search(sentence):
+        return False
+    if _NOT_MET.search(following) and _PRONOUN.search(following):
+        return False
+    if name:
+        first = re.escape(name.split()[0])
+        for a, b in sentence_spans(text):
+            other = text[a:b]
+            if re.search(rf"\b{first}\b", other) and _NOT_MET.search(other):
+                return False
+    return True if _MET.search(sentence) else None
+
+
+def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterator[Fact]:
+    """Person facts in one free text. `seller_written`: a rep's note or an activity summary,
+    where 'our CFO' is the seller's own."""
+    known, sellers = _known(deal), _seller_names(deal)
+    spans = sentence_spans(text)
+    for n, (s_start, s_end) in enumerate(spans):
+        sentence = text[s_start:s_end]
+        following = text[s_end : spans[n + 1][1]] if n + 1 < len(spans) else ""
+        for m in _TITLE.finditer(sentence):
+            det = (m.group("det") or "").lower()
+            if seller_written and det in _SELLER_SIDE:
+                continue
+            title = m.group("title")
+            if (  # a bare lower-case phrase ("owner of the process") is not a title
+                _ACRONYM.match(title.replace(" ", "")) is None
+                and title[0].islower()
+                and not det
+                and not re.search(r"\b(?:director|officer|counsel|manager|head)\b", title, re.I)
+            ):
+                continue
+            name = _name_near(sentence, m.start(), m.end())
+            if name and {t.lower() for t in name.split()} & sellers:
+                continue
+            role, executive = _role_of(title)
+            authority = bool(_AUTHORITY.search(sentence)) or None
+            if role == "influencer" and authority:
+                role = "economic_buyer" if _SPEND.search(sentence) else role
+            elif role == "economic_buyer" and not executive:
+                role = "influencer"
+            met = _met(sentence, following, name, text)
+            hedged = bool(_UNSURE.search(sentence)) and not name
+            yield Fact(
+                kind="person",
+                ref=ref,
+                quote=sentence.strip(),
+                person=name,
+                title=title,
+                contact_id=_contact_for(name, title, known),
+                role=role,
+                authority=None if hedged else authority,
+                met=met,
+                hedged=hedged,
+            )

@@ -1,0 +1,79 @@
+"""read_deal: every fact the deal's free text holds, each with the words it came from.
+
+Offline, the rules in people.py, outreach.py and events.py read the notes, activity summaries
+and outcomes, next steps, contact notes, upstream agents' prose and the call transcript. With a
+chat model configured, reader.py adds what the rules missed, keeping only facts whose quote code
+finds verbatim in the input. Text that reads like instructions to a model is reported, whether
+or not a model is configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from agent.contracts.context import DealContext
+from agent.contracts.facts import Fact, Reading
+from agent.model.fence import looks_like_instructions
+from agent.reading.events import read_comparisons, read_constraints, read_meetings, read_sentiment
+from agent.reading.outreach import read_outreach
+from agent.reading.people import read_people
+from agent.reading.texts import Text, about_the_deal, free_texts
+
+_INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
+_UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
+
+
+def _written(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None) -> dt.date:
+    """The date a text was written on: its note's or activity's, the call's, else today."""
+    if (m := _INDEXED.match(ref)) is not None:
+        items = ctx.deal.notes if m.group(1) == "notes" else ctx.deal.activities
+        return items[int(m.group(2))].date
+    if ref.startswith("transcript.") and call is not None:
+        return call
+    return as_of
+
+
+def _seller_written(ctx: DealContext, ref: str) -> bool:
+    """Whose words: a customer's line in a call says 'our CISO' of the customer's own."""
+    if (m := _UTTERANCE.match(ref)) is not None and ctx.transcript is not None:
+        return ctx.transcript.utterances[int(m.group(1))].side != "customer"
+    return True
+
+
+def competitors_of(ctx: DealContext, known: Sequence[str] = ()) -> list[str]:
+    """Competitor names to look for: the deal's, the competitive agent's, and `known` ones
+    (the knowledge base's battle cards)."""
+    names = [*ctx.deal.competitors, *known]
+    if ctx.competitive is not None:
+        names += [c.competitor for c in ctx.competitive.battle_cards]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def read_deal(
+    ctx: DealContext,
+    as_of: dt.date,
+    competitors: Sequence[str] = (),
+    call: dt.date | None = None,
+) -> Reading:
+    """The facts in the deal's free text, in the order the texts come (record, upstream, call)."""
+    texts = [t for t in free_texts(ctx) if about_the_deal(t)]
+    rivals = competitors_of(ctx, competitors)
+    facts: list[Fact] = list(read_outreach(ctx.deal))
+    dated = [(t.ref, t.text, _written(ctx, t.ref, as_of, call)) for t in texts]
+    facts += read_meetings(ctx.deal, as_of, [d for d in dated if not d[0].endswith(".outcome")])
+    for text, (ref, body, written) in zip(texts, dated, strict=True):
+        if ref.endswith(".outcome"):
+            continue  # outcomes are read as outreach
+        facts += read_people(ref, body, ctx.deal, _seller_written(ctx, ref))
+        facts += read_constraints(ref, body, written)
+        facts += read_comparisons(ref, body, rivals)
+        facts += read_sentiment(ref, body, ctx.deal)
+        del text
+    return Reading(facts=facts, texts=len(texts))
+
+
+def suspected_instructions(texts: Sequence[Text]) -> list[Text]:
+    """Free text that reads like an instruction to a model: data, reported, never obeyed."""
+    return [t for t in texts if looks_like_instructions(t.text)]

@@ -1,0 +1,72 @@
+"""Every free text a deal carries, with the input path it sits at.
+
+Read generically from the contracts, so a new upstream field is read without code here: every
+string of at least a few words anywhere in the deal context (notes, activity summaries and the
+CRM's own outcome words, next steps, contact notes, upstream agents' prose, transcript lines).
+Identifiers, names, enumerations and dates are not free text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from agent.contracts.context import DealContext
+
+MIN_WORDS = 2
+# Fields that hold names or labels, not prose, wherever they appear.
+LABELS = frozenset(
+    {"id", "name", "title", "email", "currency", "stage", "owner", "author", "website", "role"}
+)
+
+
+@dataclass(frozen=True)
+class Text:
+    ref: str
+    text: str
+    date_ref: str | None = None  # where its date is, when it has one (a note, an activity)
+
+
+def _walk(node: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            if name in LABELS:
+                continue
+            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]")
+    elif isinstance(node, str) and (len(node.split()) >= MIN_WORDS or path.endswith(".outcome")):
+        yield path, node
+
+
+def free_texts(ctx: DealContext) -> list[Text]:
+    """The deal's free texts in a stable order: the CRM record, then each upstream section,
+    then the transcript's lines."""
+    found = []
+    for ref, text in _walk(ctx, ""):
+        if ref.startswith("transcript.") and not ref.endswith(".text"):
+            continue  # speaker labels, sources: not what anyone said
+        found.append(Text(ref, text))
+    return found
+
+
+# Texts that state something about this deal. The process standard and the analytics describe
+# every deal; argumentation holds what we plan to say; battle cards describe a competitor in
+# general: none of them is a fact about this deal (all are still scanned for injected text).
+NOT_ABOUT_THE_DEAL = ("process", "analytics", "argumentation", "competitive.battle_cards")
+
+
+def about_the_deal(text: Text) -> bool:
+    return not any(
+        text.ref == root or text.ref.startswith((root + ".", root + "["))
+        for root in NOT_ABOUT_THE_DEAL
+    )
+
+
+def outcome_text(outcome: object) -> str | None:
+    """An activity outcome in the CRM's own words, or None for the enumerated values."""
+    enumerated = {"positive", "neutral", "negative", "no_show", "pending"}
+    return outcome if isinstance(outcome, str) and outcome not in enumerated else None
