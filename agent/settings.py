@@ -3,12 +3,15 @@ the environment). `from_env` is the one place environment variables are read."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from agent.contracts.probability import WinModel
 from agent.model.factory import ModelSettings
 from agent.resources import sample_workspace, state_dir
 from knowledge.corpus import KNOWLEDGE_ROOT
@@ -18,6 +21,7 @@ SAMPLE_WORKSPACE = sample_workspace()
 DEFAULT_INDEX = state_dir() / "index"
 DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
+DEFAULT_WIN_MODEL = state_dir() / "models" / "win_model.json"  # what `coach calibrate` writes
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class CoachContext:
     chroma_url: str | None = None
     outbox: Path | None = field(default_factory=lambda: DEFAULT_OUTBOX)
     memory: Path | None = field(default_factory=lambda: DEFAULT_MEMORY)
+    # The win-probability model `coach calibrate` fitted on closed deals; used when present.
+    win_model: Path | None = field(default_factory=lambda: DEFAULT_WIN_MODEL)
     default_process: str = "proc-default-b2b"
     default_methodology: str = "MEDDICC"
     max_alternatives: int = 2
@@ -37,6 +43,13 @@ class CoachContext:
     model: ModelSettings | None = None
     # A ready chat model (tests, an embedding application); wins over `model`.
     chat_model: BaseChatModel | None = field(default=None, compare=False)
+
+    def fitted_win_model(self) -> WinModel | None:
+        """The calibrated model if its file exists and reads (cached per file and version);
+        None otherwise: the estimate then uses analytics, the process or the priors."""
+        if self.win_model is None or not self.win_model.is_file():
+            return None
+        return _read_win_model(self.win_model, self.win_model.stat().st_mtime_ns)
 
     @property
     def model_name(self) -> str | None:
@@ -73,7 +86,9 @@ class CoachContext:
                                 to keep events in responses only
         COACH_MEMORY            the SQLite file for long-term memory (coaching history and
                                 call lessons); empty to remember nothing
-        COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/llm.py)
+        COACH_WIN_MODEL         the calibrated win-probability model (`coach calibrate`
+                                writes it); empty to use analytics and priors only
+        COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/model)
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -88,8 +103,22 @@ class CoachContext:
             chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
             outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
             memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
+            win_model=_optional_path(os.environ.get("COACH_WIN_MODEL"), DEFAULT_WIN_MODEL),
             model=ModelSettings.load(),
         )
+
+
+@lru_cache(maxsize=4)
+def _read_win_model(path: Path, version: int) -> WinModel | None:
+    """A file that does not read is reported once and ignored: the estimate never fails on it."""
+    del version  # part of the cache key: a rewritten file is read again
+    try:
+        return WinModel.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logging.getLogger(__name__).warning(
+            "win model %s ignored (%s): run `coach calibrate` again", path, type(exc).__name__
+        )
+        return None
 
 
 def _optional_path(value: str | None, default: Path) -> Path | None:

@@ -21,6 +21,9 @@ def _private_memory(
     monkeypatch.setattr("agent.settings.DEFAULT_MEMORY", memory)
     monkeypatch.setenv("COACH_OUTBOX", str(outbox))
     monkeypatch.setattr("agent.settings.DEFAULT_OUTBOX", outbox)
+    # no calibrated win model from a developer's own `coach calibrate` run leaks into tests
+    monkeypatch.setenv("COACH_WIN_MODEL", str(folder / "win_model.json"))
+    monkeypatch.setattr("agent.settings.DEFAULT_WIN_MODEL", folder / "win_model.json")
     return memory
 
 

@@ -90,7 +90,23 @@ SIGNAL_WEIGHTS: dict[str, tuple[float, str]] = {
     "exit_criteria_met": (0.4, "evidence"),
     # Frequent recent activity without bad outcomes: the buyer is investing time.
     "momentum_strong": (0.3, "momentum"),
+    # A freeze, a review or a committee between the deal and signature: deals wait, and many
+    # that wait are lost. Scales with severity (high when it lifts after the close date).
+    "buying_constraint": (-0.5, "timing"),
+    # Attempts to reach someone went unanswered: silence is how deals die quietly.
+    "outreach_unanswered": (-0.4, "engagement"),
+    # A competitor's price is on the table: pressure on price or scope, rarely fatal alone.
+    "price_comparison": (-0.2, "competition"),
+    # The customer gave time on the calendar: a commitment of their own.
+    "meeting_booked": (0.3, "momentum"),
 }
+
+# The interval around the estimate, in log-odds either side: how far the authored weights and
+# the baseline could be off, by confidence, plus a step for every piece of evidence that is
+# unknown because its input is missing (it could fall either way; it does not lower the value).
+HALF_WIDTH: dict[Level, float] = {"high": 0.3, "medium": 0.5, "low": 0.8}
+UNKNOWN_STEP = 0.25
+MAX_UNKNOWN_WIDTH = 1.5
 
 # Risk signals scale with their severity; positive signals are always reported as "low".
 SEVERITY_SCALE: dict[Severity, float] = {"low": 0.5, "medium": 1.0, "high": 1.25, "critical": 1.5}
@@ -233,6 +249,7 @@ def _explain(
     factors: list[FactorContribution],
     confidence: Level,
     notes: list[str],
+    interval: tuple[float, float],
 ) -> str:
     parts = [f"Baseline {baseline:.0%} from {how}."]
     if factors:
@@ -242,6 +259,7 @@ def _explain(
         parts.append("No weighted signal fired, so the estimate is the baseline.")
     if value in (FLOOR, CEILING):
         parts.append(f"Held within {FLOOR:.0%}-{CEILING:.0%}: no deal is certain either way.")
+    parts.append(f"Plausible range {interval[0]:.0%}-{interval[1]:.0%}.")
     parts += [n[0].upper() + n[1:] + "." for n in notes]
     reason = {
         "low": "the baseline is an authored prior, not your history",
@@ -266,10 +284,19 @@ def estimate_win_probability(
     name = MODEL_NAME + (
         f" + {model.name} v{model.version}" if source == "fitted" and model else ""
     )
+    width = HALF_WIDTH[confidence] + min(MAX_UNKNOWN_WIDTH, UNKNOWN_STEP * len(analysis.unknown))
+    low = _clamp(_sigmoid(_logit(value) - width))
+    high = _clamp(_sigmoid(_logit(value) + width))
+    if analysis.unknown:
+        notes.append(
+            f"{len(analysis.unknown)} piece(s) of evidence are not known because their input is "
+            f"missing ({', '.join(n.replace('_', ' ') for n in analysis.unknown[:4])}): they widen "
+            "the range instead of lowering the estimate"
+        )
     return WinProbability(
         value=value,
-        low=value,
-        high=value,
+        low=low,
+        high=high,
         baseline=baseline,
         baseline_source=source,
         baseline_citation=citation,
@@ -277,7 +304,7 @@ def estimate_win_probability(
         confidence=confidence,
         model=name,
         calibrated_on=sample if source == "fitted" else None,
-        explanation=_explain(baseline, how, value, factors, confidence, notes),
+        explanation=_explain(baseline, how, value, factors, confidence, notes, (low, high)),
     )
 
 

@@ -44,9 +44,16 @@ _NUMBER_WORDS = {
     )
 }
 _COUNT = r"\d{1,3}|" + "|".join(_NUMBER_WORDS)
+# A duration, said as one: "takes six to eight weeks", "within 20 working days", "a 4-week
+# review", "for two months"; not "12 months' fees" or "a 3-year term".
 _WEEKS = re.compile(
+    r"(?:\b(?:takes?|took|taking|lasts?|within|for|about|around|roughly|up to|allow|needs?|"
+    r"requires?|typically|usually|at least)\s+(?:about\s+|around\s+|up to\s+)?|"
+    r"\b(?:a|an)\s+)?"
     rf"\b(?P<a>{_COUNT})(?:\s*(?:-|–|to|or)\s*(?P<b>{_COUNT}))?[\s-]*(?P<unit>weeks?|"
-    r"(?:working |business )?days?|months?)\b",
+    r"(?:working |business )?days?|months?)\b(?!')"
+    r"(?P<after>\s+(?:review|process|assessment|lead time|to (?:complete|close|run|review|"
+    r"approve|sign)|from|before|after|once|of (?:review|legal|security|procurement)))?",
     re.I,
 )
 _TAKES = re.compile(r"\b(?:takes?|will take|usually|typically|lasts?|need(?:s)?)\b", re.I)
@@ -83,7 +90,14 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
 
 def weeks_in(text: str) -> tuple[float, float] | None:
     """A duration the text gives ('6-8 weeks', '20 working days', 'three months' is not read)."""
-    m = _WEEKS.search(text)
+    m = next(
+        (
+            m
+            for m in _WEEKS.finditer(text)
+            if m.group(0)[: m.start("a") - m.start()].strip() or m.group("after")
+        ),
+        None,
+    )
     if m is None:
         return None
 

@@ -11,6 +11,9 @@ from agent.contracts.context import DealContext
 from knowledge.plays import Play
 
 SEVERITY_FACTOR = {"low": 0.5, "medium": 1.0, "high": 1.5, "critical": 2.0}
+# A play done through someone the deal does not have (its first target: "ask your champion"
+# with no champion) can only be half done: it counts at this share of its score.
+WITHOUT_TARGET = 0.6
 _LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*])\s+")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -29,10 +32,24 @@ class Contribution:
 class ScoredPlay:
     play: Play
     contributions: tuple[Contribution, ...]
+    missing: str | None = None  # the role the play works through that the deal lacks
 
     @property
     def score(self) -> float:
-        return round(sum(c.points for c in self.contributions), 2)
+        total = sum(c.points for c in self.contributions)
+        return round(total * (WITHOUT_TARGET if self.missing else 1.0), 2)
+
+
+def lacking(play: Play, analysis: Analysis) -> str | None:
+    """The role a play is done through (its first target) when the deal has nobody in it."""
+    if not play.meta.targets:
+        return None
+    role = play.meta.targets[0]
+    if analysis.contact(role):
+        return None
+    if role == "economic_buyer" and analysis.economic_buyer is not None:
+        return None
+    return role
 
 
 def applies(play: Play, analysis: Analysis) -> bool:
@@ -53,7 +70,7 @@ def score_plays(plays: tuple[Play, ...], analysis: Analysis) -> list[ScoredPlay]
             for sid, weight in play.meta.signals.items()
             if (signal := analysis.fired(sid)) is not None
         )
-        scored.append(ScoredPlay(play, contributions))
+        scored.append(ScoredPlay(play, contributions, lacking(play, analysis)))
     return sorted(scored, key=lambda s: (-s.score, s.play.id))
 
 
@@ -85,10 +102,13 @@ def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
         people = analysis.contact(role)
         return people[0].name if people else default
 
+    buyer = analysis.economic_buyer
+    signer = (buyer.name or f"the {buyer.title}") if buyer else None
     return {
         "account": deal.account.name,
-        "champion": first("champion", "your champion"),
-        "economic_buyer": first("economic_buyer", "the economic buyer"),
+        # Gaps are named as gaps: advice never sends the rep to a person the deal does not have.
+        "champion": first("champion", "your strongest contact (there is no champion yet)"),
+        "economic_buyer": first("economic_buyer", signer or "whoever signs (not identified yet)"),
         "owner": deal.owner.name,
         "stage": deal.stage,
         "next_stage": analysis.next_stage or "the next stage",

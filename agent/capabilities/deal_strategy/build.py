@@ -22,6 +22,7 @@ from agent.capabilities.deal_strategy.contract import (
     RiskToRetire,
     WinTheme,
 )
+from agent.capabilities.deal_strategy.timeline import Step, kind_of, schedule, step_from
 from agent.contracts.context import DealContext
 from agent.contracts.events import ClosingStrategyGuidance
 from agent.contracts.probability import WinProbability
@@ -206,13 +207,32 @@ def _risks(
     return risks
 
 
+STEP_OWNER_ROLE = {
+    "security_review": "technical_evaluator",
+    "legal_review": "legal",
+    "procurement": "procurement",
+    "approval": "economic_buyer",
+    "signature": "economic_buyer",
+}
+UNTIMED = " (how long it takes is not recorded: confirm it with the customer)"
+
+
+def _owner(analysis: Analysis, kind: str, fallback: str) -> str:
+    role = STEP_OWNER_ROLE.get(kind)
+    person = next((p.name for p in analysis.engagement if p.role == role), None)
+    return person or fallback
+
+
 def _plan(
     ctx: DealContext,
     analysis: Analysis,
     plays: tuple[Play, ...],
     values: dict[str, str],
     target: dt.date,
-) -> list[PlanStep]:
+) -> tuple[list[PlanStep], dt.date | None]:
+    """The mutual plan: what is agreed, then the steps still to come paced by how long each
+    really takes (timeline.py). Returns the plan and, when the paced steps sign after the
+    target date, the date they support."""
     deal = ctx.deal
     steps: list[PlanStep] = []
     if deal.mutual_action_plan:
@@ -226,8 +246,15 @@ def _plan(
                     citations=[f"deal.mutual_action_plan.milestones[{i}]"],
                 )
             )
-    proposed: list[tuple[str, str, list[str]]] = []
-    if ctx.process:
+    facts = analysis.reading.of("constraint")
+    proposed: list[Step] = []
+    bp = ctx.discovery.buying_process if ctx.discovery else None
+    if bp is not None and bp.known and bp.steps and not steps:
+        for i, text in enumerate(bp.steps):  # the customer's own way of buying
+            ref = f"discovery.buying_process.steps[{i}]"
+            owner = _owner(analysis, kind_of(text), deal.owner.name)
+            proposed.append(step_from(text, owner, [ref], facts, ref=ref))
+    elif ctx.process:
         current = ctx.process.index(deal.stage) or 0
         for s_index, stage in enumerate(ctx.process.stages[current:], start=current):
             for c_index, crit in enumerate(stage.exit_criteria):
@@ -236,27 +263,33 @@ def _plan(
                     continue
                 role = CHECK_OWNER_ROLE.get(crit.check or "")
                 person = next((p.name for p in analysis.engagement if p.role == role), None)
+                cites = [f"process.stages[{s_index}].exit_criteria[{c_index}]"]
                 proposed.append(
-                    (
-                        crit.description,
-                        person or deal.owner.name,
-                        [f"process.stages[{s_index}].exit_criteria[{c_index}]"],
-                    )
+                    step_from(crit.description, person or deal.owner.name, cites, facts)
                 )
     signer = next(
         (p.name for p in analysis.engagement if p.role == "economic_buyer"),
         values["economic_buyer"],
     )
-    if not any("sign" in s.milestone.lower() for s in steps):
-        proposed.append(("Contract signed", signer, ["deal.expected_close"]))
-    today = analysis.as_of
-    span = max((target - today).days, len(proposed))
-    for n, (milestone, owner, cites) in enumerate(proposed, start=1):
-        due = today + dt.timedelta(days=round(span * n / len(proposed)))
+    if not any(s.kind == "signature" for s in proposed) and not any(
+        "sign" in s.milestone.lower() for s in steps
+    ):
+        proposed.append(step_from("Contract signed", signer, ["deal.expected_close"], facts))
+    dated = schedule(proposed, analysis.as_of)
+    signs = max((d.due for d in dated), default=None)
+    for d in dated:
+        timed = d.step.weeks is not None or d.step.kind == "signature"
+        due = max(d.due, target) if d.step.kind == "signature" else d.due  # never pulled forward
         steps.append(
-            PlanStep(milestone=milestone, owner=owner, due=due, status="proposed", citations=cites)
+            PlanStep(
+                milestone=d.step.name + ("" if timed else UNTIMED),
+                owner=d.step.owner,
+                due=due,
+                status="proposed",
+                citations=list(d.step.citations),
+            )
         )
-    return steps
+    return steps, signs if signs is not None and signs > target else None
 
 
 def build_strategy(
@@ -272,7 +305,7 @@ def build_strategy(
     # A close date already past is reset to three weeks out, the span a reset usually needs.
     target = today + dt.timedelta(days=21) if passed else ctx.deal.expected_close
     risks = _risks(analysis, plays, values, today, target)
-    plan = _plan(ctx, analysis, plays, values, target)
+    plan, realistic = _plan(ctx, analysis, plays, values, target)
     ebs = [p.name for p in analysis.engagement if p.role == "economic_buyer"]
     procurement = [p.name for p in analysis.engagement if p.role == "procurement"]
     closing = [
@@ -287,6 +320,13 @@ def build_strategy(
         f"{ebs[0] if ebs else values['economic_buyer']} for {target.isoformat()}"
     )
     closing.append("Book the kick-off before signature so the start date is shared and real")
+    if realistic is not None:
+        closing.insert(
+            0,
+            f"The close date {target.isoformat()} is not realistic: the customer's own steps put "
+            f"signature on {realistic.isoformat()} at the earliest. Reset the close date with "
+            f"{values['champion']} now, rather than squeezing the reviews",
+        )
     if passed:
         closing.insert(
             0,
@@ -310,6 +350,7 @@ def build_strategy(
         blockers=[r.risk for r in risks if r.severity in ("critical", "high")],
     )
     return DealStrategyResult(
+        economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
         win_probability=win,
         win_themes=_themes(ctx),
         competition=competition_plans(ctx, knowledge),

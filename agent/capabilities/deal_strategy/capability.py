@@ -12,7 +12,7 @@ from knowledge.plays import load_plays
 
 def draft(inputs: Inputs) -> Draft:
     run = inputs.settings
-    win = estimate_win_probability(inputs.ctx, inputs.signals)
+    win = estimate_win_probability(inputs.ctx, inputs.signals, inputs.settings.fitted_win_model())
     result = build_strategy(
         inputs.ctx, inputs.signals, load_plays(run.plays_dir), citable_documents(run), win
     )

@@ -31,18 +31,13 @@ from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.probability import WinProbability
-from agent.formatting import shorten
+from agent.formatting import human, shorten
 from knowledge.plays import Play
 from knowledge.retriever import Passage, SearchFilters
 
 Search = Callable[[str, SearchFilters], list[Passage]]
 
 URGENT_SIGNALS = frozenset({"close_date_passed"})
-ROLE_LABELS = {
-    "account_executive": "account executive",
-    "sales_manager": "sales manager",
-    "solutions_engineer": "solutions engineer",
-}
 
 
 def _targets(play: Play, analysis: Analysis) -> list[Target]:
@@ -60,6 +55,8 @@ def _targets(play: Play, analysis: Analysis) -> list[Target]:
 
 
 def _who(play: Play, deal: Deal) -> list[str]:
+    """Who on the selling side does the work: only people the deal's team has (a play that
+    would bring in a sales manager lists nobody for it when the team has none)."""
     names = []
     for role in play.meta.who:
         if role == "account_executive":
@@ -67,7 +64,8 @@ def _who(play: Play, deal: Deal) -> list[str]:
             continue
         wanted = role.replace("_", " ")
         match = next((m for m in deal.team if wanted in m.role.replace("_", " ").lower()), None)
-        names.append(match.name if match else ROLE_LABELS.get(role, wanted))
+        if match:
+            names.append(match.name)
     return names
 
 
@@ -176,6 +174,17 @@ def _action(
         )
         for c in sorted(scored.contributions, key=lambda c: -c.points)
     ]
+    gap = analysis.fired(f"no_{scored.missing}") if scored.missing else None
+    if scored.missing and gap is not None:
+        rationale.append(
+            RationaleItem(
+                signal=gap.id,
+                weight=0.0,
+                statement=f"It works through the {human(scored.missing)}, and the deal has none: "
+                "counted at a discount, and the steps say who to use instead",
+                citations=gap.citations,
+            )
+        )
     return RecommendedAction(
         play_id=play.id,
         title=play.meta.title,
@@ -332,6 +341,7 @@ def recommend(
             momentum=analysis.momentum,
             amount=ctx.deal.amount,
             currency=ctx.deal.currency,
+            economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
         ),
         primary=primary,
         alternatives=alternatives,

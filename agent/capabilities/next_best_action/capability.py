@@ -28,7 +28,7 @@ def draft(inputs: Inputs) -> Draft:
         run.max_alternatives,
         search,
         run.max_guidance,
-        estimate_win_probability(inputs.ctx, inputs.signals),
+        estimate_win_probability(inputs.ctx, inputs.signals, inputs.settings.fitted_win_model()),
     )
     return Draft(result)
 

@@ -156,9 +156,7 @@ def plan_stakeholders(
     disengaged = [p.name for p in people if p.level in ("dark", "never")]
     champions = [p for p in people if p.role == "champion"]
     ebs = [p for p in people if p.role == "economic_buyer"]
-    sponsor = next(
-        (m.name for m in ctx.deal.team if "manager" in m.role.lower()), "your sales manager"
-    )
+    sponsor = next((m.name for m in ctx.deal.team if "manager" in m.role.lower()), None)
     alignment = [
         f"Confirm with {champions[0].name if champions else 'a champion'} who decides, "
         "on what criteria and by when, and write it into the mutual action plan",
@@ -187,7 +185,10 @@ def plan_stakeholders(
                 f"ask {champions[0].name} why {p.name} is not engaging"
                 if champions and p.role != "champion"
                 else f"ask another engaged contact about {p.name}'s priorities",
-                f"peer-level outreach from {sponsor}",
+                f"peer-level outreach from {sponsor}"
+                if sponsor
+                else "peer-level outreach from an executive of your own company (the deal "
+                "team names no manager: choose who)",
                 f"raise it with {ebs[0].name} as a risk to the timeline"
                 if ebs and p.role != "economic_buyer"
                 else "decide whether the deal can proceed without them",

@@ -16,9 +16,9 @@ from rich.table import Table
 
 from agent.contracts.probability import CalibrationReport, ModelMetrics
 from agent.interfaces.cli.common import user_errors
-from agent.resources import state_dir
+from agent.settings import DEFAULT_WIN_MODEL
 
-DEFAULT_MODEL_PATH = state_dir() / "models" / "win_model.json"
+DEFAULT_MODEL_PATH = DEFAULT_WIN_MODEL  # where the agent looks for it at run time
 TOP_COEFFICIENTS = 10
 console = Console()
 

@@ -1,0 +1,125 @@
+"""A mutual plan paced by the customer's real steps, not squeezed into the days left.
+
+Each step to signature takes as long as the record says it takes: the customer's own buying
+process (discovery's steps), durations read from any text ("InfoSec review: about four weeks",
+"ten business days after legal sign-off"), a weekday a committee meets on ("CFO approvals on
+Thursdays"). Security and legal reviews run side by side from today; procurement follows legal;
+an approval follows both; signature follows the approval. A step whose duration nothing records
+takes a week and says to confirm it. When the paced plan signs after the expected close date,
+the plan says so: the close date is not realistic, and the date the steps support is proposed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from agent.contracts.facts import ConstraintKind, Fact
+
+DEFAULT_WEEKS = 1.0  # a step nothing gives a duration for: one week, said to be confirmed
+_KINDS: list[tuple[ConstraintKind | str, re.Pattern[str]]] = [
+    (
+        "security_review",
+        re.compile(r"\b(?:security|infosec|privacy|risk assessment|DPIA|SOC ?2)\b", re.I),
+    ),
+    (
+        "legal_review",
+        re.compile(r"\b(?:legal|MSA|contract review|redlines?|DPA|counsel)\b", re.I),
+    ),
+    (
+        "procurement",
+        re.compile(
+            r"\b(?:procurement|supplier|vendor (?:onboarding|registration)|purchase order)\b",
+            re.I,
+        ),
+    ),
+    ("approval", re.compile(r"\b(?:approv\w*|committee|board)\b", re.I)),
+    ("signature", re.compile(r"\b(?:signature|sign(?:ed|ing)?|countersign)\b", re.I)),
+]
+_WEEKDAY = re.compile(r"\b(" + "|".join(calendar.day_name) + r")s?\b", re.I)
+# What each kind of step waits for: supplier onboarding follows legal sign-off; an approval
+# follows the reviews; signature follows everything.
+WAITS_FOR: dict[str, tuple[str, ...]] = {
+    "procurement": ("legal_review",),
+    "approval": ("security_review", "legal_review", "procurement", "other"),
+    "signature": ("security_review", "legal_review", "procurement", "approval", "other"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    owner: str
+    kind: str
+    weeks: float | None  # None: nothing records how long it takes
+    weekday: int | None  # a committee that meets on this weekday
+    after: tuple[str, ...]  # kinds it waits for
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dated:
+    step: Step
+    due: dt.date
+
+
+def kind_of(text: str) -> str:
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    return "other"
+
+
+def _weekday(text: str) -> int | None:
+    m = _WEEKDAY.search(text)
+    return list(calendar.day_name).index(m.group(1).capitalize()) if m else None
+
+
+def step_from(
+    name: str, owner: str, citations: list[str], facts: list[Fact], ref: str | None = None
+) -> Step:
+    """A step, with the duration the text records for it: read from its own text (`ref`), else
+    from any constraint of the same kind the record mentions."""
+    kind = kind_of(name)
+    own = [f for f in facts if ref is not None and f.ref == ref and f.weeks]
+    same = [f for f in facts if f.constraint == kind and f.weeks]
+    found: Fact | None = (own or same or [None])[0]  # type: ignore[list-item]
+    waits = WAITS_FOR.get(kind, ())
+    cites = [*citations, *([found.ref] if found is not None and found.ref not in citations else [])]
+    return Step(
+        name=name,
+        owner=owner,
+        kind=kind,
+        weeks=found.weeks[1] if found is not None and found.weeks else None,
+        weekday=_weekday(name),
+        after=waits,
+        citations=tuple(cites),
+    )
+
+
+def schedule(steps: list[Step], today: dt.date) -> list[Dated]:
+    """Due dates: each step ends its duration after the steps it waits for have ended;
+    reviews start today; a committee step lands on its next meeting day."""
+    ends: dict[str, dt.date] = {}
+    dated: list[Dated] = []
+    previous = today
+    for step in steps:
+        waited = [ends[k] for k in step.after if k in ends]
+        if step.after:
+            start = max([today, *waited])
+        else:
+            start = today if step.kind in ("security_review", "legal_review") else previous
+        weeks = step.weeks
+        if weeks is None:
+            weeks = 0.0 if step.kind == "signature" else DEFAULT_WEEKS
+        due = start + dt.timedelta(days=round(weeks * 7))
+        if step.weekday is not None:
+            due = due + dt.timedelta(days=(step.weekday - due.weekday()) % 7)
+        if step.kind == "signature" and due <= start and waited:
+            due = start + dt.timedelta(days=1)
+        ends[step.kind] = max(ends.get(step.kind, due), due)
+        previous = due
+        dated.append(Dated(step, due))
+    return dated
