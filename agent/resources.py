@@ -88,6 +88,17 @@ def is_checkout() -> bool:
         return False
 
 
+def installed_data(path: Path) -> bool:
+    """Whether a path lies inside an installed copy of the shipped data (the sample workspace
+    in site-packages, say): read-only for the agent, since a reinstall replaces it and it is
+    not the user's. In a checkout those folders are the developer's own files."""
+    if is_checkout():
+        return False
+    target = path.expanduser().resolve()
+    packages = ("agent", "knowledge", "prompts", "sample_workspace", "evals", "tools")
+    return any(target.is_relative_to(package_dir(p)) for p in packages)
+
+
 def state_dir() -> Path:
     """Where the index, memory, outbox, eval runs and calibrated models live unless a more
     specific setting moves one of them (COACH_INDEX_DIR, COACH_MEMORY, COACH_OUTBOX, --out).
