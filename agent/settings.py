@@ -13,11 +13,11 @@ from langchain_core.language_models import BaseChatModel
 
 from agent.contracts.probability import WinModel
 from agent.model.factory import ModelSettings
-from agent.resources import sample_workspace, state_dir
-from knowledge.corpus import KNOWLEDGE_ROOT
-from knowledge.plays import PLAYS_DIR
+from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
 
 SAMPLE_WORKSPACE = sample_workspace()
+KNOWLEDGE_ROOT = knowledge_dir()
+PLAYS_DIR = plays_dir()
 DEFAULT_INDEX = state_dir() / "index"
 DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
@@ -77,6 +77,9 @@ class CoachContext:
     ) -> CoachContext:
         """Explicit arguments win, then COACH_* variables, then the shipped defaults.
 
+        COACH_HOME              where state lives (index, memory, outbox, eval runs); read by
+                                agent.resources.state_dir, default .coach/ in a checkout, else
+                                the user's data folder
         COACH_WORKSPACE         the workspace folder
         COACH_KNOWLEDGE_DIRS    extra knowledge folders (os.pathsep-separated) that extend or
                                 override the shipped knowledge by document id

@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from agent.contracts.conversation import Transcript, Utterance
+from agent.resources import sample_workspace
 
 TARGET_P95_MS = 50.0
 DEAL = "D-1003"
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_workspace/deals/D-1003/transcripts"
+SAMPLE = sample_workspace() / "deals" / "D-1003" / "transcripts"
 SILENCE_S = 20.0  # one dead-air gap per round, above the stall detector's threshold
 # Moments the sample call does not have, so every detector is exercised.
 EXTRA = [

@@ -17,9 +17,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.resources import evals_dir
 from knowledge.retriever import KnowledgeIndex, Mode, Passage, SearchFilters
 
-CASES = Path(__file__).resolve().parent / "retrieval" / "cases.yaml"
+CASES = evals_dir() / "retrieval" / "cases.yaml"
 MODES: tuple[Mode, ...] = ("lexical", "vector", "hybrid")
 MRR_DEPTH = 10
 

@@ -18,10 +18,12 @@ from pydantic import Field, model_validator
 
 from agent.contracts.upstream import ProcessStandards
 from agent.errors import InvalidInput
+from agent.resources import knowledge_dir
 from knowledge.documents import Document, FrontMatter, load_document
 from knowledge.plays import PLAY_SECTIONS, PlayFrontMatter
 
-KNOWLEDGE_ROOT = Path(__file__).resolve().parent
+# The shipped knowledge, wherever the package is installed (agent/resources.py).
+KNOWLEDGE_ROOT = knowledge_dir()
 
 
 class ObjectionFrontMatter(FrontMatter):

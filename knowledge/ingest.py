@@ -14,8 +14,9 @@ from urllib.parse import urlparse
 import numpy as np
 
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
-from knowledge.sections import CHUNKER, chunk_records, section_records
-from knowledge.store import MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
+from knowledge.embeddings import DIMENSIONS, semantic_available
+from knowledge.sections import CHUNKER, Chunk, SectionRecord, chunk_records, section_records
+from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
 ADD_BATCH = 1000
 # HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
@@ -57,6 +58,8 @@ class IngestReport:
     changed: list[str]
     removed: list[str]
     seconds: float
+    # False when the embedding weights are not installed: sections for BM25 only, no vectors.
+    semantic: bool = True
 
 
 def ingest(
@@ -65,13 +68,18 @@ def ingest(
     chroma_url: str | None = None,
     force: bool = False,
 ) -> IngestReport:
+    """Validates every file, then writes a new index version and switches to it. Without the
+    embedding weights the version holds the sections only (BM25 reads them) and says so in its
+    manifest, so the first ingest after the weights arrive embeds everything."""
     started = time.perf_counter()
     assert root is not None
     corpus = load_corpus(folders)  # everything validates before the index is touched
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
-    same_setup = previous is not None and previous.model == MODEL_ID and previous.chunker == CHUNKER
+    semantic = semantic_available()
+    model = MODEL_ID if semantic else LEXICAL_ONLY
+    same_setup = previous is not None and previous.model == model and previous.chunker == CHUNKER
     if previous and same_setup and previous.doc_hashes == hashes and not force:
         return IngestReport(
             previous.version,
@@ -84,35 +92,96 @@ def ingest(
             [],
             [],
             time.perf_counter() - started,
+            semantic,
         )
 
     records = section_records(corpus)
     chunks = chunk_records(records)
-    old_vectors: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
     changed = sorted(d for d in hashes if not previous or previous.doc_hashes.get(d) != hashes[d])
     removed = sorted(set(previous.doc_hashes) - set(hashes)) if previous else []
-    if previous and same_setup and not force:
+    vectors, embedded = None, 0
+    if semantic:  # embedded before a version folder exists: a failure leaves nothing behind
+        reusable = previous if previous and same_setup and not force else None
+        vectors, embedded = _vectors(store, reusable, hashes, changed, chunks)
+    version, folder = store.new_version()
+    collection_name = ""
+    client: Any = None
+    if vectors is not None:
+        collection_name = collection_for(version)
+        client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
+        _fill_collection(client, collection_name, chunks, records, vectors)
+        np.save(folder / "embeddings.npy", vectors)
+    write_atomic(
+        folder / "sections.json",
+        json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
+    )
+    manifest = Manifest(
+        version=version,
+        model=model,
+        chunker=CHUNKER,
+        doc_hashes=hashes,
+        chunk_ids=[c.id for c in chunks],
+        collection=collection_name,
+    )
+    write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
+    store.commit(version)
+    for old in store.prune():
+        if chroma_url and client is not None:
+            # a server keeps collections until told; embedded ones went with the folder
+            with contextlib.suppress(Exception):
+                client.delete_collection(collection_for(old))
+    return IngestReport(
+        version,
+        False,
+        len(hashes),
+        len(records),
+        len(chunks),
+        embedded,
+        len(chunks) - embedded if semantic else 0,
+        changed,
+        removed,
+        time.perf_counter() - started,
+        semantic,
+    )
+
+
+def _vectors(
+    store: IndexStore,
+    previous: Manifest | None,
+    hashes: dict[str, str],
+    changed: list[str],
+    chunks: list[Chunk],
+) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
+    """One vector per chunk: saved ones for unchanged documents, fresh ones for the rest.
+    Returns the matrix and how many chunks were embedded now."""
+    old_vectors: dict[str, np.ndarray[Any, np.dtype[np.float32]]] = {}
+    if previous is not None:
         matrix = store.embeddings(previous.version)
         unchanged = set(hashes) - set(changed)
         for i, chunk_id in enumerate(previous.chunk_ids):
             if chunk_id.removeprefix("kb:").split("#")[0] in unchanged:
                 old_vectors[chunk_id] = matrix[i]
     todo = [c for c in chunks if c.id not in old_vectors]
-    vectors = np.zeros((len(chunks), 384), dtype=np.float32)
+    vectors = np.zeros((len(chunks), DIMENSIONS), dtype=np.float32)
+    fresh: dict[str, Any] = {}
     if todo:
         from knowledge.embeddings import minilm
 
         fresh = dict(zip([c.id for c in todo], minilm().embed([c.text for c in todo]), strict=True))
-    else:
-        fresh = {}
     for i, chunk in enumerate(chunks):
         vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
+    return vectors, len(todo)
 
-    version, folder = store.new_version()
-    collection_name = collection_for(version)
-    client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
+
+def _fill_collection(
+    client: Any,
+    name: str,
+    chunks: list[Chunk],
+    records: list[SectionRecord],
+    vectors: np.ndarray[Any, np.dtype[np.float32]],
+) -> None:
     collection = client.create_collection(
-        name=collection_name, embedding_function=None, configuration={"hnsw": HNSW}
+        name=name, embedding_function=None, configuration={"hnsw": HNSW}
     )
     by_ref = {r.ref: r for r in records}
     for start in range(0, len(chunks), ADD_BATCH):
@@ -134,34 +203,3 @@ def ingest(
             embeddings=vectors[start : start + len(batch)],
             metadatas=metadatas,
         )
-    np.save(folder / "embeddings.npy", vectors)
-    write_atomic(
-        folder / "sections.json",
-        json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
-    )
-    manifest = Manifest(
-        version=version,
-        model=MODEL_ID,
-        chunker=CHUNKER,
-        doc_hashes=hashes,
-        chunk_ids=[c.id for c in chunks],
-        collection=collection_name,
-    )
-    write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
-    store.commit(version)
-    for old in store.prune():
-        if chroma_url:  # a server keeps collections until told; embedded ones went with the folder
-            with contextlib.suppress(Exception):
-                client.delete_collection(collection_for(old))
-    return IngestReport(
-        version,
-        False,
-        len(hashes),
-        len(records),
-        len(chunks),
-        len(todo),
-        len(chunks) - len(todo),
-        changed,
-        removed,
-        time.perf_counter() - started,
-    )

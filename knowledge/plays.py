@@ -11,10 +11,10 @@ from pydantic import Field, field_validator
 
 from agent.contracts.base import Level, Timing
 from agent.contracts.upstream import Phase
+from agent.resources import plays_dir
 from knowledge.documents import Document, FrontMatter, load_folder
 
-KNOWLEDGE_ROOT = Path(__file__).resolve().parent
-PLAYS_DIR = KNOWLEDGE_ROOT / "plays"
+PLAYS_DIR = plays_dir()
 PLAY_SECTIONS = (
     "when-it-applies",
     "what-to-do",

@@ -2,11 +2,13 @@
 
 Results are passages with stable citation refs (`kb:<doc>#<section>`). Lexical search needs
 no model and works even before the first ingest (from the files themselves); vector and
-hybrid search need `coach kb ingest`.
+hybrid search need `coach kb ingest`. Without the embedding weights (an optional install),
+hybrid search is lexical with one warning, and an explicit vector search says how to fix it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -15,12 +17,15 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.errors import CoachError
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document, Section
+from knowledge.embeddings import model_dir, semantic_available
 from knowledge.sections import SectionRecord, flag, section_records
-from knowledge.store import IndexStore, require_current
+from knowledge.store import MODEL_ID, IndexStore, require_current
 
 Mode = Literal["hybrid", "vector", "lexical"]
+log = logging.getLogger(__name__)
 RRF_K = 60
 # Candidates fused per list, independent of k so the top results do not depend on how many
 # are asked for. Vector hits are chunks; each section has a title chunk and a text chunk.
@@ -111,6 +116,7 @@ class KnowledgeIndex:
         self._collection: Any = None
         self._documents: dict[str, Document] | None = None
         self._cache: dict[tuple[str, int, str, str], list[Passage]] = {}
+        self._vectors_in_index: bool | None = None
 
     @property
     def built(self) -> bool:
@@ -123,7 +129,39 @@ class KnowledgeIndex:
             self.version = current
             self._records, self._bm25, self._collection = None, None, None
             self._documents = None
+            self._vectors_in_index = None
             self._cache.clear()
+
+    def effective_mode(self, mode: Mode) -> Mode:
+        """The mode a search really runs in. Vectors need the embedding weights and an index
+        built with them: without the weights hybrid is lexical (knowledge.embeddings has said
+        so once) and vector search is an error that names the install command; an index built
+        without them makes hybrid lexical, with one warning to re-ingest, and vector an error."""
+        if mode == "lexical":
+            return mode
+        if not semantic_available():
+            if mode == "vector":
+                model_dir()  # raises the error that says how to install the weights
+            return "lexical"
+        version = require_current(self.store)
+        if self._vectors_in_index is None:
+            manifest = self.store.manifest(version)
+            self._vectors_in_index = manifest is not None and manifest.model == MODEL_ID
+            if not self._vectors_in_index and mode == "hybrid":
+                log.warning(
+                    "the knowledge index at %s was built without the embedding weights: search "
+                    "is lexical (BM25) only until `coach kb ingest` embeds it",
+                    self.store.root,
+                )
+        if self._vectors_in_index:
+            return mode
+        if mode == "vector":
+            raise CoachError(
+                "the knowledge index was built without the embedding weights",
+                where=str(self.store.root),
+                fix="Run `coach kb ingest` to embed it, or search with --mode lexical",
+            )
+        return "lexical"
 
     def documents(self) -> dict[str, Document]:
         """Citable documents as indexed, for resolving and checking `kb:` refs."""
@@ -206,6 +244,7 @@ class KnowledgeIndex:
         return passages
 
     def _search(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> list[Passage]:
+        mode = self.effective_mode(mode)
         index = {r.ref: i for i, r in enumerate(self.records)}
         lexical: list[str] = []
         vector: list[str] = []

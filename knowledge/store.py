@@ -22,6 +22,9 @@ import numpy as np
 from agent.errors import CoachError
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
+# An index built without the embedding weights: sections for BM25, no vectors, no collection.
+# A later ingest with the weights installed sees a different model and embeds everything.
+LEXICAL_ONLY = "none (lexical only)"
 FORMAT = 4  # 3: records carry front-matter values; 4: near-exact HNSW settings
 
 

@@ -14,12 +14,16 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("agent", "tools", "knowledge", "evals", "prompts")
+PACKAGES = ("agent", "tools", "knowledge", "evals", "prompts", "sample_workspace")
 
 CONTRACT = r"^agent\.capabilities\.\w+\.contract$"
 # Lowest first. A pattern is a module prefix, or a regex when it starts with '^'.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("agent.errors", "agent.formatting", "agent.resources", "prompts")),
+    # prompts and sample_workspace are data packages: their __init__ holds only a docstring.
+    (
+        "base",
+        ("agent.errors", "agent.formatting", "agent.resources", "prompts", "sample_workspace"),
+    ),
     ("contracts", ("agent.contracts", CONTRACT)),
     ("model", ("agent.model",)),
     ("knowledge", ("knowledge",)),

@@ -44,7 +44,8 @@ class ChatContext:
 
 
 def chat_db(coach: CoachContext) -> Path:
-    """Conversations live next to long-term memory (`COACH_MEMORY`'s folder), else in .coach/."""
+    """Conversations live next to long-term memory (`COACH_MEMORY`'s folder), else in the state
+    folder (agent.resources.state_dir)."""
     from agent.settings import DEFAULT_MEMORY
 
     folder = (coach.memory or DEFAULT_MEMORY).parent

@@ -22,7 +22,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-INTENTS_FILE = Path(__file__).resolve().parent / "intents.yaml"
+from agent.resources import routing_intents
+
+INTENTS_FILE = routing_intents()
 HELP, SMALLTALK, FOLLOWUP, UNKNOWN = "help", "smalltalk", "followup", "unknown"
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")

@@ -17,9 +17,10 @@ from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
 from agent.contracts.request import REP_CAPABILITIES, Meeting
 from agent.errors import InvalidInput, describe_validation_error
+from agent.resources import evals_dir
 from evals.harness.twins import Twin, apply_edits
 
-CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
+CASES_DIR = evals_dir() / "cases"
 # Every registered capability has cases, live assist included (it streams cards, not a
 # response: evals.harness.live replays its transcripts).
 LIVE = "live_assist"
@@ -45,7 +46,9 @@ class CaseRequest(Strict):
     methodology: str | None = None
     rep_id: str | None = Field(default=None, description="For rep-level capabilities.")
     workspace: str | None = Field(
-        default=None, description="Another workspace folder, relative to the repository root."
+        default=None,
+        description="Another workspace folder, relative to the evals package (evals/), where "
+        "the shipped ones live: workspaces/no-analytics.",
     )
     as_of: dt.date | None = None
 

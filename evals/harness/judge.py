@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.contracts.rep import RepContext
 from agent.model.prompts import load_prompt
+from agent.resources import evals_dir
 from evals.harness.graders import Observation, Score, failed, passed, skipped
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "judge_calibration"
+CALIBRATION_DIR = evals_dir() / "judge_calibration"
 
 
 class RubricVerdict(BaseModel):

@@ -11,9 +11,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.capabilities.registry import registry
+from agent.resources import evals_dir
 from evals.harness.runner import CapabilitySummary, RunResults
 
-THRESHOLDS = Path(__file__).resolve().parent.parent / "thresholds.yaml"
+THRESHOLDS = evals_dir() / "thresholds.yaml"
 
 
 class Threshold(BaseModel):

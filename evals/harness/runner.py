@@ -23,7 +23,7 @@ from agent.model.tokens import count_tokens
 from agent.nodes.load_context import with_transcript
 from agent.nodes.load_rep_context import build_rep_context
 from agent.reading.transcripts import call_date
-from agent.resources import REPO_ROOT
+from agent.resources import evals_dir
 from agent.retrieval import citable_documents
 from agent.service import coach
 from agent.settings import CoachContext
@@ -122,7 +122,7 @@ def _observe(case: EvalCase, settings: RunSettings, chosen: CaseRequest) -> Obse
     """One answer to the case's request (or its twin's), with what it may cite."""
     ctx = settings.context
     if case.request.workspace:
-        ctx = replace(ctx, workspace=(REPO_ROOT / case.request.workspace).resolve())
+        ctx = replace(ctx, workspace=(evals_dir() / case.request.workspace).resolve())
     request = coaching_request(case, ctx.workspace, chosen)
     start = time.perf_counter()
     response = coach(request, ctx)

@@ -12,7 +12,7 @@ import pytest
 
 from agent.analysis.calibration import calibrate
 from agent.analysis.history import load_mapping
-from agent.resources import REPO_ROOT
+from agent.resources import evals_dir
 
 MAVEN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "maven_crm"
 PIPELINE = MAVEN / "csv" / "sales_pipeline.csv"
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not PIPELINE.is_file(), reason="../shared/data/m
 
 
 def test_maven_figures_are_sane_and_leak_free() -> None:
-    report, model = calibrate(PIPELINE, load_mapping(REPO_ROOT / "evals" / "maven_mapping.yaml"))
+    report, model = calibrate(PIPELINE, load_mapping(evals_dir() / "maven_mapping.yaml"))
     assert report.fitted and report.closed == 6711 and report.open_excluded == 2089
     assert report.test > 500
     assert report.model and report.length_only and report.base_rate_brier

@@ -19,6 +19,7 @@ from agent.interfaces.cli.common import (
     OutputFormat,
     WorkspaceOpt,
     respond,
+    show_warnings,
     user_errors,
 )
 
@@ -29,6 +30,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
+
+
+@app.callback()
+def _startup() -> None:
+    """Grounded, cited sales coaching for B2B deals; works offline."""
+    show_warnings()
 
 
 @app.command()

@@ -4,6 +4,7 @@ options; and answering a request in markdown or JSON."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -24,6 +25,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 err = Console(stderr=True)
 out = Console()
+
+
+class _WarningLines(logging.Handler):
+    """Warnings logged by the library (knowledge.embeddings: semantic search is off) read like
+    the CLI's own: one `warning:` line on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        label = record.levelname.lower()
+        err.print(f"[yellow]{label}:[/] {record.getMessage()}", highlight=False, soft_wrap=True)
+
+
+def show_warnings() -> None:
+    """Once per process, before a command runs; a host that configured logging keeps its own."""
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = _WarningLines(level=logging.WARNING)
+        root.addHandler(handler)
 
 
 def user_errors(fn: Callable[P, R]) -> Callable[P, R]:

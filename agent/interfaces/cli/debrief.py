@@ -46,13 +46,21 @@ def debrief_command(
 ) -> None:
     """Post-call analysis: review, next steps, what changed, follow-up email, deal update."""
     from agent.reading.transcripts import call_date
+    from agent.resources import installed_data
     from agent.settings import CoachContext
     from tools.deal_patch import apply_patch
     from tools.sources import workspace_source
 
     settings = CoachContext.from_env(workspace)
     source = workspace_source(settings.workspace)
-    source.deal_path(deal_id)  # an unknown deal is named as such, with the known ones
+    target = source.deal_path(deal_id)  # an unknown deal is named as such, with the known ones
+    if apply and installed_data(target):
+        raise InvalidInput(
+            "--apply would write into the sample workspace installed with the package",
+            where=str(settings.workspace),
+            fix=f"Copy it (cp -r '{settings.workspace}' my-workspace) and pass "
+            "--workspace my-workspace",
+        )
     path = transcript or source.latest_transcript(deal_id)
     try:
         text = path.read_text(encoding="utf-8")
@@ -82,7 +90,6 @@ def debrief_command(
         from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 
         assert isinstance(response.result, PostCallAnalysisResult)
-        target = source.deal_path(deal_id)
         apply_patch(target, response.result.patch)
         err.print(
             f"applied: activity {response.result.patch.add_activity.id} added to {target}",

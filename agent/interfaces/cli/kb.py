@@ -31,7 +31,10 @@ KnowledgeOpt = Annotated[
 IndexOpt = Annotated[
     Path | None,
     typer.Option(
-        "--index", help="Index folder (default: .coach/index or COACH_INDEX_DIR)", file_okay=False
+        "--index",
+        help="Index folder (default: COACH_INDEX_DIR, else index/ in the state folder: "
+        "COACH_HOME, .coach/ in a checkout, else the user's data folder)",
+        file_okay=False,
     ),
 ]
 
@@ -59,9 +62,13 @@ def ingest(
             f"{report.chunks} chunks, {report.seconds:.2f} s)."
         )
         return
+    vectors = (
+        f"{report.chunks} chunks ({report.embedded} embedded, {report.reused} reused)"
+        if report.semantic
+        else "lexical only (no embedding weights)"
+    )
     out.print(
-        f"Indexed {report.documents} documents: {report.sections} sections, "
-        f"{report.chunks} chunks ({report.embedded} embedded, {report.reused} reused) "
+        f"Indexed {report.documents} documents: {report.sections} sections, {vectors} "
         f"in {report.seconds:.1f} s -> {ctx.index_dir / report.version}"
     )
     if report.changed:
@@ -112,10 +119,12 @@ def search(
     start = time.perf_counter()
     passages = idx.search(query, k=k, filters=filters, mode=mode)  # type: ignore[arg-type]
     elapsed = (time.perf_counter() - start) * 1000
+    used = idx.effective_mode(mode)  # type: ignore[arg-type]
     if as_json:
         sys.stdout.write(json.dumps([p.model_dump() for p in passages], indent=2) + "\n")
         return
-    table = Table(title=f"{len(passages)} passages for '{query}' ({mode}, {elapsed:.0f} ms)")
+    shown = mode if used == mode else f"{used}; semantic search is off"
+    table = Table(title=f"{len(passages)} passages for '{query}' ({shown}, {elapsed:.0f} ms)")
     for column in ("#", "ref", "title / section", "excerpt"):
         table.add_column(column)
     for i, p in enumerate(passages, start=1):
