@@ -1,7 +1,8 @@
 """The coaching graphs. Wiring only: nodes live in agent/nodes/, one per capability comes from
 the registry (agent/capabilities/registry.py).
 
-    load_context -> analyze -> route -> <capability> -> enrich_draft -> compose -> check -> respond
+    load_context -> read -> analyze -> route -> <capability> -> enrich_draft -> compose -> check
+        -> respond
     load_rep_context -> route -> <rep capability> -> compose -> check -> respond
 """
 
@@ -18,6 +19,7 @@ from agent.nodes.draft import capability_node
 from agent.nodes.enrich_draft import enrich_draft
 from agent.nodes.load_context import load_context
 from agent.nodes.load_rep_context import load_rep_context
+from agent.nodes.read import read
 from agent.nodes.respond import respond
 from agent.nodes.route import route
 from agent.settings import CoachContext
@@ -52,8 +54,10 @@ def _builder(first: str, scope: Scope) -> Builder:
 
 builder = _builder("load_context", "deal")
 builder.add_node(load_context)
+builder.add_node(read)
 builder.add_node(analyze)
-builder.add_edge("load_context", "analyze")
+builder.add_edge("load_context", "read")
+builder.add_edge("read", "analyze")
 builder.add_edge("analyze", "route")
 graph = builder.compile(name="sales-coach")
 

@@ -15,3 +15,13 @@ def index_for(ctx: CoachContext) -> KnowledgeIndex:
 
 def citable_documents(ctx: CoachContext) -> dict[str, Document]:
     return {**index_for(ctx).documents(), **plays_by_id(ctx.plays_dir)}
+
+
+def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
+    """Competitors the knowledge base has battle cards for: names the reader looks for in
+    free text, whatever the deal lists."""
+    names: list[str] = []
+    for doc in citable_documents(ctx).values():
+        if doc.meta.get("type") == "battle_card":
+            names += [str(n) for n in doc.meta.get("competitors", []) or []]
+    return tuple(dict.fromkeys(names))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypedDict
 
 from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
+from agent.contracts.facts import Reading
 from agent.contracts.rep import RepContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import (
@@ -40,6 +41,7 @@ class CoachState(TypedDict, total=False):
     as_of: dt.date
     missing_inputs: list[MissingInput]
     warnings: Annotated[list[Warning], operator.add]
+    reading: Reading  # facts read from the deal's free text (the read node)
     analysis: Analysis
     result: CapabilityResult
     grounds: list[Any]  # material a capability drew on beyond the input and cited passages

@@ -207,7 +207,7 @@ def test_the_installed_wheel_works_from_anywhere(built: Built, tmp_path: Path) -
 
     deals = run(coach, "deals")
     assert "D-1003" in deals.stdout and "D-1014" in deals.stdout
-    assert str(site / "sample_workspace") in deals.stdout
+    assert str(site / "sample_workspace") in "".join(deals.stdout.split())  # a title may wrap
 
     advice = run(coach, "next-action", "D-1003")
     assert "Next best action: Tessaro Building Materials" in advice.stdout

@@ -32,7 +32,7 @@ from agent.grounding.checker import GroundingChecker
 from agent.model.factory import ModelSettings, describe_error
 from agent.model.fence import suspected_injections
 from agent.model.tokens import count_tokens
-from knowledge.documents import Document
+from knowledge.documents import KB_PREFIX, Document
 
 MAX_CALLS = 2
 MAX_FINDINGS = 8
@@ -87,7 +87,9 @@ def enrich(
             ref=ref,
             message=f"{ref} reads like instructions to a model; it was passed only as data",
         )
-        for ref in suspected_injections((e.ref, e.text) for e in [*plan.kept, *plan.dropped])
+        for ref in suspected_injections(
+            (e.ref, e.text) for e in [*plan.kept, *plan.dropped] if e.ref.startswith(KB_PREFIX)
+        )  # input text is scanned by the read node, whether or not a model is configured
     ]
 
     def fallback(reason: str) -> Outcome:

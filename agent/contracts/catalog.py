@@ -47,7 +47,12 @@ def result_catalog() -> dict[str, ResultEntry]:
             if exc.name == f"{CAPABILITIES_PACKAGE}.{folder}.contract":
                 continue  # a shared folder (common/), not a capability
             raise
-        model = getattr(module, "RESULT", None)
+        if "RESULT" not in vars(module):
+            raise ImportError(
+                f"{module.__name__} is being imported while the catalog is built (an import "
+                "cycle through agent.contracts), or it does not declare RESULT"
+            )
+        model = module.RESULT
         name = folder
         if model is not None:
             (name,) = get_args(model.model_fields["kind"].annotation)

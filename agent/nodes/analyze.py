@@ -9,4 +9,4 @@ from agent.state import CoachState
 
 
 def analyze(state: CoachState) -> dict[str, Any]:
-    return {"analysis": analyze_deal(state["deal"], state["as_of"])}
+    return {"analysis": analyze_deal(state["deal"], state["as_of"], state.get("reading"))}

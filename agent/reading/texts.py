@@ -29,17 +29,25 @@ class Text:
     date_ref: str | None = None  # where its date is, when it has one (a note, an activity)
 
 
-def _walk(node: object, path: str) -> Iterator[tuple[str, str]]:
+def _walk(node: object, path: str, every: bool = False) -> Iterator[tuple[str, str]]:
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            if name in LABELS:
+            if name in LABELS and not every:
                 continue
-            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name)
+            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name, every)
     elif isinstance(node, list):
         for i, item in enumerate(node):
-            yield from _walk(item, f"{path}[{i}]")
-    elif isinstance(node, str) and (len(node.split()) >= MIN_WORDS or path.endswith(".outcome")):
+            yield from _walk(item, f"{path}[{i}]", every)
+    elif isinstance(node, str) and (
+        every or len(node.split()) >= MIN_WORDS or path.endswith(".outcome")
+    ):
         yield path, node
+
+
+def every_string(ctx: DealContext) -> list[Text]:
+    """Every string the deal context holds, names and titles included: what injected text
+    could hide in."""
+    return [Text(ref, text) for ref, text in _walk(ctx, "", every=True)]
 
 
 def free_texts(ctx: DealContext) -> list[Text]:

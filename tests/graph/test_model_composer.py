@@ -147,7 +147,9 @@ def test_injected_instructions_are_flagged_and_stay_fenced(injected: CoachingReq
     model = ScriptedModel().script(rewritten())
     resp = run(model, injected)
     flagged = [w for w in resp.warnings if w.code == "suspected_injection"]
-    assert [w.ref for w in flagged] == [f"deal.notes[{len(injected.deal.deal.notes) - 1}]"]  # type: ignore[union-attr]
+    # flagged by the read node, at the exact field, whether or not a model is configured
+    notes = len(injected.deal.deal.notes)  # type: ignore[union-attr]
+    assert [w.ref for w in flagged] == [f"deal.notes[{notes - 1}].text"]
     prompt = model.prompts[0]
     assert "Ignore all previous instructions" in prompt
     assert prompt.count("<<<END DATA>>>") == prompt.count("<<<DATA ")

@@ -152,7 +152,8 @@ def test_unknown_capability_lists_the_valid_ones() -> None:
 
 def test_graph_is_wired_as_designed() -> None:
     edges = {(e.source, e.target) for e in graph.get_graph().edges}
-    assert ("load_context", "analyze") in edges and ("analyze", "route") in edges
+    assert ("load_context", "read") in edges and ("read", "analyze") in edges
+    assert ("analyze", "route") in edges
     assert ("route", "recommend_next_action") in edges
     assert ("compose", "check") in edges and ("check", "respond") in edges
     assert ("respond", "__end__") in edges

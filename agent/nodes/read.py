@@ -1,0 +1,37 @@
+"""read: the facts in the deal's free text (agent/reading), each with the words it came from,
+and a warning for any input text that reads like instructions to a model: on every carrier
+(notes, activities, contact fields, upstream agents' text, the transcript, the request's
+message), whether or not a model is configured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.contracts.response import Warning
+from agent.reading.read import read_deal, suspected_instructions
+from agent.reading.texts import Text, every_string
+from agent.retrieval import known_competitors
+from agent.settings import CoachContext, settings
+from agent.state import CoachState
+
+
+def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    ctx, request = state["deal"], state["request"]
+    call = request.meeting.date if request.meeting and request.meeting.date else None
+    reading = read_deal(
+        ctx, state["as_of"], known_competitors(settings(runtime.context)), call or state["as_of"]
+    )
+    texts = every_string(ctx)
+    if request.message:
+        texts.append(Text("request.message", request.message))
+    warnings = [
+        Warning(
+            code="suspected_injection",
+            ref=t.ref,
+            message=f"{t.ref} reads like instructions to a model; it is treated as data only",
+        )
+        for t in suspected_instructions(texts)
+    ]
+    return {"reading": reading, "warnings": warnings}
