@@ -64,12 +64,19 @@ class MethodologyFrontMatter(FrontMatter):
 
 
 class BattleCardFrontMatter(FrontMatter):
+    """`competitors` names the one competitor; `aliases` are other ways people say it in a call
+    ("build it ourselves" for an in-house build). Both are how calls recognise the competitor
+    (agent/reading/competitors.py): adding a card teaches the coach a new rival, no code."""
+
     type: Literal["battle_card"]
+    aliases: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_competitor(self) -> BattleCardFrontMatter:
-        if len(self.competitors) != 1:
+        if len(self.competitors) != 1 or not self.competitors[0].strip():
             raise ValueError("competitors: a battle card is about exactly one competitor")
+        if any(not a.strip() for a in self.aliases):
+            raise ValueError("aliases: an alias cannot be empty")
         return self
 
 
