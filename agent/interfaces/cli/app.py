@@ -1,18 +1,23 @@
 """`coach`: the command line. Readable output for people (rich), exact JSON for programs.
 
-User errors print one message and exit with code 2, never a traceback.
+User errors print one message and exit with code 2, never a traceback. `coach --version` names
+the installed release; `coach --install-completion` (or `--show-completion bash|zsh|fish`)
+sets up shell completion of commands, options, deal ids and rep ids.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.completion import install_callback, show_callback
+from typer.core import TyperGroup
 
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import (
@@ -22,13 +27,64 @@ from agent.interfaces.cli.common import (
     user_errors,
 )
 
+DISTRIBUTION = "sales-coach"
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class CoachGroup(TyperGroup):
+    """The root command. Typer's `--show-completion` and `--install-completion` are flags that
+    detect the shell from the parent process; `coach --show-completion bash` names it instead,
+    which is what a Dockerfile, a dotfiles script or a shell other than the login one needs."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        callbacks = {"--show-completion": show_callback, "--install-completion": install_callback}
+        for flag, shell in zip(args, args[1:], strict=False):
+            if flag in callbacks and shell in SHELLS:
+                param = next(p for p in self.get_params(ctx) if flag in p.opts)
+                callbacks[flag](ctx, param, shell)  # prints or installs, then exits
+        return list(super().parse_args(ctx, args))
+
+
 app = typer.Typer(
+    cls=CoachGroup,
     help="Grounded, cited sales coaching for B2B deals; works offline.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 out = Console()
+
+
+def installed_version() -> str:
+    """The installed distribution's version; a source checkout that was never installed falls
+    back to the package's own `agent.__version__`."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        from agent import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"coach {installed_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
+) -> None:
+    """Grounded, cited sales coaching for B2B deals; works offline."""
 
 
 @app.command()

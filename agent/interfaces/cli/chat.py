@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markdown import Markdown
 
-from agent.interfaces.cli.common import WorkspaceOpt, err, out, user_errors
+from agent.interfaces.cli.common import (
+    WorkspaceOpt,
+    complete_deal_id,
+    complete_rep_id,
+    err,
+    out,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from agent.chat.session import ChatSession
@@ -37,9 +44,15 @@ def show_turn(chat: ChatSession, message: str) -> None:
 
 @user_errors
 def chat_command(
-    deal: Annotated[str | None, typer.Option("--deal", "-d", help="Deal id, e.g. D-1003")] = None,
+    deal: Annotated[
+        str | None,
+        typer.Option("--deal", "-d", help="Deal id, e.g. D-1003", autocompletion=complete_deal_id),
+    ] = None,
     rep: Annotated[
-        str | None, typer.Option("--rep", "-r", help="Your rep id, e.g. rep-priya")
+        str | None,
+        typer.Option(
+            "--rep", "-r", help="Your rep id, e.g. rep-priya", autocompletion=complete_rep_id
+        ),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Start this conversation afresh")] = False,
     once: Annotated[

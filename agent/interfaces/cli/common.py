@@ -40,6 +40,41 @@ def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _workspace_of(ctx: typer.Context) -> Path:
+    """The workspace a command line names so far (--workspace), else the environment's."""
+    from agent.settings import CoachContext
+
+    chosen = ctx.params.get("workspace")
+    return CoachContext.from_env(Path(chosen) if chosen else None).workspace
+
+
+def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a deal id from the workspace's deals/ folder. Completion must never
+    fail loudly: a missing or broken workspace completes nothing."""
+    from tools.sources import WorkspaceSource
+
+    try:
+        ids = WorkspaceSource(_workspace_of(ctx)).deal_ids()
+    except (CoachError, OSError):
+        return []
+    return [d for d in ids if d.lower().startswith(incomplete.lower())]
+
+
+def complete_rep_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a rep id: the owners of the workspace's deals."""
+    from tools.sources import WorkspaceSource
+
+    try:
+        source = WorkspaceSource(_workspace_of(ctx))
+        owners = {source.get_deal(d).owner.id for d in source.deal_ids()}
+    except (CoachError, OSError):
+        return []
+    return sorted(r for r in owners if r.lower().startswith(incomplete.lower()))
+
+
+DealArg = Annotated[
+    str, typer.Argument(help="Deal id, e.g. D-1003", autocompletion=complete_deal_id)
+]
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(
