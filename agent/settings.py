@@ -1,14 +1,19 @@
 """Run-time settings, passed to the graph as its typed context (never read inside nodes from
-the environment). `from_env` is the one place environment variables are read."""
+the environment). This module is the one place environment variables are read: `CoachContext.
+from_env` for a run (the model's through ModelSettings.load), `LogSettings.from_env` for logging.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from agent.errors import InvalidInput
+from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import sample_workspace, state_dir
 from knowledge.corpus import KNOWLEDGE_ROOT
@@ -89,6 +94,45 @@ class CoachContext:
             outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
             memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
             model=ModelSettings.load(),
+        )
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How the process logs (agent/log.py): not part of a run's context, since logging is set
+    up once per process, before any graph runs."""
+
+    level: str = DEFAULT_LEVEL
+    format: Format = DEFAULT_FORMAT
+
+    @classmethod
+    def from_env(
+        cls,
+        level: str | None = None,
+        fmt: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> LogSettings:
+        """Explicit arguments (the CLI's --log-level and --log-format) win, then:
+
+        COACH_LOG_LEVEL     DEBUG, INFO, WARNING (default) or ERROR
+        COACH_LOG_FORMAT    text (default: for people) or json (one object per line)
+        """
+        env = os.environ if environ is None else environ
+        chosen_level = (level or env.get("COACH_LOG_LEVEL") or DEFAULT_LEVEL).strip().upper()
+        if chosen_level not in LEVELS:
+            raise InvalidInput(
+                f"unknown log level '{chosen_level.lower()}'",
+                where="--log-level" if level else "COACH_LOG_LEVEL",
+                fix=f"Use one of: {', '.join(LEVELS)}",
+            )
+        chosen_format = (fmt or env.get("COACH_LOG_FORMAT") or DEFAULT_FORMAT).strip().lower()
+        for known in FORMATS:
+            if chosen_format == known:
+                return cls(chosen_level, known)
+        raise InvalidInput(
+            f"unknown log format '{chosen_format}'",
+            where="--log-format" if fmt else "COACH_LOG_FORMAT",
+            fix=f"Use one of: {', '.join(FORMATS)}",
         )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
 from knowledge.sections import CHUNKER, chunk_records, section_records
 from knowledge.store import MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
+log = logging.getLogger(__name__)
 ADD_BATCH = 1000
 # HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
 # search costs little and makes results effectively exact, so a fresh ingest ranks the same.
@@ -67,12 +68,34 @@ def ingest(
 ) -> IngestReport:
     started = time.perf_counter()
     assert root is not None
-    corpus = load_corpus(folders)  # everything validates before the index is touched
+    chosen = tuple(folders)
+    where = {"index": str(root), "store": "server" if chroma_url else "embedded"}
+    log.info("ingest started: %d knowledge folder(s) into %s", len(chosen), root, extra=where)
+    corpus = load_corpus(chosen)  # everything validates before the index is touched
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
     same_setup = previous is not None and previous.model == MODEL_ID and previous.chunker == CHUNKER
+    log.debug(
+        "validated %d documents; previous index %s",
+        len(hashes),
+        previous.version if previous else "none",
+        extra={**where, "same_setup": same_setup},
+    )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
+        log.info(
+            "ingest finished: index up to date (%d documents, %d chunks)",
+            len(hashes),
+            len(previous.chunk_ids),
+            extra={
+                **where,
+                "version": previous.version,
+                "documents": len(hashes),
+                "chunks": len(previous.chunk_ids),
+                "embedded": 0,
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
         return IngestReport(
             previous.version,
             True,
@@ -151,9 +174,17 @@ def ingest(
     store.commit(version)
     for old in store.prune():
         if chroma_url:  # a server keeps collections until told; embedded ones went with the folder
-            with contextlib.suppress(Exception):
+            try:
                 client.delete_collection(collection_for(old))
-    return IngestReport(
+            except Exception as exc:  # noqa: BLE001 - the new version is live; this is tidying
+                log.warning(
+                    "could not delete the old collection %s on the Chroma server (%s); it can "
+                    "be deleted by hand",
+                    collection_for(old),
+                    type(exc).__name__,
+                    extra=where,
+                )
+    report = IngestReport(
         version,
         False,
         len(hashes),
@@ -165,3 +196,24 @@ def ingest(
         removed,
         time.perf_counter() - started,
     )
+    log.info(
+        "ingest finished: %d documents, %d chunks (%d embedded, %d reused) in %.1f s",
+        report.documents,
+        report.chunks,
+        report.embedded,
+        report.reused,
+        report.seconds,
+        extra={
+            **where,
+            "version": version,
+            "documents": report.documents,
+            "sections": report.sections,
+            "chunks": report.chunks,
+            "embedded": report.embedded,
+            "reused": report.reused,
+            "changed": len(changed),
+            "removed": len(removed),
+            "seconds": round(report.seconds, 3),
+        },
+    )
+    return report

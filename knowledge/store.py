@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ import numpy as np
 from agent.errors import CoachError
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
+log = logging.getLogger(__name__)
 FORMAT = 4  # 3: records carry front-matter values; 4: near-exact HNSW settings
 
 
@@ -71,12 +73,19 @@ class IndexStore:
         version = version or self.current_version
         if version is None:
             return None
+        path = self.folder(version) / "manifest.json"
         try:
-            data = json.loads((self.folder(version) / "manifest.json").read_text())
+            data = json.loads(path.read_text())
             if data.get("format") != FORMAT:
+                found = data.get("format")
+                log.info(
+                    "index %s has format %s, not %s: it will be rebuilt", version, found, FORMAT
+                )
                 return None
             return Manifest(**data)
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError) as exc:
+            # Treated as no index, so the next ingest rebuilds it; said, not swallowed.
+            log.warning("cannot read %s (%s): treating the index as not built", path, exc)
             return None
 
     def sections(self, version: str) -> list[dict[str, Any]]:

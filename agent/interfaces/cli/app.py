@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
@@ -72,7 +73,20 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.callback()
+@user_errors
 def main(
     show_version: Annotated[
         bool,
@@ -83,8 +97,32 @@ def main(
             callback=_print_version,
         ),
     ] = False,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            "--log-level",
+            case_sensitive=False,
+            help="What is logged to stderr (default: $COACH_LOG_LEVEL, else warning)",
+        ),
+    ] = None,
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option(
+            "--log-format",
+            case_sensitive=False,
+            help="text for people, json for one object per line "
+            "(default: $COACH_LOG_FORMAT, else text)",
+        ),
+    ] = None,
 ) -> None:
     """Grounded, cited sales coaching for B2B deals; works offline."""
+    from agent.log import configure
+    from agent.settings import LogSettings
+
+    chosen = LogSettings.from_env(
+        log_level.value if log_level else None, log_format.value if log_format else None
+    )
+    configure(chosen.level, chosen.format)
 
 
 @app.command()

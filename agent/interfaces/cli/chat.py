@@ -25,8 +25,9 @@ QUIT = frozenset({"exit", "quit", ":q", "bye!"})
 
 
 def show_turn(chat: ChatSession, message: str) -> None:
-    """Model tokens are written as they arrive; a whole answer is shown block by block; the
-    turn's warning, if any, is one line on stderr."""
+    """Model tokens are written as they arrive; a whole answer is shown block by block. The
+    turn's warning, if any, is already one line on stderr: the chat logged it when the turn
+    fell back (agent/chat/model_nodes.py), in the --log-format chosen."""
     streamed = False
     for event in chat.ask(message):
         if event.kind == "token":
@@ -36,8 +37,6 @@ def show_turn(chat: ChatSession, message: str) -> None:
         elif event.kind == "answer":
             for block in event.text.split("\n\n"):
                 out.print(Markdown(block))
-        else:
-            err.print(f"[yellow]warning:[/] {event.text}", highlight=False, soft_wrap=True)
     if streamed:
         sys.stdout.write("\n")
 

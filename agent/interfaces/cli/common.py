@@ -122,12 +122,11 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
             where="request",
             fix="See `coach schema request`",
         ) from None
+    # The response's warnings reach stderr through logging (the respond node logs each once),
+    # in the --log-format the user chose; they are not printed here a second time.
     response = coach(request, CoachContext.from_env(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
     else:
         out.print(Markdown(response.markdown))
-        for warning in response.warnings:
-            if warning.code != "missing_input":
-                err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
     return response
