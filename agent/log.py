@@ -169,6 +169,11 @@ def level_number(level: str | int) -> int:
     return number
 
 
+def configured() -> bool:
+    """Whether `configure` has set up this process's logging (the CLI's root command does)."""
+    return any(h.get_name() == "coach" for h in logging.getLogger().handlers)
+
+
 def configure(level: str | int = DEFAULT_LEVEL, fmt: Format = DEFAULT_FORMAT) -> logging.Handler:
     """Route every log record to stderr in `fmt`, the project's loggers at `level` (see the
     module docstring). Calling it again replaces the previous configuration; returns the

@@ -163,3 +163,11 @@ def test_other_libraries_stay_quiet_below_warning(capsys: pytest.CaptureFixture[
     logging.getLogger("agent.test").debug("our detail")
     err = capsys.readouterr().err
     assert "our detail" in err and "index built" not in err
+
+
+def test_a_user_error_in_json_mode_is_one_json_line_and_exit_2() -> None:
+    result = runner.invoke(app, ["--log-format", "json", "next-action", "D-404"])
+    assert result.exit_code == 2
+    (record,) = json_lines(result.stderr)
+    assert record["level"] == "ERROR" and record["code"] == "user_error"
+    assert "no deal 'D-404'" in record["message"]

@@ -3,6 +3,7 @@ rep and deal (LangGraph's SQLite checkpointer) and resumes after a restart."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,7 @@ from agent.interfaces.cli.common import (
 if TYPE_CHECKING:
     from agent.chat.session import ChatSession
 
+log = logging.getLogger(__name__)
 QUIT = frozenset({"exit", "quit", ":q", "bye!"})
 
 
@@ -106,9 +108,11 @@ def chat_command(
         try:
             show_turn(chat, message)
         except Exception as exc:  # noqa: BLE001 - one failed turn never ends the session
-            err.print(
-                f"[yellow]warning:[/] that turn failed ({type(exc).__name__}: {exc}); "
-                "the conversation goes on",
-                highlight=False,
-                soft_wrap=True,
+            ids = {"deal_id": deal, "rep_id": rep}
+            log.warning(
+                "that turn failed (%s: %s); the conversation goes on",
+                type(exc).__name__,
+                exc,
+                extra=ids,
             )
+            log.debug("the failed turn", exc_info=exc, extra=ids)

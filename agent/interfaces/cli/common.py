@@ -4,6 +4,7 @@ options; and answering a request in markdown or JSON."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -20,6 +21,7 @@ from agent.errors import CoachError, InvalidInput
 if TYPE_CHECKING:
     from agent.contracts.response import CoachingResponse
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 err = Console(stderr=True)
@@ -27,14 +29,21 @@ out = Console()
 
 
 def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """One clear line on stderr and exit code 2 for anything the user can fix."""
+    """One clear line on stderr and exit code 2 for anything the user can fix. Once logging
+    is set up (the root command does it), the line is an ERROR record, so `--log-format json`
+    keeps stderr all JSON; before that (a bad --log-level), it is printed."""
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except CoachError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            from agent.log import configured
+
+            if configured():
+                log.error("%s", exc, extra={"code": "user_error", "error": type(exc).__name__})
+            else:
+                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
     return wrapper
