@@ -1,4 +1,16 @@
-"""`coach kb ingest`: validate every file, then index only what changed."""
+"""`coach kb ingest`: validate every file, then index only what changed.
+
+A cold ingest spends most of its half minute embedding, so `ingest` reports progress through
+an optional callback, `progress(stage, done, total)`, in three stages:
+
+- "documents": knowledge files parsed and validated (total: the files in the folders);
+- "chunks": chunks ready to index, embedded now or reused from the previous version (total:
+  every chunk; the reused ones count at once, the others batch by batch);
+- "store": chunks written to the vector store.
+
+`done` only grows within a stage and ends at `total`. The CLI draws it as a progress bar
+(agent/interfaces/cli/kb.py); tests and other callers may pass any function or nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +20,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
 import numpy as np
@@ -22,6 +34,18 @@ ADD_BATCH = 1000
 # HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
 # search costs little and makes results effectively exact, so a fresh ingest ranks the same.
 HNSW: dict[str, int] = {"ef_construction": 400, "ef_search": 400, "max_neighbors": 32}
+
+
+Stage = Literal["documents", "chunks", "store"]
+STAGES: tuple[Stage, ...] = ("documents", "chunks", "store")
+
+
+class Progress(Protocol):
+    def __call__(self, stage: Stage, done: int, total: int) -> None: ...
+
+
+def _silent(stage: Stage, done: int, total: int) -> None:
+    """No one is watching."""
 
 
 def chroma_client(folder: Path | None, url: str | None) -> Any:
@@ -65,13 +89,16 @@ def ingest(
     root: Path | None = None,
     chroma_url: str | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
+    report_progress: Progress = progress or _silent
     assert root is not None
     chosen = tuple(folders)
     where = {"index": str(root), "store": "server" if chroma_url else "embedded"}
     log.info("ingest started: %d knowledge folder(s) into %s", len(chosen), root, extra=where)
-    corpus = load_corpus(chosen)  # everything validates before the index is touched
+    # Everything validates before the index is touched.
+    corpus = load_corpus(chosen, lambda done, total: report_progress("documents", done, total))
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
@@ -121,11 +148,18 @@ def ingest(
             if chunk_id.removeprefix("kb:").split("#")[0] in unchanged:
                 old_vectors[chunk_id] = matrix[i]
     todo = [c for c in chunks if c.id not in old_vectors]
+    reused = len(chunks) - len(todo)
+    log.debug("%d chunks: %d to embed, %d reused", len(chunks), len(todo), reused, extra=where)
+    report_progress("chunks", reused, len(chunks))
     vectors = np.zeros((len(chunks), 384), dtype=np.float32)
     if todo:
         from knowledge.embeddings import minilm
 
-        fresh = dict(zip([c.id for c in todo], minilm().embed([c.text for c in todo]), strict=True))
+        embedded = minilm().embed(
+            [c.text for c in todo],
+            on_batch=lambda done: report_progress("chunks", reused + done, len(chunks)),
+        )
+        fresh = dict(zip([c.id for c in todo], embedded, strict=True))
     else:
         fresh = {}
     for i, chunk in enumerate(chunks):
@@ -157,6 +191,7 @@ def ingest(
             embeddings=vectors[start : start + len(batch)],
             metadatas=metadatas,
         )
+        report_progress("store", start + len(batch), len(chunks))
     np.save(folder / "embeddings.npy", vectors)
     write_atomic(
         folder / "sections.json",
