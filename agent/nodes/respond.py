@@ -23,14 +23,24 @@ log = logging.getLogger(__name__)
 
 def log_response(response: CoachingResponse) -> None:
     """The operator's view of one answer: ids, latency and composition, never its content."""
+    subject: dict[str, str | None] = (
+        {"deal_id": response.deal_id} if response.deal_id else {"rep_id": response.rep_id}
+    )
+    if log.isEnabledFor(logging.INFO):  # the fields cost a little; skip them when unseen
+        _answered(response, subject)
+    for w in response.warnings:
+        level = logging.DEBUG if w.code == "missing_input" else logging.WARNING
+        extra = {"capability": response.capability, **subject, "code": w.code, "ref": w.ref}
+        log.log(level, w.message, extra=extra)
+
+
+def _answered(response: CoachingResponse, subject: dict[str, str | None]) -> None:
     c = response.composition
-    subject = {"deal_id": response.deal_id} if response.deal_id else {"rep_id": response.rep_id}
-    who = response.deal_id or response.rep_id or "-"
     how = c.method if c.model is None else f"{c.method}, model {c.model}, {c.model_calls} calls"
     log.info(
         "%s for %s answered in %.0f ms (%s)",
         response.capability,
-        who,
+        response.deal_id or response.rep_id or "-",
         c.latency_ms,
         how,
         extra={
@@ -47,10 +57,6 @@ def log_response(response: CoachingResponse) -> None:
             "missing_inputs": [m.section for m in response.missing_inputs],
         },
     )
-    for w in response.warnings:
-        level = logging.DEBUG if w.code == "missing_input" else logging.WARNING
-        extra = {"capability": response.capability, **subject, "code": w.code, "ref": w.ref}
-        log.log(level, w.message, extra=extra)
 
 
 def respond(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
