@@ -63,6 +63,7 @@ class Competitors:
         return cls(tuple(names.values()), tuple(kept.values()))
 
     def __add__(self, other: Competitors) -> Competitors:
+        """Both, this one's first: a deal's own spelling wins over a card's."""
         return Competitors.of(self.names, other.names, aliases=[*self.aliases, *other.aliases])
 
     @property
