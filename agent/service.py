@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.graph import builder, graph, rep_builder, rep_graph
+from agent.log import bind
 from agent.memory import open_store
 from agent.settings import CoachContext
 
@@ -25,10 +27,19 @@ def _graph_with_memory(path: Path | None, rep_level: bool = False) -> Any:
     return builder.compile(name="sales-coach", store=open_store(path))
 
 
+def request_id(request: CoachingRequest) -> str:
+    """The caller's id for this request (`options.request_id`, so an orchestrator can follow
+    one request through its logs and ours), else a fresh one."""
+    given = request.options.get("request_id")
+    return str(given) if isinstance(given, str | int) and str(given) else uuid.uuid4().hex[:16]
+
+
 def coach(request: CoachingRequest, context: CoachContext | None = None) -> CoachingResponse:
     ctx = context or CoachContext()
     rep_level = request.capability in REP_CAPABILITIES
-    output = _graph_with_memory(ctx.memory, rep_level).invoke({"request": request}, context=ctx)
+    compiled = _graph_with_memory(ctx.memory, rep_level)
+    with bind(request_id=request_id(request)):  # on every record logged while it runs
+        output = compiled.invoke({"request": request}, context=ctx)
     response = output["response"]
     assert isinstance(response, CoachingResponse)
     return response

@@ -1,10 +1,13 @@
 """Run-time settings, passed to the graph as its typed context (never read inside nodes from
-the environment). `from_env` is the one place environment variables are read."""
+the environment). This module is the one place environment variables are read: `CoachContext.
+from_env` for a run (the model's through ModelSettings.load), `LogSettings.from_env` for logging.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +15,8 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from agent.contracts.probability import WinModel
+from agent.errors import InvalidInput
+from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
 
@@ -122,6 +127,45 @@ def _read_win_model(path: Path, version: int) -> WinModel | None:
             "win model %s ignored (%s): run `coach calibrate` again", path, type(exc).__name__
         )
         return None
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """How the process logs (agent/log.py): not part of a run's context, since logging is set
+    up once per process, before any graph runs."""
+
+    level: str = DEFAULT_LEVEL
+    format: Format = DEFAULT_FORMAT
+
+    @classmethod
+    def from_env(
+        cls,
+        level: str | None = None,
+        fmt: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> LogSettings:
+        """Explicit arguments (the CLI's --log-level and --log-format) win, then:
+
+        COACH_LOG_LEVEL     DEBUG, INFO, WARNING (default) or ERROR
+        COACH_LOG_FORMAT    text (default: for people) or json (one object per line)
+        """
+        env = os.environ if environ is None else environ
+        chosen_level = (level or env.get("COACH_LOG_LEVEL") or DEFAULT_LEVEL).strip().upper()
+        if chosen_level not in LEVELS:
+            raise InvalidInput(
+                f"unknown log level '{chosen_level.lower()}'",
+                where="--log-level" if level else "COACH_LOG_LEVEL",
+                fix=f"Use one of: {', '.join(LEVELS)}",
+            )
+        chosen_format = (fmt or env.get("COACH_LOG_FORMAT") or DEFAULT_FORMAT).strip().lower()
+        for known in FORMATS:
+            if chosen_format == known:
+                return cls(chosen_level, known)
+        raise InvalidInput(
+            f"unknown log format '{chosen_format}'",
+            where="--log-format" if fmt else "COACH_LOG_FORMAT",
+            fix=f"Use one of: {', '.join(FORMATS)}",
+        )
 
 
 def _optional_path(value: str | None, default: Path) -> Path | None:

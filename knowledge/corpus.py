@@ -6,7 +6,7 @@ so a team can replace a shipped battle card or add its own objections without fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,12 +66,19 @@ class MethodologyFrontMatter(FrontMatter):
 
 
 class BattleCardFrontMatter(FrontMatter):
+    """`competitors` names the one competitor; `aliases` are other ways people say it in a call
+    ("build it ourselves" for an in-house build). Both are how calls recognise the competitor
+    (agent/reading/competitors.py): adding a card teaches the coach a new rival, no code."""
+
     type: Literal["battle_card"]
+    aliases: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _one_competitor(self) -> BattleCardFrontMatter:
-        if len(self.competitors) != 1:
+        if len(self.competitors) != 1 or not self.competitors[0].strip():
             raise ValueError("competitors: a battle card is about exactly one competitor")
+        if any(not a.strip() for a in self.aliases):
+            raise ValueError("aliases: an alias cannot be empty")
         return self
 
 
@@ -195,10 +202,15 @@ class Corpus:
         return [d for d in self.docs.values() if d.meta["type"] == kind]
 
 
-def load_corpus(folders: Iterable[Path] = (KNOWLEDGE_ROOT,)) -> Corpus:
-    """Every *.md under each folder (recursively); later folders override earlier ones by id."""
+def load_corpus(
+    folders: Iterable[Path] = (KNOWLEDGE_ROOT,),
+    on_file: Callable[[int, int], None] | None = None,
+) -> Corpus:
+    """Every *.md under each folder (recursively); later folders override earlier ones by id.
+    `on_file(done, total)` hears each file parsed (for a progress bar)."""
     docs: dict[str, Document] = {}
     chosen = tuple(folders)
+    per_folder: list[list[Path]] = []
     for folder in chosen:
         if not folder.is_dir():
             raise InvalidInput(
@@ -206,11 +218,17 @@ def load_corpus(folders: Iterable[Path] = (KNOWLEDGE_ROOT,)) -> Corpus:
                 where=str(folder),
                 fix="Check COACH_KNOWLEDGE_DIRS or --knowledge",
             )
+        per_folder.append(
+            [p for p in sorted(folder.rglob("*.md")) if p.name.lower() != "readme.md"]
+        )
+    total, done = sum(len(paths) for paths in per_folder), 0
+    for paths in per_folder:  # ids must be unique within a folder; a later folder overrides
         seen: dict[str, Path] = {}
-        for path in sorted(folder.rglob("*.md")):
-            if path.name.lower() == "readme.md":
-                continue
+        for path in paths:
             doc = load_typed(path)
+            done += 1
+            if on_file is not None:
+                on_file(done, total)
             if doc.id in seen:
                 raise InvalidInput(
                     f"duplicate id '{doc.id}' (also in {seen[doc.id]})",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -192,8 +193,9 @@ class MiniLM:
         types = np.array([e.type_ids for e in encodings], dtype=np.int64)
         return ids, mask, types
 
-    def embed(self, texts: list[str]) -> Matrix:
-        """Unit vectors, one row per text. Batches of similar length waste less padding."""
+    def embed(self, texts: list[str], on_batch: Callable[[int], None] | None = None) -> Matrix:
+        """Unit vectors, one row per text. Batches of similar length waste less padding.
+        `on_batch` hears how many texts are done after each batch (for a progress bar)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -201,6 +203,8 @@ class MiniLM:
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
             out[chunk] = self._encode_batch([texts[i] for i in chunk])
+            if on_batch is not None:
+                on_batch(start + len(chunk))
         return out
 
 

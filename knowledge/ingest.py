@@ -1,14 +1,26 @@
-"""`coach kb ingest`: validate every file, then index only what changed."""
+"""`coach kb ingest`: validate every file, then index only what changed.
+
+A cold ingest spends most of its half minute embedding, so `ingest` reports progress through
+an optional callback, `progress(stage, done, total)`, in three stages:
+
+- "documents": knowledge files parsed and validated (total: the files in the folders);
+- "chunks": chunks ready to index, embedded now or reused from the previous version (total:
+  every chunk; the reused ones count at once, the others batch by batch);
+- "store": chunks written to the vector store.
+
+`done` only grows within a stage and ends at `total`. The CLI draws it as a progress bar
+(agent/interfaces/cli/kb.py); tests and other callers may pass any function or nothing.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
 import numpy as np
@@ -18,10 +30,23 @@ from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.sections import CHUNKER, Chunk, SectionRecord, chunk_records, section_records
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
+log = logging.getLogger(__name__)
 ADD_BATCH = 1000
 # HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
 # search costs little and makes results effectively exact, so a fresh ingest ranks the same.
 HNSW: dict[str, int] = {"ef_construction": 400, "ef_search": 400, "max_neighbors": 32}
+
+
+Stage = Literal["documents", "chunks", "store"]
+STAGES: tuple[Stage, ...] = ("documents", "chunks", "store")
+
+
+class Progress(Protocol):
+    def __call__(self, stage: Stage, done: int, total: int) -> None: ...
+
+
+def _silent(stage: Stage, done: int, total: int) -> None:
+    """No one is watching."""
 
 
 def chroma_client(folder: Path | None, url: str | None) -> Any:
@@ -67,20 +92,45 @@ def ingest(
     root: Path | None = None,
     chroma_url: str | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> IngestReport:
     """Validates every file, then writes a new index version and switches to it. Without the
     embedding weights the version holds the sections only (BM25 reads them) and says so in its
     manifest, so the first ingest after the weights arrive embeds everything."""
     started = time.perf_counter()
     assert root is not None
-    corpus = load_corpus(folders)  # everything validates before the index is touched
+    report_progress: Progress = progress or _silent
+    chosen = tuple(folders)
+    where = {"index": str(root), "store": "server" if chroma_url else "embedded"}
+    log.info("ingest started: %d knowledge folder(s) into %s", len(chosen), root, extra=where)
+    # Everything validates before the index is touched.
+    corpus = load_corpus(chosen, lambda done, total: report_progress("documents", done, total))
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
     semantic = semantic_available()
     model = MODEL_ID if semantic else LEXICAL_ONLY
     same_setup = previous is not None and previous.model == model and previous.chunker == CHUNKER
+    log.debug(
+        "validated %d documents; previous index %s",
+        len(hashes),
+        previous.version if previous else "none",
+        extra={**where, "same_setup": same_setup},
+    )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
+        log.info(
+            "ingest finished: index up to date (%d documents, %d chunks)",
+            len(hashes),
+            len(previous.chunk_ids),
+            extra={
+                **where,
+                "version": previous.version,
+                "documents": len(hashes),
+                "chunks": len(previous.chunk_ids),
+                "embedded": 0,
+                "seconds": round(time.perf_counter() - started, 3),
+            },
+        )
         return IngestReport(
             previous.version,
             True,
@@ -102,14 +152,14 @@ def ingest(
     vectors, embedded = None, 0
     if semantic:  # embedded before a version folder exists: a failure leaves nothing behind
         reusable = previous if previous and same_setup and not force else None
-        vectors, embedded = _vectors(store, reusable, hashes, changed, chunks)
+        vectors, embedded = _vectors(store, reusable, hashes, changed, chunks, report_progress)
     version, folder = store.new_version()
     collection_name = ""
     client: Any = None
     if vectors is not None:
         collection_name = collection_for(version)
         client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
-        _fill_collection(client, collection_name, chunks, records, vectors)
+        _fill_collection(client, collection_name, chunks, records, vectors, report_progress)
         np.save(folder / "embeddings.npy", vectors)
     write_atomic(
         folder / "sections.json",
@@ -128,9 +178,17 @@ def ingest(
     for old in store.prune():
         if chroma_url and client is not None:
             # a server keeps collections until told; embedded ones went with the folder
-            with contextlib.suppress(Exception):
+            try:
                 client.delete_collection(collection_for(old))
-    return IngestReport(
+            except Exception as exc:  # noqa: BLE001 - the new version is live; this is tidying
+                log.warning(
+                    "could not delete the old collection %s on the Chroma server (%s); it can "
+                    "be deleted by hand",
+                    collection_for(old),
+                    type(exc).__name__,
+                    extra=where,
+                )
+    report = IngestReport(
         version,
         False,
         len(hashes),
@@ -143,6 +201,28 @@ def ingest(
         time.perf_counter() - started,
         semantic,
     )
+    log.info(
+        "ingest finished: %d documents, %d chunks (%d embedded, %d reused) in %.1f s",
+        report.documents,
+        report.chunks,
+        report.embedded,
+        report.reused,
+        report.seconds,
+        extra={
+            **where,
+            "version": version,
+            "documents": report.documents,
+            "sections": report.sections,
+            "chunks": report.chunks,
+            "embedded": report.embedded,
+            "reused": report.reused,
+            "changed": len(changed),
+            "removed": len(removed),
+            "semantic": semantic,
+            "seconds": round(report.seconds, 3),
+        },
+    )
+    return report
 
 
 def _vectors(
@@ -151,6 +231,7 @@ def _vectors(
     hashes: dict[str, str],
     changed: list[str],
     chunks: list[Chunk],
+    report_progress: Progress = _silent,
 ) -> tuple[np.ndarray[Any, np.dtype[np.float32]], int]:
     """One vector per chunk: saved ones for unchanged documents, fresh ones for the rest.
     Returns the matrix and how many chunks were embedded now."""
@@ -162,12 +243,19 @@ def _vectors(
             if chunk_id.removeprefix("kb:").split("#")[0] in unchanged:
                 old_vectors[chunk_id] = matrix[i]
     todo = [c for c in chunks if c.id not in old_vectors]
+    reused = len(chunks) - len(todo)
+    log.debug("%d chunks: %d to embed, %d reused", len(chunks), len(todo), reused)
+    report_progress("chunks", reused, len(chunks))
     vectors = np.zeros((len(chunks), DIMENSIONS), dtype=np.float32)
     fresh: dict[str, Any] = {}
     if todo:
         from knowledge.embeddings import minilm
 
-        fresh = dict(zip([c.id for c in todo], minilm().embed([c.text for c in todo]), strict=True))
+        embedded = minilm().embed(
+            [c.text for c in todo],
+            on_batch=lambda done: report_progress("chunks", reused + done, len(chunks)),
+        )
+        fresh = dict(zip([c.id for c in todo], embedded, strict=True))
     for i, chunk in enumerate(chunks):
         vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
     return vectors, len(todo)
@@ -179,6 +267,7 @@ def _fill_collection(
     chunks: list[Chunk],
     records: list[SectionRecord],
     vectors: np.ndarray[Any, np.dtype[np.float32]],
+    report_progress: Progress = _silent,
 ) -> None:
     collection = client.create_collection(
         name=name, embedding_function=None, configuration={"hnsw": HNSW}
@@ -203,3 +292,4 @@ def _fill_collection(
             embeddings=vectors[start : start + len(batch)],
             metadatas=metadatas,
         )
+        report_progress("store", start + len(batch), len(chunks))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -25,6 +26,7 @@ MODEL_ID = "all-MiniLM-L6-v2/numpy"
 # An index built without the embedding weights: sections for BM25, no vectors, no collection.
 # A later ingest with the weights installed sees a different model and embeds everything.
 LEXICAL_ONLY = "none (lexical only)"
+log = logging.getLogger(__name__)
 FORMAT = 4  # 3: records carry front-matter values; 4: near-exact HNSW settings
 
 
@@ -74,12 +76,19 @@ class IndexStore:
         version = version or self.current_version
         if version is None:
             return None
+        path = self.folder(version) / "manifest.json"
         try:
-            data = json.loads((self.folder(version) / "manifest.json").read_text())
+            data = json.loads(path.read_text())
             if data.get("format") != FORMAT:
+                found = data.get("format")
+                log.info(
+                    "index %s has format %s, not %s: it will be rebuilt", version, found, FORMAT
+                )
                 return None
             return Manifest(**data)
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError) as exc:
+            # Treated as no index, so the next ingest rebuilds it; said, not swallowed.
+            log.warning("cannot read %s (%s): treating the index as not built", path, exc)
             return None
 
     def sections(self, version: str) -> list[dict[str, Any]]:

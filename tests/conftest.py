@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,23 @@ def _private_memory(
     monkeypatch.setenv("COACH_WIN_MODEL", str(folder / "win_model.json"))
     monkeypatch.setattr("agent.settings.DEFAULT_WIN_MODEL", folder / "win_model.json")
     return memory
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The CLI configures logging for the whole process (agent/log.py); each test starts from
+    the environment's defaults and leaves the handlers and levels as it found them."""
+    monkeypatch.delenv("COACH_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("COACH_LOG_FORMAT", raising=False)
+    root = logging.getLogger()
+    names = ("agent", "knowledge", "tools", "evals")
+    saved = (list(root.handlers), root.level, [logging.getLogger(n).level for n in names])
+    yield
+    logging.captureWarnings(False)
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+    for name, level in zip(names, saved[2], strict=True):
+        logging.getLogger(name).setLevel(level)
 
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,7 +12,9 @@ Rules (each finding carries the utterance indices it rests on):
   two sentences ("I understand", "fair point") or asks a question; otherwise the seller talked
   past it (or never spoke again: no_reply). Answering straight away counts as talking past it
   on purpose: a coach wants the concern explored before it is answered.
-- competitors: the deal's competitors plus the known market (KNOWN_COMPETITORS), whole words.
+- competitors: the names the caller passes (agent.reading.competitors: the deal's, the
+  competitive agent's and the knowledge base's battle cards, with their aliases), whole words;
+  one mention per competitor, in the order they are listed.
 - MEDDICC: keyword rules in MEDDICC_RULES, some only on the customer's side (a number the rep
   quotes is not the customer's metric; pain the rep describes is not pain the customer owns).
 """
@@ -39,9 +41,8 @@ from agent.contracts.conversation_metrics import (
     TalkRatio,
 )
 from agent.contracts.deal import Deal
+from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
-    KNOWN_COMPETITORS,
-    competitor_pattern,
     find_objection,
     is_acknowledgement,
     question_kind,
@@ -124,13 +125,16 @@ _MEDDICC = re.compile(
 )
 
 
-def conversation_metrics(transcript: Transcript, deal: Deal) -> ConversationMetrics:
-    """Every metric for one call; maps speakers to the deal first if nobody has a side yet."""
+def conversation_metrics(
+    transcript: Transcript, deal: Deal, competitors: Competitors
+) -> ConversationMetrics:
+    """Every metric for one call; maps speakers to the deal first if nobody has a side yet.
+    `competitors` says who the call may name (agent.reading.competitors.deal_competitors)."""
     if all(u.side == "unknown" for u in transcript.utterances):
         transcript = map_speakers(transcript, deal)
     us = transcript.utterances
     words = [len(u.text.split()) for u in us]
-    names = list(dict.fromkeys([*deal.competitors, *KNOWN_COMPETITORS]))
+    names = Competitors.of(deal.competitors) + competitors
     starts = [u.start_s for u in us if u.start_s is not None]
     ends = [t for u in us if (t := u.end_s if u.end_s is not None else u.start_s) is not None]
     return ConversationMetrics(
@@ -233,10 +237,10 @@ def excerpt(text: str, at: int) -> str:
     return sentence if len(sentence) <= EXCERPT_CHARS else sentence[: EXCERPT_CHARS - 1] + "…"
 
 
-def _objections(us: Sequence[Utterance], names: Sequence[str]) -> list[Objection]:
+def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
     found = []
     for i, u in enumerate(us):
-        match = find_objection(u.text, names) if u.side == "customer" else None
+        match = find_objection(u.text, names.phrases) if u.side == "customer" else None
         if match is None:
             continue
         reply = next((r for r in us[i + 1 :] if r.side == "seller"), None)
@@ -258,10 +262,10 @@ def _objections(us: Sequence[Utterance], names: Sequence[str]) -> list[Objection
     return found
 
 
-def _competitors(us: Sequence[Utterance], names: Sequence[str]) -> list[CompetitorMention]:
+def _competitors(us: Sequence[Utterance], names: Competitors) -> list[CompetitorMention]:
     mentions = []
-    for name in names:
-        pattern = competitor_pattern([name])
+    for name in names.names:
+        pattern = names.pattern_for(name)
         hits = [u for u in us if pattern.search(u.text)]
         if hits:
             mentions.append(
@@ -276,8 +280,8 @@ def elements_in(text: str) -> set[str]:
     return {str(m.lastgroup) for m in _MEDDICC.finditer(text.lower())}
 
 
-def _methodology(us: Sequence[Utterance], names: Sequence[str]) -> list[MethodologyEvidence]:
-    rivals = competitor_pattern(names)
+def _methodology(us: Sequence[Utterance], names: Competitors) -> list[MethodologyEvidence]:
+    rivals = names.pattern
     hits: dict[str, list[int]] = {element: [] for element in MEDDICC_RULES}
     for u in us:
         found = {m.lastgroup for m in _MEDDICC.finditer(u.text.lower())}

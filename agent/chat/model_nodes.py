@@ -4,6 +4,7 @@ turn down the offline path with one warning: the rep always gets the grounded an
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from agent.errors import CoachError
 from agent.settings import CoachContext
 
 FALLBACK = "answered offline from the grounded draft"
+log = logging.getLogger(__name__)
 
 
 def model_failure(exc: BaseException) -> str:
@@ -57,7 +59,13 @@ def call_model(state: ChatState, runtime: Runtime[ChatContext]) -> ModelRoute:
     ctx = _settings(runtime)
     steps = state.get("steps", 0)
 
-    def fall_back(reason: str) -> ModelRoute:
+    def fall_back(reason: str, exc: BaseException | None = None) -> ModelRoute:
+        """The turn goes offline; the log says why (WARNING), with the traceback at DEBUG.
+        The chat's own front end shows the turn's warning through this record, once."""
+        ids = {"deal_id": state.get("deal_id"), "rep_id": state.get("rep_id")}
+        log.warning("chat model fell back: %s", reason, extra={"code": "model_fallback", **ids})
+        if exc is not None:
+            log.debug("chat model call failed", exc_info=exc, extra=ids)
         return Command(goto="classify_intent", update={"warning": reason})
 
     try:
@@ -74,7 +82,7 @@ def call_model(state: ChatState, runtime: Runtime[ChatContext]) -> ModelRoute:
         ]
         reply = bound.invoke(prompt)
     except Exception as exc:  # noqa: BLE001 - any model failure degrades to the offline answer
-        return fall_back(model_failure(exc))
+        return fall_back(model_failure(exc), exc)
     if not isinstance(reply, AIMessage):
         return fall_back(f"the model returned no message; {FALLBACK}")
     if reply.invalid_tool_calls:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from knowledge.documents import KB_PREFIX, Document
 
 MAX_CALLS = 2
 MAX_FINDINGS = 8
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -92,7 +94,16 @@ def enrich(
         )  # input text is scanned by the read node, whether or not a model is configured
     ]
 
-    def fallback(reason: str) -> Outcome:
+    def fallback(reason: str, exc: BaseException | None = None) -> Outcome:
+        # The WARNING is the response's own warning, which the respond node logs; here, the
+        # detail for whoever is debugging the endpoint (the traceback, never the settings).
+        log.debug(
+            "model call fell back after %d call(s): %s",
+            tally.calls,
+            reason,
+            exc_info=exc,
+            extra={"model": model_name, "capability": request.capability},
+        )
         message = f"model '{model_name}' not used: {reason}; showing the grounded draft"
         warnings.append(Warning(code="model_fallback", message=message))
         return Outcome(draft, _composition("template", model_name, tally), warnings, tally.seconds)
@@ -108,7 +119,7 @@ def enrich(
     try:
         structured = model().with_structured_output(schema, method=method, include_raw=True)
     except Exception as exc:  # building the client: no key, bad settings
-        return fallback(describe_error(exc, settings))
+        return fallback(describe_error(exc, settings), exc)
     problem = ""
     for attempt in range(MAX_CALLS):
         started = time.perf_counter()
@@ -116,9 +127,15 @@ def enrich(
             answer = structured.invoke(plan.prompt)
         except Exception as exc:  # timeouts, connection, auth, server errors
             tally.seconds += time.perf_counter() - started
-            return fallback(describe_error(exc, settings))
+            return fallback(describe_error(exc, settings), exc)
         tally.seconds += time.perf_counter() - started
         tally.calls += 1
+        log.debug(
+            "model call %d answered in %.0f ms",
+            tally.calls,
+            (time.perf_counter() - started) * 1000,
+            extra={"model": model_name, "capability": request.capability},
+        )
         tally.count(answer.get("raw") if isinstance(answer, dict) else None, plan)
         parsed = answer.get("parsed") if isinstance(answer, dict) else answer
         if not isinstance(parsed, schema):

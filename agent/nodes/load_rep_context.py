@@ -18,6 +18,7 @@ from agent.contracts.rep import RepCall, RepContext
 from agent.contracts.response import MissingInput, Warning
 from agent.contracts.upstream import SalesAnalytics
 from agent.errors import CoachError, InvalidInput
+from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
@@ -31,14 +32,15 @@ ANALYTICS_IMPACT = (
 
 
 def _calls(
-    source: WorkspaceSource, deals: list[DealContext]
+    source: WorkspaceSource, deals: list[DealContext], known: Competitors
 ) -> tuple[list[RepCall], list[Warning]]:
     calls, warnings = [], []
     for ctx in deals:
         folder = source.root / "deals" / ctx.deal.id / "transcripts"
+        competitors = deal_competitors(ctx, known)
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             try:
-                m = conversation_metrics(read_transcript(path), ctx.deal)
+                m = conversation_metrics(read_transcript(path), ctx.deal, competitors)
             except CoachError as exc:
                 warnings.append(Warning(code="data_quality", message=f"transcript skipped: {exc}"))
                 continue
@@ -109,8 +111,10 @@ def build_rep_context(
     as_of: dt.date,
     store: BaseStore | None,
     known_skills: set[str],
+    known_competitors: Competitors,
 ) -> tuple[RepContext, list[Warning]]:
-    """The rep's material; also used by the eval harness to resolve a response's citations."""
+    """The rep's material; also used by the eval harness to resolve a response's citations.
+    `known_competitors` are the knowledge base's (reading.competitors.knowledge_competitors)."""
     analytics = source.org_section("analytics")
     assert analytics is None or isinstance(analytics, SalesAnalytics)
     contexts = [source.load_context(d) for d in source.deal_ids()]
@@ -128,7 +132,7 @@ def build_rep_context(
         )
     deals = [c for c in contexts if c.deal.owner.id == rep_id]
     history = recall(store, rep_id, as_of) if store is not None else []
-    calls, warnings = _calls(source, deals)
+    calls, warnings = _calls(source, deals, known_competitors)
     if analytics is not None:
         warnings += _unknown_skills(analytics, known_skills)
     rep_ctx = RepContext(rep=rep, deals=deals, analytics=analytics, history=history, calls=calls)
@@ -143,7 +147,12 @@ def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[
     source = workspace_source(ctx_settings.workspace)
     as_of = request.as_of or source.as_of or dt.date.today()
     rep, warnings = build_rep_context(
-        source, rep_id, as_of, runtime.store, set(citable_documents(ctx_settings))
+        source,
+        rep_id,
+        as_of,
+        runtime.store,
+        set(citable_documents(ctx_settings)),
+        knowledge_competitors(ctx_settings.knowledge_dirs),
     )
     missing = _missing(rep_id, rep.analytics)
     warnings += [

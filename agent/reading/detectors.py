@@ -33,17 +33,16 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
+from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
     FRUSTRATION,
-    KNOWN_COMPETITORS,
     PRICING_TALK,
     STALL,
-    competitor_pattern,
     find_objection,
     questions,
     sentences,
@@ -93,22 +92,18 @@ class Trigger:
 
 @dataclass
 class Recent:
-    """What detectors remember between utterances; bounded, so cost per utterance is flat."""
+    """What detectors remember between utterances; bounded, so cost per utterance is flat.
+    `competitors` is who the meeting may name (agent.reading.competitors.deal_competitors)."""
 
-    competitors: Sequence[str] = ()
+    competitors: Competitors = field(default_factory=Competitors)
     previous: Utterance | None = None
     seen: set[str] = field(default_factory=set)
     short_replies: deque[bool] = field(default_factory=lambda: deque(maxlen=SHORT_REPLY_TURNS))
     first_start_s: float | None = None
-    names: list[str] = field(init=False)
     competitor_re: re.Pattern[str] = field(init=False)
-    canonical: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        names = [*KNOWN_COMPETITORS, *self.competitors]
-        self.names = list(dict.fromkeys(names))
-        self.competitor_re = competitor_pattern(self.names)
-        self.canonical = {n.lower(): n for n in self.names}
+        self.competitor_re = self.competitors.pattern
 
     def observe(self, utterance: Utterance) -> None:
         """Called by the engine after the detectors ran on `utterance`."""
@@ -152,18 +147,19 @@ def _phrase(
 
 def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
     """A customer objection; the key is its category (price, timing, authority …)."""
-    found = find_objection(u.text, recent.names) if customer(u) else None
+    found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
     if found is None:
         return None
     return Trigger("objection", found.category, "detect_objection", excerpt(u.text, found.start), u)
 
 
 def detect_competitor(u: Utterance, recent: Recent) -> Trigger | None:
-    """The customer names a competitor (the market's or one on the deal)."""
+    """The customer names a competitor (one on the deal, or one the knowledge has a card for);
+    the key is the competitor's name, also when an alias was said."""
     m = recent.competitor_re.search(u.text) if customer(u) else None
     if m is None:
         return None
-    name = recent.canonical.get(m.group(0).lower(), m.group(0))
+    name = recent.competitors.name_of(m.group(0))
     return Trigger("competitor", name, "detect_competitor", excerpt(u.text, m.start()), u)
 
 

@@ -9,9 +9,12 @@ Objection rule, in order: (1) a category's own phrase ("too expensive", "not rig
 earliest in the text winning (ties go to the category listed first in OBJECTION_CATEGORIES),
 else (2) a concern word ("worried", "not convinced", "pushback") with a category's topic word
 ("price", "integration"), the earliest topic word deciding, else (3) a named competitor next to
-a comparison word ("their quote", "instead"). For speed, each family of patterns is also joined
-into one expression with a named group per category and run once over the lower-cased text
-(a case-insensitive search is about three times slower in Python's `re`).
+a comparison word ("their quote", "instead"). Competitor names are never listed here: callers
+pass them in (agent.reading.competitors reads them from the deal and the knowledge base).
+
+For speed, each family of patterns is also joined into one expression with a named group per
+category and run once over the lower-cased text (a case-insensitive search is about three
+times slower in Python's `re`).
 """
 
 from __future__ import annotations
@@ -24,8 +27,6 @@ from typing import get_args
 from agent.contracts.conversation_metrics import ObjectionCategory, QuestionKind
 
 OBJECTION_CATEGORIES: tuple[ObjectionCategory, ...] = get_args(ObjectionCategory)
-# The market the sample workspace sells into; callers add a deal's own competitors.
-KNOWN_COMPETITORS: tuple[str, ...] = ("Corvane", "Taskline", "Nimbra", "Helixor")
 
 
 def _any(alternatives: str) -> re.Pattern[str]:
@@ -284,7 +285,7 @@ _COMPETITOR_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 def competitor_pattern(names: Sequence[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive match of any name ("Helixor's" matches too); cached."""
+    """Whole-word, case-insensitive match of any name ("Acme's" matches "Acme"); cached."""
     key = tuple(sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n)))
     if key not in _COMPETITOR_CACHE:
         body = "|".join(re.escape(n) for n in key) or r"(?!x)x"

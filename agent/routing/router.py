@@ -10,6 +10,7 @@ contract says what it requires).
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ from agent.routing.intent import classifier, load_intents
 from agent.settings import CoachContext
 
 DEFAULT_CAPABILITY = "next_best_action"
+log = logging.getLogger(__name__)
 
 
 def unmet(request: CoachingRequest, name: str) -> str | None:
@@ -71,6 +73,8 @@ def choose(
             from agent.model.factory import describe_error
 
             problem = describe_error(exc, run.model)
+            # The response's warning (logged by the respond node) says why; this is the detail.
+            log.debug("routing by model failed", exc_info=exc, extra={"model": run.model_name})
         warnings.append(
             Warning(
                 code="model_fallback",

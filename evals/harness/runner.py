@@ -22,6 +22,7 @@ from agent.memory import open_store
 from agent.model.tokens import count_tokens
 from agent.nodes.load_context import with_transcript
 from agent.nodes.load_rep_context import build_rep_context
+from agent.reading.competitors import knowledge_competitors
 from agent.reading.transcripts import call_date
 from agent.resources import evals_dir
 from agent.retrieval import citable_documents
@@ -114,7 +115,8 @@ def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) ->
     """What a rep-level response may cite, read the way the agent read it."""
     store = open_store(ctx.memory) if ctx.memory is not None else None
     source = WorkspaceSource(ctx.workspace)
-    rep, _ = build_rep_context(source, str(request.rep_id), as_of, store, set())
+    known = knowledge_competitors(ctx.knowledge_dirs)
+    rep, _ = build_rep_context(source, str(request.rep_id), as_of, store, set(), known)
     return rep
 
 

@@ -12,6 +12,7 @@ from agent.contracts import CoachingRequest, CoachingResponse
 from agent.grounding.citations import resolve_knowledge, resolves
 from agent.memory import open_store
 from agent.nodes.load_rep_context import build_rep_context
+from agent.reading.competitors import knowledge_competitors
 from agent.respond.outbox import read_events
 from agent.retrieval import citable_documents
 from agent.service import coach
@@ -40,7 +41,7 @@ def test_every_sample_rep_is_grounded_and_cited(rep_id: str) -> None:
     source = WorkspaceSource(SAMPLE)
     owned = [s.id for s in source.list_deals() if source.get_deal(s.id).owner.id == rep_id]
     assert r.deal_ids == owned
-    rep, _ = build_rep_context(source, rep_id, resp.as_of, None, set())
+    rep, _ = build_rep_context(source, rep_id, resp.as_of, None, set(), knowledge_competitors())
     docs = citable_documents(ctx)
     assert resp.citations
     for c in resp.citations:

@@ -12,6 +12,7 @@ import pytest
 from agent.analysis.conversation import conversation_metrics
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import Deal
+from agent.reading.competitors import knowledge_competitors
 from agent.reading.patterns import (
     classify_objection,
     is_acknowledgement,
@@ -26,6 +27,7 @@ from tools.sources import WorkspaceSource
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample_workspace"
+MARKET = knowledge_competitors()  # the shipped battle cards' competitors
 PFG = REPO.parent / "shared" / "data" / "persuasionforgood_unlabeled" / "dialogs.csv"
 
 CALL = """\
@@ -54,7 +56,7 @@ def deal(workspace: WorkspaceSource) -> Deal:
 
 @pytest.fixture(scope="module")
 def metrics(deal: Deal) -> ConversationMetrics:
-    return conversation_metrics(parse_transcript(CALL), deal)  # maps speakers itself
+    return conversation_metrics(parse_transcript(CALL), deal, MARKET)  # maps speakers itself
 
 
 def test_talk_ratio_and_monologues(metrics: ConversationMetrics) -> None:
@@ -125,7 +127,7 @@ def test_timed_transcripts_report_seconds(deal: Deal) -> None:
         {"speaker": "Owen Marchetti", "start": 15.0, "end": 40.0, "text": "Yes. " * 30},
         {"speaker": "Owen Marchetti", "start": 40.5, "end": 50.0, "text": "And one more thing."},
     ]
-    result = conversation_metrics(parse_transcript(json.dumps(segments)), deal)
+    result = conversation_metrics(parse_transcript(json.dumps(segments)), deal, MARKET)
     assert result.utterances == 2  # Owen's two segments are one turn
     assert result.duration_s == 40.0
     assert result.longest_monologue and result.longest_monologue.seconds == 35.0
@@ -139,7 +141,7 @@ def test_unmapped_speakers_count_apart(deal: Deal) -> None:
     transcript = map_speakers(
         parse_transcript("Priya: Hello?\nVisitor: Hi there, who is this?"), deal
     )
-    result = conversation_metrics(transcript, deal)
+    result = conversation_metrics(transcript, deal, MARKET)
     assert result.unmapped_speakers == ["Visitor"]
     assert (result.talk_ratio.unknown_words, result.talk_ratio.seller_share) == (5, 1.0)
 
@@ -188,7 +190,7 @@ def test_other_shared_patterns() -> None:
 def test_sample_calls_have_citable_findings(path: Path, workspace: WorkspaceSource) -> None:
     deal = workspace.get_deal(path.parent.parent.name)
     transcript = map_speakers(read_transcript(path), deal)
-    result = conversation_metrics(transcript, deal)
+    result = conversation_metrics(transcript, deal, MARKET)
     assert result.objections and result.seller_questions.count > 0
     assert {c.name for c in result.competitors} & set(deal.competitors)
     assert 0.4 <= result.talk_ratio.seller_share <= 0.65

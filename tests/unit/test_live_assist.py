@@ -30,6 +30,7 @@ from agent.grounding.checker import (
 from agent.grounding.vocabulary import AGENT_WORDS
 from agent.interfaces.cli.live import live_command
 from agent.reading import detectors
+from agent.reading.competitors import Competitors
 from agent.reading.detectors import Recent, Trigger
 from agent.reading.transcripts import map_speakers, read_transcript
 from agent.retrieval import index_for
@@ -72,7 +73,7 @@ def say(index: int, speaker: str, text: str, start: float | None = None) -> Utte
 
 def run(detector: Callable[[Utterance, Recent], Trigger | None], lines: list[Utterance]) -> bool:
     """Feed all but the last line as context; does the detector fire on the last?"""
-    recent = Recent(competitors=["Helixor"])
+    recent = Recent(competitors=Competitors.of(["Helixor"]))
     for u in lines[:-1]:
         recent.observe(u)
     return detector(lines[-1], recent) is not None
@@ -120,7 +121,7 @@ def test_a_long_silence_is_a_stall_only_when_timestamps_show_it() -> None:
 
 def test_a_sellers_words_fire_nothing() -> None:
     rep = say(0, "Priya Natarajan", "Some say we're too expensive, unlike Helixor; next steps?")
-    assert detectors.detect(rep, Recent(competitors=["Helixor"])) == []
+    assert detectors.detect(rep, Recent(competitors=Competitors.of(["Helixor"]))) == []
 
 
 def test_objection_card_answers_from_the_matching_library_objection() -> None:

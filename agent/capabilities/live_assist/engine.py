@@ -24,6 +24,7 @@ from agent.capabilities.objection_guide.build import ROLE_SECTIONS
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Utterance
 from agent.formatting import human, money
+from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.patterns import classify_objection, sentences
 from knowledge.corpus import corpus
@@ -115,8 +116,10 @@ class LiveAssist:
     def __post_init__(self) -> None:
         deal, kb = self.ctx.deal, _Library(self.index, deal_values(self.ctx, self.analysis))
         self.kb, self.contact_index = kb, {c.id: i for i, c in enumerate(deal.contacts)}
-        intel = self.ctx.competitive.battle_cards if self.ctx.competitive else []
-        self.recent = Recent(competitors=[*deal.competitors, *(c.competitor for c in intel)])
+        # Who the meeting may name: the deal's, the competitive agent's and the knowledge's.
+        known = knowledge_competitors(self.index.folders)
+        self.known_competitors: Competitors = deal_competitors(self.ctx, known)
+        self.recent = Recent(competitors=self.known_competitors)
         phase = flag("stages", self.analysis.phase or "")
         docs = sorted(kb.docs, key=lambda d: phase not in kb.docs[d].meta.get("flags", ()))
         self.category = {
@@ -128,14 +131,16 @@ class LiveAssist:
         self.about = {
             d: c
             for d in self.category
-            for c in self.recent.names
+            for c in self.known_competitors.names
             if c.lower().replace(" ", "-") in d
         }
         self.objections = {d: self._objection(d) for d in self.category}
         tech = [d for d, c in self.category.items() if c in TECHNICAL_CATEGORIES]
         self.technical = {d: self._technical(d) for d in tech}
         self.angles = {(d, r): self._angle(d, r) for d in self.category for r in ROLE_SECTIONS}
-        self.competitors = {n: c for n in self.recent.names if (c := self._competitor(n))}
+        self.competitors = {
+            n: c for n in self.known_competitors.names if (c := self._competitor(n))
+        }
         self.people = {c.id: self._person(i) for i, c in enumerate(deal.contacts)}
         self.stalls = self._stalls()
         self.frustration = {k: self._frustration(k) for k in ("", *set(self.category.values()))}
@@ -182,7 +187,8 @@ class LiveAssist:
         elif t.kind == "new_participant":
             return self.people[cid] if cid else self._stranger(u.speaker)
         elif t.kind == "frustration":
-            cue = self.frustration.get(classify_objection(u.text) or "", self.frustration[""])
+            category = classify_objection(u.text, self.known_competitors.phrases)
+            cue = self.frustration.get(category or "", self.frustration[""])
             if contact:
                 cue = cue.add(f"{contact.name}'s sentiment on record: {contact.sentiment}")
         elif t.kind == "stall" and self.stalls:
@@ -251,8 +257,31 @@ class LiveAssist:
         mines = kb.items(doc, "landmines-to-lay")[:1] if doc else []
         cue = cue.add(f"Ask: {mines[0]}" if mines else "", f"kb:{doc}#landmines-to-lay")
         if not cue.points:
-            return None
+            return self._uncarded(name)
         return Cue(cue.title, cue.points[0], cue.points[1:], tuple(dict.fromkeys(cue.citations)))
+
+    def _uncarded(self, name: str) -> Cue | None:
+        """A competitor nobody wrote a card for (say, one only the deal names): the methodology's
+        competition questions, so the rep learns what the customer sees in them."""
+        questions, ref = self.questions_for("Competition")
+        if not questions:  # the deal's framework has no competition element: MEDDICC's
+            meddicc = subsections(self.kb.text("meth-meddicc", "questions-by-element"))
+            questions = [_clean(q) for q in list_items(meddicc.get("Competition", ""))]
+            ref = "kb:meth-meddicc#questions-by-element"
+        if not questions:
+            return None
+        deal = self.ctx.deal
+        record = [f"deal.competitors[{i}]" for i, c in enumerate(deal.competitors) if c == name]
+        point = f"No battle card for {name} yet: learn what they value in it, then compare"
+        return Cue(
+            f"Competitor mentioned: {name}",
+            questions[0],
+            (*questions[1:2], point),
+            (
+                ref,
+                *record,
+            ),
+        )
 
     def _person(self, i: int) -> Cue:
         """Only what the deal record and the analysis hold about the person, nothing more."""

@@ -35,6 +35,7 @@ from agent.capabilities.objection_guide.ranking import (
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
 from agent.formatting import human, money, shorten
+from agent.reading.competitors import battle_card_competitors, deal_competitors
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
 from knowledge.sections import flag_token
@@ -303,7 +304,9 @@ def build_objection_guide(
     """The ranked guide; with `message` (what the customer said, as the rep typed it) the
     matching library objection comes first, because a raised objection beats a predicted one."""
     typed = message.strip() if message and message.strip() else None
-    match = matched(typed, search, knowledge) if typed else None
+    # Who the rep's words may name: the deal's competitors and the knowledge's battle cards.
+    competitors = deal_competitors(ctx, battle_card_competitors(knowledge.values()))
+    match = matched(typed, search, knowledge, competitors, ctx.deal.competitors) if typed else None
     limitations = limitations_for(ctx)
     if typed and match is None:
         limitations.append(

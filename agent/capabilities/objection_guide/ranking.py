@@ -9,7 +9,7 @@ cited reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from agent.analysis.model import Analysis
 from agent.capabilities.common.playbook import SEVERITY_FACTOR
@@ -17,6 +17,7 @@ from agent.capabilities.next_best_action.build import Search
 from agent.capabilities.objection_guide.contract import Reason, ReasonFactor
 from agent.contracts.context import DealContext
 from agent.formatting import human
+from agent.reading.competitors import Competitors
 from agent.reading.patterns import classify_objection
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
@@ -209,18 +210,30 @@ def reasons_for(
 
 
 def matched(
-    message: str, search: Search | None, knowledge: Mapping[str, Document]
+    message: str,
+    search: Search | None,
+    knowledge: Mapping[str, Document],
+    competitors: Competitors,
+    in_play: Sequence[str] = (),
 ) -> tuple[Document, str] | None:
     """The library objection closest to what the rep typed, and the passage that matched.
     Words alone mislead ("your price is too high" shares "too" and "high" with "too busy"), so
-    the objection's category is read first by the same phrase rules the call analysis uses, and
-    the closest entry of that category wins; without a category, the closest entry overall."""
+    the objection's category is read first by the same phrase rules the call analysis uses (a
+    competitor named next to "cheaper" or "quote" is a competitor objection), and the closest
+    entry of that category wins; without a category, the closest entry overall. An entry about
+    one competitor fits only when that competitor is in play (`in_play`, the deal's) or named
+    in the message, as ranking does (reasons_for)."""
+    named = {flag_token(n) for n in competitors.names if competitors.pattern_for(n).search(message)}
+    allowed = {flag_token(n) for n in in_play} | named
     hits = []
     for p in search(message, SearchFilters(type=["objection"])) if search else []:
         doc = knowledge.get(p.doc_id)
-        if doc is not None and doc.meta.get("type") == "objection":
+        if doc is None or doc.meta.get("type") != "objection":
+            continue
+        about = competitors_about(doc)
+        if not about or about & allowed:
             hits.append((doc, p.ref))
-    category = classify_objection(message)
+    category = classify_objection(message, competitors.phrases)
     fitting = [h for h in hits if category_of(h[0]) == category]
     best = fitting or hits
     return best[0] if best else None

@@ -58,7 +58,8 @@ def build_debrief(
     assist: LiveAssist,
 ) -> PostCallAnalysisResult:
     t, deal = transcript, ctx.deal
-    m = conversation_metrics(t, deal)
+    competitors = assist.known_competitors  # the deal's, the competitive agent's, the knowledge's
+    m = conversation_metrics(t, deal, competitors)
     us = t.utterances
     steps = [
         NextStep(
@@ -114,7 +115,7 @@ def build_debrief(
         to_improve=to_improve,
         objectives=objectives(objective, ctx, t, m, steps, checks),
         receptiveness=mood,
-        new_information=new_information(ctx, t, m, analysis),
+        new_information=new_information(ctx, t, m, analysis, competitors),
         obstacles=blocks,
         probability=probability,
         adherence=checks,

@@ -28,6 +28,7 @@ from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccEle
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
 from agent.grounding.checker import grounds_of
+from agent.reading.competitors import Competitors
 from agent.reading.patterns import classify_objection
 
 from .review import u_ref
@@ -205,7 +206,11 @@ def _numbers(text: str) -> list[tuple[str, float]]:
 
 
 def new_information(
-    ctx: DealContext, t: Transcript, m: ConversationMetrics, analysis: Analysis
+    ctx: DealContext,
+    t: Transcript,
+    m: ConversationMetrics,
+    analysis: Analysis,
+    competitors: Competitors,
 ) -> list[NewInformation]:
     out: list[NewInformation] = []
     for speaker in t.unmapped:
@@ -256,7 +261,7 @@ def new_information(
                 )
             )
     out.extend(_figures(ctx, t))
-    out.extend(_objections_vs_record(ctx, m))
+    out.extend(_objections_vs_record(ctx, m, competitors))
     return out
 
 
@@ -283,10 +288,12 @@ def _figures(ctx: DealContext, t: Transcript) -> list[NewInformation]:
     return out[:8]
 
 
-def _objections_vs_record(ctx: DealContext, m: ConversationMetrics) -> list[NewInformation]:
+def _objections_vs_record(
+    ctx: DealContext, m: ConversationMetrics, competitors: Competitors
+) -> list[NewInformation]:
     before: dict[str, int] = {}
     for i, a in enumerate(ctx.deal.activities):
-        category = classify_objection(a.summary, ctx.deal.competitors)
+        category = classify_objection(a.summary, competitors.phrases)
         if category is not None:
             before.setdefault(category, i)
     out = []

@@ -1,41 +1,128 @@
 """`coach`: the command line. Readable output for people (rich), exact JSON for programs.
 
-User errors print one message and exit with code 2, never a traceback.
+User errors print one message and exit with code 2, never a traceback. `coach --version` names
+the installed release; `coach --install-completion` (or `--show-completion bash|zsh|fish`)
+sets up shell completion of commands, options, deal ids and rep ids.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.completion import install_callback, show_callback
+from typer.core import TyperGroup
 
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import (
     OutputFormat,
     WorkspaceOpt,
     respond,
-    show_warnings,
     user_errors,
 )
 
+DISTRIBUTION = "sales-coach"
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+class CoachGroup(TyperGroup):
+    """The root command. Typer's `--show-completion` and `--install-completion` are flags that
+    detect the shell from the parent process; `coach --show-completion bash` names it instead,
+    which is what a Dockerfile, a dotfiles script or a shell other than the login one needs."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        callbacks = {"--show-completion": show_callback, "--install-completion": install_callback}
+        for flag, shell in zip(args, args[1:], strict=False):
+            if flag in callbacks and shell in SHELLS:
+                param = next(p for p in self.get_params(ctx) if flag in p.opts)
+                callbacks[flag](ctx, param, shell)  # prints or installs, then exits
+        return list(super().parse_args(ctx, args))
+
+
 app = typer.Typer(
+    cls=CoachGroup,
     help="Grounded, cited sales coaching for B2B deals; works offline.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 out = Console()
 
 
+def installed_version() -> str:
+    """The installed distribution's version; a source checkout that was never installed falls
+    back to the package's own `agent.__version__`."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        from agent import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"coach {installed_version()}", highlight=False)
+        raise typer.Exit()
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.callback()
-def _startup() -> None:
+@user_errors
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
+    log_level: Annotated[
+        LogLevel | None,
+        typer.Option(
+            "--log-level",
+            case_sensitive=False,
+            help="What is logged to stderr (default: $COACH_LOG_LEVEL, else warning)",
+        ),
+    ] = None,
+    log_format: Annotated[
+        LogFormat | None,
+        typer.Option(
+            "--log-format",
+            case_sensitive=False,
+            help="text for people, json for one object per line "
+            "(default: $COACH_LOG_FORMAT, else text)",
+        ),
+    ] = None,
+) -> None:
     """Grounded, cited sales coaching for B2B deals; works offline."""
-    show_warnings()
+    from agent.log import configure
+    from agent.settings import LogSettings
+
+    chosen = LogSettings.from_env(
+        log_level.value if log_level else None, log_format.value if log_format else None
+    )
+    configure(chosen.level, chosen.format)
 
 
 @app.command()

@@ -20,8 +20,10 @@ from agent.capabilities.registry import Capability, registry
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import (
     AsOfOpt,
+    DealArg,
     OutputFormat,
     WorkspaceOpt,
+    complete_rep_id,
     parse_date,
     respond,
     user_errors,
@@ -40,8 +42,10 @@ def _option(name: str, annotation: Any, default: Any = None) -> P:
 
 
 Opt = typer.Option
-DEAL_ARG = Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")]
-REP_OPT = Annotated[str, Opt("--rep", help="Rep id, e.g. rep-priya (deal owners)")]
+DEAL_ARG = DealArg
+REP_OPT = Annotated[
+    str, Opt("--rep", help="Rep id, e.g. rep-priya (deal owners)", autocompletion=complete_rep_id)
+]
 MEETING_OPTS = {
     "attendee": Annotated[
         list[str] | None, Opt(help="Contact or team member id attending (repeatable)")

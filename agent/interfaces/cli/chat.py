@@ -3,23 +3,33 @@ rep and deal (LangGraph's SQLite checkpointer) and resumes after a restart."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markdown import Markdown
 
-from agent.interfaces.cli.common import WorkspaceOpt, err, out, user_errors
+from agent.interfaces.cli.common import (
+    WorkspaceOpt,
+    complete_deal_id,
+    complete_rep_id,
+    err,
+    out,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from agent.chat.session import ChatSession
 
+log = logging.getLogger(__name__)
 QUIT = frozenset({"exit", "quit", ":q", "bye!"})
 
 
 def show_turn(chat: ChatSession, message: str) -> None:
-    """Model tokens are written as they arrive; a whole answer is shown block by block; the
-    turn's warning, if any, is one line on stderr."""
+    """Model tokens are written as they arrive; a whole answer is shown block by block. The
+    turn's warning, if any, is already one line on stderr: the chat logged it when the turn
+    fell back (agent/chat/model_nodes.py), in the --log-format chosen."""
     streamed = False
     for event in chat.ask(message):
         if event.kind == "token":
@@ -29,17 +39,21 @@ def show_turn(chat: ChatSession, message: str) -> None:
         elif event.kind == "answer":
             for block in event.text.split("\n\n"):
                 out.print(Markdown(block))
-        else:
-            err.print(f"[yellow]warning:[/] {event.text}", highlight=False, soft_wrap=True)
     if streamed:
         sys.stdout.write("\n")
 
 
 @user_errors
 def chat_command(
-    deal: Annotated[str | None, typer.Option("--deal", "-d", help="Deal id, e.g. D-1003")] = None,
+    deal: Annotated[
+        str | None,
+        typer.Option("--deal", "-d", help="Deal id, e.g. D-1003", autocompletion=complete_deal_id),
+    ] = None,
     rep: Annotated[
-        str | None, typer.Option("--rep", "-r", help="Your rep id, e.g. rep-priya")
+        str | None,
+        typer.Option(
+            "--rep", "-r", help="Your rep id, e.g. rep-priya", autocompletion=complete_rep_id
+        ),
     ] = None,
     new: Annotated[bool, typer.Option("--new", help="Start this conversation afresh")] = False,
     once: Annotated[
@@ -94,9 +108,11 @@ def chat_command(
         try:
             show_turn(chat, message)
         except Exception as exc:  # noqa: BLE001 - one failed turn never ends the session
-            err.print(
-                f"[yellow]warning:[/] that turn failed ({type(exc).__name__}: {exc}); "
-                "the conversation goes on",
-                highlight=False,
-                soft_wrap=True,
+            ids = {"deal_id": deal, "rep_id": rep}
+            log.warning(
+                "that turn failed (%s: %s); the conversation goes on",
+                type(exc).__name__,
+                exc,
+                extra=ids,
             )
+            log.debug("the failed turn", exc_info=exc, extra=ids)

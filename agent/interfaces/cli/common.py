@@ -21,43 +21,69 @@ from agent.errors import CoachError, InvalidInput
 if TYPE_CHECKING:
     from agent.contracts.response import CoachingResponse
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 err = Console(stderr=True)
 out = Console()
 
 
-class _WarningLines(logging.Handler):
-    """Warnings logged by the library (knowledge.embeddings: semantic search is off) read like
-    the CLI's own: one `warning:` line on stderr."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        label = record.levelname.lower()
-        err.print(f"[yellow]{label}:[/] {record.getMessage()}", highlight=False, soft_wrap=True)
-
-
-def show_warnings() -> None:
-    """Once per process, before a command runs; a host that configured logging keeps its own."""
-    root = logging.getLogger()
-    if not root.handlers:
-        handler = _WarningLines(level=logging.WARNING)
-        root.addHandler(handler)
-
-
 def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """One clear line on stderr and exit code 2 for anything the user can fix."""
+    """One clear line on stderr and exit code 2 for anything the user can fix. Once logging
+    is set up (the root command does it), the line is an ERROR record, so `--log-format json`
+    keeps stderr all JSON; before that (a bad --log-level), it is printed."""
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except CoachError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            from agent.log import configured
+
+            if configured():
+                log.error("%s", exc, extra={"code": "user_error", "error": type(exc).__name__})
+            else:
+                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
 
     return wrapper
 
 
+def _workspace_of(ctx: typer.Context) -> Path:
+    """The workspace a command line names so far (--workspace), else the environment's."""
+    from agent.settings import CoachContext
+
+    chosen = ctx.params.get("workspace")
+    return CoachContext.from_env(Path(chosen) if chosen else None).workspace
+
+
+def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a deal id from the workspace's deals/ folder. Completion must never
+    fail loudly: a missing or broken workspace completes nothing."""
+    from tools.sources import WorkspaceSource
+
+    try:
+        ids = WorkspaceSource(_workspace_of(ctx)).deal_ids()
+    except (CoachError, OSError):
+        return []
+    return [d for d in ids if d.lower().startswith(incomplete.lower())]
+
+
+def complete_rep_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a rep id: the owners of the workspace's deals."""
+    from tools.sources import WorkspaceSource
+
+    try:
+        source = WorkspaceSource(_workspace_of(ctx))
+        owners = {source.get_deal(d).owner.id for d in source.deal_ids()}
+    except (CoachError, OSError):
+        return []
+    return sorted(r for r in owners if r.lower().startswith(incomplete.lower()))
+
+
+DealArg = Annotated[
+    str, typer.Argument(help="Deal id, e.g. D-1003", autocompletion=complete_deal_id)
+]
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(
@@ -105,12 +131,11 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
             where="request",
             fix="See `coach schema request`",
         ) from None
+    # The response's warnings reach stderr through logging (the respond node logs each once),
+    # in the --log-format the user chose; they are not printed here a second time.
     response = coach(request, CoachContext.from_env(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
     else:
         out.print(Markdown(response.markdown))
-        for warning in response.warnings:
-            if warning.code != "missing_input":
-                err.print(f"[yellow]warning:[/] {warning.message}", highlight=False)
     return response

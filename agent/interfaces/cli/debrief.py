@@ -11,6 +11,7 @@ import typer
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import (
     AsOfOpt,
+    DealArg,
     OutputFormat,
     WorkspaceOpt,
     err,
@@ -22,7 +23,7 @@ from agent.interfaces.cli.common import (
 
 @user_errors
 def debrief_command(
-    deal_id: Annotated[str, typer.Argument(help="Deal id, e.g. D-1003")],
+    deal_id: DealArg,
     transcript: Annotated[
         Path | None,
         typer.Option(

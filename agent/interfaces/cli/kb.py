@@ -5,15 +5,23 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.interfaces.cli.common import user_errors
+from agent.interfaces.cli.common import err, user_errors
 from agent.settings import CoachContext
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from knowledge.ingest import Progress as IngestProgress
+    from knowledge.ingest import Stage
 
 kb = typer.Typer(help="The knowledge base: ingest, search, stats.", no_args_is_help=True)
 out = Console()
@@ -43,19 +51,79 @@ def _context(knowledge: list[Path] | None, index: Path | None) -> CoachContext:
     return CoachContext.from_env(extra_knowledge=tuple(knowledge or ()), index_dir=index)
 
 
+STAGE_LABELS = {
+    "documents": "Reading documents",
+    "chunks": "Embedding chunks",
+    "store": "Writing the index",
+}
+
+
+@contextmanager
+def progress_bar(console: Console, show: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr, one row per ingest stage (knowledge/ingest.py), or
+    nothing: `show` is false for --quiet, and when stderr is not a terminal (CI, a pipe, a
+    log file) a bar would only be noise."""
+    if not show or not console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        yield bar
+
+
+def _reporter(bar: Progress | None) -> IngestProgress | None:
+    """The ingest callback that moves the bar (one task per stage, created when it starts)."""
+    if bar is None:
+        return None
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: Stage, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(STAGE_LABELS.get(stage, stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return report
+
+
 @kb.command()
 @user_errors
 def ingest(
     knowledge: KnowledgeOpt = None,
     index: IndexOpt = None,
     force: Annotated[bool, typer.Option(help="Re-embed everything")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar (there is none when stderr is not a terminal)"
+        ),
+    ] = False,
 ) -> None:
     """Validate every knowledge file and index what changed (atomic: the old index stays in use
     until the new one is complete)."""
     from knowledge.ingest import ingest as run_ingest
 
     ctx = _context(knowledge, index)
-    report = run_ingest(ctx.knowledge_dirs, ctx.index_dir, ctx.chroma_url, force=force)
+    with progress_bar(err, show=not quiet) as bar:
+        report = run_ingest(
+            ctx.knowledge_dirs,
+            ctx.index_dir,
+            ctx.chroma_url,
+            force=force,
+            progress=_reporter(bar),
+        )
     if report.unchanged:
         out.print(
             f"Knowledge index is up to date ({report.documents} documents, "

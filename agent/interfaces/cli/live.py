@@ -24,7 +24,7 @@ from rich.text import Text
 from agent.capabilities.live_assist.contract import CueCard
 from agent.contracts.conversation import Utterance
 from agent.errors import InvalidInput
-from agent.interfaces.cli.common import user_errors
+from agent.interfaces.cli.common import complete_deal_id, user_errors
 
 out = Console()
 PACES = ("real", "fast")
@@ -62,7 +62,11 @@ def live_command(
     transcript: Annotated[Path, typer.Option("--transcript", "-t", help="Transcript file")],
     deal_id: Annotated[
         str | None,
-        typer.Option("--deal", help="Deal id (default: from deals/<ID>/transcripts/ in the path)"),
+        typer.Option(
+            "--deal",
+            help="Deal id (default: from deals/<ID>/transcripts/ in the path)",
+            autocompletion=complete_deal_id,
+        ),
     ] = None,
     pace: Annotated[
         str, typer.Option(help="real: sleep by the timestamps; fast: as fast as possible")
