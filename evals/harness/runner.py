@@ -156,20 +156,22 @@ def _twin(case: EvalCase, main: Observation, settings: RunSettings) -> TwinRepor
     try:
         twin = _observe(case, settings, case.twin_request)
     except Exception as exc:  # noqa: BLE001 - reported, the run goes on
-        return TwinReport(passed=False, error=_error(exc))
+        return TwinReport(passed=False, description=case.twin.description, error=_error(exc))
     own = replace(twin, case=case.model_copy(update={"expect": case.twin.expect}))
     scores = [g.grade(own) for g in settings.graders if g.name in ("required", "forbidden")]
-    held_here = case_checks(main)
-    held_there = case_checks(twin)
-    kept = [why for ok, why in held_here if ok]
-    holds = [
-        why for (ok, why), (again, _) in zip(held_here, held_there, strict=True) if ok and again
-    ]
+    here, there = case_checks(main), case_checks(twin)
+    if len(here) == len(there):  # the same expectations give the same list, in order
+        again = [c.holds for c in there]
+    else:  # a check that came out differently on the twin: match by label
+        held = {c.label for c in there if c.holds}
+        again = [c.label in held for c in here]
+    kept = [c for c in here if c.holds]
     return TwinReport(
         passed=all(s.status != "fail" for s in scores),
+        description=case.twin.description,
         scores=scores,
         checks=len(kept),
-        holds_on_twin=holds,
+        holds_on_twin=[c.label for c, ok in zip(here, again, strict=True) if c.holds and ok],
     )
 
 
