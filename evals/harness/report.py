@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.capabilities.registry import registry
-from evals.harness.runner import CapabilitySummary, RunResults
+from evals.harness.summary import CapabilitySummary, RunResults
 
 THRESHOLDS = Path(__file__).resolve().parent.parent / "thresholds.yaml"
 
