@@ -45,11 +45,12 @@ def test_reports_diff_and_html(tmp_path: Path) -> None:
     first = run(settings, load_cases(settings))
     flipped = first.model_copy(deep=True)
     flipped.cases[0].attempts[0].passed = False
-    changes = write_reports(flipped, tmp_path, first, gate(flipped, Thresholds()))
-    assert changes["newly_failing"] == [first.cases[0].id]
+    shown = write_reports(flipped, tmp_path, first, gate(flipped, Thresholds()))
+    assert shown.change.newly_failing == [first.cases[0].id]
+    assert [f.id for f in shown.failing] == [first.cases[0].id]
     assert diff(first, flipped)["newly_passing"] == [first.cases[0].id]
     page = (tmp_path / "report.html").read_text()
-    assert page.count("<svg") == 3 and ">FAIL<" in page and "<script" not in page
+    assert ">FAIL<" in page and "<script" not in page and "Change since the last run" in page
     assert load_results(tmp_path / "results.json") == flipped
     lenient = Thresholds(default=Threshold(min_pass_rate=0.5, min_pass_k_rate=0.5))
     assert gate(flipped, lenient) == []
@@ -60,6 +61,9 @@ def test_coach_eval_gate_passes_on_the_shipped_cases(tmp_path: Path) -> None:
         app, ["eval", "--gate", "--out", str(tmp_path), "--baseline", str(tmp_path / "none.json")]
     )
     assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()  # the report's opening summary, compact
+    assert any(x.startswith("capability") and "checks held" in x for x in printed)
+    assert any(x.startswith("overall ") for x in printed) and "Gate: PASSED" in printed
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["gate"] == [] and len(data["cases"]) >= 5
     assert "rubric" in json.dumps(data)  # rubric grader reported, skipped without a model

@@ -1,12 +1,15 @@
 """The run's figures: twins run and passed, cases whose checks cannot fail, the share of checks
-that hold, per capability, per judgment class and overall."""
+that hold, per capability, per judgment class and overall, and the change since a run."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from evals.harness.digest import compare, digest
 from evals.harness.graders import Attempt, Score, TwinReport, offline_graders
-from evals.harness.report import load_results
+from evals.harness.report import load_results, write_reports
 from evals.harness.runner import RunSettings, load_cases, run
 from evals.harness.summary import CaseResult, RunResults, run_results
 
@@ -87,6 +90,37 @@ def test_the_summary_counts_twins_checks_and_cases_that_cannot_fail() -> None:
     assert results.judgments["commercial"].pass_rate == 0.0
 
 
+def test_the_digest_lists_failures_cannot_fail_and_the_slowest() -> None:
+    shown = digest(tiny_run(), None, [])
+    assert [f.id for f in shown.failing] == ["all-wrong", "twin-fails"]
+    twin_failure = shown.failing[1]
+    assert twin_failure.twin == "the fact flipped" and twin_failure.twin_scores
+    assert [(c.id, c.held) for c in shown.cannot_fail] == [
+        ("blind", ["a", "b", "c"]),
+        ("twin-fails", ["a"]),
+    ]
+    partly = {p.id: p.held for p in shown.partly_held}
+    assert partly == {"sharp": ["a"], "flaky": ["a", "b", "c"]}
+    assert shown.slowest[0].id == "plain"
+
+
+def test_the_change_since_the_last_run_has_rate_deltas() -> None:
+    before = tiny_run()
+    now = before.model_copy(deep=True)
+    for a in now.cases[2].attempts:  # all-wrong now passes
+        a.passed = True
+    now = run_results(
+        run_id="r3", started="later", seconds=1.0, repeat=1, judge="none", cases=now.cases
+    )
+    change = compare(now, before)
+    assert change.previous_run == "r2" and change.newly_passing == ["all-wrong"]
+    assert change.newly_failing == [] and change.removed_cases == []
+    deltas = {d.name: d for d in change.deltas}
+    assert deltas["next_best_action"].pass_rate_delta == pytest.approx(1 / 6, abs=0.002)
+    assert deltas["deal_strategy"].pass_rate_delta == 0.0
+    assert deltas["overall"].pass_rate_delta == pytest.approx(1 / 7, abs=0.002)
+
+
 def test_an_older_results_file_still_loads_and_compares(tmp_path: Path) -> None:
     """A baseline written before these figures existed has none of them."""
     results = tiny_run()
@@ -97,7 +131,7 @@ def test_an_older_results_file_still_loads_and_compares(tmp_path: Path) -> None:
     path.write_text(RunResults.model_validate(old).model_dump_json(exclude={"overall"}))
     loaded = load_results(path)
     assert loaded is not None and loaded.overall is None
-    assert loaded.cases[0].judgment is None
+    assert compare(results, loaded).newly_passing == []
 
 
 CASE = """
@@ -139,3 +173,5 @@ def test_the_runner_finds_checks_that_cannot_fail_on_twins(tmp_path: Path) -> No
     sharp = next(c for c in results.cases if c.id == "sharp").attempts[0].twin
     assert sharp is not None and sharp.can_fail
     assert "signals_include: economic_buyer_not_engaged" not in sharp.holds_on_twin
+    shown = write_reports(results, tmp_path / "out", None, [])
+    assert [c.id for c in shown.cannot_fail] == ["blind"]
