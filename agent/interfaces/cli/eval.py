@@ -106,12 +106,14 @@ def eval_command(
         results = run(settings, cases, on_attempt=lambda: progress.advance(task))
     scratch.cleanup()
     target = out_dir or EVAL_HOME / results.run_id
-    previous = load_results(baseline or EVAL_HOME / "latest.json")
+    # The last run of the same case folder: scenarios compare with scenarios, cases with cases.
+    latest = EVAL_HOME / ("latest.json" if cases_dir is None else f"latest-{cases_dir.name}.json")
+    previous = load_results(baseline or latest)
     problems = check_gate(results, load_thresholds())
     shown = write_reports(results, target, previous, problems)
     if out_dir is None or baseline is None:
         EVAL_HOME.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target / "results.json", EVAL_HOME / "latest.json")
+        shutil.copyfile(target / "results.json", latest)
     # The report's opening, compact; markup off: reasons quote lists like ['gap'].
     for line in console(shown, str(target / "summary.md")):
         out.print(line, highlight=False, markup=False, soft_wrap=True)
