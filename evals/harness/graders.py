@@ -3,21 +3,23 @@ nothing to check for a case says so (skipped), which never counts as a pass or a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agent.capabilities.expectations import Check
 from agent.contracts.context import DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import CoachingResponse
 from agent.grounding.citations import resolve_knowledge, resolves
+from evals.harness import checks
 from evals.harness.cases import EvalCase
+from evals.harness.checks import CaseCheck
 from knowledge.documents import KB_PREFIX, Document
 
 Status = Literal["pass", "fail", "skip"]
+# A failure shows the output it judged, but a report stays readable: a few lines per score.
+EVIDENCE_LINES = 12
 
 
 class Score(BaseModel):
@@ -25,6 +27,13 @@ class Score(BaseModel):
     status: Status
     score: float
     reason: str
+    evidence: list[str] = Field(
+        default_factory=list,
+        description="For a failure, the lines of output it judged: the advice lines a pattern "
+        "matched (or came closest to), the field values a typed check compared.",
+    )
+    checks: int = Field(default=0, description="Expectation checks this score counted.")
+    checks_held: int = Field(default=0, description="Those of them that held.")
 
 
 class TwinReport(BaseModel):
@@ -32,16 +41,21 @@ class TwinReport(BaseModel):
     still held on it (a case whose every check holds on its twin cannot fail)."""
 
     passed: bool
+    description: str = Field(default="", description="The one fact the twin flips.")
     scores: list[Score] = Field(default_factory=list)
     checks: int = Field(default=0, description="The case's own checks that held on the case.")
     holds_on_twin: list[str] = Field(
-        default_factory=list, description="Those of them that also hold on the twin."
+        default_factory=list,
+        description="Those of them that also hold on the twin, labelled as the case file "
+        "states them (key: item).",
     )
     error: str | None = None
 
     @property
     def can_fail(self) -> bool:
-        return self.error is not None or len(self.holds_on_twin) < self.checks
+        """Whether the twin shows the case's checks depend on the flipped fact. A case none of
+        whose checks held has nothing to show on its twin: its checks failed, so they can."""
+        return self.error is not None or self.checks == 0 or len(self.holds_on_twin) < self.checks
 
 
 class Attempt(BaseModel):
@@ -101,60 +115,43 @@ class SchemaGrader:
         return passed(self.name, "the response validates against CoachingResponse")
 
 
-def _text_checks(patterns: list[str], text: str, present: bool) -> list[Check]:
-    """Case-insensitive patterns that must (present) or must not match the advice."""
-    checks = []
-    for pattern in patterns:
-        found = re.search(pattern, text, re.IGNORECASE | re.MULTILINE)
-        if present:
-            checks.append((found is not None, f"the advice never says /{pattern}/"))
-        else:
-            said = found.group(0) if found else ""
-            checks.append((found is None, f"the advice says '{said}' (/{pattern}/)"))
-    return checks
-
-
-def required_checks(obs: Observation) -> list[Check]:
+def required_checks(obs: Observation) -> list[CaseCheck]:
     """The case's required content: the capability's own keys (its expectations class), what
     must be reported missing, and the patterns the advice must contain."""
-    e: Any = obs.case.expect
-    r = obs.response
-    missing = {m.section for m in r.missing_inputs}
-    checks = [(m in missing, f"missing input {m} not reported") for m in e.missing_inputs_include]
-    own: list[Check] = e.required(r.result)
-    return checks + own + _text_checks(e.text_include, r.markdown, True)
+    return checks.required_checks(obs.case.expect, obs.response)
 
 
-def forbidden_checks(obs: Observation) -> list[Check]:
-    e: Any = obs.case.expect
-    r = obs.response
-    text = r.markdown + r.model_dump_json()
-    checks: list[Check] = e.forbidden(r.result) + [
-        (n not in text, f"mentions {n}") for n in e.forbid_names
-    ]
-    return checks + _text_checks(e.text_forbid, r.markdown, False)
+def forbidden_checks(obs: Observation) -> list[CaseCheck]:
+    return checks.forbidden_checks(obs.case.expect, obs.response)
 
 
-def case_checks(obs: Observation) -> list[Check]:
+def case_checks(obs: Observation) -> list[CaseCheck]:
     """The case's own checks (required, then forbidden), in a stable order: the twin is
     judged on the same list."""
     return required_checks(obs) + forbidden_checks(obs)
 
 
-def _verdict(name: str, checks: list[Check], nothing: str, held: str) -> Score:
-    if not checks:
+def verdict(name: str, judged: list[CaseCheck], nothing: str, held: str) -> Score:
+    """One score over a list of checks: its counts (the points a rubric would give), the
+    reasons of the failing ones and the output they judged, capped."""
+    if not judged:
         return skipped(name, nothing)
-    problems = [why for ok, why in checks if not ok]
-    return (
-        failed(name, problems, len(checks)) if problems else passed(name, held.format(len(checks)))
-    )
+    failing = [c for c in judged if not c.holds]
+    counts = {"checks": len(judged), "checks_held": len(judged) - len(failing)}
+    if not failing:
+        return passed(name, held.format(len(judged))).model_copy(update=counts)
+    evidence = [line for c in failing for line in (c.label, *(f"  {e}" for e in c.evidence))]
+    if len(evidence) > EVIDENCE_LINES:
+        evidence = [*evidence[: EVIDENCE_LINES - 1], f"… {len(evidence) - EVIDENCE_LINES + 1} more"]
+    score = failed(name, [c.why for c in failing], len(judged))
+    return score.model_copy(update={**counts, "evidence": evidence})
 
 
 class RequiredGrader:
     name = "required"
 
     def grade(self, obs: Observation) -> Score:
-        return _verdict(
+        return verdict(
             self.name,
             required_checks(obs),
             "no required content in this case",
@@ -166,7 +163,7 @@ class ForbiddenGrader:
     name = "forbidden"
 
     def grade(self, obs: Observation) -> Score:
-        return _verdict(
+        return verdict(
             self.name,
             forbidden_checks(obs),
             "no forbidden content in this case",

@@ -13,14 +13,14 @@ import traceback
 from pathlib import Path
 
 from agent.analysis import analyze_deal
-from agent.capabilities.expectations import Check
 from agent.capabilities.live_assist.contract import CueCard
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 from evals.harness.cases import LIVE, EvalCase
-from evals.harness.graders import Attempt, Score, failed, passed, skipped
+from evals.harness.checks import CaseCheck, typed_checks
+from evals.harness.graders import Attempt, Score, skipped, verdict
 from tools.sources import workspace_source
 
 __all__ = ["LIVE", "live_attempt", "replay"]
@@ -58,24 +58,18 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-def _checks(case: EvalCase, cards: list[CueCard]) -> tuple[list[Check], list[Check]]:
+def _checks(case: EvalCase, cards: list[CueCard]) -> tuple[list[CaseCheck], list[CaseCheck]]:
     e = case.expect
     text = " ".join(c.say + " ".join(c.points) for c in cards)
-    forbidden = e.forbidden(cards) + [
-        (n not in text, f"a card mentions {n}") for n in e.forbid_names
+    names = [
+        CaseCheck("forbid_names", n, n not in text, f"a card mentions {n}") for n in e.forbid_names
     ]
-    return e.required(cards), forbidden
+    required = typed_checks(e, cards, "required")
+    return required, typed_checks(e, cards, "forbidden") + names
 
 
-def _score(name: str, checks: list[Check]) -> Score:
-    if not checks:
-        return skipped(name, "nothing to check in this case")
-    problems = [why for ok, why in checks if not ok]
-    return (
-        failed(name, problems, len(checks))
-        if problems
-        else passed(name, f"all {len(checks)} checks hold")
-    )
+def _score(name: str, checks: list[CaseCheck]) -> Score:
+    return verdict(name, checks, "nothing to check in this case", "all {} checks hold")
 
 
 def live_attempt(case: EvalCase, settings: CoachContext) -> Attempt:
@@ -91,7 +85,17 @@ def live_attempt(case: EvalCase, settings: CoachContext) -> Attempt:
     worst = p95(latencies)
     budget = case.expect.max_latency_ms
     latency = (
-        _score("latency", [(worst <= budget, f"p95 {worst:.1f} ms > {budget} ms")])
+        _score(
+            "latency",
+            [
+                CaseCheck(
+                    "max_latency_ms",
+                    f"{budget}",
+                    worst <= budget,
+                    f"p95 {worst:.1f} ms > {budget} ms",
+                )
+            ],
+        )
         if budget is not None
         else skipped("latency", "no budget in this case")
     )

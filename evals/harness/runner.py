@@ -4,15 +4,12 @@ failures of that case while the run goes on."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
@@ -38,41 +35,8 @@ from evals.harness.graders import (
     offline_graders,
 )
 from evals.harness.live import live_attempt
+from evals.harness.summary import EXPECTATION_GRADERS, CaseResult, RunResults, run_results
 from tools.sources import WorkspaceSource
-
-
-class CaseResult(BaseModel):
-    id: str
-    capability: str
-    file: str
-    description: str
-    attempts: list[Attempt]
-
-    @property
-    def pass_k(self) -> bool:
-        """pass^k: the case passed on every one of its k attempts."""
-        return all(a.passed for a in self.attempts)
-
-
-class CapabilitySummary(BaseModel):
-    cases: int
-    attempts: int
-    pass_rate: float = Field(description="Share of attempts that passed.")
-    pass_k_rate: float = Field(description="Share of cases that passed every attempt.")
-    latency_p50_ms: float
-    latency_p95_ms: float
-    tokens_mean: float
-    graders: dict[str, float] = Field(description="Pass rate per grader, skips excluded.")
-
-
-class RunResults(BaseModel):
-    run_id: str
-    started: str
-    seconds: float
-    repeat: int
-    judge: str
-    cases: list[CaseResult]
-    summary: dict[str, CapabilitySummary]
 
 
 @dataclass
@@ -158,20 +122,22 @@ def _twin(case: EvalCase, main: Observation, settings: RunSettings) -> TwinRepor
     try:
         twin = _observe(case, settings, case.twin_request)
     except Exception as exc:  # noqa: BLE001 - reported, the run goes on
-        return TwinReport(passed=False, error=_error(exc))
+        return TwinReport(passed=False, description=case.twin.description, error=_error(exc))
     own = replace(twin, case=case.model_copy(update={"expect": case.twin.expect}))
-    scores = [g.grade(own) for g in settings.graders if g.name in ("required", "forbidden")]
-    held_here = case_checks(main)
-    held_there = case_checks(twin)
-    kept = [why for ok, why in held_here if ok]
-    holds = [
-        why for (ok, why), (again, _) in zip(held_here, held_there, strict=True) if ok and again
-    ]
+    scores = [g.grade(own) for g in settings.graders if g.name in EXPECTATION_GRADERS]
+    here, there = case_checks(main), case_checks(twin)
+    if len(here) == len(there):  # the same expectations give the same list, in order
+        again = [c.holds for c in there]
+    else:  # a check that came out differently on the twin: match by label
+        held = {c.label for c in there if c.holds}
+        again = [c.label in held for c in here]
+    kept = [c for c in here if c.holds]
     return TwinReport(
         passed=all(s.status != "fail" for s in scores),
+        description=case.twin.description,
         scores=scores,
         checks=len(kept),
-        holds_on_twin=holds,
+        holds_on_twin=[c.label for c, ok in zip(here, again, strict=True) if c.holds and ok],
     )
 
 
@@ -193,30 +159,6 @@ def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
         return Attempt(passed=False, error=_error(exc))
 
 
-def _summaries(results: list[CaseResult]) -> dict[str, CapabilitySummary]:
-    out = {}
-    for capability in sorted({r.capability for r in results}):
-        mine = [r for r in results if r.capability == capability]
-        attempts = [a for r in mine for a in r.attempts]
-        latencies = sorted(a.latency_ms for a in attempts if a.error is None) or [0.0]
-        graders: dict[str, list[bool]] = {}
-        for a in attempts:
-            for s in a.scores:
-                if s.status != "skip":
-                    graders.setdefault(s.name, []).append(s.status == "pass")
-        out[capability] = CapabilitySummary(
-            cases=len(mine),
-            attempts=len(attempts),
-            pass_rate=round(sum(a.passed for a in attempts) / len(attempts), 3),
-            pass_k_rate=round(sum(r.pass_k for r in mine) / len(mine), 3),
-            latency_p50_ms=round(statistics.median(latencies), 2),
-            latency_p95_ms=round(latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))], 2),
-            tokens_mean=round(statistics.mean(a.tokens for a in attempts), 1),
-            graders={k: round(sum(v) / len(v), 3) for k, v in sorted(graders.items())},
-        )
-    return out
-
-
 def run(
     settings: RunSettings, cases: list[EvalCase], on_attempt: Callable[[], None] | None = None
 ) -> RunResults:
@@ -234,6 +176,7 @@ def run(
             capability=case.capability,
             file=case.file,
             description=case.description,
+            judgment=case.judgment,
             attempts=attempts,
         )
 
@@ -242,12 +185,11 @@ def run(
         _attempt(next(c for c in cases if c.capability == capability), settings)
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
         results = list(pool.map(attempts_for, cases))
-    return RunResults(
+    return run_results(
         run_id=started.strftime("%Y%m%d-%H%M%S"),
         started=started.isoformat(timespec="seconds"),
         seconds=round(time.perf_counter() - clock, 2),
         repeat=settings.repeat,
         judge=settings.judge_name,
         cases=results,
-        summary=_summaries(results),
     )

@@ -1,8 +1,9 @@
 """Counterfactual twins: the same case with its one key fact removed or flipped.
 
 A case's `twin:` lists edits to its request. The runner answers both; the twin's own `expect`
-must hold on the twin, and a case whose main expectations all still hold on the twin's answer is
-reported as a check that cannot fail (it would pass whether or not the agent read the fact).
+must hold on the twin, and a case whose main expectations that held on it all still hold on the
+twin's answer is reported as a check that cannot fail (it would pass whether or not the agent
+read the fact; evals/harness/summary.py counts them, the reports list them).
 
 Edits address the request as written in the case file, with dotted paths and `[i]` indexes
 (`deal.deal.notes[0].text`, `transcript`): `set` a value (adding a missing key), `remove` a

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from agent.interfaces.cli import eval as eval_cli
 from agent.interfaces.cli.app import app
 from evals.harness import runner as runner_module
 from evals.harness.graders import offline_graders
 from evals.harness.report import Threshold, Thresholds, diff, gate, load_results, write_reports
 from evals.harness.runner import RunSettings, load_cases, run
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "evals" / "scenarios"
 
 
 def test_a_crash_is_that_case_s_failure_and_the_run_goes_on(
@@ -45,11 +48,12 @@ def test_reports_diff_and_html(tmp_path: Path) -> None:
     first = run(settings, load_cases(settings))
     flipped = first.model_copy(deep=True)
     flipped.cases[0].attempts[0].passed = False
-    changes = write_reports(flipped, tmp_path, first, gate(flipped, Thresholds()))
-    assert changes["newly_failing"] == [first.cases[0].id]
+    shown = write_reports(flipped, tmp_path, first, gate(flipped, Thresholds()))
+    assert shown.change.newly_failing == [first.cases[0].id]
+    assert [f.id for f in shown.failing] == [first.cases[0].id]
     assert diff(first, flipped)["newly_passing"] == [first.cases[0].id]
     page = (tmp_path / "report.html").read_text()
-    assert page.count("<svg") == 3 and ">FAIL<" in page and "<script" not in page
+    assert ">FAIL<" in page and "<script" not in page and "Change since the last run" in page
     assert load_results(tmp_path / "results.json") == flipped
     lenient = Thresholds(default=Threshold(min_pass_rate=0.5, min_pass_k_rate=0.5))
     assert gate(flipped, lenient) == []
@@ -60,6 +64,9 @@ def test_coach_eval_gate_passes_on_the_shipped_cases(tmp_path: Path) -> None:
         app, ["eval", "--gate", "--out", str(tmp_path), "--baseline", str(tmp_path / "none.json")]
     )
     assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()  # the report's opening summary, compact
+    assert any(x.startswith("capability") and "checks held" in x for x in printed)
+    assert any(x.startswith("overall ") for x in printed) and "Gate: PASSED" in printed
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["gate"] == [] and len(data["cases"]) >= 5
     assert "rubric" in json.dumps(data)  # rubric grader reported, skipped without a model
@@ -78,3 +85,22 @@ def test_an_eval_run_leaves_memory_and_the_outbox_alone(
     assert not memory.exists() and not outbox.exists()
     cases = json.loads((tmp_path / "run" / "results.json").read_text())["cases"]
     assert cases and all(a["passed"] for c in cases for a in c["attempts"])
+
+
+def test_a_case_folder_is_compared_with_its_own_last_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scenarios diff against the last scenario run, not the last run of evals/cases."""
+    monkeypatch.setattr(eval_cli, "EVAL_HOME", tmp_path / "home")
+    folder = tmp_path / "scenarios" / "next_best_action"
+    folder.mkdir(parents=True)
+    source = SCENARIOS / "next_best_action" / "jdg-nba-cfo-meeting-booked.yaml"
+    (folder / source.name).write_text(source.read_text())
+    args = ["eval", "--cases", str(tmp_path / "scenarios")]
+    first = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "one")])
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "home" / "latest-scenarios.json").is_file()
+    assert not (tmp_path / "home" / "latest.json").exists()
+    second = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "two")])
+    previous = load_results(tmp_path / "one" / "results.json")
+    assert previous is not None and f"Since {previous.run_id}:" in second.output

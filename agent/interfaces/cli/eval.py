@@ -54,6 +54,7 @@ def eval_command(
     from evals.harness.judge import Judge, RubricGrader, calibrate, load_calibration
     from evals.harness.report import gate as check_gate
     from evals.harness.report import load_results, load_thresholds, write_reports
+    from evals.harness.report_md import console
     from evals.harness.runner import RunSettings, load_cases, run
 
     settings_model = ModelSettings.from_env(model)
@@ -105,22 +106,18 @@ def eval_command(
         results = run(settings, cases, on_attempt=lambda: progress.advance(task))
     scratch.cleanup()
     target = out_dir or EVAL_HOME / results.run_id
-    previous = load_results(baseline or EVAL_HOME / "latest.json")
+    # The last run of the same case folder: scenarios compare with scenarios, cases with cases.
+    latest = EVAL_HOME / ("latest.json" if cases_dir is None else f"latest-{cases_dir.name}.json")
+    previous = load_results(baseline or latest)
     problems = check_gate(results, load_thresholds())
-    changes = write_reports(results, target, previous, problems)
+    shown = write_reports(results, target, previous, problems)
     if out_dir is None or baseline is None:
         EVAL_HOME.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(target / "results.json", EVAL_HOME / "latest.json")
-    summary = (target / "summary.md").read_text()
-    out.print(summary.split("\n## Failures")[0].split("\nGate:")[0], highlight=False)
-    failures = [line for line in summary.splitlines() if line.startswith("- `")]
-    for line in failures[:20]:
-        out.print(line, highlight=False)
-    out.print(summary.strip().splitlines()[-1], highlight=False)
-    for key in ("newly_failing", "newly_passing"):
-        if changes[key]:
-            out.print(f"{key.replace('_', ' ')}: {', '.join(changes[key])}")
-    out.print(f"Reports: {target}/report.html", highlight=False)
+        shutil.copyfile(target / "results.json", latest)
+    # The report's opening, compact; markup off: reasons quote lists like ['gap'].
+    for line in console(shown, str(target / "summary.md")):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    out.print(f"Reports: {target}/report.html", highlight=False, markup=False, soft_wrap=True)
     if gate and problems:
         err.print("[bold red]eval gate failed:[/] " + "; ".join(problems))
         raise typer.Exit(code=1)
