@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from agent.analysis.buying_group import economic_buyer, mentioned_people
+from agent.analysis.buying_group import economic_buyer, mentioned_people, with_departures
 from agent.analysis.engagement import stakeholder_engagement
 from agent.analysis.evidence import Seen, evaluate_all
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
@@ -70,7 +70,7 @@ def analyze_deal(ctx: DealContext, as_of: dt.date, reading: Reading | None = Non
     text (read here when the caller did not)."""
     deal = ctx.deal
     reading = reading if reading is not None else read_deal(ctx, as_of)
-    people = stakeholder_engagement(deal, as_of)
+    people = with_departures(stakeholder_engagement(deal, as_of), reading)
     mentioned = mentioned_people(reading)
     buyer = economic_buyer(deal, people, mentioned, reading)
     evidence = evaluate_all(ctx, people, as_of, Seen(reading, buyer))

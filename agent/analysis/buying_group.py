@@ -105,3 +105,22 @@ def economic_buyer(
         scheduled=_scheduled(reading, None, chosen.name, chosen.title),
         citations=[chosen.ref],
     )
+
+
+def with_departures(
+    people: list[StakeholderEngagement], reading: Reading
+) -> list[StakeholderEngagement]:
+    """Each contact the text says is leaving (or has left), marked; an unreachable one (their
+    last attempt bounced) counts as dark, whatever the CRM's dates say."""
+    leaving = {f.contact_id: f for f in reading.of("departure") if f.contact_id}
+    marked = []
+    for p in people:
+        update: dict[str, object] = {}
+        if p.contact_id in leaving:
+            update.update(
+                leaving=leaving[p.contact_id].quote, leaving_ref=leaving[p.contact_id].ref
+            )
+        if p.unreachable:
+            update["level"] = "dark"
+        marked.append(p.model_copy(update=update) if update else p)
+    return marked

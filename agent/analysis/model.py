@@ -38,6 +38,15 @@ class StakeholderEngagement(Contract):
     unreachable: bool = Field(
         default=False, description="The last attempt bounced: they may have left."
     )
+    leaving: str | None = Field(
+        default=None, description="The words that say they are leaving or have left."
+    )
+    leaving_ref: str | None = None
+
+    @property
+    def reliable(self) -> bool:
+        """Someone the deal can still count on: reachable and not on their way out."""
+        return not self.unreachable and self.leaving is None
 
 
 class Evidence(Contract):

@@ -16,7 +16,9 @@ from pydantic import Field
 from agent.contracts.base import Contract
 from agent.contracts.deal import DmuRole
 
-FactKind = Literal["person", "outreach", "meeting", "constraint", "comparison", "sentiment"]
+FactKind = Literal[
+    "person", "outreach", "meeting", "constraint", "comparison", "sentiment", "departure"
+]
 OutreachOutcome = Literal[
     "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled"
 ]
@@ -57,6 +59,7 @@ class Fact(Contract):
     competitor: str | None = None
     claim: ComparisonClaim | None = None
     figure: str | None = Field(default=None, description="The figure claimed, as written.")
+    # departure: someone is leaving or has left (on: their last day, when the text says)
     # sentiment: a shift in how someone feels about the deal
     direction: Literal["warming", "cooling"] | None = None
 

@@ -324,3 +324,29 @@ def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
             contact_id=people[0] if people else None,
             direction=direction,  # type: ignore[arg-type]
         )
+
+
+_LEAVING = re.compile(
+    r"\b(?:(?:has |have )?resign(?:ed|s|ing)|(?:is|are) leaving|will leave|leaves (?:the|us|on)|"
+    r"(?:her|his|their) last day|handing over|hands over|moving on|"
+    r"left the (?:company|business|organi[sz]ation)|no longer (?:with|at|works)|"
+    r"retir(?:es|ing|ed)|on (?:parental|maternity|paternity|long-term) leave)\b",
+    re.I,
+)
+
+
+def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
+    """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        if not _LEAVING.search(sentence):
+            continue
+        for person in _people_in(sentence, deal):
+            last = resolve_when(sentence, written)
+            yield Fact(
+                kind="departure",
+                ref=ref,
+                quote=sentence,
+                contact_id=person,
+                on=last if last and last >= written else None,
+            )

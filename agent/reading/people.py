@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import Fact
+from agent.grounding.vocabulary import ordinary_words
 from agent.reading.spans import sentence_spans
 
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
@@ -139,20 +140,81 @@ def _role_of(title: str) -> tuple[DmuRole, bool]:
 
 def _name_near(sentence: str, start: int, end: int) -> str | None:
     """A name written next to the title: 'the CFO, Henrike Sauer,' / 'CFO Abdul Rahman' /
-    'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO'."""
-    after = re.match(rf"\s*,?\s*(?P<n>{_NAME})", sentence[end:])
-    if after and _is_name(after.group("n")):
-        return _trim(after.group("n"))
+    'Owner (Jim)' / 'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO'."""
+    after = re.match(rf"\s*(?:,|\()?\s*(?P<n>{_NAME})", sentence[end:])
+    if after and (name := _leading_name(after.group("n"))):
+        return name
     before = re.search(
         rf"(?P<n>{_NAME})\s*(?:\(|,\s*(?:the|our|their|its|group)?\s*)$", sentence[:start]
     )
-    if before and _is_name(before.group("n")):
-        return _trim(before.group("n"))
+    if before and (name := _trailing_name(before.group("n"))):
+        return name
     return None
 
 
+def _is_name_word(word: str) -> bool:
+    """A capitalised word that is not a title word, an acronym, or an ordinary word that only
+    starts a sentence ('Economic buyer (CFO)')."""
+    bare = word.rstrip(".,;:'’")
+    return (
+        bool(bare)
+        and bare[0].isupper()
+        and not _ACRONYM.match(bare)
+        and bare.lower() not in _TITLE_WORDS
+        and bare.lower() not in _STOP
+        and bare.lower() not in ordinary_words()
+    )
+
+
+def _leading_name(text: str) -> str | None:
+    words: list[str] = []
+    for word in text.split():
+        if word.lower() in _PARTICLES and words:
+            words.append(word)
+            continue
+        if not _is_name_word(word):
+            break
+        words.append(word.rstrip(".,;:"))
+    while words and words[-1].lower() in _PARTICLES:
+        words.pop()
+    return " ".join(words) or None
+
+
+def _trailing_name(text: str) -> str | None:
+    words: list[str] = []
+    for word in reversed(text.split()):
+        if word.lower() in _PARTICLES and words:
+            words.insert(0, word)
+            continue
+        if not _is_name_word(word):
+            break
+        words.insert(0, word.rstrip(".,;:"))
+    while words and words[0].lower() in _PARTICLES:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+_PARTICLES = frozenset(
+    (
+        "van",
+        "von",
+        "de",
+        "da",
+        "del",
+        "der",
+        "ní",
+        "ni",
+        "bin",
+        "binti",
+        "al",
+        "le",
+        "la",
+        "du",
+        "dos",
+    )
+)
 _STOP = frozenset(
-    [
+    (
         "the",
         "our",
         "their",
@@ -197,25 +259,51 @@ _STOP = frozenset(
         "sign",
         "confirmed",
         "mentioned",
-    ]
-)
-
-
-def _trim(name: str) -> str:
-    words = name.split()
-    while words and (words[-1].lower() in _STOP or not words[-1][0].isupper()):
-        words.pop()
-    return " ".join(words).rstrip(".,")
-
-
-def _is_name(text: str) -> bool:
-    words = _trim(text).split()
-    return (
-        bool(words)
-        and all(w[0].isupper() for w in words if w.lower() not in _STOP)
-        and not (len(words) == 1 and _ACRONYM.match(words[0]))
-        and words[0].lower() not in _STOP
+        "meeting",
+        "call",
+        "with",
     )
+)
+_TITLE_WORDS = frozenset(
+    (
+        "chief",
+        "officer",
+        "director",
+        "head",
+        "manager",
+        "lead",
+        "vp",
+        "svp",
+        "evp",
+        "president",
+        "owner",
+        "founder",
+        "operations",
+        "finance",
+        "procurement",
+        "legal",
+        "security",
+        "it",
+        "sales",
+        "marketing",
+        "group",
+        "deputy",
+        "managing",
+        "general",
+        "executive",
+        "senior",
+        "junior",
+        "interim",
+        "acting",
+        "board",
+        "committee",
+        "team",
+        "department",
+        "controller",
+        "counsel",
+        "architect",
+    )
+)
 
 
 def _contact_for(name: str | None, title: str, known: list[_Known]) -> str | None:
@@ -226,7 +314,14 @@ def _contact_for(name: str | None, title: str, known: list[_Known]) -> str | Non
                 return k.contact_id
         return None
     acronym = title.upper() if _ACRONYM.match(title) else _acronym(title)
-    matches = [k for k in known if k.acronym == acronym or k.title.lower() == title.lower()]
+    wanted = title.lower()
+    matches = [
+        k
+        for k in known
+        if k.acronym == acronym
+        or wanted in k.title.lower()
+        or any(_acronym(part) == acronym for part in re.split(r"[,&/]| and ", k.title))
+    ]
     return matches[0].contact_id if len(matches) == 1 else None
 
 

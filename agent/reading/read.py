@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
 from agent.model.fence import looks_like_instructions
-from agent.reading.events import read_comparisons, read_constraints, read_meetings, read_sentiment
+from agent.reading.events import (
+    read_comparisons,
+    read_constraints,
+    read_departures,
+    read_meetings,
+    read_sentiment,
+)
 from agent.reading.outreach import read_outreach
 from agent.reading.people import read_people
 from agent.reading.texts import Text, about_the_deal, free_texts
@@ -70,6 +76,7 @@ def read_deal(
         facts += read_constraints(ref, body, written)
         facts += read_comparisons(ref, body, rivals)
         facts += read_sentiment(ref, body, ctx.deal)
+        facts += read_departures(ref, body, ctx.deal, written)
         del text
     return Reading(facts=facts, texts=len(texts))
 

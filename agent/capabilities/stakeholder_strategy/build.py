@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from agent.analysis.missing import limitations_for
-from agent.analysis.model import Analysis, StakeholderEngagement
+from agent.analysis.model import Analysis, MentionedPerson, StakeholderEngagement
 from agent.capabilities.common.playbook import deal_values
 from agent.capabilities.common.remedies import remedy
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
@@ -63,10 +63,55 @@ def _value(ctx: DealContext) -> tuple[str | None, list[str]]:
     return None, []
 
 
+def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
+    """What makes someone unreliable, in the record's words, and where it says so."""
+    if person.leaving:
+        return f"Leaving: {person.leaving} ", [person.leaving_ref or ""]
+    if person.unreachable:
+        return (
+            "The last attempt to reach them bounced: they may no longer be with the customer. "
+            "Confirm through another contact before relying on them. ",
+            person.unanswered_refs[-1:],
+        )
+    return "", []
+
+
+def _mentioned_plan(ctx: DealContext, person: MentionedPerson) -> StakeholderPlan:
+    """Someone the text names with a role who is not a contact: part of the buying group."""
+    approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
+        person.role, ROLE_PLAYBOOK["unknown"]
+    )
+    name = person.name or f"the {person.title}"
+    not_met = " Nobody has met them yet." if person.met is False else ""
+    return StakeholderPlan(
+        contact_id=None,
+        name=name,
+        title=person.title,
+        role=person.role,
+        influence="high" if person.authority else "medium",
+        sentiment="unknown",
+        engagement="never",
+        last_touch=None,
+        touches_30d=0,
+        priorities=[],
+        approach=f"Named in the record, not yet a contact: {person.quote}{not_met} Add them "
+        f"to the CRM, ask your contacts what they need to see, then: {approach}",
+        value_proposition="Unknown: learn their priorities first",
+        channel=channel,
+        timing="immediate" if person.authority else "this_week",
+        message_draft="",
+        collaboration=collaboration,
+        risk_if_disengaged=risk,
+        citations=[person.ref],
+    )
+
+
 def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
     approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
         person.role, ROLE_PLAYBOOK["unknown"]
     )
+    caveat, caveat_cites = _caveat(person)
+    approach = caveat + approach
     priorities, cites = _priorities(ctx, person)
     message, m_cites = _message(ctx, person)
     value, v_cites = _value(ctx) if message is None else (None, [])
@@ -116,6 +161,7 @@ def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
             *m_cites,
             *v_cites,
             *(f"deal.activities[{i}]" for i in person.activity_indices[-1:]),
+            *(c for c in caveat_cites if c),
         ],
     )
 
@@ -135,24 +181,33 @@ def plan_stakeholders(
     ]
     gaps = []
     for role in REQUIRED_ROLES:
-        if any(p.role == role for p in people):
+        holders = [p for p in people if p.role == role]
+        if holders and any(p.reliable for p in holders):
             continue
+        if role == "economic_buyer" and analysis.economic_buyer is not None and not holders:
+            continue  # known from the record's text: a person to add, not a role to find
         check = {
             "economic_buyer": "economic_buyer_identified",
             "champion": "champion_identified",
         }.get(role, "multi_threaded")
         fix = remedy(check, plays, values)
+        lost = [_caveat(p) for p in holders]  # the role's holders are leaving or unreachable
         gaps.append(
             RoleGap(
                 role=role,
-                why_it_matters=fix.why if fix else ROLE_PLAYBOOK[role][3],
+                why_it_matters=" ".join(c for c, _ in lost)
+                + (fix.why if fix else ROLE_PLAYBOOK[role][3]),
                 how_to_fill=fix.correction if fix else ROLE_PLAYBOOK[role][0],
-                citations=fix.citations if fix else ["deal.contacts"],
+                citations=[
+                    *(c for _, cites in lost for c in cites if c),
+                    *(fix.citations if fix else ["deal.contacts"]),
+                ],
             )
         )
     order = {r: i for i, r in enumerate(DMU_ROLES)}
     ranked = sorted(people, key=lambda p: (order.get(p.role, 99), p.name))
     plans = [_plan(ctx, p) for p in ranked]
+    plans += [_mentioned_plan(ctx, m) for m in analysis.mentioned]
     disengaged = [p.name for p in people if p.level in ("dark", "never")]
     champions = [p for p in people if p.role == "champion"]
     ebs = [p for p in people if p.role == "economic_buyer"]

@@ -19,7 +19,9 @@ class RoleCoverage(Contract):
 
 
 class StakeholderPlan(Contract):
-    contact_id: str
+    contact_id: str | None = Field(
+        description="The contact; None for someone the record's text names who is not one yet."
+    )
     name: str
     title: str
     role: str
