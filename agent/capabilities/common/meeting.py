@@ -3,6 +3,8 @@ the agent had to make written down rather than hidden."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from agent.analysis.model import Analysis
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
 from agent.contracts.context import DealContext
@@ -47,9 +49,55 @@ def _customer(ctx: DealContext, analysis: Analysis, person_id: str) -> Attendee 
     )
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What this meeting is for, given who is in the room: an economic buyer in the room means
+    their criteria and commitment, not access to them; procurement means the paper process."""
+
+    objective: str
+    close_on: str
+    why: str
+    # methodology elements the people in the room settle by being there (no "who signs off?"
+    # to the person who signs)
+    settled: frozenset[str] = frozenset()
+
+
+def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Focus:
+    present = {a.person_id for a in attendees if a.side == "customer"}
+    roles = {a.role: a for a in attendees if a.side == "customer"}
+    buyer = analysis.economic_buyer
+    if buyer is not None and buyer.contact_id in present:
+        name = buyer.name or f"the {buyer.title}"
+        return Focus(
+            objective=f"Hear from {name} what they need to see to approve: their decision "
+            "criteria, the payback they expect and the approval steps, and agree the next "
+            "step to a decision",
+            close_on=f"a commitment from {name}: the criteria to meet and a date to decide",
+            why=f"{name}, the economic buyer, is in the room",
+            settled=frozenset({"Economic Buyer"}),
+        )
+    if "procurement" in roles:
+        name = roles["procurement"].name
+        return Focus(
+            objective=f"Agree the paper process with {name}: each step, owner and date from "
+            "here to signature",
+            close_on=f"a dated plan to signature that {name} agrees",
+            why=f"{name} (procurement) is in the room",
+        )
+    if buyer is not None and buyer.scheduled and "champion" in roles:
+        name, champion = buyer.name or f"the {buyer.title}", roles["champion"].name
+        return Focus(
+            objective=f"Prepare {champion} for the meeting with {name}: what {name} will ask, "
+            "what they need to see to approve, and who presents what",
+            close_on=f"an agreed plan for the meeting with {name}",
+            why=f"a meeting with {name} is already booked",
+        )
+    return Focus(objective=default, close_on=default, why="the next best action")
+
+
 def frame_meeting(
     ctx: DealContext, analysis: Analysis, meeting: Meeting | None, default_objective: str
-) -> MeetingFrame:
+) -> tuple[MeetingFrame, Focus]:
     deal = ctx.deal
     meeting = meeting or Meeting()
     assumptions: list[str] = []
@@ -87,14 +135,17 @@ def frame_meeting(
     duration = meeting.duration_minutes or DEFAULT_MINUTES
     if meeting.duration_minutes is None:
         assumptions.append(f"No length was given: planned for {DEFAULT_MINUTES} minutes.")
-    objective = meeting.objective or default_objective
-    if meeting.objective is None:
-        assumptions.append(f"No objective was given: used the next best action ({objective}).")
-    return MeetingFrame(
+    focus = focus_for(analysis, attendees, default_objective)
+    if meeting.objective is not None:
+        focus = Focus(meeting.objective, focus.close_on, "the request", focus.settled)
+    else:
+        assumptions.append(f"No objective was given: set from who attends ({focus.why}).")
+    frame = MeetingFrame(
         title=meeting.title or f"{deal.account.name}: next meeting",
         date=meeting.date,
         duration_minutes=duration,
-        objective=objective,
+        objective=focus.objective,
         attendees=attendees,
         assumptions=assumptions,
     )
+    return frame, focus

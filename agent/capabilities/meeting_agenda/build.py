@@ -47,10 +47,11 @@ def build_agenda(
 ) -> MeetingAgendaResult:
     deal = ctx.deal
     primary = recommend(ctx, analysis, plays).primary
-    frame = frame_meeting(ctx, analysis, meeting, primary.title)
+    frame, focus = frame_meeting(ctx, analysis, meeting, primary.title)
     asked = list((meeting.customer_agenda if meeting else []) or [])
     minutes = _minutes(frame.duration_minutes, len(asked))
-    questions = gap_questions(analysis, knowledge)
+    questions = gap_questions(analysis, knowledge, focus.settled)
+    open_gaps = [g.element for g in analysis.methodology_gaps if g.element not in focus.settled]
     products = " and ".join(deal.products[:2]) or "our platform"
     items = [
         AgendaItem(
@@ -77,10 +78,7 @@ def build_agenda(
             minutes=minutes["discovery"],
             topic="Your priorities and process",
             purpose="Close the open gaps: "
-            + (
-                ", ".join(g.element for g in analysis.methodology_gaps[:3])
-                or "confirm what has changed"
-            ),
+            + (", ".join(open_gaps[:3]) or "confirm what has changed"),
             transition="That helps: let me show how this maps to what you just described.",
             citations=[q.citations[0] for q in questions[:1]],
         )
@@ -97,7 +95,7 @@ def build_agenda(
         AgendaItem(
             minutes=minutes["close"],
             topic="Questions and next steps",
-            purpose=f"Agree the next step: {primary.title}",
+            purpose=f"Agree the next step: {focus.close_on}",
             transition="",
             citations=primary.citations[:1],
         )
@@ -169,8 +167,7 @@ def build_agenda(
         contingencies=concerns,
         closing_statement=(
             f"To recap: we covered your priorities and how we would meet them. "
-            f"The next step I would suggest is: {primary.title.lower()}. Can we "
-            "put a date on it now?"
+            f"The next step I would suggest is {focus.close_on}. Can we put a date on it now?"
         ),
         materials=materials,
         customer_agenda=customer_agenda,

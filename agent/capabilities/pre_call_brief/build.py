@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
-from agent.analysis.model import Analysis
-from agent.capabilities.common.meeting import frame_meeting
+from agent.analysis.model import Analysis, StakeholderEngagement
+from agent.capabilities.common.meeting import Focus, frame_meeting
 from agent.capabilities.common.playbook import list_items, subsections
 from agent.capabilities.deal_strategy.build import competition_plans
 from agent.capabilities.next_best_action.build import Search, recommend
-from agent.capabilities.next_best_action.contract import RecommendedAction
 from agent.capabilities.pre_call_brief.contract import PreCallBriefResult
 from agent.contracts.context import DealContext
 from agent.contracts.meeting_prep import MeetingFrame, Point
 from agent.contracts.request import Meeting
-from agent.formatting import shorten
+from agent.formatting import human, shorten
 from knowledge.documents import Document
 from knowledge.plays import Play
 from knowledge.retriever import SearchFilters
@@ -25,8 +24,11 @@ GAP_GUIDE = "meth-meddicc"
 MAX_GAP_QUESTIONS = 2
 
 
-def gap_questions(analysis: Analysis, knowledge: Mapping[str, Document]) -> list[Point]:
-    """Questions from the MEDDICC guide for each element the deal's evidence does not support."""
+def gap_questions(
+    analysis: Analysis, knowledge: Mapping[str, Document], settled: frozenset[str] = frozenset()
+) -> list[Point]:
+    """Questions from the MEDDICC guide for each element the deal's evidence does not support,
+    less those the people in the room settle by being there (`settled`)."""
     guide = knowledge.get(GAP_GUIDE)
     section = guide.section("questions-by-element") if guide else None
     if guide is None or section is None:
@@ -34,6 +36,8 @@ def gap_questions(analysis: Analysis, knowledge: Mapping[str, Document]) -> list
     by_element = subsections(section.text)
     points = []
     for gap in analysis.methodology_gaps:
+        if gap.element in settled:
+            continue
         questions = list_items(by_element.get(gap.element, ""))[:MAX_GAP_QUESTIONS]
         points += [
             Point(
@@ -147,9 +151,10 @@ def _challenges(ctx: DealContext) -> list[Point]:
     return points
 
 
-def _flow(frame: MeetingFrame, primary: RecommendedAction, analysis: Analysis) -> list[str]:
+def _flow(frame: MeetingFrame, focus: Focus, analysis: Analysis) -> list[str]:
     customers = [a.name for a in frame.attendees if a.side == "customer"]
-    gaps = ", ".join(g.element for g in analysis.methodology_gaps[:3]) or "the open questions"
+    open_gaps = [g.element for g in analysis.methodology_gaps if g.element not in focus.settled]
+    gaps = ", ".join(open_gaps[:3]) or "the open questions"
     return [
         f"Open: thank them, restate the objective ({frame.objective}) and confirm "
         f"{frame.duration_minutes} minutes still works",
@@ -157,8 +162,26 @@ def _flow(frame: MeetingFrame, primary: RecommendedAction, analysis: Analysis) -
         f"Discovery on the gaps: {gaps}",
         f"Play back value in their terms for {', '.join(customers) or 'each attendee'}",
         "Surface concerns early and handle them with the guide below",
-        f"Close on a dated next step: {primary.expected_outcome}",
+        f"Close on {focus.close_on}",
     ]
+
+
+def _absent(person: StakeholderEngagement, analysis: Analysis) -> Point:
+    """Someone of the buying group not in the room, with the last word from them when it was
+    a decline or silence (the record's words, cited)."""
+    said = next(
+        (
+            f
+            for f in reversed(analysis.reading.of("outreach"))
+            if f.contact_id == person.contact_id and f.outcome != "replied"
+        ),
+        None,
+    )
+    text = f"{person.name}, {person.title} ({human(person.role)}): {person.level}"
+    if said is not None and said.outcome is not None:
+        text += f"; not attending: {human(said.outcome)} ({said.quote})"
+    cites = [f"deal.contacts[{person.index}]", *([said.ref] if said else [])]
+    return Point(text=text, citations=cites)
 
 
 def build_brief(
@@ -171,15 +194,16 @@ def build_brief(
     concerns: list[Point],
 ) -> PreCallBriefResult:
     primary = recommend(ctx, analysis, plays).primary
-    frame = frame_meeting(ctx, analysis, meeting, primary.title)
+    frame, focus = frame_meeting(ctx, analysis, meeting, primary.title)
     present = {a.person_id for a in frame.attendees}
-    rest = [
+    rest = [_absent(p, analysis) for p in analysis.engagement if p.contact_id not in present]
+    rest += [
         Point(
-            text=f"{p.name}, {p.title} ({p.role.replace('_', ' ')}): {p.level}",
-            citations=[f"deal.contacts[{p.index}]"],
+            text=f"{m.name + ', ' if m.name else 'The '}{m.title} ({human(m.role)}): named in "
+            f"the record, not a contact yet: {m.quote}",
+            citations=[m.ref],
         )
-        for p in analysis.engagement
-        if p.contact_id not in present
+        for m in analysis.mentioned
     ]
     criteria = [
         Point(
@@ -188,6 +212,17 @@ def build_brief(
         )
         for i, c in enumerate(ctx.discovery.decision_criteria if ctx.discovery else [])
     ]
+    known = analysis.evidence.get("decision_criteria_known")
+    if not criteria and known is not None and not known.met:
+        criteria.append(
+            Point(
+                text="Not known yet: no discovery data records their decision criteria; ask "
+                "for them in this meeting"
+                if known.met is None
+                else "None recorded: ask what they will judge the decision on",
+                citations=known.citations or ["deal"],
+            )
+        )
     positioning = [
         Point(
             text=f"{a.name}: {a.value_message}"
@@ -208,7 +243,7 @@ def build_brief(
         for c in competition_plans(ctx, knowledge)
     ]
     proofs = proof_points(ctx, knowledge, search)
-    questions = gap_questions(analysis, knowledge)
+    questions = gap_questions(analysis, knowledge, focus.settled)
     follow = (
         [
             Point(
@@ -243,7 +278,7 @@ def build_brief(
         crib.append(f"Ask: {questions[0].text}")
     if proofs:
         crib.append(f"Proof: {proofs[0].text.split(':')[0]}")
-    crib.append(f"Close on: {primary.title}")
+    crib.append(f"Close on: {focus.close_on}")
     limitations = limitations_for(ctx) + frame.assumptions
     return PreCallBriefResult(
         meeting=frame,
@@ -253,7 +288,7 @@ def build_brief(
         decision_criteria=criteria,
         value_positioning=positioning,
         questions=questions,
-        conversation_flow=_flow(frame, primary, analysis),
+        conversation_flow=_flow(frame, focus, analysis),
         likely_concerns=concerns,
         competitive=competitive,
         proof_points=proofs,
