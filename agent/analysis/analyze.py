@@ -6,7 +6,7 @@ import datetime as dt
 
 from agent.analysis.buying_group import economic_buyer, mentioned_people, with_departures
 from agent.analysis.engagement import stakeholder_engagement
-from agent.analysis.evidence import Seen, evaluate_all
+from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
 from agent.analysis.stage import criteria_status, locate
@@ -75,7 +75,9 @@ def analyze_deal(ctx: DealContext, as_of: dt.date, reading: Reading | None = Non
     buyer = economic_buyer(deal, people, mentioned, reading)
     evidence = evaluate_all(ctx, people, as_of, Seen(reading, buyer))
     position = locate(deal, ctx.process, as_of)
-    current, earlier = criteria_status(ctx.process, position.index, evidence)
+    # earlier stages are judged on what happened then, not on who is active today
+    then = {**evidence, "multi_threaded": ever_multi_threaded(people)}
+    current, earlier = criteria_status(ctx.process, position.index, evidence, then)
 
     one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
     past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]

@@ -339,14 +339,41 @@ def _map(
 def _threads(
     ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
 ) -> Evidence:
-    active = [p for p in people if is_active(p)]
+    booked = _booked(seen.reading, as_of)
+    active = [p for p in people if is_active(p) or p.contact_id in booked]
     cites = [f"deal.contacts[{p.index}]" for p in active]
     names = ", ".join(p.name for p in active) or "nobody"
     return Evidence(
         check="",
         met=len(active) >= 2,
         citations=cites,
-        detail=f"{len(active)} stakeholder(s) active in the last 30 days: {names}",
+        detail=f"{len(active)} stakeholder(s) active in the last 30 days or booked in the "
+        f"next {BOOKED_DAYS}: {names}",
+    )
+
+
+BOOKED_DAYS = 14  # a meeting this close that someone accepted counts as their engagement
+
+
+def _booked(reading: Reading, as_of: dt.date) -> set[str]:
+    """Contacts with a meeting on the calendar within BOOKED_DAYS."""
+    return {
+        person
+        for m in reading.of("meeting")
+        if m.on is not None and (m.on - as_of).days <= BOOKED_DAYS
+        for person in m.attendees
+    }
+
+
+def ever_multi_threaded(people: list[StakeholderEngagement]) -> Evidence:
+    """For an earlier stage's criterion: were two or more stakeholders engaged at any point?
+    (Who is active today says nothing about whether that stage was done properly.)"""
+    engaged = [p for p in people if p.activity_indices]
+    return Evidence(
+        check="multi_threaded",
+        met=len(engaged) >= 2,
+        citations=[f"deal.contacts[{p.index}]" for p in engaged[:3]],
+        detail=f"{len(engaged)} stakeholder(s) have taken part in activities",
     )
 
 

@@ -383,7 +383,10 @@ def _constraint(f: Facts) -> Signal | None:
     close = f.ctx.deal.expected_close
     late = [c for c in found if (end := _finishes(f, c)) is not None and end > close]
     frozen = [c for c in found if c.constraint == "budget_freeze"]
-    severity: Severity = "high" if late or frozen else "medium"
+    timed = [c for c in found if _finishes(f, c) is not None]
+    # high: it stops the deal or outlasts the close date; medium: a step with a known length
+    # to plan for; low: a step the record only names
+    severity: Severity = "high" if late or frozen else ("medium" if timed else "low")
     parts = [c.quote for c in (late or frozen or found)[:2]]
     detail = "; ".join(parts)
     if late:

@@ -142,9 +142,10 @@ def _outreach_unanswered(f: Facts) -> Signal | None:
 
 @rule
 def _single_threaded(f: Facts) -> Signal | None:
+    booked = {a for m in f.reading.of("meeting") for a in m.attendees}
     active = [p for p in f.people if is_active(p)]
-    if len(active) > 1 or not f.phase_at_least("qualify"):
-        return None
+    if len({*(p.contact_id for p in active), *booked}) > 1 or not f.phase_at_least("qualify"):
+        return None  # several people engaged, or booked to meet
     who = f"only {active[0].name} is active" if active else "no stakeholder is active"
     cites = [f"deal.contacts[{p.index}]" for p in active] or ["deal.contacts"]
     severity: Severity = "high" if f.phase_at_least("proposal") else "medium"

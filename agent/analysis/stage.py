@@ -81,16 +81,21 @@ def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> Stag
 
 
 def criteria_status(
-    process: ProcessStandards | None, upto: int | None, evidence: dict[str, Evidence]
+    process: ProcessStandards | None,
+    upto: int | None,
+    evidence: dict[str, Evidence],
+    past: dict[str, Evidence] | None = None,
 ) -> tuple[list[CriterionStatus], list[CriterionStatus]]:
-    """Exit criteria of the current stage, and unmet ones of the stages before it."""
+    """Exit criteria of the current stage, and unmet ones of the stages before it (judged on
+    `past` evidence where a check means something else in hindsight)."""
     if process is None or upto is None:
         return [], []
     current: list[CriterionStatus] = []
     earlier: list[CriterionStatus] = []
     for s_index, stage in enumerate(process.stages[: upto + 1]):
         for c_index, criterion in enumerate(stage.exit_criteria):
-            found = evidence.get(criterion.check) if criterion.check else None
+            chosen = evidence if s_index == upto or past is None else past
+            found = chosen.get(criterion.check) if criterion.check else None
             status = CriterionStatus(
                 stage=stage.name,
                 id=criterion.id,

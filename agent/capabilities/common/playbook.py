@@ -40,9 +40,14 @@ class ScoredPlay:
         return round(total * (WITHOUT_TARGET if self.missing else 1.0), 2)
 
 
+# Roles a play works through ("ask your champion", "meet the economic buyer"); other targets
+# are people a play looks for (a coach or a user who might become a champion).
+THROUGH = ("champion", "economic_buyer")
+
+
 def lacking(play: Play, analysis: Analysis) -> str | None:
     """The role a play is done through (its first target) when the deal has nobody in it."""
-    if not play.meta.targets:
+    if not play.meta.targets or play.meta.targets[0] not in THROUGH:
         return None
     role = play.meta.targets[0]
     if analysis.contact(role):

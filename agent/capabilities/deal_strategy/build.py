@@ -22,7 +22,13 @@ from agent.capabilities.deal_strategy.contract import (
     RiskToRetire,
     WinTheme,
 )
-from agent.capabilities.deal_strategy.timeline import Step, kind_of, schedule, step_from
+from agent.capabilities.deal_strategy.timeline import (
+    Step,
+    is_done,
+    kind_of,
+    schedule,
+    step_from,
+)
 from agent.contracts.context import DealContext
 from agent.contracts.events import ClosingStrategyGuidance
 from agent.contracts.probability import WinProbability
@@ -36,15 +42,18 @@ RISK_ORDER = (
     "economic_buyer_not_engaged",
     "no_champion",
     "champion_gone_quiet",
+    "outreach_unanswered",
     "blocker_present",
     "negative_sentiment",
     "single_threaded",
+    "buying_constraint",
     "pain_unconfirmed",
     "value_case_missing",
     "budget_unconfirmed",
     "decision_process_unknown",
     "decision_criteria_unknown",
     "competitive_bakeoff",
+    "price_comparison",
     "high_risk",
     "mutual_plan_missing",
     "procurement_not_engaged",
@@ -170,6 +179,15 @@ def competition_plans(ctx: DealContext, knowledge: Mapping[str, Document]) -> li
     return plans
 
 
+def _risk_rank(signal: Signal) -> tuple[int, int]:
+    """Risks in the order a coach retires them; a constraint that stops the deal (a freeze, or
+    a review that ends after the close date: high) comes before everything, one that only has
+    to be planned for (medium) after the buying group's risks."""
+    if signal.id == "buying_constraint" and signal.severity in ("high", "critical"):
+        return (-1, SEVERITY_RANK[signal.severity])
+    return (RISK_ORDER.index(signal.id), SEVERITY_RANK[signal.severity])
+
+
 def _risks(
     analysis: Analysis,
     plays: tuple[Play, ...],
@@ -179,7 +197,7 @@ def _risks(
 ) -> list[RiskToRetire]:
     ranked: list[Signal] = sorted(
         (s for s in analysis.signals if s.id in RISK_ORDER and s.severity != "low"),
-        key=lambda s: (RISK_ORDER.index(s.id), SEVERITY_RANK[s.severity]),
+        key=_risk_rank,
     )
     risks = []
     for n, signal in enumerate(ranked[:8], start=1):
@@ -217,6 +235,14 @@ STEP_OWNER_ROLE = {
 UNTIMED = " (how long it takes is not recorded: confirm it with the customer)"
 
 
+def _current_step(steps: list[str], current: str | None) -> int:
+    """Index of the step the buying process is at (the ones before it are done), else 0."""
+    if not current:
+        return 0
+    wanted = current.strip().lower()
+    return next((i for i, s in enumerate(steps) if s.lower().startswith(wanted)), 0)
+
+
 def _owner(analysis: Analysis, kind: str, fallback: str) -> str:
     role = STEP_OWNER_ROLE.get(kind)
     person = next((p.name for p in analysis.engagement if p.role == role), None)
@@ -250,8 +276,11 @@ def _plan(
     proposed: list[Step] = []
     bp = ctx.discovery.buying_process if ctx.discovery else None
     if bp is not None and bp.known and bp.steps and not steps:
+        current = _current_step(bp.steps, bp.current_step)
         for i, text in enumerate(bp.steps):  # the customer's own way of buying
             ref = f"discovery.buying_process.steps[{i}]"
+            if is_done(text) or i < current:
+                continue  # already behind them: nothing left to schedule
             owner = _owner(analysis, kind_of(text), deal.owner.name)
             proposed.append(step_from(text, owner, [ref], facts, ref=ref))
     elif ctx.process:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from agent.contracts.facts import ConstraintKind, Fact
+from agent.reading.events import weeks_in
 
 DEFAULT_WEEKS = 1.0  # a step nothing gives a duration for: one week, said to be confirmed
 _KINDS: list[tuple[ConstraintKind | str, re.Pattern[str]]] = [
@@ -66,10 +67,43 @@ class Dated:
 
 
 def kind_of(text: str) -> str:
-    for kind, pattern in _KINDS:
-        if pattern.search(text):
-            return kind
+    """What kind of step a text names, read from its head ('Supplier onboarding - ten days
+    after legal sign-off' is procurement, not legal), else from the whole text."""
+    head = _HEAD.split(text, maxsplit=1)[0]
+    for part in (head, text):
+        for kind, pattern in _KINDS:
+            if pattern.search(part):
+                return kind
     return "other"
+
+
+_HEAD = re.compile(r"\s+[-–—:]\s+|[:(;]")
+_DONE_WORD = (
+    r"(?:completed?|done|approved|agreed|signed(?: off)?|in place|finished|closed|passed|"
+    r"(?:already )?(?:active|exists?|set up|registered))"
+)
+# The step's own status right after its name ("InfoSec review - completed 18 November"), or
+# a past tense that says so ("has been approved", "already active").
+_STATUS = re.compile(r"\s[-\u2013\u2014]\s|:")
+_DONE = re.compile(rf"\b{_DONE_WORD}\b", re.I)
+_PAST = re.compile(rf"\b(?:has been|have been|was|were|already)\s+{_DONE_WORD}\b", re.I)
+_PREPOSITION = re.compile(
+    r"\b(?:from|of|after|before|until|once|when|within|in|for|about|around|takes?)\b", re.I
+)
+
+
+def is_done(text: str) -> bool:
+    """A step the text says is already behind them: its status after the name opens with it
+    ("InfoSec review - completed 18 November", "Legal review - MSA and DPA agreed under ..."),
+    or a past tense says so ("has been approved"); not a step that only mentions a finished
+    thing ("about four weeks from receipt of the completed questionnaire")."""
+    if _PAST.search(text):
+        return True
+    parts = _STATUS.split(text, maxsplit=1)
+    if len(parts) < 2 or (done := _DONE.search(parts[1])) is None:
+        return False
+    before = _PREPOSITION.search(parts[1][: done.start()])
+    return before is None
 
 
 def _weekday(text: str) -> int | None:
@@ -83,19 +117,23 @@ def step_from(
     """A step, with the duration the text records for it: read from its own text (`ref`), else
     from any constraint of the same kind the record mentions."""
     kind = kind_of(name)
+    written = weeks_in(name)  # the step's own words say how long it takes
     own = [f for f in facts if ref is not None and f.ref == ref and f.weeks]
     same = [f for f in facts if f.constraint == kind and f.weeks]
     found: Fact | None = (own or same or [None])[0]  # type: ignore[list-item]
     waits = WAITS_FOR.get(kind, ())
-    cites = [*citations, *([found.ref] if found is not None and found.ref not in citations else [])]
+    if written is not None:
+        found = None
+    extra = [found.ref] if found is not None and found.ref not in citations else []
+    weeks = written[1] if written else (found.weeks[1] if found and found.weeks else None)
     return Step(
         name=name,
         owner=owner,
         kind=kind,
-        weeks=found.weeks[1] if found is not None and found.weeks else None,
+        weeks=weeks,
         weekday=_weekday(name),
         after=waits,
-        citations=tuple(cites),
+        citations=(*citations, *extra),
     )
 
 
@@ -112,8 +150,8 @@ def schedule(steps: list[Step], today: dt.date) -> list[Dated]:
         else:
             start = today if step.kind in ("security_review", "legal_review") else previous
         weeks = step.weeks
-        if weeks is None:
-            weeks = 0.0 if step.kind == "signature" else DEFAULT_WEEKS
+        if weeks is None:  # a signature, or a committee's next meeting, takes no time of its own
+            weeks = 0.0 if step.kind == "signature" or step.weekday is not None else DEFAULT_WEEKS
         due = start + dt.timedelta(days=round(weeks * 7))
         if step.weekday is not None:
             due = due + dt.timedelta(days=(step.weekday - due.weekday()) % 7)
