@@ -126,6 +126,9 @@ def _cue(
             who = reader.pronoun("she", None)
         if kind == "personal_pain" and who is None:  # "for Nadia personally": the one named
             who = next((w for w in _customers_in(sentence, reader)), None)
+        named = _customers_in(phrase, reader)
+        if kind == "stated_problem" and named:  # "Problem, in Ivana's words: ..."
+            who = named[0]
         if kind == "stated_problem" and who is None and reader.src.customers:
             who = "customer"  # a discovery summary of a call with the customer
     if who is None:

@@ -17,6 +17,7 @@ from agent.reading.agreements import (
 )
 from agent.reading.behaviour import read_behaviour
 from agent.reading.buyer_words import read_buyer_words
+from agent.reading.fields import read_fields
 from tests.factories import activity, contact, make_context
 
 CONTACTS = [
@@ -263,3 +264,36 @@ def test_an_approval_threshold_is_an_amount_above_which_someone_else_approves(
     assert found.crossed_by(amount + 1, currency) and not found.crossed_by(amount - 1, currency)
     assert found.crossed_by(amount + 1, "JPY") is None  # not comparable
     assert not read_thresholds(deal_with("Nadia can approve up to 50k on her own."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Qualification call. Budget: EUR 80k set aside by operations.",
+            ("budget_confirmed", True),
+        ),
+        ("Call notes. Budget: not discussed yet.", ("budget_confirmed", False)),
+        (
+            "Recap. Compelling event: the retailer contract renews on 1 May.",
+            ("compelling_event", True),
+        ),
+        ("Decision criteria: TBD after the workshop.", ("decision_criteria_known", False)),
+        ("Pain, in her words: invoices sit for weeks.", ("pain_confirmed", True)),
+        ("Helen has GBP 120k earmarked for the project.", ("budget_confirmed", True)),
+        ("There is no budget until the new fiscal year.", ("budget_confirmed", False)),
+        ("The line must be live before the spring inspection.", ("compelling_event", True)),
+        ("Nadia says there is no deadline.", ("compelling_event", False)),
+    ],
+)
+def test_facts_the_rep_records_in_text_under_a_label_or_in_a_phrase(
+    sentence: str, expected: tuple[str, bool]
+) -> None:
+    found = read_fields(deal_with(sentence))
+    assert (found[0].check, found[0].met) == expected
+    assert found[0].ref == "deal.activities[0].summary"
+
+
+def test_a_situation_line_or_a_next_step_is_not_a_recorded_fact() -> None:
+    ctx = deal_with("Situation: 30 planners on two shifts.", next_step="Budget: to confirm")
+    assert read_fields(ctx) == []
