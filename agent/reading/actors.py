@@ -39,7 +39,8 @@ _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
 _NAME_STOP = frozenset({"the", "and", "van", "von", "de", "da", "del", "der", "bin", "al", "le"})
 _OBJECT_BEFORE = re.compile(
     r"\b(?:with|to|for|from|of|about|on|by|asked|told|met|called|emailed|invited|urged|"
-    r"pushed|requested|through|than|and)\s*$",
+    r"pushed|requested|through|than|and|showed|gave|sent|reminded|assured|convinced|promised|"
+    r"walked|helped|pinged|briefed|updated|pitched|emailed|thanked)\s*$",
     re.IGNORECASE,
 )
 _REQUEST_BEFORE = re.compile(
@@ -69,6 +70,7 @@ _CLAUSE = re.compile(r"[;:()]|,\s*(?:and|but|then|so|while|which)\b|\bbut\b|\ban
 _QUOTE = re.compile(r"[\"“](?P<q>[^\"“”]{3,}?)[\"”]")
 _SPEECH = (
     r"(?:said|says|told (?:us|me|him|her|them|the team|[A-Z][\w’'-]+)|added|replied|wrote|answered|"
+    r"showed (?:us|me|him|her|them|[A-Z][\w’'-]+)|assured (?:us|him|her|them|[A-Z][\w’'-]+)|"
     r"explained|admitted|confirmed|agreed|put it|described|mentioned|noted|complained|"
     r"estimates?|insisted|stressed|summed (?:it )?up)"
 )

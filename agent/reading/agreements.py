@@ -50,9 +50,9 @@ UFC_PARTS: dict[str, re.Pattern[str]] = {
     "agenda": _any(
         r"agenda|purpose|objective|goal (?:of|for) the (?:meeting|call|demo|session)|"
         r"(?:we|they) (?:will )?(?:demo|show|cover|present|walk through) only|"
-        r"(?:his|her|their|our) team (?:brings|will bring)|brings? (?:\w+ ){0,3}(?:cases|examples|"
-        r"questions|data)|(?:he|she|they) wants? to (?:see|understand|know|test)|"
-        r"wants to see whether"
+        r"(?:his|her|their|our) (?:team|people|\w+s) (?:brings?|will bring)|"
+        r"brings? (?:\w+ ){0,3}(?:cases|examples|questions|data|reports)|"
+        r"(?:he|she|they) wants? to (?:see|understand|know|test)"
     ),
     "outcome": _any(
         r"yes or no|no[- ]go|go or no|(?:decide|decision|answer|tell us|say) (?:\w+ ){0,3}at the "
@@ -75,7 +75,7 @@ TRADED = _any(
 )
 NOT_TRADED = _any(
     r"(?:nothing|no\w*) (?:was )?(?:asked|requested|received|got|traded)(?: for)? in return|"
-    r"without (?:asking for|getting) anything|for nothing in return|to keep the (?:timeline|deal)"
+    r"without (?:asking for|getting) anything|for nothing in return"
 )
 HELD = _any(
     r"declined|refused|held (?:the |our )?(?:price|line|firm)|stood firm|pushed back|said no|"

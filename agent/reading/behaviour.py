@@ -72,6 +72,8 @@ INSIDE_TOPIC = _any(
     r"(?:bid|quote|offer|price|pricing|proposal|terms)|internal\w*|politics|feedback|"
     r"sceptic\w*|skeptic\w*|against us|pushing back|push back|resist\w*|"
     r"(?:controlling|cost|finance|financial|internal) (?:data|figures|numbers)|"
+    r"(?:other|competing|rival) (?:bidders?|vendors?|suppliers?|offers?|bids?)|competitors?|"
+    r"the competition|"
     r"(?:how|who|when|why|by whom)\b[^.;]{0,60}?\b(?:approv\w*|decid\w*|decision|sign\w*|"
     r"bought|buy|purchas\w*|budget|funded|test|wants?|cares?|thinks?)|"
     r"(?:which|what)\b[^.;]{0,40}?\b(?:sceptic\w*|skeptic\w*|against|test|want|care|think|"
@@ -79,7 +81,8 @@ INSIDE_TOPIC = _any(
 )
 ADVOCACY = _any(
     r"argued|argues|made (?:the|a|our) case|makes (?:the|our) case|pushed (?:hard )?for|"
-    r"pushes for|advocated|advocates|championed|champions (?:us|it|the)|lobbied|lobbies|"
+    r"pushes for|advocated|advocates|championed|championing|champions (?:us|it|the)|lobbied|"
+    r"lobbies|"
     r"defended (?:us|our|the (?:proposal|project|business case|pilot))|went to bat|"
     r"vouched for|spoke up for|speaks up for|"
     r"sold (?:it|the idea|the project|us|the case) internally|"

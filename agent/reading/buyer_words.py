@@ -38,7 +38,8 @@ _BENEFIT = (
 )
 _MODAL = r"(?:['’]d|\s+would|\s+could|\s+can|\s+will|['’]ll)"
 STATED_VALUE = _any(
-    rf"if\b(?P<cond>[^.;?]{{3,140}}?)\b(?:we|i|they|it|that|this|you|she|he|the team)"
+    rf"if\b(?P<cond>[^.;?]{{3,140}}?)\b(?:we|i|they|it|that|this|you|she|he|"
+    rf"(?:my|our|the|her|his|their) \w+)"
     rf"{_MODAL}\s+(?:\w+\s+)?(?:{_BENEFIT})|"
     r"(?:that|this|it|which)(?:['’]d|\s+would|\s+could|\s+will|['’]ll)\s+(?:really\s+|finally\s+|"
     r"also\s+)?(?:help|let|save|free|mean|allow|give|cut|stop|pay for itself|change|"

@@ -77,6 +77,7 @@ def test_access_to_power_is_an_access_verb_in_a_sentence_that_names_power(
         ("Tom told us the rival quote is 20% lower.", [("c-tom", "done")]),
         ("Tom does not know how the purchase gets approved.", [("c-tom", "not_done")]),
         ("Tom told us the demo went well.", []),
+        ("Tom hasn't shared anything about the other bidders.", [("c-tom", "not_done")]),
         ("Requests are tracked in a shared spreadsheet and a team inbox.", []),
     ],
 )
@@ -93,6 +94,7 @@ def test_inside_information_needs_an_inside_topic_or_words_that_are_inside_by_th
         ("Tom has taken the proposal to the board.", [("c-tom", "done")]),
         ("Nadia joined the call. She has not taken it to the board.", [("c-nadia", "not_done")]),
         ("Tom will take it to leadership next week.", []),
+        ("Nadia is championing the project with the plant managers.", [("c-nadia", "done")]),
         ("Tom said he would make the case to the CFO.", []),
     ],
 )
@@ -152,6 +154,19 @@ def test_a_contacts_notes_are_about_that_contact_and_a_next_step_is_not_behaviou
             "done",
         ),
         ('Nadia said "maybe it would help, hard to say".', "stated_value", "c-nadia", "not_done"),
+        (
+            'Helen told us: "Honestly, if the close took three days instead of twelve, my team '
+            'could finally take holidays in January."',
+            "stated_value",
+            "c-helen",
+            "done",
+        ),
+        (
+            "Rita showed Helen that the tool would halve the close time.",
+            "value_by_seller",
+            SELLER,
+            "done",
+        ),
     ],
 )
 def test_the_payoff_belongs_to_whoever_said_it(
@@ -166,6 +181,9 @@ def test_a_consequence_of_doing_nothing_is_not_a_payoff() -> None:
         deal_with(
             'Helen said "if we miss the audit we will lose the contract".',
             'Tom said "if we don\'t fix it we will keep paying fines".',
+            "If the pilot fails, the team will go back to spreadsheets.",
+            "Helen said that if nothing changes her team will keep missing the close.",
+            "Helen said it would be nice to have.",
         )
     )
     assert not [c for c in found if c.kind in ("stated_value", "value_by_seller")]
