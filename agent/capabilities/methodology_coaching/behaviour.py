@@ -79,6 +79,19 @@ def quoted(cue: Cue | str) -> str:
     return f'"{shorten(cue if isinstance(cue, str) else cue.quote, QUOTE_CHARS)}"'
 
 
+def quotes(cues: list[Cue], limit: int = 3) -> str:
+    """Each sentence once, however many cues it holds."""
+    return "; ".join(quoted(q) for q in list(dict.fromkeys(c.quote for c in cues))[:limit])
+
+
+def labelled(items: list[tuple[str, Cue]]) -> str:
+    """'label and label: "sentence"', one entry per sentence."""
+    by_quote: dict[str, list[str]] = {}
+    for label, cue in items:
+        by_quote.setdefault(cue.quote, []).append(label)
+    return "; ".join(f"{' and '.join(labels)}: {quoted(q)}" for q, labels in by_quote.items())
+
+
 def _refs(cues: list[Cue]) -> list[str]:
     return list(dict.fromkeys(c.ref for c in cues))
 
@@ -117,7 +130,7 @@ def champion(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: Read)
     best = ranked[0] if ranked and passed(ranked[0]) else None
     if best is not None:
         shown = passed(best)
-        tests = "; ".join(f"{CHAMPION_TESTS[k]}: {quoted(c)}" for k, c in shown.items())
+        tests = labelled([(CHAMPION_TESTS[k], c) for k, c in shown.items()])
         cites = _refs(list(shown.values()))
         if len(shown) >= 2:
             detail = f"{_name(ctx, best)} passes the champion tests by behaviour: {tests}"
@@ -132,7 +145,7 @@ def champion(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: Read)
             {(c.kind, c.quote): c for c in people.get(tagged[0], []) if not c.done}.values()
         )
         if failed:
-            tests = "; ".join(f"{FAILED_TESTS[c.kind]}: {quoted(c)}" for c in failed[:3])
+            tests = labelled([(FAILED_TESTS[c.kind], c) for c in failed[:3]])
             detail = f"{_name(ctx, tagged[0])} is tagged champion but fails the tests: {tests}"
             return Finding("gap", detail, _refs(failed))
         detail = (
@@ -163,11 +176,11 @@ def mobilizer(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: Read
     )
     if ranked and done[ranked[0]]:
         best, shown = ranked[0], done[ranked[0]]
-        quotes = "; ".join(quoted(c) for c in shown[:3])
+        said = quotes(shown)
         if len(shown) >= 2:
-            detail = f"{_name(ctx, best)} behaves as a Mobilizer, whatever the title: {quotes}"
+            detail = f"{_name(ctx, best)} behaves as a Mobilizer, whatever the title: {said}"
             return Finding("supported", detail + talker, _refs(shown))
-        detail = f"{_name(ctx, best)} shows one Mobilizer behaviour: {quotes}; test whether they "
+        detail = f"{_name(ctx, best)} shows one Mobilizer behaviour: {said}; test whether they "
         return Finding("partial", detail + "can get a group to act" + talker, _refs(shown))
     refs = [_contact_ref(ctx, tagged[0])] if tagged else []
     detail = (
@@ -183,9 +196,7 @@ def need_payoff(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: Re
     stated = [c for c in read.words if c.kind == "stated_value" and c.done and c.who != SELLER]
     if stated:
         detail = f"{_name(ctx, stated[0].who)} stated the payoff in their own words: "
-        return Finding(
-            "supported", detail + "; ".join(quoted(c) for c in stated[:2]), _refs(stated)
-        )
+        return Finding("supported", detail + quotes(stated, 2), _refs(stated))
     validated = ev["value_case_validated"]
     if validated.met:
         detail = (
@@ -241,7 +252,7 @@ def personal_pain(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: 
     business = ev["pain_confirmed"]
     if personal:
         detail = f"what it costs {_name(ctx, personal[0].who)} personally: "
-        detail += "; ".join(quoted(c) for c in personal[:2])
+        detail += quotes(personal, 2)
         extra = business.citations if business.met else []
         return Finding("supported", detail, [*_refs(personal), *extra])
     if business.met:
@@ -270,7 +281,7 @@ def take_control(ctx: DealContext, a: Analysis, ev: dict[str, Evidence], read: R
     leads = bool(plan.met or led)
     parts, cites = [], []
     if held:
-        parts.append(f"held value under pressure: {'; '.join(quoted(c) for c in held[:2])}")
+        parts.append(f"held value under pressure: {quotes(held, 2)}")
         cites += _refs(held[:2])
     if leads:
         parts.append(f"leads the process: {quoted(led[0]) if led else plan.detail}")
