@@ -54,6 +54,11 @@ OPEN = ("gap", "partial")  # what the record shows is missing
 ASK = (*OPEN, "unknown")  # what the coaching asks about: gaps first, then the unknown
 
 
+def _unknown_why(s: ElementScore) -> str:
+    """Why an element is not known, without repeating 'not known'."""
+    return s.evidence.removeprefix("not known: ").replace("; not known: ", "; ")
+
+
 def _pt(text: str, *citations: str) -> CitedPoint:
     return CitedPoint(text=text, citations=list(dict.fromkeys(citations)))
 
@@ -94,7 +99,7 @@ def _feedback(
         elif s.status == "partial":
             text = f"{s.element}: started, not finished. {s.evidence}.{trace}"
         elif s.status == "unknown":
-            text = f"{s.element}: not known — ask. {s.evidence}"
+            text = f"{s.element}: not known — ask ({_unknown_why(s)})"
         elif hits:
             text = f"{s.element}: raised but still open.{trace}"
         else:
@@ -330,7 +335,8 @@ def coach_methodology(
     examples = []
     for s in [s for s in scores if s.status != "not_applicable"][:6]:
         bar = guide.definition(s.element)
-        text = f"{s.element} at {account} {STATE[s.status]}: {s.evidence}."
+        why = _unknown_why(s) if s.status == "unknown" else s.evidence
+        text = f"{s.element} at {account} {STATE[s.status]}: {why}."
         text += f" The guide's test: {bar}" if bar else ""
         examples.append(_pt(text, *s.citations, guide.doc.ref("elements")))
     intro = paragraph(guide.text("elements").split("\n- ")[0])

@@ -263,7 +263,10 @@ def score_element(
         found = [evidence[c] for c in rule.checks]
         status = _status(rule, found)
         shown = [e for e in found if e.met] if rule.any_of and status == "supported" else found
-        detail = "; ".join(dict.fromkeys(e.detail.rstrip(".") for e in shown))
+        details = [e.detail.rstrip(".") for e in shown]
+        if status == "unknown":  # say "not known" once
+            details = ["not known: " + "; ".join(d.removeprefix("not known: ") for d in details)]
+        detail = "; ".join(dict.fromkeys(details))
         cites = [c for e in shown for c in e.citations]
     for cap in (evidence[c] for c in rule.caps if c in evidence):
         if cap.met is False and status == "supported":
