@@ -4,7 +4,8 @@ A methodology is only useful when a rep sees it in their own deal, so everything
 guide in knowledge/methodology (elements, questions, stage advice, mistakes) to the deal's
 computed evidence: which elements the evidence supports, which questions close each gap, what
 the activities and notes show the rep did, and what history says the missing steps are worth.
-Every line carries its citations; what the methodology is made of lives in methodology_maps.
+Every line carries its citations; what the methodology is made of lives in maps.py, and what
+cannot be known because an input is missing is asked about, never counted as a gap.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from agent.analysis.model import Analysis, Evidence, StakeholderEngagement
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph
 from agent.capabilities.common.remedies import CHECK_PLAYS
+from agent.capabilities.methodology_coaching.behaviour import read_text
 from agent.capabilities.methodology_coaching.contract import (
     CitedPoint,
     ElementScore,
@@ -42,8 +44,19 @@ from agent.formatting import human, money, pct
 from knowledge.documents import Document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-STATE = {"supported": "holds", "partial": "is partly there", "gap": "is open"}
-OPEN = ("gap", "partial")
+STATE = {
+    "supported": "holds",
+    "partial": "is partly there",
+    "gap": "is open",
+    "unknown": "is not known yet",
+}
+OPEN = ("gap", "partial")  # what the record shows is missing
+ASK = (*OPEN, "unknown")  # what the coaching asks about: gaps first, then the unknown
+
+
+def _unknown_why(s: ElementScore) -> str:
+    """Why an element is not known, without repeating 'not known'."""
+    return s.evidence.removeprefix("not known: ").replace("; not known: ", "; ")
 
 
 def _pt(text: str, *citations: str) -> CitedPoint:
@@ -85,6 +98,8 @@ def _feedback(
             text = f"{s.element}: done. {s.evidence}"
         elif s.status == "partial":
             text = f"{s.element}: started, not finished. {s.evidence}.{trace}"
+        elif s.status == "unknown":
+            text = f"{s.element}: not known — ask ({_unknown_why(s)})"
         elif hits:
             text = f"{s.element}: raised but still open.{trace}"
         else:
@@ -128,7 +143,7 @@ def _why(
     points: list[CitedPoint] = []
     for s in open_:
         unmet = [
-            c for c in guide.rule(s.element).checks if c in CHECK_PLAYS and not evidence[c].met
+            c for c in guide.rule(s.element).checks if c in CHECK_PLAYS and evidence[c].met is False
         ]
         doc = knowledge.get(CHECK_PLAYS[unmet[0]]) if unmet else None
         why, ref = (doc.section("why-it-matters"), doc.ref("why-it-matters")) if doc else (None, "")
@@ -166,9 +181,14 @@ def _why(
 
 
 def _next_call(
-    ctx: DealContext, guide: Guide, a: Analysis, open_: list[ElementScore]
+    ctx: DealContext,
+    guide: Guide,
+    a: Analysis,
+    open_: list[ElementScore],
+    unknown: list[ElementScore],
 ) -> list[CitedPoint]:
-    """The guide's advice for the deal's stage, then the first gap as the call's purpose."""
+    """The guide's advice for the deal's stage, then the first gap as the call's purpose; what
+    is not known is asked about, never counted as a gap."""
     stages, asked = guide.doc.ref("stage-by-stage"), guide.doc.ref("questions-by-element")
     points = [_pt(f"At {ctx.deal.stage}, {guide.name} says: {guide.stage(a.phase)}", stages)]
     if open_:
@@ -181,7 +201,11 @@ def _next_call(
     if len(open_) > 1:
         rest = ", ".join(s.element for s in open_[1:3])
         points.append(_pt(f"Then test {rest} with the questions below", asked))
-    if not open_:
+    if unknown:
+        names = ", ".join(s.element for s in unknown[:4])
+        text = f"Not known yet, so ask rather than count them as gaps: {names}"
+        points.append(_pt(text, asked, *(c for s in unknown[:4] for c in s.citations[:1])))
+    if not open_ and not unknown:
         text = (
             "Every element the CRM can show is supported: confirm nothing changed, hold the dates"
         )
@@ -226,7 +250,7 @@ def _buying_process(
         s = by_name.get(element)
         if s is None:
             continue
-        ask = guide.questions.get(element, [])[:1] if s.status in OPEN else []
+        ask = guide.questions.get(element, [])[:1] if s.status in ASK else []
         text = f"In {guide.name} terms this is {element} ({human(s.status)}): {s.evidence}"
         text += f". Ask: {ask[0]}" if ask else ""
         asked = [guide.doc.ref("questions-by-element")] if ask else []
@@ -285,17 +309,19 @@ def coach_methodology(
     """Coaches one methodology (the one named, else the team's default) on one deal. Gaps the
     guide's advice for the current stage names come first: that is what the next call needs."""
     guide = resolve_guide((methodology or "").strip() or default, knowledge)
-    evidence = {**analysis.evidence, **extra_evidence(ctx)}
+    read = read_text(ctx)
+    evidence = {**analysis.evidence, **extra_evidence(ctx, analysis, read)}
     values = deal_values(ctx, analysis)
-    scores = [score_element(guide, e, evidence, ctx, analysis) for e in guide.questions]
+    scores = [score_element(guide, e, evidence, ctx, analysis, read) for e in guide.questions]
     stage_text = guide.stage(analysis.phase).lower()
     open_ = sorted(
         (s for s in scores if s.status in OPEN),
         key=lambda s: (s.element.lower() not in stage_text, s.status != "gap", scores.index(s)),
     )
+    unknown = [s for s in scores if s.status == "unknown"]
     asked, account = guide.doc.ref("questions-by-element"), ctx.deal.account.name
     questions = []
-    for s in open_:
+    for s in [*open_, *unknown]:
         person, contact = _who(analysis, guide.rule(s.element))
         questions.append(
             GapQuestions(
@@ -309,7 +335,8 @@ def coach_methodology(
     examples = []
     for s in [s for s in scores if s.status != "not_applicable"][:6]:
         bar = guide.definition(s.element)
-        text = f"{s.element} at {account} {STATE[s.status]}: {s.evidence}."
+        why = _unknown_why(s) if s.status == "unknown" else s.evidence
+        text = f"{s.element} at {account} {STATE[s.status]}: {why}."
         text += f" The guide's test: {bar}" if bar else ""
         examples.append(_pt(text, *s.citations, guide.doc.ref("elements")))
     intro = paragraph(guide.text("elements").split("\n- ")[0])
@@ -326,7 +353,7 @@ def coach_methodology(
         summary=f"{intro} {fits}".strip(),
         scorecard=scores,
         examples=examples,
-        next_conversation=_next_call(ctx, guide, analysis, open_),
+        next_conversation=_next_call(ctx, guide, analysis, open_, unknown),
         buying_process_fit=_buying_process(ctx, guide, scores, evidence),
         questions_per_gap=questions,
         present_and_close=_present_and_close(ctx, guide, analysis, values),

@@ -1,12 +1,14 @@
-"""What each sales methodology is made of, and which CRM evidence speaks to each element.
+"""What each sales methodology is made of, and which evidence speaks to each element.
 
 The guides in knowledge/methodology say what good evidence looks like; the table here says
-which computed evidence check comes nearest, so a scorecard is a lookup rather than a guess.
-An element no CRM field can judge (a reframe that landed, rapport, a root cause) is marked not
-applicable with the reason, because a confident score on no evidence teaches the wrong habit.
-Element names are read from the guides' questions-by-element headings; an element missing
-from the table is reported as not applicable, never scored. Reading guides and scoring live
-in methodology_scoring.
+which computed evidence check comes nearest, or, where the method defines an element by
+behaviour (a tested champion, a Mobilizer, a buyer-stated payoff, an up-front contract, personal
+pain, taking control), which behaviour scorer reads it from the deal's text (behaviour.py). A
+role tag, a dated next step or our own value case never stands in for the behaviour. An element
+nothing can judge (a reframe that landed, rapport, a root cause) is marked not applicable with
+the reason, because a confident score on no evidence teaches the wrong habit. Element names are
+read from the guides' questions-by-element headings; an element missing from the table is
+reported as not applicable, never scored. Reading guides and scoring live in scoring.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ class Rule:
     checks: tuple[str, ...] = ()
     any_of: bool = False  # one met check is enough (a timeline needs an event *or* a plan)
     note: str = ""  # why CRM evidence cannot judge the element; set only for those
-    from_analysis: bool = False  # status comes from Analysis.methodology_gaps (MEDDICC)
+    scorer: str = ""  # a behaviour scorer in behaviour.SCORERS decides the status
+    caps: tuple[str, ...] = ()  # checks that, unmet, hold a supported element at partial
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,15 @@ def _na(note: str) -> Rule:
     return Rule(note=note)
 
 
-def _analysis(*checks: str) -> Rule:
-    return Rule(checks=checks, from_analysis=True)
+def _by(scorer: str, *checks: str) -> Rule:
+    """Scored from behaviour; `checks` are the evidence the scorer also weighs (for feedback)."""
+    return Rule(checks=checks, scorer=scorer)
+
+
+# Who can commit the spend: an approval limit the deal crosses caps these at partial.
+AUTHORITY = Rule(
+    checks=("economic_buyer_identified", "economic_buyer_engaged"), caps=("approval_threshold",)
+)
 
 
 CONVERSATION = (
@@ -59,14 +69,15 @@ SPECS: dict[str, Spec] = {
         aliases=("meddic", "meddpic"),
         process_elements=("Decision Process", "Paper Process"),
         rules={
-            "Metrics": _analysis("value_case_shared", "value_case_validated"),
-            "Economic Buyer": _analysis("economic_buyer_identified", "economic_buyer_engaged"),
-            "Decision Criteria": _analysis("decision_criteria_known"),
-            "Decision Process": _analysis("decision_process_known"),
+            # The customer's numbers (a baseline and a target) that they confirmed, not our case.
+            "Metrics": _all("metrics_baselined", "value_case_validated"),
+            "Economic Buyer": AUTHORITY,
+            "Decision Criteria": _all("decision_criteria_known"),
+            "Decision Process": _all("decision_process_known"),
             "Paper Process": _all("procurement_engaged", "legal_review_started"),
-            "Identify Pain": _analysis("pain_confirmed"),
-            "Champion": _analysis("champion_identified"),
-            "Competition": _analysis("competition_known"),
+            "Identify Pain": _all("pain_confirmed"),
+            "Champion": _by("champion", "champion_identified"),
+            "Competition": _by("competition", "competition_known"),
         },
     ),
     "meth-bant": Spec(
@@ -74,7 +85,7 @@ SPECS: dict[str, Spec] = {
         process_elements=("Authority", "Timeline"),
         rules={
             "Budget": _all("budget_confirmed"),
-            "Authority": _all("economic_buyer_identified", "economic_buyer_engaged"),
+            "Authority": AUTHORITY,
             "Need": _all("pain_confirmed"),
             "Timeline": _any("compelling_event", "mutual_action_plan_agreed"),
         },
@@ -86,7 +97,7 @@ SPECS: dict[str, Spec] = {
             "Situation": _na(CONVERSATION),
             "Problem": _all("pain_confirmed"),
             "Implication": _all("impact_quantified"),
-            "Need-payoff": _all("value_case_shared", "value_case_validated"),
+            "Need-payoff": _by("need_payoff", "value_case_validated"),
         },
     ),
     "meth-challenger": Spec(
@@ -99,8 +110,8 @@ SPECS: dict[str, Spec] = {
                 "not recorded in any field"
             ),
             "Tailor": _all("multi_threaded", "messages_tailored"),
-            "Take Control": _all("decision_process_known", "mutual_action_plan_agreed"),
-            "Mobilizers": _all("champion_identified", "economic_buyer_engaged"),
+            "Take Control": _by("take_control", "mutual_action_plan_agreed"),
+            "Mobilizers": _by("mobilizer"),
         },
     ),
     "meth-sandler": Spec(
@@ -112,8 +123,8 @@ SPECS: dict[str, Spec] = {
                 "Not judged from CRM evidence: sentiment fields hint at rapport but cannot "
                 "show whether the buyer tells you bad news"
             ),
-            "Up-Front Contract": _all("next_step_agreed"),
-            "Pain": _all("pain_confirmed"),
+            "Up-Front Contract": _by("upfront_contract"),
+            "Pain": _by("personal_pain", "pain_confirmed"),
             "Budget": _all("budget_confirmed"),
             "Decision": _all(
                 "economic_buyer_identified", "decision_process_known", "decision_criteria_known"
@@ -143,7 +154,7 @@ SPECS: dict[str, Spec] = {
         process_elements=("Control", "Power"),
         rules={
             "Pain": _all("pain_confirmed"),
-            "Power": _all("economic_buyer_identified", "economic_buyer_engaged"),
+            "Power": AUTHORITY,
             "Vision": _all("needs_recorded"),
             "Value": _all("value_case_shared", "value_case_validated"),
             "Control": _all("mutual_action_plan_agreed", "decision_process_known"),
@@ -156,7 +167,7 @@ SPECS: dict[str, Spec] = {
         rules={
             "Before Scenarios": _all("pain_confirmed"),
             "Negative Consequences": _all("impact_quantified"),
-            "Positive Business Outcomes": _all("value_case_shared"),
+            "Positive Business Outcomes": _by("outcomes", "value_case_shared"),
             "Required Capabilities": _all("needs_recorded", "decision_criteria_known"),
             "Metrics": _all("metrics_baselined"),
             "Differentiators": _all("differentiated"),
@@ -215,6 +226,11 @@ CHECK_TERMS: dict[str, tuple[str, ...]] = {
 ELEMENT_TERMS: dict[str, tuple[str, ...]] = {
     "metrics": ("estimate", "figures", "baseline", "measure"),
     "competition": ("competitor", "alternative"),
+    "champion": ("champion", "introduc", "arrang", "internal"),
+    "mobilizers": ("leadership", "board", "committee", "convene", "organis", "organiz"),
+    "need-payoff": ("benefit", "payoff", "would mean", "worth"),
+    "up-front contract": ("agenda", "agreed up front", "outcome", "purpose"),
+    "take control": ("discount", "concession", "steps", "mutual action plan"),
 }
 
 # The customer role whose activity shows an element being worked on.

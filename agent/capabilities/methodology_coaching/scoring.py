@@ -1,8 +1,10 @@
 """Reading a methodology guide and scoring its elements against a deal's evidence.
 
-The element tables live in methodology_maps; this module finds the guide a rep named,
-reads its questions and stage advice, computes the evidence the tables need beyond the
-analysis (a compelling event, quantified impact ...) and scores each element.
+The element tables live in maps.py and the behaviour scorers in behaviour.py; this module finds
+the guide a rep named, reads its questions and stage advice, computes the evidence the tables
+need beyond the analysis (a compelling event, quantified impact ...), three-valued like the
+analysis's own, and scores each element: supported, partial, gap, or unknown when the only
+evidence would come from a missing input.
 """
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from functools import lru_cache
 
 from agent.analysis.model import Analysis, Evidence
 from agent.capabilities.common.playbook import list_items, paragraph, subsections
+from agent.capabilities.methodology_coaching.behaviour import (
+    SCORERS,
+    Read,
+    approval_cap,
+    from_text,
+)
 from agent.capabilities.methodology_coaching.contract import ElementScore, ElementStatus
 from agent.capabilities.methodology_coaching.maps import (
     FLAG,
@@ -110,12 +118,23 @@ def _text(doc: Document) -> str:
     return section.text if section else ""
 
 
-def _ev(met: bool, detail: str, citations: list[str]) -> Evidence:
-    return Evidence(check="", met=met, detail=detail, citations=citations)
+def _ev(
+    met: bool | None, detail: str, citations: list[str], missing: str | None = None
+) -> Evidence:
+    return Evidence(check="", met=met, detail=detail, citations=citations, missing=missing)
 
 
-def extra_evidence(ctx: DealContext) -> dict[str, Evidence]:
-    """Evidence some methodologies need that the process checks do not compute."""
+def _unknown(section: str, what: str) -> Evidence:
+    """Evidence only a missing upstream section could give: unknown, never unmet."""
+    return _ev(None, f"not known: no {section} data to show {what}", [section], section)
+
+
+def extra_evidence(ctx: DealContext, a: Analysis, read: Read) -> dict[str, Evidence]:
+    """Evidence some methodologies need that the process checks do not compute, three-valued:
+    what only discovery, the value case or the argumentation agent could show is unknown when
+    that section is missing. The record's text can still show it (pain the customer names, a
+    fact the rep wrote under a label such as "Budget:"), and then it is known; an approval
+    limit in the text the deal crosses caps who can commit it."""
     deal, d, value = ctx.deal, ctx.discovery, ctx.value
     event = d.compelling_event if d else None
     needs = d.needs if d else []
@@ -136,35 +155,45 @@ def extra_evidence(ctx: DealContext) -> dict[str, Evidence]:
     else:
         rivals = _ev(False, "no alternative recorded, not even doing nothing", [])
     audiences = ", ".join(human(deal.person_name(m.audience)) for _, m in messages)
-    return {
+    found = {
         "compelling_event": _ev(
             bool(event),
             event or "no compelling event recorded",
             ["discovery.compelling_event"] if event else [],
-        ),
+        )
+        if d
+        else _unknown("discovery", "a compelling event"),
         "impact_quantified": _ev(
             bool(pains),
             f"{pains[0][1].description}: {pains[0][1].impact}"
             if pains
             else "no confirmed pain with a stated impact",
             [f"discovery.pains[{pains[0][0]}]"] if pains else [],
-        ),
+        )
+        if d
+        else _unknown("discovery", "the impact of the pain"),
         "needs_recorded": _ev(
             bool(needs),
             "; ".join(needs[:3]) or "no needs recorded",
             ["discovery.needs"] if needs else [],
-        ),
+        )
+        if d
+        else _unknown("discovery", "the needs"),
         "metrics_baselined": _ev(
             bool(drivers),
             "; ".join(f"{v.name} ({v.metric or 'no metric'})" for _, v in drivers)
             or "no value driver with a baseline and a target",
             [f"value.value_drivers[{i}]" for i, _ in drivers],
-        ),
+        )
+        if value
+        else _unknown("value", "a baseline and a target"),
         "messages_tailored": _ev(
             bool(messages),
             f"messages for {audiences}" if messages else "no tailored stakeholder messages",
             [f"argumentation.messages[{i}]" for i, _ in messages],
-        ),
+        )
+        if ctx.argumentation
+        else _unknown("argumentation", "messages tailored by stakeholder"),
         "next_step_agreed": _ev(
             dated,
             f"{deal.next_step} ({deal.next_step_date})" if dated else "no dated next step",
@@ -176,40 +205,88 @@ def extra_evidence(ctx: DealContext) -> dict[str, Evidence]:
             if strong
             else "no decision criterion where our position is strong",
             [f"discovery.decision_criteria[{i}]" for i, _ in strong],
-        ),
+        )
+        if d
+        else _unknown("discovery", "where our position is strong"),
         "competition_known": rivals,
     }
+    merged = {**a.evidence, **found}
+    for check in [c for c, e in merged.items() if e.met is None]:
+        if (shown := from_text(check, read)) is not None:
+            found[check] = shown
+    if (cap := approval_cap(ctx, a, read)) is not None:
+        found["approval_threshold"] = cap
+    return found
+
+
+_QUALIFIED: dict[str, ElementStatus] = {
+    "confirmed": "supported",
+    "partial": "partial",
+    "missing": "gap",
+}
+
+
+def _status(rule: Rule, found: list[Evidence]) -> ElementStatus:
+    """Three-valued: unknown evidence is never counted as unmet. All met is supported, some
+    met partial; none met is a gap when the record shows it unmet, and unknown when every
+    check's evidence would come from a missing input."""
+    met = [e for e in found if e.met]
+    unmet = [e for e in found if e.met is False]
+    if rule.any_of:
+        return "supported" if met else ("gap" if len(unmet) == len(found) else "unknown")
+    if not met and not unmet:
+        return "unknown"
+    if len(met) == len(found):
+        return "supported"
+    return "partial" if met else "gap"
 
 
 def score_element(
-    guide: Guide, element: str, evidence: dict[str, Evidence], ctx: DealContext, a: Analysis
+    guide: Guide,
+    element: str,
+    evidence: dict[str, Evidence],
+    ctx: DealContext,
+    a: Analysis,
+    read: Read,
 ) -> ElementScore:
-    """Status from the mapped checks: all met supported, some partial, none a gap. MEDDICC
-    takes the analysis's own gaps so this scorecard never disagrees with other capabilities."""
+    """Status from the element's behaviour scorer or its mapped checks, three-valued. What the
+    qualification agent says of the same element fills in what is otherwise unknown."""
     rule = guide.rule(element)
-    if not rule.checks:
+    if not rule.checks and not rule.scorer:
         note = rule.note or "Not judged from CRM evidence: nothing is mapped to this element"
         return ElementScore(element=element, status="not_applicable", evidence=note)
-    found = [evidence[c] for c in rule.checks]
-    met = [e for e in found if e.met]
     status: ElementStatus
-    if rule.from_analysis:
-        gap = next((g.status for g in a.methodology_gaps if g.element == element), "confirmed")
-        status = "gap" if gap == "missing" else ("partial" if gap == "partial" else "supported")
-    elif rule.any_of:
-        status = "supported" if met else "gap"
+    if rule.scorer:
+        finding = SCORERS[rule.scorer](ctx, a, evidence, read)
+        status, detail, cites = finding.status, finding.detail, list(finding.citations)
     else:
-        status = "supported" if len(met) == len(found) else ("partial" if met else "gap")
-    shown = met if rule.any_of and met else found
-    detail = "; ".join(dict.fromkeys(e.detail.rstrip(".") for e in shown))
-    cites = [c for e in shown for c in e.citations]
+        found = [evidence[c] for c in rule.checks]
+        status = _status(rule, found)
+        shown = [e for e in found if e.met] if rule.any_of and status == "supported" else found
+        details = [e.detail.rstrip(".") for e in shown]
+        if status == "unknown":  # say "not known" once
+            details = ["not known: " + "; ".join(d.removeprefix("not known: ") for d in details)]
+        detail = "; ".join(dict.fromkeys(details))
+        cites = [c for e in shown for c in e.citations]
+    for cap in (evidence[c] for c in rule.caps if c in evidence):
+        if cap.met is False and status == "supported":
+            status = "partial"
+            detail += f"; {cap.detail.rstrip('.')}"
+            cites += cap.citations
     q = ctx.qualification
     for i, el in enumerate(q.elements if q and matches(guide.doc, q.framework) else []):
-        if el.name.lower() == element.lower() and el.evidence:
-            detail += f"; qualification: {el.evidence.rstrip('.')}"
-            cites.append(f"qualification.elements[{i}]")
+        if el.name.lower() == element.lower():
+            if status == "unknown" and el.status in _QUALIFIED:
+                status = _QUALIFIED[el.status]
+                detail += f"; the qualification agent scores it {el.status}"
+                cites.append(f"qualification.elements[{i}]")
+            if el.evidence:
+                detail += f"; qualification: {el.evidence.rstrip('.')}"
+                cites.append(f"qualification.elements[{i}]")
     text = " ".join(detail.split()).replace("|", "/")
-    return ElementScore(element=element, status=status, evidence=text, citations=cites)
+    return ElementScore(
+        element=element, status=status, evidence=text, citations=list(dict.fromkeys(cites))
+    )
 
 
 @lru_cache(maxsize=256)
