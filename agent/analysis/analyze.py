@@ -9,7 +9,7 @@ from agent.analysis.engagement import stakeholder_engagement
 from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
-from agent.analysis.stage import criteria_status, locate
+from agent.analysis.stage import ProcessInView, criteria_status, locate
 from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
@@ -65,19 +65,28 @@ def _momentum(days_since: int | None, last_30: int, prev_30: int) -> Momentum:
     return "steady"
 
 
-def analyze_deal(ctx: DealContext, as_of: dt.date, reading: Reading | None = None) -> Analysis:
+def analyze_deal(
+    ctx: DealContext,
+    as_of: dt.date,
+    reading: Reading | None = None,
+    default_process: ProcessInView | None = None,
+) -> Analysis:
     """Everything computed about the deal; `reading` is what the read step found in its free
-    text (read here when the caller did not)."""
+    text (read here when the caller did not). A deal without process standards is read against
+    `default_process` (the knowledge base's stage model) when its stage is one of that model's."""
     deal = ctx.deal
     reading = reading if reading is not None else read_deal(ctx, as_of)
     people = with_departures(stakeholder_engagement(deal, as_of), reading)
     mentioned = mentioned_people(reading)
     buyer = economic_buyer(deal, people, mentioned, reading)
     evidence = evaluate_all(ctx, people, as_of, Seen(reading, buyer))
-    position = locate(deal, ctx.process, as_of)
+    view = ProcessInView(ctx.process) if ctx.process else None
+    if view is None and default_process and default_process.standard.index(deal.stage) is not None:
+        view = default_process
+    position = locate(deal, view, as_of)
     # earlier stages are judged on what happened then, not on who is active today
     then = {**evidence, "multi_threaded": ever_multi_threaded(people)}
-    current, earlier = criteria_status(ctx.process, position.index, evidence, then)
+    current, earlier = criteria_status(view, position.index, evidence, then)
 
     one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
     past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]

@@ -9,6 +9,7 @@ from agent.analysis.model import CriterionStatus, Evidence
 from agent.contracts.deal import Deal
 from agent.contracts.upstream import Phase, ProcessStandards
 from agent.errors import InvalidInput
+from knowledge.documents import slugify
 
 # Used only when no process standards came with the deal: a best guess from the stage name.
 _PHASE_HINTS: tuple[tuple[str, Phase], ...] = (
@@ -35,6 +36,28 @@ def infer_phase(stage_name: str) -> Phase | None:
 
 
 @dataclass(frozen=True)
+class ProcessInView:
+    """The process a deal is read against and how its parts are cited: the deal's own
+    (`process.stages[2].exit_criteria[0]`), or the default stage model from the knowledge base
+    (`kb:proc-default-b2b#discovery`) when the deal came without one."""
+
+    standard: ProcessStandards
+    doc_id: str | None = None
+
+    def stage_ref(self, index: int) -> str:
+        if self.doc_id:
+            return f"kb:{self.doc_id}#{slugify(self.standard.stages[index].name)}"
+        return f"process.stages[{index}]"
+
+    def criterion_ref(self, stage: int, item: int) -> str:
+        return (
+            self.stage_ref(stage)
+            if self.doc_id
+            else f"process.stages[{stage}].exit_criteria[{item}]"
+        )
+
+
+@dataclass(frozen=True)
 class StagePosition:
     phase: Phase | None
     index: int | None
@@ -45,7 +68,8 @@ class StagePosition:
     entered_ref: str | None
 
 
-def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> StagePosition:
+def locate(deal: Deal, view: ProcessInView | None, as_of: dt.date) -> StagePosition:
+    process = view.standard if view else None
     entered_index = None
     for i in range(len(deal.stage_history) - 1, -1, -1):
         if deal.stage_history[i].stage.lower() == deal.stage.lower():
@@ -69,10 +93,11 @@ def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> Stag
         )
     standard = process.stages[index]
     following = process.stages[index + 1].name if index + 1 < len(process.stages) else None
+    assert view is not None
     return StagePosition(
         standard.phase,
         index,
-        f"process.stages[{index}]",
+        view.stage_ref(index),
         following,
         standard.expected_days,
         days,
@@ -81,15 +106,16 @@ def locate(deal: Deal, process: ProcessStandards | None, as_of: dt.date) -> Stag
 
 
 def criteria_status(
-    process: ProcessStandards | None,
+    view: ProcessInView | None,
     upto: int | None,
     evidence: dict[str, Evidence],
     past: dict[str, Evidence] | None = None,
 ) -> tuple[list[CriterionStatus], list[CriterionStatus]]:
     """Exit criteria of the current stage, and unmet ones of the stages before it (judged on
     `past` evidence where a check means something else in hindsight)."""
-    if process is None or upto is None:
+    if view is None or upto is None:
         return [], []
+    process = view.standard
     current: list[CriterionStatus] = []
     earlier: list[CriterionStatus] = []
     for s_index, stage in enumerate(process.stages[: upto + 1]):
@@ -101,7 +127,7 @@ def criteria_status(
                 id=criterion.id,
                 description=criterion.description,
                 met=found.met if found else None,
-                ref=f"process.stages[{s_index}].exit_criteria[{c_index}]",
+                ref=view.criterion_ref(s_index, c_index),
                 citations=found.citations if found else [],
                 unknown=found.missing if found and found.met is None else None,
             )

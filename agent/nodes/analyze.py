@@ -1,12 +1,29 @@
-"""analyze: compute the deal's signals once; every capability reads them."""
+"""analyze: compute the deal's signals once; every capability reads them. A deal that came
+without process standards is read against the knowledge base's default stage model (cited as
+that document), as process adherence judges it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from langgraph.runtime import Runtime
+
 from agent.analysis import analyze_deal
+from agent.analysis.stage import ProcessInView
+from agent.contracts.upstream import ProcessStandards
+from agent.settings import CoachContext, settings
 from agent.state import CoachState
+from knowledge.corpus import corpus
 
 
-def analyze(state: CoachState) -> dict[str, Any]:
-    return {"analysis": analyze_deal(state["deal"], state["as_of"], state.get("reading"))}
+def default_process(run: CoachContext) -> ProcessInView | None:
+    doc = corpus(run.knowledge_dirs).docs.get(run.default_process)
+    if doc is None or "standard" not in doc.meta:
+        return None
+    return ProcessInView(ProcessStandards.model_validate(doc.meta["standard"]), doc.id)
+
+
+def analyze(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    deal, run = state["deal"], settings(runtime.context)
+    fallback = default_process(run) if deal.process is None else None
+    return {"analysis": analyze_deal(deal, state["as_of"], state.get("reading"), fallback)}
