@@ -49,7 +49,14 @@ _LABELS = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z]*)\s$")
 _WORD_AFTER = re.compile(r"\s([A-Z][A-Z]+)\b")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?(?![\d-])")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+_DATES = re.compile(
+    rf"\b\d{{4}}-\d{{2}}(?:-\d{{2}})?(?![\d-])|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}|"
+    rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!,\d)"
+)
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 _UNITS_IN_CAPS = frozenset({"FTE", "FTES"})
 
@@ -92,7 +99,7 @@ def _is_reference(text: str, start: int, end: int) -> bool:
 
 def figures_in(text: str) -> list[Figure]:
     """Every figure in a text, in order."""
-    masked = _LIST_MARKER.sub(lambda m: " " * len(m.group()), _ISO_DATE.sub(_blank, text))
+    masked = _LIST_MARKER.sub(_blank, _DATES.sub(_blank, text))
     found: list[Figure] = []
     for m in _NUMBER.finditer(masked):
         start, end = m.span()

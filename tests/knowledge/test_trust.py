@@ -34,6 +34,7 @@ def test_figures_are_quantities_as_a_reader_would_quote_them(text: str, figures:
         "Live in Q1 2027, before the 2027 peak, on 2026-03-01.",
         "Carrier events arrive as EDI 214 messages; AS9100 applies.",
         "1. First step\n2. Second step",
+        "Quoted on 10 February, confirmed March 3, 2027.",
     ],
 )
 def test_years_dates_references_and_list_markers_are_not_figures(text: str) -> None:
