@@ -28,7 +28,9 @@ from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccEle
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
 from agent.grounding.checker import grounds_of
+from agent.grounding.citations import resolves
 from agent.reading.patterns import classify_objection
+from knowledge.documents import KB_PREFIX
 
 from .review import u_ref
 
@@ -176,7 +178,15 @@ def probability_change(
         f"{round(after.value * 100)}% with the call recorded"
         + (f" ({'; '.join(moves)})" if moves else " (no risk signal changed)")
     )
-    cites = [c for s in after_analysis.signals if s.id in added for c in s.citations]
+    # A signal the call adds may cite what only the patched record holds (the competitor the
+    # call named is deal.competitors[0] there): cite only what the input the debrief answers has.
+    cites = [
+        c
+        for s in after_analysis.signals
+        if s.id in added
+        for c in s.citations
+        if c.startswith(KB_PREFIX) or resolves(ctx, c)
+    ]
     cites += [c for s in analysis.signals if s.id in resolved for c in s.citations]
     return (
         ProbabilityChange(
