@@ -218,3 +218,12 @@ def test_a_stale_customer_story_says_to_re_verify_it(capability: str) -> None:
     assert re.search(r"last verified \d{4}-\d\d-\d\d, more than 180 days before 2028-01-01", text)
     assert "re-verify before quoting its figures" in text
     assert "re-verify" not in respond(capability, ctx, AS_OF, **extra)
+
+
+def test_a_model_rewrite_cannot_soften_what_to_check_before_quoting() -> None:
+    from agent.capabilities.deal_strategy.contract import CompetitivePlan
+    from agent.compose.prose import prose_schema
+
+    schema = prose_schema(CompetitivePlan)
+    assert schema is not None and "strategy" in schema.model_fields
+    assert not {"cautions", "to_find_out", "last_verified"} & set(schema.model_fields)
