@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge.documents import Document
+
 # A card or a proof point last verified longer ago than this is stale: the coach says so, with
 # the date, and asks for the figures to be re-verified before they are quoted. Six months is
 # about how long competitor pricing and packaging, and a customer's permission to be quoted,
@@ -204,3 +206,14 @@ def trust_texts(meta: Mapping[str, Any]) -> list[str]:
         *([p.verified.isoformat()] if p.verified else []),
         *p.sources,
     ]
+
+
+def due_for_review(docs: Iterable[Document], as_of: dt.date) -> list[tuple[Document, int]]:
+    """Battle cards and proof points last verified longer ago than the threshold on `as_of`,
+    oldest first, with their age in days: the list an owner works through."""
+    out = []
+    for doc in docs:
+        verified = provenance_of(doc.meta).verified
+        if verified is not None and (fresh := Freshness(verified, as_of)).stale:
+            out.append((doc, fresh.age_days))
+    return sorted(out, key=lambda x: (-x[1], x[0].id))

@@ -4,6 +4,7 @@ by the loader, the coach and the reading layer."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,17 @@ def test_provenance_reads_the_files_and_the_index_alike() -> None:
     assert p.verified == dt.date(2026, 10, 5) and p.sourced == ("41%",)
     assert provenance_of({**meta, "last_verified": dt.date(2026, 10, 5)}).verified == p.verified
     assert provenance_of({}).verified is None
+
+
+def test_kb_stats_lists_the_cards_and_stories_due_for_re_verification(small_kb: Path) -> None:
+    from typer.testing import CliRunner
+
+    from agent.interfaces.cli.app import app
+
+    args = ["kb", "stats", "--knowledge", str(small_kb), "--index", str(small_kb / "idx")]
+    due = CliRunner().invoke(app, [*args, "--as-of", "2027-05-01"])
+    assert due.exit_code == 0, due.output
+    assert "Due for re-verification on 2027-05-01" in due.output
+    assert "bc-rivalco: 2026-10-01, 212 days (Competitive intelligence team)" in due.output
+    fresh = CliRunner().invoke(app, [*args, "--as-of", "2026-11-20"])
+    assert "days ago): 0" in fresh.output and "bc-rivalco:" not in fresh.output
