@@ -6,6 +6,7 @@ so a team can replace a shipped battle card or add its own objections without fo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,11 +17,12 @@ import frontmatter
 import yaml
 from pydantic import Field, model_validator
 
-from agent.contracts.upstream import ProcessStandards
+from agent.contracts.upstream import FigureSource, ProcessStandards
 from agent.errors import InvalidInput
 from agent.resources import knowledge_dir
 from knowledge.documents import Document, FrontMatter, load_document
 from knowledge.plays import PLAY_SECTIONS, PlayFrontMatter
+from knowledge.trust import absent, unsourced
 
 # The shipped knowledge, wherever the package is installed (agent/resources.py).
 KNOWLEDGE_ROOT = knowledge_dir()
@@ -43,7 +45,22 @@ class ObjectionFrontMatter(FrontMatter):
     phrasings: list[str] = Field(min_length=1)
 
 
-class ProofPointFrontMatter(FrontMatter):
+class TrustedFrontMatter(FrontMatter):
+    """What a rep quotes to a customer (battle cards, proof points) says who keeps it true,
+    when it was last checked and where each of its figures comes from, so the coach can say
+    when it is stale and never repeat a figure nobody can trace (load_typed checks that every
+    figure in the text is listed under a source)."""
+
+    owner: str = Field(
+        min_length=2,
+        description="The role or team that keeps it true ('Competitive intelligence team'), "
+        "not a person: people move on, the role stays answerable.",
+    )
+    last_verified: dt.date = Field(description="When its content was last checked.")
+    sources: list[FigureSource] = Field(default_factory=list)
+
+
+class ProofPointFrontMatter(TrustedFrontMatter):
     type: Literal["proof_point"]
     industry: str
     segment: Literal["SMB", "mid-market", "enterprise"]
@@ -65,7 +82,7 @@ class MethodologyFrontMatter(FrontMatter):
         return self
 
 
-class BattleCardFrontMatter(FrontMatter):
+class BattleCardFrontMatter(TrustedFrontMatter):
     """`competitors` names the one competitor; `aliases` are other ways people say it in a call
     ("build it ourselves" for an in-house build). Both are how calls recognise the competitor
     (agent/reading/competitors.py): adding a card teaches the coach a new rival, no code."""
@@ -190,7 +207,34 @@ def load_typed(path: Path) -> Document:
             where=str(path),
             fix=f"A {kind} needs the sections: " + ", ".join(required),
         )
+    if issubclass(doc_type.schema, TrustedFrontMatter):
+        _check_sources(doc, path)
     return doc
+
+
+def _check_sources(doc: Document, path: Path) -> None:
+    """Every figure the title or a section states is covered by a source, and every sourced
+    figure still occurs in the text (an edit that drops a figure must drop its source too)."""
+    sources = [FigureSource.model_validate(s) for s in doc.meta.get("sources", [])]
+    sourced = [f for s in sources for f in s.figures]
+    parts = [("the title", doc.title), *((f"section '{s.heading}'", s.text) for s in doc.sections)]
+    for where, text in parts:
+        for figure in unsourced(text, sourced):
+            raise InvalidInput(
+                f"sources: figure '{figure.text}' in {where} has no source",
+                where=f"{path} front matter",
+                fix="List it under sources with where it comes from "
+                "({source: ..., figures: [...]}), or take it out of the text",
+            )
+    whole = "\n".join(text for _, text in parts)
+    for i, source in enumerate(sources):
+        for j, phrase in enumerate(source.figures):
+            if absent(whole, [phrase]):
+                raise InvalidInput(
+                    f"sources[{i}].figures[{j}]: '{phrase}' does not occur in the text",
+                    where=f"{path} front matter",
+                    fix="Write the figure as the text does, or remove a source left behind",
+                )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ into token-bounded chunks for the embedding model, which reads at most 256 word 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -52,13 +53,21 @@ class SectionRecord:
 
 def plain_meta(doc: Document) -> dict[str, Any]:
     """The document's simple front-matter values (category, competitors, industry ...), so
-    that readers of the index need not go back to the files."""
-    return {
+    that readers of the index need not go back to the files; plus when it was last verified
+    and where its figures come from, which the coach needs to judge what it may quote."""
+    plain = {
         k: v
         for k, v in doc.meta.items()
         if isinstance(v, str | int | float)
         or (isinstance(v, list) and all(isinstance(x, str) for x in v))
     }
+    if isinstance(verified := doc.meta.get("last_verified"), dt.date):
+        plain["last_verified"] = verified.isoformat()
+    if sources := doc.meta.get("sources"):
+        plain["sources"] = [
+            {"source": str(s["source"]), "figures": [str(f) for f in s["figures"]]} for s in sources
+        ]
+    return plain
 
 
 def _flags(doc: Document) -> tuple[str, ...]:

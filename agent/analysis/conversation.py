@@ -47,6 +47,7 @@ from agent.reading.patterns import (
     is_acknowledgement,
     question_kind,
     questions,
+    vendors_named,
 )
 from agent.reading.transcripts import map_speakers
 
@@ -134,7 +135,7 @@ def conversation_metrics(
         transcript = map_speakers(transcript, deal)
     us = transcript.utterances
     words = [len(u.text.split()) for u in us]
-    names = Competitors.of(deal.competitors) + competitors
+    names = Competitors.of(deal.competitors) + competitors + Competitors.of(_vendors(us, deal))
     starts = [u.start_s for u in us if u.start_s is not None]
     ends = [t for u in us if (t := u.end_s if u.end_s is not None else u.start_s) is not None]
     return ConversationMetrics(
@@ -260,6 +261,16 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
             )
         )
     return found
+
+
+def _vendors(us: Sequence[Utterance], deal: Deal) -> list[str]:
+    """Vendors the customer names as also in play, though neither the deal nor the known
+    market lists them ("procurement asked us to look at Stackwise"): new competitors."""
+    people = [c.name for c in deal.contacts] + [m.name for m in deal.team] + [deal.owner.name]
+    ours = [deal.account.name, *deal.products, *(u.speaker for u in us)]
+    return [
+        name for u in us if u.side == "customer" for name in vendors_named(u.text, [*people, *ours])
+    ]
 
 
 def _competitors(us: Sequence[Utterance], names: Competitors) -> list[CompetitorMention]:

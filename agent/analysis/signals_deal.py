@@ -401,12 +401,13 @@ def _price_comparison(f: Facts) -> Signal | None:
     claims = [c for c in f.reading.of("comparison") if c.claim == "price"]
     if not claims:
         return None
+    # The figure and the words stay in the cited note: a price heard second-hand is a claim to
+    # verify (capabilities/common/competition.py says so), not a fact to repeat in a factor.
     who = claims[0].competitor or "a competitor"
-    figure = f" ({claims[0].figure})" if claims[0].figure else ""
     return make_signal(
         "price_comparison",
         "medium",
-        f"{who} is compared with us on price{figure}: {claims[0].quote}",
+        f"{who} is compared with us on price in the record",
         list(dict.fromkeys(c.ref for c in claims)),
     )
 

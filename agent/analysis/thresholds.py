@@ -1,5 +1,7 @@
 """Every threshold the rules use, in one place, reported with each analysis for transparency."""
 
+from knowledge.trust import STALE_AFTER_DAYS
+
 QUIET_DAYS = 14  # no contact for longer than this: quiet
 ACTIVE_DAYS = 30  # contact within this window counts as active
 STALLED_DAYS = 30  # no activity for longer than this: stalled
@@ -20,4 +22,7 @@ THRESHOLDS: dict[str, int] = {
     "min_analytics_sample": MIN_ANALYTICS_SAMPLE,
     "stale_upstream_days": STALE_UPSTREAM_DAYS,
     "unanswered_attempts": UNANSWERED_ATTEMPTS,
+    # Battle cards and proof points verified longer ago than this are stale (knowledge/trust.py
+    # sets and explains it: the knowledge loader and the coach share it).
+    "stale_knowledge_days": STALE_AFTER_DAYS,
 }

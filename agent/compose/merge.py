@@ -53,6 +53,11 @@ PROTECTED = frozenset(
         "data_answers",
         "customer_agenda",
         "typed_objection",
+        # what to check before quoting a competitor (a stale card, an unverified claim) and
+        # what to ask when there is no card: provenance a rewrite must not soften
+        "cautions",
+        "to_find_out",
+        "last_verified",
         # post-call analysis: what the call was, what goes into the CRM and to whom the email
         # goes are facts, and quotes stay word for word
         "call",

@@ -126,6 +126,22 @@ class Argumentation(Contract):
     messages: list[StakeholderMessage] = Field(default_factory=list)
 
 
+class FigureSource(Contract):
+    """Where figures in a battle card or a proof point come from. A figure nobody can trace is
+    not repeated as fact, so every figure the text states is listed under one source."""
+
+    source: str = Field(
+        min_length=3,
+        description="Where the figures come from, with its date: a document, a dataset, an "
+        "interview ('Win-loss review, Saltmarsh Mutual, 2026-02').",
+    )
+    figures: list[str] = Field(
+        min_length=1,
+        description="Each figure as the text writes it ('41%', '9-12 months', '$640,000'); a "
+        "longer phrase ('3,400 developer hours') is fine.",
+    )
+
+
 class BattleCard(Contract):
     competitor: str
     strengths: list[str] = Field(default_factory=list)
@@ -133,6 +149,16 @@ class BattleCard(Contract):
     landmines: list[str] = Field(default_factory=list)
     traps: list[str] = Field(default_factory=list)
     talking_points: list[str] = Field(default_factory=list)
+    owner: str | None = Field(default=None, description="The role or team that keeps it true.")
+    last_verified: dt.date | None = Field(
+        default=None,
+        description="When it was last checked; when absent, a date in the competitive summary "
+        "('refreshed in March 2024') is used.",
+    )
+    sources: list[FigureSource] = Field(
+        default_factory=list,
+        description="Where its figures come from; a figure with no source is not quoted as fact.",
+    )
 
 
 class CompetitiveIntel(Contract):

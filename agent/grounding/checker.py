@@ -22,6 +22,7 @@ from agent.contracts.response import CheckFinding, CheckReport, Citation
 from agent.grounding.citations import build_citations, collect_refs
 from agent.grounding.vocabulary import AGENT_WORDS
 from knowledge.documents import KB_PREFIX, Document
+from knowledge.trust import trust_texts
 
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -172,11 +173,13 @@ _TEXT_GROUNDS: dict[str, Grounds] = {}
 
 
 def document_grounds(doc: Document) -> Grounds:
-    """A knowledge document's words, numbers and dates; computed once per loaded document."""
+    """A knowledge document's words, numbers and dates, with what its front matter says about
+    where they come from (owner, last verified, sources); computed once per loaded document."""
     cached = _DOC_GROUNDS.get(id(doc))
     if cached and cached[0] is doc:
         return cached[1]
-    grounds = grounds_of([doc.title, *(s.heading + " " + s.text for s in doc.sections)])
+    texts = [doc.title, *(s.heading + " " + s.text for s in doc.sections)]
+    grounds = grounds_of([*texts, *trust_texts(doc.meta)])
     _DOC_GROUNDS[id(doc)] = (doc, grounds)
     return grounds
 

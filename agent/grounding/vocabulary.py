@@ -49,6 +49,7 @@ AGENT_WORDS: frozenset[str] = frozenset(
         "Largest",
         "Lead",
         "Likelihood",
+        "Lines",
         "Longer",
         "Make",
         "Note",
@@ -72,6 +73,7 @@ AGENT_WORDS: frozenset[str] = frozenset(
         "Tie",
         "Timing",
         "Tone",
+        "Unverified",
     )
 )
 # Words people open a sentence with in conversation that no knowledge document happens to use

@@ -18,6 +18,7 @@ from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact
 from agent.reading.commitments import resolve_date
 from agent.reading.outreach import outcome_of
 from agent.reading.spans import sentence_spans
+from knowledge.trust import figures_in
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
@@ -180,9 +181,17 @@ _SCOPE = re.compile(
     r"\b(?:includes?|included|also covers|out of the box|more features|bundled|all-in-one)\b",
     re.I,
 )
-_FIGURE = re.compile(
-    r"\d+(?:\.\d+)?\s?%|[$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|million|thousand)?\b|"
-    r"\b\d[\d,.]*\s?(?:k|m)?\s?(?:USD|EUR|GBP|SGD|JPY|AUD|CAD|CHF|INR|ZAR|BRL|MXN|SEK|NOK|DKK|PLN)\b"
+# With a competitor named and a figure in the sentence, plainer words also state a price or a
+# time to go live ("Nimbra lists at USD 95k a year", "go-live of the workflow in 8 weeks").
+_PRICE_FIGURE = re.compile(
+    r"\b(?:lists? at|list price|quoted?|quotes|priced|pricing|costs?|charges?|"
+    r"per (?:user|seat|licen[cs]e))\b",
+    re.I,
+)
+_SPEED_FIGURE = re.compile(
+    r"\b(?:live|go-live|implement(?:ed|s|ation)?|deliver(?:ed|s)?|roll(?:ed)?[- ]?out|"
+    r"deploy(?:ed|s|ment)?)\b[^.;]{0,60}\b(?:in|within) \d",
+    re.I,
 )
 _GENERIC_RIVAL = re.compile(
     r"\b(?:competitors?|other vendors?|another vendor|incumbent|alternative vendor|"
@@ -284,25 +293,26 @@ def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterato
         generic = _GENERIC_RIVAL.search(sentence)
         if rival is None and generic is None:
             continue
+        figures = figures_in(sentence)
+        figured = rival is not None and bool(figures)
         claim: ComparisonClaim | None = (
             "price"
-            if _PRICE.search(sentence)
+            if _PRICE.search(sentence) or (figured and _PRICE_FIGURE.search(sentence))
             else "speed"
-            if _SPEED.search(sentence)
+            if _SPEED.search(sentence) or (figured and _SPEED_FIGURE.search(sentence))
             else "scope"
             if _SCOPE.search(sentence) and rival
             else None
         )
         if claim is None:
             continue
-        figure = _FIGURE.search(sentence)
         yield Fact(
             kind="comparison",
             ref=ref,
             quote=sentence,
             competitor=rival.group(0) if rival else None,
             claim=claim,
-            figure=figure.group(0).strip() if figure else None,
+            figure=figures[0].text if figures else None,
         )
 
 

@@ -334,3 +334,53 @@ def questions(text: str) -> list[str]:
 def question_kind(question: str) -> QuestionKind:
     """Open when it starts (after fillers) with a word that cannot be answered yes or no."""
     return "open" if _OPEN.match(question.strip()) else "closed"
+
+
+# A vendor the customer says they are also evaluating, named after the verb: "procurement also
+# asked us to look at Stackwise", "we invited Vantage Flowworks", "the team is trialling Kaizen
+# Loop". A weak verb ("look at", "seen", "met") counts only with a word that says another option
+# is in play, so "look at Thursday's plan" or "talk to Dimitra" are not vendors.
+_STRONG_EVAL = (
+    r"evaluat(?:e|es|ing|ed)|trial(?:l)?(?:ing|ed)|pilot(?:ing|ed)|"
+    r"shortlist(?:ed|ing)?|compar(?:e|es|ed|ing) (?:you|us|it) (?:with|to|against)|"
+    r"(?:quote|demo|proposal|presentation|pitch) from"
+)
+_WEAK_EVAL = (
+    r"look(?:ing|ed)? at|consider(?:ing|ed)?|talk(?:ing|ed)? to|invit(?:e|es|ed|ing)|seen|saw|"
+    r"met with"
+)
+_VENDOR = re.compile(
+    rf"\b(?:(?P<strong>{_STRONG_EVAL})|(?P<weak>{_WEAK_EVAL}))\s+"
+    r"(?P<name>[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})"
+)
+_ANOTHER_OPTION = re.compile(
+    r"\b(?:also|another|other|else|alternatives?|vendors?|competitors?|instead|options?|"
+    r"presented|demo(?:ed)?|quoted?|pitched)\b",
+    re.I,
+)
+_PRONOUNS = "i we you they he she it the this that these those our your their my his her its a an"
+_CALENDAR = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december q1 q2 q3 q4"
+)
+_NOT_VENDORS = frozenset(f"{_PRONOUNS} {_CALENDAR}".split())
+
+
+def vendors_named(text: str, exclude: Iterable[str] = ()) -> list[str]:
+    """Vendor names a text says are being evaluated alongside us; `exclude` holds words that
+    are not vendors here (people, the account, our own products)."""
+    skip = {w.lower() for phrase in exclude for w in re.findall(r"[\w&-]+", phrase)}
+    found: list[str] = []
+    for sentence in sentences(text):
+        for m in _VENDOR.finditer(sentence):
+            if m.group("weak") and not _ANOTHER_OPTION.search(sentence):
+                continue
+            words = re.sub(r"['’]s$", "", m.group("name")).split()
+            while words and (words[-1].lower() in _NOT_VENDORS or words[-1].lower() in skip):
+                words.pop()
+            if not words or any(w.lower() in _NOT_VENDORS | skip for w in words):
+                continue
+            name = " ".join(words)
+            if name not in found:
+                found.append(name)
+    return found

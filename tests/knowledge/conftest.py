@@ -80,6 +80,8 @@ type: battle_card
 title: Rivalco battle card
 stages: [solution, proposal]
 competitors: [Rivalco]
+owner: Competitive intelligence team
+last_verified: 2026-10-01
 """,
             CARD_SECTIONS,
             "Rivalco sells long implementations and rigid licences; plant questions "

@@ -90,3 +90,53 @@ def test_duplicate_ids_and_empty_or_binary_files(small_kb: Path) -> None:
     (small_kb / "copy.md").write_bytes(b"\xff\xfe---")
     with pytest.raises(InvalidInput, match="copy.md.*UTF-8"):
         load_corpus((small_kb,))
+
+
+def test_shipped_cards_and_stories_say_who_keeps_them_true_and_when() -> None:
+    corpus = load_corpus()
+    for doc in [*corpus.of_type("battle_card"), *corpus.of_type("proof_point")]:
+        assert doc.meta["owner"] and doc.meta["last_verified"], doc.id
+        assert doc.meta["sources"], doc.id
+
+
+def _card_with_a_figure(folder: Path, sources: str) -> Path:
+    path = folder / "bc-rivalco.md"
+    text = path.read_text().replace(
+        "## Win stories\n", "## Win stories\nAcme went live in 12 weeks and saved 41%.\n"
+    )
+    path.write_text(
+        text.replace("last_verified: 2026-10-01", f"last_verified: 2026-10-01\n{sources}")
+    )
+    return path
+
+
+def test_a_figure_without_a_source_is_rejected_with_file_and_field(small_kb: Path) -> None:
+    _card_with_a_figure(
+        small_kb, 'sources:\n  - {source: "Win-loss review, Acme", figures: ["12 weeks"]}'
+    )
+    with pytest.raises(InvalidInput) as err:
+        load_corpus((small_kb,))
+    message = str(err.value)
+    assert "bc-rivalco.md front matter" in message
+    assert "sources: figure '41%' in section 'Win stories' has no source" in message
+
+
+def test_every_sourced_figure_loads_and_a_source_left_behind_is_rejected(small_kb: Path) -> None:
+    path = _card_with_a_figure(
+        small_kb,
+        'sources:\n  - {source: "Win-loss review, Acme, 2026-05", figures: ["12 weeks", "41%"]}',
+    )
+    card = load_corpus((small_kb,)).docs["bc-rivalco"]
+    assert card.meta["sources"][0]["figures"] == ["12 weeks", "41%"]
+    path.write_text(path.read_text().replace("saved 41%", "saved a lot"))
+    with pytest.raises(InvalidInput, match=r"sources\[0\]\.figures\[1\]: '41%' does not occur"):
+        load_corpus((small_kb,))
+
+
+@pytest.mark.parametrize("field", ["owner", "last_verified"])
+def test_a_card_without_owner_or_date_is_rejected(small_kb: Path, field: str) -> None:
+    path = small_kb / "bc-rivalco.md"
+    path.write_text("\n".join(x for x in path.read_text().split("\n") if not x.startswith(field)))
+    with pytest.raises(InvalidInput) as err:
+        load_corpus((small_kb,))
+    assert "bc-rivalco.md front matter" in str(err.value) and field in str(err.value)

@@ -38,6 +38,8 @@ type: battle_card
 title: Battle card - Zentrix
 competitors: [Zentrix]
 aliases: [Zentrix Flow]
+owner: Competitive intelligence
+last_verified: 2026-11-01
 ---
 
 ## Overview
@@ -91,9 +93,11 @@ def test_a_rival_only_the_deal_names_gets_a_live_card() -> None:
     cards = engine.feed(customer(0, f"We are also talking to {NEW_RIVAL} about this."))
     assert [(c.kind, c.id) for c in cards] == [("competitor", f"competitor:{NEW_RIVAL}@0")]
     card = cards[0]
-    assert NEW_RIVAL in card.title and card.say  # a competition question from the methodology
+    # no card anywhere: say so, and the library's questions for a competitor without one
+    assert NEW_RIVAL in card.title and f"no battle card for {NEW_RIVAL}" in card.say
+    assert card.points and all(line.startswith("Ask: ") for line in card.points)
     assert "deal.competitors[0]" in card.citations
-    assert any(c.startswith("kb:meth-") for c in card.citations)
+    assert "kb:skill-competitive-positioning#when-there-is-no-battle-card" in card.citations
 
 
 def test_a_rival_only_the_deal_names_is_in_the_debriefs_metrics() -> None:

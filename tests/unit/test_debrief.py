@@ -9,6 +9,7 @@ from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.capabilities.post_call_analysis.lessons import scrub
 from agent.contracts.conversation import Transcript
+from agent.grounding.citations import resolves
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
@@ -154,3 +155,12 @@ Rita Seller: And I'll prepare the pricing options by the 30th.
     agreed, _, proposed = body.partition("Proposed next steps:")
     assert "summary" in agreed.split("Agreed next steps:")[1] and "pricing options" in proposed
     assert "is still" not in body and "partial" not in body and "missing" not in body
+
+
+def test_what_the_call_adds_is_cited_to_the_record_the_debrief_answers() -> None:
+    """The competitor the call names is deal.competitors[0] only in the patched record."""
+    r, _ = debrief()
+    ctx = make_context(deal=QUIET_CHAMPION)
+    assert "competitor_present" in r.probability.risks_added
+    deal_refs = [c for c in r.probability.citations if c.startswith("deal.")]
+    assert all(resolves(ctx, c) for c in deal_refs), deal_refs

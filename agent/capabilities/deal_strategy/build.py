@@ -3,7 +3,8 @@ plan to signature and the closing plan; also the guidance event for a deal accel
 
 Dates are computed from today and the expected close; risks are ordered by what blocks the
 next stage first, then by severity. Competitive material comes from the competitive agent's
-battle cards when they exist, else from the shipped battle cards in knowledge.
+battle cards when they exist, else from the shipped battle cards in knowledge, vetted by
+common/competition.py (stale cards, unsourced figures, competitors with no card).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis, Signal
+from agent.capabilities.common.competition import competitor_view
 from agent.capabilities.common.playbook import deal_values, fill, list_items
 from agent.capabilities.common.remedies import remedy
 from agent.capabilities.deal_strategy.contract import (
@@ -132,48 +134,37 @@ def _themes(ctx: DealContext) -> list[WinTheme]:
     return themes[:5]
 
 
-def _card_items(doc: Document, anchor: str, limit: int = 3) -> list[str]:
-    section = doc.section(anchor)
-    return list_items(section.text)[:limit] if section else []
-
-
-def _is_card_for(doc: Document, competitor: str) -> bool:
-    return doc.meta.get("type") == "battle_card" and competitor in doc.meta.get("competitors", [])
-
-
-def competition_plans(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[CompetitivePlan]:
+def competition_plans(
+    ctx: DealContext, knowledge: Mapping[str, Document], analysis: Analysis | None = None
+) -> list[CompetitivePlan]:
+    """One plan per competitor on the deal, from the card common/competition.py vets (stale
+    and unsourced lines flagged or left out); a competitor with no card gets what to find out,
+    never positioning. With the analysis, the card's age is judged on its date and claims read
+    in the deal's notes are listed to verify."""
     position = ctx.qualification.competitive_position if ctx.qualification else "unknown"
+    as_of, reading = (analysis.as_of, analysis.reading) if analysis else (None, None)
     plans = []
     for name in ctx.deal.competitors:
-        cards = ctx.competitive.battle_cards if ctx.competitive else []
-        hit = next(((i, c) for i, c in enumerate(cards) if c.competitor == name), None)
+        view = competitor_view(name, ctx, knowledge, as_of, reading)
+        card = view.card
         cites = [f"deal.competitors[{ctx.deal.competitors.index(name)}]"]
         if position != "unknown":
             cites.append("qualification.competitive_position")
-        if hit:
-            i, card = hit
-            landmines, traps, points = card.landmines[:3], card.traps[:3], card.talking_points[:3]
-            cites.append(f"competitive.battle_cards[{i}]")
-        else:
-            doc = next((d for d in knowledge.values() if _is_card_for(d, name)), None)
-            if doc is None:
-                landmines, traps, points = [], [], []
-            else:
-                landmines = _card_items(doc, "landmines-to-lay")
-                traps = _card_items(doc, "traps-they-set")
-                points = _card_items(doc, "talking-points")
-                cites += [
-                    doc.ref(a) for a in ("landmines-to-lay", "traps-they-set", "talking-points")
-                ]
+        if card:
+            cites += card.cite("landmines", "traps", "talking_points")
         plans.append(
             CompetitivePlan(
                 competitor=name,
                 position=position,
-                strategy=POSITION_STRATEGY[position],
-                landmines=landmines,
-                traps_to_defuse=traps,
-                talking_points=points,
-                citations=cites,
+                strategy=view.no_card.statement if view.no_card else POSITION_STRATEGY[position],
+                landmines=card.items("landmines") if card else [],
+                traps_to_defuse=card.items("traps") if card else [],
+                talking_points=card.items("talking_points") if card else [],
+                card=card.origin if card else None,
+                last_verified=card.verified_text if card else None,
+                cautions=view.cautions,
+                to_find_out=list(view.no_card.questions) if view.no_card else [],
+                citations=list(dict.fromkeys([*cites, *view.citations])),
             )
         )
     return plans
@@ -382,7 +373,7 @@ def build_strategy(
         economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
         win_probability=win,
         win_themes=_themes(ctx),
-        competition=competition_plans(ctx, knowledge),
+        competition=competition_plans(ctx, knowledge, analysis),
         risks=risks,
         mutual_action_plan=plan,
         closing_plan=closing,

@@ -26,6 +26,20 @@ class CompetitivePlan(Contract):
     traps_to_defuse: list[str]
     talking_points: list[str]
     citations: list[str]
+    card: Literal["competitive_agent", "knowledge_base"] | None = Field(
+        default=None, description="Whose battle card the plan uses; None when there is none."
+    )
+    last_verified: str | None = Field(
+        default=None, description="When the card was last verified, as its source writes it."
+    )
+    cautions: list[str] = Field(
+        default_factory=list,
+        description="What to check before quoting: a stale card, lines left out for an "
+        "unsourced figure, competitor figures heard in the deal's notes (claims to verify).",
+    )
+    to_find_out: list[str] = Field(
+        default_factory=list, description="Questions for a competitor with no battle card."
+    )
 
 
 class RiskToRetire(Contract):

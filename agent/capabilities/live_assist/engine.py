@@ -18,6 +18,13 @@ import time
 from dataclasses import dataclass, field
 
 from agent.analysis.model import Analysis
+from agent.capabilities.common.competition import (
+    NoCard,
+    agent_card_view,
+    has_card,
+    library_card_view,
+    no_card,
+)
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph, subsections
 from agent.capabilities.live_assist.contract import CueCard, CueTrigger
 from agent.capabilities.objection_guide.build import ROLE_SECTIONS
@@ -243,19 +250,31 @@ class LiveAssist:
         return cue
 
     def _competitor(self, name: str) -> Cue | None:
-        """The deal's own battle card first (competitive intel), then the library's."""
-        kb, intel = self.kb, self.ctx.competitive.battle_cards if self.ctx.competitive else []
-        cards = [d for d in kb.docs if kb.meta.get(d, {}).get("type") == "battle_card"]
-        doc = next((d for d in cards if name in kb.meta[d].get("competitors", [])), "")
+        """The deal's own battle card first (competitive intel), then the library's, both as
+        common/competition.py vets them (a stale card says so; a line with an unsourced
+        figure is left out); with no card anywhere, say so and what to ask."""
+        kb, as_of = self.kb, self.analysis.as_of
+        intel = agent_card_view(name, self.ctx, kb.docs, as_of)
+        library = library_card_view(name, kb.docs, as_of)
         cue = Cue(f"Competitor mentioned: {name}", "")
-        for i, card in enumerate(intel):
-            if card.competitor == name and card.talking_points:
-                ref = f"competitive.battle_cards[{i}].talking_points[0]"
-                cue = cue.add(card.talking_points[0], ref)
-        for point in kb.items(doc, "talking-points")[:2] if doc else []:
-            cue = cue.add(point, f"kb:{doc}#talking-points")
-        mines = kb.items(doc, "landmines-to-lay")[:1] if doc else []
-        cue = cue.add(f"Ask: {mines[0]}" if mines else "", f"kb:{doc}#landmines-to-lay")
+        if intel is None and library is None:
+            none = no_card(name, kb.docs)
+            asks = tuple(f"Ask: {q}" for i in none.questions[:2] if (q := _clean(i)))
+            if not asks:  # the library has no no-card guide: the methodology's questions
+                return self._uncarded(name)
+            deal = self.ctx.deal
+            record = [f"deal.competitors[{i}]" for i, c in enumerate(deal.competitors) if c == name]
+            return Cue(cue.title, none.statement, asks, (*none.citations, *record))
+        if intel is not None and intel.lines["talking_points"]:
+            cue = cue.add(intel.lines["talking_points"][0], intel.line_refs["talking_points"][0])
+        if library is not None:
+            for point in [p for i in library.lines["talking_points"] if (p := _clean(i))][:2]:
+                cue = cue.add(point, *library.cite("talking_points"))
+            mines = [m for i in library.lines["landmines"] if (m := _clean(i))]
+            cue = cue.add(f"Ask: {mines[0]}" if mines else "", *library.cite("landmines"))
+        for card in (c for c in (intel, library) if c is not None):
+            for caution in card.cautions:
+                cue = cue.add(caution)
         if not cue.points:
             return self._uncarded(name)
         return Cue(cue.title, cue.points[0], cue.points[1:], tuple(dict.fromkeys(cue.citations)))
@@ -282,6 +301,12 @@ class LiveAssist:
                 *record,
             ),
         )
+
+    def no_card(self, name: str) -> NoCard | None:
+        """For the debrief: a competitor named in the call that has no card anywhere."""
+        if has_card(name, self.ctx, self.kb.docs):
+            return None
+        return no_card(name, self.kb.docs)
 
     def _person(self, i: int) -> Cue:
         """Only what the deal record and the analysis hold about the person, nothing more."""

@@ -133,7 +133,7 @@ def build_agenda(
             for c in concerns[:2]
         ],
     ]
-    materials = proof_points(ctx, knowledge, search)
+    materials = proof_points(ctx, knowledge, search, analysis.as_of)
     if ctx.value and ctx.value.roi:
         materials.append(Point(text="The value case and ROI model", citations=["value.roi"]))
     if analysis.phase in ("discover", "solution"):

@@ -12,6 +12,12 @@ from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
+from agent.capabilities.common.competition import (
+    POINTS,
+    competitor_view,
+    no_card_advice,
+    stale_note,
+)
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph
 from agent.capabilities.next_best_action.build import Search
 from agent.capabilities.objection_guide.contract import (
@@ -94,9 +100,14 @@ def _stories(
 
 
 def _data_answers(
-    category: str, linked: list[str], ctx: DealContext, knowledge: Mapping[str, Document]
+    category: str,
+    linked: list[str],
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    analysis: Analysis | None = None,
 ) -> tuple[list[str], list[str]]:
-    """ROI from the value agent and comparisons from battle cards: only what the data holds."""
+    """ROI from the value agent and comparisons from battle cards: only what the data holds,
+    with what to check first (a stale card, an unsourced line, a competitor figure heard)."""
     answers: list[str] = []
     refs: list[str] = []
     value = ctx.value
@@ -119,21 +130,18 @@ def _data_answers(
             )
             answers.append(f"Largest driver: {d.name}{change}, {money(amount, cur)} a year")
             refs.append(f"value.value_drivers[{i}]")
-    cards = ctx.competitive.battle_cards if ctx.competitive else []
+    as_of, reading = (analysis.as_of, analysis.reading) if analysis else (None, None)
     for name in linked:
-        hit = next(((j, c) for j, c in enumerate(cards) if c.competitor == name), None)
-        doc = None if hit else _of_type(knowledge, "battle_card", name)
-        section = doc.section("talking-points") if doc else None
-        if hit:
-            points = [*hit[1].weaknesses[:1], *hit[1].talking_points[:2]]
-            ref = f"competitive.battle_cards[{hit[0]}]"
-        elif doc and section:
-            points, ref = list_items(section.text)[:2], doc.ref("talking-points")
-        else:
-            continue
-        if points:
-            answers.append(f"Against {name}: " + " / ".join(p.rstrip(".") for p in points))
-            refs.append(ref)
+        view = competitor_view(name, ctx, knowledge, as_of, reading)
+        if (card := view.card) is not None:
+            # The deal's own card leads with a weakness; the library's with its talking points.
+            agent = card.origin == "competitive_agent"
+            points = [*(card.items("weaknesses", 1) if agent else []), *card.items(POINTS, 2)]
+            if points:
+                answers.append(f"Against {name}: " + " / ".join(p.rstrip(".") for p in points))
+                refs += card.cite("weaknesses", POINTS) if agent else card.cite(POINTS)
+        answers += [c for c in view.cautions if c not in answers]
+        refs += [r for c in view.claims for r in c.refs]
     return answers, refs
 
 
@@ -189,7 +197,9 @@ def _plan(
     for story in stories:
         section = story.section("results")
         first = list_items(section.text)[:1] if section else []
-        proofs.append(story.title + (f": {first[0]}" if first else ""))
+        proofs.append(
+            story.title + (f": {first[0]}" if first else "") + stale_note(story, analysis.as_of)
+        )
         refs.append(story.ref(section.anchor if section else story.sections[0].anchor))
     bridge = paragraph(text("bridge-back-to-value"))
     theme = ctx.argumentation.core_message if ctx.argumentation else None
@@ -197,7 +207,7 @@ def _plan(
     if theme or summary:
         bridge += f" For {ctx.deal.account.name}: {theme or summary}"
         refs.append("argumentation.core_message" if theme else "value.summary")
-    data, data_refs = _data_answers(category, linked, ctx, knowledge)
+    data, data_refs = _data_answers(category, linked, ctx, knowledge, analysis)
     people = [p for p in analysis.engagement if p.role in ROLE_SECTIONS]
     people = [p for p in people if has_value(doc, "personas", p.role)] or people
     angles = [
@@ -302,7 +312,8 @@ def build_objection_guide(
     limit: int = 5,
 ) -> ObjectionGuideResult:
     """The ranked guide; with `message` (what the customer said, as the rep typed it) the
-    matching library objection comes first, because a raised objection beats a predicted one."""
+    matching library objection comes first, because a raised objection beats a predicted one.
+    A competitor with no battle card is said to have none, with what to ask."""
     typed = message.strip() if message and message.strip() else None
     # Who the rep's words may name: the deal's competitors and the knowledge's battle cards.
     competitors = deal_competitors(ctx, battle_card_competitors(knowledge.values()))
@@ -340,12 +351,13 @@ def build_objection_guide(
     concerns = [
         f"{human(c).capitalize()}: {CONCERNS[c]}" for c in dict.fromkeys(order) if c in CONCERNS
     ]
+    unknown, asked = no_card_advice(ctx, knowledge)
     return ObjectionGuideResult(
         typed_objection=typed,
         objections=plans,
         typical_concerns=concerns[:5],
-        delivery_advice=_delivery(plans, ctx, analysis, match is not None),
+        delivery_advice=_delivery(plans, ctx, analysis, match is not None) + unknown,
         reference_card=[card for _, card in built],
-        citations=[*([match[1]] if match else []), *(p.citations[0] for p in plans)],
+        citations=[*([match[1]] if match else []), *(p.citations[0] for p in plans), *asked],
         limitations=limitations,
     )

@@ -115,7 +115,7 @@ def build_debrief(
         to_improve=to_improve,
         objectives=objectives(objective, ctx, t, m, steps, checks),
         receptiveness=mood,
-        new_information=new_information(ctx, t, m, analysis, competitors),
+        new_information=new_information(ctx, t, m, analysis, competitors, assist.no_card),
         obstacles=blocks,
         probability=probability,
         adherence=checks,

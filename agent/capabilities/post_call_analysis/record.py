@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from agent.analysis.analyze import analyze_deal
 from agent.analysis.model import Analysis, MethodologyGap
 from agent.analysis.probability import estimate_win_probability
+from agent.capabilities.common.competition import NoCard
 from agent.capabilities.post_call_analysis.contract import (
     AdherenceCheck,
     ContactUpdate,
@@ -28,8 +29,10 @@ from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccEle
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
 from agent.grounding.checker import grounds_of
+from agent.grounding.citations import resolves
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import classify_objection
+from knowledge.documents import KB_PREFIX
 
 from .review import u_ref
 
@@ -177,7 +180,15 @@ def probability_change(
         f"{round(after.value * 100)}% with the call recorded"
         + (f" ({'; '.join(moves)})" if moves else " (no risk signal changed)")
     )
-    cites = [c for s in after_analysis.signals if s.id in added for c in s.citations]
+    # A signal the call adds may cite what only the patched record holds (the competitor the
+    # call named is deal.competitors[0] there): cite only what the input the debrief answers has.
+    cites = [
+        c
+        for s in after_analysis.signals
+        if s.id in added
+        for c in s.citations
+        if c.startswith(KB_PREFIX) or resolves(ctx, c)
+    ]
     cites += [c for s in analysis.signals if s.id in resolved for c in s.citations]
     return (
         ProbabilityChange(
@@ -211,7 +222,10 @@ def new_information(
     m: ConversationMetrics,
     analysis: Analysis,
     competitors: Competitors,
+    unknown: Callable[[str], NoCard | None] | None = None,
 ) -> list[NewInformation]:
+    """What the call adds to the record; `unknown` says which competitors named have no
+    battle card anywhere, so the debrief says so and what to find out instead of positioning."""
     out: list[NewInformation] = []
     for speaker in t.unmapped:
         first = next(u.index for u in t.utterances if u.speaker == speaker)
@@ -226,13 +240,18 @@ def new_information(
     known = {c.lower() for c in ctx.deal.competitors}
     for c in m.competitors:
         is_new = c.name.lower() not in known
+        none = unknown(c.name) if unknown else None
+        learn = f"; {none.statement[:1].lower()}{none.statement[1:]}" if none else ""
+        if none and none.questions:
+            learn += ". Find out: " + " / ".join(none.questions[:3])
         out.append(
             NewInformation(
                 kind="new_competitor" if is_new else "figure",
                 compared_with_record="new" if is_new else "confirms",
                 detail=f"{c.name} came up (first by the {c.first_by} side)"
-                + ("; not yet recorded as a competitor" if is_new else "; already recorded"),
-                citations=[u_ref(i) for i in c.indices[:3]],
+                + ("; not yet recorded as a competitor" if is_new else "; already recorded")
+                + learn,
+                citations=[u_ref(i) for i in c.indices[:3]] + list(none.citations if none else []),
             )
         )
     spoke = {u.person_id: u.index for u in reversed(t.utterances) if u.person_id}

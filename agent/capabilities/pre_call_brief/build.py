@@ -3,10 +3,12 @@ upstream agents and the knowledge base, each line cited. Gaps are said, not fill
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis, StakeholderEngagement
+from agent.capabilities.common.competition import plan_points, stale_note
 from agent.capabilities.common.meeting import Focus, frame_meeting
 from agent.capabilities.common.playbook import list_items, subsections
 from agent.capabilities.deal_strategy.build import competition_plans
@@ -50,8 +52,13 @@ def gap_questions(
 
 
 def proof_points(
-    ctx: DealContext, knowledge: Mapping[str, Document], search: Search | None
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    search: Search | None,
+    as_of: dt.date | None = None,
 ) -> list[Point]:
+    """The two customer stories closest to the account's industry, pains and competitors; one
+    verified longer ago than the threshold on `as_of` says to re-verify it before quoting."""
     if search is None:
         return []
     pains = ctx.discovery.pains if ctx.discovery else []
@@ -69,7 +76,7 @@ def proof_points(
         if doc and results:
             points.append(
                 Point(
-                    text=f"{doc.title}: {shorten(results.text, 220)}",
+                    text=f"{doc.title}: {shorten(results.text, 220)}{stale_note(doc, as_of)}",
                     citations=[doc.ref("results")],
                 )
             )
@@ -234,15 +241,8 @@ def build_brief(
         for a in frame.attendees
         if a.side == "customer"
     ]
-    competitive = [
-        Point(
-            text=f"{c.competitor} (our position {c.position}): {c.strategy}"
-            + (f". Landmine: {c.landmines[0]}" if c.landmines else ""),
-            citations=c.citations,
-        )
-        for c in competition_plans(ctx, knowledge)
-    ]
-    proofs = proof_points(ctx, knowledge, search)
+    competitive = plan_points(competition_plans(ctx, knowledge, analysis))
+    proofs = proof_points(ctx, knowledge, search, analysis.as_of)
     questions = gap_questions(analysis, knowledge, focus.settled)
     follow = (
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent.interfaces.cli.common import err, user_errors
+from agent.interfaces.cli.common import AsOfOpt, err, parse_date, user_errors
 from agent.settings import CoachContext
 
 if TYPE_CHECKING:
@@ -203,12 +204,14 @@ def search(
 
 @kb.command()
 @user_errors
-def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None) -> None:
-    """What the knowledge base holds and the state of its index."""
+def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt = None) -> None:
+    """What the knowledge base holds, which cards and stories are due for re-verification, and
+    the state of its index."""
     from collections import Counter
 
     from knowledge.corpus import load_corpus
     from knowledge.store import IndexStore
+    from knowledge.trust import STALE_AFTER_DAYS, due_for_review
 
     ctx = _context(knowledge, index)
     corpus = load_corpus(ctx.knowledge_dirs)
@@ -222,6 +225,17 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None) -> None:
         table.add_row(kind, str(n), str(sections))
     out.print(table)
     out.print("Folders: " + ", ".join(str(f) for f in ctx.knowledge_dirs), highlight=False)
+    today = parse_date(as_of) or dt.date.today()
+    due = due_for_review(corpus.docs.values(), today)
+    out.print(
+        f"Due for re-verification on {today.isoformat()} (last verified more than "
+        f"{STALE_AFTER_DAYS} days ago): {len(due)}"
+        + "".join(
+            f"\n  {doc.id}: {doc.meta['last_verified']}, {age} days ({doc.meta['owner']})"
+            for doc, age in due
+        ),
+        highlight=False,
+    )
     store = IndexStore(ctx.index_dir)
     manifest = store.manifest()
     if manifest is None:

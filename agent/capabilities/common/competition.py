@@ -1,0 +1,577 @@
+"""Competitor knowledge a team can trust: what the coach may say about a competitor, decided in
+one place for every capability that quotes a battle card (deal strategy, the pre-call brief, the
+objection guide, live assist, the debrief).
+
+- The card is the competitive agent's for this deal when it sent one, else the knowledge
+  base's (`knowledge/battle_cards/`).
+- A line that states a figure nobody sourced is left out, and the plan says a line was left
+  out and where it is, never the figure: a number a rep repeats becomes a fact to the customer.
+  A knowledge-base card cannot hold one (loading rejects it); a competitive agent's figure is
+  sourced by the card's `sources`, by the source its summary names ("refreshed in January 2027
+  from Helixor's published list prices"), by the knowledge base's card for the same competitor,
+  or by the deal's own record.
+- A card last verified more than STALE_AFTER_DAYS before the run's date is said to be stale,
+  with its date, and each of its figures is marked "re-verify before quoting".
+- A competitor with no card anywhere is said to have none, with what to find out
+  (`skill-competitive-positioning#when-there-is-no-battle-card`); nothing is borrowed from
+  another competitor's card and no positioning is invented.
+- A competitor figure that appears only in free text (a note, an activity summary) is a claim
+  to verify: attributed to where it was written, never restated as fact. One the text says
+  comes from a document (a written quote, a signed statement of work) is quoted with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
+
+from agent.capabilities.common.playbook import list_items
+from agent.capabilities.deal_strategy.contract import CompetitivePlan
+from agent.contracts.context import DealContext
+from agent.contracts.facts import Fact, Reading
+from agent.contracts.meeting_prep import Point
+from agent.contracts.upstream import BattleCard
+from agent.formatting import shorten
+from agent.reading.events import read_comparisons
+from agent.reading.read import competitors_of
+from agent.reading.spans import sentences_of
+from agent.reading.texts import Text, about_the_deal, free_texts
+from knowledge.documents import Document
+from knowledge.sections import flag_token
+from knowledge.trust import STALE_AFTER_DAYS, Freshness, figures_in, provenance_of, unsourced
+
+Section = Literal["strengths", "weaknesses", "landmines", "traps", "talking_points"]
+SECTIONS: tuple[Section, ...] = ("strengths", "weaknesses", "landmines", "traps", "talking_points")
+POINTS: Section = "talking_points"
+KB_ANCHORS: dict[Section, str] = {
+    "strengths": "strengths",
+    "weaknesses": "weaknesses",
+    "landmines": "landmines-to-lay",
+    "traps": "traps-they-set",
+    "talking_points": "talking-points",
+}
+NO_CARD_GUIDE = ("skill-competitive-positioning", "when-there-is-no-battle-card")
+QUOTE_CHARS = 220
+TOPIC = {"price": "price", "speed": "time to go live", "scope": "scope"}
+# How to turn a claim heard second-hand into something to compare, by what it is about.
+VERIFY = {
+    "price": "ask for their written quote, for which scope, term and users, and compare like "
+    "for like",
+    "time to go live": "ask for their plan in writing (which scope, who implements it, what "
+    "counts as live) and compare like for like",
+    "scope": "ask to see what is included in writing and compare like for like",
+    "offer": "ask for it in writing and compare like for like",
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One competitor's battle card as the coach may quote it: lines vetted, age judged."""
+
+    competitor: str
+    origin: Literal["competitive_agent", "knowledge_base"]
+    ref: str  # `competitive.battle_cards[i]` or the knowledge document's id
+    lines: Mapping[Section, tuple[str, ...]]
+    refs: Mapping[Section, str]
+    line_refs: Mapping[Section, tuple[str, ...]] = field(default_factory=dict)  # per kept line
+    verified: dt.date | None = None
+    verified_text: str | None = None  # the date as its source writes it ("March 2024")
+    stale: bool = False
+    left_out: tuple[str, ...] = ()  # refs of lines left out for an unsourced figure
+    cautions: tuple[str, ...] = ()
+
+    def items(self, section: Section, limit: int = 3) -> list[str]:
+        return list(self.lines.get(section, ()))[:limit]
+
+    def cite(self, *sections: Section) -> list[str]:
+        """The citations for the sections quoted: the whole card for a competitive agent's,
+        unless lines were left out; then the lines used, so no excerpt repeats them."""
+        if self.left_out and self.origin == "competitive_agent":
+            return [r for s in sections for r in self.line_refs.get(s, ())]
+        return list(dict.fromkeys(self.refs[s] for s in sections if s in self.refs))
+
+
+@dataclass(frozen=True)
+class NoCard:
+    """What to say about a competitor nobody has a card for, and what to find out."""
+
+    competitor: str
+    statement: str
+    questions: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A competitor figure read in free text: a claim to verify, or a documented one."""
+
+    competitor: str | None
+    text: str
+    refs: tuple[str, ...]  # every text that repeats it, first the one quoted
+    documented: bool
+
+
+@dataclass(frozen=True)
+class CompetitorView:
+    """Everything the coach may say about one competitor on this deal."""
+
+    name: str
+    card: Card | None
+    no_card: NoCard | None
+    claims: tuple[Claim, ...] = field(default_factory=tuple)
+
+    @property
+    def cautions(self) -> list[str]:
+        """What to check before quoting: the card's age and gaps, then claims heard."""
+        return [*(self.card.cautions if self.card else ()), *(c.text for c in self.claims)]
+
+    @property
+    def citations(self) -> list[str]:
+        refs = list(self.no_card.citations) if self.no_card else []
+        return list(dict.fromkeys([*refs, *(r for c in self.claims for r in c.refs)]))
+
+
+# ---- the card ------------------------------------------------------------------------------
+
+
+def _same(a: str, b: str) -> bool:
+    return flag_token(a) == flag_token(b)
+
+
+def kb_card(name: str, knowledge: Mapping[str, Document]) -> Document | None:
+    """The knowledge base's battle card for a competitor (files list it; the index flags it)."""
+    flag = f"competitors__{flag_token(name)}"
+    for doc in knowledge.values():
+        if doc.meta.get("type") != "battle_card":
+            continue
+        listed = doc.meta.get("competitors", [])
+        if any(_same(c, name) for c in listed) or flag in doc.meta.get("flags", ()):
+            return doc
+    return None
+
+
+def agent_card(name: str, ctx: DealContext) -> tuple[int, BattleCard] | None:
+    cards = ctx.competitive.battle_cards if ctx.competitive else []
+    return next(((i, c) for i, c in enumerate(cards) if _same(c.competitor, name)), None)
+
+
+def has_card(name: str, ctx: DealContext, knowledge: Mapping[str, Document]) -> bool:
+    return agent_card(name, ctx) is not None or kb_card(name, knowledge) is not None
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_WHEN = (
+    rf"(?P<date>\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}-\d{{2}}|\d{{1,2}} (?:{_MONTHS}) \d{{4}}|"
+    rf"(?:{_MONTHS})(?: \d{{1,2}},?)? \d{{4}}|Q[1-4] \d{{4}})"
+)
+_VERIFIED = re.compile(
+    r"\b(?:last )?(?:refreshed|updated|verified|reviewed|checked|revised|researched|compiled)"
+    rf"(?: (?:in|on|as of|at))? {_WHEN}",
+    re.I,
+)
+_ABOUT_A_CARD = re.compile(
+    r"\b(?:battle ?cards?|cards?|intel(?:ligence)?|research|competitive file|profile)\b|"
+    r"\blast (?:refreshed|updated|verified|reviewed|checked)\b",
+    re.I,
+)
+_FROM = re.compile(r"\b(?:from|based on|per|using) (?P<source>[^;.]+?)(?=[;.]|$)", re.I)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    """The first day the text can mean ('March 2024' is 2024-03-01): a card is judged by the
+    earliest date it may have been checked on."""
+    t = text.strip().replace(",", "")
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%d %B %Y", "%B %d %Y", "%B %Y"):
+        try:
+            return dt.datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    if (m := re.fullmatch(r"Q([1-4]) (\d{4})", t, re.I)) is not None:
+        return dt.date(int(m.group(2)), 3 * int(m.group(1)) - 2, 1)
+    return None
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """What the competitive agent's prose says about a card: when it was checked, from what."""
+
+    verified: dt.date | None
+    verified_text: str | None
+    source: str | None
+
+
+def _stated(ctx: DealContext, name: str) -> _Stated:
+    """A card's date and source from the competitive summary: a sentence about a card (or the
+    intelligence) that names this competitor, or names none of the cards' competitors."""
+    summary = ctx.competitive.summary if ctx.competitive else None
+    names = [c.competitor for c in ctx.competitive.battle_cards] if ctx.competitive else []
+    for sentence in sentences_of(summary or ""):
+        named = [n for n in names if re.search(rf"\b{re.escape(n)}\b", sentence, re.I)]
+        if named and not any(_same(n, name) for n in named):
+            continue
+        when = _VERIFIED.search(sentence)
+        if when is None or not _ABOUT_A_CARD.search(sentence):
+            continue
+        src = _FROM.search(sentence, when.end())
+        return _Stated(
+            _parse_date(when.group("date")),
+            when.group("date"),
+            src.group("source").strip() if src else None,
+        )
+    return _Stated(None, None, None)
+
+
+def _record_texts(ctx: DealContext) -> list[str]:
+    """The deal's own sentences that can back a competitive agent's figure: its record and the
+    upstream agents' findings, not the competitive section itself, not our planned messages,
+    and not a sentence that is itself a competitor claim."""
+    rivals = competitors_of(ctx)
+    out = []
+    for t in free_texts(ctx):
+        if not about_the_deal(t) or t.ref.startswith("competitive"):
+            continue
+        out += [s for s in sentences_of(t.text) if not any(read_comparisons(t.ref, s, rivals))]
+    return out
+
+
+def _corroborated(figure: str, texts: Sequence[str]) -> bool:
+    pattern = re.compile(rf"(?<![\w]){re.escape(figure)}(?![\w])", re.I)
+    return any(pattern.search(t) for t in texts)
+
+
+def _vet(
+    line: str, sourced: Sequence[str], backed: Callable[[], Sequence[str]], blanket: bool
+) -> tuple[str, ...]:
+    """The figures of a line nothing sources (an empty tuple when all are sourced). The deal's
+    record is read only for a figure no source covers: most lines state none."""
+    if blanket:
+        return ()
+    return tuple(f.text for f in unsourced(line, sourced) if not _corroborated(f.text, backed()))
+
+
+def _card_cautions(
+    name: str,
+    origin: str,
+    verified_text: str | None,
+    as_of: dt.date | None,
+    owner: str | None,
+    left_out: Sequence[str],
+) -> tuple[str, ...]:
+    """What to check before quoting the card: its age (only when stale) and its gaps."""
+    who = f" (ask the {owner[0].lower() + owner[1:]})" if owner else ""
+    out = []
+    if as_of is not None:
+        out.append(
+            f"The {name} card {origin} was last verified {verified_text}, more than "
+            f"{STALE_AFTER_DAYS} days before {as_of.isoformat()}: it is stale, so re-verify "
+            f"its figures before quoting them{who}"
+        )
+    if left_out:
+        out.append(
+            f"Lines of the {name} card {origin} that state a figure with no source are left "
+            f"out ({', '.join(dict.fromkeys(left_out))}): find out where the figure comes from "
+            f"before using it{who}"
+        )
+    return tuple(out)
+
+
+def _assemble(
+    name: str,
+    origin: Literal["competitive_agent", "knowledge_base"],
+    ref: str,
+    raw: Mapping[Section, tuple[tuple[str, str], ...]],
+    refs: Mapping[Section, str],
+    verified: tuple[dt.date | None, str | None],
+    owner: str | None,
+    sourced: Sequence[str],
+    backed: Callable[[], Sequence[str]],
+    blanket: bool,
+    as_of: dt.date | None,
+) -> Card:
+    """Vets every line: one with an unsourced figure is left out; on a stale card, a line with
+    a figure says to re-verify it."""
+    on, shown = verified
+    stale = bool(on and as_of and Freshness(on, as_of).stale)
+    lines: dict[Section, tuple[str, ...]] = {}
+    line_refs: dict[Section, tuple[str, ...]] = {}
+    left_out: list[str] = []
+    for section, items in raw.items():
+        kept: list[tuple[str, str]] = []
+        for text, where in items:
+            if _vet(text, sourced, backed, blanket):
+                left_out.append(where)
+            elif stale and figures_in(text):
+                flagged = f"{text.rstrip('.')} (from a card last verified {shown}: "
+                kept.append((flagged + "re-verify before quoting)", where))
+            else:
+                kept.append((text, where))
+        lines[section] = tuple(t for t, _ in kept)
+        line_refs[section] = tuple(w for _, w in kept)
+    phrase = "from the competitive agent" if origin == "competitive_agent" else f"({ref})"
+    return Card(
+        competitor=name,
+        origin=origin,
+        ref=ref,
+        lines=lines,
+        refs=refs,
+        line_refs=line_refs,
+        verified=on,
+        verified_text=shown,
+        stale=stale,
+        left_out=tuple(left_out),
+        cautions=_card_cautions(name, phrase, shown, as_of if stale else None, owner, left_out),
+    )
+
+
+def card_for(
+    name: str, ctx: DealContext, knowledge: Mapping[str, Document], as_of: dt.date | None
+) -> Card | None:
+    """The competitor's card, vetted: the competitive agent's first, else the library's."""
+    return agent_card_view(name, ctx, knowledge, as_of) or library_card_view(name, knowledge, as_of)
+
+
+def agent_card_view(
+    name: str, ctx: DealContext, knowledge: Mapping[str, Document], as_of: dt.date | None
+) -> Card | None:
+    """The competitive agent's card for this deal, vetted; its figures may be backed by its
+    own sources, the source its summary names, the library's card or the deal's record."""
+    found = agent_card(name, ctx)
+    if found is None:
+        return None
+    i, card = found
+    base = f"competitive.battle_cards[{i}]"
+    stated = _stated(ctx, name)
+    verified = card.last_verified or stated.verified
+    shown = card.last_verified.isoformat() if card.last_verified else stated.verified_text
+    kb = kb_card(name, knowledge)
+    raw = {
+        s: tuple((t, f"{base}.{s}[{j}]") for j, t in enumerate(getattr(card, s))) for s in SECTIONS
+    }
+    return _assemble(
+        name,
+        "competitive_agent",
+        base,
+        raw,
+        dict.fromkeys(SECTIONS, base),
+        (verified, shown),
+        card.owner,
+        [
+            *(f for s in card.sources for f in s.figures),
+            *(provenance_of(kb.meta).sourced if kb else ()),
+        ],
+        cache(lambda: _record_texts(ctx)),
+        blanket=stated.source is not None and not card.sources,
+        as_of=as_of,
+    )
+
+
+def library_card_view(
+    name: str, knowledge: Mapping[str, Document], as_of: dt.date | None
+) -> Card | None:
+    """The knowledge base's card, vetted against its own front matter."""
+    kb = kb_card(name, knowledge)
+    if kb is None:
+        return None
+    p = provenance_of(kb.meta)
+    raw: dict[Section, tuple[tuple[str, str], ...]] = {}
+    for s, anchor in KB_ANCHORS.items():
+        section = kb.section(anchor)
+        items = list_items(section.text) if section else []
+        raw[s] = tuple((t, kb.ref(anchor)) for t in items)
+    return _assemble(
+        name,
+        "knowledge_base",
+        kb.id,
+        raw,
+        {s: kb.ref(a) for s, a in KB_ANCHORS.items()},
+        (p.verified, p.verified.isoformat() if p.verified else None),
+        p.owner,
+        p.sourced,
+        tuple,
+        blanket=False,
+        as_of=as_of,
+    )
+
+
+# ---- no card ------------------------------------------------------------------------------
+
+
+def no_card(name: str, knowledge: Mapping[str, Document]) -> NoCard:
+    """There is no card: say so, and what to ask (the library's questions for this case)."""
+    doc_id, anchor = NO_CARD_GUIDE
+    guide = knowledge.get(doc_id)
+    section = guide.section(anchor) if guide else None
+    questions = tuple(list_items(section.text)) if section else ()
+    return NoCard(
+        competitor=name,
+        statement=f"There is no battle card for {name}, neither in the knowledge base nor from "
+        "the competitive agent: no positioning, strengths, weaknesses or prices are given for "
+        f"{name} until you have learned them from the customer",
+        questions=questions,
+        citations=(f"kb:{doc_id}#{anchor}",) if section else (),
+    )
+
+
+# ---- claims heard in free text ---------------------------------------------------------------
+
+# A figure the text says is in a document the customer or a competitor put in writing.
+_DOCUMENTED = re.compile(
+    r"\b(?:written (?:quote|proposal|offer)|signed|statement of work|SOW|price list|"
+    r"published|order form|contract|formal (?:quote|proposal|offer))\b",
+    re.I,
+)
+# Words that make any figure hearsay, whatever else the text says.
+_HEARSAY = re.compile(
+    r"\b(?:heard|hearsay|rumou?rs?|apparently|allegedly|hallway|corridor|conference|"
+    r"told (?:me|us)|not confirmed|unconfirmed|unverified|nothing in writing|not in writing|"
+    r"verbal(?:ly)?|second-hand|word of mouth)\b",
+    re.I,
+)
+
+
+def _where(ref: str, ctx: DealContext) -> str:
+    """Where a text sits, in words a rep recognises."""
+    if (m := re.match(r"deal\.notes\[(\d+)\]", ref)) is not None:
+        return f"a note of {ctx.deal.notes[int(m.group(1))].date.isoformat()}"
+    if (m := re.match(r"deal\.activities\[(\d+)\]", ref)) is not None:
+        a = ctx.deal.activities[int(m.group(1))]
+        return f"the {a.date.isoformat()} {a.type} summary"
+    if ref.startswith("transcript."):
+        return "the call transcript"
+    return ref.split(".", 1)[0] + "'s notes" if "." in ref else ref
+
+
+def claims_in(ctx: DealContext, reading: Reading | None, name: str | None = None) -> list[Claim]:
+    """Competitor figures read in the deal's free text, about `name` (or about any competitor
+    when none is given), one claim per competitor, topic and figure however often the record
+    repeats it; a claim with no figure is left to the signals."""
+    facts = reading.of("comparison") if reading is not None else _read(ctx)
+    if not any(f.figure for f in facts):
+        return []
+    texts = {t.ref: t.text for t in free_texts(ctx)}
+    sole = ctx.deal.competitors[0] if len(ctx.deal.competitors) == 1 else None
+    heard: dict[tuple[str, str, str], list[Fact]] = {}
+    for f in facts:
+        who = f.competitor or sole
+        if not f.figure or (name is not None and (who is None or not _same(who, name))):
+            continue
+        key = (flag_token(who or ""), f.claim or "", f.figure.lower())
+        heard.setdefault(key, []).append(f)
+    out = []
+    for same in heard.values():
+        wholes = [texts.get(f.ref, f.quote) for f in same]
+        documented = [
+            f
+            for f, w in zip(same, wholes, strict=True)
+            if _DOCUMENTED.search(w) and not _HEARSAY.search(w)
+        ]
+        first = documented[0] if documented else same[0]
+        refs = tuple(dict.fromkeys([first.ref, *(f.ref for f in same)]))
+        out.append(_claim(first, first.competitor or sole, refs, bool(documented), ctx))
+    return out
+
+
+def _claim(
+    f: Fact, who: str | None, refs: tuple[str, ...], documented: bool, ctx: DealContext
+) -> Claim:
+    topic = TOPIC.get(f.claim or "", "offer")
+    rival = who or "a competitor"
+    quote = shorten(f.quote, QUOTE_CHARS).rstrip(".")
+    where = _where(f.ref, ctx) + (" and elsewhere in the record" if len(refs) > 1 else "")
+    if documented:
+        text = (
+            f'{rival}\'s {topic} from a document on record ({where}): "{quote}". Compare it '
+            "like for like: the same scope, term, users and services"
+        )
+    else:
+        text = (
+            f"Unverified claim about {rival}'s {topic}: {f.figure} is only in {where} "
+            f'("{quote}"), so treat it as a claim to verify, not a fact: {VERIFY[topic]}'
+        )
+    return Claim(competitor=who, text=text, refs=refs, documented=documented)
+
+
+def _read(ctx: DealContext) -> list[Fact]:
+    """Comparisons read straight from the deal, for callers without an analysis."""
+    rivals = competitors_of(ctx)
+    texts: list[Text] = [t for t in free_texts(ctx) if about_the_deal(t)]
+    return [f for t in texts for f in read_comparisons(t.ref, t.text, rivals)]
+
+
+# ---- one view per competitor ---------------------------------------------------------------
+
+
+def competitor_view(
+    name: str,
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    as_of: dt.date | None,
+    reading: Reading | None = None,
+) -> CompetitorView:
+    card = card_for(name, ctx, knowledge, as_of)
+    return CompetitorView(
+        name=name,
+        card=card,
+        no_card=None if card else no_card(name, knowledge),
+        claims=tuple(claims_in(ctx, reading, name)),
+    )
+
+
+def without_cards(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[str]:
+    """The deal's competitors that have no card anywhere."""
+    return [n for n in ctx.deal.competitors if not has_card(n, ctx, knowledge)]
+
+
+def plan_points(plans: Sequence[CompetitivePlan]) -> list[Point]:
+    """The competitive plans as a brief's points: per competitor, the strategy (and the first
+    landmine), then what to check before quoting, then what to find out when there is no card."""
+    points = []
+    for c in plans:
+        landmine = f". Landmine: {c.landmines[0]}" if c.landmines else ""
+        points.append(
+            Point(
+                text=f"{c.competitor} (our position {c.position}): {c.strategy}{landmine}",
+                citations=c.citations,
+            )
+        )
+        points += [Point(text=x, citations=c.citations) for x in c.cautions]
+        if c.to_find_out:
+            points.append(
+                Point(
+                    text=f"Find out about {c.competitor}: " + " / ".join(c.to_find_out),
+                    citations=c.citations,
+                )
+            )
+    return points
+
+
+def no_card_advice(
+    ctx: DealContext, knowledge: Mapping[str, Document]
+) -> tuple[list[str], list[str]]:
+    """One line per competitor on the deal with no card (say so, and the first questions to
+    ask), and the citations of those questions."""
+    lines: list[str] = []
+    refs: list[str] = []
+    for name in without_cards(ctx, knowledge):
+        none = no_card(name, knowledge)
+        ask = f"; ask {' / '.join(none.questions[:2])}" if none.questions else ""
+        lines.append(none.statement + ask)
+        refs += [r for r in none.citations if r not in refs]
+    return lines, refs
+
+
+def stale_note(doc: Document, as_of: dt.date | None) -> str:
+    """A customer story (or any card) verified longer ago than the threshold: what to append
+    where it is quoted, so its figures are re-verified before a customer hears them."""
+    p = provenance_of(doc.meta)
+    fresh = p.freshness(as_of) if as_of else None
+    if fresh is None or not fresh.stale or p.verified is None:
+        return ""
+    return (
+        f" (last verified {p.verified.isoformat()}, more than {STALE_AFTER_DAYS} days before "
+        f"{fresh.as_of.isoformat()}: re-verify before quoting its figures)"
+    )
