@@ -34,8 +34,11 @@ def _methodology_gaps(ctx: DealContext, evidence: dict[str, Evidence]) -> list[M
     gaps = []
     for element, checks in MEDDICC:
         met = [evidence[c] for c in checks if evidence[c].met]
+        unknown = all(evidence[c].met is None for c in checks)
         status: GapStatus = (
-            "confirmed" if len(met) == len(checks) else ("partial" if met else "missing")
+            "confirmed"
+            if len(met) == len(checks)
+            else ("partial" if met else ("unknown" if unknown else "missing"))
         )
         cites = [x for c in checks for x in evidence[c].citations]
         gaps.append(

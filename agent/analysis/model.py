@@ -15,7 +15,9 @@ from agent.contracts.signals import SignalRef as Signal  # one shape, two names
 from agent.contracts.upstream import Phase
 
 EngagementLevel = Literal["engaged", "cooling", "dark", "never"]
-GapStatus = Literal["confirmed", "partial", "missing"]
+# "unknown": nothing in the record says either way (no discovery data, say); "missing": the
+# record says it is not there. The coach asks about both, but says which it is.
+GapStatus = Literal["confirmed", "partial", "missing", "unknown"]
 
 
 class StakeholderEngagement(Contract):

@@ -200,3 +200,13 @@ def test_momentum_levels() -> None:
     assert analyze_deal(busy, AS_OF).momentum == "accelerating"
     stalled = make_context(deal={"activities": [activity("a1", 45, ["c-ann"])]})
     assert analyze_deal(stalled, AS_OF).momentum == "stalled"
+
+
+def test_a_gap_is_unknown_without_its_input_and_missing_when_the_input_says_so() -> None:
+    def criteria_gap(ctx) -> str | None:  # type: ignore[no-untyped-def]
+        gaps = {g.element: g.status for g in analyze_deal(ctx, AS_OF).methodology_gaps}
+        return gaps.get("Decision Criteria")
+
+    assert criteria_gap(make_context()) == "unknown"  # no discovery agent data at all
+    assert criteria_gap(make_context(discovery={"decision_criteria": []})) == "missing"
+    assert criteria_gap(make_context(discovery={"decision_criteria": [{"name": "Cost"}]})) is None

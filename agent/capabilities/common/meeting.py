@@ -60,6 +60,11 @@ class Focus:
     # methodology elements the people in the room settle by being there (no "who signs off?"
     # to the person who signs)
     settled: frozenset[str] = frozenset()
+    citations: tuple[str, ...] = ()
+
+
+# Phases where the paper process decides the close date: procurement must be in by now.
+PAPER_PHASES = ("proposal", "negotiate", "close")
 
 
 def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Focus:
@@ -84,6 +89,22 @@ def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Fo
             close_on=f"a dated plan to signature that {name} agrees",
             why=f"{name} (procurement) is in the room",
         )
+    absent = [
+        p
+        for p in analysis.engagement
+        if p.role == "procurement" and p.level == "never" and p.contact_id not in present
+    ]
+    if absent and analysis.phase in PAPER_PHASES and present:
+        name = absent[0].name
+        guide = roles["champion"].name if "champion" in roles else "them"
+        return Focus(
+            objective=f"Agree with {guide} how and when to involve {name} (procurement), who "
+            "has not taken part yet, and map the paper process to signature",
+            close_on=f"an introduction to {name} (procurement), with a date, to agree the paper "
+            "process",
+            why=f"{name} (procurement) has not been involved and the deal is in {analysis.stage}",
+            citations=(f"deal.contacts[{absent[0].index}]",),
+        )
     if buyer is not None and buyer.scheduled and "champion" in roles:
         name, champion = buyer.name or f"the {buyer.title}", roles["champion"].name
         return Focus(
@@ -91,6 +112,16 @@ def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Fo
             "what they need to see to approve, and who presents what",
             close_on=f"an agreed plan for the meeting with {name}",
             why=f"a meeting with {name} is already booked",
+        )
+    if buyer is not None and "champion" in roles and analysis.phase in PAPER_PHASES:
+        name, champion = buyer.name or f"the {buyer.title}", roles["champion"].name
+        return Focus(
+            objective=f"Prepare {champion} to take this to {name}: what {name} needs to see to "
+            f"approve, and time with {name} before the decision",
+            close_on=f"time with {name} before the decision, or a dated plan for how "
+            f"{champion} takes it to them",
+            why=f"{name}, the economic buyer, decides but is not in the room",
+            citations=tuple(buyer.citations[:1]),
         )
     return Focus(objective=default, close_on=default, why="the next best action")
 
@@ -137,7 +168,9 @@ def frame_meeting(
         assumptions.append(f"No length was given: planned for {DEFAULT_MINUTES} minutes.")
     focus = focus_for(analysis, attendees, default_objective)
     if meeting.objective is not None:
-        focus = Focus(meeting.objective, focus.close_on, "the request", focus.settled)
+        focus = Focus(
+            meeting.objective, focus.close_on, "the request", focus.settled, focus.citations
+        )
     else:
         assumptions.append(f"No objective was given: set from who attends ({focus.why}).")
     frame = MeetingFrame(

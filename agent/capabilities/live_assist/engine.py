@@ -347,7 +347,7 @@ class LiveAssist:
 
     def _stalls(self) -> list[Cue]:
         """Questions for the deal's open methodology gaps first, then to reopen the pain."""
-        gaps = sorted(self.analysis.methodology_gaps, key=lambda g: g.status != "missing")
+        gaps = sorted(self.analysis.methodology_gaps, key=lambda g: g.status == "partial")
         elements = [(g.element, g.citations) for g in gaps]
         elements += [(e, []) for e in STALL_ELEMENTS if e not in {g.element for g in gaps}]
         skill = "skill-discovery-questioning"

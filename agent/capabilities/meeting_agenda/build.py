@@ -97,7 +97,7 @@ def build_agenda(
             topic="Questions and next steps",
             purpose=f"Agree the next step: {focus.close_on}",
             transition="",
-            citations=primary.citations[:1],
+            citations=[*primary.citations[:1], *focus.citations],
         )
     )
     last = analysis.last_activity_ref

@@ -19,6 +19,7 @@ from agent.capabilities.common.competition import (
     stale_note,
 )
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph
+from agent.capabilities.common.stories import industry_note, none_in_industry
 from agent.capabilities.next_best_action.build import Search
 from agent.capabilities.objection_guide.contract import (
     ObjectionGuideResult,
@@ -192,13 +193,23 @@ def _plan(
     pain, refs = _pain(ctx, analysis, doc)
     stories = _stories(doc, linked, ctx, knowledge, search)
     felt = paragraph(text("feel-felt-found"))
-    felt += f" A customer who found it: {stories[0].title}." if stories else ""
+    industry = ctx.deal.account.industry
+    felt += (
+        f" A customer who found it: {stories[0].title}{industry_note(stories[0], industry)}."
+        if stories
+        else ""
+    )
     proofs = list_items(text("proof-points"))[:3]
+    if stories and (honest := none_in_industry(knowledge, industry)):
+        proofs.append(honest)
     for story in stories:
         section = story.section("results")
         first = list_items(section.text)[:1] if section else []
         proofs.append(
-            story.title + (f": {first[0]}" if first else "") + stale_note(story, analysis.as_of)
+            story.title
+            + industry_note(story, industry)
+            + (f": {first[0]}" if first else "")
+            + stale_note(story, analysis.as_of)
         )
         refs.append(story.ref(section.anchor if section else story.sections[0].anchor))
     bridge = paragraph(text("bridge-back-to-value"))

@@ -18,6 +18,7 @@ from agent.capabilities.objection_guide.contract import Reason, ReasonFactor
 from agent.contracts.context import DealContext
 from agent.formatting import human
 from agent.reading.competitors import Competitors
+from agent.reading.events import read_comparisons
 from agent.reading.patterns import classify_objection
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
@@ -222,7 +223,10 @@ def matched(
     competitor named next to "cheaper" or "quote" is a competitor objection), and the closest
     entry of that category wins; without a category, the closest entry overall. An entry about
     one competitor fits only when that competitor is in play (`in_play`, the deal's) or named
-    in the message, as ranking does (reasons_for)."""
+    in the message, as ranking does (reasons_for). A message that compares us with a rival on
+    price ("X came in 30% cheaper") is a price comparison first: an entry about price (its
+    category or tags) beats one about the rival in general, so the rep gets the like-for-like
+    questions rather than the rival's positioning."""
     named = {flag_token(n) for n in competitors.names if competitors.pattern_for(n).search(message)}
     allowed = {flag_token(n) for n in in_play} | named
     hits = []
@@ -236,4 +240,12 @@ def matched(
     category = classify_objection(message, competitors.phrases)
     fitting = [h for h in hits if category_of(h[0]) == category]
     best = fitting or hits
+    if any(f.claim == "price" for f in read_comparisons("message", message, competitors.phrases)):
+        priced = [h for h in hits if _about_price(h[0])]
+        best = [h for h in fitting if h in priced] or priced or best
     return best[0] if best else None
+
+
+def _about_price(doc: Document) -> bool:
+    tags = doc.meta.get("tags") or []
+    return category_of(doc) == "price" or "price" in [str(t).lower() for t in tags]

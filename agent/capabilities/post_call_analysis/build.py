@@ -220,7 +220,7 @@ def discovery_gaps(analysis: Analysis, m: ConversationMetrics, assist: LiveAssis
     evidenced = {e.element for e in m.methodology if e.evidenced}
     out = []
     for key, g in sorted(
-        gaps_by_element(analysis).items(), key=lambda kv: kv[1].status != "missing"
+        gaps_by_element(analysis).items(), key=lambda kv: kv[1].status == "partial"
     ):
         if key in evidenced:
             continue

@@ -11,6 +11,7 @@ from agent.analysis.model import Analysis, StakeholderEngagement
 from agent.capabilities.common.competition import plan_points, stale_note
 from agent.capabilities.common.meeting import Focus, frame_meeting
 from agent.capabilities.common.playbook import list_items, subsections
+from agent.capabilities.common.stories import industry_note, none_in_industry
 from agent.capabilities.deal_strategy.build import competition_plans
 from agent.capabilities.next_best_action.build import Search, recommend
 from agent.capabilities.pre_call_brief.contract import PreCallBriefResult
@@ -70,16 +71,21 @@ def proof_points(
         if passage.doc_id not in seen:
             seen.append(passage.doc_id)
     points = []
+    industry = ctx.deal.account.industry
     for doc_id in seen[:2]:
         doc = knowledge.get(doc_id)
         results = doc.section("results") if doc else None
         if doc and results:
+            label = industry_note(doc, industry)
             points.append(
                 Point(
-                    text=f"{doc.title}: {shorten(results.text, 220)}{stale_note(doc, as_of)}",
+                    text=f"{doc.title}{label}: {shorten(results.text, 220)}"
+                    f"{stale_note(doc, as_of)}",
                     citations=[doc.ref("results")],
                 )
             )
+    if points and (honest := none_in_industry(knowledge, industry)):
+        points.insert(0, Point(text=honest, citations=["deal.account.industry"]))
     return points
 
 
@@ -223,8 +229,8 @@ def build_brief(
     if not criteria and known is not None and not known.met:
         criteria.append(
             Point(
-                text="Not known yet: no discovery data records their decision criteria; ask "
-                "for them in this meeting"
+                text="Decision criteria not known yet (no discovery data records them): ask "
+                "what they will judge the decision on in this meeting"
                 if known.met is None
                 else "None recorded: ask what they will judge the decision on",
                 citations=known.citations or ["deal"],
