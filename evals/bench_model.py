@@ -28,6 +28,7 @@ from agent.capabilities.registry import in_scope, sample_request
 from agent.compose.prose import prose_of
 from agent.contracts import CoachingRequest
 from agent.model.factory import ModelSettings, chat_model
+from agent.reading.verify import ProposedReading
 from agent.service import coach
 from agent.settings import CoachContext
 from evals.local_model import ALIAS, API_KEY, N_CTX, local_server
@@ -56,7 +57,9 @@ class InstantModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=""))])
 
     def with_structured_output(self, schema: Any, **kwargs: Any) -> Runnable[Any, Any]:
-        return RunnableLambda(lambda _: {"raw": None, "parsed": self.answer, "parsing_error": None})
+        # the model reader's call reads no facts: the composer's cost is measured here
+        parsed = ProposedReading() if schema is ProposedReading else self.answer
+        return RunnableLambda(lambda _: {"raw": None, "parsed": parsed, "parsing_error": None})
 
 
 def _touched(prose: BaseModel | None) -> BaseModel | None:

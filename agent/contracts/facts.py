@@ -70,7 +70,12 @@ class Reading(Contract):
     facts: list[Fact] = Field(default_factory=list)
     texts: int = Field(default=0, description="Free texts read.")
     dropped: int = Field(
-        default=0, description="Facts a model proposed whose quote is not in the input."
+        default=0,
+        description="Facts a model proposed that code could not verify (a ref it was not given, "
+        "a quote not in that text, a kind's fields missing) and left out.",
+    )
+    model: str | None = Field(
+        default=None, description="The model that read the text alongside the rules, if any."
     )
 
     def of(self, kind: str) -> list[Fact]:

@@ -38,6 +38,7 @@ ENV_NAMES: dict[str, tuple[str, ...]] = {
     "structured_output": ("COACH_MODEL_STRUCTURED_OUTPUT",),
     "tokenizer_factor": ("COACH_MODEL_TOKENIZER_FACTOR",),
     "legacy_max_tokens": ("COACH_MODEL_LEGACY_MAX_TOKENS",),
+    "reader": ("COACH_MODEL_READER",),
 }
 
 
@@ -70,6 +71,11 @@ class ModelSettings(BaseModel):
         default=False,
         description="Also send `max_tokens`, for servers that ignore `max_completion_tokens` "
         "(llama.cpp's).",
+    )
+    reader: bool = Field(
+        default=True,
+        description="Also read the deal's free text with the model (one structured call per "
+        "request, every fact verified in code); false: the rules alone read it.",
     )
 
     @property

@@ -1,7 +1,11 @@
 """read: the facts in the deal's free text (agent/reading), each with the words it came from,
 and a warning for any input text that reads like instructions to a model: on every carrier
 (notes, activities, contact fields, upstream agents' text, the transcript, the request's
-message), whether or not a model is configured."""
+message), whether or not a model is configured.
+
+The rules always read; with a chat model configured, one structured call also reads and only
+the facts code verifies are merged in (agent/reading/reader.py). A failed call leaves the
+rules' reading and adds a warning: reading never fails a request."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from langgraph.runtime import Runtime
 
 from agent.contracts.response import Warning
 from agent.reading.read import read_deal, suspected_instructions
+from agent.reading.reader import read_with_model, reads_with_model
 from agent.reading.texts import Text, every_string
 from agent.retrieval import known_competitors
 from agent.settings import CoachContext, settings
@@ -18,11 +23,10 @@ from agent.state import CoachState
 
 
 def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
-    ctx, request = state["deal"], state["request"]
+    ctx, request, run = state["deal"], state["request"], settings(runtime.context)
     call = request.meeting.date if request.meeting and request.meeting.date else None
-    reading = read_deal(
-        ctx, state["as_of"], known_competitors(settings(runtime.context)), call or state["as_of"]
-    )
+    known = known_competitors(run)
+    reading = read_deal(ctx, state["as_of"], known, call or state["as_of"])
     texts = every_string(ctx)
     if request.message:
         texts.append(Text("request.message", request.message))
@@ -34,4 +38,9 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         )
         for t in suspected_instructions(texts)
     ]
+    if reads_with_model(run):
+        reading, failed = read_with_model(
+            ctx, reading, run, state["as_of"], call or state["as_of"], known
+        )
+        warnings += failed
     return {"reading": reading, "warnings": warnings}

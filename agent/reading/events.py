@@ -211,7 +211,7 @@ _WARMING = re.compile(
 )
 
 
-def _people_in(sentence: str, deal: Deal) -> list[str]:
+def people_in(sentence: str, deal: Deal) -> list[str]:
     """Contact ids the sentence names (a full name, or a first or last name alone)."""
     found = []
     for c in deal.contacts:
@@ -252,7 +252,7 @@ def read_meetings(
                     ref=ref,
                     quote=sentence,
                     on=when,
-                    attendees=_people_in(sentence, deal),
+                    attendees=people_in(sentence, deal),
                 )
 
 
@@ -326,7 +326,7 @@ def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
         )
         if direction is None:
             continue
-        people = _people_in(sentence, deal)
+        people = people_in(sentence, deal)
         yield Fact(
             kind="sentiment",
             ref=ref,
@@ -351,7 +351,7 @@ def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterat
         sentence = text[start:end]
         if not _LEAVING.search(sentence):
             continue
-        for person in _people_in(sentence, deal):
+        for person in people_in(sentence, deal):
             last = resolve_when(sentence, written)
             yield Fact(
                 kind="departure",

@@ -387,3 +387,21 @@ def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterat
                 met=met,
                 hedged=hedged,
             )
+
+
+def contact_for(deal: Deal, name: str | None, title: str | None) -> str | None:
+    """The contact a person written as `name` and/or `title` is, by the rules' own matching:
+    for facts read by a model, so that a contact is never added again as someone new."""
+    if not name and not title:
+        return None
+    return _contact_for(name, title or "", _known(deal))
+
+
+def is_seller(deal: Deal, name: str | None) -> bool:
+    """A name of the seller's own people (the owner, the team): never a buyer."""
+    return bool(name) and bool({t.lower() for t in (name or "").split()} & _seller_names(deal))
+
+
+def seller_side(quote: str, title: str) -> bool:
+    """'our CFO' in a rep's note is the seller's own CFO."""
+    return re.search(rf"\b(?:our|my)\s+{re.escape(title)}\b", quote, re.IGNORECASE) is not None

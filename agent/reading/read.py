@@ -31,7 +31,7 @@ _INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
 _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
 
 
-def _written(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None) -> dt.date:
+def written_on(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None) -> dt.date:
     """The date a text was written on: its note's or activity's, the call's, else today."""
     if (m := _INDEXED.match(ref)) is not None:
         items = ctx.deal.notes if m.group(1) == "notes" else ctx.deal.activities
@@ -41,7 +41,7 @@ def _written(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None) -
     return as_of
 
 
-def _seller_written(ctx: DealContext, ref: str) -> bool:
+def seller_written(ctx: DealContext, ref: str) -> bool:
     """Whose words: a customer's line in a call says 'our CISO' of the customer's own."""
     if (m := _UTTERANCE.match(ref)) is not None and ctx.transcript is not None:
         return ctx.transcript.utterances[int(m.group(1))].side != "customer"
@@ -67,12 +67,12 @@ def read_deal(
     texts = [t for t in free_texts(ctx) if about_the_deal(t)]
     rivals = competitors_of(ctx, competitors)
     facts: list[Fact] = list(read_outreach(ctx.deal))
-    dated = [(t.ref, t.text, _written(ctx, t.ref, as_of, call)) for t in texts]
+    dated = [(t.ref, t.text, written_on(ctx, t.ref, as_of, call)) for t in texts]
     facts += read_meetings(ctx.deal, as_of, [d for d in dated if not d[0].endswith(".outcome")])
     for text, (ref, body, written) in zip(texts, dated, strict=True):
         if ref.endswith(".outcome"):
             continue  # outcomes are read as outreach
-        facts += read_people(ref, body, ctx.deal, _seller_written(ctx, ref))
+        facts += read_people(ref, body, ctx.deal, seller_written(ctx, ref))
         facts += read_constraints(ref, body, written)
         facts += read_comparisons(ref, body, rivals)
         facts += read_sentiment(ref, body, ctx.deal)

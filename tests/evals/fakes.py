@@ -1,7 +1,10 @@
 """Scripted chat models. `ScriptedModel`, for judge and composer tests: `with_structured_output`
 hands back queued answers (pydantic objects; a string is output that fails to parse; an
-exception is raised) and records the prompts and options it was given. `ScriptedChatModel`, for
-tool-calling graphs: `bind_tools` works and each call returns the next queued reply or raises."""
+exception is raised) and records the prompts and options it was given. The model reader's call
+(agent/reading/reader.py), which every deal request with a model makes first, answers from its
+own queue (`reads`), no facts when none is scripted, so tests of later calls need not script
+it. `ScriptedChatModel`, for tool-calling graphs: `bind_tools` works and each call returns the
+next queued reply or raises."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, PrivateAttr
 
+from agent.reading.verify import ProposedReading
+
 USAGE = {"input_tokens": 120, "output_tokens": 40, "total_tokens": 160}
 
 
@@ -21,10 +26,21 @@ class ScriptedModel(BaseChatModel):
     _queue: list[Any] = PrivateAttr(default_factory=list)
     _prompts: list[str] = PrivateAttr(default_factory=list)
     _options: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+    _reads: list[Any] = PrivateAttr(default_factory=list)
+    _read_prompts: list[str] = PrivateAttr(default_factory=list)
 
     def script(self, *answers: Any) -> ScriptedModel:
         self._queue.extend(answers)
         return self
+
+    def reads(self, *answers: Any) -> ScriptedModel:
+        """Answers to the model reader's calls: a ProposedReading, or an exception to raise."""
+        self._reads.extend(answers)
+        return self
+
+    @property
+    def read_prompts(self) -> list[str]:
+        return self._read_prompts
 
     @property
     def prompts(self) -> list[str]:
@@ -58,6 +74,8 @@ class ScriptedModel(BaseChatModel):
     def with_structured_output(  # type: ignore[override]
         self, schema: Any, *, include_raw: bool = False, **kwargs: Any
     ) -> Runnable[Any, Any]:
+        if schema is ProposedReading:
+            return RunnableLambda(lambda prompt: self._read(prompt, include_raw))
         self._options.append({"schema": schema, "include_raw": include_raw, **kwargs})
 
         def answer(prompt: Any) -> Any:
@@ -80,6 +98,16 @@ class ScriptedModel(BaseChatModel):
             return {"raw": raw, "parsed": None, "parsing_error": ValueError(f"not JSON: {item}")}
 
         return RunnableLambda(answer)
+
+    def _read(self, prompt: Any, include_raw: bool) -> Any:
+        self._read_prompts.append(prompt.to_string())
+        item = self._reads.pop(0) if self._reads else ProposedReading()
+        if isinstance(item, BaseException):
+            raise item
+        if not include_raw:
+            return item
+        raw = AIMessage(content="", usage_metadata=USAGE)  # type: ignore[arg-type]
+        return {"raw": raw, "parsed": item, "parsing_error": None}
 
 
 class ScriptedChatModel(ScriptedModel):

@@ -50,8 +50,11 @@ def run(model: ScriptedModel, request: CoachingRequest = REQUEST) -> CoachingRes
     return coach(request, CoachContext(chat_model=model))
 
 
-def fallbacks(resp: CoachingResponse) -> list[str]:
-    return [w.message for w in resp.warnings if w.code == "model_fallback"]
+def fallbacks(resp: CoachingResponse, of: str = "model '") -> list[str]:
+    """The composer's fallback warnings (`of="reading by model"`: the model reader's)."""
+    return [
+        w.message for w in resp.warnings if w.code == "model_fallback" and w.message.startswith(of)
+    ]
 
 
 def test_a_grounded_answer_is_used_and_structure_stays_the_drafts() -> None:
@@ -122,12 +125,16 @@ def test_an_unreachable_endpoint_gives_the_draft_and_one_warning() -> None:
     resp = coach(REQUEST, CoachContext(model=settings))
     (message,) = fallbacks(resp)
     assert "could not reach http://127.0.0.1:9/v1" in message and resp.result == draft()
+    (reading,) = fallbacks(resp, of="reading by model")  # the reader fell back to the rules
+    assert "could not reach http://127.0.0.1:9/v1" in reading
 
 
 def test_no_key_for_a_hosted_model_gives_the_draft_and_one_warning() -> None:
     resp = coach(REQUEST, CoachContext(model=ModelSettings(model="gpt-4.1-mini")))
     (message,) = fallbacks(resp)
     assert "no API key" in message and resp.composition.model_calls == 0
+    (reading,) = fallbacks(resp, of="reading by model")
+    assert "no API key" in reading
 
 
 @pytest.fixture
