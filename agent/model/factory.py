@@ -166,6 +166,22 @@ def chat_model(settings: ModelSettings) -> BaseChatModel:
     )
 
 
+def unreachable(exc: BaseException) -> bool:
+    """The endpoint cannot answer this request at all (no key, refused, timed out): a second
+    call in the same request would fail the same way, after the same wait."""
+    import openai
+
+    return isinstance(
+        exc,
+        openai.APITimeoutError
+        | TimeoutError
+        | openai.APIConnectionError
+        | openai.AuthenticationError
+        | openai.PermissionDeniedError
+        | CoachError,
+    )
+
+
 def describe_error(exc: BaseException, settings: ModelSettings | None) -> str:
     """One line a user can act on, for the errors a model endpoint produces."""
     import openai

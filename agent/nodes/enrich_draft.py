@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from langgraph.runtime import Runtime
 
 from agent.compose.enrich import enrich
+from agent.contracts.response import Composition
 from agent.grounding.checker import checker_for_draft
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
@@ -27,6 +28,8 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     run = settings(runtime.context)
     if run.chat_model is None and run.model is None:
         return {}
+    if state.get("model_down"):  # the read node's warning already says so; do not wait again
+        return {"composition": Composition(method="template", model=run.model_name, latency_ms=0)}
     draft = state["result"]
     docs = citable_documents(run)
     checker = checker_for_draft(

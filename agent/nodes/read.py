@@ -38,9 +38,10 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         )
         for t in suspected_instructions(texts)
     ]
+    down = False
     if reads_with_model(run):
-        reading, failed = read_with_model(
+        reading, failed, down = read_with_model(
             ctx, reading, run, state["as_of"], call or state["as_of"], known
         )
         warnings += failed
-    return {"reading": reading, "warnings": warnings}
+    return {"reading": reading, "warnings": warnings, "model_down": down}

@@ -33,7 +33,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.response import Warning
-from agent.model.factory import ModelSettings, describe_error
+from agent.model.factory import ModelSettings, describe_error, unreachable
 from agent.model.fence import looks_like_instructions, neutralise
 from agent.model.prompts import load_prompt
 from agent.model.tokens import count_tokens
@@ -107,28 +107,36 @@ def read_with_model(
     as_of: dt.date,
     call: dt.date | None = None,
     competitors: Sequence[str] = (),
-) -> tuple[Reading, list[Warning]]:
-    """The rules' reading with the model's verified facts merged in, and any warning."""
+) -> tuple[Reading, list[Warning], bool]:
+    """The rules' reading with the model's verified facts merged in, any warning, and whether
+    the endpoint is unreachable (so the rest of the request does not wait on it again)."""
     settings = run.model
     name = run.model_name or "model"
     budget = (settings or ModelSettings(model="x")).prompt_budget
     prompt, given = plan(sources(ctx, as_of, call), as_of, budget)
     if not given:
-        return rules, []
+        return rules, [], False
 
-    def fallback(problem: str, exc: BaseException | None = None) -> tuple[Reading, list[Warning]]:
+    def fallback(
+        problem: str, exc: BaseException | None = None
+    ) -> tuple[Reading, list[Warning], bool]:
         # The response's warning (logged by the respond node) says why; this is the detail.
         log.debug("model reader fell back: %s", problem, exc_info=exc, extra={"model": name})
+        down = exc is not None and unreachable(exc)
         message = (
-            f"reading by model '{name}' failed ({problem}); the rules alone read the deal's text"
+            f"model '{name}' is unavailable ({problem}): the rules read the deal's text and "
+            "the templates wrote the answer"
+            if down
+            else f"reading by model '{name}' failed ({problem}); the rules alone read the "
+            "deal's text"
         )
-        return rules, [Warning(code="model_fallback", message=message)]
+        return rules, [Warning(code="model_fallback", message=message)], down
 
     started = time.perf_counter()
     try:
         client = run.client()
         if client is None:
-            return rules, []
+            return rules, [], False
         structured = client.with_structured_output(
             ProposedReading,
             method=settings.structured_output if settings else "function_calling",
@@ -154,4 +162,4 @@ def read_with_model(
         extra={"model": name},
     )
     update = {"facts": merged, "dropped": sum(dropped.values()), "model": name}
-    return rules.model_copy(update=update), []
+    return rules.model_copy(update=update), [], False

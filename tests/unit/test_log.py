@@ -103,10 +103,10 @@ def test_the_default_level_shows_warnings_but_not_info(
 def test_the_cli_shows_a_fallback_once_and_not_info_by_default() -> None:
     result = runner.invoke(app, ["strategy", "D-1003"], env=UNREACHABLE)
     assert result.exit_code == 0, result.output
-    # one line for each call that fell back: the model reader's and the composer's
-    lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert len(lines) == 2 and lines[0].startswith("warning: reading by model 'm' failed")
-    assert all("could not reach http://127.0.0.1:9/v1" in line for line in lines)
+    # one line: the reader found the endpoint down and the composer did not call it again
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert line.startswith("warning: model 'm' is unavailable")
+    assert "could not reach http://127.0.0.1:9/v1" in line
     assert "info:" not in result.stderr and "Deal strategy" in result.stdout
 
 
@@ -115,8 +115,7 @@ def test_the_cli_in_json_gives_machine_readable_warnings() -> None:
     result = runner.invoke(app, args, env=UNREACHABLE)
     assert result.exit_code == 0, result.output
     records = json_lines(result.stderr)  # every line parses: nothing else on stderr
-    reading, warning = [r for r in records if r["level"] == "WARNING"]  # reader, composer
-    assert reading["code"] == "model_fallback" and "reading" in reading["message"]
+    (warning,) = [r for r in records if r["level"] == "WARNING"]
     assert warning["code"] == "model_fallback" and warning["deal_id"] == "D-1003"
     assert warning["capability"] == "deal_strategy" and warning["request_id"]
     (answered,) = [
