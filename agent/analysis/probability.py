@@ -91,8 +91,11 @@ SIGNAL_WEIGHTS: dict[str, tuple[float, str]] = {
     # Frequent recent activity without bad outcomes: the buyer is investing time.
     "momentum_strong": (0.3, "momentum"),
     # A freeze, a review or a committee between the deal and signature: deals wait, and many
-    # that wait are lost. Scales with severity (high when it lifts after the close date).
-    "buying_constraint": (-0.5, "timing"),
+    # that wait are lost. Scales with severity (high when it lifts after the close date,
+    # critical for a freeze that does). A group of its own: a constraint the customer states
+    # is a fact outside the deal's pace, not the same stall a slow stage shows, so neither
+    # hides the other.
+    "buying_constraint": (-0.5, "constraint"),
     # Attempts to reach someone went unanswered: silence is how deals die quietly.
     "outreach_unanswered": (-0.4, "engagement"),
     # A competitor's price is on the table: pressure on price or scope, rarely fatal alone.

@@ -384,9 +384,13 @@ def _constraint(f: Facts) -> Signal | None:
     late = [c for c in found if (end := _finishes(f, c)) is not None and end > close]
     frozen = [c for c in found if c.constraint == "budget_freeze"]
     timed = [c for c in found if _finishes(f, c) is not None]
-    # high: it stops the deal or outlasts the close date; medium: a step with a known length
-    # to plan for; low: a step the record only names
-    severity: Severity = "high" if late or frozen else ("medium" if timed else "low")
+    # critical: spending is frozen past the close date (or with no end in sight): nothing can
+    # be signed on plan; high: it stops the deal or outlasts the close date; medium: a step
+    # with a known length to plan for; low: a step the record only names
+    stuck = [c for c in frozen if c in late or _finishes(f, c) is None]
+    severity: Severity = (
+        "critical" if stuck else "high" if late or frozen else ("medium" if timed else "low")
+    )
     parts = [c.quote for c in (late or frozen or found)[:2]]
     detail = "; ".join(parts)
     if late:

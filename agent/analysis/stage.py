@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agent.analysis.model import CriterionStatus, Evidence
 from agent.contracts.deal import Deal
 from agent.contracts.upstream import Phase, ProcessStandards
 from agent.errors import InvalidInput
+from knowledge.corpus import corpus
 from knowledge.documents import slugify
+
+if TYPE_CHECKING:
+    from agent.settings import CoachContext
 
 # Used only when no process standards came with the deal: a best guess from the stage name.
 _PHASE_HINTS: tuple[tuple[str, Phase], ...] = (
@@ -55,6 +60,16 @@ class ProcessInView:
             if self.doc_id
             else f"process.stages[{stage}].exit_criteria[{item}]"
         )
+
+
+def default_process(run: CoachContext) -> ProcessInView | None:
+    """The knowledge base's default stage model, for a deal that came without process
+    standards; one place, so every analysis of a run (the graph's, a debrief's before and
+    after the call) reads the deal against the same stages."""
+    doc = corpus(run.knowledge_dirs).docs.get(run.default_process)
+    if doc is None or "standard" not in doc.meta:
+        return None
+    return ProcessInView(ProcessStandards.model_validate(doc.meta["standard"]), doc.id)
 
 
 @dataclass(frozen=True)

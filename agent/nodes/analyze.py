@@ -9,18 +9,9 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.analysis import analyze_deal
-from agent.analysis.stage import ProcessInView
-from agent.contracts.upstream import ProcessStandards
+from agent.analysis.stage import default_process
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
-from knowledge.corpus import corpus
-
-
-def default_process(run: CoachContext) -> ProcessInView | None:
-    doc = corpus(run.knowledge_dirs).docs.get(run.default_process)
-    if doc is None or "standard" not in doc.meta:
-        return None
-    return ProcessInView(ProcessStandards.model_validate(doc.meta["standard"]), doc.id)
 
 
 def analyze(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:

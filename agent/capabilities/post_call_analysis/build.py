@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from agent.analysis.conversation import conversation_metrics, elements_in
 from agent.analysis.model import Analysis
+from agent.analysis.stage import ProcessInView
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.contract import (
     AdherenceCheck,
@@ -33,15 +34,16 @@ from agent.contracts.meeting_prep import Point
 from agent.formatting import human
 from agent.reading.commitments import find_commitments
 
+from .change import analyse_call, constraints_heard, people_named, probability_change
 from .follow_up import follow_up_email
 from .lessons import lessons
+from .recommend import meet_the_economic_buyer
 from .record import (
     adherence,
     call_outcome,
     gaps_by_element,
     new_information,
     patched_context,
-    probability_change,
     propose_patch,
     stage_ready,
 )
@@ -56,7 +58,11 @@ def build_debrief(
     objective: str | None,
     activity_type: ActivityType,
     assist: LiveAssist,
+    default_process: ProcessInView | None = None,
 ) -> PostCallAnalysisResult:
+    """`analysis` is the request's (the call's transcript read with the record);
+    `default_process` the stage model it used for a deal without process standards, so the
+    debrief's before-and-after comparison reads the deal the same way."""
     t, deal = transcript, ctx.deal
     competitors = assist.known_competitors  # the deal's, the competitive agent's, the knowledge's
     m = conversation_metrics(t, deal, competitors)
@@ -78,10 +84,18 @@ def build_debrief(
     blocks = obstacles(m, us, assist.answer)
     outcome = call_outcome(steps, sum(not o.handled for o in m.objections), mood.level)
     patch = propose_patch(ctx, t, m, steps, on, activity_type, outcome)
-    after_ctx = patched_context(ctx, patch)
-    probability, after = probability_change(ctx, analysis, after_ctx, on)
-    patch = patch.model_copy(update={"advance_stage_to": stage_ready(analysis, after)})
-    checks = adherence(analysis, after, m, ctx, activity_type)
+    call = analyse_call(
+        ctx,
+        patched_context(ctx, patch),
+        t,
+        analysis.as_of,
+        on,
+        competitors.names,
+        default_process,
+    )
+    before, after = call.before, call.after  # the record without this call, and with it
+    patch = patch.model_copy(update={"advance_stage_to": stage_ready(before, after)})
+    checks = adherence(before, after, m, ctx, activity_type)
     advanced = [
         Point(text=f"Advanced {c.description} ({c.detail}).", citations=c.citations)
         for c in checks
@@ -115,13 +129,17 @@ def build_debrief(
         to_improve=to_improve,
         objectives=objectives(objective, ctx, t, m, steps, checks),
         receptiveness=mood,
-        new_information=new_information(ctx, t, m, analysis, competitors, assist.no_card),
+        new_information=[
+            *constraints_heard(ctx, call, on),
+            *new_information(ctx, t, m, before, competitors, assist.no_card),
+            *people_named(t, call),
+        ],
         obstacles=blocks,
-        probability=probability,
+        probability=probability_change(ctx, call),
         adherence=checks,
         messages=messages,
         discovery_gaps=gaps,
-        next_steps=steps,
+        next_steps=[*steps, *meet_the_economic_buyer(ctx, t, call, steps)],
         adjustments=adjustments(blocks, steps, messages, gaps),
         lessons=lessons(ctx, analysis, t, m, messages, on),
         lessons_saved=False,

@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 from langgraph.store.base import BaseStore
 
+from agent.analysis.stage import default_process
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
@@ -81,6 +82,7 @@ def draft(inputs: Inputs) -> Draft:
         meeting.objective if meeting else None,
         _activity_type(request.options.get("activity_type", "call")),
         assist,
+        default_process(inputs.settings) if ctx.process is None else None,
     )
     if inputs.store is None:
         return Draft(result)

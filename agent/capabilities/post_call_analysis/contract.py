@@ -53,6 +53,7 @@ class NewInformation(Contract):
         "methodology_evidence",
         "figure",
         "objection",
+        "buying_constraint",
     ]
     compared_with_record: Literal["new", "confirms", "updates"]
     detail: str
@@ -106,6 +107,11 @@ class NextStep(Contract):
     due: dt.date | None = None
     due_text: str | None = Field(default=None, description="The words the date came from.")
     customer_commitment: Commitment
+    recommended: bool = Field(
+        default=False,
+        description="Not said in the call: the rep's step the debrief adds for a gap the call "
+        "showed (never in the follow-up email or the record's next step).",
+    )
     citations: list[str] = Field(default_factory=list)
 
 

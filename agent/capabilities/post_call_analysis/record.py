@@ -1,7 +1,7 @@
-"""What the call changes in the deal record: the proposed patch, the win probability and risk
-before and after it, what is new compared with the record, and progress on the stage's exit
-criteria and the methodology. The record itself is never changed here; the CLI applies the
-patch only when asked.
+"""What the call changes in the deal record: the proposed patch, what is new compared with the
+record, and progress on the stage's exit criteria and the methodology (the win probability
+before and after the call is change.py's). The record itself is never changed here; the CLI
+applies the patch only when asked.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
-from agent.analysis.analyze import analyze_deal
 from agent.analysis.model import Analysis, MethodologyGap
-from agent.analysis.probability import estimate_win_probability
 from agent.capabilities.common.competition import NoCard
 from agent.capabilities.post_call_analysis.contract import (
     AdherenceCheck,
@@ -20,7 +18,6 @@ from agent.capabilities.post_call_analysis.contract import (
     DealPatch,
     NewInformation,
     NextStep,
-    ProbabilityChange,
 )
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
@@ -29,10 +26,8 @@ from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccEle
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
 from agent.grounding.checker import grounds_of
-from agent.grounding.citations import resolves
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import classify_objection
-from knowledge.documents import KB_PREFIX
 
 from .review import u_ref
 
@@ -157,51 +152,6 @@ def call_outcome(
     if not confirmed and receptiveness == "low":
         return "negative"
     return "neutral"
-
-
-def probability_change(
-    ctx: DealContext, analysis: Analysis, after_ctx: DealContext, on: dt.date
-) -> tuple[ProbabilityChange, Analysis]:
-    after_analysis = analyze_deal(after_ctx, max(analysis.as_of, on))
-    before = estimate_win_probability(ctx, analysis)
-    after = estimate_win_probability(after_ctx, after_analysis)
-    fired_before = {s.id for s in analysis.signals}
-    fired_after = {s.id for s in after_analysis.signals}
-    resolved = sorted(fired_before - fired_after)
-    added = sorted(fired_after - fired_before)
-    delta = round(after.value - before.value, 3)
-    moves = []
-    if resolved:
-        moves.append(f"no longer fires: {', '.join(human(s) for s in resolved)}")
-    if added:
-        moves.append(f"now fires: {', '.join(human(s) for s in added)}")
-    detail = (
-        f"Win probability {round(before.value * 100)}% before the call, "
-        f"{round(after.value * 100)}% with the call recorded"
-        + (f" ({'; '.join(moves)})" if moves else " (no risk signal changed)")
-    )
-    # A signal the call adds may cite what only the patched record holds (the competitor the
-    # call named is deal.competitors[0] there): cite only what the input the debrief answers has.
-    cites = [
-        c
-        for s in after_analysis.signals
-        if s.id in added
-        for c in s.citations
-        if c.startswith(KB_PREFIX) or resolves(ctx, c)
-    ]
-    cites += [c for s in analysis.signals if s.id in resolved for c in s.citations]
-    return (
-        ProbabilityChange(
-            before=before.value,
-            after=after.value,
-            delta=delta,
-            risks_resolved=resolved,
-            risks_added=added,
-            detail=detail,
-            citations=list(dict.fromkeys(cites))[:8],
-        ),
-        after_analysis,
-    )
 
 
 def _numbers(text: str) -> list[tuple[str, float]]:
