@@ -89,6 +89,33 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
     return None
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTH_NAMED = re.compile(rf"\b(?:{_MONTH})\b", re.I)
+
+
+def resolve_past(text: str, written: dt.date) -> dt.date | None:
+    """The first date the words name in a report of what already happened: 'on 3 Nov' written
+    on 4 Nov is the 3 Nov just gone, 'on Tuesday' the Tuesday before, 'the 25th' last month's.
+    resolve_when reads dates forward (for plans); a report looks back. A date with its year
+    written is taken as written, so a plan for a later date stays later."""
+    found = resolve_when(text, written)
+    if found is None or found <= written or _YEAR.search(text):
+        return found
+    ahead = (found - written).days
+    named_month = _MONTH_NAMED.search(text) is not None
+    if ahead <= 7 and not named_month:  # a weekday
+        return found - dt.timedelta(days=7)
+    if ahead <= 31 and not named_month:  # "the 25th"
+        year, month = (found.year - 1, 12) if found.month == 1 else (found.year, found.month - 1)
+        if found.day <= calendar.monthrange(year, month)[1]:
+            return found.replace(year=year, month=month)
+    try:
+        back = found.replace(year=found.year - 1)
+    except ValueError:  # 29 February
+        return None
+    return back if back <= written else None
+
+
 def weeks_in(text: str) -> tuple[float, float] | None:
     """A duration the text gives ('6-8 weeks', '20 working days', 'three months' is not read)."""
     m = next(
@@ -211,7 +238,7 @@ _WARMING = re.compile(
 )
 
 
-def _people_in(sentence: str, deal: Deal) -> list[str]:
+def people_in(sentence: str, deal: Deal) -> list[str]:
     """Contact ids the sentence names (a full name, or a first or last name alone)."""
     found = []
     for c in deal.contacts:
@@ -252,7 +279,7 @@ def read_meetings(
                     ref=ref,
                     quote=sentence,
                     on=when,
-                    attendees=_people_in(sentence, deal),
+                    attendees=people_in(sentence, deal),
                 )
 
 
@@ -326,7 +353,7 @@ def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
         )
         if direction is None:
             continue
-        people = _people_in(sentence, deal)
+        people = people_in(sentence, deal)
         yield Fact(
             kind="sentiment",
             ref=ref,
@@ -351,7 +378,7 @@ def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterat
         sentence = text[start:end]
         if not _LEAVING.search(sentence):
             continue
-        for person in _people_in(sentence, deal):
+        for person in people_in(sentence, deal):
             last = resolve_when(sentence, written)
             yield Fact(
                 kind="departure",
