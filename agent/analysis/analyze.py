@@ -10,6 +10,7 @@ from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
 from agent.analysis.stage import ProcessInView, criteria_status, locate
+from agent.analysis.step_evidence import record_gap, still_unmet
 from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
@@ -90,6 +91,8 @@ def analyze_deal(
     # earlier stages are judged on what happened then, not on who is active today
     then = {**evidence, "multi_threaded": ever_multi_threaded(people)}
     current, earlier = criteria_status(view, position.index, evidence, then)
+    gap = record_gap(deal, reading)
+    earlier = still_unmet(earlier, view.standard if view else None, deal, gap, as_of)
 
     one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
     past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]
@@ -145,4 +148,5 @@ def analyze_deal(
         mentioned=mentioned,
         economic_buyer=buyer,
         unknown=[name for name, e in evidence.items() if e.met is None],
+        record_gap=gap,
     )

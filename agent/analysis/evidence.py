@@ -28,6 +28,20 @@ class Seen:
     buyer: EconomicBuyer | None = None
 
 
+# Checks whose "not met" rests on the activity log alone: when the record's history is
+# incomplete, their absence before it starts is not known (analysis/step_evidence.py).
+FROM_ACTIVITY_LOG = frozenset(
+    {
+        "demo_completed",
+        "technical_validation_done",
+        "proposal_sent",
+        "economic_buyer_engaged",
+        "procurement_engaged",
+        "legal_review_started",
+        "multi_threaded",
+    }
+)
+
 Check = Callable[[DealContext, list[StakeholderEngagement], dt.date, Seen], Evidence]
 CHECKS: dict[str, Check] = {}
 

@@ -99,6 +99,15 @@ class EconomicBuyer(Contract):
     citations: list[str] = Field(default_factory=list)
 
 
+class RecordGap(Contract):
+    """The record's history starts late: the text says it was migrated, not imported or lost.
+    Before `until`, the absence of an activity is not evidence that it did not happen."""
+
+    until: dt.date = Field(description="The date the record's history starts.")
+    quote: str = Field(description="The words that say so, verbatim.")
+    citations: list[str] = Field(default_factory=list)
+
+
 class MethodologyGap(Contract):
     framework: str
     element: str
@@ -136,6 +145,9 @@ class Analysis(Contract):
     unknown: list[str] = Field(
         default_factory=list, description="Evidence checks left unknown by missing inputs."
     )
+    record_gap: RecordGap | None = Field(
+        default=None, description="The record's history is incomplete before a date."
+    )
 
     def fired(self, signal_id: str) -> Signal | None:
         return next((s for s in self.signals if s.id == signal_id), None)
@@ -153,6 +165,7 @@ __all__ = [
     "GapStatus",
     "MentionedPerson",
     "MethodologyGap",
+    "RecordGap",
     "Signal",
     "StakeholderEngagement",
 ]

@@ -151,3 +151,29 @@ def criteria_status(
             elif status.met is False:
                 earlier.append(status)
     return current, earlier
+
+
+@dataclass(frozen=True)
+class StageWindow:
+    """When the deal was in a stage: from when it entered (its first entry in the stage history;
+    for a stage it skipped, when the stage before it was entered, else the deal's creation) to
+    when it first entered a later stage (today for the current stage, or one never left).
+    What a stage required is looked for in the record up to the day the deal left it."""
+
+    start: dt.date
+    end: dt.date
+
+
+def stage_windows(deal: Deal, process: ProcessStandards, as_of: dt.date) -> list[StageWindow]:
+    entered: dict[int, dt.date] = {}
+    for change in deal.stage_history:
+        index = process.index(change.stage)
+        if index is not None:
+            entered[index] = min(change.entered, entered.get(index, change.entered))
+    windows = []
+    start = deal.created
+    for i in range(len(process.stages)):
+        start = entered.get(i, start)
+        later = [d for j, d in entered.items() if j > i and d >= start]
+        windows.append(StageWindow(start, min([*later, as_of]) if later else as_of))
+    return windows

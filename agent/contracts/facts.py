@@ -14,10 +14,18 @@ from typing import Literal
 from pydantic import Field
 
 from agent.contracts.base import Contract
-from agent.contracts.deal import DmuRole
+from agent.contracts.deal import ActivityType, DmuRole
 
 FactKind = Literal[
-    "person", "outreach", "meeting", "constraint", "comparison", "sentiment", "departure"
+    "person",
+    "outreach",
+    "meeting",
+    "constraint",
+    "comparison",
+    "sentiment",
+    "departure",
+    "progress",
+    "history_gap",
 ]
 OutreachOutcome = Literal[
     "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled"
@@ -49,8 +57,14 @@ class Fact(Contract):
     # outreach: what came of an attempt to reach someone
     outcome: OutreachOutcome | None = None
     # meeting, constraint: dates and durations
-    on: dt.date | None = Field(default=None, description="When: a meeting, a deadline.")
-    until: dt.date | None = Field(default=None, description="Until when a constraint holds.")
+    on: dt.date | None = Field(
+        default=None, description="When: a meeting, a deadline, a thing done."
+    )
+    until: dt.date | None = Field(
+        default=None,
+        description="Until when a constraint holds; for a history gap, the date before which "
+        "the record holds no history (when the text names it).",
+    )
     weeks: tuple[float, float] | None = Field(
         default=None, description="How long a review or process takes (low, high), in weeks."
     )
@@ -62,6 +76,15 @@ class Fact(Contract):
     # departure: someone is leaving or has left (on: their last day, when the text says)
     # sentiment: a shift in how someone feels about the deal
     direction: Literal["warming", "cooling"] | None = None
+    # progress: the text says something was done (held, returned, signed) or was not; `activity`
+    # is the kind of activity it names (a workshop held), `on` when it happened (or, for a
+    # thing not done, the day the text said so), `attendees` the customers it names
+    done: bool | None = Field(default=None, description="Done (True) or not done (False).")
+    activity: ActivityType | None = Field(
+        default=None, description="The kind of activity a progress statement names."
+    )
+    # history_gap: the record's own history is incomplete (migrated from another CRM, not
+    # imported, lost); `until` is when the record's history starts, `on` when the text says so
 
 
 class Reading(Contract):

@@ -89,6 +89,33 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
     return None
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_MONTH_NAMED = re.compile(rf"\b(?:{_MONTH})\b", re.I)
+
+
+def resolve_past(text: str, written: dt.date) -> dt.date | None:
+    """The first date the words name in a report of what already happened: 'on 3 Nov' written
+    on 4 Nov is the 3 Nov just gone, 'on Tuesday' the Tuesday before, 'the 25th' last month's.
+    resolve_when reads dates forward (for plans); a report looks back. A date with its year
+    written is taken as written, so a plan for a later date stays later."""
+    found = resolve_when(text, written)
+    if found is None or found <= written or _YEAR.search(text):
+        return found
+    ahead = (found - written).days
+    named_month = _MONTH_NAMED.search(text) is not None
+    if ahead <= 7 and not named_month:  # a weekday
+        return found - dt.timedelta(days=7)
+    if ahead <= 31 and not named_month:  # "the 25th"
+        year, month = (found.year - 1, 12) if found.month == 1 else (found.year, found.month - 1)
+        if found.day <= calendar.monthrange(year, month)[1]:
+            return found.replace(year=year, month=month)
+    try:
+        back = found.replace(year=found.year - 1)
+    except ValueError:  # 29 February
+        return None
+    return back if back <= written else None
+
+
 def weeks_in(text: str) -> tuple[float, float] | None:
     """A duration the text gives ('6-8 weeks', '20 working days', 'three months' is not read)."""
     m = next(

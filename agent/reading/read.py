@@ -1,7 +1,8 @@
 """read_deal: every fact the deal's free text holds, each with the words it came from.
 
-Offline, the rules in people.py, outreach.py and events.py read the notes, activity summaries
-and outcomes, next steps, contact notes, upstream agents' prose and the call transcript. With a
+Offline, the rules in people.py, outreach.py, events.py, progress.py and record_history.py
+read the notes, activity summaries and outcomes, next steps, contact notes, upstream agents'
+prose and the call transcript. With a
 chat model configured, reader.py adds what the rules missed, keeping only facts whose quote code
 finds verbatim in the input. Text that reads like instructions to a model is reported, whether
 or not a model is configured.
@@ -25,6 +26,8 @@ from agent.reading.events import (
 )
 from agent.reading.outreach import read_outreach
 from agent.reading.people import read_people
+from agent.reading.progress import read_progress
+from agent.reading.record_history import read_history_gaps
 from agent.reading.texts import Text, about_the_deal, free_texts
 
 _INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
@@ -77,6 +80,8 @@ def read_deal(
         facts += read_comparisons(ref, body, rivals)
         facts += read_sentiment(ref, body, ctx.deal)
         facts += read_departures(ref, body, ctx.deal, written)
+        facts += read_progress(ref, body, written, ctx.deal)
+        facts += read_history_gaps(ref, body, written)
         del text
     return Reading(facts=facts, texts=len(texts))
 

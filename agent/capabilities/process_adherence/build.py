@@ -1,172 +1,29 @@
-"""Process adherence: the deal's evidence and activities against its process, stage by stage.
+"""Process adherence: the deal's steps (steps.py) summed up: the score, the corrections in
+order, legitimate flexibility, the rep's pattern across deals and the insight for process
+improvement.
 
-A missed step is one the process requires of a stage the deal has already left; the current
-stage's unmet steps are open work, not violations. A step skipped with a recorded reason is a
-waiver; an optional step the customer did not need is flexibility, never a violation.
+A step skipped with a recorded reason is a waiver; an optional step the customer did not need
+is flexibility, never a violation. A step that is not known is asked about, never scored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
-from agent.capabilities.common.playbook import deal_values
-from agent.capabilities.common.remedies import Remedy, remedy, skill_for
+from agent.capabilities.common.remedies import skill_for
 from agent.capabilities.process_adherence.contract import (
     OutcomeLink,
     ProcessAdherenceResult,
     RepPattern,
     StepCheck,
-    StepStatus,
 )
+from agent.capabilities.process_adherence.steps import UNKNOWN_FIX, ProcessInUse, check_steps
 from agent.contracts.context import DealContext
-from agent.contracts.deal import ProcessException
 from agent.contracts.events import ProcessImprovementInsight
 from agent.contracts.upstream import ProcessStandards
-from knowledge.documents import slugify
 from knowledge.plays import Play
 
-StepKind = Literal["exit_criterion", "required_activity"]
-
-
-@dataclass(frozen=True)
-class ProcessInUse:
-    standard: ProcessStandards
-    source: Literal["deal", "knowledge_default"]
-    doc_id: str | None = None  # the knowledge document when it is the default
-
-    def ref(self, stage_index: int, kind: str, item: int) -> str:
-        if self.doc_id:
-            return f"kb:{self.doc_id}#{slugify(self.standard.stages[stage_index].name)}"
-        field = "exit_criteria" if kind == "exit_criterion" else "required_activities"
-        return f"process.stages[{stage_index}].{field}[{item}]"
-
-
-UNKNOWN_FIX = (
-    "Not known: the input that would show it is missing. Ask the upstream agent for it, or "
-    "confirm it with the customer, before counting the step as done or missed"
-)
-
-
-def check_steps(
-    ctx: DealContext, analysis: Analysis, process: ProcessInUse, plays: tuple[Play, ...]
-) -> list[StepCheck]:
-    deal = ctx.deal
-    current = process.standard.index(deal.stage)
-    if current is None:
-        return []
-    values = deal_values(ctx, analysis)
-    waivers = {e.step_id: (i, e) for i, e in enumerate(deal.process_exceptions)}
-    steps: list[StepCheck] = []
-    for s_index, stage in enumerate(process.standard.stages[: current + 1]):
-        past = s_index < current
-        for c_index, crit in enumerate(stage.exit_criteria):
-            ref = process.ref(s_index, "exit_criterion", c_index)
-            found = analysis.evidence.get(crit.check) if crit.check else None
-            if found is None:
-                steps.append(
-                    StepCheck(
-                        stage=stage.name,
-                        step_id=crit.id,
-                        kind="exit_criterion",
-                        description=crit.description,
-                        status="manual",
-                        evidence="checked by hand: no automatic evidence check",
-                        citations=[ref],
-                    )
-                )
-                continue
-            steps.append(
-                _judge(
-                    stage.name,
-                    crit.id,
-                    "exit_criterion",
-                    crit.description,
-                    found.met,
-                    found.detail,
-                    [ref, *found.citations],
-                    past,
-                    optional=False,
-                    waiver=waivers.get(crit.id),
-                    fix=remedy(crit.check, plays, values),
-                )
-            )
-        for a_index, req in enumerate(stage.required_activities):
-            ref = process.ref(s_index, "required_activity", a_index)
-            done = [
-                i
-                for i, a in enumerate(deal.activities)
-                if a.type in req.activity_types and a.date <= analysis.as_of
-            ]
-            detail = (
-                f"{deal.activities[done[-1]].type} on {deal.activities[done[-1]].date.isoformat()}"
-                if done
-                else f"no {' or '.join(req.activity_types) or 'matching'} activity recorded"
-            )
-            cites = [ref, *(f"deal.activities[{done[-1]}]" for _ in done[-1:])]
-            steps.append(
-                _judge(
-                    stage.name,
-                    req.id,
-                    "required_activity",
-                    req.description,
-                    bool(done),
-                    detail,
-                    cites,
-                    past,
-                    optional=req.optional,
-                    waiver=waivers.get(req.id),
-                    fix=None,
-                )
-            )
-    return steps
-
-
-def _judge(
-    stage: str,
-    step_id: str,
-    kind: StepKind,
-    description: str,
-    met: bool | None,
-    detail: str,
-    citations: list[str],
-    past: bool,
-    optional: bool,
-    waiver: tuple[int, ProcessException] | None,
-    fix: Remedy | None,
-) -> StepCheck:
-    status: StepStatus = "done"
-    reason = None
-    if met is None and waiver is None:  # its evidence's input is missing: not known, not missed
-        status = "unknown"
-    elif not met:
-        if waiver is not None:
-            index, exc = waiver
-            status = "waived"
-            reason = exc.reason + (f" (agreed by {exc.approved_by})" if exc.approved_by else "")
-            citations = [*citations, f"deal.process_exceptions[{index}]"]
-        elif optional:
-            status = "optional_skipped"
-        else:
-            status = "missed" if past else "open"
-    why = correction = None
-    if status in ("missed", "open") and fix is not None:
-        why, correction = fix.why, fix.correction
-        citations = [*citations, *fix.citations]
-    return StepCheck(
-        stage=stage,
-        step_id=step_id,
-        kind=kind,
-        description=description,
-        status=status,
-        evidence=detail,
-        reason=reason,
-        why_it_matters=why,
-        correction=correction,
-        citations=list(dict.fromkeys(citations)),
-    )
+__all__ = ["ProcessInUse", "assess", "check_steps", "rep_pattern", "score", "skipped_stages"]
 
 
 def score(steps: list[StepCheck]) -> float:
@@ -243,8 +100,10 @@ def assess(
             "Hold it now, or record a process exception saying why the customer did not need it"
         )
         grouped.setdefault(fix, []).append(s)
+    for s in [s for s in steps if s.status == "done" and s.correction]:  # held, not logged
+        grouped.setdefault(s.correction or "", []).append(s)
     for s in [s for s in steps if s.status == "unknown"]:
-        grouped.setdefault(UNKNOWN_FIX, []).append(s)
+        grouped.setdefault(s.correction or UNKNOWN_FIX, []).append(s)
     corrections = [
         f"{'; '.join(f'{s.stage}: {s.description}' for s in group)}. {fix}"
         for fix, group in grouped.items()
@@ -286,6 +145,11 @@ def assess(
         suggestions=suggestions,
     )
     limitations = limitations_for(ctx)
+    if (gap := analysis.record_gap) is not None:
+        limitations.append(
+            f'The record\'s history before {gap.until.isoformat()} is missing ("{gap.quote}"): '
+            "steps of earlier stages without evidence are not known, not missed."
+        )
     if process.source == "knowledge_default":
         limitations.append(
             "No process standards came with this deal: it is checked against "
