@@ -27,8 +27,10 @@ run: setup
 
 test: lint
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
-	# The offline eval gate: every case must meet evals/thresholds.yaml.
+	# The offline eval gate: every case must meet evals/thresholds.yaml, the capability cases
+	# and the judgment scenarios (each with its counterfactual twin).
 	$(BIN)/coach eval --gate --out .coach/evals/ci
+	$(BIN)/coach eval --gate --cases evals/scenarios --out .coach/evals/ci-scenarios
 
 lint: dev
 	$(BIN)/ruff check agent tools knowledge evals tests

@@ -63,6 +63,11 @@ def gate(results: RunResults, thresholds: Thresholds) -> list[str]:
                 f"{capability}: p95 latency {s.latency_p95_ms:.0f} ms > "
                 f"{t.max_latency_p95_ms:.0f} ms"
             )
+    # A twin exists to make the case's checks mean something: a case whose every held check
+    # also held on its twin passes whether or not the agent read the fact, so it may not ship.
+    weak = [c.id for c in results.cases if c.cannot_fail]
+    if weak:
+        problems.append(f"checks that cannot fail (they hold on the twin too): {', '.join(weak)}")
     return problems
 
 

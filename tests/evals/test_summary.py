@@ -175,3 +175,11 @@ def test_the_runner_finds_checks_that_cannot_fail_on_twins(tmp_path: Path) -> No
     assert "signals_include: economic_buyer_not_engaged" not in sharp.holds_on_twin
     shown = write_reports(results, tmp_path / "out", None, [])
     assert [c.id for c in shown.cannot_fail] == ["blind"]
+
+
+def test_the_gate_refuses_checks_that_cannot_fail() -> None:
+    from evals.harness.report import Thresholds, gate
+
+    lenient = Thresholds.model_validate({"default": {"min_pass_rate": 0, "min_pass_k_rate": 0}})
+    (problem,) = gate(tiny_run(), lenient)
+    assert problem.startswith("checks that cannot fail") and "blind, twin-fails" in problem
