@@ -17,6 +17,7 @@ from agent.contracts.deal import Deal
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact
 from agent.reading.commitments import resolve_date
 from agent.reading.outreach import outcome_of
+from agent.reading.patterns import competitor_pattern
 from agent.reading.spans import sentence_spans
 from knowledge.trust import figures_in
 
@@ -309,11 +310,7 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
 
 def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterator[Fact]:
     names = [n for n in competitors if n]
-    named = (
-        re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
-        if names
-        else None
-    )
+    named = competitor_pattern(names) if names else None  # cached per name set
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         rival = named.search(sentence) if named else None

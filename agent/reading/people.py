@@ -12,8 +12,9 @@ the seller's own roles ("our sales manager" in a rep's note) are not buyers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import Fact
@@ -120,11 +121,17 @@ def _acronym(title: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
-def _known(deal: Deal) -> list[_Known]:
-    return [
-        _Known(c.id, frozenset(t.lower() for t in c.name.split()), _acronym(c.title), c.title)
-        for c in deal.contacts
-    ]
+def _known(deal: Deal) -> tuple[_Known, ...]:
+    return _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+
+
+@lru_cache(maxsize=256)
+def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
+    """Cached by the contacts' ids, names and titles: read once per text, built once."""
+    return tuple(
+        _Known(cid, frozenset(t.lower() for t in name.split()), _acronym(title), title)
+        for cid, name, title in contacts
+    )
 
 
 def _seller_names(deal: Deal) -> set[str]:
@@ -306,7 +313,7 @@ _TITLE_WORDS = frozenset(
 )
 
 
-def _contact_for(name: str | None, title: str, known: list[_Known]) -> str | None:
+def _contact_for(name: str | None, title: str, known: Sequence[_Known]) -> str | None:
     if name:
         tokens = {t.lower() for t in name.split()}
         for k in known:
