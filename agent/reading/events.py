@@ -50,10 +50,12 @@ _COUNT = r"\d{1,3}|" + "|".join(_NUMBER_WORDS)
 # review", "for two months"; not "12 months' fees" or "a 3-year term".
 _WEEKS = re.compile(
     r"(?:\b(?:takes?|took|taking|lasts?|within|for|about|around|roughly|up to|allow|needs?|"
-    r"requires?|typically|usually|at least)\s+(?:about\s+|around\s+|up to\s+)?|"
+    r"requires?|typically|usually|at least|is|are|runs?|expects?|expected|estimated at|"
+    r"estimates?|quoted)\s+(?:about\s+|around\s+|up to\s+|roughly\s+)?|"
     r"\b(?:a|an)\s+)?"
     rf"\b(?P<a>{_COUNT})(?:\s*(?:-|–|to|or)\s*(?P<b>{_COUNT}))?[\s-]*(?P<unit>weeks?|"
     r"(?:working |business )?days?|months?)\b(?!')"
+    r"(?!\s+(?:ago|away|late|behind|overdue|old)\b)"
     r"(?P<after>\s+(?:review|process|assessment|lead time|to (?:complete|close|run|review|"
     r"approve|sign)|from|before|after|once|of (?:review|legal|security|procurement)))?",
     re.I,
@@ -61,22 +63,62 @@ _WEEKS = re.compile(
 _TAKES = re.compile(r"\b(?:takes?|will take|usually|typically|lasts?|need(?:s)?)\b", re.I)
 
 
+# A weekday written with its date ("Tuesday 1 December", "Monday the 30th"): the date decides.
+_WEEKDAY_DATED = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
+    r"\b(?![:.]\d|\s*(?:am|pm|h|hrs?|hours?|mins?|minutes?|weeks?|days?)\b)|"
+    rf"(?:{_MONTH})\.?\s+\d)",
+    re.I,
+)
+# A day and month without a year that passed this recently is this year's ("the demo on
+# 2 November" in a note of 18 November), unless the words look ahead ("frozen until ...").
+RECENT_PAST_DAYS = 62
+_AHEAD_WORDS = ("until", "till", "through", "by", "after", "from", "next")
+_AHEAD = re.compile(rf"\b(?:{'|'.join(_AHEAD_WORDS)})\s+(?:the\s+)?$", re.I)
+
+
+def _this_year_if_recent(found: dt.date, text: str, at: int, on: dt.date) -> dt.date:
+    """`found` (the date's words start at `at`), a year earlier when that passed lately."""
+    first = text[at:].split(" ", 1)[0].lower()  # the words may start "by the 2nd of ..."
+    ahead = _AHEAD.search(text[max(0, at - 12) : at]) or first in _AHEAD_WORDS
+    if found.year <= on.year or ahead:
+        return found
+    try:
+        earlier = found.replace(year=found.year - 1)
+    except ValueError:  # 29 February
+        return found
+    return earlier if (on - earlier).days <= RECENT_PAST_DAYS else found
+
+
 def resolve_when(text: str, on: dt.date) -> dt.date | None:
     """The first date the words name, relative to `on`: ISO dates, 'the 25th', 'Friday',
-    'tomorrow', '14 January', 'until March', 'Q3', 'next quarter'."""
-    found, _ = resolve_date(text, on)
+    'tomorrow', '14 January', 'until March', 'Q3', 'next quarter'. A day and month without a
+    year is the next one, unless it passed within the last two months and nothing says
+    'until' ('booked for 2 November' in a note of 18 November is this year's)."""
+    text = _WEEKDAY_DATED.sub("on ", text)
+    found, words = resolve_date(text, on)
     if found is not None:
+        if words and re.search(_MONTH, words, re.I) and not re.search(r"\d{4}", words):
+            found = _this_year_if_recent(found, text, text.find(words), on)
         return found
     if (m := _DAY_MONTH.search(text)) is not None:
         month, day = _MONTHS[m.group("m").lower()], int(m.group("d"))
         year = int(m.group("y")) if m.group("y") else on.year + ((month, day) < (on.month, on.day))
         try:
-            return dt.date(year, month, day)
+            found = dt.date(year, month, day)
         except ValueError:
             return None
+        return found if m.group("y") else _this_year_if_recent(found, text, m.start(), on)
     if (m := _MONTH_ONLY.search(text)) is not None:
         month = _MONTHS[m.group("m").lower()]
         year = int(m.group("y")) if m.group("y") else on.year + (month < on.month)
+        ended = dt.date(on.year, month, calendar.monthrange(on.year, month)[1])
+        if (
+            not m.group("y")
+            and m.group(0).lower().startswith("in ")
+            and 0 < (on - ended).days <= RECENT_PAST_DAYS
+        ):
+            year = on.year  # "left the business in October", written in November
         return dt.date(year, month, 1)
     if (m := _QUARTER.search(text)) is not None:
         if m.group("next"):
@@ -142,15 +184,35 @@ def weeks_in(text: str) -> tuple[float, float] | None:
 
 _BOOKED = re.compile(
     r"\b(?:booked|scheduled|set up|arranged|confirmed|agreed to meet|accepted|in the diary|"
-    r"calendar invite|will (?:meet|join)|is meeting|are meeting)\b",
+    r"calendar invite|will (?:meet|join)|is meeting|are meeting|"
+    r"(?:rescheduled|moved|postponed|pushed) (?:to|for|until))\b",
+    re.I,
+)
+# What is booked is a meeting: "confirmed the numbers ... from July 2027" or "go-live is
+# scheduled for March" books nothing; a customer's own security or legal review is a step.
+_MEETING = re.compile(
+    r"\b(?:meet|meets|meeting|call|demo|workshop|session|(?<!security )(?<!legal )"
+    r"(?<!contract )review|visit|presentation|walk-?through|QBR|lunch|dinner|coffee|"
+    r"catch-?up|check-?in|sync|on-?site|tour|invite|invitation|slot|appointment|kick-?off|"
+    r"briefing|\d+ min(?:ute)?s|(?:an?|one|half an) hour|time with|in the diary|calendar)\b",
+    re.I,
+)
+# A booking the text says is off: "booked for Tuesday, then cancelled it".
+_CALLED_OFF = re.compile(
+    r"\b(?:cancel(?:l)?ed|cancel(?:l)?ing|called (?:it )?off|fell through|no longer (?:happening|"
+    r"going ahead|on)|declined (?:the|our|my) (?:invite|invitation|meeting))\b",
     re.I,
 )
 _CONSTRAINTS: list[tuple[ConstraintKind, re.Pattern[str]]] = [
     (
         "budget_freeze",
         re.compile(
-            r"\b(?:(?:budget|spend(?:ing)?|capex|hiring|purchasing|procurement) freeze|"
-            r"freeze on (?:new )?(?:spend|spending|purchases|budgets?)|"
+            # a freeze on money, not on hiring or changes ("a hiring freeze", "IT is frozen
+            # until the cutover"): a hiring freeze is no reason not to buy, often one to buy
+            r"\b(?:(?:budget|spend(?:ing)?|capex|purchasing|procurement|investment) freeze|"
+            r"(?:freeze|stop|halt|moratorium|hold) on (?:all |any )?(?:new |discretionary |"
+            r"non-essential |external |software |IT )*(?:spend|spending|purchases|purchasing|"
+            r"budgets?|contracts|investments?|software|vendors|suppliers)|"
             r"(?:spend|spending|budgets?|contracts?|purchases?|capex|onboarding|investments?)"
             r"[^.;]{0,40}\b(?:frozen|on hold|paused)|"
             r"(?:froze|freezes|frozen|paused|halted)[^.;]{0,40}\b(?:spend|spending|budgets?|"
@@ -199,7 +261,11 @@ _CONSTRAINTS: list[tuple[ConstraintKind, re.Pattern[str]]] = [
 _PRICE = re.compile(
     r"\b(?:cheaper|less expensive|lower (?:price|cost|quote)|undercut|half the (?:price|cost)|"
     r"\d+\s?% (?:cheaper|less|lower|below)|(?:their|a|the) quote (?:is|of|at)|priced at|"
-    r"discount(?:ed)? (?:price|offer))\b",
+    r"discount(?:ed)? (?:price|offer)|"
+    r"(?:price|pricing|quote|offer|bid|licen[cs]e (?:fee|cost))s?(?:'s)? (?:is|are|was|were|"
+    r"came in|comes in) (?:\w+ )?(?:lower|cheaper|less|below|under)|"
+    r"(?:lower|less|cheaper|below|under) (?:than )?(?:ours|us|our (?:price|quote|offer|"
+    r"number|proposal|bid|pricing)))\b",
     re.I,
 )
 _SPEED = re.compile(
@@ -212,7 +278,7 @@ _SCOPE = re.compile(
 # With a competitor named and a figure in the sentence, plainer words also state a price or a
 # time to go live ("Nimbra lists at USD 95k a year", "go-live of the workflow in 8 weeks").
 _PRICE_FIGURE = re.compile(
-    r"\b(?:lists? at|list price|quoted?|quotes|priced|pricing|costs?|charges?|"
+    r"\b(?:lists? at|list price|quoted?|quotes|priced|pricing|costs?|charges?|came in at|"
     r"per (?:user|seat|licen[cs]e))\b",
     re.I,
 )
@@ -233,10 +299,37 @@ _COOLING = re.compile(
     re.I,
 )
 _WARMING = re.compile(
-    r"\b(?:enthusiastic|excited|keen|strong(?:ly)? support|champions? (?:it|this|us)|"
-    r"bought in|won over|warmed)\b",
+    r"\b(?:enthusiastic|excited|keen|strong(?:ly)? support(?:s|ive|er)?|champions? (?:it|this|us)|"
+    r"(?:big|strong|real|vocal) (?:supporter|advocate|fan)|bought in|won over|warmed)\b",
     re.I,
 )
+# "not keen", "no longer sceptical": the words say the opposite of the feeling they name.
+_NEGATED = re.compile(
+    r"\b(?:not|never|no longer|hardly|less|(?:is|was|are|were|does|did)n'?t)\s+(?:\w+\s+)?$", re.I
+)
+# Frustration with the status quo is the pain we solve, not a cooling towards us.
+_AT_STATUS_QUO = re.compile(
+    r"^\s+(?:with|by|about|at|over)\s+(?:the\s+|their\s+|his\s+|her\s+|its\s+)?"
+    r"(?:current|existing|old|legacy|incumbent|present|manual|spreadsheet)",
+    re.I,
+)
+
+
+def _direction(sentence: str) -> str | None:
+    """'cooling' or 'warming', the first feeling word decides; a negated one counts as the
+    opposite ('not keen' cools, 'no longer sceptical' warms)."""
+    found = sorted(
+        [(m, "cooling") for m in _COOLING.finditer(sentence)]
+        + [(m, "warming") for m in _WARMING.finditer(sentence)],
+        key=lambda pair: pair[0].start(),
+    )
+    for m, direction in found:
+        if direction == "cooling" and _AT_STATUS_QUO.match(sentence[m.end() :]):
+            continue
+        if _NEGATED.search(sentence[: m.start()]):
+            return "warming" if direction == "cooling" else "cooling"
+        return direction
+    return None
 
 
 def people_in(sentence: str, deal: Deal) -> list[str]:
@@ -271,7 +364,11 @@ def read_meetings(
     for ref, text, written in texts:
         for start, end in sentence_spans(text):
             sentence = text[start:end]
-            if not _BOOKED.search(sentence):
+            if (
+                not _BOOKED.search(sentence)
+                or not _MEETING.search(sentence)
+                or _CALLED_OFF.search(sentence)
+            ):
                 continue
             when = resolve_when(sentence, written)
             if when is not None and when > as_of:
@@ -284,13 +381,55 @@ def read_meetings(
                 )
 
 
+# A constraint the text says is behind them: "the freeze was lifted", "we passed their security
+# review", "vendor onboarding completed last week"; not one still ahead ("must be completed by",
+# "once the review has been completed").
+_DONE_WORDS = (
+    r"(?:lifted|ended|removed|passed|completed?|cleared|signed off|done|finished|"
+    r"over(?=\s*(?:[.,;:!]|$|and\b|but\b|now\b)))"
+)
+_OVER = re.compile(
+    rf"\b(?:(?:was|were|has been|have been|got|is now|are now|is|are)\s+(?:now\s+|already\s+)?"
+    rf"{_DONE_WORDS}|(?:we|they|finance|it)\s+(?:have\s+|'ve\s+|already\s+)*"
+    r"(?:passed|cleared|completed|finished|lifted|ended)|"
+    r"(?:freeze|review|assessment|questionnaire|hold|onboarding|registration|approval|"
+    rf"redlines|sign-off)\s+(?:now\s+)?{_DONE_WORDS}|unfrozen|no longer (?:frozen|on hold|"
+    r"applies))\b(?!\s+by\b)",
+    re.I,
+)
+_AHEAD_OF_IT = re.compile(
+    r"\b(?:once|when|until|till|after|before|if|unless|must|needs? to|has to|have to|will|"
+    r"would|should|to be|expects?|hope|hopes)\b",
+    re.I,
+)
+
+
+_CLAUSE = re.compile(r"[;,:]|\s(?:but|while|whereas|although|though|so)\s", re.I)
+
+
+def _over(sentence: str, at: int) -> bool:
+    """The clause around `at` says the constraint is behind them ("the freeze was lifted, but
+    procurement needs three weeks": only the freeze is over)."""
+    bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    start = max((e for s, e in bounds if e <= at), default=0)
+    end = min((s for s, e in bounds if s >= at), default=len(sentence))
+    clause = sentence[start:end]
+    m = _OVER.search(clause)
+    return m is not None and _AHEAD_OF_IT.search(clause[: m.start()]) is None
+
+
 def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
+    """Constraints the text says stand between the deal and signature; one it says is behind
+    them (a freeze lifted, a review passed) is none. A legal review is read even then: it
+    shows the review started (agent/analysis/evidence.py)."""
     spans = sentence_spans(text)
     for n, (start, end) in enumerate(spans):
         sentence = text[start:end]
         for kind, pattern in _CONSTRAINTS:
             m = pattern.search(sentence)
             if m is None:
+                continue
+            if kind != "legal_review" and _over(sentence, m.start()):
                 continue
             until = resolve_when(sentence[m.start() :], written)
             weeks = weeks_in(sentence)
@@ -343,11 +482,7 @@ def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterato
 def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        direction = (
-            "cooling"
-            if _COOLING.search(sentence)
-            else ("warming" if _WARMING.search(sentence) else None)
-        )
+        direction = _direction(sentence)
         if direction is None:
             continue
         people = people_in(sentence, deal)
@@ -360,11 +495,22 @@ def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
         )
 
 
+# Leaving the job, not the room or the country for a week: "is leaving for a conference",
+# "will leave the call early" and "retired the old system" are no departures.
+_NOT_THE_JOB = (
+    r"(?!\s+(?:for (?:a |the )?(?:conference|trip|holiday|vacation|week|few days|business trip)|"
+    r"early|the (?:call|meeting|office|room|session)|it\b|us a|a (?:message|voicemail|note)))"
+)
 _LEAVING = re.compile(
-    r"\b(?:(?:has |have )?resign(?:ed|s|ing)|(?:is|are) leaving|will leave|leaves (?:the|us|on)|"
+    rf"\b(?:(?:has |have )?resign(?:ed|s|ing)|(?:is|are) leaving{_NOT_THE_JOB}|"
+    rf"will leave{_NOT_THE_JOB}|leaves{_NOT_THE_JOB}\s+(?:the|us|on)\b|"
     r"(?:her|his|their) last day|handing over|hands over|moving on|"
     r"left the (?:company|business|organi[sz]ation)|no longer (?:with|at|works)|"
-    r"retir(?:es|ing|ed)|on (?:parental|maternity|paternity|long-term) leave)\b",
+    r"(?:handed|handing|hands) in (?:her|his|their) notice|"
+    r"(?:serving|given|gave) (?:her|his|their) notice|"
+    r"(?:is|are|will be) stepping down|steps down|stepped down|"
+    r"retir(?:es|ing|ed)(?!\s+(?:the|a|an|our|their|its|this|that|his|her|some|all)\b)|"
+    r"on (?:parental|maternity|paternity|long-term) leave)\b",
     re.I,
 )
 

@@ -22,6 +22,7 @@ _OUTCOMES: list[tuple[OutreachOutcome, re.Pattern[str]]] = [
         "bounced",
         re.compile(
             r"\b(?:bounced?|undeliverable|mailbox (?:unavailable|full)|address not found|"
+            r"(?:recipient|user) (?:unknown|not found)|returned to sender|non-?delivery|"
             r"no longer (?:with|at)|left the (?:company|business)|not in service|"
             r"disconnected|delivery fail(?:ed|ure))\b",
             re.IGNORECASE,
@@ -50,9 +51,13 @@ _OUTCOMES: list[tuple[OutreachOutcome, re.Pattern[str]]] = [
     (
         "no_reply",
         re.compile(
-            r"\b(?:no (?:reply|response|answer|call ?back|word)|not (?:replied|responded|answered)|"
+            r"\b(?:no (?:reply|response|call ?back|word)|not (?:replied|responded|answered)|"
+            # "no answer on his mobile" is outreach; "she had no answer on budget" is not
+            r"no answer(?!\s+(?:yet\s+)?(?:on|about|regarding)\s+(?!(?:his|her|their|the)\s+"
+            r"(?:mobile|phone|cell|landline|line|number|desk)))|"
             r"(?:didn'?t|did not|hasn'?t|has not|haven'?t|have not) (?:replied|responded|"
-            r"answered|called back|got back|heard back)|unanswered|voicemail|"
+            r"answered|called back|got back|heard back)|(?:not|never|n't) heard back|"
+            r"nothing (?:back|heard)|unanswered|voicemail|left (?:a )?message|"
             r"(?:still )?waiting (?:for|on) (?:a )?(?:reply|response)|ghost(?:ed|ing)|silence)\b",
             re.IGNORECASE,
         ),

@@ -75,7 +75,7 @@ _TITLES: list[tuple[str, DmuRole, bool]] = [
     ),
 ]
 _TITLE = re.compile(
-    r"\b(?:(?P<det>the|our|their|its|his|her|group|company|new|interim|acting)\s+)?"
+    r"\b(?:(?P<det>the|our|my|their|its|his|her|group|company|new|interim|acting)\s+)?"
     r"(?P<title>" + "|".join(f"(?:{t})" for t, _, _ in _TITLES) + r")\b",
     re.IGNORECASE,
 )
@@ -134,8 +134,15 @@ def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
     )
 
 
-def _seller_names(deal: Deal) -> set[str]:
-    return {t.lower() for m in [deal.owner, *deal.team] for t in m.name.split()}
+def _seller_names(deal: Deal) -> list[frozenset[str]]:
+    return [frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team]]
+
+
+def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
+    """The name is one of ours: all its words are one seller's ('Rita', 'Rita Seller'); a
+    customer who shares a first name with one of ours ('Mark Jensen', 'Mark Rossi') is not."""
+    tokens = {t.lower() for t in name.split()}
+    return any(tokens <= seller for seller in sellers)
 
 
 def _role_of(title: str) -> tuple[DmuRole, bool]:
@@ -147,58 +154,74 @@ def _role_of(title: str) -> tuple[DmuRole, bool]:
 
 def _name_near(sentence: str, start: int, end: int) -> str | None:
     """A name written next to the title: 'the CFO, Henrike Sauer,' / 'CFO Abdul Rahman' /
-    'Owner (Jim)' / 'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO'."""
+    'Owner (Jim)' / 'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO' /
+    'Gemma Ruiz is their CISO'."""
     after = re.match(rf"\s*(?:,|\()?\s*(?P<n>{_NAME})", sentence[end:])
     if after and (name := _leading_name(after.group("n"))):
         return name
+    # "Gemma Ruiz is their CISO", not "Helixor is the IT director's platform"
+    copula = r"|\s(?:is|was)\s+" if not re.match(r"['’]s\b", sentence[end:]) else ""
     before = re.search(
-        rf"(?P<n>{_NAME})\s*(?:\(|,\s*(?:the|our|their|its|group)?\s*)$", sentence[:start]
+        rf"(?P<n>{_NAME})\s*(?:\(|,\s*(?:the|our|their|its|group)?\s*{copula})$",
+        sentence[:start],
     )
-    if before and (name := _trailing_name(before.group("n"))):
+    if before and (name := _trailing_name(before.group("n"), before.start("n") == 0)):
         return name
     return None
 
 
-def _is_name_word(word: str) -> bool:
-    """A capitalised word that is not a title word, an acronym, or an ordinary word that only
-    starts a sentence ('Economic buyer (CFO)')."""
+def _word_kind(word: str) -> str | None:
+    """'name' for a capitalised word that can only be a name; 'ordinary' for one that is also
+    an ordinary word ('Mark', 'Rose', 'Seller'), a name only next to a 'name' word; 'particle'
+    for 'van', 'de' ...; None for anything else: a title word, an acronym, a lower-case word."""
     bare = word.rstrip(".,;:'’")
-    return (
-        bool(bare)
-        and bare[0].isupper()
-        and not _ACRONYM.match(bare)
-        and bare.lower() not in _TITLE_WORDS
-        and bare.lower() not in _STOP
-        and bare.lower() not in ordinary_words()
-    )
+    if bare in _PARTICLES:  # lower case, as in "van der Berg"; "De Vries" starts a name
+        return "particle"
+    if (
+        not bare
+        or not bare[0].isupper()
+        or _ACRONYM.match(bare)
+        or bare.lower() in _TITLE_WORDS
+        or bare.lower() in _STOP
+    ):
+        return None
+    return "ordinary" if bare.lower() in ordinary_words() else "name"
+
+
+def _name_from(words: list[str], kinds: list[str | None]) -> list[str]:
+    """The name in a run of words read outwards from the title (nearest first): it stops at
+    the first word that cannot be part of a name. An ordinary word is part of it only next to
+    a word that can only be a name ('Mark Jensen', 'Rita Seller'; not 'Economic Buyer')."""
+    kept: list[str] = []
+    for i, (word, kind) in enumerate(zip(words, kinds, strict=True)):
+        if kind == "particle" and kept:
+            kept.append(word)
+            continue
+        beside = kinds[max(i - 1, 0) : i + 2]
+        if kind == "name" or (kind == "ordinary" and "name" in beside):
+            kept.append(word.rstrip(".,;:"))
+            continue
+        break
+    while kept and kept[-1].lower() in _PARTICLES:
+        kept.pop()
+    return kept
 
 
 def _leading_name(text: str) -> str | None:
-    words: list[str] = []
-    for word in text.split():
-        if word.lower() in _PARTICLES and words:
-            words.append(word)
-            continue
-        if not _is_name_word(word):
-            break
-        words.append(word.rstrip(".,;:"))
-    while words and words[-1].lower() in _PARTICLES:
-        words.pop()
-    return " ".join(words) or None
+    words = text.split()
+    found = _name_from(words, [_word_kind(w) for w in words])
+    return " ".join(found) if found else None
 
 
-def _trailing_name(text: str) -> str | None:
-    words: list[str] = []
-    for word in reversed(text.split()):
-        if word.lower() in _PARTICLES and words:
-            words.insert(0, word)
-            continue
-        if not _is_name_word(word):
-            break
-        words.insert(0, word.rstrip(".,;:"))
-    while words and words[0].lower() in _PARTICLES:
-        words.pop(0)
-    return " ".join(words) or None
+def _trailing_name(text: str, starts_sentence: bool = False) -> str | None:
+    """A name that ends where the title starts; the sentence's first word, capitalised only
+    because it starts the sentence, is no name unless it can only be one ('Met Priya Nair')."""
+    words = text.split()
+    kinds = [_word_kind(w) for w in words]
+    if starts_sentence and kinds and kinds[0] == "ordinary":
+        kinds[0] = None
+    found = _name_from(words[::-1], kinds[::-1])
+    return " ".join(found[::-1]) if found else None
 
 
 _PARTICLES = frozenset(
@@ -269,6 +292,15 @@ _STOP = frozenset(
         "meeting",
         "call",
         "with",
+        # the day a note is about, capitalised only because it starts the sentence
+        "yesterday",
+        "today",
+        "tomorrow",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
     )
 )
 _TITLE_WORDS = frozenset(
@@ -372,7 +404,7 @@ def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterat
             ):
                 continue
             name = _name_near(sentence, m.start(), m.end())
-            if name and {t.lower() for t in name.split()} & sellers:
+            if name and _is_seller(name, sellers):
                 continue
             role, executive = _role_of(title)
             authority = bool(_AUTHORITY.search(sentence)) or None
