@@ -438,7 +438,7 @@ def contact_for(deal: Deal, name: str | None, title: str | None) -> str | None:
 
 def is_seller(deal: Deal, name: str | None) -> bool:
     """A name of the seller's own people (the owner, the team): never a buyer."""
-    return bool(name) and bool({t.lower() for t in (name or "").split()} & _seller_names(deal))
+    return bool(name) and _is_seller(name or "", _seller_names(deal))
 
 
 def seller_side(quote: str, title: str) -> bool:

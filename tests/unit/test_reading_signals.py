@@ -228,7 +228,8 @@ def test_words_of_booking_without_a_future_meeting_are_no_meeting_booked(note: s
     ("note", "level", "late"),
     [
         ("Finance has frozen all new software spend until 15 January.", "high", False),
-        ("Per Kasia, all purchases are on hold until the new fiscal year.", "high", False),
+        # no date the code can read: a freeze with no known end is treated as outlasting the close
+        ("Per Kasia, all purchases are on hold until the new fiscal year.", "critical", False),
         ("Their security review usually takes six to eight weeks.", "medium", False),
         ("Expect 6-8 weeks for the InfoSec assessment.", "medium", False),
         ("Their vendor risk assessment takes 10 to 12 weeks.", "high", True),
