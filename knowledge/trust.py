@@ -9,9 +9,10 @@ all share, and the one staleness threshold.
 A figure is a number written in digits that states a quantity: "41%", "$640,000", "9-12
 months", "USD 95k", "3,400 developer hours". Years ("2027"), dates, list markers and numbers
 that are part of a name or a reference ("AS9100", "Q1", "EDI 214", "21 CFR Part 11") are not
-figures. Spelled-out quantities ("seven months", "a fifth") are not detected: write figures in
-digits so that they are checked. A source may still name a spelled-out figure, and then covers
-it the same way.
+figures, nor is the basis of a rate: in "2.5 FTE per 100 users" the figure is "2.5 FTE", and
+a source for it covers the line ("per 100 users" states no fact on its own). Spelled-out
+quantities ("seven months", "a fifth") are not detected: write figures in digits so that they
+are checked. A source may still name a spelled-out figure, and then covers it the same way.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ _DATES = re.compile(
 )
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 _UNITS_IN_CAPS = frozenset({"FTE", "FTES"})
+_RATE_BASIS = re.compile(r"\bper\s$", re.I)  # "per 100 users", "per 1,000 orders"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def figures_in(text: str) -> list[Figure]:
         if found and start < found[-1].end:
             continue  # the upper end of a range already taken
         if _is_year(m.group()) or _is_reference(masked, start, end):
+            continue
+        if _RATE_BASIS.search(masked, max(0, start - 4), start):
             continue
         stop = end
         if (tail := _RANGE_TAIL.match(masked, stop)) is not None:

@@ -11,7 +11,8 @@ IMPACT: dict[str, str] = {
     "discovery": "pains, decision criteria, buying process and budget count as unconfirmed, "
     "so plays that fill those gaps may rank higher than they would with discovery data",
     "argumentation": "stakeholder messages are generic, not tailored by the argumentation agent",
-    "competitive": "no battle cards: competitive advice cannot cite competitor specifics",
+    "competitive": "no battle cards from it for this deal: competitor advice uses the knowledge "
+    "base's cards alone, and a competitor without one is said to have none",
     "analytics": "action probabilities use authored priors, not your pipeline's history",
     "value": "the value case counts as not shared; no ROI figures can be quoted",
     "process": "stage exit criteria and expected durations are unknown; the stage's phase is "

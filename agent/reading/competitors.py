@@ -14,20 +14,51 @@ against different vendors, so the names come from three places, in this order:
 
 Names are matched as whole words, case-insensitively (patterns.competitor_pattern); the first
 spelling listed wins, so "acme" on a deal and "Acme" on a card are one competitor.
+
+People shorten a vendor's name: the CRM says "Quorra Automate", the rep types "Quorra". A name
+of several words also stands for its first word (short_name) when that word is distinctive: a
+capitalised word of at least four letters, no other competitor's first word, not a name or
+alias itself, and not a generic word products are named with ("Power", "Cloud", "Smart"); it
+is matched only as written, capital included ("Kaizen" may be Kaizen Loop, "kaizen" is a word).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from agent.contracts.context import DealContext
-from agent.reading.patterns import competitor_pattern
+from agent.reading.patterns import Proper, competitor_pattern
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document
+
+# First words too common in ordinary talk (or in product names) to stand for one vendor.
+# fmt: off
+GENERIC_FIRST_WORDS = frozenset({
+    "about", "above", "agile", "american", "auto", "best", "better", "business", "central",
+    "city", "clear", "cloud", "connect", "core", "data", "digital", "easy", "enterprise", "field",
+    "first", "flow", "free", "general", "global", "good", "great", "group", "high", "home",
+    "just", "large", "lean", "live", "master", "modern", "national", "next", "north", "office",
+    "open", "people", "plan", "power", "prime", "pro", "project", "quick", "real", "sales",
+    "same", "service", "simple", "smart", "social", "south", "star", "team", "total", "true",
+    "united", "unity", "west", "work", "world", "your",
+})
+# fmt: on
+_SHORTENS = re.compile(r"[A-Z][A-Za-z]{3,}")
+
+
+def short_name(name: str) -> Proper | None:
+    """The first word of a name of several words, when it may stand for the whole name on its
+    own ("Quorra" for "Quorra Automate"), matched only capitalised as written ("kaizen" is a
+    word, "Kaizen" may be Kaizen Loop); None when it may not (see the module docstring)."""
+    words = name.split()
+    if len(words) < 2 or not _SHORTENS.fullmatch(words[0]):
+        return None
+    return None if words[0].lower() in GENERIC_FIRST_WORDS else Proper(words[0])
 
 
 @dataclass(frozen=True)
@@ -48,7 +79,8 @@ class Competitors:
     @classmethod
     def of(cls, *groups: Iterable[str], aliases: Iterable[tuple[str, str]] = ()) -> Competitors:
         """The names of every group in order, blanks dropped, each competitor once (the
-        first spelling wins); aliases of a name not listed are ignored."""
+        first spelling wins); aliases of a name not listed are ignored. A name's short form
+        (short_name) is an alias after the listed ones, when no other name shares it."""
         names: dict[str, str] = {}
         for group in groups:
             for raw in group:
@@ -57,9 +89,14 @@ class Competitors:
                     names.setdefault(name.lower(), name)
         kept: dict[str, tuple[str, str]] = {}
         for alias, name in aliases:
-            said = alias.strip()
+            said = Proper(alias.strip()) if isinstance(alias, Proper) else alias.strip()
             if said and name.strip().lower() in names and said.lower() not in names:
                 kept.setdefault(said.lower(), (said, names[name.strip().lower()]))
+        shorts = {n: short for n in names.values() if (short := short_name(n))}
+        firsts = Counter(n.split()[0].lower() for n in names.values())
+        for name, short in shorts.items():
+            if firsts[short.lower()] == 1 and short.lower() not in names:
+                kept.setdefault(short.lower(), (short, name))
         return cls(tuple(names.values()), tuple(kept.values()))
 
     def __add__(self, other: Competitors) -> Competitors:

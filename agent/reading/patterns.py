@@ -284,12 +284,28 @@ def objection_categories(text: str) -> list[ObjectionCategory]:
 _COMPETITOR_CACHE: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
+class Proper(str):
+    """A name matched only as written, capital included: a short name ("Quorra" for "Quorra
+    Automate") is a vendor when capitalised, and may be an ordinary word when not."""
+
+    __slots__ = ()
+
+
+def _proper(name: str) -> str:
+    """A name's text as competitor_pattern reads it: "=" marks one matched as written."""
+    return "=" + name.strip() if isinstance(name, Proper) else name.strip()
+
+
 def competitor_pattern(names: Sequence[str]) -> re.Pattern[str]:
-    """Whole-word, case-insensitive match of any name ("Acme's" matches "Acme"); cached."""
-    key = tuple(sorted({n.strip() for n in names if n.strip()}, key=lambda n: (-len(n), n)))
+    """Whole-word, case-insensitive match of any name ("Acme's" matches "Acme"), except a
+    Proper one, matched as written; cached."""
+    marked = {_proper(n) for n in names if n.strip()}
+    key = tuple(sorted(marked, key=lambda n: (-len(n.lstrip("=")), n)))
     if key not in _COMPETITOR_CACHE:
-        body = "|".join(re.escape(n) for n in key) or r"(?!x)x"
-        _COMPETITOR_CACHE[key] = re.compile(r"\b(?:" + body + r")\b", re.IGNORECASE)
+        body = "|".join(
+            f"(?-i:{re.escape(n[1:])})" if n.startswith("=") else re.escape(n) for n in key
+        )
+        _COMPETITOR_CACHE[key] = re.compile(r"\b(?:" + (body or r"(?!x)x") + r")\b", re.I)
     return _COMPETITOR_CACHE[key]
 
 

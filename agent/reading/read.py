@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
 from agent.model.fence import looks_like_instructions
+from agent.reading.competitors import Competitors
 from agent.reading.events import (
     read_comparisons,
     read_constraints,
@@ -60,6 +61,15 @@ def competitors_of(ctx: DealContext, known: Sequence[str] = ()) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
+def rival_comparisons(ref: str, text: str, names: Competitors) -> list[Fact]:
+    """Comparisons with a competitor in a text, each naming the competitor as listed, however
+    the text shortens it ("Quorra's price" is about Quorra Automate)."""
+    return [
+        f.model_copy(update={"competitor": names.name_of(f.competitor)}) if f.competitor else f
+        for f in read_comparisons(ref, text, names.phrases)
+    ]
+
+
 def read_deal(
     ctx: DealContext,
     as_of: dt.date,
@@ -68,7 +78,7 @@ def read_deal(
 ) -> Reading:
     """The facts in the deal's free text, in the order the texts come (record, upstream, call)."""
     texts = [t for t in free_texts(ctx) if about_the_deal(t)]
-    rivals = competitors_of(ctx, competitors)
+    rivals = Competitors.of(competitors_of(ctx, competitors))
     facts: list[Fact] = list(read_outreach(ctx.deal))
     dated = [(t.ref, t.text, written_on(ctx, t.ref, as_of, call)) for t in texts]
     facts += read_meetings(ctx.deal, as_of, [d for d in dated if not d[0].endswith(".outcome")])
@@ -77,7 +87,7 @@ def read_deal(
             continue  # outcomes are read as outreach
         facts += read_people(ref, body, ctx.deal, seller_written(ctx, ref))
         facts += read_constraints(ref, body, written)
-        facts += read_comparisons(ref, body, rivals)
+        facts += rival_comparisons(ref, body, rivals)
         facts += read_sentiment(ref, body, ctx.deal)
         facts += read_departures(ref, body, ctx.deal, written)
         facts += read_progress(ref, body, written, ctx.deal)

@@ -22,6 +22,10 @@ from knowledge.trust import STALE_AFTER_DAYS, Freshness, figures_in, provenance_
         ("Nimbra lists at about USD 95k a year for 200 users.", ["USD 95k", "200 users"]),
         ("An 11-month plan and a 60-day pilot for 38 FTE.", ["11-month", "60-day", "38 FTE"]),
         ("$2.1 million of leakage across 1.2 million policies.", ["$2.1 million", "1.2 million"]),
+        # the basis of a rate is not a figure of its own; a count of users still is
+        ("They need about 2.5 FTE of administrators per 100 users.", ["2.5 FTE"]),
+        ("Falls per 1,000 occupied bed days down 18%.", ["18%"]),
+        ("USD 40 per seat for 300 users.", ["USD 40", "300 users"]),
     ],
 )
 def test_figures_are_quantities_as_a_reader_would_quote_them(text: str, figures: list[str]) -> None:
@@ -46,6 +50,12 @@ def test_a_source_covers_a_figure_where_its_phrase_occurs_whole() -> None:
     text = "Live in 12 weeks, not 112 weeks, and 41% cheaper."
     assert [f.text for f in unsourced(text, ["12 weeks", "41%"])] == ["112 weeks"]
     assert unsourced(text, ["12 weeks", "112 weeks", "41% cheaper"]) == []
+
+
+def test_a_source_for_a_rate_covers_the_line_that_states_it() -> None:
+    line = "Quorra customers need about 2.5 FTE of administrators per 100 users"
+    assert unsourced(line, ["2.5 FTE"]) == []
+    assert [f.text for f in unsourced(line, ["18%"])] == ["2.5 FTE"]
 
 
 def test_stale_is_older_than_the_one_threshold() -> None:

@@ -1,6 +1,8 @@
 """Competitor knowledge a team can trust: what the coach may say about a competitor, decided in
-one place for every capability that quotes a battle card (deal strategy, the pre-call brief, the
-objection guide, live assist, the debrief).
+one place for every capability that quotes a battle card or speaks of a competitor (next best
+action, deal strategy, the pre-call brief, the meeting agenda, the objection guide, live assist,
+the debrief). competitor_points is the short form any of them can show: a card's lead lines
+and what to check, or that there is no card and what to ask.
 
 - The card is the competitive agent's for this deal when it sent one, else the knowledge
   base's (`knowledge/battle_cards/`).
@@ -36,8 +38,8 @@ from agent.contracts.facts import Fact, Reading
 from agent.contracts.meeting_prep import Point
 from agent.contracts.upstream import BattleCard
 from agent.formatting import shorten
-from agent.reading.events import read_comparisons
-from agent.reading.read import competitors_of
+from agent.reading.competitors import Competitors
+from agent.reading.read import competitors_of, rival_comparisons
 from agent.reading.spans import sentences_of
 from agent.reading.texts import Text, about_the_deal, free_texts
 from knowledge.documents import Document
@@ -86,6 +88,27 @@ class Card:
 
     def items(self, section: Section, limit: int = 3) -> list[str]:
         return list(self.lines.get(section, ()))[:limit]
+
+    def lead(self) -> list[str]:
+        """The lines to lead with: the deal's own card with a weakness, then its talking
+        points; the library's with its talking points."""
+        first = self.items("weaknesses", 1) if self.origin == "competitive_agent" else []
+        return [*first, *self.items(POINTS, 2)]
+
+    def cite_lead(self) -> list[str]:
+        if self.origin == "competitive_agent":
+            return self.cite("weaknesses", POINTS)
+        return self.cite(POINTS)
+
+    @property
+    def described(self) -> str:
+        """Which card it is, in words: whose, and when it was last verified."""
+        whose = (
+            "the competitive agent's battle card"
+            if self.origin == "competitive_agent"
+            else f"the knowledge base's battle card ({self.ref})"
+        )
+        return whose + (f", last verified {self.verified_text}" if self.verified_text else "")
 
     def cite(self, *sections: Section) -> list[str]:
         """The citations for the sections quoted: the whole card for a competitive agent's,
@@ -229,12 +252,12 @@ def _record_texts(ctx: DealContext) -> list[str]:
     """The deal's own sentences that can back a competitive agent's figure: its record and the
     upstream agents' findings, not the competitive section itself, not our planned messages,
     and not a sentence that is itself a competitor claim."""
-    rivals = competitors_of(ctx)
+    rivals = Competitors.of(competitors_of(ctx))
     out = []
     for t in free_texts(ctx):
         if not about_the_deal(t) or t.ref.startswith("competitive"):
             continue
-        out += [s for s in sentences_of(t.text) if not any(read_comparisons(t.ref, s, rivals))]
+        out += [s for s in sentences_of(t.text) if not rival_comparisons(t.ref, s, rivals)]
     return out
 
 
@@ -497,9 +520,9 @@ def _claim(
 
 def _read(ctx: DealContext) -> list[Fact]:
     """Comparisons read straight from the deal, for callers without an analysis."""
-    rivals = competitors_of(ctx)
+    rivals = Competitors.of(competitors_of(ctx))
     texts: list[Text] = [t for t in free_texts(ctx) if about_the_deal(t)]
-    return [f for t in texts for f in read_comparisons(t.ref, t.text, rivals)]
+    return [f for t in texts for f in rival_comparisons(t.ref, t.text, rivals)]
 
 
 # ---- one view per competitor ---------------------------------------------------------------
@@ -524,6 +547,63 @@ def competitor_view(
 def without_cards(ctx: DealContext, knowledge: Mapping[str, Document]) -> list[str]:
     """The deal's competitors that have no card anywhere."""
     return [n for n in ctx.deal.competitors if not has_card(n, ctx, knowledge)]
+
+
+def rivals(ctx: DealContext, named: Sequence[str] = ()) -> list[str]:
+    """The competitors in play, each once: the deal's, those the competitive agent sent a card
+    for, then any `named` (in what the rep typed, as the competitor's listed spelling)."""
+    cards = [c.competitor for c in ctx.competitive.battle_cards] if ctx.competitive else []
+    out: dict[str, str] = {}
+    for name in (*ctx.deal.competitors, *cards, *named):
+        if name.strip():
+            out.setdefault(flag_token(name), name)
+    return list(out.values())
+
+
+def _no_card_line(none: NoCard) -> str:
+    ask = f"; ask {' / '.join(none.questions[:2])}" if none.questions else ""
+    return none.statement + ask
+
+
+def competitor_points(
+    name: str,
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    as_of: dt.date | None = None,
+    reading: Reading | None = None,
+    opening: str = "",
+) -> list[Point]:
+    """What any capability may say about one competitor, in one place: the lead lines of its
+    vetted card (the competitive agent's, else the library's) and what to check before quoting
+    them; or, with no card anywhere, that there is none and what to find out, never another
+    vendor's lines; then the claims heard about it. `opening` starts the first line ("If they
+    bring up X: "); without one, a card's line starts with the competitor's name."""
+    view = competitor_view(name, ctx, knowledge, as_of, reading)
+    own = [f"deal.competitors[{i}]" for i, c in enumerate(ctx.deal.competitors) if _same(c, name)]
+    points: list[Point] = []
+    if (card := view.card) is not None:
+        lead = " / ".join(line.rstrip(".") for line in card.lead())
+        cites = list(dict.fromkeys([*own, *card.cite_lead()]))
+        text = (opening or f"{name}: ") + card.described + (f": {lead}" if lead else "")
+        points.append(Point(text=text, citations=cites))
+        points += [Point(text=c, citations=cites) for c in card.cautions]
+    elif (none := view.no_card) is not None:
+        line = _no_card_line(none)
+        text = opening + (line[0].lower() + line[1:] if opening else line)
+        points.append(Point(text=text, citations=[*own, *none.citations]))
+    return points + [Point(text=c.text, citations=list(c.refs)) for c in view.claims]
+
+
+def competition_points(
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    as_of: dt.date | None = None,
+    reading: Reading | None = None,
+) -> list[Point]:
+    """competitor_points for every competitor in play (rivals())."""
+    return [
+        p for name in rivals(ctx) for p in competitor_points(name, ctx, knowledge, as_of, reading)
+    ]
 
 
 def plan_points(plans: Sequence[CompetitivePlan]) -> list[Point]:
@@ -558,8 +638,7 @@ def no_card_advice(
     refs: list[str] = []
     for name in without_cards(ctx, knowledge):
         none = no_card(name, knowledge)
-        ask = f"; ask {' / '.join(none.questions[:2])}" if none.questions else ""
-        lines.append(none.statement + ask)
+        lines.append(_no_card_line(none))
         refs += [r for r in none.citations if r not in refs]
     return lines, refs
 

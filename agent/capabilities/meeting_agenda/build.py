@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
+from agent.capabilities.common.competition import competitor_points, rivals
 from agent.capabilities.common.meeting import frame_meeting
 from agent.capabilities.meeting_agenda.contract import MeetingAgendaResult
 from agent.capabilities.next_best_action.build import Search, recommend
@@ -131,6 +132,14 @@ def build_agenda(
                 citations=c.citations,
             )
             for c in concerns[:2]
+        ],
+        # each competitor as every capability speaks of it: its vetted card, or that it has none
+        *[
+            p
+            for name in rivals(ctx)
+            for p in competitor_points(
+                name, ctx, knowledge, analysis.as_of, analysis.reading, f"If they bring up {name}: "
+            )
         ],
     ]
     materials = proof_points(ctx, knowledge, search, analysis.as_of)

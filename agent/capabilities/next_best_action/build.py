@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE, STALLED_DAYS
+from agent.capabilities.common.competition import competition_points
 from agent.capabilities.common.playbook import (
     ScoredPlay,
     deal_values,
@@ -32,6 +33,7 @@ from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.probability import WinProbability
 from agent.formatting import human, shorten
+from knowledge.documents import Document
 from knowledge.plays import Play
 from knowledge.retriever import Passage, SearchFilters
 
@@ -310,7 +312,10 @@ def recommend(
     search: Search | None = None,
     max_guidance: int = 2,
     win: WinProbability | None = None,
+    knowledge: Mapping[str, Document] | None = None,
 ) -> NextBestActionResult:
+    """The best play now, alternatives and why; with the knowledge, what may be said about
+    each competitor in play (common/competition.py: a vetted card, or that there is none)."""
     values = deal_values(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
     primary = _action(ranked[0], ctx, analysis, values)
@@ -347,6 +352,9 @@ def recommend(
         alternatives=alternatives,
         strategy=strategy,
         strategy_citations=strategy_cites,
+        competition=competition_points(ctx, knowledge, analysis.as_of, analysis.reading)
+        if knowledge is not None
+        else [],
         signals=analysis.signals,
         limitations=limitations_for(ctx),
         win_probability=win,

@@ -9,7 +9,7 @@ from agent.capabilities.common.coaching_history import record_for, remember
 from agent.capabilities.next_best_action.build import recommend
 from agent.capabilities.next_best_action.expectations import NextBestActionExpectations
 from agent.capabilities.registry import Capability, Draft, Inputs
-from agent.retrieval import index_for
+from agent.retrieval import citable_documents, index_for
 from knowledge.plays import load_plays
 from knowledge.retriever import Passage, SearchFilters
 
@@ -29,6 +29,7 @@ def draft(inputs: Inputs) -> Draft:
         search,
         run.max_guidance,
         estimate_win_probability(inputs.ctx, inputs.signals, inputs.settings.fitted_win_model()),
+        citable_documents(run),
     )
     return Draft(result)
 

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from agent.contracts.base import Contract, Level, Timing
+from agent.contracts.meeting_prep import Point
 from agent.contracts.probability import WinProbability
 from agent.contracts.signals import Momentum, SignalRef
 
@@ -105,6 +106,11 @@ class NextBestActionResult(Contract):
         description="How the action connects to the deal's strategy and momentum."
     )
     strategy_citations: list[str] = Field(default_factory=list)
+    competition: list[Point] = Field(
+        default_factory=list,
+        description="Per competitor in play: its vetted battle card's lead lines and what to "
+        "check before quoting them, or that there is no card and what to find out.",
+    )
     win_probability: WinProbability | None = Field(
         default=None, description="The deal's chance of closing, from the shared model."
     )

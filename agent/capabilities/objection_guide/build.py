@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis
 from agent.capabilities.common.competition import (
-    POINTS,
     competitor_view,
     no_card_advice,
+    rivals,
     stale_note,
 )
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph
@@ -134,13 +134,10 @@ def _data_answers(
     as_of, reading = (analysis.as_of, analysis.reading) if analysis else (None, None)
     for name in linked:
         view = competitor_view(name, ctx, knowledge, as_of, reading)
-        if (card := view.card) is not None:
+        if (card := view.card) is not None and (points := card.lead()):
             # The deal's own card leads with a weakness; the library's with its talking points.
-            agent = card.origin == "competitive_agent"
-            points = [*(card.items("weaknesses", 1) if agent else []), *card.items(POINTS, 2)]
-            if points:
-                answers.append(f"Against {name}: " + " / ".join(p.rstrip(".") for p in points))
-                refs += card.cite("weaknesses", POINTS) if agent else card.cite(POINTS)
+            answers.append(f"Against {name}: " + " / ".join(p.rstrip(".") for p in points))
+            refs += card.cite_lead()
         answers += [c for c in view.cautions if c not in answers]
         refs += [r for c in view.claims for r in c.refs]
     return answers, refs
@@ -172,8 +169,13 @@ def _plan(
     analysis: Analysis,
     knowledge: Mapping[str, Document],
     search: Search | None,
+    named: list[str] | None = None,
 ) -> tuple[ObjectionPlan, str]:
-    """One objection made concrete for the deal, and its line for the keep-open card."""
+    """One objection made concrete for the deal, and its line for the keep-open card. The
+    competitors it is about: those the entry names among the ones in play (the deal's, the
+    competitive agent's cards', and for the one the customer raised, those `named` in it);
+    for a competitor or price objection naming none, the ones the customer named, else all
+    in play."""
     score, doc, category, reasons = item
     values = deal_values(ctx, analysis)
 
@@ -185,9 +187,11 @@ def _plan(
     likelihood: Level = (
         "high" if raised or score >= HIGH else "medium" if score >= MEDIUM else "low"
     )
-    linked = [c for c in ctx.deal.competitors if flag_token(c) in competitors_of(doc)]
+    said = (named or []) if raised else []
+    in_play = rivals(ctx, said)
+    linked = [c for c in in_play if flag_token(c) in competitors_of(doc)]
     if not linked and category in ("competitor", "price"):
-        linked = list(ctx.deal.competitors)
+        linked = said or in_play
     steps = [s.replace("**", "") for s in list_items(text("acknowledge-reframe-respond"))]
     reframe = next((s.split(":", 1)[1].strip() for s in steps if s.startswith("Reframe:")), "")
     pain, refs = _pain(ctx, analysis, doc)
@@ -329,6 +333,8 @@ def build_objection_guide(
     # Who the rep's words may name: the deal's competitors and the knowledge's battle cards.
     competitors = deal_competitors(ctx, battle_card_competitors(knowledge.values()))
     match = matched(typed, search, knowledge, competitors, ctx.deal.competitors) if typed else None
+    # The competitors the rep's words name, as their listed spelling ("Quorra" is Quorra Automate).
+    named = [n for n in competitors.names if typed and competitors.pattern_for(n).search(typed)]
     limitations = limitations_for(ctx)
     if typed and match is None:
         limitations.append(
@@ -356,7 +362,9 @@ def build_objection_guide(
     for item in sorted(scored, key=lambda s: (-s[0], s[1].id)):
         if len(chosen) < limit and sum(c[2] == item[2] for c in chosen) < PER_CATEGORY:
             chosen.append(item)
-    built = [_plan(item, n, ctx, analysis, knowledge, search) for n, item in enumerate(chosen, 1)]
+    built = [
+        _plan(item, n, ctx, analysis, knowledge, search, named) for n, item in enumerate(chosen, 1)
+    ]
     plans = [plan for plan, _ in built]
     order = [p.category for p in plans] + list(PHASE_CATEGORIES.get(analysis.phase or "", ()))
     concerns = [

@@ -226,7 +226,8 @@ def matched(
     in the message, as ranking does (reasons_for). A message that compares us with a rival on
     price ("X came in 30% cheaper") is a price comparison first: an entry about price (its
     category or tags) beats one about the rival in general, so the rep gets the like-for-like
-    questions rather than the rival's positioning."""
+    questions rather than the rival's positioning; among those, one about competing on price
+    ("A competitor is cheaper") beats one about price alone ("You're too expensive")."""
     named = {flag_token(n) for n in competitors.names if competitors.pattern_for(n).search(message)}
     allowed = {flag_token(n) for n in in_play} | named
     hits = []
@@ -241,11 +242,20 @@ def matched(
     fitting = [h for h in hits if category_of(h[0]) == category]
     best = fitting or hits
     if any(f.claim == "price" for f in read_comparisons("message", message, competitors.phrases)):
-        priced = [h for h in hits if _about_price(h[0])]
+        # A price comparison is with a rival, named or not: an entry about competition first.
+        priced = sorted((h for h in hits if _about_price(h[0])), key=lambda h: not _rivals(h[0]))
         best = [h for h in fitting if h in priced] or priced or best
     return best[0] if best else None
 
 
+def _tags(doc: Document) -> list[str]:
+    return [str(t).lower() for t in doc.meta.get("tags") or []]
+
+
 def _about_price(doc: Document) -> bool:
-    tags = doc.meta.get("tags") or []
-    return category_of(doc) == "price" or "price" in [str(t).lower() for t in tags]
+    return category_of(doc) == "price" or "price" in _tags(doc)
+
+
+def _rivals(doc: Document) -> bool:
+    """An entry about competing with another vendor (its category or tags)."""
+    return category_of(doc) == "competitor" or bool({"competition", "competitor"} & {*_tags(doc)})
