@@ -29,6 +29,7 @@ from agent.reading.agreements import (
 from agent.reading.behaviour import read_behaviour
 from agent.reading.buyer_words import read_buyer_words
 from agent.reading.fields import Recorded, read_fields
+from agent.reading.stated import Stated, read_stated
 
 QUOTE_CHARS = 170
 CHAMPION_TESTS = {
@@ -61,6 +62,7 @@ class Read:
     contracts: list[UpFrontContract]
     thresholds: list[Threshold]
     fields: list[Recorded]
+    stated: list[Stated]
 
 
 def read_text(ctx: DealContext) -> Read:
@@ -72,6 +74,7 @@ def read_text(ctx: DealContext) -> Read:
         read_upfront_contracts(ctx, shared),
         read_thresholds(ctx, shared),
         read_fields(ctx, shared),
+        read_stated(ctx, shared),
     )
 
 
@@ -355,20 +358,3 @@ SCORERS: dict[str, Scorer] = {
     "outcomes": outcomes,
     "competition": competition,
 }
-
-
-def from_text(check: str, read: Read) -> Evidence | None:
-    """What the record's text shows for a check whose upstream input is missing: pain the
-    customer names, or a fact the rep recorded under a label or in a budget or timing phrase.
-    A fact present anywhere wins over one recorded as missing; nothing found is None."""
-    if check == "pain_confirmed":
-        said = [c for c in read.words if c.kind == "stated_problem" and c.done]
-        if said:
-            detail = f"stated by the customer: {quoted(said[0])}"
-            return Evidence(check=check, met=True, detail=detail, citations=_refs(said[:1]))
-    recorded = sorted((r for r in read.fields if r.check == check), key=lambda r: not r.met)
-    if not recorded:
-        return None
-    r = recorded[0]
-    detail = f"{'recorded' if r.met else 'recorded as missing'} in the text: {quoted(r.quote)}"
-    return Evidence(check=check, met=r.met, detail=detail, citations=[r.ref])

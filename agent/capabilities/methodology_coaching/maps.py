@@ -4,9 +4,12 @@ The guides in knowledge/methodology say what good evidence looks like; the table
 which computed evidence check comes nearest, or, where the method defines an element by
 behaviour (a tested champion, a Mobilizer, a buyer-stated payoff, an up-front contract, personal
 pain, taking control), which behaviour scorer reads it from the deal's text (behaviour.py). A
-role tag, a dated next step or our own value case never stands in for the behaviour. An element
-nothing can judge (a reframe that landed, rapport, a root cause) is marked not applicable with
-the reason, because a confident score on no evidence teaches the wrong habit. Element names are
+role tag, a dated next step or our own value case never stands in for the behaviour. Elements
+that live in free text (a root cause, the current and future state, a critical event, metrics
+the customer stated) are read from it, by whose words they are (text_evidence.py): what only the
+customer's own words show settles an element on its own (`settles`). An element nothing can
+judge (a reframe that landed, rapport) is marked not applicable with the reason, because a
+confident score on no evidence teaches the wrong habit. Element names are
 read from the guides' questions-by-element headings; an element missing from the table is
 reported as not applicable, never scored. Reading guides and scoring live in scoring.py.
 """
@@ -25,6 +28,9 @@ class Rule:
     note: str = ""  # why CRM evidence cannot judge the element; set only for those
     scorer: str = ""  # a behaviour scorer in behaviour.SCORERS decides the status
     caps: tuple[str, ...] = ()  # checks that, unmet, hold a supported element at partial
+    # checks that, met, support the element on their own: the customer's own words (a baseline
+    # and a target they stated) settle what our data would otherwise have to show
+    settles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,19 +64,17 @@ AUTHORITY = Rule(
 )
 
 
-CONVERSATION = (
-    "Not judged from CRM evidence: the CRM records what happened, not which questions were "
-    "asked; read the call summaries for it"
-)
-
 SPECS: dict[str, Spec] = {
     "meth-meddicc": Spec(
         names=("MEDDICC", "MEDDPICC"),
         aliases=("meddic", "meddpic"),
         process_elements=("Decision Process", "Paper Process"),
         rules={
-            # The customer's numbers (a baseline and a target) that they confirmed, not our case.
-            "Metrics": _all("metrics_baselined", "value_case_validated"),
+            # The customer's numbers (a baseline and a target) that they stated or confirmed,
+            # not our case: our estimate is not their metric.
+            "Metrics": Rule(
+                checks=("metrics_baselined", "value_case_validated"), settles=("metrics_stated",)
+            ),
             "Economic Buyer": AUTHORITY,
             "Decision Criteria": _all("decision_criteria_known"),
             "Decision Process": _all("decision_process_known"),
@@ -94,7 +98,7 @@ SPECS: dict[str, Spec] = {
         names=("SPIN",),
         aliases=("spin selling",),
         rules={
-            "Situation": _na(CONVERSATION),
+            "Situation": _all("current_state_described"),
             "Problem": _all("pain_confirmed"),
             "Implication": _all("impact_quantified"),
             "Need-payoff": _by("need_payoff", "value_case_validated"),
@@ -140,9 +144,12 @@ SPECS: dict[str, Spec] = {
         names=("SPICED",),
         process_elements=("Decision", "Critical Event"),
         rules={
-            "Situation": _na(CONVERSATION),
+            "Situation": _all("current_state_described"),
             "Pain": _all("pain_confirmed"),
-            "Impact": _all("impact_quantified", "value_case_validated"),
+            # A quantified impact in the customer's own words is one they agree with.
+            "Impact": Rule(
+                checks=("impact_quantified", "value_case_validated"), settles=("impact_stated",)
+            ),
             "Critical Event": _all("compelling_event"),
             "Decision": _all(
                 "decision_criteria_known", "decision_process_known", "economic_buyer_identified"
@@ -165,7 +172,7 @@ SPECS: dict[str, Spec] = {
         aliases=("cotm", "command of message"),
         process_elements=("Required Capabilities",),
         rules={
-            "Before Scenarios": _all("pain_confirmed"),
+            "Before Scenarios": _all("current_state_described", "pain_confirmed"),
             "Negative Consequences": _all("impact_quantified"),
             "Positive Business Outcomes": _by("outcomes", "value_case_shared"),
             "Required Capabilities": _all("needs_recorded", "decision_criteria_known"),
@@ -181,14 +188,12 @@ SPECS: dict[str, Spec] = {
         names=("Gap Selling",),
         process_elements=("The Gap",),
         rules={
-            "Current State": _na(CONVERSATION),
+            "Current State": _all("current_state_described"),
             "Problems": _all("pain_confirmed"),
             "Impact": _all("impact_quantified"),
-            "Root Cause": _na(
-                "Not judged from CRM evidence: a root cause is a diagnosis written in notes, "
-                "not a field"
-            ),
-            "Future State": _all("metrics_baselined"),
+            # Why the problem exists, diagnosed with the customer: symptoms are not a cause.
+            "Root Cause": _all("root_cause_found"),
+            "Future State": _any("future_state_described", "metrics_baselined"),
             "The Gap": _all("value_case_validated", "compelling_event"),
         },
     ),
@@ -216,6 +221,11 @@ CHECK_TERMS: dict[str, tuple[str, ...]] = {
     "impact_quantified": ("cost", "minutes", "hours", "figures", "rejection"),
     "needs_recorded": ("need", "requirement"),
     "metrics_baselined": ("baseline", "target", "measure", "figures", "estimate"),
+    "metrics_stated": ("baseline", "target", "measure"),
+    "impact_stated": ("cost", "hours", "days"),
+    "root_cause_found": ("cause", "because", "reason", "why"),
+    "current_state_described": ("today", "current", "situation", "manual"),
+    "future_state_described": ("target", "future", "goal"),
     "messages_tailored": ("message",),
     "next_step_agreed": ("next step",),
     "differentiated": ("compare", "differentiat"),

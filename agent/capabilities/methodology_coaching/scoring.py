@@ -17,18 +17,19 @@ from functools import lru_cache
 
 from agent.analysis.model import Analysis, Evidence
 from agent.capabilities.common.playbook import list_items, paragraph, subsections
-from agent.capabilities.methodology_coaching.behaviour import (
-    SCORERS,
-    Read,
-    approval_cap,
-    from_text,
-)
+from agent.capabilities.methodology_coaching.behaviour import SCORERS, Read, approval_cap
 from agent.capabilities.methodology_coaching.contract import ElementScore, ElementStatus
 from agent.capabilities.methodology_coaching.maps import (
     FLAG,
     SPECS,
     Rule,
     Spec,
+)
+from agent.capabilities.methodology_coaching.text_evidence import (
+    TEXT_FED,
+    free_text_only,
+    from_text,
+    settled,
 )
 from agent.contracts.context import DealContext
 from agent.errors import InvalidInput
@@ -133,8 +134,12 @@ def extra_evidence(ctx: DealContext, a: Analysis, read: Read) -> dict[str, Evide
     """Evidence some methodologies need that the process checks do not compute, three-valued:
     what only discovery, the value case or the argumentation agent could show is unknown when
     that section is missing. The record's text can still show it (pain the customer names, a
-    fact the rep wrote under a label such as "Budget:"), and then it is known; an approval
-    limit in the text the deal crosses caps who can commit it."""
+    fact the rep wrote under a label such as "Budget:", a date the customer owns), and then it
+    is known, by whose words it is: the seller's own proposal or estimate never meets a check
+    (text_evidence.py). A date, a metric or an impact in the text also stands in for an
+    upstream section that records none. Elements that live only in free text (root cause,
+    current and future state) and what only the customer's words settle are read here too; an
+    approval limit in the text the deal crosses caps who can commit it."""
     deal, d, value = ctx.deal, ctx.discovery, ctx.value
     event = d.compelling_event if d else None
     needs = d.needs if d else []
@@ -211,9 +216,14 @@ def extra_evidence(ctx: DealContext, a: Analysis, read: Read) -> dict[str, Evide
         "competition_known": rivals,
     }
     merged = {**a.evidence, **found}
-    for check in [c for c, e in merged.items() if e.met is None]:
-        if (shown := from_text(check, read)) is not None:
-            found[check] = shown
+    for check, e in merged.items():
+        if e.met is None or (e.met is False and check in TEXT_FED):
+            shown = from_text(check, ctx, read.fields, read.stated, read.words)
+            if shown is not None:
+                found[check] = shown
+    found.update(settled(ctx, read.fields, read.stated))
+    symptoms = found.get("pain_confirmed") or merged["pain_confirmed"]
+    found.update(free_text_only(ctx, read.stated, symptoms))
     if (cap := approval_cap(ctx, a, read)) is not None:
         found["approval_threshold"] = cap
     return found
@@ -256,9 +266,13 @@ def score_element(
         note = rule.note or "Not judged from CRM evidence: nothing is mapped to this element"
         return ElementScore(element=element, status="not_applicable", evidence=note)
     status: ElementStatus
+    settling = [e for e in (evidence.get(c) for c in rule.settles) if e is not None and e.met]
     if rule.scorer:
         finding = SCORERS[rule.scorer](ctx, a, evidence, read)
         status, detail, cites = finding.status, finding.detail, list(finding.citations)
+    elif settling:  # the customer's own words show what the element asks for
+        status, detail = "supported", "; ".join(e.detail.rstrip(".") for e in settling)
+        cites = [c for e in settling for c in e.citations]
     else:
         found = [evidence[c] for c in rule.checks]
         status = _status(rule, found)
