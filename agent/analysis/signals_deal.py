@@ -22,6 +22,7 @@ from agent.analysis.thresholds import (
 from agent.contracts.base import Severity
 from agent.contracts.facts import Fact
 from agent.contracts.upstream import Phase
+from agent.reading.constraint_details import bidders_in
 
 
 @rule
@@ -174,8 +175,22 @@ def _competitor(f: Facts) -> Signal | None:
 
 @rule
 def _bakeoff(f: Facts) -> Signal | None:
+    """Two or more vendors, or an even or trailing position; or a tender the customer must run,
+    which invites other vendors by construction (high when it asks for three offers or more)."""
     comps = f.ctx.deal.competitors
     position = f.ctx.qualification.competitive_position if f.ctx.qualification else "unknown"
+    tenders = [c for c in f.reading.of("constraint") if c.constraint == "tender"]
+    if tenders and (not comps or (len(comps) < 2 and position not in ("even", "trailing"))):
+        bidders = max((bidders_in(t.quote) or 0 for t in tenders), default=0)
+        return make_signal(
+            "competitive_bakeoff",
+            "high" if bidders >= 3 or position == "trailing" else "medium",
+            f"the customer must buy through a competitive process: {tenders[0].quote}",
+            [
+                *dict.fromkeys(t.ref for t in tenders),
+                *(f"deal.competitors[{i}]" for i in range(len(comps))),
+            ],
+        )
     if not comps or (len(comps) < 2 and position not in ("even", "trailing")):
         return None
     cites = [f"deal.competitors[{i}]" for i in range(len(comps))]
@@ -383,15 +398,27 @@ def _constraint(f: Facts) -> Signal | None:
     close = f.ctx.deal.expected_close
     late = [c for c in found if (end := _finishes(f, c)) is not None and end > close]
     frozen = [c for c in found if c.constraint == "budget_freeze"]
-    timed = [c for c in found if _finishes(f, c) is not None]
-    # critical: spending is frozen past the close date (or with no end in sight): nothing can
-    # be signed on plan; high: it stops the deal or outlasts the close date; medium: a step
-    # with a known length to plan for; low: a step the record only names
+    tender = [c for c in found if c.constraint == "tender"]
+    # a committee that sits on a known date before the close is the decision itself, in time
+    in_time = [
+        c for c in found if c.constraint == "approval" and c.until is not None and c not in late
+    ]
+    timed = [c for c in found if _finishes(f, c) is not None and c not in in_time]
+    # critical: spending is frozen past the close date (or with no end in sight), or a tender
+    # the customer must run outlasts it: nothing can be signed on plan, and a tender must be
+    # won again against other bids; high: it stops the deal (a freeze, a tender) or outlasts
+    # the close date; medium: a step with a known length to plan for; low: a step the record
+    # only names, or an approval dated before the close
     stuck = [c for c in frozen if c in late or _finishes(f, c) is None]
+    stuck += [c for c in tender if c in late]
     severity: Severity = (
-        "critical" if stuck else "high" if late or frozen else ("medium" if timed else "low")
+        "critical"
+        if stuck
+        else "high"
+        if late or frozen or tender
+        else ("medium" if timed else "low")
     )
-    parts = [c.quote for c in (late or frozen or found)[:2]]
+    parts = [c.quote for c in (stuck or late or frozen or tender or found)[:2]]
     detail = "; ".join(parts)
     if late:
         detail += f" (lifts after the expected close, {close.isoformat()})"

@@ -30,8 +30,16 @@ FactKind = Literal[
 OutreachOutcome = Literal[
     "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled"
 ]
+# tender: the customer must buy through a competitive process (a tender, an RFP, a public
+# invitation, a set number of quotes): other vendors bid, and it takes weeks.
 ConstraintKind = Literal[
-    "budget_freeze", "security_review", "legal_review", "procurement", "approval", "deadline"
+    "budget_freeze",
+    "security_review",
+    "legal_review",
+    "procurement",
+    "tender",
+    "approval",
+    "deadline",
 ]
 ComparisonClaim = Literal["price", "speed", "scope"]
 

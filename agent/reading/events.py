@@ -60,7 +60,9 @@ _WEEKS = re.compile(
     r"approve|sign)|from|before|after|once|of (?:review|legal|security|procurement)))?",
     re.I,
 )
-_TAKES = re.compile(r"\b(?:takes?|will take|usually|typically|lasts?|need(?:s)?)\b", re.I)
+_TAKES = re.compile(
+    r"\b(?:takes?|will take|usually|typically|lasts|lasted|(?:will|to) last|need(?:s)?)\b", re.I
+)
 
 
 # A weekday written with its date ("Tuesday 1 December", "Monday the 30th"): the date decides.
@@ -70,6 +72,37 @@ _WEEKDAY_DATED = re.compile(
     rf"(?:{_MONTH})\.?\s+\d)",
     re.I,
 )
+# A committee's day named by its place in a month: "first Tuesday of July", "the last Friday in
+# March 2027"; read before a bare weekday ("Tuesday") is taken as the next one.
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_NTH_WEEKDAY = re.compile(
+    r"\b(?P<n>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+"
+    r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?"
+    rf"(?P<m>{_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}}))?",
+    re.I,
+)
+
+
+def _nth_weekday(m: re.Match[str], on: dt.date) -> dt.date:
+    """'first Tuesday of July': that day of the next such month (this year's if not passed)."""
+    month = _MONTHS[m.group("m").lower()]
+    weekday = [d.lower() for d in calendar.day_name].index(m.group("wd").lower())
+    n = m.group("n").lower()
+
+    def day_in(year: int) -> dt.date:
+        days = [
+            d
+            for d in range(1, calendar.monthrange(year, month)[1] + 1)
+            if dt.date(year, month, d).weekday() == weekday
+        ]
+        return dt.date(year, month, days[-1] if n == "last" else days[_NTH[n] - 1])
+
+    if m.group("y"):
+        return day_in(int(m.group("y")))
+    found = day_in(on.year)
+    return found if found >= on else day_in(on.year + 1)
+
+
 # A day and month without a year that passed this recently is this year's ("the demo on
 # 2 November" in a note of 18 November), unless the words look ahead ("frozen until ...").
 RECENT_PAST_DAYS = 62
@@ -92,9 +125,11 @@ def _this_year_if_recent(found: dt.date, text: str, at: int, on: dt.date) -> dt.
 
 def resolve_when(text: str, on: dt.date) -> dt.date | None:
     """The first date the words name, relative to `on`: ISO dates, 'the 25th', 'Friday',
-    'tomorrow', '14 January', 'until March', 'Q3', 'next quarter'. A day and month without a
-    year is the next one, unless it passed within the last two months and nothing says
-    'until' ('booked for 2 November' in a note of 18 November is this year's)."""
+    'tomorrow', '14 January', 'first Tuesday of July', 'until March', 'Q3', 'next quarter'. A
+    day and month without a year is the next one, unless it passed within the last two months
+    and nothing says 'until' ('booked for 2 November' in a note of 18 November is this year's)."""
+    if (m := _NTH_WEEKDAY.search(text)) is not None and resolve_when(text[: m.start()], on) is None:
+        return _nth_weekday(m, on)
     text = _WEEKDAY_DATED.sub("on ", text)
     found, words = resolve_date(text, on)
     if found is not None:
@@ -203,6 +238,14 @@ _CALLED_OFF = re.compile(
     r"going ahead|on)|declined (?:the|our|my) (?:invite|invitation|meeting))\b",
     re.I,
 )
+# Who approves a deal as a body, not a person: a board, a committee, the executive team.
+_BODY = (
+    r"(?:(?:supervisory |management |executive )?board(?: of (?:directors|trustees|management))?|"
+    r"(?:investment|steering|capex|budget|finance|financial|executive|credit|procurement|"
+    r"purchasing|tender|approvals?|architecture|risk|IT|management|operating) committee|"
+    r"ExCo|EXCO|exec(?:utive)? (?:team|committee)|council|shareholders|general meeting|"
+    r"trustees)"
+)
 _CONSTRAINTS: list[tuple[ConstraintKind, re.Pattern[str]]] = [
     (
         "budget_freeze",
@@ -240,24 +283,90 @@ _CONSTRAINTS: list[tuple[ConstraintKind, re.Pattern[str]]] = [
         ),
     ),
     (
+        # a competitive tender the customer must run: other vendors will bid, and it takes
+        # weeks ("needs to go out to tender", "public procurement rules require three quotes",
+        # "RFP mandatory above EUR 200k", "a public invitation on SECOP II, minimum three
+        # offers"); checked before the plainer procurement steps
+        "tender",
+        re.compile(
+            r"\b(?:(?:go(?:es|ing)?|put (?:it |this )?|sent|send) (?:out )?to tender|"
+            r"tender(?:ing)? (?:process|procedure|rules|requirement|threshold)|"
+            r"public (?:invitation|procurement|tender(?:ing)?|bid(?:ding)?|competition)|"
+            r"(?:open|formal|competitive|national|international|restricted|EU|OJEU) "
+            r"(?:procurement|tender(?:ing)?|bid(?:ding)?)|"
+            r"invitation (?:to|for) (?:bids?|tenders?|offers?|quote)|"
+            r"(?:call|request)s? for (?:tenders?|bids?|offers?|proposals?|quot(?:es|ations?))|"
+            r"(?:procurement|purchasing|tender(?:ing)?) (?:rules|law|laws|regulations?|policy) "
+            r"(?:require|requires|say|says|mean|means|oblige|obliges|force|forces)|"
+            r"competitive (?:bid(?:ding)?|quotes?|tender|process|procurement)|"
+            r"(?:minimum|at least|min\.?)(?: of)? (?:two|three|four|five|\d) (?:competing |"
+            r"written |comparable )?(?:quotes|quotations|offers|bids|proposals|tenders)|"
+            r"(?:requires?|required|needs?|needed|must (?:get|have|obtain|collect)|(?:has|have) "
+            r"to (?:get|obtain|collect))\s+(?:\w+\s+){0,2}?(?:two|three|four|five|[2-9]|several|"
+            r"multiple) (?:competing |written |comparable )?(?:quotes|quotations|offers|bids)|"
+            r"(?:two|three|four|five|[2-9]|several|multiple) (?:competing |written |comparable )"
+            r"?(?:quotes|quotations|offers|bids|tenders) (?:are|is) (?:required|needed|mandatory)|"
+            r"(?:two|three|four|five|[2-9]|several|multiple) competing (?:quotes|offers|bids)|"
+            r"(?:issu|publish|launch|open|prepar|writ|draft|run)\w* (?:an? |the |their |its |"
+            r"a (?:formal |public |new )?)?(?:RFP|RFQ|ITT|tender)\b|"
+            r"(?:RFP|RFQ|ITT|tender) (?:response|process|deadline|round|stage|submission|award|"
+            r"documents?|pack|timeline)s?|"
+            r"(?:RFP|RFQ|RFI|ITT|tender)s?(?=[^.;]{0,40}\b(?:mandatory|required|obligatory|"
+            r"compulsory|has to|must|needs? to|issued|issue|publish|published|due|open|opens|"
+            r"run|runs|running|above|over|threshold))|"
+            r"(?:above|over|exceeds?) (?:the |our |their )?(?:direct[- ]award|single[- ]source|"
+            r"tender(?:ing)?|procurement) (?:threshold|limit))",
+            re.I,
+        ),
+    ),
+    (
         "procurement",
         re.compile(
             r"\b(?:vendor (?:onboarding|registration|set-?up)|supplier (?:onboarding|"
-            r"registration|set-?up|record)|new supplier process|tender|RFP|RFQ|"
+            r"registration|set-?up|record)|new supplier process|"
             r"procurement (?:process|review|cycle|step))\b",
             re.I,
         ),
     ),
     (
+        # a body that approves the deal, and when it sits ("must be approved by the Board of
+        # Directors", "the board sits on the 16th", "ExCo meets first Tuesday of July", "take it
+        # to the finance committee on 8 April"); a budget released or a fiscal year opening on
+        # a date. Not a body that is only named ("the board was happy with the pilot", "the
+        # audit committee ran over")
         "approval",
         re.compile(
-            r"\b(?:board (?:approval|meeting|sign-off)|investment committee|steering committee|"
-            r"capex committee|budget committee|budget release|budget cycle|budget season|"
-            r"(?:new|next) (?:fiscal|financial) year)\b",
+            rf"\b(?:{_BODY}(?:'s)? (?:approval|sign-off|sign off|decision|resolution|vote|"
+            r"session|meeting|sitting)|"
+            rf"approv(?:al|ed|e) (?:by|from|of|at) (?:the |our |its |their |a )?{_BODY}|"
+            rf"{_BODY} (?:next )?(?:meets|sits|convenes|will (?:meet|sit|convene|decide|vote)|"
+            r"(?:has|have|must|needs?|will have) to (?:approve|sign off|decide|vote|see it)|"
+            r"(?:must|will|should) (?:approve|sign off|decide|vote))|"
+            rf"(?:once|when|after|until|till|before) (?:the |our |their |its )?{_BODY} "
+            r"(?:has |have )?(?:approved|signed off|decided|voted|met|meets|sat|sits)|"
+            r"(?:go|goes|going|take it|takes it|taking it|bring it|submit it|present it|"
+            rf"put it) (?:to|before|in front of) (?:the |our |their |its )?(?:next )?{_BODY}|"
+            rf"{_BODY} (?:that|which|who) (?:must|has to|needs to|will) (?:re-?)?approve|"
+            r"(?:investment|steering|capex|budget) committee|budget release|budget cycle|"
+            r"budget season|"
+            r"budgets? (?:is |are |will be |gets? )?released|"
+            r"(?:new|next) (?:fiscal|financial) year|(?:fiscal|financial) year (?:starts|begins|"
+            r"opens))\b",
             re.I,
         ),
     ),
 ]
+# Words a kind's pattern cannot match without: a cheap look first, the long pattern only then.
+_CUES: dict[str, re.Pattern[str]] = {  # searched in the lower-cased sentence
+    "tender": re.compile(
+        r"tender|bid|offer|quot|rf[pqi]|itt|procure|purchas|invitation|threshold|competitive|"
+        r"proposal"
+    ),
+    "approval": re.compile(
+        r"board|committee|exco|exec|council|shareholder|general meeting|trustee|budget|fiscal|"
+        r"financial"
+    ),
+}
 _PRICE = re.compile(
     r"\b(?:cheaper|less expensive|lower (?:price|cost|quote)|undercut|half the (?:price|cost)|"
     r"\d+\s?% (?:cheaper|less|lower|below)|(?:their|a|the) quote (?:is|of|at)|priced at|"
@@ -407,15 +516,36 @@ _AHEAD_OF_IT = re.compile(
 _CLAUSE = re.compile(r"[;,:]|\s(?:but|while|whereas|although|though|so)\s", re.I)
 
 
-def _over(sentence: str, at: int) -> bool:
+# A tender or an approval that already happened: "we won their tender last year", "the board
+# already approved the budget at its March session"; not one still ahead ("once the board has
+# approved it", "if we win the tender").
+_HAPPENED = re.compile(
+    r"\b(?:won|lost|were awarded|was awarded to|last (?:year|time)|previous|prior|"
+    r"(?:has|have|had) (?:already )?approved|already approved|"
+    r"approved (?:it|this|that|the|our|us|a|an)\b)",
+    re.I,
+)
+
+
+def _over(sentence: str, at: int, behind: re.Pattern[str] = _OVER) -> bool:
     """The clause around `at` says the constraint is behind them ("the freeze was lifted, but
     procurement needs three weeks": only the freeze is over)."""
     bounds = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
     start = max((e for s, e in bounds if e <= at), default=0)
     end = min((s for s, e in bounds if s >= at), default=len(sentence))
     clause = sentence[start:end]
-    m = _OVER.search(clause)
+    m = behind.search(clause)
     return m is not None and _AHEAD_OF_IT.search(clause[: m.start()]) is None
+
+
+# A date that names an event, not when something ends: "the Q4 reforecast", "the March
+# results", "its 24 November session" (a determiner, the date, then a noun).
+_EVENT_DATED = re.compile(
+    rf"\b(?:the|its|their|our|this|that|last)\s+(?:Q[1-4]|(?:{_MONTH})|\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"(?:\s+(?:{_MONTH}))?)\s+(?!(?:and|or|to|when|if|at|in|for|so|but|while|because|then|"
+    r"with|before|after|until|unless|is|are|was|were|will|and|of)\b)[a-z][\w-]+",
+    re.I,
+)
 
 
 def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
@@ -425,13 +555,22 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
     spans = sentence_spans(text)
     for n, (start, end) in enumerate(spans):
         sentence = text[start:end]
+        lowered = sentence.lower()
         for kind, pattern in _CONSTRAINTS:
+            cues = _CUES.get(kind)
+            if cues is not None and cues.search(lowered) is None:
+                continue
             m = pattern.search(sentence)
             if m is None:
                 continue
             if kind != "legal_review" and _over(sentence, m.start()):
                 continue
-            until = resolve_when(sentence[m.start() :], written)
+            if kind in ("tender", "approval") and _over(sentence, m.start(), _HAPPENED):
+                continue
+            rest = sentence[m.start() :]
+            if kind == "budget_freeze":  # "frozen by the Q4 reforecast": a cause, not an end
+                rest = _EVENT_DATED.sub(" ", rest)
+            until = resolve_when(rest, written)
             weeks = weeks_in(sentence)
             if weeks is None and n + 1 < len(spans):  # "... review. It takes six to eight weeks."
                 following = text[spans[n + 1][0] : spans[n + 1][1]]

@@ -18,6 +18,7 @@ from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
 from agent.model.fence import looks_like_instructions
 from agent.reading.competitors import Competitors
+from agent.reading.constraint_details import lengths_from_replies
 from agent.reading.events import (
     read_comparisons,
     read_constraints,
@@ -93,6 +94,12 @@ def read_deal(
         facts += read_progress(ref, body, written, ctx.deal)
         facts += read_history_gaps(ref, body, written)
         del text
+    if ctx.transcript is not None:  # a length said in answer to "how long does that take?"
+        lines = [
+            (f"transcript.utterances[{i}].text", u.text, u.person_id or u.speaker)
+            for i, u in enumerate(ctx.transcript.utterances)
+        ]
+        facts = lengths_from_replies(facts, lines)
     return Reading(facts=facts, texts=len(texts))
 
 

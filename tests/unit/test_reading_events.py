@@ -265,7 +265,7 @@ def constraints(text: str) -> list[tuple[str | None, dt.date | None, tuple[float
             None,
             (3.0, 3.0),
         ),
-        ("They issued an RFP; responses are due 9 December.", "procurement", "2026-12-09", None),
+        ("They issued an RFP; responses are due 9 December.", "tender", "2026-12-09", None),
         (
             "Board approval is needed, next board meeting on 9 December.",
             "approval",

@@ -10,6 +10,7 @@ common/competition.py (stale cards, unsourced figures, competitors with no card)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 from agent.analysis.missing import limitations_for
@@ -25,7 +26,10 @@ from agent.capabilities.deal_strategy.contract import (
     WinTheme,
 )
 from agent.capabilities.deal_strategy.timeline import (
+    PAPER_LEAD_DAYS,
+    Gate,
     Step,
+    gate_of,
     is_done,
     kind_of,
     schedule,
@@ -34,6 +38,7 @@ from agent.capabilities.deal_strategy.timeline import (
 from agent.contracts.context import DealContext
 from agent.contracts.events import ClosingStrategyGuidance
 from agent.contracts.probability import WinProbability
+from agent.formatting import shorten
 from knowledge.documents import Document
 from knowledge.plays import Play
 
@@ -220,6 +225,7 @@ STEP_OWNER_ROLE = {
     "security_review": "technical_evaluator",
     "legal_review": "legal",
     "procurement": "procurement",
+    "tender": "procurement",
     "approval": "economic_buyer",
     "signature": "economic_buyer",
 }
@@ -309,7 +315,67 @@ def _plan(
                 citations=list(d.step.citations),
             )
         )
+    gate = gate_of(facts, analysis.as_of)
+    if gate is not None and _gated(steps, gate, analysis, values, signer):
+        signs = max(signs or gate.signs_from, gate.signs_from)
     return steps, signs if signs is not None and signs > target else None
+
+
+QUOTES = "\"'“”‘’ "
+_SIGN = re.compile(r"\bsign(?:ature|ed|ing|s)?\b|\bcountersign", re.I)
+
+
+def _gated(
+    steps: list[PlanStep],
+    gate: Gate,
+    analysis: Analysis,
+    values: dict[str, str],
+    signer: str,
+) -> bool:
+    """Signature moved after a dated gate it came before (a board that sits after the planned
+    signature, a freeze that ends after it), with the gate and, for a committee, its paper put
+    in the plan before it. An agreed date that cannot hold is kept in the milestone's words,
+    so the rep resets it with the customer rather than finding it silently changed. False
+    when the plan already signs after the gate."""
+    at = next((i for i in reversed(range(len(steps))) if _SIGN.search(steps[i].milestone)), None)
+    if at is None or steps[at].status == "done" or steps[at].due >= gate.signs_from:
+        return False
+    sign = steps[at]
+    before = [
+        PlanStep(
+            milestone=f'{gate.label}: "{shorten(gate.quote.strip(QUOTES), 140)}"',
+            owner=signer,
+            due=gate.on,
+            status="proposed",
+            citations=[gate.ref],
+        )
+    ]
+    if gate.kind == "approval":
+        paper = max(analysis.as_of, gate.on - dt.timedelta(days=PAPER_LEAD_DAYS))
+        before.insert(
+            0,
+            PlanStep(
+                milestone="Approval paper submitted (about a week before the session: confirm "
+                "the deadline with the customer)",
+                owner=values["champion"],
+                due=paper,
+                status="proposed",
+                citations=[gate.ref],
+            ),
+        )
+    moved = sign.model_copy(
+        update={
+            "milestone": f"{sign.milestone} (planned for {sign.due.isoformat()}, before the "
+            f"gate on {gate.on.isoformat()}: moved after it)"
+            if sign.status == "open"
+            else sign.milestone,
+            "due": gate.signs_from,
+            "status": "proposed",
+            "citations": list(dict.fromkeys([*sign.citations, gate.ref])),
+        }
+    )
+    steps[at : at + 1] = [*before, moved]
+    return True
 
 
 def build_strategy(
@@ -337,10 +403,19 @@ def build_strategy(
         closing.append(f"Agree the paper process and dates with {procurement[0]}")
     closing.append(
         f"Ask for the business: confirm the signature date with "
-        f"{ebs[0] if ebs else values['economic_buyer']} for {target.isoformat()}"
+        f"{ebs[0] if ebs else values['economic_buyer']} for {(realistic or target).isoformat()}"
     )
     closing.append("Book the kick-off before signature so the start date is shared and real")
-    if realistic is not None:
+    gate = gate_of(analysis.reading.of("constraint"), today)
+    if realistic is not None and gate is not None and realistic == gate.signs_from:
+        closing.insert(
+            0,
+            f"The close date {target.isoformat()} is not realistic: signature cannot come before "
+            f'the {gate.label.lower()} on {gate.on.isoformat()} ("{gate.quote.strip(QUOTES)}"), '
+            f"so {realistic.isoformat()} is the earliest. Reset the close date with "
+            f"{values['champion']} now and plan the steps before it around that date",
+        )
+    elif realistic is not None:
         closing.insert(
             0,
             f"The close date {target.isoformat()} is not realistic: the customer's own steps put "

@@ -3,10 +3,13 @@
 Each step to signature takes as long as the record says it takes: the customer's own buying
 process (discovery's steps), durations read from any text ("InfoSec review: about four weeks",
 "ten business days after legal sign-off"), a weekday a committee meets on ("CFO approvals on
-Thursdays"). Security and legal reviews run side by side from today; procurement follows legal;
-an approval follows both; signature follows the approval. A step whose duration nothing records
-takes a week and says to confirm it. When the paced plan signs after the expected close date,
-the plan says so: the close date is not realistic, and the date the steps support is proposed.
+Thursdays"). A tender the customer must run comes first; security and legal reviews run side
+by side from today; procurement follows legal; an approval follows both; signature follows the
+approval. A step whose duration nothing records takes a week and says to confirm it. A dated
+gate (a board that sits on 16 June, ExCo on the first Tuesday of July, a budget released on
+1 April, a freeze until Q3) comes before signature, whatever the agreed plan says: signature
+moves after it. When the paced plan signs after the expected close date, the plan says so: the
+close date is not realistic, and the date the steps support is proposed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ _KINDS: list[tuple[ConstraintKind | str, re.Pattern[str]]] = [
         re.compile(r"\b(?:legal|MSA|contract review|redlines?|DPA|counsel)\b", re.I),
     ),
     (
+        "tender",
+        re.compile(
+            r"\b(?:tender\w*|RFP|RFQ|ITT|bids?|bidding|(?:public|open) invitation|"
+            r"(?:three|\d|several|competing) (?:quotes|offers))\b",
+            re.I,
+        ),
+    ),
+    (
         "procurement",
         re.compile(
             r"\b(?:procurement|supplier|vendor (?:onboarding|registration)|purchase order)\b",
@@ -40,12 +51,14 @@ _KINDS: list[tuple[ConstraintKind | str, re.Pattern[str]]] = [
     ("signature", re.compile(r"\b(?:signature|sign(?:ed|ing)?|countersign)\b", re.I)),
 ]
 _WEEKDAY = re.compile(r"\b(" + "|".join(calendar.day_name) + r")s?\b", re.I)
-# What each kind of step waits for: supplier onboarding follows legal sign-off; an approval
-# follows the reviews; signature follows everything.
+# What each kind of step waits for: a tender comes first (the contract reviewed is the winning
+# bid's); supplier onboarding follows legal sign-off; an approval follows the reviews;
+# signature follows everything.
 WAITS_FOR: dict[str, tuple[str, ...]] = {
-    "procurement": ("legal_review",),
-    "approval": ("security_review", "legal_review", "procurement", "other"),
-    "signature": ("security_review", "legal_review", "procurement", "approval", "other"),
+    "procurement": ("legal_review", "tender"),
+    "legal_review": ("tender",),
+    "approval": ("security_review", "legal_review", "procurement", "tender", "other"),
+    "signature": ("security_review", "legal_review", "procurement", "tender", "approval", "other"),
 }
 
 
@@ -161,3 +174,43 @@ def schedule(steps: list[Step], today: dt.date) -> list[Dated]:
         previous = due
         dated.append(Dated(step, due))
     return dated
+
+
+# Constraints that hold until a date and so gate signature: a committee that sits on a date,
+# spending frozen until a date, a tender whose dates are set. Signature comes after the
+# committee's session, on or after the other dates.
+GATE_KINDS = ("approval", "budget_freeze", "tender")
+GATE_LABEL = {
+    "approval": "Approval session",
+    "budget_freeze": "Budget available again",
+    "tender": "Tender date",
+}
+PAPER_LEAD_DAYS = 7  # the paper a committee decides on is due about a week before it sits
+
+
+@dataclass(frozen=True)
+class Gate:
+    kind: str
+    on: dt.date
+    quote: str
+    ref: str
+
+    @property
+    def signs_from(self) -> dt.date:
+        """The first day signature can follow it: the day after a committee sits."""
+        return self.on + dt.timedelta(days=1) if self.kind == "approval" else self.on
+
+    @property
+    def label(self) -> str:
+        return GATE_LABEL.get(self.kind, "Gate")
+
+
+def gate_of(facts: list[Fact], today: dt.date) -> Gate | None:
+    """The latest dated gate still ahead ("the next board session is 16 June", "frozen until
+    Q3", "ExCo meets first Tuesday of July"); None when nothing dates one."""
+    found = [
+        Gate(f.constraint, f.until, f.quote, f.ref)
+        for f in facts
+        if f.constraint in GATE_KINDS and f.until is not None and f.until > today
+    ]
+    return max(found, key=lambda g: g.on, default=None)

@@ -30,11 +30,19 @@ from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import ActivityType
+from agent.contracts.facts import Fact
 from agent.contracts.meeting_prep import Point
 from agent.formatting import human
 from agent.reading.commitments import find_commitments
 
-from .change import analyse_call, constraints_heard, people_named, probability_change
+from .change import (
+    analyse_call,
+    constraints_heard,
+    people_named,
+    probability_change,
+    said_in_call,
+)
+from .dates import date_holds, lifts
 from .follow_up import follow_up_email
 from .lessons import lessons
 from .recommend import meet_the_economic_buyer
@@ -103,6 +111,7 @@ def build_debrief(
     ]
     went_well, to_improve = review(m, messages, steps, advanced)
     gaps = discovery_gaps(analysis, m, assist)
+    heard = [f for f in after.reading.of("constraint") if said_in_call(f) is not None]
     assumptions = []
     logged = next((a for a in deal.activities if patch.marker in a.summary), None)
     if logged is not None:
@@ -127,10 +136,10 @@ def build_debrief(
         metrics=m,
         went_well=went_well,
         to_improve=to_improve,
-        objectives=objectives(objective, ctx, t, m, steps, checks),
+        objectives=objectives(objective, ctx, t, m, steps, checks, heard, on),
         receptiveness=mood,
         new_information=[
-            *constraints_heard(ctx, call, on),
+            *constraints_heard(ctx, call, on, t),
             *new_information(ctx, t, m, before, competitors, assist.no_card),
             *people_named(t, call),
         ],
@@ -140,7 +149,7 @@ def build_debrief(
         messages=messages,
         discovery_gaps=gaps,
         next_steps=[*steps, *meet_the_economic_buyer(ctx, t, call, steps)],
-        adjustments=adjustments(blocks, steps, messages, gaps),
+        adjustments=[*replan(ctx, heard, on), *adjustments(blocks, steps, messages, gaps)],
         lessons=lessons(ctx, analysis, t, m, messages, on),
         lessons_saved=False,
         patch=patch,
@@ -164,6 +173,8 @@ def objectives(
     m: ConversationMetrics,
     steps: Sequence[NextStep],
     checks: Sequence[AdherenceCheck],
+    heard: Sequence[Fact] = (),
+    on: dt.date | None = None,
 ) -> list[ObjectiveProgress]:
     if objective is None:
         return [
@@ -177,7 +188,7 @@ def objectives(
             for c in checks
             if c.kind == "exit_criterion" and c.status != "already_met"
         ]
-    return [_explicit_objective(objective, ctx, t, m, steps)]
+    return [_explicit_objective(objective, ctx, t, m, steps, heard, on)]
 
 
 def _explicit_objective(
@@ -186,16 +197,22 @@ def _explicit_objective(
     t: Transcript,
     m: ConversationMetrics,
     steps: Sequence[NextStep],
+    heard: Sequence[Fact] = (),
+    on: dt.date | None = None,
 ) -> ObjectiveProgress:
     """An objective in the rep's words is judged on what the rules can see in it: the people
-    it names (did they take part, or own a next step?) and the methodology elements it names
-    (did the call evidence them?). Anything else is left to the rep, and said so."""
+    it names (did they take part, or own a next step?), the methodology elements it names
+    (did the call evidence them?) and a date it names for a signature or a start (did the
+    customer confirm it, or did the call show it cannot hold?). Anything else is left to the
+    rep, and said so."""
     named = [c for c in ctx.deal.contacts if _says(objective, c.name.split()[0])]
     spoke = {u.person_id: u.index for u in t.utterances if u.person_id}
     stepped = {s.owner_id for s in steps} | {
         c.id for s in steps for c in named if _says(s.action, c.name.split()[0])
     }
-    wanted = elements_in(objective)
+    held = date_holds(objective, t, heard, on) if on is not None else None
+    # "the 9 April signature" is judged by whether the date held, not as decision-process talk
+    wanted = elements_in(objective.replace(held.goal, " ") if held else objective)
     shown = {e.element: e for e in m.methodology if e.evidenced and e.element in wanted}
     hits = [c for c in named if c.id in spoke] + [c for c in named if c.id in stepped]
     found = len({c.id for c in hits}) + len(shown)
@@ -205,6 +222,10 @@ def _explicit_objective(
     refs += [
         x for s in steps for c in named if _says(s.action, c.name.split()[0]) for x in s.citations
     ]
+    if held is not None:
+        asked += 1
+        found += held.status == "holds"
+        refs += held.citations
     if asked == 0:
         return ObjectiveProgress(
             objective=objective,
@@ -219,6 +240,8 @@ def _explicit_objective(
     parts += [
         f"{human(e)}: {'evidenced' if e in shown else 'not evidenced'}" for e in sorted(wanted)
     ]
+    if held is not None:
+        parts.append(held.detail)
     return ObjectiveProgress(
         objective=objective,
         source="meeting",
@@ -251,6 +274,33 @@ def discovery_gaps(analysis: Analysis, m: ConversationMetrics, assist: LiveAssis
             )
         )
     return out
+
+
+def replan(ctx: DealContext, heard: Sequence[Fact], on: dt.date) -> list[Point]:
+    """A constraint the call revealed that lasts past the expected close: the close date and
+    the plan to signature are reset around it now, however warm the call felt."""
+    close = ctx.deal.expected_close
+    for fact in heard:
+        end = lifts(fact, on)
+        if fact.constraint is None or end is None or end <= close:
+            continue
+        m = re.match(r"^transcript\.utterances\[(\d+)\]", fact.ref)
+        length = (
+            f" (it takes {fact.weeks[0]:g}-{fact.weeks[1]:g} weeks)"
+            if fact.weeks and fact.weeks[0] != fact.weeks[1]
+            else f" (it takes {fact.weeks[1]:g} weeks)"
+            if fact.weeks
+            else ""
+        )
+        return [
+            Point(
+                text=f"Reset the close date ({close.isoformat()}) and rebuild the plan to "
+                f"signature around the {human(fact.constraint)} the call revealed{length}: it "
+                "lasts beyond the close date, so the forecast and the mutual plan must move now.",
+                citations=[u_ref(int(m.group(1)))] if m else [fact.ref],
+            )
+        ]
+    return []
 
 
 def adjustments(

@@ -25,9 +25,12 @@ from agent.contracts.conversation import Transcript
 from agent.contracts.facts import Fact
 from agent.formatting import human
 from agent.grounding.citations import resolves
+from agent.reading.constraint_details import REPLY_WINDOW
+from agent.reading.events import weeks_in
 from agent.reading.read import read_deal
 from knowledge.documents import KB_PREFIX
 
+from .dates import lifts
 from .review import u_ref
 
 _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
@@ -153,16 +156,9 @@ def people_named(t: Transcript, call: CallAnalyses) -> list[NewInformation]:
     return out
 
 
-def _lifts(fact: Fact, on: dt.date) -> dt.date | None:
-    """When a constraint lifts: its date, else its length counted from the call."""
-    if fact.until is not None or fact.on is not None:
-        return fact.until or fact.on
-    if fact.weeks is not None:
-        return on + dt.timedelta(days=round(fact.weeks[1] * 7))
-    return None
-
-
-def constraints_heard(ctx: DealContext, call: CallAnalyses, on: dt.date) -> list[NewInformation]:
+def constraints_heard(
+    ctx: DealContext, call: CallAnalyses, on: dt.date, t: Transcript
+) -> list[NewInformation]:
     """Buying constraints the call revealed (a freeze, a review, a committee), with how long
     they hold and whether that runs past the expected close: a hard constraint is news the
     record must carry, however warm the call felt. One per kind; a kind the record already
@@ -180,10 +176,21 @@ def constraints_heard(ctx: DealContext, call: CallAnalyses, on: dt.date) -> list
             continue  # every deal has a contract review; only a timed one is a constraint
         seen.add(kind)
         parts = [f'{human(kind).capitalize()}: "{fact.quote}"']
+        cites = [u_ref(i)]
+        if fact.weeks is not None and weeks_in(fact.quote) is None:  # said in a later line
+            told = next(
+                (
+                    k
+                    for k in range(i + 1, min(len(t.utterances), i + 1 + REPLY_WINDOW))
+                    if weeks_in(t.utterances[k].text) == fact.weeks
+                ),
+                None,
+            )
+            cites += [u_ref(told)] if told is not None else []
         if fact.weeks is not None:
             low, high = fact.weeks
             parts.append(f"it takes {low:g}-{high:g} weeks" if low != high else f"{low:g} weeks")
-        if (end := _lifts(fact, on)) is not None:  # a date worked out, not said: not quoted
+        if (end := lifts(fact, on)) is not None:  # a date worked out, not said: not quoted
             parts.append(
                 f"it lifts after the expected close ({close.isoformat()})"
                 if end > close
@@ -194,7 +201,7 @@ def constraints_heard(ctx: DealContext, call: CallAnalyses, on: dt.date) -> list
                 kind="buying_constraint",
                 compared_with_record="confirms" if kind in known else "new",
                 detail="; ".join(parts),
-                citations=[u_ref(i)],
+                citations=cites,
             )
         )
     return out

@@ -206,16 +206,29 @@ def new_information(
         )
     spoke = {u.person_id: u.index for u in reversed(t.utterances) if u.person_id}
     for e in analysis.engagement:
-        if e.contact_id in spoke and e.level in ("never", "dark"):
-            out.append(
-                NewInformation(
-                    kind="first_engagement",
-                    compared_with_record="updates",
-                    detail=f"{e.name} ({human(e.role)}) took part; the record showed them as "
-                    f"{'never engaged' if e.level == 'never' else 'gone dark'}",
-                    citations=[f"deal.contacts[{e.index}]", u_ref(spoke[e.contact_id])],
-                )
+        if e.contact_id not in spoke:
+            continue
+        if e.level in ("never", "dark"):
+            was = "never engaged" if e.level == "never" else "gone dark"
+            cites = [f"deal.contacts[{e.index}]"]
+        elif (only := _never_in_conversation(ctx, e.contact_id, e.activity_indices)) is not None:
+            was = (
+                "engaged by e-mail or invitation only, never in a meeting or call"
+                if only
+                else "never in a meeting or call"
             )
+            cites = [f"deal.contacts[{e.index}]", *(f"deal.activities[{i}]" for i in only[:2])]
+        else:
+            continue
+        out.append(
+            NewInformation(
+                kind="first_engagement",
+                compared_with_record="updates",
+                detail=f"{e.name} ({human(e.role)}) took part and spoke; the record showed them "
+                f"as {was}",
+                citations=[*cites, u_ref(spoke[e.contact_id])],
+            )
+        )
     gaps = gaps_by_element(analysis)
     for ev in m.methodology:
         gap = gaps.get(ev.element)
@@ -232,6 +245,27 @@ def new_information(
     out.extend(_figures(ctx, t))
     out.extend(_objections_vs_record(ctx, m, competitors))
     return out
+
+
+# Activities that are a conversation with the customer, when they took place (not one-way).
+CONVERSATIONS = frozenset({"call", "meeting", "demo", "workshop", "presentation", "negotiation"})
+
+
+def _never_in_conversation(
+    ctx: DealContext, contact_id: str, touched: Sequence[int]
+) -> list[int] | None:
+    """The activities (e-mails, an accepted invitation) that made a contact count as engaged,
+    when none of them was a conversation: their first call is their first engagement. None
+    when the record holds a conversation with them, or a last contact no activity explains
+    (the CRM knows of a contact it does not describe: unknown, not never)."""
+    deal = ctx.deal
+    if any(deal.activities[i].type in CONVERSATIONS for i in touched):
+        return None
+    contact = next(c for c in deal.contacts if c.id == contact_id)
+    dates = {deal.activities[i].date for i in touched}
+    if contact.last_contact is not None and contact.last_contact not in dates:
+        return None
+    return list(touched)
 
 
 def _figures(ctx: DealContext, t: Transcript) -> list[NewInformation]:
