@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from agent.analysis.buying_group import economic_buyer, mentioned_people, with_departures
+from agent.analysis.buying_group import (
+    economic_buyer,
+    mentioned_people,
+    with_absences,
+    with_departures,
+)
 from agent.analysis.engagement import stakeholder_engagement
 from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
@@ -15,6 +20,7 @@ from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.signals import Momentum
+from agent.reading.occurrence import took_place
 from agent.reading.outreach import is_one_way
 from agent.reading.read import read_deal
 
@@ -81,6 +87,7 @@ def analyze_deal(
     deal = ctx.deal
     reading = reading if reading is not None else read_deal(ctx, as_of)
     people = with_departures(stakeholder_engagement(deal, as_of), reading)
+    people = with_absences(people, reading, as_of)
     mentioned = mentioned_people(reading)
     buyer = economic_buyer(deal, people, mentioned, reading)
     evidence = evaluate_all(ctx, people, as_of, Seen(reading, buyer))
@@ -94,7 +101,9 @@ def analyze_deal(
     gap = record_gap(deal, reading)
     earlier = still_unmet(earlier, view.standard if view else None, deal, gap, as_of)
 
-    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
+    # the last activity with the customer: not an unanswered attempt, nor a meeting that did
+    # not take place
+    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a) or not took_place(a)}
     past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]
     last_index, last = max(past, key=lambda p: (p[1].date, p[0]), default=(None, None))
     days_since = (as_of - last.date).days if last else None

@@ -4,16 +4,21 @@ call who are not contacts yet, and who the economic buyer is.
 The economic buyer is the contact with that role; else a contact the text says signs; else a
 person the text names with a finance or executive title (the one it says signs first); else
 nobody, which is the signal `economic_buyer_unknown`. A person known only from text is not
-engaged: nobody has met them in the record.
+engaged: nobody has met them in the record. A contact whose auto-reply says they are away is
+away until the date it gives, with the deputy it names: a temporary absence, not a departure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from agent.analysis.model import EconomicBuyer, MentionedPerson, StakeholderEngagement
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact, Reading
+
+# An auto-reply that gives no return date still means away, for about two weeks.
+AWAY_UNDATED_DAYS = 14
 
 
 def mentioned_people(reading: Reading) -> list[MentionedPerson]:
@@ -31,18 +36,26 @@ def mentioned_people(reading: Reading) -> list[MentionedPerson]:
                 role=fact.role,
                 authority=bool(fact.authority),
                 met=fact.met,
+                acted=bool(fact.acted),
                 ref=fact.ref,
                 quote=fact.quote,
+                stands_in_for=fact.stands_in_for,
+                until=fact.until if fact.stands_in_for else None,
             )
             continue
-        better = bool(fact.authority) and not seen.authority
+        better = (bool(fact.authority) and not seen.authority) or (
+            bool(fact.acted) and not seen.acted and not seen.authority
+        )
         merged[key] = seen.model_copy(
             update={
                 "authority": seen.authority or bool(fact.authority),
                 "met": False if False in (seen.met, fact.met) else (seen.met or fact.met),
+                "acted": seen.acted or bool(fact.acted),
                 "role": fact.role if better else seen.role,
                 "ref": fact.ref if better else seen.ref,
                 "quote": fact.quote if better else seen.quote,
+                "stands_in_for": seen.stands_in_for or fact.stands_in_for,
+                "until": seen.until or (fact.until if fact.stands_in_for else None),
             }
         )
     # A title alone ("the CFO") is the same person as a named one with that title.
@@ -105,6 +118,49 @@ def economic_buyer(
         scheduled=_scheduled(reading, None, chosen.name, chosen.title),
         citations=[chosen.ref],
     )
+
+
+def with_absences(
+    people: list[StakeholderEngagement], reading: Reading, as_of: dt.date
+) -> list[StakeholderEngagement]:
+    """Each contact whose latest auto-reply says they are away (until a date still to come, or
+    with no date and sent in the last AWAY_UNDATED_DAYS), and who has not taken part in
+    anything since, marked away with the deputy it names. Away is not gone: they are back on
+    that date."""
+    deputies = {
+        f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person
+    }
+    marked = []
+    for p in people:
+        replies = [
+            f
+            for f in reading.of("outreach")
+            if f.contact_id == p.contact_id and f.outcome == "out_of_office" and f.on
+        ]
+        latest = max(replies, key=lambda f: f.on or as_of, default=None)
+        if latest is None or latest.on is None or latest.on > as_of:
+            marked.append(p)
+            continue
+        since = p.last_touch is not None and p.last_touch > latest.on
+        current = (
+            latest.until >= as_of
+            if latest.until is not None
+            else (as_of - latest.on).days <= AWAY_UNDATED_DAYS
+        )
+        if since or not current:
+            marked.append(p)
+            continue
+        marked.append(
+            p.model_copy(
+                update={
+                    "away_until": latest.until,
+                    "away": latest.quote,
+                    "away_ref": latest.ref,
+                    "deputy": deputies.get(p.contact_id),
+                }
+            )
+        )
+    return marked
 
 
 def with_departures(

@@ -2,7 +2,9 @@
 
 An email nobody answered, a voicemail, a bounce is outreach, not engagement (the reading layer
 tells them apart, agent/reading/outreach.py); attempts since someone last took part are counted
-separately, because silence after outreach is a signal of its own."""
+separately, because silence after outreach is a signal of its own. A meeting the record says did
+not take place (a no-show, cancelled, moved: agent/reading/occurrence.py) is no engagement
+either; a no-show counts as an attempt nobody answered."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from agent.analysis.model import EngagementLevel, StakeholderEngagement
 from agent.analysis.thresholds import ACTIVE_DAYS as COOLING_DAYS
 from agent.analysis.thresholds import QUIET_DAYS as ENGAGED_DAYS
 from agent.contracts.deal import Deal
+from agent.reading.occurrence import took_place
 from agent.reading.outreach import is_one_way, outcome_of
 
 
@@ -29,14 +32,15 @@ def stakeholder_engagement(deal: Deal, as_of: dt.date) -> list[StakeholderEngage
     """One entry per contact. Future-dated (scheduled) activities do not count as contact."""
     result = []
     one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
+    off = {i for i, a in enumerate(deal.activities) if not took_place(a)} - one_way
     for index, contact in enumerate(deal.contacts):
         theirs = [
             i
             for i, a in enumerate(deal.activities)
             if contact.id in a.participants and a.date <= as_of
         ]
-        touched = [i for i in theirs if i not in one_way]
-        reached = {deal.activities[i].date for i in theirs if i in one_way}
+        touched = [i for i in theirs if i not in one_way and i not in off]
+        reached = {deal.activities[i].date for i in theirs if i in one_way or i in off}
         dates = [deal.activities[i].date for i in touched]
         # The CRM's "last contact" often records an attempt: it counts only when no unanswered
         # attempt explains it.

@@ -18,6 +18,7 @@ from agent.analysis.model import EconomicBuyer, Evidence, StakeholderEngagement
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.upstream import EvidenceCheck
+from agent.reading.occurrence import NotHeld, not_held
 
 
 @dataclass(frozen=True)
@@ -173,18 +174,52 @@ def _eb_engaged(
     return found
 
 
+def _working_the_deal(
+    ctx: DealContext, people: list[StakeholderEngagement], role: str, seen: Seen
+) -> Evidence:
+    """A role that works the paper process (procurement, legal) is engaged when one of its
+    people took part in an activity, or when the record's text says one of them did something
+    for the deal ("the category buyer mailed us the onboarding pack", "their counsel sent
+    redlines"), contact or not: the work is the engagement, whether or not we met them."""
+    found = _participated(people, role)
+    if found.met:
+        return found
+    roles = {c.id: c.dmu_role for c in ctx.deal.contacts}
+    acting = [
+        f
+        for f in seen.reading.of("person")
+        if f.acted
+        and not f.hedged
+        and (roles.get(f.contact_id) == role if f.contact_id else f.role == role)
+    ]
+    if not acting:
+        return found
+    f = acting[-1]
+    names = {c.id: c.name for c in ctx.deal.contacts}
+    who = names.get(f.contact_id or "") or f.person or f"the {f.title}"
+    title = f" ({f.title})" if f.title and f.person else ""
+    not_contact = "" if f.contact_id else "; not a contact in the CRM yet"
+    return Evidence(
+        check="",
+        met=True,
+        detail=f'{who}{title} is working the deal, as the record\'s text says: "{f.quote}"'
+        f"{not_contact}",
+        citations=[f.ref],
+    )
+
+
 @_check("procurement_engaged")
 def _procurement(
     ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
 ) -> Evidence:
-    return _participated(people, "procurement")
+    return _working_the_deal(ctx, people, "procurement", seen)
 
 
 @_check("legal_review_started")
 def _legal(
     ctx: DealContext, people: list[StakeholderEngagement], as_of: dt.date, seen: Seen
 ) -> Evidence:
-    found = _participated(people, "legal")
+    found = _working_the_deal(ctx, people, "legal", seen)
     if found.met:
         return found
     review = next(
@@ -264,9 +299,13 @@ def _activity(
     positive_only: bool = False,
 ) -> Evidence:
     roles = {c.id: c.dmu_role for c in ctx.deal.contacts}
+    off: list[tuple[int, NotHeld]] = []  # logged, but the record says it did not take place
     for i in range(len(ctx.deal.activities) - 1, -1, -1):
         a = ctx.deal.activities[i]
-        if a.type not in types or a.date > as_of or a.outcome in ("negative", "no_show"):
+        if a.type not in types or a.date > as_of or a.outcome == "negative":
+            continue
+        if (missed := not_held(a)) is not None:
+            off.append((i, missed))
             continue
         if positive_only and a.outcome != "positive":
             continue
@@ -277,6 +316,16 @@ def _activity(
             met=True,
             detail=f"{a.type} on {a.date.isoformat()}",
             citations=[f"deal.activities[{i}]"],
+        )
+    if off:
+        i, missed = off[0]
+        a = ctx.deal.activities[i]
+        return Evidence(
+            check="",
+            met=False,
+            detail=f"no {' or '.join(types)} held: the {a.type} of {a.date.isoformat()} did not "
+            f'take place ("{missed.words}")',
+            citations=[f"deal.activities[{i}].{missed.field}"],
         )
     return Evidence(check="", met=False, detail=f"no {' or '.join(types)} recorded")
 

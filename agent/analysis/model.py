@@ -44,6 +44,20 @@ class StakeholderEngagement(Contract):
         default=None, description="The words that say they are leaving or have left."
     )
     leaving_ref: str | None = None
+    away_until: dt.date | None = Field(
+        default=None,
+        description="Away until this date, as an auto-reply says: a temporary absence, not a "
+        "departure.",
+    )
+    away: str | None = Field(default=None, description="The auto-reply's words.")
+    away_ref: str | None = None
+    deputy: str | None = Field(
+        default=None, description="Who the auto-reply names to contact meanwhile."
+    )
+
+    @property
+    def is_away(self) -> bool:
+        return self.away is not None
 
     @property
     def reliable(self) -> bool:
@@ -84,8 +98,16 @@ class MentionedPerson(Contract):
     role: DmuRole
     authority: bool = False
     met: bool | None = None
+    acted: bool = Field(
+        default=False,
+        description="The text says they did something for the deal (sent, asked, runs).",
+    )
     ref: str
     quote: str
+    stands_in_for: str | None = Field(
+        default=None, description="The contact (id) they stand in for while that one is away."
+    )
+    until: dt.date | None = Field(default=None, description="When that contact is back.")
 
 
 class EconomicBuyer(Contract):
@@ -100,12 +122,17 @@ class EconomicBuyer(Contract):
 
 
 class RecordGap(Contract):
-    """The record's history starts late: the text says it was migrated, not imported or lost.
+    """The record's history starts late: the text says it was migrated, not imported or lost,
+    or that a partner ran the deal first and keeps its records.
     Before `until`, the absence of an activity is not evidence that it did not happen."""
 
     until: dt.date = Field(description="The date the record's history starts.")
     quote: str = Field(description="The words that say so, verbatim.")
     citations: list[str] = Field(default_factory=list)
+    holder: str | None = Field(
+        default=None,
+        description="Who holds the missing history: a partner that ran the deal before us.",
+    )
 
 
 class MethodologyGap(Contract):

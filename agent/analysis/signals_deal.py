@@ -330,10 +330,21 @@ def _procurement(f: Facts) -> Signal | None:
     if required is False or (required is None and f.position.phase != "negotiate"):
         return None
     cites = ["discovery.buying_process"] if bp else []
+    detail = f.evidence["procurement_engaged"].detail
+    # In the paperwork stage, with the customer's own words (or discovery) saying the order
+    # goes through procurement ("subject to supplier onboarding"), nobody from procurement is
+    # on the critical path to signature: the more so with the close a month away or less.
+    said = [c for c in f.reading.of("constraint") if c.constraint == "procurement"]
+    severity: Severity = "medium"
+    if f.position.phase == "negotiate" and (required or said):
+        severity = "critical" if f.days_to_close <= CLOSE_NEAR_DAYS else "high"
+    if said:
+        detail += f'; the record says the order goes through procurement: "{said[-1].quote}"'
+        cites += [said[-1].ref]
     return make_signal(
         "procurement_not_engaged",
-        "medium",
-        f.evidence["procurement_engaged"].detail,
+        severity,
+        detail,
         cites + f.evidence["procurement_engaged"].citations,
     )
 

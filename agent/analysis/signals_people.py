@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.analysis.engagement import is_active
-from agent.analysis.model import Signal, StakeholderEngagement
+from agent.analysis.model import MentionedPerson, Signal, StakeholderEngagement
 from agent.analysis.signals import (
     Facts,
     by_role,
@@ -24,15 +24,34 @@ def _economic_buyer_severity(f: Facts) -> Severity:
 
 
 def _silent(p: StakeholderEngagement) -> bool:
-    """Unanswered twice since they last took part, or the last attempt bounced."""
-    return p.unanswered >= UNANSWERED_ATTEMPTS or p.unreachable
+    """Unanswered twice since they last took part, or the last attempt bounced. Someone whose
+    auto-reply says they are away until a date is not silent: they are away (a bare "OOO"
+    with no date explains nothing)."""
+    away = p.away_until is not None
+    return (p.unanswered >= UNANSWERED_ATTEMPTS and not away) or p.unreachable
+
+
+def _away_for_long(p: StakeholderEngagement, f: Facts) -> bool:
+    """Away for longer than a quiet spell from today (or with no return date given)."""
+    if not p.is_away:
+        return False
+    return p.away_until is None or (p.away_until - f.as_of).days > QUIET_DAYS
+
+
+def away_words(p: StakeholderEngagement) -> str:
+    """'away until 2027-06-14 (auto-reply: "..."); their auto-reply names Larissa Campos to
+    contact meanwhile'."""
+    until = f" until {p.away_until.isoformat()}" if p.away_until else ""
+    deputy = f"; their auto-reply names {p.deputy} to contact meanwhile" if p.deputy else ""
+    return f'away{until} (auto-reply: "{p.away}"){deputy}'
 
 
 @rule
 def _champion_quiet(f: Facts) -> Signal | None:
     for champ in by_role(f, "champion"):
         days = champ.days_since_touch
-        if days is not None and days <= QUIET_DAYS and not _silent(champ):
+        healthy = days is not None and days <= QUIET_DAYS and not _silent(champ)
+        if healthy and not _away_for_long(champ, f):
             return None
     champs = by_role(f, "champion")
     if not champs:
@@ -50,6 +69,10 @@ def _champion_quiet(f: Facts) -> Signal | None:
     if _silent(champ):
         detail += f"; {_unanswered(champ)}"
         cites += champ.unanswered_refs
+        days = max(days, 22)
+    elif champ.is_away:
+        detail += f"; {away_words(champ)}"  # a temporary absence, not silence
+        cites += [champ.away_ref or ""]
         days = max(days, 22)
     others = [p for p in f.people if p.role != "champion" and p.level == "engaged"]
     if others:
@@ -108,19 +131,28 @@ def _eb_not_engaged(f: Facts) -> Signal | None:
     )
 
 
+def unmapped_words(m: MentionedPerson, f: Facts) -> str:
+    """'Signe Halvorsen, category buyer (already working the deal)'."""
+    words = f"{m.name}, {m.title}" if m.name else f"the {m.title}"
+    absent = next((p for p in f.people if p.contact_id == m.stands_in_for), None)
+    if absent is not None:
+        return words + f" (standing in for {absent.name} while away)"
+    return words + (" (already working the deal)" if m.acted else "")
+
+
 @rule
 def _unmapped(f: Facts) -> Signal | None:
     """People the text names with a role who are not in the CRM's buying group."""
     if not f.mentioned:
         return None
-    names = ", ".join(f"{m.name}, {m.title}" if m.name else f"the {m.title}" for m in f.mentioned)
+    names = "; ".join(unmapped_words(m, f) for m in f.mentioned)
     severity: Severity = (
         "high" if any(m.authority or m.role == "economic_buyer" for m in f.mentioned) else "medium"
     )
     return make_signal(
         "unmapped_stakeholder",
         severity,
-        f"named in the record but not a contact: {names}",
+        f"named in the record but not a contact: {names}; add them to the CRM",
         list(dict.fromkeys(m.ref for m in f.mentioned)),
     )
 

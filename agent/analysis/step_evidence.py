@@ -6,12 +6,19 @@ Three rules, each about when text may stand in for the activity log:
   security questionnaire returned, a reference call held) is done when the latest statement
   naming it says it was done, not done when that statement says it was not, and unknown when
   nothing names it: silence about a manual step is not a miss.
+- **Logged is not held.** A logged activity whose outcome says it did not take place (a
+  no-show, cancelled, moved: agent/reading/occurrence.py) is no evidence of the step; the rep
+  is asked to rebook it.
 - **Work held but not logged.** A required activity with no CRM activity is done when the text
   reports one of its kind held before the deal left the stage ("ran the mapping workshop with
   Ana on 3 Nov"); the rep is asked to log it. A meeting or a call is too common a word to stand
-  for a named step alone, so it must also share the step's own words.
+  for a named step alone, so it must also share the step's own words. The summary of an
+  activity that did not take place reports nothing held.
 - **An incomplete history.** When the text says the record was migrated or its history not
-  imported, the absence of evidence before the record starts is unknown, not a miss.
+  imported, or that a partner ran the deal first and its minutes are not in this CRM, the
+  absence of evidence before the record starts is unknown, not a miss. What the partner is
+  said to have held, in the words that say its records are elsewhere, stays unknown until its
+  minutes are logged: the record holds nothing to check it against.
 
 A step is named by its description's own subject words ("security", "questionnaire"), without
 the words that only say what state it must reach ("returned", "accepted").
@@ -29,6 +36,7 @@ from agent.analysis.stage import stage_windows
 from agent.contracts.deal import ActivityType, Deal
 from agent.contracts.facts import Fact, Reading
 from agent.contracts.upstream import ProcessStandards
+from agent.reading.occurrence import NotHeld, not_held
 
 
 def _words(text: str) -> frozenset[str]:
@@ -96,17 +104,45 @@ def said_of(reading: Reading, description: str, upto: dt.date) -> Fact | None:
     return max(found, key=lambda x: (x[0], x[1]))[2] if found else None
 
 
+def logged_held(
+    deal: Deal, types: Sequence[str], upto: dt.date
+) -> tuple[list[int], list[tuple[int, NotHeld]]]:
+    """Activities of `types` logged up to `upto`: those that took place (indices, oldest
+    first), and those the record says did not (with how), latest first."""
+    held, off = [], []
+    for i, a in enumerate(deal.activities):
+        if a.type not in types or a.date > upto:
+            continue
+        if (missed := not_held(a)) is None:
+            held.append(i)
+        else:
+            off.append((i, missed))
+    return held, off[::-1]
+
+
+def _not_held_refs(deal: Deal | None) -> tuple[str, ...]:
+    if deal is None:
+        return ()
+    return tuple(f"deal.activities[{i}]." for i, a in enumerate(deal.activities) if not_held(a))
+
+
 def held_in_text(
-    reading: Reading, types: Sequence[str], description: str, upto: dt.date
+    reading: Reading,
+    types: Sequence[str],
+    description: str,
+    upto: dt.date,
+    deal: Deal | None = None,
 ) -> Fact | None:
     """The latest report, up to `upto`, of an activity of one of `types` held: a distinctive
     kind (a workshop, a demo) as it is, a meeting or a call only when it shares the step's
-    words."""
+    words. With `deal`, the summary of an activity that did not take place reports nothing."""
     terms = [t for t in subject_terms(description) if t not in _ACTIVITY_WORDS]
+    off = _not_held_refs(deal)
     found = [
         f
         for f in reading.of("progress")
         if f.done
+        and not (off and f.ref.startswith(off))
         and f.activity in types
         and f.on is not None
         and f.on <= upto
@@ -134,6 +170,7 @@ def record_gap(deal: Deal, reading: Reading) -> RecordGap | None:
         until=starts(latest),
         quote=latest.quote,
         citations=list(dict.fromkeys(f.ref for f in gaps)),
+        holder=latest.holder,
     )
 
 

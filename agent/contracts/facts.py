@@ -28,7 +28,7 @@ FactKind = Literal[
     "history_gap",
 ]
 OutreachOutcome = Literal[
-    "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled"
+    "replied", "no_reply", "declined", "bounced", "out_of_office", "rescheduled", "no_show"
 ]
 # tender: the customer must buy through a competitive process (a tender, an RFP, a public
 # invitation, a set number of quotes): other vendors bid, and it takes weeks.
@@ -59,10 +59,21 @@ class Fact(Contract):
     hedged: bool = Field(
         default=False, description="The text only guesses ('maybe the COO', 'not sure who')."
     )
+    acted: bool | None = Field(
+        default=None,
+        description="The text says they did something for the deal (sent, asked, runs, "
+        "reviewed): True; that they have not: False.",
+    )
+    stands_in_for: str | None = Field(
+        default=None,
+        description="The contact they stand in for while that contact is away (a deputy an "
+        "auto-reply names); `until` is when the contact is back.",
+    )
     attendees: list[str] = Field(
         default_factory=list, description="A meeting's customer attendees (contact ids)."
     )
-    # outreach: what came of an attempt to reach someone
+    # outreach: what came of an attempt to reach someone (an out-of-office reply: `until` is
+    # when they are back)
     outcome: OutreachOutcome | None = None
     # meeting, constraint: dates and durations
     on: dt.date | None = Field(
@@ -70,8 +81,8 @@ class Fact(Contract):
     )
     until: dt.date | None = Field(
         default=None,
-        description="Until when a constraint holds; for a history gap, the date before which "
-        "the record holds no history (when the text names it).",
+        description="Until when a constraint holds or someone is away; for a history gap, the "
+        "date before which the record holds no history (when the text names it).",
     )
     weeks: tuple[float, float] | None = Field(
         default=None, description="How long a review or process takes (low, high), in weeks."
@@ -92,7 +103,13 @@ class Fact(Contract):
         default=None, description="The kind of activity a progress statement names."
     )
     # history_gap: the record's own history is incomplete (migrated from another CRM, not
-    # imported, lost); `until` is when the record's history starts, `on` when the text says so
+    # imported, lost, or kept by a partner that ran the deal first); `until` is when the
+    # record's history starts, `on` when the text says so
+    holder: str | None = Field(
+        default=None,
+        description="history_gap: who holds the history this record lacks (a partner that ran "
+        "the deal before us), when the text says so.",
+    )
 
 
 class Reading(Contract):

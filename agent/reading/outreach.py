@@ -4,7 +4,8 @@ Friday") and, when the outcome says nothing, its summary.
 
 An activity is two-way when the customer took part (a meeting held, a call answered, an email
 answered); an email, call or message whose outcome says nobody answered is outreach, and
-silence after outreach is a signal of its own, not engagement.
+silence after outreach is a signal of its own, not engagement. A meeting nobody came to is a
+`no_show` (occurrence.py reads whether a logged meeting took place at all).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Activity, Deal
 from agent.contracts.facts import Fact, OutreachOutcome
+from agent.reading.occurrence import not_held
 from agent.reading.texts import outcome_text
 
 # Checked in this order: a bounce or a decline says more than "no reply".
@@ -39,8 +41,10 @@ _OUTCOMES: list[tuple[OutreachOutcome, re.Pattern[str]]] = [
     (
         "out_of_office",
         re.compile(
-            r"\b(?:out of (?:the )?office|ooo|on (?:annual |parental |sick )?leave|on holiday|"
-            r"on vacation|away until|auto-?reply)\b",
+            r"\b(?:out of (?:the )?office|ooo|ooto|on (?:(?:annual|parental|paternity|maternity|"
+            r"sick|medical|study|family|compassionate|extended|long-term)\s+)?leave|on holiday|"
+            r"on vacation|away until|away from (?:the|my) (?:office|desk)|auto-?reply|"
+            r"automatic reply|in my absence|licen[çc]a|f[ée]rias|vacaciones)\b",
             re.IGNORECASE,
         ),
     ),
@@ -71,7 +75,7 @@ _OUTCOMES: list[tuple[OutreachOutcome, re.Pattern[str]]] = [
     ),
 ]
 ONE_WAY: frozenset[OutreachOutcome] = frozenset(
-    {"no_reply", "bounced", "declined", "out_of_office"}
+    {"no_reply", "bounced", "declined", "out_of_office", "no_show"}
 )
 # Activity types that reach out and may go unanswered; a meeting or demo that happened is two-way.
 REACHING = frozenset({"email", "call", "other", "task", "proposal"})
@@ -79,6 +83,9 @@ REACHING = frozenset({"email", "call", "other", "task", "proposal"})
 
 def outcome_of(activity: Activity) -> tuple[OutreachOutcome, str, str] | None:
     """(outcome, which field said so, the words) for an activity, or None."""
+    missed = not_held(activity)
+    if missed is not None and missed.kind == "no_show":
+        return "no_show", missed.field, missed.words
     own = outcome_text(activity.outcome)
     if own:
         for outcome, pattern in _OUTCOMES:

@@ -24,6 +24,15 @@ from agent.reading.spans import sentence_spans
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
 _PARTICLE = r"(?:van|von|de|da|del|der|ní|ni|bin|binti|al|le|la|du|dos)"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}}"
+# A department or an unnamed person in it: someone to engage only when the text says they did
+# something for the deal ("Purchasing sent us the supplier form", "someone from procurement
+# asked for our insurance certificate"); "the procurement process takes six weeks" is no one.
+_DEPARTMENT = (
+    r"(?:someone|somebody|a (?:person|colleague|guy|lady|woman|man)) (?:from|in) "
+    r"(?:procurement|purchasing|sourcing|Einkauf)|"
+    r"(?:procurement|purchasing|sourcing|Einkauf)(?: (?:team|department|dept|colleague|person|"
+    r"guy|lady|contact|people))?"
+)
 # (pattern, implied role, finance-or-executive: may own the budget)
 _TITLES: list[tuple[str, DmuRole, bool]] = [
     (
@@ -61,9 +70,12 @@ _TITLES: list[tuple[str, DmuRole, bool]] = [
         False,
     ),
     (
-        r"(?:head|director|manager|lead|officer) of (?:procurement|purchasing|sourcing)|"
-        r"procurement (?:manager|lead|officer|director|advisor|specialist)|"
-        r"purchasing (?:manager|director)|category manager|strategic sourcing lead",
+        r"(?:head|director|manager|lead|officer) of (?:procurement|purchasing|sourcing|"
+        r"Einkauf)|procurement (?:manager|lead|officer|director|advisor|specialist)|"
+        r"purchasing (?:manager|director|lead|officer)|category (?:manager|buyer|lead)|"
+        r"strategic sourcing lead|(?:senior|lead|strategic|indirect|principal|commodity|"
+        r"procurement|purchasing|IT) buyer|purchaser|Eink[äa]ufer(?:in)?|Einkaufsleiter(?:in)?|"
+        + _DEPARTMENT,
         "procurement",
         False,
     ),
@@ -162,7 +174,8 @@ def _name_near(sentence: str, start: int, end: int) -> str | None:
     # "Gemma Ruiz is their CISO", not "Helixor is the IT director's platform"
     copula = r"|\s(?:is|was)\s+" if not re.match(r"['’]s\b", sentence[end:]) else ""
     before = re.search(
-        rf"(?P<n>{_NAME})\s*(?:\(|,\s*(?:the|our|their|its|group)?\s*{copula})$",
+        rf"(?P<n>{_NAME})\s*(?:\((?:[^(),]{{1,30}},\s*)?|,\s*(?:the|our|their|its|group)?\s*"
+        rf"{copula})$",
         sentence[:start],
     )
     if before and (name := _trailing_name(before.group("n"), before.start("n") == 0)):
@@ -383,49 +396,120 @@ def _met(sentence: str, following: str, name: str | None, text: str) -> bool | N
     return True if _MET.search(sentence) else None
 
 
+# What someone does for the deal: sends, asks, runs, reviews. Not authority ("signs off
+# anything above"), nor a plan ("will send"), nor what we did to them ("we sent the CFO").
+_ACTED = re.compile(
+    r"\b(?:sent|sends|mailed|e-?mailed|e-?mails|forwarded|shared|asked|asks|requested|requests|"
+    r"runs|is running|ran|leads|is leading|led|reviewed|reviews|is reviewing|returned|called|"
+    r"rang|replied|answered|wrote|joined|invited|set up|opened|issued|started|kicked off|"
+    r"came back|got back|reached out|contacted|raised|queried|pushed back|signed off|"
+    r"challenged|provided|handed (?:us|over))\b",
+    re.IGNORECASE,
+)
+_NOT_DONE_YET = re.compile(
+    r"\b(?:not|never|yet to)\b|n['’]t\b|\b(?:will|would|shall|going to|to be|should|needs? to|"
+    r"has to|have to|may|might|could|can|once|if|when|whether|before)\b",
+    re.IGNORECASE,
+)
+# Someone else doing it: "the CFO, whom we emailed, ..."; a new clause after a full stop.
+_OTHER_SUBJECT = re.compile(r"\b(?:we|I|you|us)\b|[;.!?]", re.IGNORECASE)
+_IS_DEPARTMENT = re.compile(_DEPARTMENT, re.I)
+_DEPARTMENT_LEAD = re.compile(
+    r"\s+(?:(?:has|have|had|already|also|now|just|then|today|yesterday|finally)\s+){0,3}", re.I
+)
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:she|he|they)\s+(?:\w+ly\s+|also\s+|now\s+)?", re.I)
+
+
+def acted_for_deal(sentence: str, after: int, following: str = "") -> bool | None:
+    """True when the person named just before `after` is the subject of something done for the
+    deal ("... mailed us the onboarding pack", "..., who runs the commercial round"); False when
+    the words say they have not done it; None when they say nothing either way. The next
+    sentence counts when it carries on about 'she' or 'he' ("She runs the round from now")."""
+    rest = sentence[after : after + 120]
+    m = _ACTED.search(rest)
+    if m is not None and _OTHER_SUBJECT.search(rest[: m.start()]) is None:
+        before = rest[: m.start()]
+        if re.search(r"\b(?:not|never|yet to)\b|n['’]t\b", before, re.I):
+            return False
+        if _NOT_DONE_YET.search(before) is None:
+            return True
+    lead = _PRONOUN_SUBJECT.match(following)
+    if lead is not None and _ACTED.match(following, lead.end()) is not None:
+        return True
+    return None
+
+
 def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterator[Fact]:
     """Person facts in one free text. `seller_written`: a rep's note or an activity summary,
     where 'our CFO' is the seller's own."""
-    known, sellers = _known(deal), _seller_names(deal)
     spans = sentence_spans(text)
     for n, (s_start, s_end) in enumerate(spans):
         sentence = text[s_start:s_end]
         following = text[s_end : spans[n + 1][1]] if n + 1 < len(spans) else ""
-        for m in _TITLE.finditer(sentence):
-            det = (m.group("det") or "").lower()
-            if seller_written and det in _SELLER_SIDE:
-                continue
-            title = m.group("title")
-            if (  # a bare lower-case phrase ("owner of the process") is not a title
-                _ACRONYM.match(title.replace(" ", "")) is None
-                and title[0].islower()
-                and not det
-                and not re.search(r"\b(?:director|officer|counsel|manager|head)\b", title, re.I)
-            ):
-                continue
-            name = _name_near(sentence, m.start(), m.end())
-            if name and _is_seller(name, sellers):
-                continue
-            role, executive = _role_of(title)
-            authority = bool(_AUTHORITY.search(sentence)) or None
-            if role == "influencer" and authority:
-                role = "economic_buyer" if _SPEND.search(sentence) else role
-            elif role == "economic_buyer" and not executive:
-                role = "influencer"
-            met = _met(sentence, following, name, text)
-            hedged = bool(_UNSURE.search(sentence)) and not name
-            yield Fact(
-                kind="person",
-                ref=ref,
-                quote=sentence.strip(),
-                person=name,
-                title=title,
-                contact_id=_contact_for(name, title, known),
-                role=role,
-                authority=None if hedged else authority,
-                met=met,
-                hedged=hedged,
+        found = list(_people_in(sentence, following, text, ref, deal, seller_written))
+        named_roles = {f.role for f in found if f.person}
+        for fact in found:  # "Signe Halvorsen (Einkauf, category buyer)": one person
+            if fact.person or not _is_department(fact.title) or fact.role not in named_roles:
+                yield fact
+
+
+def _is_department(title: str | None) -> bool:
+    return title is not None and _IS_DEPARTMENT.fullmatch(title) is not None
+
+
+def _people_in(
+    sentence: str, following: str, text: str, ref: str, deal: Deal, seller_written: bool
+) -> Iterator[Fact]:
+    """Person facts in one sentence of `text`."""
+    known, sellers = _known(deal), _seller_names(deal)
+    for m in _TITLE.finditer(sentence):
+        det = (m.group("det") or "").lower()
+        if seller_written and det in _SELLER_SIDE:
+            continue
+        title = m.group("title")
+        department = _is_department(title)
+        if (  # a bare lower-case phrase ("owner of the process") is not a title
+            _ACRONYM.match(title.replace(" ", "")) is None
+            and title[0].islower()
+            and not det
+            and not department
+            and not re.search(
+                r"\b(?:director|officer|counsel|manager|head|buyer|purchaser)\b", title, re.I
             )
+        ):
+            continue
+        acted: bool | None
+        if department:  # "Purchasing sent us ...": the verb right after the department
+            lead = _DEPARTMENT_LEAD.match(sentence, m.end())
+            acted = lead is not None and _ACTED.match(sentence, lead.end()) is not None
+            if not acted:
+                continue  # a department mentioned ("the procurement process"), nobody acting
+        else:
+            acted = acted_for_deal(sentence, m.end(), following)
+        name = None if department else _name_near(sentence, m.start(), m.end())
+        if name and _is_seller(name, sellers):
+            continue
+        role, executive = _role_of(title)
+        authority = bool(_AUTHORITY.search(sentence)) or None
+        if role == "influencer" and authority:
+            role = "economic_buyer" if _SPEND.search(sentence) else role
+        elif role == "economic_buyer" and not executive:
+            role = "influencer"
+        met = _met(sentence, following, name, text)
+        hedged = bool(_UNSURE.search(sentence)) and not name
+        yield Fact(
+            kind="person",
+            ref=ref,
+            quote=sentence.strip(),
+            person=name,
+            title=title,
+            contact_id=_contact_for(name, title, known),
+            role=role,
+            authority=None if hedged else authority,
+            acted=acted,
+            met=met,
+            hedged=hedged,
+        )
 
 
 def contact_for(deal: Deal, name: str | None, title: str | None) -> str | None:

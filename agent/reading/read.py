@@ -1,6 +1,7 @@
 """read_deal: every fact the deal's free text holds, each with the words it came from.
 
-Offline, the rules in people.py, outreach.py, events.py, progress.py and record_history.py
+Offline, the rules in people.py, outreach.py (with occurrence.py and absence.py), events.py,
+progress.py and record_history.py
 read the notes, activity summaries and outcomes, next steps, contact notes, upstream agents'
 prose and the call transcript. With a
 chat model configured, reader.py adds what the rules missed, keeping only facts whose quote code
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
 from agent.model.fence import looks_like_instructions
+from agent.reading.absence import read_absences
 from agent.reading.competitors import Competitors
 from agent.reading.constraint_details import lengths_from_replies
 from agent.reading.events import (
@@ -29,7 +31,7 @@ from agent.reading.events import (
 from agent.reading.outreach import read_outreach
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
-from agent.reading.record_history import read_history_gaps
+from agent.reading.record_history import read_history_gaps, read_partner_history
 from agent.reading.texts import Text, about_the_deal, free_texts
 
 _INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
@@ -80,7 +82,7 @@ def read_deal(
     """The facts in the deal's free text, in the order the texts come (record, upstream, call)."""
     texts = [t for t in free_texts(ctx) if about_the_deal(t)]
     rivals = Competitors.of(competitors_of(ctx, competitors))
-    facts: list[Fact] = list(read_outreach(ctx.deal))
+    facts: list[Fact] = read_absences(ctx.deal, list(read_outreach(ctx.deal)))
     dated = [(t.ref, t.text, written_on(ctx, t.ref, as_of, call)) for t in texts]
     facts += read_meetings(ctx.deal, as_of, [d for d in dated if not d[0].endswith(".outcome")])
     for text, (ref, body, written) in zip(texts, dated, strict=True):
@@ -93,6 +95,7 @@ def read_deal(
         facts += read_departures(ref, body, ctx.deal, written)
         facts += read_progress(ref, body, written, ctx.deal)
         facts += read_history_gaps(ref, body, written)
+        facts += read_partner_history(ref, body, written, ctx.deal)
         del text
     if ctx.transcript is not None:  # a length said in answer to "how long does that take?"
         lines = [

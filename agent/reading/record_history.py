@@ -11,6 +11,10 @@ when the text names one) for every capability to use.
 Only statements about this record count: the customer's own migration project ("they are
 migrating their contracts from the legacy ERP"), a plan or a question ("can the history be
 imported?") and a complete import ("full history imported") are not gaps.
+
+A partner that ran the deal before us is the same kind of gap when the text says its records
+are elsewhere ("minutes are in their partner portal, not in our CRM"): the `holder` of the
+missing history is the partner, to be asked for its minutes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
+from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.reading.events import resolve_past
 from agent.reading.spans import sentence_spans
@@ -110,3 +115,92 @@ def read_history_gaps(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
     until = next((d for d in dates if d <= written), None)
     for sentence in found:
         yield Fact(kind="history_gap", ref=ref, quote=sentence, until=until, on=written)
+
+
+# --- a partner ran the deal before us ----------------------------------------------------------
+# "Deal reg by partner Nile Bridge Solutions. Their AM did the intro call and the discovery
+# workshops, minutes are in their partner portal not in our CRM. We took over from Trial."
+# A partner, reseller or integrator that worked the deal first keeps its own records: the steps
+# it ran are not in this record, so their absence here is unknown, not a miss. A statement that
+# the partner ran a step, with nothing saying its records are elsewhere, is a report of the step
+# held (progress.py), not a gap.
+_PARTNER_NOUN = (
+    r"(?:(?:channel|reseller|referral|implementation|delivery|solution|certified|local)\s+)?"
+    r"(?:partner|reseller|distributor|integrator|systems? integrator|VAR|(?-i:SI))"
+)
+_PARTNER_RAN = re.compile(
+    r"\b(?:deal[- ]reg(?:istration|istered|'d)?|partner[- ](?:sourced|led|registered|"
+    r"originated|run)|(?:sourced|registered|introduced|brought in|referred|worked|run|ran|"
+    rf"handled|owned|qualified|started)\s+(?:by|through|via)\s+(?:our |the |a |an )?"
+    rf"{_PARTNER_NOUN})\b|"
+    rf"\b(?:our|the|a|an)\s+{_PARTNER_NOUN}\b[^.;]{{0,60}}?\b(?:ran|did|held|led|handled|"
+    r"owned|worked|conducted|managed|qualified|sourced|registered|took)\b",
+    re.I,
+)
+# Its records are elsewhere: "minutes are in their partner portal", "notes not in our CRM".
+_RECORDS = r"(?:minutes|notes|records|history|activities|call notes|meeting notes|documentation)"
+_ELSEWHERE = re.compile(
+    rf"\b{_RECORDS}\b[^.;]{{0,40}}?\b(?:are|is|sit|live|stay|stayed|remain|kept|stored|logged|"
+    r"held|recorded)\b[^.;]{0,20}?\b(?:in|on)\s+(?:their|the partner['’]s|[A-Z][\w&-]*['’]s|"
+    r"the)\s+(?:\w+\s+)?(?:portal|system|CRM|PRM|instance|tool|drive|files|sharepoint)\b|"
+    r"\bnot (?:in|logged in|recorded in|entered in|captured in|synced to) (?:our|this|the) CRM\b|"
+    rf"\b(?:we )?(?:do not|don['’]t|never) have (?:their|the partner['’]s|any) {_RECORDS}\b",
+    re.I,
+)
+_PARTNER_PLAN = re.compile(r"\b(?:will|would|going to|plans? to|should|to be)\b", re.I)
+_HOLDER = re.compile(
+    rf"\b{_PARTNER_NOUN}\s+(?P<n>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){{0,3}})"
+    rf"|(?P<m>[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){{0,3}}),?\s+(?:our|the|a)\s+{_PARTNER_NOUN}\b"
+)
+_TOOK_OVER = re.compile(
+    r"\b(?:took (?:it |the deal |over )?over|take-?over|handed (?:it |the deal )?over|"
+    r"handover|picked (?:it )?up|joined)\b[^.;]{0,40}?\b(?:from|at|in)\s+(?:the\s+)?"
+    r"(?P<s>[\w -]{2,40}?)(?:\s+stage)?\b(?=[.;,]|\s*$|\s+stage)",
+    re.I,
+)
+
+
+def _holder(text: str) -> str:
+    m = _HOLDER.search(text)
+    if m is not None:
+        name = (m.group("n") or m.group("m") or "").strip()
+        if name and name.split()[0].lower() not in ("the", "our", "their", "portal"):
+            return name
+    noun = re.search(_PARTNER_NOUN, text, re.I)
+    return f"the {noun.group(0).lower()}" if noun else "the partner"
+
+
+def read_partner_history(ref: str, text: str, written: dt.date, deal: Deal) -> Iterator[Fact]:
+    """A `history_gap` fact, `holder` the partner, when the text says a partner ran the deal
+    before us and its records are not in this CRM. `until` is when the stage the text says we
+    took over at began ("we took over from Trial stage"), else left to the record's start."""
+    ran = [
+        (a, b)
+        for a, b in sentence_spans(text)
+        if (m := _PARTNER_RAN.search(text, a, b)) is not None
+        and not _PLAN.search(text[a : m.start()])
+    ]
+    elsewhere = [
+        (a, b)
+        for a, b in sentence_spans(text)
+        if (m := _ELSEWHERE.search(text, a, b)) is not None
+        and not _PARTNER_PLAN.search(text[a : m.end()])
+    ]
+    if not ran or not elsewhere:
+        return
+    until = None
+    for a, b in sentence_spans(text):
+        if (m := _TOOK_OVER.search(text, a, b)) is not None:
+            named = m.group("s").strip().lower()
+            until = next((h.entered for h in deal.stage_history if h.stage.lower() == named), None)
+            if until is not None:
+                break
+    start, end = elsewhere[0]
+    yield Fact(
+        kind="history_gap",
+        ref=ref,
+        quote=text[start:end],
+        until=until,
+        on=written,
+        holder=_holder(text),
+    )

@@ -131,7 +131,7 @@ def test_someone_the_text_names_with_a_role_who_is_no_contact_is_unmapped(
 ) -> None:
     found = signal(analysed(note), "unmapped_stakeholder")
     assert found is not None and (found.severity, found.citations) == (level, [NOTE])
-    assert found.detail == f"named in the record but not a contact: {who}"
+    assert found.detail == f"named in the record but not a contact: {who}; add them to the CRM"
 
 
 @pytest.mark.parametrize(

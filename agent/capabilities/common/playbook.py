@@ -105,6 +105,8 @@ def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
 
     def first(role: str, default: str) -> str:
         people = analysis.contact(role)
+        if people and people[0].is_away and people[0].deputy:  # the asks go to the deputy
+            return f"{people[0].deputy} (standing in for {people[0].name})"
         return people[0].name if people else default
 
     buyer = analysis.economic_buyer

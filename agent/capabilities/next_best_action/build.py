@@ -240,6 +240,9 @@ def _strategy(
         parts.append(
             "The pressing issues are " + ", ".join(s.label.lower() for s in severe[:3]) + "."
         )
+    if (unmapped := analysis.fired("unmapped_stakeholder")) is not None:
+        parts.append(f"{unmapped.detail[0].upper()}{unmapped.detail[1:]} and into the plan.")
+        cites += unmapped.citations[:1]
     drivers = [r.signal for r in primary.rationale[:2]]
     labels = [next(s.label.lower() for s in analysis.signals if s.id == d) for d in drivers]
     if labels:

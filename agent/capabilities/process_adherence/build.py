@@ -146,9 +146,11 @@ def assess(
     )
     limitations = limitations_for(ctx)
     if (gap := analysis.record_gap) is not None:
+        whose = f", kept by {gap.holder}" if gap.holder else ""
         limitations.append(
-            f'The record\'s history before {gap.until.isoformat()} is missing ("{gap.quote}"): '
-            "steps of earlier stages without evidence are not known, not missed."
+            f"The record's history before {gap.until.isoformat()} is missing{whose} "
+            f'("{gap.quote}"): steps of earlier stages without evidence are not known, not '
+            "missed."
         )
     if process.source == "knowledge_default":
         limitations.append(

@@ -11,23 +11,27 @@ and an incomplete history that leaves earlier absences unknown rather than misse
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from agent.analysis.evidence import FROM_ACTIVITY_LOG
 from agent.analysis.model import Analysis, RecordGap
 from agent.analysis.stage import StageWindow, stage_windows
-from agent.analysis.step_evidence import held_in_text, said_of
+from agent.analysis.step_evidence import held_in_text, logged_held, said_of
 from agent.capabilities.common.playbook import deal_values
 from agent.capabilities.common.remedies import Remedy, remedy
 from agent.capabilities.process_adherence.contract import StepCheck, StepStatus
 from agent.contracts.context import DealContext
 from agent.contracts.deal import ProcessException
 from agent.contracts.upstream import ExitCriterion, ProcessStandards, RequiredActivity
+from agent.reading.occurrence import took_place
 from knowledge.documents import slugify
 from knowledge.plays import Play
 
 StepKind = Literal["exit_criterion", "required_activity"]
+# Evidence that cites where an activity's own words say it did not take place.
+_NOT_HELD_CITE = re.compile(r"^deal\.activities\[(\d+)\]\.(?:outcome|summary)$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,11 @@ HISTORY_FIX = (
     'Not known: the record\'s history before {until} was not carried over ("{quote}"). '
     "Confirm it from the earlier records, and log what happened"
 )
+PARTNER_FIX = (
+    "Not known: {holder} ran the deal before {until} and its records are not in this CRM "
+    '("{quote}"). Get the minutes of these steps from {holder} and log them in the CRM, or confirm '
+    "with the customer what was held"
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +77,20 @@ class StageView:
     window: StageWindow
     lost: RecordGap | None
 
+    def lost_words(self) -> str:
+        """'the record's history before 2027-01-25 is missing (kept by the partner)'."""
+        if self.lost is None:
+            return ""
+        whose = f" (kept by {self.lost.holder})" if self.lost.holder else ""
+        return f"the record's history before {self.lost.until.isoformat()} is missing{whose}"
+
     def history_fix(self) -> str | None:
         if self.lost is None:
             return None
-        return HISTORY_FIX.format(until=self.lost.until.isoformat(), quote=self.lost.quote)
+        fix = PARTNER_FIX if self.lost.holder else HISTORY_FIX
+        return fix.format(
+            until=self.lost.until.isoformat(), quote=self.lost.quote, holder=self.lost.holder
+        )
 
 
 def check_steps(
@@ -115,10 +134,13 @@ def _criterion(
     if found is None:
         return _manual(ctx, analysis, view, crit, ref, waiver)
     met, detail, cites = found.met, found.detail, [ref, *found.citations]
-    unknown_fix = None
-    if met is False and view.lost is not None and crit.check in FROM_ACTIVITY_LOG:
-        met, unknown_fix = None, view.history_fix()
-        detail = f"{detail}; the record's history before {view.lost.until.isoformat()} is missing"
+    advice = None
+    fix = remedy(crit.check, plays, values)
+    if met is False and (again := _rebook(ctx, found.citations)) is not None:
+        advice = again  # the step's activity was logged but did not take place
+    elif met is False and view.lost is not None and crit.check in FROM_ACTIVITY_LOG:
+        met, advice = None, view.history_fix()
+        detail = f"{detail}; {view.lost_words()}"
         cites = [*cites, *view.lost.citations]
     return _judge(
         view,
@@ -130,9 +152,26 @@ def _criterion(
         cites,
         optional=False,
         waiver=waiver,
-        fix=remedy(crit.check, plays, values),
-        advice=unknown_fix,
+        fix=fix,
+        advice=advice,
     )
+
+
+def _rebook_advice(kind: str, on: str) -> str:
+    return (
+        f"Rebook the {kind} that did not take place on {on} and run it, then log it in the CRM "
+        "with its outcome"
+    )
+
+
+def _rebook(ctx: DealContext, citations: list[str]) -> str | None:
+    """What to do when a step's evidence is an activity that did not take place."""
+    for cite in citations:
+        if (m := _NOT_HELD_CITE.match(cite)) is not None:
+            a = ctx.deal.activities[int(m.group(1))]
+            if not took_place(a):
+                return _rebook_advice(a.type, a.date.isoformat())
+    return None
 
 
 def _manual(
@@ -193,30 +232,41 @@ def _activity(
     ref: str,
     waiver: tuple[int, ProcessException] | None,
 ) -> StepCheck:
-    """A required activity: one of its kinds logged before the deal left the stage, else one
-    the text says was held (log it), else unknown where the history is missing, else not done."""
+    """A required activity: one of its kinds logged and held before the deal left the stage,
+    else one the text says was held (log it), else one logged that did not take place (rebook
+    it), else unknown where the history is missing, else not done."""
     deal = ctx.deal
     upto = min(view.window.end, analysis.as_of) if view.past else analysis.as_of
     kinds = " or ".join(req.activity_types) or "matching"
-    logged = [i for i, a in enumerate(deal.activities) if a.type in req.activity_types]
-    done = [i for i in logged if deal.activities[i].date <= upto]
+    logged, _ = logged_held(deal, req.activity_types, analysis.as_of)
+    done, off = logged_held(deal, req.activity_types, upto)
+    held = held_in_text(analysis.reading, req.activity_types, req.description, upto, deal)
+    if held is not None and view.lost is not None and view.lost.holder:
+        # the partner's own work, in the words that say its minutes are elsewhere: unknown
+        held = None if held.ref in view.lost.citations else held
     met: bool | None = bool(done)
     advice = None
     if done:
         last = deal.activities[done[-1]]
         detail = f"{last.type} on {last.date.isoformat()}"
         cites = [ref, f"deal.activities[{done[-1]}]"]
-    elif held := held_in_text(analysis.reading, req.activity_types, req.description, upto):
+    elif held is not None:
         when = held.on.isoformat() if held.on else "an unlogged date"
         detail = f'held on {when}, not logged in the CRM; the record\'s text says: "{held.quote}"'
         cites, met = [ref, held.ref], True
         advice = f"Log the {held.activity} of {when} in the CRM so the record shows it"
+    elif off:
+        index, missed = off[0]
+        a = deal.activities[index]
+        detail = (
+            f"the {a.type} of {a.date.isoformat()} is logged but did not take place "
+            f'("{missed.words}"), and no other {kinds} activity was held'
+        )
+        cites = [ref, f"deal.activities[{index}].{missed.field}"]
+        advice = _rebook_advice(a.type, a.date.isoformat())
     elif view.lost is not None and not req.optional:  # an optional step is no miss anyway
         met, advice = None, view.history_fix()
-        detail = (
-            f"no {kinds} activity recorded; the record's history before "
-            f"{view.lost.until.isoformat()} is missing"
-        )
+        detail = f"no {kinds} activity recorded; {view.lost_words()}"
         cites = [ref, *view.lost.citations]
     else:
         late = [i for i in logged if upto < deal.activities[i].date <= analysis.as_of]
@@ -257,7 +307,8 @@ def _judge(
     advice: str | None = None,
 ) -> StepCheck:
     """The status from the evidence. `advice` is what to do about a step that is done but not
-    logged, or not known (ask the rep, check the old records)."""
+    logged, not known (ask the rep, check the old records), or logged but not held (rebook
+    it); for a missed step it comes before the play's correction."""
     status: StepStatus = "done"
     reason = None
     if met is None and waiver is None:  # its evidence's input is missing: not known, not missed
@@ -274,9 +325,9 @@ def _judge(
             status = "missed" if view.past else "open"
     why = correction = None
     if status in ("missed", "open") and fix is not None:
-        why, correction = fix.why, fix.correction
+        why, correction = fix.why, advice or fix.correction
         citations = [*citations, *fix.citations]
-    elif status in ("done", "unknown"):
+    elif status in ("done", "unknown", "missed", "open"):
         correction = advice
     return StepCheck(
         stage=view.name,

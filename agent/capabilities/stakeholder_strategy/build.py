@@ -67,6 +67,19 @@ def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
     """What makes someone unreliable, in the record's words, and where it says so."""
     if person.leaving:
         return f"Leaving: {person.leaving} ", [person.leaving_ref or ""]
+    if person.is_away:
+        until = f" until {person.away_until.isoformat()}" if person.away_until else ""
+        meanwhile = (
+            f"route the open asks through {person.deputy}, who stands in for them"
+            if person.deputy
+            else "ask who covers for them meanwhile and route the open asks there"
+        )
+        return (
+            f'Away{until}, as their auto-reply says ("{person.away}"): a temporary absence, '
+            f"not a departure. Keep {person.name} informed, do not plan the next steps around "
+            f"them, and {meanwhile}. ",
+            [person.away_ref or ""],
+        )
     if person.unreachable:
         return (
             "The last attempt to reach them bounced: they may no longer be with the customer. "
@@ -83,6 +96,34 @@ def _mentioned_plan(ctx: DealContext, person: MentionedPerson) -> StakeholderPla
     )
     name = person.name or f"the {person.title}"
     not_met = " Nobody has met them yet." if person.met is False else ""
+    absent = next((c for c in ctx.deal.contacts if c.id == person.stands_in_for), None)
+    if absent is not None:
+        until = f" until {person.until.isoformat()}" if person.until else ""
+        return StakeholderPlan(
+            contact_id=None,
+            name=name,
+            title=person.title,
+            role=person.role,
+            influence="medium",
+            sentiment="unknown",
+            engagement="never",
+            last_touch=None,
+            touches_30d=0,
+            priorities=[],
+            approach=f"Stands in for {absent.name}, who is away{until}, as the auto-reply "
+            f'says: "{person.quote}". Add {name} to the CRM and bring them in now as the '
+            f"day-to-day contact for the open asks, with {absent.name} copied; learn what "
+            f"they need to carry the deal until {absent.name} is back.",
+            value_proposition="Unknown: learn their priorities first",
+            channel="an introduction referring to the auto-reply, then a short call",
+            timing="immediate",
+            message_draft=f"Hi {name.split()[0]}, {absent.name}'s auto-reply names you as the "
+            "contact while they are away. Could we take 20 minutes this week to go through "
+            f"the open points on {ctx.deal.name}?",
+            collaboration=f"the open questions and next steps that were waiting for {absent.name}",
+            risk_if_disengaged=f"the deal waits for {absent.name} to come back",
+            citations=[person.ref],
+        )
     return StakeholderPlan(
         contact_id=None,
         name=name,
@@ -137,6 +178,13 @@ def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
         f"Hi {first}, {opener}.{body} Could we take 20 minutes this week to check we "
         f"are solving the right problem for {ctx.deal.account.name}?"
     )
+    if person.is_away:  # a note to find when they are back, not a meeting request
+        back = f" on {person.away_until.isoformat()}" if person.away_until else ""
+        cover = f" with {person.deputy}" if person.deputy else ""
+        draft = (
+            f"Hi {first}, no need to reply while you are away: I will take the open points "
+            f"forward{cover} and keep you posted, and we can catch up when you are back{back}."
+        )
     return StakeholderPlan(
         contact_id=person.contact_id,
         name=person.name,
@@ -210,10 +258,14 @@ def plan_stakeholders(
     plans += [_mentioned_plan(ctx, m) for m in analysis.mentioned]
     disengaged = [p.name for p in people if p.level in ("dark", "never")]
     champions = [p for p in people if p.role == "champion"]
+    # who the asks go through: the champion, or whoever stands in for an absent one
+    through = champions[0].name if champions else None
+    if champions and champions[0].is_away and champions[0].deputy:
+        through = f"{champions[0].deputy} (standing in for {champions[0].name})"
     ebs = [p for p in people if p.role == "economic_buyer"]
     sponsor = next((m.name for m in ctx.deal.team if "manager" in m.role.lower()), None)
     alignment = [
-        f"Confirm with {champions[0].name if champions else 'a champion'} who decides, "
+        f"Confirm with {through or 'a champion'} who decides, "
         "on what criteria and by when, and write it into the mutual action plan",
         "Hold one working session where each evaluator's criteria are agreed in front "
         "of the others",
@@ -227,6 +279,13 @@ def plan_stakeholders(
     building = [
         f"Ask {c.name} to co-own the mutual action plan and present the problem to "
         "the economic buyer with you"
+        + (
+            f" once back{f' on {c.away_until.isoformat()}' if c.away_until else ''}; "
+            f"meanwhile agree with {c.deputy or 'whoever covers for them'} who carries the "
+            "deal internally"
+            if c.is_away
+            else ""
+        )
         for c in champions
     ] or [
         "Identify who gains most if the problem is solved and test their willingness "
@@ -237,7 +296,7 @@ def plan_stakeholders(
             contact_id=p.contact_id,
             name=p.name,
             path=[
-                f"ask {champions[0].name} why {p.name} is not engaging"
+                f"ask {through} why {p.name} is not engaging"
                 if champions and p.role != "champion"
                 else f"ask another engaged contact about {p.name}'s priorities",
                 f"peer-level outreach from {sponsor}"
