@@ -32,15 +32,12 @@ from typing import Literal
 
 from agent.contracts.context import DealContext
 from agent.reading.actors import SELLER, Cue, DealText, People, Reader, deal_text
+from agent.reading.patterns import any_words
 
 BehaviourKind = Literal["access", "inside_info", "advocacy", "mobilizing"]
 
 
-def _any(body: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
-
-
-POWER = _any(
+POWER = any_words(
     r"CEO|CFO|COO|MD|chief (?:executive|financial|operating|revenue|commercial) officer|"
     r"chief executive|managing director|general manager|finance director|(?:the|company|"
     r"business) owner|founder|president|chair(?:man)?|"
@@ -48,26 +45,26 @@ POWER = _any(
     r"management team|steering (?:committee|group)|investment committee|signer|signatory|"
     r"budget holder|decision[- ]maker|C-suite|VP|vice president|director general"
 )
-ACCESS = _any(
+ACCESS = any_words(
     r"arrang(?:ed|es|ing)|set(?:s|ting)? up|book(?:ed|s)|secur(?:ed|es)|schedul(?:ed|es)|"
     r"lined up|got us|gets us|opened (?:the|a) door|introduc(?:ed|es|e) us|"
     r"(?:get|gets|got|give|gives|gave) (?:us )?access|"
     r"made the introduction|put us in front of|connected us|brought (?:us|\w+) in|"
     r"took us to meet|invited us to meet|got (?:\w+ ){0,2}to (?:meet|see|join)"
 )
-INSIDE_STRONG = _any(
+INSIDE_STRONG = any_words(
     r"briefed us|briefs us|brief(?:ed)? (?:us|me|the team) (?:beforehand|in advance|on)|"
     r"tipped us off|tips us off|gave us (?:a )?heads[- ]up|warned us|"
     r"inside (?:information|info|view)|internal (?:feedback|information|info|view|politics|"
     r"discussions?|debate)|off the record|behind the scenes|back-?channel"
 )
-INSIDE_VERB = _any(
+INSIDE_VERB = any_words(
     r"told us|tells us|tell us|let us know|lets us know|(?<!a )(?<!the )shared|shares|share|"
     r"showed us|"
     r"shows us|walked us through|walks us through|explained|explains|passed on|gave us|"
     r"say|know|knows|sure"
 )
-INSIDE_TOPIC = _any(
+INSIDE_TOPIC = any_words(
     r"(?:competitor|competing|rival|other vendor|incumbent)\w*['’]?s?\s(?:\w+\s){0,2}"
     r"(?:bid|quote|offer|price|pricing|proposal|terms)|internal\w*|politics|feedback|"
     r"sceptic\w*|skeptic\w*|against us|pushing back|push back|resist\w*|"
@@ -79,7 +76,7 @@ INSIDE_TOPIC = _any(
     r"(?:which|what)\b[^.;]{0,40}?\b(?:sceptic\w*|skeptic\w*|against|test|want|care|think|"
     r"worr\w*|object\w*)"
 )
-ADVOCACY = _any(
+ADVOCACY = any_words(
     r"argued|argues|made (?:the|a|our) case|makes (?:the|our) case|pushed (?:hard )?for|"
     r"pushes for|advocated|advocates|championed|championing|champions (?:us|it|the)|lobbied|"
     r"lobbies|"
@@ -95,7 +92,7 @@ ADVOCACY = _any(
     r"the business case|the project) (?:up )?to (?:the |her |his |their )?(?:board|leadership|"
     r"executive|management|committee|steering|CEO|CFO|COO|MD|boss|VP|director)"
 )
-MOBILIZING = _any(
+MOBILIZING = any_words(
     r"conven(?:e|ed|es)|rall(?:y|ied|ies)|(?:bring|brings|brought) together|"
     r"(?:pull|pulls|pulled) together|"
     r"gathered (?:the|her|his|their)|organi[sz]ed(?=\s+(?:by|a|an|the|her|his|their)\b)|"
@@ -136,7 +133,7 @@ def read_behaviour(ctx: DealContext, shared: DealText | None = None) -> list[Cue
     names = [*ctx.deal.competitors]
     if ctx.competitive is not None:
         names += [c.competitor for c in ctx.competitive.battle_cards]
-    rivals = _any("|".join(re.escape(n) for n in names if n)) if any(names) else None
+    rivals = any_words("|".join(re.escape(n) for n in names if n)) if any(names) else None
     cues: list[Cue] = []
     for src in text.sources:
         reader = Reader(src, people)

@@ -25,11 +25,7 @@ import re
 
 from agent.contracts.context import DealContext
 from agent.reading.actors import SELLER, Cue, DealText, Reader, deal_text, voice_at, voices
-
-
-def _any(body: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
-
+from agent.reading.patterns import any_words
 
 _BENEFIT = (
     r"stop|save|cut|reduce|free(?: up)?|gain|finally|get back|move|spend|focus|grow|avoid|"
@@ -37,7 +33,7 @@ _BENEFIT = (
     r"be able to|stop paying|see"
 )
 _MODAL = r"(?:['’]d|\s+would|\s+could|\s+can|\s+will|['’]ll)"
-STATED_VALUE = _any(
+STATED_VALUE = any_words(
     rf"if\b(?P<cond>[^.;?]{{3,140}}?)\b(?:we|i|they|it|that|this|you|she|he|"
     rf"(?:my|our|the|her|his|their) \w+)"
     rf"{_MODAL}\s+(?:\w+\s+)?(?:{_BENEFIT})|"
@@ -54,7 +50,7 @@ _COND_NEGATED = re.compile(r"\b(?:not|never|nothing)\b|n['’]t\b", re.IGNORECAS
 _HEDGE = re.compile(
     r"\b(?:maybe|perhaps|might|not sure|unsure|possibly|i guess|in theory)\b", re.IGNORECASE
 )
-PERSONAL_PAIN = _any(
+PERSONAL_PAIN = any_words(
     r"personally|(?:her|his|my|their) (?:own )?(?:bonus|job|role|review|reputation|standing|"
     r"credibility|career|promotion|weekends?|evenings?|nights?|sleep|sundays?|saturdays?|"
     r"holidays?|family time)|(?:tired|sick) of|fed up|keeps? (?:me|her|him|them) (?:up|awake)|"
@@ -65,7 +61,7 @@ PERSONAL_PAIN = _any(
     r"(?:job|neck|reputation|head) (?:is )?on the line|"
     r"(?:i|she|he)(?:['’]m|\s+am|\s+is|['’]s) the (?:one|person) (?:who|that)"
 )
-STATED_PROBLEM = _any(
+STATED_PROBLEM = any_words(
     r"(?:main|biggest|real|top|key|core|number one|big|major|constant|daily) (?:problem|issue|"
     r"pain|headache|bottleneck|challenge|complaint|frustration)s?|pain ?points?|"
     r"(?:problem|pain|issue)s?,? in (?:her|his|their|[\w’'-]+['’]s) (?:own )?words|"

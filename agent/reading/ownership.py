@@ -26,17 +26,14 @@ import re
 from typing import Literal
 
 from agent.reading.actors import SELLER, Reader, voice_at
+from agent.reading.patterns import any_words
 
 Owner = Literal["customer", "record", "seller"]
 Spoken = list[tuple[int, int, str | None]]
 
 
-def _any(body: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
-
-
 # The seller putting something forward: what follows is the seller's, not the customer's.
-PROPOSAL = _any(
+PROPOSAL = any_words(
     r"told|suggest\w*|propos\w*|offer\w*|pitch\w*|recommend\w*|float\w*|promis\w*|"
     r"push(?:ed|ing)? for|aim(?:ed|ing|s)? for|estimat\w*|reckon\w*|project(?:ed|s|ing)|"
     r"assum\w*|modell?ed|calculat\w*|think|thinks|thought|believe\w*|suspect\w*|guess\w*|"
@@ -44,7 +41,7 @@ PROPOSAL = _any(
     r"claim\w*|quot\w*"
 )
 # The seller's own artefacts and terms: figures, prices and dates that are ours, not theirs.
-SELLER_ARTEFACT = _any(
+SELLER_ARTEFACT = any_words(
     r"(?:our|my) (?:own )?(?:estimate|assumption|projection|model|business case|calculation|"
     r"benchmark|figures?|numbers?|hypothesis|guess|proposal|offer|quote|price|pricing|discount|"
     r"quarter|fiscal year|year[- ]end|forecast)|"

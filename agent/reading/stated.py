@@ -41,11 +41,7 @@ from dataclasses import dataclass
 from agent.contracts.context import DealContext
 from agent.reading.actors import DealText, Reader, deal_text, voices
 from agent.reading.ownership import Owner, Spoken, owner_of
-
-
-def _any(body: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
-
+from agent.reading.patterns import any_words
 
 _CURRENCY = r"(?:[$€£¥]|(?-i:[A-Z]{3})\s?)"
 _NUM = r"(?<![\d/.:-])\d[\d,.]*(?<![,.])(?![\d]|[-/:]\d)"  # not part of a date, a time or a code
@@ -66,7 +62,7 @@ _AMOUNT = re.compile(
     r"five|six|seven|eight|nine|ten|few|several)\b",
     re.IGNORECASE,
 )
-BASELINE = _any(
+BASELINE = any_words(
     r"today|currently|now|at the moment|on average|averages?|average of|last (?:season|year|"
     r"quarter|month|week)|per (?:month|week|year|day|season)|baseline|we are at|"
     r"runs? at|(?:is|are|was|were) (?:at|about|around|roughly)|shows?|measured|tracked|"
@@ -79,7 +75,7 @@ TAKES = re.compile(
     rf"a few|several)\s?{_TIME}",
     re.IGNORECASE,
 )
-TARGET = _any(
+TARGET = any_words(
     r"target(?:s|ed)?(?! (?:signature|sign|date|close|go-?live|start))|goal|objective|"
     r"aim(?:s|ing)? (?:is|for|to)|wants?|wanted|"
     r"needs? (?:it |to get |to be |to reach )?(?:under|below|down to|at)|down to|"
@@ -87,12 +83,12 @@ TARGET = _any(
     r"no more than|at most"
 )
 # What a figure would change: in the seller's words, with a number, it is an estimate.
-IMPROVEMENT = _any(
+IMPROVEMENT = any_words(
     r"fewer|faster|less|lower|higher|more|reduc\w*|sav(?:e|es|ed|ing|ings)|cut|improv\w*|"
     r"increas\w*|gains?|uplift|ROI|payback|estimat\w*|reckon\w*|project(?:ed|ion|s)?"
 )
 # The customer questioning figures that are not theirs (whoever writes it down).
-DISPUTED = _any(
+DISPUTED = any_words(
     r"where (?:your|the|that|this|those|these) [^.;]{0,30}?(?:comes? from|came from)|"
     r"(?:don['’]t|do not|can['’]t|cannot) (?:recognise|recognize|believe|buy|trust|see) "
     r"(?:the|your|that|those|these) (?:\w+ )?(?:numbers?|figures?|estimates?|savings?|\d+ ?%)|"
@@ -101,12 +97,12 @@ DISPUTED = _any(
     r"assumptions?|business case|\d+ ?%)"
 )
 # The customer saying they have no measurement: counted only in the customer's own words.
-UNMEASURED = _any(
+UNMEASURED = any_words(
     r"never (?:been )?measured|(?:not|n['’]t) (?:been |yet )?measured|"
     r"(?:don['’]t|do not|does not|doesn['’]t|never) (?:measure|track)|"
     r"no (?:baseline|data|numbers|figures|measurement)"
 )
-CAUSE = _any(
+CAUSE = any_words(
     r"root[- ]cause|underlying (?:cause|reason|problem|issue)|"
     r"the (?:real |main |underlying )?(?:reason|cause) (?:is|was|being|why|for)|"
     r"because(?: of)?|caused by|comes? from|stems? from|driven by|results? from|due to|"
@@ -118,7 +114,7 @@ CAUSE = _any(
 _NAMED_CAUSE = re.compile(
     r"\b(?:root|underlying|reason|cause|owns|owner|responsible|ownership)\b", re.IGNORECASE
 )
-PROBLEM = _any(
+PROBLEM = any_words(
     r"problems?|issues?|mismatch\w*|(?:do|does|did)(?: not|n['’]t) match|errors?|late|delay\w*|"
     r"slow\w*|backlog|rework|fail\w*|miss\w*|wrong|stuck|complain\w*|overtime|findings?|"
     r"penalt\w*|duplicat\w*|exceptions?|bottleneck|queues?|wait\w*|chaos|argue\w*|"
@@ -131,25 +127,25 @@ SURFACE = re.compile(
     r"^\s*(?:we|they)\s+(?:are|were|got)\s+busy",
     re.IGNORECASE,
 )
-NO_CAUSE = _any(
+NO_CAUSE = any_words(
     r"(?:root )?cause(?: is| was|:)? (?:unknown|unclear|not (?:known|clear|yet))|"
     r"(?:nobody|no one) (?:asked|knows|knew) why|(?:do|does|did)(?: not|n['’]t) know why|"
     r"no (?:root )?cause (?:found|identified|yet)"
 )
 # A cause raised as a question or a guess, not diagnosed: "questioned whether it comes from".
-OPEN_CAUSE = _any(
+OPEN_CAUSE = any_words(
     r"whether|wonders?|wondered|might|may|maybe|perhaps|possibly|not sure|unsure|unclear|"
     r"could be|no agreement|not agreed|or from"
 )
 _NOT_A_CAUSE = re.compile(r"%|\byour\b|\bwhere\b|\bfigures?\b|\bnumbers?\b|\bestimate", re.I)
 # A step of the purchase itself: why a reply or a signature is late is not why the problem exists.
-DEAL_STEP = _any(
+DEAL_STEP = any_words(
     r"extract|reply|response|answer|signature|sign-?off|decision|approval|meeting|call|demo|"
     r"proposal|contract|redlines?|legal|procurement|purchase order|PO|kick-?off|pilot|the deal|"
     r"timeline|close date|next step|references?|security review|questionnaire"
 )
 # What a buyer wants from our offer is a buying criterion, not where their business should be.
-_NOT_A_TARGET = _any(r"payback|ROI|return on investment|price|pricing|discount|budget|fees?")
+_NOT_A_TARGET = any_words(r"payback|ROI|return on investment|price|pricing|discount|budget|fees?")
 _STATE_LABEL = re.compile(
     r"(?:^|(?<=[.;:]\s))(?P<label>current state|current situation|situation|current process|"
     r"today|as-is|as is|before scenarios?|future state|target state|to-be|desired state)"
@@ -157,7 +153,7 @@ _STATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_LABELS = ("future state", "target state", "to-be", "desired state")
-NOW = _any(
+NOW = any_words(
     r"today|currently|at the moment|right now|by hand|manual(?:ly)?|re-?key\w*|"
     r"in (?:Excel|spreadsheets?|a (?:shared )?spreadsheet)|(?:by|via|over) (?:e-?mail|phone)|"
     r"on paper|paper forms?|spread across"
