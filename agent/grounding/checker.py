@@ -21,6 +21,7 @@ from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
 from agent.grounding.citations import build_citations, collect_refs
 from agent.grounding.vocabulary import AGENT_WORDS
+from agent.memo import PerObject
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.trust import trust_texts
 
@@ -194,6 +195,9 @@ def text_grounds(text: str) -> Grounds:
 _AGENT = Grounds(frozenset(_words(" ".join(AGENT_WORDS))), frozenset(), frozenset())
 
 
+_INPUT_GROUNDS: PerObject[Grounds] = PerObject()
+
+
 class GroundingChecker:
     """Built per request from everything the output may legitimately draw on."""
 
@@ -205,8 +209,10 @@ class GroundingChecker:
     ) -> None:
         self.ctx = ctx
         self.knowledge = knowledge
-        sources: list[Any] = [ctx, *computed]
-        self.base = grounds_of(sources) | _AGENT
+        # The input's grounds are kept per context object (agent/memo.py); what was computed
+        # for this request is added to them.
+        inputs = _INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx]))
+        self.base = inputs | grounds_of(list(computed)) | _AGENT
         self.vocabulary = self.base.vocabulary
         self.numbers = self.base.numbers
         self.dates = self.base.dates

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
+from agent.memo import PerObject
 from agent.model.fence import looks_like_instructions
 from agent.reading.absence import read_absences
 from agent.reading.competitors import Competitors
@@ -79,7 +80,21 @@ def read_deal(
     competitors: Sequence[str] = (),
     call: dt.date | None = None,
 ) -> Reading:
-    """The facts in the deal's free text, in the order the texts come (record, upstream, call)."""
+    """The facts in the deal's free text, in the order the texts come (record, upstream, call).
+    Read once per context object and dates: reading every text is most of a warm request."""
+    key = (as_of, tuple(competitors), call)
+    return _READINGS.get(ctx, key, lambda: _read_deal(ctx, as_of, competitors, call))
+
+
+_READINGS: PerObject[Reading] = PerObject()
+
+
+def _read_deal(
+    ctx: DealContext,
+    as_of: dt.date,
+    competitors: Sequence[str],
+    call: dt.date | None,
+) -> Reading:
     texts = [t for t in free_texts(ctx) if about_the_deal(t)]
     rivals = Competitors.of(competitors_of(ctx, competitors))
     facts: list[Fact] = read_absences(ctx.deal, list(read_outreach(ctx.deal)))

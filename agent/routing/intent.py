@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -178,7 +178,26 @@ def methodology_named(message: str) -> str | None:
 
 def load_intents(path: Path = INTENTS_FILE) -> IntentFile:
     """Every capability's intents (its folder's intents.yaml, with its title and scope), then
-    the chat's own (help, small talk, follow-ups) from `path`."""
+    the chat's own (help, small talk, follow-ups) from `path`. Parsed once per version of the
+    files: the router asks on every request without a capability, and parsing the YAML costs
+    tens of milliseconds (issue 18)."""
+    from agent.capabilities.registry import registry
+
+    files = [path, *(spec.intents_file for spec in registry().values())]
+    return _parsed_intents(path, tuple(_stamp(f) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _parsed_intents(path: Path, stamps: tuple[tuple[int, int] | None, ...]) -> IntentFile:
+    """`stamps` only keys the cache: a changed file is read again."""
     from agent.capabilities.registry import registry
 
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
