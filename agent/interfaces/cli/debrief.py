@@ -39,6 +39,14 @@ def debrief_command(
     activity_type: Annotated[
         str, typer.Option("--type", help="How the call is logged: call, meeting, demo, ...")
     ] = "call",
+    attendee: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attendee",
+            help="Who was on the call (contact or team id, or name; repeat): confirms who "
+            "the speaker labels are",
+        ),
+    ] = None,
     apply: Annotated[
         bool, typer.Option("--apply", help="Write the proposed update into the deal file")
     ] = False,
@@ -79,6 +87,8 @@ def debrief_command(
         meeting["date"] = day
     if objective:
         meeting["objective"] = objective
+    if attendee:
+        meeting["attendees"] = attendee
     payload: dict[str, Any] = {
         "capability": "post_call_analysis",
         "deal_id": deal_id,
