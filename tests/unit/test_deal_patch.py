@@ -98,3 +98,22 @@ def test_next_step_and_stage_move_are_written(sample_copy: Path) -> None:
     assert deal.next_step == "Send best-and-final"
     assert deal.next_step_date == dt.date(2026, 11, 25)
     assert deal.stage == "Closed Won" and deal.stage_history[-1].entered == DAY
+
+
+def test_a_concurrent_writer_is_merged_not_overwritten(sample_copy: Path) -> None:
+    """Two analyses read the same file; the second applies after the first wrote: both calls
+    are in the file, under different ids, and the result says it merged."""
+    from agent.files import version
+
+    path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    read = version(path)
+    first = apply_patch(path, patch(), read)
+    other = patch().model_copy(deep=True)
+    other.transcript_source = "2026-11-19-call.txt"
+    other.add_activity.summary = "Call. (From transcript 2026-11-19-call.txt.)"
+    second = apply_patch(path, other, read)
+    assert not first.merged and second.merged
+    assert first.activity_id == "a12" and second.activity_id == "a13"
+    deal = Deal.model_validate(yaml.safe_load(path.read_text()))
+    assert [a.id for a in deal.activities][-2:] == ["a12", "a13"]
+    assert "id: a13" in second.diff and "2026-11-19-call.txt" in second.diff

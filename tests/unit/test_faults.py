@@ -1,0 +1,26 @@
+"""Concurrent writers and kill -9, with real processes (a sample of evals/bench_faults.py,
+which runs the long version): nothing lost, nothing twice, nothing corrupt."""
+
+from __future__ import annotations
+
+from evals.bench_faults import apply_race, chat_race, kill_apply, memory_race
+
+
+def test_four_processes_applying_different_calls_to_one_deal_lose_none() -> None:
+    o = apply_race(workers=4, runs=1)
+    assert (o.lost, o.twice, o.crashed, o.corrupt) == (0, 0, 0, 0), o
+
+
+def test_six_processes_creating_one_memory_file_all_succeed() -> None:
+    o = memory_race(workers=6, runs=1)
+    assert (o.lost, o.crashed) == (0, 0), o
+
+
+def test_turns_from_several_processes_on_one_thread_are_all_kept() -> None:
+    o = chat_race(workers=2, turns=1, runs=1)
+    assert (o.lost, o.crashed) == (0, 0), o
+
+
+def test_kill_9_during_apply_leaves_all_or_none_of_the_patch() -> None:
+    o = kill_apply(runs=3)
+    assert (o.lost, o.corrupt) == (0, 0), o
