@@ -54,11 +54,13 @@ class Outcome:
     twice: int = 0
     crashed: int = 0
     corrupt: int = 0
+    detail: str = ""
 
     def line(self) -> str:
         return (
             f"{self.check:<12} runs {self.runs:>3}  items {self.expected:>4}  lost {self.lost}  "
             f"twice {self.twice}  crashed {self.crashed}  corrupt {self.corrupt}"
+            + (f"  ({self.detail})" if self.detail else "")
         )
 
 
@@ -182,7 +184,7 @@ def kill_apply(runs: int = 5, seed: int = 7) -> Outcome:
     """Kill -9 a process applying a patch at a random moment: the file parses, with all of
     the patch or none of it."""
     rng = random.Random(seed)
-    corrupt = partial = 0
+    corrupt = partial = whole_runs = 0
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             deal = workspace_copy(Path(tmp))
@@ -203,9 +205,11 @@ def kill_apply(runs: int = 5, seed: int = 7) -> Outcome:
                 continue
             applied = sum("-call-0.txt" in m for m in markers)
             whole = applied == 1 and "follow-up 0" in after
+            whole_runs += whole
             if not (after == before or whole):
                 partial += 1
-    return Outcome("kill -9", runs, runs, partial, corrupt=corrupt)
+    detail = f"{whole_runs} killed after the write, {runs - whole_runs} before it"
+    return Outcome("kill -9", runs, runs, partial, corrupt=corrupt, detail=detail)
 
 
 # --- the memory file -------------------------------------------------------------------------

@@ -32,12 +32,12 @@ def _by(step: NextStep) -> str:
     return f" by {step.due.isoformat()}" if step.due else ""
 
 
-def step_sentence(step: NextStep) -> str:
-    """'Priya Natarajan will send the one-page summary to Owen by Wednesday 2026-11-18.'"""
+def step_sentence(step: NextStep, dated: bool = True) -> str:
+    """'Priya Natarajan will send the one-page summary to Owen by 2026-11-18.': our words
+    around the step's action, for the e-mail and the CRM record alike."""
     phrase, verb = action_phrase(step.action, step.due_text)
-    if verb:
-        return f"{step.owner} will {phrase}{_by(step)}."
-    return f"{step.owner}: {phrase}{_by(step)}."
+    by = _by(step) if dated else ""
+    return f"{step.owner} will {phrase}{by}." if verb else f"{step.owner}: {phrase}{by}."
 
 
 def _address(name: str, email: str | None) -> str:

@@ -132,13 +132,11 @@ def _show(result: Any) -> Callable[[Any], None]:
 def uncertainties(result: Any) -> list[str]:
     """Speakers whose identity is not confirmed and next steps nobody on the customer side
     agreed to: the rep confirms these before trusting the record."""
-    lines = [
-        f"who spoke as '{s}' (not mapped to anyone on the deal)"
-        for s in result.call.unmapped_speakers
-    ]
+    call = result.call
+    lines = [f"who spoke as '{s}' (not on the deal)" for s in call.unmapped_speakers]
     lines += [
-        f"{s.owner}: {s.action} ({s.customer_commitment.replace('none', 'not agreed')})"
-        for s in result.next_steps
-        if not s.recommended and s.customer_commitment != "confirmed"
+        f"who spoke as '{s}' (not confirmed: not counted as that contact; pass --attendee)"
+        for s in call.unconfirmed_speakers
     ]
+    lines += [f"next step: {x}" for x in result.follow_up.to_confirm]
     return lines
