@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import Timeout
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
@@ -185,7 +186,15 @@ def apply_patch(
     `agent.files.version(path)` taken when the analysis read the deal: when it differs, another
     writer changed the file since, and the result says the patch was merged. `before_write`
     sees the diff while the lock is held, before the file is replaced (to show it)."""
-    with lock_for(path):
+    try:
+        lock = lock_for(path).acquire()
+    except Timeout:
+        raise InvalidInput(
+            "another process has been writing this deal for over a minute",
+            where=str(path),
+            fix="Nothing was changed; apply again when it has finished",
+        ) from None
+    with lock:
         text = path.read_text(encoding="utf-8")
         merged = read_version is not None and version(path) != read_version
         out, activity_id, notes = _render(path, text, patch)

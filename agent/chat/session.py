@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import StreamMode
@@ -18,6 +18,7 @@ from langgraph.types import StreamMode
 from agent.chat.context import ChatContext, thread_id
 from agent.chat.graph import builder
 from agent.chat.state import ChatState
+from agent.errors import InvalidInput
 from agent.files import lock_for
 from agent.memory import sqlite_connection
 
@@ -81,7 +82,15 @@ class ChatSession:
     def ask(self, message: str) -> Iterator[Event]:
         """One turn: model tokens as they come (online), whole answers otherwise, then the
         turn's warning if it had one."""
-        with thread_lock(self.checkpointer, self.thread):
+        try:
+            lock = thread_lock(self.checkpointer, self.thread).acquire()
+        except Timeout:
+            raise InvalidInput(
+                "another turn of this conversation is still running",
+                where=f"thread {self.thread}",
+                fix="Ask again when it has answered",
+            ) from None
+        with lock:
             yield from self._turn(message)
 
     def _turn(self, message: str) -> Iterator[Event]:
