@@ -119,7 +119,9 @@ def _show(result: Any) -> Callable[[Any], None]:
 
     def show(applied: Any) -> None:
         err.print("deal file change:", markup=False)
-        err.print(applied.diff.rstrip() or "  (no change)", markup=False, highlight=False)
+        err.print(
+            applied.diff.rstrip() or "  (no change)", markup=False, highlight=False, soft_wrap=True
+        )
         uncertain = uncertainties(result)
         if uncertain:
             err.print("uncertain (not written as agreed; confirm with the customer):", markup=False)
