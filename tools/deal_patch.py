@@ -119,8 +119,11 @@ def _patched(doc: Any, patch: DealPatch, where: str) -> tuple[Any, str, list[str
             doc["next_step"] = patch.next_step
             doc["next_step_date"] = patch.next_step_date
     if patch.advance_stage_to is not None:
-        if doc.get("stage") == patch.advance_stage_to:
+        current = doc.get("stage")
+        if current == patch.advance_stage_to:
             notes.append(f"stage already {patch.advance_stage_to}")
+        elif patch.stage_from is not None and current != patch.stage_from:
+            notes.append(f"stage left at {current}: it changed since the analysis read it")
         else:
             doc["stage"] = patch.advance_stage_to
             entry = {"stage": patch.advance_stage_to, "entered": new.date}

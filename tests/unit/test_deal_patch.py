@@ -117,3 +117,14 @@ def test_a_concurrent_writer_is_merged_not_overwritten(sample_copy: Path) -> Non
     deal = Deal.model_validate(yaml.safe_load(path.read_text()))
     assert [a.id for a in deal.activities][-2:] == ["a12", "a13"]
     assert "id: a13" in second.diff and "2026-11-19-call.txt" in second.diff
+
+
+def test_a_stage_changed_meanwhile_is_never_moved_back(sample_copy: Path) -> None:
+    path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    stage = str(yaml.safe_load(path.read_text())["stage"])
+    moved = patch().model_copy(update={"advance_stage_to": "Closed Won", "stage_from": "Discovery"})
+    assert stage != "Discovery"  # another writer moved it since the analysis read Discovery
+    applied = apply_patch(path, moved)
+    deal = Deal.model_validate(yaml.safe_load(path.read_text()))
+    assert deal.stage == stage and deal.activities[-1].id == "a12"  # the call is still logged
+    assert any("stage left at" in n for n in applied.notes)

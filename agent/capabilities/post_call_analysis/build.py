@@ -106,7 +106,8 @@ def build_debrief(
         default_process,
     )
     before, after = call.before, call.after  # the record without this call, and with it
-    patch = patch.model_copy(update={"advance_stage_to": stage_ready(before, after)})
+    moved = {"advance_stage_to": stage_ready(before, after), "stage_from": deal.stage}
+    patch = patch.model_copy(update=moved)
     checks = adherence(before, after, m, ctx, activity_type)
     advanced = [
         Point(text=f"Advanced {c.description} ({c.detail}).", citations=c.citations)

@@ -152,6 +152,11 @@ class DealPatch(Contract):
         description="Proposed only when every checked exit criterion of the current stage is "
         "met with the call recorded; applying it adds the stage to stage_history.",
     )
+    stage_from: str | None = Field(
+        default=None,
+        description="The stage the analysis read: a stage move is applied only from it, so a "
+        "stage changed meanwhile by another writer is never moved back.",
+    )
 
     @property
     def marker(self) -> str:
