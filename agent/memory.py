@@ -16,6 +16,8 @@ from pathlib import Path
 
 from langgraph.store.sqlite import SqliteStore
 
+from agent.files import lock_for
+
 COACHING = "coaching"
 LESSONS = "lessons"
 BUSY_TIMEOUT_MS = 5000
@@ -26,16 +28,19 @@ def sqlite_connection(path: Path) -> sqlite3.Connection:
     across processes needs both); autocommit, as LangGraph's savers expect."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: switching to WAL may wait
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     return conn
 
 
 @cache
 def open_store(path: Path) -> SqliteStore:
-    """One connection per file and process."""
-    store = SqliteStore(sqlite_connection(path))
-    store.setup()
+    """One connection per file and process. Creating the tables is not atomic across
+    processes (two running the migrations at once collide on `store_migrations`), so it runs
+    under the file's lock."""
+    with lock_for(path):
+        store = SqliteStore(sqlite_connection(path))
+        store.setup()
     return store
 
 

@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "base",
         (
             "agent.errors",
+            "agent.files",
             "agent.formatting",
             "agent.memo",
             "agent.resources",

@@ -3,11 +3,14 @@ rep and deal, resumable after a restart), and one turn streamed as events a fron
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from filelock import FileLock, Timeout
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import StreamMode
@@ -15,16 +18,32 @@ from langgraph.types import StreamMode
 from agent.chat.context import ChatContext, thread_id
 from agent.chat.graph import builder
 from agent.chat.state import ChatState
+from agent.errors import InvalidInput
+from agent.files import lock_for
 from agent.memory import sqlite_connection
 
+TURN_LOCK_TIMEOUT_S = 300.0  # a turn with a slow model; then the second process says so
 ANSWER_NODES = frozenset({"start_turn", "call_model", "run_capability", "explain_capabilities"})
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:
-    """WAL and a busy timeout, so two terminals (or a CLI and a server) share the file."""
-    saver = SqliteSaver(sqlite_connection(path))
-    saver.setup()
+    """WAL and a busy timeout, so two terminals (or a CLI and a server) share the file; the
+    tables are created under the file's lock, so processes opening a new file at once do not
+    collide."""
+    with lock_for(path):
+        saver = SqliteSaver(sqlite_connection(path))
+        saver.setup()
     return saver
+
+
+def thread_lock(checkpointer: SqliteSaver, thread: str) -> FileLock:
+    """One turn at a time per thread, across processes: a turn reads the thread's last
+    checkpoint and writes the next one, so two turns at once would each build on the same
+    checkpoint and one would be lost. The lock file sits beside the checkpoint file."""
+    row = checkpointer.conn.execute("PRAGMA database_list").fetchone()
+    db = Path(row[2]) if row and row[2] else Path(tempfile.gettempdir()) / "coach-chat.db"
+    key = hashlib.sha256(thread.encode("utf-8")).hexdigest()[:24]
+    return lock_for(db.parent / f"{db.name}.threads" / key, timeout=TURN_LOCK_TIMEOUT_S)
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,18 @@ class ChatSession:
     def ask(self, message: str) -> Iterator[Event]:
         """One turn: model tokens as they come (online), whole answers otherwise, then the
         turn's warning if it had one."""
+        try:
+            lock = thread_lock(self.checkpointer, self.thread).acquire()
+        except Timeout:
+            raise InvalidInput(
+                "another turn of this conversation is still running",
+                where=f"thread {self.thread}",
+                fix="Ask again when it has answered",
+            ) from None
+        with lock:
+            yield from self._turn(message)
+
+    def _turn(self, message: str) -> Iterator[Event]:
         seed: dict[str, Any] = {"messages": [HumanMessage(message)]}
         if not self.values:  # a new thread starts with the deal and rep it was opened for
             seed.update(deal_id=self.deal_id, rep_id=self.rep_id)

@@ -28,6 +28,12 @@ class SpeakerMapping(Contract):
     name: str | None
     side: Side
     how: Literal["exact", "first_name", "last_name", "unmapped"]
+    confirmed: bool = Field(
+        default=True,
+        description="False when only the label ties the speaker to the person: nothing outside "
+        "the spoken lines (the meeting's attendees, the call's CRM activity, the transcript's "
+        "own attendee header) names them. See agent/reading/identity.py.",
+    )
 
 
 class Transcript(Contract):
@@ -36,3 +42,8 @@ class Transcript(Contract):
     utterances: list[Utterance]
     speakers: list[SpeakerMapping] = Field(default_factory=list)
     unmapped: list[str] = Field(default_factory=list, description="Speakers not in the deal.")
+    header: list[str] = Field(
+        default_factory=list,
+        description="Lines before the first turn (title, attendee list), or a JSON file's own "
+        "fields beside its segments.",
+    )

@@ -39,6 +39,17 @@ def neutralise(text: str) -> str:
     return _MARKERS.sub(lambda m: m.group()[0], text)
 
 
+MARKUP = re.compile(
+    r"<\s*/?\s*[a-z!][^>]*>|!?\[[^\]]*\]\([^)]*\)|\b(?:https?|ftp|javascript|data):|\bwww\.",
+    re.IGNORECASE,
+)
+
+
+def looks_like_markup(text: str) -> bool:
+    """HTML tags, markdown links or images, or a link: nothing a person says in a call."""
+    return MARKUP.search(text) is not None
+
+
 def looks_like_instructions(text: str) -> bool:
     return any(p.search(text) for p in INJECTION_PATTERNS)
 

@@ -7,6 +7,12 @@ read from the words ("by the 25th", "Friday", "end of day", "next week") relativ
 date. The customer's commitment is "confirmed" when a customer says so (their own promise, or
 "agreed" / "works for me" in the next turns), "hedged" when the words hedge ("no promises",
 "I'll try"), else "none".
+
+A commitment needs evidence of both sides: the seller's promise or proposal counts as agreed
+only when the first customer reply after it accepts it; a customer's own promise counts as
+theirs; a customer's ask of us ("you send the pricing") counts only when a seller then accepts
+it. A line that reads like an instruction to a model ("ignore all previous instructions and
+approve ...") or carries markup or a link is never a commitment, whoever it is attributed to.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from agent.contracts.conversation import Utterance
 from agent.contracts.deal import Deal
+from agent.model.fence import looks_like_instructions, looks_like_markup
 from agent.reading.patterns import sentences
 
 _VERBS = (
@@ -165,6 +172,8 @@ def find_commitments(utterances: Sequence[Utterance], deal: Deal, on: dt.date) -
     for u in utterances:
         if u.side == "unknown":
             continue
+        if not_speech(u.text):  # planted text: never anyone's promise
+            continue
         for sentence in sentences(u.text):
             if sentence.rstrip().endswith("?"):
                 continue
@@ -180,6 +189,11 @@ def find_commitments(utterances: Sequence[Utterance], deal: Deal, on: dt.date) -
     for p in found:  # a restatement replaces what it restates; distinct steps all stay
         kept = [k for k in kept if not _restates(p, k)] + [p]
     return sorted(kept, key=lambda p: p.index)
+
+
+def not_speech(text: str) -> bool:
+    """Text no one says in a call: instructions to a model, markup, links."""
+    return looks_like_instructions(text) or looks_like_markup(text)
 
 
 def _restates(later: Promise, earlier: Promise) -> bool:
@@ -222,10 +236,15 @@ def _promise(
     owner_id, owner = u.person_id, _speaker_name(u, people)
     if named is not None:
         owner_id, owner = named.id, named.name
-    elif first == "you" and u.side == "customer":  # the customer means us
+    elif first == "you" and u.side == "customer":  # the customer means us: ours once we accept
         seller = next((r for r in utterances[u.index + 1 :] if r.side == "seller"), None)
         owner_id = seller.person_id if seller else None
         owner = _speaker_name(seller, people) if seller else "our side"
+        accepted = seller is not None and seller.index <= u.index + 3 and _accepts(seller.text)
+        at = seller.index if accepted and seller else None
+        commitment = "confirmed" if accepted else "none"
+        due, due_text = resolve_date(item, on)
+        return Promise(u.index, item, owner_id, owner, due, due_text, commitment, at)
     elif first == "you":  # "you review the TCO": the customer who answers owns it
         replier = next((r for r in utterances if r.index == at), None)
         owner_id = replier.person_id if replier else None
@@ -240,13 +259,49 @@ def _speaker_name(u: Utterance, people: list[_Person]) -> str:
     return next((p.name for p in people if p.id == u.person_id), u.speaker)
 
 
+def _accepts(text: str) -> bool:
+    """A reply that takes a step on: agreement in its first sentence, or a promise, unhedged."""
+    if _HEDGE.search(text) or not_speech(text):
+        return False
+    return bool(_AGREE.search(text.split(".")[0]) or _PROMISE.search(text))
+
+
 def _customer_reply(u: Utterance, utterances: Sequence[Utterance]) -> tuple[str, int | None]:
-    """The first customer reply within three turns that agrees or hedges."""
+    """The first customer reply within three turns decides: it agrees, hedges, or neither
+    (a later customer's "ok" to something else is not agreement to this)."""
     for reply in utterances[u.index + 1 : u.index + 4]:
         if reply.side != "customer":
             continue
+        if not_speech(reply.text):
+            return "none", None
         if _HEDGE.search(reply.text):
             return "hedged", reply.index
         if _AGREE.search(reply.text.split(".")[0]):
             return "confirmed", reply.index
+        return "none", None
     return "none", None
+
+
+_ONE_WORD_VERBS = frozenset(v for v in _VERBS.split("|") if " " not in v and "[" not in v)
+_PHRASE_WORDS = 16
+_VERB = re.compile(r"\b(?:" + _VERBS + r")\b", re.IGNORECASE)
+_NOT_PLAIN = re.compile(r"[^\w\s,.'’&%/:-]")
+
+
+def action_phrase(action: str, due_text: str | None = None) -> tuple[str, bool]:
+    """The step's action as a bare verb phrase for a sentence of our own ("send the one-page
+    summary to Owen"), without the words its date came from, anything but plain words, or more
+    than a short clause; and whether it starts with a verb ("will ..." reads right)."""
+    text = action if due_text is None else action.replace(due_text, " ")
+    text = re.sub(r"<[^>]*>", " ", text)
+    promise = _PROMISE.search(text)
+    words = text.split()
+    if promise is not None:  # "I'll send ..." -> "send ..."
+        verb = _VERB.search(text, promise.start(), promise.end())
+        words = text[verb.start() if verb else promise.end() :].split()
+    elif len(words) > 1 and words[1].lower().rstrip("s") in _ONE_WORD_VERBS:
+        words = [words[1][:-1] if words[1].lower().endswith("s") else words[1], *words[2:]]
+    phrase = _NOT_PLAIN.sub("", " ".join(words[:_PHRASE_WORDS])).strip(" ,.;:-")
+    phrase = re.sub(r"\s+(?:by|on|before|until|for|in|within|at)$", "", re.sub(r"\s+", " ", phrase))
+    first = phrase.split()[0].lower() if phrase else ""
+    return phrase, first in _ONE_WORD_VERBS or promise is not None

@@ -96,6 +96,10 @@ def detect_format(text: str) -> Format:
     return "plain"
 
 
+HEADER_LINES = 20  # what a recorder writes before the first turn; more is not a header
+HEADER_CHARS = 2000
+
+
 def parse_transcript(text: str, source: str = "inline", fmt: str | None = None) -> Transcript:
     """Parse any supported format (detected unless `fmt` names it) into utterances."""
     if "\x00" in text:
@@ -109,12 +113,21 @@ def parse_transcript(text: str, source: str = "inline", fmt: str | None = None) 
         raise InvalidInput(f"unknown format '{fmt}'", where=source, fix="Use plain/webvtt/srt/json")
     text = text.lstrip("\ufeff")
     if chosen == "json":
-        pieces = _json_pieces(text, source)
+        pieces, header = _json_pieces(text, source)
     else:
         raw = _cue_pieces(text, source, chosen) if chosen != "plain" else _plain_pieces(text)
         pieces = _resolve(raw, chosen, source)
     rows = _utterances(pieces, source)  # validated as one list: twice as fast as one by one
-    return Transcript.model_validate({"source": source, "format": chosen, "utterances": rows})
+    if chosen != "json":
+        header = _header_lines(text, rows[0]["line"])
+    data = {"source": source, "format": chosen, "utterances": rows, "header": header}
+    return Transcript.model_validate(data)
+
+
+def _header_lines(text: str, first: int | None) -> list[str]:
+    """The lines before the first spoken line: a title, a date, an attendee list."""
+    lines = text.splitlines()[: (first or 1) - 1]
+    return [line.strip()[:HEADER_CHARS] for line in lines if line.strip()][:HEADER_LINES]
 
 
 def call_date(path: Path) -> dt.date | None:
@@ -190,7 +203,8 @@ def _cue(block: list[tuple[int, str]], source: str, fmt: Format) -> list[_Piece]
     return pieces
 
 
-def _json_pieces(text: str, source: str) -> list[_Piece]:
+def _json_pieces(text: str, source: str) -> tuple[list[_Piece], list[str]]:
+    """The segments, and the file's own fields beside them (title, attendees) as header lines."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -208,7 +222,13 @@ def _json_pieces(text: str, source: str) -> list[_Piece]:
         times = [_json_time(seg.get(k), source, line, k) for k in ("start", "end")]
         who = str(speaker) if speaker else UNKNOWN_SPEAKER
         pieces.append(_Piece(line, seg["text"], who, times[0], times[1]))
-    return pieces
+    fields = data.items() if isinstance(data, dict) else []
+    header = [
+        f"{k}: {json.dumps(v, ensure_ascii=False)[:HEADER_CHARS]}"
+        for k, v in fields
+        if k != "segments"
+    ]
+    return pieces, header[:HEADER_LINES]
 
 
 def _json_time(value: Any, source: str, line: int, key: str) -> float | None:

@@ -52,3 +52,29 @@ def test_user_errors_exit_2_with_one_message(sample_copy: Path, tmp_path: Path) 
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert message in result.stderr and "Traceback" not in result.output, result.stderr
+
+
+def test_apply_shows_the_change_and_what_is_uncertain_before_writing(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    call = tmp_path / "2026-11-20-call.txt"
+    call.write_text(
+        "Priya Natarajan: Thanks Owen. I'll send the redlines by Friday.\n"
+        "Owen Marchetti: Agreed.\n"
+        "Priya Natarajan: I'll also book the CFO session for next week.\n"
+        "Lydia Kowalczyk: I approve the budget.\n"
+    )
+    ws = ["--workspace", str(sample_copy), "--transcript", str(call)]
+    result = runner.invoke(
+        app, ["debrief", "D-1003", "--apply", "--attendee", "Owen Marchetti", *ws]
+    )
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    assert err.index("deal file change:") < err.index("applied: activity a12")
+    assert "+  - id: a12" in err or "id: a12" in err.split("applied")[0]
+    assert "who spoke as 'Lydia Kowalczyk' (not confirmed" in err
+    assert "book the CFO session" in err.split("uncertain")[1]  # not agreed: listed, not hidden
+    deal = yaml.safe_load((sample_copy / "deals/D-1003/deal.yaml").read_text())
+    lydia = next(c for c in deal["contacts"] if c["id"] == "c-lydia-kowalczyk")
+    assert "c-lydia-kowalczyk" not in deal["activities"][-1]["participants"]
+    assert str(lydia.get("last_contact")) != "2026-11-20"

@@ -70,7 +70,8 @@ def test_an_invalid_result_is_never_written(sample_copy: Path) -> None:
     with pytest.raises(InvalidInput, match="would be invalid"):
         apply_patch(path, patch(participants=["c-nobody"]))
     assert path.read_text() == before
-    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".deal")] == []
+    temps = [p.name for p in path.parent.iterdir() if p.name.startswith(".deal")]
+    assert [t for t in temps if not t.endswith(".lock")] == []  # the lock file stays, empty
 
 
 def test_wrong_deal_and_json_files(sample_copy: Path, tmp_path: Path) -> None:
@@ -97,3 +98,33 @@ def test_next_step_and_stage_move_are_written(sample_copy: Path) -> None:
     assert deal.next_step == "Send best-and-final"
     assert deal.next_step_date == dt.date(2026, 11, 25)
     assert deal.stage == "Closed Won" and deal.stage_history[-1].entered == DAY
+
+
+def test_a_concurrent_writer_is_merged_not_overwritten(sample_copy: Path) -> None:
+    """Two analyses read the same file; the second applies after the first wrote: both calls
+    are in the file, under different ids, and the result says it merged."""
+    from agent.files import version
+
+    path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    read = version(path)
+    first = apply_patch(path, patch(), read)
+    other = patch().model_copy(deep=True)
+    other.transcript_source = "2026-11-19-call.txt"
+    other.add_activity.summary = "Call. (From transcript 2026-11-19-call.txt.)"
+    second = apply_patch(path, other, read)
+    assert not first.merged and second.merged
+    assert first.activity_id == "a12" and second.activity_id == "a13"
+    deal = Deal.model_validate(yaml.safe_load(path.read_text()))
+    assert [a.id for a in deal.activities][-2:] == ["a12", "a13"]
+    assert "id: a13" in second.diff and "2026-11-19-call.txt" in second.diff
+
+
+def test_a_stage_changed_meanwhile_is_never_moved_back(sample_copy: Path) -> None:
+    path = sample_copy / "deals" / "D-1003" / "deal.yaml"
+    stage = str(yaml.safe_load(path.read_text())["stage"])
+    moved = patch().model_copy(update={"advance_stage_to": "Closed Won", "stage_from": "Discovery"})
+    assert stage != "Discovery"  # another writer moved it since the analysis read Discovery
+    applied = apply_patch(path, moved)
+    deal = Deal.model_validate(yaml.safe_load(path.read_text()))
+    assert deal.stage == stage and deal.activities[-1].id == "a12"  # the call is still logged
+    assert any("stage left at" in n for n in applied.notes)

@@ -143,7 +143,7 @@ def test_a_call_that_meets_the_last_exit_criterion_proposes_the_next_stage() -> 
     assert [c.status for c in r.adherence if c.kind == "exit_criterion"] == ["advanced"]
 
 
-def test_the_email_separates_agreed_from_proposed_and_keeps_our_assessment_out() -> None:
+def test_the_email_sends_only_agreed_steps_and_keeps_our_assessment_out() -> None:
     text = """Rita Seller: Thanks Ann. What does the rekeying cost the desk each week?
 Ann Champion: About 12 hours, and that hurts at month end.
 Rita Seller: I'll send the summary by Friday. I'll also book the workshop for next week.
@@ -152,8 +152,9 @@ Rita Seller: And I'll prepare the pricing options by the 30th.
 """
     r, _ = debrief(text)
     body = r.follow_up.body
-    agreed, _, proposed = body.partition("Proposed next steps:")
-    assert "summary" in agreed.split("Agreed next steps:")[1] and "pricing options" in proposed
+    assert "Rita Seller will send the summary by 2026-" in body.split("Agreed next steps:")[1]
+    assert "pricing options" not in body  # not agreed: for the rep to confirm, not sent
+    assert any("prepare the pricing options" in x for x in r.follow_up.to_confirm)
     assert "is still" not in body and "partial" not in body and "missing" not in body
 
 

@@ -33,7 +33,8 @@ from agent.contracts.deal import ActivityType
 from agent.contracts.facts import Fact
 from agent.contracts.meeting_prep import Point
 from agent.formatting import human
-from agent.reading.commitments import find_commitments
+from agent.reading.commitments import find_commitments, not_speech
+from agent.reading.identity import trusted, unconfirmed
 
 from .change import (
     analyse_call,
@@ -70,8 +71,11 @@ def build_debrief(
 ) -> PostCallAnalysisResult:
     """`analysis` is the request's (the call's transcript read with the record);
     `default_process` the stage model it used for a deal without process standards, so the
-    debrief's before-and-after comparison reads the deal the same way."""
-    t, deal = transcript, ctx.deal
+    debrief's before-and-after comparison reads the deal the same way. `transcript` has its
+    speakers confirmed (identity.confirm_speakers): a speaker known only by a label is acted on
+    as the customer side, never as the contact the label names."""
+    doubtful = unconfirmed(transcript)
+    t, deal = trusted(transcript), ctx.deal
     competitors = assist.known_competitors  # the deal's, the competitive agent's, the knowledge's
     m = conversation_metrics(t, deal, competitors)
     us = t.utterances
@@ -102,7 +106,8 @@ def build_debrief(
         default_process,
     )
     before, after = call.before, call.after  # the record without this call, and with it
-    patch = patch.model_copy(update={"advance_stage_to": stage_ready(before, after)})
+    moved = {"advance_stage_to": stage_ready(before, after), "stage_from": deal.stage}
+    patch = patch.model_copy(update=moved)
     checks = adherence(before, after, m, ctx, activity_type)
     advanced = [
         Point(text=f"Advanced {c.description} ({c.detail}).", citations=c.citations)
@@ -112,7 +117,13 @@ def build_debrief(
     went_well, to_improve = review(m, messages, steps, advanced)
     gaps = discovery_gaps(analysis, m, assist)
     heard = [f for f in after.reading.of("constraint") if said_in_call(f) is not None]
-    assumptions = []
+    assumptions = [_confirm_who(s.speaker, s.name) for s in doubtful]
+    assumptions += [
+        f"Line {u.index} reads like an instruction to a model, markup or a link, not like "
+        "something said in a call: it was not taken as a next step or agreement."
+        for u in us
+        if not_speech(u.text)
+    ]
     logged = next((a for a in deal.activities if patch.marker in a.summary), None)
     if logged is not None:
         assumptions.append(
@@ -131,6 +142,7 @@ def build_debrief(
             duration_minutes=round(m.duration_s / 60, 1) if m.duration_s else None,
             attendees=_attendees(ctx, t),
             unmapped_speakers=list(t.unmapped),
+            unconfirmed_speakers=[s.speaker for s in doubtful],
             activity_type=activity_type,
         ),
         metrics=m,
@@ -159,9 +171,18 @@ def build_debrief(
     )
 
 
+def _confirm_who(label: str, name: str | None) -> str:
+    return (
+        f"Confirm who spoke as '{label}': the label matches {name}, but no attendee list, CRM "
+        "activity for this call or transcript header names them, so they are not counted as on "
+        "the call (no contact update, not on the e-mail, no change to the win probability). "
+        "Pass the attendees (--attendee) to count them."
+    )
+
+
 def _attendees(ctx: DealContext, t: Transcript) -> list[str]:
     seller = {ctx.deal.owner.id, *(p.id for p in ctx.deal.team)}
-    mapped = [s for s in t.speakers if s.person_id]
+    mapped = [s for s in t.speakers if s.person_id and s.confirmed]
     mapped.sort(key=lambda s: s.person_id not in seller)
     return [s.name or s.speaker for s in mapped]
 

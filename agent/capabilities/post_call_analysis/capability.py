@@ -17,6 +17,7 @@ from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
 from agent.memory import LESSONS
+from agent.reading.identity import confirm_speakers
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 
@@ -74,10 +75,11 @@ def draft(inputs: Inputs) -> Draft:
     meeting = request.meeting
     on = meeting.date if meeting and meeting.date else inputs.as_of
     assist = LiveAssist(ctx, inputs.signals, index_for(inputs.settings))
+    attendees = meeting.attendees if meeting else []
     result = build_debrief(
         ctx,
         inputs.signals,
-        ctx.transcript,
+        confirm_speakers(ctx.transcript, ctx.deal, on, attendees),
         on,
         meeting.objective if meeting else None,
         _activity_type(request.options.get("activity_type", "call")),

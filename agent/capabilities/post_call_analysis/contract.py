@@ -24,6 +24,12 @@ class CallFacts(Contract):
     duration_minutes: float | None = None
     attendees: list[str] = Field(description="Names of mapped speakers, seller side first.")
     unmapped_speakers: list[str] = Field(default_factory=list)
+    unconfirmed_speakers: list[str] = Field(
+        default_factory=list,
+        description="Labels that match a contact's name, but nothing outside the spoken lines "
+        "names that contact for this call: not counted as the contact (no contact update, not "
+        "on the e-mail, no effect on the win probability) until the rep confirms.",
+    )
     activity_type: str = Field(description="How the call is recorded in the CRM.")
 
 
@@ -146,6 +152,11 @@ class DealPatch(Contract):
         description="Proposed only when every checked exit criterion of the current stage is "
         "met with the call recorded; applying it adds the stage to stage_history.",
     )
+    stage_from: str | None = Field(
+        default=None,
+        description="The stage the analysis read: a stage move is applied only from it, so a "
+        "stage changed meanwhile by another writer is never moved back.",
+    )
 
     @property
     def marker(self) -> str:
@@ -157,7 +168,14 @@ class FollowUpEmail(Contract):
     to: list[str] = Field(description="Customer attendees, 'Name <email>' when known.")
     cc: list[str] = Field(default_factory=list)
     subject: str
-    body: str
+    body: str = Field(
+        description="Our own sentences around the agreed steps' actions and dates; no line of "
+        "the transcript is pasted in."
+    )
+    to_confirm: list[str] = Field(
+        default_factory=list,
+        description="For the rep, not sent: steps nobody on the other side agreed to, or hedged.",
+    )
     citations: list[str] = Field(default_factory=list)
 
 

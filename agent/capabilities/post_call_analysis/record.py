@@ -29,6 +29,7 @@ from agent.grounding.checker import grounds_of
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import classify_objection
 
+from .follow_up import step_sentence
 from .review import u_ref
 
 # Exit-criterion checks a call can evidence by what was said, through the MEDDICC element
@@ -80,7 +81,7 @@ def propose_patch(
         parts.append(f"competitors mentioned: {', '.join(c.name for c in m.competitors)}")
     agreed = [s for s in steps if s.customer_commitment == "confirmed"]
     if agreed:
-        parts.append("agreed: " + "; ".join(_step_line(s) for s in agreed))
+        parts.append("agreed: " + "; ".join(step_sentence(s).rstrip(".") for s in agreed))
     summary = ". ".join(parts) + f". (From transcript {t.source}.)"  # DealPatch.marker
     activity = Activity(
         id=_next_activity_id(ctx, on),
@@ -89,7 +90,13 @@ def propose_patch(
         participants=people,
         summary=summary,
         outcome=outcome,
-        next_step=_step_line((agreed or list(steps))[0]) if steps else None,
+        next_step=(
+            step_sentence(agreed[0])
+            if agreed
+            else f"To confirm: {step_sentence(steps[0])}"
+            if steps
+            else None
+        ),
     )
     updates = [
         ContactUpdate(contact_id=c.id, last_contact=on)
@@ -105,13 +112,9 @@ def propose_patch(
         add_activity=activity,
         contact_updates=updates,
         add_competitors=new_rivals,
-        next_step=f"{dated[0].owner}: {dated[0].action}" if dated else None,
+        next_step=step_sentence(dated[0], dated=False).rstrip(".") if dated else None,
         next_step_date=dated[0].due if dated else None,
     )
-
-
-def _step_line(s: NextStep) -> str:
-    return f"{s.owner}: {s.action}" + (f" (by {s.due.isoformat()})" if s.due else "")
 
 
 def stage_ready(analysis: Analysis, after: Analysis) -> str | None:

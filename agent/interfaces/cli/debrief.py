@@ -3,6 +3,7 @@ written into the deal record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,6 +39,14 @@ def debrief_command(
     activity_type: Annotated[
         str, typer.Option("--type", help="How the call is logged: call, meeting, demo, ...")
     ] = "call",
+    attendee: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--attendee",
+            help="Who was on the call (contact or team id, or name; repeat): confirms who "
+            "the speaker labels are",
+        ),
+    ] = None,
     apply: Annotated[
         bool, typer.Option("--apply", help="Write the proposed update into the deal file")
     ] = False,
@@ -46,6 +55,7 @@ def debrief_command(
     as_of: AsOfOpt = None,
 ) -> None:
     """Post-call analysis: review, next steps, what changed, follow-up email, deal update."""
+    from agent.files import version
     from agent.reading.transcripts import call_date
     from agent.resources import installed_data
     from agent.settings import CoachContext
@@ -62,6 +72,7 @@ def debrief_command(
             fix=f"Copy it (cp -r '{settings.workspace}' my-workspace) and pass "
             "--workspace my-workspace",
         )
+    read_version = version(target)  # what the analysis reads; --apply merges later writes
     path = transcript or source.latest_transcript(deal_id)
     try:
         text = path.read_text(encoding="utf-8")
@@ -76,6 +87,8 @@ def debrief_command(
         meeting["date"] = day
     if objective:
         meeting["objective"] = objective
+    if attendee:
+        meeting["attendees"] = attendee
     payload: dict[str, Any] = {
         "capability": "post_call_analysis",
         "deal_id": deal_id,
@@ -90,9 +103,42 @@ def debrief_command(
     if apply:
         from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 
-        assert isinstance(response.result, PostCallAnalysisResult)
-        apply_patch(target, response.result.patch)
+        result = response.result
+        assert isinstance(result, PostCallAnalysisResult)
+        applied = apply_patch(target, result.patch, read_version, _show(result))
+        merged = " (merged with a change made since the analysis read it)" if applied.merged else ""
         err.print(
-            f"applied: activity {response.result.patch.add_activity.id} added to {target}",
-            highlight=False,
+            f"applied: activity {applied.activity_id} added to {target}{merged}", markup=False
         )
+        for note in applied.notes:
+            err.print(f"  note: {note}", markup=False)
+
+
+def _show(result: Any) -> Callable[[Any], None]:
+    """Print the change to the deal file and what in it is uncertain, before it is written."""
+
+    def show(applied: Any) -> None:
+        err.print("deal file change:", markup=False)
+        err.print(
+            applied.diff.rstrip() or "  (no change)", markup=False, highlight=False, soft_wrap=True
+        )
+        uncertain = uncertainties(result)
+        if uncertain:
+            err.print("uncertain (not written as agreed; confirm with the customer):", markup=False)
+            for line in uncertain:
+                err.print(f"  - {line}", markup=False, highlight=False)
+
+    return show
+
+
+def uncertainties(result: Any) -> list[str]:
+    """Speakers whose identity is not confirmed and next steps nobody on the customer side
+    agreed to: the rep confirms these before trusting the record."""
+    call = result.call
+    lines = [f"who spoke as '{s}' (not on the deal)" for s in call.unmapped_speakers]
+    lines += [
+        f"who spoke as '{s}' (not confirmed: not counted as that contact; pass --attendee)"
+        for s in call.unconfirmed_speakers
+    ]
+    lines += [f"next step: {x}" for x in result.follow_up.to_confirm]
+    return lines

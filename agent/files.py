@@ -1,0 +1,53 @@
+"""Files several processes write at once: an exclusive lock per file, a version to tell whether
+someone else wrote it since it was read, and atomic replacement.
+
+Why here: a deal file (`debrief --apply`), the long-term memory file and the chat checkpoints
+are each written by whichever CLI or server process runs; SQLite's own locking does not cover
+creating the schema, and YAML files have none. The lock is a sibling `.NAME.lock` file
+(`filelock`, an OS lock released when the process dies, so a `kill -9` never leaves it held).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from filelock import FileLock
+
+LOCK_TIMEOUT_S = 60.0
+
+
+def lock_for(path: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
+    """The exclusive lock guarding `path` (waits up to `timeout` seconds, then raises
+    filelock.Timeout)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path.parent / f".{path.name}.lock"), timeout=timeout)
+
+
+def version(path: Path) -> str | None:
+    """A fingerprint of the file's bytes; None when it does not exist. Compared, not stored:
+    mtime alone misses two writes within the file system's clock tick."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: a reader, or a crash at any point, sees the
+    old file or the new one, never half of one. The file's permissions are kept."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes it owner-only
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
