@@ -72,7 +72,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "override",
         r"\b(?:ignore|disregard|forget)\s+(?:everything|all|anything|what)\s+(?:above|before|"
         r"(?:that )?you (?:were|have been) (?:told|given|instructed)|(?:you )?(?:read|saw) "
-        r"(?:above|before)|previously|so far|else)",
+        r"(?:above|before)|previously|so far|else)"
+        r"|\b(?:rules|instructions|guidelines|directions|orders) you (?:were|have been|got) "
+        r"(?:given|told|sent)\b",
     ),
     (
         "new_instructions",
@@ -161,7 +163,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "system_prompt",
         "fake_system",
         r"\b(?:system|developer) (?:prompt|override)\b|\b(?:system|developer) "
-        r"(?:instructions?|directives?)\b|\bsystem message\s*:|\b(?:end|close) (?:of )?"
+        r"(?:instructions?|directives?)\b|\bsystem message\s*:|\b(?:tool|function) (?:output|"
+        r"result|response|call)\s*:|\bas (?:the )?ground truth\b|\b(?:end|close) (?:of )?"
         r"(?:the )?(?:data|context|document|user input|untrusted (?:data|text))\b"
         r"[^.\n]{0,10}(?:[>\]-]|\n|$)|"
         r"\"role\"\s*:\s*\"(?:system|assistant|tool|developer)\"|\btool_calls?\b|"
@@ -311,9 +314,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "ignore_pl",
         "override",
         r"\b(?:zignoruj|ignoruj|zapomnij|pomin|nie stosuj sie do|nie przestrzegaj)\b[^.\n]{0,50}"
-        r"\b(?:poprzednie|poprzednich|wczesniejsze|wczesniejszych|wszystkie|wszystkich|powyzsze|"
-        r"powyzszych|swoje|twoje)\b[^.\n]{0,30}\b(?:instrukcje|instrukcji|polecenia|polecen|"
-        r"zasady|zasad|reguly)\b|\bnowe (?:instrukcje|polecenia)\s*:|\bjestes teraz\b",
+        r"\b(?:poprzedni\w*|wczesniejsz\w*|wszystki\w*|powyzsz\w*|swoi\w*|swoje|twoi\w*|"
+        r"twoje)\b[^.\n]{0,30}\b(?:instrukcj\w*|polece\w*|zasad\w*|regul\w*)\b|"
+        r"\bnowe (?:instrukcje|polecenia)\s*:|\bjestes teraz\b",
     ),
 )
 _COMPILED = tuple((rule, style, re.compile(p, re.MULTILINE)) for rule, style, p in RULES)
