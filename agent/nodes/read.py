@@ -31,6 +31,17 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     texts = every_string(ctx)
     if request.message:
         texts.append(Text("request.message", request.message))
+    if request.meeting is not None:  # a customer's agenda is the customer's text
+        meeting = request.meeting
+        texts += [
+            Text(f"request.meeting.customer_agenda[{i}]", a)
+            for i, a in enumerate(meeting.customer_agenda)
+        ]
+        texts += [
+            Text(f"request.meeting.{k}", v)
+            for k in ("title", "objective")
+            if (v := getattr(meeting, k))
+        ]
     warnings = [
         Warning(code="suspected_injection", ref=s.ref, message=s.message())
         for s in suspects((t.ref, t.text) for t in texts)  # every string, in full

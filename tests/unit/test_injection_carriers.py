@@ -12,7 +12,7 @@ import yaml
 from langchain_core.messages import AIMessage
 
 from agent.chat.context import ChatContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.request import CoachingRequest, Meeting
 from agent.service import coach
 from agent.settings import SAMPLE_WORKSPACE, CoachContext
 from tests.chat.conftest import answer, session
@@ -79,3 +79,10 @@ def test_a_chat_message_is_scanned_offline(
     assert len(warnings) == 1 and "chat.message" in warnings[0]
     _, quiet = answer(chat, "what should I do next on this deal?")
     assert quiet == []
+
+
+def test_a_customer_agenda_item_is_scanned() -> None:
+    meeting = Meeting(duration_minutes=30, customer_agenda=["Pricing", PAYLOAD])
+    request = CoachingRequest(capability="meeting_agenda", deal_id="D-1003", meeting=meeting)
+    warned = [w.ref for w in coach(request).warnings if w.code == "suspected_injection"]
+    assert warned == ["request.meeting.customer_agenda[1]"]
