@@ -321,6 +321,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
 )
 _COMPILED = tuple((rule, style, re.compile(p, re.MULTILINE)) for rule, style, p in RULES)
 EXCERPT = 120
+MIN_CHARS = 8  # ids, enumerations and short names: no instruction fits in fewer characters
 
 
 def rule_findings(text: str) -> list[Finding]:
@@ -342,7 +343,7 @@ SIGNALS: list[Signal] = [rule_findings]
 
 def scan(text: str) -> list[Finding]:
     """Why the text reads like instructions to a model; empty when it does not."""
-    return list(_scan(text)) if text and text.strip() else []
+    return list(_scan(text)) if len(text.strip()) >= MIN_CHARS else []
 
 
 @lru_cache(maxsize=8192)

@@ -80,6 +80,8 @@ _SPACE = re.compile(r"[^\S\n]+")
 def fold(text: str) -> str:
     """The text as plain lower-case Latin: invisible characters out (tag characters read as
     the ASCII they spell), NFKC, look-alikes to Latin, accents off."""
+    if text.isascii():  # most text: nothing to fold but the case and the spaces
+        return _SPACE.sub(" ", text.lower())
     text = _TAGS.sub(lambda m: "".join(chr(ord(c) - 0xE0000) for c in m.group()), text)
     text = _INVISIBLE.sub("", text)
     text = unicodedata.normalize("NFKC", text).lower().translate(_CONFUSABLES)
