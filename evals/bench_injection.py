@@ -39,7 +39,12 @@ def sample(cases: Sequence[Case], n: int | None) -> list[Case]:
     ]
     groups = [g for g in groups if g]
     per = max(1, n // len(groups))
-    return [g[round(i * len(g) / per)] for g in groups for i in range(min(per, len(g)))]
+    # Each group starts at another offset, so the carriers' samples differ in style too.
+    return [
+        g[(round(i * len(g) / per) + 7 * j) % len(g)]
+        for j, g in enumerate(groups)
+        for i in range(min(per, len(g)))
+    ]
 
 
 def _rate(hits: int, total: int) -> float | None:
@@ -81,6 +86,18 @@ def markdown(rows: Sequence[dict[str, Any]], outcomes: Sequence[Outcome]) -> str
             f"| {r['carrier']} | {r['attacks']} | {r['benign']} | {pct(r['attack_success'])} "
             f"| {pct(r['detection'])} | {pct(r['false_alarms'])} |"
         )
+    lines += ["", "| attacks by | cases | detection |", "|---|---:|---:|"]
+    for label, key in (
+        ("style", "style"),
+        ("obfuscation", "obfuscation"),
+        ("language", "language"),
+    ):
+        counts: dict[str, list[bool]] = {}
+        for o in outcomes:
+            if o.attack and (value := getattr(o, key)) is not None:
+                counts.setdefault(f"{label}: {value}", []).append(o.detected)
+        for name, seen in sorted(counts.items()):
+            lines.append(f"| {name} | {len(seen)} | {pct(_rate(sum(seen), len(seen)))} |")
     missed = [o.id for o in outcomes if o.attack and not o.detected]
     alarms = [o.id for o in outcomes if not o.attack and o.detected]
     lines += [

@@ -138,3 +138,18 @@ def test_the_shipped_knowledge_and_sample_workspace_read_clean() -> None:
         if scan(para)
     ]
     assert len(paths) > 50 and flagged == []
+
+
+def test_a_further_signal_plugs_in_beside_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the learned utterance classifier (issue 14) will go: any text -> findings."""
+    from agent.model import injection
+
+    def classifier(text: str) -> list[injection.Finding]:
+        return [injection.Finding("classifier", "learned", text[:20])] if "lorem" in text else []
+
+    monkeypatch.setattr(injection, "SIGNALS", [*injection.SIGNALS, classifier])
+    injection._scan.cache_clear()
+    try:
+        assert [f.rule for f in scan("lorem ipsum dolor sit")] == ["classifier"]
+    finally:
+        injection._scan.cache_clear()
