@@ -164,9 +164,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "fake_system",
         r"\b(?:system|developer) (?:prompt|override)\b|\b(?:system|developer) "
         r"(?:instructions?|directives?)\b|\bsystem message\s*:|\b(?:tool|function) (?:output|"
-        r"result|response|call)\s*:|\bas (?:the )?ground truth\b|\b(?:end|close) (?:of )?"
+        r"result|response|call)\s*:|\b(?:use|treat|take) (?:this|these|it|the following) "
+        r"as (?:the )?ground truth\b|(?:<{2,}|\[|-{2,}|#{2,}|\*{2,}|={2,})\s*(?:end|close) (?:of )?"
         r"(?:the )?(?:data|context|document|user input|untrusted (?:data|text))\b"
-        r"[^.\n]{0,10}(?:[>\]-]|\n|$)|"
+        r"|\b(?:end|close) (?:of )?(?:the )?(?:data|context|document|user input|untrusted "
+        r"(?:data|text))\s*(?:>{2,}|\]|-{2,}|#{2,}|\*{2,}|={2,})|"
         r"\"role\"\s*:\s*\"(?:system|assistant|tool|developer)\"|\btool_calls?\b|"
         r"\bfunction_call\b",
     ),
@@ -192,7 +194,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (
         "html_active",
         "exfiltration",
-        r"<\s*(?:img|script|iframe|object|embed|svg|link|meta|form|style|base|video|audio|"
+        r"<(?:img|script|iframe|object|embed|svg|link|meta|form|style|base|video|audio|"
         r"source)\b|\bon(?:error|load|click|mouseover|focus)\s*=|\bjavascript\s*:|"
         r"\bdata:text/html|<\s*a\s+[^>]*href\s*=\s*[\"']?[^\"'\s>]*\?[^\"'\s>]*=",
     ),
