@@ -18,15 +18,18 @@ import json
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
 import numpy as np
 
+from agent.model.injection import Suspect
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
+from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
+from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, SectionRecord, chunk_records, section_records
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
 
@@ -85,6 +88,18 @@ class IngestReport:
     seconds: float
     # False when the embedding weights are not installed: sections for BM25 only, no vectors.
     semantic: bool = True
+    # Passages of user knowledge folders that read like instructions to a model (kb: refs).
+    suspected: list[str] = field(default_factory=list)
+
+
+def screen_user_knowledge(docs: Iterable[Document]) -> list[Suspect]:
+    """Passages of user knowledge (outside the shipped folder) that read like instructions to
+    a model, each warned once with its place; they are indexed all the same, as data."""
+    shipped = KNOWLEDGE_ROOT.resolve()
+    found = suspected_passages(d for d in docs if not d.path.resolve().is_relative_to(shipped))
+    for s in found:
+        log.warning(s.message("indexed as data only"), extra={"code": "suspected_injection"})
+    return found
 
 
 def ingest(
@@ -105,6 +120,7 @@ def ingest(
     log.info("ingest started: %d knowledge folder(s) into %s", len(chosen), root, extra=where)
     # Everything validates before the index is touched.
     corpus = load_corpus(chosen, lambda done, total: report_progress("documents", done, total))
+    suspected = [s.ref for s in screen_user_knowledge(corpus.docs.values())]
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
@@ -143,6 +159,7 @@ def ingest(
             [],
             time.perf_counter() - started,
             semantic,
+            suspected,
         )
 
     records = section_records(corpus)

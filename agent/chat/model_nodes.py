@@ -16,11 +16,13 @@ from langgraph.runtime import Runtime, get_runtime
 from langgraph.types import Command
 
 from agent.chat.context import ChatContext
-from agent.chat.nodes import _settings
+from agent.chat.nodes import _settings, warn_injection
 from agent.chat.prompt import system_message
 from agent.chat.state import ChatState
 from agent.chat.tools import chat_tools, tool_error_message
+from agent.contracts.request import CAPABILITIES
 from agent.errors import CoachError
+from agent.model.injection import suspects
 from agent.settings import CoachContext
 
 FALLBACK = "answered offline from the grounded draft"
@@ -106,4 +108,16 @@ def run_tools(state: ChatState, config: RunnableConfig) -> dict[str, Any]:
     bad arguments come back to the model as an error message; a failing tool as well."""
     runtime = get_runtime(ChatContext)
     result: dict[str, Any] = _tool_node(_settings(runtime).drafts).invoke(state, config)
+    # A capability's output carries its own warnings (its read node scanned its input); deal
+    # getters and knowledge search hand raw text over. Citations are expected in all of them.
+    outputs = [
+        m
+        for m in result.get("messages", [])
+        if isinstance(m, ToolMessage) and m.name not in CAPABILITIES
+    ]
+    found = suspects(
+        ((f"tool:{m.name or m.tool_call_id}", m.text) for m in outputs), unless={"fake_citation"}
+    )
+    if found:  # the model reads tool output as data; the rep hears that it looked like orders
+        result["warning"] = warn_injection(found, state)
     return result

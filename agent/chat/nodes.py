@@ -3,6 +3,7 @@ asks for (or explain what the chat can do), answer from the capability's cited o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Literal
 
@@ -16,8 +17,11 @@ from agent.chat.requests import build_request, coach_on, notes
 from agent.chat.state import ChatState
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
+from agent.model.injection import Suspect, suspects
 from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
 from tools.sources import workspace_source
+
+log = logging.getLogger(__name__)
 
 
 def _settings(runtime: Runtime[ChatContext]) -> ChatContext:
@@ -32,6 +36,15 @@ def last_question(messages: Sequence[BaseMessage]) -> str:
     return ""
 
 
+def warn_injection(found: Sequence[Suspect], state: ChatState) -> str:
+    """One warning line for text in the chat that reads like instructions to a model, logged
+    with its places (the chat's front end shows the turn's warning once)."""
+    text = "; ".join(s.message() for s in found)
+    ids = {"deal_id": state.get("deal_id"), "rep_id": state.get("rep_id")}
+    log.warning(text, extra={"code": "suspected_injection", **ids})
+    return text
+
+
 def start_turn(
     state: ChatState, runtime: Runtime[ChatContext]
 ) -> Command[Literal["call_model", "classify_intent", "__end__"]]:
@@ -40,6 +53,8 @@ def start_turn(
     ctx = _settings(runtime)
     slots = extract_slots(last_question(state["messages"]))
     update: dict[str, object] = {"steps": 0, "warning": None, "intent": None}
+    if found := suspects([("chat.message", last_question(state["messages"]))]):
+        update["warning"] = warn_injection(found, state)
     if slots.deal_id and slots.deal_id != state.get("deal_id"):
         try:
             workspace_source(ctx.coach.workspace).get_deal(slots.deal_id)

@@ -67,6 +67,14 @@ class _Tally:
             self.completion_tokens += count_tokens(str(raw.content) + "".join(args))
 
 
+def _full_passage(ref: str, shortened: str, docs: Mapping[str, Document]) -> str:
+    """A knowledge passage in full (the prompt's copy is capped): scanned, not just its head."""
+    doc_id, _, anchor = ref.removeprefix(KB_PREFIX).partition("#")
+    doc = docs.get(doc_id)
+    section = doc.section(anchor) if doc is not None else None
+    return section.text if section is not None else shortened
+
+
 def enrich(
     draft: BaseModel,
     *,
@@ -90,7 +98,9 @@ def enrich(
             message=f"{ref} reads like instructions to a model; it was passed only as data",
         )
         for ref in suspected_injections(
-            (e.ref, e.text) for e in [*plan.kept, *plan.dropped] if e.ref.startswith(KB_PREFIX)
+            (e.ref, _full_passage(e.ref, e.text, docs))
+            for e in [*plan.kept, *plan.dropped]
+            if e.ref.startswith(KB_PREFIX)
         )  # input text is scanned by the read node, whether or not a model is configured
     ]
 

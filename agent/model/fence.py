@@ -3,9 +3,9 @@ prompt only inside data fences (see prompts/composer.md), never as instructions.
 fence markers out of the data so it cannot close its fence, and flag text that reads like an
 instruction to a model, which the response reports as `suspected_injection`.
 
-The patterns are deliberately few and specific (a false alarm costs a warning, nothing more):
-requests to ignore or override earlier instructions, role switches ("you are now", "act as"),
-chat-role tags, and asks to reveal or change the prompt.
+The detection itself (normalisation and rules, by attack style) is agent/model/injection.py;
+`looks_like_instructions` is re-exported here for the readers that check a quote before using
+it.
 """
 
 from __future__ import annotations
@@ -13,24 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agent.model.injection import looks_like_instructions, suspects
+
+__all__ = ["looks_like_instructions", "looks_like_markup", "neutralise", "suspected_injections"]
+
 FENCE_OPEN = "<<<DATA"
 FENCE_CLOSE = "<<<END DATA>>>"
 _MARKERS = re.compile(r"<{3,}|>{3,}")
-
-INJECTION_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE | re.MULTILINE)
-    for p in (
-        r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(instructions?|prompts?|rules)\b",
-        r"\byou are now\b",
-        r"\bact as (an?|the)\b",
-        r"\bnew instructions?\s*:",
-        r"\b(system|developer) (prompt|message)\b",
-        r"</?\s*(system|assistant|user)\s*>",
-        r"^\s*(system|assistant)\s*:",
-        r"\b(reveal|print|show)\b[^.\n]{0,30}\b(prompt|instructions)\b",
-        r"\bdo not follow\b[^.\n]{0,30}\b(instructions?|rules)\b",
-    )
-)
 
 
 def neutralise(text: str) -> str:
@@ -50,10 +39,6 @@ def looks_like_markup(text: str) -> bool:
     return MARKUP.search(text) is not None
 
 
-def looks_like_instructions(text: str) -> bool:
-    return any(p.search(text) for p in INJECTION_PATTERNS)
-
-
 def suspected_injections(items: Iterable[tuple[str, str]]) -> list[str]:
-    """The refs of (ref, text) items whose text reads like an instruction to a model."""
-    return [ref for ref, text in items if looks_like_instructions(text)]
+    """The refs of (ref, text) items whose full text reads like an instruction to a model."""
+    return [s.ref for s in suspects(items)]

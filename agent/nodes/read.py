@@ -14,7 +14,8 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.contracts.response import Warning
-from agent.reading.read import read_deal, suspected_instructions
+from agent.model.injection import suspects
+from agent.reading.read import read_deal
 from agent.reading.reader import read_with_model, reads_with_model
 from agent.reading.texts import Text, every_string
 from agent.retrieval import known_competitors
@@ -30,13 +31,20 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     texts = every_string(ctx)
     if request.message:
         texts.append(Text("request.message", request.message))
+    if request.meeting is not None:  # a customer's agenda is the customer's text
+        meeting = request.meeting
+        texts += [
+            Text(f"request.meeting.customer_agenda[{i}]", a)
+            for i, a in enumerate(meeting.customer_agenda)
+        ]
+        texts += [
+            Text(f"request.meeting.{k}", v)
+            for k in ("title", "objective")
+            if (v := getattr(meeting, k))
+        ]
     warnings = [
-        Warning(
-            code="suspected_injection",
-            ref=t.ref,
-            message=f"{t.ref} reads like instructions to a model; it is treated as data only",
-        )
-        for t in suspected_instructions(texts)
+        Warning(code="suspected_injection", ref=s.ref, message=s.message())
+        for s in suspects((t.ref, t.text) for t in texts)  # every string, in full
     ]
     down = False
     if reads_with_model(run):

@@ -5,8 +5,8 @@ progress.py and record_history.py
 read the notes, activity summaries and outcomes, next steps, contact notes, upstream agents'
 prose and the call transcript. With a
 chat model configured, reader.py adds what the rules missed, keeping only facts whose quote code
-finds verbatim in the input. Text that reads like instructions to a model is reported, whether
-or not a model is configured.
+finds verbatim in the input. Text that reads like instructions to a model is reported by the
+read node (agent/model/injection.py), whether or not a model is configured.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Fact, Reading
 from agent.memo import PerObject
-from agent.model.fence import looks_like_instructions
 from agent.reading.absence import read_absences
 from agent.reading.competitors import Competitors
 from agent.reading.constraint_details import lengths_from_replies
@@ -33,7 +32,7 @@ from agent.reading.outreach import read_outreach
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps, read_partner_history
-from agent.reading.texts import Text, about_the_deal, free_texts
+from agent.reading.texts import about_the_deal, free_texts
 
 _INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
 _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
@@ -119,8 +118,3 @@ def _read_deal(
         ]
         facts = lengths_from_replies(facts, lines)
     return Reading(facts=facts, texts=len(texts))
-
-
-def suspected_instructions(texts: Sequence[Text]) -> list[Text]:
-    """Free text that reads like an instruction to a model: data, reported, never obeyed."""
-    return [t for t in texts if looks_like_instructions(t.text)]

@@ -34,7 +34,8 @@ from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.response import Warning
 from agent.model.factory import ModelSettings, describe_error, unreachable
-from agent.model.fence import looks_like_instructions, neutralise
+from agent.model.fence import neutralise
+from agent.model.injection import looks_like_instructions
 from agent.model.prompts import load_prompt
 from agent.model.tokens import count_tokens
 from agent.reading.read import competitors_of, seller_written, written_on

@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact, FactKind, OutreachOutcome
-from agent.model.fence import looks_like_instructions
+from agent.model.injection import looks_like_instructions
 from agent.reading.events import people_in, resolve_when, weeks_in
 from agent.reading.people import contact_for, is_seller, seller_side
 from knowledge.trust import figures_in

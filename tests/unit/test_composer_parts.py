@@ -14,7 +14,8 @@ from agent.compose.prompt import guidance, plan_prompt
 from agent.contracts import CoachingRequest
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.model.factory import ModelSettings
-from agent.model.fence import looks_like_instructions, neutralise
+from agent.model.fence import neutralise
+from agent.model.injection import looks_like_instructions
 from agent.model.prompts import PROMPTS_DIR
 from agent.retrieval import citable_documents
 from agent.service import coach

@@ -10,6 +10,7 @@ import pytest
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.model.injection import suspects
 from agent.reading.events import (
     read_comparisons,
     read_constraints,
@@ -19,8 +20,8 @@ from agent.reading.events import (
     resolve_when,
     weeks_in,
 )
-from agent.reading.read import read_deal, suspected_instructions
-from agent.reading.texts import Text, free_texts
+from agent.reading.read import read_deal
+from agent.reading.texts import free_texts
 from tests.factories import AS_OF, activity, contact, make_context
 
 REF = "deal.notes[0].text"
@@ -549,6 +550,5 @@ def test_two_deals_differing_only_in_wording_read_the_same_facts(one: str, other
 )
 def test_text_that_reads_like_instructions_to_a_model_is_reported(text: str, suspect: bool) -> None:
     ctx = make_context(deal={"notes": [{"date": "2026-11-18", "author": "rep-1", "text": text}]})
-    found = suspected_instructions(free_texts(ctx))
-    assert [t.ref for t in found] == ([REF] if suspect else [])
-    assert suspected_instructions([Text("x", text)]) == ([Text("x", text)] if suspect else [])
+    found = suspects((t.ref, t.text) for t in free_texts(ctx))
+    assert [s.ref for s in found] == ([REF] if suspect else [])

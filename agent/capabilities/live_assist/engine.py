@@ -31,6 +31,7 @@ from agent.capabilities.objection_guide.build import ROLE_SECTIONS
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Utterance
 from agent.formatting import human, money
+from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.patterns import classify_objection, sentences
@@ -119,6 +120,9 @@ class LiveAssist:
     analysis: Analysis
     index: KnowledgeIndex
     cards: list[CueCard] = field(default_factory=list)
+    # Utterances that read like instructions to a model: shown to the rep as a warning, and
+    # never the reason for a card (a card's words come from knowledge and the deal).
+    suspected: list[Suspect] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         deal, kb = self.ctx.deal, _Library(self.index, deal_values(self.ctx, self.analysis))
@@ -160,6 +164,9 @@ class LiveAssist:
         """Detect, de-duplicate, rate-limit and build at most one card for this utterance."""
         started = time.perf_counter()
         now: Moment = (utterance.index, utterance.start_s)
+        if found := scan(utterance.text):
+            ref = f"transcript.utterances[{utterance.index}].text"
+            self.suspected.append(Suspect(ref, tuple(found)))
         triggers = detect(utterance, self.recent)
         self.recent.observe(utterance)
         for trigger in self.throttle.admit(triggers, now):

@@ -125,6 +125,8 @@ def live_command(
         if pace == "real":
             time.sleep(max(0.0, began + at / speed - time.monotonic()))
         cards = engine.feed(u)
+        if engine.suspected and engine.suspected[-1].ref.endswith(f"[{u.index}].text"):
+            typer.echo(f"warning: {engine.suspected[-1].message()}", err=True)
         at += len(u.text.split()) / WORDS_PER_SECOND if u.start_s is None else 0.0
         if as_json:
             for card in cards:

@@ -1,0 +1,1 @@
+"""The injection suite: cases (generated from payloads x carriers), the runner, the report."""
