@@ -85,6 +85,10 @@ class IngestReport:
     seconds: float
     # False when the embedding weights are not installed: sections for BM25 only, no vectors.
     semantic: bool = True
+    # "user/x.md overrides shipped objections/y.md", one per document replaced by id.
+    overrides: tuple[str, ...] = ()
+    # One message per user file left out because it did not validate.
+    skipped: tuple[str, ...] = ()
 
 
 def ingest(
@@ -105,6 +109,9 @@ def ingest(
     log.info("ingest started: %d knowledge folder(s) into %s", len(chosen), root, extra=where)
     # Everything validates before the index is touched.
     corpus = load_corpus(chosen, lambda done, total: report_progress("documents", done, total))
+    overrides = tuple(o.describe(corpus.folders) for o in corpus.overrides)
+    for line in overrides:
+        log.warning("knowledge override: %s", line, extra=where)
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
@@ -143,6 +150,8 @@ def ingest(
             [],
             time.perf_counter() - started,
             semantic,
+            overrides,
+            corpus.skipped,
         )
 
     records = section_records(corpus)
@@ -200,6 +209,8 @@ def ingest(
         removed,
         time.perf_counter() - started,
         semantic,
+        overrides,
+        corpus.skipped,
     )
     log.info(
         "ingest finished: %d documents, %d chunks (%d embedded, %d reused) in %.1f s",

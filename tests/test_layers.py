@@ -22,7 +22,14 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # prompts and sample_workspace are data packages: their __init__ holds only a docstring.
     (
         "base",
-        ("agent.errors", "agent.formatting", "agent.resources", "prompts", "sample_workspace"),
+        (
+            "agent.errors",
+            "agent.formatting",
+            "agent.intake",
+            "agent.resources",
+            "prompts",
+            "sample_workspace",
+        ),
     ),
     ("contracts", ("agent.contracts", CONTRACT)),
     ("model", ("agent.model",)),

@@ -15,6 +15,7 @@ from langgraph.types import StreamMode
 from agent.chat.context import ChatContext, thread_id
 from agent.chat.graph import builder
 from agent.chat.state import ChatState
+from agent.intake import LIMITS, check_text
 from agent.memory import sqlite_connection
 
 ANSWER_NODES = frozenset({"start_turn", "call_model", "run_capability", "explain_capabilities"})
@@ -62,7 +63,9 @@ class ChatSession:
 
     def ask(self, message: str) -> Iterator[Event]:
         """One turn: model tokens as they come (online), whole answers otherwise, then the
-        turn's warning if it had one."""
+        turn's warning if it had one. A turn beyond the chat limit is refused before it is
+        stored: the thread keeps only what could be answered."""
+        check_text(message, LIMITS.chat_message, "chat message")
         seed: dict[str, Any] = {"messages": [HumanMessage(message)]}
         if not self.values:  # a new thread starts with the deal and rep it was opened for
             seed.update(deal_id=self.deal_id, rep_id=self.rep_id)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from agent.contracts.base import Contract, Level
+from agent.contracts.base import Contract, Id, Level
 
 DmuRole = Literal[
     "economic_buyer",
@@ -128,7 +128,7 @@ class ProcessException(Contract):
 
 
 class Deal(Contract):
-    id: str
+    id: Id
     name: str
     account: Account
     owner: TeamMember
