@@ -41,6 +41,7 @@ class Limits:
     nodes: int = 500_000  # values in a parsed document (YAML aliases expand)
     id_length: int = 255  # a deal, rep, contact or document id
     list_items: int = 200  # items of one list in a response before it says what was cut
+    markdown: int = 200_000  # characters of a response's markdown
 
 
 LIMITS = Limits()

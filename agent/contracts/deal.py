@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from agent.contracts.base import Contract, Id, Level
+from agent.contracts.base import Contract, Id, InputContract, Level
 
 DmuRole = Literal[
     "economic_buyer",
@@ -127,7 +127,7 @@ class ProcessException(Contract):
     date: dt.date | None = None
 
 
-class Deal(Contract):
+class Deal(InputContract):
     id: Id
     name: str
     account: Account

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from agent.contracts import CoachingRequest, DealContext
 from agent.errors import ECHO, MESSAGE, InvalidInput, clip, describe_validation_error
-from agent.intake import LIMITS, parse_document, read_bytes, read_stream, tree_problem
+from agent.intake import LIMITS, Limits, parse_document, read_bytes, read_stream, tree_problem
 from agent.settings import SAMPLE_WORKSPACE
 from tools.sources import WorkspaceSource
 
@@ -109,3 +109,35 @@ def test_a_workspace_deal_with_an_impossible_date_names_the_file_and_line(
     with pytest.raises(InvalidInput) as err:
         WorkspaceSource(root).get_deal("D-1003")
     assert f"deal.yaml:{at + 1}: '2026-02-30' is not a valid date" in str(err.value)
+
+
+def test_a_transcript_over_the_turn_limit_names_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.reading import transcripts
+
+    monkeypatch.setattr(transcripts, "LIMITS", Limits(utterances=3))
+    text = "\n".join(f"{'AB'[i % 2]}: line {i}" for i in range(5))
+    assert len(transcripts.parse_transcript(text[: text.index("\nB: line 3")]).utterances) == 3
+    with pytest.raises(InvalidInput, match=r"call.txt, line 4: more than 3 turns"):
+        transcripts.parse_transcript(text, "call.txt")
+
+
+def test_response_lists_and_markdown_are_cut_and_say_so() -> None:
+    from pydantic import BaseModel
+
+    from agent.respond.envelope import _capped_markdown, capped
+
+    class Inner(BaseModel):
+        xs: list[int]
+
+    class Outer(BaseModel):
+        items: list[Inner]
+        one: Inner
+
+    big = Outer(items=[Inner(xs=list(range(9)))] * 5, one=Inner(xs=[1, 2]))
+    cut: list[str] = []
+    small = capped(big, 3, "result", cut)
+    assert [len(i.xs) for i in small.items] == [3, 3, 3] and small.one.xs == [1, 2]
+    assert cut[0] == "result.items keeps 3 of 5" and "result.items[0].xs keeps 3 of 9" in cut
+    assert capped(small, 3, "result", []) is small  # nothing over the limit: unchanged
+    text = _capped_markdown("line\n" * 100, 50, cut)
+    assert len(text) < 120 and "cut here" in text and cut[-1].startswith("markdown keeps 50")
