@@ -204,6 +204,24 @@ def check_text(text: str, limit: int, where: str) -> str:
     return text
 
 
+def id_problem(value: str) -> str | None:
+    """Why a value cannot be an id (a deal id names a folder), or None."""
+    if not value:
+        return "empty"
+    if len(value.encode("utf-8", "surrogatepass")) > LIMITS.id_length:
+        return f"longer than {LIMITS.id_length} bytes in UTF-8"
+    return None
+
+
+def check_id(value: str, where: str) -> str:
+    """An id given on its own (a command-line option): one message when it cannot be one."""
+    check_text(value, LIMITS.id_length, where)
+    problem = id_problem(value)
+    if problem is not None:
+        raise InvalidInput(problem, where=where, fix="Pass an id from `coach deals`")
+    return value
+
+
 def _at(path: str) -> str:
     return clip(path or "(top level)", 120)
 

@@ -3,7 +3,8 @@
     python -m evals.bench_faults_ingest [--runs 20] [--seed 7] [--knowledge DIR] [--out F.json]
 
 Each run edits one knowledge file (so the ingest has work to do), starts an ingest in a fresh
-process and kills it (kill -9) after a random share of a clean ingest's duration. After every
+process and kills it (kill -9) after a random share of the duration of a clean ingest of one
+changed file (process start included). After every
 kill the index must still open and answer a search; after all of them one more ingest must
 finish and a search must find the edited text. Counts: runs, kills that landed while the
 ingest was still running, corrupt states (must be 0). pytest runs two kills on a small
@@ -70,6 +71,8 @@ def _searchable(folder: Path, root: Path, query: str) -> str | None:
 def kill_runs(folder: Path, root: Path, runs: int, rng: random.Random) -> FaultReport:
     """Runs `runs` killed ingests of `folder` into `root` and checks the index after each."""
     report = FaultReport()
+    subprocess.run([sys.executable, "-c", _INGEST, str(folder), str(root)], check=True)
+    _edit(folder, runs + 1)  # timed as the killed runs work: one file changed
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", _INGEST, str(folder), str(root)], check=True)
     report.clean_seconds = time.perf_counter() - started

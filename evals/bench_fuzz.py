@@ -12,9 +12,57 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+# The CLI runs in a worker process, as a user runs it: evals never import the interfaces.
+# One command line per stdin line (JSON [args, stdin]); one JSON answer per line, marked.
+MARK = "@@fuzz@@"
+_WORKER = f"""
+import json, sys, traceback
+from typer.testing import CliRunner
+from agent.interfaces.cli.app import app
+runner = CliRunner()
+for line in sys.stdin:
+    args, stdin = json.loads(line)
+    result = runner.invoke(app, args, input=stdin)
+    failure = result.exception
+    shown = "" if failure is None or isinstance(failure, SystemExit) else "".join(
+        traceback.format_exception(failure))
+    answer = json.dumps([result.exit_code, result.output[-4000:], shown[-4000:]])
+    sys.__stdout__.write("{MARK}" + answer + "\\n")
+    sys.__stdout__.flush()
+"""
+
+
+class CliWorker:
+    """A `coach` process that answers command lines one by one (Invoke in evals/fuzz.py)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    def __call__(self, args: list[str], stdin: str | None) -> tuple[int, str, str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([args, stdin]) + "\n")
+        self.process.stdin.flush()
+        for line in self.process.stdout:
+            if line.startswith(MARK):
+                code, output, failure = json.loads(line[len(MARK) :])
+                return int(code), str(output), str(failure)
+        return -1, "", "the CLI worker died"
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
 
 
 def main() -> None:
@@ -33,7 +81,8 @@ def main() -> None:
     started = time.perf_counter()
     cases: list[Case] = []
     rows = []
-    for name, run in runners(args.examples, args.seed).items():
+    worker = CliWorker()
+    for name, run in runners(args.examples, args.seed, worker).items():
         if chosen and not any(name.startswith(p) for p in chosen):
             continue
         mine: list[Case] = []
@@ -54,6 +103,7 @@ def main() -> None:
             flush=True,
         )
         cases += mine
+    worker.close()
     tracebacks = [c for c in cases if c.outcome == "traceback"]
     for case in tracebacks:
         print(f"\n--- traceback in {case.target}\n{case.detail}")

@@ -230,7 +230,9 @@ _COMMANDS = {
 def command_lines(draw: st.DrawFn) -> list[str]:
     """One `coach` command line: a command, a deal id (sometimes odd) and a few options."""
     command = draw(st.sampled_from(sorted(_COMMANDS)))
-    deal = draw(st.one_of(st.just("D-1003"), st.sampled_from(["", "D" * 300, "../x"]), _TEXT))
+    deal = draw(
+        st.one_of(st.just("D-1003"), st.sampled_from(["", "D" * 300, "é" * 200, "../x"]), _TEXT)
+    )
     if command == "chat":
         return [
             "chat",
@@ -258,17 +260,19 @@ def request_bodies() -> st.SearchStrategy[str]:
 
 
 Runner = Callable[[list[Case]], None]
+# Runs one `coach` command line (arguments, stdin) and gives (exit code, output, traceback or
+# ""). The caller provides it: evals sit below the interfaces and never import the CLI; the
+# tests pass typer's CliRunner, the benchmark a worker process (evals/bench_fuzz.py).
+Invoke = Callable[[list[str], str | None], tuple[int, str, str]]
 
 
-def runners(examples: int, seed: int | None = None) -> dict[str, Runner]:
+def runners(
+    examples: int, seed: int | None = None, invoke: Invoke | None = None
+) -> dict[str, Runner]:
     """One hypothesis run per target, recording a Case per example (never stopping early);
-    without a seed the examples are the same every run."""
-    from typer.testing import CliRunner
-
-    from agent.interfaces.cli.app import app
+    without a seed the examples are the same every run; the CLI targets need `invoke`."""
     from agent.reading.transcripts import parse_transcript
 
-    cli = CliRunner()
     chosen = settings(
         max_examples=examples,
         deadline=None,
@@ -279,18 +283,14 @@ def runners(examples: int, seed: int | None = None) -> dict[str, Runner]:
     )
 
     def cli_case(name: str, args: list[str], stdin: str | None = None) -> Case:
-        result = cli.invoke(app, args, input=stdin)
-        if result.exit_code in (0, 2) and (
-            result.exception is None or isinstance(result.exception, SystemExit)
-        ):
-            if result.exit_code == 2:
-                return _message(
-                    name,
-                    result.output.strip().splitlines()[-1] if result.output.strip() else "usage",
-                )
-            return Case(name, "result")
-        shown = "".join(traceback.format_exception(result.exception)) if result.exception else ""
-        return Case(name, "traceback", f"exit {result.exit_code}: {shown[-2000:]}")
+        assert invoke is not None
+        code, output, failure = invoke(args, stdin)
+        if failure or code not in (0, 2):
+            return Case(name, "traceback", f"exit {code}: {failure[-2000:] or output[-2000:]}")
+        if code == 2:
+            lines = output.strip().splitlines()
+            return _message(name, lines[-1] if lines else "usage")
+        return Case(name, "result")
 
     def property_of(strategy: st.SearchStrategy[Any], case: Callable[[Any], Case]) -> Runner:
         def run(cases: list[Case]) -> None:
@@ -314,8 +314,9 @@ def runners(examples: int, seed: int | None = None) -> dict[str, Runner]:
     }
     for fmt in SAMPLE_TRANSCRIPTS:
         found[f"transcript:{fmt}"] = property_of(transcript_texts(fmt), transcript_case(fmt))
-    found["cli"] = property_of(command_lines(), lambda args: cli_case("cli", args))
-    found["request"] = property_of(
-        request_bodies(), lambda body: cli_case("request", ["request", "-"], body)
-    )
+    if invoke is not None:
+        found["cli"] = property_of(command_lines(), lambda args: cli_case("cli", args))
+        found["request"] = property_of(
+            request_bodies(), lambda body: cli_case("request", ["request", "-"], body)
+        )
     return found

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from agent.intake import LIMITS, tree_problem
+from agent.intake import LIMITS, id_problem, tree_problem
 
 SCHEMA_VERSION = "1.0"
 
@@ -37,5 +37,15 @@ class InputContract(Contract):
         return data
 
 
+def _fits_a_file_name(value: str) -> str:
+    """A deal id names its folder: at most LIMITS.id_length bytes, as file systems count."""
+    problem = id_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 # An identifier (deal, rep, contact): long enough for any CRM, short enough for a file name.
-Id = Annotated[str, Field(min_length=1, max_length=LIMITS.id_length)]
+Id = Annotated[
+    str, Field(min_length=1, max_length=LIMITS.id_length), AfterValidator(_fits_a_file_name)
+]

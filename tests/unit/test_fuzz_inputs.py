@@ -4,15 +4,28 @@ derandomised sample runs here; `python -m evals.bench_fuzz --examples N` runs th
 
 from __future__ import annotations
 
-import pytest
+import traceback
 
+import pytest
+from typer.testing import CliRunner
+
+from agent.interfaces.cli.app import app
 from evals.fuzz import Case, runners
+
+
+def invoke(args: list[str], stdin: str | None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, args, input=stdin)
+    failure = result.exception
+    if failure is None or isinstance(failure, SystemExit):
+        return result.exit_code, result.output, ""
+    return result.exit_code, result.output, "".join(traceback.format_exception(failure))
+
 
 # Examples per target: enough to reach each kind of nasty value, few enough to stay fast.
 SAMPLE = {"cli": 12, "request": 12}
 DEFAULT = 25
-TARGETS = runners(DEFAULT)
-SLOW = runners(max(SAMPLE.values()))
+TARGETS = runners(DEFAULT, invoke=invoke)
+SLOW = runners(max(SAMPLE.values()), invoke=invoke)
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))

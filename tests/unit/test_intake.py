@@ -85,6 +85,7 @@ def test_contracts_refuse_what_no_output_can_carry() -> None:
         (("deal", "amount"), float("inf"), "finite"),
         (("deal", "name"), "Tessaro \ud800", "invalid character"),
         (("deal", "id"), "D" * (LIMITS.id_length + 1), "at most"),
+        (("deal", "id"), "é" * (LIMITS.id_length // 2 + 1), "bytes"),
     ]:
         payload = json.loads(json.dumps(base))
         payload[path[0]][path[1]] = value
