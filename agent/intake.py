@@ -37,6 +37,7 @@ class Limits:
     message: int = MB  # a request's message
     chat_message: int = 20_000  # one chat turn
     knowledge_file: int = 2 * MB  # one knowledge document
+    history: int = 100 * MB  # a CSV of closed deals for `coach calibrate`
     depth: int = 32  # nesting of a parsed document
     nodes: int = 500_000  # values in a parsed document (YAML aliases expand)
     id_length: int = 255  # a deal, rep, contact or document id
@@ -59,7 +60,7 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
             raise InvalidInput(
                 f"not a regular file (a folder or a device) to read as the {what}",
                 where=clip(str(path)),
-                fix=f"Pass a regular {what} file",
+                fix=f"Pass a regular file as the {what}",
             )
         if stat.S_ISREG(info.st_mode) and info.st_size > limit:
             raise _too_big(what, str(path), limit)

@@ -142,3 +142,13 @@ def test_response_lists_and_markdown_are_cut_and_say_so() -> None:
     assert capped(small, 3, "result", []) is small  # nothing over the limit: unchanged
     text = _capped_markdown("line\n" * 100, 50, cut)
     assert len(text) < 120 and "cut here" in text and cut[-1].startswith("markdown keeps 50")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_calibrate_refuses_a_device_as_its_history() -> None:
+    from agent.analysis.history import HistoryMapping, load_history, load_mapping
+
+    with pytest.raises(InvalidInput, match="/dev/zero: not a regular file"):
+        load_history(Path("/dev/zero"), HistoryMapping.model_construct())
+    with pytest.raises(InvalidInput, match="/dev/zero: not a regular file"):
+        load_mapping(Path("/dev/zero"))
