@@ -8,6 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+# How much of an input a message may quote: enough to recognise it, never the input itself.
+ECHO = 200
+# A whole message stays readable however many parts it has.
+MESSAGE = 2_000
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """At most `limit` characters of `text`, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
 
 class CoachError(Exception):
     """An error the user can fix; `str()` is the whole message."""
@@ -17,14 +29,14 @@ class CoachError(Exception):
         parts = [f"{where}: {what}" if where else what]
         if fix:
             parts.append(fix)
-        super().__init__(" ".join(p.rstrip(".") + "." for p in parts))
+        super().__init__(clip(" ".join(p.rstrip(".") + "." for p in parts), MESSAGE))
 
 
 class DealNotFound(CoachError):
     def __init__(self, deal_id: str, looked_in: str, known: Sequence[str]) -> None:
         listing = ", ".join(known[:20]) + (" …" if len(known) > 20 else "") if known else "none"
         super().__init__(
-            f"no deal '{deal_id}'",
+            f"no deal '{clip(deal_id)}'",
             where=looked_in,
             fix=f"Deals there: {listing}. Run `coach deals` to list them or pass --workspace",
         )
@@ -37,7 +49,7 @@ class InvalidInput(CoachError):
 class UnknownCapability(CoachError):
     def __init__(self, name: str, valid: Sequence[str]) -> None:
         super().__init__(
-            f"unknown capability '{name}'", fix=f"Valid capabilities: {', '.join(valid)}"
+            f"unknown capability '{clip(name)}'", fix=f"Valid capabilities: {', '.join(valid)}"
         )
 
 
@@ -52,7 +64,7 @@ def describe_validation_error(errors: Sequence[Any], limit: int = 3) -> str:
         got = err.get("input")
         shown = ""
         if got is not None and not isinstance(got, dict | list) and err.get("type") != "missing":
-            shown = f" (got {got!r})"
+            shown = f" (got {clip(repr(got))})"
         lines.append(f"{loc or '(top level)'}: {msg}{shown}")
     more = len(errors) - limit
     if more > 0:

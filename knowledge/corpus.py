@@ -1,29 +1,33 @@
 """The knowledge corpus: every authored file, validated by its type, shipped plus the user's.
 
 Folders are read in order; a later folder's file with the same id overrides the earlier one,
-so a team can replace a shipped battle card or add its own objections without forking.
+so a team can replace a shipped battle card or add its own objections without forking. Each
+override is listed (`Corpus.overrides`), warned at ingest and shown by `coach kb stats`, since a
+silent one could replace what reps quote to customers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import frontmatter
 import yaml
 from pydantic import Field, model_validator
 
 from agent.contracts.upstream import FigureSource, ProcessStandards
-from agent.errors import InvalidInput
+from agent.errors import InvalidInput, clip
+from agent.intake import LIMITS, read_text
 from agent.resources import knowledge_dir
-from knowledge.documents import Document, FrontMatter, load_document
+from knowledge.documents import Document, FrontMatter, load_document, parse_front_matter
 from knowledge.plays import PLAY_SECTIONS, PlayFrontMatter
 from knowledge.trust import absent, unsourced
 
+log = logging.getLogger(__name__)
 # The shipped knowledge, wherever the package is installed (agent/resources.py).
 KNOWLEDGE_ROOT = knowledge_dir()
 
@@ -171,15 +175,16 @@ DOC_TYPES: dict[str, DocType] = {
 
 def _declared_type(path: Path) -> str:
     try:
-        meta = frontmatter.loads(path.read_text(encoding="utf-8")).metadata
-    except (UnicodeDecodeError, yaml.YAMLError):
+        raw = read_text(path, LIMITS.knowledge_file, "knowledge file")
+        meta = parse_front_matter(raw).metadata
+    except (InvalidInput, yaml.YAMLError, ValueError):
         return ""  # load_document reports it properly
     if not meta:
         return ""  # empty file or no front matter: load_document names the problem
     value = meta.get("type")
-    if value not in DOC_TYPES:
+    if not isinstance(value, str) or value not in DOC_TYPES:
         raise InvalidInput(
-            f"type: '{value}' is not a knowledge type",
+            f"type: '{clip(str(value))}' is not a knowledge type",
             where=f"{path} front matter",
             fix="Use one of: " + ", ".join(DOC_TYPES),
         )
@@ -238,9 +243,34 @@ def _check_sources(doc: Document, path: Path) -> None:
 
 
 @dataclass(frozen=True)
+class Override:
+    """A document of a later (user) folder that replaces an earlier (shipped) one by id."""
+
+    id: str
+    path: Path  # the file that wins
+    replaces: Path  # the file it hides
+
+    def describe(self, folders: tuple[Path, ...]) -> str:
+        return f"{_shown(self.path, folders)} overrides shipped {_shown(self.replaces, folders)}"
+
+
+def _shown(path: Path, folders: tuple[Path, ...]) -> str:
+    """A file as its folder's name plus its place inside it: user/x.md, objections/y.md."""
+    for i, folder in enumerate(folders):
+        if path.is_relative_to(folder):
+            inside = path.relative_to(folder).as_posix()
+            return inside if i == 0 else f"{folder.name}/{inside}"
+    return str(path)
+
+
+@dataclass(frozen=True)
 class Corpus:
     docs: dict[str, Document]
     folders: tuple[Path, ...]
+    # Documents of a later folder that replace earlier ones by id: listed, never silent.
+    overrides: tuple[Override, ...] = ()
+    # Files of a later folder that did not validate: one message each, the file left out.
+    skipped: tuple[str, ...] = ()
 
     def of_type(self, kind: str) -> list[Document]:
         return [d for d in self.docs.values() if d.meta["type"] == kind]
@@ -250,7 +280,12 @@ def load_corpus(
     folders: Iterable[Path] = (KNOWLEDGE_ROOT,),
     on_file: Callable[[int, int], None] | None = None,
 ) -> Corpus:
-    """Every *.md under each folder (recursively); later folders override earlier ones by id.
+    """Every *.md under each folder (recursively); later folders override earlier ones by id,
+    and each override is listed. The first folder (the shipped knowledge) must be valid as a
+    whole: a problem there is one message and nothing is indexed. A later folder is the
+    user's: a file there that does not validate (bad front matter, a repeated heading, an id
+    used twice) is reported with its file and line and left out, so one broken file never
+    takes the index or the other documents with it.
     `on_file(done, total)` hears each file parsed (for a progress bar)."""
     docs: dict[str, Document] = {}
     chosen = tuple(folders)
@@ -266,22 +301,38 @@ def load_corpus(
             [p for p in sorted(folder.rglob("*.md")) if p.name.lower() != "readme.md"]
         )
     total, done = sum(len(paths) for paths in per_folder), 0
-    for paths in per_folder:  # ids must be unique within a folder; a later folder overrides
+    overrides: list[Override] = []
+    skipped: list[str] = []
+    for position, paths in enumerate(per_folder):  # ids unique within a folder
         seen: dict[str, Path] = {}
         for path in paths:
-            doc = load_typed(path)
             done += 1
             if on_file is not None:
                 on_file(done, total)
-            if doc.id in seen:
-                raise InvalidInput(
-                    f"duplicate id '{doc.id}' (also in {seen[doc.id]})",
-                    where=str(path),
-                    fix="Give each knowledge file its own id",
-                )
+            try:
+                doc = _load_new(path, seen)
+            except InvalidInput as exc:
+                if position == 0:
+                    raise
+                skipped.append(str(exc))
+                log.warning("knowledge file left out: %s", exc)
+                continue
             seen[doc.id] = path
+            if doc.id in docs:
+                overrides.append(Override(doc.id, path, docs[doc.id].path))
             docs[doc.id] = doc
-    return Corpus(docs, chosen)
+    return Corpus(docs, chosen, tuple(overrides), tuple(skipped))
+
+
+def _load_new(path: Path, seen: dict[str, Path]) -> Document:
+    doc = load_typed(path)
+    if doc.id in seen:
+        raise InvalidInput(
+            f"duplicate id '{doc.id}' (also in {seen[doc.id]})",
+            where=str(path),
+            fix="Give each knowledge file its own id",
+        )
+    return doc
 
 
 @lru_cache(maxsize=8)

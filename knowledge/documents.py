@@ -13,12 +13,30 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent.errors import InvalidInput, describe_validation_error
+from agent.errors import InvalidInput, clip, describe_validation_error
+from agent.intake import LIMITS, YamlLoader, read_text
 
 KB_PREFIX = "kb:"
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+class _FrontMatterHandler(YAMLHandler):
+    """Front matter read by the one safe loader (agent/intake.py): an impossible date is a
+    YAML error with its line, like every other problem in the block."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=YamlLoader)  # noqa: S506 - a safe loader
+
+
+FRONT_MATTER = _FrontMatterHandler()
+
+
+def parse_front_matter(raw: str) -> Any:
+    """The file's front matter and body (python-frontmatter's Post)."""
+    return frontmatter.loads(raw, handler=FRONT_MATTER)
 
 
 def slugify(heading: str) -> str:
@@ -69,30 +87,44 @@ class Document:
         return f"{KB_PREFIX}{self.id}#{anchor}"
 
 
-def split_sections(body: str) -> tuple[Section, ...]:
+def split_sections(
+    body: str, where: str = "the document", first_line: int = 1
+) -> tuple[Section, ...]:
+    """The '## ' sections of a body. Two headings with one anchor are refused, naming both
+    lines: an anchor is a citation target (`kb:id#anchor`) and a chunk id in the index, so a
+    repeat would make citations ambiguous and the index reject the whole ingest."""
     matches = list(_HEADING.finditer(body))
     sections = []
+    lines: dict[str, int] = {}
     for i, match in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
         heading = match.group(1)
-        sections.append(Section(slugify(heading), heading, body[match.end() : end].strip()))
+        anchor = slugify(heading)
+        line = first_line + body.count("\n", 0, match.start())
+        if anchor in lines:
+            raise InvalidInput(
+                f"heading '{clip(heading, 80)}' repeats the section of line {lines[anchor]}",
+                where=f"{where}:{line}",
+                fix="Give each '## ' heading its own wording, or merge the two sections",
+            )
+        lines[anchor] = line
+        sections.append(Section(anchor, heading, body[match.end() : end].strip()))
     return tuple(sections)
 
 
 def load_document(path: Path, schema: type[FrontMatter] = FrontMatter) -> Document:
     """Reads one file; every problem names the file and the field."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InvalidInput("not UTF-8 text", where=str(path), fix="Save it as UTF-8") from None
+    raw = read_text(path, LIMITS.knowledge_file, "knowledge file")
     if not raw.strip():
         raise InvalidInput("the file is empty", where=str(path), fix="Add content or remove it")
     try:
-        post = frontmatter.loads(raw)
-    except yaml.YAMLError as exc:
+        post = parse_front_matter(raw)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date like 2026-02-30
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""  # the block keeps its first newline
         raise InvalidInput(
-            f"front matter is not valid YAML ({getattr(exc, 'problem', exc)})",
-            where=str(path),
+            f"front matter is not valid YAML ({clip(str(getattr(exc, 'problem', exc)))})",
+            where=f"{path}{line}",
             fix="Fix the block between the --- lines",
         ) from None
     if not post.metadata:
@@ -107,7 +139,8 @@ def load_document(path: Path, schema: type[FrontMatter] = FrontMatter) -> Docume
             where=f"{path} front matter",
             fix="Correct the field",
         ) from None
-    sections = split_sections(post.content)
+    body_at = raw.find(post.content) if post.content else -1
+    sections = split_sections(post.content, str(path), raw.count("\n", 0, max(body_at, 0)) + 1)
     if not sections:
         raise InvalidInput("no '## ' sections in the body", where=str(path))
     return Document(meta.model_dump(), path, sections)

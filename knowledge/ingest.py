@@ -90,6 +90,10 @@ class IngestReport:
     semantic: bool = True
     # Passages of user knowledge folders that read like instructions to a model (kb: refs).
     suspected: list[str] = field(default_factory=list)
+    # "user/x.md overrides shipped objections/y.md", one per document replaced by id.
+    overrides: tuple[str, ...] = ()
+    # One message per user file left out because it did not validate.
+    skipped: tuple[str, ...] = ()
 
 
 def screen_user_knowledge(docs: Iterable[Document]) -> list[Suspect]:
@@ -121,6 +125,9 @@ def ingest(
     # Everything validates before the index is touched.
     corpus = load_corpus(chosen, lambda done, total: report_progress("documents", done, total))
     suspected = [s.ref for s in screen_user_knowledge(corpus.docs.values())]
+    overrides = tuple(o.describe(corpus.folders) for o in corpus.overrides)
+    for line in overrides:
+        log.warning("knowledge override: %s", line, extra=where)
     store = IndexStore(root)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
@@ -160,6 +167,8 @@ def ingest(
             time.perf_counter() - started,
             semantic,
             suspected,
+            overrides,
+            corpus.skipped,
         )
 
     records = section_records(corpus)
@@ -217,6 +226,9 @@ def ingest(
         removed,
         time.perf_counter() - started,
         semantic,
+        suspected,
+        overrides,
+        corpus.skipped,
     )
     log.info(
         "ingest finished: %d documents, %d chunks (%d embedded, %d reused) in %.1f s",

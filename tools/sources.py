@@ -13,23 +13,21 @@ A workspace folder looks like this (YAML or JSON, one file per upstream agent):
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.errors import DealNotFound, InvalidInput, describe_validation_error
+from agent.intake import LIMITS, parse_document, read_text
 
 ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -60,28 +58,12 @@ class DealSource(Protocol):
 
 
 def _read_document(path: Path) -> Any:
-    """Parses one YAML or JSON file, turning syntax errors into a message with the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"not UTF-8 text (byte {exc.start})", where=str(path), fix="Save it as UTF-8"
-        ) from None
+    """Parses one YAML or JSON file within the size and shape limits (agent/intake.py), turning
+    every problem into one message with the file and the line."""
+    text = read_text(path, LIMITS.deal_file, "workspace file")
     if not text.strip():
         raise InvalidInput("the file is empty", where=str(path), fix="Add content or remove it")
-    try:
-        if path.suffix == ".json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}", fix="Fix the syntax"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InvalidInput(problem, where=f"{path}{line}", fix="Fix the YAML syntax") from None
+    return parse_document(text, str(path), json_only=path.suffix == ".json")
 
 
 def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:

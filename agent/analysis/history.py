@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import Field, ValidationError
 
 from agent.contracts.base import Contract
 from agent.contracts.probability import LiveField
 from agent.errors import InvalidInput, describe_validation_error
+from agent.intake import LIMITS, parse_document, read_text
 
 CYCLE_COLUMN = "_cycle_days"  # derived: days from created to closed
 MAPPING_FIX = "Pass --mapping FILE.yaml naming your columns (example: evals/maven_mapping.yaml)"
@@ -94,12 +95,7 @@ class History:
 
 
 def load_mapping(path: Path) -> HistoryMapping:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the mapping ({exc.strerror})", where=str(path)) from None
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"not valid YAML ({exc})", where=str(path)) from None
+    data = parse_document(read_text(path, LIMITS.deal_file, "mapping"), str(path))
     try:
         return HistoryMapping.model_validate(data or {})
     except ValidationError as exc:
@@ -108,14 +104,12 @@ def load_mapping(path: Path) -> HistoryMapping:
 
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Header and (line number, row) pairs; line numbers count the header as line 1."""
+    text = read_text(path, LIMITS.history, "history file")  # bounded: never /dev/zero
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            rows = [(reader.line_num, {k: (v or "") for k, v in r.items() if k}) for r in reader]
-            header = list(reader.fieldnames or [])
-    except OSError as exc:
-        raise InvalidInput(f"cannot read the file ({exc.strerror})", where=str(path)) from None
-    except (csv.Error, UnicodeDecodeError) as exc:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [(reader.line_num, {k: (v or "") for k, v in r.items() if k}) for r in reader]
+        header = list(reader.fieldnames or [])
+    except csv.Error as exc:
         raise InvalidInput(f"not a readable CSV file ({exc})", where=str(path)) from None
     return header, rows
 

@@ -20,6 +20,7 @@ from agent.chat.graph import builder
 from agent.chat.state import ChatState
 from agent.errors import InvalidInput
 from agent.files import lock_for
+from agent.intake import LIMITS, check_text
 from agent.memory import sqlite_connection
 
 TURN_LOCK_TIMEOUT_S = 300.0  # a turn with a slow model; then the second process says so
@@ -81,7 +82,9 @@ class ChatSession:
 
     def ask(self, message: str) -> Iterator[Event]:
         """One turn: model tokens as they come (online), whole answers otherwise, then the
-        turn's warning if it had one."""
+        turn's warning if it had one. A turn beyond the chat limit is refused before it is
+        stored: the thread keeps only what could be answered."""
+        check_text(message, LIMITS.chat_message, "chat message")
         try:
             lock = thread_lock(self.checkpointer, self.thread).acquire()
         except Timeout:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.base import SCHEMA_VERSION, Contract, InputContract
 from agent.contracts.conversation import Transcript
 from agent.contracts.deal import Deal
 from agent.contracts.upstream import (
@@ -60,7 +60,7 @@ SECTION_MODELS: dict[str, type[Contract]] = {
 }
 
 
-class DealContext(Contract):
+class DealContext(InputContract):
     schema_version: str = SCHEMA_VERSION
     deal: Deal
     risk: DealRisk | None = None

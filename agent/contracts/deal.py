@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from agent.contracts.base import Contract, Level
+from agent.contracts.base import Contract, Id, InputContract, Level
 
 DmuRole = Literal[
     "economic_buyer",
@@ -127,8 +127,8 @@ class ProcessException(Contract):
     date: dt.date | None = None
 
 
-class Deal(Contract):
-    id: str
+class Deal(InputContract):
+    id: Id
     name: str
     account: Account
     owner: TeamMember

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from agent.contracts.base import SCHEMA_VERSION, Contract
+from agent.contracts.base import SCHEMA_VERSION, Contract, Id, InputContract
 from agent.contracts.catalog import request_capabilities, result_catalog, scoped
 from agent.contracts.context import DealContext
+from agent.intake import LIMITS
 
 # The capabilities a request may name: every folder under agent/capabilities/ that declares a
 # result (agent/contracts/catalog.py). The router rejects anything else by name.
@@ -31,20 +32,22 @@ class Meeting(Contract):
     customer_agenda: list[str] = Field(default_factory=list)
 
 
-class CoachingRequest(Contract):
+class CoachingRequest(InputContract):
     schema_version: str = SCHEMA_VERSION
     capability: Capability | None = None
-    deal_id: str | None = None
+    deal_id: Id | None = None
     deal: DealContext | None = Field(default=None, description="Inline deal context.")
-    message: str | None = None
+    message: str | None = Field(default=None, max_length=LIMITS.message)
     transcript: str | None = Field(
-        default=None, description="A call transcript: plain, WebVTT, SRT or JSON segments."
+        default=None,
+        max_length=LIMITS.transcript,
+        description="A call transcript: plain, WebVTT, SRT or JSON segments.",
     )
     transcript_source: str | None = Field(
         default=None, description="The file the transcript came from, named in citations."
     )
     meeting: Meeting | None = None
-    rep_id: str | None = None
+    rep_id: Id | None = None
     methodology: str | None = None
     as_of: dt.date | None = Field(
         default=None, description="Date the analysis treats as today; defaults to the workspace's."

@@ -39,6 +39,7 @@ class Warning(Contract):
         "grounding",
         "model_fallback",
         "data_quality",
+        "truncated",  # a response list or the markdown cut to its limit (agent/intake.py)
     ]
     message: str
     ref: str | None = None

@@ -27,7 +27,8 @@ from pydantic import TypeAdapter
 
 from agent.contracts.conversation import Side, SpeakerMapping, Transcript, Utterance
 from agent.contracts.deal import Deal
-from agent.errors import InvalidInput
+from agent.errors import InvalidInput, clip
+from agent.intake import LIMITS, check_text, check_tree, read_bytes
 
 Format = Literal["plain", "webvtt", "srt", "json"]
 How = Literal["exact", "first_name", "last_name", "unmapped"]
@@ -102,6 +103,7 @@ HEADER_CHARS = 2000
 
 def parse_transcript(text: str, source: str = "inline", fmt: str | None = None) -> Transcript:
     """Parse any supported format (detected unless `fmt` names it) into utterances."""
+    check_text(text, LIMITS.transcript, clip(source))
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise _bad(source, line, "binary data, not a transcript", _FIX_EXPORT)
@@ -140,7 +142,7 @@ def call_date(path: Path) -> dt.date | None:
 
 def read_transcript(path: Path) -> Transcript:
     """Read a transcript file; the format comes from its content, so any extension works."""
-    data = Path(path).read_bytes()
+    data = read_bytes(Path(path), LIMITS.transcript, "transcript")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -209,6 +211,9 @@ def _json_pieces(text: str, source: str) -> tuple[list[_Piece], list[str]]:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise _bad(source, err.lineno, f"invalid JSON: {err.msg}", "Fix the JSON syntax") from None
+    except RecursionError:
+        raise _bad(source, 1, "nested too deeply", _FIX_SEGMENT) from None
+    check_tree(data, source)  # depth, size, valid text, finite numbers
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list):
         raise _bad(source, 1, 'expected [segments] or {"segments": [...]}', _FIX_SEGMENT)
@@ -237,7 +242,7 @@ def _json_time(value: Any, source: str, line: int, key: str) -> float | None:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     seconds = _seconds(value) if isinstance(value, str) else float(value) if number else None
     if seconds is None or seconds < 0:
-        what = f"segment '{key}' is not a time: {value!r}"
+        what = f"segment '{key}' is not a time: {clip(repr(value))}"
         raise _bad(source, line, what, "Use seconds (12.5) or HH:MM:SS.mmm")
     return seconds
 
@@ -338,6 +343,13 @@ def _utterances(pieces: list[_Piece], source: str) -> list[dict[str, Any]]:
             turns.append(_Piece(piece.line, text, speaker, piece.start, piece.end))
     if not turns:
         raise _bad(source, pieces[0].line if pieces else 1, "no spoken text found", _FIX_EXPORT)
+    if len(turns) > LIMITS.utterances:
+        raise _bad(
+            source,
+            turns[LIMITS.utterances].line,
+            f"more than {LIMITS.utterances} turns",
+            "Split the call into parts and analyse each",
+        )
     return [
         dict(index=i, speaker=t.speaker, text=t.text, start_s=t.start, end_s=t.end, line=t.line)
         for i, t in enumerate(turns)

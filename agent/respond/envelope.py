@@ -7,9 +7,12 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import BaseModel
+
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
 from agent.grounding.checker import GroundingChecker
+from agent.intake import LIMITS
 
 
 def checked_response(
@@ -25,6 +28,12 @@ def checked_response(
     result = state["result"]
     report, citations = checker.check(result, state["markdown"])
     warnings = list(state.get("warnings", []))
+    cut: list[str] = []
+    result = capped(result, LIMITS.list_items, "result", cut)
+    markdown = _capped_markdown(state["markdown"], LIMITS.markdown, cut)
+    if cut:
+        shown = "; ".join(cut[:5]) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")
+        warnings.append(Warning(code="truncated", message=f"the response was cut: {shown}"))
     if not report.passed:
         warnings.append(
             Warning(code="grounding", message="; ".join(f.detail for f in report.findings[:5]))
@@ -36,7 +45,7 @@ def checked_response(
         rep_id=rep_id,
         as_of=state["as_of"],
         result=result,
-        markdown=state["markdown"],
+        markdown=markdown,
         citations=citations,
         missing_inputs=state["missing_inputs"],
         warnings=warnings,
@@ -44,3 +53,34 @@ def checked_response(
         check=report,
         events=list(events),
     )
+
+
+def capped(model: Any, limit: int, path: str, cut: list[str]) -> Any:
+    """The result with every list longer than `limit` cut to its first items, each cut named
+    in `cut`: a huge input (a 20,000-turn call) gives a bounded response that says so."""
+    if not isinstance(model, BaseModel):
+        return model
+    update: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        where = f"{path}.{name}"
+        if isinstance(value, list):
+            kept = value[:limit]
+            if len(value) > limit:
+                cut.append(f"{where} keeps {limit} of {len(value)}")
+            items = [capped(v, limit, f"{where}[{i}]", cut) for i, v in enumerate(kept)]
+            if len(value) > limit or any(a is not b for a, b in zip(items, kept, strict=True)):
+                update[name] = items
+        elif isinstance(value, BaseModel):
+            inner = capped(value, limit, where, cut)
+            if inner is not value:
+                update[name] = inner
+    return model.model_copy(update=update) if update else model
+
+
+def _capped_markdown(markdown: str, limit: int, cut: list[str]) -> str:
+    if len(markdown) <= limit:
+        return markdown
+    cut.append(f"markdown keeps {limit} of {len(markdown)} characters")
+    head = markdown[:limit].rsplit("\n", 1)[0]
+    return f"{head}\n\n_(cut here: the rest is longer than this answer may be)_\n"

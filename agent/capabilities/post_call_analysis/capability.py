@@ -96,13 +96,14 @@ def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[s
     """With no transcript in the request, the deal's newest one, dated by its file name."""
     if payload.get("transcript") or not payload.get("deal_id"):
         return payload
+    from agent.intake import LIMITS, read_text
     from agent.reading.transcripts import call_date
     from tools.sources import workspace_source
 
     path = workspace_source(settings.workspace).latest_transcript(str(payload["deal_id"]))
     filled = {
         **payload,
-        "transcript": path.read_text(encoding="utf-8"),
+        "transcript": read_text(path, LIMITS.transcript, "transcript"),
         "transcript_source": path.name,
     }
     if (day := call_date(path)) is not None:  # the call's own date

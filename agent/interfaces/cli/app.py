@@ -156,25 +156,14 @@ def request(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.json,
 ) -> None:
     """Answer a typed CoachingRequest (how an orchestrator calls the agent)."""
-    import yaml
+    from agent.intake import LIMITS, decode, parse_document, read_bytes, read_stream
 
     where = "stdin" if path == "-" else path
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            f"cannot read the request ({exc.__class__.__name__})",
-            where=where,
-            fix="Pass a readable UTF-8 JSON or YAML file",
-        ) from None
-    try:
-        payload = yaml.safe_load(text)  # YAML is a superset of JSON
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise InvalidInput(
-            "not valid JSON or YAML", where=f"{where}{line}", fix="Fix the syntax"
-        ) from None
+    if path == "-":
+        data = read_stream(sys.stdin.buffer, LIMITS.request, "request", where)
+    else:
+        data = read_bytes(Path(path), LIMITS.request, "request")
+    payload = parse_document(decode(data, where, "request"), where)  # YAML reads JSON too
     if not isinstance(payload, dict):
         raise InvalidInput(
             "the request must be one object", where=where, fix="See `coach schema request`"

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from agent.capabilities.registry import Capability, registry
-from agent.errors import InvalidInput
+from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
     AsOfOpt,
     DealArg,
@@ -108,14 +108,7 @@ def payload_for(spec: Capability, args: dict[str, Any]) -> dict[str, Any]:
         if args.get(name):
             payload[name] = args[name]
     if (path := args.get("transcript")) is not None:
-        try:
-            payload["transcript"] = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(
-                f"cannot read the transcript ({exc.__class__.__name__})",
-                where=str(path),
-                fix="Pass a readable UTF-8 .txt, .vtt, .srt or .json transcript",
-            ) from None
+        payload["transcript"] = read_text(Path(path), LIMITS.transcript, "transcript")
         payload["transcript_source"] = Path(path).name
     if (today := parse_date(args.get("as_of"))) is not None:
         payload["as_of"] = today

@@ -71,13 +71,14 @@ def chat_command(
     """Chat with the sales coach about a deal (or your deals); `exit` or Ctrl-D to leave."""
     from agent.chat.context import ChatContext, chat_db
     from agent.chat.session import ChatSession, open_checkpointer
+    from agent.intake import check_id
     from agent.model.factory import ModelSettings
     from agent.settings import CoachContext
     from tools.sources import workspace_source
 
     coach_ctx = CoachContext.from_env(workspace)
     if deal:
-        deal = deal.upper()
+        deal = check_id(deal.upper(), "--deal")  # as a request's deal_id
         workspace_source(coach_ctx.workspace).get_deal(deal)  # an unknown deal: exit 2
     settings = None if offline else ModelSettings.from_env(model)
     context = ChatContext(coach=coach_ctx, model=settings)

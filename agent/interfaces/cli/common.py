@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 
-from agent.errors import CoachError, InvalidInput
+from agent.errors import CoachError, InvalidInput, clip
 
 if TYPE_CHECKING:
     from agent.contracts.response import CoachingResponse
@@ -109,7 +109,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"'{value}' is not a date", where=option, fix="Use YYYY-MM-DD") from None
+        raise InvalidInput(
+            f"'{clip(value)}' is not a date", where=option, fix="Use YYYY-MM-DD"
+        ) from None
 
 
 def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> CoachingResponse:

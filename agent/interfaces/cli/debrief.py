@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from agent.errors import InvalidInput
+from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
     AsOfOpt,
     DealArg,
@@ -74,14 +75,7 @@ def debrief_command(
         )
     read_version = version(target)  # what the analysis reads; --apply merges later writes
     path = transcript or source.latest_transcript(deal_id)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(
-            f"cannot read the transcript ({exc.__class__.__name__})",
-            where=str(path),
-            fix="Pass a readable UTF-8 .txt, .vtt, .srt or .json transcript",
-        ) from None
+    text = read_text(path, LIMITS.transcript, "transcript")
     meeting: dict[str, Any] = {}
     if (day := parse_date(date, "--date") or call_date(path)) is not None:
         meeting["date"] = day

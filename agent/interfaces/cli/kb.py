@@ -125,6 +125,10 @@ def ingest(
             force=force,
             progress=_reporter(bar),
         )
+    for line in report.overrides:  # also a warning in the log: listed, never silent
+        out.print(f"Override: {line}", highlight=False)
+    for line in report.skipped:
+        out.print(f"Left out: {line}", highlight=False)
     if report.unchanged:
         out.print(
             f"Knowledge index is up to date ({report.documents} documents, "
@@ -225,6 +229,12 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt
         table.add_row(kind, str(n), str(sections))
     out.print(table)
     out.print("Folders: " + ", ".join(str(f) for f in ctx.knowledge_dirs), highlight=False)
+    out.print(
+        f"Overrides of shipped documents: {len(corpus.overrides)}"
+        + "".join(f"\n  {o.describe(corpus.folders)}" for o in corpus.overrides)
+        + "".join(f"\nLeft out: {line}" for line in corpus.skipped),
+        highlight=False,
+    )
     today = parse_date(as_of) or dt.date.today()
     due = due_for_review(corpus.docs.values(), today)
     out.print(
