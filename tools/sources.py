@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,24 @@ ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A deal id names a folder under deals/: letters, digits, '-', '_' and '.', never a leading
+# '.', at most 64 characters. So an id can never climb out of deals/ ('../x', '/etc') nor hide.
+DEAL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
+DEAL_ID_RULE = "letters, digits, '-', '_' and '.' (not first), at most 64 characters"
+
+
+def check_deal_id(deal_id: str, where: str = "deal id") -> str:
+    """The one check every deal id passes before it names a folder or an inline deal."""
+    if not isinstance(deal_id, str) or DEAL_ID.fullmatch(deal_id) is None:
+        shown = (
+            repr(deal_id[:40] + ("…" if len(deal_id) > 40 else ""))
+            if isinstance(deal_id, str)
+            else type(deal_id).__name__
+        )
+        raise InvalidInput(
+            f"{shown} is not a valid deal id", where=where, fix=f"Use {DEAL_ID_RULE}"
+        )
+    return deal_id
 
 
 @dataclass(frozen=True)
@@ -108,6 +127,7 @@ class WorkspaceSource:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
         self._contexts: dict[str, tuple[tuple[Any, ...], DealContext]] = {}
+        self._resolved = root.resolve()
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
@@ -128,8 +148,30 @@ class WorkspaceSource:
         for suffix in SUFFIXES:
             candidate = folder / f"{stem}{suffix}"
             if candidate.is_file():
-                return candidate
+                return self.inside(candidate)
         return None
+
+    def inside(self, path: Path) -> Path:
+        """`path` itself when it resolves inside the workspace; a symlinked folder or file that
+        leads out of it is refused, so a deal never loads data from elsewhere on the disk."""
+        if not path.resolve().is_relative_to(self._resolved):
+            raise InvalidInput(
+                "links to a place outside the workspace",
+                where=str(path),
+                fix="Copy the file into the workspace instead of linking to it",
+            )
+        return path
+
+    def deal_folder(self, deal_id: str) -> Path:
+        """deals/<ID> for a valid id; the folder must resolve inside deals/."""
+        folder = self.root / "deals" / check_deal_id(deal_id)
+        if folder.exists() and not folder.resolve().is_relative_to((self.root / "deals").resolve()):
+            raise InvalidInput(
+                "the deal folder links to a place outside deals/",
+                where=str(folder),
+                fix="Move the deal's folder into deals/ instead of linking to it",
+            )
+        return folder
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -152,10 +194,18 @@ class WorkspaceSource:
             ) from None
 
     def deal_ids(self) -> list[str]:
+        """Deals whose folder is named by a valid id and stays inside the workspace; others
+        are left out here and refused with a message when asked for by id."""
         deals = self.root / "deals"
         if not deals.is_dir():
             return []
-        return sorted(p.name for p in deals.iterdir() if self._find(p, "deal"))
+        return sorted(p.name for p in deals.iterdir() if self._listable(p.name))
+
+    def _listable(self, deal_id: str) -> bool:
+        try:
+            return self._find(self.deal_folder(deal_id), "deal") is not None
+        except InvalidInput:
+            return False
 
     def list_deals(self) -> list[DealSummary]:
         summaries = []
@@ -176,7 +226,7 @@ class WorkspaceSource:
         return summaries
 
     def deal_path(self, deal_id: str) -> Path:
-        folder = self.root / "deals" / deal_id
+        folder = self.deal_folder(deal_id)
         path = self._find(folder, "deal") if folder.is_dir() else None
         if path is None:
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
@@ -186,6 +236,8 @@ class WorkspaceSource:
         """The newest call transcript kept with a deal (file names start with the call's date,
         deals/<ID>/transcripts/2026-11-18-call.txt)."""
         folder = self.deal_path(deal_id).parent / "transcripts"  # an unknown deal: DealNotFound
+        if folder.exists():
+            self.inside(folder)
         files = sorted(p for p in folder.glob("*") if p.suffix in TRANSCRIPT_SUFFIXES)
         if not files:
             raise InvalidInput(
@@ -193,7 +245,7 @@ class WorkspaceSource:
                 where=str(folder),
                 fix="Pass --transcript FILE (.txt, .vtt, .srt or .json)",
             )
-        return files[-1]
+        return self.inside(files[-1])
 
     def get_deal(self, deal_id: str) -> Deal:
         path = self.deal_path(deal_id)
@@ -208,7 +260,7 @@ class WorkspaceSource:
         return deal
 
     def section_path(self, deal_id: str, section: str) -> Path | None:
-        own = self._find(self.root / "deals" / deal_id, section)
+        own = self._find(self.deal_folder(deal_id), section)
         if own or section not in ORG_SECTIONS:
             return own
         return self._find(self.root / "org", section)
@@ -234,14 +286,14 @@ class WorkspaceSource:
     def _stamp(self, deal_id: str) -> tuple[Any, ...]:
         """Every file a deal's context is built from, with its size and modification time."""
         paths = [
-            self._find(self.root / "deals" / deal_id, "deal"),
+            self._find(self.deal_folder(deal_id), "deal"),
             *(self.section_path(deal_id, s) for s in SECTION_PURPOSE),
         ]
         return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for p in paths)
 
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation."""
-        stamp = self._stamp(deal_id) if (self.root / "deals" / deal_id).is_dir() else None
+        stamp = self._stamp(deal_id) if self.deal_folder(deal_id).is_dir() else None
         cached = self._contexts.get(deal_id)
         if stamp is not None and cached and cached[0] == stamp:
             return cached[1]
@@ -266,6 +318,7 @@ class InlineSource:
     """A deal context passed in the request itself (an orchestrator's typed payload)."""
 
     def __init__(self, context: DealContext, as_of: dt.date | None = None) -> None:
+        check_deal_id(context.deal.id, "request.deal.deal.id")
         self.context = context
         self._as_of = as_of
 
@@ -289,6 +342,7 @@ class InlineSource:
         ]
 
     def load_context(self, deal_id: str) -> DealContext:
+        check_deal_id(deal_id)
         if deal_id != self.context.deal.id:
             raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
         return self.context

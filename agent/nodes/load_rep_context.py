@@ -40,7 +40,8 @@ def _calls(
         competitors = deal_competitors(ctx, known)
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             try:
-                m = conversation_metrics(read_transcript(path), ctx.deal, competitors)
+                transcript = read_transcript(source.inside(path))  # no link out
+                m = conversation_metrics(transcript, ctx.deal, competitors)
             except CoachError as exc:
                 warnings.append(Warning(code="data_quality", message=f"transcript skipped: {exc}"))
                 continue
