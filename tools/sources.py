@@ -12,6 +12,7 @@ A workspace folder looks like this (YAML or JSON, one file per upstream agent):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -25,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
+from agent.contracts.principal import Access, AccessGrants, Principal
 from agent.errors import DealNotFound, InvalidInput, describe_validation_error
 
 ORG_SECTIONS = ("process", "analytics")
@@ -128,12 +130,47 @@ class WorkspaceSource:
         self._cache: dict[Path, tuple[int, int, Any]] = {}
         self._contexts: dict[str, tuple[tuple[Any, ...], DealContext]] = {}
         self._resolved = root.resolve()
+        self.access = Access(None, AccessGrants())  # everything: the local single-user mode
+        self._scoped: dict[Principal, WorkspaceSource] = {}
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
                 where=str(root),
                 fix="Pass --workspace with a folder holding deals/<ID>/deal.yaml",
             )
+
+    def scoped(self, principal: Principal | None) -> WorkspaceSource:
+        """This workspace as one principal sees it: only the deals it may reach are listed or
+        load; any other id is "not found", in the same words as an id that does not exist.
+        Shares this source's parse cache; None is the whole workspace."""
+        if principal is None:
+            return self
+        if principal not in self._scoped:
+            view = copy.copy(self)
+            view.access = Access(principal, self.grants())
+            view._scoped = {}
+            self._scoped[principal] = view
+        return self._scoped[principal]
+
+    def grants(self) -> AccessGrants:
+        """org/access.yaml (managers and their reps, extra deal grants); none when absent."""
+        path = self._find(self.root / "org", "access")
+        if path is None:
+            return AccessGrants()
+        grants = validate_file(AccessGrants, self._parsed(path), str(path))
+        assert isinstance(grants, AccessGrants)
+        return grants
+
+    def reachable(self, deal_id: str) -> bool:
+        """Whether the principal may reach a deal, read from its file's owner (unvalidated,
+        so an unreachable deal's problems are never reported to someone who may not see it)."""
+        if self.access.everything:
+            return True
+        path = self._find(self.deal_folder(deal_id), "deal")
+        data = self._parsed(path) if path else None
+        owner = data.get("owner") if isinstance(data, dict) else None
+        owner_id = owner.get("id") if isinstance(owner, dict) else None
+        return self.access.may_reach(deal_id, owner_id if isinstance(owner_id, str) else None)
 
     def _parsed(self, path: Path) -> Any:
         stat = path.stat()
@@ -203,7 +240,8 @@ class WorkspaceSource:
 
     def _listable(self, deal_id: str) -> bool:
         try:
-            return self._find(self.deal_folder(deal_id), "deal") is not None
+            found = self._find(self.deal_folder(deal_id), "deal") is not None
+            return found and self.reachable(deal_id)
         except InvalidInput:
             return False
 
@@ -228,7 +266,7 @@ class WorkspaceSource:
     def deal_path(self, deal_id: str) -> Path:
         folder = self.deal_folder(deal_id)
         path = self._find(folder, "deal") if folder.is_dir() else None
-        if path is None:
+        if path is None or not self.reachable(deal_id):
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
         return path
 
@@ -260,6 +298,7 @@ class WorkspaceSource:
         return deal
 
     def section_path(self, deal_id: str, section: str) -> Path | None:
+        self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
         own = self._find(self.deal_folder(deal_id), section)
         if own or section not in ORG_SECTIONS:
             return own
@@ -359,7 +398,12 @@ class InlineSource:
         return value if isinstance(value, BaseModel) else None
 
 
+def workspace_source(root: Path, principal: Principal | None = None) -> WorkspaceSource:
+    """The workspace as `principal` sees it (None: all of it, the local single-user mode)."""
+    return _workspace(root).scoped(principal)
+
+
 @lru_cache(maxsize=16)
-def workspace_source(root: Path) -> WorkspaceSource:
+def _workspace(root: Path) -> WorkspaceSource:
     """One source per folder per process, so its parse cache survives between requests."""
     return WorkspaceSource(root)

@@ -16,7 +16,7 @@ from agent.capabilities.post_call_analysis.lessons import scrub, stage_words
 from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
-from agent.memory import LESSONS
+from agent.memory import lessons_namespace, tenant_of
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 
@@ -34,16 +34,14 @@ def _activity_type(value: Any) -> ActivityType:
     return value  # type: ignore[no-any-return]
 
 
-def _namespace(stage: str) -> tuple[str, str]:
-    return (LESSONS, stage.lower().replace(" ", "-"))
-
-
-def _similar(store: BaseStore, result: PostCallAnalysisResult, deal_id: str) -> list[Lesson]:
-    """Lessons other deals left at this stage (same industry first)."""
+def _similar(
+    store: BaseStore, result: PostCallAnalysisResult, deal_id: str, tenant: str
+) -> list[Lesson]:
+    """Lessons other deals of this tenant left at this stage (same industry first)."""
     stage = result.lessons[0].stage if result.lessons else None
     if stage is None:
         return []
-    items = store.search(_namespace(stage), limit=100)
+    items = store.search(lessons_namespace(stage, tenant), limit=100)
     earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != deal_id]
     keep = stage_words(stage)
     industry = result.lessons[0].industry
@@ -64,7 +62,8 @@ def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
     stage = result.lessons[0].stage
     for n, lesson in enumerate(result.lessons):
         key = f"{inputs.ctx.deal.id}:{result.call.date.isoformat()}:{result.call.source}:{n}"
-        store.put(_namespace(stage), key, lesson.model_dump(mode="json"), index=False)
+        namespace = lessons_namespace(stage, tenant_of(inputs.settings.principal))
+        store.put(namespace, key, lesson.model_dump(mode="json"), index=False)
 
 
 def draft(inputs: Inputs) -> Draft:
@@ -86,7 +85,8 @@ def draft(inputs: Inputs) -> Draft:
     )
     if inputs.store is None:
         return Draft(result)
-    similar = _similar(inputs.store, result, ctx.deal.id)  # scrubbed: no grounds needed
+    tenant = tenant_of(inputs.settings.principal)
+    similar = _similar(inputs.store, result, ctx.deal.id, tenant)  # scrubbed: no grounds needed
     return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
 
 
@@ -97,7 +97,8 @@ def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[s
     from agent.reading.transcripts import call_date
     from tools.sources import workspace_source
 
-    path = workspace_source(settings.workspace).latest_transcript(str(payload["deal_id"]))
+    source = workspace_source(settings.workspace, settings.principal)
+    path = source.latest_transcript(str(payload["deal_id"]))
     filled = {
         **payload,
         "transcript": path.read_text(encoding="utf-8"),

@@ -14,6 +14,7 @@ from agent.interfaces.cli.common import (
     DealArg,
     OutputFormat,
     WorkspaceOpt,
+    cli_settings,
     err,
     parse_date,
     respond,
@@ -48,12 +49,11 @@ def debrief_command(
     """Post-call analysis: review, next steps, what changed, follow-up email, deal update."""
     from agent.reading.transcripts import call_date
     from agent.resources import installed_data
-    from agent.settings import CoachContext
     from tools.deal_patch import apply_patch
     from tools.sources import workspace_source
 
-    settings = CoachContext.from_env(workspace)
-    source = workspace_source(settings.workspace)
+    settings = cli_settings(workspace)
+    source = workspace_source(settings.workspace, settings.principal)
     target = source.deal_path(deal_id)  # an unknown deal is named as such, with the known ones
     if apply and installed_data(target):
         raise InvalidInput(
