@@ -12,7 +12,7 @@ from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
 from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
-from agent.capabilities.post_call_analysis.lessons import scrub, stage_words
+from agent.capabilities.post_call_analysis.lessons import opaque, scrub, stage_words
 from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
@@ -42,17 +42,28 @@ def _similar(
     if stage is None:
         return []
     items = store.search(lessons_namespace(stage, tenant), limit=100)
-    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != deal_id]
+    own = opaque(tenant, deal_id)
+    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != own]
     keep = stage_words(stage)
     industry = result.lessons[0].industry
-    earlier.sort(key=lambda lesson: (lesson.industry != industry, -lesson.learned_on.toordinal()))
+    same = opaque(tenant, industry) if industry else None
+    earlier.sort(key=lambda lesson: (lesson.industry != same, -lesson.learned_on.toordinal()))
     # Shown without what belongs to their deal (its citations point into another call, and its
-    # industry), scrubbed again for rows older versions kept; the deal id and date say where
-    # each came from.
+    # industry), scrubbed again in case a row was kept by an older version; the date and an
+    # opaque key say which call each came from, never the deal.
     return [
-        x.model_copy(update={"citations": [], "industry": None, "text": scrub(x.text, keep)})
+        x.model_copy(update={"citations": [], "industry": None, "text": _rescrub(x.text, keep)})
         for x in earlier[:SIMILAR_LESSONS]
     ]
+
+
+def _rescrub(text: str, keep: set[str]) -> str:
+    """A stored lesson's quote scrubbed again (rows an older version kept); the words around
+    it are this capability's own."""
+    head, quote, tail = text.partition(' this: "')
+    if not tail:
+        return scrub(text, keep | set(head.split()))
+    return f'{head}{quote}{scrub(tail.removesuffix(chr(34)), keep)}"'
 
 
 def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
@@ -60,10 +71,14 @@ def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
     if not result.lessons:
         return
     stage = result.lessons[0].stage
+    tenant = tenant_of(inputs.settings.principal)
+    deal = opaque(tenant, inputs.ctx.deal.id)
     for n, lesson in enumerate(result.lessons):
-        key = f"{inputs.ctx.deal.id}:{result.call.date.isoformat()}:{result.call.source}:{n}"
-        namespace = lessons_namespace(stage, tenant_of(inputs.settings.principal))
-        store.put(namespace, key, lesson.model_dump(mode="json"), index=False)
+        # kept under opaque keys: the store holds no deal id, call file name or industry
+        key = opaque(tenant, f"{inputs.ctx.deal.id}:{result.call.date}:{result.call.source}:{n}")
+        industry = opaque(tenant, lesson.industry) if lesson.industry else None
+        kept = lesson.model_copy(update={"deal_id": deal, "industry": industry, "citations": []})
+        store.put(lessons_namespace(stage, tenant), key, kept.model_dump(mode="json"), index=False)
 
 
 def draft(inputs: Inputs) -> Draft:
