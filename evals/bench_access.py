@@ -20,6 +20,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -82,20 +84,36 @@ def build_workspace(root: Path) -> Path:
     return ws
 
 
+# Runs `coach ARGS…` and gives its exit code, stdout and stderr.
+CommandLine = Callable[[list[str]], tuple[int, str, str]]
+
+
+def coach_process(args: list[str]) -> tuple[int, str, str]:
+    """The real command in its own process, as a user runs it (evals sit below the CLI's
+    layer, so they drive it from outside; tests pass an in-process runner instead)."""
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "agent.interfaces.cli.app", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
 def probes(  # noqa: C901
-    ws: Path, principals: int | None = None, lesson_pairs: int | None = None
+    ws: Path,
+    principals: int | None = None,
+    lesson_pairs: int | None = None,
+    command_line: CommandLine = coach_process,
 ) -> Iterator[Probe]:
     from langchain_core.tools import ToolException
-    from typer.testing import CliRunner
 
     from agent.capabilities.registry import in_scope
     from agent.chat.context import ChatContext
     from agent.chat.tools import chat_tools
     from agent.errors import CoachError
-    from agent.interfaces.cli.app import app
     from agent.settings import CoachContext
 
-    runner = CliRunner()
     source = WorkspaceSource(ws)
     owners = {d: source.get_deal(d).owner.id for d in source.deal_ids()}
     reps = sorted(set(owners.values()))
@@ -104,8 +122,8 @@ def probes(  # noqa: C901
 
     def cli(*args: str) -> Callable[[], str]:
         def run() -> str:
-            result = runner.invoke(app, [*args, "--workspace", str(ws)])
-            return f"exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+            code, stdout, stderr = command_line([*args, "--workspace", str(ws)])
+            return f"exit {code}\n{stdout}\n{stderr}"
 
         return run
 
@@ -255,7 +273,10 @@ def _lesson_probes(ws: Path, owners: dict[str, str], limit: int | None) -> Itera
 
 
 def run_probes(
-    ws: Path, principals: int | None = None, lesson_pairs: int | None = None
+    ws: Path,
+    principals: int | None = None,
+    lesson_pairs: int | None = None,
+    command_line: CommandLine = coach_process,
 ) -> tuple[list[Outcome], float]:
     """Every probe's outcome: what of others' deals (or the planted one) its output held."""
     source = WorkspaceSource(ws)
@@ -264,7 +285,7 @@ def run_probes(
     missing = "no deal 'X'"
     started = time.perf_counter()
     outcomes = []
-    for probe in probes(ws, principals, lesson_pairs):
+    for probe in probes(ws, principals, lesson_pairs, command_line):
         text = probe.run()
         if probe.kind == "lessons":
             reachable = set(source.scoped(Principal.parse(probe.principal)).deal_ids())

@@ -105,6 +105,21 @@ def _read_document(path: Path) -> Any:
         raise InvalidInput(problem, where=f"{path}{line}", fix="Fix the YAML syntax") from None
 
 
+def _linked(root: Path, path: Path) -> bool:
+    """Whether a symlink is on the way from `root` down to `path` (a few lstat calls, so the
+    full resolve is paid only when a link is there to check)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return True
+    probe = root
+    for part in parts:
+        probe = probe / part
+        if probe.is_symlink():
+            return True
+    return False
+
+
 def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     """Validates parsed data, naming the file and the field path of the first problems."""
     if not isinstance(data, dict):
@@ -191,7 +206,7 @@ class WorkspaceSource:
     def inside(self, path: Path) -> Path:
         """`path` itself when it resolves inside the workspace; a symlinked folder or file that
         leads out of it is refused, so a deal never loads data from elsewhere on the disk."""
-        if not path.resolve().is_relative_to(self._resolved):
+        if _linked(self.root, path) and not path.resolve().is_relative_to(self._resolved):
             raise InvalidInput(
                 "links to a place outside the workspace",
                 where=str(path),
@@ -201,8 +216,9 @@ class WorkspaceSource:
 
     def deal_folder(self, deal_id: str) -> Path:
         """deals/<ID> for a valid id; the folder must resolve inside deals/."""
-        folder = self.root / "deals" / check_deal_id(deal_id)
-        if folder.exists() and not folder.resolve().is_relative_to((self.root / "deals").resolve()):
+        deals = self.root / "deals"
+        folder = deals / check_deal_id(deal_id)
+        if _linked(self.root, folder) and not folder.resolve().is_relative_to(deals.resolve()):
             raise InvalidInput(
                 "the deal folder links to a place outside deals/",
                 where=str(folder),
@@ -298,8 +314,10 @@ class WorkspaceSource:
         return deal
 
     def section_path(self, deal_id: str, section: str) -> Path | None:
-        self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
-        own = self._find(self.deal_folder(deal_id), section)
+        return self._section_path(self.deal_path(deal_id).parent, section)  # else DealNotFound
+
+    def _section_path(self, folder: Path, section: str) -> Path | None:
+        own = self._find(folder, section)
         if own or section not in ORG_SECTIONS:
             return own
         return self._find(self.root / "org", section)
@@ -324,10 +342,8 @@ class WorkspaceSource:
 
     def _stamp(self, deal_id: str) -> tuple[Any, ...]:
         """Every file a deal's context is built from, with its size and modification time."""
-        paths = [
-            self._find(self.deal_folder(deal_id), "deal"),
-            *(self.section_path(deal_id, s) for s in SECTION_PURPOSE),
-        ]
+        deal = self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
+        paths = [deal, *(self._section_path(deal.parent, s) for s in SECTION_PURPOSE)]
         return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for p in paths)
 
     def load_context(self, deal_id: str) -> DealContext:

@@ -13,8 +13,15 @@ from evals.bench_access import _secrets, build_workspace, run_probes
 from tools.sources import WorkspaceSource
 
 
+def in_process(args: list[str]) -> tuple[int, str, str]:
+    """`coach ARGS…` without a process per probe, so the sample stays fast."""
+    result = CliRunner().invoke(app, args)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def test_one_rep_probing_everything_leaks_nothing(tmp_path: Path) -> None:
-    outcomes, _ = run_probes(build_workspace(tmp_path), principals=1, lesson_pairs=3)
+    ws = build_workspace(tmp_path)
+    outcomes, _ = run_probes(ws, principals=1, lesson_pairs=3, command_line=in_process)
     kinds = {o.kind.split(" ")[0] for o in outcomes}
     assert len(outcomes) >= 40 and {"cli", "service", "chat", "thread", "lessons"} <= kinds
     assert [o for o in outcomes if o.leaked] == []
@@ -25,5 +32,5 @@ def test_the_detector_sees_data_when_nothing_is_enforced(tmp_path: Path) -> None
     ws = build_workspace(tmp_path)
     source = WorkspaceSource(ws)
     deal = source.deal_ids()[0]
-    shown = CliRunner().invoke(app, ["next-action", deal, "--workspace", str(ws)]).stdout
+    shown = in_process(["next-action", deal, "--workspace", str(ws)])[1]
     assert [s for s in _secrets(source, deal) if s in shown]  # single-user mode: all visible
