@@ -10,7 +10,8 @@ on deals it may not reach, `coach deals`, performance coaching of other reps, ch
 another rep, the chat's deal tools and capability tools, the service, path and symlink ids, and
 lessons carried from another rep's call. A probe leaks when its output holds anything of a deal
 the principal may not reach (deal and account name, contact names and e-mails, the amount) or
-of the planted deal, or when a refusal reads differently from "not found". Must be 0.
+of the planted deal, or when a refusal reads differently from "not found". Must be 0, and so
+must broken probes (a traceback, or an exit code other than 0 or 2).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Outcome:
     target: str
     leaked: list[str]
     carried: bool = False  # a lessons probe that received lessons from another deal
+    broken: bool = False  # a traceback or an exit code other than 0 or 2: the probe proves nothing
 
 
 def _secrets(source: WorkspaceSource, deal_id: str) -> set[str]:
@@ -299,7 +301,8 @@ def run_probes(
         if refused and missing.replace("X", probe.target) not in text:
             leaked.append("refusal differs from not found")
         carried = probe.kind == "lessons" and text not in ("", "[]")
-        outcomes.append(Outcome(probe.kind, probe.principal, probe.target, leaked, carried))
+        broken = "Traceback" in text or re.match(r"exit (?![02]\n)", text) is not None
+        outcomes.append(Outcome(probe.kind, probe.principal, probe.target, leaked, carried, broken))
     return outcomes, time.perf_counter() - started
 
 
@@ -319,6 +322,7 @@ def main() -> None:
     report = {
         "probes": len(outcomes),
         "leaks": len(leaks),
+        "broken_probes": sum(o.broken for o in outcomes),
         "lesson_probes_that_carried_lessons": carried,
         "by_kind": kinds,
         "principals": sorted({o.principal for o in outcomes}),
