@@ -1,8 +1,10 @@
 """Long-term memory: LangGraph's SQLite store, one file per installation.
 
-Two namespaces live there. `("coaching", rep_id)` records what the agent recommended to a rep
-(one item per deal, capability and date), so performance coaching can later compare advice with
-what happened. `("lessons", ...)` keeps lessons from analysed calls for similar deals.
+Two namespaces live there, each under its tenant (the principal's, else "local"), so one
+tenant's memory is never searched for another's. `("coaching", tenant, rep_id)` records what
+the agent recommended to a rep (one item per deal, capability and date), so performance coaching
+can later compare advice with what happened. `("lessons", tenant, stage)` keeps lessons from
+analysed calls for similar deals.
 
 Nodes reach the store through `runtime.store`, as LangGraph intends; a LangGraph server injects
 its own. Without a store (a bare `graph.invoke`) nothing is remembered and nothing fails.
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from langgraph.store.sqlite import SqliteStore
 
+from agent.contracts.principal import LOCAL_TENANT, Principal
 from agent.files import lock_for
 
 COACHING = "coaching"
@@ -44,5 +47,13 @@ def open_store(path: Path) -> SqliteStore:
     return store
 
 
-def coaching_namespace(rep_id: str) -> tuple[str, str]:
-    return (COACHING, rep_id)
+def coaching_namespace(rep_id: str, tenant: str) -> tuple[str, str, str]:
+    return (COACHING, tenant, rep_id)
+
+
+def lessons_namespace(stage: str, tenant: str) -> tuple[str, str, str]:
+    return (LESSONS, tenant, stage.lower().replace(" ", "-"))
+
+
+def tenant_of(principal: Principal | None) -> str:
+    return principal.tenant if principal is not None else LOCAL_TENANT

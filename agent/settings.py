@@ -14,6 +14,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from agent.contracts.principal import Principal
 from agent.contracts.probability import WinModel
 from agent.errors import InvalidInput
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
@@ -48,6 +49,9 @@ class CoachContext:
     model: ModelSettings | None = None
     # A ready chat model (tests, an embedding application); wins over `model`.
     chat_model: BaseChatModel | None = field(default=None, compare=False)
+    # Who is asking (agent/contracts/principal.py): only the deals, reps and threads it may
+    # reach. None is the local single-user mode, where the whole workspace is reachable.
+    principal: Principal | None = None
 
     def fitted_win_model(self) -> WinModel | None:
         """The calibrated model if its file exists and reads (cached per file and version);
@@ -97,6 +101,8 @@ class CoachContext:
         COACH_WIN_MODEL         the calibrated win-probability model (`coach calibrate`
                                 writes it); empty to use analytics and priors only
         COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/model)
+        COACH_PRINCIPAL         who is asking, `[tenant/]id` (COACH_REP is read too); unset is
+                                the local single-user mode, where every deal is reachable
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -113,6 +119,7 @@ class CoachContext:
             memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
             win_model=_optional_path(os.environ.get("COACH_WIN_MODEL"), DEFAULT_WIN_MODEL),
             model=ModelSettings.load(),
+            principal=principal_from_env(),
         )
 
 
@@ -166,6 +173,11 @@ class LogSettings:
             where="--log-format" if fmt else "COACH_LOG_FORMAT",
             fix=f"Use one of: {', '.join(FORMATS)}",
         )
+
+
+def principal_from_env() -> Principal | None:
+    text = os.environ.get("COACH_PRINCIPAL") or os.environ.get("COACH_REP")
+    return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
 
 
 def _optional_path(value: str | None, default: Path) -> Path | None:

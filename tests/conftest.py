@@ -26,6 +26,10 @@ def _private_memory(
     # no calibrated win model from a developer's own `coach calibrate` run leaks into tests
     monkeypatch.setenv("COACH_WIN_MODEL", str(folder / "win_model.json"))
     monkeypatch.setattr("agent.settings.DEFAULT_WIN_MODEL", folder / "win_model.json")
+    # single-user mode unless a test names a principal; set (empty), so that `coach --as`,
+    # which sets COACH_PRINCIPAL for the process, is undone after the test
+    monkeypatch.setenv("COACH_PRINCIPAL", "")
+    monkeypatch.setenv("COACH_REP", "")
     return memory
 
 

@@ -12,7 +12,9 @@ A workspace folder looks like this (YAML or JSON, one file per upstream agent):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,12 +24,31 @@ from pydantic import BaseModel, ValidationError
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
+from agent.contracts.principal import Access, AccessGrants, Principal
 from agent.errors import DealNotFound, InvalidInput, describe_validation_error
 from agent.intake import LIMITS, parse_document, read_text
 
 ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
+# A deal id names a folder under deals/: letters, digits, '-', '_' and '.', never a leading
+# '.', at most 64 characters. So an id can never climb out of deals/ ('../x', '/etc') nor hide.
+DEAL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
+DEAL_ID_RULE = "letters, digits, '-', '_' and '.' (not first), at most 64 characters"
+
+
+def check_deal_id(deal_id: str, where: str = "deal id") -> str:
+    """The one check every deal id passes before it names a folder or an inline deal."""
+    if not isinstance(deal_id, str) or DEAL_ID.fullmatch(deal_id) is None:
+        shown = (
+            repr(deal_id[:40] + ("…" if len(deal_id) > 40 else ""))
+            if isinstance(deal_id, str)
+            else type(deal_id).__name__
+        )
+        raise InvalidInput(
+            f"{shown} is not a valid deal id", where=where, fix=f"Use {DEAL_ID_RULE}"
+        )
+    return deal_id
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,21 @@ def _read_document(path: Path) -> Any:
     return parse_document(text, str(path), json_only=path.suffix == ".json")
 
 
+def _linked(root: Path, path: Path) -> bool:
+    """Whether a symlink is on the way from `root` down to `path` (a few lstat calls, so the
+    full resolve is paid only when a link is there to check)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return True
+    probe = root
+    for part in parts:
+        probe = probe / part
+        if probe.is_symlink():
+            return True
+    return False
+
+
 def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     """Validates parsed data, naming the file and the field path of the first problems."""
     if not isinstance(data, dict):
@@ -90,12 +126,48 @@ class WorkspaceSource:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
         self._contexts: dict[str, tuple[tuple[Any, ...], DealContext]] = {}
+        self._resolved = root.resolve()
+        self.access = Access(None, AccessGrants())  # everything: the local single-user mode
+        self._scoped: dict[Principal, WorkspaceSource] = {}
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
                 where=str(root),
                 fix="Pass --workspace with a folder holding deals/<ID>/deal.yaml",
             )
+
+    def scoped(self, principal: Principal | None) -> WorkspaceSource:
+        """This workspace as one principal sees it: only the deals it may reach are listed or
+        load; any other id is "not found", in the same words as an id that does not exist.
+        Shares this source's parse cache; None is the whole workspace."""
+        if principal is None:
+            return self
+        if principal not in self._scoped:
+            view = copy.copy(self)
+            view.access = Access(principal, self.grants())
+            view._scoped = {}
+            self._scoped[principal] = view
+        return self._scoped[principal]
+
+    def grants(self) -> AccessGrants:
+        """org/access.yaml (managers and their reps, extra deal grants); none when absent."""
+        path = self._find(self.root / "org", "access")
+        if path is None:
+            return AccessGrants()
+        grants = validate_file(AccessGrants, self._parsed(path), str(path))
+        assert isinstance(grants, AccessGrants)
+        return grants
+
+    def reachable(self, deal_id: str) -> bool:
+        """Whether the principal may reach a deal, read from its file's owner (unvalidated,
+        so an unreachable deal's problems are never reported to someone who may not see it)."""
+        if self.access.everything:
+            return True
+        path = self._find(self.deal_folder(deal_id), "deal")
+        data = self._parsed(path) if path else None
+        owner = data.get("owner") if isinstance(data, dict) else None
+        owner_id = owner.get("id") if isinstance(owner, dict) else None
+        return self.access.may_reach(deal_id, owner_id if isinstance(owner_id, str) else None)
 
     def _parsed(self, path: Path) -> Any:
         stat = path.stat()
@@ -110,8 +182,31 @@ class WorkspaceSource:
         for suffix in SUFFIXES:
             candidate = folder / f"{stem}{suffix}"
             if candidate.is_file():
-                return candidate
+                return self.inside(candidate)
         return None
+
+    def inside(self, path: Path) -> Path:
+        """`path` itself when it resolves inside the workspace; a symlinked folder or file that
+        leads out of it is refused, so a deal never loads data from elsewhere on the disk."""
+        if _linked(self.root, path) and not path.resolve().is_relative_to(self._resolved):
+            raise InvalidInput(
+                "links to a place outside the workspace",
+                where=str(path),
+                fix="Copy the file into the workspace instead of linking to it",
+            )
+        return path
+
+    def deal_folder(self, deal_id: str) -> Path:
+        """deals/<ID> for a valid id; the folder must resolve inside deals/."""
+        deals = self.root / "deals"
+        folder = deals / check_deal_id(deal_id)
+        if _linked(self.root, folder) and not folder.resolve().is_relative_to(deals.resolve()):
+            raise InvalidInput(
+                "the deal folder links to a place outside deals/",
+                where=str(folder),
+                fix="Move the deal's folder into deals/ instead of linking to it",
+            )
+        return folder
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -134,10 +229,19 @@ class WorkspaceSource:
             ) from None
 
     def deal_ids(self) -> list[str]:
+        """Deals whose folder is named by a valid id and stays inside the workspace; others
+        are left out here and refused with a message when asked for by id."""
         deals = self.root / "deals"
         if not deals.is_dir():
             return []
-        return sorted(p.name for p in deals.iterdir() if self._find(p, "deal"))
+        return sorted(p.name for p in deals.iterdir() if self._listable(p.name))
+
+    def _listable(self, deal_id: str) -> bool:
+        try:
+            found = self._find(self.deal_folder(deal_id), "deal") is not None
+            return found and self.reachable(deal_id)
+        except InvalidInput:
+            return False
 
     def list_deals(self) -> list[DealSummary]:
         summaries = []
@@ -158,9 +262,9 @@ class WorkspaceSource:
         return summaries
 
     def deal_path(self, deal_id: str) -> Path:
-        folder = self.root / "deals" / deal_id
+        folder = self.deal_folder(deal_id)
         path = self._find(folder, "deal") if folder.is_dir() else None
-        if path is None:
+        if path is None or not self.reachable(deal_id):
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
         return path
 
@@ -168,6 +272,8 @@ class WorkspaceSource:
         """The newest call transcript kept with a deal (file names start with the call's date,
         deals/<ID>/transcripts/2026-11-18-call.txt)."""
         folder = self.deal_path(deal_id).parent / "transcripts"  # an unknown deal: DealNotFound
+        if folder.exists():
+            self.inside(folder)
         files = sorted(p for p in folder.glob("*") if p.suffix in TRANSCRIPT_SUFFIXES)
         if not files:
             raise InvalidInput(
@@ -175,7 +281,7 @@ class WorkspaceSource:
                 where=str(folder),
                 fix="Pass --transcript FILE (.txt, .vtt, .srt or .json)",
             )
-        return files[-1]
+        return self.inside(files[-1])
 
     def get_deal(self, deal_id: str) -> Deal:
         path = self.deal_path(deal_id)
@@ -190,7 +296,10 @@ class WorkspaceSource:
         return deal
 
     def section_path(self, deal_id: str, section: str) -> Path | None:
-        own = self._find(self.root / "deals" / deal_id, section)
+        return self._section_path(self.deal_path(deal_id).parent, section)  # else DealNotFound
+
+    def _section_path(self, folder: Path, section: str) -> Path | None:
+        own = self._find(folder, section)
         if own or section not in ORG_SECTIONS:
             return own
         return self._find(self.root / "org", section)
@@ -215,15 +324,13 @@ class WorkspaceSource:
 
     def _stamp(self, deal_id: str) -> tuple[Any, ...]:
         """Every file a deal's context is built from, with its size and modification time."""
-        paths = [
-            self._find(self.root / "deals" / deal_id, "deal"),
-            *(self.section_path(deal_id, s) for s in SECTION_PURPOSE),
-        ]
+        deal = self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
+        paths = [deal, *(self._section_path(deal.parent, s) for s in SECTION_PURPOSE)]
         return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for p in paths)
 
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation."""
-        stamp = self._stamp(deal_id) if (self.root / "deals" / deal_id).is_dir() else None
+        stamp = self._stamp(deal_id) if self.deal_folder(deal_id).is_dir() else None
         cached = self._contexts.get(deal_id)
         if stamp is not None and cached and cached[0] == stamp:
             return cached[1]
@@ -248,6 +355,7 @@ class InlineSource:
     """A deal context passed in the request itself (an orchestrator's typed payload)."""
 
     def __init__(self, context: DealContext, as_of: dt.date | None = None) -> None:
+        check_deal_id(context.deal.id, "request.deal.deal.id")
         self.context = context
         self._as_of = as_of
 
@@ -271,6 +379,7 @@ class InlineSource:
         ]
 
     def load_context(self, deal_id: str) -> DealContext:
+        check_deal_id(deal_id)
         if deal_id != self.context.deal.id:
             raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
         return self.context
@@ -287,7 +396,12 @@ class InlineSource:
         return value if isinstance(value, BaseModel) else None
 
 
+def workspace_source(root: Path, principal: Principal | None = None) -> WorkspaceSource:
+    """The workspace as `principal` sees it (None: all of it, the local single-user mode)."""
+    return _workspace(root).scoped(principal)
+
+
 @lru_cache(maxsize=16)
-def workspace_source(root: Path) -> WorkspaceSource:
+def _workspace(root: Path) -> WorkspaceSource:
     """One source per folder per process, so its parse cache survives between requests."""
     return WorkspaceSource(root)

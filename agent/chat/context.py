@@ -13,6 +13,8 @@ from agent.settings import CoachContext
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agent.contracts.principal import Principal
+
 CHAT_DB_NAME = "chat.sqlite"
 
 
@@ -52,6 +54,8 @@ def chat_db(coach: CoachContext) -> Path:
     return folder / CHAT_DB_NAME
 
 
-def thread_id(rep_id: str | None, deal_id: str | None) -> str:
-    """One conversation per rep and deal."""
-    return f"{rep_id or 'anyone'}:{deal_id or 'no-deal'}"
+def thread_id(rep_id: str | None, deal_id: str | None, principal: Principal | None = None) -> str:
+    """One conversation per rep and deal, and per principal when one is given: its key
+    leads (tenant/id), so one principal's thread can never be opened by another."""
+    own = f"{rep_id or 'anyone'}:{deal_id or 'no-deal'}"
+    return f"{principal.key}|{own}" if principal is not None else own

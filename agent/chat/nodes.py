@@ -57,7 +57,7 @@ def start_turn(
         update["warning"] = warn_injection(found, state)
     if slots.deal_id and slots.deal_id != state.get("deal_id"):
         try:
-            workspace_source(ctx.coach.workspace).get_deal(slots.deal_id)
+            workspace_source(ctx.coach.workspace, ctx.coach.principal).get_deal(slots.deal_id)
         except CoachError as exc:
             return Command(goto="__end__", update={**update, "messages": [AIMessage(str(exc))]})
         update["deal_id"] = slots.deal_id
@@ -99,7 +99,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
     deal_id = state.get("deal_id")
     if deal_id is None and intent.name not in REP_CAPABILITIES:
         # Remembered as the last capability, so a reply naming only the deal runs it.
-        text = which_deal(workspace_source(ctx.workspace), title)
+        text = which_deal(workspace_source(ctx.workspace, ctx.principal), title)
         return {"messages": [AIMessage(text)], "last_capability": intent.name}
     try:
         request = build_request(

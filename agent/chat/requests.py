@@ -53,7 +53,7 @@ def _owner(ctx: CoachContext, deal_id: str | None) -> str:
         )
     from tools.sources import workspace_source
 
-    return workspace_source(ctx.workspace).get_deal(deal_id).owner.id
+    return workspace_source(ctx.workspace, ctx.principal).get_deal(deal_id).owner.id
 
 
 def coach_on(request: CoachingRequest, ctx: CoachContext) -> CoachingResponse:

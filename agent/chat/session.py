@@ -65,7 +65,7 @@ class ChatSession:
         self.context = context
         self.checkpointer = checkpointer
         self.graph = builder.compile(checkpointer=checkpointer, name="sales-chat")
-        self.thread = thread_id(rep_id, deal_id)
+        self.thread = thread_id(rep_id, deal_id, context.coach.principal)
         self.config: Any = {"configurable": {"thread_id": self.thread}}
         self.deal_id, self.rep_id = deal_id, rep_id
 

@@ -78,7 +78,7 @@ def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
     return (
         *(_capability_tool(spec, ctx) for spec in in_scope("deal", "rep")),
         build_knowledge_tool(index_for(ctx)),
-        *build_deal_tools(workspace_source(ctx.workspace)),
+        *build_deal_tools(workspace_source(ctx.workspace, ctx.principal)),
     )
 
 

@@ -52,7 +52,8 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     if request.deal is not None:
         source = InlineSource(request.deal)
     else:
-        source = workspace_source(settings(runtime.context).workspace)
+        chosen = settings(runtime.context)
+        source = workspace_source(chosen.workspace, chosen.principal)
     ctx = with_transcript(source.load_context(request.target_deal_id), request)
     as_of = request.as_of or source.as_of or dt.date.today()
     missing = missing_inputs(ctx)

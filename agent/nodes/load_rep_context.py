@@ -18,6 +18,7 @@ from agent.contracts.rep import RepCall, RepContext
 from agent.contracts.response import MissingInput, Warning
 from agent.contracts.upstream import SalesAnalytics
 from agent.errors import CoachError, InvalidInput
+from agent.memory import tenant_of
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
@@ -40,7 +41,8 @@ def _calls(
         competitors = deal_competitors(ctx, known)
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             try:
-                m = conversation_metrics(read_transcript(path), ctx.deal, competitors)
+                transcript = read_transcript(source.inside(path))  # no link out
+                m = conversation_metrics(transcript, ctx.deal, competitors)
             except CoachError as exc:
                 warnings.append(Warning(code="data_quality", message=f"transcript skipped: {exc}"))
                 continue
@@ -123,15 +125,19 @@ def build_rep_context(
         r.rep_id: TeamMember(id=r.rep_id, name=r.name)
         for r in (analytics.reps if analytics else [])
     }
-    rep = owners.get(rep_id) or listed.get(rep_id)
+    # A principal coaches itself and, as a manager, its team: any other rep is unknown to
+    # it, in the same words as a rep that does not exist.
+    known = {r for r in {*owners, *listed} if source.access.may_coach(r)}
+    rep = (owners.get(rep_id) or listed.get(rep_id)) if rep_id in known else None
     if rep is None:
         raise InvalidInput(
             f"no rep '{rep_id}' owns a deal or appears in the analytics",
             where=str(source.root),
-            fix=f"Known reps: {', '.join(sorted({*owners, *listed})) or 'none'}",
+            fix=f"Known reps: {', '.join(sorted(known)) or 'none'}",
         )
     deals = [c for c in contexts if c.deal.owner.id == rep_id]
-    history = recall(store, rep_id, as_of) if store is not None else []
+    tenant = tenant_of(source.access.principal)
+    history = recall(store, rep_id, as_of, tenant) if store is not None else []
     calls, warnings = _calls(source, deals, known_competitors)
     if analytics is not None:
         warnings += _unknown_skills(analytics, known_skills)
@@ -144,7 +150,7 @@ def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[
     request = state["request"]
     rep_id = str(request.rep_id)
     ctx_settings = settings(runtime.context)
-    source = workspace_source(ctx_settings.workspace)
+    source = workspace_source(ctx_settings.workspace, ctx_settings.principal)
     as_of = request.as_of or source.as_of or dt.date.today()
     rep, warnings = build_rep_context(
         source,

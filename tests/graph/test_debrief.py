@@ -54,7 +54,9 @@ def test_lessons_reach_the_next_deal_at_the_same_stage(tmp_path: Path) -> None:
     second = coach(request(SAMPLE / "deals/D-1006/transcripts/2026-11-18-close.txt"), ctx)
     assert isinstance(second.result, PostCallAnalysisResult)
     similar = second.result.lessons_from_similar
-    assert similar and {s.deal_id for s in similar} == {"D-1003"}
+    # one earlier deal, under an opaque key: memory shared across deals keeps no deal id
+    assert similar and len({s.deal_id for s in similar}) == 1
+    assert all(s.deal_id != "D-1003" and "D-1003" not in second.markdown for s in similar)
     assert all(s.citations == [] and "Bethany" not in s.text for s in similar)
     assert second.check.passed
 

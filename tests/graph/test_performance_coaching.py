@@ -10,7 +10,7 @@ import pytest
 
 from agent.contracts import CoachingRequest, CoachingResponse
 from agent.grounding.citations import resolve_knowledge, resolves
-from agent.memory import open_store
+from agent.memory import coaching_namespace, open_store
 from agent.nodes.load_rep_context import build_rep_context
 from agent.reading.competitors import knowledge_competitors
 from agent.respond.outbox import read_events
@@ -92,7 +92,7 @@ def test_history_from_earlier_advice_shows_progress(tmp_path: Path) -> None:
     before = perform("rep-priya", ctx, as_of=dt.date(2026, 10, 24)).result
     assert before.kind == "performance_coaching" and before.progress == []
     store = open_store(ctx.memory)  # type: ignore[arg-type]
-    assert len(store.search(("coaching", "rep-priya"))) == 2
+    assert len(store.search(coaching_namespace("rep-priya", "local"))) == 2  # per tenant
 
 
 def test_without_analytics_the_gap_is_reported_and_no_peer_is_invented(

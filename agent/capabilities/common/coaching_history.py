@@ -15,6 +15,7 @@ from langgraph.store.base import BaseStore
 from agent.capabilities.common.remedies import CHECK_PLAYS, CHECK_SKILLS
 from agent.contracts.context import DealContext
 from agent.contracts.deal import ActivityType
+from agent.contracts.principal import LOCAL_TENANT
 from agent.contracts.rep import CoachingRecord
 from agent.memory import coaching_namespace
 
@@ -67,15 +68,17 @@ def record_for(ctx: DealContext, result: Any, as_of: dt.date) -> CoachingRecord 
     return None
 
 
-def remember(store: BaseStore, record: CoachingRecord) -> None:
+def remember(store: BaseStore, record: CoachingRecord, tenant: str = LOCAL_TENANT) -> None:
     """One item per deal, capability and date: asking twice on a day replaces, not repeats."""
     key = f"{record.deal_id}:{record.capability}:{record.as_of.isoformat()}"
-    store.put(coaching_namespace(record.rep_id), key, record.model_dump(mode="json"))
+    store.put(coaching_namespace(record.rep_id, tenant), key, record.model_dump(mode="json"))
 
 
-def recall(store: BaseStore, rep_id: str, as_of: dt.date) -> list[CoachingRecord]:
+def recall(
+    store: BaseStore, rep_id: str, as_of: dt.date, tenant: str = LOCAL_TENANT
+) -> list[CoachingRecord]:
     """The rep's recorded advice up to `as_of`, oldest first (later advice is not history yet)."""
-    items = store.search(coaching_namespace(rep_id), limit=HISTORY_LIMIT)
+    items = store.search(coaching_namespace(rep_id, tenant), limit=HISTORY_LIMIT)
     records = [CoachingRecord.model_validate(item.value) for item in items]
     kept = [r for r in records if r.as_of <= as_of]
     return sorted(kept, key=lambda r: (r.as_of, r.deal_id, r.capability))

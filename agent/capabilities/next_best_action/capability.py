@@ -9,6 +9,7 @@ from agent.capabilities.common.coaching_history import record_for, remember
 from agent.capabilities.next_best_action.build import recommend
 from agent.capabilities.next_best_action.expectations import NextBestActionExpectations
 from agent.capabilities.registry import Capability, Draft, Inputs
+from agent.memory import tenant_of
 from agent.retrieval import citable_documents, index_for
 from knowledge.plays import load_plays
 from knowledge.retriever import Passage, SearchFilters
@@ -37,7 +38,7 @@ def draft(inputs: Inputs) -> Draft:
 def remember_advice(store: Any, result: Any, inputs: Inputs) -> None:
     """The coaching history performance coaching reads: what was advised, to whom, by when."""
     if (advice := record_for(inputs.ctx, result, inputs.as_of)) is not None:
-        remember(store, advice)
+        remember(store, advice, tenant_of(inputs.settings.principal))
 
 
 CAPABILITY = Capability(

@@ -12,11 +12,11 @@ from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
 from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
-from agent.capabilities.post_call_analysis.lessons import scrub, stage_words
+from agent.capabilities.post_call_analysis.lessons import opaque, scrub, stage_words
 from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
-from agent.memory import LESSONS
+from agent.memory import lessons_namespace, tenant_of
 from agent.reading.identity import confirm_speakers
 from agent.retrieval import index_for
 from agent.settings import CoachContext
@@ -35,27 +35,36 @@ def _activity_type(value: Any) -> ActivityType:
     return value  # type: ignore[no-any-return]
 
 
-def _namespace(stage: str) -> tuple[str, str]:
-    return (LESSONS, stage.lower().replace(" ", "-"))
-
-
-def _similar(store: BaseStore, result: PostCallAnalysisResult, deal_id: str) -> list[Lesson]:
-    """Lessons other deals left at this stage (same industry first)."""
+def _similar(
+    store: BaseStore, result: PostCallAnalysisResult, deal_id: str, tenant: str
+) -> list[Lesson]:
+    """Lessons other deals of this tenant left at this stage (same industry first)."""
     stage = result.lessons[0].stage if result.lessons else None
     if stage is None:
         return []
-    items = store.search(_namespace(stage), limit=100)
-    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != deal_id]
+    items = store.search(lessons_namespace(stage, tenant), limit=100)
+    own = opaque(tenant, deal_id)
+    earlier = [Lesson.model_validate(i.value) for i in items if i.value.get("deal_id") != own]
     keep = stage_words(stage)
     industry = result.lessons[0].industry
-    earlier.sort(key=lambda lesson: (lesson.industry != industry, -lesson.learned_on.toordinal()))
+    same = opaque(tenant, industry) if industry else None
+    earlier.sort(key=lambda lesson: (lesson.industry != same, -lesson.learned_on.toordinal()))
     # Shown without what belongs to their deal (its citations point into another call, and its
-    # industry), scrubbed again for rows older versions kept; the deal id and date say where
-    # each came from.
+    # industry), scrubbed again in case a row was kept by an older version; the date and an
+    # opaque key say which call each came from, never the deal.
     return [
-        x.model_copy(update={"citations": [], "industry": None, "text": scrub(x.text, keep)})
+        x.model_copy(update={"citations": [], "industry": None, "text": _rescrub(x.text, keep)})
         for x in earlier[:SIMILAR_LESSONS]
     ]
+
+
+def _rescrub(text: str, keep: set[str]) -> str:
+    """A stored lesson's quote scrubbed again (rows an older version kept); the words around
+    it are this capability's own."""
+    head, quote, tail = text.partition(' this: "')
+    if not tail:
+        return scrub(text, keep | set(head.split()))
+    return f'{head}{quote}{scrub(tail.removesuffix(chr(34)), keep)}"'
 
 
 def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
@@ -63,9 +72,14 @@ def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
     if not result.lessons:
         return
     stage = result.lessons[0].stage
+    tenant = tenant_of(inputs.settings.principal)
+    deal = opaque(tenant, inputs.ctx.deal.id)
     for n, lesson in enumerate(result.lessons):
-        key = f"{inputs.ctx.deal.id}:{result.call.date.isoformat()}:{result.call.source}:{n}"
-        store.put(_namespace(stage), key, lesson.model_dump(mode="json"), index=False)
+        # kept under opaque keys: the store holds no deal id, call file name or industry
+        key = opaque(tenant, f"{inputs.ctx.deal.id}:{result.call.date}:{result.call.source}:{n}")
+        industry = opaque(tenant, lesson.industry) if lesson.industry else None
+        kept = lesson.model_copy(update={"deal_id": deal, "industry": industry, "citations": []})
+        store.put(lessons_namespace(stage, tenant), key, kept.model_dump(mode="json"), index=False)
 
 
 def draft(inputs: Inputs) -> Draft:
@@ -88,7 +102,8 @@ def draft(inputs: Inputs) -> Draft:
     )
     if inputs.store is None:
         return Draft(result)
-    similar = _similar(inputs.store, result, ctx.deal.id)  # scrubbed: no grounds needed
+    tenant = tenant_of(inputs.settings.principal)
+    similar = _similar(inputs.store, result, ctx.deal.id, tenant)  # scrubbed: no grounds needed
     return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
 
 
@@ -100,7 +115,8 @@ def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[s
     from agent.reading.transcripts import call_date
     from tools.sources import workspace_source
 
-    path = workspace_source(settings.workspace).latest_transcript(str(payload["deal_id"]))
+    source = workspace_source(settings.workspace, settings.principal)
+    path = source.latest_transcript(str(payload["deal_id"]))
     filled = {
         **payload,
         "transcript": read_text(path, LIMITS.transcript, "transcript"),

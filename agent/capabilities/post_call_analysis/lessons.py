@@ -1,16 +1,18 @@
 """Lessons a call teaches for similar deals, in words that may travel to other deals.
 
-A lesson is kept in the long-term store and shown in other deals' debriefs, so it must not
-carry this deal's people, customer or figures, nor anyone else's: its people become their roles,
-the account "the customer", amounts "[amount]", any other number "[n]" and any other proper
-name "[name]" (a capitalised word that does not start a sentence or a quote). What remains is
-what a coach would say across deals: at which stage, which role took up or waved away what,
-and how an objection went.
+A lesson is kept in the long-term store and shown in other deals' debriefs (other reps'
+included), so it must not carry this deal's people, customer, figures, id or industry, nor
+anyone else's: its people become their roles, the account "the customer", and then only known
+safe words stay (agent/grounding/privacy.py): contact details become "[contact]", amounts
+"[amount]", other numbers and ids "[n]", and any other word "[name]", in any language or case.
+What remains is what a coach would say across deals: at which stage, which role took up or
+waved away what, and how an objection went.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Collection, Sequence
 
@@ -20,15 +22,9 @@ from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.formatting import human
-from agent.grounding.vocabulary import ordinary_words
+from agent.grounding.privacy import anonymise
 
 from .review import a, u_ref
-
-_FIGURES = re.compile(r"[$€£]\s?\d[\d,.]*\s?(?:k|m|million|bn)?\b|\b\d[\d,.]*\s?%", re.I)
-_NUMBER = re.compile(r"\b\d[\d,.:]*\b")
-_CAPITAL = re.compile(r"[A-Z][\w'’-]*")
-_NAMES_RUN = re.compile(r"\[name\](?:\s+\[name\])+")
-_OPENERS = '.!?:"“(['
 
 
 def redactor(ctx: DealContext) -> Callable[[str], str]:
@@ -37,32 +33,35 @@ def redactor(ctx: DealContext) -> Callable[[str], str]:
     deal = ctx.deal
     people = [(c.name, f"the {human(c.dmu_role)}") for c in deal.contacts]
     people += [(m.name, "our team") for m in [deal.owner, *deal.team]]
-    swaps = dict([(deal.account.name, "the customer"), *people])
+    swaps = {deal.account.name.lower(): "the customer", deal.id.lower(): "this deal"}
+    swaps.update((name.lower(), role) for name, role in people)
     for name, role in people:  # first names before last names, as a name is more often one
-        swaps.setdefault(name.split()[0], role)
+        swaps.setdefault(name.split()[0].lower(), role)
     for name, role in people:
-        swaps.setdefault(name.split()[-1], role)
-    names = sorted(swaps, key=len, reverse=True)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?\b")
-    return lambda text: pattern.sub(lambda m: swaps[m.group(1)], text)
+        swaps.setdefault(name.split()[-1].lower(), role)
+    names = sorted((n for n in swaps if n), key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?:'s|’s)?(?!\w)", re.I
+    )
+    return lambda text: pattern.sub(lambda m: swaps[m.group(1).lower()], text)
 
 
-def scrub(text: str, keep: Collection[str] = ()) -> str:
-    """Amounts, numbers and proper names out, whoever they belong to; `keep` lists words that
-    may stay (the stage's name). A capitalised word that starts a sentence stays only when it
-    is an ordinary word, one the shipped knowledge writes in lower case ("Thanks", "Our")."""
-    text = _NUMBER.sub("[n]", _FIGURES.sub("[amount]", text))
-    ordinary = ordinary_words()
-    parts, last = [], 0
-    for m in _CAPITAL.finditer(text):
-        before = text[: m.start()].rstrip()
-        starts = not before or before[-1] in _OPENERS
-        word = m.group()
-        if word in keep or word == "I" or (starts and word.lower() in ordinary):
-            continue
-        parts += [text[last : m.start()], "[name]"]
-        last = m.end()
-    return _NAMES_RUN.sub("[name]", "".join([*parts, text[last:]]))
+def scrub(text: str, keep: Collection[str] = (), forbid: Collection[str] = ()) -> str:
+    """Only safe words left, whoever the rest belong to (agent/grounding/privacy.py); `keep`
+    lists words that may stay (the stage's name), `forbid` words that must go although they
+    are ordinary (the account's industry)."""
+    return anonymise(text, keep, forbid)
+
+
+def industry_words(industry: str | None) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", (industry or "").lower()) if len(w) > 3}
+
+
+def opaque(tenant: str, value: str) -> str:
+    """A stable stand-in for a deal id or an industry in shared memory: lessons from one deal
+    can be told apart and one industry matched, but neither read back."""
+    digest = hashlib.sha256(f"{tenant}\x1f{value}".encode()).digest()[:12]
+    return "".join(chr(ord("a") + b % 26) for b in digest)  # letters: never read as a figure
 
 
 def stage_words(stage: str) -> set[str]:
@@ -80,11 +79,12 @@ def lessons(
     roles = {c.id: human(c.dmu_role) for c in ctx.deal.contacts}
     who = {u.index: roles.get(u.person_id or "", "customer") for u in t.utterances}
     keep = stage_words(analysis.stage)
+    forbid = industry_words(ctx.deal.account.industry) - {w.lower() for w in keep}
     redact = redactor(ctx)
 
     def lesson(text: str, citations: list[str]) -> Lesson:
         return Lesson(
-            text=scrub(redact(text), keep),
+            text=text,
             deal_id=ctx.deal.id,
             stage=analysis.stage,
             industry=ctx.deal.account.industry,
@@ -97,9 +97,9 @@ def lessons(
         reply = msg.citations[-1]
         role = who.get(int(reply.split("[")[1].rstrip("]")), "customer")
         verb = "took up" if msg.landed else "waved away"
-        out.append(
-            lesson(f'In {analysis.stage}, the {role} {verb} this: "{msg.message}"', msg.citations)
-        )
+        # Only the quote is free text: the rest is this module's words and the stage's name.
+        quote = scrub(redact(msg.message), keep, forbid)
+        out.append(lesson(f'In {analysis.stage}, the {role} {verb} this: "{quote}"', msg.citations))
     for o in m.objections:
         role = who.get(o.index, "customer")
         result = f"was met ({human(o.how)})" if o.handled else f"was {human(o.how)}"

@@ -19,7 +19,7 @@ def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[
     this = inputs.ctx
     own = [(this.deal.id, this)]
     if inputs.request.deal is None:
-        source = workspace_source(inputs.settings.workspace)
+        source = workspace_source(inputs.settings.workspace, inputs.settings.principal)
         own = [(d, source.load_context(d)) for d in source.deal_ids()]
         own = [(d, c) for d, c in own if c.deal.owner.id == this.deal.owner.id]
     result = []

@@ -22,8 +22,10 @@ from typer.core import TyperGroup
 
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import (
+    AS_PRINCIPAL,
     OutputFormat,
     WorkspaceOpt,
+    cli_settings,
     respond,
     user_errors,
 )
@@ -114,10 +116,22 @@ def main(
             "(default: $COACH_LOG_FORMAT, else text)",
         ),
     ] = None,
+    principal: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who is asking, [tenant/]id (default: $COACH_PRINCIPAL or $COACH_REP); only "
+            "their deals, team and threads are reachable. Unset: every deal (single user)",
+        ),
+    ] = None,
 ) -> None:
     """Grounded, cited sales coaching for B2B deals; works offline."""
+    from agent.contracts.principal import Principal
     from agent.log import configure
     from agent.settings import LogSettings
+
+    # every command below reads it through common.cli_settings; reset when not given
+    AS_PRINCIPAL.set(Principal.parse(principal) if principal is not None else None)
 
     chosen = LogSettings.from_env(
         log_level.value if log_level else None, log_format.value if log_format else None
@@ -129,10 +143,10 @@ def main(
 @user_errors
 def deals(workspace: WorkspaceOpt = None) -> None:
     """List the deals in the workspace."""
-    from agent.settings import CoachContext
-    from tools.sources import WorkspaceSource
+    from tools.sources import workspace_source
 
-    source = WorkspaceSource(CoachContext.from_env(workspace).workspace)
+    settings = cli_settings(workspace)
+    source = workspace_source(settings.workspace, settings.principal)  # only what it may reach
     table = Table(title=f"Deals in {source.root}")
     for column in ("id", "account", "stage", "amount", "close", "owner"):
         table.add_column(column, justify="right" if column == "amount" else "left")

@@ -23,6 +23,7 @@ from agent.interfaces.cli.common import (
     DealArg,
     OutputFormat,
     WorkspaceOpt,
+    cli_settings,
     complete_rep_id,
     parse_date,
     respond,
@@ -123,9 +124,7 @@ def command_for(spec: Capability) -> Callable[..., None]:
         fmt = OutputFormat.json if args.get("as_json") else args["fmt"]
         payload = payload_for(spec, args)
         if spec.prepare is not None:
-            from agent.settings import CoachContext
-
-            payload = spec.prepare(payload, CoachContext.from_env(args.get("workspace")))
+            payload = spec.prepare(payload, cli_settings(args.get("workspace")))
         respond(payload, args.get("workspace"), fmt)
 
     command.__signature__ = inspect.Signature(_parameters(spec))  # type: ignore[attr-defined]

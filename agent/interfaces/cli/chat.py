@@ -12,6 +12,7 @@ from rich.markdown import Markdown
 
 from agent.interfaces.cli.common import (
     WorkspaceOpt,
+    cli_settings,
     complete_deal_id,
     complete_rep_id,
     err,
@@ -69,17 +70,22 @@ def chat_command(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Chat with the sales coach about a deal (or your deals); `exit` or Ctrl-D to leave."""
+    from dataclasses import replace
+
     from agent.chat.context import ChatContext, chat_db
     from agent.chat.session import ChatSession, open_checkpointer
+    from agent.contracts.principal import Principal
     from agent.intake import check_id
     from agent.model.factory import ModelSettings
-    from agent.settings import CoachContext
     from tools.sources import workspace_source
 
-    coach_ctx = CoachContext.from_env(workspace)
+    coach_ctx = cli_settings(workspace)
+    if rep and coach_ctx.principal is None:  # the chat's rep is who asks (--as or env win)
+        coach_ctx = replace(coach_ctx, principal=Principal.parse(rep, "--rep"))
     if deal:
         deal = check_id(deal.upper(), "--deal")  # as a request's deal_id
-        workspace_source(coach_ctx.workspace).get_deal(deal)  # an unknown deal: exit 2
+        # an unknown deal, or one the principal may not reach: the same message, exit 2
+        workspace_source(coach_ctx.workspace, coach_ctx.principal).get_deal(deal)
     settings = None if offline else ModelSettings.from_env(model)
     context = ChatContext(coach=coach_ctx, model=settings)
     chat = ChatSession(context, open_checkpointer(chat_db(coach_ctx)), deal_id=deal, rep_id=rep)

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -19,9 +20,14 @@ from rich.markdown import Markdown
 from agent.errors import CoachError, InvalidInput, clip
 
 if TYPE_CHECKING:
+    from agent.contracts.principal import Principal
     from agent.contracts.response import CoachingResponse
+    from agent.settings import CoachContext
+    from tools.sources import WorkspaceSource
 
 log = logging.getLogger(__name__)
+# The root command's `--as`, set (or reset to None) by every invocation before its command runs.
+AS_PRINCIPAL: ContextVar[Principal | None] = ContextVar("AS_PRINCIPAL", default=None)
 P = ParamSpec("P")
 R = TypeVar("R")
 err = Console(stderr=True)
@@ -49,21 +55,33 @@ def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _workspace_of(ctx: typer.Context) -> Path:
-    """The workspace a command line names so far (--workspace), else the environment's."""
+def cli_settings(workspace: Path | None = None) -> CoachContext:
+    """The run's settings from the environment, with the root command's `--as` principal
+    (which wins over COACH_PRINCIPAL) when one was given."""
+    from dataclasses import replace
+
     from agent.settings import CoachContext
 
+    settings = CoachContext.from_env(workspace)
+    principal = AS_PRINCIPAL.get()
+    return replace(settings, principal=principal) if principal is not None else settings
+
+
+def _source_of(ctx: typer.Context) -> WorkspaceSource:
+    """The workspace a command line names so far (--workspace), else the environment's, as
+    the environment's principal sees it (completion never offers another rep's deals)."""
+    from tools.sources import workspace_source
+
     chosen = ctx.params.get("workspace")
-    return CoachContext.from_env(Path(chosen) if chosen else None).workspace
+    settings = cli_settings(Path(chosen) if chosen else None)
+    return workspace_source(settings.workspace, settings.principal)
 
 
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of a deal id from the workspace's deals/ folder. Completion must never
     fail loudly: a missing or broken workspace completes nothing."""
-    from tools.sources import WorkspaceSource
-
     try:
-        ids = WorkspaceSource(_workspace_of(ctx)).deal_ids()
+        ids = _source_of(ctx).deal_ids()
     except (CoachError, OSError):
         return []
     return [d for d in ids if d.lower().startswith(incomplete.lower())]
@@ -71,10 +89,8 @@ def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def complete_rep_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of a rep id: the owners of the workspace's deals."""
-    from tools.sources import WorkspaceSource
-
     try:
-        source = WorkspaceSource(_workspace_of(ctx))
+        source = _source_of(ctx)
         owners = {source.get_deal(d).owner.id for d in source.deal_ids()}
     except (CoachError, OSError):
         return []
@@ -120,7 +136,6 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
     from agent.contracts.request import CAPABILITIES, CoachingRequest
     from agent.errors import UnknownCapability, describe_validation_error
     from agent.service import coach
-    from agent.settings import CoachContext
 
     capability = payload.get("capability")
     if capability is not None and capability not in CAPABILITIES:
@@ -135,7 +150,7 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
         ) from None
     # The response's warnings reach stderr through logging (the respond node logs each once),
     # in the --log-format the user chose; they are not printed here a second time.
-    response = coach(request, CoachContext.from_env(workspace))
+    response = coach(request, cli_settings(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
     else:

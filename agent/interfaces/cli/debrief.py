@@ -16,6 +16,7 @@ from agent.interfaces.cli.common import (
     DealArg,
     OutputFormat,
     WorkspaceOpt,
+    cli_settings,
     err,
     parse_date,
     respond,
@@ -59,12 +60,11 @@ def debrief_command(
     from agent.files import version
     from agent.reading.transcripts import call_date
     from agent.resources import installed_data
-    from agent.settings import CoachContext
     from tools.deal_patch import apply_patch
     from tools.sources import workspace_source
 
-    settings = CoachContext.from_env(workspace)
-    source = workspace_source(settings.workspace)
+    settings = cli_settings(workspace)
+    source = workspace_source(settings.workspace, settings.principal)
     target = source.deal_path(deal_id)  # an unknown deal is named as such, with the known ones
     if apply and installed_data(target):
         raise InvalidInput(

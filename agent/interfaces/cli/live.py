@@ -24,7 +24,7 @@ from rich.text import Text
 from agent.capabilities.live_assist.contract import CueCard
 from agent.contracts.conversation import Utterance
 from agent.errors import InvalidInput
-from agent.interfaces.cli.common import complete_deal_id, user_errors
+from agent.interfaces.cli.common import cli_settings, complete_deal_id, user_errors
 
 out = Console()
 PACES = ("real", "fast")
@@ -85,7 +85,6 @@ def live_command(
     from agent.reading.detectors import WORDS_PER_SECOND
     from agent.reading.transcripts import map_speakers, read_transcript
     from agent.retrieval import index_for
-    from agent.settings import CoachContext
     from tools.sources import workspace_source
 
     if pace not in PACES:
@@ -106,8 +105,8 @@ def live_command(
         )
     if workspace is None and located and located[0] == deal_id:
         workspace = located[1]
-    ctx = CoachContext.from_env(workspace)
-    source = workspace_source(ctx.workspace)
+    ctx = cli_settings(workspace)
+    source = workspace_source(ctx.workspace, ctx.principal)
     deal = source.load_context(deal_id)
     analysis = analyze_deal(deal, source.as_of or dt.date.today())
     try:
