@@ -129,6 +129,8 @@ def ingest(
         out.print(f"Override: {line}", highlight=False)
     for line in report.skipped:
         out.print(f"Left out: {line}", highlight=False)
+    for ref in report.suspected:  # indexed as data; a model never takes it as an instruction
+        out.print(f"Reads like instructions to a model (indexed as data): {ref}", highlight=False)
     if report.unchanged:
         out.print(
             f"Knowledge index is up to date ({report.documents} documents, "
