@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,10 +16,13 @@ from langchain_core.language_models import BaseChatModel
 
 from agent.contracts.principal import Principal
 from agent.contracts.probability import WinModel
+from agent.contracts.provenance import origin_of
+from agent.contracts.response import Citation
 from agent.errors import InvalidInput
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
+from agent.sanitise import OutputPolicy
 
 SAMPLE_WORKSPACE = sample_workspace()
 KNOWLEDGE_ROOT = knowledge_dir()
@@ -52,6 +55,17 @@ class CoachContext:
     # Who is asking (agent/contracts/principal.py): only the deals, reps and threads it may
     # reach. None is the local single-user mode, where the whole workspace is reachable.
     principal: Principal | None = None
+    # Hosts a link in an answer may point at (agent/sanitise.py); none by default.
+    link_hosts: tuple[str, ...] = ()
+
+    def output_policy(self, citations: Sequence[Citation] = ()) -> OutputPolicy:
+        """What may leave in an answer: links to the allowed hosts and to the knowledge the
+        answer cites (the team's own text, by provenance), nothing else from the input."""
+        cited = {c.ref for c in citations if origin_of(c.ref) == "knowledge"}
+        return OutputPolicy(
+            link_hosts=frozenset(h.lower() for h in self.link_hosts),
+            link_targets=frozenset(cited | {ref.partition("#")[0] for ref in cited}),
+        )
 
     def fitted_win_model(self) -> WinModel | None:
         """The calibrated model if its file exists and reads (cached per file and version);
@@ -100,6 +114,8 @@ class CoachContext:
                                 call lessons); empty to remember nothing
         COACH_WIN_MODEL         the calibrated win-probability model (`coach calibrate`
                                 writes it); empty to use analytics and priors only
+        COACH_LINK_HOSTS        hosts (comma-separated) links in an answer may point at;
+                                empty (the default) lets no link from the input out
         COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/model)
         COACH_PRINCIPAL         who is asking, `[tenant/]id` (COACH_REP is read too); unset is
                                 the local single-user mode, where every deal is reachable
@@ -120,6 +136,9 @@ class CoachContext:
             win_model=_optional_path(os.environ.get("COACH_WIN_MODEL"), DEFAULT_WIN_MODEL),
             model=ModelSettings.load(),
             principal=principal_from_env(),
+            link_hosts=tuple(
+                h.strip() for h in os.environ.get("COACH_LINK_HOSTS", "").split(",") if h.strip()
+            ),
         )
 
 

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.intake",
             "agent.memo",
             "agent.resources",
+            "agent.sanitise",
             "prompts",
             "sample_workspace",
         ),

@@ -13,6 +13,9 @@ lock), never to the copy read when the analysis started: a concurrent writer's a
 kept (merged), and when the file changed since the analysis read it the result says so. A
 patch whose call is already in the file (its transcript marker) is refused: applying twice must
 not log the call twice. An activity id another call took meanwhile is renumbered.
+
+What is written passes the one sanitiser first (agent/sanitise.py): the CRM is an exit, and
+every later answer reads it back.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from agent.capabilities.post_call_analysis.contract import DealPatch
 from agent.contracts.deal import Deal
 from agent.errors import InvalidInput, describe_validation_error
 from agent.files import lock_for, version, write_atomic
+from agent.sanitise import STRICT, OutputPolicy, clean
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,13 @@ def apply_patch(
     patch: DealPatch,
     read_version: str | None = None,
     before_write: Callable[[Applied], None] | None = None,
+    policy: OutputPolicy = STRICT,
 ) -> Applied:
     """Apply under the deal file's lock, to the file as it is now. `read_version` is
     `agent.files.version(path)` taken when the analysis read the deal: when it differs, another
     writer changed the file since, and the result says the patch was merged. `before_write`
     sees the diff while the lock is held, before the file is replaced (to show it)."""
+    patch = clean(patch, policy)
     try:
         lock = lock_for(path).acquire()
     except Timeout:

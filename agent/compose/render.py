@@ -5,11 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from agent.capabilities.registry import template_folders
 from agent.contracts.response import Citation
 from agent.formatting import hours, human, money, pct, signed_pct
+from agent.sanitise import STRICT, OutputPolicy, clean_text
+
+POLICY = "_output_policy"  # the render's policy, in the template's context
+
+
+@pass_context
+def _finalize(context: Context, value: Any) -> Any:
+    """Every value a template writes passes the sanitiser; the template's own text is trusted."""
+    return clean_text(value, context.get(POLICY, STRICT)) if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)
@@ -22,12 +32,18 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=_finalize,
     )
     env.globals.update(pct=pct, signed_pct=signed_pct, money=money, human=human, hours=hours)
     return env
 
 
-def render(template: str, citations: list[Citation], **values: Any) -> str:
+def render(
+    template: str, citations: list[Citation], policy: OutputPolicy = STRICT, **values: Any
+) -> str:
+    """The markdown for a result: the one render path, so the one place values are sanitised
+    on their way to a reader (`policy` says which links may stay)."""
+    values[POLICY] = policy
     numbers = {c.ref: i for i, c in enumerate(citations, start=1)}
 
     def cite(refs: list[str]) -> str:

@@ -22,12 +22,13 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     deal, rep = state.get("deal"), state.get("rep")
     subject = deal if deal is not None else rep
     assert subject is not None, "load_context or load_rep_context runs first"
+    run = settings(runtime.context)
     checker = checker_for_draft(
         subject,
         state.get("analysis"),
         state["missing_inputs"],
         result,
-        citable_documents(settings(runtime.context)),
+        citable_documents(run),
         state.get("grounds", []),
     )
     ids = {"deal_id": deal.deal.id} if deal is not None else {"rep_id": rep.rep.id if rep else None}
@@ -35,4 +36,5 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         DownstreamEvent(payload=payload, **ids)
         for payload in (spec.events(result) if spec.events else [])
     ]
-    return {"response": checked_response(state, checker, events, **ids)}
+    policy = run.output_policy(state.get("citations", []))
+    return {"response": checked_response(state, checker, events, policy, **ids)}

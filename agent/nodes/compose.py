@@ -21,9 +21,8 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     deal, rep = state.get("deal"), state.get("rep")
     subject = deal if deal is not None else rep
     assert subject is not None, "load_context or load_rep_context runs first"
-    citations, _ = build_citations(
-        list(collect_refs(result)), subject, citable_documents(settings(runtime.context))
-    )
+    run = settings(runtime.context)
+    citations, _ = build_citations(list(collect_refs(result)), subject, citable_documents(run))
     values: dict[str, Any] = {"r": result}
     analysis = state.get("analysis")
     if deal is not None and analysis is not None:
@@ -35,7 +34,9 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
             close_phrase=f"in {days} days" if days >= 0 else f"{-days} days ago",
         )
     return {
-        "markdown": render(capability(result.kind).template, citations, **values),
+        "markdown": render(
+            capability(result.kind).template, citations, run.output_policy(citations), **values
+        ),
         "citations": citations,
         "composition": state.get("composition") or Composition(method="template", latency_ms=0),
     }

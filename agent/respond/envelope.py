@@ -1,5 +1,11 @@
 """The response envelope both graphs return: the checked result, its markdown and citations,
-what was missing, the warnings, how it was composed, and the events for downstream agents."""
+what was missing, the warnings, how it was composed, and the events for downstream agents.
+
+It is the exit of every answer: the result (with its customer copies: message drafts,
+e-mails, the CRM patch), the citations' excerpts and the events pass the one sanitiser here,
+after the grounding check has read them as they were; the markdown passed it as it was
+rendered (agent/compose/render.py). The outbox writes these events as they are. Warnings are
+the agent's own words about the run (they name refs and settings, never quote the input)."""
 
 from __future__ import annotations
 
@@ -13,12 +19,14 @@ from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
 from agent.grounding.checker import GroundingChecker
 from agent.intake import LIMITS
+from agent.sanitise import STRICT, OutputPolicy, clean
 
 
 def checked_response(
     state: Mapping[str, Any],
     checker: GroundingChecker,
     events: Sequence[DownstreamEvent],
+    policy: OutputPolicy = STRICT,
     *,
     deal_id: str | None = None,
     rep_id: str | None = None,
@@ -44,14 +52,14 @@ def checked_response(
         deal_id=deal_id,
         rep_id=rep_id,
         as_of=state["as_of"],
-        result=result,
+        result=clean(result, policy),  # lists already capped above, with a warning
         markdown=markdown,
-        citations=citations,
+        citations=clean(citations, policy),
         missing_inputs=state["missing_inputs"],
         warnings=warnings,
         composition=state["composition"].model_copy(update={"latency_ms": round(latency, 2)}),
         check=report,
-        events=list(events),
+        events=clean(list(events), policy),
     )
 
 

@@ -25,6 +25,7 @@ from agent.capabilities.live_assist.contract import CueCard
 from agent.contracts.conversation import Utterance
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import cli_settings, complete_deal_id, user_errors
+from agent.sanitise import clean
 
 out = Console()
 PACES = ("real", "fast")
@@ -123,7 +124,7 @@ def live_command(
         at = u.start_s - first if u.start_s is not None else at
         if pace == "real":
             time.sleep(max(0.0, began + at / speed - time.monotonic()))
-        cards = engine.feed(u)
+        cards = [clean(card) for card in engine.feed(u)]  # cards leave the agent: sanitised
         if engine.suspected and engine.suspected[-1].ref.endswith(f"[{u.index}].text"):
             typer.echo(f"warning: {engine.suspected[-1].message()}", err=True)
         at += len(u.text.split()) / WORDS_PER_SECOND if u.start_s is None else 0.0

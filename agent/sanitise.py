@@ -1,0 +1,282 @@
+"""The one sanitiser for text that leaves the agent: the rep's markdown, customer copies (message
+drafts, e-mails), events for downstream agents and patches written to the CRM.
+
+Whatever the coach copies from its inputs (CRM notes, transcripts, upstream agents' files) is
+data, and may have been written by someone who wants a reader's markdown viewer, a customer's
+mail client or a downstream agent to do something. So at every exit:
+
+- images never pass (an image URL is fetched on sight: it can carry the deal amount out);
+- a link passes only when its host is on the allow-list (settings, empty by default) or it
+  points at a cited knowledge document; otherwise its text stays and its target goes, and a
+  bare URL is shown as code, so no viewer makes it clickable;
+- raw HTML is escaped, not stripped: a reader sees `<script>` was there, nothing runs;
+- control, zero-width, bidi-override and Unicode tag characters are removed (they hide text
+  from a person while a model or a parser still reads it);
+- every field is capped in length and every list in items, so one huge input cannot flood an
+  answer, an event or the CRM.
+
+Markdown is read with markdown-it (the CommonMark parser, linkify for bare URLs), never with
+regexes: what counts as an image, a link or HTML is what a renderer would make of it. Text with
+nothing of the kind comes back unchanged apart from removed characters, so clean text is never
+rewritten. The functions are pure and idempotent: cleaning twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.intake import LIMITS
+
+MAX_CHARS = 8000  # one field: longer than any answer's longest paragraph or e-mail body
+MAX_ITEMS = LIMITS.list_items  # one list: the response's own limit (agent/intake.py)
+IMAGE_REMOVED = "(image removed)"
+
+T = TypeVar("T")
+
+
+class OutputPolicy(BaseModel):
+    """What may leave: link hosts and targets, and the caps. The default lets no link out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    link_hosts: frozenset[str] = Field(
+        default=frozenset(),
+        description="Hosts a link may point at (a subdomain of one counts); empty by default.",
+    )
+    link_targets: frozenset[str] = Field(
+        default=frozenset(),
+        description="Exact link targets allowed: the cited knowledge documents.",
+    )
+    max_chars: int = Field(default=MAX_CHARS, ge=1)
+    max_items: int = Field(default=MAX_ITEMS, ge=1)
+
+    def allows(self, href: str) -> bool:
+        if href in self.link_targets:
+            return True
+        parts = urlsplit(href)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            return False
+        return any(host == h or host.endswith("." + h) for h in self.link_hosts)
+
+
+STRICT = OutputPolicy()
+
+# Categories removed: Cc (controls, but tab and newline stay), Cf (format: zero-width space and
+# joiners, bidi embeddings, overrides and isolates, the BOM, soft hyphen, Unicode tag
+# characters), Cs (lone surrogates, which no file or socket can encode).
+_KEEP = frozenset("\n\t")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _removed(char: str) -> bool:
+    return char not in _KEEP and unicodedata.category(char) in ("Cc", "Cf", "Cs")
+
+
+def strip_invisible(text: str) -> str:
+    """The text without control, zero-width, bidi and tag characters (CRLF becomes LF)."""
+    text = text.replace("\r\n", "\n")
+    if text.isascii():
+        return _ASCII_CONTROLS.sub("", text)
+    return "".join(c for c in text if not _removed(c))
+
+
+class _EveryLink(MarkdownIt):
+    """markdown-it drops `javascript:` links to text; here every link is a token, so the
+    policy judges it (and a viewer that would follow it never sees it)."""
+
+    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+        return True
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    md = _EveryLink("commonmark", {"linkify": True}).enable(["linkify", "strikethrough"])
+    assert md.linkify is not None, "linkify-it-py is a dependency"
+    md.linkify.set({"fuzzy_email": False, "fuzzy_link": False})  # links with a scheme only
+    return md
+
+
+# Only text with one of these can hold HTML, an image, a link or a link's definition; the rest
+# (most fields, and refs such as `deal.activities[3]`) skips the parser.
+_MAYBE_MARKUP = re.compile(r"<|\]\s*[(\[:]|://")
+# A link reference definition (`[x]: https://…`): it is no token, yet it turns `[x]` anywhere
+# else in the document into a link; escaping its bracket keeps it text.
+_DEFINITION = re.compile(r"^( {0,3})\[", re.MULTILINE)
+# What could start markup again once rebuilt text is put back: escaped with a backslash.
+_MD_SPECIAL = re.compile(r"([\\`\[\]<>])")
+_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
+
+
+def _mail_autolink(t: Token) -> bool:
+    """`<ana@customer.example>`: how a recipient is written ('Name <email>'), not a link out."""
+    return t.markup == "autolink" and str(t.attrs.get("href", "")).startswith("mailto:")
+
+
+def _unsafe(tokens: Iterable[Token]) -> bool:
+    """True when the tokens hold HTML, an image or a link (allowed or not: rebuilt anyway)."""
+    for t in tokens:
+        if t.type in ("html_block", "html_inline", "image"):
+            return True
+        if t.type == "link_open" and not _mail_autolink(t):
+            return True
+        if t.children and _unsafe(t.children):
+            return True
+    return False
+
+
+def _escape_html(raw: str) -> str:
+    """HTML shown as text; a URL in it (`href="https://…"`) is broken with an escape, so it
+    does not turn into a link of its own."""
+    return _SCHEME.sub(r"\1\\:", html.escape(raw, quote=False))
+
+
+def _inline(children: Sequence[Token], policy: OutputPolicy) -> str:
+    """Inline markdown rebuilt from its tokens: allowed links kept, every other link reduced to
+    its text (a bare URL to code), images to a note, HTML escaped, text escaped."""
+    out: list[str] = []
+    links: list[tuple[str, str, list[str]]] = []  # (kept|mail|text|code, target, collected)
+    for t in children:
+        sink = links[-1][2] if links and links[-1][0] == "code" else out
+        if t.type == "link_open":
+            href = str(t.attrs.get("href", ""))
+            if _mail_autolink(t):
+                out.append("<")
+                links.append(("mail", "", out))
+            elif policy.allows(href):
+                out.append("[")
+                links.append(("kept", href, out))
+            else:
+                links.append(("code" if t.markup in ("linkify", "autolink") else "text", "", []))
+        elif t.type == "link_close":
+            how, href, collected = links.pop() if links else ("text", "", [])
+            if how == "kept":
+                out.append(f"]({href})")
+            elif how == "mail":
+                out.append(">")
+            elif how == "code":
+                out.append(f"`{''.join(collected).replace('`', '')}`")
+        elif t.type == "image":
+            alt = _MD_SPECIAL.sub(r"\\\1", t.content)
+            sink.append(f"{alt} {IMAGE_REMOVED}" if alt else IMAGE_REMOVED)
+        elif t.type == "html_inline":
+            sink.append(_escape_html(t.content))
+        elif t.type in ("text", "text_special"):
+            sink.append(t.content if sink is not out else _MD_SPECIAL.sub(r"\\\1", t.content))
+        elif t.type == "code_inline":
+            sink.append(f"{t.markup}{t.content}{t.markup}")
+        elif t.type == "softbreak":
+            sink.append("\n")
+        elif t.type == "hardbreak":
+            sink.append("\\\n")
+        else:  # emphasis, strong, strikethrough: their markers
+            sink.append(t.markup)
+    return "".join(out)
+
+
+def _rebuilt(text: str, policy: OutputPolicy) -> str:
+    """The text with each unsafe block rebuilt in place; a block that cannot be found again in
+    the source (inside a list or a quote) makes the whole text one rebuilt inline run."""
+    for block in _markdown().parse(text):
+        if block.type == "html_block":
+            new = _escape_html(block.content)
+        elif block.type == "inline" and block.children and _unsafe(block.children):
+            new = _inline(block.children, policy)
+        else:
+            continue
+        old = block.content.rstrip("\n")
+        if old not in text:
+            return _inline(_markdown().parseInline(text)[0].children or [], policy)
+        text = text.replace(old, new.rstrip("\n"), 1)
+    return text
+
+
+def _markup_free(text: str, policy: OutputPolicy) -> str:
+    if not _MAYBE_MARKUP.search(text):
+        return text
+    env: dict[str, Any] = {}
+    tokens = _markdown().parse(text, env)
+    if env.get("references"):
+        text = _DEFINITION.sub(r"\1\\[", text)
+        tokens = _markdown().parse(text)
+    if not _unsafe(tokens):
+        return text
+    text = _rebuilt(text, policy)
+    if _unsafe_beyond_allowed(text, policy):  # crafted nesting survived: text only
+        text = _SCHEME.sub(r"\1\\:", _MD_SPECIAL.sub(r"\\\1", text))
+    return text
+
+
+def _unsafe_beyond_allowed(text: str, policy: OutputPolicy) -> bool:
+    env: dict[str, Any] = {}
+    tokens = _markdown().parse(text, env)
+    if env.get("references"):
+        return True
+
+    def bad(tokens: Iterable[Token]) -> bool:
+        for t in tokens:
+            if t.type in ("html_block", "html_inline", "image"):
+                return True
+            href = str(t.attrs.get("href", ""))
+            if t.type == "link_open" and not (_mail_autolink(t) or policy.allows(href)):
+                return True
+            if t.children and bad(t.children):
+                return True
+        return False
+
+    return bad(tokens)
+
+
+def _capped(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[-80:] else cut) + "…"
+
+
+def clean_text(text: str, policy: OutputPolicy = STRICT) -> str:
+    """One field as it may leave the agent (see the module's docstring)."""
+    out = _capped(_markup_free(strip_invisible(text), policy), policy.max_chars)
+    return text if out == text else out  # the same object: a clean value is not copied
+
+
+def clean(value: T, policy: OutputPolicy = STRICT) -> T:
+    """Every string in a value cleaned and every list capped: pydantic models (copied, not
+    changed), dicts, lists, tuples and strings; other values are returned as they are."""
+    return _clean(value, policy)  # type: ignore[no-any-return]
+
+
+def _clean(value: Any, policy: OutputPolicy) -> Any:
+    if isinstance(value, str):
+        return clean_text(value, policy)
+    if isinstance(value, BaseModel):
+        update = {}
+        for name in type(value).model_fields:
+            old = getattr(value, name)
+            new = _clean(old, policy)
+            if new is not old:
+                update[name] = new
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, list | tuple):
+        items = [_clean(v, policy) for v in value[: policy.max_items]]
+        if len(items) == len(value) and all(a is b for a, b in zip(items, value, strict=True)):
+            return value
+        return type(value)(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        pairs = list(value.items())[: policy.max_items]
+        cleaned = {_clean(k, policy): _clean(v, policy) for k, v in pairs}
+        if len(cleaned) == len(value) and all(cleaned.get(k) is v for k, v in value.items()):
+            return value
+        return cleaned
+    return value
