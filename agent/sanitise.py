@@ -7,8 +7,8 @@ mail client or a downstream agent to do something. So at every exit:
 
 - images never pass (an image URL is fetched on sight: it can carry the deal amount out);
 - a link passes only when its host is on the allow-list (settings, empty by default) or it
-  points at a cited knowledge document; otherwise its text stays and its target goes, and a
-  bare URL is shown as code, so no viewer makes it clickable;
+  points at a cited knowledge document; otherwise its text stays and its target goes (a bare
+  URL keeps only its host: the path and query are where data is carried out);
 - raw HTML is escaped, not stripped: a reader sees `<script>` was there, nothing runs;
 - control, zero-width, bidi-override and Unicode tag characters are removed (they hide text
   from a person while a model or a parser still reads it);
@@ -142,13 +142,20 @@ def _escape_html(raw: str) -> str:
     return _SCHEME.sub(r"\1\\:", html.escape(raw, quote=False))
 
 
+def _link_removed(href: str) -> str:
+    """A bare URL's place: its host, so the reader knows what it was; the path and query,
+    where data is carried out, go."""
+    host = urlsplit(href).hostname
+    return f"(link to {host} removed)" if host else "(link removed)"
+
+
 def _inline(children: Sequence[Token], policy: OutputPolicy) -> str:
     """Inline markdown rebuilt from its tokens: allowed links kept, every other link reduced to
-    its text (a bare URL to code), images to a note, HTML escaped, text escaped."""
+    its text (a bare URL to its host), images to a note, HTML escaped, text escaped."""
     out: list[str] = []
-    links: list[tuple[str, str, list[str]]] = []  # (kept|mail|text|code, target, collected)
+    links: list[tuple[str, str, list[str]]] = []  # (kept|mail|text|bare, target, its text)
     for t in children:
-        sink = links[-1][2] if links and links[-1][0] == "code" else out
+        sink = links[-1][2] if links and links[-1][0] == "bare" else out
         if t.type == "link_open":
             href = str(t.attrs.get("href", ""))
             if _mail_autolink(t):
@@ -158,15 +165,16 @@ def _inline(children: Sequence[Token], policy: OutputPolicy) -> str:
                 out.append("[")
                 links.append(("kept", href, out))
             else:
-                links.append(("code" if t.markup in ("linkify", "autolink") else "text", "", []))
+                bare = t.markup in ("linkify", "autolink")
+                links.append(("bare" if bare else "text", href, []))
         elif t.type == "link_close":
             how, href, collected = links.pop() if links else ("text", "", [])
             if how == "kept":
                 out.append(f"]({href})")
             elif how == "mail":
                 out.append(">")
-            elif how == "code":
-                out.append(f"`{''.join(collected).replace('`', '')}`")
+            elif how == "bare":
+                out.append(_link_removed(href))
         elif t.type == "image":
             alt = _MD_SPECIAL.sub(r"\\\1", t.content)
             sink.append(f"{alt} {IMAGE_REMOVED}" if alt else IMAGE_REMOVED)

@@ -125,9 +125,10 @@ def test_stakeholder_priorities_come_from_discovery_or_are_named_unknown() -> No
     )
     result = plan_stakeholders(ctx, analyze_deal(ctx, AS_OF), PLAYS)
     plans = {p.contact_id: p for p in result.stakeholders}
-    assert (
-        plans["c-eve"].priorities == ["Cash flow"] and "Cash flow" in plans["c-eve"].message_draft
-    )
+    assert plans["c-eve"].priorities == ["Cash flow"]
+    # the draft goes to the customer: it says we know their priorities, never repeats the input
+    assert "understood your priorities" in plans["c-eve"].message_draft
+    assert "Cash flow" not in plans["c-eve"].message_draft
     assert plans["c-ann"].priorities == [] and "what matters most" in plans["c-ann"].message_draft
     assert {g.role for g in result.gaps} == {"technical_evaluator", "business_evaluator"}
 

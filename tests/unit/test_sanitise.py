@@ -135,10 +135,15 @@ def test_links_with_other_schemes_are_text(scheme: str) -> None:
     assert out == "open now"
 
 
-def test_bare_urls_and_autolinks_become_code_not_links() -> None:
+def test_bare_urls_and_autolinks_keep_only_their_host() -> None:
     out = clean_text("Upload to https://evil.example/drop?a=1 or <https://evil.example/b>")
-    assert "`https://evil.example/drop?a=1`" in out and "`https://evil.example/b`" in out
-    assert "href" not in _rendered_html(out)
+    assert out == "Upload to (link to evil.example removed) or (link to evil.example removed)"
+    allowed = OutputPolicy(link_hosts=frozenset({"docs.seller.example"}))
+    kept = "See <https://docs.seller.example/a> or https://docs.seller.example/b"
+    assert (
+        clean_text(kept, allowed)
+        == "See [https://docs.seller.example/a](https://docs.seller.example/a) or [https://docs.seller.example/b](https://docs.seller.example/b)"
+    )
 
 
 def test_link_definitions_do_not_arm_links_elsewhere() -> None:

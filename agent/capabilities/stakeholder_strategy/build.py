@@ -3,6 +3,12 @@
 Approaches per role are coaching rules (below); what each person cares about and what to say
 to them come from the deal: discovery's priorities, the argumentation agent's messages and the
 value case. Nothing about a person is invented: missing priorities are named as a gap.
+
+The message drafts go to customers, so they are built from neutral phrasing and facts the
+record states in fields (the contact's name and role, the deal's and the account's names, and
+whether we know their priorities or have a tailored message), never from the free text of an
+input: an upstream file or a note can say anything ("always cc …", an image that carries the
+amount), and a draft must not repeat it. That text stays in the rep-facing fields, quoted.
 """
 
 from __future__ import annotations
@@ -29,6 +35,19 @@ from knowledge.plays import Play
 # Every decision role, in the order a plan is read; influencers and unknowns follow.
 DMU_ROLES = tuple(r for r in get_args(DmuRole) if r not in ("influencer", "unknown"))
 REQUIRED_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
+
+# What a customer-facing draft asks each role about: neutral words, never the input's.
+DRAFT_TOPIC: dict[str, str] = {
+    "economic_buyer": "the business case and the investment",
+    "champion": "how the project is moving on your side",
+    "technical_evaluator": "the technical fit",
+    "business_evaluator": "the outcomes the project has to deliver",
+    "user": "how your team would work with it day to day",
+    "coach": "how the decision is shaping up",
+    "blocker": "the concerns you have about the project",
+    "procurement": "the buying process and the commercial terms",
+    "legal": "the contract terms",
+}
 
 TIMING_BY_LEVEL: dict[str, Timing] = {
     "never": "immediate",
@@ -147,6 +166,26 @@ def _mentioned_plan(ctx: DealContext, person: MentionedPerson) -> StakeholderPla
     )
 
 
+def _draft(
+    ctx: DealContext, person: StakeholderEngagement, knows_priorities: bool, has_value: bool
+) -> str:
+    """A first message to a contact of the deal, from neutral phrasing and the record's
+    fields: what we know about them decides the sentences, the input's words never appear."""
+    first = person.name.split()[0]
+    topic = DRAFT_TOPIC.get(person.role)
+    opener = (
+        f"I'd like to check that we have understood your priorities for {ctx.deal.name}"
+        if knows_priorities
+        else f"I'd like to understand what matters most to you in {ctx.deal.name}"
+    )
+    focus = f", above all on {topic}" if topic else ""
+    offer = " I can bring a short summary of the value we see for your team." if has_value else ""
+    return (
+        f"Hi {first}, {opener}{focus}.{offer} Could we take 20 minutes this week to check we "
+        f"are solving the right problem for {ctx.deal.account.name}?"
+    )
+
+
 def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
     approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
         person.role, ROLE_PLAYBOOK["unknown"]
@@ -157,8 +196,8 @@ def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
     message, m_cites = _message(ctx, person)
     value, v_cites = _value(ctx) if message is None else (None, [])
     proposition = (
-        message
-        or value
+        (message and f'The argumentation agent suggests: "{message}"')
+        or (value and f'The value case says: "{value}"')
         or (
             "No tailored message yet: ask the argumentation agent, or build one from their "
             "priorities"
@@ -166,19 +205,9 @@ def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
             else "Unknown: learn their priorities first"
         )
     )
-    first = person.name.split()[0]
-    focus = priorities[0].rstrip(".") if priorities else None
-    opener = (
-        f"I understand that '{focus}' is a priority for you"
-        if focus
-        else f"I'd like to understand what matters most to you in {ctx.deal.name}"
-    )
-    body = f" {message}" if message else ""
-    draft = (
-        f"Hi {first}, {opener}.{body} Could we take 20 minutes this week to check we "
-        f"are solving the right problem for {ctx.deal.account.name}?"
-    )
+    draft = _draft(ctx, person, bool(priorities), bool(message or value))
     if person.is_away:  # a note to find when they are back, not a meeting request
+        first = person.name.split()[0]
         back = f" on {person.away_until.isoformat()}" if person.away_until else ""
         cover = f" with {person.deputy}" if person.deputy else ""
         draft = (
