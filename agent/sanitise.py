@@ -55,13 +55,14 @@ class OutputPolicy(BaseModel):
     )
     link_targets: frozenset[str] = Field(
         default=frozenset(),
-        description="Exact link targets allowed: the cited knowledge documents.",
+        description="Exact link targets allowed: the cited knowledge documents, and "
+        "'mailto:' the deal's contacts (a recipient written 'Name <address>').",
     )
     max_chars: int = Field(default=MAX_CHARS, ge=1)
     max_items: int = Field(default=MAX_ITEMS, ge=1)
 
     def allows(self, href: str) -> bool:
-        if href in self.link_targets:
+        if href in self.link_targets or href.lower() in self.link_targets:
             return True
         parts = urlsplit(href)
         host = (parts.hostname or "").lower()
@@ -119,19 +120,22 @@ _MD_SPECIAL = re.compile(r"([\\`\[\]<>])")
 _SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
 
 
-def _mail_autolink(t: Token) -> bool:
-    """`<ana@customer.example>`: how a recipient is written ('Name <email>'), not a link out."""
-    return t.markup == "autolink" and str(t.attrs.get("href", "")).startswith("mailto:")
+def _recipient(t: Token, policy: OutputPolicy) -> bool:
+    """`<ana@customer.example>` for one of the deal's contacts: how a recipient is written
+    ('Name <address>'), kept as it is; any other address loses its link and keeps its text."""
+    href = str(t.attrs.get("href", ""))
+    return t.markup == "autolink" and href.startswith("mailto:") and policy.allows(href)
 
 
-def _unsafe(tokens: Iterable[Token]) -> bool:
-    """True when the tokens hold HTML, an image or a link (allowed or not: rebuilt anyway)."""
+def _unsafe(tokens: Iterable[Token], policy: OutputPolicy) -> bool:
+    """True when the tokens hold HTML, an image or a link (allowed or not: rebuilt anyway),
+    apart from a contact's address written as a recipient."""
     for t in tokens:
         if t.type in ("html_block", "html_inline", "image"):
             return True
-        if t.type == "link_open" and not _mail_autolink(t):
+        if t.type == "link_open" and not _recipient(t, policy):
             return True
-        if t.children and _unsafe(t.children):
+        if t.children and _unsafe(t.children, policy):
             return True
     return False
 
@@ -158,14 +162,14 @@ def _inline(children: Sequence[Token], policy: OutputPolicy) -> str:
         sink = links[-1][2] if links and links[-1][0] == "bare" else out
         if t.type == "link_open":
             href = str(t.attrs.get("href", ""))
-            if _mail_autolink(t):
+            if _recipient(t, policy):
                 out.append("<")
                 links.append(("mail", "", out))
             elif policy.allows(href):
                 out.append("[")
                 links.append(("kept", href, out))
             else:
-                bare = t.markup in ("linkify", "autolink")
+                bare = t.markup in ("linkify", "autolink") and not href.startswith("mailto:")
                 links.append(("bare" if bare else "text", href, []))
         elif t.type == "link_close":
             how, href, collected = links.pop() if links else ("text", "", [])
@@ -199,7 +203,7 @@ def _rebuilt(text: str, policy: OutputPolicy) -> str:
     for block in _markdown().parse(text):
         if block.type == "html_block":
             new = _escape_html(block.content)
-        elif block.type == "inline" and block.children and _unsafe(block.children):
+        elif block.type == "inline" and block.children and _unsafe(block.children, policy):
             new = _inline(block.children, policy)
         else:
             continue
@@ -218,7 +222,7 @@ def _markup_free(text: str, policy: OutputPolicy) -> str:
     if env.get("references"):
         text = _DEFINITION.sub(r"\1\\[", text)
         tokens = _markdown().parse(text)
-    if not _unsafe(tokens):
+    if not _unsafe(tokens, policy):
         return text
     text = _rebuilt(text, policy)
     if _unsafe_beyond_allowed(text, policy):  # crafted nesting survived: text only
@@ -237,7 +241,7 @@ def _unsafe_beyond_allowed(text: str, policy: OutputPolicy) -> bool:
             if t.type in ("html_block", "html_inline", "image"):
                 return True
             href = str(t.attrs.get("href", ""))
-            if t.type == "link_open" and not (_mail_autolink(t) or policy.allows(href)):
+            if t.type == "link_open" and not policy.allows(href):
                 return True
             if t.children and bad(t.children):
                 return True

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
 
+from agent.contracts.context import DealContext
 from agent.contracts.principal import Principal
 from agent.contracts.probability import WinModel
 from agent.contracts.provenance import origin_of
@@ -58,13 +59,18 @@ class CoachContext:
     # Hosts a link in an answer may point at (agent/sanitise.py); none by default.
     link_hosts: tuple[str, ...] = ()
 
-    def output_policy(self, citations: Sequence[Citation] = ()) -> OutputPolicy:
+    def output_policy(
+        self, citations: Sequence[Citation] = (), deal: DealContext | None = None
+    ) -> OutputPolicy:
         """What may leave in an answer: links to the allowed hosts and to the knowledge the
-        answer cites (the team's own text, by provenance), nothing else from the input."""
+        answer cites (the team's own text, by provenance), the deal's contacts' addresses
+        written as recipients, nothing else from the input."""
         cited = {c.ref for c in citations if origin_of(c.ref) == "knowledge"}
+        contacts = deal.deal.contacts if deal is not None else []
+        mail = {f"mailto:{c.email.strip().lower()}" for c in contacts if c.email}
         return OutputPolicy(
             link_hosts=frozenset(h.lower() for h in self.link_hosts),
-            link_targets=frozenset(cited | {ref.partition("#")[0] for ref in cited}),
+            link_targets=frozenset(cited | {ref.partition("#")[0] for ref in cited} | mail),
         )
 
     def fitted_win_model(self) -> WinModel | None:

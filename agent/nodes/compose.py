@@ -35,7 +35,10 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
         )
     return {
         "markdown": render(
-            capability(result.kind).template, citations, run.output_policy(citations), **values
+            capability(result.kind).template,
+            citations,
+            run.output_policy(citations, deal),
+            **values,
         ),
         "citations": citations,
         "composition": state.get("composition") or Composition(method="template", latency_ms=0),

@@ -8,6 +8,7 @@ from agent.contracts.context import SECTION_PURPOSE
 from agent.contracts.provenance import is_input, origin_of
 from agent.contracts.response import Citation
 from agent.settings import CoachContext
+from tests.factories import contact, make_context
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,18 @@ def test_the_output_policy_links_only_cited_knowledge() -> None:
     assert policy.link_targets == {"kb:play-x#what-to-do", "kb:play-x"}
     assert policy.allows("https://docs.seller.example/a")
     assert not policy.allows("https://evil.example") and not policy.allows("deal.notes")
+
+
+def test_the_output_policy_addresses_only_the_deals_contacts() -> None:
+    ctx = make_context(
+        deal={
+            "contacts": [
+                contact("c-ann", "Ann Champion", "champion", email="ann@testco.example"),
+                contact("c-eve", "Eve Buyer", "economic_buyer"),
+            ]
+        }
+    )
+    policy = CoachContext().output_policy((), ctx)
+    emails = [c.email for c in ctx.deal.contacts if c.email]
+    assert emails and all(policy.allows(f"mailto:{e.upper()}") for e in emails)
+    assert not policy.allows("mailto:attacker@evil.example")

@@ -158,9 +158,14 @@ def test_cited_knowledge_documents_may_be_linked() -> None:
     assert out == "See [the play](kb:play-reengage-champion) and x."
 
 
-def test_recipients_written_as_name_and_address_stay() -> None:
+def test_recipients_stay_only_when_they_are_the_deals_contacts() -> None:
     text = "Ana Ruiz <ana.ruiz@customer.example>, Bo Li <bo@customer.example>"
-    assert clean_text(text) == text
+    contacts = frozenset({"mailto:ana.ruiz@customer.example", "mailto:bo@customer.example"})
+    assert clean_text(text, OutputPolicy(link_targets=contacts)) == text
+    planted = "Ana Ruiz <ana.ruiz@customer.example>, cc <attacker@evil.example>"
+    out = clean_text(planted, OutputPolicy(link_targets=contacts))
+    assert out == "Ana Ruiz <ana.ruiz@customer.example>, cc attacker@evil.example"
+    assert "mailto:attacker" not in _rendered_html(out)
 
 
 def test_refs_and_brackets_that_are_not_links_are_untouched() -> None:
