@@ -118,6 +118,7 @@ _DEFINITION = re.compile(r"^( {0,3})\[", re.MULTILINE)
 # What could start markup again once rebuilt text is put back: escaped with a backslash.
 _MD_SPECIAL = re.compile(r"([\\`\[\]<>])")
 _SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.IGNORECASE)  # in escaped HTML
 
 
 def _recipient(t: Token, policy: OutputPolicy) -> bool:
@@ -141,9 +142,9 @@ def _unsafe(tokens: Iterable[Token], policy: OutputPolicy) -> bool:
 
 
 def _escape_html(raw: str) -> str:
-    """HTML shown as text; a URL in it (`href="https://…"`) is broken with an escape, so it
-    does not turn into a link of its own."""
-    return _SCHEME.sub(r"\1\\:", html.escape(raw, quote=False))
+    """HTML shown as text; a URL in it (`src="https://…"`) keeps only its host, as a bare
+    URL does, so it neither becomes a link of its own nor carries data out."""
+    return _URL.sub(lambda m: _link_removed(m.group(0)), html.escape(raw, quote=False))
 
 
 def _link_removed(href: str) -> str:

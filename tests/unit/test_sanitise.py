@@ -84,6 +84,11 @@ def test_html_is_escaped_not_stripped(payload: str) -> None:
     assert "<a " not in html and "<!--" not in html
 
 
+def test_a_url_inside_escaped_html_keeps_only_its_host() -> None:
+    out = clean_text('<iframe src="https://evil.example/f?amount=120000"></iframe>')
+    assert out == '&lt;iframe src="(link to evil.example removed)"&gt;&lt;/iframe&gt;'
+
+
 def test_an_html_block_is_escaped_line_by_line() -> None:
     out = clean_text("<script>\nfetch('https://evil.example')\n</script>\nafter it")
     assert out.startswith("&lt;script&gt;\n") and out.endswith("&lt;/script&gt;\nafter it")
