@@ -116,7 +116,11 @@ _MAYBE_MARKUP = re.compile(r"<|\]\s*[(\[:]|://")
 # else in the document into a link; escaping its bracket keeps it text.
 _DEFINITION = re.compile(r"^( {0,3})\[", re.MULTILINE)
 # What could start markup again once rebuilt text is put back: escaped with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`\[\]<>])")
+_MD_SPECIAL = re.compile(r"([\\`\[\]])")
+# Where a tag could start: escaped in every field, whatever a parser makes of the rest (a tag
+# cut in half by a length cap is no HTML to markdown-it, yet an HTML view may still open it).
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_MAIL_AUTOLINK = re.compile(r"<([^\s<>@]+@[^\s<>]+)>")
 _SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.IGNORECASE)  # in escaped HTML
 
@@ -225,10 +229,22 @@ def _markup_free(text: str, policy: OutputPolicy) -> str:
         tokens = _markdown().parse(text)
     if not _unsafe(tokens, policy):
         return text
-    text = _rebuilt(text, policy)
+    text = _tags_escaped(_rebuilt(text, policy), policy)
     if _unsafe_beyond_allowed(text, policy):  # crafted nesting survived: text only
         text = _SCHEME.sub(r"\1\\:", _MD_SPECIAL.sub(r"\\\1", text))
     return text
+
+
+def _tags_escaped(text: str, policy: OutputPolicy) -> str:
+    """Every `<` that could open a tag as `&lt;`, but a contact's address as a recipient."""
+    if "<" not in text:
+        return text
+
+    def escaped(match: re.Match[str]) -> str:
+        mail = _MAIL_AUTOLINK.match(text, match.start())
+        return "<" if mail and policy.allows(f"mailto:{mail.group(1)}") else "&lt;"
+
+    return _TAG_START.sub(escaped, text)
 
 
 def _unsafe_beyond_allowed(text: str, policy: OutputPolicy) -> bool:
@@ -260,7 +276,8 @@ def _capped(text: str, limit: int) -> str:
 
 def clean_text(text: str, policy: OutputPolicy = STRICT) -> str:
     """One field as it may leave the agent (see the module's docstring)."""
-    out = _capped(_markup_free(strip_invisible(text), policy), policy.max_chars)
+    out = _tags_escaped(_markup_free(strip_invisible(text), policy), policy)
+    out = _capped(out, policy.max_chars)
     return text if out == text else out  # the same object: a clean value is not copied
 
 

@@ -89,6 +89,13 @@ def test_a_url_inside_escaped_html_keeps_only_its_host() -> None:
     assert out == '&lt;iframe src="(link to evil.example removed)"&gt;&lt;/iframe&gt;'
 
 
+def test_a_tag_cut_in_half_is_escaped_too() -> None:
+    """A length cap upstream can leave `<iframe src="…` without its `>`: no HTML to a
+    markdown parser, yet an HTML view may open it."""
+    assert clean_text('summary <iframe src="x" …') == 'summary &lt;iframe src="x" …'
+    assert clean_text("a < b and a<b, 3 <5") == "a < b and a&lt;b, 3 <5"
+
+
 def test_an_html_block_is_escaped_line_by_line() -> None:
     out = clean_text("<script>\nfetch('https://evil.example')\n</script>\nafter it")
     assert out.startswith("&lt;script&gt;\n") and out.endswith("&lt;/script&gt;\nafter it")
@@ -174,8 +181,10 @@ def test_recipients_stay_only_when_they_are_the_deals_contacts() -> None:
 
 
 def test_refs_and_brackets_that_are_not_links_are_untouched() -> None:
-    for text in ("deal.activities[3]", "see [1][2]", "a [draft] note", "`<b>` in code"):
+    for text in ("deal.activities[3]", "see [1][2]", "a [draft] note", "`code` and *em*"):
         assert clean_text(text) == text
+    # a tag in a code span is escaped too: a field may also be read by an HTML view
+    assert clean_text("`<b>` in code") == "`&lt;b>` in code"
 
 
 def test_fields_are_capped_at_a_word() -> None:
