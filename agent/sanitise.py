@@ -77,11 +77,16 @@ STRICT = OutputPolicy()
 # joiners, bidi embeddings, overrides and isolates, the BOM, soft hyphen, Unicode tag
 # characters), Cs (lone surrogates, which no file or socket can encode).
 _KEEP = frozenset("\n\t")
+# Letters and marks that render as nothing (Hangul and halfwidth fillers, the combining
+# grapheme joiner, Khmer inherent vowels): not format characters, yet used the same way.
+_BLANK = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @lru_cache(maxsize=4096)
 def _removed(char: str) -> bool:
+    if char in _BLANK:
+        return True
     return char not in _KEEP and unicodedata.category(char) in ("Cc", "Cf", "Cs")
 
 

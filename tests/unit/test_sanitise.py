@@ -47,6 +47,10 @@ def _rendered_html(text: str) -> str:
         ("\x1b", "escape"),
         ("\x7f", "delete"),
         ("\x85", "next line (C1)"),
+        ("\u3164", "hangul filler"),
+        ("\u115f", "hangul choseong filler"),
+        ("\uffa0", "halfwidth hangul filler"),
+        ("\u034f", "combining grapheme joiner"),
     ],
 )
 def test_invisible_characters_are_removed(char: str, name: str) -> None:
