@@ -22,12 +22,11 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
-# Format characters a reader never sees: zero-width, joiners, bidi controls and isolates,
-# the soft hyphen, variation selectors, the BOM and Unicode tag characters (U+E0000-E007F).
-_INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f]"
-)
+from agent.sanitise import strip_invisible
+
+# Invisible characters go as the output sanitiser removes them (agent/sanitise.py, one list);
+# variation selectors too, which an output may keep (emoji) but a reader never sees.
+_SELECTORS = re.compile("[\ufe00-\ufe0f]")
 # Tag characters spell ASCII invisibly (U+E0041 is an invisible 'A'): decoded, not dropped.
 _TAGS = re.compile("[\U000e0020-\U000e007e]+")
 
@@ -83,7 +82,7 @@ def fold(text: str) -> str:
     if text.isascii():  # most text: nothing to fold but the case and the spaces
         return _SPACE.sub(" ", text.lower())
     text = _TAGS.sub(lambda m: "".join(chr(ord(c) - 0xE0000) for c in m.group()), text)
-    text = _INVISIBLE.sub("", text)
+    text = _SELECTORS.sub("", strip_invisible(text))
     text = unicodedata.normalize("NFKC", text).lower().translate(_CONFUSABLES)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return _SPACE.sub(" ", text)
