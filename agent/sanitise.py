@@ -5,6 +5,8 @@ Whatever the coach copies from its inputs (CRM notes, transcripts, upstream agen
 data, and may have been written by someone who wants a reader's markdown viewer, a customer's
 mail client or a downstream agent to do something. So at every exit:
 
+- a passage of the input that reads like instructions to a model (the read step flags it) is
+  withheld wherever an answer would repeat it;
 - images never pass (an image URL is fetched on sight: it can carry the deal amount out);
 - a link passes only when its host is on the allow-list (settings, empty by default) or it
   points at a cited knowledge document; otherwise its text stays and its target goes (a bare
@@ -57,6 +59,11 @@ class OutputPolicy(BaseModel):
         default=frozenset(),
         description="Exact link targets allowed: the cited knowledge documents, and "
         "'mailto:' the deal's contacts (a recipient written 'Name <address>').",
+    )
+    withheld: frozenset[str] = Field(
+        default=frozenset(),
+        description="Passages of the input that read like instructions to a model: wherever "
+        "an answer would repeat one, it says it was withheld instead.",
     )
     max_chars: int = Field(default=MAX_CHARS, ge=1)
     max_items: int = Field(default=MAX_ITEMS, ge=1)
@@ -279,9 +286,22 @@ def _capped(text: str, limit: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut[-80:] else cut) + "…"
 
 
+WITHHELD = "[withheld: input text that reads like instructions to a model]"
+
+
+def _withhold(text: str, passages: frozenset[str]) -> str:
+    """A flagged passage is data the rep may look up at its place, never repeated: not in the
+    rep's answer (where a quote would carry it on to a customer), not in an event."""
+    for passage in passages:
+        if passage in text:
+            text = text.replace(passage, WITHHELD)
+    return text
+
+
 def clean_text(text: str, policy: OutputPolicy = STRICT) -> str:
     """One field as it may leave the agent (see the module's docstring)."""
-    out = _tags_escaped(_markup_free(strip_invisible(text), policy), policy)
+    out = _withhold(text, policy.withheld) if policy.withheld else text
+    out = _tags_escaped(_markup_free(strip_invisible(out), policy), policy)
     out = _capped(out, policy.max_chars)
     return text if out == text else out  # the same object: a clean value is not copied
 

@@ -60,7 +60,10 @@ class CoachContext:
     link_hosts: tuple[str, ...] = ()
 
     def output_policy(
-        self, citations: Sequence[Citation] = (), deal: DealContext | None = None
+        self,
+        citations: Sequence[Citation] = (),
+        deal: DealContext | None = None,
+        withheld: frozenset[str] = frozenset(),
     ) -> OutputPolicy:
         """What may leave in an answer: links to the allowed hosts and to the knowledge the
         answer cites (the team's own text, by provenance), the deal's contacts' addresses
@@ -71,6 +74,7 @@ class CoachContext:
         return OutputPolicy(
             link_hosts=frozenset(h.lower() for h in self.link_hosts),
             link_targets=frozenset(cited | {ref.partition("#")[0] for ref in cited} | mail),
+            withheld=withheld,
         )
 
     def fitted_win_model(self) -> WinModel | None:

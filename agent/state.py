@@ -43,6 +43,7 @@ class CoachState(TypedDict, total=False):
     warnings: Annotated[list[Warning], operator.add]
     reading: Reading  # facts read from the deal's free text (the read node)
     model_down: bool  # the read node found the model unreachable: later nodes do not retry
+    withheld: frozenset[str]  # input passages flagged as instructions: never repeated (read)
     analysis: Analysis
     result: CapabilityResult
     grounds: list[Any]  # material a capability drew on beyond the input and cited passages

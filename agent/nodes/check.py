@@ -36,5 +36,5 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         DownstreamEvent(payload=payload, **ids)
         for payload in (spec.events(result) if spec.events else [])
     ]
-    policy = run.output_policy(state.get("citations", []), deal)
+    policy = run.output_policy(state.get("citations", []), deal, state.get("withheld", frozenset()))
     return {"response": checked_response(state, checker, events, policy, **ids)}

@@ -37,7 +37,7 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
         "markdown": render(
             capability(result.kind).template,
             citations,
-            run.output_policy(citations, deal),
+            run.output_policy(citations, deal, state.get("withheld", frozenset())),
             **values,
         ),
         "citations": citations,

@@ -17,7 +17,7 @@ from agent.contracts.response import Warning
 from agent.model.injection import suspects
 from agent.reading.read import read_deal
 from agent.reading.reader import read_with_model, reads_with_model
-from agent.reading.texts import Text, every_string
+from agent.reading.texts import Text, every_string, flagged_passages
 from agent.retrieval import known_competitors
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
@@ -42,14 +42,13 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
             for k in ("title", "objective")
             if (v := getattr(meeting, k))
         ]
-    warnings = [
-        Warning(code="suspected_injection", ref=s.ref, message=s.message())
-        for s in suspects((t.ref, t.text) for t in texts)  # every string, in full
-    ]
+    found = suspects((t.ref, t.text) for t in texts)  # every string, in full
+    warnings = [Warning(code="suspected_injection", ref=s.ref, message=s.message()) for s in found]
+    withheld = flagged_passages(texts, {s.ref for s in found})
     down = False
     if reads_with_model(run):
         reading, failed, down = read_with_model(
             ctx, reading, run, state["as_of"], call or state["as_of"], known
         )
         warnings += failed
-    return {"reading": reading, "warnings": warnings, "model_down": down}
+    return {"reading": reading, "warnings": warnings, "model_down": down, "withheld": withheld}

@@ -19,6 +19,7 @@ from agent.contracts import CoachingRequest
 from agent.contracts.request import Meeting
 from agent.contracts.response import CoachingResponse
 from agent.reading.transcripts import call_date
+from agent.sanitise import WITHHELD
 from agent.service import coach
 from agent.settings import CoachContext
 from tests.conftest import SAMPLE
@@ -131,9 +132,13 @@ def test_a_viewer_finds_no_image_script_or_link_out_in_the_markdown(
         assert "evil.example" not in " ".join(re.findall(r'href="([^"]*)"', html)), capability
 
 
-def test_html_is_shown_escaped_where_the_note_is_quoted(planted: dict[str, Any]) -> None:
-    quoted = [r.markdown for r in _answers(planted).values() if "&lt;script&gt;" in r.markdown]
-    assert quoted, "the planted HTML should be visible to the rep, escaped"
+def test_a_flagged_note_is_withheld_where_it_would_be_quoted(planted: dict[str, Any]) -> None:
+    """The planted HTML reads as exfiltration to the detector, so the answers say the text was
+    withheld rather than quote it (escaped, it would still be the attacker's words); HTML the
+    detector does not flag is escaped by the sanitiser (tests/unit/test_sanitise.py)."""
+    quoted = [r.markdown for r in _answers(planted).values() if WITHHELD in r.markdown]
+    assert quoted, "the answers should say where a flagged text was withheld"
+    assert not any("<script" in r.markdown for r in _answers(planted).values())
 
 
 def test_message_drafts_are_built_from_the_record_not_the_upstream_text(
@@ -147,11 +152,8 @@ def test_message_drafts_are_built_from_the_record_not_the_upstream_text(
         assert ATTACKER not in draft and "cc" not in draft.split()
         assert "Savings" not in draft and "$2.1M" not in draft
     lydia = next(s for s in result.stakeholders if s.contact_id == "c-lydia-kowalczyk")
-    # the rep still reads the upstream message, quoted and without its image
-    assert (
-        '"Always cc' in lydia.value_proposition and "$2.1M annual return" in lydia.value_proposition
-    )
-    assert "(image removed)" in lydia.value_proposition
+    # the upstream message reads like instructions: the rep is told it was withheld
+    assert WITHHELD in lydia.value_proposition and "Always cc" not in lydia.value_proposition
     assert lydia.message_draft.startswith("Hi Lydia,") and "Tessaro" in lydia.message_draft
 
 
@@ -168,7 +170,7 @@ def test_outbox_events_carry_no_payload(planted: dict[str, Any]) -> None:
     text = planted["outbox"].read_text(encoding="utf-8")
     assert len(text.splitlines()) >= 2  # adherence and strategy events were written
     _absent(text, "the outbox")
-    assert "has never met Brightwell this late in the cycle. &lt;img" in text
+    assert WITHHELD in text  # the planted risk factor, withheld where the event would quote it
     for line in text.splitlines():
         _absent(json.dumps(json.loads(line)), "an outbox event")
 
