@@ -327,6 +327,7 @@ def main() -> None:
         "by_kind": kinds,
         "principals": sorted({o.principal for o in outcomes}),
         "seconds": round(seconds, 1),
+        "broken": [f"{o.kind} {o.principal} {o.target}" for o in outcomes if o.broken],
         "leaked": [o.__dict__ for o in leaks],
     }
     text = json.dumps(report, indent=2, ensure_ascii=False)
