@@ -44,7 +44,21 @@ def open_store(path: Path) -> SqliteStore:
     with lock_for(path):
         store = SqliteStore(sqlite_connection(path))
         store.setup()
+        _move_untenanted_history(store)
     return store
+
+
+def _move_untenanted_history(store: SqliteStore) -> None:
+    """Coaching history written before memory had tenants (`("coaching", rep_id)`) moves to
+    the local tenant, so a rep's earlier recommendations are still judged. Old lessons are not
+    moved: they were scrubbed by the older, weaker rules and may hold names; they are left
+    unread rather than carried into the new layout."""
+    old = [ns for ns in store.list_namespaces(prefix=(COACHING,)) if len(ns) == 2]
+    for ns in old:  # a search matches by prefix: only the items of exactly this namespace move
+        while items := [i for i in store.search(ns, limit=1000) if tuple(i.namespace) == ns]:
+            for item in items:
+                store.put(coaching_namespace(ns[1], LOCAL_TENANT), item.key, item.value)
+                store.delete(ns, item.key)
 
 
 def coaching_namespace(rep_id: str, tenant: str) -> tuple[str, str, str]:
