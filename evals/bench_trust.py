@@ -55,7 +55,7 @@ PARTS: tuple[tuple[str, str, list[str], list[str]], ...] = (
         ["--runs", "3", "--out", "{out}"],
     ),
 )
-TAIL_LINES = 40
+TAIL_LINES = 80
 
 
 def run_part(name: str, module: str, args: list[str], out_dir: Path) -> tuple[int, float, str]:
