@@ -16,6 +16,8 @@ small sample of each in CI.
 - chat race: N processes each run offline chat turns on one thread. Lost = turns missing.
 - kill -9: a process applying a patch is killed at a random moment; the file must parse and
   hold all of the patch or none of it.
+- kill -9 chat: a process running chat turns is killed at a random moment; the thread must
+  open, keep every finished turn once, and take the next turn.
 """
 
 from __future__ import annotations
@@ -276,6 +278,45 @@ def chat_race(workers: int = 3, turns: int = 2, runs: int = 1) -> Outcome:
     return Outcome("chat race", runs, workers * turns * runs, lost, crashed=crashed)
 
 
+def kill_chat(runs: int = 5, seed: int = 11) -> Outcome:
+    """Kill -9 a process in the middle of its chat turns: the thread still opens, keeps every
+    turn that had finished (each once), and the next turn runs (the thread's lock went with
+    the killed process)."""
+    rng = random.Random(seed)
+    lost = twice = corrupt = 0
+    killed_mid = 0
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "chat.db"
+            for _ in _chat_session(db).ask("What can you do? (before)"):
+                pass  # one finished turn before the fault
+            start = Path(tmp) / "go"
+            proc = _worker("chat", str(db), "k", "8", str(start))
+            _ready_then_go([proc], start)
+            time.sleep(rng.uniform(0.0, 0.6))  # an offline turn takes about a hundred ms
+            if proc.poll() is None:
+                killed_mid += 1
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+            try:
+                chat = _chat_session(db)
+                asked = [
+                    str(m.content)
+                    for m in chat.values.get("messages", [])
+                    if type(m).__name__ == "HumanMessage"
+                ]
+                for _ in chat.ask("What can you do? (after)"):
+                    pass
+                after = chat.turns()
+            except Exception:  # noqa: BLE001  (a thread that no longer opens is what we count)
+                corrupt += 1
+                continue
+            lost += "What can you do? (before)" not in asked or after != len(asked) + 1
+            twice += len(asked) != len(set(asked))
+    detail = f"{killed_mid} killed while turns were running"
+    return Outcome("kill -9 chat", runs, runs, lost, twice, corrupt=corrupt, detail=detail)
+
+
 WORKERS: dict[str, Callable[..., None]] = {
     "apply": _apply_worker,
     "memory": _memory_worker,
@@ -298,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         memory_race(6, opts.runs),
         chat_race(4, 2, max(1, opts.runs // 3)),
         kill_apply(opts.kills),
+        kill_chat(max(2, opts.kills // 4)),
     ]
     for o in outcomes:
         print(o.line())

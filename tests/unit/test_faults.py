@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from agent.errors import InvalidInput
-from evals.bench_faults import _chat_session, apply_race, chat_race, kill_apply, memory_race
+from evals.bench_faults import (
+    _chat_session,
+    apply_race,
+    chat_race,
+    kill_apply,
+    kill_chat,
+    memory_race,
+)
 
 
 def test_four_processes_applying_different_calls_to_one_deal_lose_none() -> None:
@@ -29,6 +36,11 @@ def test_turns_from_several_processes_on_one_thread_are_all_kept() -> None:
 def test_kill_9_during_apply_leaves_all_or_none_of_the_patch() -> None:
     o = kill_apply(runs=3)
     assert (o.lost, o.corrupt) == (0, 0), o
+
+
+def test_kill_9_during_chat_turns_keeps_the_finished_turns_and_the_thread_usable() -> None:
+    o = kill_chat(runs=1)
+    assert (o.lost, o.twice, o.corrupt) == (0, 0, 0), o
 
 
 def test_a_turn_waits_for_its_thread_and_says_so_when_it_cannot(
