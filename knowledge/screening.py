@@ -9,8 +9,9 @@ passage stays data wherever it is used."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
-from agent.model.injection import Suspect, suspects
+from agent.model.injection import Suspect, passages_to_withhold, suspects
 from knowledge.documents import KB_PREFIX, Document
 
 
@@ -23,3 +24,14 @@ def passages(doc: Document) -> Iterator[tuple[str, str]]:
 
 def suspected_passages(docs: Iterable[Document]) -> list[Suspect]:
     return suspects(ref_text for doc in docs for ref_text in passages(doc))
+
+
+@lru_cache(maxsize=4096)
+def _withheld(ref: str, text: str) -> frozenset[str]:
+    return frozenset(passages_to_withhold(text)) if suspects([(ref, text)]) else frozenset()
+
+
+def withheld_passages(docs: Iterable[Document]) -> frozenset[str]:
+    """What an answer citing these documents must not repeat: the passages that read like
+    instructions to a model (scanned once per passage text)."""
+    return frozenset().union(*(_withheld(ref, text) for doc in docs for ref, text in passages(doc)))

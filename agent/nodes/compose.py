@@ -11,7 +11,7 @@ from agent.capabilities.registry import capability
 from agent.compose.render import render
 from agent.contracts.response import Composition
 from agent.grounding.citations import build_citations, collect_refs
-from agent.retrieval import citable_documents
+from agent.retrieval import citable_documents, withheld_knowledge
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
@@ -33,11 +33,15 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
             deal=deal.deal,
             close_phrase=f"in {days} days" if days >= 0 else f"{-days} days ago",
         )
+    withheld = state.get("withheld", frozenset()) | withheld_knowledge(
+        run, (c.ref for c in citations)
+    )
     return {
+        "withheld": withheld,
         "markdown": render(
             capability(result.kind).template,
             citations,
-            run.output_policy(citations, deal, state.get("withheld", frozenset())),
+            run.output_policy(citations, deal, withheld),
             **values,
         ),
         "citations": citations,
