@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from agent.contracts.deal import Activity
@@ -134,8 +135,10 @@ class NotHeld:
     words: str
 
 
+@lru_cache(maxsize=8192)
 def not_held_in(text: str) -> tuple[NotHeldKind, str] | None:
-    """(kind, the words) when the text says the activity it describes did not take place."""
+    """(kind, the words) when the text says the activity it describes did not take place.
+    Kept per text: every capability asks it of every logged meeting and call."""
     if _held_anyway(text):
         return None
     for kind, pattern in _PATTERNS:

@@ -18,6 +18,7 @@ from agent.analysis.model import Analysis, Evidence
 from agent.capabilities.methodology_coaching.contract import ElementStatus
 from agent.contracts.context import DealContext
 from agent.formatting import human, money, shorten
+from agent.memo import PerObject
 from agent.reading.actors import SELLER, Cue, deal_text
 from agent.reading.agreements import (
     Threshold,
@@ -65,7 +66,16 @@ class Read:
     stated: list[Stated]
 
 
+_READS: PerObject[Read] = PerObject()
+
+
 def read_text(ctx: DealContext) -> Read:
+    """Read once per context object (agent/memo.py): the phrase rules over every text of the
+    deal are most of a warm methodology request."""
+    return _READS.get(ctx, None, lambda: _read_text(ctx))
+
+
+def _read_text(ctx: DealContext) -> Read:
     shared = deal_text(ctx)
     return Read(
         read_behaviour(ctx, shared),

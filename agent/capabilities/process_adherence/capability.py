@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from agent.analysis import analyze_deal
+from agent.analysis.model import Analysis
 from agent.capabilities.process_adherence.build import assess, check_steps
 from agent.capabilities.process_adherence.expectations import ProcessAdherenceExpectations
 from agent.capabilities.process_adherence.process import process_for
 from agent.capabilities.registry import Capability, Draft, Inputs
+from agent.contracts.context import DealContext
 from agent.errors import InvalidInput
+from agent.memo import PerObject
 from knowledge.plays import Play, load_plays
 from tools.sources import workspace_source
+
+# The rep's other deals, analysed once per deal version and date (agent/memo.py): the source
+# hands out the same context object while a deal's files are unchanged.
+_ANALYSES: PerObject[Analysis] = PerObject(maxsize=512)
+
+
+def _analysis(ctx: DealContext, as_of: dt.date) -> Analysis:
+    return _ANALYSES.get(ctx, as_of, lambda: analyze_deal(ctx, as_of))
 
 
 def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[Any]]]:
@@ -28,7 +40,7 @@ def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[
             process = process_for(ctx, inputs.settings)
         except InvalidInput:
             continue  # a deal of another process model says nothing about this one
-        analysis = inputs.signals if deal_id == this.deal.id else analyze_deal(ctx, inputs.as_of)
+        analysis = inputs.signals if deal_id == this.deal.id else _analysis(ctx, inputs.as_of)
         result.append((deal_id, check_steps(ctx, analysis, process, plays)))
     return result
 
