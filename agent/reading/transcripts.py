@@ -45,7 +45,10 @@ _LABEL = re.compile(
 )
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 _MIDLINE = re.compile(r"(?<=[.!?\"”)\]])\s+([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s")
-_STAGE = re.compile(r"\[[^\]]*\]")
+# A stage direction ("[laughs]", "[Owen shares the mutual action plan]"): words only. Brackets
+# holding a link, an image, a colon, digits or a slash are what someone wrote, kept for the
+# reader and the injection detector ("[source: deal.activities[0]]", "[x](https://…)").
+_STAGE = re.compile(r"(?<!!)\[([^\W\d_][\w' -]{0,60})\](?!\()")
 _TAGS = re.compile(r"<[^>]*>|\{\\[^}]*\}")
 _PARTICLE = re.compile(r"(?:de|da|di|du|van|von|der|den|la|le|del|bin|al|st)", re.I)
 _TITLE = re.compile(r"(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam)")
