@@ -130,6 +130,8 @@ def test_stakeholder_priorities_come_from_discovery_or_are_named_unknown() -> No
     assert "understood your priorities" in plans["c-eve"].message_draft
     assert "Cash flow" not in plans["c-eve"].message_draft
     assert plans["c-ann"].priorities == [] and "what matters most" in plans["c-ann"].message_draft
+    # nor the CRM's own name for the opportunity, which the customer never chose
+    assert not any(ctx.deal.name in p.message_draft for p in result.stakeholders)
     assert {g.role for g in result.gaps} == {"technical_evaluator", "business_evaluator"}
 
 

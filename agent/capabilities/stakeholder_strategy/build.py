@@ -138,7 +138,7 @@ def _mentioned_plan(ctx: DealContext, person: MentionedPerson) -> StakeholderPla
             timing="immediate",
             message_draft=f"Hi {name.split()[0]}, {absent.name}'s auto-reply names you as the "
             "contact while they are away. Could we take 20 minutes this week to go through "
-            f"the open points on {ctx.deal.name}?",
+            f"the open points on our project with {ctx.deal.account.name}?",
             collaboration=f"the open questions and next steps that were waiting for {absent.name}",
             risk_if_disengaged=f"the deal waits for {absent.name} to come back",
             citations=[person.ref],
@@ -170,13 +170,14 @@ def _draft(
     ctx: DealContext, person: StakeholderEngagement, knows_priorities: bool, has_value: bool
 ) -> str:
     """A first message to a contact of the deal, from neutral phrasing and the record's
-    fields: what we know about them decides the sentences, the input's words never appear."""
+    fields: what we know about them decides the sentences, the input's words never appear (nor
+    the CRM's name for the opportunity, which is ours, not the customer's)."""
     first = person.name.split()[0]
     topic = DRAFT_TOPIC.get(person.role)
     opener = (
-        f"I'd like to check that we have understood your priorities for {ctx.deal.name}"
+        "I'd like to check that we have understood your priorities for the project"
         if knows_priorities
-        else f"I'd like to understand what matters most to you in {ctx.deal.name}"
+        else "I'd like to understand what matters most to you in the project"
     )
     focus = f", above all on {topic}" if topic else ""
     offer = " I can bring a short summary of the value we see for your team." if has_value else ""
