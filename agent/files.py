@@ -36,13 +36,14 @@ def version(path: Path) -> str | None:
         return None
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, data: str | bytes) -> None:
     """Write beside the file, then rename over it: a reader, or a crash at any point, sees the
-    old file or the new one, never half of one. The file's permissions are kept."""
+    old file or the new one, never half of one. The file's permissions are kept. The one atomic
+    write of the project: deal files, the index's manifests, cached model files."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

@@ -25,13 +25,14 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from agent.files import write_atomic
 from agent.model.injection import Suspect
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
 from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, SectionRecord, chunk_records, section_records
-from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash, write_atomic
+from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash
 
 log = logging.getLogger(__name__)
 ADD_BATCH = 1000

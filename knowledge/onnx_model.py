@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from agent.files import write_atomic
+
 OPSET = 17
 
 
@@ -176,9 +178,7 @@ def onnx_session(folder: Path) -> Any:
     path = _cache_path(folder)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(build_model(folder))
-        os.replace(tmp, path)
+        write_atomic(path, build_model(folder))
     options = ort.SessionOptions()
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

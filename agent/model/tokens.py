@@ -11,11 +11,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import tempfile
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from agent.files import write_atomic
 
 if TYPE_CHECKING:
     import tiktoken
@@ -52,9 +53,7 @@ def seed_encoding(name: str = DEFAULT_ENCODING) -> Path:
     if hashlib.sha256(data).hexdigest() != EXPECTED_SHA256[name]:
         raise RuntimeError(f"the bundled {name} file does not match tiktoken's expected hash")
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as tmp:
-        tmp.write(data)
-    os.replace(tmp.name, target)  # atomic: a reader never sees half a file
+    write_atomic(target, data)  # a reader never sees half a file
     return target
 
 

@@ -1,12 +1,13 @@
-"""The outbox: downstream events appended as JSON lines, one writer at a time (flock), so a
-relay process can tail the file and forward events to webhooks or a queue."""
+"""The outbox: downstream events appended as JSON lines, one writer at a time (the file's lock,
+agent/files.py, as every shared file), so a relay process can tail the file and forward events
+to webhooks or a queue."""
 
 from __future__ import annotations
 
-import fcntl
 from pathlib import Path
 
 from agent.contracts.events import DownstreamEvent
+from agent.files import lock_for
 
 
 def append_events(path: Path, events: list[DownstreamEvent]) -> None:
@@ -14,13 +15,9 @@ def append_events(path: Path, events: list[DownstreamEvent]) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(e.model_dump_json() + "\n" for e in events)
-    with path.open("a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            handle.write(lines)
-            handle.flush()
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with lock_for(path), path.open("a", encoding="utf-8") as handle:
+        handle.write(lines)
+        handle.flush()
 
 
 def read_events(path: Path) -> list[DownstreamEvent]:
