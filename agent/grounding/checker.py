@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -29,6 +32,8 @@ _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _ROOTS = "|".join(INPUT_ROOTS)
 _REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
 _IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
+_DIGIT = re.compile(r"\d")
+_RUN = re.compile(r"[\w-]*")  # word characters and hyphens: where an id can be
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 _PERCENT = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|points?\b)")
@@ -38,6 +43,13 @@ _MARKERS = re.compile(r"\[\d+\]|^\s*\d+\.\s", re.MULTILINE)
 _CAPITAL = re.compile(r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+")
 # What may come right before a capitalised word that starts a sentence, a list item or a line.
 _SENTENCE_START = re.compile(r"(^|\n|[.!?:;>•*#|(\"“]|\d[.)]|-)[ \t]*$")
+
+
+@lru_cache(maxsize=8192)
+def _opens(before: str) -> bool:
+    """Whether the few characters before a capitalised word start a sentence, an item or a
+    line: the same short contexts recur all through an answer, so each is matched once."""
+    return _SENTENCE_START.search(before) is not None
 
 
 def leaves(value: Any, percents: list[float] | None = None) -> tuple[list[str], list[float]]:
@@ -88,19 +100,23 @@ def _number_forms(values: Iterable[float]) -> set[float]:
     """Any number may be written rounded or without its sign."""
     forms: set[float] = set()
     for v in values:
-        forms.update(
-            {
-                v,
-                round(v),
-                round(v, 1),
-                round(v, 2),
-                abs(v),
-                round(abs(v)),
-                round(abs(v), 1),
-                round(abs(v), 2),
-            }
-        )
+        forms.update(_forms_of(v))
     return forms
+
+
+@lru_cache(maxsize=65536)
+def _forms_of(v: float) -> tuple[float, ...]:
+    """The forms of one number: the same few values recur on every request about a deal."""
+    return (
+        v,
+        round(v),
+        round(v, 1),
+        round(v, 2),
+        abs(v),
+        round(abs(v)),
+        round(abs(v), 1),
+        round(abs(v), 2),
+    )
 
 
 def _percent_forms(ratios: Iterable[float]) -> set[float]:
@@ -139,9 +155,18 @@ class Grounds:
 
 
 def grounds_of(values: list[Any]) -> Grounds:
+    """The grounds a list of values supplies: walked once, and the text scanned only when this
+    exact content was not seen lately (a warm request about the same deal computes the same
+    analysis, so its words are not read again)."""
     named: list[float] = []
     texts, numbers = leaves(values, named)
-    joined = "\n".join(texts)
+    return _grounds_of_content("\n".join(texts), tuple(numbers), tuple(named))
+
+
+@lru_cache(maxsize=256)
+def _grounds_of_content(
+    joined: str, numbers: tuple[float, ...], named: tuple[float, ...]
+) -> Grounds:
     written = numbers_in_text(joined)
     return Grounds(
         vocabulary=frozenset(_words(joined)),
@@ -154,11 +179,11 @@ def grounds_of(values: list[Any]) -> Grounds:
     )
 
 
-def ungrounded_numbers(text: str, grounds: Grounds) -> tuple[int, list[str]]:
+def ungrounded_numbers(text: str, grounds: Grounds | Layers) -> tuple[int, list[str]]:
     """(numbers checked, those the grounds do not hold) in a text; dates, citation refs, ids
     and list markers are not numbers. One written as a percentage must be a ratio or a
     percentage of the sources."""
-    cleaned = _MARKERS.sub(" ", _IDENT.sub(" ", _REF.sub(" ", _DATE.sub(" ", text))))
+    cleaned = _MARKERS.sub(" ", _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))
     checked, unsupported = 0, []
     for match in _NUMBER.finditer(cleaned):
         checked += 1
@@ -167,6 +192,57 @@ def ungrounded_numbers(text: str, grounds: Grounds) -> tuple[int, list[str]]:
         if value not in (grounds.percents if percent else grounds.numbers):
             unsupported.append(match.group() + ("%" if percent else ""))
     return checked, unsupported
+
+
+def _without_ids(text: str) -> str:
+    """`_IDENT.sub(" ", text)`, applied only to the runs of word characters and hyphens that
+    hold a digit. An id lies inside one such run, and what borders a run is no word character
+    (as the start and end of a text are not), so the result is the same; but the id pattern,
+    tried at every word of a long answer, took most of the grounding check's time."""
+    parts: list[str] = []
+    last = 0
+    backwards = ""
+    while (digit := _DIGIT.search(text, last)) is not None:
+        at = digit.start()
+        backwards = backwards or text[::-1]
+        start = at - (_run_end(backwards, len(text) - at) - (len(text) - at))
+        end = _run_end(text, at)
+        run = text[start:end]
+        parts += [text[last:start], run if run.isdigit() else _IDENT.sub(" ", run)]
+        last = end
+    return "".join(parts) + text[last:] if parts else text
+
+
+def _run_end(text: str, at: int) -> int:
+    run = _RUN.match(text, at)  # always matches, if only the empty string
+    return run.end() if run is not None else at
+
+
+class _AnyOf(Container[Any]):
+    """Membership in any of several sets, without copying them into one."""
+
+    __slots__ = ("sets",)
+
+    def __init__(self, sets: tuple[frozenset[Any], ...]) -> None:
+        self.sets = sets
+
+    def __contains__(self, item: object) -> bool:
+        return any(item in s for s in self.sets)
+
+
+class Layers:
+    """Several grounds read as their union: the input's (kept per context object), this
+    request's computed values, the cited knowledge (kept per set of documents) and the agent's
+    own words. A word or a number is looked up in each; nothing is copied per request."""
+
+    __slots__ = ("layers", "vocabulary", "numbers", "dates", "percents")
+
+    def __init__(self, *layers: Grounds) -> None:
+        self.layers = layers
+        self.vocabulary = _AnyOf(tuple(g.vocabulary for g in layers))
+        self.numbers = _AnyOf(tuple(g.numbers for g in layers))
+        self.dates = _AnyOf(tuple(g.dates for g in layers))
+        self.percents = _AnyOf(tuple(g.percents for g in layers))
 
 
 _DOC_GROUNDS: dict[int, tuple[Document, Grounds]] = {}
@@ -182,6 +258,31 @@ def document_grounds(doc: Document) -> Grounds:
     texts = [doc.title, *(s.heading + " " + s.text for s in doc.sections)]
     grounds = grounds_of([*texts, *trust_texts(doc.meta)])
     _DOC_GROUNDS[id(doc)] = (doc, grounds)
+    return grounds
+
+
+_CITED: OrderedDict[tuple[int, ...], tuple[tuple[Document, ...], Grounds]] = OrderedDict()
+_CITED_LOCK = threading.Lock()
+_EMPTY = Grounds(frozenset(), frozenset(), frozenset())
+
+
+def cited_grounds(docs: Iterable[Document]) -> Grounds:
+    """The union of some documents' grounds, kept per set of loaded documents: an index
+    version loads each document once, so the same citations reuse the same union."""
+    held = tuple(sorted(docs, key=lambda d: d.id))
+    key = tuple(id(d) for d in held)
+    with _CITED_LOCK:
+        cached = _CITED.get(key)
+        if cached is not None and all(a is b for a, b in zip(cached[0], held, strict=True)):
+            _CITED.move_to_end(key)
+            return cached[1]
+    grounds = _EMPTY
+    for doc in held:
+        grounds = grounds | document_grounds(doc)
+    with _CITED_LOCK:  # the documents are held with it, so their ids are not reused meanwhile
+        _CITED[key] = (held, grounds)
+        while len(_CITED) > 256:
+            _CITED.popitem(last=False)
     return grounds
 
 
@@ -210,40 +311,39 @@ class GroundingChecker:
         self.ctx = ctx
         self.knowledge = knowledge
         # The input's grounds are kept per context object (agent/memo.py); what was computed
-        # for this request is added to them.
+        # for this request is read beside them, not merged into a copy.
         inputs = _INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx]))
-        self.base = inputs | grounds_of(list(computed)) | _AGENT
-        self.vocabulary = self.base.vocabulary
-        self.numbers = self.base.numbers
-        self.dates = self.base.dates
-        self.percents = self.base.percents
+        self._own = (inputs, grounds_of(list(computed)), _AGENT)
+        self._use(Layers(*self._own))
+
+    def _use(self, grounds: Layers) -> None:
+        self.grounds = grounds
+        self._known: dict[str, bool] = {}  # capitalised word -> grounded, for these grounds
+        self.vocabulary = grounds.vocabulary
+        self.numbers = grounds.numbers
+        self.dates = grounds.dates
+        self.percents = grounds.percents
 
     def _draw_on(self, refs: list[str]) -> None:
         """Only knowledge the output cites may supply its names and numbers."""
-        grounds = self.base
-        for doc_id in {
-            r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)
-        }:
-            doc = self.knowledge.get(doc_id)
-            if doc is not None:
-                grounds = grounds | document_grounds(doc)
-        self.vocabulary, self.numbers, self.dates, self.percents = (
-            grounds.vocabulary,
-            grounds.numbers,
-            grounds.dates,
-            grounds.percents,
-        )
+        ids = {r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)}
+        docs = [d for d in (self.knowledge.get(i) for i in ids) if d is not None]
+        self._use(Layers(*self._own, cited_grounds(docs)) if docs else Layers(*self._own))
 
     def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
         findings, checked = [], 0
+        known = self._known
         for match in _CAPITAL.finditer(text):
-            before = text[max(0, match.start() - 4) : match.start()]
-            if _SENTENCE_START.search(before) or match.start() == 0:
+            at = match.start()
+            if at == 0 or _opens(text[max(0, at - 4) : at]):
                 continue
             checked += 1
             word = match.group()
-            parts = [p for p in _SPLIT.split(word) if p]
-            if any(p.lower() not in self.vocabulary for p in parts):
+            ok = known.get(word)
+            if ok is None:
+                parts = [p for p in _SPLIT.split(word) if p] if _SPLIT.search(word) else [word]
+                ok = known[word] = all(p.lower() in self.vocabulary for p in parts)
+            if not ok:
                 findings.append(
                     CheckFinding(
                         kind="entity",
@@ -263,8 +363,7 @@ class GroundingChecker:
                         kind="number", where=where, detail=f"date {date} is not in the input"
                     )
                 )
-        grounds = Grounds(self.vocabulary, self.numbers, self.dates, self.percents)
-        count, unsupported = ungrounded_numbers(text, grounds)
+        count, unsupported = ungrounded_numbers(text, self.grounds)
         findings += [
             CheckFinding(
                 kind="number",

@@ -1,0 +1,85 @@
+"""The grounding check's shortcuts give the same answers as the long way: ids are found only
+where they can be, grounds are read side by side instead of merged, and what is kept between
+requests (per content, per set of cited documents) is never served for other content."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from agent.analysis import analyze_deal
+from agent.analysis.missing import missing_inputs
+from agent.capabilities.next_best_action.build import recommend
+from agent.grounding.checker import (
+    _IDENT,
+    Grounds,
+    Layers,
+    _without_ids,
+    checker_for_draft,
+    cited_grounds,
+    grounds_of,
+)
+from knowledge.documents import Document, Section
+from knowledge.plays import load_plays, plays_by_id
+from tests.factories import AS_OF, make_context
+
+ALPHABET = "aZq9-_ 1.\n-é٣x²Q7#:,%"
+
+
+def test_ids_are_removed_exactly_as_the_id_pattern_removes_them() -> None:
+    rng = random.Random(18)
+    texts = ["", "12", "ISO-27001 and AS9100 by Q3, v2-beta, 2026-11-20", "a-b-1- x1 -9z"]
+    texts += ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 24))) for _ in range(4000)]
+    for text in texts:
+        assert _without_ids(text) == _IDENT.sub(" ", text), repr(text)
+
+
+def test_layers_hold_exactly_the_union() -> None:
+    one = Grounds(frozenset({"acme"}), frozenset({1.0}), frozenset({"2026-01-02"}))
+    two = Grounds(frozenset({"zeta"}), frozenset({2.0}), frozenset(), frozenset({37.0}))
+    both, merged = Layers(one, two), one | two
+    for word in ("acme", "zeta", "other"):
+        assert (word in both.vocabulary) == (word in merged.vocabulary)
+    for n in (1.0, 2.0, 3.0, 37.0):
+        assert (n in both.numbers) == (n in merged.numbers)
+        assert (n in both.percents) == (n in merged.percents)
+    assert "2026-01-02" in both.dates and "2026-01-03" not in both.dates
+
+
+def test_grounds_kept_per_content_follow_the_content() -> None:
+    first = grounds_of(["Call Wilhelmina about 4,200 seats"])
+    again = grounds_of(["Call Wilhelmina about 4,200 seats"])
+    changed = grounds_of(["Call Wilhelmina about 4,300 seats"])
+    assert again == first and 4200 in first.numbers
+    assert 4300 in changed.numbers and 4200 not in changed.numbers
+
+
+def _doc(title: str) -> Document:
+    meta = {"id": "play-x", "title": title}
+    return Document(meta=meta, path=Path("play-x"), sections=(Section("a", "H", "t"),))
+
+
+def test_cited_grounds_are_not_reused_for_a_reloaded_document() -> None:
+    old = _doc("Quellmarsh rollout")
+    assert "quellmarsh" in cited_grounds([old]).vocabulary
+    new = replace(old, meta={"id": "play-x", "title": "Vantorri rollout"})  # a new index version
+    grounds = cited_grounds([new])
+    assert "vantorri" in grounds.vocabulary and "quellmarsh" not in grounds.vocabulary
+
+
+def test_knowledge_grounds_a_name_only_while_it_is_cited() -> None:
+    ctx = make_context()
+    analysis = analyze_deal(ctx, AS_OF)
+    result = recommend(ctx, analysis, load_plays())
+    doc = _doc("Quellmarsh rollout")
+    checker = checker_for_draft(
+        ctx, analysis, missing_inputs(ctx), result, {**plays_by_id(), "play-x": doc}
+    )
+    citing = result.model_copy(update={"strategy_citations": ["kb:play-x#a"]})
+    report, _ = checker.check(citing, "Ask about the Quellmarsh rollout.")
+    assert report.passed, report.findings
+    report, _ = checker.check(result, "Ask about the Quellmarsh rollout.")
+    assert [f.detail for f in report.findings] == [
+        "'Quellmarsh' does not appear in the input or knowledge"
+    ]
