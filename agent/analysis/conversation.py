@@ -43,6 +43,7 @@ from agent.contracts.conversation_metrics import (
 from agent.contracts.deal import Deal
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
+    excluded_words,
     find_objection,
     is_acknowledgement,
     question_kind,
@@ -267,10 +268,9 @@ def _vendors(us: Sequence[Utterance], deal: Deal) -> list[str]:
     """Vendors the customer names as also in play, though neither the deal nor the known
     market lists them ("procurement asked us to look at Stackwise"): new competitors."""
     people = [c.name for c in deal.contacts] + [m.name for m in deal.team] + [deal.owner.name]
-    ours = [deal.account.name, *deal.products, *(u.speaker for u in us)]
-    return [
-        name for u in us if u.side == "customer" for name in vendors_named(u.text, [*people, *ours])
-    ]
+    ours = [deal.account.name, *deal.products, *dict.fromkeys(u.speaker for u in us)]
+    skip = excluded_words([*people, *ours])
+    return [name for u in us if u.side == "customer" for name in vendors_named(u.text, skip=skip)]
 
 
 def _competitors(us: Sequence[Utterance], names: Competitors) -> list[CompetitorMention]:

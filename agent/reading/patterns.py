@@ -387,10 +387,22 @@ _CALENDAR = (
 _NOT_VENDORS = frozenset(f"{_PRONOUNS} {_CALENDAR}".split())
 
 
-def vendors_named(text: str, exclude: Iterable[str] = ()) -> list[str]:
+def excluded_words(phrases: Iterable[str]) -> frozenset[str]:
+    """The words of names that are not vendors here, for `vendors_named`: built once for a
+    whole call rather than again for each of its lines."""
+    return frozenset(w.lower() for phrase in phrases for w in _NAME_WORD.findall(phrase))
+
+
+_NAME_WORD = re.compile(r"[\w&-]+")
+
+
+def vendors_named(
+    text: str, exclude: Iterable[str] = (), skip: frozenset[str] | None = None
+) -> list[str]:
     """Vendor names a text says are being evaluated alongside us; `exclude` holds words that
-    are not vendors here (people, the account, our own products)."""
-    skip = {w.lower() for phrase in exclude for w in re.findall(r"[\w&-]+", phrase)}
+    are not vendors here (people, the account, our own products), or `skip` those words
+    already lower-cased (`excluded_words`)."""
+    skip = excluded_words(exclude) if skip is None else skip
     found: list[str] = []
     for sentence in sentences(text):
         for m in _VENDOR.finditer(sentence):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agent.reading.events import read_comparisons
-from agent.reading.patterns import vendors_named
+from agent.reading.patterns import excluded_words, vendors_named
 
 RIVALS = ["Nimbra", "Corvane", "Helixor", "Taskline"]
 
@@ -71,3 +71,10 @@ def test_vendors_are_named_only_when_another_option_is_in_play(
     text: str, vendors: list[str]
 ) -> None:
     assert vendors_named(text, ["Dimitra Antoniou", "Flow Core", "Montserrat Vidal"]) == vendors
+
+
+def test_words_excluded_once_for_a_whole_call_exclude_the_same_names() -> None:
+    text = "We are also evaluating Stackwise as an alternative."
+    assert vendors_named(text) == ["Stackwise"]
+    skip = excluded_words(["Stackwise Ltd", "Dimitra Antoniou"])
+    assert vendors_named(text, skip=skip) == vendors_named(text, ["Stackwise Ltd"]) == []
