@@ -28,19 +28,22 @@ from agent.memo import PerObject
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.trust import trust_texts
 
-_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+# Patterns that start with a character class are scanned for that character first: "a digit
+# not after a word character" is written as a digit, then a look back past it, which matches
+# exactly what `\b\d` or `(?<![\w.])\d` would, two to three times faster.
+_DATE = re.compile(r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}\b")
 _ROOTS = "|".join(INPUT_ROOTS)
 _REF = re.compile(rf"kb:[\w#.-]+|\b(?:{_ROOTS})(?:\.\w+|\[\d+\])+")
 _IDENT = re.compile(r"\b[A-Za-z]+[\w]*-[\w-]*\d[\w-]*\b|\b[A-Za-z]+\d\w*\b")
 _DIGIT = re.compile(r"\d")
 _RUN = re.compile(r"[\w-]*")  # word characters and hyphens: where an id can be
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-_PERCENT = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)")
+_NUMBER = re.compile(r"\d(?<![\w.]\d)[\d,]*(?:\.\d+)?")
+_PERCENT = re.compile(r"(\d(?<![\w.]\d)[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)")
 _PERCENT_AFTER = re.compile(r"\s?(?:%|percent\b|per cent\b|points?\b)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&-]*")
 _SPLIT = re.compile(r"['’&-]")
 _MARKERS = re.compile(r"\[\d+\]|^\s*\d+\.\s", re.MULTILINE)
-_CAPITAL = re.compile(r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+")
+_CAPITAL = re.compile(r"[A-Z](?<![\w'’-][A-Z])[a-zA-Z'’&-]+")
 # What may come right before a capitalised word that starts a sentence, a list item or a line.
 _SENTENCE_START = re.compile(r"(^|\n|[.!?:;>•*#|(\"“]|\d[.)]|-)[ \t]*$")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from agent.contracts.context import DealContext
+from agent.memo import PerObject
 from agent.model.injection import passages_to_withhold
 
 MIN_WORDS = 2
@@ -45,21 +46,30 @@ def _walk(node: object, path: str, every: bool = False) -> Iterator[tuple[str, s
         yield path, node
 
 
+# Walked once per context object (agent/memo.py): several steps of one request, and every
+# request about an unchanged deal, ask for the same texts. Each caller gets its own list.
+_WALKED: PerObject[tuple[Text, ...]] = PerObject()
+
+
 def every_string(ctx: DealContext) -> list[Text]:
     """Every string the deal context holds, names and titles included: what injected text
     could hide in."""
-    return [Text(ref, text) for ref, text in _walk(ctx, "", every=True)]
+    return list(
+        _WALKED.get(ctx, "every", lambda: tuple(Text(r, t) for r, t in _walk(ctx, "", True)))
+    )
 
 
 def free_texts(ctx: DealContext) -> list[Text]:
     """The deal's free texts in a stable order: the CRM record, then each upstream section,
     then the transcript's lines."""
-    found = []
+    return list(_WALKED.get(ctx, "free", lambda: tuple(_free_texts(ctx))))
+
+
+def _free_texts(ctx: DealContext) -> Iterator[Text]:
     for ref, text in _walk(ctx, ""):
         if ref.startswith("transcript.") and not ref.endswith(".text"):
             continue  # speaker labels, sources: not what anyone said
-        found.append(Text(ref, text))
-    return found
+        yield Text(ref, text)
 
 
 # Texts that state something about this deal. The process standard and the analytics describe

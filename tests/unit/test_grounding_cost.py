@@ -5,6 +5,7 @@ requests (per content, per set of cited documents) is never served for other con
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from agent.analysis import analyze_deal
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.next_best_action.build import recommend
 from agent.grounding.checker import (
+    _CAPITAL,
+    _DATE,
     _IDENT,
+    _NUMBER,
+    _PERCENT,
     Grounds,
     Layers,
     _without_ids,
@@ -83,3 +88,20 @@ def test_knowledge_grounds_a_name_only_while_it_is_cited() -> None:
     assert [f.detail for f in report.findings] == [
         "'Quellmarsh' does not appear in the input or knowledge"
     ]
+
+
+def test_digit_first_patterns_match_what_the_plain_forms_match() -> None:
+    plain = {
+        _DATE: r"\b\d{4}-\d{2}-\d{2}\b",
+        _NUMBER: r"(?<![\w.])\d[\d,]*(?:\.\d+)?",
+        _PERCENT: r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)",
+        _CAPITAL: r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+",
+    }
+    pieces = ["1", "22", "2026-11-20", "x2026-01-01", "Ab", "Z", ".", ",", "-", "'", "’", "%"]
+    pieces += [" percent", " points", "\n", " ", "_", "é", "٣", "a"]
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    for fast, slow in plain.items():
+        for text in texts:
+            found = [(m.span(), m.groups()) for m in fast.finditer(text)]
+            assert found == [(m.span(), m.groups()) for m in re.finditer(slow, text)], text
