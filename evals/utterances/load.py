@@ -159,7 +159,7 @@ def iter_rows(
     corpus: Path = CORPUS,
     files: dict[str, Path] | None = None,
 ) -> Iterator[Row]:
-    """Labelled turns joined with their text; refuses an edited text or a turn in the wrong split."""
+    """Labelled turns joined with their text; refuses edited text or a turn in the wrong split."""
     dialogs = read_dialogs(corpus)
     paths = files or SPLITS
     seen: set[tuple[str, int]] = set()
