@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections import Counter
 
+from evals.utterances.agreement import RESISTS, current
 from evals.utterances.load import HERE, LABELS, SPLITS, read_labels
 
 OUT = HERE / "STATS.md"
@@ -42,7 +43,31 @@ def render() -> str:
     lines.append(row("resistance or any objection", objection))
     for label in LABELS:
         lines.append(row(f"`{label}`", [counts[n][label] for n in names]))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _agreement()) + "\n"
+
+
+def _agreement() -> list[str]:
+    """The second-pass section: how often the labeller agreed with themself."""
+    result = current()
+    if result is None:
+        return []
+    lines = [
+        "",
+        "## Second pass",
+        "",
+        f"{result.turns} turns labelled twice (`second_pass.jsonl`): the same set of labels both",
+        f"times on {result.exact:.0%} of them. Same labeller, same session, so this is the labels'",
+        "consistency, an upper bound, not agreement between two people.",
+        "",
+        "| label | first | second | Cohen's kappa |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in (*LABELS, RESISTS):
+        a, b = result.counts[name]
+        k = result.kappa[name]
+        title = name if name == RESISTS else f"`{name}`"
+        lines.append(f"| {title} | {a} | {b} | {'n/a' if k is None else f'{k:.2f}'} |")
+    return lines
 
 
 def _resists(labels: tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from agent.errors import InvalidInput
-from evals.utterances import stats
+from evals.utterances import agreement, stats
 from evals.utterances.load import (
     CORPUS,
     SPLITS,
@@ -48,6 +48,9 @@ def test_committed_files_are_valid_and_split_by_dialogue() -> None:
             assert (row.dialog, row.turn) not in seen
             seen.add((row.dialog, row.turn))
     assert len(read_labels(SPLITS["heldout"])) >= 250
+    assert len(read_labels(SPLITS["train"])) >= 800
+    second = agreement.current()  # refuses a second-pass turn whose first label is missing
+    assert second is not None and second.turns >= 100
     assert stats.main(["--check"]) == 0, "STATS.md is stale: python -m evals.utterances.stats"
 
 
@@ -103,3 +106,15 @@ def test_committed_labels_match_the_corpus() -> None:
     rows = list(iter_rows())
     assert len(rows) == sum(len(read_labels(p)) for p in SPLITS.values())
     assert all(r.text and r.previous for r in rows)
+
+
+def test_kappa_and_agreement_refuse_unmatched_turns() -> None:
+    assert agreement.kappa([True, False, True, False], [True, False, True, False]) == 1.0
+    assert agreement.kappa([True, True, False, False], [True, False, True, False]) == 0.0
+    assert agreement.kappa([False, False], [False, False]) is None
+    first = [_label(turn=0, labels=["resistance"]), _label(turn=1, labels=["question"])]
+    second = [_label(turn=0, labels=["objection.price"]), _label(turn=1, labels=["other"])]
+    result = agreement.compare(first, second)
+    assert result.exact == 0.0 and result.kappa[agreement.RESISTS] == 1.0
+    with pytest.raises(InvalidInput):
+        agreement.compare(first, [_label(turn=2)])
