@@ -1,12 +1,16 @@
 """Agreement between the first labelling and a second pass over the same turns.
 
-`second_pass.jsonl` relabels 100 turns (10 whole dialogues) by reading them again with the guide,
-without consulting the first labels. Comparing the two gives the labeller's own consistency: an
-upper bound on what a classifier can be expected to reach on these labels. Same labeller both
-times, so it says nothing about how a second person would label.
+Two files relabel turns without consulting the first labels:
+- `second_pass.jsonl`: 100 turns (10 whole dialogues) read again by the same labeller with the
+  guide. It measures the labeller's own consistency, an upper bound, not agreement between people.
+- `second_labeller.jsonl`: 100 turns drawn at random from both splits (seed 2026), labelled by a
+  second labeller who had only the guide, each turn and its previous turn: agreement between two
+  labellers, the figure to compare a classifier with.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -14,6 +18,12 @@ from agent.errors import InvalidInput
 from evals.utterances.load import HERE, LABELS, SPLITS, Label, read_labels
 
 SECOND = HERE / "second_pass.jsonl"
+SECOND_LABELLER = HERE / "second_labeller.jsonl"
+# file -> what the comparison means, in the order STATS.md shows them
+PASSES = {
+    SECOND: "same labeller, second pass (consistency, an upper bound)",
+    SECOND_LABELLER: "a second labeller with the guide only (agreement between labellers)",
+}
 # The grouped question the classifier is judged on first: does the customer resist at all?
 RESISTS = "resistance or any objection"
 
@@ -53,7 +63,7 @@ def compare(first: list[Label], second: list[Label]) -> Agreement:
         if original is None or original.sha != row.sha:
             raise InvalidInput(
                 "a second-pass turn has no first label with the same text hash",
-                where=f"{SECOND.name}: {row.dialog} turn {row.turn}",
+                where=f"{row.dialog} turn {row.turn}",
             )
         pairs.append((original, row))
     kappas: dict[str, float | None] = {}
@@ -71,10 +81,10 @@ def _has(labels: tuple[str, ...], name: str) -> bool:
     return _resists(labels) if name == RESISTS else name in labels
 
 
-def current() -> Agreement | None:
-    """Agreement of the committed second pass with the committed labels, if there is one."""
-    second = read_labels(SECOND)
+def current(path: Path = SECOND) -> Agreement | None:
+    """Agreement of a committed relabelling with the committed labels, if there is one."""
+    second = read_labels(path) if path.exists() else []
     if not second:
         return None
-    first = [x for path in SPLITS.values() for x in read_labels(path)]
+    first = [x for split in SPLITS.values() for x in read_labels(split)]
     return compare(first, second)

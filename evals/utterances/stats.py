@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections import Counter
 
-from evals.utterances.agreement import RESISTS, current
+from evals.utterances.agreement import PASSES, RESISTS, current
 from evals.utterances.load import HERE, LABELS, SPLITS, read_labels
 
 OUT = HERE / "STATS.md"
@@ -47,26 +47,27 @@ def render() -> str:
 
 
 def _agreement() -> list[str]:
-    """The second-pass section: how often the labeller agreed with themself."""
-    result = current()
-    if result is None:
-        return []
-    lines = [
-        "",
-        "## Second pass",
-        "",
-        f"{result.turns} turns labelled twice (`second_pass.jsonl`): the same set of labels both",
-        f"times on {result.exact:.0%} of them. Same labeller, same session, so this is the labels'",
-        "consistency, an upper bound, not agreement between two people.",
-        "",
-        "| label | first | second | Cohen's kappa |",
-        "|---|---:|---:|---:|",
-    ]
-    for name in (*LABELS, RESISTS):
-        a, b = result.counts[name]
-        k = result.kappa[name]
-        title = name if name == RESISTS else f"`{name}`"
-        lines.append(f"| {title} | {a} | {b} | {'n/a' if k is None else f'{k:.2f}'} |")
+    """The relabelling sections: the labeller against themself, and a second labeller."""
+    lines: list[str] = []
+    for path, meaning in PASSES.items():
+        result = current(path)
+        if result is None:
+            continue
+        lines += [
+            "",
+            f"## Relabelled: {meaning}",
+            "",
+            f"{result.turns} turns labelled twice (`{path.name}`): the same set of labels both",
+            f"times on {result.exact:.0%} of them.",
+            "",
+            "| label | first | second | Cohen's kappa |",
+            "|---|---:|---:|---:|",
+        ]
+        for name in (*LABELS, RESISTS):
+            a, b = result.counts[name]
+            k = result.kappa[name]
+            title = name if name == RESISTS else f"`{name}`"
+            lines.append(f"| {title} | {a} | {b} | {'n/a' if k is None else f'{k:.2f}'} |")
     return lines
 
 
