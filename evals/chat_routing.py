@@ -1,10 +1,11 @@
 """Chat routing accuracy: how often the chat's intent classifier picks the intent a rep meant.
 
-    python -m evals.chat_routing [--cases FILE] [--show-misses]
+    python -m evals.chat_routing [--cases FILE] [--show-misses] [--tfidf]
 
 The default cases are evals/chat/blind.yaml: 40 rep messages written before any tuning and
 never edited, so its accuracy is the figure to quote. Tune on evals/chat/dev.yaml instead.
-Slots (deal id, person, when) are scored separately, only where a case lists them.
+Slots (deal id, person, when) are scored separately, only where a case lists them. --tfidf
+scores the fallback classifier (used when the embedding weights are not installed).
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ def _same(want: str, got: object) -> bool:
     return isinstance(got, str) and got.strip().lower() == want.strip().lower()
 
 
-def measure(cases: list[RoutingCase]) -> RoutingReport:
-    from agent.routing.intent import classifier
+def measure(cases: list[RoutingCase], tfidf: bool = False) -> RoutingReport:
+    from agent.routing.intent import IntentClassifier, classifier, load_intents
 
-    model = classifier()
+    model = IntentClassifier(load_intents()) if tfidf else classifier()
     model.classify("warm up")  # loading the model is not a message's cost
     correct = slots = slots_correct = 0
     misses: list[tuple[str, str, str]] = []
@@ -85,8 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=Path, default=BLIND)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--tfidf", action="store_true", help="score the fallback classifier")
     args = parser.parse_args(argv)
-    report = measure(load_cases(args.cases))
+    report = measure(load_cases(args.cases), tfidf=args.tfidf)
     print(
         f"{args.cases.name}: intent accuracy {report.accuracy:.3f} ({report.correct}/"
         f"{report.cases}), slots {report.slots_correct}/{report.slots}, "
