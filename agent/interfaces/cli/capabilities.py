@@ -61,6 +61,9 @@ MEETING_OPTS = {
 TRANSCRIPT_OPT = Annotated[Path | None, Opt("--transcript", "-t", help="Transcript file")]
 FORMAT_OPT = Annotated[OutputFormat, Opt("--format", "-f")]
 JSON_OPT = Annotated[bool, Opt("--json", help="Same as --format json")]
+BRIEF_OPT = Annotated[
+    bool, Opt("--brief", help="Eight lines: the action, why, what to say, the sections behind it")
+]
 
 
 def _parameters(spec: Capability) -> list[P]:
@@ -82,6 +85,7 @@ def _parameters(spec: Capability) -> list[P]:
         _option("workspace", WorkspaceOpt),
         _option("fmt", FORMAT_OPT, OutputFormat.markdown),
         _option("as_json", JSON_OPT, False),
+        _option("brief", BRIEF_OPT, False),
         _option("as_of", AsOfOpt),
     ]
 
@@ -125,7 +129,7 @@ def command_for(spec: Capability) -> Callable[..., None]:
         payload = payload_for(spec, args)
         if spec.prepare is not None:
             payload = spec.prepare(payload, cli_settings(args.get("workspace")))
-        respond(payload, args.get("workspace"), fmt)
+        respond(payload, args.get("workspace"), fmt, brief=args.get("brief", False))
 
     command.__signature__ = inspect.Signature(_parameters(spec))  # type: ignore[attr-defined]
     command.__doc__ = spec.summary
