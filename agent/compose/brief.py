@@ -17,6 +17,8 @@ import re
 
 from pydantic import BaseModel
 
+from agent.formatting import shorten
+
 MAX_LINES = 8
 WIDTH = 220
 SOURCES = "sources"
@@ -51,11 +53,6 @@ def _sections(markdown: str) -> tuple[str, list[str], list[Section]]:
         else:
             intro.append(line)
     return title, intro, sections
-
-
-def _short(text: str, width: int = WIDTH) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 def menu(markdown: str) -> list[str]:
@@ -107,23 +104,23 @@ def _lead(first: Section, sections: list[Section]) -> list[str]:
     if do and quote and quote in do:
         do = do[: do.index(quote)].rstrip(' “"').rstrip(":") or None
     picked = ([f"Do: {do}"] if do else []) + [r for r in reasons if not (quote and quote in r)]
-    lines = [_short(p) for p in (picked[:3] or body[:2])]
+    lines = [shorten(p, WIDTH) for p in (picked[:3] or body[:2])]
     if not lines and not quote:
         return []
-    return [f"**{first.title}**", *lines, *([_short(f"Say: “{quote}”")] if quote else [])]
+    return [f"**{first.title}**", *lines, *([shorten(f"Say: “{quote}”", WIDTH)] if quote else [])]
 
 
 CHAT_HINT = 'type "more on 2", "show the sources" or "full report"'
 
 
-def brief(markdown: str, label: str = "", hint: str = CHAT_HINT) -> str:
+def brief(markdown: str, subject: str = "", hint: str = CHAT_HINT) -> str:
     """At most eight lines: subject, the first section's heading, its first step and reasons,
-    a sentence to say, and the menu. `label` names the report ("Next best action"); `hint`
-    says how to open the rest (in the chat, or on the command line)."""
+    a sentence to say, and the menu. `subject` (a deal or rep id) follows the report's name;
+    `hint` says how to open the rest (in the chat, or on the command line)."""
     title, intro, sections = _sections(markdown)
-    subject = next((line for line in intro if line.strip()), "")
-    head = label or title.split(":")[0]
-    lines = [_short(f"**{head}** · {subject}" if subject else f"**{title}**")]
+    about = next((line for line in intro if line.strip()), "")
+    head = title.split(":")[0] + (f" · {subject}" if subject else "")
+    lines = [shorten(f"**{head}** · {about}" if about else f"**{head}**", WIDTH)]
     for first in [s for s in sections if s.title.lower() != SOURCES][:3]:
         lead = _lead(first, sections)
         if lead:  # a section that is only a table leads nowhere: the next one does
@@ -133,5 +130,5 @@ def brief(markdown: str, label: str = "", hint: str = CHAT_HINT) -> str:
     if behind:
         listed = " · ".join(f"{i} {t}" for i, t in enumerate(behind[:9], start=1))
         more = "…" if len(behind) > 9 else ""
-        lines.append(_short(f"More: {listed}{more}", 400) + f" — {hint}.")
+        lines.append(shorten(f"More: {listed}{more}", 400) + f" — {hint}.")
     return "  \n".join(lines[:MAX_LINES])  # hard breaks: one line each, rendered or not

@@ -212,6 +212,8 @@ class IntentClassifier:
         ranked = sorted(self.scores(message).items(), key=lambda kv: -kv[1])
         (best, score), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else None
         name = best if score >= self.spec.threshold else UNKNOWN
+        if name == UNKNOWN and only_an_id(message):
+            name = FOLLOWUP
         return Intent(
             name=name,
             confidence=round(min(score, 1.0), 3),
