@@ -19,6 +19,7 @@ import typer
 from agent.capabilities.registry import Capability, registry
 from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
+    BRIEF_OPT,
     AsOfOpt,
     DealArg,
     OutputFormat,
@@ -61,9 +62,6 @@ MEETING_OPTS = {
 TRANSCRIPT_OPT = Annotated[Path | None, Opt("--transcript", "-t", help="Transcript file")]
 FORMAT_OPT = Annotated[OutputFormat, Opt("--format", "-f")]
 JSON_OPT = Annotated[bool, Opt("--json", help="Same as --format json")]
-BRIEF_OPT = Annotated[
-    bool, Opt("--brief", help="Eight lines: the action, why, what to say, the sections behind it")
-]
 
 
 def _parameters(spec: Capability) -> list[P]:

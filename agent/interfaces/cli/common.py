@@ -114,6 +114,14 @@ AsOfOpt = Annotated[
 ]
 
 
+BRIEF_OPT = Annotated[
+    bool,
+    typer.Option(
+        "--brief", help="Eight lines: the action, why, what to say, the sections behind it"
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
