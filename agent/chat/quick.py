@@ -21,7 +21,7 @@ from agent.chat.requests import build_request, coach_on
 from agent.contracts.probability import FactorContribution, WinProbability
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
-from agent.formatting import human, money, pct, shorten
+from agent.formatting import human, money, pct, shorten, signed_pct
 from agent.routing.intent import Slots
 from agent.sanitise import clean_text
 from agent.settings import CoachContext
@@ -101,7 +101,10 @@ def explain_number(deal_id: str, slots: Slots, ctx: CoachContext, message: str =
         f"{pct(win.high)}, {win.confidence} confidence)"
     ]
     asked = _PERCENT.search(message)
-    if asked and abs(float(asked.group(1)) - win.value * 100) >= 1:
+    action = r.primary.probability
+    if asked and _same(asked.group(1), action.value) and not _same(asked.group(1), win.value):
+        return _explain_action(deal_id, r, response)
+    if asked and not _same(asked.group(1), win.value):
         lines.append(
             f"- You asked about {asked.group(1)}%: as of {response.as_of.isoformat()} I compute "
             f"{pct(win.value)} for this deal."
@@ -114,6 +117,23 @@ def explain_number(deal_id: str, slots: Slots, ctx: CoachContext, message: str =
         direction = "lowers" if f.log_odds < 0 else "raises"
         lines.append(f"- {direction} it: {shorten(f.label, 120)} {cite(f.citations)}".rstrip())
     lines.append(_more("full report"))
+    return Quick("\n".join(lines), response.markdown)
+
+
+def _same(asked: str, value: float) -> bool:
+    return abs(float(asked) - value * 100) < 1
+
+
+def _explain_action(deal_id: str, r: NextBestActionResult, response: CoachingResponse) -> Quick:
+    """The number asked about is the next action's chance of working, not the deal's."""
+    p = r.primary.probability
+    lines = [
+        f"**{pct(p.value)} is the chance that “{r.primary.title}” works** on {deal_id}",
+        f"- Starts from {pct(p.base)}: {shorten(p.explanation, 160)} {cite(p.citations)}".rstrip(),
+    ]
+    for a in p.adjustments[:4]:
+        lines.append(f"- {signed_pct(a.delta)}: {shorten(a.reason, 120)} {cite(a.citations)}")
+    lines.append(_more("why is the win probability what it is?", "full report"))
     return Quick("\n".join(lines), response.markdown)
 
 

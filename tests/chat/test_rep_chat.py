@@ -153,3 +153,13 @@ def test_more_on_a_section_opens_it(chat_db: Path) -> None:
     assert text.startswith("### ") and text in direct.markdown.replace("\n\n", "\n\n")
     missing, _ = answer(chat, "more on 99")
     assert "no section" in missing
+
+
+def test_the_number_explained_is_the_one_that_matches(chat_db: Path) -> None:
+    direct = coach(CoachingRequest(capability="next_best_action", deal_id="D-1003"))
+    action = direct.result.primary.probability
+    if round(action.value * 100) == round(direct.result.win_probability.value * 100):
+        pytest.skip("the two numbers coincide on this deal")
+    text, _ = answer(session(chat_db, deal_id="D-1003"), f"why {round(action.value * 100)}%?")
+    assert text.startswith(f"**{round(action.value * 100)}% is the chance that")
+    assert direct.result.primary.title in text and f"{round(action.base * 100)}%" in text
