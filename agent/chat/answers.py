@@ -4,6 +4,7 @@ workspace, nothing made up."""
 
 from __future__ import annotations
 
+from agent.compose.brief import brief
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
@@ -29,6 +30,13 @@ def explain(intent: Intent, deal_id: str | None) -> str:
     if intent.name == SMALLTALK:
         return f"Hello! Ask me about a deal, or ask “what can you do?”.{focus}"
     spec = load_intents().intents
+    readings = [spec[n] for n in intent.choices if n in spec and n not in (FOLLOWUP, SMALLTALK)]
+    if len(readings) >= 2:  # one question, the two likeliest readings
+        first, second = readings[:2]
+        return (
+            f"Do you mean **{first.title}** (like “{first.try_}”) or **{second.title}** "
+            f"(like “{second.try_}”)?{focus} Say which, or ask “what can you do?”."
+        )
     runner_up = intent.runner_up
     closest = spec[runner_up].title if runner_up in spec and runner_up != FOLLOWUP else None
     guess = f" Did you mean **{closest}**?" if closest else ""
@@ -42,7 +50,9 @@ def which_deal(source: DealSource, title: str) -> str:
 
 
 def from_response(title: str, response: CoachingResponse, notes: list[str]) -> str:
+    """The brief view (agent/compose/brief.py: the action, why, what to say, and the sections
+    behind it); the report itself stays in the thread for "full report"."""
     subject = response.deal_id or response.rep_id or ""
-    lines = [f"**{title}** · {subject}", "", response.markdown.strip()]
+    lines = [brief(response.markdown, subject=subject)]
     lines += [f"\n> note: {note}" for note in notes]
     return "\n".join(lines)

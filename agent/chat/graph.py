@@ -1,7 +1,8 @@
 """The chat graph. Wiring only: nodes live in agent/chat/nodes.py and model_nodes.py.
 
 start_turn -> call_model <-> run_tools          (a chat model is configured)
-           -> classify_intent -> run_capability | explain_capabilities   (offline, or fallback)
+           -> classify_intent -> run_capability | answer_quick | show_more
+                              | explain_capabilities      (offline, or fallback)
 
 Compiled without a checkpointer, as a LangGraph server expects (it brings its own);
 `agent.chat.session` compiles it with the SQLite one for the CLI.
@@ -13,7 +14,14 @@ from langgraph.graph import START, StateGraph
 
 from agent.chat.context import ChatContext
 from agent.chat.model_nodes import call_model, run_tools
-from agent.chat.nodes import classify_intent, explain_capabilities, run_capability, start_turn
+from agent.chat.nodes import (
+    answer_quick,
+    classify_intent,
+    explain_capabilities,
+    run_capability,
+    show_more,
+    start_turn,
+)
 from agent.chat.state import ChatState
 
 builder = StateGraph(ChatState, context_schema=ChatContext)
@@ -22,6 +30,8 @@ builder.add_node(call_model)
 builder.add_node(run_tools)
 builder.add_node(classify_intent)
 builder.add_node(run_capability)
+builder.add_node(answer_quick)
+builder.add_node(show_more)
 builder.add_node(explain_capabilities)
 
 builder.add_edge(START, "start_turn")

@@ -13,7 +13,9 @@ from langgraph.types import Command
 
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext
-from agent.chat.requests import build_request, coach_on, notes
+from agent.chat.more import navigation, opened
+from agent.chat.quick import QUICK, answer
+from agent.chat.requests import build_request, coach_on, meeting_slots, notes
 from agent.chat.state import ChatState
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
@@ -69,20 +71,27 @@ def start_turn(
     return Command(goto=path, update=update)
 
 
-def classify_intent(
-    state: ChatState,
-) -> Command[Literal["run_capability", "explain_capabilities"]]:
-    """Offline routing. A follow-up ("and for D-1005?", "same again") repeats the last
-    capability, on the deal now in focus."""
+Route = Literal["run_capability", "answer_quick", "show_more", "explain_capabilities"]
+
+
+def classify_intent(state: ChatState) -> Command[Route]:
+    """Offline routing. "more on 2", "show the sources" and "full report" open the last
+    report; a follow-up ("and for D-1005?", "same again") repeats the last capability, on the
+    deal now in focus; anything the classifier is unsure of gets one clarifying question
+    (explain_capabilities), never the last capability again."""
     message = last_question(state["messages"])
+    if state.get("last_report") and navigation(message):
+        return Command(goto="show_more", update={"intent": None})
     intent = classifier().classify(message)
     last = state.get("last_capability")
-    if last and (intent.name == FOLLOWUP or (intent.name == UNKNOWN and intent.slots.deal_id)):
-        intent = intent.model_copy(update={"name": last})
-    elif intent.name == FOLLOWUP:
-        intent = intent.model_copy(update={"name": UNKNOWN})
-    goto: Literal["run_capability", "explain_capabilities"] = (
-        "run_capability" if intent.name in CAPABILITIES else "explain_capabilities"
+    if intent.name == FOLLOWUP:
+        intent = intent.model_copy(update={"name": last or UNKNOWN})
+    goto: Route = (
+        "run_capability"
+        if intent.name in CAPABILITIES
+        else "answer_quick"
+        if intent.name in QUICK
+        else "explain_capabilities"
     )
     return Command(goto=goto, update={"intent": intent.model_dump()})
 
@@ -109,12 +118,43 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
             rep_id=intent.slots.rep_id or state.get("rep_id"),
             message=intent.slots.objection,
             methodology=intent.slots.methodology,
+            **meeting_slots(intent.name, intent.slots, deal_id, ctx),
         )
         response = coach_on(request, ctx)
     except CoachError as exc:
         return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {exc}")]}
     text = from_response(title, response, notes(response))
-    return {"messages": [AIMessage(text)], "last_capability": intent.name}
+    return {
+        "messages": [AIMessage(text)],
+        "last_capability": intent.name,
+        "last_report": response.markdown,
+    }
+
+
+def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, object]:
+    """The chat's own short answers (agent/chat/quick.py), on the deal in focus."""
+    ctx = _settings(runtime).drafts
+    intent = _intent(state)
+    title = load_intents().intents[intent.name].title
+    deal_id = state.get("deal_id")
+    if deal_id is None:
+        text = which_deal(workspace_source(ctx.workspace, ctx.principal), title)
+        return {"messages": [AIMessage(text)], "last_capability": intent.name}
+    try:
+        quick = answer(intent.name, deal_id, intent.slots, ctx, last_question(state["messages"]))
+    except CoachError as exc:
+        return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {exc}")]}
+    return {
+        "messages": [AIMessage(quick.text)],
+        "last_capability": intent.name,
+        "last_report": quick.report or quick.text,
+    }
+
+
+def show_more(state: ChatState) -> dict[str, object]:
+    ask = navigation(last_question(state["messages"]))
+    assert ask is not None and state.get("last_report"), "classify_intent checked both"
+    return {"messages": [AIMessage(opened(state.get("last_report") or "", ask))]}
 
 
 def explain_capabilities(state: ChatState) -> dict[str, object]:

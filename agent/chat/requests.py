@@ -3,12 +3,14 @@ same service every front end uses, and say the result compactly with its citatio
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from agent.capabilities.registry import capability as registry_capability
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
+from agent.routing.intent import Slots
 from agent.settings import CoachContext
 
 
@@ -22,6 +24,8 @@ def build_request(
     methodology: str | None = None,
     minutes: int | None = None,
     objective: str | None = None,
+    attendees: list[str] | None = None,
+    date: dt.date | None = None,
 ) -> CoachingRequest:
     """Whatever a capability needs that the chat can supply: the fields it reads, what its
     `prepare` finds in the workspace (a debrief's newest transcript), and the deal owner as the
@@ -38,11 +42,37 @@ def build_request(
         payload["message"] = message
     if "methodology" in spec.uses and methodology:
         payload["methodology"] = methodology
-    if "meeting" in spec.uses and (minutes or objective):
-        payload["meeting"] = {"duration_minutes": minutes, "objective": objective}
+    if "meeting" in spec.uses and (minutes or objective or attendees or date):
+        payload["meeting"] = {
+            "duration_minutes": minutes,
+            "objective": objective,
+            "attendees": attendees or [],
+            "date": date,
+        }
     if spec.prepare is not None:
         payload = spec.prepare(payload, ctx)
     return CoachingRequest.model_validate(payload)
+
+
+def meeting_slots(
+    capability: str, slots: Slots, deal_id: str | None, ctx: CoachContext
+) -> dict[str, Any]:
+    """ "My call with the CFO tomorrow": the deal's contacts named (by name or role) attend, on
+    the date meant, relative to the workspace's today. Someone not on the deal is an error
+    naming the deals they are on (agent/chat/people.py)."""
+    if "meeting" not in registry_capability(capability).uses or not deal_id:
+        return {}
+    from agent.chat.people import on_date, resolve
+    from tools.sources import workspace_source
+
+    source = workspace_source(ctx.workspace, ctx.principal)
+    found: dict[str, Any] = {}
+    if slots.person:
+        contacts = resolve(slots.person, source.get_deal(deal_id), source)
+        found["attendees"] = [c.id for c in contacts]
+    if slots.when and (day := on_date(slots.when, source.as_of or dt.date.today())):
+        found["date"] = day
+    return found
 
 
 def _owner(ctx: CoachContext, deal_id: str | None) -> str:

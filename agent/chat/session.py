@@ -25,7 +25,16 @@ from agent.memory import sqlite_connection
 from agent.sanitise import clean_text
 
 TURN_LOCK_TIMEOUT_S = 300.0  # a turn with a slow model; then the second process says so
-ANSWER_NODES = frozenset({"start_turn", "call_model", "run_capability", "explain_capabilities"})
+ANSWER_NODES = frozenset(
+    {
+        "start_turn",
+        "call_model",
+        "run_capability",
+        "answer_quick",
+        "show_more",
+        "explain_capabilities",
+    }
+)
 
 
 def open_checkpointer(path: Path) -> SqliteSaver:

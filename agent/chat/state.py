@@ -12,6 +12,8 @@ class ChatState(MessagesState, total=False):
     deal_id: str | None
     rep_id: str | None
     last_capability: str | None
+    # The full report behind the last short answer: "more on 2", "show the sources" open it.
+    last_report: str | None
     # Per turn, reset when a turn starts.
     intent: (
         dict[str, Any] | None

@@ -68,8 +68,41 @@ def _capability_tool(spec: Capability, ctx: CoachContext) -> BaseTool:
     )
 
 
+class QuickArgs(BaseModel):
+    deal_id: str = Field(description=DEAL)
+    person: str | None = Field(default=None, description="A contact's name or role, e.g. CFO.")
+    when: str | None = Field(default=None, description="A time as the rep wrote it: 'monday'.")
+    message: str | None = Field(default=None, description="The rep's words, e.g. 'why 30%?'.")
+
+
+def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
+    """One of the chat's own short answers (agent/chat/quick.py) as a tool."""
+    from agent.chat.quick import answer
+    from agent.routing.intent import Slots, load_intents
+
+    intent = load_intents().intents[name]
+
+    def run(
+        deal_id: str, person: str | None = None, when: str | None = None, message: str | None = None
+    ) -> str:
+        try:
+            quick = answer(name, deal_id, Slots(person=person, when=when), ctx, message or "")
+        except CoachError as exc:
+            raise ToolException(str(exc)) from None
+        return f'<data answer="{name}" subject="{deal_id}">\n{quick.text}\n</data>'
+
+    return StructuredTool.from_function(
+        run,
+        name=name,
+        args_schema=QuickArgs,
+        description=f"{intent.title}, in a few cited lines (e.g. “{intent.try_}”).",
+        handle_tool_error=True,
+    )
+
+
 @cache
 def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
+    from agent.chat.quick import QUICK
     from agent.retrieval import index_for
     from tools.deal_tools import build_deal_tools
     from tools.knowledge_tools import build_knowledge_tool
@@ -77,6 +110,7 @@ def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
 
     return (
         *(_capability_tool(spec, ctx) for spec in in_scope("deal", "rep")),
+        *(_quick_tool(name, ctx) for name in QUICK),
         build_knowledge_tool(index_for(ctx)),
         *build_deal_tools(workspace_source(ctx.workspace, ctx.principal)),
     )

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,6 +37,82 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]|(?<!\w)'([^']{3,})'
 _SAID = re.compile(
     r"\b(?:said|says|told me|tells me|keeps? saying)\s*(?:that\s+)?[:,]?\s*(.+)", re.IGNORECASE
 )
+# A person is the word after "with", "to", "email", "msg" ... (the lookahead lets "msg to
+# Owen" try "to" and then "Owen"); words that cannot name anyone are skipped.
+_PERSON = re.compile(
+    r"\b(?:with|w/|to|email|e-mail|message|msg|ping|text|call|meet|meeting)\s+"
+    r"(?:the\s+|our\s+|their\s+|my\s+)?(?=([A-Za-z][\w'-]*))",
+    re.IGNORECASE,
+)
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday"
+_NOT_A_PERSON = frozenset(
+    f"""{_DAYS} a an the to at on in for of me my him her them us you it its this that these
+    those be get go do have make send see talk speak about with from by up out back again now
+    today tomorrow tomorrow's tonight yesterday next last set book schedule all everyone
+    anyone someone customer customers client prospect team deal opp opportunity account
+    follow follow-up followup recap summary them they he she we i re reply w""".split()
+)
+# Chat shorthand and common misspellings, spelled out before a message is embedded: the model
+# read edited text, and "nxt steps 4 this opp" is otherwise far from "next steps for this deal".
+_SHORTHAND = {
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "ty": "thank you",
+    "nxt": "next",
+    "4": "for",
+    "2": "to",
+    "b4": "before",
+    "msg": "message",
+    "im": "I'm",
+    "whats": "what's",
+    "whos": "who's",
+    "hows": "how's",
+    "wats": "what's",
+    "wat": "what",
+    "y": "why",
+    "prob": "probability",
+    "opp": "opportunity",
+    "opps": "deals",
+    "tldr": "summary",
+    "gimme": "give me",
+    "any1": "anyone",
+    "some1": "someone",
+    "cust": "customer",
+    "mtg": "meeting",
+    "convo": "conversation",
+    "rn": "right now",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "tomorow": "tomorrow",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "dont": "don't",
+    "didnt": "didn't",
+    "isnt": "isn't",
+    "cant": "can't",
+    "wont": "won't",
+    "w/": "with",
+    "w/o": "without",
+    "f/u": "follow-up",
+    "fu": "follow-up",
+    "info": "information",
+    "approx": "approximately",
+    "esp": "especially",
+    "mgr": "manager",
+}
+_SHORT = re.compile(r"(?<![\w/])(" + "|".join(map(re.escape, _SHORTHAND)) + r")(?![\w/])", re.I)
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|a couple of|a few"
+_WHEN = re.compile(
+    rf"\b(?:(?:next|this|coming)\s+)?(?:{_DAYS.replace(' ', '|')}|week"
+    r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b"
+    rf"|\b(?:today|tonight|tomorrow|day after tomorrow)\b"
+    rf"|\bin\s+(?:\d+|{_NUMBER_WORDS})\s+(?:days?|weeks?)\b",
+    re.IGNORECASE,
+)
 
 
 class IntentSpec(BaseModel):
@@ -54,6 +130,8 @@ class IntentFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     threshold: float = Field(gt=0, lt=1)
+    # The embedding classifier's threshold (agent/routing/embedded.py): cosines run higher.
+    embedding_threshold: float = Field(default=0.3, gt=0, lt=1)
     intents: dict[str, IntentSpec]
 
 
@@ -62,12 +140,17 @@ class Slots(BaseModel):
     rep_id: str | None = None
     objection: str | None = None
     methodology: str | None = None
+    person: str | None = Field(default=None, description="A person or role named: 'Lydia', 'CFO'.")
+    when: str | None = Field(default=None, description="A time as written: 'tomorrow', 'friday'.")
 
 
 class Intent(BaseModel):
     name: str = Field(description="A capability, 'help', 'smalltalk' or 'unknown'.")
     confidence: float = Field(ge=0, le=1)
     runner_up: str | None = None
+    choices: list[str] = Field(
+        default_factory=list, description="When unsure: the two likeliest intents, to ask."
+    )
     slots: Slots = Field(default_factory=Slots)
 
 
@@ -107,6 +190,10 @@ class IntentClassifier:
         self.idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
         self.vectors = [self._vector(doc) for doc in docs]
 
+    @property
+    def threshold(self) -> float:
+        return self.spec.threshold
+
     def _vector(self, terms: list[str]) -> dict[str, float]:
         counts = Counter(t for t in terms if t in self.idf)
         weights = {t: (1 + math.log(c)) * self.idf[t] for t, c in counts.items()}
@@ -125,10 +212,13 @@ class IntentClassifier:
         ranked = sorted(self.scores(message).items(), key=lambda kv: -kv[1])
         (best, score), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else None
         name = best if score >= self.spec.threshold else UNKNOWN
+        if name == UNKNOWN and only_an_id(message):
+            name = FOLLOWUP
         return Intent(
             name=name,
             confidence=round(min(score, 1.0), 3),
             runner_up=runner_up,
+            choices=[best, runner_up] if name == UNKNOWN and runner_up and score > 0 else [],
             slots=extract_slots(message),
         )
 
@@ -146,6 +236,8 @@ def extract_slots(message: str) -> Slots:
         rep_id=rep.group(0).lower() if rep else None,
         objection=extract_objection(message),
         methodology=methodology_named(message),
+        person=person_named(message),
+        when=time_named(spelled_out(message)),
     )
 
 
@@ -155,6 +247,42 @@ def extract_objection(message: str) -> str | None:
     said = _SAID.search(message)
     text = (quoted.group(1) or quoted.group(2)) if quoted else (said.group(1) if said else None)
     return (_DEAL.sub("", text).strip(" ,.?!;:") or None) if text else None
+
+
+def without_ids(message: str) -> str:
+    """The message without deal and rep ids: they are slots, and carry no intent."""
+    return " ".join(_REP.sub(" ", _DEAL.sub(" ", message)).split())
+
+
+def spelled_out(message: str) -> str:
+    """The message with chat shorthand written out ("nxt steps 4 this opp?")."""
+    return _SHORT.sub(lambda m: _SHORTHAND[m.group(1).lower()], message.replace("’", "'"))
+
+
+def only_an_id(message: str) -> bool:
+    """A message that names a deal or rep and barely anything else ("now D-1004", "D-1005?")
+    continues what the rep was doing on another subject."""
+    named = _DEAL.search(message) or _REP.search(message)
+    return bool(named) and len(_WORD.findall(without_ids(message).lower())) <= 2
+
+
+def person_named(message: str) -> str | None:
+    """Who the message is about, as written ("Lydia", "CFO"); resolved against the deal's
+    contacts by the chat, which knows the deal."""
+    for match in _PERSON.finditer(message.replace("’", "'")):
+        word = match.group(1).removesuffix("'s")
+        if word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word):
+            return word
+    return None
+
+
+def time_named(message: str) -> str | None:
+    """A time as written ("tomorrow", "next Tuesday", "in two days"); the chat turns it into
+    a date relative to today."""
+    found = _WHEN.search(message.replace("’", "'"))
+    if found is None or found.group(0).lower() in ("week", "this week"):
+        return None
+    return found.group(0)
 
 
 @cache
@@ -211,6 +339,25 @@ def _parsed_intents(path: Path, stamps: tuple[tuple[int, int] | None, ...]) -> I
     return IntentFile.model_validate({**data, "intents": {**intents, **own}})
 
 
+class Classifier(Protocol):
+    @property
+    def threshold(self) -> float: ...
+    def scores(self, message: str) -> dict[str, float]: ...
+    def classify(self, message: str) -> Intent: ...
+
+
 @cache
-def classifier(path: Path = INTENTS_FILE) -> IntentClassifier:
+def classifier(path: Path = INTENTS_FILE) -> Classifier:
+    return build_classifier(path)
+
+
+def build_classifier(path: Path = INTENTS_FILE) -> Classifier:
+    """Sentence embeddings when the MiniLM weights are installed (agent/routing/embedded.py),
+    else the TF-IDF neighbours above: the chat understands less, but still runs."""
+    from knowledge.embeddings import semantic_available
+
+    if semantic_available():
+        from agent.routing.embedded import EmbeddingIntentClassifier
+
+        return EmbeddingIntentClassifier(load_intents(path))
     return IntentClassifier(load_intents(path))

@@ -18,8 +18,12 @@ def test_answers_cite_like_the_capability_and_carry_the_deal(chat_db: Path) -> N
     direct = coach(CoachingRequest(capability="next_best_action", deal_id="D-1003"))
     assert not warnings
     assert "Next best action" in text and "D-1003" in text
-    assert direct.markdown.strip() in text  # the same grounded, cited output
-    assert any(c.ref in text for c in direct.citations)
+    # It leads with the brief view of the same grounded output; the report is one word away.
+    assert len(text.strip().splitlines()) <= 8 and direct.result.primary.title in text
+    full, _ = answer(chat, "full report")
+    assert direct.markdown.strip() in full
+    sources, _ = answer(chat, "show the sources")
+    assert sources.startswith("## Sources") and all(c.ref in sources for c in direct.citations)
     # The deal is remembered: no id in the next message, and the answer is about D-1003.
     text, _ = answer(chat, "who are the stakeholders I should engage?")
     assert "Stakeholder strategy" in text and "D-1003" in text

@@ -124,3 +124,37 @@ def test_a_models_words_pass_the_sanitiser_as_they_stream(chat_db: Path) -> None
     text, _ = answer(chat, "what now?")
     assert "evil.example/p.png" not in text and "<script" not in text
     assert text.startswith("See ") and text.endswith("Then call.") and "&lt;script" in text
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expect"),
+    [
+        ("gone_quiet", {}, "have gone quiet"),
+        ("deal_summary", {}, "**Deal summary**"),
+        ("draft_message", {"person": "CFO"}, "**Draft to "),
+        ("what_changed", {"when": "last week"}, "**Since "),
+        ("explain_number", {"message": "why 30%?"}, "**Win probability "),
+    ],
+)
+def test_the_short_answers_are_tools_for_the_model(
+    chat_db: Path, tool: str, args: dict[str, str], expect: str
+) -> None:
+    model = ScriptedChatModel().reply(
+        tool_call(tool, deal_id="D-1003", **args), AIMessage("Here it is (`deal.contacts[1]`).")
+    )
+    chat = session(chat_db, _context(model), deal_id="D-1003")
+    text, warnings = answer(chat, "a question")
+    assert text == "Here it is (`deal.contacts[1]`)." and not warnings
+    result = next(m for m in chat.values["messages"] if isinstance(m, ToolMessage))
+    assert result.status == "success" and expect in result.text, result.text
+    assert f'<data answer="{tool}" subject="D-1003">' in result.text
+
+
+def test_a_person_not_on_the_deal_comes_back_to_the_model_as_an_error(chat_db: Path) -> None:
+    model = ScriptedChatModel().reply(
+        tool_call("draft_message", deal_id="D-1008", person="Zebulon"), AIMessage("Who?")
+    )
+    chat = session(chat_db, _context(model), deal_id="D-1008")
+    answer(chat, "write to Zebulon")
+    result = next(m for m in chat.values["messages"] if isinstance(m, ToolMessage))
+    assert result.status == "error" and "Zebulon is not among D-1008's contacts" in result.text

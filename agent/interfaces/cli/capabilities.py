@@ -19,6 +19,7 @@ import typer
 from agent.capabilities.registry import Capability, registry
 from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
+    BRIEF_OPT,
     AsOfOpt,
     DealArg,
     OutputFormat,
@@ -82,6 +83,7 @@ def _parameters(spec: Capability) -> list[P]:
         _option("workspace", WorkspaceOpt),
         _option("fmt", FORMAT_OPT, OutputFormat.markdown),
         _option("as_json", JSON_OPT, False),
+        _option("brief", BRIEF_OPT, False),
         _option("as_of", AsOfOpt),
     ]
 
@@ -125,7 +127,7 @@ def command_for(spec: Capability) -> Callable[..., None]:
         payload = payload_for(spec, args)
         if spec.prepare is not None:
             payload = spec.prepare(payload, cli_settings(args.get("workspace")))
-        respond(payload, args.get("workspace"), fmt)
+        respond(payload, args.get("workspace"), fmt, brief=args.get("brief", False))
 
     command.__signature__ = inspect.Signature(_parameters(spec))  # type: ignore[attr-defined]
     command.__doc__ = spec.summary

@@ -114,6 +114,14 @@ AsOfOpt = Annotated[
 ]
 
 
+BRIEF_OPT = Annotated[
+    bool,
+    typer.Option(
+        "--brief", help="Eight lines: the action, why, what to say, the sections behind it"
+    ),
+]
+
+
 class OutputFormat(StrEnum):
     markdown = "markdown"
     json = "json"
@@ -130,7 +138,11 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
         ) from None
 
 
-def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> CoachingResponse:
+def respond(
+    payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat, brief: bool = False
+) -> CoachingResponse:
+    """Run the request and print its answer: JSON, the report, or its brief view (the same
+    one the chat leads with, agent/compose/brief.py)."""
     from pydantic import ValidationError
 
     from agent.contracts.request import CAPABILITIES, CoachingRequest
@@ -153,6 +165,11 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
     response = coach(request, cli_settings(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
+    elif brief:
+        from agent.compose.brief import brief as brief_view
+
+        hint = "run it without --brief for the full report, sources included"
+        out.print(Markdown(brief_view(response.markdown, hint=hint)))
     else:
         out.print(Markdown(response.markdown))
     return response

@@ -12,6 +12,7 @@ import typer
 from agent.errors import InvalidInput
 from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
+    BRIEF_OPT,
     AsOfOpt,
     DealArg,
     OutputFormat,
@@ -54,6 +55,7 @@ def debrief_command(
     ] = False,
     workspace: WorkspaceOpt = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f")] = OutputFormat.markdown,
+    brief: BRIEF_OPT = False,
     as_of: AsOfOpt = None,
 ) -> None:
     """Post-call analysis: review, next steps, what changed, follow-up email, deal update."""
@@ -93,7 +95,7 @@ def debrief_command(
     }
     if (today := parse_date(as_of)) is not None:
         payload["as_of"] = today
-    response = respond(payload, workspace, fmt)
+    response = respond(payload, workspace, fmt, brief=brief)
     if apply:
         from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 

@@ -1,0 +1,109 @@
+"""Who and when a chat message means: a person or role named ("Lydia", "the CFO") resolved
+against the deal's contacts, and a time as written ("tomorrow", "next Tuesday") as a date.
+
+A person who is not on the deal in focus is an error, not a guess: after switching deals, "prep
+me for my call with Gordon" must not brief the new deal's people. The error names the deals
+that person is on, among the deals the asker may see (the source is already scoped to them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from agent.contracts.deal import Contact, Deal
+from agent.errors import InvalidInput
+from tools.sources import DealSource
+
+# Role words a rep writes for a title: "CFO" is "Chief Financial Officer" in the CRM.
+ROLE_WORDS = {
+    "cfo": "chief financial officer",
+    "ceo": "chief executive",
+    "coo": "chief operating officer",
+    "cio": "chief information officer",
+    "cto": "chief technology officer",
+    "ciso": "chief information security officer",
+    "cro": "chief revenue officer",
+    "cmo": "chief marketing officer",
+    "gm": "general manager",
+    "md": "managing director",
+    "vp": "vp",
+    "legal": "counsel",
+    "lawyer": "counsel",
+    "procurement": "sourcing|procurement|purchasing",
+    "finance": "financ",
+}
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_NUMBERS |= {"a couple of": 2, "a few": 3}
+_IN = re.compile(r"in\s+(\d+|[a-z ]+?)\s+(day|week)s?", re.IGNORECASE)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def matches(person: str, contact: Contact) -> bool:
+    """By first or last name, by a title acronym ("CFO"), or by a word of the title ("IT",
+    "procurement")."""
+    key = person.strip().lower()
+    if key in _words(contact.name):
+        return True
+    title = contact.title.lower()
+    if key in ROLE_WORDS:
+        return re.search(rf"\b(?:{ROLE_WORDS[key]})", title) is not None
+    return len(key) > 1 and key in _words(title)
+
+
+def people_named(person: str, deal: Deal) -> list[Contact]:
+    return [c for c in deal.contacts if matches(person, c)]
+
+
+def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
+    """The deal's contacts the message names; none is an error naming the deals they are on,
+    among the deals this asker may see."""
+    found = people_named(person, deal)
+    if found:
+        return found
+    elsewhere = []
+    for summary in source.list_deals():
+        if summary.id == deal.id:
+            continue
+        other = source.get_deal(summary.id)
+        if any(person.lower() in _words(c.name) for c in other.contacts):
+            elsewhere.append(f"{summary.id} ({summary.account})")
+    where = f"; they are on {', '.join(elsewhere)}" if elsewhere else ""
+    raise InvalidInput(
+        f"{person} is not among {deal.id}'s contacts{where}",
+        where="chat message",
+        fix=f"Name the deal you mean (e.g. '{elsewhere[0].split()[0]}')"
+        if elsewhere
+        else f"Name one of {deal.id}'s contacts: "
+        + ", ".join(f"{c.name} ({c.title})" for c in deal.contacts[:8]),
+    )
+
+
+def on_date(when: str, today: dt.date) -> dt.date | None:
+    """The date a rep means by "tomorrow", "fri", "next Tuesday", "in two days", relative to
+    today; a weekday is its next occurrence after today. None when it is not a time."""
+    text = " ".join(when.lower().split())
+    if text in ("today", "tonight"):
+        return today
+    if text == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if text == "day after tomorrow":
+        return today + dt.timedelta(days=2)
+    if text in ("next week", "coming week"):
+        return today + dt.timedelta(days=7)
+    if counted := _IN.fullmatch(text):
+        amount, unit = counted.group(1), counted.group(2)
+        n = int(amount) if amount.isdigit() else _NUMBERS.get(amount.strip())
+        if n is None:
+            return None
+        return today + dt.timedelta(days=n * (7 if unit == "week" else 1))
+    day = text.split()[-1]
+    index = next((i for i, name in enumerate(DAYS) if name.startswith(day[:3])), None)
+    if index is None or len(day) < 3:
+        return None
+    ahead = (index - today.weekday()) % 7 or 7
+    return today + dt.timedelta(days=ahead)

@@ -1,0 +1,114 @@
+"""The chat's intent classifier on sentence embeddings: which intent a rep's message asks for.
+
+The authored utterances of every intent (intents.yaml files) and the message are embedded with
+the MiniLM model the knowledge index uses (knowledge/embeddings.py). The head is nearest
+neighbours: an intent's score is three quarters its closest utterance's cosine and a quarter its
+second closest, so one lucky neighbour rarely wins and short intents ("hi") still can. Words a
+rep never wrote in the examples ("ghosting", "tldr") still land near their meaning, where the
+TF-IDF classifier (agent/routing/intent.py) needs shared stems; that one stays the fallback
+when the embedding weights are not installed.
+
+The utterance matrix is cached under the state folder, keyed by the utterances' own text, so a
+changed intents.yaml is embedded again and an unchanged one costs a file read (about 1 s to
+embed all of them otherwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from agent.routing.intent import (
+    FOLLOWUP,
+    UNKNOWN,
+    Intent,
+    IntentFile,
+    extract_slots,
+    only_an_id,
+    spelled_out,
+    without_ids,
+)
+
+log = logging.getLogger(__name__)
+Matrix = npt.NDArray[np.float32]
+CACHE_FOLDER = "intent-embeddings"
+
+
+def _key(labels: list[str], texts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for label, text in zip(labels, texts, strict=True):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+def utterance_matrix(labels: list[str], texts: list[str], folder: Path | None = None) -> Matrix:
+    """The utterances' embeddings, from the cache when these exact utterances were embedded
+    before; a cache that cannot be read or written is only slower."""
+    from agent.files import write_atomic
+    from agent.resources import state_dir
+    from knowledge.embeddings import minilm
+
+    path = (folder or state_dir() / CACHE_FOLDER) / f"{_key(labels, texts)}.npy"
+    try:
+        cached: Matrix = np.load(path)
+        if cached.shape[0] == len(texts):
+            return cached
+    except (OSError, ValueError):
+        pass
+    matrix = minilm().embed(texts)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.save(buffer, matrix)
+        write_atomic(path, buffer.getvalue())
+    except OSError as exc:
+        log.debug("intent embeddings not cached: %s", exc)
+    return matrix
+
+
+class EmbeddingIntentClassifier:
+    """Same interface as IntentClassifier: `scores` and `classify`."""
+
+    def __init__(self, spec: IntentFile, folder: Path | None = None) -> None:
+        self.spec = spec
+        self.labels = [n for n, i in spec.intents.items() for _ in i.utterances]
+        texts = [u for i in spec.intents.values() for u in i.utterances]
+        self.matrix = utterance_matrix(self.labels, texts, folder)
+        self.names = list(spec.intents)
+        self.rows = {
+            n: np.array([j for j, lab in enumerate(self.labels) if lab == n]) for n in self.names
+        }
+
+    @property
+    def threshold(self) -> float:
+        return self.spec.embedding_threshold
+
+    def scores(self, message: str) -> dict[str, float]:
+        from knowledge.embeddings import minilm
+
+        query = minilm().embed([spelled_out(without_ids(message))])[0]
+        sims = self.matrix @ query
+        out: dict[str, float] = {}
+        for name in self.names:
+            best = np.sort(sims[self.rows[name]])[::-1]
+            second = float(best[1]) if len(best) > 1 else 0.0
+            out[name] = 0.75 * float(best[0]) + 0.25 * second
+        return out
+
+    def classify(self, message: str) -> Intent:
+        ranked = sorted(self.scores(message).items(), key=lambda kv: -kv[1])
+        (best, score), runner_up = ranked[0], ranked[1][0]
+        confident = score >= self.spec.embedding_threshold and bool(without_ids(message))
+        name = best if confident else FOLLOWUP if only_an_id(message) else UNKNOWN
+        return Intent(
+            name=name,
+            confidence=round(min(max(score, 0.0), 1.0), 3),
+            runner_up=runner_up,
+            choices=[] if name != UNKNOWN else [best, runner_up],
+            slots=extract_slots(message),
+        )
