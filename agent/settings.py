@@ -11,19 +11,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
-
-from agent.contracts.context import DealContext
 from agent.contracts.principal import Principal
-from agent.contracts.probability import WinModel
-from agent.contracts.provenance import origin_of
-from agent.contracts.response import Citation
 from agent.errors import InvalidInput
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
-from agent.sanitise import OutputPolicy
+
+if TYPE_CHECKING:  # annotations only: a command that lists deals imports no model layer
+    from langchain_core.language_models import BaseChatModel
+
+    from agent.contracts.context import DealContext
+    from agent.contracts.probability import WinModel
+    from agent.contracts.response import Citation
+    from agent.sanitise import OutputPolicy
 
 SAMPLE_WORKSPACE = sample_workspace()
 KNOWLEDGE_ROOT = knowledge_dir()
@@ -68,6 +70,9 @@ class CoachContext:
         """What may leave in an answer: links to the allowed hosts and to the knowledge the
         answer cites (the team's own text, by provenance), the deal's contacts' addresses
         written as recipients, nothing else from the input."""
+        from agent.contracts.provenance import origin_of
+        from agent.sanitise import OutputPolicy
+
         cited = {c.ref for c in citations if origin_of(c.ref) == "knowledge"}
         contacts = deal.deal.contacts if deal is not None else []
         mail = {f"mailto:{c.email.strip().lower()}" for c in contacts if c.email}
@@ -155,6 +160,8 @@ class CoachContext:
 @lru_cache(maxsize=4)
 def _read_win_model(path: Path, version: int) -> WinModel | None:
     """A file that does not read is reported once and ignored: the estimate never fails on it."""
+    from agent.contracts.probability import WinModel
+
     del version  # part of the cache key: a rewritten file is read again
     try:
         return WinModel.model_validate_json(path.read_text(encoding="utf-8"))

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 
 from agent.errors import CoachError, InvalidInput, clip
 
@@ -154,5 +153,7 @@ def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) 
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
     else:
+        from rich.markdown import Markdown
+
         out.print(Markdown(response.markdown))
     return response
