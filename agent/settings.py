@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.contracts.principal import Principal
-from agent.errors import InvalidInput
+from agent.errors import InvalidInput, clip
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
@@ -34,6 +34,7 @@ DEFAULT_INDEX = state_dir() / "index"
 DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
 DEFAULT_WIN_MODEL = state_dir() / "models" / "win_model.json"  # what `coach calibrate` writes
+DEFAULT_CHAT_WINDOW = 20
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class CoachContext:
     principal: Principal | None = None
     # Hosts a link in an answer may point at (agent/sanitise.py); none by default.
     link_hosts: tuple[str, ...] = ()
+    # Chat turns a thread keeps word for word; earlier ones are summarised (agent/chat/history).
+    chat_window: int = DEFAULT_CHAT_WINDOW
 
     def output_policy(
         self,
@@ -134,6 +137,8 @@ class CoachContext:
         COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/model)
         COACH_PRINCIPAL         who is asking, `[tenant/]id` (COACH_REP is read too); unset is
                                 the local single-user mode, where every deal is reachable
+        COACH_CHAT_WINDOW       chat turns a thread keeps word for word (default 20); the
+                                earlier ones are summarised
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -154,6 +159,7 @@ class CoachContext:
             link_hosts=tuple(
                 h.strip() for h in os.environ.get("COACH_LINK_HOSTS", "").split(",") if h.strip()
             ),
+            chat_window=_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
         )
 
 
@@ -214,6 +220,22 @@ class LogSettings:
 def principal_from_env() -> Principal | None:
     text = os.environ.get("COACH_PRINCIPAL") or os.environ.get("COACH_REP")
     return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
+
+
+def _chat_window(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_CHAT_WINDOW
+    try:
+        turns = int(value.strip())
+    except ValueError:
+        turns = 0
+    if turns < 1:
+        raise InvalidInput(
+            f"'{clip(value.strip())}' is not a number of turns",
+            where="COACH_CHAT_WINDOW",
+            fix=f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it",
+        )
+    return turns
 
 
 def _optional_path(value: str | None, default: Path) -> Path | None:

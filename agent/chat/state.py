@@ -12,6 +12,10 @@ class ChatState(MessagesState, total=False):
     deal_id: str | None
     rep_id: str | None
     last_capability: str | None
+    # Turns folded out of `messages` past the window (agent/chat/history.py).
+    summary: str | None
+    earlier_turns: int
+    earlier_questions: list[str]
     # Per turn, reset when a turn starts.
     intent: (
         dict[str, Any] | None
