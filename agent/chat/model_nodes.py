@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.prebuilt import ToolNode
 from langgraph.runtime import Runtime, get_runtime
@@ -80,6 +80,8 @@ def call_model(state: ChatState, runtime: Runtime[ChatContext]) -> ModelRoute:
         bound = model.bind_tools(list(chat_tools(ctx.drafts)))
         prompt = [
             system_message(state.get("deal_id"), state.get("rep_id")),
+            # the folded turns' summary quotes the rep's questions: it speaks as the rep did
+            *([HumanMessage(summary)] if (summary := state.get("summary")) else []),
             *recent(state["messages"], ctx.history_limit),
         ]
         reply = bound.invoke(prompt)

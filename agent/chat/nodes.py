@@ -13,6 +13,7 @@ from langgraph.types import Command
 
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext
+from agent.chat.history import fold
 from agent.chat.more import navigation, opened
 from agent.chat.quick import QUICK, answer
 from agent.chat.requests import build_request, coach_on, meeting_slots, notes
@@ -55,6 +56,7 @@ def start_turn(
     ctx = _settings(runtime)
     slots = extract_slots(last_question(state["messages"]))
     update: dict[str, object] = {"steps": 0, "warning": None, "intent": None}
+    update.update(fold(dict(state), ctx.coach.chat_window))  # the thread stays light
     if found := suspects([("chat.message", last_question(state["messages"]))]):
         update["warning"] = warn_injection(found, state)
     if slots.deal_id and slots.deal_id != state.get("deal_id"):

@@ -88,7 +88,10 @@ class ChatSession:
         return dict(self.graph.get_state(self.config).values)
 
     def turns(self) -> int:
-        return sum(isinstance(m, HumanMessage) for m in self.values.get("messages", []))
+        """Every turn asked in this thread, the ones folded into its summary too."""
+        values = self.values
+        asked = sum(isinstance(m, HumanMessage) for m in values.get("messages", []))
+        return int(values.get("earlier_turns") or 0) + asked
 
     def ask(self, message: str) -> Iterator[Event]:
         """One turn: model tokens as they come (online), whole answers otherwise, then the
@@ -112,8 +115,14 @@ class ChatSession:
             seed.update(deal_id=self.deal_id, rep_id=self.rep_id)
         warning: str | None = None
         modes: list[StreamMode] = ["messages", "updates"]
+        # One checkpoint per turn, written when the turn ends (before `ask` returns): a
+        # finished turn survives a kill, an unfinished one leaves the thread as it was.
         parts = self.graph.stream(
-            cast(ChatState, seed), self.config, context=self.context, stream_mode=modes
+            cast(ChatState, seed),
+            self.config,
+            context=self.context,
+            stream_mode=modes,
+            durability="exit",
         )
         # A model's words pass the sanitiser like every answer: line by line as they stream
         # (a link, an image or a tag lies within a line), so nothing unclean is ever shown.

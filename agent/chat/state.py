@@ -14,6 +14,10 @@ class ChatState(MessagesState, total=False):
     last_capability: str | None
     # The full report behind the last short answer: "more on 2", "show the sources" open it.
     last_report: str | None
+    # Turns folded out of `messages` past the window (agent/chat/history.py).
+    summary: str | None
+    earlier_turns: int
+    earlier_questions: list[str]
     # Per turn, reset when a turn starts.
     intent: (
         dict[str, Any] | None

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 import agent
-from agent.interfaces.cli import app as app_module
 from agent.interfaces.cli.app import app, installed_version
 from tests.conftest import SAMPLE_DEALS
 
@@ -46,7 +45,7 @@ def test_version_falls_back_to_the_package_in_a_bare_checkout(
     def not_installed(name: str) -> str:
         raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(app_module, "version", not_installed)
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)  # imported when asked
     assert installed_version() == agent.__version__
 
 

@@ -27,3 +27,26 @@ def test_vectors_are_unit_length_and_semantic() -> None:
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert abs(float(v[0] @ v[1]) - 0.755) < 0.01  # the published reference pair
     assert float(v[0] @ v[2]) < 0.3
+
+
+def test_batches_are_bounded_by_tokens_and_cover_every_text() -> None:
+    from knowledge.embeddings import BATCH_TOKENS, MAX_BATCH, batches
+
+    lengths = [3, 200, 7, 50, 200, 9, 120, 4, 1000] + [5] * 300
+    cut = batches(lengths)
+    assert sorted(i for b in cut for i in b) == list(range(len(lengths)))
+    for batch in cut:
+        longest = max(lengths[i] for i in batch)
+        assert len(batch) <= MAX_BATCH
+        assert len(batch) == 1 or longest * len(batch) <= BATCH_TOKENS  # padded tokens
+    flat = [lengths[i] for b in cut for i in b]
+    assert flat == sorted(flat)  # similar lengths together: little padding
+
+
+def test_a_text_embeds_the_same_alone_or_in_any_batch() -> None:
+    """Padding to a batch's longest text is masked: the vector does not depend on the batch."""
+    long = " ".join(SENTENCES * 8)
+    together = minilm().embed([*SENTENCES, long])
+    for i, text in enumerate([*SENTENCES, long]):
+        alone = minilm().embed([text])[0]
+        assert float(np.abs(alone - together[i]).max()) < 1e-5

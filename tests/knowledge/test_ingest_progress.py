@@ -38,7 +38,7 @@ def grows(calls: list[tuple[int, int]]) -> bool:
 def test_progress_grows_and_ends_at_the_chunk_count(
     small_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embeddings, "BATCH", 4)  # several batches even for a tiny folder
+    monkeypatch.setattr(embeddings, "BATCH_TOKENS", 64)  # several batches for a tiny folder
     seen = Recorder()
     report = ingest((small_kb,), tmp_path / "index", progress=seen)
     assert set(seen.calls) == set(STAGES)

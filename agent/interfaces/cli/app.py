@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from typer.completion import install_callback, show_callback
 from typer.core import TyperGroup
 
@@ -61,6 +59,8 @@ out = Console()
 def installed_version() -> str:
     """The installed distribution's version; a source checkout that was never installed falls
     back to the package's own `agent.__version__`."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(DISTRIBUTION)
     except PackageNotFoundError:
@@ -143,6 +143,8 @@ def main(
 @user_errors
 def deals(workspace: WorkspaceOpt = None) -> None:
     """List the deals in the workspace."""
+    from rich.table import Table
+
     from tools.sources import workspace_source
 
     settings = cli_settings(workspace)

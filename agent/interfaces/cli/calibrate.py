@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from agent.contracts.probability import CalibrationReport, ModelMetrics
 from agent.interfaces.cli.common import user_errors
-from agent.settings import DEFAULT_WIN_MODEL
 
-DEFAULT_MODEL_PATH = DEFAULT_WIN_MODEL  # where the agent looks for it at run time
+if TYPE_CHECKING:  # the command imports them when it runs: `coach --help` stays light
+    from rich.table import Table
+
+    from agent.contracts.probability import CalibrationReport
+
 TOP_COEFFICIENTS = 10
 console = Console()
 
@@ -28,6 +29,10 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _metrics_table(report: CalibrationReport) -> Table:
+    from rich.table import Table
+
+    from agent.contracts.probability import ModelMetrics
+
     model = report.model or ModelMetrics(brier=0.0, n=0)
     length = report.length_only or ModelMetrics(brier=0.0, n=0)
     table = Table(
@@ -48,6 +53,8 @@ def _metrics_table(report: CalibrationReport) -> Table:
 
 
 def _reliability_table(report: CalibrationReport) -> Table:
+    from rich.table import Table
+
     table = Table(title="Reliability (fitted model, test deals): predicted against observed")
     for column in ("predicted", "deals", "mean predicted", "observed win rate"):
         table.add_column(column, justify="right")
@@ -62,6 +69,8 @@ def _reliability_table(report: CalibrationReport) -> Table:
 
 
 def _coefficient_table(report: CalibrationReport) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"Largest coefficients (log-odds; ridge penalty {_fmt(report.l2, 1)})")
     table.add_column("feature")
     table.add_column("weight", justify="right")
@@ -121,10 +130,11 @@ def calibrate_command(
     the latest 30% by close date)."""
     from agent.analysis.calibration import calibrate, save_model
     from agent.analysis.history import HistoryMapping, load_mapping
+    from agent.settings import DEFAULT_WIN_MODEL  # where the agent looks for it at run time
 
     spec = load_mapping(mapping) if mapping else HistoryMapping()
     report, model = calibrate(history, spec, min_deals=min_deals)
-    target = out or DEFAULT_MODEL_PATH
+    target = out or DEFAULT_WIN_MODEL
     save_model(model, target)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -134,4 +144,4 @@ def calibrate_command(
     console.print(f"Wrote the {what} to {target}", highlight=False)
 
 
-__all__ = ["DEFAULT_MODEL_PATH", "calibrate_command"]
+__all__ = ["calibrate_command"]

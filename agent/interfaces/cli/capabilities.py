@@ -5,6 +5,10 @@ its options (a meeting: attendees, length, objective, agenda items, date; a mess
 methodology; a transcript file). Every command shares `--workspace`, `--format` (or `--json`)
 and `--as-of`. An interface module may replace a capability's command with its own (debrief
 adds `--apply`, which writes to the CRM file).
+
+The commands are made from the capabilities' outlines (agent/capabilities/outline.py), so
+`coach --help` and completion import no capability; the one a command runs is imported when it
+runs.
 """
 
 from __future__ import annotations
@@ -16,8 +20,7 @@ from typing import Annotated, Any
 
 import typer
 
-from agent.capabilities.registry import Capability, registry
-from agent.intake import LIMITS, read_text
+from agent.capabilities.outline import Outline, outlines
 from agent.interfaces.cli.common import (
     BRIEF_OPT,
     AsOfOpt,
@@ -64,7 +67,7 @@ FORMAT_OPT = Annotated[OutputFormat, Opt("--format", "-f")]
 JSON_OPT = Annotated[bool, Opt("--json", help="Same as --format json")]
 
 
-def _parameters(spec: Capability) -> list[P]:
+def _parameters(spec: Outline) -> list[P]:
     params: list[P] = []
     if spec.scope == "rep":
         params.append(_option("rep", REP_OPT, P.empty))
@@ -88,8 +91,10 @@ def _parameters(spec: Capability) -> list[P]:
     ]
 
 
-def payload_for(spec: Capability, args: dict[str, Any]) -> dict[str, Any]:
+def payload_for(spec: Outline, args: dict[str, Any]) -> dict[str, Any]:
     """The CoachingRequest the command's arguments describe."""
+    from agent.intake import LIMITS, read_text
+
     payload: dict[str, Any] = {"capability": spec.name}
     if spec.scope == "rep":
         payload["rep_id"] = args["rep"]
@@ -118,15 +123,17 @@ def payload_for(spec: Capability, args: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def command_for(spec: Capability) -> Callable[..., None]:
+def command_for(spec: Outline) -> Callable[..., None]:
     """A typer command whose signature is built from the capability's declaration."""
 
     @user_errors
     def command(**args: Any) -> None:
         fmt = OutputFormat.json if args.get("as_json") else args["fmt"]
         payload = payload_for(spec, args)
-        if spec.prepare is not None:
-            payload = spec.prepare(payload, cli_settings(args.get("workspace")))
+        from agent.capabilities.registry import capability
+
+        if (prepare := capability(spec.name).prepare) is not None:
+            payload = prepare(payload, cli_settings(args.get("workspace")))
         respond(payload, args.get("workspace"), fmt, brief=args.get("brief", False))
 
     command.__signature__ = inspect.Signature(_parameters(spec))  # type: ignore[attr-defined]
@@ -138,8 +145,8 @@ def command_for(spec: Capability) -> Callable[..., None]:
 def register(app: typer.Typer, own: dict[str, Callable[..., None]]) -> None:
     """A command per capability that has one, in registry order; `own` holds the commands an
     interface module wrote for a capability (by capability name)."""
-    for spec in registry().values():
-        if spec.command is None or spec.draft is None:
+    for spec in outlines().values():
+        if spec.command is None or not spec.runs:
             continue
         command = own.get(spec.name) or command_for(spec)
         app.command(spec.command, help=spec.summary, rich_help_panel=PANEL)(command)

@@ -8,7 +8,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markdown import Markdown
 
 from agent.interfaces.cli.common import (
     WorkspaceOpt,
@@ -31,6 +30,8 @@ def show_turn(chat: ChatSession, message: str) -> None:
     """Model tokens are written as they arrive; a whole answer is shown block by block. The
     turn's warning, if any, is already one line on stderr: the chat logged it when the turn
     fell back (agent/chat/model_nodes.py), in the --log-format chosen."""
+    from rich.markdown import Markdown
+
     streamed = False
     for event in chat.ask(message):
         if event.kind == "token":

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 
 from agent.errors import CoachError, InvalidInput, clip
 
@@ -165,7 +164,10 @@ def respond(
     response = coach(request, cli_settings(workspace))
     if fmt is OutputFormat.json:
         sys.stdout.write(response.model_dump_json(indent=2) + "\n")
-    elif brief:
+        return response
+    from rich.markdown import Markdown
+
+    if brief:
         from agent.compose.brief import brief as brief_view
 
         hint = "run it without --brief for the full report, sources included"

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from agent.errors import InvalidInput
-from agent.intake import LIMITS, read_text
 from agent.interfaces.cli.common import (
     BRIEF_OPT,
     AsOfOpt,
@@ -77,6 +76,8 @@ def debrief_command(
         )
     read_version = version(target)  # what the analysis reads; --apply merges later writes
     path = transcript or source.latest_transcript(deal_id)
+    from agent.intake import LIMITS, read_text
+
     text = read_text(path, LIMITS.transcript, "transcript")
     meeting: dict[str, Any] = {}
     if (day := parse_date(date, "--date") or call_date(path)) is not None:

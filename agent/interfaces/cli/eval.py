@@ -10,11 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from agent.interfaces.cli.common import err, user_errors
 from agent.resources import state_dir
-from agent.settings import CoachContext
 
 out = Console()
 EVAL_HOME = state_dir() / "evals"
@@ -49,7 +47,16 @@ def eval_command(
     ] = None,
 ) -> None:
     """Run the eval cases (evals/cases/**.yaml) and write JSON, markdown and HTML reports."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from agent.model.factory import ModelSettings, chat_model
+    from agent.settings import CoachContext
     from evals.harness.graders import offline_graders
     from evals.harness.judge import Judge, RubricGrader, calibrate, load_calibration
     from evals.harness.report import gate as check_gate

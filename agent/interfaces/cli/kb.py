@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from agent.interfaces.cli.common import AsOfOpt, err, parse_date, user_errors
-from agent.settings import CoachContext
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from agent.settings import CoachContext
     from knowledge.ingest import Progress as IngestProgress
     from knowledge.ingest import Stage
 
@@ -49,6 +48,8 @@ IndexOpt = Annotated[
 
 
 def _context(knowledge: list[Path] | None, index: Path | None) -> CoachContext:
+    from agent.settings import CoachContext
+
     return CoachContext.from_env(extra_knowledge=tuple(knowledge or ()), index_dir=index)
 
 
@@ -199,6 +200,8 @@ def search(
         sys.stdout.write(json.dumps([p.model_dump() for p in passages], indent=2) + "\n")
         return
     shown = mode if used == mode else f"{used}; semantic search is off"
+    from rich.table import Table
+
     table = Table(title=f"{len(passages)} passages for '{query}' ({shown}, {elapsed:.0f} ms)")
     for column in ("#", "ref", "title / section", "excerpt"):
         table.add_column(column)
@@ -222,6 +225,8 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt
     ctx = _context(knowledge, index)
     corpus = load_corpus(ctx.knowledge_dirs)
     counts = Counter(str(d.meta["type"]) for d in corpus.docs.values())
+    from rich.table import Table
+
     table = Table(title="Knowledge documents by type")
     table.add_column("type")
     table.add_column("documents", justify="right")

@@ -13,19 +13,20 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.panel import Panel
-from rich.text import Text
 
-from agent.capabilities.live_assist.contract import CueCard
-from agent.contracts.conversation import Utterance
 from agent.errors import InvalidInput
 from agent.interfaces.cli.common import cli_settings, complete_deal_id, user_errors
-from agent.sanitise import clean
+
+if TYPE_CHECKING:  # imported when the command runs: `coach --help` stays light
+    from rich.panel import Panel
+
+    from agent.capabilities.live_assist.contract import CueCard
+    from agent.contracts.conversation import Utterance
 
 out = Console()
 PACES = ("real", "fast")
@@ -48,6 +49,9 @@ def _stamp(u: Utterance) -> str:
 
 
 def _panel(card: CueCard) -> Panel:
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text()
     body.append(card.say + "\n", style="bold")
     for point in card.points:
@@ -86,6 +90,7 @@ def live_command(
     from agent.reading.detectors import WORDS_PER_SECOND
     from agent.reading.transcripts import map_speakers, read_transcript
     from agent.retrieval import index_for
+    from agent.sanitise import clean
     from tools.sources import workspace_source
 
     if pace not in PACES:

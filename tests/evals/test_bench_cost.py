@@ -1,0 +1,20 @@
+"""The cost benchmark's process part runs end to end on a small sample: one command, one run,
+this checkout against itself as the base (the full runs are `python -m evals.bench_cost`)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from evals import bench_cost_process
+
+
+def test_start_part_reports_medians_and_ratios(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_cost_process, "START_COMMANDS", {"help": ["--help"]})
+    args = argparse.Namespace(runs=1, base=bench_cost_process.ROOT, turns=0)
+    seen = bench_cost_process.start(args)
+    assert set(seen["help"]) == {"new", "base", "ratio"}
+    new = seen["help"]["new"]
+    assert new["wall_s"] > 0 and new["cpu_s"] > 0 and new["peak_mb"] > 10
+    assert new["wall_s"] < 30  # --help answered (a hang or a crash would raise or time out)
