@@ -1,0 +1,82 @@
+"""Running the (synchronous) graphs for an asynchronous server: step by step in a worker
+thread, with a deadline, and stopped when nobody waits any more.
+
+A run is an iterator (agent.service.stream, a chat turn): the worker pulls one step at a time
+and hands it over; between steps it checks whether the client went away or the time ran out,
+and then closes the iterator, which stops the graph before its next node. So a timeout (504)
+or a disconnect never leaves a run going on for nobody, beyond the step already under way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any, TypeVar
+
+from agent.interfaces.http.deps import ApiError
+
+T = TypeVar("T")
+_DONE = object()
+
+
+async def steps(start: Callable[[], Iterator[T]], timeout_s: float) -> AsyncIterator[T]:
+    """Yields the run's steps as the worker produces them; raises ApiError(504) when the
+    deadline passes first. Leaving the loop early (a disconnect) stops the worker."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    stop = threading.Event()
+    context = contextvars.copy_context()  # the request id and anything else bound for logs
+
+    def put(item: Any) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, item)
+
+    def work() -> None:
+        iterator: Iterator[T] | None = None
+        try:
+            iterator = start()
+            for item in iterator:
+                if stop.is_set():
+                    break
+                put(item)
+            put(_DONE)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
+            put(exc)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()
+
+    threading.Thread(target=context.run, args=(work,), daemon=True, name="coach-run").start()
+    deadline = time.monotonic() + timeout_s
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=max(left, 0.0))
+            except TimeoutError:
+                raise ApiError(
+                    504,
+                    "timeout",
+                    f"the run took longer than {timeout_s:g} s and was stopped. "
+                    "Try again, or ask for less (a shorter transcript, one capability)",
+                ) from None
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+async def last(start: Callable[[], Iterator[T]], timeout_s: float) -> T:
+    """The run's final step (a response), within the deadline."""
+    found: list[T] = []
+    async for item in steps(start, timeout_s):
+        found[:] = [item]
+    if not found:
+        raise RuntimeError("the run ended without a result")
+    return found[0]
