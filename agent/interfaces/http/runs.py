@@ -31,7 +31,12 @@ async def steps(start: Callable[[], Iterator[T]], timeout_s: float) -> AsyncIter
     context = contextvars.copy_context()  # the request id and anything else bound for logs
 
     def put(item: Any) -> None:
-        loop.call_soon_threadsafe(queue.put_nowait, item)
+        if stop.is_set():
+            return  # nobody waits any more (and the loop may be gone)
+        try:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+        except RuntimeError:  # the event loop closed under a run nobody waits for
+            stop.set()
 
     def work() -> None:
         iterator: Iterator[T] | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import Response, StreamingResponse
@@ -120,3 +120,43 @@ async def _events(
     except (ApiError, CoachError) as exc:
         code = exc.code if isinstance(exc, ApiError) else "invalid_input"
         yield event("error", json.dumps({"code": code, "message": str(exc)}))
+
+
+class ChatLine(BaseModel):
+    role: str
+    text: str
+
+
+class ChatHistory(BaseModel):
+    thread: str
+    deal_id: str | None = None
+    messages: list[ChatLine]
+
+
+@router.get(
+    "/chat/{thread}",
+    response_model=ChatHistory,
+    summary="A thread's conversation so far",
+    responses={404: {"description": "No such thread for this caller"}},
+)
+async def chat_history(http: Request, thread: Thread, ctx: ContextDep) -> ChatHistory:
+    """The caller's own thread: the same name under another key is another conversation."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from agent.chat.context import ChatContext
+    from agent.chat.session import ChatSession
+
+    saver = http.app.state.tenants.checkpointer(replace(ctx, principal=None))
+
+    def read() -> dict[str, Any]:
+        return ChatSession(ChatContext(coach=ctx), saver, thread=thread).values
+
+    values = await run_in_threadpool(read)
+    lines = [
+        ChatLine(role=m.type, text=m.text)
+        for m in values.get("messages", [])
+        if m.type in ("human", "ai") and m.text
+    ]
+    if not lines:
+        raise ApiError(404, "not_found", f"no chat thread '{thread}'. Start it with a POST")
+    return ChatHistory(thread=thread, deal_id=values.get("deal_id"), messages=lines)
