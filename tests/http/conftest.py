@@ -3,7 +3,6 @@ two tenants, each its own copy of part of the sample workspace, and keys for eac
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import uvicorn
 from agent.interfaces.http.app import create_app
 from agent.interfaces.http.config import KeyEntry, KeysFile, ServerSettings, hash_key
 from agent.settings import CoachContext
-from tests.conftest import SAMPLE
+from evals.bench_http_load import tenant_workspace
 
 TENANT_DEALS = {"acme": ("D-1001", "D-1002", "D-1003", "D-1006"), "globex": ("D-1008", "D-1010")}
 KEYS = {  # key -> (tenant, principal, per minute)
@@ -53,12 +52,7 @@ def serving(app: Any) -> Iterator[str]:
 def tenant_home(root: Path) -> Path:
     """COACH_HOME/tenants/<tenant>/workspace for each tenant, with only its own deals."""
     for tenant, deals in TENANT_DEALS.items():
-        workspace = root / "tenants" / tenant / "workspace"
-        shutil.copytree(SAMPLE / "org", workspace / "org")
-        shutil.copy(SAMPLE / "workspace.yaml", workspace / "workspace.yaml")
-        (workspace / "org" / "access.yaml").write_text(f"tenant: {tenant}\n", encoding="utf-8")
-        for deal in deals:
-            shutil.copytree(SAMPLE / "deals" / deal, workspace / "deals" / deal)
+        tenant_workspace(root, tenant, deals)
     return root
 
 

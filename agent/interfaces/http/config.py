@@ -97,19 +97,11 @@ def new_key(tenant: str) -> tuple[str, str]:
 
 
 def read_keys(path: Path) -> KeysFile:
-    from pydantic import ValidationError
-
-    from agent.errors import describe_validation_error
+    from tools.sources import validate_file
 
     data = parse_document(read_text(path, LIMITS.deal_file, "keys file"), str(path))
-    try:
-        keys = KeysFile.model_validate(data or {})
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where=str(path),
-            fix="See the keys file format in agent/interfaces/http/config.py",
-        ) from None
+    keys = validate_file(KeysFile, data, str(path))
+    assert isinstance(keys, KeysFile)
     if not keys.keys:
         raise InvalidInput("no keys", where=str(path), fix="Add one: `coach serve --new-key T`")
     return keys

@@ -15,12 +15,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 
 from agent.capabilities.registry import Capability, registry
-from agent.contracts.request import CAPABILITIES, CoachingRequest
+from agent.contracts.request import CoachingRequest, parse_request
 from agent.contracts.response import CoachingResponse
-from agent.errors import CoachError, InvalidInput, UnknownCapability, describe_validation_error
+from agent.errors import CoachError
 from agent.interfaces.http.deps import ApiError, ContextDep
 from agent.interfaces.http.runs import last, steps
 from agent.settings import CoachContext
@@ -51,21 +51,6 @@ EXAMPLES: dict[str, Any] = {
 
 def event(name: str, data: str) -> bytes:
     return f"event: {name}\ndata: {data}\n\n".encode()
-
-
-def validated(payload: dict[str, Any]) -> CoachingRequest:
-    """The request, or the one message `coach request` gives for the same payload."""
-    capability = payload.get("capability")
-    if capability is not None and capability not in CAPABILITIES:
-        raise UnknownCapability(str(capability), CAPABILITIES)
-    try:
-        return CoachingRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where="request",
-            fix="See `coach schema request`",
-        ) from None
 
 
 def with_request_id(payload: dict[str, Any], http: Request) -> dict[str, Any]:
@@ -110,7 +95,7 @@ async def coach_route(
 ) -> Response:
     """Any capability, by name, or none (the router picks one from `message`). The body is a
     CoachingRequest (`coach schema request`); the answer a CoachingResponse."""
-    request = validated(with_request_id(body, http))
+    request = parse_request(with_request_id(body, http))
     return await answer(http, request, ctx)
 
 
@@ -142,7 +127,7 @@ def _route(spec: Capability, model: type[BaseModel]) -> Callable[..., Any]:
         payload = {"capability": spec.name, **body.model_dump(exclude_unset=True)}
         if spec.prepare is not None:
             payload = spec.prepare(payload, ctx)  # e.g. the deal's newest transcript
-        return await answer(http, validated(with_request_id(payload, http)), ctx)
+        return await answer(http, parse_request(with_request_id(payload, http)), ctx)
 
     route.__annotations__["body"] = model
     route.__name__ = spec.name

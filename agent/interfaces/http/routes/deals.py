@@ -3,42 +3,26 @@ knowledge base (the shipped knowledge plus the tenant's overlay)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
 
 from agent.contracts.context import DealContext
 from agent.interfaces.http.deps import ContextDep
 from knowledge.retriever import Mode, Passage, SearchFilters
+from tools.sources import DealSummary
 
 router = APIRouter(prefix="/v1", tags=["deals and knowledge"])
 DealId = Annotated[str, Path(min_length=1, max_length=255, examples=["D-1003"])]
 
 
-class DealRow(BaseModel):
-    id: str
-    name: str
-    account: str
-    stage: str
-    amount: float
-    currency: str
-    expected_close: dt.date
-    owner: str
-
-
-@router.get("/deals", response_model=list[DealRow], summary="The deals the caller may reach")
-async def list_deals(ctx: ContextDep) -> list[DealRow]:
+@router.get("/deals", summary="The deals the caller may reach")
+async def list_deals(ctx: ContextDep) -> list[DealSummary]:
     from tools.sources import workspace_source
 
-    def rows() -> list[DealRow]:
-        source = workspace_source(ctx.workspace, ctx.principal)
-        return [DealRow(**asdict(d)) for d in source.list_deals()]
-
-    return await run_in_threadpool(rows)
+    source = workspace_source(ctx.workspace, ctx.principal)
+    return await run_in_threadpool(source.list_deals)
 
 
 @router.get(
