@@ -19,6 +19,7 @@ from agent.interfaces.http.app import create_app
 from agent.interfaces.http.config import KeyEntry, KeysFile, ServerSettings, hash_key
 from agent.settings import CoachContext
 from evals.bench_http_load import tenant_workspace
+from tests.conftest import REPO
 
 TENANT_DEALS = {"acme": ("D-1001", "D-1002", "D-1003", "D-1006"), "globex": ("D-1008", "D-1010")}
 KEYS = {  # key -> (tenant, principal, per minute)
@@ -53,6 +54,15 @@ def tenant_home(root: Path) -> Path:
     """COACH_HOME/tenants/<tenant>/workspace for each tenant, with only its own deals."""
     for tenant, deals in TENANT_DEALS.items():
         tenant_workspace(root, tenant, deals)
+    # globex's own knowledge overlay: one objection no other tenant has
+    source = (REPO / "knowledge" / "objections" / "obj-no-budget-this-year.md").read_text()
+    overlay = root / "tenants" / "globex" / "knowledge" / "objections"
+    overlay.mkdir(parents=True)
+    text = source.replace("obj-no-budget-this-year", "obj-globex-quokka-freeze")
+    (overlay / "obj-globex-quokka-freeze.md").write_text(
+        text.replace("## Where it shows up\n", "## Where it shows up\nThe quokka freeze. "),
+        encoding="utf-8",
+    )
     return root
 
 

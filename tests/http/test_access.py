@@ -77,3 +77,12 @@ def test_a_chat_about_another_tenants_deal_is_not_found(service: Service) -> Non
     with service.client("key-acme") as http:
         got = http.post("/v1/chat/x", json={"message": "what next?", "deal_id": "D-1008"})
     assert got.status_code == 404
+
+
+def test_a_tenants_knowledge_overlay_is_its_own(service: Service) -> None:
+    query = {"q": "quokka freeze", "k": 3}
+    with service.client("key-globex") as http:
+        theirs = [p["doc_id"] for p in http.get("/v1/knowledge/search", params=query).json()]
+    with service.client("key-acme") as http:
+        ours = [p["doc_id"] for p in http.get("/v1/knowledge/search", params=query).json()]
+    assert theirs[0] == "obj-globex-quokka-freeze" and "obj-globex-quokka-freeze" not in ours

@@ -141,7 +141,7 @@ def authenticate(conn: HTTPConnection) -> Caller:
     settings: ServerSettings = state.settings
     if settings.local:
         client = conn.client.host if conn.client else ""
-        if not is_loopback(client) and client != "testclient":
+        if not is_loopback(client):
             raise ApiError(
                 403,
                 "forbidden",

@@ -56,6 +56,7 @@ async def search_knowledge(
     from agent.retrieval import index_for
 
     filters = SearchFilters(type=type or [])
-    return await run_in_threadpool(
-        lambda: index_for(ctx).search(q, k=k, filters=filters, mode=mode)
-    )
+    index = index_for(ctx)
+    # a tenant's overlay before its first `kb ingest` is searched lexically, from its files
+    chosen: Mode = mode if index.built else "lexical"
+    return await run_in_threadpool(lambda: index.search(q, k=k, filters=filters, mode=chosen))
