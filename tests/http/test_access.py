@@ -37,6 +37,7 @@ def test_a_tenant_cannot_reach_another_tenants_deal_by_id(service: Service) -> N
     assert listed == set(TENANT_DEALS["acme"])
     assert record.status_code == coached.status_code == 404
     assert "event: error" in streamed.text and theirs not in streamed.text.split("Deals there")[-1]
+    assert "/tenants/" not in streamed.text and '"code":"not_found"' in streamed.text
     assert path.status_code in (400, 404)
     with service.client("key-globex") as http:
         assert http.get(f"/v1/deals/{theirs}").status_code == 200

@@ -147,3 +147,39 @@ def test_the_local_mode_needs_no_key(local_service: Service) -> None:
     with local_service.client() as http:
         got = http.post("/v1/coach", json={"capability": "next_best_action", "deal_id": "D-1011"})
     assert got.status_code == 200 and got.json()["deal_id"] == "D-1011"
+
+
+def test_every_log_line_of_a_request_carries_its_request_id(service: Service) -> None:
+    import logging
+
+    from agent.log import fields_of
+
+    seen: list[tuple[str, Any]] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:  # in the thread that logs
+            seen.append((record.name, fields_of(record).get("request_id")))
+
+    root, catch = logging.getLogger(), Catch(logging.INFO)
+    levels = {n: logging.getLogger(n).level for n in ("agent", "tools")}
+    root.addHandler(catch)
+    for name in levels:
+        logging.getLogger(name).setLevel(logging.INFO)
+    try:
+        with service.client("key-acme", headers={"X-Request-ID": "trace-me-7"}) as http:
+            assert http.post("/v1/next_best_action", json={"deal_id": "D-1003"}).status_code == 200
+    finally:
+        root.removeHandler(catch)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+    ours = [(name, rid) for name, rid in seen if rid == "trace-me-7"]
+    assert {name for name, _ in ours} >= {"agent.interfaces.http.access", "agent.nodes.respond"}
+
+
+def test_new_key_prints_a_key_and_only_its_hash() -> None:
+    from agent.interfaces.cli.app import app
+    from agent.interfaces.http.config import hash_key
+
+    result = CliRunner().invoke(app, ["serve", "--new-key", "acme"])
+    key = result.output.split("not stored): ", 1)[1].split()[0]
+    assert result.exit_code == 0 and f"sha256: {hash_key(key)}, tenant: acme" in result.output

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 
 from agent.errors import CoachError, DealNotFound, UnknownCapability, describe_validation_error
 from agent.interfaces.http.deps import ApiError
@@ -57,6 +58,21 @@ def hide_paths(state: Any, tenant: str | None, text: str | None) -> str | None:
     return text.replace(str(ctx.workspace), "workspace").replace(str(ctx.index_dir), "index")
 
 
+def failure(conn: HTTPConnection, exc: ApiError | CoachError) -> tuple[int, ErrorBody]:
+    """The status and the one message for a failure, as the caller may read it: an answer's
+    body, a stream's `error` event, a WebSocket's error message."""
+    if isinstance(exc, ApiError):
+        return exc.status, ErrorBody(code=exc.code, message=exc.message)
+    status, code = status_of(exc)
+    log.info("%s", exc, extra={"code": code, "status": status})
+    tenant = getattr(conn.scope.get("state", {}).get("caller"), "tenant", None)
+    public = partial(hide_paths, conn.app.state, tenant)
+    message = public(str(exc)) or ""
+    return status, ErrorBody(
+        code=code, message=message, where=public(exc.where), fix=public(exc.fix)
+    )
+
+
 def answer(request: Request, status: int, body: ErrorBody, headers: Any = None) -> JSONResponse:
     rid = getattr(request.state, "request_id", None)
     content = ErrorAnswer(error=body, request_id=rid).model_dump(exclude_none=True)
@@ -76,9 +92,7 @@ def validation_message(errors: Any) -> CoachError:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> JSONResponse:
-        return answer(
-            request, exc.status, ErrorBody(code=exc.code, message=exc.message), exc.headers
-        )
+        return answer(request, *failure(request, exc), exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -87,13 +101,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CoachError)
     async def _coach(request: Request, exc: CoachError) -> JSONResponse:
-        status, code = status_of(exc)
-        log.info("%s", exc, extra={"code": code, "status": status})
-        tenant = getattr(getattr(request.state, "caller", None), "tenant", None)
-        public = partial(hide_paths, request.app.state, tenant)
-        message = public(str(exc)) or ""
-        body = ErrorBody(code=code, message=message, where=public(exc.where), fix=public(exc.fix))
-        return answer(request, status, body)
+        return answer(request, *failure(request, exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -22,7 +22,7 @@ from agent.contracts.principal import _NAME
 from agent.errors import CoachError
 from agent.intake import LIMITS
 from agent.interfaces.http.deps import ApiError, ContextDep
-from agent.interfaces.http.routes.coach import SSE, event
+from agent.interfaces.http.routes.coach import SSE, error_event, event
 from agent.interfaces.http.runs import steps
 from agent.settings import CoachContext
 
@@ -95,7 +95,7 @@ async def chat_turn(
         return _turn(ctx, saver, thread, turn)
 
     if SSE in http.headers.get("accept", ""):
-        return StreamingResponse(_events(start, timeout), media_type=SSE)
+        return StreamingResponse(_events(http, start, timeout), media_type=SSE)
     answer, tools, warning = "", [], None
     async for kind, text in steps(start, timeout):
         if kind == "token":
@@ -111,15 +111,14 @@ async def chat_turn(
 
 
 async def _events(
-    start: Callable[[], Iterator[tuple[str, str]]], timeout: float
+    http: Request, start: Callable[[], Iterator[tuple[str, str]]], timeout: float
 ) -> AsyncIterator[bytes]:
     try:
         async for kind, text in steps(start, timeout):
             yield event(kind, json.dumps({"text": text}))
         yield event("done", "{}")
     except (ApiError, CoachError) as exc:
-        code = exc.code if isinstance(exc, ApiError) else "invalid_input"
-        yield event("error", json.dumps({"code": code, "message": str(exc)}))
+        yield error_event(http, exc)
 
 
 class ChatLine(BaseModel):

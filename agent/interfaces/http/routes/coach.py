@@ -22,6 +22,7 @@ from agent.contracts.request import CoachingRequest, parse_request
 from agent.contracts.response import CoachingResponse
 from agent.errors import CoachError
 from agent.interfaces.http.deps import ApiError, ContextDep
+from agent.interfaces.http.errors import failure
 from agent.interfaces.http.runs import last, steps
 from agent.settings import CoachContext
 
@@ -65,14 +66,14 @@ async def answer(http: Request, request: CoachingRequest, ctx: CoachContext) -> 
 
     timeout = http.app.state.settings.timeout_s
     if SSE in http.headers.get("accept", ""):
-        return StreamingResponse(_events(request, ctx, timeout), media_type=SSE)
+        return StreamingResponse(_events(http, request, ctx, timeout), media_type=SSE)
     kind, response = await last(lambda: stream(request, ctx), timeout)
     assert kind == "response" and isinstance(response, CoachingResponse)
     return Response(response.model_dump_json(), media_type="application/json")
 
 
 async def _events(
-    request: CoachingRequest, ctx: CoachContext, timeout: float
+    http: Request, request: CoachingRequest, ctx: CoachContext, timeout: float
 ) -> AsyncIterator[bytes]:
     from agent.service import stream
 
@@ -83,8 +84,11 @@ async def _events(
             else:
                 yield event("response", value.model_dump_json())
     except (ApiError, CoachError) as exc:  # the status line has gone: the error is an event
-        code = exc.code if isinstance(exc, ApiError) else "invalid_input"
-        yield event("error", json.dumps({"code": code, "message": str(exc)}))
+        yield error_event(http, exc)
+
+
+def error_event(http: Request, exc: ApiError | CoachError) -> bytes:
+    return event("error", failure(http, exc)[1].model_dump_json(exclude_none=True))
 
 
 @router.post("/coach", responses=STREAMS, summary="Answer a CoachingRequest")

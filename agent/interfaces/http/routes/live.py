@@ -27,7 +27,7 @@ from agent.contracts.conversation import Transcript, Utterance
 from agent.errors import CoachError, describe_validation_error
 from agent.intake import LIMITS
 from agent.interfaces.http.deps import ApiError, caller, coach_context
-from agent.interfaces.http.errors import hide_paths, status_of
+from agent.interfaces.http.errors import failure
 from agent.settings import CoachContext
 
 router = APIRouter(prefix="/v1", tags=["live assist"])
@@ -94,11 +94,6 @@ class Meeting:
         }
 
 
-async def _fail(ws: WebSocket, code: str, message: str) -> None:
-    await ws.send_json({"type": "error", "code": code, "message": message})
-    await ws.close(code=1008)
-
-
 @router.websocket("/live/{session}")
 async def live_session(ws: WebSocket, session: str, deal_id: str) -> None:
     await ws.accept()
@@ -106,12 +101,10 @@ async def live_session(ws: WebSocket, session: str, deal_id: str) -> None:
         who = caller(ws)
         ctx = coach_context(ws, who)
         meeting = await run_in_threadpool(Meeting, ctx, deal_id)
-    except ApiError as exc:
-        await _fail(ws, exc.code, exc.message)
-        return
-    except CoachError as exc:
-        status, code = status_of(exc)
-        await _fail(ws, code, hide_paths(ws.app.state, who.tenant, str(exc)) or "")
+    except (ApiError, CoachError) as exc:
+        body = failure(ws, exc)[1]
+        await ws.send_json({"type": "error", **body.model_dump(exclude_none=True)})
+        await ws.close(code=1008)
         return
     await ws.send_json({"type": "ready", "session": session[:64], "deal_id": meeting.deal.deal.id})
     try:
