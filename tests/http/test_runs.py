@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -55,3 +56,23 @@ def test_a_slow_step_is_a_504_and_the_run_is_closed() -> None:
     with pytest.raises(ApiError) as caught:
         asyncio.run(client())
     assert caught.value.status == 504 and closed.wait(5)
+
+
+def test_runs_beyond_the_slots_wait_for_one() -> None:
+    from agent.interfaces.http.runs import last
+
+    spans: list[tuple[float, float]] = []
+
+    def run() -> Iterator[int]:
+        began = time.monotonic()
+        threading.Event().wait(0.1)
+        spans.append((began, time.monotonic()))
+        yield 1
+
+    async def two() -> None:
+        slots = asyncio.Semaphore(1)
+        await asyncio.gather(last(run, 5, slots), last(run, 5, slots))
+
+    asyncio.run(two())
+    (a_start, a_end), (b_start, _) = sorted(spans)
+    assert b_start >= a_end - 0.005  # one at a time, not side by side

@@ -151,6 +151,7 @@ def test_the_local_mode_needs_no_key(local_service: Service) -> None:
 
 def test_every_log_line_of_a_request_carries_its_request_id(service: Service) -> None:
     import logging
+    import time
 
     from agent.log import fields_of
 
@@ -168,6 +169,10 @@ def test_every_log_line_of_a_request_carries_its_request_id(service: Service) ->
     try:
         with service.client("key-acme", headers={"X-Request-ID": "trace-me-7"}) as http:
             assert http.post("/v1/next_best_action", json={"deal_id": "D-1003"}).status_code == 200
+        deadline = time.monotonic() + 5  # the access line follows the last byte sent
+        while not any(n.endswith(".access") and r == "trace-me-7" for n, r in seen):
+            assert time.monotonic() < deadline, seen
+            time.sleep(0.02)
     finally:
         root.removeHandler(catch)
         for name, level in levels.items():

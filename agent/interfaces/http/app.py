@@ -9,6 +9,7 @@ pass `mounts=` to `create_app`; they are mounted after the API's own routes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -78,6 +79,7 @@ def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] =
     app.state.settings = chosen
     app.state.tenants = tenants
     app.state.limiter = RateLimiter()
+    app.state.slots = asyncio.Semaphore(chosen.max_runs)
     app.add_middleware(RequestContext)
     errors.install(app)
     for module in (health, coach, deals, chat, live):

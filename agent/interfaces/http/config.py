@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -78,6 +79,8 @@ class ServerSettings:
     home: Path | None = None  # where tenants/<tenant>/ live; the state folder by default
     timeout_s: float = DEFAULT_TIMEOUT_S  # one run (a capability, a chat turn): then 504
     local_per_minute: int = 600  # the rate limit of the local mode
+    # Runs (capabilities, chat turns) at once; more wait for a slot (agent/interfaces/http/runs.py)
+    max_runs: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1))
     base: CoachContext = field(default_factory=CoachContext.from_env)
 
     @property

@@ -10,6 +10,7 @@ or a disconnect never leaves a run going on for nobody, beyond the step already 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -22,10 +23,34 @@ T = TypeVar("T")
 _DONE = object()
 
 
-async def steps(start: Callable[[], Iterator[T]], timeout_s: float) -> AsyncIterator[T]:
+def _too_slow(timeout_s: float) -> ApiError:
+    return ApiError(
+        504,
+        "timeout",
+        f"the run took longer than {timeout_s:g} s and was stopped. "
+        "Try again, or ask for less (a shorter transcript, one capability)",
+    )
+
+
+async def steps(
+    start: Callable[[], Iterator[T]],
+    timeout_s: float,
+    slots: asyncio.Semaphore | None = None,
+) -> AsyncIterator[T]:
     """Yields the run's steps as the worker produces them; raises ApiError(504) when the
-    deadline passes first. Leaving the loop early (a disconnect) stops the worker."""
+    deadline passes first. Leaving the loop early (a disconnect) stops the worker.
+
+    `slots` bounds the runs going on at once: on a busy server a run waits for a slot (its
+    deadline counting) rather than slowing every other run down. With more threads than cores
+    competing for the interpreter, a run with many steps (a chat turn) waits for the
+    interpreter at every step and falls far behind short ones; in turn, they stay fair."""
     loop = asyncio.get_running_loop()
+    deadline = time.monotonic() + timeout_s
+    if slots is not None:
+        try:
+            await asyncio.wait_for(slots.acquire(), timeout=timeout_s)
+        except TimeoutError:
+            raise _too_slow(timeout_s) from None
     queue: asyncio.Queue[Any] = asyncio.Queue()
     stop = threading.Event()
     context = contextvars.copy_context()  # the request id and anything else bound for logs
@@ -53,21 +78,18 @@ async def steps(start: Callable[[], Iterator[T]], timeout_s: float) -> AsyncIter
             close = getattr(iterator, "close", None)
             if close is not None:
                 close()
+            if slots is not None:  # the slot is free when the work is, not the waiting
+                with contextlib.suppress(RuntimeError):  # a closed loop frees nothing
+                    loop.call_soon_threadsafe(slots.release)
 
     threading.Thread(target=context.run, args=(work,), daemon=True, name="coach-run").start()
-    deadline = time.monotonic() + timeout_s
     try:
         while True:
             left = deadline - time.monotonic()
             try:
                 item = await asyncio.wait_for(queue.get(), timeout=max(left, 0.0))
             except TimeoutError:
-                raise ApiError(
-                    504,
-                    "timeout",
-                    f"the run took longer than {timeout_s:g} s and was stopped. "
-                    "Try again, or ask for less (a shorter transcript, one capability)",
-                ) from None
+                raise _too_slow(timeout_s) from None
             if item is _DONE:
                 return
             if isinstance(item, BaseException):
@@ -77,10 +99,12 @@ async def steps(start: Callable[[], Iterator[T]], timeout_s: float) -> AsyncIter
         stop.set()
 
 
-async def last(start: Callable[[], Iterator[T]], timeout_s: float) -> T:
+async def last(
+    start: Callable[[], Iterator[T]], timeout_s: float, slots: asyncio.Semaphore | None = None
+) -> T:
     """The run's final step (a response), within the deadline."""
     found: list[T] = []
-    async for item in steps(start, timeout_s):
+    async for item in steps(start, timeout_s, slots):
         found[:] = [item]
     if not found:
         raise RuntimeError("the run ended without a result")

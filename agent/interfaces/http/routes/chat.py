@@ -97,7 +97,7 @@ async def chat_turn(
     if SSE in http.headers.get("accept", ""):
         return StreamingResponse(_events(http, start, timeout), media_type=SSE)
     answer, tools, warning = "", [], None
-    async for kind, text in steps(start, timeout):
+    async for kind, text in steps(start, timeout, http.app.state.slots):
         if kind == "token":
             answer += text
         elif kind == "answer":
@@ -114,7 +114,7 @@ async def _events(
     http: Request, start: Callable[[], Iterator[tuple[str, str]]], timeout: float
 ) -> AsyncIterator[bytes]:
     try:
-        async for kind, text in steps(start, timeout):
+        async for kind, text in steps(start, timeout, http.app.state.slots):
             yield event(kind, json.dumps({"text": text}))
         yield event("done", "{}")
     except (ApiError, CoachError) as exc:

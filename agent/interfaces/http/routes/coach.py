@@ -67,7 +67,7 @@ async def answer(http: Request, request: CoachingRequest, ctx: CoachContext) -> 
     timeout = http.app.state.settings.timeout_s
     if SSE in http.headers.get("accept", ""):
         return StreamingResponse(_events(http, request, ctx, timeout), media_type=SSE)
-    kind, response = await last(lambda: stream(request, ctx), timeout)
+    kind, response = await last(lambda: stream(request, ctx), timeout, http.app.state.slots)
     assert kind == "response" and isinstance(response, CoachingResponse)
     return Response(response.model_dump_json(), media_type="application/json")
 
@@ -78,7 +78,7 @@ async def _events(
     from agent.service import stream
 
     try:
-        async for kind, value in steps(lambda: stream(request, ctx), timeout):
+        async for kind, value in steps(lambda: stream(request, ctx), timeout, http.app.state.slots):
             if kind == "progress":
                 yield event("progress", json.dumps({"node": value}))
             else:
