@@ -14,15 +14,19 @@ evals/bench_live.py) over a WebSocket, utterance sent to its reply received, p50
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +43,28 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def server(env: dict[str, str] | None = None, timeout_s: float = 180.0) -> Iterator[str]:
-    """`coach serve` on 127.0.0.1 in a child process until ready (/readyz); stopped after."""
+def server(env: dict[str, str] | None = None, timeout_s: float = 180.0) -> Iterator[Served]:
+    """`coach serve` on 127.0.0.1 in a child process until ready (/readyz); stopped after.
+    Its log goes to a file (a pipe nobody reads would fill and stall it)."""
     port = free_port()
     command = [sys.executable, "-m", "agent.interfaces.cli.app", "--log-level", "warning"]
     command += ["--log-format", "json", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stderr=subprocess.PIPE)
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the server is stopped
+    child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout_s
     try:
         while True:
             if child.poll() is not None:
-                raise RuntimeError(f"the server exited: {child.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                log.seek(0)
+                raise RuntimeError(f"the server exited: {log.read().decode()[-2000:]}")
             try:
                 if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
                     break
@@ -60,13 +73,15 @@ def server(env: dict[str, str] | None = None, timeout_s: float = 180.0) -> Itera
             if time.monotonic() > deadline:
                 raise RuntimeError("the server did not become ready")
             time.sleep(0.25)
-        yield url
+        yield Served(url, child)
     finally:
-        child.terminate()
-        try:
-            child.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        log.close()
 
 
 def stats(values: list[float]) -> dict[str, float]:
@@ -161,6 +176,43 @@ def live(url: str, count: int) -> dict[str, Any]:
     }
 
 
+def durability(turns: int = 5) -> dict[str, Any]:
+    """Kill the server (SIGKILL) while a chat turn runs: after a restart on the same files the
+    thread holds every turn that was acknowledged (answered 200) before, in order."""
+    with tempfile.TemporaryDirectory(prefix="coach-kill-") as folder:
+        env = {"COACH_MEMORY": str(Path(folder) / "memory.sqlite"), "COACH_OUTBOX": ""}
+        acknowledged: list[str] = []
+        with server(env) as served, httpx.Client(base_url=served.url, timeout=120) as http:
+            for i in range(turns):
+                message = f"turn {i}: what should I do next on {DEAL}?"
+                got = http.post("/v1/chat/durable", json={"message": message, "deal_id": DEAL})
+                if got.status_code == 200:
+                    acknowledged.append(message)
+
+            def last_turn() -> None:
+                with contextlib.suppress(httpx.HTTPError):  # it dies under it: not acknowledged
+                    httpx.post(
+                        f"{served.url}/v1/chat/durable",
+                        json={"message": "the turn the kill interrupts"},
+                        timeout=30,
+                    )
+
+            threading.Thread(target=last_turn, daemon=True).start()
+            time.sleep(0.05)
+            served.process.kill()
+            served.process.wait(timeout=20)
+        with server(env) as served:
+            history = httpx.get(f"{served.url}/v1/chat/durable", timeout=60).json()
+    asked = [m["text"] for m in history["messages"] if m["role"] == "human"]
+    kept = [m for m in acknowledged if m in asked]
+    return {
+        "acknowledged": len(acknowledged),
+        "kept_after_kill": len(kept),
+        "in_order": asked[: len(kept)] == kept,
+        "lost": len(acknowledged) - len(kept),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="The service over the wire vs in-process.")
     parser.add_argument("--runs", type=int, default=15)
@@ -176,11 +228,12 @@ def main() -> None:
         report = run_load(args.sessions, args.seconds)
         out = args.out or Path("bench-results/http-load.json")
     else:
-        with server() as url:
+        with server() as served:
             report = {
-                "capabilities": capabilities(url, args.runs),
-                "live": live(url, args.utterances),
+                "capabilities": capabilities(served.url, args.runs),
+                "live": live(served.url, args.utterances),
             }
+        report["chat_after_a_kill"] = durability()
         out = args.out or Path("bench-results/http.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -168,7 +168,8 @@ def run_load(sessions: int, seconds: float) -> dict[str, Any]:
         env = {"COACH_HOME": str(root), "COACH_API_KEYS": str(keys_file)}
         env["COACH_INDEX_DIR"] = str(index)
         tally = Tally()
-        with server(env) as url:
+        with server(env) as served:
+            url = served.url
             until = time.monotonic() + seconds
             started = time.monotonic()
             workers = []
