@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -43,3 +44,23 @@ def coach(request: CoachingRequest, context: CoachContext | None = None) -> Coac
     response = output["response"]
     assert isinstance(response, CoachingResponse)
     return response
+
+
+def stream(
+    request: CoachingRequest, context: CoachContext | None = None
+) -> Iterator[tuple[str, Any]]:
+    """The same run as `coach`, step by step (LangGraph's "updates"): `("progress", node)` as
+    each node finishes, then `("response", CoachingResponse)`. Closing the iterator stops the
+    run before its next node, which is how a server cancels a run whose client went away or
+    whose time ran out."""
+    ctx = context or CoachContext()
+    compiled = _graph_with_memory(ctx.memory, request.capability in REP_CAPABILITIES)
+    response: CoachingResponse | None = None
+    with bind(request_id=request_id(request)):
+        for update in compiled.stream({"request": request}, context=ctx, stream_mode="updates"):
+            for node, values in update.items():
+                yield "progress", node
+                found = values.get("response") if isinstance(values, dict) else None
+                response = found if isinstance(found, CoachingResponse) else response
+    assert response is not None, "the graph ended without a response"
+    yield "response", response

@@ -238,6 +238,13 @@ def _chat_window(value: str | None) -> int:
     return turns
 
 
+def api_keys_file() -> Path | None:
+    """COACH_API_KEYS: the API keys file of `coach serve` (agent/interfaces/http/config.py);
+    unset is the local mode (loopback only, one tenant)."""
+    value = os.environ.get("COACH_API_KEYS")
+    return Path(value).expanduser() if value else None
+
+
 def _optional_path(value: str | None, default: Path) -> Path | None:
     """Unset means the default; set but empty means switched off."""
     if value is None:

@@ -59,7 +59,7 @@ def thread_lock(checkpointer: SqliteSaver, thread: str) -> FileLock:
 
 @dataclass(frozen=True)
 class Event:
-    kind: Literal["token", "answer", "warning"]
+    kind: Literal["token", "answer", "warning", "tool"]
     text: str
 
 
@@ -71,11 +71,19 @@ class ChatSession:
         *,
         deal_id: str | None = None,
         rep_id: str | None = None,
+        thread: str | None = None,
     ) -> None:
+        """`thread` names the conversation (a server's client chooses it); it is kept under
+        the principal's key like the default one, so no other principal can open it."""
         self.context = context
         self.checkpointer = checkpointer
         self.graph = builder.compile(checkpointer=checkpointer, name="sales-chat")
-        self.thread = thread_id(rep_id, deal_id, context.coach.principal)
+        principal = context.coach.principal
+        self.thread = (
+            thread_id(rep_id, deal_id, principal)
+            if thread is None
+            else f"{principal.key if principal else 'local'}|thread:{thread}"
+        )
         self.config: Any = {"configurable": {"thread_id": self.thread}}
         self.deal_id, self.rep_id = deal_id, rep_id
 
@@ -143,9 +151,22 @@ class ChatSession:
                     yield Event("answer", text)
             else:
                 for update in payload.values():
-                    if isinstance(update, dict) and update.get("warning"):
+                    if not isinstance(update, dict):
+                        continue
+                    yield from _tool_events(update)
+                    if update.get("warning"):
                         warning = update["warning"]
         if pending:
             yield Event("token", clean_text(pending))
         if warning:
             yield Event("warning", warning)
+
+
+def _tool_events(update: dict[str, Any]) -> Iterator[Event]:
+    """The tools a step called: a model's tool calls (online), the capability the offline
+    path ran; front ends show them while the answer is being prepared."""
+    for message in update.get("messages") or []:
+        for call in getattr(message, "tool_calls", None) or []:
+            yield Event("tool", str(call.get("name", "")))
+    if update.get("last_capability"):
+        yield Event("tool", str(update["last_capability"]))

@@ -84,3 +84,23 @@ class CoachingRequest(InputContract):
     @property
     def target_deal_id(self) -> str:
         return self.deal.deal.id if self.deal is not None else str(self.deal_id)
+
+
+def parse_request(payload: dict[str, Any]) -> CoachingRequest:
+    """A request from a payload (a file, stdin, an HTTP body), or the one message every front
+    end gives for it: an unknown capability by name, else the first problems by field."""
+    from pydantic import ValidationError
+
+    from agent.errors import InvalidInput, UnknownCapability, describe_validation_error
+
+    capability = payload.get("capability")
+    if capability is not None and capability not in CAPABILITIES:
+        raise UnknownCapability(str(capability), CAPABILITIES)
+    try:
+        return CoachingRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidInput(
+            describe_validation_error(exc.errors()),
+            where="request",
+            fix="See `coach schema request`",
+        ) from None

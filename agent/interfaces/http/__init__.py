@@ -1,0 +1,1 @@
+"""`coach serve`: the HTTP API (FastAPI on uvicorn). `create_app(settings)` builds the app."""

@@ -1,0 +1,112 @@
+"""The service's one FastAPI app: `create_app(settings)`.
+
+Resources open once, in the lifespan: each tenant's settings, knowledge index and stores (so
+the first request does not pay for them) and the compiled graphs; they close when the server
+stops. Other front ends (the MCP server, the A2A agent, the browser page) are ASGI apps
+mounted on the same app: add them to `MOUNTS` (a path and a factory taking the settings), or
+pass `mounts=` to `create_app`; they are mounted after the API's own routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
+
+from agent.contracts.request import CoachingRequest
+from agent.interfaces.http import errors
+from agent.interfaces.http.config import ServerSettings
+from agent.interfaces.http.deps import RateLimiter, Tenants
+from agent.interfaces.http.middleware import RequestContext
+from agent.interfaces.http.routes import chat, coach, deals, health, live
+
+log = logging.getLogger(__name__)
+# (path, factory): ASGI apps mounted beside the API, e.g. ("/mcp", mcp_app). Each factory gets
+# the server's settings and the Tenants (who may see what) and returns an ASGI app.
+Mount = tuple[str, Callable[[ServerSettings, Tenants], ASGIApp]]
+MOUNTS: list[Mount] = []
+
+
+def _warm(tenants: Tenants) -> None:
+    """Opens what every request needs, once: each tenant's index (its sections and lexical
+    index), memory store and chat threads; the graphs compile on import."""
+    import agent.service  # noqa: F401 - the graphs compile once, here, not on a request
+    from agent.memory import open_store
+    from agent.retrieval import index_for
+
+    for name in tenants.names():
+        ctx = tenants.context(name)
+        index = index_for(ctx)
+        index.search("warm up", k=1, mode="lexical")
+        if ctx.memory is not None:
+            open_store(ctx.memory)
+        tenants.checkpointer(ctx)
+
+
+def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] = ()) -> FastAPI:
+    chosen = settings or ServerSettings()
+    tenants = Tenants(chosen)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(_warm, tenants)
+        mode = "local (loopback, one tenant)" if chosen.local else f"{len(tenants.names())} tenants"
+        log.info("serving: %s", mode, extra={"tenants": tenants.names()})
+        try:
+            yield
+        finally:
+            tenants.close()
+
+    from agent.interfaces.cli.app import installed_version
+
+    app = FastAPI(
+        title="Sales coach",
+        version=installed_version(),
+        summary="Grounded, cited B2B sales coaching: capabilities, chat, live assist.",
+        description=(
+            "Every answer is a CoachingResponse whose statements cite the input or the "
+            "knowledge. Send the API key as `Authorization: Bearer <key>`; each key is bound "
+            "to a tenant. Errors are one message: what, where, how to fix."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = chosen
+    app.state.tenants = tenants
+    app.state.limiter = RateLimiter()
+    app.state.slots = asyncio.Semaphore(chosen.max_runs)
+    app.add_middleware(RequestContext)
+    errors.install(app)
+    for module in (health, coach, deals, chat, live):
+        app.include_router(module.router)
+    coach.add_capability_routes(app)
+    for path, factory in [*MOUNTS, *mounts]:
+        app.mount(path, factory(chosen, tenants))
+    _document_request(app)
+    return app
+
+
+def _document_request(app: FastAPI) -> None:
+    """`POST /v1/coach` reads its body itself (to answer a bad one in the CLI's words); its
+    OpenAPI entry still shows the CoachingRequest schema."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = original()
+        defs = CoachingRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(defs.pop("$defs", {}))
+        components["CoachingRequest"] = defs
+        body = schema["paths"]["/v1/coach"]["post"]["requestBody"]["content"]["application/json"]
+        body["schema"] = {"$ref": "#/components/schemas/CoachingRequest"}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,62 @@
+"""What a caller may look up: its tenant's deals (as its key's principal sees them) and the
+knowledge base (the shipped knowledge plus the tenant's overlay)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.concurrency import run_in_threadpool
+
+from agent.contracts.context import DealContext
+from agent.interfaces.http.deps import ContextDep
+from knowledge.retriever import Mode, Passage, SearchFilters
+from tools.sources import DealSummary
+
+router = APIRouter(prefix="/v1", tags=["deals and knowledge"])
+DealId = Annotated[str, Path(min_length=1, max_length=255, examples=["D-1003"])]
+
+
+@router.get("/deals", summary="The deals the caller may reach")
+async def list_deals(ctx: ContextDep) -> list[DealSummary]:
+    from tools.sources import workspace_source
+
+    source = workspace_source(ctx.workspace, ctx.principal)
+    return await run_in_threadpool(source.list_deals)
+
+
+@router.get(
+    "/deals/{deal_id}",
+    response_model=DealContext,
+    summary="One deal with every upstream section",
+    responses={404: {"description": "No such deal, or not one the caller may reach"}},
+)
+async def get_deal(deal_id: DealId, ctx: ContextDep) -> DealContext:
+    """The deal and its upstream agents' sections; another tenant's or principal's deal reads
+    exactly like one that does not exist (404)."""
+    from tools.sources import check_deal_id, workspace_source
+
+    def load() -> DealContext:
+        source = workspace_source(ctx.workspace, ctx.principal)
+        return source.load_context(check_deal_id(deal_id, "deal id"))
+
+    return await run_in_threadpool(load)
+
+
+@router.get("/knowledge/search", response_model=list[Passage], summary="Search the knowledge")
+async def search_knowledge(
+    ctx: ContextDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000, examples=["CFO says no budget"])],
+    k: Annotated[int, Query(ge=1, le=20)] = 5,
+    type: Annotated[list[str] | None, Query()] = None,  # noqa: A002 - the API's own word
+    mode: Mode = "hybrid",
+) -> list[Passage]:
+    """Citable passages (`kb:<doc>#<section>`): methodology, objections, battle cards, plays,
+    process standards, proof points."""
+    from agent.retrieval import index_for
+
+    filters = SearchFilters(type=type or [])
+    index = index_for(ctx)
+    # a tenant's overlay before its first `kb ingest` is searched lexically, from its files
+    chosen: Mode = mode if index.built else "lexical"
+    return await run_in_threadpool(lambda: index.search(q, k=k, filters=filters, mode=chosen))
