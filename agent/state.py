@@ -10,6 +10,9 @@ import datetime as dt
 import operator
 from typing import Annotated, Any, TypedDict
 
+from pydantic import ValidationError
+from typing_extensions import TypedDict as SchemaDict
+
 from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
@@ -23,13 +26,16 @@ from agent.contracts.response import (
     MissingInput,
     Warning,
 )
+from agent.errors import InvalidInput, describe_validation_error
 
 
-class InputState(TypedDict):
+# The graphs' input and output: typing_extensions' TypedDict, so that pydantic writes their
+# JSON Schema on Python 3.11 too (a LangGraph server and Studio show it).
+class InputState(SchemaDict):
     request: CoachingRequest
 
 
-class OutputState(TypedDict):
+class OutputState(SchemaDict):
     response: CoachingResponse
 
 
@@ -51,3 +57,20 @@ class CoachState(TypedDict, total=False):
     citations: list[Citation]
     composition: Composition
     response: CoachingResponse
+
+
+def request_of(state: CoachState) -> CoachingRequest:
+    """The state's request as the contract: LangGraph does not convert a graph's input, so a
+    request sent as JSON (a LangGraph server, Studio, a parent graph) arrives as a dict and is
+    validated here, at the graph's first node, with the one readable message."""
+    given: Any = state["request"]
+    if isinstance(given, CoachingRequest):
+        return given
+    try:
+        return CoachingRequest.model_validate(given)
+    except ValidationError as exc:
+        raise InvalidInput(
+            describe_validation_error(exc.errors()),
+            where="request",
+            fix="See `coach schema request`",
+        ) from None
