@@ -10,14 +10,13 @@ import datetime as dt
 import operator
 from typing import Annotated, Any, TypedDict
 
-from pydantic import ValidationError
 from typing_extensions import TypedDict as SchemaDict
 
 from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.rep import RepContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.request import CoachingRequest, parse_request
 from agent.contracts.response import (
     CapabilityResult,
     Citation,
@@ -26,7 +25,6 @@ from agent.contracts.response import (
     MissingInput,
     Warning,
 )
-from agent.errors import InvalidInput, describe_validation_error
 
 
 # The graphs' input and output: typing_extensions' TypedDict, so that pydantic writes their
@@ -64,13 +62,4 @@ def request_of(state: CoachState) -> CoachingRequest:
     request sent as JSON (a LangGraph server, Studio, a parent graph) arrives as a dict and is
     validated here, at the graph's first node, with the one readable message."""
     given: Any = state["request"]
-    if isinstance(given, CoachingRequest):
-        return given
-    try:
-        return CoachingRequest.model_validate(given)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where="request",
-            fix="See `coach schema request`",
-        ) from None
+    return given if isinstance(given, CoachingRequest) else parse_request(given)

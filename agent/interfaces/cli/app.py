@@ -219,6 +219,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
+    from agent.interfaces.cli.mcp import mcp_command
 
     register(app, {"post_call_analysis": debrief_command})  # one command per capability
     app.add_typer(kb, name="kb")
@@ -226,6 +227,7 @@ def _register_subcommands() -> None:
     app.command("calibrate")(calibrate_command)
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
+    app.command("mcp")(mcp_command)
 
 
 _register_subcommands()

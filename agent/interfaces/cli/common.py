@@ -131,23 +131,10 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
 
 
 def respond(payload: dict[str, Any], workspace: Path | None, fmt: OutputFormat) -> CoachingResponse:
-    from pydantic import ValidationError
-
-    from agent.contracts.request import CAPABILITIES, CoachingRequest
-    from agent.errors import UnknownCapability, describe_validation_error
+    from agent.contracts.request import parse_request
     from agent.service import coach
 
-    capability = payload.get("capability")
-    if capability is not None and capability not in CAPABILITIES:
-        raise UnknownCapability(str(capability), CAPABILITIES)
-    try:
-        request = CoachingRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where="request",
-            fix="See `coach schema request`",
-        ) from None
+    request = parse_request(payload)
     # The response's warnings reach stderr through logging (the respond node logs each once),
     # in the --log-format the user chose; they are not printed here a second time.
     response = coach(request, cli_settings(workspace))
