@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -17,7 +15,7 @@ import pytest
 from agent.capabilities.requests import answering, request_model
 from agent.contracts.principal import Principal
 from agent.settings import CoachContext
-from tests.protocols.conftest import REPO, free_port, server_env
+from tests.protocols.conftest import REPO, free_port, in_thread, server_env
 
 mcp = pytest.importorskip("mcp")
 uvicorn = pytest.importorskip("uvicorn")
@@ -89,29 +87,17 @@ def test_the_example_client_lists_tools_and_gets_the_next_best_action(tmp_path: 
 def http_url(tmp_path: Any) -> Iterator[str]:
     """The MCP app on uvicorn in a thread; each call's principal from the X-Coach-Principal
     header over the test's own settings (the HTTP service passes its key's principal)."""
-    from agent.interfaces.mcp.http import PRINCIPAL_HEADER, mcp_http_app
+    from agent.interfaces.caller import with_named_principal
+    from agent.interfaces.mcp.http import mcp_http_app
 
-    base = CoachContext.from_env()
+    base = CoachContext.from_env()  # the test's own memory and outbox (tests/conftest.py)
 
     def context_for(request: Any) -> CoachContext:
-        named = request.headers.get(PRINCIPAL_HEADER) if request is not None else None
-        return replace(base, principal=Principal.parse(named)) if named else base
+        return with_named_principal(base, request)
 
     port = free_port()
-    config = uvicorn.Config(
-        mcp_http_app(context_for, path="/mcp"), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}/mcp/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with in_thread(mcp_http_app(context_for, path="/mcp"), port):
+        yield f"http://127.0.0.1:{port}/mcp/"
 
 
 async def _http_checks(url: str) -> None:
@@ -146,13 +132,13 @@ def test_streamable_http_session_with_the_callers_principal(http_url: str) -> No
 def test_the_environment_principal_applies_without_a_header(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from agent.interfaces.mcp import http
+    from agent.interfaces import caller
 
-    http._env_context.cache_clear()
+    caller._env_context.cache_clear()
     monkeypatch.setenv("COACH_PRINCIPAL", "acme/rep-maya")
     try:
-        ctx = http.local_context(None)
+        ctx = caller.local_context(None)
         assert ctx.principal == Principal(id="rep-maya", tenant="acme")
     finally:
-        http._env_context.cache_clear()
+        caller._env_context.cache_clear()
     assert os.environ["COACH_PRINCIPAL"] == "acme/rep-maya"

@@ -212,6 +212,7 @@ def schema(
 
 
 def _register_subcommands() -> None:
+    from agent.interfaces.cli.a2a import a2a_command
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
@@ -228,6 +229,7 @@ def _register_subcommands() -> None:
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
     app.command("mcp")(mcp_command)
+    app.command("a2a")(a2a_command)
 
 
 _register_subcommands()

@@ -22,7 +22,8 @@ def mcp_command(
     Who asks: COACH_PRINCIPAL (or --as); over HTTP also an X-Coach-Principal header."""
     import anyio
 
-    from agent.interfaces.mcp.http import local_context, mcp_http_app, serve_stdio
+    from agent.interfaces.caller import local_context
+    from agent.interfaces.mcp.http import mcp_http_app, serve_stdio
 
     local_context(None)  # a bad COACH_* setting fails here, with its message, not per call
     if port is None:

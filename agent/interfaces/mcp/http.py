@@ -3,41 +3,20 @@ its own with uvicorn), and MCP over stdio for desktop clients (`coach mcp`).
 
 A host that mounts the app must run its lifespan inside its own (Starlette does not start a
 mounted app's lifespan): `async with app.router.lifespan_context(app): ...`. Each call's
-settings come from `context_for(request)`: the host's authentication decides the tenant and
-principal; without one (`local_context`), the COACH_* environment and an
-`X-Coach-Principal: [tenant/]id` header, for local use on loopback only."""
+settings come from `context_for(request)` (agent/interfaces/caller.py): the host's
+authentication decides the tenant and principal."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from agent.contracts.principal import Principal
-from agent.interfaces.mcp.server import ContextFor, build_server
-from agent.settings import CoachContext
+from agent.interfaces.caller import ContextFor, local_context
+from agent.interfaces.mcp.server import build_server
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
-    from starlette.requests import Request
-
-PRINCIPAL_HEADER = "x-coach-principal"
-
-
-@cache
-def _env_context() -> CoachContext:
-    return CoachContext.from_env()
-
-
-def local_context(request: Request | None) -> CoachContext:
-    """The environment's settings; over HTTP the principal a header names, if any."""
-    ctx = _env_context()
-    named = request.headers.get(PRINCIPAL_HEADER) if request is not None else None
-    if named and named.strip():
-        return replace(ctx, principal=Principal.parse(named, where=PRINCIPAL_HEADER))
-    return ctx
 
 
 def mcp_http_app(context_for: ContextFor = local_context, path: str = "/") -> Starlette:

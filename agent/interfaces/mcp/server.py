@@ -8,8 +8,7 @@ CLI; a user error is the tool result's one message (`isError`), as the CLI print
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 from langchain_core.tools import BaseTool, ToolException
@@ -21,13 +20,9 @@ from agent.capabilities.registry import Capability
 from agent.capabilities.requests import answering, capability_request, request_model
 from agent.contracts.response import CoachingResponse
 from agent.errors import CoachError, InvalidInput, validated_as
+from agent.interfaces.caller import ContextFor
 from agent.settings import CoachContext
 
-if TYPE_CHECKING:
-    from starlette.requests import Request
-
-# The run's settings for one call: the HTTP request when there is one (None on stdio).
-ContextFor = Callable[["Request | None"], CoachContext]
 NAME = "sales-coach"
 INSTRUCTIONS = (
     "A B2B sales coach. Each capability tool answers about one deal (deal_id, e.g. D-1003; "
