@@ -262,19 +262,17 @@ def _resolve(given: ContextInput, environment: tuple[tuple[str, str], ...]) -> C
         tuple(Path(p) for p in given.knowledge_dirs),
         Path(given.index_dir) if given.index_dir else None,
     )
+    plain = ("chroma_url", "default_process", "default_methodology", "max_alternatives")
     changes: dict[str, object] = {
         name: getattr(given, name)
-        for name in ("chroma_url", "default_process", "default_methodology")
+        for name in (*plain, "max_guidance")
         if getattr(given, name) is not None
     }
-    changes |= {
+    changes |= {  # paths: empty switches it off, as in the environment
         name: _optional_path(getattr(given, name), Path())
         for name in ("outbox", "memory", "win_model")
         if getattr(given, name) is not None
     }
-    for name in ("max_alternatives", "max_guidance"):
-        if getattr(given, name) is not None:
-            changes[name] = getattr(given, name)
     if given.principal is not None:
         changes["principal"] = (
             Principal.parse(given.principal, where="context.principal")

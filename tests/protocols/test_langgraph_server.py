@@ -22,6 +22,11 @@ from tests.protocols.conftest import REPO, free_port, server_env, stop, wait_unt
 langgraph_sdk = pytest.importorskip("langgraph_sdk")
 
 
+def _absolute(config: dict[str, Any]) -> dict[str, Any]:
+    graphs = {name: str(REPO / spec) for name, spec in config["graphs"].items()}
+    return {**config, "dependencies": [str(REPO)], "graphs": graphs}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     cli = shutil.which("langgraph") or str(Path(sys.executable).with_name("langgraph"))
@@ -30,10 +35,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     state = tmp_path_factory.mktemp("langgraph-server")
     port = free_port()
     command = [cli, "dev", "--no-browser", "--no-reload", "--host", "127.0.0.1"]
+    config = state / "langgraph.json"  # the checkout's, its paths absolute: the server writes
+    config.write_text(json.dumps(_absolute(json.loads((REPO / "langgraph.json").read_text()))))
     log = (state / "server.log").open("wb")
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        cwd=REPO,
+    process = subprocess.Popen(  # its .langgraph_api/ folder in the state folder, not the checkout
+        [*command, "--config", str(config), "--port", str(port)],
+        cwd=state,
         env=server_env(state, {"COACH_HOME": str(state / "home")}),
         stdout=log,
         stderr=subprocess.STDOUT,
