@@ -26,18 +26,24 @@ async def main(deal_id: str) -> int:
     )
     async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
         await session.initialize()
-        listed = await session.list_tools()
-        print("tools:", ", ".join(tool.name for tool in listed.tools))
-        result = await session.call_tool("next_best_action", {"deal_id": deal_id})
-        if result.isError:
-            print("error:", result.content[0].text if result.content else "?", file=sys.stderr)
-            return 1
-        response = result.structuredContent or {}
-        primary = response["result"]["primary"]
-        print(f"next best action on {response['deal_id']}: {primary['title']}")
-        print(f"chance of success: {primary['probability']['value']:.0%}")
-        text = result.content[0].text if result.content else ""
-        print(f"markdown: {len(text)} characters, {len(response['citations'])} citations")
+        return await next_best_action(session, deal_id)
+
+
+async def next_best_action(session: ClientSession, deal_id: str) -> int:
+    """What an orchestrator does with an open session: find the tool, call it, read both the
+    typed result and the text."""
+    listed = await session.list_tools()
+    print("tools:", ", ".join(tool.name for tool in listed.tools))
+    result = await session.call_tool("next_best_action", {"deal_id": deal_id})
+    if result.isError:
+        print("error:", result.content[0].text if result.content else "?", file=sys.stderr)
+        return 1
+    response = result.structuredContent or {}
+    primary = response["result"]["primary"]
+    print(f"next best action on {response['deal_id']}: {primary['title']}")
+    print(f"chance of success: {primary['probability']['value']:.0%}")
+    text = result.content[0].text if result.content else ""
+    print(f"markdown: {len(text)} characters, {len(response['citations'])} citations")
     return 0
 
 
