@@ -4,6 +4,7 @@ client starts it) and over streamable HTTP (the ASGI app, served by uvicorn on l
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -48,8 +49,12 @@ async def _stdio_checks(env: dict[str, str]) -> int:
         done: int = await _example().next_best_action(session, "D-1003")
         tools = {tool.name: tool for tool in (await session.list_tools()).tools}
         for spec in answering():  # one tool per capability, its typed request as input
-            assert tools[spec.name].inputSchema == request_model(spec).model_json_schema()
-            assert tools[spec.name].outputSchema is not None
+            schema = tools[spec.name].inputSchema
+            assert set(schema["properties"]) == set(request_model(spec).model_fields)
+            assert spec.result is not None and len(json.dumps(schema)) < 5_000
+            output = tools[spec.name].outputSchema
+            assert output is not None
+            assert output["properties"]["result"] == {"$ref": f"#/$defs/{spec.result.__name__}"}
         assert {"search_knowledge", "list_deals", "get_deal"} <= set(tools)
 
         found = await session.call_tool("list_deals", {})

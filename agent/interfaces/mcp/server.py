@@ -1,9 +1,10 @@
 """The MCP server's tools, generated from the registry: one per capability (its input schema is
-the capability's typed request, agent/capabilities/requests.py; its result the CoachingResponse
-as structured content plus the markdown as text), `search_knowledge`, `list_deals` and
-`get_deal`. Every call runs with the caller's settings (`ContextFor`: COACH_PRINCIPAL on stdio,
-the HTTP host's authentication over HTTP), so a principal reaches exactly what it reaches in the
-CLI; a user error is the tool result's one message (`isError`), as the CLI prints it."""
+the capability's typed request, agent/capabilities/requests.py, kept lean by schemas.py; its
+result the CoachingResponse as structured content plus the markdown as text),
+`search_knowledge`, `list_deals` and `get_deal`. Every call runs with the caller's settings
+(`ContextFor`: COACH_PRINCIPAL on stdio, the HTTP host's authentication over HTTP), so a
+principal reaches exactly what it reaches in the CLI; a user error is the tool result's one
+message (`isError`), as the CLI prints it."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from mcp.server.lowlevel import Server
 from pydantic import BaseModel
 
 from agent.capabilities.registry import Capability
-from agent.capabilities.requests import answering, capability_request, request_model
-from agent.contracts.response import CoachingResponse
+from agent.capabilities.requests import answering, capability_request
 from agent.errors import CoachError, InvalidInput, validated_as
 from agent.interfaces.caller import ContextFor
+from agent.interfaces.mcp.schemas import input_schema, output_schema
 from agent.settings import CoachContext
 
 NAME = "sales-coach"
@@ -36,8 +37,8 @@ def _capability_tool(spec: Capability) -> types.Tool:
         name=spec.name,
         title=spec.title,
         description=f"{spec.summary} Grounded and cited (refs such as deal.activities[3]).",
-        inputSchema=request_model(spec).model_json_schema(),
-        outputSchema=CoachingResponse.model_json_schema(mode="serialization"),
+        inputSchema=input_schema(spec.name),
+        outputSchema=output_schema(spec.name),
         annotations=types.ToolAnnotations(readOnlyHint=False, openWorldHint=False),
     )
 
