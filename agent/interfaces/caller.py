@@ -3,8 +3,8 @@
 `ContextFor` gives each call's CoachContext from the HTTP request (None on stdio). A host that
 mounts an endpoint passes its own, so its API key decides the tenant and the principal;
 `local_context` is the stand-alone default: the COACH_* environment (COACH_PRINCIPAL is who
-asks, as in the CLI) and, over HTTP, an `X-Coach-Principal: [tenant/]id` header, which only
-suits local use on loopback (whoever can reach the port may name anyone)."""
+asks, as in the CLI) or, when it names no one, an `X-Coach-Principal: [tenant/]id` header,
+which only suits local use on loopback (whoever can reach the port may name anyone)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,10 @@ def _env_context() -> CoachContext:
 
 
 def local_context(request: Request | None) -> CoachContext:
-    """The environment's settings; over HTTP the principal a header names, if any."""
-    return with_named_principal(_env_context(), request)
+    """The environment's settings; over HTTP the principal a header names, if any, unless the
+    server itself runs as one (COACH_PRINCIPAL or --as): a header never widens that."""
+    ctx = _env_context()
+    return ctx if ctx.principal is not None else with_named_principal(ctx, request)
 
 
 def with_named_principal(ctx: CoachContext, request: Request | None) -> CoachContext:

@@ -134,9 +134,11 @@ def test_streamable_http_session_with_the_callers_principal(http_url: str) -> No
     anyio.run(_http_checks, http_url)
 
 
-def test_the_environment_principal_applies_without_a_header(
+def test_the_environment_principal_wins_over_a_header(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from starlette.requests import Request
+
     from agent.interfaces import caller
 
     caller._env_context.cache_clear()
@@ -144,6 +146,8 @@ def test_the_environment_principal_applies_without_a_header(
     try:
         ctx = caller.local_context(None)
         assert ctx.principal == Principal(id="rep-maya", tenant="acme")
+        other = Request({"type": "http", "headers": [(b"x-coach-principal", b"rep-tom")]})
+        assert caller.local_context(other).principal == ctx.principal  # never widened
     finally:
         caller._env_context.cache_clear()
     assert os.environ["COACH_PRINCIPAL"] == "acme/rep-maya"
