@@ -89,12 +89,16 @@ def _run_helper(tool: BaseTool, arguments: dict[str, Any]) -> tuple[list[types.T
 
 def _run_capability(
     spec: Capability, arguments: dict[str, Any], ctx: CoachContext
-) -> tuple[list[types.TextContent], dict[str, Any]]:
+) -> types.CallToolResult:
+    """The result as is: the response is a CoachingResponse by construction, so the SDK's own
+    check of it against the output schema (jsonschema, on every call) is not needed."""
     from agent.service import coach
 
     response = coach(capability_request(spec, arguments, ctx), ctx)
-    structured = response.model_dump(mode="json")
-    return [types.TextContent(type="text", text=response.markdown)], structured
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=response.markdown)],
+        structuredContent=response.model_dump(mode="json"),
+    )
 
 
 def build_server(context_for: ContextFor) -> Server[Any, Any]:
