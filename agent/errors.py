@@ -6,7 +6,11 @@ The CLI turns these into exit code 2 without a traceback; servers turn them into
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 # How much of an input a message may quote: enough to recognise it, never the input itself.
 ECHO = 200
@@ -70,3 +74,11 @@ def describe_validation_error(errors: Sequence[Any], limit: int = 3) -> str:
     if more > 0:
         lines.append(f"and {more} more problem(s)")
     return "; ".join(lines)
+
+
+def validated_as(model: type[M], data: Any, where: str, fix: str | None = None) -> M:
+    """`data` as `model`, or one InvalidInput naming the fields' problems (at most a few)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(describe_validation_error(exc.errors()), where=where, fix=fix) from None

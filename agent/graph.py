@@ -8,6 +8,8 @@ the registry (agent/capabilities/registry.py).
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 
 from agent.capabilities.registry import in_scope
@@ -22,17 +24,21 @@ from agent.nodes.load_rep_context import load_rep_context
 from agent.nodes.read import read
 from agent.nodes.respond import respond
 from agent.nodes.route import route
-from agent.settings import CoachContext
+from agent.settings import ContextInput
 from agent.state import CoachState, InputState, OutputState
 
-Builder = StateGraph[CoachState, CoachContext, InputState, OutputState]
+# The context is a CoachContext in-process, or its JSON form (ContextInput) from a server or
+# Studio, which LangGraph builds from the declared schema; nodes read either through
+# agent.settings.settings.
+Builder = StateGraph[CoachState, Any, InputState, OutputState]
 
 
 def _builder(first: str, scope: Scope) -> Builder:
     """The steps both graphs share, around the registry's capabilities of one scope."""
     capabilities = in_scope(scope)
-    builder = StateGraph(
-        CoachState, context_schema=CoachContext, input_schema=InputState, output_schema=OutputState
+    context: type[Any] = ContextInput
+    builder: Builder = StateGraph(
+        CoachState, context_schema=context, input_schema=InputState, output_schema=OutputState
     )
     after_draft = "enrich_draft" if scope == "deal" else "compose"
     builder.add_node(route, destinations=tuple(c.node for c in capabilities))

@@ -10,11 +10,13 @@ import datetime as dt
 import operator
 from typing import Annotated, Any, TypedDict
 
+from typing_extensions import TypedDict as SchemaDict
+
 from agent.analysis.model import Analysis
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.rep import RepContext
-from agent.contracts.request import CoachingRequest
+from agent.contracts.request import CoachingRequest, parse_request
 from agent.contracts.response import (
     CapabilityResult,
     Citation,
@@ -25,11 +27,13 @@ from agent.contracts.response import (
 )
 
 
-class InputState(TypedDict):
+# The graphs' input and output: typing_extensions' TypedDict, so that pydantic writes their
+# JSON Schema on Python 3.11 too (a LangGraph server and Studio show it).
+class InputState(SchemaDict):
     request: CoachingRequest
 
 
-class OutputState(TypedDict):
+class OutputState(SchemaDict):
     response: CoachingResponse
 
 
@@ -51,3 +55,11 @@ class CoachState(TypedDict, total=False):
     citations: list[Citation]
     composition: Composition
     response: CoachingResponse
+
+
+def request_of(state: CoachState) -> CoachingRequest:
+    """The state's request as the contract: LangGraph does not convert a graph's input, so a
+    request sent as JSON (a LangGraph server, Studio, a parent graph) arrives as a dict and is
+    validated here, at the graph's first node, with the one readable message."""
+    given: Any = state["request"]
+    return given if isinstance(given, CoachingRequest) else parse_request(given)

@@ -20,12 +20,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
-from agent.errors import DealNotFound, InvalidInput, describe_validation_error
+from agent.errors import DealNotFound, InvalidInput, validated_as
 from agent.intake import LIMITS, parse_document, read_text
 
 ORG_SECTIONS = ("process", "analytics")
@@ -110,12 +110,7 @@ def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
             where=where,
             fix="The file must hold one object",
         )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()), where=where, fix="Correct the field"
-        ) from None
+    return validated_as(model, data, where, fix="Correct the field")
 
 
 class WorkspaceSource:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import Field
+
 from agent.model.factory import ModelSettings
-from agent.settings import CoachContext
+from agent.settings import CoachContext, ContextInput
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -43,6 +45,32 @@ class ChatContext:
         if self.model is not None:
             return self.model.model
         return type(self.client).__name__ if self.client is not None else "none"
+
+
+class ChatContextInput(ContextInput):
+    """The chat's settings as JSON (its context schema for a LangGraph server or Studio): the
+    coaching settings over the COACH_* environment, the chat model the environment names, and
+    the loop's limits."""
+
+    max_steps: int = Field(default=6, ge=1, le=20)
+    history_limit: int = Field(default=40, ge=2, le=400)
+
+    def chat(self) -> ChatContext:
+        coach = self.resolve()
+        return ChatContext(
+            coach=coach,
+            model=coach.model,
+            max_steps=self.max_steps,
+            history_limit=self.history_limit,
+        )
+
+
+def chat_settings(context: ChatContext | ChatContextInput | None) -> ChatContext:
+    """The turn's settings: a ChatContext as given (the CLI, tests), JSON settings over the
+    environment's (a server), else the offline defaults."""
+    if isinstance(context, ChatContextInput):
+        return context.chat()
+    return context if context is not None else ChatContext()
 
 
 def chat_db(coach: CoachContext) -> Path:

@@ -10,9 +10,11 @@ Compiled without a checkpointer, as a LangGraph server expects (it brings its ow
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.graph import START, StateGraph
 
-from agent.chat.context import ChatContext
+from agent.chat.context import ChatContextInput
 from agent.chat.model_nodes import call_model, run_tools
 from agent.chat.nodes import (
     answer_quick,
@@ -24,7 +26,12 @@ from agent.chat.nodes import (
 )
 from agent.chat.state import ChatState
 
-builder = StateGraph(ChatState, context_schema=ChatContext)
+# Its context is a ChatContext in-process (agent.chat.session) or its JSON form from a server,
+# which LangGraph builds from this schema; the nodes read either (chat_settings).
+_context: type[Any] = ChatContextInput
+builder: StateGraph[ChatState, Any, ChatState, ChatState] = StateGraph(
+    ChatState, context_schema=_context
+)
 builder.add_node(start_turn)
 builder.add_node(call_model)
 builder.add_node(run_tools)

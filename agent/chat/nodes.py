@@ -12,7 +12,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agent.chat.answers import explain, from_response, which_deal
-from agent.chat.context import ChatContext
+from agent.chat.context import ChatContext, chat_settings
 from agent.chat.history import fold
 from agent.chat.more import navigation, opened
 from agent.chat.quick import QUICK, answer
@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 
 def _settings(runtime: Runtime[ChatContext]) -> ChatContext:
-    """Defaults (offline, the sample workspace) when a server runs the graph without one."""
-    return runtime.context if runtime.context is not None else ChatContext()
+    """The turn's settings (agent.chat.context.chat_settings): JSON from a server, as given
+    in-process, else the offline defaults."""
+    return chat_settings(runtime.context)
 
 
 def last_question(messages: Sequence[BaseMessage]) -> str:

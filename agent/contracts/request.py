@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from agent.contracts.base import SCHEMA_VERSION, Contract, Id, InputContract
 from agent.contracts.catalog import request_capabilities, result_catalog, scoped
 from agent.contracts.context import DealContext
+from agent.errors import UnknownCapability, validated_as
 from agent.intake import LIMITS
 
 # The capabilities a request may name: every folder under agent/capabilities/ that declares a
@@ -86,21 +87,10 @@ class CoachingRequest(InputContract):
         return self.deal.deal.id if self.deal is not None else str(self.deal_id)
 
 
-def parse_request(payload: dict[str, Any]) -> CoachingRequest:
-    """A request from a payload (a file, stdin, an HTTP body), or the one message every front
-    end gives for it: an unknown capability by name, else the first problems by field."""
-    from pydantic import ValidationError
-
-    from agent.errors import InvalidInput, UnknownCapability, describe_validation_error
-
-    capability = payload.get("capability")
+def parse_request(payload: Any, where: str = "request") -> CoachingRequest:
+    """A request from JSON or YAML (a file, a server's body, a graph's input), or the one
+    message every front end gives for it: an unknown capability by name, else the fields."""
+    capability = payload.get("capability") if isinstance(payload, dict) else None
     if capability is not None and capability not in CAPABILITIES:
         raise UnknownCapability(str(capability), CAPABILITIES)
-    try:
-        return CoachingRequest.model_validate(payload)
-    except ValidationError as exc:
-        raise InvalidInput(
-            describe_validation_error(exc.errors()),
-            where="request",
-            fix="See `coach schema request`",
-        ) from None
+    return validated_as(CoachingRequest, payload, where, fix="See `coach schema request`")

@@ -15,7 +15,7 @@ from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.settings import CoachContext, settings
-from agent.state import CoachState
+from agent.state import CoachState, request_of
 from tools.sources import DealSource, InlineSource, workspace_source
 
 
@@ -47,7 +47,7 @@ def with_transcript(ctx: DealContext, request: CoachingRequest) -> DealContext:
 
 def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     started = time.perf_counter()
-    request = state["request"]
+    request = request_of(state)
     source: DealSource
     if request.deal is not None:
         source = InlineSource(request.deal)
@@ -71,6 +71,7 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
             )
         )
     return {
+        "request": request,
         "started_at": started,
         "deal": ctx,
         "as_of": as_of,

@@ -23,7 +23,7 @@ from agent.reading.competitors import Competitors, deal_competitors, knowledge_c
 from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
-from agent.state import CoachState
+from agent.state import CoachState, request_of
 from tools.sources import WorkspaceSource, workspace_source
 
 ANALYTICS_IMPACT = (
@@ -147,7 +147,7 @@ def build_rep_context(
 
 def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     started = time.perf_counter()
-    request = state["request"]
+    request = request_of(state)
     rep_id = str(request.rep_id)
     ctx_settings = settings(runtime.context)
     source = workspace_source(ctx_settings.workspace, ctx_settings.principal)
@@ -166,6 +166,7 @@ def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[
         for m in missing
     ]
     return {
+        "request": request,
         "started_at": started,
         "rep": rep,
         "as_of": as_of,

@@ -214,6 +214,7 @@ def schema(
 
 
 def _register_subcommands() -> None:
+    from agent.interfaces.cli.a2a import a2a_command
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
@@ -221,6 +222,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
+    from agent.interfaces.cli.mcp import mcp_command
     from agent.interfaces.cli.serve import serve_command
 
     register(app, {"post_call_analysis": debrief_command})  # one command per capability
@@ -230,6 +232,8 @@ def _register_subcommands() -> None:
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
     app.command("serve")(serve_command)
+    app.command("mcp")(mcp_command)
+    app.command("a2a")(a2a_command)
 
 
 _register_subcommands()

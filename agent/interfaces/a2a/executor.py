@@ -1,0 +1,130 @@
+"""How an A2A message becomes a coaching run, and the run a task: submitted, working, then
+completed with one artifact (the markdown and the CoachingResponse as data) or failed with the
+one message the CLI would print.
+
+A message may carry a data part with a whole CoachingRequest (it names its `capability`), or
+ask a skill (`metadata.skill`, a capability's name) with that capability's typed request as a
+data part and/or in words; words alone go to the router, as `coach request` with only a
+message does. The deal (or rep) may be named in the words ("… on D-1003")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from a2a.helpers import (
+    get_data_parts,
+    get_text_parts,
+    new_data_part,
+    new_task,
+    new_text_part,
+)
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.events import EventQueue
+from a2a.server.routes import DefaultServerCallContextBuilder
+from a2a.server.tasks import TaskUpdater
+from a2a.types import Message, TaskState
+from google.protobuf.json_format import MessageToDict
+from starlette.requests import Request
+
+from agent.capabilities.requests import answering, capability_request
+from agent.contracts.request import CoachingRequest, parse_request
+from agent.errors import CoachError
+from agent.interfaces.a2a.card import JSON, MARKDOWN
+from agent.interfaces.caller import ContextFor
+from agent.routing.intent import extract_slots
+from agent.settings import CoachContext
+
+SETTINGS = "coach_settings"  # the call context's key for the caller's settings
+
+
+class CallerContextBuilder(DefaultServerCallContextBuilder):
+    """Keeps how to get the caller's settings with each call; resolved inside the task, so a
+    bad principal header fails the task with its message rather than the HTTP request."""
+
+    def __init__(self, context_for: ContextFor) -> None:
+        self.context_for = context_for
+
+    def build(self, request: Request) -> Any:
+        call = super().build(request)
+        call.state[SETTINGS] = lambda: self.context_for(request)
+        return call
+
+
+def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
+    meta = MessageToDict(message.metadata) if message.HasField("metadata") else {}
+    data = next((d for d in get_data_parts(message.parts) if isinstance(d, dict)), {})
+    text = "\n".join(get_text_parts(message.parts)).strip()
+    skill = meta.get("skill")
+    specs = {spec.name: spec for spec in answering()}
+    if isinstance(skill, str) and skill in specs and "capability" not in data:
+        spec = specs[skill]
+        slots = extract_slots(text)
+        words: dict[str, Any] = (
+            {"rep_id": slots.rep_id} if spec.scope == "rep" else {"deal_id": slots.deal_id}
+        )
+        if "message" in spec.uses and text:
+            words["message"] = slots.objection or text
+        if "methodology" in spec.uses and slots.methodology:
+            words["methodology"] = slots.methodology
+        given = {k: v for k, v in words.items() if v is not None}
+        return capability_request(spec, {**given, **data}, ctx)
+    payload: dict[str, Any] = dict(data)
+    if text:
+        slots = extract_slots(text)
+        payload.setdefault("message", text)
+        if slots.deal_id and "deal" not in payload:
+            payload.setdefault("deal_id", slots.deal_id)
+        if slots.rep_id:
+            payload.setdefault("rep_id", slots.rep_id)
+    if isinstance(skill, str):
+        payload.setdefault("capability", skill)
+    return parse_request(payload, where="message")
+
+
+class CoachExecutor(AgentExecutor):
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        message = context.message
+        assert message is not None and context.task_id and context.context_id
+        updater = TaskUpdater(event_queue, context.task_id, context.context_id)
+        if context.current_task is None:
+            await event_queue.enqueue_event(
+                new_task(
+                    context.task_id,
+                    context.context_id,
+                    TaskState.TASK_STATE_SUBMITTED,
+                    [],
+                    [message],
+                )
+            )
+        say = updater.new_agent_message
+        await updater.start_work(say([new_text_part("reading the deal and the knowledge")]))
+        try:
+            settings_for: Callable[[], CoachContext] = context.call_context.state[SETTINGS]
+            ctx = settings_for()
+            request = request_from(message, ctx)
+            response = await anyio.to_thread.run_sync(_coach, request, ctx)
+        except CoachError as exc:
+            await updater.failed(say([new_text_part(str(exc))]))
+            return
+        await updater.add_artifact(
+            [
+                new_text_part(response.markdown, MARKDOWN),
+                new_data_part(response.model_dump(mode="json"), JSON),
+            ],
+            name=response.capability,
+        )
+        await updater.complete()
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        """A run is not interrupted midway (it takes well under a second); the task is marked
+        canceled so the caller stops waiting."""
+        assert context.task_id and context.context_id
+        await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
+
+
+def _coach(request: CoachingRequest, ctx: CoachContext) -> Any:
+    from agent.service import coach
+
+    return coach(request, ctx)

@@ -1,0 +1,142 @@
+"""The coach as an A2A agent, driven by the SDK's own client against uvicorn on loopback: the
+agent card, a message answered as a task, the same streamed (submitted, working, completed),
+and failed tasks carrying the one message (a deal the caller may not reach, a bad field)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from agent.capabilities.requests import answering
+from agent.settings import CoachContext
+from tests.protocols.conftest import free_port, in_thread
+
+pytest.importorskip("a2a")
+
+from a2a.client import ClientConfig, create_client  # noqa: E402
+from a2a.helpers import get_data_parts, get_text_parts, new_data_part, new_text_part  # noqa: E402
+from a2a.types import Message, Role, SendMessageRequest, TaskState  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Mounted under /a2a, as the HTTP service mounts it; the principal from a header, the
+    memory and outbox the module's own."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from agent.interfaces.a2a.app import a2a_app
+    from agent.interfaces.caller import with_named_principal
+
+    state = tmp_path_factory.mktemp("a2a")
+    base = replace(
+        CoachContext.from_env(),
+        memory=state / "memory.sqlite",
+        outbox=state / "events.jsonl",
+        win_model=None,
+        principal=None,
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/a2a"
+    app = a2a_app(f"{url}/", lambda request: with_named_principal(base, request))
+    host = Starlette(routes=[Mount("/a2a", app=app)])
+    with in_thread(host, port):
+        yield url
+
+
+def _message(*parts: Any, skill: str | None = None) -> SendMessageRequest:
+    message = Message(
+        role=Role.ROLE_USER,
+        message_id=uuid.uuid4().hex,
+        parts=list(parts),
+        metadata={"skill": skill} if skill else None,
+    )
+    return SendMessageRequest(message=message)
+
+
+async def _send(
+    url: str, request: SendMessageRequest, streaming: bool, principal: str | None = None
+) -> list[Any]:
+    headers = {"X-Coach-Principal": principal} if principal else {}
+    async with httpx.AsyncClient(headers=headers, timeout=60) as http:
+        config = ClientConfig(streaming=streaming, httpx_client=http)
+        client = await create_client(url, client_config=config)
+        return [event async for event in client.send_message(request)]
+
+
+def test_the_card_lists_each_capability_as_a_skill(base_url: str) -> None:
+    card = httpx.get(f"{base_url}/.well-known/agent-card.json").json()
+    assert [s["id"] for s in card["skills"]] == [spec.name for spec in answering()]
+    assert card["capabilities"]["streaming"] is True
+    assert card["supportedInterfaces"][0]["url"] == f"{base_url}/"
+
+
+def test_a_message_to_a_skill_completes_with_the_response(base_url: str) -> None:
+    request = _message(new_text_part("what now on D-1003?"), skill="next_best_action")
+    events = anyio.run(_send, base_url, request, False)
+    task = events[-1].task
+    assert task.status.state == TaskState.TASK_STATE_COMPLETED
+    (artifact,) = task.artifacts
+    (response,) = get_data_parts(artifact.parts)
+    assert response["capability"] == "next_best_action" and response["deal_id"] == "D-1003"
+    assert get_text_parts(artifact.parts) == [response["markdown"]]
+
+
+def test_streaming_reports_each_task_state(base_url: str) -> None:
+    request = _message(new_data_part({"rep_id": "rep-priya"}), skill="performance_coaching")
+    events = anyio.run(_send, base_url, request, True)
+    states = [e.task.status.state for e in events if e.HasField("task")]
+    states += [e.status_update.status.state for e in events if e.HasField("status_update")]
+    assert states == [
+        TaskState.TASK_STATE_SUBMITTED,
+        TaskState.TASK_STATE_WORKING,
+        TaskState.TASK_STATE_COMPLETED,
+    ]
+    (update,) = [e.artifact_update for e in events if e.HasField("artifact_update")]
+    assert get_data_parts(update.artifact.parts)[0]["rep_id"] == "rep-priya"
+
+
+def _failure(events: list[Any]) -> str:
+    task = events[-1].task
+    assert task.status.state == TaskState.TASK_STATE_FAILED
+    return "\n".join(get_text_parts(task.status.message.parts))
+
+
+def test_a_deal_the_caller_may_not_reach_fails_with_the_message(base_url: str) -> None:
+    request = _message(new_text_part("who should I engage on D-1003?"))  # rep-priya's deal
+    text = _failure(anyio.run(_send, base_url, request, False, "rep-tom"))
+    assert "no deal 'D-1003'" in text and "D-1004" in text
+
+
+def test_a_bad_field_fails_with_the_one_message(base_url: str) -> None:
+    request = _message(
+        new_data_part({"deal_id": "D-1003", "as_of": "2026-02-30"}), skill="deal_strategy"
+    )
+    text = _failure(anyio.run(_send, base_url, request, False))
+    assert text.startswith("deal_strategy: as_of:") and "2026-02-30" in text
+
+
+def test_v0_3_message_send_is_answered(base_url: str) -> None:
+    """Platforms on A2A 0.3 post `message/send` with `kind`-tagged parts."""
+    body = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "message/send",
+        "params": {
+            "message": {
+                "kind": "message",
+                "role": "user",
+                "messageId": uuid.uuid4().hex,
+                "parts": [{"kind": "text", "text": "process adherence on D-1005"}],
+            }
+        },
+    }
+    result = httpx.post(f"{base_url}/", json=body, timeout=60).json()["result"]
+    assert result["status"]["state"] == "completed"
+    assert result["artifacts"][0]["name"] == "process_adherence"
