@@ -34,8 +34,15 @@ def serve_command(
         str | None,
         typer.Option("--new-key", help="Print a new key for this tenant and its keys-file line"),
     ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="How callers reach the server, for the A2A card (default http://HOST:PORT)"
+        ),
+    ] = None,
 ) -> None:
-    """Serve the coach over HTTP: capabilities, chat, live assist, knowledge (OpenAPI at /docs)."""
+    """Serve the coach over HTTP: capabilities, chat, live assist, knowledge (OpenAPI at /docs),
+    MCP at /mcp and A2A at /a2a, all behind the same keys."""
     from agent.interfaces.http.config import ServerSettings, is_loopback, read_keys
     from agent.interfaces.http.config import new_key as make_key
 
@@ -54,7 +61,11 @@ def serve_command(
 
     path = keys or api_keys_file()
     settings = ServerSettings(
-        host=host, port=port, keys=read_keys(path) if path else None, timeout_s=timeout
+        host=host,
+        port=port,
+        keys=read_keys(path) if path else None,
+        timeout_s=timeout,
+        url=url,
     )
     if settings.local and not is_loopback(host):
         raise InvalidInput(

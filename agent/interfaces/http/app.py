@@ -2,9 +2,9 @@
 
 Resources open once, in the lifespan: each tenant's settings, knowledge index and stores (so
 the first request does not pay for them) and the compiled graphs; they close when the server
-stops. Other front ends (the MCP server, the A2A agent, the browser page) are ASGI apps
-mounted on the same app: add them to `MOUNTS` (a path and a factory taking the settings), or
-pass `mounts=` to `create_app`; they are mounted after the API's own routes.
+stops. MCP (`/mcp`) and A2A (`/a2a`) are mounted behind the same keys
+(agent/interfaces/http/protocols.py); other ASGI apps can be added to `MOUNTS` (a path and a
+factory taking the settings), or passed as `mounts=` to `create_app`, after the API's routes.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from agent.interfaces.http import errors
 from agent.interfaces.http.config import ServerSettings
 from agent.interfaces.http.deps import RateLimiter, Tenants
 from agent.interfaces.http.middleware import RequestContext
+from agent.interfaces.http.protocols import Admitted, lifespans, protocol_apps
 from agent.interfaces.http.routes import chat, coach, deals, health, live
 
 log = logging.getLogger(__name__)
@@ -53,13 +54,16 @@ def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] =
     chosen = settings or ServerSettings()
     tenants = Tenants(chosen)
 
+    mounted: list[ASGIApp] = []
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_warm, tenants)
         mode = "local (loopback, one tenant)" if chosen.local else f"{len(tenants.names())} tenants"
         log.info("serving: %s", mode, extra={"tenants": tenants.names()})
         try:
-            yield
+            async with lifespans(mounted):
+                yield
         finally:
             tenants.close()
 
@@ -87,6 +91,10 @@ def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] =
     coach.add_capability_routes(app)
     for path, factory in [*MOUNTS, *mounts]:
         app.mount(path, factory(chosen, tenants))
+    if chosen.protocols:
+        for path, sub in protocol_apps(app.state, chosen.public_url).items():
+            mounted.append(sub)
+            app.mount(path, Admitted(sub, app.state))
     _document_request(app)
     return app
 

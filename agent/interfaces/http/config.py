@@ -82,6 +82,12 @@ class ServerSettings:
     # Runs (capabilities, chat turns) at once; more wait for a slot (agent/interfaces/http/runs.py)
     max_runs: int = field(default_factory=lambda: 2 * (os.cpu_count() or 1))
     base: CoachContext = field(default_factory=CoachContext.from_env)
+    protocols: bool = True  # MCP at /mcp and A2A at /a2a, behind the same keys
+    url: str | None = None  # how callers reach the service (the A2A card names it)
+
+    @property
+    def public_url(self) -> str:
+        return self.url or f"http://{self.host}:{self.port}"
 
     @property
     def local(self) -> bool:

@@ -134,9 +134,9 @@ def _presented_key(conn: HTTPConnection) -> str | None:
     return conn.headers.get("x-api-key") or conn.query_params.get("api_key")
 
 
-def authenticate(conn: HTTPConnection) -> Caller:
-    """The key's caller; 401 without a (known) key. The local mode admits loopback only."""
-    state: Any = conn.app.state
+def authenticate(conn: HTTPConnection, state: Any) -> Caller:
+    """The key's caller; 401 without a (known) key. The local mode admits loopback only.
+    `state` is the service app's (a mounted protocol app has its own `conn.app`)."""
     tenants: Tenants = state.tenants
     settings: ServerSettings = state.settings
     if settings.local:
@@ -166,8 +166,13 @@ def authenticate(conn: HTTPConnection) -> Caller:
 
 def caller(conn: HTTPConnection) -> Caller:
     """The authenticated caller, within its key's rate limit (else 429 with Retry-After)."""
-    found = authenticate(conn)
-    limiter: RateLimiter = conn.app.state.limiter
+    return admitted(conn, conn.app.state)
+
+
+def admitted(conn: HTTPConnection, state: Any) -> Caller:
+    """`caller` against the service's state: what every route and mounted app admits."""
+    found = authenticate(conn, state)
+    limiter: RateLimiter = state.limiter
     wait = limiter.take(found.key_id, found.per_minute)
     if wait > 0:
         seconds = max(1, math.ceil(wait))
@@ -186,7 +191,10 @@ CallerDep = Annotated[Caller, Depends(caller)]
 
 def coach_context(conn: HTTPConnection, who: CallerDep) -> CoachContext:
     """The run's settings: the caller's tenant's, as the key's principal sees them."""
-    tenants: Tenants = conn.app.state.tenants
+    return context_of(conn.app.state.tenants, who)
+
+
+def context_of(tenants: Tenants, who: Caller) -> CoachContext:
     ctx = tenants.context(who.tenant)
     return replace(ctx, principal=who.principal) if who.principal is not None else ctx
 

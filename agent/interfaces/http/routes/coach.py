@@ -15,9 +15,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel
 
-from agent.capabilities.registry import Capability, registry
+from agent.capabilities.registry import Capability
+from agent.capabilities.requests import answering, request_model
 from agent.contracts.request import CoachingRequest, parse_request
 from agent.contracts.response import CoachingResponse
 from agent.errors import CoachError
@@ -103,29 +104,6 @@ async def coach_route(
     return await answer(http, request, ctx)
 
 
-# Request fields each capability's typed request carries besides what it `uses`.
-COMMON = ("as_of", "options")
-SUBJECT = {"deal": ("deal_id", "deal"), "rep": ("rep_id",)}
-
-
-def request_model(spec: Capability) -> type[BaseModel]:
-    """The capability's own request: its subject (deal id or inline deal; a rep), the fields it
-    reads, as_of and options, each defined once, on CoachingRequest."""
-    names = [*SUBJECT.get(spec.scope, ()), *spec.uses, *COMMON]
-    fields: dict[str, Any] = {}
-    for name in names:
-        info = CoachingRequest.model_fields[name]
-        fields[name] = (info.annotation, info)
-    example = {"rep_id": "rep-priya"} if spec.scope == "rep" else {"deal_id": "D-1003"}
-    camel = "".join(part.title() for part in spec.name.split("_"))
-    examples: list[Any] = [example]
-    config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples})
-    model: type[BaseModel] = create_model(
-        f"{camel}Request", __config__=config, __doc__=spec.summary, **fields
-    )
-    return model
-
-
 def _route(spec: Capability, model: type[BaseModel]) -> Callable[..., Any]:
     async def route(http: Request, ctx: ContextDep, body: Any) -> Response:
         payload = {"capability": spec.name, **body.model_dump(exclude_unset=True)}
@@ -142,9 +120,7 @@ def _route(spec: Capability, model: type[BaseModel]) -> Callable[..., Any]:
 def add_capability_routes(app: FastAPI) -> list[str]:
     """`POST /v1/<name>` for every capability that answers with a response."""
     paths = []
-    for spec in registry().values():
-        if spec.draft is None or spec.scope not in SUBJECT:
-            continue
+    for spec in answering():
         path = f"/v1/{spec.name}"
         app.add_api_route(
             path,
