@@ -161,3 +161,43 @@ def test_a_rep_asks_opens_a_citation_and_replays_a_call(
     page.screenshot(path=str(shots / "4-live.png"), full_page=True)
     assert not errors, errors
     assert not page.locator("#error").is_visible()
+
+
+def test_a_keyed_server_asks_for_a_key_and_scopes_what_the_page_shows(
+    browser: Any, shots: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from agent.interfaces.http.app import create_app
+    from tests.http.conftest import TENANT_DEALS, keyed_settings, serving, tenant_home
+
+    with serving(create_app(keyed_settings(tenant_home(tmp_path)))) as url:
+        page = browser.new_page()
+        page.goto(f"{url}/app/")
+        expect(page.locator("#key-form")).to_be_visible()
+        expect(page.locator("#error")).to_contain_text("no API key")
+        page.fill("#key", "not-a-key")
+        page.press("#key", "Enter")
+        expect(page.locator("#error")).to_contain_text("unknown API key")
+        page.screenshot(path=str(shots / "5-key-refused.png"))
+
+        page.fill("#key", "key-globex")
+        page.press("#key", "Enter")
+        expect(page.locator("#error")).to_be_hidden()
+        options = page.locator("#deal option[value^='D-']")
+        expect(options).to_have_count(len(TENANT_DEALS["globex"]))
+        assert set(options.evaluate_all("os => os.map(o => o.value)")) == set(
+            TENANT_DEALS["globex"]
+        )
+        assert page.evaluate("() => sessionStorage.getItem('coach-api-key')") == "key-globex"
+
+        # the live WebSocket takes the key from the page too (browsers cannot send headers)
+        page.select_option("#deal", TENANT_DEALS["globex"][0])
+        page.click("#live summary")
+        page.fill("#pasted", "Buyer: we have no budget for this until next year\nRep: I see.")
+        page.click("#replay")
+        expect(page.locator("#live-status")).to_contain_text("done: 2 utterances", timeout=WAIT_MS)
+        page.screenshot(path=str(shots / "6-keyed.png"), full_page=True)
+
+        page.click("#forget-key")
+        expect(page.locator("#key-form")).to_be_visible()

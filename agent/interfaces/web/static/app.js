@@ -265,7 +265,7 @@ async function replay() {
         cards.append(li);
       }
     }
-    if (msg.type === "ready" || msg.type === "cards" || msg.type === "error") setTimeout(send, 30);
+    if (msg.type === "ready" || msg.type === "cards" || msg.type === "error") setTimeout(send, 0);
   };
   ws.onclose = (event) => {
     if (event.code === 1008) status.textContent = status.textContent || "the live session was refused";
