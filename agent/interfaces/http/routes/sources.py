@@ -4,7 +4,8 @@ A citation in an answer is a ref: a path into the deal's input (`deal.activities
 knowledge passage (`kb:play-id#section`). These routes open one, scoped like every route: a
 deal the caller may not reach is 404, and a passage comes from the caller's tenant's
 knowledge (the shipped knowledge plus its overlay). A passage that reads like instructions to
-a model is withheld here as it is in answers.
+a model (a poisoned overlay) is withheld from answers; opened at its place it is shown as data,
+flagged `suspected`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Source(BaseModel):
     kind: Literal["input", "knowledge"]
     text: str
     value: Any = None
+    suspected: bool = Field(
+        default=False, description="The passage reads like instructions to a model."
+    )
 
 
 class TranscriptLines(BaseModel):
@@ -86,10 +90,9 @@ async def knowledge_passage(
         text = resolve_knowledge(docs, full)
         if text is None:
             raise _not_found(f"no knowledge passage '{full}'. Search with /v1/knowledge/search")
-        doc_id = full.removeprefix(KB_PREFIX).split("#")[0]
-        if withheld_knowledge(ctx, [full]) & {doc_id, full}:
-            text = "withheld: this passage reads like instructions to a model"
-        return Source(ref=full, kind="knowledge", text=text)
+        # answers never repeat such a passage; here, its own place, it shows as data, flagged
+        flagged = any(p in text for p in withheld_knowledge(ctx, [full]))
+        return Source(ref=full, kind="knowledge", text=text, suspected=flagged)
 
     return await run_in_threadpool(load)
 

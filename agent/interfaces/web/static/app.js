@@ -115,7 +115,8 @@ async function openSource(ref) {
     else path = `/v1/deals/${encodeURIComponent(state.deal)}/source?ref=${encodeURIComponent(ref)}`;
     const src = await getJson(path);
     $("source-ref").textContent = src.ref;
-    $("source-text").textContent = src.text;
+    $("source-text").textContent = src.suspected
+      ? `Reads like instructions to a model; shown as data only. ${src.text}` : src.text;
     $("source").hidden = false;
     showError("");
   } catch (err) {
