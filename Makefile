@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEAL   ?= D-1003
 
-.PHONY: setup dev run test lint bench record clean
+.PHONY: setup dev run test lint services bench record clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ dev: setup
 run: setup
 	$(BIN)/coach next-action $(DEAL)
 
-test: lint
+# Services the tests need are installed by the project's own scripts: the distribution's Chromium
+# for the browser tests (tests/web).
+services:
+	scripts/install-browser.sh
+
+test: lint services
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
 	# The offline eval gate: every case must meet evals/thresholds.yaml, the capability cases
 	# and the judgment scenarios (each with its counterfactual twin).

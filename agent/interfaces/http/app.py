@@ -20,18 +20,19 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
 from agent.contracts.request import CoachingRequest
+from agent.interfaces import web
 from agent.interfaces.http import errors
 from agent.interfaces.http.config import ServerSettings
 from agent.interfaces.http.deps import RateLimiter, Tenants
 from agent.interfaces.http.middleware import RequestContext
 from agent.interfaces.http.protocols import Admitted, lifespans, protocol_apps
-from agent.interfaces.http.routes import chat, coach, deals, health, live
+from agent.interfaces.http.routes import chat, coach, deals, health, live, sources
 
 log = logging.getLogger(__name__)
 # (path, factory): ASGI apps mounted beside the API, e.g. ("/mcp", mcp_app). Each factory gets
 # the server's settings and the Tenants (who may see what) and returns an ASGI app.
 Mount = tuple[str, Callable[[ServerSettings, Tenants], ASGIApp]]
-MOUNTS: list[Mount] = []
+MOUNTS: list[Mount] = [(web.PATH, web.page)]
 
 
 def _warm(tenants: Tenants) -> None:
@@ -86,7 +87,7 @@ def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] =
     app.state.slots = asyncio.Semaphore(chosen.max_runs)
     app.add_middleware(RequestContext)
     errors.install(app)
-    for module in (health, coach, deals, chat, live):
+    for module in (health, coach, deals, sources, chat, live, web):
         app.include_router(module.router)
     coach.add_capability_routes(app)
     for path, factory in [*MOUNTS, *mounts]:
