@@ -212,6 +212,7 @@ def schema(
 
 
 def _register_subcommands() -> None:
+    from agent.interfaces.cli.batch import batch_command
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
@@ -226,6 +227,7 @@ def _register_subcommands() -> None:
     app.command("calibrate")(calibrate_command)
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
+    app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
 
 
 _register_subcommands()
