@@ -1,0 +1,35 @@
+"""Cost benchmarks (issue 18): one command, one part at a time, one results file.
+
+    python -m evals.bench_cost --part workspace [--out bench-results/cost-PART.json]
+
+Each part lives in its own module (the workspace's growth in evals/bench_cost_workspace.py);
+this entry point only chooses one and writes what it measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from evals import bench_cost_workspace
+
+PARTS = {**bench_cost_workspace.PARTS}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=sorted(PARTS), required=True)
+    parser.add_argument("--out", type=Path, help="default: bench-results/cost-PART.json")
+    bench_cost_workspace.add_arguments(parser)
+    args = parser.parse_args()
+    results = {"part": args.part, "cores": os.cpu_count(), **PARTS[args.part](args)}
+    out = args.out or Path("bench-results") / f"cost-{args.part}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
