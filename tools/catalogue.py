@@ -9,8 +9,10 @@ deal files and re-reads only those whose size or modification time changed; a de
 folder vanished leaves it. A full refresh (`refresh()`) stats every deal folder and is what
 listing uses; a request about one deal or one rep refreshes only what it needs
 (`refresh(ids)`) plus the deals/ folder itself, whose modification time changes whenever a
-deal folder is added or removed. A warm process re-stats every deal at most every
-`FULL_CHECK_S` seconds, so an owner edited into another deal's file is seen then.
+deal folder is added or removed. Outside listing, every deal is stat-ed again at most every
+`FULL_CHECK_S` seconds (a stored catalogue just loaded counts as checked): an owner edited
+into another deal's file is seen by the next listing or a warm process's next full check,
+not by a one-off rep request in between.
 
 A deal file that does not parse or validate is kept with its problem (`problems()`), never
 fatal: listing skips it and says so. The owner is read from the raw file even then, so a
@@ -27,9 +29,8 @@ import logging
 import os
 import stat
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agent.contracts.deal import Deal
 from agent.errors import CoachError
@@ -39,13 +40,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 FULL_CHECK_S = 5.0
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One deal as the catalogue knows it. `problem` is set (and the summary fields empty)
     when the deal file does not parse or validate; `owner_id` is read from the raw file."""
 
@@ -238,8 +238,10 @@ class Catalogue:
         path = store_path(self.root)
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("format") == FORMAT and stored.get("root") == str(self.root.resolve()):
-                self._entries = {e["id"]: Entry(**e) for e in stored["deals"]}
+            fields = stored.get("format") == FORMAT and stored.get("fields") == list(Entry._fields)
+            if fields and stored.get("root") == str(self.root.resolve()):
+                self._entries = {row[0]: Entry(*row) for row in stored["deals"]}
+                self._checked_at = time.monotonic()  # trusted until FULL_CHECK_S from now
         except FileNotFoundError:
             pass
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -255,7 +257,8 @@ class Catalogue:
         payload = {
             "format": FORMAT,
             "root": str(self.root.resolve()),
-            "deals": [asdict(e) for _, e in sorted(self._entries.items())],
+            "fields": list(Entry._fields),
+            "deals": [list(e) for _, e in sorted(self._entries.items())],
         }
         try:
             with lock_for(path, timeout=10):
@@ -266,4 +269,4 @@ class Catalogue:
 
 
 def _with(entry: Entry, **changes: Any) -> Entry:
-    return Entry(**{**asdict(entry), **changes})
+    return entry._replace(**changes)
