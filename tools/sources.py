@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
@@ -27,6 +28,11 @@ from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
 from agent.errors import DealNotFound, InvalidInput, validated_as
 from agent.intake import LIMITS, parse_document, read_text
+
+if TYPE_CHECKING:
+    from tools.catalogue import Entry
+
+log = logging.getLogger(__name__)
 
 ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -78,7 +84,7 @@ class DealSource(Protocol):
     def load_context(self, deal_id: str) -> DealContext: ...
 
 
-def _read_document(path: Path) -> Any:
+def read_document(path: Path) -> Any:
     """Parses one YAML or JSON file within the size and shape limits (agent/intake.py), turning
     every problem into one message with the file and the line."""
     text = read_text(path, LIMITS.deal_file, "workspace file")
@@ -124,6 +130,9 @@ class WorkspaceSource:
         self._resolved = root.resolve()
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
+        from tools.catalogue import Catalogue  # it reads deals through this class
+
+        self.catalogue = Catalogue(self)  # shared by the scoped views (copy.copy)
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
@@ -169,7 +178,7 @@ class WorkspaceSource:
         cached = self._cache.get(path)
         if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
             return cached[2]
-        data = _read_document(path)
+        data = read_document(path)
         self._cache[path] = (stat.st_mtime_ns, stat.st_size, data)
         return data
 
@@ -224,37 +233,43 @@ class WorkspaceSource:
             ) from None
 
     def deal_ids(self) -> list[str]:
-        """Deals whose folder is named by a valid id and stays inside the workspace; others
-        are left out here and refused with a message when asked for by id."""
-        deals = self.root / "deals"
-        if not deals.is_dir():
-            return []
-        return sorted(p.name for p in deals.iterdir() if self._listable(p.name))
+        """Deals whose folder is named by a valid id and stays inside the workspace, as far as
+        the principal may reach them (from the catalogue, tools/catalogue.py); others are left
+        out here and refused with a message when asked for by id."""
+        return sorted(e.id for e in self.catalogue.refresh().values() if self._visible(e))
 
-    def _listable(self, deal_id: str) -> bool:
-        try:
-            found = self._find(self.deal_folder(deal_id), "deal") is not None
-            return found and self.reachable(deal_id)
-        except InvalidInput:
-            return False
+    def _visible(self, entry: Entry) -> bool:
+        if self.access.everything:
+            return True
+        return not entry.unreadable and self.access.may_reach(entry.id, entry.owner_id)
 
     def list_deals(self) -> list[DealSummary]:
+        """Every deal the principal may reach, from the catalogue; a deal whose file does not
+        parse or validate is left out with one warning naming the problem."""
         summaries = []
-        for deal_id in self.deal_ids():
-            deal = self.get_deal(deal_id)
-            summaries.append(
-                DealSummary(
-                    deal.id,
-                    deal.name,
-                    deal.account.name,
-                    deal.stage,
-                    deal.amount,
-                    deal.currency,
-                    deal.expected_close,
-                    deal.owner.name,
-                )
-            )
+        for deal_id, entry in sorted(self.catalogue.refresh().items()):
+            if not self._visible(entry):
+                continue
+            if entry.problem is not None:
+                log.warning("deal %s left out: %s", deal_id, entry.problem)
+                continue
+            summaries.append(entry.summary())
         return summaries
+
+    def rep_deal_ids(self, rep_id: str) -> list[str]:
+        """The deals `rep_id` owns that the principal may reach, in id order: the catalogue
+        refreshes only those (and any deal folder added since), not the whole workspace."""
+        self.catalogue.refresh([])  # added or removed folders; everything when not yet built
+        entries = self.catalogue.refresh(self.catalogue.owned(rep_id))
+        mine = self.catalogue.owned(rep_id)  # again: a refreshed deal may have changed owner
+        return [d for d in mine if self._visible(entries[d])]
+
+    def rep_ids(self) -> list[str]:
+        """Owners of the deals the principal may reach (a full refresh)."""
+        entries = self.catalogue.refresh().values()
+        return sorted(
+            {e.owner_id for e in entries if e.owner_id and not e.problem and self._visible(e)}
+        )
 
     def deal_path(self, deal_id: str) -> Path:
         folder = self.deal_folder(deal_id)

@@ -20,8 +20,7 @@ from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.signals import Momentum
-from agent.reading.occurrence import took_place
-from agent.reading.outreach import is_one_way
+from agent.reading.activity_index import activity_index
 from agent.reading.read import read_deal
 
 KEY_ROLES = ("economic_buyer", "champion", "technical_evaluator", "business_evaluator")
@@ -103,7 +102,8 @@ def analyze_deal(
 
     # the last activity with the customer: not an unanswered attempt, nor a meeting that did
     # not take place
-    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a) or not took_place(a)}
+    index = activity_index(deal)
+    one_way = index.one_way | index.off
     past = [(i, a) for i, a in enumerate(deal.activities) if a.date <= as_of and i not in one_way]
     last_index, last = max(past, key=lambda p: (p[1].date, p[0]), default=(None, None))
     days_since = (as_of - last.date).days if last else None

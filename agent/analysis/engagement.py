@@ -14,8 +14,8 @@ from agent.analysis.model import EngagementLevel, StakeholderEngagement
 from agent.analysis.thresholds import ACTIVE_DAYS as COOLING_DAYS
 from agent.analysis.thresholds import QUIET_DAYS as ENGAGED_DAYS
 from agent.contracts.deal import Deal
-from agent.reading.occurrence import took_place
-from agent.reading.outreach import is_one_way, outcome_of
+from agent.reading.activity_index import activity_index
+from agent.reading.outreach import outcome_of
 
 
 def level_for(days_since: int | None) -> EngagementLevel:
@@ -31,14 +31,10 @@ def level_for(days_since: int | None) -> EngagementLevel:
 def stakeholder_engagement(deal: Deal, as_of: dt.date) -> list[StakeholderEngagement]:
     """One entry per contact. Future-dated (scheduled) activities do not count as contact."""
     result = []
-    one_way = {i for i, a in enumerate(deal.activities) if is_one_way(a)}
-    off = {i for i, a in enumerate(deal.activities) if not took_place(a)} - one_way
+    activities = activity_index(deal)  # who took part in what, built once per deal
+    one_way, off = activities.one_way, activities.off
     for index, contact in enumerate(deal.contacts):
-        theirs = [
-            i
-            for i, a in enumerate(deal.activities)
-            if contact.id in a.participants and a.date <= as_of
-        ]
+        theirs = [i for i in activities.of(contact.id) if deal.activities[i].date <= as_of]
         touched = [i for i in theirs if i not in one_way and i not in off]
         reached = {deal.activities[i].date for i in theirs if i in one_way or i in off}
         dates = [deal.activities[i].date for i in touched]

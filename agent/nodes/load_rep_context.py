@@ -119,23 +119,24 @@ def build_rep_context(
     `known_competitors` are the knowledge base's (reading.competitors.knowledge_competitors)."""
     analytics = source.org_section("analytics")
     assert analytics is None or isinstance(analytics, SalesAnalytics)
-    contexts = [source.load_context(d) for d in source.deal_ids()]
-    owners = {c.deal.owner.id: c.deal.owner for c in contexts}
+    # Only the rep's own deals are read (the workspace catalogue knows who owns what).
+    may_coach = source.access.may_coach(rep_id)
+    ids = source.rep_deal_ids(rep_id) if may_coach else []
+    deals = [c for c in (source.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
     listed = {
         r.rep_id: TeamMember(id=r.rep_id, name=r.name)
         for r in (analytics.reps if analytics else [])
     }
     # A principal coaches itself and, as a manager, its team: any other rep is unknown to
     # it, in the same words as a rep that does not exist.
-    known = {r for r in {*owners, *listed} if source.access.may_coach(r)}
-    rep = (owners.get(rep_id) or listed.get(rep_id)) if rep_id in known else None
+    rep = (deals[-1].deal.owner if deals else listed.get(rep_id)) if may_coach else None
     if rep is None:
+        known = {r for r in {*source.rep_ids(), *listed} if source.access.may_coach(r)}
         raise InvalidInput(
             f"no rep '{rep_id}' owns a deal or appears in the analytics",
             where=str(source.root),
             fix=f"Known reps: {', '.join(sorted(known)) or 'none'}",
         )
-    deals = [c for c in contexts if c.deal.owner.id == rep_id]
     tenant = tenant_of(source.access.principal)
     history = recall(store, rep_id, as_of, tenant) if store is not None else []
     calls, warnings = _calls(source, deals, known_competitors)

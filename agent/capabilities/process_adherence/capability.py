@@ -27,12 +27,13 @@ def _analysis(ctx: DealContext, as_of: dt.date) -> Analysis:
 
 
 def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[Any]]]:
-    """Steps of every deal the same rep owns in the workspace (inline requests: this deal)."""
+    """Steps of every deal the same rep owns in the workspace (inline requests: this deal),
+    found through the workspace catalogue: only the rep's deals are read."""
     this = inputs.ctx
     own = [(this.deal.id, this)]
     if inputs.request.deal is None:
         source = workspace_source(inputs.settings.workspace, inputs.settings.principal)
-        own = [(d, source.load_context(d)) for d in source.deal_ids()]
+        own = [(d, source.load_context(d)) for d in source.rep_deal_ids(this.deal.owner.id)]
         own = [(d, c) for d, c in own if c.deal.owner.id == this.deal.owner.id]
     result = []
     for deal_id, ctx in own:

@@ -215,6 +215,7 @@ def schema(
 
 def _register_subcommands() -> None:
     from agent.interfaces.cli.a2a import a2a_command
+    from agent.interfaces.cli.batch import batch_command
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
@@ -234,6 +235,7 @@ def _register_subcommands() -> None:
     app.command("serve")(serve_command)
     app.command("mcp")(mcp_command)
     app.command("a2a")(a2a_command)
+    app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
 
 
 _register_subcommands()

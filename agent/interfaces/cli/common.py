@@ -89,8 +89,7 @@ def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
 def complete_rep_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of a rep id: the owners of the workspace's deals."""
     try:
-        source = _source_of(ctx)
-        owners = {source.get_deal(d).owner.id for d in source.deal_ids()}
+        owners = _source_of(ctx).rep_ids()
     except (CoachError, OSError):
         return []
     return sorted(r for r in owners if r.lower().startswith(incomplete.lower()))

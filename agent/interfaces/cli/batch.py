@@ -1,0 +1,142 @@
+"""`coach batch CAPABILITY`: one capability over every deal the principal may see (or the
+deals named), one JSON response per line.
+
+Why a command of its own: a pipeline review runs one capability over thousands of deals, and a
+loop of `coach` processes pays the start-up each time. Here the process starts once, the graph,
+knowledge and templates are loaded once, and `--jobs N` forks N workers that inherit them
+(each keeps its own warm caches). A deal that fails (a broken file, a deal not found) is
+reported on stderr and skipped; the exit code is 2 only when no deal was answered.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from agent.errors import CoachError, InvalidInput
+from agent.interfaces.cli.common import AsOfOpt, WorkspaceOpt, cli_settings, user_errors
+
+# Set in each worker before it answers (fork start: inherited from the parent).
+_JOB: dict[str, Any] = {}
+
+
+def _answer(deal_id: str) -> tuple[str, str | None, str | None]:
+    """(deal id, the response as one JSON line, or the problem)."""
+    from agent.capabilities.registry import sample_request
+    from agent.service import coach
+
+    spec, settings, as_of = _JOB["spec"], _JOB["settings"], _JOB["as_of"]
+    try:
+        request = sample_request(spec, deal_id, "", settings)
+        if as_of is not None:
+            request = request.model_copy(update={"as_of": as_of})
+        response = coach(request, settings)
+    except CoachError as exc:
+        return deal_id, None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - one deal's failure must not stop the batch
+        return deal_id, None, f"{type(exc).__name__}: {exc}"
+    return deal_id, response.model_dump_json(), None
+
+
+def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str | None]]:
+    """Answers in the order of `deals`: in this process, or in `jobs` forked workers."""
+    if jobs <= 1 or len(deals) < 2:
+        yield from map(_answer, deals)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(64, len(deals) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_JOB.update, initargs=(dict(_JOB),)) as pool:
+        yield from pool.imap(_answer, deals, chunksize=chunk)
+
+
+def _capability(name: str) -> Any:
+    from agent.capabilities.registry import registry
+
+    specs = registry()
+    by_command = {s.command: s for s in specs.values() if s.command}
+    spec = specs.get(name) or specs.get(name.replace("-", "_")) or by_command.get(name)
+    deal_scoped = sorted(s.name for s in specs.values() if s.scope == "deal")
+    if spec is None or spec.scope != "deal":
+        raise InvalidInput(
+            f"'{name}' is not a capability that answers about one deal",
+            where="CAPABILITY",
+            fix=f"Use one of: {', '.join(deal_scoped)}",
+        )
+    return spec
+
+
+@user_errors
+def batch_command(
+    capability: Annotated[
+        str, typer.Argument(help="A deal capability, e.g. next_best_action or next-action")
+    ],
+    workspace: WorkspaceOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the JSON lines here (default: stdout)"),
+    ] = None,
+    deals: Annotated[
+        str | None, typer.Option("--deals", help="Only these deal ids, comma-separated")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes")] = 1,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Run one capability over every deal you may see: one JSON response per line."""
+    import datetime as dt
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from tools.sources import check_deal_id, workspace_source
+
+    settings = cli_settings(workspace)
+    spec = _capability(capability)
+    source = workspace_source(settings.workspace, settings.principal)
+    chosen = (
+        [check_deal_id(d.strip(), "--deals") for d in deals.split(",") if d.strip()]
+        if deals is not None
+        else source.deal_ids()
+    )
+    when = None
+    if as_of is not None:
+        try:
+            when = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise InvalidInput(
+                f"'{as_of}' is not a date", where="--as-of", fix="Use YYYY-MM-DD"
+            ) from None
+    _JOB.update(spec=spec, settings=settings, as_of=when)
+    err = Console(stderr=True)
+    answered, skipped = 0, 0
+    target = out.open("w", encoding="utf-8") if out is not None else sys.stdout
+    try:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(spec.name, total=len(chosen))
+            for deal_id, line, problem in _results(chosen, jobs):
+                if line is not None:
+                    target.write(line + "\n")
+                    answered += 1
+                else:
+                    progress.console.print(f"skipped {deal_id}: {problem}", markup=False)
+                    skipped += 1
+                progress.advance(task)
+    finally:
+        if out is not None:
+            target.close()
+    err.print(f"{spec.name}: {answered} answered, {skipped} skipped", markup=False)
+    if answered == 0:
+        raise typer.Exit(2)

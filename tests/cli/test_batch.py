@@ -1,0 +1,74 @@
+"""`coach batch`: one capability over every reachable deal, one JSON response per line; a bad
+deal is reported and skipped; exit 2 only when nothing ran; workers give the same answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from agent.contracts import CoachingResponse
+from agent.interfaces.cli.app import app
+from tests.conftest import SAMPLE, SAMPLE_DEALS
+from tools.sources import WorkspaceSource
+
+runner = CliRunner()
+
+
+def _lines(path: Path) -> list[CoachingResponse]:
+    return [CoachingResponse.model_validate_json(line) for line in path.read_text().splitlines()]
+
+
+def test_batch_answers_every_sample_deal_in_order(tmp_path: Path) -> None:
+    out = tmp_path / "nba.jsonl"
+    result = runner.invoke(app, ["batch", "next-action", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    responses = _lines(out)
+    assert [r.deal_id for r in responses] == SAMPLE_DEALS
+    assert {r.capability for r in responses} == {"next_best_action"}
+    assert f"{len(SAMPLE_DEALS)} answered, 0 skipped" in result.stderr
+
+
+def test_a_bad_deal_is_skipped_and_only_nothing_answered_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "some.jsonl"
+    ids = f"{SAMPLE_DEALS[0]},NO-SUCH-DEAL,{SAMPLE_DEALS[1]}"
+    result = runner.invoke(app, ["batch", "stakeholder_strategy", "--deals", ids, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [r.deal_id for r in _lines(out)] == SAMPLE_DEALS[:2]
+    assert "skipped NO-SUCH-DEAL" in result.stderr and "1 skipped" in result.stderr
+    nothing = runner.invoke(app, ["batch", "next_best_action", "--deals", "NO-SUCH-DEAL"])
+    assert nothing.exit_code == 2 and nothing.stdout == ""
+    rep_level = runner.invoke(app, ["batch", "performance_coaching"])
+    assert rep_level.exit_code == 2 and "next_best_action" in rep_level.output
+
+
+def test_workers_answer_like_one_process(tmp_path: Path) -> None:
+    ids = ",".join(SAMPLE_DEALS[:4])
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for out, jobs in ((one, "1"), (two, "2")):
+        result = runner.invoke(
+            app, ["batch", "next-action", "--deals", ids, "-j", jobs, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+
+    def stable(r: CoachingResponse) -> object:
+        data = json.loads(r.model_dump_json())
+        data.pop("composition", None)  # latency differs between runs
+        data.pop("events", None)  # event ids and times differ
+        return data
+
+    assert [stable(r) for r in _lines(one)] == [stable(r) for r in _lines(two)]
+
+
+def test_batch_sees_only_what_the_principal_may_reach(tmp_path: Path) -> None:
+    source = WorkspaceSource(SAMPLE)
+    owner = source.get_deal(SAMPLE_DEALS[0]).owner.id
+    own = [d for d in SAMPLE_DEALS if source.get_deal(d).owner.id == owner]
+    out = tmp_path / "own.jsonl"
+    result = runner.invoke(app, ["--as", owner, "batch", "next-action", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [r.deal_id for r in _lines(out)] == own
+    other = next(d for d in SAMPLE_DEALS if d not in own)
+    refused = runner.invoke(app, ["--as", owner, "batch", "next-action", "--deals", other])
+    assert refused.exit_code == 2 and f"no deal '{other}'" in refused.stderr
