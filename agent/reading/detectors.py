@@ -40,6 +40,7 @@ from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
+    BUYING_SIGNALS,
     FRUSTRATION,
     PRICING_TALK,
     STALL,
@@ -66,15 +67,6 @@ TECHNICAL = re.compile(
     r"residency|gdpr|soc ?2|iso ?27001|pen(?:etration)? test\w*|uptime|sla|latency|"
     r"architecture|sandbox|migrat\w*|audit (?:trail|log)s?|permissions?|roles? based|rbac|"
     r"single sign-?on|load|volumes?|scal\w+|backups?)\b",
-    re.IGNORECASE,
-)
-BUYING_SIGNALS = re.compile(
-    r"\b(?:what (?:are|would be) (?:the )?next steps|next steps?\?|how (?:soon|quickly|fast) "
-    r"(?:could|can|would) (?:we|you)|when (?:could|can) we (?:start|begin|kick off|go live|sign)|"
-    r"(?:start|kick-?off|go-?live) date|(?:send|share) (?:over )?(?:the )?(?:contract|order form|"
-    r"paperwork|msa)|(?:ready|want|like) to (?:move forward|proceed|sign|go ahead|get started)|"
-    r"if we (?:go|went|decide to go) ahead|what would it take to (?:start|sign|get)|"
-    r"who (?:do we|should we) (?:send|route) (?:it|the contract)|let'?s (?:do it|move forward))",
     re.IGNORECASE,
 )
 
