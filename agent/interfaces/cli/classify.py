@@ -72,7 +72,8 @@ def classify_command(
         if workspace is None and located and located[0] == deal_id:
             workspace = located[1]
         ctx = cli_settings(workspace)
-        call = map_speakers(call, workspace_source(ctx.workspace, ctx.principal).load_context(deal_id).deal)
+        deal = workspace_source(ctx.workspace, ctx.principal).load_context(deal_id).deal
+        call = map_speakers(call, deal)
     clf = utterance_classifier()
     rows = classify_utterances(call.utterances, "all" if speaker == "all" else "customer", clf)
     note = FALLBACK_NOTE if clf.method == "phrases" else ""
