@@ -49,7 +49,7 @@ from agent.reading.patterns import (
     questions,
     sentences,
 )
-from agent.reading.utterances import Classifier, Scores, objection_heard
+from agent.reading.utterances import Classifier, Scores, agrees, objection_heard
 
 SHORT_REPLY_WORDS = 4
 SHORT_REPLY_TURNS = 3
@@ -190,27 +190,28 @@ def detect_pricing(u: Utterance, recent: Recent) -> Trigger | None:
     return _phrase(u, PRICING_TALK, "pricing", "pricing", "detect_pricing")
 
 
-def _label(
-    u: Utterance, recent: Recent, label: UtteranceLabel, kind: CueKind, name: str
+def _heard(
+    u: Utterance, recent: Recent, label: UtteranceLabel, pattern: re.Pattern[str], kind: CueKind
 ) -> Trigger | None:
-    """The classifier's label on a customer utterance as a trigger (the whole turn's excerpt)."""
+    """A phrase or the classifier's label on a customer utterance, as they agree
+    (agent.reading.utterances.agrees); the phrase alone without a classifier."""
+    name = f"detect_{kind}"
+    phrase = _phrase(u, pattern, kind, kind, name)
     heard = recent.heard(u)
-    if heard is None or label not in heard[0]:
+    if heard is None:
+        return phrase
+    if not agrees(heard[1].get(label, 0.0), phrase is not None):
         return None
-    return Trigger(kind, kind, name, excerpt(u.text), u)
+    return phrase or Trigger(kind, kind, name, excerpt(u.text), u)
 
 
 def detect_frustration(u: Utterance, recent: Recent) -> Trigger | None:
-    if recent.heard(u) is not None:
-        return _label(u, recent, "frustration", "frustration", "detect_frustration")
-    return _phrase(u, FRUSTRATION, "frustration", "frustration", "detect_frustration")
+    return _heard(u, recent, "frustration", FRUSTRATION, "frustration")
 
 
 def detect_decision(u: Utterance, recent: Recent) -> Trigger | None:
     """Buying signals: the customer asks about next steps, start dates or paperwork."""
-    if recent.heard(u) is not None:
-        return _label(u, recent, "buying_signal", "decision", "detect_decision")
-    return _phrase(u, BUYING_SIGNALS, "decision", "decision", "detect_decision")
+    return _heard(u, recent, "buying_signal", BUYING_SIGNALS, "decision")
 
 
 def detect_technical(u: Utterance, recent: Recent) -> Trigger | None:
@@ -251,11 +252,7 @@ def silence_before(u: Utterance, previous: Utterance | None) -> float | None:
 def detect_stall(u: Utterance, recent: Recent) -> Trigger | None:
     """A stalling turn (the classifier's label, else a phrase), a run of very short customer
     replies, or a long silence."""
-    if recent.heard(u) is not None:
-        said = _label(u, recent, "stall", "stall", "detect_stall")
-    else:
-        said = _phrase(u, STALL, "stall", "stall", "detect_stall")
-    if said is not None:
+    if (said := _heard(u, recent, "stall", STALL, "stall")) is not None:
         return said
     short = len(u.text.split()) <= SHORT_REPLY_WORDS
     run = [*recent.short_replies, short][-SHORT_REPLY_TURNS:]

