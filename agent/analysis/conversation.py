@@ -277,9 +277,10 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
 
 
 def _labelled(said: UtteranceLabels) -> str:
-    """What the classifier heard, when no phrase names the words: "resistance 0.91"."""
+    """What the classifier heard, when no phrase names the words: "resistance (classifier)"
+    (no score: a number in an answer must come from the input)."""
     best = max(said.labels, key=lambda k: said.scores.get(k, 0.0))
-    return f"{best} {said.scores.get(best, 0.0):.2f}"
+    return f"{best} (classifier)"
 
 
 def _vendors(us: Sequence[Utterance], deal: Deal) -> list[str]:

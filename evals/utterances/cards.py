@@ -9,7 +9,6 @@ utterance with the classifier (the cost live assist pays; budget 50 ms p95).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import statistics
 import time
@@ -42,10 +41,7 @@ def replay(deal_id: str, path: Path, model: bool) -> tuple[list[str], list[float
     return lines, costs
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
+def cards() -> str:
     out, costs = ["# Live-assist cards on the sample calls", ""], []
     for path in sorted((sample_workspace() / "deals").glob("*/transcripts/*")):
         deal_id = path.parent.parent.name
@@ -60,11 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Per utterance with the classifier: median {statistics.median(costs):.1f} ms, "
         f"p95 {p95:.1f} ms, max {costs[-1]:.1f} ms over {len(costs)} utterances."
     )
-    text = "\n".join(out) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from evals.utterances.report import markdown_command
+
+    return markdown_command(cards, __doc__ or "", argv)
 
 
 if __name__ == "__main__":

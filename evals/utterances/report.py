@@ -12,6 +12,7 @@ turns. Needs ../shared for the real turns; without it the authored set alone is 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +127,20 @@ def report() -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def markdown_command(build: Callable[[], str], doc: str, argv: list[str] | None) -> int:
+    """`--out FILE.md`: print the markdown `build` writes, and keep a copy (report and cards)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--out", type=Path, help="write the markdown here too")
     args: Any = parser.parse_args(argv)
-    text = report()
+    text = build()
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return markdown_command(report, __doc__ or "", argv)
 
 
 if __name__ == "__main__":
