@@ -254,7 +254,7 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
         category = match.category if match else None
         if clf.method == "model":
             said = heard[u.index]
-            category = objection_heard(said.labels, said.scores, match, u.text)
+            category = objection_heard(said.scores, match, u.text)
         if category is None:
             continue
         reply = next((r for r in us[i + 1 :] if r.side == "seller"), None)

@@ -164,8 +164,8 @@ def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
     found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
     heard = recent.heard(u)
     if heard is not None:
-        labels, scores = heard
-        category = objection_heard(labels, scores, found, u.text)
+        _, scores = heard
+        category = objection_heard(scores, found, u.text)
         if category is None or (found is None and recent.competitor_re.search(u.text)):
             return None  # a named competitor without an objection phrase: its battle card
         at = found.start if found is not None else 0

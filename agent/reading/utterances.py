@@ -243,7 +243,7 @@ def agrees(score: float, phrase: bool) -> bool:
 
 
 def objection_heard(
-    labels: Sequence[UtteranceLabel], scores: Scores, match: PhraseMatch | None, text: str
+    scores: Scores, match: PhraseMatch | None, text: str
 ) -> ObjectionCategory | None:
     """Whether a turn is an objection (or a refusal) by model and phrase lists together
     (`agrees`), and its category: the phrase's when one matched (it names the words and a
@@ -253,7 +253,7 @@ def objection_heard(
         return None
     if match is not None:
         return match.category
-    sure = [k for k in labels if scores.get(k, 0.0) >= MODEL_ALONE]
+    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= MODEL_ALONE]
     return objection_category(sure, scores, text)
 
 

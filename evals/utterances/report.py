@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 
 from agent.contracts.utterance import UTTERANCE_LABELS
-from agent.reading.utterances import PhraseClassifier, features, load_head
+from agent.reading.patterns import find_objection
+from agent.reading.utterances import (
+    MODEL_ALONE,
+    PHRASE_FLOOR,
+    PhraseClassifier,
+    features,
+    load_head,
+    objection_heard,
+)
 from evals.utterances.train import (
     Array,
     Example,
@@ -73,7 +81,30 @@ def table(y: Array, model: Array, rules: Array) -> list[str]:
     return rows
 
 
-def cross_validated(examples: list[Example], context: str, c: float) -> Array:
+def policy(examples: list[Example], scores: Array) -> str:
+    """Resistance-or-objection as live assist and the debrief decide it (objection_heard: the
+    phrase lists and the model agreeing), on the same turns and scores."""
+    truth = union(targets(examples) == 1)
+    said = np.array(
+        [
+            objection_heard(
+                dict(zip(UTTERANCE_LABELS, (float(v) for v in row), strict=True)),
+                find_objection(e.text),
+                e.text,
+            )
+            is not None
+            for e, row in zip(examples, scores, strict=True)
+        ]
+    )
+    p, r, f = f1(truth, said)
+    return (
+        f"As live assist and the debrief act on it (phrase unless the model scores it below "
+        f"{PHRASE_FLOOR}, the model alone at {MODEL_ALONE}): resistance-or-objection precision "
+        f"{p:.2f}, recall {r:.2f}, F1 {f:.2f}."
+    )
+
+
+def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Array, Array]:
     """Labels from heads that never saw the turn's group; thresholds chosen per fold on the
     other folds' out-of-fold scores, so no turn tunes its own threshold."""
     from sklearn.model_selection import GroupKFold
@@ -85,7 +116,7 @@ def cross_validated(examples: list[Example], context: str, c: float) -> Array:
     on = np.zeros(y.shape, dtype=bool)
     for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
         on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]))
-    return on
+    return on, scores
 
 
 def report() -> str:
@@ -93,7 +124,7 @@ def report() -> str:
     c = float(head.version.rpartition("C=")[2] or 1.0)
     train = training_set()
     y = targets(train)
-    on = cross_validated(train, head.context, c)
+    on, oof = cross_validated(train, head.context, c)
     lines = [
         "# Utterance classifier report",
         "",
@@ -102,6 +133,8 @@ def report() -> str:
         f"## Cross-validated on the training set ({len(train)} turns, 5 folds by group)",
         "",
         *table(y, on, phrases(train)),
+        "",
+        policy(train, oof),
     ]
     is_real = np.array([e.source == "real" for e in train])
     if is_real.any():
@@ -121,6 +154,8 @@ def report() -> str:
             f"## Held out ({len(held)} real turns, never used for training or tuning)",
             "",
             *table(targets(held), held_on, phrases(held)),
+            "",
+            policy(held, scores),
         ]
     else:
         lines += ["", "Held out: ../shared is absent, so no real turns to measure."]

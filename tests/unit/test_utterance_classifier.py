@@ -19,6 +19,7 @@ from agent.contracts.conversation import Utterance
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.interfaces.cli.app import app
 from agent.reading import utterances
+from agent.reading.patterns import find_objection
 from agent.reading.utterances import (
     Head,
     ModelClassifier,
@@ -26,6 +27,7 @@ from agent.reading.utterances import (
     classify_utterances,
     load_head,
     objection_category,
+    objection_heard,
     utterance_classifier,
 )
 from evals.utterances.train import AUTHORED
@@ -182,3 +184,13 @@ def test_shipped_head_is_numpy_only() -> None:
     with np.load(utterances.HEAD_FILE, allow_pickle=False) as data:  # no pickle inside
         assert tuple(str(x) for x in data["labels"]) == UTTERANCE_LABELS
         assert data["weights"].shape[0] == len(UTTERANCE_LABELS)
+
+
+def test_phrases_and_model_agree_before_acting() -> None:
+    price = "Honestly it's too expensive for us."
+    match = find_objection(price)
+    assert match is not None and match.category == "price"
+    assert objection_heard({"objection.price": 0.1}, match, price) is None  # model rules it out
+    assert objection_heard({"objection.trust": 0.3}, match, price) == "price"  # phrase names it
+    assert objection_heard({"resistance": 0.97}, None, "I'd rather not.") == "need"
+    assert objection_heard({"resistance": 0.9}, None, "I'd rather not.") is None  # not sure
