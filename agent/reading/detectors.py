@@ -121,6 +121,8 @@ class Recent:
         self.seen.add(speaker_key(utterance))
         if customer(utterance):
             self.short_replies.append(len(utterance.text.split()) <= SHORT_REPLY_WORDS)
+        elif self.classifier is not None:
+            self.classifier.prepare([utterance.text])  # the context of the customer's reply
         if self.first_start_s is None and utterance.start_s is not None:
             self.first_start_s = utterance.start_s
         self.previous = utterance

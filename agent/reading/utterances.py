@@ -130,6 +130,8 @@ class Classifier(Protocol):
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]: ...
 
+    def prepare(self, texts: Sequence[str]) -> None: ...
+
 
 class ModelClassifier:
     """The head over MiniLM embeddings. `embed` maps texts to unit rows (minilm().embed)."""
@@ -155,6 +157,11 @@ class ModelClassifier:
         while len(self.cache) > max(CACHE_SIZE, len(wanted)):
             self.cache.popitem(last=False)
         return {t: self.cache[t] for t in wanted}
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Embed now what a later turn will need as context (live assist: the seller's turn
+        as it is heard, so a customer's reply costs one embedding, not two)."""
+        self.vectors(t for t in texts if t)
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
         """(text, previous turn's text or "") -> a probability per label."""
@@ -182,6 +189,9 @@ class PhraseClassifier:
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
         return [self._one(text) for text, _ in pairs]
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Nothing to prepare: phrases need no context."""
 
     @staticmethod
     def _one(text: str) -> Scores:
