@@ -199,15 +199,20 @@ def summary(y: Array, on: Array) -> dict[str, float]:
 
 
 def choose(
-    cur: Array, prev: Array, y: Array, groups: list[str]
+    cur: Array,
+    prev: Array,
+    y: Array,
+    groups: list[str],
+    contexts: tuple[str, ...] = CONTEXTS,
+    cs: tuple[float, ...] = CS,
 ) -> tuple[str, float, Array, list[Any]]:
     """The context and C with the best mean of macro F1 and union F1, its out-of-fold scores,
     and every trial."""
     trials: list[dict[str, Any]] = []
     oof: dict[tuple[str, float], Array] = {}
-    for context in CONTEXTS:
+    for context in contexts:
         x = features(cur, prev, context)
-        for c in CS:
+        for c in cs:
             scores = oof[context, c] = out_of_fold(x, y, groups, c)
             result = summary(y, predict(scores, best_thresholds(y, scores)))
             trials.append({"context": context, "C": c, **result})
@@ -217,12 +222,14 @@ def choose(
     return context, c, oof[context, c], trials
 
 
-def train(out: Path = HEAD_FILE) -> dict[str, Any]:
+def train(
+    out: Path = HEAD_FILE, contexts: tuple[str, ...] = CONTEXTS, cs: tuple[float, ...] = CS
+) -> dict[str, Any]:
     examples = training_set()
     cur, prev = embeddings(examples)
     y = targets(examples)
     groups = [e.group for e in examples]
-    context, c, scores, trials = choose(cur, prev, y, groups)
+    context, c, scores, trials = choose(cur, prev, y, groups, contexts, cs)
     x = features(cur, prev, context)
     thresholds = best_thresholds(y, scores)
     weights, bias = fit(x, y, c)
@@ -252,15 +259,19 @@ def same(a: Path, b: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="fail when the shipped head is stale")
+    parser.add_argument("--context", help=f"skip the search: one of {', '.join(CONTEXTS)}")
+    parser.add_argument("--c", type=float, help="skip the search: the regularisation C")
     args = parser.parse_args(argv)
+    contexts = (args.context,) if args.context else CONTEXTS
+    cs = (args.c,) if args.c else CS
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / "head.npz"
-            train(fresh)
+            train(fresh, contexts, cs)
             ok = same(fresh, HEAD_FILE)
         print("the shipped head matches its data" if ok else "the shipped head is stale")
         return 0 if ok else 1
-    result = train()
+    result = train(HEAD_FILE, contexts, cs)
     print(json.dumps({k: v for k, v in result.items() if k != "trials"}))
     return 0
 
