@@ -121,8 +121,6 @@ class Recent:
         self.seen.add(speaker_key(utterance))
         if customer(utterance):
             self.short_replies.append(len(utterance.text.split()) <= SHORT_REPLY_WORDS)
-        elif self.classifier is not None:
-            self.classifier.prepare([utterance.text])  # the context of the customer's reply
         if self.first_start_s is None and utterance.start_s is not None:
             self.first_start_s = utterance.start_s
         self.previous = utterance
@@ -159,19 +157,14 @@ def _phrase(
 
 
 def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
-    """A customer objection or refusal; the key is its category (price, timing, authority …).
-    With the classifier, model and phrases decide together (agent.reading.utterances.
-    objection_heard); a named competitor without an objection phrase is left to its battle
-    card (detect_competitor)."""
+    """A customer objection; the key is its category (price, timing, authority …). Live, the
+    classifier only rules a phrase's match out (a question, praise: see agrees): embedding
+    every turn would cost more than the 50 ms budget allows on a busy machine, so the model
+    alone raises objections in the debrief only."""
     found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
-    heard = recent.heard(u)
-    if heard is not None:
-        _, scores = heard
-        category = objection_heard(scores, found, u.text)
-        if category is None or (found is None and recent.competitor_re.search(u.text)):
-            return None  # a named competitor without an objection phrase: its battle card
-        at = found.start if found is not None else 0
-        return Trigger("objection", category, "detect_objection", excerpt(u.text, at), u)
+    heard = recent.heard(u) if found is not None else None
+    if heard is not None and objection_heard(heard[1], found, u.text) is None:
+        return None  # the model rules the phrase out (a question, praise)
     if found is None:
         return None
     return Trigger("objection", found.category, "detect_objection", excerpt(u.text, found.start), u)
@@ -195,16 +188,12 @@ def detect_pricing(u: Utterance, recent: Recent) -> Trigger | None:
 def _heard(
     u: Utterance, recent: Recent, label: UtteranceLabel, pattern: re.Pattern[str], kind: CueKind
 ) -> Trigger | None:
-    """A phrase or the classifier's label on a customer utterance, as they agree
-    (agent.reading.utterances.agrees); the phrase alone without a classifier."""
-    name = f"detect_{kind}"
-    phrase = _phrase(u, pattern, kind, kind, name)
-    heard = recent.heard(u)
-    if heard is None:
-        return phrase
-    if not agrees(heard[1].get(label, 0.0), phrase is not None):
+    """A phrase on a customer utterance, unless the classifier rules it out (agrees)."""
+    phrase = _phrase(u, pattern, kind, kind, f"detect_{kind}")
+    heard = recent.heard(u) if phrase is not None else None
+    if heard is not None and not agrees(heard[1].get(label, 0.0), phrase=True):
         return None
-    return phrase or Trigger(kind, kind, name, excerpt(u.text), u)
+    return phrase
 
 
 def detect_frustration(u: Utterance, recent: Recent) -> Trigger | None:

@@ -82,8 +82,8 @@ def table(y: Array, model: Array, rules: Array) -> list[str]:
 
 
 def policy(examples: list[Example], scores: Array) -> str:
-    """Resistance-or-objection as live assist and the debrief decide it (objection_heard: the
-    phrase lists and the model agreeing), on the same turns and scores."""
+    """Resistance-or-objection as the debrief decides it (objection_heard: the phrase lists and
+    the model agreeing), on the same turns and scores."""
     truth = union(targets(examples) == 1)
     said = np.array(
         [
@@ -98,7 +98,7 @@ def policy(examples: list[Example], scores: Array) -> str:
     )
     p, r, f = f1(truth, said)
     return (
-        f"As live assist and the debrief act on it (phrase unless the model scores it below "
+        f"As the debrief acts on it (phrase unless the model scores it below "
         f"{PHRASE_FLOOR}, the model alone at {MODEL_ALONE}): resistance-or-objection precision "
         f"{p:.2f}, recall {r:.2f}, F1 {f:.2f}."
     )

@@ -159,7 +159,7 @@ class LiveAssist:
         self.frustration = {k: self._frustration(k) for k in ("", *set(self.category.values()))}
         self.fixed = {"pricing": self._pricing(), "decision": self._decision()}
         self.index.search("warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical")
-        classifier.prepare(["warm up the utterance classifier"])  # loads the model before the call
+        classifier.prepare(["warm up the utterance classifier"])  # load the model before the call
         self.throttle = Throttle()
         self._stall_turn = 0
 
