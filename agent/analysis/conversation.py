@@ -7,8 +7,11 @@ Rules (each finding carries the utterance indices it rests on):
 - longest monologue: the longest run of consecutive utterances by one speaker, in words.
 - questions: sentences ending in "?"; open when the first word (after "so", "and", "okay" …)
   is what/how/why/where/when/who/which/tell/walk/describe/explain, closed otherwise.
-- objections: a customer utterance matching agent.reading.patterns (shared with live
-  assist), one per utterance. Handled when the seller's next turn acknowledges it in its first
+- objections: a customer utterance the utterance classifier (agent.reading.utterances, shared
+  with live assist) labels an objection or resistance, with the turn before it as context, or
+  where a phrase of agent.reading.patterns fires and the model does not rule it out
+  (objection_heard); the phrase lists alone when the embedding weights are absent. One per
+  utterance. Handled when the seller's next turn acknowledges it in its first
   two sentences ("I understand", "fair point") or asks a question; otherwise the seller talked
   past it (or never spoke again: no_reply). Answering straight away counts as talking past it
   on purpose: a coach wants the concern explored before it is answered.
@@ -41,6 +44,7 @@ from agent.contracts.conversation_metrics import (
     TalkRatio,
 )
 from agent.contracts.deal import Deal
+from agent.contracts.utterance import UtteranceLabels
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
     excluded_words,
@@ -51,6 +55,7 @@ from agent.reading.patterns import (
     vendors_named,
 )
 from agent.reading.transcripts import map_speakers
+from agent.reading.utterances import classify_utterances, objection_heard, utterance_classifier
 
 EXCERPT_CHARS = 160
 BOTH: tuple[Side, ...] = ("seller", "customer")
@@ -240,10 +245,18 @@ def excerpt(text: str, at: int) -> str:
 
 
 def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
+    clf = utterance_classifier()
+    heard = {r.index: r for r in classify_utterances(us, "customer", clf)}
     found = []
     for i, u in enumerate(us):
-        match = find_objection(u.text, names.phrases) if u.side == "customer" else None
-        if match is None:
+        if u.side != "customer":
+            continue
+        match = find_objection(u.text, names.phrases)
+        category = match.category if match else None
+        if clf.method == "model":
+            said = heard[u.index]
+            category = objection_heard(said.scores, match, u.text)
+        if category is None:
             continue
         reply = next((r for r in us[i + 1 :] if r.side == "seller"), None)
         acked = reply is not None and is_acknowledgement(reply.text)
@@ -253,15 +266,22 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
             Objection(
                 index=u.index,
                 speaker=u.speaker,
-                category=match.category,
-                excerpt=excerpt(u.text, match.start),
-                trigger=match.phrase,
+                category=category,
+                excerpt=excerpt(u.text, match.start if match else 0),
+                trigger=match.phrase if match else _labelled(heard[u.index]),
                 handled=acked or asked,
                 how=how,
                 reply_index=reply.index if reply else None,
             )
         )
     return found
+
+
+def _labelled(said: UtteranceLabels) -> str:
+    """What the classifier heard, when no phrase names the words: "resistance (classifier)"
+    (no score: a number in an answer must come from the input)."""
+    best = max(said.labels, key=lambda k: said.scores.get(k, 0.0))
+    return f"{best} (classifier)"
 
 
 def _vendors(us: Sequence[Utterance], deal: Deal) -> list[str]:

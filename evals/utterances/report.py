@@ -1,0 +1,182 @@
+"""How well the utterance classifier reads turns: `python -m evals.utterances.report [--out F.md]`.
+
+Per label precision, recall and F1 (1) cross-validated on the training set, grouped by dialogue
+(real turns) and by paraphrase group (authored ones), with the shipped head's context and C and
+each label's threshold chosen inside the training folds' scores as `train` does; and (2) on the
+held-out labelled turns (heldout.jsonl, never used for training or tuning) with the shipped
+head. The headline is resistance-or-any-objection (the union of those labels) F1. The phrase
+lists (the fallback, and what live assist and the debrief used before) are measured on the same
+turns. Needs ../shared for the real turns; without it the authored set alone is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.contracts.utterance import UTTERANCE_LABELS
+from agent.reading.patterns import find_objection
+from agent.reading.utterances import (
+    MODEL_ALONE,
+    PHRASE_FLOOR,
+    PhraseClassifier,
+    features,
+    load_head,
+    objection_heard,
+)
+from evals.utterances.train import (
+    Array,
+    Example,
+    best_thresholds,
+    embeddings,
+    f1,
+    out_of_fold,
+    predict,
+    real,
+    targets,
+    training_set,
+    union,
+)
+
+PHRASE_LABELS = {"objection." + c for c in ("price", "timing", "authority", "need", "trust")} | {
+    "objection.competitor",
+    "objection.status_quo",
+    "objection.risk",
+    "stall",
+    "question",
+    "buying_signal",
+    "frustration",
+    "other",
+}
+
+
+def phrases(examples: list[Example]) -> Array:
+    clf = PhraseClassifier()
+    scored = clf.score([(e.text, e.previous) for e in examples])
+    return np.array([[k in clf.labels(s) for k in UTTERANCE_LABELS] for s in scored], dtype=bool)
+
+
+def table(y: Array, model: Array, rules: Array) -> list[str]:
+    rows = [
+        "| label | n | precision | recall | F1 | phrase lists F1 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    truth = y == 1
+    for j, label in enumerate(UTTERANCE_LABELS):
+        p, r, f = f1(truth[:, j], model[:, j])
+        rule_f1 = f"{f1(truth[:, j], rules[:, j])[2]:.2f}" if label in PHRASE_LABELS else "n/a"
+        rows.append(
+            f"| {label} | {int(truth[:, j].sum())} | {p:.2f} | {r:.2f} | {f:.2f} | {rule_f1} |"
+        )
+    p, r, f = f1(union(truth), union(model))
+    rule = f1(union(truth), union(rules))[2]
+    rows.append(
+        f"| **resistance or objection** | {int(union(truth).sum())} | {p:.2f} | {r:.2f} | "
+        f"**{f:.2f}** | {rule:.2f} |"
+    )
+    return rows
+
+
+def policy(examples: list[Example], scores: Array) -> str:
+    """Resistance-or-objection as the debrief decides it (objection_heard: the phrase lists and
+    the model agreeing), on the same turns and scores."""
+    truth = union(targets(examples) == 1)
+    said = np.array(
+        [
+            objection_heard(
+                dict(zip(UTTERANCE_LABELS, (float(v) for v in row), strict=True)),
+                find_objection(e.text),
+                e.text,
+            )
+            is not None
+            for e, row in zip(examples, scores, strict=True)
+        ]
+    )
+    p, r, f = f1(truth, said)
+    return (
+        f"As the debrief acts on it (phrase unless the model scores it below "
+        f"{PHRASE_FLOOR}, the model alone at {MODEL_ALONE}): resistance-or-objection precision "
+        f"{p:.2f}, recall {r:.2f}, F1 {f:.2f}."
+    )
+
+
+def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Array, Array]:
+    """Labels from heads that never saw the turn's group; thresholds chosen per fold on the
+    other folds' out-of-fold scores, so no turn tunes its own threshold."""
+    from sklearn.model_selection import GroupKFold
+
+    cur, prev = embeddings(examples)
+    x, y = features(cur, prev, context), targets(examples)
+    groups = [e.group for e in examples]
+    scores = out_of_fold(x, y, groups, c)
+    on = np.zeros(y.shape, dtype=bool)
+    for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
+        on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]))
+    return on, scores
+
+
+def report() -> str:
+    head = load_head()
+    c = float(head.version.rpartition("C=")[2] or 1.0)
+    train = training_set()
+    y = targets(train)
+    on, oof = cross_validated(train, head.context, c)
+    lines = [
+        "# Utterance classifier report",
+        "",
+        f"Head: context `{head.context}`, data `{head.version}`.",
+        "",
+        f"## Cross-validated on the training set ({len(train)} turns, 5 folds by group)",
+        "",
+        *table(y, on, phrases(train)),
+        "",
+        policy(train, oof),
+    ]
+    is_real = np.array([e.source == "real" for e in train])
+    if is_real.any():
+        lines += [
+            "",
+            f"Real turns only ({int(is_real.sum())}, same folds):",
+            "",
+            *table(y[is_real], on[is_real], phrases([e for e in train if e.source == "real"])),
+        ]
+    held = real("heldout")
+    if held:
+        cur, prev = embeddings(held)
+        scores = head.scores(features(cur, prev, head.context))
+        held_on = predict(scores, head.thresholds)
+        lines += [
+            "",
+            f"## Held out ({len(held)} real turns, never used for training or tuning)",
+            "",
+            *table(targets(held), held_on, phrases(held)),
+            "",
+            policy(held, scores),
+        ]
+    else:
+        lines += ["", "Held out: ../shared is absent, so no real turns to measure."]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_command(build: Callable[[], str], doc: str, argv: list[str] | None) -> int:
+    """`--out FILE.md`: print the markdown `build` writes, and keep a copy (report and cards)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, help="write the markdown here too")
+    args: Any = parser.parse_args(argv)
+    text = build()
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return markdown_command(report, __doc__ or "", argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

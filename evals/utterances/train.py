@@ -1,0 +1,280 @@
+"""Train the utterance classifier's head: `python -m evals.utterances.train [--check]`.
+
+Data: the authored sales utterances (authored.jsonl, grouped so paraphrases of one idea share a
+fold) and the labelled real turns of train.jsonl (joined with ../shared by load.py; grouped by
+dialogue), when ../shared is there. heldout.jsonl is never read here.
+
+Rebuilds agent/reading/data/utterance_head.npz deterministically: the same data gives the same
+file. How the previous turn joins the current one ("none", "concat:W", "mix:W") and the
+regularisation C are chosen by cross-validation grouped by dialogue / paraphrase group (macro F1
+over the labels plus the resistance-or-objection F1); each label's threshold is the one that
+maximises its F1 on the out-of-fold scores. scikit-learn is needed here only: the shipped head
+is numpy arrays.
+
+--check trains into a temporary file and fails when it differs from the shipped head (CI can
+tell that the head matches its data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from agent.contracts.utterance import OBJECTION_LABELS, UTTERANCE_LABELS, UtteranceLabel
+from agent.reading.utterances import HEAD_FILE, Head, features, load_head
+
+HERE = Path(__file__).resolve().parent
+AUTHORED = HERE / "authored.jsonl"
+CONTEXTS = ("none", "concat:0.5", "mix:0.5")
+CS = (2.0,)
+FOLDS = 5
+THRESHOLDS = np.round(np.arange(0.15, 0.91, 0.05), 2)
+UNION: tuple[UtteranceLabel, ...] = (*OBJECTION_LABELS, "resistance")
+Array = npt.NDArray[Any]
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    previous: str
+    labels: tuple[str, ...]
+    group: str
+    source: str  # "authored" or "real"
+
+
+def authored() -> list[Example]:
+    rows = [json.loads(line) for line in AUTHORED.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Example(r["text"], r.get("previous", ""), tuple(r["labels"]), f"a:{r['group']}", "authored")
+        for r in rows
+    ]
+
+
+def real(split: str = "train") -> list[Example]:
+    """Labelled real turns of one split, or [] when ../shared or the loader is absent."""
+    try:
+        from evals.utterances.load import CorpusMissing, iter_rows
+    except ImportError:
+        return []
+    try:
+        return [
+            Example(r.text, r.previous, tuple(r.labels), f"d:{r.dialog}", "real")
+            for r in iter_rows(splits=(split,))  # type: ignore[arg-type]
+        ]
+    except CorpusMissing:
+        return []
+
+
+def training_set() -> list[Example]:
+    return authored() + real("train")
+
+
+def version(examples: list[Example]) -> str:
+    """The training data's version: counts and a hash of every example, in order."""
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(json.dumps([e.text, e.previous, e.labels, e.group]).encode("utf-8"))
+    n_real = sum(e.source == "real" for e in examples)
+    return f"authored={len(examples) - n_real} real={n_real} sha256={digest.hexdigest()[:16]}"
+
+
+def targets(examples: list[Example]) -> Array:
+    return np.array(
+        [[label in e.labels for label in UTTERANCE_LABELS] for e in examples], dtype=np.int8
+    )
+
+
+def embeddings(examples: list[Example]) -> tuple[Array, Array]:
+    """Unit embeddings of every turn and of its previous turn (zeros when there is none)."""
+    from knowledge.embeddings import DIMENSIONS
+
+    rows = embed_all({t for e in examples for t in (e.text, e.previous) if t})
+    blank = np.zeros(DIMENSIONS, dtype=np.float32)
+    cur = np.stack([rows[e.text] for e in examples])
+    prev = np.stack([rows[e.previous] if e.previous else blank for e in examples])
+    return cur, prev
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def embed_all(texts: set[str]) -> dict[str, Array]:
+    """MiniLM embeddings, kept in the state folder by a hash of the text (never the text):
+    training, the report and the benchmark embed the same few thousand turns again."""
+    from agent.resources import state_dir
+    from knowledge.embeddings import minilm
+
+    path = state_dir() / "cache" / "utterance-embeddings.npz"
+    cached: dict[str, Array] = {}
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as data:
+            cached = dict(zip((str(k) for k in data["keys"]), data["vectors"], strict=True))
+    missing = sorted(t for t in texts if _key(t) not in cached)
+    if missing:
+        cached.update(zip((_key(t) for t in missing), minilm().embed(missing), strict=True))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(cached)
+        np.savez(path, keys=np.array(keys), vectors=np.stack([cached[k] for k in keys]))
+    return {t: cached[_key(t)] for t in texts}
+
+
+def fit(x: Array, y: Array, c: float) -> tuple[Array, Array]:
+    """One logistic regression per label (balanced classes); a label with no example gets
+    weights that never fire."""
+    from sklearn.linear_model import LogisticRegression
+
+    weights = np.zeros((y.shape[1], x.shape[1]), dtype=np.float64)
+    bias = np.full(y.shape[1], -30.0)
+    for j in range(y.shape[1]):
+        if 0 < y[:, j].sum() < len(y):
+            model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+            model.fit(x, y[:, j])
+            weights[j], bias[j] = model.coef_[0], model.intercept_[0]
+    return weights, bias
+
+
+def probabilities(x: Array, weights: Array, bias: Array) -> Array:
+    z = np.clip(x @ weights.T + bias, -30, 30)
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+def out_of_fold(x: Array, y: Array, groups: list[str], c: float) -> Array:
+    """Scores for every example from a head trained without its group (GroupKFold)."""
+    from sklearn.model_selection import GroupKFold
+
+    scores = np.zeros(y.shape, dtype=np.float64)
+    for train, test in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        w, b = fit(x[train], y[train], c)
+        scores[test] = probabilities(x[test], w, b)
+    return scores
+
+
+def f1(truth: Array, predicted: Array) -> tuple[float, float, float]:
+    tp = float((truth & predicted).sum())
+    p = tp / max(float(predicted.sum()), 1.0)
+    r = tp / max(float(truth.sum()), 1.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def best_thresholds(y: Array, scores: Array) -> Array:
+    """Per label, the threshold with the best out-of-fold F1 (ties: the lower one)."""
+    out = np.full(y.shape[1], 0.5)
+    for j in range(y.shape[1]):
+        if y[:, j].any():
+            f = [f1(y[:, j] == 1, scores[:, j] >= t)[2] for t in THRESHOLDS]
+            out[j] = THRESHOLDS[int(np.argmax(f))]
+    return out
+
+
+def predict(scores: Array, thresholds: Array) -> Array:
+    """Labels on at their threshold; a row with none is "other" (as the classifier does)."""
+    on = scores >= thresholds
+    other = UTTERANCE_LABELS.index("other")
+    rest = np.delete(on, other, axis=1).any(axis=1)
+    on[:, other] = ~rest
+    return on
+
+
+def union(matrix: Array) -> Array:
+    cols = [UTTERANCE_LABELS.index(k) for k in UNION]
+    return np.asarray(matrix[:, cols].any(axis=1))
+
+
+def summary(y: Array, on: Array) -> dict[str, float]:
+    per = [f1(y[:, j] == 1, on[:, j])[2] for j in range(y.shape[1]) if y[:, j].any()]
+    return {
+        "macro_f1": round(float(np.mean(per)), 4),
+        "union_f1": round(f1(union(y == 1), union(on))[2], 4),
+    }
+
+
+def choose(
+    cur: Array,
+    prev: Array,
+    y: Array,
+    groups: list[str],
+    contexts: tuple[str, ...] = CONTEXTS,
+    cs: tuple[float, ...] = CS,
+) -> tuple[str, float, Array, list[Any]]:
+    """The context and C with the best mean of macro F1 and union F1, its out-of-fold scores,
+    and every trial."""
+    trials: list[dict[str, Any]] = []
+    oof: dict[tuple[str, float], Array] = {}
+    for context in contexts:
+        x = features(cur, prev, context)
+        for c in cs:
+            scores = oof[context, c] = out_of_fold(x, y, groups, c)
+            result = summary(y, predict(scores, best_thresholds(y, scores)))
+            trials.append({"context": context, "C": c, **result})
+            print(f"  {context:11} C={c:<4} {result}", file=sys.stderr)
+    best = max(trials, key=lambda t: (t["macro_f1"] + t["union_f1"], -CONTEXTS.index(t["context"])))
+    context, c = str(best["context"]), float(best["C"])
+    return context, c, oof[context, c], trials
+
+
+def train(
+    out: Path = HEAD_FILE, contexts: tuple[str, ...] = CONTEXTS, cs: tuple[float, ...] = CS
+) -> dict[str, Any]:
+    examples = training_set()
+    cur, prev = embeddings(examples)
+    y = targets(examples)
+    groups = [e.group for e in examples]
+    context, c, scores, trials = choose(cur, prev, y, groups, contexts, cs)
+    x = features(cur, prev, context)
+    thresholds = best_thresholds(y, scores)
+    weights, bias = fit(x, y, c)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    head = Head(
+        labels=UTTERANCE_LABELS,
+        weights=weights.astype(np.float32),
+        bias=bias.astype(np.float32),
+        thresholds=thresholds.astype(np.float32),
+        context=context,
+        version=f"{version(examples)} C={c}",
+    )
+    head.save(out)
+    return {"context": context, "C": c, "version": head.version, "trials": trials}
+
+
+def same(a: Path, b: Path) -> bool:
+    x, y = load_head(a), load_head(b)
+    return (
+        x.version == y.version
+        and x.context == y.context
+        and np.allclose(x.weights, y.weights, atol=1e-5)
+        and np.allclose(x.thresholds, y.thresholds)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail when the shipped head is stale")
+    parser.add_argument("--context", help=f"skip the search: one of {', '.join(CONTEXTS)}")
+    parser.add_argument("--c", type=float, help="skip the search: the regularisation C")
+    args = parser.parse_args(argv)
+    contexts = (args.context,) if args.context else CONTEXTS
+    cs = (args.c,) if args.c else CS
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "head.npz"
+            train(fresh, contexts, cs)
+            ok = same(fresh, HEAD_FILE)
+        print("the shipped head matches its data" if ok else "the shipped head is stale")
+        return 0 if ok else 1
+    result = train(HEAD_FILE, contexts, cs)
+    print(json.dumps({k: v for k, v in result.items() if k != "trials"}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

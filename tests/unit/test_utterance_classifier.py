@@ -1,0 +1,196 @@
+"""The utterance classifier (agent/reading/utterances.py) and `coach classify`.
+
+The model tests embed a handful of sentences written here, not in the training data
+(evals/utterances/authored.jsonl holds none of them); the head, context and fallback tests use
+a fake embedding so they run in milliseconds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from agent.contracts.conversation import Utterance
+from agent.contracts.utterance import UTTERANCE_LABELS
+from agent.interfaces.cli.app import app
+from agent.reading import utterances
+from agent.reading.patterns import find_objection
+from agent.reading.utterances import (
+    Head,
+    ModelClassifier,
+    PhraseClassifier,
+    classify_utterances,
+    load_head,
+    objection_category,
+    objection_heard,
+    utterance_classifier,
+)
+from evals.utterances.train import AUTHORED
+from knowledge.embeddings import MODEL_PACKAGE, semantic_available
+
+runner = CliRunner()
+CALL = Path("sample_workspace/deals/D-1003/transcripts/2026-11-18-call.txt")
+needs_weights = pytest.mark.skipif(not semantic_available(), reason="embedding weights absent")
+UNSEEN = {
+    "refusal": ("No, we are not going to buy it, and please don't call again.", "Shall we sign?"),
+    "price": ("Twelve thousand a month is far more than our budget allows.", "Here is the quote."),
+    "question": ("Which languages does the user interface support?", "Any questions?"),
+    "small talk": ("The traffic this morning was terrible, sorry I'm late.", "Hi, welcome!"),
+}
+
+
+@pytest.fixture
+def no_weights(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The weights package hidden as an absent one looks (see test_without_weights)."""
+    monkeypatch.setitem(sys.modules, MODEL_PACKAGE, None)
+    semantic_available.cache_clear()
+    utterance_classifier.cache_clear()
+    yield
+    semantic_available.cache_clear()
+    utterance_classifier.cache_clear()
+
+
+def test_unseen_sentences_are_not_in_the_training_data() -> None:
+    texts = {json.loads(line)["text"] for line in AUTHORED.read_text().splitlines() if line}
+    assert not {t for t, _ in UNSEEN.values()} & texts
+
+
+@needs_weights
+def test_model_labels_unseen_sales_utterances() -> None:
+    clf = utterance_classifier()
+    assert clf.method == "model"
+    scored = dict(zip(UNSEEN, clf.score(list(UNSEEN.values())), strict=True))
+    labels = {k: clf.labels(s) for k, s in scored.items()}
+    assert "resistance" in labels["refusal"]
+    assert "objection.price" in labels["price"]
+    assert "question" in labels["question"] and not any(
+        k.startswith("objection.") or k == "resistance" for k in labels["question"]
+    )
+    assert labels["small talk"] == ["other"]
+    assert set(scored["price"]) == set(UTTERANCE_LABELS)
+
+
+def _fake_head(context: str) -> Head:
+    """Two features: resistance fires on feature 0 of the turn; with context, a commitment
+    on feature 0 of the previous turn."""
+    dims = 4 if context.startswith("concat") else 2
+    weights = np.zeros((len(UTTERANCE_LABELS), dims), dtype=np.float32)
+    weights[UTTERANCE_LABELS.index("resistance"), 0] = 10.0
+    if dims == 4:
+        weights[UTTERANCE_LABELS.index("commitment"), 2] = 10.0
+    return Head(
+        labels=UTTERANCE_LABELS,
+        weights=weights,
+        bias=np.full(len(UTTERANCE_LABELS), -5.0, dtype=np.float32),
+        thresholds=np.full(len(UTTERANCE_LABELS), 0.5, dtype=np.float32),
+        context=context,
+        version="test",
+    )
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    return np.array([[1.0, 0.0] if "no" in t.lower() else [0.0, 1.0] for t in texts], np.float32)
+
+
+def test_previous_turn_is_context_and_nothing_on_is_other(tmp_path: Path) -> None:
+    path = tmp_path / "head.npz"
+    _fake_head("concat:1").save(path)
+    clf = ModelClassifier(load_head(path), _embed)
+    no, yes, other = clf.score([("No", ""), ("Fine", "No surprises"), ("Fine", "Great")])
+    assert clf.labels(no) == ["resistance"]
+    assert clf.labels(yes) == ["commitment"]  # said after a turn the head reads as context
+    assert clf.labels(other) == ["other"]
+    assert set(clf.cache) == {"No", "Fine", "No surprises", "Great"}  # each embedded once
+
+
+def test_transcript_classification_keeps_order_and_skips_the_seller() -> None:
+    us = [
+        Utterance(index=0, speaker="Rep", text="No pressure", side="seller"),
+        Utterance(index=1, speaker="Buyer", text="No.", side="customer"),
+        Utterance(index=2, speaker="Guest", text="Fine", side="unknown"),
+    ]
+    clf = ModelClassifier(_fake_head("none"), _embed)
+    rows = classify_utterances(us, "customer", clf)
+    assert [(r.index, r.labels, r.method) for r in rows] == [
+        (1, ["resistance"], "model"),
+        (2, ["other"], "model"),
+    ]
+    assert [r.index for r in classify_utterances(us, "all", clf)] == [0, 1, 2]
+
+
+def test_objection_category_from_labels() -> None:
+    assert objection_category(["resistance"], {"resistance": 0.9}, "No.") == "need"
+    assert objection_category(["question"], {"question": 0.9}, "Why?") is None
+    scores = {"objection.price": 0.6, "objection.risk": 0.8}
+    text = "Security will not sign off on hosting our customer data."
+    assert objection_category(["objection.price", "objection.risk"], scores, text) == "security"
+
+
+def test_without_weights_the_phrase_lists_answer_and_say_so(no_weights: None) -> None:
+    clf = utterance_classifier()
+    assert isinstance(clf, PhraseClassifier) and clf.method == "phrases"
+    (price,) = clf.score([("Honestly it's too expensive for us.", "")])
+    assert clf.labels(price) == ["objection.price"]
+    result = runner.invoke(app, ["classify", str(CALL), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["method"] == "phrases" and "not installed" in payload["note"]
+    assert all(u["method"] == "phrases" for u in payload["utterances"])
+
+
+def test_classify_text_and_json_on_a_sample_call() -> None:
+    text = runner.invoke(app, ["classify", str(CALL)])
+    assert text.exit_code == 0, text.output
+    data = runner.invoke(app, ["classify", str(CALL), "--format", "json", "--speaker", "all"])
+    assert data.exit_code == 0, data.output
+    payload = json.loads(data.stdout)
+    every = payload["utterances"]
+    assert [u["index"] for u in every] == list(range(len(every)))  # all speakers, in order
+    customer = [u for u in every if u["side"] == "customer"]
+    assert 0 < len(customer) < len(every)  # the deal's folder maps the speakers
+    assert text.stdout.count("\n#") + 1 == len(customer)  # text: the customer's turns only
+    price = next(u for u in every if "price is still too high" in u["text"])
+    assert "objection.price" in price["labels"]
+    assert f"#{price['index']} Bethany Cole:" in text.stdout
+
+
+@pytest.mark.parametrize(
+    "args, where",
+    [
+        (["classify", "missing.vtt"], "missing.vtt"),
+        (["classify", str(CALL), "--format", "xml"], "--format"),
+        (["classify", str(CALL), "--speaker", "rep"], "--speaker"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(args: list[str], where: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert where in result.output and "Traceback" not in result.output
+
+
+def test_binary_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "call.txt"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    result = runner.invoke(app, ["classify", str(bad)])
+    assert result.exit_code == 2 and "UTF-8" in result.output
+
+
+def test_shipped_head_is_numpy_only() -> None:
+    with np.load(utterances.HEAD_FILE, allow_pickle=False) as data:  # no pickle inside
+        assert tuple(str(x) for x in data["labels"]) == UTTERANCE_LABELS
+        assert data["weights"].shape[0] == len(UTTERANCE_LABELS)
+
+
+def test_phrases_and_model_agree_before_acting() -> None:
+    price = "Honestly it's too expensive for us."
+    match = find_objection(price)
+    assert match is not None and match.category == "price"
+    assert objection_heard({"objection.price": 0.1}, match, price) is None  # model rules it out
+    assert objection_heard({"objection.trust": 0.3}, match, price) == "price"  # phrase names it
+    assert objection_heard({"resistance": 0.97}, None, "I'd rather not.") == "need"
+    assert objection_heard({"resistance": 0.9}, None, "I'd rather not.") is None  # not sure
