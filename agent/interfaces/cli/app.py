@@ -218,6 +218,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.chat import chat_command
     from agent.interfaces.cli.debrief import debrief_command
     from agent.interfaces.cli.eval import eval_command
+    from agent.interfaces.cli.import_crm import import_command
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
 
@@ -228,6 +229,7 @@ def _register_subcommands() -> None:
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
     app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
+    app.command("import")(import_command)  # CRM exports into a workspace (cli/import_crm.py)
 
 
 _register_subcommands()
