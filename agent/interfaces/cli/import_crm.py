@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from agent.errors import InvalidInput
-from agent.interfaces.cli.common import user_errors
+from agent.interfaces.cli.common import progress_bar, user_errors
 
 SHOWN_SKIPS = 20
 
@@ -37,23 +37,14 @@ def import_command(
 ) -> None:
     """Import CRM exports into a workspace: re-importing updates, never duplicates."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from agent.files import write_atomic
     from tools.crm_import.importer import run_import
     from tools.crm_import.mapping import load_mapping
 
     chosen = load_mapping(preset, mapping)
-    err = Console(stderr=True)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    err = Console(stderr=True, soft_wrap=True)
+    with progress_bar(err) as progress:
         task = progress.add_task("import", total=None)
         result = run_import(
             sources,
