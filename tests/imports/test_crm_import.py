@@ -209,3 +209,14 @@ def test_an_imported_deal_answers_every_capability(tmp_path: Path) -> None:
         assert response.markdown.strip(), spec.name
         answered = response.rep_id if spec.scope == "rep" else response.deal_id
         assert answered == (deal.owner.id if spec.scope == "rep" else deal.id), spec.name
+
+
+def test_benchmark_skips_cleanly_without_the_shared_data(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "bench.json"
+    command = [sys.executable, "-m", "evals.bench_import", "--out", str(out)]
+    done = subprocess.run([*command, "--data", str(tmp_path / "absent")], check=False)  # noqa: S603
+    assert done.returncode == 0
+    assert "absent" in json.loads(out.read_text())["skipped"]
