@@ -32,7 +32,6 @@ from typing import Any
 
 from agent.resources import SOURCE_ROOT
 
-SIZES = (14, 1000, 5000)
 DEAL, REP = "D-1003", "rep-priya"
 COMMANDS = {
     "process_adherence": ["adherence", DEAL],
@@ -72,9 +71,10 @@ from agent.capabilities.registry import in_scope, sample_request
 from agent.service import coach
 from agent.settings import CoachContext
 ws, runs, deal, rep = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+skip = set(sys.argv[5].split(","))
 ctx = CoachContext(workspace=ws, outbox=None, memory=None)
 found = {}
-for spec in in_scope("deal"):
+for spec in [s for s in in_scope("deal") if s.name not in skip]:
     request = sample_request(spec, deal, rep, ctx)
     start = time.perf_counter(); coach(request, ctx); first = time.perf_counter() - start
     times = []
@@ -92,6 +92,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--runs", type=int, default=9, help="warm runs per capability")
     group.add_argument("--process-runs", type=int, default=3)
     group.add_argument("--batch-deals", type=int, default=600, help="deals timed in batch")
+    group.add_argument("--big-runs", type=int, default=3, help="warm runs on the large deal")
+    group.add_argument(
+        "--big-skip", default="", help="capabilities left out on the large deal (comma-separated)"
+    )
     group.add_argument("--sizes", default="14,1000,5000", help="deal counts, smallest first")
     group.add_argument("--base", type=Path, help="a checkout of main, measured in the same run")
 
@@ -203,17 +207,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {
         "sizes": sizes,
         "built_s": round(time.perf_counter() - started, 1),
-        "new": _one_tree(SOURCE_ROOT, work, spaces, args),
     }
+    partial = work / "partial.json"  # what is measured so far, should a long run be stopped
+    results["new"] = _one_tree(SOURCE_ROOT, work, spaces, args)
+    partial.write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.base is not None:
         results["base"] = _one_tree(args.base.resolve(), work, spaces, args)
         results["new_to_base"] = _compare(results["new"], results["base"])
+        partial.write_text(json.dumps(results, indent=2), encoding="utf-8")
     home = Path(tempfile.mkdtemp(prefix="home-big-", dir=work))
-    _, out = _python(SOURCE_ROOT, home, "-c", _BIG, str(big), "3", DEAL, REP)
+    _, out = _python(
+        SOURCE_ROOT, home, "-c", _BIG, str(big), str(args.big_runs), DEAL, REP, args.big_skip
+    )
     results["big_deal_warm"] = {
         "activities": 5000,
         "contacts": 200,
         "target_ms": 100,
+        "skipped": args.big_skip,
         **json.loads(out.strip().splitlines()[-1]),
     }
     results["batch_next_action"] = {

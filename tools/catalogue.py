@@ -9,8 +9,10 @@ deal files and re-reads only those whose size or modification time changed; a de
 folder vanished leaves it. A full refresh (`refresh()`) stats every deal folder and is what
 listing uses; a request about one deal or one rep refreshes only what it needs
 (`refresh(ids)`) plus the deals/ folder itself, whose modification time changes whenever a
-deal folder is added or removed. A warm process re-stats every deal at most every
-`FULL_CHECK_S` seconds, so an owner edited into another deal's file is seen then.
+deal folder is added or removed. Outside listing, every deal is stat-ed again at most every
+`FULL_CHECK_S` seconds (a stored catalogue just loaded counts as checked): an owner edited
+into another deal's file is seen by the next listing or a warm process's next full check,
+not by a one-off rep request in between.
 
 A deal file that does not parse or validate is kept with its problem (`problems()`), never
 fatal: listing skips it and says so. The owner is read from the raw file even then, so a
@@ -27,9 +29,8 @@ import logging
 import os
 import stat
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agent.contracts.deal import Deal
 from agent.errors import CoachError
@@ -39,13 +40,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 FULL_CHECK_S = 5.0
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One deal as the catalogue knows it. `problem` is set (and the summary fields empty)
     when the deal file does not parse or validate; `owner_id` is read from the raw file."""
 
@@ -107,6 +107,7 @@ class Catalogue:
         self._dirty = False
         self._plain = False
         self._links: set[str] | None = None  # deal folders that are links, from the listing
+        self._owners: dict[str, list[str]] | None = None  # owner id -> deal ids
 
     # -- refresh ---------------------------------------------------------------------------
 
@@ -120,29 +121,49 @@ class Catalogue:
             deals_mtime = deals.stat().st_mtime_ns if deals.is_dir() else None
         except OSError:
             deals_mtime = None
-        if deals_mtime is None:
-            names: set[str] = set()
-        elif deals_mtime != self._deals_mtime or ids is None or self._stale():
+        folder = os.path.join(self.root, "deals")
+        full = ids is None or self._stale()
+        if ids is not None and not full and deals_mtime == self._deals_mtime:
+            # nothing added or removed since the last look: only the deals asked about
+            for deal_id in ids:
+                self._update(entries, deal_id, folder)
+            self._save()
+            return entries
+        names: set[str] = set()
+        if deals_mtime is not None:
             with os.scandir(deals) as found:
                 listing = [(e.name, e.is_symlink()) for e in found]
             names = {name for name, _ in listing}
             self._links = {name for name, link in listing if link}
-        else:
-            names = set(entries)
         for gone in [d for d in entries if d not in names]:
             del entries[gone]
-            self._dirty = True
-        if ids is None or self._stale():
+            self._changed()
+        if full:
             wanted = names
             self._checked_at = time.monotonic()
         else:
-            wanted = {d for d in ids if d in names} | (names - set(entries))
-        folder = os.path.join(self.root, "deals")
+            wanted = {d for d in ids or () if d in names} | (names - set(entries))
         for deal_id in wanted:
             self._update(entries, deal_id, folder)
         self._deals_mtime = deals_mtime
         self._save()
         return entries
+
+    def owned(self, owner_id: str) -> list[str]:
+        """The ids of the deals whose file names `owner_id` as owner, as last seen (an index
+        kept until an entry changes, so a rep request costs the rep's deals, not the
+        workspace)."""
+        if self._owners is None:
+            owners: dict[str, list[str]] = {}
+            for deal_id, entry in sorted(self._load().items()):
+                if entry.owner_id is not None:
+                    owners.setdefault(entry.owner_id, []).append(deal_id)
+            self._owners = owners
+        return list(self._owners.get(owner_id, ()))
+
+    def _changed(self) -> None:
+        self._dirty = True
+        self._owners = None
 
     def _stale(self) -> bool:
         return time.monotonic() - self._checked_at > FULL_CHECK_S
@@ -151,14 +172,14 @@ class Catalogue:
         found = self._deal_file(deal_id, deals)
         if found is None:
             if entries.pop(deal_id, None) is not None:
-                self._dirty = True
+                self._changed()
             return
         rel, st = found
         old = entries.get(deal_id)
         if old and (old.path, old.size, old.mtime_ns) == (rel, st.st_size, st.st_mtime_ns):
             return
         entries[deal_id] = self._read(deal_id, self.root / rel, rel, st)
-        self._dirty = True
+        self._changed()
 
     def _deal_file(self, deal_id: str, deals: str) -> tuple[str, os.stat_result] | None:
         """The deal's file (relative to the root) when the id is valid and its folder and file
@@ -238,8 +259,11 @@ class Catalogue:
         path = store_path(self.root)
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("format") == FORMAT and stored.get("root") == str(self.root.resolve()):
-                self._entries = {e["id"]: Entry(**e) for e in stored["deals"]}
+            fields = stored.get("format") == FORMAT and stored.get("fields") == list(Entry._fields)
+            if fields and stored.get("root") == str(self.root.resolve()):
+                self._entries = {row[0]: Entry(*row) for row in stored["deals"]}
+                self._owners = None
+                self._checked_at = time.monotonic()  # trusted until FULL_CHECK_S from now
         except FileNotFoundError:
             pass
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -255,7 +279,8 @@ class Catalogue:
         payload = {
             "format": FORMAT,
             "root": str(self.root.resolve()),
-            "deals": [asdict(e) for _, e in sorted(self._entries.items())],
+            "fields": list(Entry._fields),
+            "deals": [list(e) for _, e in sorted(self._entries.items())],
         }
         try:
             with lock_for(path, timeout=10):
@@ -266,4 +291,4 @@ class Catalogue:
 
 
 def _with(entry: Entry, **changes: Any) -> Entry:
-    return Entry(**{**asdict(entry), **changes})
+    return entry._replace(**changes)

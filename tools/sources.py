@@ -264,9 +264,10 @@ class WorkspaceSource:
     def rep_deal_ids(self, rep_id: str) -> list[str]:
         """The deals `rep_id` owns that the principal may reach, in id order: the catalogue
         refreshes only those (and any deal folder added since), not the whole workspace."""
-        known = [e.id for e in self.catalogue.refresh([]).values() if e.owner_id == rep_id]
-        entries = self.catalogue.refresh(known)
-        return sorted(d for d, e in entries.items() if e.owner_id == rep_id and self._visible(e))
+        self.catalogue.refresh([])  # added or removed folders; everything when not yet built
+        entries = self.catalogue.refresh(self.catalogue.owned(rep_id))
+        mine = self.catalogue.owned(rep_id)  # again: a refreshed deal may have changed owner
+        return [d for d in mine if self._visible(entries[d])]
 
     def rep_ids(self) -> list[str]:
         """Owners of the deals the principal may reach (a full refresh)."""
