@@ -222,3 +222,22 @@ def test_benchmark_skips_cleanly_without_the_shared_data(tmp_path: Path) -> None
     done = subprocess.run([*command, "--data", str(tmp_path / "absent")], check=False)  # noqa: S603
     assert done.returncode == 0
     assert "absent" in json.loads(out.read_text())["skipped"]
+
+
+def test_hubspot_preset_reads_deals_and_contacts_of_several_deals(tmp_path: Path) -> None:
+    (tmp_path / "deals.csv").write_text(
+        "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner,"
+        "Associated Company\n"
+        "901,Rollout,Contract Sent,5000,2026-12-01 09:00,2026-09-01 10:30,Kim Ito,Vela Inc\n"
+        "902,Add-on,Qualified To Buy,800,2026-12-15 09:00,2026-10-01 10:30,Kim Ito,Vela Inc\n"
+    )
+    (tmp_path / "contacts.csv").write_text(
+        "Record ID,First Name,Last Name,Job Title,Email,Associated Deal IDs\n"
+        "51,Lea,Moss,COO,lea@vela.example,901;902\n"
+        "52,Max,Orr,IT,max@vela.example,999\n"
+    )
+    report = run_import([tmp_path], tmp_path / "ws", load_mapping(preset="hubspot"))
+    assert [(s.line, s.field) for s in report.skipped] == [(3, "deal_id")]
+    source = WorkspaceSource(tmp_path / "ws")
+    for deal_id in ("901", "902"):
+        assert [c.name for c in source.get_deal(deal_id).contacts] == ["Lea Moss"]
