@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -108,12 +109,18 @@ class Catalogue:
         self._plain = False
         self._links: set[str] | None = None  # deal folders that are links, from the listing
         self._owners: dict[str, list[str]] | None = None  # owner id -> deal ids
+        self._lock = threading.RLock()
 
     # -- refresh ---------------------------------------------------------------------------
 
     def refresh(self, ids: list[str] | None = None) -> dict[str, Entry]:
         """Bring the catalogue up to date (all deals, or only `ids` plus added and removed
-        folders when a full check ran less than FULL_CHECK_S ago) and return it."""
+        folders when a full check ran less than FULL_CHECK_S ago) and return it. One thread
+        at a time: a server answers requests side by side."""
+        with self._lock:
+            return dict(self._refresh(ids))  # a copy: another thread may refresh meanwhile
+
+    def _refresh(self, ids: list[str] | None) -> dict[str, Entry]:
         entries = self._load()
         deals = self.root / "deals"
         self._plain = not deals.is_symlink()
@@ -153,6 +160,10 @@ class Catalogue:
         """The ids of the deals whose file names `owner_id` as owner, as last seen (an index
         kept until an entry changes, so a rep request costs the rep's deals, not the
         workspace)."""
+        with self._lock:
+            return self._owned(owner_id)
+
+    def _owned(self, owner_id: str) -> list[str]:
         if self._owners is None:
             owners: dict[str, list[str]] = {}
             for deal_id, entry in sorted(self._load().items()):
