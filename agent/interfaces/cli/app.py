@@ -222,6 +222,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.classify import classify_command
     from agent.interfaces.cli.debrief import debrief_command
     from agent.interfaces.cli.eval import eval_command
+    from agent.interfaces.cli.import_crm import import_command
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
     from agent.interfaces.cli.mcp import mcp_command
@@ -238,6 +239,7 @@ def _register_subcommands() -> None:
     app.command("a2a")(a2a_command)
     app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
     app.command("classify")(classify_command)
+    app.command("import")(import_command)  # CRM exports into a workspace (cli/import_crm.py)
 
 
 _register_subcommands()

@@ -18,7 +18,13 @@ from typing import Annotated, Any
 import typer
 
 from agent.errors import CoachError, InvalidInput
-from agent.interfaces.cli.common import AsOfOpt, WorkspaceOpt, cli_settings, user_errors
+from agent.interfaces.cli.common import (
+    AsOfOpt,
+    WorkspaceOpt,
+    cli_settings,
+    progress_bar,
+    user_errors,
+)
 
 # Set in each worker before it answers (fork start: inherited from the parent).
 _JOB: dict[str, Any] = {}
@@ -92,7 +98,6 @@ def batch_command(
     import datetime as dt
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from tools.sources import check_deal_id, workspace_source
 
@@ -117,14 +122,7 @@ def batch_command(
     answered, skipped = 0, 0
     target = out.open("w", encoding="utf-8") if out is not None else sys.stdout
     try:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
+        with progress_bar(err) as progress:
             task = progress.add_task(spec.name, total=len(chosen))
             for deal_id, line, problem in _results(chosen, jobs):
                 if line is not None:

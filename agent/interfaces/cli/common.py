@@ -19,6 +19,8 @@ from rich.console import Console
 from agent.errors import CoachError, InvalidInput, clip
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from agent.contracts.principal import Principal
     from agent.contracts.response import CoachingResponse
     from agent.settings import CoachContext
@@ -31,6 +33,21 @@ P = ParamSpec("P")
 R = TypeVar("R")
 err = Console(stderr=True)
 out = Console()
+
+
+def progress_bar(console: Console) -> Progress:
+    """The bar long commands show on stderr: on a terminal only, none when piped or logged."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 def user_errors(fn: Callable[P, R]) -> Callable[P, R]:
