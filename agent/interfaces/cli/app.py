@@ -221,6 +221,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
+    from agent.interfaces.cli.relay import relay_command
     from agent.interfaces.cli.serve import serve_command
 
     register(app, {"post_call_analysis": debrief_command})  # one command per capability
@@ -230,6 +231,7 @@ def _register_subcommands() -> None:
     app.command("live", rich_help_panel=PANEL)(live_command)
     app.command("chat", rich_help_panel=PANEL)(chat_command)
     app.command("serve")(serve_command)
+    app.command("relay")(relay_command)
 
 
 _register_subcommands()
