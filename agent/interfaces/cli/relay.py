@@ -49,9 +49,10 @@ def relay_command(
             f"{name}: {s.delivered} delivered, {s.skipped} not subscribed, {s.dead} dead-lettered, "
             f"{s.retries} retries",
             highlight=False,
+            soft_wrap=True,
         )
     if any(s.dead for s in stats.values()):
-        out.print(f"dead letters: {state_dir(path) / 'dead-letter.jsonl'}", highlight=False)
+        out.print(f"dead letters: {state_dir(path) / 'dead-letter.jsonl'}", soft_wrap=True)
 
 
 def _default_outbox() -> Path:

@@ -5,6 +5,7 @@ secret is one message at start-up instead of events dead-lettered later.
 ```yaml
 outbox: /path/events.jsonl      # optional; default: the coach's outbox (COACH_OUTBOX)
 poll_seconds: 1.0               # how often a running relay looks for new events
+cursor_seconds: 0.5             # save each cursor at most this often (0: after every event)
 consumers:
   - name: deal-acceleration     # letters, digits, - and _: names the cursor file
     url: https://deals.example.com/hooks/coach
@@ -74,6 +75,9 @@ class Consumer(Contract):
 class RelayConfig(Contract):
     outbox: Path | None = None
     poll_seconds: float = Field(default=1.0, gt=0, le=3600)
+    cursor_seconds: float = Field(
+        default=0.5, ge=0, le=60, description="Save each cursor at most this often (0: always)."
+    )
     consumers: list[Consumer] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -49,8 +49,9 @@ class Relay:
             ) from None
         try:
             dead = DeadLetters(state / "dead-letter.jsonl")
+            cfg = self.config
             workers = [
-                Worker(c, self.outbox, state, dead, self.stop, self.transport)
+                Worker(c, self.outbox, state, dead, self.stop, self.transport, cfg.cursor_seconds)
                 for c in self.config.consumers
             ]
             self.stats = {w.consumer.name: w.stats for w in workers}
