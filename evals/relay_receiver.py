@@ -54,7 +54,11 @@ class Receiver:
             return action
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
-        body = handler.rfile.read(int(handler.headers.get("Content-Length", "0")))
+        length = int(handler.headers.get("Content-Length", "0"))
+        body = handler.rfile.read(length)
+        if len(body) < length:  # the sender died mid-request: nothing to answer
+            handler.close_connection = True
+            return
         action = self._next()
         if action == "drop":
             handler.close_connection = True

@@ -166,3 +166,14 @@ def test_a_bad_relay_file_is_one_message_naming_the_field(
         load(path)
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     assert isinstance(load(path), RelayConfig)
+
+
+def test_an_unknown_event_type_and_an_unreadable_cursor_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="unknown event type 'deal_won'"):
+        _relay(tmp_path, "http://127.0.0.1:9/hook", events=["deal_won"])
+    outbox = tmp_path / "outbox" / "events.jsonl"
+    append_events(outbox, make_events(1))
+    (state_dir(outbox) / "hook.cursor.json").parent.mkdir(parents=True, exist_ok=True)
+    (state_dir(outbox) / "hook.cursor.json").write_text("{not json")
+    with pytest.raises(InvalidInput, match="unreadable relay cursor"):
+        _relay(tmp_path, "http://127.0.0.1:9/hook").run(once=True)

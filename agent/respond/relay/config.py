@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal, Self
+from typing import Self, get_args
 
-from pydantic import Field, HttpUrl, model_validator
+from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from agent.contracts.base import Contract
+from agent.contracts.events import EventPayload
 from agent.errors import InvalidInput
 from agent.intake import LIMITS, parse_document, read_text
 
-EventType = Literal[
-    "process_improvement_insight", "closing_strategy_guidance", "coaching_effectiveness"
-]
+# The payload types, read from the event contract (one place names them).
+EVENT_TYPES = tuple(
+    str(model.model_fields["type"].default) for model in get_args(get_args(EventPayload)[0])
+)
 ENV_VAR = "COACH_RELAY"
 
 
@@ -43,11 +45,19 @@ class Consumer(Contract):
     url: HttpUrl
     secret: str | None = Field(default=None, min_length=16, repr=False)
     secret_env: str | None = Field(default=None, description="Environment variable holding it.")
-    events: list[EventType] | None = Field(default=None, description="None: every type.")
+    events: list[str] | None = Field(default=None, description="None: every type.")
     timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     max_attempts: int = Field(default=8, ge=1, le=100)
     backoff_seconds: float = Field(default=0.5, ge=0, le=3600)
     max_backoff_seconds: float = Field(default=60.0, ge=0, le=86_400)
+
+    @field_validator("events")
+    @classmethod
+    def _known_types(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or ()) - set(EVENT_TYPES))
+        if unknown:
+            raise ValueError(f"unknown event type {unknown[0]!r}; known: {', '.join(EVENT_TYPES)}")
+        return value
 
     @model_validator(mode="after")
     def _one_secret(self) -> Self:

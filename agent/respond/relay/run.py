@@ -32,6 +32,7 @@ class Relay:
     transport: httpx.BaseTransport | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     stats: dict[str, Stats] = field(default_factory=dict)
+    errors: list[Exception] = field(default_factory=list)  # a worker's, raised by `run(once)`
 
     def run(self, once: bool = False, wait_for_lock: float = 0) -> dict[str, Stats]:
         """Delivers until stopped (or, with `once`, until every consumer has reached the end
@@ -61,8 +62,16 @@ class Relay:
             ]
             for t in threads:
                 t.start()
-            for t in threads:
-                t.join()
+            try:
+                for t in threads:
+                    t.join()
+            except BaseException:  # Ctrl-C: the workers stop before the lock is let go
+                self.stop.set()
+                for t in threads:
+                    t.join()
+                raise
+            if self.errors:
+                raise self.errors[0]
             return self.stats
         finally:
             lock.release()
@@ -72,9 +81,10 @@ class Relay:
             while not self.stop.is_set():
                 try:
                     worker.drain()
-                except Exception:  # a bad cursor or a full disk: say so, try again later
+                except Exception as exc:  # a bad cursor or a full disk: say so, try again
                     if once:
-                        raise
+                        self.errors.append(exc)
+                        return
                     log.exception("relay to %s failed; retrying", worker.consumer.name)
                 if once or self.stop.wait(self.config.poll_seconds):
                     return
