@@ -226,6 +226,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.kb import kb
     from agent.interfaces.cli.live import live_command
     from agent.interfaces.cli.mcp import mcp_command
+    from agent.interfaces.cli.relay import relay_command
     from agent.interfaces.cli.serve import serve_command
 
     register(app, {"post_call_analysis": debrief_command})  # one command per capability
@@ -240,6 +241,7 @@ def _register_subcommands() -> None:
     app.command("batch")(batch_command)  # one capability over many deals (cli/batch.py)
     app.command("classify")(classify_command)
     app.command("import")(import_command)  # CRM exports into a workspace (cli/import_crm.py)
+    app.command("relay")(relay_command)
 
 
 _register_subcommands()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -27,6 +29,9 @@ from agent.interfaces.http.deps import RateLimiter, Tenants
 from agent.interfaces.http.middleware import RequestContext
 from agent.interfaces.http.protocols import Admitted, lifespans, protocol_apps
 from agent.interfaces.http.routes import chat, coach, deals, health, live, sources
+
+if TYPE_CHECKING:
+    from agent.respond.relay.run import Background
 
 log = logging.getLogger(__name__)
 # (path, factory): ASGI apps mounted beside the API, e.g. ("/mcp", mcp_app). Each factory gets
@@ -51,6 +56,18 @@ def _warm(tenants: Tenants) -> None:
         tenants.checkpointer(ctx)
 
 
+def _start_relay(tenants: Tenants) -> Background | None:
+    """With COACH_RELAY set, the relay delivers each tenant's outbox beside the server (one
+    worker per outbox: the others find it locked and leave it)."""
+    path = os.environ.get("COACH_RELAY")
+    if not path:
+        return None
+    from agent.respond.relay.run import start_background
+
+    outboxes = [o for n in tenants.names() if (o := tenants.context(n).outbox) is not None]
+    return start_background(Path(path), outboxes)
+
+
 def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] = ()) -> FastAPI:
     chosen = settings or ServerSettings()
     tenants = Tenants(chosen)
@@ -60,12 +77,15 @@ def create_app(settings: ServerSettings | None = None, mounts: Sequence[Mount] =
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(_warm, tenants)
+        relay = await run_in_threadpool(_start_relay, tenants)
         mode = "local (loopback, one tenant)" if chosen.local else f"{len(tenants.names())} tenants"
         log.info("serving: %s", mode, extra={"tenants": tenants.names()})
         try:
             async with lifespans(mounted):
                 yield
         finally:
+            if relay is not None:
+                await run_in_threadpool(relay.close)
             tenants.close()
 
     from agent.interfaces.cli.app import installed_version
