@@ -25,7 +25,13 @@ def missing_inputs(ctx: DealContext) -> list[MissingInput]:
     for section in ctx.absent_sections():
         provider, adds = SECTION_PURPOSE[section]
         result.append(
-            MissingInput(section=section, provider=provider, would_add=adds, impact=IMPACT[section])
+            MissingInput(
+                section=section,
+                provider=provider,
+                would_add=adds,
+                impact=IMPACT[section],
+                reason=ctx.unavailable.get(section),
+            )
         )
     return result
 

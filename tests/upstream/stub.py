@@ -1,0 +1,89 @@
+"""A real HTTP server on loopback playing an upstream agent that behaves well or badly."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Agent:
+    """What the stub answers: `bodies[deal_id]` for /ok/<deal>; every path's hits counted.
+
+    /ok/<deal>        200 with the body (404 for an unknown deal)
+    /slow/<deal>      the body after `delay_s`
+    /fail/<deal>      503, every time
+    /flaky/<deal>     503 for the first `flaky` hits, then the body
+    /malformed/<deal> 200 with text that is not JSON
+    /invalid/<deal>   200 with JSON that breaks the section's contract
+    /drop/<deal>      closes the connection without an answer
+    """
+
+    bodies: dict[str, Any] = field(default_factory=dict)
+    delay_s: float = 1.0
+    flaky: int = 2
+    hits: Counter[str] = field(default_factory=Counter)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, mode: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{mode}/{{deal_id}}"
+
+
+def _handler(agent: Agent) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # quiet
+            return
+
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            _, mode, deal = (self.path.split("/") + ["", ""])[:3]
+            agent.hits[mode] += 1
+            agent.headers.append(dict(self.headers))
+            body = json.dumps(agent.bodies.get(deal)).encode()
+            if mode == "drop":
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+            elif mode == "slow":
+                time.sleep(agent.delay_s)
+                self._send(200, body)
+            elif mode == "fail" or (mode == "flaky" and agent.hits[mode] <= agent.flaky):
+                self._send(503, b'{"error": "down"}')
+            elif mode == "malformed":
+                self._send(200, b'{"overall_severity": "high", ')
+            elif mode == "invalid":
+                self._send(200, json.dumps({"overall_severity": "dire", "score": 7}).encode())
+            elif deal not in agent.bodies:
+                self._send(404, b"{}")
+            else:
+                self._send(200, body)
+
+    return Handler
+
+
+@contextmanager
+def serve(agent: Agent) -> Iterator[Agent]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(agent))
+    server.daemon_threads = True
+    agent.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield agent
+    finally:
+        server.shutdown()
+        server.server_close()
