@@ -3,9 +3,10 @@ a circuit breaker per agent and a cache per deal and agent with a stated stalene
 
 Nothing here raises for an agent's fault: every call ends in an `Outcome` holding either the
 validated section or the reason it is missing, so a slow, failing or lying agent costs one
-section, never the answer. The body is parsed and validated exactly as a section file is
-(agent/intake.py, tools/sources.validate_file), so what it says is screened downstream like
-any file's text.
+section, never the answer. The body is parsed within the same limits as a section file
+(agent/intake.py) and validated against the section's contract; the section then joins the
+deal context, where its text is screened for injected instructions exactly like a file's
+(agent/nodes/read.py). A failure's reason names fields, never quotes the agent's text.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from agent.contracts.context import SECTION_MODELS
-from agent.errors import InvalidInput
+from agent.errors import InvalidInput, describe_validation_error
 from agent.intake import LIMITS, decode, parse_document, read_stream
-from tools.sources import validate_file
 from tools.upstream.config import AgentEndpoint, UpstreamConfig, auth_value
 
 RETRIED_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -196,6 +196,12 @@ class UpstreamClient:
                 self.sleep(base / 2 + base / 2 * self.jitter())  # "equal jitter"
         try:
             data = parse_document(decode(body, url, "upstream answer"), url, json_only=True)
-            return validate_file(SECTION_MODELS[section], data, url)
         except InvalidInput as exc:
             raise Failure(f"invalid answer: {exc.what}", retry=False) from None
+        if not isinstance(data, dict):
+            raise Failure("invalid answer: expected one JSON object", retry=False)
+        try:
+            return SECTION_MODELS[section].model_validate(data)
+        except ValidationError as exc:  # the reason names fields, never quotes the agent's text
+            problems = describe_validation_error(exc.errors(), quote=False)
+            raise Failure(f"invalid answer: {problems}", retry=False) from None
