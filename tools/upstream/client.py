@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -49,6 +50,10 @@ class Failure(Exception):
     def __init__(self, reason: str, *, retry: bool) -> None:
         super().__init__(reason)
         self.reason, self.retry = reason, retry
+
+
+class NoData(Exception):
+    """404: the agent is up and has nothing for this deal, as a deal may have no section file."""
 
 
 class Breaker:
@@ -109,6 +114,8 @@ def _get(url: str, agent: AgentEndpoint, environ: Mapping[str, str] | None) -> b
         with _OPENER.open(request, timeout=agent.timeout_s) as response:
             return read_stream(response, LIMITS.deal_file, "upstream answer", url)
     except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise NoData from None
         raise Failure(f"HTTP {exc.code}", retry=exc.code in RETRIED_STATUS) from None
     except TimeoutError:
         raise Failure(f"no answer within {agent.timeout_s:g} s", retry=True) from None
@@ -140,6 +147,8 @@ class UpstreamClient:
         self._cache: dict[tuple[str, str], tuple[float, BaseModel]] = {}
         self._lock = threading.Lock()
         self.calls = 0  # HTTP tries made, for tests and benchmarks
+        # per deal: the last merged context and what it was built from (tools/upstream/source)
+        self.merged: dict[str, tuple[tuple[object, ...], tuple[object, ...], Any]] = {}
 
     def url(self, section: str, deal_id: str) -> str:
         template = self.config.agents[section].url
@@ -155,21 +164,22 @@ class UpstreamClient:
                 return Outcome(cached[1], url, age_s=now - cached[0])
             breaker = self.breakers[section]
             allowed = breaker.allow()
-        if allowed:
-            try:
-                value = self._fetch(section, url, agent)
-            except Failure as exc:
-                reason = exc.reason
-            else:
-                with self._lock:
-                    breaker.success()
-                    self._cache[(deal_id, section)] = (self.clock(), value)
-                return Outcome(value, url)
+        if not allowed:
+            reason = f"circuit open after repeated failures; next try in {breaker.retry_in():.0f} s"
+            return self._fallback(section, deal_id, url, agent, reason)
+        try:
+            value = self._fetch(section, url, agent)
+        except Failure as exc:
             with self._lock:
                 breaker.failure()
-        else:
-            reason = f"circuit open after repeated failures; next try in {breaker.retry_in():.0f} s"
-        return self._fallback(section, deal_id, url, agent, reason)
+            return self._fallback(section, deal_id, url, agent, exc.reason)
+        with self._lock:
+            breaker.success()
+            if value is None:
+                self._cache.pop((deal_id, section), None)
+            else:
+                self._cache[(deal_id, section)] = (self.clock(), value)
+        return Outcome(value, url)
 
     def _fallback(
         self, section: str, deal_id: str, url: str, agent: AgentEndpoint, reason: str
@@ -181,14 +191,16 @@ class UpstreamClient:
             return Outcome(cached[1], url, reason=reason, stale=True, age_s=age)
         return Outcome(None, url, reason=reason)
 
-    def _fetch(self, section: str, url: str, agent: AgentEndpoint) -> BaseModel:
+    def _fetch(self, section: str, url: str, agent: AgentEndpoint) -> BaseModel | None:
         """Tries up to 1 + retries times; a body that does not parse or validate is not
-        retried (the agent would say the same again)."""
+        retried (the agent would say the same again). None: the agent has nothing (404)."""
         for attempt in range(agent.retries + 1):
             self.calls += 1
             try:
                 body = _get(url, agent, self.environ)
                 break
+            except NoData:
+                return None
             except Failure as exc:
                 if not exc.retry or attempt == agent.retries:
                     raise

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from tools.sources import DealSource, DealSummary
-from tools.upstream.client import UpstreamClient
+from tools.upstream.client import Outcome, UpstreamClient
 from tools.upstream.config import load_upstream
 
 
@@ -44,18 +44,37 @@ class UpstreamSource:
         return self.inner.get_section(deal_id, section)
 
     def load_context(self, deal_id: str) -> DealContext:
+        """The same context object while the file-read base and every fetched answer are the
+        same objects (a fresh cache hit), so what is kept per context (agent/memo.py: the
+        reading, the analysis, the grounds) is kept for HTTP sections too."""
         base = self.inner.load_context(deal_id)  # an unknown deal fails here, before any call
+        outcomes = [
+            (section, self.client.fetch(section, deal_id))
+            for section in SECTION_PURPOSE
+            if section in self.client.config.agents
+        ]
+        key = (base, *(o.value for _, o in outcomes))
+        reasons = tuple((o.reason, o.stale) for _, o in outcomes)
+        with _LOCK:
+            kept = self.client.merged.get(deal_id)
+        if kept and reasons == kept[1] and all(a is b for a, b in zip(key, kept[0], strict=True)):
+            assert isinstance(kept[2], DealContext)
+            return kept[2]
+        merged = self._merge(base, outcomes)
+        with _LOCK:
+            self.client.merged[deal_id] = (key, reasons, merged)
+        return merged
+
+    def _merge(self, base: DealContext, outcomes: list[tuple[str, Outcome]]) -> DealContext:
         update: dict[str, Any] = {}
         sources = dict(base.sources)
         unavailable, stale = dict(base.unavailable), dict(base.stale)
-        for section in SECTION_PURPOSE:
-            if section not in self.client.config.agents:
-                continue
-            outcome = self.client.fetch(section, deal_id)
+        for section, outcome in outcomes:
             update[section] = outcome.value
             sources.pop(section, None)
             if outcome.value is None:
-                unavailable[section] = outcome.reason or "no answer"
+                if outcome.reason:  # else the agent has nothing for this deal (404)
+                    unavailable[section] = outcome.reason
                 continue
             sources[section] = outcome.url
             if outcome.stale:

@@ -1,4 +1,5 @@
-"""A real HTTP server on loopback playing an upstream agent that behaves well or badly."""
+"""A real HTTP server on loopback playing upstream agents that behave well or badly (the
+tests and `python -m evals.bench_upstream` run it)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,16 @@ from typing import Any
 
 @dataclass
 class Agent:
-    """What the stub answers: `bodies[deal_id]` for /ok/<deal>; every path's hits counted.
+    """What the stub answers: `bodies["<section>/<deal>"]` for /ok/<section>/<deal>; every
+    mode's hits counted.
 
-    /ok/<deal>        200 with the body (404 for an unknown deal)
-    /slow/<deal>      the body after `delay_s`
-    /fail/<deal>      503, every time
-    /flaky/<deal>     503 for the first `flaky` hits, then the body
-    /malformed/<deal> 200 with text that is not JSON
-    /invalid/<deal>   200 with JSON that breaks the section's contract
-    /drop/<deal>      closes the connection without an answer
+    /ok/…         200 with the body (404 when it has none)
+    /slow/…       the body after `delay_s`
+    /fail/…       503, every time
+    /flaky/…      503 for the first `flaky` hits, then the body
+    /malformed/…  200 with text that is not JSON
+    /invalid/…    200 with JSON that breaks the section's contract
+    /drop/…       closes the connection without an answer
     """
 
     bodies: dict[str, Any] = field(default_factory=dict)
@@ -34,8 +36,8 @@ class Agent:
     headers: list[dict[str, str]] = field(default_factory=list)
     port: int = 0
 
-    def url(self, mode: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{mode}/{{deal_id}}"
+    def url(self, mode: str, section: str = "risk") -> str:
+        return f"http://127.0.0.1:{self.port}/{mode}/{section}/{{deal_id}}"
 
 
 def _handler(agent: Agent) -> type[BaseHTTPRequestHandler]:
@@ -48,13 +50,17 @@ def _handler(agent: Agent) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except OSError:
+                return  # the client gave up (a timeout test): nothing to report
 
         def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-            _, mode, deal = (self.path.split("/") + ["", ""])[:3]
+            _, mode, section, deal = (self.path.split("/") + ["", "", ""])[:4]
+            key = f"{section}/{deal}"
             agent.hits[mode] += 1
             agent.headers.append(dict(self.headers))
-            body = json.dumps(agent.bodies.get(deal)).encode()
+            body = json.dumps(agent.bodies.get(key)).encode()
             if mode == "drop":
                 self.connection.shutdown(socket.SHUT_RDWR)
                 self.close_connection = True
@@ -67,7 +73,7 @@ def _handler(agent: Agent) -> type[BaseHTTPRequestHandler]:
                 self._send(200, b'{"overall_severity": "high", ')
             elif mode == "invalid":
                 self._send(200, json.dumps({"overall_severity": "dire", "score": 7}).encode())
-            elif deal not in agent.bodies:
+            elif key not in agent.bodies:
                 self._send(404, b"{}")
             else:
                 self._send(200, body)
