@@ -27,6 +27,8 @@ class Agent:
     /malformed/…  200 with text that is not JSON
     /invalid/…    200 with JSON that breaks the section's contract
     /drop/…       closes the connection without an answer
+    POST /a2a/…   A2A message/send: a completed task whose artifact's data part is the body
+                  for the section and deal the message names (/a2a-working/…: still working)
     """
 
     bodies: dict[str, Any] = field(default_factory=dict)
@@ -77,6 +79,20 @@ def _handler(agent: Agent) -> type[BaseHTTPRequestHandler]:
                 self._send(404, b"{}")
             else:
                 self._send(200, body)
+
+        def do_POST(self) -> None:  # noqa: N802 (the stdlib's name): A2A message/send
+            mode = self.path.split("/")[1]
+            agent.hits[mode] += 1
+            agent.headers.append(dict(self.headers))
+            call = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            asked = call["params"]["message"]["parts"][0]["data"]
+            data = agent.bodies.get(f"{asked['section']}/{asked['deal_id']}")
+            state = "working" if mode == "a2a-working" else "completed"
+            artifact = {"artifactId": "a1", "parts": [{"kind": "data", "data": data}]}
+            task = {"kind": "task", "id": "t1", "status": {"state": state}, "artifacts": [artifact]}
+            self._send(
+                200, json.dumps({"jsonrpc": "2.0", "id": call["id"], "result": task}).encode()
+            )
 
     return Handler
 

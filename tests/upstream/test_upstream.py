@@ -232,3 +232,20 @@ def test_a_warm_request_gets_the_same_context_object(agent: Agent) -> None:
     source = UpstreamSource(WorkspaceSource(SAMPLE), made)
     first = source.load_context(DEAL)
     assert source.load_context(DEAL) is first and first.sources["risk"].endswith(f"/{DEAL}")
+
+
+def test_an_a2a_agent_answers_in_a_task_artifact(agent: Agent) -> None:
+    made, _ = client(agent, "a2a", protocol="a2a")
+    outcome = made.fetch("risk", DEAL)
+    assert outcome.value is not None and outcome.reason is None
+    assert outcome.value.model_dump(mode="json")["score"] == RISK["score"]
+    unfinished, _ = client(agent, "a2a-working", protocol="a2a")
+    late = unfinished.fetch("risk", DEAL)
+    assert late.value is None and "task is working" in (late.reason or "")
+
+
+def test_a_json_agent_needs_the_deal_in_its_url_an_a2a_agent_does_not() -> None:
+    with pytest.raises(ValueError, match="deal_id"):
+        UpstreamConfig.model_validate({"agents": {"risk": {"url": "http://x/risk"}}})
+    config = {"agents": {"risk": {"url": "http://x/a2a", "protocol": "a2a"}}}
+    assert UpstreamConfig.model_validate(config).agents["risk"].protocol == "a2a"

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from agent.contracts.context import SECTION_MODELS
 from agent.errors import InvalidInput, describe_validation_error
 from agent.intake import LIMITS, decode, parse_document, read_stream
+from tools.upstream import a2a
 from tools.upstream.config import AgentEndpoint, UpstreamConfig, auth_value
 
 RETRIED_STATUS = frozenset({408, 429, 500, 502, 503, 504})
@@ -103,13 +104,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
-def _get(url: str, agent: AgentEndpoint, environ: Mapping[str, str] | None) -> bytes:
-    """One GET within the timeout and the section-file size limit."""
+def _get(
+    url: str, agent: AgentEndpoint, environ: Mapping[str, str] | None, body: bytes | None = None
+) -> bytes:
+    """One call within the timeout and the section-file size limit: a GET, or with `body` a
+    POST of JSON (A2A)."""
     headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
     secret = auth_value(agent, environ)
     if agent.auth_header and secret:
         headers[agent.auth_header] = secret
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (http(s) checked)
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 (http(s) checked)
     try:
         with _OPENER.open(request, timeout=agent.timeout_s) as response:
             return read_stream(response, LIMITS.deal_file, "upstream answer", url)
@@ -168,7 +174,7 @@ class UpstreamClient:
             reason = f"circuit open after repeated failures; next try in {breaker.retry_in():.0f} s"
             return self._fallback(section, deal_id, url, agent, reason)
         try:
-            value = self._fetch(section, url, agent)
+            value = self._fetch(section, deal_id, url, agent)
         except Failure as exc:
             with self._lock:
                 breaker.failure()
@@ -191,13 +197,16 @@ class UpstreamClient:
             return Outcome(cached[1], url, reason=reason, stale=True, age_s=age)
         return Outcome(None, url, reason=reason)
 
-    def _fetch(self, section: str, url: str, agent: AgentEndpoint) -> BaseModel | None:
+    def _fetch(
+        self, section: str, deal_id: str, url: str, agent: AgentEndpoint
+    ) -> BaseModel | None:
         """Tries up to 1 + retries times; a body that does not parse or validate is not
         retried (the agent would say the same again). None: the agent has nothing (404)."""
+        call = a2a.request_body(deal_id, section) if agent.protocol == "a2a" else None
         for attempt in range(agent.retries + 1):
             self.calls += 1
             try:
-                body = _get(url, agent, self.environ)
+                body = _get(url, agent, self.environ, call)
                 break
             except NoData:
                 return None
@@ -210,6 +219,10 @@ class UpstreamClient:
             data = parse_document(decode(body, url, "upstream answer"), url, json_only=True)
         except InvalidInput as exc:
             raise Failure(f"invalid answer: {exc.what}", retry=False) from None
+        if agent.protocol == "a2a":
+            data, problem = a2a.section_data(data)
+            if problem:
+                raise Failure(f"invalid answer: {problem}", retry=False)
         if not isinstance(data, dict):
             raise Failure("invalid answer: expected one JSON object", retry=False)
         try:

@@ -3,6 +3,7 @@
     agents:
       risk:
         url: https://risk.example.com/deals/{deal_id}/risk   # {deal_id} is filled in, quoted
+        protocol: json              # or a2a (JSON-RPC message/send, tools/upstream/a2a.py)
         auth_header: Authorization                           # optional
         auth_env: RISK_AGENT_TOKEN                           # the header's value, from the env
         timeout_s: 2.0
@@ -33,9 +34,13 @@ from agent.intake import LIMITS, parse_document, read_text
 class AgentEndpoint(Contract):
     """How to call one upstream agent for one deal's section."""
 
-    url: str = Field(description="http(s) URL template; {deal_id} is replaced, URL-quoted.")
-    protocol: Literal["json"] = Field(
-        default="json", description="The body is the section's JSON object (A2A: not yet)."
+    url: str = Field(
+        description="http(s) URL; {deal_id} is replaced, URL-quoted (json: required there)."
+    )
+    protocol: Literal["json", "a2a"] = Field(
+        default="json",
+        description="json: GET, the body is the section's object; a2a: a JSON-RPC message/send "
+        "POST, the section is the answer's first data part (tools/upstream/a2a.py).",
     )
     auth_header: str | None = None
     auth_env: str | None = Field(
@@ -54,12 +59,14 @@ class AgentEndpoint(Contract):
     def _url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
-        if "{deal_id}" not in value:
-            raise ValueError("must contain {deal_id}")
         return value
 
     @model_validator(mode="after")
-    def _auth(self) -> AgentEndpoint:
+    def _consistent(self) -> AgentEndpoint:
+        if self.protocol == "json" and "{deal_id}" not in self.url:
+            raise ValueError(
+                "url must contain {deal_id} (the a2a protocol names it in the message)"
+            )
         if (self.auth_header is None) != (self.auth_env is None):
             raise ValueError("auth_header and auth_env go together")
         if self.usable_for_s < self.fresh_for_s:
