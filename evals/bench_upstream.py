@@ -5,8 +5,9 @@ body that breaks the contract, a dropped connection, a flaky one that recovers).
     python -m evals.bench_upstream [--out FILE.json]
 
 Counts the faults injected, the sections degraded (missing with a reason), the sections read
-half or wrongly (must be 0) and the crashes (must be 0); then the warm cost of a next best
-action with all eight sections over HTTP (cached) against the same from files.
+half or wrongly, the crashes and the answers failing their grounding check (those three must
+be 0); then the warm cost of a next best action with all eight sections over HTTP (cached)
+against the same from files.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _config(agent: Agent, folder: Path, modes: dict[str, str]) -> Path:
 def faults(agent: Agent, folder: Path, files: WorkspaceSource) -> dict[str, Any]:
     source = UpstreamSource(files, UpstreamClient(load_upstream(_config(agent, folder, MODES))))
     counts = {"deals": 0, "sections_expected": 0, "degraded": 0, "served": 0, "wrong": 0}
-    counts |= {"crashes": 0, "answers_naming_the_reason": 0}
+    counts |= {"crashes": 0, "grounding_failed": 0, "answers_naming_the_reason": 0}
     config = _config(agent, folder, MODES)
     for deal_id in files.deal_ids():
         counts["deals"] += 1
@@ -93,6 +94,7 @@ def faults(agent: Agent, folder: Path, files: WorkspaceSource) -> dict[str, Any]
         except Exception:  # noqa: BLE001 (counted: must be 0)
             counts["crashes"] += 1
             continue
+        counts["grounding_failed"] += not response.check.passed
         reasons = {m.section for m in response.missing_inputs if m.reason}
         counts["answers_naming_the_reason"] += all(
             s in reasons for s, m in MODES.items() if m in FAULTY and files.get_section(deal_id, s)

@@ -37,4 +37,9 @@ def missing_inputs(ctx: DealContext) -> list[MissingInput]:
 
 
 def limitations_for(ctx: DealContext) -> list[str]:
-    return [f"No {SECTION_PURPOSE[s][0]} data: {IMPACT[s]}." for s in ctx.absent_sections()]
+    return [
+        f"No {SECTION_PURPOSE[s][0]} data"
+        + (f" (its agent's call failed: {ctx.unavailable[s]})" if s in ctx.unavailable else "")
+        + f": {IMPACT[s]}."
+        for s in ctx.absent_sections()
+    ]

@@ -159,6 +159,8 @@ def test_a_failed_agent_is_a_missing_input_with_its_reason(agent: Agent, tmp_pat
     assert "overall_severity" in (missing["risk"].reason or "")  # the file is not used instead
     warned = [w for w in response.warnings if w.code == "missing_input" and w.ref == "risk"]
     assert warned and "call failed" in warned[0].message
+    assert response.check.passed, response.check.findings
+    assert "call failed: invalid answer" in (response.markdown or "")
     ctx = UpstreamSource(WorkspaceSource(SAMPLE), UpstreamClient(load_upstream(settings.upstream)))
     assert ctx.load_context(DEAL).risk is None
 
