@@ -251,3 +251,17 @@ def test_a_json_agent_needs_the_deal_in_its_url_an_a2a_agent_does_not() -> None:
         UpstreamConfig.model_validate({"agents": {"risk": {"url": "http://x/risk"}}})
     config = {"agents": {"risk": {"url": "http://x/a2a", "protocol": "a2a"}}}
     assert UpstreamConfig.model_validate(config).agents["risk"].protocol == "a2a"
+
+
+def test_an_unexpected_error_in_a_call_is_a_missing_section_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> bytes:
+        raise RuntimeError("a bug below the client")
+
+    monkeypatch.setattr("tools.upstream.client._get", broken)
+    config = UpstreamConfig.model_validate({"agents": {"risk": {"url": "http://x/{deal_id}"}}})
+    made = UpstreamClient(config)
+    outcome = made.fetch("risk", DEAL)
+    assert outcome.value is None and outcome.reason == "call failed (RuntimeError)"
+    assert made.breakers["risk"].count == 1

@@ -175,10 +175,13 @@ class UpstreamClient:
             return self._fallback(section, deal_id, url, agent, reason)
         try:
             value = self._fetch(section, deal_id, url, agent)
-        except Failure as exc:
+        except Exception as exc:  # noqa: BLE001 (an agent's fault never crashes the answer)
+            reason = (
+                exc.reason if isinstance(exc, Failure) else f"call failed ({type(exc).__name__})"
+            )
             with self._lock:
                 breaker.failure()
-            return self._fallback(section, deal_id, url, agent, exc.reason)
+            return self._fallback(section, deal_id, url, agent, reason)
         with self._lock:
             breaker.success()
             if value is None:
