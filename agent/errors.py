@@ -57,8 +57,10 @@ class UnknownCapability(CoachError):
         )
 
 
-def describe_validation_error(errors: Sequence[Any], limit: int = 3) -> str:
-    """Turns pydantic's error list into 'field.path[2]: problem (got X)' lines, a few at most."""
+def describe_validation_error(errors: Sequence[Any], limit: int = 3, *, quote: bool = True) -> str:
+    """Turns pydantic's error list into 'field.path[2]: problem (got X)' lines, a few at most;
+    `quote=False` leaves the offending values out (an untrusted sender's text never travels
+    into a message that reaches the user)."""
     lines = []
     for err in list(errors)[:limit]:
         loc = ""
@@ -67,7 +69,12 @@ def describe_validation_error(errors: Sequence[Any], limit: int = 3) -> str:
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         got = err.get("input")
         shown = ""
-        if got is not None and not isinstance(got, dict | list) and err.get("type") != "missing":
+        if (
+            quote
+            and got is not None
+            and not isinstance(got, dict | list)
+            and err.get("type") != "missing"
+        ):
             shown = f" (got {clip(repr(got))})"
         lines.append(f"{loc or '(top level)'}: {msg}{shown}")
     more = len(errors) - limit

@@ -65,6 +65,8 @@ class CoachContext:
     link_hosts: tuple[str, ...] = ()
     # Chat turns a thread keeps word for word; earlier ones are summarised (agent/chat/history).
     chat_window: int = DEFAULT_CHAT_WINDOW
+    # Upstream agents called over HTTP (tools/upstream/config.py); None: every section a file.
+    upstream: Path | None = None
 
     def output_policy(
         self,
@@ -141,6 +143,8 @@ class CoachContext:
                                 the local single-user mode, where every deal is reachable
         COACH_CHAT_WINDOW       chat turns a thread keeps word for word (default 20); the
                                 earlier ones are summarised
+        COACH_UPSTREAM          a YAML file of upstream agents to call over HTTP (README:
+                                Upstream agents over HTTP); unset: every section is a file
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -162,6 +166,7 @@ class CoachContext:
                 h.strip() for h in os.environ.get("COACH_LINK_HOSTS", "").split(",") if h.strip()
             ),
             chat_window=_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
+            upstream=_optional_path(os.environ.get("COACH_UPSTREAM"), None),
         )
 
 
@@ -247,7 +252,7 @@ def api_keys_file() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def _optional_path(value: str | None, default: Path) -> Path | None:
+def _optional_path(value: str | None, default: Path | None) -> Path | None:
     """Unset means the default; set but empty means switched off."""
     if value is None:
         return default

@@ -25,10 +25,21 @@ def missing_inputs(ctx: DealContext) -> list[MissingInput]:
     for section in ctx.absent_sections():
         provider, adds = SECTION_PURPOSE[section]
         result.append(
-            MissingInput(section=section, provider=provider, would_add=adds, impact=IMPACT[section])
+            MissingInput(
+                section=section,
+                provider=provider,
+                would_add=adds,
+                impact=IMPACT[section],
+                reason=ctx.unavailable.get(section),
+            )
         )
     return result
 
 
 def limitations_for(ctx: DealContext) -> list[str]:
-    return [f"No {SECTION_PURPOSE[s][0]} data: {IMPACT[s]}." for s in ctx.absent_sections()]
+    return [
+        f"No {SECTION_PURPOSE[s][0]} data"
+        + (f" (its agent's call failed: {ctx.unavailable[s]})" if s in ctx.unavailable else "")
+        + f": {IMPACT[s]}."
+        for s in ctx.absent_sections()
+    ]

@@ -79,6 +79,16 @@ class DealContext(InputContract):
     sources: dict[str, str] = Field(
         default_factory=dict, description="Where each section was read from (file or URL)."
     )
+    unavailable: dict[str, str] = Field(
+        default_factory=dict,
+        description="Sections an upstream agent was asked for and did not deliver, with why "
+        "(a timeout, an error, an answer that failed its contract); they count as missing.",
+    )
+    stale: dict[str, str] = Field(
+        default_factory=dict,
+        description="Sections served from an older cached answer because the agent could not "
+        "answer, with why and how old.",
+    )
 
     def absent_sections(self) -> list[str]:
         return [name for name in SECTION_PURPOSE if getattr(self, name) is None]

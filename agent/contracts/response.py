@@ -28,6 +28,11 @@ class MissingInput(Contract):
     provider: str = Field(description="Who normally supplies it (upstream agent or CRM).")
     would_add: str
     impact: str = Field(description="How its absence limits this advice.")
+    reason: str | None = Field(
+        default=None,
+        description="Why it is missing when its agent was called and did not deliver (a "
+        "timeout, an error, an answer that failed its contract); none when it simply has none.",
+    )
 
 
 class Warning(Contract):

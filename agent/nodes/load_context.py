@@ -17,6 +17,7 @@ from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
 from tools.sources import DealSource, InlineSource, workspace_source
+from tools.upstream.source import upstream_source
 
 
 def _stale(ctx: DealContext, as_of: dt.date) -> list[Warning]:
@@ -53,13 +54,24 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         source = InlineSource(request.deal)
     else:
         chosen = settings(runtime.context)
-        source = workspace_source(chosen.workspace, chosen.principal)
+        source = upstream_source(
+            workspace_source(chosen.workspace, chosen.principal), chosen.upstream
+        )
     ctx = with_transcript(source.load_context(request.target_deal_id), request)
     as_of = request.as_of or source.as_of or dt.date.today()
     missing = missing_inputs(ctx)
     warnings = [
-        Warning(code="missing_input", ref=m.section, message=f"no {m.provider} data: {m.impact}")
+        Warning(
+            code="missing_input",
+            ref=m.section,
+            message=f"no {m.provider} data"
+            + (f" (the agent's call failed: {m.reason})" if m.reason else "")
+            + f": {m.impact}",
+        )
         for m in missing
+    ]
+    warnings += [
+        Warning(code="stale_data", ref=section, message=why) for section, why in ctx.stale.items()
     ]
     if ctx.transcript is not None and ctx.transcript.unmapped:
         warnings.append(

@@ -16,6 +16,7 @@ from agent.errors import InvalidInput
 from agent.memo import PerObject
 from knowledge.plays import Play, load_plays
 from tools.sources import workspace_source
+from tools.upstream.source import upstream_source
 
 # The rep's other deals, analysed once per deal version and date (agent/memo.py): the source
 # hands out the same context object while a deal's files are unchanged.
@@ -33,7 +34,8 @@ def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[
     own = [(this.deal.id, this)]
     if inputs.request.deal is None:
         source = workspace_source(inputs.settings.workspace, inputs.settings.principal)
-        own = [(d, source.load_context(d)) for d in source.rep_deal_ids(this.deal.owner.id)]
+        contexts = upstream_source(source, inputs.settings.upstream)  # the same sections as ctx
+        own = [(d, contexts.load_context(d)) for d in source.rep_deal_ids(this.deal.owner.id)]
         own = [(d, c) for d, c in own if c.deal.owner.id == this.deal.owner.id]
     result = []
     for deal_id, ctx in own:

@@ -146,4 +146,5 @@ def tenant_context(settings: ServerSettings, tenant: str) -> CoachContext:
         knowledge_dirs=(*base.knowledge_dirs, *extra),
         index_dir=home / "index" if extra else base.index_dir,
         principal=None,
+        upstream=None,  # an upstream URL names no tenant: tenants' sections stay their files
     )
