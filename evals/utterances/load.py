@@ -17,29 +17,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.errors import InvalidInput, describe_validation_error
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "persuasionforgood_unlabeled"
 SPLITS: dict[str, Path] = {"heldout": HERE / "heldout.jsonl", "train": HERE / "train.jsonl"}
-LABELS: tuple[str, ...] = (
-    "objection.price",
-    "objection.timing",
-    "objection.authority",
-    "objection.need",
-    "objection.trust",
-    "objection.competitor",
-    "objection.status_quo",
-    "objection.risk",
-    "resistance",
-    "stall",
-    "question",
-    "buying_signal",
-    "commitment",
-    "frustration",
-    "other",
-)
+LABELS: tuple[str, ...] = UTTERANCE_LABELS  # the classifier's labels, defined once
 # First hex digit of sha1(dialog_id) that puts a dialogue in the held-out split (3/16, ~19%).
 HELDOUT_DIGITS = frozenset("012")
 Split = Literal["heldout", "train"]
