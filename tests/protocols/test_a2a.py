@@ -88,16 +88,28 @@ def test_a_message_to_a_skill_completes_with_the_response(base_url: str) -> None
     assert get_text_parts(artifact.parts) == [response["markdown"]]
 
 
-def test_streaming_reports_each_task_state(base_url: str) -> None:
+def test_streaming_reports_each_task_state_and_each_node(base_url: str) -> None:
+    from agent.graph import rep_graph
+    from agent.interfaces.a2a.executor import progress_text
+
     request = _message(new_data_part({"rep_id": "rep-priya"}), skill="performance_coaching")
     events = anyio.run(_send, base_url, request, True)
     states = [e.task.status.state for e in events if e.HasField("task")]
-    states += [e.status_update.status.state for e in events if e.HasField("status_update")]
-    assert states == [
-        TaskState.TASK_STATE_SUBMITTED,
-        TaskState.TASK_STATE_WORKING,
-        TaskState.TASK_STATE_COMPLETED,
-    ]
+    updates = [e.status_update for e in events if e.HasField("status_update")]
+    states += [u.status.state for u in updates]
+    working = TaskState.TASK_STATE_WORKING
+    assert states[0] == TaskState.TASK_STATE_SUBMITTED
+    assert states[-1] == TaskState.TASK_STATE_COMPLETED
+    assert set(states[1:-1]) == {working} and len(states) > 4  # the start, then per node
+    texts = [get_text_parts(u.status.message.parts)[0] for u in updates[1:-1]]
+    node_of = {progress_text(n): n for n in rep_graph.nodes}
+    ran = [node_of[t] for t in texts]  # every message names a node of the graph, in order
+    (spec,) = [s for s in answering() if s.name == "performance_coaching"]
+    assert ran[0] == "load_rep_context" and ran[-1] == "respond" and spec.node in ran
+    kinds = [e.WhichOneof("payload") for e in events]
+    assert kinds.index("artifact_update") > max(
+        i for i, k in enumerate(kinds) if k == "status_update" and i < len(kinds) - 1
+    )  # progress came while the run went on, before its result
     (update,) = [e.artifact_update for e in events if e.HasField("artifact_update")]
     assert get_data_parts(update.artifact.parts)[0]["rep_id"] == "rep-priya"
 
@@ -140,3 +152,20 @@ def test_v0_3_message_send_is_answered(base_url: str) -> None:
     result = httpx.post(f"{base_url}/", json=body, timeout=60).json()["result"]
     assert result["status"]["state"] == "completed"
     assert result["artifacts"][0]["name"] == "process_adherence"
+
+
+def test_a_run_past_its_deadline_fails_the_task(tmp_path: Any) -> None:
+    """The service's per-run deadline holds over A2A too: the task fails with the message."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from agent.interfaces.a2a.app import a2a_app
+
+    base = replace(CoachContext.from_env(), memory=None, outbox=tmp_path / "e.jsonl")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/a2a"
+    app = a2a_app(f"{url}/", lambda request: base, timeout_s=1e-6)
+    request = _message(new_text_part("what now on D-1003?"), skill="next_best_action")
+    with in_thread(Starlette(routes=[Mount("/a2a", app=app)]), port):
+        text = _failure(anyio.run(_send, url, request, False))
+    assert "took longer than" in text

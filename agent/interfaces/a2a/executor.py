@@ -1,6 +1,7 @@
-"""How an A2A message becomes a coaching run, and the run a task: submitted, working, then
-completed with one artifact (the markdown and the CoachingResponse as data) or failed with the
-one message the CLI would print.
+"""How an A2A message becomes a coaching run, and the run a task: submitted, working (then one
+more "working" status per graph node as it finishes, its name in the message: the same progress
+the HTTP service streams, agent.service.stream), then completed with one artifact (the markdown
+and the CoachingResponse as data) or failed with the one message the CLI would print.
 
 A message may carry a data part with a whole CoachingRequest (it names its `capability`), or
 ask a skill (`metadata.skill`, a capability's name) with that capability's typed request as a
@@ -9,10 +10,10 @@ message does. The deal (or rep) may be named in the words ("… on D-1003")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import anyio
 from a2a.helpers import (
     get_data_parts,
     get_text_parts,
@@ -33,6 +34,9 @@ from agent.contracts.request import CoachingRequest, parse_request
 from agent.errors import CoachError
 from agent.interfaces.a2a.card import JSON, MARKDOWN
 from agent.interfaces.caller import ContextFor
+from agent.interfaces.http.config import DEFAULT_TIMEOUT_S
+from agent.interfaces.http.deps import ApiError
+from agent.interfaces.http.runs import steps
 from agent.routing.intent import extract_slots
 from agent.settings import CoachContext
 
@@ -83,7 +87,21 @@ def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
     return parse_request(payload, where="message")
 
 
+def progress_text(node: str) -> str:
+    """The status message for one finished graph node (its name, as the HTTP stream has it)."""
+    return f"{node}: done"
+
+
 class CoachExecutor(AgentExecutor):
+    """Runs each task step by step in a worker (agent/interfaces/http/runs.py): a run past
+    `timeout_s` fails its task and stops before its next node, and `slots` (the service's)
+    bounds the runs going on at once across HTTP, MCP and A2A."""
+
+    def __init__(
+        self, timeout_s: float = DEFAULT_TIMEOUT_S, slots: asyncio.Semaphore | None = None
+    ) -> None:
+        self.timeout_s, self.slots = timeout_s, slots
+
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         message = context.message
         assert message is not None and context.task_id and context.context_id
@@ -104,10 +122,19 @@ class CoachExecutor(AgentExecutor):
             settings_for: Callable[[], CoachContext] = context.call_context.state[SETTINGS]
             ctx = settings_for()
             request = request_from(message, ctx)
-            response = await anyio.to_thread.run_sync(_coach, request, ctx)
-        except CoachError as exc:
+            response: Any = None
+            async for kind, value in steps(
+                lambda: _stream(request, ctx), self.timeout_s, self.slots
+            ):
+                if kind == "progress":
+                    working = TaskState.TASK_STATE_WORKING
+                    await updater.update_status(working, say([new_text_part(progress_text(value))]))
+                else:
+                    response = value
+        except (CoachError, ApiError) as exc:
             await updater.failed(say([new_text_part(str(exc))]))
             return
+        assert response is not None, "the run ended without a response"
         await updater.add_artifact(
             [
                 new_text_part(response.markdown, MARKDOWN),
@@ -124,7 +151,7 @@ class CoachExecutor(AgentExecutor):
         await TaskUpdater(event_queue, context.task_id, context.context_id).cancel()
 
 
-def _coach(request: CoachingRequest, ctx: CoachContext) -> Any:
-    from agent.service import coach
+def _stream(request: CoachingRequest, ctx: CoachContext) -> Iterator[tuple[str, Any]]:
+    from agent.service import stream
 
-    return coach(request, ctx)
+    return stream(request, ctx)

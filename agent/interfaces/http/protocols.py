@@ -73,7 +73,7 @@ def protocol_apps(state: Any, base_url: str) -> dict[str, ASGIApp]:
     ctx = context_for(state)
     return {
         "/mcp": mcp_http_app(ctx),
-        "/a2a": a2a_app(f"{base_url.rstrip('/')}/a2a/", ctx),
+        "/a2a": a2a_app(f"{base_url.rstrip('/')}/a2a/", ctx, state.settings.timeout_s, state.slots),
     }
 
 
