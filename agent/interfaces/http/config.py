@@ -13,10 +13,16 @@ so a leaked file opens nothing:
     tenants:                         # optional: folders elsewhere than COACH_HOME/tenants/<t>
       acme: {workspace: /srv/acme/workspace}
 
-A tenant's workspace, long-term memory, chat threads, outbox and knowledge overlay live in
-`<COACH_HOME>/tenants/<tenant>/` (workspace/, memory.sqlite, chat.sqlite, outbox/, knowledge/):
-separate files, so no id a request sends can name another tenant's data. No keys file is the
-local mode: one tenant, the settings of the environment (COACH_*), loopback only.
+A tenant's workspace, long-term memory, chat threads, outbox, knowledge overlay and upstream
+agents live in `<COACH_HOME>/tenants/<tenant>/` (workspace/, memory.sqlite, chat.sqlite,
+outbox/, knowledge/, upstream.yaml): separate files, so no id a request sends can name another
+tenant's data. The shared COACH_UPSTREAM file is not used with keys (its URLs name no tenant);
+a tenant's own upstream.yaml (the same format, tools/upstream/config.py) has its own URLs and
+auth_env names, and its own client, cache and breakers (one per file), so a tenant's deals are
+never fetched with another tenant's URL or credentials, nor answered from its cache.
+
+No keys file is the local mode: one tenant, the settings of the environment (COACH_*),
+loopback only.
 """
 
 from __future__ import annotations
@@ -138,6 +144,7 @@ def tenant_context(settings: ServerSettings, tenant: str) -> CoachContext:
     (workspace / "deals").mkdir(parents=True, exist_ok=True)
     overlay = home / "knowledge"
     extra = (overlay.resolve(),) if overlay.is_dir() else ()
+    upstream = home / "upstream.yaml"  # read when the tenant is first served
     return replace(
         base,
         workspace=workspace.resolve(),
@@ -146,5 +153,5 @@ def tenant_context(settings: ServerSettings, tenant: str) -> CoachContext:
         knowledge_dirs=(*base.knowledge_dirs, *extra),
         index_dir=home / "index" if extra else base.index_dir,
         principal=None,
-        upstream=None,  # an upstream URL names no tenant: tenants' sections stay their files
+        upstream=upstream.resolve() if upstream.is_file() else None,  # never the shared one
     )

@@ -51,11 +51,13 @@ def status_of(exc: CoachError) -> tuple[int, str]:
 
 def hide_paths(state: Any, tenant: str | None, text: str | None) -> str | None:
     """A tenant never reads where the server keeps its files: the tenant's folder in a
-    message reads `workspace` (the local mode's user is on this machine: its paths stay)."""
+    message reads `workspace`, its upstream file `upstream.yaml` (the local mode's user is on
+    this machine: its paths stay)."""
     if text is None or tenant is None or state.settings.local:
         return text
     ctx = state.tenants.context(tenant)
-    return text.replace(str(ctx.workspace), "workspace").replace(str(ctx.index_dir), "index")
+    text = text.replace(str(ctx.workspace), "workspace").replace(str(ctx.index_dir), "index")
+    return text.replace(str(ctx.upstream), "upstream.yaml") if ctx.upstream else text
 
 
 def failure(conn: HTTPConnection, exc: ApiError | CoachError) -> tuple[int, ErrorBody]:
