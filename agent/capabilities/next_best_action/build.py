@@ -17,6 +17,7 @@ from agent.capabilities.common.playbook import (
     paragraph,
     score_plays,
 )
+from agent.capabilities.next_best_action.closed import recommend_closed
 from agent.capabilities.next_best_action.contract import (
     DealSnapshot,
     Effort,
@@ -318,7 +319,10 @@ def recommend(
     knowledge: Mapping[str, Document] | None = None,
 ) -> NextBestActionResult:
     """The best play now, alternatives and why; with the knowledge, what may be said about
-    each competitor in play (common/competition.py: a vetted card, or that there is none)."""
+    each competitor in play (common/competition.py: a vetted card, or that there is none).
+    A closed deal gets what fits a closed deal (closed.py), not a play to advance it."""
+    if analysis.closure is not None:
+        return recommend_closed(ctx, analysis, analysis.closure, max_alternatives, win)
     values = deal_values(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
     primary = _action(ranked[0], ctx, analysis, values)

@@ -1,0 +1,167 @@
+"""Next best action for a closed deal: what fits a deal already won or lost, never "advance it".
+
+A won deal is handed over to onboarding, debriefed and looked at for expansion; a lost deal
+gets a loss review and a dated reminder to re-engage. Each action cites the stage field that
+says the deal is closed; nothing here is estimated from sales signals, which describe an open
+deal.
+"""
+
+from __future__ import annotations
+
+from agent.analysis.closure import Closure
+from agent.analysis.model import Analysis
+from agent.capabilities.next_best_action.contract import (
+    DealSnapshot,
+    Effort,
+    NextBestActionResult,
+    ProbabilityEstimate,
+    RationaleItem,
+    RecommendedAction,
+)
+from agent.contracts.base import Level, Timing
+from agent.contracts.context import DealContext
+from agent.contracts.probability import WinProbability
+
+# (id, title, steps, expected outcome, success criteria, timing, effort level, hours)
+_Spec = tuple[str, str, list[str], str, list[str], Timing, Level, float]
+
+_WON: tuple[_Spec, ...] = (
+    (
+        "closed-won-handover",
+        "Hand the account over to onboarding",
+        [
+            "Write the hand-over note: who signed, who uses it, what was promised and by when.",
+            "Introduce the customer's team to the onboarding or customer success owner.",
+            "Agree the first onboarding milestone with the customer and put it in the calendar.",
+        ],
+        "The customer starts onboarding with everything that was promised written down.",
+        ["A hand-over note exists", "The first onboarding milestone has a date"],
+        "this_week",
+        "medium",
+        2.0,
+    ),
+    (
+        "closed-won-debrief",
+        "Debrief the win with the team",
+        [
+            "List what decided the deal, from the record and the customer's own words.",
+            "Note what took longer than expected and why.",
+            "Share the lessons with the team.",
+        ],
+        "The team knows why this deal was won and can repeat it.",
+        ["A written win debrief is shared"],
+        "next_week",
+        "low",
+        1.0,
+    ),
+    (
+        "closed-won-expansion",
+        "Plan expansion once the customer is live",
+        [
+            "Note the teams and use cases that were left out of this deal.",
+            "Agree with the account owner when to raise them, after a first success.",
+        ],
+        "A dated plan for the next opportunity in this account.",
+        ["The next opportunity and its date are written down"],
+        "next_week",
+        "low",
+        1.0,
+    ),
+)
+
+_LOST: tuple[_Spec, ...] = (
+    (
+        "closed-lost-review",
+        "Run a loss review",
+        [
+            "Ask the customer for a short call on why they decided as they did.",
+            "Compare their answer with the record: stages, stakeholders, competition, price.",
+            "Write down what to do differently, and share it with the team.",
+        ],
+        "The team knows why this deal was lost and what to change.",
+        ["A written loss review is shared"],
+        "this_week",
+        "low",
+        1.5,
+    ),
+    (
+        "closed-lost-reengage",
+        "Set a date to re-engage",
+        [
+            "Ask the customer when they will review the decision (a renewal, a budget cycle).",
+            "Put a dated reminder in the CRM to contact them before then.",
+        ],
+        "A dated reason to talk to the account again.",
+        ["A re-engagement date is in the CRM"],
+        "next_week",
+        "low",
+        0.5,
+    ),
+)
+
+
+def _action(spec: _Spec, closure: Closure, cites: list[str], owner: str) -> RecommendedAction:
+    play_id, title, steps, outcome, criteria, timing, level, hours = spec
+    return RecommendedAction(
+        play_id=play_id,
+        title=title,
+        score=0.0,
+        steps=steps,
+        timing=timing,
+        timing_reason=closure.reason,
+        expected_outcome=outcome,
+        success_criteria=criteria,
+        why_it_matters=f"{closure.reason[0].upper()}{closure.reason[1:]}: there is nothing "
+        "left to advance; what is left is what the outcome teaches and what comes next.",
+        if_not_feasible="Write down the outcome and its reasons in the CRM at least.",
+        effort=Effort(level=level, hours=hours, who=[owner]),
+        probability=ProbabilityEstimate(
+            value=1.0,
+            base=1.0,
+            method="closed_deal",
+            explanation=f"not a sales estimate: {closure.reason}, and this step is the "
+            "selling team's own",
+            citations=cites,
+        ),
+        rationale=[
+            RationaleItem(
+                signal="deal_closed", weight=1.0, statement=closure.reason, citations=cites
+            )
+        ],
+        citations=cites,
+    )
+
+
+def recommend_closed(
+    ctx: DealContext,
+    analysis: Analysis,
+    closure: Closure,
+    max_alternatives: int,
+    win: WinProbability | None,
+) -> NextBestActionResult:
+    """What to do with a closed deal, citing the stage that closed it."""
+    cites = list(dict.fromkeys([closure.ref, *filter(None, [analysis.stage_entered_ref])]))
+    specs = _WON if closure.outcome == "won" else _LOST
+    actions = [_action(spec, closure, cites, ctx.deal.owner.name) for spec in specs]
+    alternatives = [
+        a.model_copy(update={"when_to_choose": f"when {actions[0].title.lower()} is done"})
+        for a in actions[1 : 1 + max_alternatives]
+    ]
+    return NextBestActionResult(
+        snapshot=DealSnapshot(
+            stage=analysis.stage,
+            days_in_stage=analysis.days_in_stage,
+            expected_days_in_stage=None,
+            days_to_close=analysis.days_to_close,
+            days_since_last_activity=analysis.days_since_last_activity,
+            momentum=analysis.momentum,
+            amount=ctx.deal.amount,
+            currency=ctx.deal.currency,
+            economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
+        ),
+        primary=actions[0],
+        alternatives=alternatives,
+        strategy=f"No selling step applies: {closure.reason}.",
+        strategy_citations=cites,
+        win_probability=win,
+    )
