@@ -108,3 +108,17 @@ def test_an_open_deal_is_unchanged() -> None:
     analysis = analyze_deal(ctx, AS_OF)
     assert analysis.closure is None
     assert not recommend(ctx, analysis, load_plays(), 2).primary.play_id.startswith("closed")
+
+
+@pytest.mark.parametrize("stage", ["Closed Won", "Closed Lost"])
+def test_deal_strategy_on_a_closed_deal_has_no_plan_to_close(stage: str) -> None:
+    from agent.capabilities.deal_strategy.build import build_strategy
+
+    ctx = _closed_deal(stage)
+    analysis = analyze_deal(ctx, AS_OF)
+    win = estimate_win_probability(ctx, analysis)
+    result = build_strategy(ctx, analysis, load_plays(), {}, win)
+    assert result.risks == [] and result.mutual_action_plan == [] and result.competition == []
+    assert f"stage '{stage}'" in result.closing_plan[0]
+    assert not any("ask for the business" in c.lower() for c in result.closing_plan)
+    assert result.citations == ["deal.stage"]
