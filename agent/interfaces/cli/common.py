@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from agent.contracts.principal import Principal
     from agent.contracts.response import CoachingResponse
     from agent.settings import CoachContext
-    from tools.sources import WorkspaceSource
+    from tools.sources import DealSource, WorkspaceSource
 
 log = logging.getLogger(__name__)
 # The root command's `--as`, set (or reset to None) by every invocation before its command runs.
@@ -91,6 +91,20 @@ def _source_of(ctx: typer.Context) -> WorkspaceSource:
     chosen = ctx.params.get("workspace")
     settings = cli_settings(Path(chosen) if chosen else None)
     return workspace_source(settings.workspace, settings.principal)
+
+
+def deal_state(source: DealSource, deal_id: str) -> str:
+    """'open', 'won' or 'lost', as agent/analysis/closure.py reads the deal's stage against its
+    process: what `coach deals` shows and what `coach batch` skips; '?' for a deal that cannot
+    be read (its command says why)."""
+    from agent.analysis.closure import closure_of
+
+    try:
+        ctx = source.load_context(deal_id)
+    except CoachError:
+        return "?"
+    closure = closure_of(ctx.deal.stage, ctx.process)
+    return closure.outcome if closure else "open"
 
 
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
