@@ -22,7 +22,7 @@ from agent.interfaces.cli.common import (
     AsOfOpt,
     WorkspaceOpt,
     cli_settings,
-    deal_state,
+    deal_states,
     progress_bar,
     user_errors,
 )
@@ -64,9 +64,10 @@ def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str
 
 
 def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
-    """The open deals of `deals`, and how many were closed; a deal that cannot be read stays,
+    """The open deals of `deals`, and how many were closed; a deal not in the catalogue stays,
     so that its problem is reported where every other deal's is."""
-    kept = [d for d in deals if deal_state(source, d) not in ("won", "lost")]
+    states = deal_states(source)
+    kept = [d for d in deals if states.get(d, "open") == "open"]
     return kept, len(deals) - len(kept)
 
 

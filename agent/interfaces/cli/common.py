@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from agent.contracts.principal import Principal
     from agent.contracts.response import CoachingResponse
     from agent.settings import CoachContext
-    from tools.sources import DealSource, WorkspaceSource
+    from tools.sources import WorkspaceSource
 
 log = logging.getLogger(__name__)
 # The root command's `--as`, set (or reset to None) by every invocation before its command runs.
@@ -93,18 +93,23 @@ def _source_of(ctx: typer.Context) -> WorkspaceSource:
     return workspace_source(settings.workspace, settings.principal)
 
 
-def deal_state(source: DealSource, deal_id: str) -> str:
-    """'open', 'won' or 'lost', as agent/analysis/closure.py reads the deal's stage against its
-    process: what `coach deals` shows and what `coach batch` skips; '?' for a deal that cannot
-    be read (its command says why)."""
+def deal_states(source: WorkspaceSource) -> dict[str, str]:
+    """Each reachable deal's state, 'open', 'won' or 'lost', as agent/analysis/closure.py reads
+    its stage against the workspace's process (org/process.yaml): what `coach deals` shows and
+    `coach batch` skips. Read from the catalogue, so that listing 5,000 deals stays cheap."""
     from agent.analysis.closure import closure_of
+    from agent.contracts.upstream import ProcessStandards
 
     try:
-        ctx = source.load_context(deal_id)
-    except CoachError:
-        return "?"
-    closure = closure_of(ctx.deal.stage, ctx.process)
-    return closure.outcome if closure else "open"
+        process = source.org_section("process")
+    except CoachError:  # a broken process file is reported by the commands that read it
+        process = None
+    standard = process if isinstance(process, ProcessStandards) else None
+    states: dict[str, str] = {}
+    for d in source.list_deals():
+        closure = closure_of(d.stage, standard)
+        states[d.id] = closure.outcome if closure else "open"
+    return states
 
 
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
