@@ -98,6 +98,8 @@ def test_closed_deals_are_skipped_unless_included_and_deals_shows_the_state(
     answers = _lines(out)
     assert [r.deal_id for r in answers] == [closed, open_]
     assert answers[0].result.primary.play_id == "closed-won-handover"  # type: ignore[union-attr]
+    assert [w.code for w in answers[0].warnings if w.code == "closed_deal"] == ["closed_deal"]
+    assert not any(w.code == "closed_deal" for w in answers[1].warnings)
     listed = runner.invoke(app, ["deals", "--workspace", str(workspace)], env={"COLUMNS": "200"})
     row = next(line for line in listed.stdout.splitlines() if closed in line)
     assert "won" in row.split(closed, 1)[1]
