@@ -57,31 +57,22 @@ def _action(spec: Spec, closure: Closure, cites: list[str], owner: str) -> Recom
 
 def recommend_closed(
     ctx: DealContext,
-    analysis: Analysis,
+    snapshot: DealSnapshot,
     closure: Closure,
+    analysis: Analysis,
     max_alternatives: int,
     win: WinProbability | None,
 ) -> NextBestActionResult:
     """What to do with a closed deal, citing the stage that closed it."""
     cites = list(dict.fromkeys([closure.ref, *filter(None, [analysis.stage_entered_ref])]))
-    specs = closed_steps(closure)
-    actions = [_action(spec, closure, cites, ctx.deal.owner.name) for spec in specs]
+    owner = ctx.deal.owner.name
+    actions = [_action(spec, closure, cites, owner) for spec in closed_steps(closure)]
     alternatives = [
         a.model_copy(update={"when_to_choose": f"when {actions[0].title.lower()} is done"})
         for a in actions[1 : 1 + max_alternatives]
     ]
     return NextBestActionResult(
-        snapshot=DealSnapshot(
-            stage=analysis.stage,
-            days_in_stage=analysis.days_in_stage,
-            expected_days_in_stage=None,
-            days_to_close=analysis.days_to_close,
-            days_since_last_activity=analysis.days_since_last_activity,
-            momentum=analysis.momentum,
-            amount=ctx.deal.amount,
-            currency=ctx.deal.currency,
-            economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
-        ),
+        snapshot=snapshot,
         primary=actions[0],
         alternatives=alternatives,
         strategy=f"No selling step applies: {closure.reason}.",
