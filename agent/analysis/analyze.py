@@ -10,6 +10,7 @@ from agent.analysis.buying_group import (
     with_absences,
     with_departures,
 )
+from agent.analysis.closure import closure_of
 from agent.analysis.engagement import stakeholder_engagement
 from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
@@ -93,6 +94,9 @@ def analyze_deal(
     view = ProcessInView(ctx.process) if ctx.process else None
     if view is None and default_process and default_process.standard.index(deal.stage) is not None:
         view = default_process
+    closure = closure_of(deal.stage, view.standard if view else None)
+    if closure is not None and view is not None and view.standard.index(deal.stage) is None:
+        view = None  # a closed stage the process does not list: no exit criteria to read
     position = locate(deal, view, as_of)
     # earlier stages are judged on what happened then, not on who is active today
     then = {**evidence, "multi_threaded": ever_multi_threaded(people)}
@@ -158,4 +162,5 @@ def analyze_deal(
         economic_buyer=buyer,
         unknown=[name for name, e in evidence.items() if e.met is None],
         record_gap=gap,
+        closure=closure,
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from agent.analysis.closure import Closure
 from agent.contracts.base import Contract
 from agent.contracts.deal import DmuRole, Sentiment
 from agent.contracts.facts import Reading
@@ -174,6 +175,9 @@ class Analysis(Contract):
     )
     record_gap: RecordGap | None = Field(
         default=None, description="The record's history is incomplete before a date."
+    )
+    closure: Closure | None = Field(
+        default=None, description="Set when the deal is closed won or lost (analysis/closure.py)."
     )
 
     def fired(self, signal_id: str) -> Signal | None:

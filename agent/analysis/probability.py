@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+from agent.analysis.closure import Closure
 from agent.analysis.model import Analysis, Signal
 from agent.contracts.base import Level, Severity
 from agent.contracts.context import DealContext
@@ -276,7 +277,10 @@ def _explain(
 def estimate_win_probability(
     ctx: DealContext, analysis: Analysis, model: WinModel | None = None
 ) -> WinProbability:
-    """The deal's chance of winning, with each factor's signed contribution and its citations."""
+    """The deal's chance of winning, with each factor's signed contribution and its citations.
+    A closed deal is not estimated: it is won (100%) or lost (0%), as its stage says."""
+    if analysis.closure is not None:
+        return _closed(analysis.closure)
     notes: list[str] = []
     raw, source, citation, sample, how = _baseline(ctx, analysis, model, notes)
     baseline = _clamp(raw)
@@ -308,6 +312,22 @@ def estimate_win_probability(
         model=name,
         calibrated_on=sample if source == "fitted" else None,
         explanation=_explain(baseline, how, value, factors, confidence, notes, (low, high)),
+    )
+
+
+def _closed(closure: Closure) -> WinProbability:
+    value = 1.0 if closure.outcome == "won" else 0.0
+    return WinProbability(
+        value=value,
+        low=value,
+        high=value,
+        baseline=value,
+        baseline_source="process",
+        baseline_citation=closure.ref,
+        confidence="high",
+        model=MODEL_NAME,
+        explanation=f"{value:.0%}: {closure.reason}; a closed deal's outcome is known, not "
+        "estimated.",
     )
 
 

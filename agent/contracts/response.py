@@ -45,6 +45,7 @@ class Warning(Contract):
         "model_fallback",
         "data_quality",
         "truncated",  # a response list or the markdown cut to its limit (agent/intake.py)
+        "closed_deal",  # the deal is won or lost: advice for an open deal does not apply
     ]
     message: str
     ref: str | None = None

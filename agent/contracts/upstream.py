@@ -294,6 +294,11 @@ class StageStandard(Contract):
     win_probability: float | None = Field(default=None, ge=0, le=1)
     exit_criteria: list[ExitCriterion] = Field(default_factory=list)
     required_activities: list[RequiredActivity] = Field(default_factory=list)
+    outcome: Literal["won", "lost"] | None = Field(
+        default=None,
+        description="Set on a terminal stage: a deal in it is closed, won or lost, not coached "
+        "as open (agent/analysis/closure.py).",
+    )
 
 
 class ProcessStandards(Contract):

@@ -72,3 +72,34 @@ def test_batch_sees_only_what_the_principal_may_reach(tmp_path: Path) -> None:
     other = next(d for d in SAMPLE_DEALS if d not in own)
     refused = runner.invoke(app, ["--as", owner, "batch", "next-action", "--deals", other])
     assert refused.exit_code == 2 and f"no deal '{other}'" in refused.stderr
+
+
+def test_closed_deals_are_skipped_unless_included_and_deals_shows_the_state(
+    tmp_path: Path,
+) -> None:
+    import re
+    import shutil
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(SAMPLE, workspace)
+    closed, open_ = SAMPLE_DEALS[0], SAMPLE_DEALS[1]
+    deal_file = workspace / "deals" / closed / "deal.yaml"
+    text = deal_file.read_text()
+    deal_file.write_text(re.sub(r"(?m)^stage: .*$", "stage: Closed Won", text, count=1))
+    ids = f"{closed},{open_}"
+    out = tmp_path / "b.jsonl"
+    base = ["batch", "next-action", "--workspace", str(workspace), "--deals", ids, "-o", str(out)]
+    skipped = runner.invoke(app, base)
+    assert skipped.exit_code == 0, skipped.output
+    assert [r.deal_id for r in _lines(out)] == [open_]
+    assert "skipped 1 closed deal" in skipped.stderr
+    kept = runner.invoke(app, [*base, "--include-closed"])
+    assert kept.exit_code == 0, kept.output
+    answers = _lines(out)
+    assert [r.deal_id for r in answers] == [closed, open_]
+    assert answers[0].result.primary.play_id == "closed-won-handover"  # type: ignore[union-attr]
+    assert [w.code for w in answers[0].warnings if w.code == "closed_deal"] == ["closed_deal"]
+    assert not any(w.code == "closed_deal" for w in answers[1].warnings)
+    listed = runner.invoke(app, ["deals", "--workspace", str(workspace)], env={"COLUMNS": "200"})
+    row = next(line for line in listed.stdout.splitlines() if closed in line)
+    assert "won" in row.split(closed, 1)[1]

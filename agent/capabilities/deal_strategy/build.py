@@ -18,6 +18,7 @@ from agent.analysis.model import Analysis, Signal
 from agent.capabilities.common.competition import competitor_view
 from agent.capabilities.common.playbook import deal_values, fill, list_items
 from agent.capabilities.common.remedies import remedy
+from agent.capabilities.deal_strategy.closed import closed_strategy
 from agent.capabilities.deal_strategy.contract import (
     CompetitivePlan,
     DealStrategyResult,
@@ -385,6 +386,9 @@ def build_strategy(
     knowledge: Mapping[str, Document],
     win: WinProbability,
 ) -> DealStrategyResult:
+    """The plan to close an open deal; a closed one gets what fits its outcome (closed.py)."""
+    if analysis.closure is not None:
+        return closed_strategy(ctx, analysis, analysis.closure, win, _themes(ctx))
     values = deal_values(ctx, analysis)
     today = analysis.as_of
     passed = ctx.deal.expected_close < today

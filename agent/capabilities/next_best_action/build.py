@@ -17,6 +17,7 @@ from agent.capabilities.common.playbook import (
     paragraph,
     score_plays,
 )
+from agent.capabilities.next_best_action.closed import recommend_closed
 from agent.capabilities.next_best_action.contract import (
     DealSnapshot,
     Effort,
@@ -307,6 +308,20 @@ def _guidance(
     return found
 
 
+def _snapshot(ctx: DealContext, analysis: Analysis) -> DealSnapshot:
+    return DealSnapshot(
+        stage=analysis.stage,
+        days_in_stage=analysis.days_in_stage,
+        expected_days_in_stage=analysis.expected_days_in_stage,
+        days_to_close=analysis.days_to_close,
+        days_since_last_activity=analysis.days_since_last_activity,
+        momentum=analysis.momentum,
+        amount=ctx.deal.amount,
+        currency=ctx.deal.currency,
+        economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
+    )
+
+
 def recommend(
     ctx: DealContext,
     analysis: Analysis,
@@ -318,7 +333,12 @@ def recommend(
     knowledge: Mapping[str, Document] | None = None,
 ) -> NextBestActionResult:
     """The best play now, alternatives and why; with the knowledge, what may be said about
-    each competitor in play (common/competition.py: a vetted card, or that there is none)."""
+    each competitor in play (common/competition.py: a vetted card, or that there is none).
+    A closed deal gets what fits a closed deal (closed.py), not a play to advance it."""
+    if analysis.closure is not None:
+        return recommend_closed(
+            ctx, _snapshot(ctx, analysis), analysis.closure, analysis, max_alternatives, win
+        )
     values = deal_values(ctx, analysis)
     ranked = score_plays(plays, analysis) or [_fallback(plays)]
     primary = _action(ranked[0], ctx, analysis, values)
@@ -340,17 +360,7 @@ def recommend(
         )
     strategy, strategy_cites = _strategy(ctx, analysis, primary, alternatives)
     return NextBestActionResult(
-        snapshot=DealSnapshot(
-            stage=analysis.stage,
-            days_in_stage=analysis.days_in_stage,
-            expected_days_in_stage=analysis.expected_days_in_stage,
-            days_to_close=analysis.days_to_close,
-            days_since_last_activity=analysis.days_since_last_activity,
-            momentum=analysis.momentum,
-            amount=ctx.deal.amount,
-            currency=ctx.deal.currency,
-            economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,
-        ),
+        snapshot=_snapshot(ctx, analysis),
         primary=primary,
         alternatives=alternatives,
         strategy=strategy,

@@ -30,7 +30,7 @@ class ProbabilityEstimate(Contract):
 
     value: float = Field(ge=0, le=1)
     base: float = Field(ge=0, le=1)
-    method: Literal["analytics", "play_prior"]
+    method: Literal["analytics", "play_prior", "closed_deal"]
     explanation: str
     sample: int | None = Field(default=None, description="Deals behind an analytics rate.")
     adjustments: list[ProbabilityAdjustment] = Field(default_factory=list)

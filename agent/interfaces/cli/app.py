@@ -145,18 +145,21 @@ def deals(workspace: WorkspaceOpt = None) -> None:
     """List the deals in the workspace."""
     from rich.table import Table
 
+    from agent.interfaces.cli.common import deal_states
     from tools.sources import workspace_source
 
     settings = cli_settings(workspace)
     source = workspace_source(settings.workspace, settings.principal)  # only what it may reach
     table = Table(title=f"Deals in {source.root}")
-    for column in ("id", "account", "stage", "amount", "close", "owner"):
+    states = deal_states(source)
+    for column in ("id", "account", "stage", "state", "amount", "close", "owner"):
         table.add_column(column, justify="right" if column == "amount" else "left")
     for d in source.list_deals():
         table.add_row(
             d.id,
             d.account,
             d.stage,
+            states.get(d.id, "open"),
             f"{d.currency} {d.amount:,.0f}",
             d.expected_close.isoformat(),
             d.owner,

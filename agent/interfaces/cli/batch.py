@@ -22,6 +22,7 @@ from agent.interfaces.cli.common import (
     AsOfOpt,
     WorkspaceOpt,
     cli_settings,
+    deal_states,
     progress_bar,
     user_errors,
 )
@@ -62,6 +63,14 @@ def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str
         yield from pool.imap(_answer, deals, chunksize=chunk)
 
 
+def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
+    """The open deals of `deals`, and how many were closed; a deal not in the catalogue stays,
+    so that its problem is reported where every other deal's is."""
+    states = deal_states(source)
+    kept = [d for d in deals if states.get(d, "open") == "open"]
+    return kept, len(deals) - len(kept)
+
+
 def _capability(name: str) -> Any:
     from agent.capabilities.registry import registry
 
@@ -93,8 +102,13 @@ def batch_command(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes")] = 1,
     as_of: AsOfOpt = None,
+    include_closed: Annotated[
+        bool,
+        typer.Option("--include-closed", help="Answer closed (won or lost) deals too"),
+    ] = False,
 ) -> None:
-    """Run one capability over every deal you may see: one JSON response per line."""
+    """Run one capability over every deal you may see: one JSON response per line. Closed
+    deals (won or lost) are skipped unless --include-closed: a pipeline run is about open ones."""
     import datetime as dt
 
     from rich.console import Console
@@ -119,6 +133,13 @@ def batch_command(
             ) from None
     _JOB.update(spec=spec, settings=settings, as_of=when)
     err = Console(stderr=True)
+    if not include_closed:
+        chosen, closed = _open_only(source, chosen)
+        if closed:
+            err.print(
+                f"skipped {closed} closed deal(s) (--include-closed to answer them)",
+                markup=False,
+            )
     answered, skipped = 0, 0
     target = out.open("w", encoding="utf-8") if out is not None else sys.stdout
     try:

@@ -93,6 +93,25 @@ def _source_of(ctx: typer.Context) -> WorkspaceSource:
     return workspace_source(settings.workspace, settings.principal)
 
 
+def deal_states(source: WorkspaceSource) -> dict[str, str]:
+    """Each reachable deal's state, 'open', 'won' or 'lost', as agent/analysis/closure.py reads
+    its stage against the workspace's process (org/process.yaml): what `coach deals` shows and
+    `coach batch` skips. Read from the catalogue, so that listing 5,000 deals stays cheap."""
+    from agent.analysis.closure import closure_of
+    from agent.contracts.upstream import ProcessStandards
+
+    try:
+        process = source.org_section("process")
+    except CoachError:  # a broken process file is reported by the commands that read it
+        process = None
+    standard = process if isinstance(process, ProcessStandards) else None
+    states: dict[str, str] = {}
+    for d in source.list_deals():
+        closure = closure_of(d.stage, standard)
+        states[d.id] = closure.outcome if closure else "open"
+    return states
+
+
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion of a deal id from the workspace's deals/ folder. Completion must never
     fail loudly: a missing or broken workspace completes nothing."""

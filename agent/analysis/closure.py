@@ -1,0 +1,56 @@
+"""Whether a deal is closed, and how: the one place that decides it.
+
+A CRM export is mostly closed deals ("Closed Won", "Closed Lost"); coaching one as open would
+advise securing a next step on a signed contract. The process model's own terminal stages
+(`outcome: won|lost` on a stage) decide first; a process that does not declare them, or a
+stage it does not list, is read by its name: a stage that reads as won or lost (case and
+punctuation aside: "Closed Won", "won", "Closed - Lost", "closed/lost") is closed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from agent.contracts.base import Contract
+from agent.contracts.upstream import ProcessStandards
+
+Outcome = Literal["won", "lost"]
+
+# whole words only: "Won" and "Closed Lost" are closed; "Lost contact" is not a stage name
+# this reads as closed, and neither is "Closing" or "Negotiation (won't close)".
+_WON = re.compile(r"^(?:closed\W*)?won(?:\W*closed)?$")
+_LOST = re.compile(r"^(?:closed\W*)?lost(?:\W*closed)?$")
+
+
+class Closure(Contract):
+    """A closed deal: won or lost, the stage that says so and where that is cited."""
+
+    outcome: Outcome
+    stage: str
+    ref: str = "deal.stage"
+
+    @property
+    def reason(self) -> str:
+        return f"the deal is closed {self.outcome} (stage '{self.stage}')"
+
+
+def _normalised(stage: str) -> str:
+    return re.sub(r"[\W_]+", " ", stage.lower()).strip()
+
+
+def closure_of(stage: str, process: ProcessStandards | None = None) -> Closure | None:
+    """The deal's closure, or None when its stage is open."""
+    index = process.index(stage) if process is not None else None
+    if process is not None and index is not None:
+        outcome = process.stages[index].outcome
+        if outcome:
+            return Closure(outcome=outcome, stage=stage)
+        if any(s.outcome for s in process.stages):  # the process says which stages end a deal
+            return None
+    name = _normalised(stage)
+    if _WON.match(name):
+        return Closure(outcome="won", stage=stage)
+    if _LOST.match(name):
+        return Closure(outcome="lost", stage=stage)
+    return None
