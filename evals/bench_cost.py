@@ -23,12 +23,20 @@ PARTS = {name: run for module in MODULES for name, run in module.PARTS.items()}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", choices=sorted(PARTS), required=True)
+    parser.add_argument(
+        "--part",
+        choices=[*sorted(PARTS), "all"],
+        required=True,
+        help="one part, or all of them into one results file",
+    )
     parser.add_argument("--out", type=Path, help="default: bench-results/cost-PART.json")
     for module in MODULES:
         module.add_arguments(parser)
     args = parser.parse_args()
-    results = {"part": args.part, "cores": os.cpu_count(), **PARTS[args.part](args)}
+    chosen = sorted(PARTS) if args.part == "all" else [args.part]
+    measured = {name: PARTS[name](args) for name in chosen}
+    found = measured if args.part == "all" else measured[args.part]
+    results = {"part": args.part, "cores": os.cpu_count(), **found}
     out = args.out or Path("bench-results") / f"cost-{args.part}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
