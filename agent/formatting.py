@@ -10,6 +10,11 @@ def pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def chance(value: float | None) -> str:
+    """A step's chance of working; a closed deal's own steps are not estimated."""
+    return "not estimated" if value is None else pct(value)
+
+
 def signed_pct(delta: float) -> str:
     points = round(delta * 100)
     return f"{'+' if points >= 0 else '−'}{abs(points)} points"

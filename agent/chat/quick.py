@@ -102,7 +102,12 @@ def explain_number(deal_id: str, slots: Slots, ctx: CoachContext, message: str =
     ]
     asked = _PERCENT.search(message)
     action = r.primary.probability
-    if asked and _same(asked.group(1), action.value) and not _same(asked.group(1), win.value):
+    if (
+        asked
+        and action.value is not None
+        and _same(asked.group(1), action.value)
+        and not _same(asked.group(1), win.value)
+    ):
         return _explain_action(deal_id, r, response)
     if asked and not _same(asked.group(1), win.value):
         lines.append(
@@ -127,6 +132,7 @@ def _same(asked: str, value: float) -> bool:
 def _explain_action(deal_id: str, r: NextBestActionResult, response: CoachingResponse) -> Quick:
     """The number asked about is the next action's chance of working, not the deal's."""
     p = r.primary.probability
+    assert p.value is not None and p.base is not None  # only called when the number matched
     lines = [
         f"**{pct(p.value)} is the chance that “{r.primary.title}” works** on {deal_id}",
         f"- Starts from {pct(p.base)}: {shorten(p.explanation, 160)} {cite(p.citations)}".rstrip(),

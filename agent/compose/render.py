@@ -10,7 +10,7 @@ from jinja2.runtime import Context
 
 from agent.capabilities.registry import template_folders
 from agent.contracts.response import Citation
-from agent.formatting import hours, human, money, pct, signed_pct
+from agent.formatting import chance, hours, human, money, pct, signed_pct
 from agent.sanitise import STRICT, OutputPolicy, clean_text
 
 POLICY = "_output_policy"  # the render's policy, in the template's context
@@ -34,7 +34,9 @@ def environment() -> Environment:
         autoescape=False,
         finalize=_finalize,
     )
-    env.globals.update(pct=pct, signed_pct=signed_pct, money=money, human=human, hours=hours)
+    env.globals.update(
+        pct=pct, chance=chance, signed_pct=signed_pct, money=money, human=human, hours=hours
+    )
     return env
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -22,6 +21,25 @@ _DEAL_REF = re.compile(r"^([\w-]+):(.+)$")
 _REP_PATH = re.compile(r"^(analytics|history|calls|rep)((?:\.\w+|\[\d+\])*)$")
 _MISSING = object()
 CITATION_FIELDS = frozenset({"citations", "strategy_citations"})
+
+
+def readable(value: Any) -> str:
+    """A record as a reader scans it ("competitor: Helixor; strengths: speed, price"), not as
+    JSON: empty fields are left out, lists are joined, nested records are bracketed."""
+    if isinstance(value, dict):
+        parts = [
+            f"{str(k).replace('_', ' ')}: {readable(v)}"
+            for k, v in value.items()
+            if v not in (None, "", [], {})
+        ]
+        return "; ".join(parts)
+    if isinstance(value, list):
+        return ", ".join(f"({readable(v)})" if isinstance(v, dict) else readable(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def resolve_input(ctx: DealContext | RepContext, ref: str) -> Any:
@@ -130,7 +148,7 @@ def describe(node: Any) -> str:
         for key in ("description", "summary", "message", "text", "name"):
             if isinstance(data.get(key), str):
                 return shorten(data[key])
-        return shorten(json.dumps(data, ensure_ascii=False))
+        return shorten(readable(data))
     if isinstance(node, list):
         if (
             node

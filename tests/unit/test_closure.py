@@ -122,3 +122,21 @@ def test_deal_strategy_on_a_closed_deal_has_no_plan_to_close(stage: str) -> None
     assert f"stage '{stage}'" in result.closing_plan[0]
     assert not any("ask for the business" in c.lower() for c in result.closing_plan)
     assert result.citations == ["deal.stage"]
+
+
+def test_a_closed_deal_reads_as_closed_not_as_a_certain_step() -> None:
+    """The steps of a closed deal are the team's own: no chance is estimated, and the header
+    drops the countdown to a close date and the momentum, which describe an open deal."""
+    from agent.contracts import CoachingRequest
+    from agent.service import coach
+
+    ctx = _closed_deal("Closed Lost")
+    response = coach(CoachingRequest(capability="next_best_action", deal=ctx, as_of=AS_OF))
+    result = response.result
+    assert result.snapshot.closed == "lost"
+    assert result.primary.probability.value is None
+    assert all(a.probability.value is None for a in result.alternatives)
+    header = response.markdown.split("\n\n")[1]
+    assert "momentum" not in header and "expected close" not in header
+    assert "Chance it works:** not estimated" in response.markdown
+    assert "100%" not in response.markdown

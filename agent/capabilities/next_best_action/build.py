@@ -316,6 +316,7 @@ def _snapshot(ctx: DealContext, analysis: Analysis) -> DealSnapshot:
         days_to_close=analysis.days_to_close,
         days_since_last_activity=analysis.days_since_last_activity,
         momentum=analysis.momentum,
+        closed=analysis.closure.outcome if analysis.closure else None,
         amount=ctx.deal.amount,
         currency=ctx.deal.currency,
         economic_buyer=analysis.economic_buyer.name if analysis.economic_buyer else None,

@@ -39,11 +39,10 @@ def _action(spec: Spec, closure: Closure, cites: list[str], owner: str) -> Recom
         if_not_feasible="Write down the outcome and its reasons in the CRM at least.",
         effort=Effort(level=level, hours=hours, who=[owner]),
         probability=ProbabilityEstimate(
-            value=1.0,
-            base=1.0,
+            value=None,
+            base=None,
             method="closed_deal",
-            explanation=f"not a sales estimate: {closure.reason}, and this step is the "
-            "selling team's own",
+            explanation=f"not estimated: {closure.reason}, and this step is the selling team's own",
             citations=cites,
         ),
         rationale=[

@@ -28,8 +28,10 @@ class ProbabilityAdjustment(Contract):
 class ProbabilityEstimate(Contract):
     """Chance the action achieves its expected outcome, and exactly how it was estimated."""
 
-    value: float = Field(ge=0, le=1)
-    base: float = Field(ge=0, le=1)
+    value: float | None = Field(
+        ge=0, le=1, description="None when not estimated: a closed deal's steps are the team's own."
+    )
+    base: float | None = Field(ge=0, le=1)
     method: Literal["analytics", "play_prior", "closed_deal"]
     explanation: str
     sample: int | None = Field(default=None, description="Deals behind an analytics rate.")
@@ -90,6 +92,9 @@ class DealSnapshot(Contract):
     days_to_close: int
     days_since_last_activity: int | None = None
     momentum: Momentum
+    closed: Literal["won", "lost"] | None = Field(
+        default=None, description="Set when the stage closes the deal; momentum then means nothing."
+    )
     amount: float
     currency: str
     economic_buyer: str | None = Field(

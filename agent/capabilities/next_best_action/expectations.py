@@ -35,7 +35,12 @@ class NextBestActionExpectations(WinProbabilityExpectations, EconomicBuyerExpect
         fired = {s.id for s in result.signals}
         checks += each_in(self.signals_include, fired, "signal {} not flagged")
         if self.probability_between:
-            checks.append(within(p.probability.value, self.probability_between, "probability"))
+            value = p.probability.value
+            checks.append(
+                within(value, self.probability_between, "probability")
+                if value is not None
+                else (False, "probability not estimated")
+            )
         checks += self.buyer_checks(result.snapshot.economic_buyer)
         return checks + self.win_checks(result.win_probability)
 
