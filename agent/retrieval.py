@@ -1,5 +1,7 @@
 """One place that says where knowledge comes from for a run: the index for the settings, and
-the documents a response may cite (the index's, with the live plays on top)."""
+the documents a response may cite (the index's, with the live plays on top). A workspace of
+another seller than the shipped knowledge's does not see that seller's proof points and battle
+cards (knowledge/seller.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,26 @@ from knowledge.documents import KB_PREFIX, Document
 from knowledge.plays import plays_by_id
 from knowledge.retriever import KnowledgeIndex, knowledge_index
 from knowledge.screening import withheld_passages
+from knowledge.seller import foreign_seller, hidden_documents
+from tools.sources import workspace_source
 
 
 def index_for(ctx: CoachContext) -> KnowledgeIndex:
-    return knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url)
+    hidden = hidden_documents(workspace_seller(ctx), ctx.knowledge_dirs)
+    return knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, hidden)
+
+
+def workspace_seller(ctx: CoachContext) -> str | None:
+    """Who sells in this workspace (`seller:` in workspace.yaml), when it says."""
+    if not ctx.workspace.is_dir():
+        return None
+    seller = workspace_source(ctx.workspace).settings.get("seller")
+    return str(seller) if seller else None
+
+
+def other_seller(ctx: CoachContext) -> str | None:
+    """The workspace's seller when the shipped knowledge is another company's."""
+    return foreign_seller(workspace_seller(ctx))
 
 
 def citable_documents(ctx: CoachContext) -> dict[str, Document]:

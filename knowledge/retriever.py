@@ -99,17 +99,21 @@ def _tokenize(texts: list[str], return_ids: bool = True) -> Any:
 
 
 class KnowledgeIndex:
-    """Opened per (index folder, knowledge folders, Chroma URL); the heavy parts load lazily."""
+    """Opened per (index folder, knowledge folders, Chroma URL, hidden documents); the heavy
+    parts load lazily. `hidden` documents are never found nor citable: the shipped seller's
+    facts in a workspace of another seller (knowledge/seller.py)."""
 
     def __init__(
         self,
         root: Path,
         folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,),
         chroma_url: str | None = None,
+        hidden: frozenset[str] = frozenset(),
     ) -> None:
         self.store = IndexStore(root)
         self.folders = folders
         self.chroma_url = chroma_url
+        self.hidden = hidden
         self.version = self.store.current_version
         self._records: list[SectionRecord] | None = None
         self._bm25: Any = None
@@ -168,7 +172,8 @@ class KnowledgeIndex:
         if self._documents is None:
             grouped: dict[str, list[SectionRecord]] = {}
             for rec in self.records:
-                grouped.setdefault(rec.doc_id, []).append(rec)
+                if rec.doc_id not in self.hidden:
+                    grouped.setdefault(rec.doc_id, []).append(rec)
             self._documents = {
                 doc_id: Document(
                     meta={**recs[0].meta, "flags": recs[0].flags},
@@ -245,13 +250,17 @@ class KnowledgeIndex:
 
     def _search(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> list[Passage]:
         mode = self.effective_mode(mode)
-        index = {r.ref: i for i, r in enumerate(self.records)}
+        index = {r.ref: i for i, r in enumerate(self.records) if r.doc_id not in self.hidden}
         lexical: list[str] = []
         vector: list[str] = []
         if mode in ("hybrid", "lexical"):
             lexical = [
                 self.records[i].ref
-                for i in self._lexical(query, filters.accepts, max(LEXICAL_CANDIDATES, 2 * k))
+                for i in self._lexical(
+                    query,
+                    lambda r: r.doc_id not in self.hidden and filters.accepts(r),
+                    max(LEXICAL_CANDIDATES, 2 * k),
+                )
             ]
         if mode in ("hybrid", "vector"):
             vector = [
@@ -283,6 +292,9 @@ class KnowledgeIndex:
 
 @lru_cache(maxsize=8)
 def knowledge_index(
-    root: Path, folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,), chroma_url: str | None = None
+    root: Path,
+    folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,),
+    chroma_url: str | None = None,
+    hidden: frozenset[str] = frozenset(),
 ) -> KnowledgeIndex:
-    return KnowledgeIndex(root, folders, chroma_url)
+    return KnowledgeIndex(root, folders, chroma_url, hidden)

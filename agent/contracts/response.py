@@ -46,6 +46,7 @@ class Warning(Contract):
         "data_quality",
         "truncated",  # a response list or the markdown cut to its limit (agent/intake.py)
         "closed_deal",  # the deal is won or lost: advice for an open deal does not apply
+        "knowledge_scope",  # the shipped knowledge is another seller's (knowledge/seller.py)
     ]
     message: str
     ref: str | None = None

@@ -172,6 +172,17 @@ def test_cli_reports_and_writes_json(tmp_path: Path) -> None:
     assert "2 deals created" in result.stderr
     assert "━" not in result.stderr  # no progress bar when stderr is not a terminal
     assert json.loads(out.read_text())["skipped_count"] == 4
+    assert "seller" not in (tmp_path / "ws" / "workspace.yaml").read_text()
+
+
+def test_the_seller_is_written_to_a_new_workspace(tmp_path: Path) -> None:
+    """Who sells decides whose proof points may be cited (knowledge/seller.py)."""
+    mapping, _ = _export(tmp_path / "export")
+    args = ["import", str(tmp_path / "export"), "--into", str(tmp_path / "ws")]
+    result = runner.invoke(app, [*args, "--mapping", str(mapping), "--seller", "Acme Corp"])
+    assert result.exit_code == 0, result.output
+    assert WorkspaceSource(tmp_path / "ws").settings["seller"] == "Acme Corp"
+    assert load_mapping(preset="maven").seller == "MavenTech"
 
 
 def test_salesforce_preset_reads_a_report_export(tmp_path: Path) -> None:

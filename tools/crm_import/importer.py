@@ -375,6 +375,8 @@ def _as_of(root: Path, mapping: Mapping, latest: dt.date | None) -> dt.date:
         existing = data.get("as_of") if isinstance(data, dict) else None
         return existing if isinstance(existing, dt.date) else chosen
     doc: dict[str, Any] = {"name": f"Imported from {mapping.name}"}
+    if mapping.seller:
+        doc["seller"] = mapping.seller
     if mapping.as_of != "today":
         doc["as_of"] = chosen
     with lock_for(meta):

@@ -93,6 +93,13 @@ class Lookup(_Strict):
 
 class Mapping(_Strict):
     name: str
+    seller: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The selling company, written to workspace.yaml when the import creates it: "
+        "the shipped knowledge's proof points and battle cards are another seller's.",
+    )
     date_formats: list[str] = Field(default_factory=lambda: ["%Y-%m-%d"], min_length=1)
     currency: str = Field(default="USD", min_length=3, max_length=3)
     as_of: Literal["today", "latest"] | dt.date = Field(

@@ -34,6 +34,10 @@ def import_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="Write the import report here as JSON")
     ] = None,
+    seller: Annotated[
+        str | None,
+        typer.Option("--seller", help="Your company, written to a new workspace.yaml"),
+    ] = None,
 ) -> None:
     """Import CRM exports into a workspace: re-importing updates, never duplicates."""
     from rich.console import Console
@@ -43,6 +47,8 @@ def import_command(
     from tools.crm_import.mapping import load_mapping
 
     chosen = load_mapping(preset, mapping)
+    if seller:
+        chosen = chosen.model_copy(update={"seller": seller})
     err = Console(stderr=True, soft_wrap=True)
     with progress_bar(err) as progress:
         task = progress.add_task("import", total=None)
