@@ -46,8 +46,8 @@ def _other_seller(seller: str, run: CoachContext) -> Warning:
     return Warning(
         code="knowledge_scope",
         ref="workspace.seller",
-        message=f"the shipped knowledge is {_of(shipped.seller)}, not {_of(seller)}: its proof points "
-        f"and battle cards are left out, and its scripts name its products "
+        message=f"the shipped knowledge is {_of(shipped.seller)}, not {_of(seller)}: its proof "
+        f"points and battle cards are left out, and its scripts name its products "
         f"({', '.join(shipped.products)}), not yours"
         + ("" if own else "; add your own knowledge folder with COACH_KNOWLEDGE_DIRS"),
     )
