@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -89,9 +90,21 @@ class EmbeddingIntentClassifier:
         return self.spec.embedding_threshold
 
     def scores(self, message: str) -> dict[str, float]:
+        """Similarity to each intent's examples. When the message names its topic after the ask
+        ("draft a note to Amara about the security review"), the ask alone weighs half: the
+        topic's words otherwise pull towards the capability about that topic."""
         from knowledge.embeddings import minilm
 
-        query = minilm().embed([spelled_out(without_ids(message))])[0]
+        text = spelled_out(without_ids(message))
+        ask = ask_clause(text)
+        queries = minilm().embed([text, ask] if ask else [text])
+        out = self._similarities(queries[0])
+        if ask:
+            alone = self._similarities(queries[1])
+            out = {n: 0.5 * out[n] + 0.5 * alone[n] for n in self.names}
+        return out
+
+    def _similarities(self, query: Matrix) -> dict[str, float]:
         sims = self.matrix @ query
         out: dict[str, float] = {}
         for name in self.names:
@@ -112,3 +125,16 @@ class EmbeddingIntentClassifier:
             choices=[] if name != UNKNOWN else [best, runner_up],
             slots=extract_slots(message),
         )
+
+
+# A topic named after the ask: "... about X", "... regarding X", "... re: X", "... concerning X".
+_TOPIC = re.compile(r"\s+(?:about|regarding|concerning|re:|on the (?:topic|subject) of)\s+", re.I)
+
+
+def ask_clause(text: str) -> str | None:
+    """The words before a named topic, when they are an ask of their own (three words or more)."""
+    parts = _TOPIC.split(text, maxsplit=1)
+    if len(parts) < 2:
+        return None
+    ask = parts[0].strip(" ,;:-")
+    return ask if len(ask.split()) >= 3 and parts[1].strip() else None

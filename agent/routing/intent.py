@@ -40,7 +40,8 @@ _SAID = re.compile(
 # A person is the word after "with", "to", "email", "msg" ... (the lookahead lets "msg to
 # Owen" try "to" and then "Owen"); words that cannot name anyone are skipped.
 _PERSON = re.compile(
-    r"\b(?:with|w/|to|email|e-mail|message|msg|ping|text|call|meet|meeting)\s+"
+    r"\b(?:with|w/|to|email|e-mail|message|msg|ping|text|call|meet|meeting|send|tell|ask|"
+    r"remind|thank|write)\s+"
     r"(?:the\s+|our\s+|their\s+|my\s+)?(?=([A-Za-z][\w'-]*))",
     re.IGNORECASE,
 )
@@ -50,7 +51,8 @@ _NOT_A_PERSON = frozenset(
     those be get go do have make send see talk speak about with from by up out back again now
     today tomorrow tomorrow's tonight yesterday next last set book schedule all everyone
     anyone someone customer customers client prospect team deal opp opportunity account
-    follow follow-up followup recap summary them they he she we i re reply w""".split()
+    follow follow-up followup recap summary them they he she we i re reply w regarding
+    concerning""".split()
 )
 # Chat shorthand and common misspellings, spelled out before a message is embedded: the model
 # read edited text, and "nxt steps 4 this opp" is otherwise far from "next steps for this deal".

@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from agent.routing.embedded import ask_clause
 from agent.routing.intent import (
     FOLLOWUP,
     IntentClassifier,
     build_classifier,
+    classifier,
     extract_slots,
     only_an_id,
     spelled_out,
@@ -68,6 +70,9 @@ def test_utterance_matrix_is_cached_per_utterances(
         ("catch-up with them next Monday", None, "next Monday"),
         ("write me a follow-up email", None, None),
         ("what changed since last week", None, None),
+        ("send Victor a note regarding the pilot", "Victor", None),
+        ("remind Lydia of the deadline", "Lydia", None),
+        ("send a follow-up regarding pricing", None, None),
     ],
 )
 def test_person_and_time_slots(message: str, person: str | None, when: str | None) -> None:
@@ -86,3 +91,28 @@ def test_an_id_alone_is_a_follow_up() -> None:
     from agent.routing.intent import classifier
 
     assert classifier().classify("D-1007 now").name == FOLLOWUP
+
+
+@pytest.mark.parametrize(
+    ("text", "ask"),
+    [
+        ("draft a note to Amara about the security review", "draft a note to Amara"),
+        ("send the CFO a message regarding the budget", "send the CFO a message"),
+        ("tell me about the deal", None),  # two words: no ask of its own
+        ("what do they say about price", "what do they say"),
+        ("who has gone quiet", None),
+    ],
+)
+def test_the_ask_is_told_from_its_topic(text: str, ask: str | None) -> None:
+    assert ask_clause(text) == ask
+
+
+@needs_weights
+def test_a_draft_about_an_objection_topic_is_still_a_draft() -> None:
+    """The topic's words ("security review") pull towards the objection guide; the ask decides."""
+    assert classifier().classify("draft a note to Amara about the security review").name == (
+        "draft_message"
+    )
+    assert classifier().classify(
+        "IT says the security review is a blocker, what do I say?"
+    ).name == ("objection_guide")
