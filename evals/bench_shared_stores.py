@@ -55,16 +55,20 @@ def _wait_for(go: Path) -> None:
 
 
 def worker(kind: str, args: list[str]) -> int:
-    """chat NAME TURNS [GO]: TURNS turns tagged NAME-i on the bench thread, after GO exists.
+    """chat NAME TURNS [GO [--cli-thread]]: TURNS turns tagged NAME-i on the bench thread (or
+    the CLI's), after GO exists.
     setup [GO]: open the memory store and the chat threads (creating the tables).
     lessons PUT|GET TENANT: write one lesson as that tenant, or print the keys it sees."""
+    from agent.contracts.principal import Principal
     from agent.settings import CoachContext
     from agent.stores import chat_place, memory_place, saver_at, store_at
 
     ctx = CoachContext.from_env()
     if kind == "chat":
         name, turns = args[0], int(args[1])
-        chat = _session("bench", ctx)
+        if "--cli-thread" in args:  # the thread `coach chat -d DEAL -r REP` opens
+            ctx = replace(ctx, principal=Principal.parse(REP))
+        chat = _session(None if "--cli-thread" in args else "bench", ctx)
         if len(args) > 2:
             _wait_for(Path(args[2]))
         for i in range(turns):
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return worker(args.worker[0], args.worker[1:])
+    if args.processes * args.turns > 20:
+        parser.error("--processes x --turns over 20: the chat window would fold turns away")
     from evals import pg_cluster
 
     cluster = pg_cluster.start()

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.stores.sqlite import open_checkpointer, sqlite_turn_lock
-
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
     from langgraph.store.base import BaseStore
@@ -90,6 +88,8 @@ def saver_at(place: Place) -> BaseCheckpointSaver[Any]:
         from agent.stores.postgres import open_saver
 
         return open_saver(place.url, str(place.schema))
+    from agent.stores.sqlite import open_checkpointer
+
     assert place.path is not None
     return open_checkpointer(place.path)
 
@@ -122,6 +122,8 @@ def turn_lock(saver: BaseCheckpointSaver[Any], thread: str, timeout: float) -> A
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     if isinstance(saver, SqliteSaver):
+        from agent.stores.sqlite import sqlite_turn_lock
+
         return sqlite_turn_lock(saver, thread, timeout)
     from agent.stores.postgres import advisory_turn_lock
 

@@ -31,11 +31,13 @@ if TYPE_CHECKING:
 
 WHERE = "COACH_DATABASE_URL"
 CONNECT_TIMEOUT_S = 10
+SETUP_TIMEOUT_S = 120.0
 POOL_SIZE = 8  # the server runs two turns per core at once; each needs one or two
 LOCK_POOL_SIZE = 16
 SETUP_LOCK = 0x636F616368  # "coach": one advisory lock for creating any schema's tables
 _POLL_S = (0.01, 0.2)  # a waiting turn lock polls from 10 ms up to 200 ms
 _PLACES: dict[int, tuple[str, str]] = {}  # id of an opened saver -> (url, schema)
+_OPEN_POOLS: list[Any] = []
 
 
 def schema_for(tenant: str | None) -> str:
@@ -108,7 +110,15 @@ def setup(url: str, schema: str) -> None:
     except psycopg.OperationalError as exc:
         raise _unreachable(url, exc) from None
     with conn:
-        conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        # polled, not waited for in one statement: LangGraph's migrations build indexes
+        # CONCURRENTLY, which wait for every running statement, a blocked lock call too
+        if not _take(conn, SETUP_LOCK, time.monotonic() + SETUP_TIMEOUT_S):
+            raise InvalidInput(
+                f"another process has been setting up the tables at {shown(url)} for over "
+                f"{SETUP_TIMEOUT_S:g} s",
+                where=WHERE,
+                fix="Look for a stuck `coach` process on that database, or try again",
+            )
         try:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
             saver_cls(conn).setup()
@@ -134,6 +144,7 @@ def _pools(url: str, schema: str) -> tuple[ConnectionPool[Any], ConnectionPool[A
             timeout=CONNECT_TIMEOUT_S,
         )
         made.append(pool)
+    _OPEN_POOLS.extend(made)
     return made[0], made[1]
 
 
@@ -150,6 +161,15 @@ def open_store(url: str, schema: str) -> PostgresStore:
     _, _, store_cls, _ = _modules()
     store: PostgresStore = store_cls(_pools(url, schema)[0])
     return store
+
+
+def close_pools() -> None:
+    """Closes every pool this process opened (the next use opens them again)."""
+    while _OPEN_POOLS:
+        _OPEN_POOLS.pop().close()
+    for cached in (_pools, open_saver, open_store):
+        cached.cache_clear()
+    _PLACES.clear()
 
 
 def ping_saver(saver: BaseCheckpointSaver[Any]) -> None:
@@ -169,23 +189,16 @@ class AdvisoryLock:
 
     def acquire(self, timeout: float | None = None) -> AdvisoryLock:
         wait = self.timeout if timeout is None else timeout
-        deadline = time.monotonic() + max(wait, 0.0)
         conn = self.pool.getconn()
-        pause = _POLL_S[0]
         try:
-            while True:
-                row = conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (self.key,))
-                if row.fetchone()["got"]:
-                    with self._mutex:
-                        self._conn = conn
-                    return self
-                if time.monotonic() >= deadline:
-                    raise Timeout(f"advisory lock {self.key}")
-                time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
-                pause = min(pause * 2, _POLL_S[1])
+            if not _take(conn, self.key, time.monotonic() + max(wait, 0.0)):
+                raise Timeout(f"advisory lock {self.key}")
         except BaseException:
             self.pool.putconn(conn)
             raise
+        with self._mutex:
+            self._conn = conn
+        return self
 
     def release(self) -> None:
         with self._mutex:
@@ -204,6 +217,18 @@ class AdvisoryLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _take(conn: Any, key: int, deadline: float) -> bool:
+    """Tries the advisory lock until `deadline` (at least once), waiting between tries."""
+    pause = _POLL_S[0]
+    while True:
+        if conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (key,)).fetchone()["got"]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(min(pause, max(deadline - time.monotonic(), 0.0)))
+        pause = min(pause * 2, _POLL_S[1])
 
 
 def lock_key(schema: str, thread: str) -> int:

@@ -31,6 +31,9 @@ def pg_cluster_running() -> Iterator[pg_cluster.Cluster]:
     try:
         yield cluster
     finally:
+        from agent.stores.postgres import close_pools
+
+        close_pools()
         cluster.stop()
 
 
