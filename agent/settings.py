@@ -247,20 +247,34 @@ def principal_from_env() -> Principal | None:
     return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
 
 
-def _chat_window(value: str | None) -> int:
+def _env_number(
+    value: str | None, where: str, default: float, least: float, unit: str, fix: str
+) -> float:
+    """A number of `unit` from the environment: unset or empty is the default; anything else
+    below `least`, not finite or not a number is refused with `fix`."""
     if value is None or not value.strip():
-        return DEFAULT_CHAT_WINDOW
+        return default
     try:
-        turns = int(value.strip())
+        number = float(value.strip())
     except ValueError:
-        turns = 0
-    if turns < 1:
+        number = least - 1
+    if not least <= number < 1e9:  # also refuses inf and nan
         raise InvalidInput(
-            f"'{clip(value.strip())}' is not a number of turns",
-            where="COACH_CHAT_WINDOW",
-            fix=f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it",
+            f"'{clip(value.strip())}' is not a number of {unit}", where=where, fix=fix
         )
-    return turns
+    return number
+
+
+def _chat_window(value: str | None) -> int:
+    fix = f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it"
+    turns = _env_number(value, "COACH_CHAT_WINDOW", DEFAULT_CHAT_WINDOW, 1, "turns", fix)
+    if turns != int(turns):
+        raise InvalidInput(
+            f"'{clip(str(value).strip())}' is not a number of turns",
+            where="COACH_CHAT_WINDOW",
+            fix=fix,
+        )
+    return int(turns)
 
 
 def _database_url(value: str | None) -> str | None:
@@ -280,20 +294,12 @@ def _database_url(value: str | None) -> str | None:
 
 
 def _retention_days(value: str | None) -> float:
-    if value is None or not value.strip():
-        return DEFAULT_CHAT_RETENTION_DAYS
-    try:
-        days = float(value.strip())
-    except ValueError:
-        days = -1.0
-    if not 0 <= days < 1e6:  # also refuses nan
-        raise InvalidInput(
-            f"'{clip(value.strip())}' is not a number of days",
-            where="COACH_CHAT_RETENTION_DAYS",
-            fix=f"Set 0 (keep every thread) or more (default {DEFAULT_CHAT_RETENTION_DAYS:g}), "
-            "or unset it",
-        )
-    return days
+    fix = (
+        f"Set 0 (keep every thread) or more (default {DEFAULT_CHAT_RETENTION_DAYS:g}), or unset it"
+    )
+    return _env_number(
+        value, "COACH_CHAT_RETENTION_DAYS", DEFAULT_CHAT_RETENTION_DAYS, 0, "days", fix
+    )
 
 
 def api_keys_file() -> Path | None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from evals.bench_http import free_port
 
 SERVER_USER = "postgres"
 # a throw-away cluster needs no durability: faster set-up and writes
@@ -35,13 +36,6 @@ def binary(name: str) -> Path | None:
         key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0,
     )
     return Path(versions[-1]) if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -113,7 +107,7 @@ def start(attempts: int = 3, folder: Path | None = None) -> Cluster:
             "initdb",
         )
         for attempt in range(attempts):  # a port taken between choosing it and binding it
-            cluster.port = _free_port()
+            cluster.port = free_port()
             options = f"-p {cluster.port} -k {cluster.data} -c listen_addresses=127.0.0.1 {FAST}"
             log = cluster.folder / "server.log" if not as_user else cluster.data / "server.log"
             try:
