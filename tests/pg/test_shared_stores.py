@@ -7,19 +7,24 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
+import httpx
 
 from agent.chat.context import ChatContext
 from agent.chat.session import ChatSession
 from agent.contracts.principal import Principal
+from agent.interfaces.http.app import create_app
 from agent.memory import lessons_namespace
 from agent.settings import CoachContext
 from agent.stores import chat_place, memory_place, saver_at, store_at
 from agent.stores.postgres import schema_for, setup
+from evals.bench_http_load import tenant_workspace
 from evals.bench_shared_stores import asked, spawn
+from tests.http.conftest import keyed_settings, serving
 
 
 def _tables(url: str, schema: str) -> set[str]:
+    import psycopg  # an optional package: the cluster fixture skips without it
+
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
@@ -80,3 +85,21 @@ def test_a_tenant_or_principal_never_opens_another_ones_thread(pg_url: str) -> N
     list(chat("beta").ask("what can you do? (beta)"))
     assert asked(chat("acme")) == ["what can you do? (acme)"]
     assert asked(chat("beta")) == ["what can you do? (beta)"]
+
+
+def test_the_tenants_of_one_server_keep_their_threads_apart(pg_url: str, tmp_path: Path) -> None:
+    """Keys of two tenants on one server and one database: a thread name is each tenant's own."""
+    for tenant, deal in (("acme", "D-1003"), ("globex", "D-1008")):
+        tenant_workspace(tmp_path, tenant, (deal,))
+    settings = keyed_settings(tmp_path, protocols=False)
+    settings = replace(settings, base=replace(settings.base, database_url=pg_url))
+    with serving(create_app(settings)) as url:
+        acme = {"Authorization": "Bearer key-acme"}
+        globex = {"Authorization": "Bearer key-globex"}
+        turn = {"message": "what can you do?", "deal_id": "D-1003"}
+        assert httpx.post(f"{url}/v1/chat/ours", json=turn, headers=acme, timeout=120).is_success
+        assert httpx.get(f"{url}/v1/chat/ours", headers=acme, timeout=60).is_success
+        assert httpx.get(f"{url}/v1/chat/ours", headers=globex, timeout=60).status_code == 404
+        assert httpx.get(f"{url}/readyz", timeout=60).json()["status"] == "ready"
+    assert _tables(pg_url, schema_for("acme")) >= {"checkpoints", "store"}
+    assert _tables(pg_url, schema_for("globex")) >= {"checkpoints", "store"}
