@@ -86,11 +86,13 @@ def start(attempts: int = 3, folder: Path | None = None) -> Cluster:
     if initdb is None or pg_ctl is None:
         raise ClusterError("no initdb/pg_ctl: run scripts/start-postgres.sh to install PostgreSQL")
     as_user: list[str] = []
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="coach-pg-"))
+    root = os.geteuid() == 0
+    if folder is None:  # as root, in /tmp: the server's user must reach it (not so $TMPDIR)
+        where = "/tmp" if root and os.path.isdir("/tmp") else None
+        folder = Path(tempfile.mkdtemp(prefix="coach-pg-", dir=where))
     else:
         folder.mkdir(parents=True, exist_ok=False)
-    if os.geteuid() == 0:
+    if root:
         if shutil.which("runuser") is None:
             raise ClusterError("running as root without runuser: cannot start PostgreSQL")
         as_user = ["runuser", "-u", SERVER_USER, "--"]
