@@ -26,9 +26,11 @@ run: setup
 	$(BIN)/coach next-action $(DEAL)
 
 # Services the tests need are installed by the project's own scripts: the distribution's Chromium
-# for the browser tests (tests/web).
+# for the browser tests (tests/web), PostgreSQL for the shared-store tests (tests/pg, which
+# start their own throw-away cluster).
 services:
 	scripts/install-browser.sh
+	scripts/start-postgres.sh
 
 test: lint services
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest

@@ -5,27 +5,27 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.graph import builder, graph, rep_builder, rep_graph
 from agent.log import bind
-from agent.memory import open_store
 from agent.settings import CoachContext
+from agent.stores import Place, memory_place, store_at
 
 
 @cache
-def _graph_with_memory(path: Path | None, rep_level: bool = False) -> Any:
-    """The graph compiled once per memory file, so nodes find LangGraph's store at
-    `runtime.store`; without a file, the plain graph (nothing is remembered). Rep-level
-    capabilities have their own graph over the same store (it reads the coaching history)."""
-    if path is None:
+def _graph_with_memory(place: Place | None, rep_level: bool = False) -> Any:
+    """The graph compiled once per memory place (a SQLite file, or a tenant's schema of the
+    shared database: agent/stores), so nodes find LangGraph's store at `runtime.store`;
+    without one, the plain graph (nothing is remembered). Rep-level capabilities have their
+    own graph over the same store (it reads the coaching history)."""
+    if place is None:
         return rep_graph if rep_level else graph
     if rep_level:
-        return rep_builder.compile(name="sales-coach-rep", store=open_store(path))
-    return builder.compile(name="sales-coach", store=open_store(path))
+        return rep_builder.compile(name="sales-coach-rep", store=store_at(place))
+    return builder.compile(name="sales-coach", store=store_at(place))
 
 
 def request_id(request: CoachingRequest) -> str:
@@ -38,7 +38,7 @@ def request_id(request: CoachingRequest) -> str:
 def coach(request: CoachingRequest, context: CoachContext | None = None) -> CoachingResponse:
     ctx = context or CoachContext()
     rep_level = request.capability in REP_CAPABILITIES
-    compiled = _graph_with_memory(ctx.memory, rep_level)
+    compiled = _graph_with_memory(memory_place(ctx), rep_level)
     with bind(request_id=request_id(request)):  # on every record logged while it runs
         output = compiled.invoke({"request": request}, context=ctx)
     response = output["response"]
@@ -54,7 +54,7 @@ def stream(
     run before its next node, which is how a server cancels a run whose client went away or
     whose time ran out."""
     ctx = context or CoachContext()
-    compiled = _graph_with_memory(ctx.memory, request.capability in REP_CAPABILITIES)
+    compiled = _graph_with_memory(memory_place(ctx), request.capability in REP_CAPABILITIES)
     response: CoachingResponse | None = None
     with bind(request_id=request_id(request)):
         for update in compiled.stream({"request": request}, context=ctx, stream_mode="updates"):

@@ -37,6 +37,8 @@ DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
 DEFAULT_WIN_MODEL = state_dir() / "models" / "win_model.json"  # what `coach calibrate` writes
 DEFAULT_CHAT_WINDOW = 20
+DEFAULT_CHAT_RETENTION_DAYS = 90.0
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ class CoachContext:
     chat_window: int = DEFAULT_CHAT_WINDOW
     # Upstream agents called over HTTP (tools/upstream/config.py); None: every section a file.
     upstream: Path | None = None
+    # A PostgreSQL database for chat threads and long-term memory, shared by every process and
+    # worker that names it (agent/stores); None: the SQLite files beside COACH_MEMORY.
+    database_url: str | None = None
+    # Whose stores a run uses when one server holds several tenants (its keys file): a shared
+    # database keeps each tenant in its own schema, as SQLite keeps each in its own files.
+    # None: the installation's own (the CLI, a server without keys).
+    tenant: str | None = None
+    # Chat threads idle longer than this many days are deleted when a chat starts and by
+    # `coach chat --prune`; 0 keeps every thread.
+    chat_retention_days: float = DEFAULT_CHAT_RETENTION_DAYS
 
     def output_policy(
         self,
@@ -145,6 +157,10 @@ class CoachContext:
                                 earlier ones are summarised
         COACH_UPSTREAM          a YAML file of upstream agents to call over HTTP (README:
                                 Upstream agents over HTTP); unset: every section is a file
+        COACH_DATABASE_URL      postgresql://... : chat threads and long-term memory in that
+                                database (README: Shared stores); unset: SQLite files
+        COACH_CHAT_RETENTION_DAYS  chat threads idle longer than this are deleted (default
+                                90; 0 keeps them all)
         """
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
@@ -167,6 +183,8 @@ class CoachContext:
             ),
             chat_window=_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
             upstream=_optional_path(os.environ.get("COACH_UPSTREAM"), None),
+            database_url=_database_url(os.environ.get("COACH_DATABASE_URL")),
+            chat_retention_days=_retention_days(os.environ.get("COACH_CHAT_RETENTION_DAYS")),
         )
 
 
@@ -229,20 +247,59 @@ def principal_from_env() -> Principal | None:
     return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
 
 
-def _chat_window(value: str | None) -> int:
+def _env_number(
+    value: str | None, where: str, default: float, least: float, unit: str, fix: str
+) -> float:
+    """A number of `unit` from the environment: unset or empty is the default; anything else
+    below `least`, not finite or not a number is refused with `fix`."""
     if value is None or not value.strip():
-        return DEFAULT_CHAT_WINDOW
+        return default
     try:
-        turns = int(value.strip())
+        number = float(value.strip())
     except ValueError:
-        turns = 0
-    if turns < 1:
+        number = least - 1
+    if not least <= number < 1e9:  # also refuses inf and nan
         raise InvalidInput(
-            f"'{clip(value.strip())}' is not a number of turns",
-            where="COACH_CHAT_WINDOW",
-            fix=f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it",
+            f"'{clip(value.strip())}' is not a number of {unit}", where=where, fix=fix
         )
-    return turns
+    return number
+
+
+def _chat_window(value: str | None) -> int:
+    fix = f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it"
+    turns = _env_number(value, "COACH_CHAT_WINDOW", DEFAULT_CHAT_WINDOW, 1, "turns", fix)
+    if turns != int(turns):
+        raise InvalidInput(
+            f"'{clip(str(value).strip())}' is not a number of turns",
+            where="COACH_CHAT_WINDOW",
+            fix=fix,
+        )
+    return int(turns)
+
+
+def _database_url(value: str | None) -> str | None:
+    """Unset or empty: no shared database. Anything else must be a PostgreSQL URL; the
+    message never repeats it (it may hold a password)."""
+    if value is None or not value.strip():
+        return None
+    url = value.strip()
+    if not url.startswith(DATABASE_SCHEMES):
+        raise InvalidInput(
+            "COACH_DATABASE_URL is not a PostgreSQL URL",
+            where="COACH_DATABASE_URL",
+            fix="Set postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or unset it to keep "
+            "chat threads and memory in SQLite files",
+        )
+    return url
+
+
+def _retention_days(value: str | None) -> float:
+    fix = (
+        f"Set 0 (keep every thread) or more (default {DEFAULT_CHAT_RETENTION_DAYS:g}), or unset it"
+    )
+    return _env_number(
+        value, "COACH_CHAT_RETENTION_DAYS", DEFAULT_CHAT_RETENTION_DAYS, 0, "days", fix
+    )
 
 
 def api_keys_file() -> Path | None:

@@ -30,6 +30,9 @@ def _private_memory(
     # which sets COACH_PRINCIPAL for the process, is undone after the test
     monkeypatch.setenv("COACH_PRINCIPAL", "")
     monkeypatch.setenv("COACH_REP", "")
+    # SQLite files unless a test names a database (tests/pg); the default retention
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("COACH_CHAT_RETENTION_DAYS", raising=False)
     return memory
 
 

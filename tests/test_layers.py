@@ -38,7 +38,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("agent.model",)),
     ("knowledge", ("knowledge",)),
     ("sources", ("tools",)),
-    ("settings", ("agent.settings", "agent.log", "agent.retrieval", "agent.memory")),
+    (
+        "settings",
+        ("agent.settings", "agent.log", "agent.retrieval", "agent.memory", "agent.stores"),
+    ),
     ("grounding", ("agent.grounding",)),
     ("read", ("agent.reading",)),
     ("analyse", ("agent.analysis",)),

@@ -4,20 +4,20 @@ capability runs with, plus the chat model (none: offline) and the loop's limits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from agent.model.factory import ModelSettings
 from agent.settings import CoachContext, ContextInput
+from agent.stores import CHAT_DB_NAME, chat_db
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from agent.contracts.principal import Principal
 
-CHAT_DB_NAME = "chat.sqlite"
+__all__ = ["CHAT_DB_NAME", "ChatContext", "ChatContextInput", "chat_db", "thread_id"]
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,6 @@ def chat_settings(context: ChatContext | ChatContextInput | None) -> ChatContext
     if isinstance(context, ChatContextInput):
         return context.chat()
     return context if context is not None else ChatContext()
-
-
-def chat_db(coach: CoachContext) -> Path:
-    """Conversations live next to long-term memory (`COACH_MEMORY`'s folder), else in the state
-    folder (agent.resources.state_dir)."""
-    from agent.settings import DEFAULT_MEMORY
-
-    folder = (coach.memory or DEFAULT_MEMORY).parent
-    return folder / CHAT_DB_NAME
 
 
 def thread_id(rep_id: str | None, deal_id: str | None, principal: Principal | None = None) -> str:

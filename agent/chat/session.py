@@ -1,28 +1,28 @@
-"""A chat session: the chat graph compiled with LangGraph's SQLite checkpointer (a thread per
-rep and deal, resumable after a restart), and one turn streamed as events a front end shows."""
+"""A chat session: the chat graph compiled with LangGraph's checkpointer (SQLite, or PostgreSQL
+with COACH_DATABASE_URL: agent/stores), a thread per rep and deal, resumable after a restart;
+and one turn streamed as events a front end shows."""
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal, cast
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
-from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import StreamMode
 
 from agent.chat.context import ChatContext, thread_id
 from agent.chat.graph import builder
 from agent.chat.state import ChatState
 from agent.errors import InvalidInput
-from agent.files import lock_for
 from agent.intake import LIMITS, check_text
-from agent.memory import sqlite_connection
 from agent.sanitise import clean_text
+from agent.stores import turn_lock
+from agent.stores.sqlite import open_checkpointer
+
+__all__ = ["ChatSession", "Event", "open_checkpointer", "thread_lock"]
 
 TURN_LOCK_TIMEOUT_S = 300.0  # a turn with a slow model; then the second process says so
 ANSWER_NODES = frozenset(
@@ -37,24 +37,9 @@ ANSWER_NODES = frozenset(
 )
 
 
-def open_checkpointer(path: Path) -> SqliteSaver:
-    """WAL and a busy timeout, so two terminals (or a CLI and a server) share the file; the
-    tables are created under the file's lock, so processes opening a new file at once do not
-    collide."""
-    with lock_for(path):
-        saver = SqliteSaver(sqlite_connection(path))
-        saver.setup()
-    return saver
-
-
-def thread_lock(checkpointer: SqliteSaver, thread: str) -> FileLock:
-    """One turn at a time per thread, across processes: a turn reads the thread's last
-    checkpoint and writes the next one, so two turns at once would each build on the same
-    checkpoint and one would be lost. The lock file sits beside the checkpoint file."""
-    row = checkpointer.conn.execute("PRAGMA database_list").fetchone()
-    db = Path(row[2]) if row and row[2] else Path(tempfile.gettempdir()) / "coach-chat.db"
-    key = hashlib.sha256(thread.encode("utf-8")).hexdigest()[:24]
-    return lock_for(db.parent / f"{db.name}.threads" / key, timeout=TURN_LOCK_TIMEOUT_S)
+def thread_lock(checkpointer: BaseCheckpointSaver[Any], thread: str) -> Any:
+    """One turn at a time per thread, across processes (agent/stores `turn_lock`)."""
+    return turn_lock(checkpointer, thread, TURN_LOCK_TIMEOUT_S)
 
 
 @dataclass(frozen=True)
@@ -67,7 +52,7 @@ class ChatSession:
     def __init__(
         self,
         context: ChatContext,
-        checkpointer: SqliteSaver,
+        checkpointer: BaseCheckpointSaver[Any],
         *,
         deal_id: str | None = None,
         rep_id: str | None = None,

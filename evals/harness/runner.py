@@ -15,7 +15,6 @@ from agent.capabilities.registry import registry
 from agent.contracts.context import DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
-from agent.memory import open_store
 from agent.model.tokens import count_tokens
 from agent.nodes.load_context import with_transcript
 from agent.nodes.load_rep_context import build_rep_context
@@ -25,6 +24,7 @@ from agent.resources import evals_dir
 from agent.retrieval import citable_documents
 from agent.service import coach
 from agent.settings import CoachContext
+from agent.stores import memory_place, store_at
 from evals.harness.cases import CASES_DIR, CaseRequest, EvalCase, discover, load_case, selected
 from evals.harness.graders import (
     Attempt,
@@ -77,7 +77,8 @@ def coaching_request(
 
 def _rep_context(request: CoachingRequest, as_of: dt.date, ctx: CoachContext) -> RepContext:
     """What a rep-level response may cite, read the way the agent read it."""
-    store = open_store(ctx.memory) if ctx.memory is not None else None
+    place = memory_place(ctx)
+    store = store_at(place) if place is not None else None
     source = WorkspaceSource(ctx.workspace)
     known = knowledge_competitors(ctx.knowledge_dirs)
     rep, _ = build_rep_context(source, str(request.rep_id), as_of, store, set(), known)

@@ -1,5 +1,7 @@
 """`coach chat`: a sales copilot in the terminal. Answers stream; the conversation is kept per
-rep and deal (LangGraph's SQLite checkpointer) and resumes after a restart."""
+rep and deal (LangGraph's checkpointer: SQLite, or PostgreSQL with COACH_DATABASE_URL) and
+resumes after a restart. Threads idle past COACH_CHAT_RETENTION_DAYS go when a chat starts,
+or with `--prune` alone."""
 
 from __future__ import annotations
 
@@ -68,19 +70,34 @@ def chat_command(
         str | None,
         typer.Option("--model", help="Chat model (default: $COACH_MODEL; none: offline)"),
     ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="Delete threads idle past COACH_CHAT_RETENTION_DAYS, then exit"
+        ),
+    ] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Chat with the sales coach about a deal (or your deals); `exit` or Ctrl-D to leave."""
     from dataclasses import replace
 
-    from agent.chat.context import ChatContext, chat_db
-    from agent.chat.session import ChatSession, open_checkpointer
+    from agent.chat.context import ChatContext
+    from agent.chat.session import ChatSession
     from agent.contracts.principal import Principal
     from agent.intake import check_id
     from agent.model.factory import ModelSettings
+    from agent.stores import chat_place, saver_at
+    from agent.stores.retention import prune as prune_idle
     from tools.sources import workspace_source
 
     coach_ctx = cli_settings(workspace)
+    saver = saver_at(chat_place(coach_ctx))
+    pruned = prune_idle(saver, coach_ctx.chat_retention_days)
+    if prune:
+        days = coach_ctx.chat_retention_days
+        kept = f"idle over {days:g} days" if days > 0 else "none: COACH_CHAT_RETENTION_DAYS is 0"
+        out.print(f"pruned {len(pruned)} chat threads ({kept})", highlight=False)
+        return
     if rep and coach_ctx.principal is None:  # the chat's rep is who asks (--as or env win)
         coach_ctx = replace(coach_ctx, principal=Principal.parse(rep, "--rep"))
     if deal:
@@ -89,7 +106,7 @@ def chat_command(
         workspace_source(coach_ctx.workspace, coach_ctx.principal).get_deal(deal)
     settings = None if offline else ModelSettings.from_env(model)
     context = ChatContext(coach=coach_ctx, model=settings)
-    chat = ChatSession(context, open_checkpointer(chat_db(coach_ctx)), deal_id=deal, rep_id=rep)
+    chat = ChatSession(context, saver, deal_id=deal, rep_id=rep)
     if new:
         chat.forget()
     if once is not None:

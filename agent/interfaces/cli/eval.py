@@ -78,13 +78,14 @@ def eval_command(
         for d in report["disagreements"]:
             out.print(f"- {d['id']}: labelled {d['label']}, judged {d['judge']}: {d['reasoning']}")
         return
-    # An eval run must not teach the agent or notify anyone: a scratch memory (so every run
+    # An eval run must not teach the agent or notify anyone: a scratch memory file (so every run
     # starts from the same empty history) and no outbox (events stay in the responses).
     scratch = tempfile.TemporaryDirectory(prefix="coach-eval-")
     context = replace(
         CoachContext.from_env(workspace),
         memory=Path(scratch.name) / "memory.sqlite",
         outbox=None,
+        database_url=None,  # the scratch memory, never a shared database's
     )
     settings = RunSettings(
         context=context,

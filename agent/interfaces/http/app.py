@@ -44,15 +44,15 @@ def _warm(tenants: Tenants) -> None:
     """Opens what every request needs, once: each tenant's index (its sections and lexical
     index), memory store and chat threads; the graphs compile on import."""
     import agent.service  # noqa: F401 - the graphs compile once, here, not on a request
-    from agent.memory import open_store
     from agent.retrieval import index_for
+    from agent.stores import memory_place, store_at
 
     for name in tenants.names():
         ctx = tenants.context(name)
         index = index_for(ctx)
         index.search("warm up", k=1, mode="lexical")
-        if ctx.memory is not None:
-            open_store(ctx.memory)
+        if (place := memory_place(ctx)) is not None:
+            store_at(place)
         tenants.checkpointer(ctx)
 
 

@@ -154,4 +154,5 @@ def tenant_context(settings: ServerSettings, tenant: str) -> CoachContext:
         index_dir=home / "index" if extra else base.index_dir,
         principal=None,
         upstream=upstream.resolve() if upstream.is_file() else None,  # never the shared one
+        tenant=tenant,  # its own schema when COACH_DATABASE_URL names a shared database
     )

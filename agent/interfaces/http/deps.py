@@ -14,7 +14,6 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends
@@ -32,7 +31,9 @@ from agent.interfaces.http.config import (
 from agent.settings import CoachContext
 
 if TYPE_CHECKING:
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+
+    from agent.stores import Place
 
 
 class ApiError(Exception):
@@ -82,7 +83,7 @@ class Tenants:
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
         self._contexts: dict[str, CoachContext] = {}
-        self._savers: dict[Path, SqliteSaver] = {}
+        self._savers: dict[Place, BaseCheckpointSaver[Any]] = {}
         self._lock = threading.Lock()
 
     @cached_property
@@ -109,20 +110,26 @@ class Tenants:
                 self._contexts[tenant] = tenant_context(self.settings, tenant)
             return self._contexts[tenant]
 
-    def checkpointer(self, ctx: CoachContext) -> SqliteSaver:
-        from agent.chat.context import chat_db
-        from agent.chat.session import open_checkpointer
+    def checkpointer(self, ctx: CoachContext) -> BaseCheckpointSaver[Any]:
+        """The tenant's chat threads (agent/stores: its SQLite file or its schema of the
+        shared database); threads idle past the retention are pruned when first opened."""
+        from agent.stores import chat_place, saver_at
+        from agent.stores.retention import prune
 
-        path = chat_db(ctx)
+        place = chat_place(ctx)
         with self._lock:
-            if path not in self._savers:
-                self._savers[path] = open_checkpointer(path)
-            return self._savers[path]
+            if place not in self._savers:
+                saver = saver_at(place)
+                prune(saver, ctx.chat_retention_days)
+                self._savers[place] = saver
+            return self._savers[place]
 
     def close(self) -> None:
+        from agent.stores import close_saver
+
         with self._lock:
             for saver in self._savers.values():
-                saver.conn.close()
+                close_saver(saver)
             self._savers.clear()
 
 

@@ -1,6 +1,7 @@
 """Chat over HTTP: `POST /v1/chat/{thread}` is one turn of a conversation the caller names.
 
-Threads live in the caller's tenant's own checkpoint file, under its principal's key, so a
+Threads live in the caller's tenant's own checkpoint file (or schema of the shared database:
+agent/stores), under its principal's key, so a
 thread name sent by another tenant or principal opens a different, empty conversation. With
 `Accept: text/event-stream` the turn streams: `tool` (a capability or tool being run), `token`
 (a model's words, online), `answer` (a whole answer, offline), `warning`, then `done`.
@@ -27,7 +28,7 @@ from agent.interfaces.http.runs import steps
 from agent.settings import CoachContext
 
 if TYPE_CHECKING:
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.checkpoint.base import BaseCheckpointSaver
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 Thread = Annotated[str, Path(pattern=_NAME.pattern, examples=["my-d1003-thread"])]
@@ -48,7 +49,7 @@ class ChatAnswer(BaseModel):
 
 
 def _turn(
-    ctx: CoachContext, saver: SqliteSaver, thread: str, turn: ChatTurn
+    ctx: CoachContext, saver: BaseCheckpointSaver[Any], thread: str, turn: ChatTurn
 ) -> Iterator[tuple[str, str]]:
     from agent.chat.context import ChatContext
     from agent.chat.session import ChatSession

@@ -18,8 +18,8 @@ async def healthz() -> dict[str, str]:
 
 
 def _checks(tenants: Any) -> dict[str, dict[str, Any]]:
-    from agent.memory import open_store
     from agent.retrieval import index_for
+    from agent.stores import memory_place, ping, store_at
 
     found: dict[str, dict[str, Any]] = {}
     for name in tenants.names():
@@ -28,9 +28,9 @@ def _checks(tenants: Any) -> dict[str, dict[str, Any]]:
         checks: dict[str, Any] = {"index": "built" if index.built else "files only"}
         try:
             checks["sections"] = len(index.records)
-            if ctx.memory is not None:
-                open_store(ctx.memory).conn.execute("select 1").fetchone()
-            tenants.checkpointer(ctx).conn.execute("select 1").fetchone()
+            if (place := memory_place(ctx)) is not None:
+                store_at(place).get(("health",), "probe")
+            ping(tenants.checkpointer(ctx))
             checks["stores"] = "ok"
         except Exception as exc:  # noqa: BLE001 - reported, not raised
             checks["stores"] = f"failed: {type(exc).__name__}"
