@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from agent.errors import InvalidInput
-from evals.utterances.load import HERE, LABELS, SPLITS, Label, read_labels
+from evals.utterances.load import HERE, LABELS, SPLITS, Label, read_labels, split_labels
 
 SECOND = HERE / "second_pass.jsonl"
 SECOND_LABELLER = HERE / "second_labeller.jsonl"
@@ -86,5 +86,5 @@ def current(path: Path = SECOND) -> Agreement | None:
     second = read_labels(path) if path.exists() else []
     if not second:
         return None
-    first = [x for split in SPLITS.values() for x in read_labels(split)]
+    first = [x for split in SPLITS for x in split_labels(split)]
     return compare(first, second)

@@ -23,11 +23,19 @@ from agent.errors import InvalidInput, describe_validation_error
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "persuasionforgood_unlabeled"
-SPLITS: dict[str, Path] = {"heldout": HERE / "heldout.jsonl", "train": HERE / "train.jsonl"}
+# split -> the label files it reads (a glob in this folder, sorted): several labellers add training
+# files side by side (train.jsonl, train_b.jsonl, ...); `fresh` is a second held-out set, turns of
+# held-out dialogues that heldout.jsonl does not label, on which no model was scored before.
+SPLITS: dict[str, str] = {
+    "heldout": "heldout.jsonl",
+    "train": "train*.jsonl",
+    "fresh": "fresh.jsonl",
+}
 LABELS: tuple[str, ...] = UTTERANCE_LABELS  # the classifier's labels, defined once
 # First hex digit of sha1(dialog_id) that puts a dialogue in the held-out split (3/16, ~19%).
 HELDOUT_DIGITS = frozenset("012")
-Split = Literal["heldout", "train"]
+Split = Literal["heldout", "train", "fresh"]
+HELDOUT_SIDE = frozenset({"heldout", "fresh"})  # splits whose dialogues must be held out
 
 
 class CorpusMissing(InvalidInput):
@@ -110,6 +118,16 @@ def read_labels(path: Path) -> list[Label]:
     return out
 
 
+def split_files(split: str, folder: Path = HERE) -> list[Path]:
+    """The label files of one split, sorted by name."""
+    return sorted(folder.glob(SPLITS[split]))
+
+
+def split_labels(split: str, folder: Path = HERE) -> list[Label]:
+    """Every label line of one split, file by file."""
+    return [x for path in split_files(split, folder) for x in read_labels(path)]
+
+
 Turns = dict[str, list[tuple[int, str, str]]]
 
 
@@ -142,44 +160,61 @@ def previous_text(turns: list[tuple[int, str, str]], index: int) -> str:
 def iter_rows(
     splits: tuple[Split, ...] = ("heldout", "train"),
     corpus: Path = CORPUS,
-    files: dict[str, Path] | None = None,
+    folder: Path = HERE,
 ) -> Iterator[Row]:
-    """Labelled turns joined with their text; refuses edited text or a turn in the wrong split."""
+    """Labelled turns joined with their text.
+
+    Refuses edited text, a turn in the wrong split, a turn labelled twice, and a `fresh` dialogue
+    that heldout.jsonl already labels (a model was scored on it, so it is not fresh).
+    """
     dialogs = read_dialogs(corpus)
-    paths = files or SPLITS
+    scored = {x.dialog for x in split_labels("heldout", folder)} if "fresh" in splits else set()
     seen: set[tuple[str, int]] = set()
     for split in splits:
-        path = paths[split]
-        for label in read_labels(path):
-            where = f"{path.name}: {label.dialog} turn {label.turn}"
-            if (label.dialog, label.turn) in seen:
-                raise InvalidInput("the turn is labelled twice", where=where)
-            seen.add((label.dialog, label.turn))
-            if is_heldout(label.dialog) != (split == "heldout"):
-                raise InvalidInput(
-                    f"the dialogue belongs to the other split than {split}",
-                    where=where,
-                    fix="Move the line; the split is sha1(dialog_id), see GUIDE.md",
-                )
-            turns = dialogs.get(label.dialog, [])
-            index = next(
-                (i for i, t in enumerate(turns) if t[0] == label.turn and t[1] == label.speaker),
-                None,
-            )
-            if index is None:
-                raise InvalidInput("no such persuadee turn in dialogs.csv", where=where)
-            text = turns[index][2]
-            if text_sha(text) != label.sha:
-                raise InvalidInput(
-                    "the text's hash differs from the labelled one (the corpus changed)",
-                    where=where,
-                    fix="Relabel the turn after reading its new text",
-                )
-            yield Row(
-                dialog=label.dialog,
-                turn=label.turn,
-                split=split,
-                text=text,
-                previous=previous_text(turns, index),
-                labels=label.labels,
-            )
+        for path in split_files(split, folder):
+            for label in read_labels(path):
+                where = f"{path.name}: {label.dialog} turn {label.turn}"
+                if (label.dialog, label.turn) in seen:
+                    raise InvalidInput("the turn is labelled twice", where=where)
+                seen.add((label.dialog, label.turn))
+                _check_split(label, split, scored, where)
+                yield _join(label, split, dialogs.get(label.dialog, []), where)
+
+
+def _check_split(label: Label, split: Split, scored: set[str], where: str) -> None:
+    if is_heldout(label.dialog) != (split in HELDOUT_SIDE):
+        raise InvalidInput(
+            f"the dialogue belongs to the other side of the split than {split}",
+            where=where,
+            fix="Move the line; the split is sha1(dialog_id), see GUIDE.md",
+        )
+    if split == "fresh" and label.dialog in scored:
+        raise InvalidInput(
+            "the dialogue is already in heldout.jsonl; fresh takes unlabelled dialogues only",
+            where=where,
+            fix="Label the dialogue's remaining turns in heldout.jsonl, or pick another dialogue",
+        )
+
+
+def _join(label: Label, split: Split, turns: list[tuple[int, str, str]], where: str) -> Row:
+    index = next(
+        (i for i, t in enumerate(turns) if t[0] == label.turn and t[1] == label.speaker),
+        None,
+    )
+    if index is None:
+        raise InvalidInput("no such persuadee turn in dialogs.csv", where=where)
+    text = turns[index][2]
+    if text_sha(text) != label.sha:
+        raise InvalidInput(
+            "the text's hash differs from the labelled one (the corpus changed)",
+            where=where,
+            fix="Relabel the turn after reading its new text",
+        )
+    return Row(
+        dialog=label.dialog,
+        turn=label.turn,
+        split=split,
+        text=text,
+        previous=previous_text(turns, index),
+        labels=label.labels,
+    )

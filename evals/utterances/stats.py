@@ -11,14 +11,14 @@ import sys
 from collections import Counter
 
 from evals.utterances.agreement import PASSES, RESISTS, current
-from evals.utterances.load import HERE, LABELS, SPLITS, read_labels
+from evals.utterances.load import HERE, LABELS, SPLITS, split_labels
 
 OUT = HERE / "STATS.md"
 
 
 def render() -> str:
     """The STATS.md text for the label files as they are now."""
-    per_split = {name: read_labels(path) for name, path in SPLITS.items()}
+    per_split = {name: split_labels(name) for name in SPLITS}
     counts = {
         name: Counter(x for row in rows for x in row.labels) for name, rows in per_split.items()
     }

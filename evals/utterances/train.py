@@ -1,8 +1,8 @@
 """Train the utterance classifier's head: `python -m evals.utterances.train [--check]`.
 
 Data: the authored sales utterances (authored.jsonl, grouped so paraphrases of one idea share a
-fold) and the labelled real turns of train.jsonl (joined with ../shared by load.py; grouped by
-dialogue), when ../shared is there. heldout.jsonl is never read here.
+fold) and the labelled real turns of train*.jsonl (joined with ../shared by load.py; grouped by
+dialogue), when ../shared is there. heldout.jsonl and fresh.jsonl are never read here.
 
 Rebuilds agent/reading/data/utterance_head.npz deterministically: the same data gives the same
 file. How the previous turn joins the current one ("none", "concat:W", "mix:W") and the
