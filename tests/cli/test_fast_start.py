@@ -1,6 +1,8 @@
 """`coach --help`, completion and `coach deals` start without the graph, the model layer or the
-vector store: what they import is checked in a fresh interpreter, and the capability outlines
-the commands are made from are checked against the registry they stand in for."""
+vector store, and `coach next-action` without the other capabilities, the model layer or (for
+queries ranked before) BM25: what they import is checked in a fresh interpreter, and the
+capability outlines the commands are made from are checked against the registry they stand in
+for."""
 
 from __future__ import annotations
 
@@ -48,6 +50,63 @@ def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) ->
         if spec.command is not None and spec.draft is not None:
             assert spec.command in seen["--help"]["out"], spec.name
             assert spec.summary.split(",")[0][:30] in " ".join(seen["--help"]["out"].split())
+
+
+# A one-deal answer needs its own capability, the graph and the knowledge it cites: not the
+# other capabilities' builders, the model layer, the vector store or, for a query ranked before
+# on this index version, BM25 (knowledge/lexical_cache.py).
+LAZY = (
+    "agent.compose.enrich",
+    "agent.capabilities.post_call_analysis.build",
+    "agent.capabilities.methodology_coaching.build",
+    "agent.capabilities.deal_strategy.build",
+    "langchain_openai",
+    "openai",
+    "chromadb",
+    "onnxruntime",
+    "tokenizers",
+    "bm25s",
+    "scipy",
+)
+INGEST = """
+import sys
+from knowledge.embeddings import MODEL_PACKAGE
+sys.modules[MODEL_PACKAGE] = None  # lexical only: the sections BM25 reads, in a second
+from knowledge.ingest import ingest
+ingest(root=__import__("pathlib").Path(sys.argv[1]))
+"""
+ANSWER = """
+import json, sys
+from typer.testing import CliRunner
+from agent.interfaces.cli.app import app
+result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
+loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
+print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:]}))
+"""
+
+
+def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
+    env = {**_env(), "COACH_HOME": str(tmp_path), "COACH_INDEX_DIR": str(tmp_path / "index")}
+
+    def python(script: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+    python(INGEST, str(tmp_path / "index"))
+    first = json.loads(python(ANSWER, *LAZY))  # ranks its queries and keeps the rankings
+    second = json.loads(python(ANSWER, *LAZY))
+    for run in (first, second):
+        assert run["exit"] == 0, run["out"]
+    assert "bm25s" in first["loaded"]  # the check can see what it looks for
+    assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:
