@@ -31,17 +31,22 @@ print(json.dumps(seen))
 """
 
 
-def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) -> None:
+def _python(script: str, args: tuple[str, ...], env: dict[str, str]) -> str:
+    """A fresh interpreter runs `script`; its last line of output."""
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *HEAVY],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
-        env={**_env(), "COACH_HOME": str(tmp_path)},
+        timeout=180,
+        env=env,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) -> None:
+    seen = json.loads(_python(SCRIPT, HEAVY, {**_env(), "COACH_HOME": str(tmp_path)}))
     for args, run in seen.items():
         assert run["exit"] == 0, (args, run["out"][-500:])
         assert run["heavy"] == [], f"`coach {args}` imported {run['heavy']}"
@@ -87,22 +92,9 @@ print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.outp
 
 def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     env = {**_env(), "COACH_HOME": str(tmp_path), "COACH_INDEX_DIR": str(tmp_path / "index")}
-
-    def python(script: str, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", script, *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=180,
-            env=env,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-
-    python(INGEST, str(tmp_path / "index"))
-    first = json.loads(python(ANSWER, *LAZY))  # ranks its queries and keeps the rankings
-    second = json.loads(python(ANSWER, *LAZY))
+    _python(INGEST, (str(tmp_path / "index"),), env)
+    first = json.loads(_python(ANSWER, LAZY, env))  # ranks its queries, keeps the rankings
+    second = json.loads(_python(ANSWER, LAZY, env))
     for run in (first, second):
         assert run["exit"] == 0, run["out"]
     assert "bm25s" in first["loaded"]  # the check can see what it looks for

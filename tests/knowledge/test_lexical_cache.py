@@ -24,6 +24,12 @@ def _search(index: KnowledgeIndex) -> list[list[Passage]]:
     return [index.search(q, k=3, filters=f, mode="lexical") for q, f in QUERIES]
 
 
+def _ingested(kb: Path, root: Path) -> tuple[Path, list[list[Passage]]]:
+    """An index of `kb` at `root` and the queries' passages from a fresh ranking."""
+    ingest((kb,), root)
+    return root, _search(KnowledgeIndex(root, (kb,)))
+
+
 def _no_ranking(self: KnowledgeIndex, query: str) -> list[int]:
     raise AssertionError(f"ranked again: {query}")
 
@@ -31,9 +37,7 @@ def _no_ranking(self: KnowledgeIndex, query: str) -> list[int]:
 def test_a_kept_ranking_serves_the_same_passages_without_bm25(
     small_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "index"
-    ingest((small_kb,), root)
-    fresh = _search(KnowledgeIndex(root, (small_kb,)))
+    root, fresh = _ingested(small_kb, tmp_path / "index")
     assert any(fresh) and not fresh[-1]
     folder = root / str(KnowledgeIndex(root).version) / lexical_cache.FOLDER
     kept = list(folder.glob("*.json"))
@@ -44,9 +48,7 @@ def test_a_kept_ranking_serves_the_same_passages_without_bm25(
 
 
 def test_a_damaged_ranking_is_ranked_again(small_kb: Path, tmp_path: Path) -> None:
-    root = tmp_path / "index"
-    ingest((small_kb,), root)
-    fresh = _search(KnowledgeIndex(root, (small_kb,)))
+    root, fresh = _ingested(small_kb, tmp_path / "index")
     folder = root / str(KnowledgeIndex(root).version) / lexical_cache.FOLDER
     damage = ["{not json", '{"query": "another query", "hits": [0]}', '{"hits": [99999]}']
     for path, junk in zip(sorted(folder.glob("*.json")), damage, strict=False):
@@ -57,9 +59,7 @@ def test_a_damaged_ranking_is_ranked_again(small_kb: Path, tmp_path: Path) -> No
 def test_an_unwritable_index_still_answers(
     small_kb: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "index"
-    ingest((small_kb,), root)
-    fresh = _search(KnowledgeIndex(root, (small_kb,)))
+    root, fresh = _ingested(small_kb, tmp_path / "index")
 
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(f"read-only: {path}")
