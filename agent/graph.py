@@ -1,5 +1,5 @@
 """The coaching graphs. Wiring only: nodes live in agent/nodes/, one per capability comes from
-the registry (agent/capabilities/registry.py).
+the capabilities' outlines (agent/capabilities/outline.py), each imported when it first runs.
 
     load_context -> read -> analyze -> route -> <capability> -> enrich_draft -> compose -> check
         -> respond
@@ -12,7 +12,7 @@ from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 
-from agent.capabilities.registry import in_scope
+from agent.capabilities.outline import outlines
 from agent.contracts.catalog import Scope
 from agent.nodes.analyze import analyze
 from agent.nodes.check import check
@@ -35,7 +35,7 @@ Builder = StateGraph[CoachState, Any, InputState, OutputState]
 
 def _builder(first: str, scope: Scope) -> Builder:
     """The steps both graphs share, around the registry's capabilities of one scope."""
-    capabilities = in_scope(scope)
+    capabilities = [c for c in outlines().values() if c.scope == scope]
     context: type[Any] = ContextInput
     builder: Builder = StateGraph(
         CoachState, context_schema=context, input_schema=InputState, output_schema=OutputState

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from functools import cache
@@ -26,6 +27,10 @@ def _graph_with_memory(place: Place | None, rep_level: bool = False) -> Any:
     if rep_level:
         return rep_builder.compile(name="sales-coach-rep", store=store_at(place))
     return builder.compile(name="sales-coach", store=store_at(place))
+
+
+# A forked worker compiles its own graphs, over its own memory connection (agent/memory.py).
+os.register_at_fork(after_in_child=_graph_with_memory.cache_clear)
 
 
 def request_id(request: CoachingRequest) -> str:

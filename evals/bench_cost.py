@@ -1,10 +1,10 @@
 """Cost benchmarks (issue 18): one command, one part at a time, one results file.
 
-    python -m evals.bench_cost --part warm|start|chat|ingest|workspace [--out FILE.json]
+    python -m evals.bench_cost --part warm|start|chat|ingest|workspace|batch [--out FILE.json]
 
 Each part lives in its own module (warm per-request cost in evals/bench_cost_warm.py, the process
 costs in evals/bench_cost_process.py, the workspace's growth in
-evals/bench_cost_workspace.py); this
+evals/bench_cost_workspace.py, batch throughput in evals/bench_cost_batch.py); this
 entry point only chooses one and writes what it measured.
 """
 
@@ -15,9 +15,9 @@ import json
 import os
 from pathlib import Path
 
-from evals import bench_cost_process, bench_cost_warm, bench_cost_workspace
+from evals import bench_cost_batch, bench_cost_process, bench_cost_warm, bench_cost_workspace
 
-MODULES = (bench_cost_process, bench_cost_warm, bench_cost_workspace)
+MODULES = (bench_cost_process, bench_cost_warm, bench_cost_workspace, bench_cost_batch)
 PARTS = {name: run for module in MODULES for name, run in module.PARTS.items()}
 
 

@@ -37,13 +37,16 @@ TARGETS = {
 }
 
 
-def _run(argv: list[str], checkout: Path, env: dict[str, str] | None = None) -> dict[str, float]:
-    """One fresh process: wall seconds, CPU seconds and peak RSS in MB (its own, by wait4)."""
+def _run(
+    argv: list[str], checkout: Path, env: dict[str, str] | None = None, only: bool = False
+) -> dict[str, float]:
+    """One fresh process: wall seconds, CPU seconds and peak RSS in MB (its own, by wait4).
+    `env` is added to this process's environment, or with `only` replaces it."""
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, *argv],
         cwd=checkout,
-        env={**os.environ, **(env or {}), "PYTHONPATH": str(checkout)},
+        env={**({} if only else os.environ), **(env or {}), "PYTHONPATH": str(checkout)},
         stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(child.pid, 0)
@@ -74,12 +77,31 @@ def _compare(
     return out
 
 
+def _bytecode_env(checkout: Path, folder: Path) -> dict[str, str]:
+    """Compiled bytecode for everything the process imports (as an installed package has it),
+    kept per checkout under `folder`, not in the checkout."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(folder / checkout.name)}
+
+
 def start(args: argparse.Namespace) -> dict[str, Any]:
-    """`coach --help`, `coach deals` and `coach next-action D-1003`, process start to answer."""
+    """`coach --help`, `coach deals` and `coach next-action D-1003`, process start to answer,
+    twice: as the environment runs them (this machine sets PYTHONDONTWRITEBYTECODE, so the
+    project's own modules are compiled on every start), and with bytecode for every module (a
+    user's install; `_bytecode` in the name), the bytecode written by one run beforehand."""
     results: dict[str, Any] = {}
-    for name, command in START_COMMANDS.items():
-        argv = ["-m", "agent.interfaces.cli.app", *command]
-        results[name] = _compare(args.runs, args.base, partial(_run, argv))
+    with tempfile.TemporaryDirectory(prefix="pyc-") as tmp:
+        for name, command in START_COMMANDS.items():
+            argv = ["-m", "agent.interfaces.cli.app", *command]
+            results[name] = _compare(args.runs, args.base, partial(_run, argv))
+
+            def compiled(checkout: Path, argv: list[str] = argv) -> dict[str, float]:
+                return _run(argv, checkout, env=_bytecode_env(checkout, Path(tmp)), only=True)
+
+            for checkout in (ROOT, *([args.base.resolve()] if args.base else [])):
+                compiled(checkout)  # writes the bytecode
+            results[f"{name}_bytecode"] = _compare(args.runs, args.base, compiled)
+    results["python_dont_write_bytecode"] = os.environ.get("PYTHONDONTWRITEBYTECODE", "")
     return results
 
 

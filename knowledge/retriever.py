@@ -14,13 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.errors import CoachError
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document, Section
 from knowledge.embeddings import model_dir, semantic_available
+from knowledge.lexical_cache import keep_ranking, kept_ranking
 from knowledge.sections import SectionRecord, flag, section_records
 from knowledge.store import MODEL_ID, IndexStore, require_current
 
@@ -196,6 +196,21 @@ class KnowledgeIndex:
         return self._records
 
     def _lexical(self, query: str, keep: Callable[[SectionRecord], bool], n: int) -> list[int]:
+        """Positions of the best `n` sections `keep` accepts. On a built index a query's ranking
+        is kept with its version (knowledge/lexical_cache.py), so a query ranked before needs
+        neither bm25s nor the tokenised sections."""
+        folder = self.store.folder(self.version) if self.version else None
+        ranked = kept_ranking(folder, query) if folder is not None else None
+        if ranked is None or any(i >= len(self.records) for i in ranked):
+            ranked = self._ranking(query)
+            if folder is not None:
+                keep_ranking(folder, query, ranked)
+        return [i for i in ranked if keep(self.records[i])][:n]
+
+    def _ranking(self, query: str) -> list[int]:
+        """Every section with a positive BM25 score for `query`, best first (ties in order)."""
+        import numpy as np
+
         if self._bm25 is None:
             import bm25s
 
@@ -206,8 +221,7 @@ class KnowledgeIndex:
             return []
         scores = self._bm25.get_scores(words)
         order = np.argsort(-scores, kind="stable")
-        hits = [int(i) for i in order if scores[i] > 0 and keep(self.records[int(i)])]
-        return hits[:n]
+        return [int(i) for i in order if scores[i] > 0]
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
         from knowledge.embeddings import minilm

@@ -7,6 +7,8 @@ the workspace alone need only these few literals. They are read with `ast` from 
 `capability.py` and `contract.py` the registry imports, so there is still one declaration; a
 declaration whose needed field is not a literal is read by importing the registry instead, and
 `tests/cli/test_fast_start.py` checks that the two readings agree for every capability.
+The graph wires one node per capability from these too (its node name), and each node imports
+its capability when it first runs, so a one-deal run imports only the capability it answers.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class Outline:
     command: str | None  # None: no command of its own (an interface declares it, or none)
     runs: bool  # False for a live capability: its draft is None, an engine drives it
     scope: str = "deal"
+    node: str = ""  # the graph node (agent/graph.py wires one per capability from these)
     uses: tuple[str, ...] = ()
     options_help: Mapping[str, str] = field(default_factory=dict)
 
@@ -71,7 +74,7 @@ def _read(folder: Path) -> Outline | None:
     if not isinstance(call, ast.Call):
         raise NotLiteral(f"{declaration}: CAPABILITY")
     given = {k.arg: k.value for k in call.keywords if k.arg is not None}
-    if call.args or "name" not in given or "summary" not in given or "draft" not in given:
+    if call.args or any(k not in given for k in ("name", "node", "summary", "draft")):
         raise NotLiteral(f"{declaration}: positional or missing fields")
     values = {k: _literal(given[k]) if k in given else v for k, v in DEFAULTS.items()}
     draft = given["draft"]
@@ -81,6 +84,7 @@ def _read(folder: Path) -> Outline | None:
         summary=_literal(given["summary"]),
         runs=not (isinstance(draft, ast.Constant) and draft.value is None),
         scope=_literal(scope_node) if scope_node is not None else "deal",
+        node=_literal(given["node"]),
         command=values["command"],
         uses=tuple(values["uses"]),
         options_help=dict(values["options_help"]),
@@ -97,6 +101,7 @@ def _from_registry() -> dict[str, Outline]:
             command=spec.command,
             runs=spec.draft is not None,
             scope=spec.scope,
+            node=spec.node,
             uses=tuple(spec.uses),
             options_help=dict(spec.options_help),
         )

@@ -142,16 +142,22 @@ def _with_folder(spec: Capability, path: Path) -> Capability:
 
 
 @cache
+def _loaded(folder: str) -> Capability:
+    return _load(folder)
+
+
+@cache
 def registry() -> Mapping[str, Capability]:
     """Every capability, by name, in folder order."""
-    return {name: _load(name) for name in result_catalog()}
+    return {name: _loaded(name) for name in result_catalog()}
 
 
 def capability(name: str) -> Capability:
-    found = registry().get(name)
-    if found is None:
+    """One capability, importing only its own folder: a one-deal request (the graph's nodes
+    look theirs up by name) never pays for the builders of the other capabilities."""
+    if name not in result_catalog():
         raise UnknownCapability(name, sorted(n for n, c in registry().items() if c.draft))
-    return found
+    return _loaded(name)
 
 
 def in_scope(*scopes: Scope) -> list[Capability]:
@@ -171,5 +177,14 @@ def sample_request(spec: Capability, deal_id: str, rep_id: str, settings: CoachC
 
 
 def template_folders() -> list[Path]:
-    """Where the renderer finds '<capability>/template.md.j2'."""
-    return sorted({c.folder.parent for c in registry().values()})
+    """Where the renderer finds '<capability>/template.md.j2': for each capability, the first
+    folder of the package's path that holds it (where importing it would find it), so
+    rendering one answer imports no other capability."""
+    import agent.capabilities as package
+
+    roots = [Path(p).resolve() for p in package.__path__]
+    found = (
+        next((r for r in roots if (r / n / "capability.py").is_file()), None)
+        for n in result_catalog()
+    )
+    return sorted({r for r in found if r is not None})

@@ -7,7 +7,8 @@ from typing import Any, Protocol
 
 from langgraph.runtime import Runtime
 
-from agent.capabilities.registry import Capability, Inputs
+from agent.capabilities.outline import Outline
+from agent.capabilities.registry import Inputs, capability
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
 
@@ -34,16 +35,21 @@ def inputs_of(state: CoachState, runtime: Runtime[CoachContext]) -> Inputs:
     )
 
 
-def capability_node(spec: Capability) -> Node:
-    """The graph node for `spec`, named by its verb (recommend_next_action, debrief_call …)."""
-    draft = spec.draft
-    if draft is None:
-        raise ValueError(f"{spec.name} has no draft: it is not a graph capability")
+def capability_node(outline: Outline) -> Node:
+    """The graph node for a capability, named by its verb (recommend_next_action, debrief_call
+    …). It is made from the capability's outline (read from its declaration's source) and
+    imports the capability itself when it first runs: compiling the graph imports no builder,
+    so a one-deal run loads the one capability it answers with."""
+    if not outline.runs:
+        raise ValueError(f"{outline.name} has no draft: it is not a graph capability")
+    name = outline.name
 
     def node(state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+        draft = capability(name).draft
+        assert draft is not None, f"{name} has no draft"
         drafted = draft(inputs_of(state, runtime))
         return {"result": drafted.result, "grounds": list(drafted.grounds)}
 
-    node.__name__ = node.__qualname__ = spec.node
-    node.__doc__ = spec.summary
+    node.__name__ = node.__qualname__ = outline.node
+    node.__doc__ = outline.summary
     return node

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from langgraph.runtime import Runtime
 
-from agent.compose.enrich import enrich
 from agent.contracts.response import Composition
 from agent.grounding.checker import checker_for_draft
 from agent.retrieval import citable_documents
@@ -30,6 +29,9 @@ def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
         return {}
     if state.get("model_down"):  # the read node's warning already says so; do not wait again
         return {"composition": Composition(method="template", model=run.model_name, latency_ms=0)}
+    # the model layer (langchain's chat models, the prompts, token counting) only with a model
+    from agent.compose.enrich import enrich
+
     draft = state["result"]
     docs = citable_documents(run)
     checker = checker_for_draft(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
-from agent.capabilities.registry import in_scope
+from agent.capabilities.outline import Outline, outlines
 from agent.contracts.catalog import Scope
 from agent.errors import UnknownCapability
 from agent.routing.intent import extract_objection, methodology_named
@@ -20,13 +20,14 @@ from agent.state import CoachState
 if TYPE_CHECKING:
     CapabilityNode = str
 else:  # every capability a graph can run; each graph lists its own (graph.py)
-    CapabilityNode = Literal[tuple(c.node for c in in_scope("deal", "rep"))]
+    CapabilityNode = Literal[tuple(c.node for c in outlines().values() if c.scope != "live")]
 
 
 def route(state: CoachState, runtime: Runtime[CoachContext]) -> Command[CapabilityNode]:
     request = state["request"]
     scope: Scope = "rep" if "rep" in state else "deal"
-    here = {c.name: c for c in in_scope(scope)}
+    # outlines, not the registry: routing imports no capability (the chosen node does)
+    here: dict[str, Outline] = {c.name: c for c in outlines().values() if c.scope == scope}
     capability, how, warnings = choose(request, settings(runtime.context), frozenset(here))
     if capability not in here:
         raise UnknownCapability(capability, sorted(here))

@@ -61,6 +61,34 @@ def test_workers_answer_like_one_process(tmp_path: Path) -> None:
     assert [stable(r) for r in _lines(one)] == [stable(r) for r in _lines(two)]
 
 
+def _stable(r: CoachingResponse) -> object:
+    data = json.loads(r.model_dump_json())
+    data.pop("composition", None)  # latency differs between runs
+    for event in data.get("events", []):  # event ids and times differ
+        event.pop("id", None)
+        event.pop("created", None)
+    return data
+
+
+def test_batch_answers_as_the_per_deal_command_does(tmp_path: Path, _private_memory: Path) -> None:
+    """Forked workers (the first deal answered before the fork) give each deal the answer
+    `coach next-action ID --format json` gives it, and each worker's advice is remembered."""
+    out = tmp_path / "two.jsonl"
+    result = runner.invoke(app, ["batch", "next-action", "-j", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    answers = _lines(out)
+    assert len(answers) >= 3
+    from agent.memory import open_store
+
+    store = open_store(_private_memory)  # what the parent and the workers wrote
+    remembered = {i.value["deal_id"] for i in store.search(("coaching",), limit=1000)}
+    assert remembered == {a.deal_id for a in answers}
+    for answer in answers:
+        single = runner.invoke(app, ["next-action", answer.deal_id or "", "--format", "json"])
+        assert single.exit_code == 0, single.output
+        assert _stable(answer) == _stable(CoachingResponse.model_validate_json(single.stdout))
+
+
 def test_batch_sees_only_what_the_principal_may_reach(tmp_path: Path) -> None:
     source = WorkspaceSource(SAMPLE)
     owner = source.get_deal(SAMPLE_DEALS[0]).owner.id

@@ -1,6 +1,8 @@
 """`coach --help`, completion and `coach deals` start without the graph, the model layer or the
-vector store: what they import is checked in a fresh interpreter, and the capability outlines
-the commands are made from are checked against the registry they stand in for."""
+vector store, and `coach next-action` without the other capabilities, the model layer or (for
+queries ranked before) BM25: what they import is checked in a fresh interpreter, and the
+capability outlines the commands are made from are checked against the registry they stand in
+for."""
 
 from __future__ import annotations
 
@@ -29,17 +31,22 @@ print(json.dumps(seen))
 """
 
 
-def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) -> None:
+def _python(script: str, args: tuple[str, ...], env: dict[str, str]) -> str:
+    """A fresh interpreter runs `script`; its last line of output."""
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *HEAVY],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
-        env={**_env(), "COACH_HOME": str(tmp_path)},
+        timeout=180,
+        env=env,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+
+def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) -> None:
+    seen = json.loads(_python(SCRIPT, HEAVY, {**_env(), "COACH_HOME": str(tmp_path)}))
     for args, run in seen.items():
         assert run["exit"] == 0, (args, run["out"][-500:])
         assert run["heavy"] == [], f"`coach {args}` imported {run['heavy']}"
@@ -48,6 +55,50 @@ def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) ->
         if spec.command is not None and spec.draft is not None:
             assert spec.command in seen["--help"]["out"], spec.name
             assert spec.summary.split(",")[0][:30] in " ".join(seen["--help"]["out"].split())
+
+
+# A one-deal answer needs its own capability, the graph and the knowledge it cites: not the
+# other capabilities' builders, the model layer, the vector store or, for a query ranked before
+# on this index version, BM25 (knowledge/lexical_cache.py).
+LAZY = (
+    "agent.compose.enrich",
+    "agent.capabilities.post_call_analysis.build",
+    "agent.capabilities.methodology_coaching.build",
+    "agent.capabilities.deal_strategy.build",
+    "langchain_openai",
+    "openai",
+    "chromadb",
+    "onnxruntime",
+    "tokenizers",
+    "bm25s",
+    "scipy",
+)
+INGEST = """
+import sys
+from knowledge.embeddings import MODEL_PACKAGE
+sys.modules[MODEL_PACKAGE] = None  # lexical only: the sections BM25 reads, in a second
+from knowledge.ingest import ingest
+ingest(root=__import__("pathlib").Path(sys.argv[1]))
+"""
+ANSWER = """
+import json, sys
+from typer.testing import CliRunner
+from agent.interfaces.cli.app import app
+result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
+loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
+print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:]}))
+"""
+
+
+def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
+    env = {**_env(), "COACH_HOME": str(tmp_path), "COACH_INDEX_DIR": str(tmp_path / "index")}
+    _python(INGEST, (str(tmp_path / "index"),), env)
+    first = json.loads(_python(ANSWER, LAZY, env))  # ranks its queries, keeps the rankings
+    second = json.loads(_python(ANSWER, LAZY, env))
+    for run in (first, second):
+        assert run["exit"] == 0, run["out"]
+    assert "bm25s" in first["loaded"]  # the check can see what it looks for
+    assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:

@@ -31,17 +31,20 @@ from agent.interfaces.cli.common import (
 _JOB: dict[str, Any] = {}
 
 
+def _request(deal_id: str) -> Any:
+    from agent.capabilities.registry import sample_request
+
+    request = sample_request(_JOB["spec"], deal_id, "", _JOB["settings"])
+    as_of = _JOB["as_of"]
+    return request if as_of is None else request.model_copy(update={"as_of": as_of})
+
+
 def _answer(deal_id: str) -> tuple[str, str | None, str | None]:
     """(deal id, the response as one JSON line, or the problem)."""
-    from agent.capabilities.registry import sample_request
     from agent.service import coach
 
-    spec, settings, as_of = _JOB["spec"], _JOB["settings"], _JOB["as_of"]
     try:
-        request = sample_request(spec, deal_id, "", settings)
-        if as_of is not None:
-            request = request.model_copy(update={"as_of": as_of})
-        response = coach(request, settings)
+        response = coach(_request(deal_id), _JOB["settings"])
     except CoachError as exc:
         return deal_id, None, str(exc)
     except Exception as exc:  # noqa: BLE001 - one deal's failure must not stop the batch
@@ -54,13 +57,19 @@ def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str
     if jobs <= 1 or len(deals) < 2:
         yield from map(_answer, deals)
         return
+    # The first deal is answered here, before the workers are forked: they inherit the imported
+    # graph and what a first answer loads once for every deal (the knowledge and its rankings,
+    # templates, vocabularies) instead of each paying for it. A worker opens its own memory
+    # connection (agent/memory.py forgets the parent's at fork).
+    yield _answer(deals[0])
     import multiprocessing
 
+    rest = deals[1:]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(64, len(deals) // (jobs * 8)))
+    chunk = max(1, min(64, len(rest) // (jobs * 8)))
     with context.Pool(jobs, initializer=_JOB.update, initargs=(dict(_JOB),)) as pool:
-        yield from pool.imap(_answer, deals, chunksize=chunk)
+        yield from pool.imap(_answer, rest, chunksize=chunk)
 
 
 def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
