@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from agent.settings import SAMPLE_WORKSPACE
+from tests.factories import inline_deal
 from tests.http.conftest import TENANT_DEALS, Service
-from tools.sources import WorkspaceSource
 
 
 @pytest.mark.parametrize(
@@ -94,14 +94,7 @@ def test_a_tenants_knowledge_overlay_is_its_own(service: Service) -> None:
 
 
 def _inline(deal_id: str, new_id: str | None = None, owner: str | None = None) -> dict[str, Any]:
-    """A sample deal's context as an inline request body, renamed and re-owned at will."""
-    data = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id).model_dump(mode="json")
-    if new_id is not None:
-        data["deal"]["id"] = new_id
-    if owner is not None:  # the old owner stays on the team: its activities still resolve
-        data["deal"]["team"].append(dict(data["deal"]["owner"]))
-        data["deal"]["owner"] = {**data["deal"]["owner"], "id": owner}
-    return {"deal": data}
+    return {"deal": inline_deal(SAMPLE_WORKSPACE, deal_id, new_id, owner)}
 
 
 def test_an_inline_deal_is_the_principals_own_or_refused(service: Service) -> None:

@@ -4,6 +4,7 @@ principal (single-user mode) the whole workspace is reachable, as before."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from agent.errors import DealNotFound, InvalidInput
 from agent.interfaces.cli.app import app
 from agent.service import coach
 from agent.settings import CoachContext
+from tests.factories import inline_deal
 from tools.sources import WorkspaceSource
 
 runner = CliRunner()
@@ -117,16 +119,9 @@ def test_a_malformed_principal_is_refused(text: str) -> None:
 
 
 def _inline(root: Path, deal_id: str, new_id: str | None = None, owner: str | None = None) -> str:
-    """A request carrying the workspace deal `deal_id` inline, renamed and re-owned at will."""
-    import json
-
-    data = WorkspaceSource(root).load_context(deal_id).model_dump(mode="json")
-    if new_id is not None:
-        data["deal"]["id"] = new_id
-    if owner is not None:  # the old owner stays on the team: its activities still resolve
-        data["deal"]["team"].append(dict(data["deal"]["owner"]))
-        data["deal"]["owner"] = {**data["deal"]["owner"], "id": owner}
-    return json.dumps({"capability": "deal_strategy", "deal": data})
+    return json.dumps(
+        {"capability": "deal_strategy", "deal": inline_deal(root, deal_id, new_id, owner)}
+    )
 
 
 def test_an_inline_deal_never_lets_a_principal_act_on_anothers_deal(
