@@ -148,8 +148,14 @@ class CoachContext:
                                 Upstream agents over HTTP); unset: every section is a file
         COACH_LIMIT_<NAME>      a size limit on what is read (`limits_from_env`), applied to
                                 the whole process
+        COACH_INJECTION_LEARNED 1 adds the learned signal to injection detection
+                                (knowledge/injection_signal.py); off by default (its cost)
         """
         set_limits(limits_from_env())
+        if os.environ.get("COACH_INJECTION_LEARNED", "").strip().lower() in ("1", "true", "on"):
+            from knowledge.injection_signal import install
+
+            install()
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
             Path(p) for p in os.environ.get("COACH_KNOWLEDGE_DIRS", "").split(os.pathsep) if p

@@ -134,8 +134,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=None, help="About N cases, spread evenly")
     parser.add_argument("--carrier", choices=CARRIERS, default=None)
+    parser.add_argument(
+        "--learned", action="store_true", help="With the learned signal (COACH_INJECTION_LEARNED)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="Results JSON (and .md)")
     args = parser.parse_args(argv)
+    if args.learned:
+        from knowledge.injection_signal import install
+
+        if not install():
+            raise SystemExit("the learned signal cannot run: no embedding weights or head")
     cases = [c for c in load_cases() if args.carrier in (None, c.carrier)]
     chosen = sample(cases, args.sample)
     started = time.perf_counter()
