@@ -49,6 +49,8 @@ def sample(cases: Sequence[Case], n: int | None) -> list[Case]:
 
 def _cited(outcomes: Sequence[Outcome]) -> str:
     runs = [o for o in outcomes if o.attack and o.cited is not None]
+    if not any(o.carrier == "knowledge" for o in outcomes):
+        return "no knowledge cases in this run"
     if not runs:
         return "not run (screen only)"
     return f"a poisoned passage cited in {sum(bool(o.cited) for o in runs)} of {len(runs)} attacks"
