@@ -177,8 +177,9 @@ class WorkspaceSource:
         """An inline deal (a request's body) may be acted on by this principal only as its own:
         an id that names a workspace deal the principal may not reach is refused exactly like
         an unknown id (so a caller cannot overwrite or learn of it); a new id must be owned by
-        the principal, its team (as a manager) or granted to it, or it is refused naming the
-        owner the caller itself sent. A request never lets one rep coach as another."""
+        the principal (any tenant: the deal is the caller's own data), its team (as a manager)
+        or granted to it, or it is refused naming the owner the caller itself sent. A request
+        never lets one rep coach as another."""
         if self.access.everything:
             return
         folder = self.deal_folder(deal.id)
@@ -186,8 +187,11 @@ class WorkspaceSource:
             if not self.reachable(deal.id):
                 raise DealNotFound(deal.id, str(self.root / "deals"), self.deal_ids())
             return
+        principal = self.access.principal
+        if principal is not None and deal.owner.id == principal.id:
+            return  # its own deal, whatever tenant the workspace's grants name
         if not self.access.may_reach(deal.id, deal.owner.id):
-            who = self.access.principal.key if self.access.principal else "?"
+            who = principal.key if principal else "?"
             raise InvalidInput(
                 f"the inline deal's owner '{clip(deal.owner.id)}' is not '{who}' or a rep it "
                 "may act for",
