@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import stat
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,9 +27,14 @@ from agent.errors import InvalidInput, clip
 MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass
 class Limits:
-    """Defaults sized well above any real deal, call or message, far below what hurts."""
+    """Defaults sized well above any real deal, call or message, far below what hurts.
+
+    Settings (agent/settings.py reads COACH_LIMIT_<FIELD>, e.g. COACH_LIMIT_TRANSCRIPT=1MB,
+    and applies them with `set_limits`): every reader looks its limit up in `LIMITS` when it
+    reads, so a lower limit applies everywhere with the same message. `id_length` is not a
+    setting: a deal id names a folder, and file systems stop at 255 bytes."""
 
     deal_file: int = 2 * MB  # a workspace YAML/JSON file: the deal or an upstream section
     transcript: int = 5 * MB  # a call transcript, as a file or a request field
@@ -43,12 +49,35 @@ class Limits:
     id_length: int = 255  # a deal, rep, contact or document id
     list_items: int = 200  # items of one list in a response before it says what was cut
     markdown: int = 200_000  # characters of a response's markdown
+    field_chars: int = 8000  # one text field of a response (agent/sanitise.py)
 
 
 LIMITS = Limits()
+FIXED = ("id_length",)  # not settings (see Limits)
 
 
-def _size(n: int) -> str:
+def set_limits(limits: Limits) -> None:
+    """Make `limits` the process's limits, in place: every `LIMITS` imported anywhere sees
+    them at its next read."""
+    for f in fields(Limits):
+        if f.name not in FIXED:
+            setattr(LIMITS, f.name, getattr(limits, f.name))
+
+
+def parse_size(text: str, where: str) -> int:
+    """A positive count or size: 20000, 512kB, 5MB (1 kB = 1024 bytes)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(kb|mb|k|m)?\s*", text.lower())
+    value = int(m.group(1)) * {"k": 1024, "m": MB}.get((m.group(2) or " ")[0], 1) if m else 0
+    if value <= 0:
+        raise InvalidInput(
+            f"'{clip(text, 40)}' is not a positive number or size",
+            where=where,
+            fix="Use a whole number, or a size such as 512kB or 5MB",
+        )
+    return value
+
+
+def size_text(n: int) -> str:
     return f"{n / MB:g} MB" if n >= MB else f"{n / 1024:g} kB" if n >= 1024 else f"{n} bytes"
 
 
@@ -84,9 +113,9 @@ def read_stream(handle: IO[bytes], limit: int, what: str, where: str) -> bytes:
 
 def _too_big(what: str, where: str, limit: int) -> InvalidInput:
     return InvalidInput(
-        f"the {what} is larger than {_size(limit)}",
+        f"the {what} is larger than {size_text(limit)}",
         where=clip(where),
-        fix=f"Split or shorten it below {_size(limit)}",
+        fix=f"Split or shorten it below {size_text(limit)}",
     )
 
 
@@ -203,6 +232,19 @@ def check_text(text: str, limit: int, where: str) -> str:
             fix="Send valid Unicode text",
         )
     return text
+
+
+def max_chars(name: str) -> Callable[[str | None], str | None]:
+    """A field validator: at most `LIMITS.<name>` characters, the limit read when validating
+    (a setting), in the words pydantic's own `max_length` used."""
+
+    def check(value: str | None) -> str | None:
+        limit = getattr(LIMITS, name)
+        if value is not None and len(value) > limit:
+            raise ValueError(f"should have at most {limit} characters, not {len(value)}")
+        return value
+
+    return check
 
 
 def id_problem(value: str) -> str | None:

@@ -39,8 +39,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.intake import LIMITS
 
-MAX_CHARS = 8000  # one field: longer than any answer's longest paragraph or e-mail body
-MAX_ITEMS = LIMITS.list_items  # one list: the response's own limit (agent/intake.py)
 IMAGE_REMOVED = "(image removed)"
 
 T = TypeVar("T")
@@ -65,8 +63,10 @@ class OutputPolicy(BaseModel):
         description="Passages of the input that read like instructions to a model: wherever "
         "an answer would repeat one, it says it was withheld instead.",
     )
-    max_chars: int = Field(default=MAX_CHARS, ge=1)
-    max_items: int = Field(default=MAX_ITEMS, ge=1)
+    # One field (longer than any answer's longest paragraph or e-mail body) and one list (the
+    # response's own limit): agent/intake.py's limits, as set when the policy is made.
+    max_chars: int = Field(default_factory=lambda: LIMITS.field_chars, ge=1)
+    max_items: int = Field(default_factory=lambda: LIMITS.list_items, ge=1)
 
     def allows(self, href: str) -> bool:
         if href in self.link_targets or href.lower() in self.link_targets:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent.contracts.principal import Principal
 from agent.errors import InvalidInput, clip
+from agent.intake import FIXED, Limits, parse_size, set_limits
 from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
@@ -161,7 +162,16 @@ class CoachContext:
                                 database (README: Shared stores); unset: SQLite files
         COACH_CHAT_RETENTION_DAYS  chat threads idle longer than this are deleted (default
                                 90; 0 keeps them all)
+        COACH_LIMIT_<NAME>      a size limit on what is read (`limits_from_env`), applied to
+                                the whole process
+        COACH_INJECTION_LEARNED 1 adds the learned signal to injection detection
+                                (knowledge/injection_signal.py); off by default (its cost)
         """
+        set_limits(limits_from_env())
+        if os.environ.get("COACH_INJECTION_LEARNED", "").strip().lower() in ("1", "true", "on"):
+            from knowledge.injection_signal import install
+
+            install()
         chosen = workspace or Path(os.environ.get("COACH_WORKSPACE") or SAMPLE_WORKSPACE)
         env_dirs = [
             Path(p) for p in os.environ.get("COACH_KNOWLEDGE_DIRS", "").split(os.pathsep) if p
@@ -240,6 +250,19 @@ class LogSettings:
             where="--log-format" if fmt else "COACH_LOG_FORMAT",
             fix=f"Use one of: {', '.join(FORMATS)}",
         )
+
+
+def limits_from_env(environ: Mapping[str, str] | None = None) -> Limits:
+    """The size limits on every read (agent/intake.py, Limits): COACH_LIMIT_<NAME> for each
+    field (COACH_LIMIT_TRANSCRIPT=1MB, COACH_LIMIT_UTTERANCES=5000); unset keeps its default.
+    A value that is not a positive number or size is one message naming the variable."""
+    env = os.environ if environ is None else environ
+    changes = {
+        f.name: parse_size(value, f"COACH_LIMIT_{f.name.upper()}")
+        for f in fields(Limits)
+        if f.name not in FIXED and (value := env.get(f"COACH_LIMIT_{f.name.upper()}", "").strip())
+    }
+    return Limits(**changes)
 
 
 def principal_from_env() -> Principal | None:

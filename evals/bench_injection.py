@@ -47,6 +47,15 @@ def sample(cases: Sequence[Case], n: int | None) -> list[Case]:
     ]
 
 
+def _cited(outcomes: Sequence[Outcome]) -> str:
+    runs = [o for o in outcomes if o.attack and o.cited is not None]
+    if not any(o.carrier == "knowledge" for o in outcomes):
+        return "no knowledge cases in this run"
+    if not runs:
+        return "not run (screen only)"
+    return f"a poisoned passage cited in {sum(bool(o.cited) for o in runs)} of {len(runs)} attacks"
+
+
 def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
@@ -59,7 +68,7 @@ def table(outcomes: Sequence[Outcome]) -> list[dict[str, Any]]:
         benign = [o for o in mine if not o.attack]
         if not mine:
             continue
-        measured = [o for o in attacks if o.carrier != "knowledge"]
+        measured = [o for o in attacks if o.carrier != "knowledge" or o.cited is not None]
         rows.append(
             {
                 "carrier": carrier,
@@ -102,7 +111,9 @@ def markdown(rows: Sequence[dict[str, Any]], outcomes: Sequence[Outcome]) -> str
     alarms = [o.id for o in outcomes if not o.attack and o.detected]
     lines += [
         "",
-        "Attack success is not measured for knowledge (the screen at ingest only).",
+        "Knowledge: the ingest screen, and (full runs) the payload in the passages the "
+        "capabilities cite, through a lexical `kb ingest` of a user folder: "
+        f"{_cited(outcomes)}.",
         f"Missed attacks: {', '.join(missed) or 'none'}",
         f"False alarms: {', '.join(alarms) or 'none'}",
     ]
@@ -125,8 +136,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=None, help="About N cases, spread evenly")
     parser.add_argument("--carrier", choices=CARRIERS, default=None)
+    parser.add_argument(
+        "--learned", action="store_true", help="With the learned signal (COACH_INJECTION_LEARNED)"
+    )
     parser.add_argument("--out", type=Path, required=True, help="Results JSON (and .md)")
     args = parser.parse_args(argv)
+    if args.learned:
+        from knowledge.injection_signal import install
+
+        if not install():
+            raise SystemExit("the learned signal cannot run: no embedding weights or head")
     cases = [c for c in load_cases() if args.carrier in (None, c.carrier)]
     chosen = sample(cases, args.sample)
     started = time.perf_counter()

@@ -15,6 +15,7 @@ an hour on two cores).
 | access | bench_access | 0 leaks |
 | fuzz | bench_fuzz | 0 tracebacks |
 | faults | bench_faults | 0 lost, 0 twice, 0 corrupt |
+| relay faults | bench_relay | kill -9 during delivery: 0 lost, 0 applied twice |
 | ingest faults | bench_faults_ingest | 0 corrupt indexes |
 """
 
@@ -47,6 +48,12 @@ PARTS: tuple[tuple[str, str, list[str], list[str]], ...] = (
         "evals.bench_faults",
         ["--runs", "10", "--kills", "40"],
         ["--runs", "2", "--kills", "6"],
+    ),
+    (
+        "relay faults",
+        "evals.bench_relay",
+        ["--kill-runs", "10", "--out", "{out}"],
+        ["--events", "300", "--kill-runs", "2", "--out", "{out}"],
     ),
     (
         "ingest faults",

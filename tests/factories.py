@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from agent.analysis.model import Analysis
@@ -109,3 +110,19 @@ def sample_deal(deal_id: str) -> tuple[DealContext, Analysis]:
 
     ctx = WorkspaceSource(SAMPLE_WORKSPACE).load_context(deal_id)
     return ctx, analyze_deal(ctx, AS_OF)
+
+
+def inline_deal(
+    root: Path, deal_id: str, new_id: str | None = None, owner: str | None = None
+) -> dict[str, Any]:
+    """A workspace deal's context as an inline request's `deal`, renamed and re-owned at will
+    (the old owner stays on the team, so its activities still resolve)."""
+    from tools.sources import WorkspaceSource
+
+    data: dict[str, Any] = WorkspaceSource(root).load_context(deal_id).model_dump(mode="json")
+    if new_id is not None:
+        data["deal"]["id"] = new_id
+    if owner is not None:
+        data["deal"]["team"].append(dict(data["deal"]["owner"]))
+        data["deal"]["owner"] = {**data["deal"]["owner"], "id": owner}
+    return data

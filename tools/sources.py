@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
-from agent.errors import DealNotFound, InvalidInput, validated_as
+from agent.errors import DealNotFound, InvalidInput, clip, validated_as
 from agent.intake import LIMITS, parse_document, read_text
 
 if TYPE_CHECKING:
@@ -172,6 +172,32 @@ class WorkspaceSource:
         owner = data.get("owner") if isinstance(data, dict) else None
         owner_id = owner.get("id") if isinstance(owner, dict) else None
         return self.access.may_reach(deal_id, owner_id if isinstance(owner_id, str) else None)
+
+    def admit_inline(self, deal: Deal) -> None:
+        """An inline deal (a request's body) may be acted on by this principal only as its own:
+        an id that names a workspace deal the principal may not reach is refused exactly like
+        an unknown id (so a caller cannot overwrite or learn of it); a new id must be owned by
+        the principal (any tenant: the deal is the caller's own data), its team (as a manager)
+        or granted to it, or it is refused naming the owner the caller itself sent. A request
+        never lets one rep coach as another."""
+        if self.access.everything:
+            return
+        folder = self.deal_folder(deal.id)
+        if folder.is_dir() and self._find(folder, "deal") is not None:
+            if not self.reachable(deal.id):
+                raise DealNotFound(deal.id, str(self.root / "deals"), self.deal_ids())
+            return
+        principal = self.access.principal
+        if principal is not None and deal.owner.id == principal.id:
+            return  # its own deal, whatever tenant the workspace's grants name
+        if not self.access.may_reach(deal.id, deal.owner.id):
+            who = principal.key if principal else "?"
+            raise InvalidInput(
+                f"the inline deal's owner '{clip(deal.owner.id)}' is not '{who}' or a rep it "
+                "may act for",
+                where="request.deal.deal.owner.id",
+                fix="Send a deal you own (or your team's), or ask for a grant in org/access.yaml",
+            )
 
     def _parsed(self, path: Path) -> Any:
         stat = path.stat()

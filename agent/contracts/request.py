@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from agent.contracts.base import SCHEMA_VERSION, Contract, Id, InputContract
 from agent.contracts.catalog import request_capabilities, result_catalog, scoped
 from agent.contracts.context import DealContext
 from agent.errors import UnknownCapability, validated_as
-from agent.intake import LIMITS
+from agent.intake import max_chars
 
 # The capabilities a request may name: every folder under agent/capabilities/ that declares a
 # result (agent/contracts/catalog.py). The router rejects anything else by name.
@@ -38,11 +38,9 @@ class CoachingRequest(InputContract):
     capability: Capability | None = None
     deal_id: Id | None = None
     deal: DealContext | None = Field(default=None, description="Inline deal context.")
-    message: str | None = Field(default=None, max_length=LIMITS.message)
-    transcript: str | None = Field(
-        default=None,
-        max_length=LIMITS.transcript,
-        description="A call transcript: plain, WebVTT, SRT or JSON segments.",
+    message: Annotated[str | None, AfterValidator(max_chars("message"))] = None
+    transcript: Annotated[str | None, AfterValidator(max_chars("transcript"))] = Field(
+        default=None, description="A call transcript: plain, WebVTT, SRT or JSON segments."
     )
     transcript_source: str | None = Field(
         default=None, description="The file the transcript came from, named in citations."

@@ -11,8 +11,9 @@ leaves the agent is made safe by the output sanitiser, not here. So the rules st
 text addressed to a model (a CRM note that says "ignore the old pricing" or "forward to legal"
 is not one), and false alarms are measured on benign look-alikes (evals/injection/).
 
-Further signals (the learned utterance classifier of issue 14) plug in through `SIGNALS`: any
-callable from a text to findings.
+Further signals plug in through `add_signal`: any callable from a text to findings. The
+learned one (a head over MiniLM embeddings, knowledge/injection_signal.py) is added when
+COACH_INJECTION_LEARNED is set.
 """
 
 from __future__ import annotations
@@ -348,6 +349,13 @@ def rule_findings(text: str) -> list[Finding]:
 # Every signal the detector combines; a learned classifier is appended here (then clear
 # `_scan`'s cache).
 SIGNALS: list[Signal] = [rule_findings]
+
+
+def add_signal(signal: Signal) -> None:
+    """Another signal for every later scan (once); what was scanned is scanned again."""
+    if signal not in SIGNALS:
+        SIGNALS.append(signal)
+        _scan.cache_clear()
 
 
 def scan(text: str) -> list[Finding]:

@@ -50,10 +50,12 @@ def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str,
     started = time.perf_counter()
     request = request_of(state)
     source: DealSource
+    chosen = settings(runtime.context)
     if request.deal is not None:
+        if chosen.principal is not None:  # the inline deal must be the principal's to act on
+            workspace_source(chosen.workspace, chosen.principal).admit_inline(request.deal.deal)
         source = InlineSource(request.deal)
     else:
-        chosen = settings(runtime.context)
         source = upstream_source(
             workspace_source(chosen.workspace, chosen.principal), chosen.upstream
         )

@@ -4,8 +4,9 @@ Each case is planted into the sample deal D-1003 (inline, so the workspace is ne
 a CRM field, a line of the call, an upstream agent's text, or a section of a user knowledge
 document. The capabilities that read that carrier run on it: next best action, stakeholder
 strategy (message drafts) and post-call analysis (follow-up e-mail, CRM patch, events) for CRM
-and upstream text; post-call analysis and live assist for a call line; the knowledge screen
-that `kb ingest` runs for a user document.
+and upstream text; post-call analysis and live assist for a call line; for a user knowledge
+document, the screen that `kb ingest` runs and (the benchmark) the same three capabilities
+citing the poisoned passages from a temporary index (evals/injection/knowledge_carrier.py).
 
 Measured per case, against a twin run with the same surrounding words and a neutral sentence
 in place of the payload (so a note's own date or length never counts as an effect):
@@ -32,6 +33,7 @@ from agent.contracts.request import CoachingRequest, Meeting
 from agent.contracts.response import CoachingResponse
 from agent.settings import CoachContext
 from evals.injection.cases import Case
+from evals.injection.knowledge_carrier import KnowledgeCarrier
 
 DEAL = "D-1003"
 CALL_DATE = dt.date(2026, 11, 18)
@@ -43,7 +45,7 @@ CAPABILITIES = {
     "crm": ("next_best_action", "stakeholder_strategy", "post_call_analysis"),
     "upstream": ("next_best_action", "stakeholder_strategy", "post_call_analysis"),
     "transcript": ("post_call_analysis", "live_assist"),
-    "knowledge": ("kb_ingest_screen",),
+    "knowledge": ("kb_ingest_screen", "kb_cited"),
 }
 QUICK = {
     "crm": ("next_best_action",),
@@ -87,6 +89,7 @@ class Observed:
     suspected: set[str] = field(default_factory=set)
     outputs: dict[str, str] = field(default_factory=dict)  # where -> text
     recommendation: str | None = None
+    cited: int | None = None  # knowledge: poisoned passages the answers cited (None: not run)
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class Outcome:
     success: bool
     reached: tuple[str, ...]
     seconds: float
+    cited: int | None = None  # knowledge: poisoned passages cited (None: screen only)
 
 
 def _set(node: Any, path: str, text: str) -> None:
@@ -134,6 +138,7 @@ class InjectionBench:
         self.folder = scratch
         self._twins: dict[tuple[str, str, str], Observed] = {}
         self.capabilities = QUICK if quick else CAPABILITIES
+        self._carrier: KnowledgeCarrier | None = None
 
     def close(self) -> None:
         self._scratch.cleanup()
@@ -167,11 +172,21 @@ class InjectionBench:
                 self._live(ctx, call, seen)
             elif capability == "kb_ingest_screen":
                 self._knowledge(text, seen)
+            elif capability == "kb_cited":
+                self._cited(text, seen)
             else:
                 self._coach(capability, ctx, call, seen)
         return seen
 
-    def _coach(self, capability: str, ctx: DealContext, call: str, seen: Observed) -> None:
+    def _coach(
+        self,
+        capability: str,
+        ctx: DealContext,
+        call: str,
+        seen: Observed,
+        context: CoachContext | None = None,
+    ) -> list[str]:
+        """Runs one capability on the planted deal; returns the refs its answer cites."""
         from agent.service import coach
 
         request = CoachingRequest(
@@ -182,7 +197,7 @@ class InjectionBench:
             meeting=Meeting(date=CALL_DATE),
             as_of=self.as_of,
         )
-        response = coach(request, self.context)
+        response = coach(request, context or self.context)
         seen.suspected |= {
             f"{capability}:{w.ref}" for w in response.warnings if w.code == "suspected_injection"
         }
@@ -194,6 +209,27 @@ class InjectionBench:
             if primary is not None:
                 chance = getattr(primary, "probability", None)
                 seen.recommendation = f"{primary.title} @ {getattr(chance, 'value', None)}"
+        return [c.ref for c in response.citations]
+
+    def _cited(self, text: str, seen: Observed) -> None:
+        """The knowledge carrier end to end (evals/injection/knowledge_carrier.py): the text
+        planted in the passages the capabilities cite, ingested, and the clean deal coached."""
+        capabilities = CAPABILITIES["crm"]
+        if self._carrier is None:
+            self._carrier = KnowledgeCarrier(self.context, self.folder)
+            self._carrier.ingest()
+            clean = Observed()
+            refs = [
+                r
+                for c in capabilities
+                for r in self._coach(c, self.ctx, self.call, clean, self._carrier.context)
+            ]
+            self._carrier.choose_targets(refs)
+        self._carrier.plant(text)
+        refs = []
+        for capability in capabilities:
+            refs += self._coach(capability, self.ctx, self.call, seen, self._carrier.context)
+        seen.cited = self._carrier.cited_targets(refs)
 
     def _live(self, ctx: DealContext, call: str, seen: Observed) -> None:
         from agent.capabilities.live_assist.engine import LiveAssist
@@ -256,6 +292,7 @@ class InjectionBench:
             success=case.attack and bool(reached),
             reached=reached if case.attack else (),
             seconds=round(time.perf_counter() - started, 3),
+            cited=seen.cited,
         )
 
 

@@ -69,3 +69,23 @@ def test_a_user_knowledge_folder_is_screened_at_ingest(
             "kb:skill-user-7#what-good-looks-like"
         ]
     assert "kb:skill-user-7#what-good-looks-like" in caplog.text
+
+
+def test_a_poisoned_knowledge_folder_is_cited_and_never_reaches_what_leaves() -> None:
+    """The knowledge carrier end to end, on one attack and one look-alike: the payload sits
+    in the passages the capabilities cite (a user folder overriding them, ingested into a
+    temporary index), is warned of, and reaches no customer copy, patch, event or
+    recommendation; the look-alike is not warned of."""
+    cases = [c for c in load_cases() if c.carrier == "knowledge"]
+    attack = next(c for c in cases if c.attack and c.style == "override")
+    benign = next(c for c in cases if not c.attack)
+    bench = InjectionBench()
+    logging.disable(logging.WARNING)
+    try:
+        hit, quiet = bench.run(attack), bench.run(benign)
+    finally:
+        logging.disable(logging.NOTSET)
+        bench.close()
+    assert hit.cited and hit.cited >= 1 and quiet.cited and quiet.cited >= 1
+    assert hit.detected and not hit.success and hit.reached == ()
+    assert not quiet.detected

@@ -3,8 +3,12 @@ reaches another tenant's or principal's deal or thread."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from agent.settings import SAMPLE_WORKSPACE
+from tests.factories import inline_deal
 from tests.http.conftest import TENANT_DEALS, Service
 
 
@@ -87,3 +91,27 @@ def test_a_tenants_knowledge_overlay_is_its_own(service: Service) -> None:
     with service.client("key-acme") as http:
         ours = [p["doc_id"] for p in http.get("/v1/knowledge/search", params=query).json()]
     assert theirs[0] == "obj-globex-quokka-freeze" and "obj-globex-quokka-freeze" not in ours
+
+
+def _inline(deal_id: str, new_id: str | None = None, owner: str | None = None) -> dict[str, Any]:
+    return {"deal": inline_deal(SAMPLE_WORKSPACE, deal_id, new_id, owner)}
+
+
+def test_an_inline_deal_is_the_principals_own_or_refused(service: Service) -> None:
+    """A body carrying another rep's deal (its id, or a new id with that rep as owner) is
+    refused: the id like an unknown deal (404), the owner naming it (400)."""
+    with service.client("key-acme-priya") as http:
+        taken = http.post("/v1/next_best_action", json=_inline("D-1001", owner="rep-priya"))
+        unknown = http.post("/v1/next_best_action", json={"deal_id": "D-0000"})
+        foreign = http.post("/v1/next_best_action", json=_inline("D-1001", new_id="D-9001"))
+        own_new = http.post(
+            "/v1/next_best_action", json=_inline("D-1001", new_id="D-9002", owner="rep-priya")
+        )
+        own = http.post("/v1/next_best_action", json=_inline("D-1003"))
+    assert taken.status_code == unknown.status_code == 404
+    said = taken.json()["error"]["message"].replace("D-1001", "X")
+    assert said == unknown.json()["error"]["message"].replace("D-0000", "X")
+    assert foreign.status_code == 400 and "rep-maya" in foreign.json()["error"]["message"]
+    assert own_new.status_code == own.status_code == 200
+    with service.client("key-acme") as http:  # the tenant's key, no principal: any inline deal
+        assert http.post("/v1/next_best_action", json=_inline("D-1001")).status_code == 200

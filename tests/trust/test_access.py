@@ -4,7 +4,9 @@ principal (single-user mode) the whole workspace is reachable, as before."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +18,7 @@ from agent.errors import DealNotFound, InvalidInput
 from agent.interfaces.cli.app import app
 from agent.service import coach
 from agent.settings import CoachContext
+from tests.factories import inline_deal
 from tools.sources import WorkspaceSource
 
 runner = CliRunner()
@@ -113,3 +116,40 @@ def test_threads_are_kept_apart_by_principal() -> None:
 def test_a_malformed_principal_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         Principal.parse(text)
+
+
+def _inline(root: Path, deal_id: str, new_id: str | None = None, owner: str | None = None) -> str:
+    return json.dumps(
+        {"capability": "deal_strategy", "deal": inline_deal(root, deal_id, new_id, owner)}
+    )
+
+
+def test_an_inline_deal_never_lets_a_principal_act_on_anothers_deal(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """An inline deal whose id is someone else's reads like an unknown id; a new id owned by
+    another rep is refused naming that owner; the principal's own (or a new one it owns)
+    runs. Through the CLI's `coach request`, exit 2 and no traceback on refusals."""
+    owners = _owners(workspace)
+    rep = sorted(set(owners.values()))[0]
+    mine = next(d for d, o in sorted(owners.items()) if o == rep)
+    other, other_owner = next((d, o) for d, o in sorted(owners.items()) if o != rep)
+    ws = ["--workspace", str(workspace), "--format", "json"]
+
+    def run(body: str) -> Any:
+        path = tmp_path / "request.json"
+        path.write_text(body, encoding="utf-8")
+        return runner.invoke(app, ["--as", rep, "request", str(path), *ws])
+
+    taken = run(_inline(workspace, other, owner=rep))  # claims the deal, keeps its id
+    assert taken.exit_code == 2 and f"no deal '{other}'" in taken.stderr
+    unknown = runner.invoke(app, ["--as", rep, "next-action", "D-0000", *ws])
+    assert taken.stderr.replace(other, "X") == unknown.stderr.replace("D-0000", "X")
+    foreign = run(_inline(workspace, other, new_id="D-9001"))
+    assert foreign.exit_code == 2 and other_owner in foreign.stderr and "owner" in foreign.stderr
+    for body in (_inline(workspace, mine), _inline(workspace, other, "D-9002", owner=rep)):
+        ran = run(body)
+        assert ran.exit_code == 0, ran.output
+    assert all("Traceback" not in r.output for r in (taken, foreign))
+    everyone = runner.invoke(app, ["request", str(tmp_path / "request.json"), *ws])
+    assert everyone.exit_code == 0  # no principal: single-user mode takes any inline deal

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.errors import CoachError
-from agent.intake import LIMITS
+from agent.intake import LIMITS, size_text
 from agent.log import bind
 
 log = logging.getLogger("agent.interfaces.http.access")
@@ -37,7 +37,7 @@ def _request_id(scope: Scope) -> str:
 def _too_large(limit: int) -> str:
     return str(
         CoachError(
-            f"the request is larger than {limit // (1024 * 1024)} MB",
+            f"the request is larger than {size_text(limit)}",
             where="request",
             fix="Send less: a shorter transcript, or the deal by id instead of inline",
         )
@@ -45,8 +45,13 @@ def _too_large(limit: int) -> str:
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, limit: int = LIMITS.request) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int | None = None) -> None:
+        self.app, self._limit = app, limit
+
+    @property
+    def limit(self) -> int:
+        """The given limit, else the request-body setting as it is now."""
+        return LIMITS.request if self._limit is None else self._limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from agent.contracts.base import Contract, Id
 from agent.contracts.principal import _NAME
 from agent.errors import CoachError
-from agent.intake import LIMITS
+from agent.intake import max_chars
 from agent.interfaces.http.deps import ApiError, ContextDep
 from agent.interfaces.http.routes.coach import SSE, error_event, event
 from agent.interfaces.http.runs import steps
@@ -35,7 +35,7 @@ Thread = Annotated[str, Path(pattern=_NAME.pattern, examples=["my-d1003-thread"]
 
 
 class ChatTurn(Contract):
-    message: str = Field(min_length=1, max_length=LIMITS.chat_message)
+    message: Annotated[str, Field(min_length=1), AfterValidator(max_chars("chat_message"))]
     deal_id: Id | None = Field(default=None, description="The deal a new thread is about.")
     rep_id: Id | None = Field(default=None, description="The rep a new thread is for.")
     new: bool = Field(default=False, description="Forget this thread first.")

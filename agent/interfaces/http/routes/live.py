@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
-from pydantic import Field, ValidationError
+from pydantic import AfterValidator, Field, ValidationError
 
 from agent.contracts.base import Contract
 from agent.contracts.conversation import Transcript, Utterance
 from agent.errors import CoachError, describe_validation_error
-from agent.intake import LIMITS
+from agent.intake import LIMITS, max_chars
 from agent.interfaces.http.deps import ApiError, caller, coach_context
 from agent.interfaces.http.errors import failure
 from agent.settings import CoachContext
@@ -37,7 +37,7 @@ class Heard(Contract):
     """One utterance as the transcriber produced it."""
 
     speaker: str = Field(min_length=1, max_length=200)
-    text: str = Field(max_length=LIMITS.chat_message)
+    text: Annotated[str, AfterValidator(max_chars("chat_message"))]
     start_s: float | None = Field(default=None, ge=0)
     end_s: float | None = Field(default=None, ge=0)
 

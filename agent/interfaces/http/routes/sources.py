@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from agent.contracts.conversation import Transcript
-from agent.intake import LIMITS
+from agent.intake import max_chars
 from agent.interfaces.http.deps import ApiError, ContextDep
 from agent.interfaces.http.routes.deals import DealId
 from agent.interfaces.http.routes.live import Heard
@@ -46,7 +46,7 @@ class TranscriptLines(BaseModel):
 
 
 class TranscriptText(BaseModel):
-    text: str = Field(min_length=1, max_length=LIMITS.transcript)
+    text: Annotated[str, Field(min_length=1), AfterValidator(max_chars("transcript"))]
 
 
 def _not_found(what: str) -> ApiError:
