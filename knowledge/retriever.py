@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,8 @@ from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document, Section
 from knowledge.embeddings import model_dir, semantic_available
 from knowledge.sections import SectionRecord, flag, section_records
-from knowledge.store import MODEL_ID, IndexStore, require_current
+from knowledge.server_store import open_store
+from knowledge.store import MODEL_ID, require_current
 
 Mode = Literal["hybrid", "vector", "lexical"]
 log = logging.getLogger(__name__)
@@ -107,7 +109,7 @@ class KnowledgeIndex:
         folders: tuple[Path, ...] = (KNOWLEDGE_ROOT,),
         chroma_url: str | None = None,
     ) -> None:
-        self.store = IndexStore(root)
+        self.store = open_store(root, chroma_url)  # a folder, or a Chroma server
         self.folders = folders
         self.chroma_url = chroma_url
         self.version = self.store.current_version
@@ -151,14 +153,14 @@ class KnowledgeIndex:
                 log.warning(
                     "the knowledge index at %s was built without the embedding weights: search "
                     "is lexical (BM25) only until `coach kb ingest` embeds it",
-                    self.store.root,
+                    self.store.where,
                 )
         if self._vectors_in_index:
             return mode
         if mode == "vector":
             raise CoachError(
                 "the knowledge index was built without the embedding weights",
-                where=str(self.store.root),
+                where=self.store.where,
                 fix="Run `coach kb ingest` to embed it, or search with --mode lexical",
             )
         return "lexical"
@@ -205,24 +207,20 @@ class KnowledgeIndex:
         return hits[:n]
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
+        from knowledge.chroma import answering
         from knowledge.embeddings import minilm
-        from knowledge.ingest import chroma_client
 
         version = require_current(self.store)
         if self._collection is None:
-            manifest = self.store.manifest(version)
-            assert manifest is not None
-            client = chroma_client(
-                None if self.chroma_url else self.store.folder(version) / "chroma", self.chroma_url
-            )
-            self._collection = client.get_collection(manifest.collection, embedding_function=None)
+            self._collection = self.store.collection(version)
         vector = minilm().embed([query])
-        found = self._collection.query(
-            query_embeddings=vector,
-            n_results=n,
-            where=filters.chroma_where(),
-            include=["metadatas"],
-        )
+        with answering(self.chroma_url) if self.chroma_url else nullcontext():
+            found = self._collection.query(
+                query_embeddings=vector,
+                n_results=n,
+                where=filters.chroma_where(),
+                include=["metadatas"],
+            )
         refs: list[str] = []
         for meta in found["metadatas"][0]:
             if meta["ref"] not in refs:
