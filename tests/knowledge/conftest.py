@@ -97,55 +97,22 @@ def small_kb(tmp_path: Path) -> Path:
     return write_small_kb(tmp_path / "kb")
 
 
-def _cannot_start(why: str) -> None:
-    """Skipped where a Chroma server cannot run (said why); CI must run these tests."""
-    import os
-
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI must run the Chroma server tests, but {why}")
-    pytest.skip(f"no Chroma server for these tests: {why}")
-
-
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Chroma server (the `chroma` command of the chromadb package, offline) on a free
-    loopback port for the whole session; yields its URL once it answers its heartbeat."""
-    import shutil
-    import subprocess
-    import sys
-    import time
+    """A real Chroma server (evals/chroma_server.py) on loopback for the whole session; the
+    tests that need it are skipped, said why, where it cannot start, but CI must run them."""
+    import os
 
-    from evals.bench_http import free_port
-    from knowledge.chroma import chroma_client
+    from evals.chroma_server import CannotStart
+    from evals.chroma_server import chroma_server as running
 
-    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if exe is None:
-        _cannot_start("the `chroma` command (chromadb) is not installed")
-    assert exe is not None
-    port = free_port()
-    folder = tmp_path_factory.mktemp("chroma-server")
-    log = (folder / "server.log").open("wb")
-    command = [exe, "run", "--path", str(folder / "data"), "--host", "127.0.0.1"]
-    proc = subprocess.Popen([*command, "--port", str(port)], stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:  # an open port is not a ready server: wait for its heartbeat
-            try:
-                chroma_client(None, url).heartbeat()
-                break
-            except Exception:  # noqa: BLE001 - not up yet
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    _cannot_start(f"`chroma run` did not answer within 60 s (log: {log.name})")
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        with running(tmp_path_factory.mktemp("chroma-server")) as url:
+            yield url
+    except CannotStart as why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the Chroma server tests, but {why}")
+        pytest.skip(f"no Chroma server for these tests: {why}")
 
 
 @pytest.fixture
