@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from evals.bench_http import free_port
+from evals.bench_http import free_port, stop
 
 
 class CannotStart(RuntimeError):
@@ -47,9 +47,5 @@ def chroma_server(folder: Path, wait_s: float = 60.0) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, 10)
         log.close()
