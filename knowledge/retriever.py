@@ -207,20 +207,32 @@ class KnowledgeIndex:
         return hits[:n]
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
+        from chromadb.errors import NotFoundError
+
         from knowledge.chroma import answering
         from knowledge.embeddings import minilm
 
-        version = require_current(self.store)
-        if self._collection is None:
-            self._collection = self.store.collection(version)
         vector = minilm().embed([query])
-        with answering(self.chroma_url) if self.chroma_url else nullcontext():
-            found = self._collection.query(
-                query_embeddings=vector,
-                n_results=n,
-                where=filters.chroma_where(),
-                include=["metadatas"],
-            )
+        for attempt in range(2):
+            if self._collection is None:
+                self._collection = self.store.collection(require_current(self.store))
+            try:
+                with answering(self.chroma_url) if self.chroma_url else nullcontext():
+                    found = self._collection.query(
+                        query_embeddings=vector,
+                        n_results=n,
+                        where=filters.chroma_where(),
+                        include=["metadatas"],
+                    )
+                break
+            except NotFoundError:
+                # Another process's ingests pruned the version this one was reading: look up
+                # the live version now (not after the pointer's short cache) and read it.
+                if attempt or not self.chroma_url:
+                    raise
+                self.store.forget_current()
+                self.refresh()
+                self._collection = None
         refs: list[str] = []
         for meta in found["metadatas"][0]:
             if meta["ref"] not in refs:

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from agent.errors import ServiceUnavailable
 from agent.resources import state_dir
 from knowledge import chroma
 from knowledge.sections import Chunk, SectionRecord
@@ -112,6 +113,11 @@ class ServerIndexStore:
             self._pointer = (time.monotonic(), None if found is None else str(found))
             return self._pointer[1]
 
+    def forget_current(self) -> None:
+        """The next `current_version` asks the server (another process has just ingested)."""
+        with self._lock:
+            self._pointer = (0.0, None)
+
     def manifest(self, version: str | None = None) -> Manifest | None:
         version = version or self.current_version
         if version is None:
@@ -138,7 +144,11 @@ class ServerIndexStore:
             lambda c: c.get_collection(chroma.collection_for(version), embedding_function=None)
         )
         if found is None:
-            raise chroma.unreachable(self.url, LookupError(f"collection of {version} is gone"))
+            raise ServiceUnavailable(
+                f"the knowledge index version {version} is not on the Chroma server",
+                where=self.where,
+                fix="Run `coach kb ingest` against this server (COACH_CHROMA_URL)",
+            )
         return found
 
     def _pages(self, version: str, include: list[str], where: Any = None) -> list[dict[str, Any]]:

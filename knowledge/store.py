@@ -137,6 +137,9 @@ class IndexStore:
         )
         write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
 
+    def forget_current(self) -> None:
+        """Nothing to forget: CURRENT is read from the folder every time."""
+
     def collection(self, version: str) -> Any:
         """The version's Chroma collection (vectors and filter fields)."""
         from knowledge.chroma import chroma_client

@@ -79,6 +79,28 @@ def test_server_index_answers_like_the_local_one_and_is_incremental(
     )
 
 
+def test_a_reader_whose_version_was_pruned_moves_to_the_live_one(
+    small_kb: Path, tmp_path: Path, chroma_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker holds a version while other processes ingest twice (its version is pruned)
+    and before its cached pointer expires: its next vector search reads the live version."""
+    monkeypatch.setattr("knowledge.server_store.POINTER_TTL_S", 3600.0)
+    minilm()
+    root = tmp_path / "server"
+    ingest((small_kb,), root, chroma_url=chroma_server)
+    reader = KnowledgeIndex(root, (small_kb,), chroma_url=chroma_server)
+    assert reader.search("keeping data on premises", k=1, mode="vector")
+    held = reader.version
+    for n in range(2):
+        path = small_kb / "obj-price.md"
+        path.write_text(path.read_text() + f"\nEdit {n}.\n")
+        latest = ingest((small_kb,), root, chroma_url=chroma_server)
+    reader._cache.clear()
+    hits = reader.search("keeping data on premises", k=1, mode="vector")
+    assert hits[0].doc_id == "obj-security"
+    assert held != latest.version and reader.version == latest.version
+
+
 def test_a_capability_cites_the_same_passages_from_the_server(
     no_weights: None, tmp_path: Path, chroma_server: str
 ) -> None:
