@@ -50,6 +50,11 @@ class InvalidInput(CoachError):
     """A file or payload that does not match its contract."""
 
 
+class ServiceUnavailable(CoachError):
+    """A service the agent depends on (a Chroma server) did not answer: the CLI exits 2, the
+    HTTP service answers 503 and /readyz says not ready."""
+
+
 class UnknownCapability(CoachError):
     def __init__(self, name: str, valid: Sequence[str]) -> None:
         super().__init__(

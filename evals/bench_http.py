@@ -75,13 +75,18 @@ def server(env: dict[str, str] | None = None, timeout_s: float = 180.0) -> Itera
             time.sleep(0.25)
         yield Served(url, child)
     finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop(child, 20)
         log.close()
+
+
+def stop(child: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Asks a child server to stop, and kills it if it has not within `timeout_s`."""
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def stats(values: list[float]) -> dict[str, float]:

@@ -14,32 +14,26 @@ an optional callback, `progress(stage, done, total)`, in three stages:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
-from urllib.parse import urlparse
 
 import numpy as np
 
-from agent.files import write_atomic
 from agent.model.injection import Suspect
+from knowledge.chroma import collection_for
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
 from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.screening import suspected_passages
-from knowledge.sections import CHUNKER, Chunk, SectionRecord, chunk_records, section_records
+from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
+from knowledge.server_store import ServerIndexStore, open_store
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash
 
 log = logging.getLogger(__name__)
-ADD_BATCH = 1000
-# HNSW is approximate and its graph differs on every build; for a few thousand chunks a wide
-# search costs little and makes results effectively exact, so a fresh ingest ranks the same.
-HNSW: dict[str, int] = {"ef_construction": 400, "ef_search": 400, "max_neighbors": 32}
-
 
 Stage = Literal["documents", "chunks", "store"]
 STAGES: tuple[Stage, ...] = ("documents", "chunks", "store")
@@ -51,28 +45,6 @@ class Progress(Protocol):
 
 def _silent(stage: Stage, done: int, total: int) -> None:
     """No one is watching."""
-
-
-def chroma_client(folder: Path | None, url: str | None) -> Any:
-    """Embedded persistent Chroma by default; a Chroma server when several processes share it."""
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False)
-    if url:
-        parts = urlparse(url)
-        return chromadb.HttpClient(
-            host=parts.hostname or "localhost",
-            port=parts.port or 8000,
-            ssl=parts.scheme == "https",
-            settings=settings,
-        )
-    assert folder is not None
-    return chromadb.PersistentClient(path=str(folder), settings=settings)
-
-
-def collection_for(version: str) -> str:
-    return f"kb_{version.replace('-', '_')}"
 
 
 @dataclass(frozen=True)
@@ -129,7 +101,7 @@ def ingest(
     overrides = tuple(o.describe(corpus.folders) for o in corpus.overrides)
     for line in overrides:
         log.warning("knowledge override: %s", line, extra=where)
-    store = IndexStore(root)
+    store = open_store(root, chroma_url)
     hashes = {doc_id: file_hash(doc.path) for doc_id, doc in sorted(corpus.docs.items())}
     previous = store.manifest()
     semantic = semantic_available()
@@ -180,41 +152,25 @@ def ingest(
     if semantic:  # embedded before a version folder exists: a failure leaves nothing behind
         reusable = previous if previous and same_setup and not force else None
         vectors, embedded = _vectors(store, reusable, hashes, changed, chunks, report_progress)
-    version, folder = store.new_version()
-    collection_name = ""
-    client: Any = None
-    if vectors is not None:
-        collection_name = collection_for(version)
-        client = chroma_client(None if chroma_url else folder / "chroma", chroma_url)
-        _fill_collection(client, collection_name, chunks, records, vectors, report_progress)
-        np.save(folder / "embeddings.npy", vectors)
-    write_atomic(
-        folder / "sections.json",
-        json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
-    )
+    version, _ = store.new_version()
     manifest = Manifest(
         version=version,
         model=model,
         chunker=CHUNKER,
         doc_hashes=hashes,
         chunk_ids=[c.id for c in chunks],
-        collection=collection_name,
+        collection=collection_for(version) if vectors is not None or chroma_url else "",
     )
-    write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
+    store.write(
+        version,
+        manifest,
+        records,
+        chunks,
+        vectors,
+        lambda done, total: report_progress("store", done, total),
+    )
     store.commit(version)
-    for old in store.prune():
-        if chroma_url and client is not None:
-            # a server keeps collections until told; embedded ones went with the folder
-            try:
-                client.delete_collection(collection_for(old))
-            except Exception as exc:  # noqa: BLE001 - the new version is live; this is tidying
-                log.warning(
-                    "could not delete the old collection %s on the Chroma server (%s); it can "
-                    "be deleted by hand",
-                    collection_for(old),
-                    type(exc).__name__,
-                    extra=where,
-                )
+    store.prune()
     report = IngestReport(
         version,
         False,
@@ -256,7 +212,7 @@ def ingest(
 
 
 def _vectors(
-    store: IndexStore,
+    store: IndexStore | ServerIndexStore,
     previous: Manifest | None,
     hashes: dict[str, str],
     changed: list[str],
@@ -295,37 +251,3 @@ def _vectors(
     for i, chunk in enumerate(chunks):
         vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
     return vectors, len(todo)
-
-
-def _fill_collection(
-    client: Any,
-    name: str,
-    chunks: list[Chunk],
-    records: list[SectionRecord],
-    vectors: np.ndarray[Any, np.dtype[np.float32]],
-    report_progress: Progress = _silent,
-) -> None:
-    collection = client.create_collection(
-        name=name, embedding_function=None, configuration={"hnsw": HNSW}
-    )
-    by_ref = {r.ref: r for r in records}
-    for start in range(0, len(chunks), ADD_BATCH):
-        batch = chunks[start : start + ADD_BATCH]
-        metadatas: list[dict[str, Any]] = []
-        for c in batch:
-            rec = by_ref[c.ref]
-            metadatas.append(
-                {
-                    "ref": c.ref,
-                    "doc_id": rec.doc_id,
-                    "type": rec.type,
-                    **dict.fromkeys(rec.flags, True),
-                }
-            )
-        collection.add(
-            ids=[c.id for c in batch],
-            documents=[c.text for c in batch],
-            embeddings=vectors[start : start + len(batch)],
-            metadatas=metadatas,
-        )
-        report_progress("store", start + len(batch), len(chunks))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from knowledge.documents import Document, Section
 from knowledge.embeddings import model_dir, semantic_available
 from knowledge.lexical_cache import keep_ranking, kept_ranking
 from knowledge.sections import SectionRecord, flag, section_records
+from knowledge.server_store import open_store
 from knowledge.store import MODEL_ID, IndexStore, require_current
 
 Mode = Literal["hybrid", "vector", "lexical"]
@@ -110,7 +112,7 @@ class KnowledgeIndex:
         chroma_url: str | None = None,
         hidden: frozenset[str] = frozenset(),
     ) -> None:
-        self.store = IndexStore(root)
+        self.store = open_store(root, chroma_url)  # a folder, or a Chroma server
         self.folders = folders
         self.chroma_url = chroma_url
         self.hidden = hidden
@@ -155,14 +157,14 @@ class KnowledgeIndex:
                 log.warning(
                     "the knowledge index at %s was built without the embedding weights: search "
                     "is lexical (BM25) only until `coach kb ingest` embeds it",
-                    self.store.root,
+                    self.store.where,
                 )
         if self._vectors_in_index:
             return mode
         if mode == "vector":
             raise CoachError(
                 "the knowledge index was built without the embedding weights",
-                where=str(self.store.root),
+                where=self.store.where,
                 fix="Run `coach kb ingest` to embed it, or search with --mode lexical",
             )
         return "lexical"
@@ -198,8 +200,9 @@ class KnowledgeIndex:
     def _lexical(self, query: str, keep: Callable[[SectionRecord], bool], n: int) -> list[int]:
         """Positions of the best `n` sections `keep` accepts. On a built index a query's ranking
         is kept with its version (knowledge/lexical_cache.py), so a query ranked before needs
-        neither bm25s nor the tokenised sections."""
-        folder = self.store.folder(self.version) if self.version else None
+        neither bm25s nor the tokenised sections. A server index keeps none (no local folder)."""
+        local = isinstance(self.store, IndexStore)
+        folder = self.store.folder(self.version) if self.version and local else None
         ranked = kept_ranking(folder, query) if folder is not None else None
         if ranked is None or any(i >= len(self.records) for i in ranked):
             ranked = self._ranking(query)
@@ -224,24 +227,32 @@ class KnowledgeIndex:
         return [int(i) for i in order if scores[i] > 0]
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
-        from knowledge.embeddings import minilm
-        from knowledge.ingest import chroma_client
+        from chromadb.errors import NotFoundError
 
-        version = require_current(self.store)
-        if self._collection is None:
-            manifest = self.store.manifest(version)
-            assert manifest is not None
-            client = chroma_client(
-                None if self.chroma_url else self.store.folder(version) / "chroma", self.chroma_url
-            )
-            self._collection = client.get_collection(manifest.collection, embedding_function=None)
+        from knowledge.chroma import answering
+        from knowledge.embeddings import minilm
+
         vector = minilm().embed([query])
-        found = self._collection.query(
-            query_embeddings=vector,
-            n_results=n,
-            where=filters.chroma_where(),
-            include=["metadatas"],
-        )
+        for attempt in range(2):
+            if self._collection is None:
+                self._collection = self.store.collection(require_current(self.store))
+            try:
+                with answering(self.chroma_url) if self.chroma_url else nullcontext():
+                    found = self._collection.query(
+                        query_embeddings=vector,
+                        n_results=n,
+                        where=filters.chroma_where(),
+                        include=["metadatas"],
+                    )
+                break
+            except NotFoundError:
+                # Another process's ingests pruned the version this one was reading: look up
+                # the live version now (not after the pointer's short cache) and read it.
+                if attempt or not self.chroma_url:
+                    raise
+                self.store.forget_current()
+                self.refresh()
+                self._collection = None
         refs: list[str] = []
         for meta in found["metadatas"][0]:
             if meta["ref"] not in refs:

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 
 from agent.errors import CoachError
 from agent.files import write_atomic
+from knowledge.sections import Chunk, SectionRecord
 
 MODEL_ID = "all-MiniLM-L6-v2/numpy"
 # An index built without the embedding weights: sections for BM25, no vectors, no collection.
@@ -45,13 +47,28 @@ class Manifest:
         return self.__dict__.copy()
 
 
+def version_name() -> str:
+    """A new version's name; names sort in creation order (pruning relies on it), even
+    within one second."""
+    now = time.time_ns()
+    stamp = time.strftime("v%Y%m%d-%H%M%S", time.localtime(now // 10**9))
+    return f"{stamp}-{now % 10**9:09d}-{os.urandom(2).hex()}"
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class IndexStore:
+    """The index in a local folder (an embedded Chroma per version). `ServerIndexStore`
+    (knowledge/server_store.py) has the same methods for an index on a Chroma server."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    @property
+    def where(self) -> str:
+        return str(self.root)
 
     @property
     def current_version(self) -> str | None:
@@ -92,13 +109,48 @@ class IndexStore:
 
     def new_version(self) -> tuple[str, Path]:
         self.root.mkdir(parents=True, exist_ok=True)
-        # Names sort in creation order (pruning relies on it), even within one second.
-        now = time.time_ns()
-        stamp = time.strftime("v%Y%m%d-%H%M%S", time.localtime(now // 10**9))
-        version = f"{stamp}-{now % 10**9:09d}-{os.urandom(2).hex()}"
+        version = version_name()
         folder = self.folder(version)
         folder.mkdir()
         return version, folder
+
+    def write(
+        self,
+        version: str,
+        manifest: Manifest,
+        records: list[SectionRecord],
+        chunks: list[Chunk],
+        vectors: np.ndarray[Any, np.dtype[np.float32]] | None,
+        report: Callable[[int, int], None],
+    ) -> None:
+        """Everything of one version into its folder; it is not live until `commit`."""
+        from knowledge import chroma
+
+        folder = self.folder(version)
+        if vectors is not None:
+            client = chroma.chroma_client(folder / "chroma", None)
+            chroma.fill_collection(client, manifest.collection, chunks, records, vectors, report)
+            np.save(folder / "embeddings.npy", vectors)
+        write_atomic(
+            folder / "sections.json",
+            json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
+        )
+        write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
+
+    def forget_current(self) -> None:
+        """Nothing to forget: CURRENT is read from the folder every time."""
+
+    def collection(self, version: str) -> Any:
+        """The version's Chroma collection (vectors and filter fields)."""
+        from knowledge.chroma import chroma_client
+
+        manifest = self.manifest(version)
+        assert manifest is not None
+        client = chroma_client(self.folder(version) / "chroma", None)
+        return client.get_collection(manifest.collection, embedding_function=None)
+
+    def size_bytes(self, version: str) -> int:
+        return sum(p.stat().st_size for p in self.folder(version).rglob("*") if p.is_file())
 
     def commit(self, version: str) -> None:
         """The one step that makes a version live."""
@@ -114,12 +166,13 @@ class IndexStore:
         return doomed
 
 
-def require_current(store: IndexStore) -> str:
-    version = store.current_version
+def require_current(store: Any) -> str:
+    """The live version of an IndexStore or a ServerIndexStore, else how to build one."""
+    version: str | None = store.current_version
     if version is None:
         raise CoachError(
             "the knowledge index has not been built",
-            where=str(store.root),
+            where=store.where,
             fix="Run `coach kb ingest` (make setup does it for you)",
         )
     return version

@@ -1,5 +1,8 @@
-"""load_rep_context: the rep's deals in the workspace, the team's analytics, the advice the
-agent recorded for the rep, and metrics of their recorded calls. Absent inputs are reported."""
+"""load_rep_context: the rep's deals in the workspace (each with its upstream sections, from
+files or from the upstream agents over HTTP exactly as a deal capability reads them), the
+team's analytics, the advice the agent recorded for the rep, and metrics of their recorded
+calls. Absent inputs are reported; a deal's section an agent failed to deliver is a warning
+naming the deal, the section and why."""
 
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
-from tools.sources import WorkspaceSource, workspace_source
+from tools.sources import DealSource, WorkspaceSource, workspace_source
+from tools.upstream.source import upstream_source
 
 ANALYTICS_IMPACT = (
     "no skill scores, win rates or named top performers: focus areas come from the deals' "
@@ -85,6 +89,24 @@ def _unknown_skills(analytics: SalesAnalytics, known: set[str]) -> list[Warning]
     ]
 
 
+def _undelivered(deals: list[DealContext]) -> list[Warning]:
+    """Sections of the rep's deals an upstream agent did not deliver, or served from an older
+    answer: the rep-level advice is built without them, and says so per deal."""
+    warnings = []
+    for ctx in deals:
+        for section, why in ctx.unavailable.items():
+            warnings.append(
+                Warning(
+                    code="missing_input",
+                    ref=f"{ctx.deal.id}:{section}",
+                    message=f"{ctx.deal.id}: no {section} data (the agent's call failed: {why})",
+                )
+            )
+        for section, why in ctx.stale.items():
+            warnings.append(Warning(code="stale_data", ref=f"{ctx.deal.id}:{section}", message=why))
+    return warnings
+
+
 def _missing(rep_id: str, analytics: SalesAnalytics | None) -> list[MissingInput]:
     if analytics is None:
         return [
@@ -114,15 +136,19 @@ def build_rep_context(
     store: BaseStore | None,
     known_skills: set[str],
     known_competitors: Competitors,
+    contexts: DealSource | None = None,
 ) -> tuple[RepContext, list[Warning]]:
     """The rep's material; also used by the eval harness to resolve a response's citations.
-    `known_competitors` are the knowledge base's (reading.competitors.knowledge_competitors)."""
+    `known_competitors` are the knowledge base's (reading.competitors.knowledge_competitors).
+    `contexts` reads each deal with its sections (tools.upstream: the configured agents over
+    HTTP, the files for the rest); by default the workspace's files."""
     analytics = source.org_section("analytics")
     assert analytics is None or isinstance(analytics, SalesAnalytics)
     # Only the rep's own deals are read (the workspace catalogue knows who owns what).
     may_coach = source.access.may_coach(rep_id)
     ids = source.rep_deal_ids(rep_id) if may_coach else []
-    deals = [c for c in (source.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
+    loader = contexts or source
+    deals = [c for c in (loader.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
     listed = {
         r.rep_id: TeamMember(id=r.rep_id, name=r.name)
         for r in (analytics.reps if analytics else [])
@@ -140,6 +166,7 @@ def build_rep_context(
     tenant = tenant_of(source.access.principal)
     history = recall(store, rep_id, as_of, tenant) if store is not None else []
     calls, warnings = _calls(source, deals, known_competitors)
+    warnings += _undelivered(deals)
     if analytics is not None:
         warnings += _unknown_skills(analytics, known_skills)
     rep_ctx = RepContext(rep=rep, deals=deals, analytics=analytics, history=history, calls=calls)
@@ -160,6 +187,7 @@ def load_rep_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[
         runtime.store,
         set(citable_documents(ctx_settings)),
         knowledge_competitors(ctx_settings.knowledge_dirs),
+        upstream_source(source, ctx_settings.upstream),  # as every deal capability reads them
     )
     missing = _missing(rep_id, rep.analytics)
     warnings += [

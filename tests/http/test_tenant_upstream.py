@@ -5,6 +5,7 @@ tenant is answered from another's cache or falls back to the shared COACH_UPSTRE
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE
 from agent.interfaces.http.app import create_app
 from agent.interfaces.http.config import KeyEntry, KeysFile, ServerSettings, hash_key
 from agent.settings import CoachContext
@@ -108,3 +110,31 @@ def test_a_bad_tenant_file_is_one_clear_error_naming_no_server_folder(service: S
     error = got.json()["error"]
     assert got.status_code == 400 and "risks" in error["message"]
     assert error["where"] == "upstream.yaml" and "/tenants/" not in got.text
+
+
+def test_a_deal_shows_its_tenants_upstream_sections_and_what_is_missing_and_why(
+    service: Service, stubs: dict[str, Agent]
+) -> None:
+    def deal(tenant: str) -> dict[str, Any]:
+        with service.client(f"key-{tenant}") as http:
+            got = http.get(f"/v1/deals/{DEAL}")
+        assert got.status_code == 200, got.text
+        body = got.json()
+        assert isinstance(body, dict)
+        return body
+
+    acme, globex, initech = deal("acme"), deal("globex"), deal("initech")
+    fetched = SECTION_MODELS["risk"].model_validate(_risk()).model_dump(mode="json")
+    assert acme["risk"] == fetched and acme["sources"]["risk"] == stubs["acme"].url("ok").format(
+        deal_id=DEAL
+    )
+    assert "risk" not in {m["section"] for m in acme["missing_inputs"]}
+    # globex's agent is down: no risk (never acme's answer, never its file), with the reason
+    assert globex["risk"] is None and "risk" not in globex["sources"]
+    reasons = {m["section"]: m.get("reason") for m in globex["missing_inputs"]}
+    assert "503" in (reasons["risk"] or "") and "503" in globex["unavailable"]["risk"]
+    # initech has no upstream file: its own risk file, named inside its workspace only
+    assert initech["risk"] is not None and initech["sources"]["risk"].startswith("workspace/")
+    assert "/tenants/" not in json.dumps(initech)
+    absent = {m["section"] for m in initech["missing_inputs"]}
+    assert absent == {s for s in SECTION_PURPOSE if initech[s] is None} and "risk" not in absent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,35 @@ last_verified: 2026-10-01
 @pytest.fixture
 def small_kb(tmp_path: Path) -> Path:
     return write_small_kb(tmp_path / "kb")
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Chroma server (evals/chroma_server.py) on loopback for the whole session; the
+    tests that need it are skipped, said why, where it cannot start, but CI must run them."""
+    import os
+
+    from evals.chroma_server import CannotStart
+    from evals.chroma_server import chroma_server as running
+
+    try:
+        with running(tmp_path_factory.mktemp("chroma-server")) as url:
+            yield url
+    except CannotStart as why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the Chroma server tests, but {why}")
+        pytest.skip(f"no Chroma server for these tests: {why}")
+
+
+@pytest.fixture
+def no_weights(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The weights package hidden the way an absent one looks to Python: importing it fails and
+    importlib.util.find_spec answers None (a None entry in sys.modules does both)."""
+    import sys
+
+    from knowledge.embeddings import MODEL_PACKAGE, semantic_available
+
+    monkeypatch.setitem(sys.modules, MODEL_PACKAGE, None)
+    semantic_available.cache_clear()
+    yield
+    semantic_available.cache_clear()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import ingest as ingest_module
+from knowledge import chroma as chroma_module
 from knowledge.ingest import ingest
 from knowledge.retriever import KnowledgeIndex, SearchFilters
 from knowledge.store import IndexStore
@@ -36,10 +36,10 @@ def test_failed_ingest_leaves_the_previous_index_in_use(
     good = ingest((small_kb,), root)
     (small_kb / "obj-price.md").write_text((small_kb / "obj-price.md").read_text() + "\nMore.\n")
 
-    def broken_client(folder: Path | None, url: str | None) -> object:
+    def broken_client(folder: Path | None, url: str | None, database: str | None = None) -> object:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest_module, "chroma_client", broken_client)
+    monkeypatch.setattr(chroma_module, "chroma_client", broken_client)
     with pytest.raises(RuntimeError, match="disk full"):
         ingest((small_kb,), root)
     assert IndexStore(root).current_version == good.version

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,6 @@ from knowledge.embeddings import INSTALL_COMMAND, MODEL_PACKAGE, semantic_availa
 from knowledge.ingest import ingest
 from knowledge.retriever import KnowledgeIndex
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore
-
-
-@pytest.fixture
-def no_weights(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The weights package hidden the way an absent one looks to Python: importing it fails and
-    importlib.util.find_spec answers None (a None entry in sys.modules does both)."""
-    monkeypatch.setitem(sys.modules, MODEL_PACKAGE, None)
-    semantic_available.cache_clear()
-    yield
-    semantic_available.cache_clear()
 
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:

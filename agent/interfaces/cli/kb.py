@@ -143,9 +143,13 @@ def ingest(
         if report.semantic
         else "lexical only (no embedding weights)"
     )
+    place = (
+        f"the Chroma server {ctx.chroma_url}" if ctx.chroma_url else ctx.index_dir / report.version
+    )
     out.print(
         f"Indexed {report.documents} documents: {report.sections} sections, {vectors} "
-        f"in {report.seconds:.1f} s -> {ctx.index_dir / report.version}"
+        f"in {report.seconds:.1f} s -> {place}",
+        highlight=False,
     )
     if report.changed:
         out.print(
@@ -219,7 +223,7 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt
     from collections import Counter
 
     from knowledge.corpus import load_corpus
-    from knowledge.store import IndexStore
+    from knowledge.server_store import open_store
     from knowledge.trust import STALE_AFTER_DAYS, due_for_review
 
     ctx = _context(knowledge, index)
@@ -253,10 +257,10 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt
         ),
         highlight=False,
     )
-    store = IndexStore(ctx.index_dir)
+    store = open_store(ctx.index_dir, ctx.chroma_url)
     manifest = store.manifest()
     if manifest is None:
-        out.print(f"Index: not built at {ctx.index_dir}. Run `coach kb ingest`.")
+        out.print(f"Index: not built at {store.where}. Run `coach kb ingest`.", highlight=False)
         return
     from knowledge.store import file_hash
 
@@ -264,12 +268,13 @@ def stats(knowledge: KnowledgeOpt = None, index: IndexOpt = None, as_of: AsOfOpt
         d for d, doc in corpus.docs.items() if manifest.doc_hashes.get(d) != file_hash(doc.path)
     ]
     stale += [d for d in manifest.doc_hashes if d not in corpus.docs]
-    size = sum(p.stat().st_size for p in store.folder(manifest.version).rglob("*") if p.is_file())
+    size = store.size_bytes(manifest.version)
     built = time.strftime("%Y-%m-%d %H:%M", time.localtime(manifest.created))
     out.print(
         f"Index: {manifest.version} built {built}, {len(manifest.doc_hashes)} documents, "
-        f"{len(manifest.chunk_ids)} chunks, {size / 1e6:.1f} MB, model {manifest.model}"
-        + (f", store {ctx.chroma_url}" if ctx.chroma_url else ""),
+        f"{len(manifest.chunk_ids)} chunks, "
+        + (f"store {store.where}" if ctx.chroma_url else f"{size / 1e6:.1f} MB")
+        + f", model {manifest.model}",
         highlight=False,
     )
     out.print(

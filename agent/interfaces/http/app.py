@@ -44,13 +44,16 @@ def _warm(tenants: Tenants) -> None:
     """Opens what every request needs, once: each tenant's index (its sections and lexical
     index), memory store and chat threads; the graphs compile on import."""
     import agent.service  # noqa: F401 - the graphs compile once, here, not on a request
+    from agent.errors import ServiceUnavailable
     from agent.retrieval import index_for
     from agent.stores import memory_place, store_at
 
     for name in tenants.names():
         ctx = tenants.context(name)
-        index = index_for(ctx)
-        index.search("warm up", k=1, mode="lexical")
+        try:
+            index_for(ctx).search("warm up", k=1, mode="lexical")
+        except ServiceUnavailable as exc:  # the server starts; /readyz says not ready, and why
+            log.warning("%s", exc, extra={"tenant": name})
         if (place := memory_place(ctx)) is not None:
             store_at(place)
         tenants.checkpointer(ctx)

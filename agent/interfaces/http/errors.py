@@ -6,7 +6,8 @@
 
 Bad input is 400 (422 when the body does not match its schema), an unknown or unreachable deal
 404 (another tenant's or principal's deal reads exactly like one that does not exist), no key
-401, a key that may not do this 403, too big 413, too many 429, too slow 504.
+401, a key that may not do this 403, too big 413, too many 429, a store that does not answer
+(the Chroma server) 503, too slow 504.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
-from agent.errors import CoachError, DealNotFound, UnknownCapability, describe_validation_error
+from agent.errors import (
+    CoachError,
+    DealNotFound,
+    ServiceUnavailable,
+    UnknownCapability,
+    describe_validation_error,
+)
 from agent.interfaces.http.deps import ApiError
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,8 @@ def status_of(exc: CoachError) -> tuple[int, str]:
         return 404, "not_found"
     if isinstance(exc, UnknownCapability):
         return 404, "unknown_capability"
+    if isinstance(exc, ServiceUnavailable):
+        return 503, "unavailable"
     return 400, "invalid_input"
 
 

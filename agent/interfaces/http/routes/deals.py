@@ -1,5 +1,6 @@
-"""What a caller may look up: its tenant's deals (as its key's principal sees them) and the
-knowledge base (the shipped knowledge plus the tenant's overlay)."""
+"""What a caller may look up: its tenant's deals (as its key's principal sees them), each with
+its upstream sections as a capability reads them (the tenant's own upstream agents, else its
+files), and the knowledge base (the shipped knowledge plus the tenant's overlay)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,40 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
+from pydantic import Field
 
 from agent.contracts.context import DealContext
+from agent.contracts.response import MissingInput
 from agent.interfaces.http.deps import ContextDep
+from agent.settings import CoachContext
 from knowledge.retriever import Mode, Passage, SearchFilters
 from tools.sources import DealSummary
 
 router = APIRouter(prefix="/v1", tags=["deals and knowledge"])
 DealId = Annotated[str, Path(min_length=1, max_length=255, examples=["D-1003"])]
+
+
+class DealView(DealContext):
+    """A deal as the capabilities see it, and what they would miss."""
+
+    missing_inputs: list[MissingInput] = Field(
+        default_factory=list,
+        description="Each upstream section the deal lacks: who supplies it, what it would add, "
+        "what its absence costs, and why when its agent's call failed.",
+    )
+
+
+def _public(ctx: CoachContext, sources: dict[str, str]) -> dict[str, str]:
+    """Where each section came from, a file named inside the workspace (a caller never reads
+    where the server keeps its folders) or the agent's URL."""
+    from pathlib import Path as FilePath
+
+    shown = {}
+    for section, where in sources.items():
+        path = FilePath(where)
+        inside = path.is_absolute() and path.is_relative_to(ctx.workspace)
+        shown[section] = f"workspace/{path.relative_to(ctx.workspace)}" if inside else where
+    return shown
 
 
 @router.get("/deals", summary="The deals the caller may reach")
@@ -27,18 +54,24 @@ async def list_deals(ctx: ContextDep) -> list[DealSummary]:
 
 @router.get(
     "/deals/{deal_id}",
-    response_model=DealContext,
+    response_model=DealView,
     summary="One deal with every upstream section",
     responses={404: {"description": "No such deal, or not one the caller may reach"}},
 )
-async def get_deal(deal_id: DealId, ctx: ContextDep) -> DealContext:
-    """The deal and its upstream agents' sections; another tenant's or principal's deal reads
-    exactly like one that does not exist (404)."""
+async def get_deal(deal_id: DealId, ctx: ContextDep) -> DealView:
+    """The deal and its upstream agents' sections, read as a capability reads them: from the
+    tenant's own upstream agents over HTTP where it has them, else its files; the sections it
+    lacks are listed with why. Another tenant's or principal's deal reads exactly like one
+    that does not exist (404)."""
+    from agent.analysis.missing import missing_inputs
     from tools.sources import check_deal_id, workspace_source
+    from tools.upstream.source import upstream_source
 
-    def load() -> DealContext:
-        source = workspace_source(ctx.workspace, ctx.principal)
-        return source.load_context(check_deal_id(deal_id, "deal id"))
+    def load() -> DealView:
+        source = upstream_source(workspace_source(ctx.workspace, ctx.principal), ctx.upstream)
+        deal = source.load_context(check_deal_id(deal_id, "deal id"))
+        fields = {**dict(deal), "sources": _public(ctx, deal.sources)}
+        return DealView.model_construct(**fields, missing_inputs=missing_inputs(deal))
 
     return await run_in_threadpool(load)
 

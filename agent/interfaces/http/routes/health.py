@@ -1,5 +1,6 @@
 """`/healthz`: the process answers. `/readyz`: it can serve: each tenant's knowledge index is
-loaded (or readable from the files) and its stores (memory, chat threads) answer a query."""
+loaded (or readable from the files; with COACH_CHROMA_URL, the Chroma server answers) and its
+stores (memory, chat threads) answer a query."""
 
 from __future__ import annotations
 
@@ -18,16 +19,22 @@ async def healthz() -> dict[str, str]:
 
 
 def _checks(tenants: Any) -> dict[str, dict[str, Any]]:
+    from agent.errors import ServiceUnavailable
     from agent.retrieval import index_for
     from agent.stores import memory_place, ping, store_at
 
     found: dict[str, dict[str, Any]] = {}
     for name in tenants.names():
         ctx = tenants.context(name)
-        index = index_for(ctx)
-        checks: dict[str, Any] = {"index": "built" if index.built else "files only"}
+        checks: dict[str, Any] = {}
         try:
+            index = index_for(ctx)
+            index.refresh()  # a server index: asks the server which version is live
+            checks["index"] = "built" if index.built else "files only"
             checks["sections"] = len(index.records)
+        except ServiceUnavailable as exc:  # the Chroma server is down: not ready, said why
+            checks["index"] = f"unavailable: {exc.what}"
+        try:
             if (place := memory_place(ctx)) is not None:
                 store_at(place).get(("health",), "probe")
             ping(tenants.checkpointer(ctx))
