@@ -201,8 +201,10 @@ class KnowledgeIndex:
         """Positions of the best `n` sections `keep` accepts. On a built index a query's ranking
         is kept with its version (knowledge/lexical_cache.py), so a query ranked before needs
         neither bm25s nor the tokenised sections. A server index keeps none (no local folder)."""
-        local = isinstance(self.store, IndexStore)
-        folder = self.store.folder(self.version) if self.version and local else None
+        store = self.store
+        folder = (
+            store.folder(self.version) if self.version and isinstance(store, IndexStore) else None
+        )
         ranked = kept_ranking(folder, query) if folder is not None else None
         if ranked is None or any(i >= len(self.records) for i in ranked):
             ranked = self._ranking(query)
