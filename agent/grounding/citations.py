@@ -178,16 +178,18 @@ def build_citations(
             continue
         if ref not in described:
             node = resolve_input(ctx, ref)
-            described[ref] = None if node is _MISSING else describe(node)
-        excerpt = described[ref]
-        if excerpt is None:
+            described[ref] = None
+            if node is not _MISSING:
+                described[ref] = Citation(ref=ref, kind="input", excerpt=describe(node))
+        citation = described[ref]
+        if citation is None:
             broken.append(ref)
         else:
-            citations.append(Citation(ref=ref, kind="input", excerpt=excerpt))
+            citations.append(citation)
     return citations, broken
 
 
 # What each input ref of a context resolves to, described once per context object (a workspace
 # hands out the same object while the deal's files are unchanged, agent/memo.py): compose and
 # check both cite, and a large deal's answer cites thousands of its activities.
-_DESCRIBED: PerObject[dict[str, str | None]] = PerObject(maxsize=64)
+_DESCRIBED: PerObject[dict[str, Citation | None]] = PerObject(maxsize=64)
