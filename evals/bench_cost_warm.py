@@ -148,6 +148,12 @@ def measure_large(workspace: str, runs: int, turns: int, turn_runs: int) -> dict
     from agent.settings import CoachContext
 
     logging.disable(logging.WARNING)  # the synthetic deal repeats its activities' warnings
+    if workspace == "-":  # the calls, in a process of their own (the big deal's objects kept
+        plain = CoachContext(outbox=None, memory=None)  # alive would slow its collector)
+        calls = {"new_call_45_minutes": _fresh_calls(600, max(turn_runs, 3), plain)}
+        if turns:
+            calls[f"new_call_{turns}_turns"] = _fresh_calls(turns, turn_runs, plain)
+        return {"long_calls": calls}
     context = CoachContext(workspace=Path(workspace), outbox=None, memory=None)
     big: dict[str, Any] = {}
     for spec in in_scope("deal"):
@@ -161,11 +167,7 @@ def measure_large(workspace: str, runs: int, turns: int, turn_runs: int) -> dict
             coach(request, context)
             cpu.append((time.thread_time() - start) * 1000)
         big[spec.name] = {"first_cpu_ms": round(first, 1), "cpu_median_ms": _median(cpu)}
-    plain = CoachContext(outbox=None, memory=None)
-    calls = {"new_call_45_minutes": _fresh_calls(600, max(turn_runs, 3), plain)}
-    if turns:
-        calls[f"new_call_{turns}_turns"] = _fresh_calls(turns, turn_runs, plain)
-    return {"big_deal": big, "long_calls": calls}
+    return {"big_deal": big}
 
 
 def _child(tree: Path, *args: object) -> dict[str, Any]:
@@ -274,9 +276,13 @@ def _large(args: argparse.Namespace, here: Path) -> dict[str, Any]:
     from evals.synthetic_workspace import big_deal
 
     ws = big_deal(Path(tempfile.mkdtemp(prefix="bench-big-deal-")) / "ws", 5000, 200)
-    large = (ws, args.warm_big_runs, args.warm_turns, args.warm_turn_runs)
-    theirs = _child(args.base.resolve(), "--large", *large) if args.base is not None else None
-    mine = _child(here, "--large", *large)
+    theirs: dict[str, Any] | None = None
+    mine: dict[str, Any] = {}
+    for where in (ws, "-"):  # the big deal, then the calls, each in a fresh process
+        large = (where, args.warm_big_runs, args.warm_turns, args.warm_turn_runs)
+        if args.base is not None:
+            theirs = {**(theirs or {}), **_child(args.base.resolve(), "--large", *large)}
+        mine.update(_child(here, "--large", *large))
     for r in mine["big_deal"].values():
         r["target_ms"] = 100.0
         r["cpu_passed"] = r["cpu_median_ms"] <= 100.0
