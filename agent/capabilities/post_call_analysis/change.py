@@ -64,18 +64,25 @@ def analyse_call(
     competitors: Sequence[str] = (),
     default_process: ProcessInView | None = None,
 ) -> CallAnalyses:
-    """The call analysed on `ctx` with `patch` (the proposed update) applied. Kept per context
-    object and call: the two sides read the whole record, which on a deal of thousands of
-    activities takes seconds, and the same call about an unchanged deal gives the same sides."""
+    """The call analysed on `ctx` with `patch` (the proposed update) applied, both sides on
+    the same day, the later of today and the call's date. Kept per context object and call: the
+    two sides read the whole record, which on a deal of thousands of activities takes seconds,
+    and the same call about an unchanged deal gives the same sides. The record without the call
+    is one object per context, so its reading is kept with it whatever call comes next."""
     process = default_process and (default_process.doc_id, default_process.standard)
     key = (_digest(patch), _digest(t), as_of, on, tuple(competitors), _digest(process))
-    return _CALLS.get(
-        ctx,
-        key,
-        lambda: _analyse_call(
-            ctx, patched_context(ctx, patch), t, as_of, on, competitors, default_process
-        ),
-    )
+
+    def sides() -> CallAnalyses:
+        day = max(as_of, on)
+        before_ctx = _BEFORE.get(ctx, None, lambda: ctx.model_copy(update={"transcript": None}))
+        after_ctx = patched_context(ctx, patch).model_copy(update={"transcript": t})
+        before, after = (
+            analyze_deal(c, day, read_deal(c, day, competitors, on), default_process)
+            for c in (before_ctx, after_ctx)
+        )
+        return CallAnalyses(before_ctx, before, after_ctx, after)
+
+    return _CALLS.get(ctx, key, sides)
 
 
 _CALLS: PerObject[CallAnalyses] = PerObject(maxsize=16)
@@ -85,29 +92,6 @@ _BEFORE: PerObject[DealContext] = PerObject(maxsize=16)
 def _digest(value: object) -> bytes:
     """A short fingerprint of a model (or a pair holding one) by its JSON."""
     return hashlib.blake2b(to_json(value), digest_size=16).digest()
-
-
-def _analyse_call(
-    ctx: DealContext,
-    logged: DealContext,
-    t: Transcript,
-    as_of: dt.date,
-    on: dt.date,
-    competitors: Sequence[str] = (),
-    default_process: ProcessInView | None = None,
-) -> CallAnalyses:
-    """`logged` is the context with the call's activity added (the proposed patch applied).
-    Both sides are analysed on the same day, the later of today and the call's date. The
-    record without the call is one object per context, so its reading is kept with it
-    (agent/reading/read.py) whatever call is analysed next."""
-    day = max(as_of, on)
-    before_ctx = _BEFORE.get(ctx, None, lambda: ctx.model_copy(update={"transcript": None}))
-    after_ctx = logged.model_copy(update={"transcript": t})
-    before, after = (
-        analyze_deal(c, day, read_deal(c, day, competitors, on), default_process)
-        for c in (before_ctx, after_ctx)
-    )
-    return CallAnalyses(before_ctx, before, after_ctx, after)
 
 
 def probability_change(ctx: DealContext, call: CallAnalyses) -> ProbabilityChange:
