@@ -300,10 +300,24 @@ def _withhold(text: str, passages: frozenset[str]) -> str:
 
 def clean_text(text: str, policy: OutputPolicy = STRICT) -> str:
     """One field as it may leave the agent (see the module's docstring)."""
+    out = _cleaned(text, policy) if len(text) <= _KEPT_CHARS else _cleaned_now(text, policy)
+    return text if out == text else out  # the same object: a clean value is not copied
+
+
+_KEPT_CHARS = 2000  # longer fields are rare and cleaned each time, so the memo stays small
+
+
+@lru_cache(maxsize=8192)
+def _cleaned(text: str, policy: OutputPolicy) -> str:
+    """Kept per text and policy (a pure function): an answer writes the same few hundred
+    fields and template values on every request about a deal, each cleaned once."""
+    return _cleaned_now(text, policy)
+
+
+def _cleaned_now(text: str, policy: OutputPolicy) -> str:
     out = _withhold(text, policy.withheld) if policy.withheld else text
     out = _tags_escaped(_markup_free(strip_invisible(out), policy), policy)
-    out = _capped(out, policy.max_chars)
-    return text if out == text else out  # the same object: a clean value is not copied
+    return _capped(out, policy.max_chars)
 
 
 def clean(value: T, policy: OutputPolicy = STRICT) -> T:

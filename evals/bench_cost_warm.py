@@ -4,7 +4,12 @@ call. A benchmark, not a timed test: machines are noisy, so `--base DIR` measure
 checkout (a worktree of main) in the same run, alternating rounds, and reports the ratios.
 
     python -m evals.bench_cost --part warm --out FILE.json [--warm-runs 40] [--warm-rounds 2]
-        [--base /tmp/base]
+        [--warm-big-runs 3] [--warm-turns 19000] [--base /tmp/base]
+
+It also measures, once per tree, every deal capability warm on a deal of 5,000 activities and
+200 contacts (evals/synthetic_workspace.py big_deal; target 100 ms each), and debriefs of calls
+never seen before (a new call each run, so nothing kept from an earlier debrief applies): 45
+minutes, and a long call of `--warm-turns` turns (19,000: seconds, and minutes on main).
 
 Targets: next best action at most 5 ms, every other capability at most 15 ms, the 45-minute
 debrief at most 150 ms (medians, warm, in-process, memory and outbox off so the store's disk
@@ -79,22 +84,41 @@ def _measure(request: Any, context: Any, runs: int, times: dict[str, list[float]
     return {"median_ms": _median(wall), "cpu_median_ms": _median(cpu), "nodes_cpu_ms": nodes}
 
 
-def _long_call_request() -> Any:
+def _long_call_request(utterances: int = 600, take: int | None = None) -> Any:
+    """A debrief of a synthetic call of `utterances` turns (45 minutes for 600). With `take`,
+    its first line carries that number: another call each time, so nothing kept from an
+    earlier debrief of the same call applies (the cost of a call debriefed for the first time)."""
     from agent.contracts.request import CoachingRequest, Meeting
     from evals.bench_live import meeting
 
-    call = meeting(45.0, 600)
+    call = meeting(45.0 * utterances / 600, utterances)
     segments = [
         {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
         for u in call.utterances
     ]
+    if take is not None:
+        segments[0]["text"] = f"{segments[0]['text']} (take {take})"
     return CoachingRequest(
         capability="post_call_analysis",
         deal_id=DEAL,
         transcript=json.dumps(segments),
-        transcript_source="bench-45-minutes.json",
+        transcript_source=f"bench-{utterances}-turns.json",
         meeting=Meeting(date=dt.date(2026, 11, 18)),
     )
+
+
+def _fresh_calls(utterances: int, runs: int, context: Any) -> dict[str, Any]:
+    """CPU median of debriefing a new call each time (one untimed call first, to load)."""
+    from agent.service import coach
+
+    coach(_long_call_request(utterances, -1), context)
+    cpu = []
+    for take in range(runs):
+        request = _long_call_request(utterances, take)
+        start = time.thread_time()
+        coach(request, context)
+        cpu.append((time.thread_time() - start) * 1000)
+    return {"utterances": utterances, "runs": runs, "cpu_median_ms": _median(cpu)}
 
 
 def measure(runs: int, long_runs: int) -> dict[str, Any]:
@@ -113,11 +137,46 @@ def measure(runs: int, long_runs: int) -> dict[str, Any]:
     return out
 
 
-def _child(tree: Path, runs: int, long_runs: int) -> dict[str, Any]:
-    """measure() in a fresh process over the code of `tree` (this file, that checkout)."""
+def measure_large(workspace: str, runs: int, turns: int, turn_runs: int) -> dict[str, Any]:
+    """Warm CPU medians of every deal capability on one deal of 5,000 activities and 200
+    contacts (the workspace `workspace`), and debriefs of new calls: 45 minutes and `turns`
+    turns (a long call, issue 17)."""
+    import logging
+
+    from agent.capabilities.registry import in_scope, sample_request
+    from agent.service import coach
+    from agent.settings import CoachContext
+
+    logging.disable(logging.WARNING)  # the synthetic deal repeats its activities' warnings
+    if workspace == "-":  # the calls, in a process of their own (the big deal's objects kept
+        plain = CoachContext(outbox=None, memory=None)  # alive would slow its collector)
+        calls = {"new_call_45_minutes": _fresh_calls(600, max(turn_runs, 3), plain)}
+        if turns:
+            calls[f"new_call_{turns}_turns"] = _fresh_calls(turns, turn_runs, plain)
+        return {"long_calls": calls}
+    context = CoachContext(workspace=Path(workspace), outbox=None, memory=None)
+    big: dict[str, Any] = {}
+    for spec in in_scope("deal"):
+        request = sample_request(spec, DEAL, REP, context)
+        start = time.thread_time()
+        coach(request, context)
+        first = (time.thread_time() - start) * 1000
+        cpu = []
+        for _ in range(runs):
+            start = time.thread_time()
+            coach(request, context)
+            cpu.append((time.thread_time() - start) * 1000)
+        big[spec.name] = {"first_cpu_ms": round(first, 1), "cpu_median_ms": _median(cpu)}
+    return {"big_deal": big}
+
+
+def _child(tree: Path, *args: object) -> dict[str, Any]:
+    """measure() (or measure_large() with "--large") in a fresh process over the code of
+    `tree` (this file, that checkout)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
+    flag = "--large" if args and args[0] == "--large" else "--measure"
     done = subprocess.run(
-        [sys.executable, __file__, "--measure", str(runs), str(long_runs)],
+        [sys.executable, __file__, flag, *(str(a) for a in args if a != "--large")],
         check=True,
         capture_output=True,
         text=True,
@@ -147,6 +206,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warm-runs", type=int, default=40, help="Requests per capability")
     parser.add_argument("--warm-long-runs", type=int, default=8, help="45-minute debriefs")
     parser.add_argument("--warm-rounds", type=int, default=2, help="Alternating rounds")
+    parser.add_argument(
+        "--warm-big-runs", type=int, default=3, help="warm runs per capability on the big deal"
+    )
+    parser.add_argument(
+        "--warm-turns", type=int, default=19000, help="turns of the long call (0: leave out)"
+    )
+    parser.add_argument("--warm-turn-runs", type=int, default=1, help="debriefs of the long call")
     if "--base" not in parser._option_string_actions:  # another part may declare it too
         parser.add_argument("--base", type=Path, help="Another checkout to compare with")
 
@@ -185,6 +251,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             r["before_nodes_cpu_ms"] = before[name]["nodes_cpu_ms"]
             r["ratio"] = round(r["median_ms"] / before[name]["median_ms"], 2)
             r["cpu_ratio"] = round(r["cpu_median_ms"] / before[name]["cpu_median_ms"], 2)
+    results.update(_large(args, here))
     for name, r in results["capabilities"].items():
         against = (
             f" (before {r['before_ms']} / {r['before_cpu_ms']} ms, ratio {r['cpu_ratio']})"
@@ -201,8 +268,42 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def _large(args: argparse.Namespace, here: Path) -> dict[str, Any]:
+    """The big deal (5,000 activities, 200 contacts; target 100 ms each) and new calls (45
+    minutes, target 150 ms; and the long call), once per tree, with ratios to `--base`."""
+    import tempfile
+
+    from evals.synthetic_workspace import big_deal
+
+    ws = big_deal(Path(tempfile.mkdtemp(prefix="bench-big-deal-")) / "ws", 5000, 200)
+    theirs: dict[str, Any] | None = None
+    mine: dict[str, Any] = {}
+    for where in (ws, "-"):  # the big deal, then the calls, each in a fresh process
+        large = (where, args.warm_big_runs, args.warm_turns, args.warm_turn_runs)
+        if args.base is not None:
+            theirs = {**(theirs or {}), **_child(args.base.resolve(), "--large", *large)}
+        mine.update(_child(here, "--large", *large))
+    for r in mine["big_deal"].values():
+        r["target_ms"] = 100.0
+        r["cpu_passed"] = r["cpu_median_ms"] <= 100.0
+    mine["long_calls"]["new_call_45_minutes"]["target_ms"] = 150.0
+    if theirs is not None:
+        for part in ("big_deal", "long_calls"):
+            for name, r in mine[part].items():
+                before = theirs[part][name]["cpu_median_ms"]
+                r["before_cpu_ms"] = before
+                r["cpu_ratio"] = round(r["cpu_median_ms"] / before, 3) if before else None
+    for part in ("big_deal", "long_calls"):
+        for name, r in mine[part].items():
+            against = f" (before {r['before_cpu_ms']} ms)" if "before_cpu_ms" in r else ""
+            print(f"{part} {name}: CPU {r['cpu_median_ms']} ms{against}", file=sys.stderr)
+    return {**mine, "big_deal": {"activities": 5000, "contacts": 200, **mine["big_deal"]}}
+
+
 PARTS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {"warm": run}
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--measure"]:
     print(json.dumps(measure(int(sys.argv[2]), int(sys.argv[3]))))
+if __name__ == "__main__" and sys.argv[1:2] == ["--large"]:
+    print(json.dumps(measure_large(sys.argv[2], *(int(a) for a in sys.argv[3:6]))))

@@ -130,13 +130,13 @@ def with_absences(
     deputies = {
         f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person
     }
+    away: dict[str | None, list[Fact]] = {}  # auto-replies by contact, read once, in order
+    for f in reading.of("outreach"):
+        if f.outcome == "out_of_office" and f.on:
+            away.setdefault(f.contact_id, []).append(f)
     marked = []
     for p in people:
-        replies = [
-            f
-            for f in reading.of("outreach")
-            if f.contact_id == p.contact_id and f.outcome == "out_of_office" and f.on
-        ]
+        replies = away.get(p.contact_id, [])
         latest = max(replies, key=lambda f: f.on or as_of, default=None)
         if latest is None or latest.on is None or latest.on > as_of:
             marked.append(p)

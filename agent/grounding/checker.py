@@ -186,15 +186,44 @@ def ungrounded_numbers(text: str, grounds: Grounds | Layers) -> tuple[int, list[
     """(numbers checked, those the grounds do not hold) in a text; dates, citation refs, ids
     and list markers are not numbers. One written as a percentage must be a ratio or a
     percentage of the sources."""
+    numbers = _scan(text).numbers
+    unsupported = [
+        written
+        for written, value, percent in numbers
+        if value not in (grounds.percents if percent else grounds.numbers)
+    ]
+    return len(numbers), unsupported
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the check looks up from one text, in order: the capitalised words that do not open
+    a sentence, the dates, and the numbers (as written, their value, whether written as a
+    percentage). They depend on the text alone, not on the grounds."""
+
+    capitals: tuple[str, ...]
+    dates: tuple[str, ...]
+    numbers: tuple[tuple[str, float, bool], ...]
+
+
+@lru_cache(maxsize=512)
+def _scan(text: str) -> _Scan:
+    """The text's scan, kept per content: an answer's result and markdown are scanned once, and
+    the same answer checked again (a warm request about an unchanged deal, a re-check after a
+    repair) looks its words and numbers up without reading the text again."""
+    capitals = tuple(
+        m.group()
+        for m in _CAPITAL.finditer(text)
+        if (at := m.start()) != 0 and not _opens(text[max(0, at - 4) : at])
+    )
     cleaned = _MARKERS.sub(" ", _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))
-    checked, unsupported = 0, []
+    numbers = []
     for match in _NUMBER.finditer(cleaned):
-        checked += 1
-        value = float(match.group().replace(",", ""))
         percent = _PERCENT_AFTER.match(cleaned, match.end()) is not None
-        if value not in (grounds.percents if percent else grounds.numbers):
-            unsupported.append(match.group() + ("%" if percent else ""))
-    return checked, unsupported
+        written = match.group()
+        value = float(written.replace(",", ""))
+        numbers.append((written + ("%" if percent else ""), value, percent))
+    return _Scan(capitals, tuple(_DATE.findall(text)), tuple(numbers))
 
 
 def _without_ids(text: str) -> str:
@@ -300,6 +329,7 @@ _AGENT = Grounds(frozenset(_words(" ".join(AGENT_WORDS))), frozenset(), frozense
 
 
 _INPUT_GROUNDS: PerObject[Grounds] = PerObject()
+_READING_GROUNDS: PerObject[Grounds] = PerObject()
 
 
 class GroundingChecker:
@@ -310,13 +340,18 @@ class GroundingChecker:
         ctx: DealContext | RepContext,
         computed: Iterable[Any],
         knowledge: Mapping[str, Document],
+        kept: tuple[Grounds, ...] = (),
+        draft: tuple[BaseModel, list[str]] | None = None,
     ) -> None:
+        """`kept`: grounds already built (kept per object by the caller); `draft`: a result
+        whose leaf texts were already collected, so checking it does not walk it again."""
         self.ctx = ctx
         self.knowledge = knowledge
+        self._draft = draft
         # The input's grounds are kept per context object (agent/memo.py); what was computed
         # for this request is read beside them, not merged into a copy.
         inputs = _INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx]))
-        self._own = (inputs, grounds_of(list(computed)), _AGENT)
+        self._own = (inputs, grounds_of(list(computed)), *kept, _AGENT)
         self._use(Layers(*self._own))
 
     def _use(self, grounds: Layers) -> None:
@@ -334,14 +369,10 @@ class GroundingChecker:
         self._use(Layers(*self._own, cited_grounds(docs)) if docs else Layers(*self._own))
 
     def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
-        findings, checked = [], 0
+        findings = []
         known = self._known
-        for match in _CAPITAL.finditer(text):
-            at = match.start()
-            if at == 0 or _opens(text[max(0, at - 4) : at]):
-                continue
-            checked += 1
-            word = match.group()
+        capitals = _scan(text).capitals
+        for word in capitals:
             ok = known.get(word)
             if ok is None:
                 parts = [p for p in _SPLIT.split(word) if p] if _SPLIT.search(word) else [word]
@@ -354,18 +385,15 @@ class GroundingChecker:
                         detail=f"'{word}' does not appear in the input or knowledge",
                     )
                 )
-        return checked, findings
+        return len(capitals), findings
 
     def _numbers(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
-        findings, checked = [], 0
-        for date in _DATE.findall(text):
-            checked += 1
-            if date not in self.dates:
-                findings.append(
-                    CheckFinding(
-                        kind="number", where=where, detail=f"date {date} is not in the input"
-                    )
-                )
+        dates = _scan(text).dates
+        findings = [
+            CheckFinding(kind="number", where=where, detail=f"date {date} is not in the input")
+            for date in dates
+            if date not in self.dates
+        ]
         count, unsupported = ungrounded_numbers(text, self.grounds)
         findings += [
             CheckFinding(
@@ -375,7 +403,7 @@ class GroundingChecker:
             )
             for n in unsupported
         ]
-        return checked + count, findings
+        return len(dates) + count, findings
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
         refs = list(collect_refs(result))
@@ -390,7 +418,9 @@ class GroundingChecker:
             for ref in broken
         ]
         n_entities = n_numbers = 0
-        for where, text in (("result", "\n".join(leaves(result)[0])), ("markdown", markdown)):
+        drafted = self._draft
+        texts = drafted[1] if drafted is not None and drafted[0] is result else leaves(result)[0]
+        for where, text in (("result", "\n".join(texts)), ("markdown", markdown)):
             count, found = self._entities(text, where)
             n_entities += count
             findings += found
@@ -417,12 +447,23 @@ def checker_for_draft(
 ) -> GroundingChecker:
     """The checker every composer uses: grounds are the input, the computed analysis, the
     missing-input notes and the draft's numeric fields and list lengths (code computed them,
-    not a model)."""
+    not a model). The analysis carries the deal's reading, which is kept per deal version: its
+    grounds are kept with it, and only the rest of the analysis is walked per request."""
     dumped = draft.model_dump(mode="python")
     dates = [v.isoformat() for v in _typed_dates(dumped)]
     counts = [float(n) for n in _list_lengths(dumped)]
+    texts, numbers = leaves(draft)
+    kept: tuple[Grounds, ...] = ()
+    reading = getattr(analysis, "reading", None)
+    if isinstance(analysis, BaseModel) and isinstance(reading, BaseModel):
+        kept = (_READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),)
+        analysis = analysis.model_dump(mode="json", exclude={"reading"})
     return GroundingChecker(
-        ctx, [analysis, missing, leaves(draft)[1], counts, dates, *(extra or [])], knowledge
+        ctx,
+        [analysis, missing, numbers, counts, dates, *(extra or [])],
+        knowledge,
+        kept,
+        (draft, texts),
     )
 
 

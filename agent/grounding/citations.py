@@ -12,6 +12,7 @@ from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
 from agent.formatting import shorten
+from agent.memo import PerObject
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -184,6 +185,7 @@ def build_citations(
 ) -> tuple[list[Citation], list[str]]:
     """Citations with excerpts for resolvable refs, and the refs that did not resolve."""
     citations, broken = [], []
+    described = _DESCRIBED.get(ctx, None, dict)
     for ref in dict.fromkeys(refs):
         if ref.startswith(KB_PREFIX):
             text = resolve_knowledge(docs, ref)
@@ -192,9 +194,20 @@ def build_citations(
             else:
                 citations.append(Citation(ref=ref, kind="knowledge", excerpt=shorten(text)))
             continue
-        node = resolve_input(ctx, ref)
-        if node is _MISSING:
+        if ref not in described:
+            node = resolve_input(ctx, ref)
+            described[ref] = None
+            if node is not _MISSING:
+                described[ref] = Citation(ref=ref, kind="input", excerpt=describe(node))
+        citation = described[ref]
+        if citation is None:
             broken.append(ref)
         else:
-            citations.append(Citation(ref=ref, kind="input", excerpt=describe(node)))
+            citations.append(citation)
     return citations, broken
+
+
+# What each input ref of a context resolves to, described once per context object (a workspace
+# hands out the same object while the deal's files are unchanged, agent/memo.py): compose and
+# check both cite, and a large deal's answer cites thousands of its activities.
+_DESCRIBED: PerObject[dict[str, Citation | None]] = PerObject(maxsize=64)

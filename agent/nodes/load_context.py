@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from typing import Any
 
@@ -13,6 +14,7 @@ from agent.analysis.thresholds import STALE_UPSTREAM_DAYS
 from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
+from agent.memo import PerObject
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
@@ -42,8 +44,20 @@ def with_transcript(ctx: DealContext, request: CoachingRequest) -> DealContext:
     'transcript.utterances[i]' cites like any other input path."""
     if not (request.transcript or "").strip():
         return ctx
-    parsed = parse_transcript(str(request.transcript), source=request.transcript_source or "inline")
+    text, source = str(request.transcript), request.transcript_source or "inline"
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), source)
+    return _WITH_TRANSCRIPT.get(ctx, key, lambda: _attached(ctx, text, source))
+
+
+def _attached(ctx: DealContext, text: str, source: str) -> DealContext:
+    parsed = parse_transcript(text, source=source)
     return ctx.model_copy(update={"transcript": map_speakers(parsed, ctx.deal)})
+
+
+# One context per deal object and call (agent/memo.py): the same call sent again about an
+# unchanged deal is the same input, so its reading and analysis are kept with that object
+# instead of parsing the call and reading the whole record again.
+_WITH_TRANSCRIPT: PerObject[DealContext] = PerObject(maxsize=16)
 
 
 def load_context(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from agent.contracts.response import Warning
 from agent.model.injection import suspects
 from agent.reading.read import read_deal
 from agent.reading.reader import read_with_model, reads_with_model
-from agent.reading.texts import Text, every_string, flagged_passages
+from agent.reading.texts import Text, every_string, flagged_passages, suspects_in
 from agent.retrieval import known_competitors
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
@@ -28,7 +28,7 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     call = request.meeting.date if request.meeting and request.meeting.date else None
     known = known_competitors(run)
     reading = read_deal(ctx, state["as_of"], known, call or state["as_of"])
-    texts = every_string(ctx)
+    texts: list[Text] = []
     if request.message:
         texts.append(Text("request.message", request.message))
     if request.meeting is not None:  # a customer's agenda is the customer's text
@@ -42,9 +42,11 @@ def read(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
             for k in ("title", "objective")
             if (v := getattr(meeting, k))
         ]
-    found = suspects((t.ref, t.text) for t in texts)  # every string, in full
+    # every string, in full: the deal's (scanned once per deal version), then the request's
+    found = [*suspects_in(ctx), *suspects((t.ref, t.text) for t in texts)]
     warnings = [Warning(code="suspected_injection", ref=s.ref, message=s.message()) for s in found]
-    withheld = flagged_passages(texts, {s.ref for s in found})
+    flagged = {s.ref for s in found}
+    withheld = flagged_passages([*every_string(ctx), *texts], flagged) if flagged else frozenset()
     down = False
     if reads_with_model(run):
         reading, failed, down = read_with_model(

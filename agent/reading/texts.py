@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from agent.contracts.context import DealContext
 from agent.memo import PerObject
-from agent.model.injection import passages_to_withhold
+from agent.model.injection import Suspect, passages_to_withhold, suspects
 
 MIN_WORDS = 2
 # Fields that hold names or labels, not prose, wherever they appear.
@@ -57,6 +57,17 @@ def every_string(ctx: DealContext) -> list[Text]:
     return list(
         _WALKED.get(ctx, "every", lambda: tuple(Text(r, t) for r, t in _walk(ctx, "", True)))
     )
+
+
+def suspects_in(ctx: DealContext) -> list[Suspect]:
+    """The deal's strings that read like instructions to a model (every string, in the order
+    of `every_string`), scanned once per context object: a large deal holds tens of thousands
+    of strings, and every request about it would otherwise look each one up again."""
+    found = lambda: tuple(suspects((t.ref, t.text) for t in every_string(ctx)))  # noqa: E731
+    return list(_SUSPECTS.get(ctx, None, found))
+
+
+_SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject()
 
 
 def free_texts(ctx: DealContext) -> list[Text]:

@@ -4,6 +4,7 @@ this checkout against itself as the base (the full runs are `python -m evals.ben
 from __future__ import annotations
 
 import argparse
+import json
 
 import pytest
 
@@ -18,3 +19,16 @@ def test_start_part_reports_medians_and_ratios(monkeypatch: pytest.MonkeyPatch) 
     new = seen["help"]["new"]
     assert new["wall_s"] > 0 and new["cpu_s"] > 0 and new["peak_mb"] > 10
     assert new["wall_s"] < 30  # --help answered (a hang or a crash would raise or time out)
+
+
+def test_new_calls_are_new_and_timed() -> None:
+    """The warm part's "new call" figure debriefs another call each run (its first line
+    differs), so nothing kept from an earlier debrief of the same call is measured."""
+    from agent.settings import CoachContext
+    from evals import bench_cost_warm
+
+    one, two = (bench_cost_warm._long_call_request(40, take) for take in (1, 2))
+    assert one.transcript != two.transcript
+    assert len(json.loads(str(one.transcript))) == 40
+    seen = bench_cost_warm._fresh_calls(40, 1, CoachContext(outbox=None, memory=None))
+    assert seen["utterances"] == 40 and seen["cpu_median_ms"] > 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from agent.analysis import analyze_deal
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.next_best_action.build import recommend
+from agent.contracts.facts import Fact
 from agent.grounding.checker import (
     _CAPITAL,
     _DATE,
@@ -105,3 +106,47 @@ def test_digit_first_patterns_match_what_the_plain_forms_match() -> None:
         for text in texts:
             found = [(m.span(), m.groups()) for m in fast.finditer(text)]
             assert found == [(m.span(), m.groups()) for m in re.finditer(slow, text)], text
+
+
+def test_a_kept_scan_flags_what_a_fresh_checker_flags() -> None:
+    """The text's scan is kept per content; the grounds it is looked up in are the checker's
+    own, so the same text is judged afresh against other grounds."""
+    ctx = make_context()
+    analysis = analyze_deal(ctx, AS_OF)
+    result = recommend(ctx, analysis, load_plays())
+    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, plays_by_id())
+    text = "Ask Zorvane about the 7,313 seats and 41% by 2031-02-17."
+    first, _ = checker.check(result, text)
+    again, _ = checker.check(result, text)
+    bare, _ = checker.check(result, "")
+    assert first == again
+    assert first.checked_numbers - bare.checked_numbers == 3
+    assert first.checked_entities - bare.checked_entities == 1
+    assert {f.detail for f in first.findings if f.where == "markdown"} == {
+        "'Zorvane' does not appear in the input or knowledge",
+        "date 2031-02-17 is not in the input",
+        "number 7,313 is not in the input, analysis or knowledge",
+        "number 41% is not in the input, analysis or knowledge",
+    }
+    named = make_context(deal={"name": "Zorvane 7313 rollout, 41% on 2031-02-17"})
+    other = checker_for_draft(named, analysis, missing_inputs(named), result, plays_by_id())
+    report, _ = other.check(result, text)
+    assert not [f for f in report.findings if f.where == "markdown"], report.findings
+
+
+def test_the_reading_s_grounds_follow_the_reading() -> None:
+    """The reading's grounds are kept per reading object: a deal read again (a changed file
+    gives a new reading) is grounded by its own facts, not the old ones."""
+    ctx = make_context()
+    analysis = analyze_deal(ctx, AS_OF)
+    result = recommend(ctx, analysis, load_plays())
+    text = "Ask about Quorrin."
+    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, plays_by_id())
+    assert [f.where for f in checker.check(result, text)[0].findings] == ["markdown"]
+    fact = {"kind": "person", "ref": "deal.notes[0]", "quote": "Quorrin", "person": "Quorrin"}
+    reading = analysis.reading.model_copy(
+        update={"facts": [*analysis.reading.facts, Fact.model_validate(fact)]}
+    )
+    read = analysis.model_copy(update={"reading": reading})
+    checker = checker_for_draft(ctx, read, missing_inputs(ctx), result, plays_by_id())
+    assert not checker.check(result, text)[0].findings

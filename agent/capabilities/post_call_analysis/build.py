@@ -52,7 +52,6 @@ from .record import (
     call_outcome,
     gaps_by_element,
     new_information,
-    patched_context,
     propose_patch,
     stage_ready,
 )
@@ -98,7 +97,7 @@ def build_debrief(
     patch = propose_patch(ctx, t, m, steps, on, activity_type, outcome)
     call = analyse_call(
         ctx,
-        patched_context(ctx, patch),
+        patch,
         t,
         analysis.as_of,
         on,

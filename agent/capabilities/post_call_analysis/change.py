@@ -11,26 +11,35 @@ probability never rises merely because the two were computed differently.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from pydantic_core import to_json
 
 from agent.analysis.analyze import analyze_deal
 from agent.analysis.model import Analysis
 from agent.analysis.probability import estimate_win_probability
 from agent.analysis.stage import ProcessInView
-from agent.capabilities.post_call_analysis.contract import NewInformation, ProbabilityChange
+from agent.capabilities.post_call_analysis.contract import (
+    DealPatch,
+    NewInformation,
+    ProbabilityChange,
+)
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.facts import Fact
 from agent.formatting import human
 from agent.grounding.citations import resolves
+from agent.memo import PerObject
 from agent.reading.constraint_details import REPLY_WINDOW
 from agent.reading.events import weeks_in
 from agent.reading.read import read_deal
 from knowledge.documents import KB_PREFIX
 
 from .dates import lifts
+from .record import patched_context
 from .review import u_ref
 
 _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
@@ -48,23 +57,41 @@ class CallAnalyses:
 
 def analyse_call(
     ctx: DealContext,
-    logged: DealContext,
+    patch: DealPatch,
     t: Transcript,
     as_of: dt.date,
     on: dt.date,
     competitors: Sequence[str] = (),
     default_process: ProcessInView | None = None,
 ) -> CallAnalyses:
-    """`logged` is the context with the call's activity added (the proposed patch applied).
-    Both sides are analysed on the same day, the later of today and the call's date."""
-    day = max(as_of, on)
-    before_ctx = ctx.model_copy(update={"transcript": None})
-    after_ctx = logged.model_copy(update={"transcript": t})
-    before, after = (
-        analyze_deal(c, day, read_deal(c, day, competitors, on), default_process)
-        for c in (before_ctx, after_ctx)
-    )
-    return CallAnalyses(before_ctx, before, after_ctx, after)
+    """The call analysed on `ctx` with `patch` (the proposed update) applied, both sides on
+    the same day, the later of today and the call's date. Kept per context object and call: the
+    two sides read the whole record, which on a deal of thousands of activities takes seconds,
+    and the same call about an unchanged deal gives the same sides. The record without the call
+    is one object per context, so its reading is kept with it whatever call comes next."""
+    process = default_process and (default_process.doc_id, default_process.standard)
+    key = (_digest(patch), _digest(t), as_of, on, tuple(competitors), _digest(process))
+
+    def sides() -> CallAnalyses:
+        day = max(as_of, on)
+        before_ctx = _BEFORE.get(ctx, None, lambda: ctx.model_copy(update={"transcript": None}))
+        after_ctx = patched_context(ctx, patch).model_copy(update={"transcript": t})
+        before, after = (
+            analyze_deal(c, day, read_deal(c, day, competitors, on), default_process)
+            for c in (before_ctx, after_ctx)
+        )
+        return CallAnalyses(before_ctx, before, after_ctx, after)
+
+    return _CALLS.get(ctx, key, sides)
+
+
+_CALLS: PerObject[CallAnalyses] = PerObject(maxsize=16)
+_BEFORE: PerObject[DealContext] = PerObject(maxsize=16)
+
+
+def _digest(value: object) -> bytes:
+    """A short fingerprint of a model (or a pair holding one) by its JSON."""
+    return hashlib.blake2b(to_json(value), digest_size=16).digest()
 
 
 def probability_change(ctx: DealContext, call: CallAnalyses) -> ProbabilityChange:
