@@ -86,7 +86,7 @@ def analyze_deal(
     `default_process` (the knowledge base's stage model) when its stage is one of that model's."""
     deal = ctx.deal
     reading = reading if reading is not None else read_deal(ctx, as_of)
-    people = with_departures(stakeholder_engagement(deal, as_of), reading)
+    people = with_departures(stakeholder_engagement(deal, as_of), reading, as_of)
     people = with_absences(people, reading, as_of)
     mentioned = mentioned_people(reading)
     buyer = economic_buyer(deal, people, mentioned, reading)

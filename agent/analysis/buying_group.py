@@ -164,18 +164,19 @@ def with_absences(
 
 
 def with_departures(
-    people: list[StakeholderEngagement], reading: Reading
+    people: list[StakeholderEngagement], reading: Reading, as_of: dt.date
 ) -> list[StakeholderEngagement]:
-    """Each contact the text says is leaving (or has left), marked; an unreachable one (their
-    last attempt bounced) counts as dark, whatever the CRM's dates say."""
+    """Each contact the text says is leaving (or has left), marked, and as gone once the last
+    day it gives has passed; an unreachable one (their last attempt bounced) counts as dark,
+    whatever the CRM's dates say."""
     leaving = {f.contact_id: f for f in reading.of("departure") if f.contact_id}
     marked = []
     for p in people:
         update: dict[str, object] = {}
-        if p.contact_id in leaving:
-            update.update(
-                leaving=leaving[p.contact_id].quote, leaving_ref=leaving[p.contact_id].ref
-            )
+        if (fact := leaving.get(p.contact_id)) is not None:
+            update.update(leaving=fact.quote, leaving_ref=fact.ref)
+            if fact.on is not None and fact.on <= as_of:
+                update.update(left=True, level="dark")
         if p.unreachable:
             update["level"] = "dark"
         marked.append(p.model_copy(update=update) if update else p)

@@ -45,6 +45,11 @@ class StakeholderEngagement(Contract):
         default=None, description="The words that say they are leaving or have left."
     )
     leaving_ref: str | None = None
+    left: bool = Field(
+        default=False,
+        description="Their last day, as the text gives it, is before today: they have gone and "
+        "no longer hold their role on the deal, whatever the CRM still says.",
+    )
     away_until: dt.date | None = Field(
         default=None,
         description="Away until this date, as an auto-reply says: a temporary absence, not a "
@@ -184,7 +189,12 @@ class Analysis(Contract):
         return next((s for s in self.signals if s.id == signal_id), None)
 
     def contact(self, role: str) -> list[StakeholderEngagement]:
-        return [e for e in self.engagement if e.role == role]
+        """Who holds the role now: someone who has left holds it no longer."""
+        return [e for e in self.engagement if e.role == role and not e.left]
+
+    def former(self, role: str) -> list[StakeholderEngagement]:
+        """Who held the role and has left: named so the advice does not send the rep to them."""
+        return [e for e in self.engagement if e.role == role and e.left]
 
 
 __all__ = [

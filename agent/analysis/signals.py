@@ -94,7 +94,8 @@ def late_stage(f: Facts) -> bool:
 
 
 def by_role(f: Facts, role: str) -> list[StakeholderEngagement]:
-    return [p for p in f.people if p.role == role]
+    """Who holds the role now (someone who has left does not)."""
+    return [p for p in f.people if p.role == role and not p.left]
 
 
 def detect(facts: Facts) -> list[Signal]:

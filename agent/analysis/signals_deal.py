@@ -395,19 +395,46 @@ def _finishes(f: Facts, fact: Fact) -> dt.date | None:
     return None
 
 
-@rule
-def _constraint(f: Facts) -> Signal | None:
-    """A freeze, a review or a committee standing between the deal and signature; worse when
-    it lifts after the expected close."""
+def _constraints(f: Facts) -> tuple[list[Fact], list[Fact]]:
+    """The constraints the text names, and those that lift after the expected close."""
     found = [
         c
         for c in f.reading.of("constraint")
         if c.constraint != "legal_review" or c.weeks is not None
     ]
+    close = f.ctx.deal.expected_close
+    return found, [c for c in found if (end := _finishes(f, c)) is not None and end > close]
+
+
+@rule
+def _close_unreachable(f: Facts) -> Signal | None:
+    """The close date cannot hold: a freeze, a tender, a review or a committee ends after it,
+    or spending is frozen with no end in sight. Nothing can be signed on that date, so the
+    plan to signature has to be rebuilt with the customer (a step the record only names, or a
+    committee sitting before the close, leaves the date standing)."""
+    found, late = _constraints(f)
+    open_ended = [c for c in found if c.constraint == "budget_freeze" and _finishes(f, c) is None]
+    blocking = late + [c for c in open_ended if c not in late]
+    if not blocking:
+        return None
+    close = f.ctx.deal.expected_close.isoformat()
+    detail = f"{blocking[0].quote} (the expected close is {close})"
+    return make_signal(
+        "close_date_unreachable",
+        "high",
+        detail,
+        [*dict.fromkeys(c.ref for c in blocking), "deal.expected_close"],
+    )
+
+
+@rule
+def _constraint(f: Facts) -> Signal | None:
+    """A freeze, a review or a committee standing between the deal and signature; worse when
+    it lifts after the expected close."""
+    found, late = _constraints(f)
     if not found:
         return None
     close = f.ctx.deal.expected_close
-    late = [c for c in found if (end := _finishes(f, c)) is not None and end > close]
     frozen = [c for c in found if c.constraint == "budget_freeze"]
     tender = [c for c in found if c.constraint == "tender"]
     # a committee that sits on a known date before the close is the decision itself, in time

@@ -89,6 +89,12 @@ def _no_champion(f: Facts) -> Signal | None:
     if by_role(f, "champion"):
         return None
     severity: Severity = "high" if f.phase_at_least("solution") else "medium"
+    gone = [p for p in f.people if p.role == "champion" and p.left]
+    if gone:  # the CRM still names them, the text says they have left
+        who = gone[0]
+        detail = f'{who.name} ({who.title}), the recorded champion, has left: "{who.leaving}"'
+        cites = [f"deal.contacts[{who.index}]", who.leaving_ref or "deal.contacts"]
+        return make_signal("no_champion", severity, detail, cites)
     return make_signal(
         "no_champion", severity, "no contact is recorded as champion", ["deal.contacts"]
     )

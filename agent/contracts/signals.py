@@ -44,6 +44,7 @@ SIGNAL_LABELS: dict[str, str] = {
     "outreach_unanswered": "Outreach unanswered",
     "unmapped_stakeholder": "Stakeholder not in the CRM",
     "buying_constraint": "Buying constraint",
+    "close_date_unreachable": "Close date cannot hold",
     "price_comparison": "Competitor price comparison",
     "meeting_booked": "Meeting booked",
 }

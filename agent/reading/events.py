@@ -28,8 +28,9 @@ _DAY_MONTH = re.compile(
     rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I
 )
 _MONTH_ONLY = re.compile(
-    rf"\b(?:in|until|till|through|after|before|by|from)\s+(?:early |mid-|"
-    rf"late |end of )?(?P<m>{_MONTH})\b(?:\s+(?P<y>\d{{4}}))?",
+    rf"\b(?:(?:in|until|till|through|after|before|by|from)\s+(?:early |mid-|late |"
+    rf"end of )?|(?P<at>at the end of ))(?P<m>{_MONTH})\b"
+    rf"(?:\s+(?P<y>\d{{4}}))?",
     re.I,
 )
 _QUARTER = re.compile(
@@ -150,10 +151,12 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
         ended = dt.date(on.year, month, calendar.monthrange(on.year, month)[1])
         if (
             not m.group("y")
-            and m.group(0).lower().startswith("in ")
+            and m.group(0).lower().startswith(("in ", "at "))
             and 0 < (on - ended).days <= RECENT_PAST_DAYS
         ):
             year = on.year  # "left the business in October", written in November
+        if m.group("at"):  # "leaving at the end of October": a day, its last one
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
         return dt.date(year, month, 1)
     if (m := _QUARTER.search(text)) is not None:
         if m.group("next"):
@@ -654,6 +657,24 @@ _LEAVING = re.compile(
 )
 
 
+# Already gone when the text was written: their last day is at the latest that date.
+_GONE = re.compile(
+    r"\b(?:left the (?:company|business|organi[sz]ation)|no longer (?:with|at|works)|"
+    r"stepped down|(?:her|his|their) last day was)\b",
+    re.I,
+)
+
+
+def last_day(sentence: str, written: dt.date) -> dt.date | None:
+    """A departure's last day: the date ahead the words give ("leaving at the end of
+    October"), else the day they were written when they say the person is already gone (their
+    last day was no later), else None (leaving, nobody said when)."""
+    last = resolve_when(sentence, written)
+    if last and last >= written:
+        return last
+    return written if _GONE.search(sentence) else None
+
+
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
     """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
     for start, end in sentence_spans(text):
@@ -661,11 +682,10 @@ def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterat
         if not _LEAVING.search(sentence):
             continue
         for person in people_in(sentence, deal):
-            last = resolve_when(sentence, written)
             yield Fact(
                 kind="departure",
                 ref=ref,
                 quote=sentence,
                 contact_id=person,
-                on=last if last and last >= written else None,
+                on=last_day(sentence, written),
             )

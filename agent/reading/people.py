@@ -358,6 +358,9 @@ _TITLE_WORDS = frozenset(
 )
 
 
+_UNDER = r"(?:deputy|assistant|associate|vice|former|ex)"
+
+
 def _contact_for(name: str | None, title: str, known: Sequence[_Known]) -> str | None:
     if name:
         tokens = {t.lower() for t in name.split()}
@@ -374,6 +377,10 @@ def _contact_for(name: str | None, title: str, known: Sequence[_Known]) -> str |
         or wanted in k.title.lower()
         or any(_acronym(part) == acronym for part in re.split(r"[,&/]| and ", k.title))
     ]
+    if len(matches) > 1:  # "the CISO" is the Chief Information Security Officer, not the
+        # deputy CISO: a title under the one written is a different seat
+        under = re.compile(rf"\b{_UNDER}[- ]{re.escape(wanted)}\b", re.IGNORECASE)
+        matches = [k for k in matches if not under.search(k.title)] or matches
     return matches[0].contact_id if len(matches) == 1 else None
 
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact, FactKind, OutreachOutcome
 from agent.model.injection import looks_like_instructions
-from agent.reading.events import people_in, resolve_when, weeks_in
+from agent.reading.events import last_day, people_in, resolve_when, weeks_in
 from agent.reading.people import contact_for, is_seller, seller_side
 from knowledge.trust import figures_in
 
@@ -224,8 +224,7 @@ def _departure(fact: Fact, src: Source, scene: Scene) -> dict[str, Any] | None:
     people = people_in(fact.quote, scene.deal)
     if not people:
         return None  # leaving is about a contact the deal relies on
-    last = resolve_when(fact.quote, src.written)
-    return {"contact_id": people[0], "on": last if last and last >= src.written else None}
+    return {"contact_id": people[0], "on": last_day(fact.quote, src.written)}
 
 
 _KINDS: dict[str, Callable[[Fact, Source, Scene], dict[str, Any] | None]] = {

@@ -440,7 +440,10 @@ def test_frustration_with_the_status_quo_is_no_cooling(sentence: str) -> None:
         ("Karl has handed in his notice.", "c-karl", None),
         ("Priya is stepping down as CFO at year end.", "c-priya", None),
         ("Priya is leaving for a competitor in January.", "c-priya", "2027-01-01"),
-        ("Karl left the business in October.", "c-karl", None),  # already gone
+        # already gone: their last day was no later than the day the note was written
+        ("Karl left the business in October.", "c-karl", "2026-11-18"),
+        ("Priya is no longer with the company.", "c-priya", "2026-11-18"),
+        ("Karl is leaving at the end of November to join a rival.", "c-karl", "2026-11-30"),
         ("Karl retires in March.", "c-karl", "2027-03-01"),
         ("Karl leaves the company on Friday.", "c-karl", "2026-11-20"),
     ],

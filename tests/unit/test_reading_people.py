@@ -319,6 +319,17 @@ def test_a_title_two_contacts_share_is_tied_to_neither() -> None:
     assert [f.contact_id for f in people("The IT director wants SSO.", on=two)] == [None]
 
 
+def test_a_title_is_its_holder_not_their_deputy() -> None:
+    pair = deal(
+        contacts=[
+            contact("c-a", "Ann Lee", title="Chief Financial Officer"),
+            contact("c-b", "Bo Chen", title="Deputy CFO"),
+        ],
+        activities=[],
+    )
+    assert [f.contact_id for f in people("The CFO wants the payback.", on=pair)] == ["c-a"]
+
+
 # --- the same facts, however it is worded -----------------------------------------------------
 
 

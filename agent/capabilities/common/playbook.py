@@ -111,10 +111,16 @@ def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
 
     buyer = analysis.economic_buyer
     signer = (buyer.name or f"the {buyer.title}") if buyer else None
+    former = analysis.former("champion")
+    no_champion = (
+        f"your strongest remaining contact ({former[0].name}, the champion, has left)"
+        if former
+        else "your strongest contact (there is no champion yet)"
+    )
     return {
         "account": deal.account.name,
         # Gaps are named as gaps: advice never sends the rep to a person the deal does not have.
-        "champion": first("champion", "your strongest contact (there is no champion yet)"),
+        "champion": first("champion", no_champion),
         "economic_buyer": first("economic_buyer", signer or "whoever signs (not identified yet)"),
         "owner": deal.owner.name,
         "stage": deal.stage,

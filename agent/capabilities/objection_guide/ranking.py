@@ -185,7 +185,7 @@ def reasons_for(
             add("competitor", FLAGGED, f"buyers comparing with {name} often raise it", refs)
     roles = [
         r
-        for r in dict.fromkeys(p.role for p in analysis.engagement)
+        for r in dict.fromkeys(p.role for p in analysis.engagement if not p.left)
         if has_value(doc, "personas", r)
     ]
     for role in roles[:MAX_ROLES]:

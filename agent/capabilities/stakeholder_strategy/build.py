@@ -207,7 +207,13 @@ def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
         )
     )
     draft = _draft(ctx, person, bool(priorities), bool(message or value))
-    if person.is_away:  # a note to find when they are back, not a meeting request
+    if person.left:  # gone: a thank-you that asks who carries the project now
+        first = person.name.split()[0]
+        draft = (
+            f"Hi {first}, thank you for all your help on the project. Who would you suggest "
+            f"we work with at {ctx.deal.account.name} now?"
+        )
+    elif person.is_away:  # a note to find when they are back, not a meeting request
         first = person.name.split()[0]
         back = f" on {person.away_until.isoformat()}" if person.away_until else ""
         cover = f" with {person.deputy}" if person.deputy else ""
@@ -287,7 +293,7 @@ def plan_stakeholders(
     plans = [_plan(ctx, p) for p in ranked]
     plans += [_mentioned_plan(ctx, m) for m in analysis.mentioned]
     disengaged = [p.name for p in people if p.level in ("dark", "never")]
-    champions = [p for p in people if p.role == "champion"]
+    champions = analysis.contact("champion")  # who holds the seat now, not who has left
     # who the asks go through: the champion, or whoever stands in for an absent one
     through = champions[0].name if champions else None
     if champions and champions[0].is_away and champions[0].deputy:
@@ -339,7 +345,7 @@ def plan_stakeholders(
             ],
         )
         for p in people
-        if p.level in ("dark", "never") and p.influence != "low"
+        if p.level in ("dark", "never") and p.influence != "low" and not p.left
     ]
     return StakeholderStrategyResult(
         coverage=coverage,
