@@ -3,10 +3,11 @@
 Per label precision, recall and F1 (1) cross-validated on the training set, grouped by dialogue
 (real turns) and by paraphrase group (authored ones), with the shipped head's context and C and
 each label's threshold chosen inside the training folds' scores as `train` does; and (2) on the
-held-out labelled turns (heldout.jsonl, never used for training or tuning) with the shipped
-head. The headline is resistance-or-any-objection (the union of those labels) F1. The phrase
-lists (the fallback, and what live assist and the debrief used before) are measured on the same
-turns. Needs ../shared for the real turns; without it the authored set alone is reported.
+held-out labelled turns with the shipped head: heldout.jsonl and fresh.jsonl (dialogues never
+used for training or tuning; fresh.jsonl was scored by the final model only). The headline is
+resistance-or-any-objection (the union of those labels) F1. The phrase lists (the fallback, and
+what live assist and the debrief used before) are measured on the same turns. Needs ../shared
+for the real turns; without it the authored set alone is reported.
 """
 
 from __future__ import annotations
@@ -119,47 +120,90 @@ def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Ar
     return on, scores
 
 
+HELD_OUT = ("heldout", "fresh")  # scored with the shipped head, never trained or tuned on
+
+
+def summary_table(rows: dict[str, tuple[Array, Array, Array]]) -> list[str]:
+    """One line per label: F1 of the model and of the phrase lists in every measured set."""
+    names = list(rows)
+    head = " | ".join(f"{n} F1 | {n} phrases" for n in names)
+    out = [f"| label | {head} |", "|---|" + "---:|" * (2 * len(names))]
+
+    def cell(label: str | None, j: int | None, name: str) -> str:
+        y, model, rules = rows[name]
+        truth = y == 1
+        if j is None:
+            return (
+                f"{f1(union(truth), union(model))[2]:.2f} | {f1(union(truth), union(rules))[2]:.2f}"
+            )
+        if not truth[:, j].any():
+            return "n/a | n/a"
+        rule = f"{f1(truth[:, j], rules[:, j])[2]:.2f}" if label in PHRASE_LABELS else "n/a"
+        return f"{f1(truth[:, j], model[:, j])[2]:.2f} | {rule}"
+
+    for j, label in enumerate(UTTERANCE_LABELS):
+        out.append(f"| {label} | " + " | ".join(cell(label, j, n) for n in names) + " |")
+    out.append(
+        "| **resistance or objection** | " + " | ".join(cell(None, None, n) for n in names) + " |"
+    )
+    return out
+
+
 def report() -> str:
     head = load_head()
     c = float(head.version.rpartition("C=")[2] or 1.0)
     train = training_set()
     y = targets(train)
     on, oof = cross_validated(train, head.context, c)
+    is_real = np.array([e.source == "real" for e in train])
+    reals = [e for e in train if e.source == "real"]
+    rows: dict[str, tuple[Array, Array, Array]] = {"CV": (y, on, phrases(train))}
+    if is_real.any():
+        rows["CV real"] = (y[is_real], on[is_real], phrases(reals))
+    held_lines: list[str] = []
+    for split in HELD_OUT:
+        held = real(split)
+        if not held:
+            held_lines += [
+                "",
+                f"{split}: no labelled real turns here (../shared or the file absent).",
+            ]
+            continue
+        cur, prev = embeddings(held)
+        scores = head.scores(features(cur, prev, head.context))
+        rows[split] = (targets(held), predict(scores, head.thresholds), phrases(held))
+        held_lines += [
+            "",
+            f"## {split} ({len(held)} real turns, never used for training or tuning)",
+            "",
+            *table(*rows[split]),
+            "",
+            policy(held, scores),
+        ]
     lines = [
         "# Utterance classifier report",
         "",
         f"Head: context `{head.context}`, data `{head.version}`.",
         "",
+        "## F1 per label: cross-validated (CV, 5 folds by dialogue or paraphrase group), "
+        "held out, and the phrase lists on the same turns",
+        "",
+        *summary_table(rows),
+        "",
         f"## Cross-validated on the training set ({len(train)} turns, 5 folds by group)",
         "",
-        *table(y, on, phrases(train)),
+        *table(*rows["CV"]),
         "",
         policy(train, oof),
     ]
-    is_real = np.array([e.source == "real" for e in train])
-    if is_real.any():
+    if "CV real" in rows:
         lines += [
             "",
             f"Real turns only ({int(is_real.sum())}, same folds):",
             "",
-            *table(y[is_real], on[is_real], phrases([e for e in train if e.source == "real"])),
+            *table(*rows["CV real"]),
         ]
-    held = real("heldout")
-    if held:
-        cur, prev = embeddings(held)
-        scores = head.scores(features(cur, prev, head.context))
-        held_on = predict(scores, head.thresholds)
-        lines += [
-            "",
-            f"## Held out ({len(held)} real turns, never used for training or tuning)",
-            "",
-            *table(targets(held), held_on, phrases(held)),
-            "",
-            policy(held, scores),
-        ]
-    else:
-        lines += ["", "Held out: ../shared is absent, so no real turns to measure."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + held_lines) + "\n"
 
 
 def markdown_command(build: Callable[[], str], doc: str, argv: list[str] | None) -> int:
