@@ -73,6 +73,9 @@ def test_server_index_answers_like_the_local_one_and_is_incremental(
     assert client is not None
     kept = sorted(c.name for c in client.list_collections() if c.name.startswith("kb_v"))
     assert len(kept) == 2  # the live version and the one before; older ones are deleted
+    # A reader re-reads the live version's pointer every POINTER_TTL_S; the test does not wait.
+    assert isinstance(served.store, ServerIndexStore)
+    served.store.forget_current()
     served.refresh()
     assert "Ask what a delay costs" in " ".join(
         p.text for p in served.search("what a delay costs per month", k=3, mode="lexical")
