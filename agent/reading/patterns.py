@@ -384,6 +384,22 @@ _VENDOR = re.compile(
     rf"\b(?:(?P<strong>{_STRONG_EVAL})|(?P<weak>{_WEAK_EVAL}))\s+"
     r"(?P<name>[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})"
 )
+# A vendor the customer says will compete for the business, named before the verb: "Aquanet
+# will surely bid", "Norvik is bidding too", "Tessaly quoted for it last year". The name must
+# start the clause (sentence start or after a comma or "and"), so "we asked them to bid" or
+# "the tender where Acme bid" need the name itself to be the one bidding.
+_BID_FILLERS = (
+    r"(?:(?:will|would|could|may|might|also|too|surely|certainly|probably|likely|already|"
+    r"(?:is|are) (?:going|planning|expected) to|plans? to|wants? to|intends? to|is|are)\s+){0,3}"
+)
+_BID_VERB = (
+    r"(?:bid(?:s|ding)?|compet(?:e|es|ing)|tender(?:s|ing|ed)?|quot(?:e|es|ed|ing)|"
+    r"pitch(?:es|ed|ing)?)\b"
+)
+_BIDDER = re.compile(
+    r"(?:^|[,;:]\s+|\band\s+)(?P<name>[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})(?:['’]s)?\s+"
+    rf"(?:[^,.;]{{0,60}},?\s+(?:and|so)\s+(?:they|it)\s+)?{_BID_FILLERS}{_BID_VERB}"
+)
 _ANOTHER_OPTION = re.compile(
     r"\b(?:also|another|other|else|alternatives?|vendors?|competitors?|instead|options?|"
     r"presented|demo(?:ed)?|quoted?|pitched)\b",
@@ -394,7 +410,9 @@ _CALENDAR = (
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december q1 q2 q3 q4"
 )
-_NOT_VENDORS = frozenset(f"{_PRONOUNS} {_CALENDAR}".split())
+# Parts of the customer that run a purchase, not vendors in it ("Procurement will tender it").
+_FUNCTIONS = "procurement purchasing finance legal security operations board management everyone"
+_NOT_VENDORS = frozenset(f"{_PRONOUNS} {_CALENDAR} {_FUNCTIONS}".split())
 
 
 def excluded_words(phrases: Iterable[str]) -> frozenset[str]:
@@ -409,14 +427,18 @@ _NAME_WORD = re.compile(r"[\w&-]+")
 def vendors_named(
     text: str, exclude: Iterable[str] = (), skip: frozenset[str] | None = None
 ) -> list[str]:
-    """Vendor names a text says are being evaluated alongside us; `exclude` holds words that
-    are not vendors here (people, the account, our own products), or `skip` those words
-    already lower-cased (`excluded_words`)."""
+    """Vendor names a text says are being evaluated alongside us, or will bid against us;
+    `exclude` holds words that are not vendors here (people, the account, our own products),
+    or `skip` those words already lower-cased (`excluded_words`)."""
     skip = excluded_words(exclude) if skip is None else skip
     found: list[str] = []
     for sentence in sentences(text):
-        for m in _VENDOR.finditer(sentence):
-            if m.group("weak") and not _ANOTHER_OPTION.search(sentence):
+        for m in [*_VENDOR.finditer(sentence), *_BIDDER.finditer(sentence)]:
+            if (
+                "weak" in m.re.groupindex
+                and m.group("weak")
+                and not _ANOTHER_OPTION.search(sentence)
+            ):
                 continue
             words = re.sub(r"['’]s$", "", m.group("name")).split()
             while words and (words[-1].lower() in _NOT_VENDORS or words[-1].lower() in skip):

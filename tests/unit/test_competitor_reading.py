@@ -65,6 +65,13 @@ def test_a_card_refresh_date_or_a_price_sheet_is_not_a_competitor_claim() -> Non
         ("I'll talk to Dimitra about the pilot scope.", []),
         ("Lucía invited Montserrat to the business case review.", []),
         ("We also looked at Flow Core in the demo, compared with other options.", []),
+        # a vendor the customer expects to bid, named before the verb (or as "they" after it)
+        ("It goes to tender, and Norvik is bidding too.", ["Norvik"]),
+        ("Tessaly already runs our meters, and they will surely bid.", ["Tessaly"]),
+        ("Tessaly already runs our meters, and their contract ends in June.", []),
+        ("Procurement will tender it in March.", []),
+        ("Dimitra will quote the figure from memory.", []),
+        ("They will bid.", []),
     ],
 )
 def test_vendors_are_named_only_when_another_option_is_in_play(

@@ -3,11 +3,13 @@ the agent had to make written down rather than hidden."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from agent.analysis.model import Analysis
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
 from agent.contracts.context import DealContext
+from agent.contracts.facts import Fact
 from agent.contracts.meeting_prep import Attendee, MeetingFrame
 from agent.contracts.request import Meeting
 from agent.errors import InvalidInput
@@ -126,6 +128,16 @@ def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Fo
     return Focus(objective=default, close_on=default, why="the next best action")
 
 
+def _booked(analysis: Analysis, meeting: Meeting) -> Fact | None:
+    """The meeting already on the calendar that this request is about: on the request's date
+    when it gives one, else the next one; only one whose customer attendees are known. The room
+    it sets beats a guess from who has been active lately."""
+    booked = [m for m in analysis.reading.of("meeting") if m.attendees and m.on is not None]
+    if meeting.date is not None:
+        booked = [m for m in booked if m.on == meeting.date]
+    return min(booked, key=lambda m: m.on or dt.date.max, default=None)
+
+
 def frame_meeting(
     ctx: DealContext, analysis: Analysis, meeting: Meeting | None, default_objective: str
 ) -> tuple[MeetingFrame, Focus]:
@@ -156,6 +168,14 @@ def frame_meeting(
                 where=f"request.meeting.attendees[{i}]",
                 fix=f"Use one of: {', '.join(known)}",
             )
+    customers_given = any(a.side == "customer" for a in attendees)
+    booked = None if customers_given else _booked(analysis, meeting)
+    if booked is not None:
+        attendees += [a for c in booked.attendees if (a := _customer(ctx, analysis, c))]
+        names = ", ".join(a.name for a in attendees)
+        when = booked.on.isoformat() if booked.on else "soon"
+        assumptions.append(f"No attendees were given: the meeting booked for {when}, with {names}.")
+        meeting = meeting.model_copy(update={"date": meeting.date or booked.on})
     if not any(a.side == "customer" for a in attendees):
         active = [p for p in analysis.engagement if p.level in ("engaged", "cooling")]
         chosen = active or [p for p in analysis.engagement if p.role == "champion"]

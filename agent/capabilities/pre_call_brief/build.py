@@ -179,6 +179,17 @@ def _flow(frame: MeetingFrame, focus: Focus, analysis: Analysis) -> list[str]:
     ]
 
 
+def _standing(person: StakeholderEngagement) -> str:
+    """How far they are with us; someone who has gone (or is going) is said to be, with the
+    record's words, because "dark" would send the rep chasing a person who no longer holds the
+    role, whatever the CRM still says."""
+    if person.left:
+        return f"has left, no longer on the deal ({person.leaving})"
+    if person.leaving:
+        return f"{person.level}; leaving ({person.leaving})"
+    return person.level
+
+
 def _absent(person: StakeholderEngagement, analysis: Analysis) -> Point:
     """Someone of the buying group not in the room, with the last word from them when it was
     a decline or silence (the record's words, cited)."""
@@ -190,10 +201,12 @@ def _absent(person: StakeholderEngagement, analysis: Analysis) -> Point:
         ),
         None,
     )
-    text = f"{person.name}, {person.title} ({human(person.role)}): {person.level}"
-    if said is not None and said.outcome is not None:
+    text = f"{person.name}, {person.title} ({human(person.role)}): {_standing(person)}"
+    if said is not None and said.outcome is not None and not person.left:
         text += f"; not attending: {human(said.outcome)} ({said.quote})"
     cites = [f"deal.contacts[{person.index}]", *([said.ref] if said else [])]
+    if person.leaving_ref:
+        cites.append(person.leaving_ref)
     return Point(text=text, citations=cites)
 
 
