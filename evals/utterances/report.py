@@ -35,7 +35,9 @@ from evals.utterances.train import (
     best_thresholds,
     embeddings,
     f1,
+    lexical_out_of_fold,
     out_of_fold,
+    parse_blend,
     predict,
     real,
     targets,
@@ -114,6 +116,11 @@ def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Ar
     x, y = features(cur, prev, context), targets(examples)
     groups = [e.group for e in examples]
     scores = out_of_fold(x, y, groups, c)
+    blend = parse_blend(load_head().version)
+    if blend is not None:
+        texts = [e.text for e in examples]
+        lex = lexical_out_of_fold(texts, y, groups, blend.max_features, blend.c)
+        scores = (1.0 - blend.share) * scores + blend.share * lex
     on = np.zeros(y.shape, dtype=bool)
     for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
         on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]))
@@ -170,7 +177,7 @@ def report() -> str:
             ]
             continue
         cur, prev = embeddings(held)
-        scores = head.scores(features(cur, prev, head.context))
+        scores = head.combined(features(cur, prev, head.context), [e.text for e in held])
         rows[split] = (targets(held), predict(scores, head.thresholds), phrases(held))
         held_lines += [
             "",
