@@ -1,7 +1,8 @@
 """How well the utterance classifier reads turns: `python -m evals.utterances.report [--out F.md]`.
 
 Per label precision, recall and F1 (1) cross-validated on the training set, grouped by dialogue
-(real turns) and by paraphrase group (authored ones), with the shipped head's context and C and
+(real turns) and by paraphrase group (authored ones), with the shipped head's context, C and
+lexical head settings (averaged in as training does), and
 each label's threshold chosen inside the training folds' scores as `train` does; and (2) on the
 held-out labelled turns with the shipped head: heldout.jsonl and fresh.jsonl (dialogues never
 used for training or tuning; fresh.jsonl was scored by the final model only). The headline is

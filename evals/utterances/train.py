@@ -8,8 +8,10 @@ Rebuilds agent/reading/data/utterance_head.npz deterministically: the same data 
 file. How the previous turn joins the current one ("none", "concat:W", "mix:W") and the
 regularisation C are chosen by cross-validation grouped by dialogue / paraphrase group (macro F1
 over the labels plus the resistance-or-objection F1); each label's threshold is the one that
-maximises its F1 on the out-of-fold scores. scikit-learn is needed here only: the shipped head
-is numpy arrays.
+maximises its F1 on the out-of-fold scores. The lexical head (TF-IDF n-grams,
+agent/reading/ngrams.py) is fitted inside the same folds and averaged in at the share the same
+cross-validation chooses; the thresholds apply to the averaged scores. scikit-learn is needed
+here only: the shipped head is numpy arrays.
 
 --check trains into a temporary file and fails when it differs from the shipped head (CI can
 tell that the head matches its data).
