@@ -186,12 +186,19 @@ def detect_pricing(u: Utterance, recent: Recent) -> Trigger | None:
 
 
 def _heard(
-    u: Utterance, recent: Recent, label: UtteranceLabel, pattern: re.Pattern[str], kind: CueKind
+    u: Utterance,
+    recent: Recent,
+    label: UtteranceLabel,
+    pattern: re.Pattern[str],
+    kind: CueKind,
+    also: UtteranceLabel | None = None,
 ) -> Trigger | None:
-    """A phrase on a customer utterance, unless the classifier rules it out (agrees)."""
+    """A phrase on a customer utterance, unless the classifier rules it out (agrees) by the
+    label's score, or the better of it and `also` (a label that reads the same moment)."""
     phrase = _phrase(u, pattern, kind, kind, f"detect_{kind}")
     heard = recent.heard(u) if phrase is not None else None
-    if heard is not None and not agrees(heard[1].get(label, 0.0), phrase=True):
+    score = max(heard[1].get(k, 0.0) for k in (label, also or label)) if heard else 0.0
+    if heard is not None and not agrees(score, phrase=True):
         return None
     return phrase
 
@@ -242,8 +249,9 @@ def silence_before(u: Utterance, previous: Utterance | None) -> float | None:
 
 def detect_stall(u: Utterance, recent: Recent) -> Trigger | None:
     """A stalling turn (the classifier's label, else a phrase), a run of very short customer
-    replies, or a long silence."""
-    if (said := _heard(u, recent, "stall", STALL, "stall")) is not None:
+    replies, or a long silence. A stalling phrase the model reads as a timing objection ("wait
+    until after the go-live") is still a deferral: either label keeps it."""
+    if (said := _heard(u, recent, "stall", STALL, "stall", also="objection.timing")) is not None:
         return said
     short = len(u.text.split()) <= SHORT_REPLY_WORDS
     run = [*recent.short_replies, short][-SHORT_REPLY_TURNS:]

@@ -4,8 +4,9 @@ question, buying signal, commitment, frustration, other), for live assist, the d
 Learned, not listed: the turn and the turn before it are embedded with the shipped MiniLM model
 (knowledge/embeddings.py, a few ms a sentence), the two vectors are joined as the head's
 `context` says, and a small trained head (one logistic regression per label, trained by
-`python -m evals.utterances.train` on evals/utterances/) scores every label. The head ships as
-numpy arrays in `data/utterance_head.npz` (no pickle), so predicting needs numpy only.
+`python -m evals.utterances.train` on evals/utterances/) scores every label; a second head
+over the turn's word and character n-grams (agent/reading/ngrams.py) is averaged in. Both ship
+as numpy arrays in `data/utterance_head.npz` (no pickle), so predicting needs numpy only.
 
 The previous turn matters: "No." answers "Is price a concern?" differently from "Can we
 sign this week?". A label is on when its score reaches the label's threshold (chosen on
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,7 @@ from agent.contracts.utterance import (
     UtteranceLabel,
     UtteranceLabels,
 )
+from agent.reading.ngrams import Lexical
 from agent.reading.patterns import (
     BUYING_SIGNALS,
     FRUSTRATION,
@@ -76,22 +78,37 @@ class Head:
     thresholds: Vector
     context: str
     version: str
+    lexical: Lexical | None = None
+    blend: float = 0.0  # the lexical head's share of the averaged probabilities
 
     def save(self, path: Path) -> None:
+        extra: dict[str, Any] = self.lexical.arrays("lex_") if self.lexical is not None else {}
         np.savez_compressed(
             path,
+            allow_pickle=False,
             labels=np.array(self.labels),
             weights=self.weights.astype(np.float32),
             bias=self.bias.astype(np.float32),
             thresholds=self.thresholds.astype(np.float32),
             context=np.array(self.context),
             version=np.array(self.version),
+            blend=np.array(self.blend, dtype=np.float32),
+            **extra,
         )
 
     def scores(self, features: Vector) -> Vector:
-        """Probabilities, one row per utterance and one column per label."""
+        """The embedding head's probabilities, one row per utterance, one column per label."""
         z = features @ self.weights.T + self.bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+    def combined(self, features: Vector, texts: Sequence[str]) -> Vector:
+        """The probabilities the thresholds apply to: the embedding head's, averaged with the
+        lexical head's on the turns' own words (weight `blend`) when it ships."""
+        probs = self.scores(features)
+        if self.lexical is None or self.blend <= 0.0:
+            return probs
+        mixed = (1.0 - self.blend) * probs + self.blend * self.lexical.scores(texts)
+        return np.asarray(mixed, dtype=np.float32)
 
 
 def load_head(path: Path = HEAD_FILE) -> Head:
@@ -105,6 +122,8 @@ def load_head(path: Path = HEAD_FILE) -> Head:
             thresholds=np.asarray(data["thresholds"], dtype=np.float32),
             context=str(data["context"]),
             version=str(data["version"]),
+            lexical=Lexical.from_arrays(data, "lex_") if "lex_terms" in data.files else None,
+            blend=float(data["blend"]) if "blend" in data.files else 0.0,
         )
 
 
@@ -171,7 +190,7 @@ class ModelClassifier:
         blank = np.zeros_like(next(iter(found.values())))
         cur = np.stack([found[t] if t else blank for t, _ in pairs])
         prev = np.stack([found[p] if p else blank for _, p in pairs])
-        probs = self.head.scores(features(cur, prev, self.head.context))
+        probs = self.head.combined(features(cur, prev, self.head.context), [t for t, _ in pairs])
         return [
             {label: round(float(p), 4) for label, p in zip(self.head.labels, row, strict=True)}
             for row in probs

@@ -1,7 +1,8 @@
 """How well the utterance classifier reads turns: `python -m evals.utterances.report [--out F.md]`.
 
 Per label precision, recall and F1 (1) cross-validated on the training set, grouped by dialogue
-(real turns) and by paraphrase group (authored ones), with the shipped head's context and C and
+(real turns) and by paraphrase group (authored ones), with the shipped head's context, C and
+lexical head settings (averaged in as training does), and
 each label's threshold chosen inside the training folds' scores as `train` does; and (2) on the
 held-out labelled turns with the shipped head: heldout.jsonl and fresh.jsonl (dialogues never
 used for training or tuning; fresh.jsonl was scored by the final model only). The headline is
@@ -35,7 +36,9 @@ from evals.utterances.train import (
     best_thresholds,
     embeddings,
     f1,
+    lexical_out_of_fold,
     out_of_fold,
+    parse_blend,
     predict,
     real,
     targets,
@@ -114,6 +117,11 @@ def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Ar
     x, y = features(cur, prev, context), targets(examples)
     groups = [e.group for e in examples]
     scores = out_of_fold(x, y, groups, c)
+    blend = parse_blend(load_head().version)
+    if blend is not None:
+        texts = [e.text for e in examples]
+        lex = lexical_out_of_fold(texts, y, groups, blend.max_features, blend.c)
+        scores = (1.0 - blend.share) * scores + blend.share * lex
     on = np.zeros(y.shape, dtype=bool)
     for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
         on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]))
@@ -170,7 +178,7 @@ def report() -> str:
             ]
             continue
         cur, prev = embeddings(held)
-        scores = head.scores(features(cur, prev, head.context))
+        scores = head.combined(features(cur, prev, head.context), [e.text for e in held])
         rows[split] = (targets(held), predict(scores, head.thresholds), phrases(held))
         held_lines += [
             "",

@@ -8,8 +8,10 @@ Rebuilds agent/reading/data/utterance_head.npz deterministically: the same data 
 file. How the previous turn joins the current one ("none", "concat:W", "mix:W") and the
 regularisation C are chosen by cross-validation grouped by dialogue / paraphrase group (macro F1
 over the labels plus the resistance-or-objection F1); each label's threshold is the one that
-maximises its F1 on the out-of-fold scores. scikit-learn is needed here only: the shipped head
-is numpy arrays.
+maximises its F1 on the out-of-fold scores. The lexical head (TF-IDF n-grams,
+agent/reading/ngrams.py) is fitted inside the same folds and averaged in at the share the same
+cross-validation chooses; the thresholds apply to the averaged scores. scikit-learn is needed
+here only: the shipped head is numpy arrays.
 
 --check trains into a temporary file and fails when it differs from the shipped head (CI can
 tell that the head matches its data).
@@ -30,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.contracts.utterance import OBJECTION_LABELS, UTTERANCE_LABELS, UtteranceLabel
+from agent.reading.ngrams import Lexical, terms
 from agent.reading.utterances import HEAD_FILE, Head, features, load_head
 
 HERE = Path(__file__).resolve().parent
@@ -37,10 +40,16 @@ AUTHORED = HERE / "authored.jsonl"
 # The search runs over these; what else was measured (cross-validated by dialogue on the
 # training split, union F1; README "What an utterance does") lost and is not searched again
 # every time: "none" and "mix:0.5" (on the first 1,922 real turns), C 0.5 and 8 and the turn's
-# max-pooled token states appended (on 5,887). TF-IDF n-grams averaged in won and are not
-# built yet (README).
+# max-pooled token states appended (on 5,887).
 CONTEXTS = ("concat:0.5",)
 CS = (2.0,)
+# The lexical head (agent/reading/ngrams.py): vocabulary cap, its C, and its share of the
+# averaged probabilities, all chosen by the same cross-validation. Terms seen in fewer than
+# MIN_DF turns are dropped. Measured and lost (2026-12-05, 6,512 turns, union F1 at the best
+# share): 40,000 terms C 4 (0.667) and 20,000 terms C 8 (0.671) against 0.678.
+LEXICAL = ((20000, 4.0),)
+BLENDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+MIN_DF = 2
 FOLDS = 5
 THRESHOLDS = np.round(np.arange(0.15, 0.91, 0.05), 2)
 UNION: tuple[UtteranceLabel, ...] = (*OBJECTION_LABELS, "resistance")
@@ -164,6 +173,45 @@ def out_of_fold(x: Array, y: Array, groups: list[str], c: float) -> Array:
     return scores
 
 
+def vectoriser(max_features: int) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        analyzer=terms, min_df=MIN_DF, max_features=max_features, sublinear_tf=True
+    )
+
+
+def fit_lexical(texts: list[str], y: Array, max_features: int, c: float) -> tuple[Lexical, Any]:
+    """The TF-IDF head over the turns' own words (the analyser prediction uses too), and the
+    fitted vectoriser (training scores folds with it; the shipped head needs numpy only)."""
+    vec = vectoriser(max_features)
+    x = vec.fit_transform(texts)
+    weights, bias = fit(x, y, c)
+    lexical = Lexical(
+        terms=tuple(str(t) for t in vec.get_feature_names_out()),
+        idf=vec.idf_.astype(np.float32),
+        weights=weights.astype(np.float16).astype(np.float32),
+        bias=bias.astype(np.float32),
+        sublinear=True,
+    )
+    return lexical, vec
+
+
+def lexical_out_of_fold(
+    texts: list[str], y: Array, groups: list[str], max_features: int, c: float
+) -> Array:
+    """The lexical head's scores for every turn from a head (and vocabulary) fitted without its
+    group, with the same folds as out_of_fold."""
+    from sklearn.model_selection import GroupKFold
+
+    scores = np.zeros(y.shape, dtype=np.float64)
+    for train, test in GroupKFold(n_splits=FOLDS).split(texts, y, groups):
+        lexical, vec = fit_lexical([texts[i] for i in train], y[train], max_features, c)
+        x = vec.transform([texts[i] for i in test])
+        scores[test] = probabilities(x, lexical.weights, lexical.bias)
+    return scores
+
+
 def f1(truth: Array, predicted: Array) -> tuple[float, float, float]:
     tp = float((truth & predicted).sum())
     p = tp / max(float(predicted.sum()), 1.0)
@@ -227,6 +275,50 @@ def choose(
     return context, c, oof[context, c], trials
 
 
+@dataclass(frozen=True)
+class Blend:
+    """The lexical head's settings and share, chosen by cross-validation."""
+
+    max_features: int
+    c: float
+    share: float
+
+    def tag(self) -> str:
+        return f"lex={self.max_features}/{self.c}/{self.share}"
+
+
+def parse_blend(version: str) -> Blend | None:
+    """The Blend a head's version names (the report re-runs the same cross-validation)."""
+    for part in version.split():
+        if part.startswith("lex="):
+            n, c, share = part.removeprefix("lex=").split("/")
+            return Blend(int(n), float(c), float(share))
+    return None
+
+
+def choose_blend(
+    dense: Array,
+    texts: list[str],
+    y: Array,
+    groups: list[str],
+    lexical: tuple[tuple[int, float], ...] = LEXICAL,
+) -> tuple[Blend, Array]:
+    """The lexical settings and share with the best mean of macro F1 and union F1 when averaged
+    with the embedding head's out-of-fold scores `dense`, and the averaged scores."""
+    best: tuple[float, Blend, Array] | None = None
+    for n, c in lexical:
+        lex = lexical_out_of_fold(texts, y, groups, n, c)
+        for share in BLENDS:
+            mixed = (1.0 - share) * dense + share * lex
+            result = summary(y, predict(mixed, best_thresholds(y, mixed)))
+            print(f"  lexical {n} C={c} share={share} {result}", file=sys.stderr)
+            total = result["macro_f1"] + result["union_f1"]
+            if best is None or total > best[0]:
+                best = (total, Blend(n, c, share), mixed)
+    assert best is not None
+    return best[1], best[2]
+
+
 def train(
     out: Path = HEAD_FILE, contexts: tuple[str, ...] = CONTEXTS, cs: tuple[float, ...] = CS
 ) -> dict[str, Any]:
@@ -234,10 +326,13 @@ def train(
     cur, prev = embeddings(examples)
     y = targets(examples)
     groups = [e.group for e in examples]
-    context, c, scores, trials = choose(cur, prev, y, groups, contexts, cs)
+    context, c, dense, trials = choose(cur, prev, y, groups, contexts, cs)
+    texts = [e.text for e in examples]
+    blend, scores = choose_blend(dense, texts, y, groups)
     x = features(cur, prev, context)
     thresholds = best_thresholds(y, scores)
     weights, bias = fit(x, y, c)
+    lexical, _ = fit_lexical(texts, y, blend.max_features, blend.c)
     out.parent.mkdir(parents=True, exist_ok=True)
     head = Head(
         labels=UTTERANCE_LABELS,
@@ -245,7 +340,9 @@ def train(
         bias=bias.astype(np.float32),
         thresholds=thresholds.astype(np.float32),
         context=context,
-        version=f"{version(examples)} C={c}",
+        version=f"{version(examples)} {blend.tag()} C={c}",
+        lexical=lexical,
+        blend=blend.share,
     )
     head.save(out)
     return {"context": context, "C": c, "version": head.version, "trials": trials}
@@ -258,6 +355,16 @@ def same(a: Path, b: Path) -> bool:
         and x.context == y.context
         and np.allclose(x.weights, y.weights, atol=1e-5)
         and np.allclose(x.thresholds, y.thresholds)
+        and x.blend == y.blend
+        and (x.lexical is None) == (y.lexical is None)
+        and (
+            x.lexical is None
+            or y.lexical is None
+            or (
+                x.lexical.terms == y.lexical.terms
+                and np.allclose(x.lexical.weights, y.lexical.weights, atol=1e-3)
+            )
+        )
     )
 
 
