@@ -10,17 +10,7 @@ have_initdb() {
   command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
 }
 if ! have_initdb; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-  fi
-  if command -v apt-get >/dev/null 2>&1; then
-    $SUDO apt-get update -qq || true
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
-      || echo "start-postgres: could not install postgresql; the PostgreSQL tests will skip" >&2
-  else
-    echo "start-postgres: no apt-get; install PostgreSQL (initdb, pg_ctl) for the tests" >&2
-  fi
+  "$(dirname "$0")/apt-install.sh" postgresql start-postgres "the PostgreSQL tests will skip"
 fi
 if [ $# -ge 1 ]; then
   PYTHON=${PYTHON:-python3}
