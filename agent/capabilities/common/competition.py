@@ -31,17 +31,17 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
+from agent.capabilities.common.competitor_claims import Claim, claims_in, same_competitor
 from agent.capabilities.common.playbook import list_items
 from agent.capabilities.deal_strategy.contract import CompetitivePlan
 from agent.contracts.context import DealContext
-from agent.contracts.facts import Fact, Reading
+from agent.contracts.facts import Reading
 from agent.contracts.meeting_prep import Point
 from agent.contracts.upstream import BattleCard
-from agent.formatting import shorten
 from agent.reading.competitors import Competitors
 from agent.reading.read import competitors_of, rival_comparisons
 from agent.reading.spans import sentences_of
-from agent.reading.texts import Text, about_the_deal, free_texts
+from agent.reading.texts import about_the_deal, free_texts
 from knowledge.documents import Document
 from knowledge.sections import flag_token
 from knowledge.trust import STALE_AFTER_DAYS, Freshness, figures_in, provenance_of, unsourced
@@ -57,17 +57,6 @@ KB_ANCHORS: dict[Section, str] = {
     "talking_points": "talking-points",
 }
 NO_CARD_GUIDE = ("skill-competitive-positioning", "when-there-is-no-battle-card")
-QUOTE_CHARS = 220
-TOPIC = {"price": "price", "speed": "time to go live", "scope": "scope"}
-# How to turn a claim heard second-hand into something to compare, by what it is about.
-VERIFY = {
-    "price": "ask for their written quote, for which scope, term and users, and compare like "
-    "for like",
-    "time to go live": "ask for their plan in writing (which scope, who implements it, what "
-    "counts as live) and compare like for like",
-    "scope": "ask to see what is included in writing and compare like for like",
-    "offer": "ask for it in writing and compare like for like",
-}
 
 
 @dataclass(frozen=True)
@@ -129,16 +118,6 @@ class NoCard:
 
 
 @dataclass(frozen=True)
-class Claim:
-    """A competitor figure read in free text: a claim to verify, or a documented one."""
-
-    competitor: str | None
-    text: str
-    refs: tuple[str, ...]  # every text that repeats it, first the one quoted
-    documented: bool
-
-
-@dataclass(frozen=True)
 class CompetitorView:
     """Everything the coach may say about one competitor on this deal."""
 
@@ -161,10 +140,6 @@ class CompetitorView:
 # ---- the card ------------------------------------------------------------------------------
 
 
-def _same(a: str, b: str) -> bool:
-    return flag_token(a) == flag_token(b)
-
-
 def kb_card(name: str, knowledge: Mapping[str, Document]) -> Document | None:
     """The knowledge base's battle card for a competitor (files list it; the index flags it)."""
     flag = f"competitors__{flag_token(name)}"
@@ -172,14 +147,14 @@ def kb_card(name: str, knowledge: Mapping[str, Document]) -> Document | None:
         if doc.meta.get("type") != "battle_card":
             continue
         listed = doc.meta.get("competitors", [])
-        if any(_same(c, name) for c in listed) or flag in doc.meta.get("flags", ()):
+        if any(same_competitor(c, name) for c in listed) or flag in doc.meta.get("flags", ()):
             return doc
     return None
 
 
 def agent_card(name: str, ctx: DealContext) -> tuple[int, BattleCard] | None:
     cards = ctx.competitive.battle_cards if ctx.competitive else []
-    return next(((i, c) for i, c in enumerate(cards) if _same(c.competitor, name)), None)
+    return next(((i, c) for i, c in enumerate(cards) if same_competitor(c.competitor, name)), None)
 
 
 def has_card(name: str, ctx: DealContext, knowledge: Mapping[str, Document]) -> bool:
@@ -234,7 +209,7 @@ def _stated(ctx: DealContext, name: str) -> _Stated:
     names = [c.competitor for c in ctx.competitive.battle_cards] if ctx.competitive else []
     for sentence in sentences_of(summary or ""):
         named = [n for n in names if re.search(rf"\b{re.escape(n)}\b", sentence, re.I)]
-        if named and not any(_same(n, name) for n in named):
+        if named and not any(same_competitor(n, name) for n in named):
             continue
         when = _VERIFIED.search(sentence)
         if when is None or not _ABOUT_A_CARD.search(sentence):
@@ -439,92 +414,6 @@ def no_card(name: str, knowledge: Mapping[str, Document]) -> NoCard:
     )
 
 
-# ---- claims heard in free text ---------------------------------------------------------------
-
-# A figure the text says is in a document the customer or a competitor put in writing.
-_DOCUMENTED = re.compile(
-    r"\b(?:written (?:quote|proposal|offer)|signed|statement of work|SOW|price list|"
-    r"published|order form|contract|formal (?:quote|proposal|offer))\b",
-    re.I,
-)
-# Words that make any figure hearsay, whatever else the text says.
-_HEARSAY = re.compile(
-    r"\b(?:heard|hearsay|rumou?rs?|apparently|allegedly|hallway|corridor|conference|"
-    r"told (?:me|us)|not confirmed|unconfirmed|unverified|nothing in writing|not in writing|"
-    r"verbal(?:ly)?|second-hand|word of mouth)\b",
-    re.I,
-)
-
-
-def _where(ref: str, ctx: DealContext) -> str:
-    """Where a text sits, in words a rep recognises."""
-    if (m := re.match(r"deal\.notes\[(\d+)\]", ref)) is not None:
-        return f"a note of {ctx.deal.notes[int(m.group(1))].date.isoformat()}"
-    if (m := re.match(r"deal\.activities\[(\d+)\]", ref)) is not None:
-        a = ctx.deal.activities[int(m.group(1))]
-        return f"the {a.date.isoformat()} {a.type} summary"
-    if ref.startswith("transcript."):
-        return "the call transcript"
-    return ref.split(".", 1)[0] + "'s notes" if "." in ref else ref
-
-
-def claims_in(ctx: DealContext, reading: Reading | None, name: str | None = None) -> list[Claim]:
-    """Competitor figures read in the deal's free text, about `name` (or about any competitor
-    when none is given), one claim per competitor, topic and figure however often the record
-    repeats it; a claim with no figure is left to the signals."""
-    facts = reading.of("comparison") if reading is not None else _read(ctx)
-    if not any(f.figure for f in facts):
-        return []
-    texts = {t.ref: t.text for t in free_texts(ctx)}
-    sole = ctx.deal.competitors[0] if len(ctx.deal.competitors) == 1 else None
-    heard: dict[tuple[str, str, str], list[Fact]] = {}
-    for f in facts:
-        who = f.competitor or sole
-        if not f.figure or (name is not None and (who is None or not _same(who, name))):
-            continue
-        key = (flag_token(who or ""), f.claim or "", f.figure.lower())
-        heard.setdefault(key, []).append(f)
-    out = []
-    for same in heard.values():
-        wholes = [texts.get(f.ref, f.quote) for f in same]
-        documented = [
-            f
-            for f, w in zip(same, wholes, strict=True)
-            if _DOCUMENTED.search(w) and not _HEARSAY.search(w)
-        ]
-        first = documented[0] if documented else same[0]
-        refs = tuple(dict.fromkeys([first.ref, *(f.ref for f in same)]))
-        out.append(_claim(first, first.competitor or sole, refs, bool(documented), ctx))
-    return out
-
-
-def _claim(
-    f: Fact, who: str | None, refs: tuple[str, ...], documented: bool, ctx: DealContext
-) -> Claim:
-    topic = TOPIC.get(f.claim or "", "offer")
-    rival = who or "a competitor"
-    quote = shorten(f.quote, QUOTE_CHARS).rstrip(".")
-    where = _where(f.ref, ctx) + (" and elsewhere in the record" if len(refs) > 1 else "")
-    if documented:
-        text = (
-            f'{rival}\'s {topic} from a document on record ({where}): "{quote}". Compare it '
-            "like for like: the same scope, term, users and services"
-        )
-    else:
-        text = (
-            f"Unverified claim about {rival}'s {topic}: {f.figure} is only in {where} "
-            f'("{quote}"), so treat it as a claim to verify, not a fact: {VERIFY[topic]}'
-        )
-    return Claim(competitor=who, text=text, refs=refs, documented=documented)
-
-
-def _read(ctx: DealContext) -> list[Fact]:
-    """Comparisons read straight from the deal, for callers without an analysis."""
-    rivals = Competitors.of(competitors_of(ctx))
-    texts: list[Text] = [t for t in free_texts(ctx) if about_the_deal(t)]
-    return [f for t in texts for f in rival_comparisons(t.ref, t.text, rivals)]
-
-
 # ---- one view per competitor ---------------------------------------------------------------
 
 
@@ -579,7 +468,11 @@ def competitor_points(
     vendor's lines; then the claims heard about it. `opening` starts the first line ("If they
     bring up X: "); without one, a card's line starts with the competitor's name."""
     view = competitor_view(name, ctx, knowledge, as_of, reading)
-    own = [f"deal.competitors[{i}]" for i, c in enumerate(ctx.deal.competitors) if _same(c, name)]
+    own = [
+        f"deal.competitors[{i}]"
+        for i, c in enumerate(ctx.deal.competitors)
+        if same_competitor(c, name)
+    ]
     points: list[Point] = []
     if (card := view.card) is not None:
         lead = " / ".join(line.rstrip(".") for line in card.lead())
