@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from agent.compose.brief import brief
 from agent.contracts.response import CoachingResponse
-from agent.routing.intent import FOLLOWUP, HELP, SMALLTALK, Intent, load_intents
+from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
 
 
@@ -15,7 +15,7 @@ def capabilities_list() -> str:
     return "\n".join(
         f"- **{i.title}**: try “{i.try_}”"
         for name, i in spec.intents.items()
-        if name not in (HELP, SMALLTALK, FOLLOWUP)
+        if name not in (HELP, SMALLTALK, FOLLOWUP, OFF_TOPIC)
     )
 
 

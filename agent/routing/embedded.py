@@ -25,12 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.routing.intent import (
-    FOLLOWUP,
-    UNKNOWN,
     Intent,
     IntentFile,
-    extract_slots,
-    only_an_id,
+    decide,
+    extract_objection,
     spelled_out,
     without_ids,
 )
@@ -90,18 +88,22 @@ class EmbeddingIntentClassifier:
         return self.spec.embedding_threshold
 
     def scores(self, message: str) -> dict[str, float]:
-        """Similarity to each intent's examples. When the message names its topic after the ask
-        ("draft a note to Amara about the security review"), the ask alone weighs half: the
-        topic's words otherwise pull towards the capability about that topic."""
+        """Similarity to each intent's examples. Two parts of a message are not the rep's ask,
+        and each is weighed down by averaging with a reading without it: a topic named after
+        the ask ("draft a note to Amara about the security review": the ask alone), whose words
+        otherwise pull towards the capability about that topic; and a customer's remark, quoted
+        or after "they said" ("the COO told me 'your tool is overkill'": the remark read as
+        "an objection"), whose words are the customer's, not a request (the TF-IDF classifier
+        makes it one token for the same reason)."""
         from knowledge.embeddings import minilm
 
         text = spelled_out(without_ids(message))
-        ask = ask_clause(text)
-        queries = minilm().embed([text, ask] if ask else [text])
+        readings = [text, *(r for r in (ask_clause(text), remark_read(text)) if r)]
+        queries = minilm().embed(readings)
         out = self._similarities(queries[0])
-        if ask:
-            alone = self._similarities(queries[1])
-            out = {n: 0.5 * out[n] + 0.5 * alone[n] for n in self.names}
+        for query in queries[1:]:
+            other = self._similarities(query)
+            out = {n: 0.5 * out[n] + 0.5 * other[n] for n in self.names}
         return out
 
     def _similarities(self, query: Matrix) -> dict[str, float]:
@@ -114,17 +116,7 @@ class EmbeddingIntentClassifier:
         return out
 
     def classify(self, message: str) -> Intent:
-        ranked = sorted(self.scores(message).items(), key=lambda kv: -kv[1])
-        (best, score), runner_up = ranked[0], ranked[1][0]
-        confident = score >= self.spec.embedding_threshold and bool(without_ids(message))
-        name = best if confident else FOLLOWUP if only_an_id(message) else UNKNOWN
-        return Intent(
-            name=name,
-            confidence=round(min(max(score, 0.0), 1.0), 3),
-            runner_up=runner_up,
-            choices=[] if name != UNKNOWN else [best, runner_up],
-            slots=extract_slots(message),
-        )
+        return decide(self.scores(message), self.spec.embedding_threshold, message)
 
 
 # A topic named after the ask: "... about X", "... regarding X", "... re: X", "... concerning X".
@@ -138,3 +130,10 @@ def ask_clause(text: str) -> str | None:
         return None
     ask = parts[0].strip(" ,;:-")
     return ask if len(ask.split()) >= 3 and parts[1].strip() else None
+
+
+def remark_read(text: str) -> str | None:
+    """The message with the customer's words it quotes read as "an objection", when it quotes
+    any ("how do I answer 'send me some information'")."""
+    remark = extract_objection(text)
+    return text.replace(remark, "an objection", 1) if remark and remark in text else None

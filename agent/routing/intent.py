@@ -26,6 +26,8 @@ from agent.resources import routing_intents
 
 INTENTS_FILE = routing_intents()
 HELP, SMALLTALK, FOLLOWUP, UNKNOWN = "help", "smalltalk", "followup", "unknown"
+# Learnt from examples (intents.yaml) like any intent, reported as UNKNOWN: see `decide`.
+OFF_TOPIC = "off_topic"
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Only words that carry no intent at all; "what", "can", "you", "do" stay (they make "help").
@@ -38,10 +40,16 @@ _SAID = re.compile(
     r"\b(?:said|says|told me|tells me|keeps? saying)\s*(?:that\s+)?[:,]?\s*(.+)", re.IGNORECASE
 )
 # A person is the word after "with", "to", "email", "msg" ... (the lookahead lets "msg to
-# Owen" try "to" and then "Owen"); words that cannot name anyone are skipped.
+# Owen" try "to" and then "Owen"), or after "a note for"; words that cannot name anyone are
+# skipped, and so is a word that is itself one of these verbs ("to nudge Bethany": Bethany).
+_BEFORE_PERSON = (
+    "with w/ to email e-mail message msg ping text call meet meeting seeing send tell ask "
+    "remind thank write nudge chase invite introduce"
+)
 _PERSON = re.compile(
-    r"\b(?:with|w/|to|email|e-mail|message|msg|ping|text|call|meet|meeting|send|tell|ask|"
-    r"remind|thank|write)\s+"
+    r"(?:\b(?:email|e-mail|note|message|msg|text|reply|letter)\s+for|\b(?:"
+    + "|".join(re.escape(w) for w in _BEFORE_PERSON.split())
+    + r"))\s+"
     r"(?:the\s+|our\s+|their\s+|my\s+)?(?=([A-Za-z][\w'-]*))",
     re.IGNORECASE,
 )
@@ -52,7 +60,8 @@ _NOT_A_PERSON = frozenset(
     today tomorrow tomorrow's tonight yesterday next last set book schedule all everyone
     anyone someone customer customers client prospect team deal opp opportunity account
     follow follow-up followup recap summary them they he she we i re reply w regarding
-    concerning""".split()
+    concerning something anything nothing quick short brief thank-you thanks note email
+    {_BEFORE_PERSON}""".split()
 )
 # Chat shorthand and common misspellings, spelled out before a message is embedded: the model
 # read edited text, and "nxt steps 4 this opp" is otherwise far from "next steps for this deal".
@@ -211,18 +220,36 @@ class IntentClassifier:
         return {label: _blend(sorted(sims, reverse=True)) for label, sims in per_intent.items()}
 
     def classify(self, message: str) -> Intent:
-        ranked = sorted(self.scores(message).items(), key=lambda kv: -kv[1])
-        (best, score), runner_up = ranked[0], ranked[1][0] if len(ranked) > 1 else None
-        name = best if score >= self.spec.threshold else UNKNOWN
-        if name == UNKNOWN and only_an_id(message):
-            name = FOLLOWUP
-        return Intent(
-            name=name,
-            confidence=round(min(score, 1.0), 3),
-            runner_up=runner_up,
-            choices=[best, runner_up] if name == UNKNOWN and runner_up and score > 0 else [],
-            slots=extract_slots(message),
-        )
+        return decide(self.scores(message), self.spec.threshold, message)
+
+
+def decide(scores: dict[str, float], threshold: float, message: str) -> Intent:
+    """The intent of the best score, when it reaches the threshold and the message says more
+    than an id. Below it: an id alone continues the last subject (FOLLOWUP), anything else is
+    UNKNOWN with the two likeliest readings to ask about. A message closest to what the chat
+    cannot do (OFF_TOPIC) is UNKNOWN with nothing to offer but the list of what it can do: "do
+    you mean deal strategy?" is no answer to "book me a flight"."""
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, score = ranked[0]
+    confident = score >= threshold and bool(_WORD.findall(without_ids(message).lower()))
+    runner_up: str | None = None
+    choices: list[str] = []
+    if only_an_id(message) and (best == OFF_TOPIC or not confident):
+        name = FOLLOWUP
+    elif best == OFF_TOPIC:
+        name = UNKNOWN
+    else:
+        on_topic = [n for n, _ in ranked if n != OFF_TOPIC]
+        runner_up = on_topic[1] if len(on_topic) > 1 else None
+        name = best if confident else UNKNOWN
+        choices = [best, runner_up] if name == UNKNOWN and runner_up and score > 0 else []
+    return Intent(
+        name=name,
+        confidence=round(min(max(score, 0.0), 1.0), 3),
+        runner_up=runner_up,
+        choices=choices,
+        slots=extract_slots(message),
+    )
 
 
 def _blend(best_first: list[float]) -> float:
@@ -271,7 +298,7 @@ def only_an_id(message: str) -> bool:
 def person_named(message: str) -> str | None:
     """Who the message is about, as written ("Lydia", "CFO"); resolved against the deal's
     contacts by the chat, which knows the deal."""
-    for match in _PERSON.finditer(message.replace("’", "'")):
+    for match in _PERSON.finditer(spelled_out(message)):
         word = match.group(1).removesuffix("'s")
         if word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word):
             return word

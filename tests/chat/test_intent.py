@@ -46,12 +46,27 @@ def test_what_can_you_do_is_help(message: str) -> None:
     assert classifier().classify(message).name == "help"
 
 
-@pytest.mark.parametrize("message", ["asdf qwerty", "the weather in Paris"])
-def test_off_topic_is_unknown_with_low_confidence(message: str) -> None:
+def test_below_the_threshold_it_offers_the_two_likeliest_readings() -> None:
     clf = classifier()
-    intent = clf.classify(message)
+    intent = clf.classify("asdf qwerty")
     assert intent.name == "unknown" and intent.confidence < clf.threshold
     assert len(intent.choices) == 2  # the two likeliest readings, for the clarifying question
+    assert "off_topic" not in intent.choices
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["the weather in Paris", "book me a hotel in Denver", "a good pizza place near the office?"],
+)
+def test_what_the_chat_cannot_do_is_unknown_without_readings(message: str) -> None:
+    """Closest to the off-topic examples: nothing to offer but the list of what it can do."""
+    intent = classifier().classify(message)
+    assert intent.name == "unknown" and intent.choices == [] and intent.runner_up is None
+
+
+def test_an_id_alone_is_a_follow_up_whatever_scores_highest() -> None:
+    for message in ("D-1004", "D-1004?", "and D-1007"):
+        assert classifier().classify(message).name == "followup", message
 
 
 def test_slots_deal_rep_quote_and_methodology() -> None:
