@@ -49,10 +49,16 @@ def which_deal(source: DealSource, title: str) -> str:
     return f"Which deal should the **{title}** be for? Name its id, for example:\n\n{listing}"
 
 
-def from_response(title: str, response: CoachingResponse, notes: list[str]) -> str:
+def from_response(
+    title: str, response: CoachingResponse, notes: list[str], question: str = ""
+) -> str:
     """The brief view (agent/compose/brief.py: the action, why, what to say, and the sections
-    behind it); the report itself stays in the thread for "full report"."""
+    behind it), led by the section the question is about when it names a role ("who is my
+    champion?", agent/chat/focus.py); the report itself stays in the thread for "full report"."""
+    from agent.chat.focus import asked_section
+
     subject = response.deal_id or response.rep_id or ""
-    lines = [brief(response.markdown, subject=subject)]
+    asked = asked_section(question, response.markdown) if question else ""
+    lines = [brief(response.markdown, subject=subject, asked=asked)]
     lines += [f"\n> note: {note}" for note in notes]
     return "\n".join(lines)

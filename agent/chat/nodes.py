@@ -126,7 +126,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         response = coach_on(request, ctx)
     except CoachError as exc:
         return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {exc}")]}
-    text = from_response(title, response, notes(response))
+    text = from_response(title, response, notes(response), last_question(state["messages"]))
     return {
         "messages": [AIMessage(text)],
         "last_capability": intent.name,

@@ -189,8 +189,10 @@ def draft_message(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     if not plans:
         raise InvalidInput(f"no contact to write to on {deal_id}", where="chat message")
     p = plans[0]
+    subject = [f"> Subject: {slots.topic[:1].upper()}{slots.topic[1:]}"] if slots.topic else []
     lines = [
         f"**Draft to {p.name}** ({p.title}) · by {p.channel}, {human(p.timing)}",
+        *subject,
         f"> {p.message_draft}",
         f"Why: {shorten(p.approach, 200)} {cite(p.citations)}",
         _more("show the sources", "full report"),

@@ -86,9 +86,10 @@ def _block(first: Section, sections: list[Section]) -> list[Section]:
     return block
 
 
-def _lead(first: Section, sections: list[Section]) -> list[str]:
+def _lead(first: Section, sections: list[Section], asked: bool = False) -> list[str]:
     """The section's heading, its first step and first reasons, and a sentence to say: empty
-    when it has none of them (a table)."""
+    when it has none of them (a table). A section the rep `asked` about also keeps its opening
+    line (a person's engagement, above their bullets): that line is the answer."""
     body = [
         line
         for s in _block(first, sections)
@@ -97,6 +98,8 @@ def _lead(first: Section, sections: list[Section]) -> list[str]:
     ]
     steps = [m.group(1) for line in body if (m := _STEP.match(line))]
     reasons = [m.group(1) for line in body if (m := _BULLET.match(line))]
+    plain = bool(body) and not (_STEP.match(body[0]) or _BULLET.match(body[0]))
+    opening = body[:1] if asked and plain else []
     # What to say: the first quoted sentence of the advice itself, never of the record.
     said = next((q for line in steps + reasons if (q := _QUOTE.search(line))), None)
     quote = (said.group(1) or said.group(2)) if said else None
@@ -104,25 +107,30 @@ def _lead(first: Section, sections: list[Section]) -> list[str]:
     if do and quote and quote in do:
         do = do[: do.index(quote)].rstrip(' “"').rstrip(":") or None
     picked = ([f"Do: {do}"] if do else []) + [r for r in reasons if not (quote and quote in r)]
-    lines = [shorten(p, WIDTH) for p in (picked[:3] or body[:2])]
+    lines = [shorten(p, WIDTH) for p in (opening + picked[: 3 - len(opening)] or body[:2])]
     if not lines and not quote:
         return []
-    return [f"**{first.title}**", *lines, *([shorten(f"Say: “{quote}”", WIDTH)] if quote else [])]
+    say = [shorten(f"Say: “{quote}”", WIDTH)] if quote else []
+    return [f"**{first.title}**", *lines, *say]
 
 
 CHAT_HINT = 'type "more on 2", "show the sources" or "full report"'
 
 
-def brief(markdown: str, subject: str = "", hint: str = CHAT_HINT) -> str:
+def brief(markdown: str, subject: str = "", hint: str = CHAT_HINT, asked: str = "") -> str:
     """At most eight lines: subject, the first section's heading, its first step and reasons,
     a sentence to say, and the menu. `subject` (a deal or rep id) follows the report's name;
-    `hint` says how to open the rest (in the chat, or on the command line)."""
+    `hint` says how to open the rest (in the chat, or on the command line); `asked` is the
+    title of the section the rep's question is about ("who is my champion?": the champion's
+    plan), which then leads instead of the first."""
     title, intro, sections = _sections(markdown)
     about = next((line for line in intro if line.strip()), "")
     head = title.split(":")[0] + (f" · {subject}" if subject else "")
     lines = [shorten(f"**{head}** · {about}" if about else f"**{head}**", WIDTH)]
-    for first in [s for s in sections if s.title.lower() != SOURCES][:3]:
-        lead = _lead(first, sections)
+    readable = [s for s in sections if s.title.lower() != SOURCES]
+    chosen = [s for s in readable if asked and s.title == asked][:1]
+    for first in chosen or readable[:3]:
+        lead = _lead(first, sections, asked=bool(chosen))
         if lead:  # a section that is only a table leads nowhere: the next one does
             lines += lead
             break

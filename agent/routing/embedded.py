@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import re
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from agent.routing.intent import (
+    TOPIC,
     Intent,
     IntentFile,
     decide,
@@ -119,13 +119,9 @@ class EmbeddingIntentClassifier:
         return decide(self.scores(message), self.spec.embedding_threshold, message)
 
 
-# A topic named after the ask: "... about X", "... regarding X", "... re: X", "... concerning X".
-_TOPIC = re.compile(r"\s+(?:about|regarding|concerning|re:|on the (?:topic|subject) of)\s+", re.I)
-
-
 def ask_clause(text: str) -> str | None:
     """The words before a named topic, when they are an ask of their own (three words or more)."""
-    parts = _TOPIC.split(text, maxsplit=1)
+    parts = TOPIC.split(text, maxsplit=1)
     if len(parts) < 2:
         return None
     ask = parts[0].strip(" ,;:-")

@@ -53,6 +53,10 @@ _PERSON = re.compile(
     r"(?:the\s+|our\s+|their\s+|my\s+)?(?=([A-Za-z][\w'-]*))",
     re.IGNORECASE,
 )
+# A topic named after the ask: "... about X", "... regarding X", "... re X", "... concerning X".
+TOPIC = re.compile(
+    r"\s+(?:about|regarding|concerning|re:?|on the (?:topic|subject) of)\s+", re.IGNORECASE
+)
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _NOT_A_PERSON = frozenset(
     f"""{_DAYS} a an the to at on in for of me my him her them us you it its this that these
@@ -153,6 +157,9 @@ class Slots(BaseModel):
     methodology: str | None = None
     person: str | None = Field(default=None, description="A person or role named: 'Lydia', 'CFO'.")
     when: str | None = Field(default=None, description="A time as written: 'tomorrow', 'friday'.")
+    topic: str | None = Field(
+        default=None, description="What a message is about, after its ask: 'the pilot results'."
+    )
 
 
 class Intent(BaseModel):
@@ -267,7 +274,18 @@ def extract_slots(message: str) -> Slots:
         methodology=methodology_named(message),
         person=person_named(message),
         when=time_named(spelled_out(message)),
+        topic=topic_named(message),
     )
+
+
+def topic_named(message: str) -> str | None:
+    """The topic named after the ask ("draft a note to Owen re the pilot results": "the pilot
+    results"), up to the end of its clause; None without one."""
+    parts = TOPIC.split(spelled_out(message), maxsplit=1)
+    if len(parts) < 2:
+        return None
+    topic = re.split(r"[,;?!]|\s+-\s+", parts[1], maxsplit=1)[0].strip(" .:'\"")
+    return topic or None
 
 
 def extract_objection(message: str) -> str | None:
