@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agent.routing.intent import (
+    TITLE_ACRONYM,
     TOPIC,
     Intent,
     IntentFile,
@@ -97,7 +98,7 @@ class EmbeddingIntentClassifier:
         makes it one token for the same reason)."""
         from knowledge.embeddings import minilm
 
-        text = spelled_out(without_ids(message))
+        text = TITLE_ACRONYM.sub("them", spelled_out(without_ids(message)))
         readings = [text, *(r for r in (ask_clause(text), remark_read(text)) if r)]
         queries = minilm().embed(readings)
         out = self._similarities(queries[0])

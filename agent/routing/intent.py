@@ -57,6 +57,10 @@ _PERSON = re.compile(
 TOPIC = re.compile(
     r"\s+(?:about|regarding|concerning|re:?|on the (?:topic|subject) of)\s+", re.IGNORECASE
 )
+# A title's acronym names a person, like a name: a slot (resolved by agent/chat/people.py),
+# not what the rep asks for. Read as "them" when the message is embedded, or every message
+# naming "the CFO" would lean towards whichever intent's examples happen to name one.
+TITLE_ACRONYM = re.compile(r"\b(?:cfo|ceo|coo|cio|cto|ciso|cro|cmo|gm|md|vp)\b", re.IGNORECASE)
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday"
 _NOT_A_PERSON = frozenset(
     f"""{_DAYS} a an the to at on in for of me my him her them us you it its this that these
