@@ -53,12 +53,12 @@ def from_response(
     title: str, response: CoachingResponse, notes: list[str], question: str = ""
 ) -> str:
     """The brief view (agent/compose/brief.py: the action, why, what to say, and the sections
-    behind it), led by the section the question is about when it names a role ("who is my
-    champion?", agent/chat/focus.py); the report itself stays in the thread for "full report"."""
-    from agent.chat.focus import asked_section
+    behind it), led by the section the question is about ("who is my champion?", "they want a
+    discount": agent/chat/focus.py); the report itself stays in the thread for "full report"."""
+    from agent.chat.focus import focus
 
     subject = response.deal_id or response.rep_id or ""
-    asked = asked_section(question, response.markdown) if question else ""
+    asked = focus(question, response) if question else ""
     lines = [brief(response.markdown, subject=subject, asked=asked)]
     lines += [f"\n> note: {note}" for note in notes]
     return "\n".join(lines)

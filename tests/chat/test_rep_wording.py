@@ -178,3 +178,20 @@ def test_every_title_acronym_the_chat_resolves_is_a_slot_to_the_classifier() -> 
     acronyms = [word for word in ROLE_WORDS if len(word) <= 4]
     assert acronyms and all(TITLE_ACRONYM.fullmatch(word) for word in acronyms)
     assert TITLE_ACRONYM.search("the legal team") is None  # a word with a meaning stays
+
+
+@needs_weights
+def test_an_objection_described_leads_with_the_guides_plan_of_its_kind(chat_db: Path) -> None:
+    from agent.capabilities.objection_guide.contract import ObjectionGuideResult
+    from agent.contracts.request import CoachingRequest
+    from agent.reading.patterns import classify_objection
+    from agent.service import coach
+
+    message = "they want a discount, what do I say"
+    kind = classify_objection(message)
+    guide = coach(CoachingRequest(capability="objection_guide", deal_id="D-1003")).result
+    assert isinstance(guide, ObjectionGuideResult) and kind is not None
+    plan = min((p for p in guide.objections if p.category == kind), key=lambda p: p.rank)
+    text, _ = answer(session(chat_db, deal_id="D-1003"), message)
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) <= MAX_LINES and lines[1].startswith(f"**{plan.rank}. {plan.title}**")
