@@ -19,6 +19,7 @@ from functools import lru_cache
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import Fact
 from agent.grounding.vocabulary import ordinary_words
+from agent.memo import PerObject
 from agent.reading.spans import sentence_spans
 
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
@@ -134,7 +135,13 @@ def _acronym(title: str) -> str:
 
 
 def _known(deal: Deal) -> tuple[_Known, ...]:
-    return _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+    """Once per deal object: asked for every sentence, and a big deal has hundreds of contacts."""
+    return _KNOWN.get(
+        deal, None, lambda: _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+    )
+
+
+_KNOWN: PerObject[tuple[_Known, ...]] = PerObject(maxsize=64)
 
 
 @lru_cache(maxsize=256)
@@ -147,7 +154,14 @@ def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
 
 
 def _seller_names(deal: Deal) -> list[frozenset[str]]:
-    return [frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team]]
+    return list(_SELLERS.get(deal, None, lambda: _sellers_of(deal)))
+
+
+def _sellers_of(deal: Deal) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team])
+
+
+_SELLERS: PerObject[tuple[frozenset[str], ...]] = PerObject(maxsize=64)
 
 
 def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
