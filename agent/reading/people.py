@@ -92,6 +92,26 @@ _TITLE = re.compile(
     r"(?P<title>" + "|".join(f"(?:{t})" for t, _, _ in _TITLES) + r")\b",
     re.IGNORECASE,
 )
+# A word every title above holds, lower-cased: an ASCII sentence without any of them holds no
+# title, so the long pattern above is not tried at each of its words (a call's thousand
+# sentences). Not for other text: case-blind matching also pairs "ſ" with "s" and "K" with "k".
+_IN_EVERY_TITLE = (
+    *("cfo", "ceo", "md", "coo", "ciso", "dpo", "cio", "cto", "cro", "cmo", "chro", "cpo", "vp"),
+    *("chief", "financ", "controller", "treasurer", "director", "manager", "owner", "founder"),
+    *("president", "chair", "security", "officer", "infosec", "head", "architect", "counsel"),
+    *("lawyer", "secretary", "procurement", "purchasing", "sourcing", "eink", "category"),
+    *("buyer", "purchaser"),
+)
+
+
+def may_hold_title(sentence: str) -> bool:
+    """False only when `sentence` cannot hold a title (_TITLE cannot match)."""
+    if not sentence.isascii():
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _IN_EVERY_TITLE)
+
+
 _ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _AUTHORITY = re.compile(
     r"\b(?:signs?(?: off| the)?|sign-off|signature|approves?|approval|has to approve|"
@@ -482,6 +502,8 @@ def _people_in(
     sentence: str, following: str, text: str, ref: str, deal: Deal, seller_written: bool
 ) -> Iterator[Fact]:
     """Person facts in one sentence of `text`."""
+    if not may_hold_title(sentence):
+        return
     known, sellers = _known(deal), _seller_names(deal)
     for m in _TITLE.finditer(sentence):
         det = (m.group("det") or "").lower()

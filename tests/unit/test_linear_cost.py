@@ -70,3 +70,31 @@ def test_baselines_pair_with_the_targets_trying_every_pair_would_pick() -> None:
         base = [stated("baseline", i) for i in range(rng.randint(0, 6))]
         target = [stated("target", i) for i in range(rng.randint(0, 6))]
         assert _pair(base, target) == _brute_force(base, target)
+
+
+def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches() -> None:
+    """people.py skips its long title pattern on an ASCII sentence that holds none of the
+    words every title holds: over every line of the sample workspace, the knowledge and the
+    eval cases, no sentence it skips is one the pattern matches."""
+    from pathlib import Path
+
+    from agent.reading.people import _TITLE, may_hold_title
+    from agent.reading.spans import sentence_spans
+
+    root = Path(__file__).resolve().parents[2]
+    files = [
+        p
+        for folder in ("sample_workspace", "knowledge", "evals/cases", "evals/scenarios")
+        for p in sorted((root / folder).rglob("*"))
+        if p.suffix in (".yaml", ".md", ".json", ".txt", ".vtt")
+    ]
+    checked = skipped = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            for start, end in sentence_spans(line):
+                sentence = line[start:end]
+                checked += 1
+                if not may_hold_title(sentence):
+                    skipped += 1
+                    assert _TITLE.search(sentence) is None, sentence
+    assert checked > 5000 and 0 < skipped < checked
