@@ -51,3 +51,32 @@ class PerObject(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Recent(Generic[K, V]):
+    """A bounded memo of values by a hashable key, the least recently used dropped first: for
+    what is keyed by its content (a text and what reading it depends on), not by an object."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._maxsize = maxsize
+        self._lock = threading.Lock()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._maxsize:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()

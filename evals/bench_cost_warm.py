@@ -108,13 +108,18 @@ def _long_call_request(utterances: int = 600, take: int | None = None) -> Any:
 
 
 def _fresh_calls(utterances: int, runs: int, context: Any) -> dict[str, Any]:
-    """CPU median of debriefing a new call each time (one untimed call first, to load)."""
+    """CPU median of debriefing a new call each time (one untimed call first, to load). The
+    takes differ in their first line only, so the texts read before are forgotten each time
+    (agent.reading.read.forget_texts, where the tree has it): a first reading of every line."""
+    import agent.reading.read
     from agent.service import coach
 
+    forget = getattr(agent.reading.read, "forget_texts", lambda: None)
     coach(_long_call_request(utterances, -1), context)
     cpu = []
     for take in range(runs):
         request = _long_call_request(utterances, take)
+        forget()
         start = time.thread_time()
         coach(request, context)
         cpu.append((time.thread_time() - start) * 1000)

@@ -248,6 +248,7 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
     clf = utterance_classifier()
     heard = {r.index: r for r in classify_utterances(us, "customer", clf)}
     found = []
+    replies = _next_seller(us)
     for i, u in enumerate(us):
         if u.side != "customer":
             continue
@@ -258,7 +259,7 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
             category = objection_heard(said.scores, match, u.text)
         if category is None:
             continue
-        reply = next((r for r in us[i + 1 :] if r.side == "seller"), None)
+        reply = replies[i]
         acked = reply is not None and is_acknowledgement(reply.text)
         asked = reply is not None and bool(questions(reply.text))
         how: HandledHow = _HOW[acked, asked] if reply else "no_reply"
@@ -275,6 +276,18 @@ def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
             )
         )
     return found
+
+
+def _next_seller(us: Sequence[Utterance]) -> list[Utterance | None]:
+    """For each line, the seller's first line after it (one pass from the end, so a long call
+    with many objections is not searched again from each)."""
+    out: list[Utterance | None] = [None] * len(us)
+    following: Utterance | None = None
+    for i in range(len(us) - 1, -1, -1):
+        out[i] = following
+        if us[i].side == "seller":
+            following = us[i]
+    return out
 
 
 def _labelled(said: UtteranceLabels) -> str:

@@ -36,7 +36,8 @@ from agent.analysis.stage import stage_windows
 from agent.contracts.deal import ActivityType, Deal
 from agent.contracts.facts import Fact, Reading
 from agent.contracts.upstream import ProcessStandards
-from agent.reading.occurrence import NotHeld, not_held
+from agent.reading.activity_index import activity_index
+from agent.reading.occurrence import NotHeld
 
 
 def _words(text: str) -> frozenset[str]:
@@ -109,11 +110,12 @@ def logged_held(
 ) -> tuple[list[int], list[tuple[int, NotHeld]]]:
     """Activities of `types` logged up to `upto`: those that took place (indices, oldest
     first), and those the record says did not (with how), latest first."""
+    index = activity_index(deal)  # by type, with what did not take place, once per deal
     held, off = [], []
-    for i, a in enumerate(deal.activities):
-        if a.type not in types or a.date > upto:
+    for i in sorted(i for t in dict.fromkeys(types) for i in index.by_type.get(t, ())):
+        if deal.activities[i].date > upto:
             continue
-        if (missed := not_held(a)) is None:
+        if (missed := index.missed.get(i)) is None:
             held.append(i)
         else:
             off.append((i, missed))
@@ -123,7 +125,7 @@ def logged_held(
 def _not_held_refs(deal: Deal | None) -> tuple[str, ...]:
     if deal is None:
         return ()
-    return tuple(f"deal.activities[{i}]." for i, a in enumerate(deal.activities) if not_held(a))
+    return tuple(f"deal.activities[{i}]." for i in sorted(activity_index(deal).missed))
 
 
 def held_in_text(

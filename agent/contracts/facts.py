@@ -15,6 +15,7 @@ from pydantic import Field
 
 from agent.contracts.base import Contract
 from agent.contracts.deal import ActivityType, DmuRole
+from agent.memo import PerObject
 
 FactKind = Literal[
     "person",
@@ -127,4 +128,19 @@ class Reading(Contract):
     )
 
     def of(self, kind: str) -> list[Fact]:
-        return [f for f in self.facts if f.kind == kind]
+        """The facts of one kind, in reading order. The facts are grouped by kind once per
+        reading (a big deal's reading holds thousands, asked for by kind hundreds of times a
+        request), again only when the list was replaced or changed length."""
+        facts = self.facts
+        by_kind = _BY_KIND.get(self, (id(facts), len(facts)), lambda: _group(facts))
+        return list(by_kind.get(kind, ()))
+
+
+_BY_KIND: PerObject[dict[str, list[Fact]]] = PerObject(maxsize=256)
+
+
+def _group(facts: list[Fact]) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.kind, []).append(fact)
+    return grouped

@@ -47,6 +47,7 @@ def lengths_from_replies(
     line without a length or an end takes the length the same speaker gives within
     REPLY_WINDOW lines, when it answers a question about time or says what something takes."""
     at = {ref: n for n, (ref, _, _) in enumerate(lines)}
+    constraints = {f.ref for f in facts if f.kind == "constraint"}
     out = []
     for fact in facts:
         n = at.get(fact.ref)
@@ -58,11 +59,12 @@ def lengths_from_replies(
             ref, text, who = lines[k]
             if who != speaker:
                 continue
-            first = text[slice(*sentence_spans(text)[0])] if sentence_spans(text) else text
+            spans = sentence_spans(text)
+            first = text[slice(*spans[0])] if spans else text
             asked = any(_HOW_LONG.search(lines[j][1]) for j in range(n + 1, k))
             if (asked or _TAKES.search(first)) and (weeks := weeks_in(first)) is not None:
                 break
-            if any(f.ref == ref and f.kind == "constraint" for f in facts):
+            if ref in constraints:
                 break  # the speaker moved on to another constraint
         out.append(fact.model_copy(update={"weeks": weeks}) if weeks else fact)
     return out

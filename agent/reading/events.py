@@ -449,7 +449,10 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
     found = []
     for c in deal.contacts:
         parts = [c.name, *c.name.split()]
-        if any(len(p) > 2 and re.search(rf"\b{re.escape(p)}\b", sentence) for p in parts):
+        if any(  # a name not in the sentence at all needs no word-boundary search
+            len(p) > 2 and p in sentence and re.search(rf"\b{re.escape(p)}\b", sentence)
+            for p in parts
+        ):
             found.append(c.id)
     return found
 

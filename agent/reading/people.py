@@ -19,6 +19,7 @@ from functools import lru_cache
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import Fact
 from agent.grounding.vocabulary import ordinary_words
+from agent.memo import PerObject
 from agent.reading.spans import sentence_spans
 
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
@@ -91,6 +92,26 @@ _TITLE = re.compile(
     r"(?P<title>" + "|".join(f"(?:{t})" for t, _, _ in _TITLES) + r")\b",
     re.IGNORECASE,
 )
+# A word every title above holds, lower-cased: an ASCII sentence without any of them holds no
+# title, so the long pattern above is not tried at each of its words (a call's thousand
+# sentences). Not for other text: case-blind matching also pairs "ſ" with "s" and "K" with "k".
+_IN_EVERY_TITLE = (
+    *("cfo", "ceo", "md", "coo", "ciso", "dpo", "cio", "cto", "cro", "cmo", "chro", "cpo", "vp"),
+    *("chief", "financ", "controller", "treasurer", "director", "manager", "owner", "founder"),
+    *("president", "chair", "security", "officer", "infosec", "head", "architect", "counsel"),
+    *("lawyer", "secretary", "procurement", "purchasing", "sourcing", "eink", "category"),
+    *("buyer", "purchaser"),
+)
+
+
+def may_hold_title(sentence: str) -> bool:
+    """False only when `sentence` cannot hold a title (_TITLE cannot match)."""
+    if not sentence.isascii():
+        return True
+    low = sentence.lower()
+    return any(word in low for word in _IN_EVERY_TITLE)
+
+
 _ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _AUTHORITY = re.compile(
     r"\b(?:signs?(?: off| the)?|sign-off|signature|approves?|approval|has to approve|"
@@ -134,7 +155,13 @@ def _acronym(title: str) -> str:
 
 
 def _known(deal: Deal) -> tuple[_Known, ...]:
-    return _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+    """Once per deal object: asked for every sentence, and a big deal has hundreds of contacts."""
+    return _KNOWN.get(
+        deal, None, lambda: _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+    )
+
+
+_KNOWN: PerObject[tuple[_Known, ...]] = PerObject(maxsize=64)
 
 
 @lru_cache(maxsize=256)
@@ -147,7 +174,14 @@ def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
 
 
 def _seller_names(deal: Deal) -> list[frozenset[str]]:
-    return [frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team]]
+    return list(_SELLERS.get(deal, None, lambda: _sellers_of(deal)))
+
+
+def _sellers_of(deal: Deal) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team])
+
+
+_SELLERS: PerObject[tuple[frozenset[str], ...]] = PerObject(maxsize=64)
 
 
 def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
@@ -468,6 +502,8 @@ def _people_in(
     sentence: str, following: str, text: str, ref: str, deal: Deal, seller_written: bool
 ) -> Iterator[Fact]:
     """Person facts in one sentence of `text`."""
+    if not may_hold_title(sentence):
+        return
     known, sellers = _known(deal), _seller_names(deal)
     for m in _TITLE.finditer(sentence):
         det = (m.group("det") or "").lower()

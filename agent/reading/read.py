@@ -12,12 +12,15 @@ read node (agent/model/injection.py), whether or not a model is configured.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from agent.contracts.context import DealContext
+from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact, Reading
-from agent.memo import PerObject
+from agent.memo import PerObject, Recent
 from agent.reading.absence import read_absences
 from agent.reading.competitors import Competitors
 from agent.reading.constraint_details import lengths_from_replies
@@ -29,6 +32,7 @@ from agent.reading.events import (
     read_sentiment,
 )
 from agent.reading.outreach import read_outreach
+from agent.reading.patterns import Proper
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps, read_partner_history
@@ -99,18 +103,15 @@ def _read_deal(
     facts: list[Fact] = read_absences(ctx.deal, list(read_outreach(ctx.deal)))
     dated = [(t.ref, t.text, written_on(ctx, t.ref, as_of, call)) for t in texts]
     facts += read_meetings(ctx.deal, as_of, [d for d in dated if not d[0].endswith(".outcome")])
-    for text, (ref, body, written) in zip(texts, dated, strict=True):
+    token = _token(ctx.deal, rivals)
+    for ref, body, written in dated:
         if ref.endswith(".outcome"):
             continue  # outcomes are read as outreach
-        facts += read_people(ref, body, ctx.deal, seller_written(ctx, ref))
-        facts += read_constraints(ref, body, written)
-        facts += rival_comparisons(ref, body, rivals)
-        facts += read_sentiment(ref, body, ctx.deal)
-        facts += read_departures(ref, body, ctx.deal, written)
-        facts += read_progress(ref, body, written, ctx.deal)
-        facts += read_history_gaps(ref, body, written)
-        facts += read_partner_history(ref, body, written, ctx.deal)
-        del text
+        seller = seller_written(ctx, ref)
+        facts += _TEXTS.get(
+            (token, ref, body, written, seller),
+            partial(_read_text, ref, body, written, seller, ctx.deal, rivals),
+        )
     if ctx.transcript is not None:  # a length said in answer to "how long does that take?"
         lines = [
             (f"transcript.utterances[{i}].text", u.text, u.person_id or u.speaker)
@@ -118,3 +119,51 @@ def _read_deal(
         ]
         facts = lengths_from_replies(facts, lines)
     return Reading(facts=facts, texts=len(texts))
+
+
+def _read_text(
+    ref: str, body: str, written: dt.date, seller: bool, deal: Deal, rivals: Competitors
+) -> tuple[Fact, ...]:
+    """The facts the per-text rules read in one text, in the order they come."""
+    return (
+        *read_people(ref, body, deal, seller),
+        *read_constraints(ref, body, written),
+        *rival_comparisons(ref, body, rivals),
+        *read_sentiment(ref, body, deal),
+        *read_departures(ref, body, deal, written),
+        *read_progress(ref, body, written, deal),
+        *read_history_gaps(ref, body, written),
+        *read_partner_history(ref, body, written, deal),
+    )
+
+
+# A text read once is not read again with the same ref, date, side and the same deal as far as
+# the per-text rules see it (the contacts' ids, names and titles, the seller's names, the stage
+# history, the competitor names). A debrief reads the call's lines with the record, then again
+# with the call logged (which changes a contact's last contact, not what the rules read); a
+# new request about a changed deal re-reads only its new texts.
+_TEXTS: Recent[tuple[int, str, str, dt.date, bool], tuple[Fact, ...]] = Recent(maxsize=1 << 16)
+_TOKENS: dict[tuple[object, ...], int] = {}
+
+
+def forget_texts() -> None:
+    """Forget every text read (a benchmark of reading a call for the first time)."""
+    _TEXTS.clear()
+
+
+def _token(deal: Deal, rivals: Competitors) -> int:
+    """A small number for what the per-text rules read of the deal and the competitor names
+    (hashed once per reading, not once per text)."""
+    key = (
+        tuple((c.id, c.name, c.title) for c in deal.contacts),
+        tuple(m.name for m in (deal.owner, *deal.team)),
+        tuple((h.stage, h.entered) for h in deal.stage_history),
+        tuple((n, isinstance(n, Proper)) for n in rivals.phrases),
+        rivals.aliases,
+    )
+    if key not in _TOKENS and len(_TOKENS) >= 4096:
+        _TOKENS.clear()  # numbers are never reused, so no text is read with another's deal
+    return _TOKENS.setdefault(key, next(_COUNT))
+
+
+_COUNT = itertools.count()

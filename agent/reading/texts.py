@@ -8,7 +8,7 @@ Identifiers, names, enumerations and dates are not free text.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from pydantic import BaseModel
@@ -74,6 +74,14 @@ def free_texts(ctx: DealContext) -> list[Text]:
     """The deal's free texts in a stable order: the CRM record, then each upstream section,
     then the transcript's lines."""
     return list(_WALKED.get(ctx, "free", lambda: tuple(_free_texts(ctx))))
+
+
+def free_text_at(ctx: DealContext) -> Mapping[str, str]:
+    """The free texts by ref, built once per context object (not to be changed)."""
+    return _BY_REF.get(ctx, None, lambda: {t.ref: t.text for t in free_texts(ctx)})
+
+
+_BY_REF: PerObject[Mapping[str, str]] = PerObject()
 
 
 def _free_texts(ctx: DealContext) -> Iterator[Text]:

@@ -13,7 +13,7 @@ from agent.contracts.facts import Fact, Reading
 from agent.formatting import shorten
 from agent.reading.competitors import Competitors
 from agent.reading.read import competitors_of, rival_comparisons
-from agent.reading.texts import Text, about_the_deal, free_texts
+from agent.reading.texts import Text, about_the_deal, free_text_at, free_texts
 from knowledge.sections import flag_token
 
 QUOTE_CHARS = 220
@@ -77,7 +77,7 @@ def claims_in(ctx: DealContext, reading: Reading | None, name: str | None = None
     facts = reading.of("comparison") if reading is not None else _read(ctx)
     if not any(f.figure for f in facts):
         return []
-    texts = {t.ref: t.text for t in free_texts(ctx)}
+    texts = free_text_at(ctx)
     sole = ctx.deal.competitors[0] if len(ctx.deal.competitors) == 1 else None
     heard: dict[tuple[str, str, str], list[Fact]] = {}
     for f in facts:
@@ -88,16 +88,16 @@ def claims_in(ctx: DealContext, reading: Reading | None, name: str | None = None
         heard.setdefault(key, []).append(f)
     out = []
     for same in heard.values():
-        wholes = [texts.get(f.ref, f.quote) for f in same]
-        documented = [
-            f
-            for f, w in zip(same, wholes, strict=True)
-            if _DOCUMENTED.search(w) and not _HEARSAY.search(w)
-        ]
-        first = documented[0] if documented else same[0]
+        documented = next((f for f in same if _documented(texts.get(f.ref, f.quote))), None)
+        first = documented or same[0]
         refs = tuple(dict.fromkeys([first.ref, *(f.ref for f in same)]))
-        out.append(_claim(first, first.competitor or sole, refs, bool(documented), ctx))
+        out.append(_claim(first, first.competitor or sole, refs, documented is not None, ctx))
     return out
+
+
+def _documented(whole: str) -> bool:
+    """The text a figure sits in cites a document on record, not hearsay."""
+    return _DOCUMENTED.search(whole) is not None and not _HEARSAY.search(whole)
 
 
 def _claim(

@@ -103,10 +103,44 @@ def from_text(
 
 
 def _pair(base: list[Stated], target: list[Stated]) -> tuple[Stated, Stated] | None:
-    """The first baseline and target of the same measure, the customer's own words first."""
-    pairs = [(b, t) for b in base for t in target if b.pairs_with(t)]
-    pairs.sort(key=lambda p: (p[0].owner != "customer") + (p[1].owner != "customer"))
-    return pairs[0] if pairs else None
+    """The first baseline and target of the same measure, the customer's own words first:
+    of the pairs (b, t) that pair (Stated.pairs_with), the one with the fewest non-customer
+    sides, then the earliest baseline, then the earliest target. Each baseline looks up its
+    first partner by unit, relative or same sentence (`_first_targets`), so hundreds of
+    statements on a big deal are not paired every one with every one."""
+    firsts = [_first_targets(target, customer) for customer in (True, False)]
+    best: tuple[int, int, int] | None = None
+    for i, b in enumerate(base):
+        mine = b.owner != "customer"
+        for theirs, (by_unit, relative, by_quote) in enumerate(firsts):
+            found = [
+                j for j in (by_unit.get(b.unit), relative, by_quote.get(b.quote)) if j is not None
+            ]
+            if found:
+                key = (mine + theirs, i, min(found))
+                best = key if best is None or key < best else best
+                break
+    return (base[best[1]], target[best[2]]) if best else None
+
+
+def _first_targets(
+    target: list[Stated], customer: bool
+) -> tuple[dict[str, int], int | None, dict[str, int]]:
+    """Among the customer's targets (or everyone else's): the first index per unit, of a
+    relative one, and of a bare number per sentence (the three ways a target pairs)."""
+    by_unit: dict[str, int] = {}
+    by_quote: dict[str, int] = {}
+    relative = None
+    for j, t in enumerate(target):
+        if (t.owner == "customer") != customer:
+            continue
+        if t.unit == "bare":
+            by_quote.setdefault(t.quote, j)
+            continue
+        by_unit.setdefault(t.unit, j)
+        if t.unit == "relative" and relative is None:
+            relative = j
+    return by_unit, relative, by_quote
 
 
 def _metrics(ctx: DealContext, fields: list[Recorded], stated: list[Stated]) -> Evidence | None:

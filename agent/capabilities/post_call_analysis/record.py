@@ -25,9 +25,10 @@ from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccElement
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
-from agent.grounding.checker import grounds_of
+from agent.grounding.checker import Grounds, grounds_of
+from agent.memo import PerObject
 from agent.reading.competitors import Competitors
-from agent.reading.patterns import classify_objection
+from agent.reading.patterns import Proper, classify_objection
 
 from .follow_up import step_sentence
 from .review import u_ref
@@ -53,10 +54,18 @@ def gaps_by_element(analysis: Analysis) -> dict[str, MethodologyGap]:
 
 def _next_activity_id(ctx: DealContext, on: dt.date) -> str:
     """The record's own numbering ('a12' after 'a11') when it has one, else a dated id."""
-    numbers = [int(a.id[1:]) for a in ctx.deal.activities if re.fullmatch(r"a\d+", a.id)]
-    if numbers and len(numbers) == len(ctx.deal.activities):
-        return f"a{max(numbers) + 1}"
-    return f"call-{on.isoformat()}"
+    last = _NUMBERED.get(ctx.deal, None, lambda: _last_number(ctx.deal.activities))
+    return f"a{last + 1}" if last is not None else f"call-{on.isoformat()}"
+
+
+def _last_number(activities: Sequence[Activity]) -> int | None:
+    """The highest 'aN' when every activity is numbered so (read once per deal)."""
+    numbers = [int(a.id[1:]) for a in activities if _NUMBERED_ID.fullmatch(a.id)]
+    return max(numbers) if numbers and len(numbers) == len(activities) else None
+
+
+_NUMBERED_ID = re.compile(r"a\d+")
+_NUMBERED: PerObject[int | None] = PerObject(maxsize=64)
 
 
 def propose_patch(
@@ -272,8 +281,11 @@ def _never_in_conversation(
 
 
 def _figures(ctx: DealContext, t: Transcript) -> list[NewInformation]:
-    """Numbers the customer said, checked against every number the record holds."""
-    record = grounds_of([ctx.deal, *(getattr(ctx, s) for s in ("risk", "discovery", "value"))])
+    """Numbers the customer said, checked against every number the record holds (gathered
+    once per context: on a deal of thousands of activities that is most of a debrief)."""
+    record = _RECORD_GROUNDS.get(
+        ctx, None, lambda: grounds_of([ctx.deal, *(getattr(ctx, s) for s in _UPSTREAM)])
+    )
     out = []
     for u in t.utterances:
         if u.side != "customer":
@@ -294,14 +306,32 @@ def _figures(ctx: DealContext, t: Transcript) -> list[NewInformation]:
     return out[:8]
 
 
+_UPSTREAM = ("risk", "discovery", "value")
+_RECORD_GROUNDS: PerObject[Grounds] = PerObject(maxsize=64)
+_RAISED: PerObject[dict[str, int]] = PerObject(maxsize=64)
+
+
+def _raised_before(ctx: DealContext, competitors: Competitors) -> dict[str, int]:
+    """Each objection category's first activity in the record, read once per deal and
+    competitor names (a Proper name is matched as written, so the key says which are)."""
+    phrases = competitors.phrases
+
+    def read() -> dict[str, int]:
+        before: dict[str, int] = {}
+        for i, a in enumerate(ctx.deal.activities):
+            category = classify_objection(a.summary, phrases)
+            if category is not None:
+                before.setdefault(category, i)
+        return before
+
+    key = tuple((p, isinstance(p, Proper)) for p in phrases)
+    return _RAISED.get(ctx.deal, key, read)
+
+
 def _objections_vs_record(
     ctx: DealContext, m: ConversationMetrics, competitors: Competitors
 ) -> list[NewInformation]:
-    before: dict[str, int] = {}
-    for i, a in enumerate(ctx.deal.activities):
-        category = classify_objection(a.summary, competitors.phrases)
-        if category is not None:
-            before.setdefault(category, i)
+    before = _raised_before(ctx, competitors) if m.objections else {}
     out = []
     for category in dict.fromkeys(o.category for o in m.objections):
         first = next(o for o in m.objections if o.category == category)

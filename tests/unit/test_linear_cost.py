@@ -1,0 +1,100 @@
+"""Cost that grows with the deal stays linear (issue 18), checked by counting work, not by
+timing it: a debrief reads each of the call's lines once, although it reads the deal with the
+call and again with the call logged; and the methodology's baseline-target pairing, which
+looks partners up instead of trying every pair, picks the same pair as trying every pair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import agent.reading.read as read_module
+from agent.capabilities.methodology_coaching.text_evidence import _pair
+from agent.contracts.request import CoachingRequest, Meeting
+from agent.reading.stated import Stated
+from agent.service import coach
+from agent.settings import CoachContext
+from evals.bench_live import meeting
+
+
+def test_a_debrief_reads_each_line_of_the_call_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: Counter[str] = Counter()
+    real = read_module._read_text
+
+    def counted(ref: str, *rest: Any) -> Any:
+        reads[ref] += 1
+        return real(ref, *rest)
+
+    monkeypatch.setattr(read_module, "_read_text", counted)
+    read_module.forget_texts()
+    call = meeting(5.0, 60)
+    lines = [
+        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
+        for u in call.utterances
+    ]
+    request = CoachingRequest(
+        capability="post_call_analysis",
+        deal_id="D-1003",
+        transcript=json.dumps(lines),
+        transcript_source="linear-cost.json",
+        meeting=Meeting(date=dt.date(2026, 11, 18)),
+    )
+    coach(request, CoachContext(outbox=None, memory=None))
+    said = {ref: n for ref, n in reads.items() if ref.startswith("transcript.")}
+    assert len(said) >= 50  # the call's lines were read (a few are too short to be free text)
+    assert set(said.values()) == {1}, "a line of the call was read more than once"
+    assert any(not ref.startswith("transcript.") for ref in reads)  # and the record with it
+
+
+def _brute_force(base: list[Stated], target: list[Stated]) -> tuple[Stated, Stated] | None:
+    pairs = [(b, t) for b in base for t in target if b.pairs_with(t)]
+    pairs.sort(key=lambda p: (p[0].owner != "customer") + (p[1].owner != "customer"))
+    return pairs[0] if pairs else None
+
+
+def test_baselines_pair_with_the_targets_trying_every_pair_would_pick() -> None:
+    rng = random.Random(18)
+    units = ["money", "time", "share", "count", "relative", "bare"]
+
+    def stated(part: str, n: int) -> Stated:
+        owner = rng.choice(["customer", "seller", "record"])
+        quote = f"sentence {rng.randint(0, 3)}"
+        return Stated("metric", part, owner, None, f"ref{n}", quote, rng.choice(units))  # type: ignore[arg-type]
+
+    for _ in range(3000):
+        base = [stated("baseline", i) for i in range(rng.randint(0, 6))]
+        target = [stated("target", i) for i in range(rng.randint(0, 6))]
+        assert _pair(base, target) == _brute_force(base, target)
+
+
+def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches() -> None:
+    """people.py skips its long title pattern on an ASCII sentence that holds none of the
+    words every title holds: over every line of the sample workspace, the knowledge and the
+    eval cases, no sentence it skips is one the pattern matches."""
+    from pathlib import Path
+
+    from agent.reading.people import _TITLE, may_hold_title
+    from agent.reading.spans import sentence_spans
+
+    root = Path(__file__).resolve().parents[2]
+    files = [
+        p
+        for folder in ("sample_workspace", "knowledge", "evals/cases", "evals/scenarios")
+        for p in sorted((root / folder).rglob("*"))
+        if p.suffix in (".yaml", ".md", ".json", ".txt", ".vtt")
+    ]
+    checked = skipped = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            for start, end in sentence_spans(line):
+                sentence = line[start:end]
+                checked += 1
+                if not may_hold_title(sentence):
+                    skipped += 1
+                    assert _TITLE.search(sentence) is None, sentence
+    assert checked > 5000 and 0 < skipped < checked
