@@ -118,13 +118,14 @@ def batches(lengths: list[int]) -> list[list[int]]:
 
 
 class MiniLM:
-    """Loaded once per process; thread-compatible, read-only.
+    """Loaded once per process for queries (`minilm`), or for one bulk job (`bulk_minilm`);
+    thread-compatible, read-only.
 
     backend "onnx" (default) runs the graph built by knowledge.onnx_model, which holds the
     weights itself; "numpy" is the plain reference forward pass (about 90 MB of weights, read
     only then), used when onnxruntime is unavailable and in tests."""
 
-    def __init__(self, folder: Path | None = None, backend: str = "onnx") -> None:
+    def __init__(self, folder: Path | None = None, backend: str = "onnx", threads: int = 0) -> None:
         from tokenizers import Tokenizer
 
         folder = folder or model_dir()
@@ -139,10 +140,12 @@ class MiniLM:
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
         self.tokenizer.no_padding()  # each batch is padded to its own longest text
         self.session: Any = None
+        # One thread per run (bulk embedding: batches side by side), or 0: onnxruntime's own.
+        self.threads = threads
         if backend == "onnx":
             from knowledge.onnx_model import onnx_session
 
-            self.session = onnx_session(folder)
+            self.session = onnx_session(folder, threads)
         else:
             from safetensors.numpy import load_file
 
@@ -236,7 +239,8 @@ class MiniLM:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         cut = batches([len(e.ids) for e in encodings])
         done = 0
-        with _side_by_side(len(cut) if self.session is not None else 1) as run:
+        side_by_side = self.session is not None and self.threads == 1
+        with _side_by_side(len(cut) if side_by_side else 1) as run:
             for batch, vectors in zip(
                 cut, run(lambda b: self._encode_batch([encodings[i] for i in b]), cut), strict=True
             ):
@@ -262,4 +266,13 @@ def _side_by_side(jobs: int) -> Iterator[Callable[..., Iterator[Any]]]:
 
 @lru_cache(maxsize=1)
 def minilm() -> MiniLM:
+    """The process's model for queries (searches, utterances, routing): onnxruntime's threads
+    within each run, so one short text uses every core."""
     return MiniLM()
+
+
+def bulk_minilm() -> MiniLM:
+    """The process's model when it has one loaded (a server that ingests keeps one model in
+    memory), else a model for many texts, one thread per batch and batches side by side,
+    which the caller lets go when done."""
+    return minilm() if minilm.cache_info().currsize else MiniLM(threads=1)

@@ -161,7 +161,7 @@ def build_model(folder: Path) -> bytes:
     return bytes(model.SerializeToString())
 
 
-def onnx_session(folder: Path) -> Any:
+def onnx_session(folder: Path, threads: int = 0) -> Any:
     """Loads the cached graph, building it (about a second) on first use."""
     import onnxruntime as ort
 
@@ -178,10 +178,12 @@ def onnx_session(folder: Path) -> Any:
     # The graph comes fused; the extended level would only turn Add + LayerNormalization back
     # into SkipLayerNormalization, the slow kernel (about 10 % of a cold ingest's CPU).
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
-    # One thread per run: splitting each operator of a small batch across cores costs a
-    # hand-over per operator (10-15 % more CPU on 2 cores); knowledge.embeddings runs whole
-    # batches side by side instead, and a single query is too small to split. No spinning.
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
+    # `threads` 1 for bulk embedding: splitting each operator of a small batch across cores
+    # costs a hand-over per operator (10-15 % more CPU on 2 cores), so knowledge.embeddings
+    # runs whole batches side by side instead. 0 (onnxruntime's choice, a thread per core)
+    # for queries, which are answered one at a time. Idle threads sleep, never spin.
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

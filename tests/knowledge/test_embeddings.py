@@ -63,9 +63,12 @@ def test_batches_side_by_side_give_the_vectors_of_one_at_a_time(
 
     texts = [f"{s} ({n} times)" * (1 + n % 7) for n, s in enumerate(SENTENCES * 12)]
     monkeypatch.setattr(embeddings, "BATCH_TOKENS", 64)  # many small batches
-    monkeypatch.setattr(embeddings, "MAX_WORKERS", 1)
-    one = minilm().embed(texts)
-    monkeypatch.setattr(embeddings, "MAX_WORKERS", 4)
+    one = minilm().embed(texts)  # the query model: one batch after another
+    bulk = embeddings.bulk_minilm()
+    assert bulk is minilm()  # a process with the model loaded keeps using it
+    minilm.cache_clear()
+    bulk = embeddings.bulk_minilm()
+    assert bulk.threads == 1 and minilm.cache_info().currsize == 0
     monkeypatch.setattr(embeddings.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
     threads: set[int] = set()
     encode = embeddings.MiniLM._encode_batch
@@ -76,7 +79,7 @@ def test_batches_side_by_side_give_the_vectors_of_one_at_a_time(
 
     monkeypatch.setattr(embeddings.MiniLM, "_encode_batch", spied)
     done: list[int] = []
-    several = minilm().embed(texts, on_batch=done.append)
+    several = bulk.embed(texts, on_batch=done.append)
     assert len(threads) > 1
     assert float(np.abs(several - one).max()) < 1e-6
     assert done == sorted(done) and done[-1] == len(texts)  # progress only grows
