@@ -235,19 +235,16 @@ def _vectors(
     vectors = np.zeros((len(chunks), DIMENSIONS), dtype=np.float32)
     fresh: dict[str, Any] = {}
     if todo:
-        from knowledge.embeddings import minilm
+        from knowledge.embeddings import bulk_minilm
 
-        loaded_here = minilm.cache_info().currsize == 0
-        embedded = minilm().embed(
+        # A model loaded here (its graph and weights, about 150 MB) is let go on return,
+        # before the store is written, so the two are never in memory at once; a process
+        # that had one loaded before (a server answering searches) keeps it.
+        embedded = bulk_minilm().embed(
             [c.text for c in todo],
             on_batch=lambda done: report_progress("chunks", reused + done, len(chunks)),
         )
         fresh = dict(zip([c.id for c in todo], embedded, strict=True))
-        if loaded_here:
-            # The model (its graph and weights, about 150 MB) is let go before the store is
-            # written, so the two are never in memory at once; a process that had it loaded
-            # before (a server answering searches) keeps it.
-            minilm.cache_clear()
     for i, chunk in enumerate(chunks):
         vectors[i] = old_vectors.get(chunk.id, fresh.get(chunk.id))
     return vectors, len(todo)

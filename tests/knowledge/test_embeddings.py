@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
+import pytest
 
 from knowledge.embeddings import MiniLM, minilm
 
@@ -50,3 +53,33 @@ def test_a_text_embeds_the_same_alone_or_in_any_batch() -> None:
     for i, text in enumerate([*SENTENCES, long]):
         alone = minilm().embed([text])[0]
         assert float(np.abs(alone - together[i]).max()) < 1e-5
+
+
+def test_batches_side_by_side_give_the_vectors_of_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches run on several threads at once; each row still lands in its own place."""
+    from knowledge import embeddings
+
+    texts = [f"{s} ({n} times)" * (1 + n % 7) for n, s in enumerate(SENTENCES * 12)]
+    monkeypatch.setattr(embeddings, "BATCH_TOKENS", 64)  # many small batches
+    one = minilm().embed(texts)  # the query model: one batch after another
+    bulk = embeddings.bulk_minilm()
+    assert bulk is minilm()  # a process with the model loaded keeps using it
+    minilm.cache_clear()
+    bulk = embeddings.bulk_minilm()
+    assert bulk.threads == 1 and minilm.cache_info().currsize == 0
+    monkeypatch.setattr(embeddings.os, "sched_getaffinity", lambda _: {0, 1, 2, 3})
+    threads: set[int] = set()
+    encode = embeddings.MiniLM._encode_batch
+
+    def spied(self: embeddings.MiniLM, encodings: list[object]) -> np.ndarray:
+        threads.add(threading.get_ident())
+        return encode(self, encodings)
+
+    monkeypatch.setattr(embeddings.MiniLM, "_encode_batch", spied)
+    done: list[int] = []
+    several = bulk.embed(texts, on_batch=done.append)
+    assert len(threads) > 1
+    assert float(np.abs(several - one).max()) < 1e-6
+    assert done == sorted(done) and done[-1] == len(texts)  # progress only grows
