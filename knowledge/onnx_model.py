@@ -32,6 +32,24 @@ def _cache_path(folder: Path) -> Path:
     return base / "sales-coach" / "onnx" / f"minilm-{key}.onnx"
 
 
+# Graphs kept besides the newest: each install (a wheel in a fresh venv, another checkout) has
+# its own weights file, so its own key; without a bound every install leaves 90 MB behind.
+KEEP_OTHERS = 2
+
+
+def _forget_old_graphs(newest: Path) -> None:
+    """Removes all but the most recently built graphs. A process still using a removed one
+    keeps its open copy (POSIX), and another install missing its graph builds it again in a
+    second: a cache, so nothing here may fail the caller."""
+    try:
+        others = [p for p in newest.parent.glob("minilm-*.onnx") if p != newest]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP_OTHERS:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def build_model(folder: Path) -> bytes:
     """A BERT encoder graph: embeddings, N layers, last hidden state (pooling stays in numpy).
 
@@ -169,6 +187,7 @@ def onnx_session(folder: Path, threads: int = 0) -> Any:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, build_model(folder))
+        _forget_old_graphs(path)
     options = ort.SessionOptions()
     options.log_severity_level = 3
     # Batches differ in shape; an arena and per-shape memory plans keep the largest batch's
