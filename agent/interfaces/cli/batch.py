@@ -80,6 +80,15 @@ def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
     return kept, len(deals) - len(kept)
 
 
+def _keep_deals(source: Any, settings: Any) -> None:
+    """Turn the deal cache on (tools/deal_cache.py): a deal unchanged since an earlier run is
+    not parsed, validated and read again. Its generation names the knowledge index version."""
+    from agent.resources import state_dir
+    from knowledge.store import IndexStore
+
+    source.deal_cache.enable(state_dir(), IndexStore(settings.index_dir).current_version)
+
+
 def _capability(name: str) -> Any:
     from agent.capabilities.registry import registry
 
@@ -127,6 +136,7 @@ def batch_command(
     settings = cli_settings(workspace)
     spec = _capability(capability)
     source = workspace_source(settings.workspace, settings.principal)
+    _keep_deals(source, settings)
     chosen = (
         [check_deal_id(d.strip(), "--deals") for d in deals.split(",") if d.strip()]
         if deals is not None
