@@ -90,9 +90,12 @@ def _keep_deals(source: Any, settings: Any) -> None:
 
 
 def _capability(name: str) -> Any:
-    from agent.capabilities.registry import registry
+    """The capability named, found by its outline (read from the declarations' source) and
+    then imported alone: a batch pays for the one builder it runs, not for every one."""
+    from agent.capabilities.outline import outlines
+    from agent.capabilities.registry import capability
 
-    specs = registry()
+    specs = outlines()
     by_command = {s.command: s for s in specs.values() if s.command}
     spec = specs.get(name) or specs.get(name.replace("-", "_")) or by_command.get(name)
     deal_scoped = sorted(s.name for s in specs.values() if s.scope == "deal")
@@ -102,7 +105,7 @@ def _capability(name: str) -> Any:
             where="CAPABILITY",
             fix=f"Use one of: {', '.join(deal_scoped)}",
         )
-    return spec
+    return capability(spec.name)
 
 
 @user_errors
