@@ -19,7 +19,9 @@ asked for again (an old generation is removed when a new one is first used).
 
 What is kept: the validated `DealContext` (as JSON, validated again when read back, so a
 damaged file is a miss) and what agent/memo.py memos marked `kept` compute from it (the
-reading, the injection scan). Files are written atomically (a temporary file renamed over),
+reading, the injection scan, the sentences that back a competitor's figures). A deal version
+no run has used for KEEP_DAYS days is removed when a run starts, so edits do not pile up.
+Files are written atomically (a temporary file renamed over),
 so workers of one batch, or two batches at once, never see half a file; the same inputs give
 the same content, so two writers of one file are harmless. Access is checked before the cache
 is consulted (the source refuses a deal the principal may not reach first), and an entry holds
@@ -29,10 +31,12 @@ none of them anything their files would not.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 FOLDER = "deal-cache"
+KEEP_DAYS = 14  # a deal version no run has asked for in this long is removed
 _CODE = ("agent", "tools", "knowledge")
 _CONTEXT: TypeAdapter[DealContext] = TypeAdapter(DealContext)
 
@@ -97,6 +102,7 @@ class DealCache:
             for old in base.iterdir():
                 if old != folder and old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
+            _expire(folder, time.time() - KEEP_DAYS * 86400)
         self.folder = folder
 
     def fingerprint(self, deal_id: str, files: Sequence[tuple[str, Path | None]]) -> str:
@@ -126,6 +132,7 @@ class DealCache:
         where = DiskHome(self.folder, self.fingerprint(deal_id, files))
         ctx = where.load("context", None, _CONTEXT)
         if ctx is not None:
+            _touch(where.path("context", None))
             home(ctx, where)
             return ctx
         ctx = build()
@@ -135,3 +142,27 @@ class DealCache:
             where.save("context", None, _CONTEXT, ctx)
             home(ctx, where)
         return ctx
+
+
+def _touch(path: Path) -> None:
+    """Marks an entry as used (its context file's time), so expiry spares it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _expire(folder: Path, cutoff: float) -> None:
+    """Removes every file of a deal version whose context no run has used since `cutoff`
+    (edited deals leave their old versions behind), and temporary files a killed writer left."""
+    try:
+        names = [e for e in os.scandir(folder) if e.is_file()]
+        stale = {
+            e.name.split(".", 1)[0]
+            for e in names
+            if ".context." in e.name and e.stat().st_mtime < cutoff
+        }
+        for entry in names:
+            leftover = entry.name.startswith(".") and entry.stat().st_mtime < cutoff
+            if leftover or entry.name.split(".", 1)[0] in stale:
+                os.unlink(entry.path)
+    except OSError:
+        pass  # another process expiring at the same time; what is left goes next time
