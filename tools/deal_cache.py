@@ -13,9 +13,10 @@ deal file, each upstream section's file, org/process and org/analytics when the 
 of its own), their places, the deal's id, the workspace's path and the intake limits. The
 generation is a hash of what the code reads them with: the package version, the size and time
 of every file of the agent, tools and knowledge packages, the knowledge index version, the
-COACH_* settings of the environment and the pydantic version. Any change to one of these is a
-different file name, so nothing is ever invalidated in place: a stale entry is simply never
-asked for again (an old generation is removed when a new one is first used).
+COACH_* settings of the environment (not those naming who asks or where output goes) and the
+pydantic version. Any change to one of these is a different file name, so nothing is ever
+invalidated in place: a stale entry is simply never asked for again (another generation's
+folder is removed once no run has used it for a day).
 
 What is kept: the validated `DealContext` (as JSON, validated again when read back, so a
 damaged file is a miss) and what agent/memo.py memos marked `kept` compute from it (the
@@ -53,6 +54,20 @@ if TYPE_CHECKING:
 FOLDER = "deal-cache"
 KEEP_DAYS = 14  # a deal version no run has asked for in this long is removed
 _CODE = ("agent", "tools", "knowledge")
+# Settings that say who asks, where answers and logs go: never how a deal is loaded or read
+# (access is checked before the cache is consulted), so they share one generation.
+_UNRELATED = frozenset(
+    {
+        "COACH_PRINCIPAL",
+        "COACH_REP",
+        "COACH_HOME",
+        "COACH_WORKSPACE",
+        "COACH_MEMORY",
+        "COACH_OUTBOX",
+        "COACH_LOG_LEVEL",
+        "COACH_LOG_FORMAT",
+    }
+)
 _CONTEXT: TypeAdapter[DealContext] = TypeAdapter(DealContext)
 
 
@@ -74,7 +89,9 @@ def code_fingerprint() -> str:
 
 def generation(knowledge_version: str | None) -> str:
     """Everything besides the deal's own files that its loaded and read form depends on."""
-    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("COACH_"))
+    settings = sorted(
+        (k, v) for k, v in os.environ.items() if k.startswith("COACH_") and k not in _UNRELATED
+    )
     parts = [
         code_fingerprint(),
         knowledge_version or "-",
@@ -93,16 +110,19 @@ class DealCache:
         self.folder: Path | None = None
 
     def enable(self, state: Path, knowledge_version: str | None) -> None:
-        """Keep deals under `state`/deal-cache from now on, in this generation's folder; any
-        other generation's folder for this workspace is removed (it can never be asked for)."""
+        """Keep deals under `state`/deal-cache from now on, in this generation's folder; another
+        generation's folder for this workspace is removed once no run has used it for a day."""
         where = hashlib.sha256(str(self.root.resolve()).encode("utf-8")).hexdigest()[:24]
         base = state / FOLDER / where
         folder = base / generation(knowledge_version)
+        now = time.time()
         if base.is_dir():
-            for old in base.iterdir():
-                if old != folder and old.is_dir():
+            for old in base.iterdir():  # another version's, or other settings' (two checkouts)
+                if old != folder and old.is_dir() and old.stat().st_mtime < now - 86400:
                     shutil.rmtree(old, ignore_errors=True)
-            _expire(folder, time.time() - KEEP_DAYS * 86400)
+            _expire(folder, now - KEEP_DAYS * 86400)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.utime(folder)  # in use: another generation's run spares it for a day
         self.folder = folder
 
     def fingerprint(self, deal_id: str, files: Sequence[tuple[str, Path | None]]) -> str:

@@ -133,6 +133,8 @@ def test_generation_follows_the_knowledge_and_the_settings(
     first = generation("v1")
     assert generation("v1") == first
     assert generation("v2") != first
+    monkeypatch.setenv("COACH_PRINCIPAL", "acme/rep-someone")  # who asks: access, not reading
+    assert generation("v1") == first
     monkeypatch.setenv("COACH_INJECTION_LEARNED", "1")
     assert generation("v1") != first
 
