@@ -120,7 +120,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "workspace_deals": len(ids),
         "deals": len(chosen),
         "answered": n,
-        "changed_before_warm": round(n * args.batch_changed),
+        "changed_before_warm": len(chosen[:: max(1, round(1 / args.batch_changed))])
+        if args.batch_changed > 0
+        else 0,
         "runs": args.batch_runs,
         "target_deals_per_s": TARGET_DEALS_PER_S,
     }
