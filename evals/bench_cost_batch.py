@@ -154,8 +154,11 @@ def _edit(ws: Path, chosen: list[str], share: float, done: int) -> int:
     the same but the bytes do not): the deals a warm run finds changed. Returns the count."""
     step = max(1, round(1 / share)) if share > 0 else 0
     for deal_id in chosen[done % step :: step] if step else []:
-        with (ws / "deals" / deal_id / "deal.yaml").open("a", encoding="utf-8") as handle:
-            handle.write(f"# edited {done}\n")
+        # A new file, never an append: the synthetic workspace hard-links the sample's files.
+        path = ws / "deals" / deal_id / "deal.yaml"
+        edited = path.with_name("deal.yaml.edited")
+        edited.write_text(path.read_text(encoding="utf-8") + f"# edited {done}\n", "utf-8")
+        os.replace(edited, path)
     return done + 1
 
 
