@@ -36,16 +36,18 @@ def version(path: Path) -> str | None:
         return None
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     """Write beside the file, then rename over it: a reader, or a crash at any point, sees the
     old file or the new one, never half of one. The file's permissions are kept. The one atomic
-    write of the project: deal files, the index's manifests, cached model files."""
+    write of the project: deal files, the index's manifests, cached model files. `sync=False`
+    skips the fsync, for a cache that is rebuilt when a power cut leaves a file empty."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes it owner-only
         os.replace(tmp, path)

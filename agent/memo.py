@@ -1,30 +1,109 @@
-"""Results kept per input object, for as long as that object lives.
+"""Results kept per input object, for as long as that object lives, and, for an object loaded
+from a file version that a disk cache knows (tools/deal_cache.py), on disk beside it.
 
 A workspace source hands out the same `DealContext` object while the deal's files are unchanged
 (tools/sources.py caches it by the files' stamps), so what is computed from the context alone
 (its reading, the words and numbers it grounds) need not be computed again on the next request
 about the same deal. Keyed by identity and a small hashable extra key; an entry goes when its
 object is garbage-collected, so a changed file (a new object) is never answered from the old one.
+
+A memo made with `kept=NAME` also looks on disk when the object has a `DiskHome` (`home()`):
+the folder and fingerprint of the exact inputs the object was built from. A batch run over a
+workspace then reads an unchanged deal's reading back instead of reading its free text again,
+in any later process. The extra key is part of the file name (its repr: keys are made of
+dates, strings, numbers and tuples of them), and the value is written as JSON and validated
+on the way back, so a damaged or foreign file is a miss, never a wrong value.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from agent.files import write_atomic
 
 V = TypeVar("V")
 
 
-class PerObject(Generic[V]):
-    """A bounded memo of f(obj, *key) keyed by (id(obj), key), dropped when obj dies."""
+class DiskHome:
+    """Where values computed from one object are kept: `<folder>/<fingerprint>.<name>.<key>.json`.
+    The fingerprint covers everything the object was built from (the caller's promise)."""
 
-    def __init__(self, maxsize: int = 128) -> None:
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def path(self, name: str, key: Hashable) -> Path:
+        digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
+        return self.folder / f"{self.fingerprint}.{name}.{digest}.json"
+
+    def load(self, name: str, key: Hashable, adapter: TypeAdapter[V]) -> V | None:
+        """The kept value, or None when there is none (or it is damaged: then it is rebuilt).
+        A kept value is never None itself."""
+        try:
+            return adapter.validate_json(self.path(name, key).read_bytes())
+        except (OSError, ValidationError, ValueError):
+            return None
+
+    def save(self, name: str, key: Hashable, adapter: TypeAdapter[V], value: V) -> None:
+        """Written atomically (a concurrent reader sees the whole file or none), without an
+        fsync: it is a cache. A failure to write only means computing it again next time."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path(name, key), adapter.dump_json(value), sync=False)
+        except OSError:
+            pass
+
+
+_HOMES: dict[int, DiskHome] = {}
+_HOMES_LOCK = threading.Lock()
+
+
+def home(obj: object, where: DiskHome) -> None:
+    """Records that `obj` was built from exactly the inputs `where` fingerprints."""
+    ident = id(obj)
+    try:
+        weakref.finalize(obj, _forget_home, ident, where)
+    except TypeError:  # not weak-referenceable: its id could be reused by another object
+        return
+    with _HOMES_LOCK:
+        _HOMES[ident] = where
+
+
+def home_of(obj: object) -> DiskHome | None:
+    with _HOMES_LOCK:
+        return _HOMES.get(id(obj))
+
+
+def _forget_home(ident: int, where: DiskHome) -> None:
+    with _HOMES_LOCK:
+        if _HOMES.get(ident) is where:
+            del _HOMES[ident]
+
+
+class PerObject(Generic[V]):
+    """A bounded memo of f(obj, *key) keyed by (id(obj), key), dropped when obj dies; with
+    `kept`, also kept on disk for objects that have a home (see the module docstring), as
+    the type `kind` says (a pydantic model, dataclasses, tuples of them)."""
+
+    def __init__(self, maxsize: int = 128, kept: str | None = None, kind: Any = None) -> None:
         self._items: OrderedDict[tuple[int, Hashable], V] = OrderedDict()
         self._maxsize = maxsize
         self._lock = threading.Lock()
+        self._kept = kept
+        self._kind = kind
+
+    @cached_property
+    def _adapter(self) -> TypeAdapter[V]:
+        return TypeAdapter(self._kind)
 
     def get(self, obj: object, key: Hashable, compute: Callable[[], V]) -> V:
         slot = (id(obj), key)
@@ -32,7 +111,7 @@ class PerObject(Generic[V]):
             if slot in self._items:
                 self._items.move_to_end(slot)
                 return self._items[slot]
-        value = compute()
+        value = self._from_home(obj, key, compute)
         try:
             weakref.finalize(obj, self._drop, id(obj))
         except TypeError:  # not weak-referenceable: nothing tells us when the id is reused
@@ -41,6 +120,17 @@ class PerObject(Generic[V]):
             self._items[slot] = value
             while len(self._items) > self._maxsize:
                 self._items.popitem(last=False)
+        return value
+
+    def _from_home(self, obj: object, key: Hashable, compute: Callable[[], V]) -> V:
+        where = home_of(obj) if self._kept is not None else None
+        if where is None or self._kept is None:
+            return compute()
+        kept = where.load(self._kept, key, self._adapter)
+        if kept is not None:
+            return kept
+        value = compute()
+        where.save(self._kept, key, self._adapter, value)
         return value
 
     def _drop(self, ident: int) -> None:

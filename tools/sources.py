@@ -131,8 +131,10 @@ class WorkspaceSource:
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
         from tools.catalogue import Catalogue  # it reads deals through this class
+        from tools.deal_cache import DealCache
 
         self.catalogue = Catalogue(self)  # shared by the scoped views (copy.copy)
+        self.deal_cache = DealCache(root)  # off unless a batch run enables it; shared too
         if not root.is_dir():
             raise InvalidInput(
                 "workspace folder not found",
@@ -358,21 +360,23 @@ class WorkspaceSource:
             return None
         return validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
 
-    def _stamp(self, deal_id: str) -> tuple[Any, ...]:
-        """Every file a deal's context is built from, with its size and modification time."""
+    def _files(self, deal_id: str) -> list[tuple[str, Path | None]]:
+        """Every file a deal's context is built from, by section (None: that section has none)."""
         deal = self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
-        paths = [deal, *(self._section_path(deal.parent, s) for s in SECTION_PURPOSE)]
-        return tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for p in paths)
+        return [("deal", deal), *((s, self._section_path(deal.parent, s)) for s in SECTION_PURPOSE)]
 
     def load_context(self, deal_id: str) -> DealContext:
-        """Validated once per version of its files: warm requests skip validation."""
-        stamp = self._stamp(deal_id) if self.deal_folder(deal_id).is_dir() else None
+        """Validated once per version of its files: warm requests skip validation (and, with
+        the deal cache on, so do later processes: tools/deal_cache.py)."""
+        if not self.deal_folder(deal_id).is_dir():
+            return self._load_context(deal_id)  # DealNotFound, in the usual words
+        files = self._files(deal_id)
+        stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for _, p in files)
         cached = self._contexts.get(deal_id)
-        if stamp is not None and cached and cached[0] == stamp:
+        if cached and cached[0] == stamp:
             return cached[1]
-        context = self._load_context(deal_id)
-        if stamp is not None:
-            self._contexts[deal_id] = (stamp, context)
+        context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
+        self._contexts[deal_id] = (stamp, context)
         return context
 
     def _load_context(self, deal_id: str) -> DealContext:

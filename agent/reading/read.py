@@ -89,7 +89,7 @@ def read_deal(
     return _READINGS.get(ctx, key, lambda: _read_deal(ctx, as_of, competitors, call))
 
 
-_READINGS: PerObject[Reading] = PerObject()
+_READINGS: PerObject[Reading] = PerObject(kept="reading", kind=Reading)  # on disk in batch runs
 
 
 def _read_deal(

@@ -67,7 +67,7 @@ def suspects_in(ctx: DealContext) -> list[Suspect]:
     return list(_SUSPECTS.get(ctx, None, found))
 
 
-_SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject()
+_SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject(kept="suspects", kind=tuple[Suspect, ...])
 
 
 def free_texts(ctx: DealContext) -> list[Text]:

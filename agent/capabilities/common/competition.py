@@ -38,6 +38,7 @@ from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.meeting_prep import Point
 from agent.contracts.upstream import BattleCard
+from agent.memo import PerObject
 from agent.reading.competitors import Competitors
 from agent.reading.read import competitors_of, rival_comparisons
 from agent.reading.spans import sentences_of
@@ -223,10 +224,18 @@ def _stated(ctx: DealContext, name: str) -> _Stated:
     return _Stated(None, None, None)
 
 
-def _record_texts(ctx: DealContext) -> list[str]:
+def _record_texts(ctx: DealContext) -> tuple[str, ...]:
     """The deal's own sentences that can back a competitive agent's figure: its record and the
     upstream agents' findings, not the competitive section itself, not our planned messages,
-    and not a sentence that is itself a competitor claim."""
+    and not a sentence that is itself a competitor claim. Kept per deal version (in a batch
+    run, on disk: agent/memo.py): they depend on the deal alone."""
+    return _RECORD_TEXTS.get(ctx, None, lambda: tuple(_sentences_backing(ctx)))
+
+
+_RECORD_TEXTS: PerObject[tuple[str, ...]] = PerObject(kept="record_texts", kind=tuple[str, ...])
+
+
+def _sentences_backing(ctx: DealContext) -> list[str]:
     rivals = Competitors.of(competitors_of(ctx))
     out = []
     for t in free_texts(ctx):

@@ -80,10 +80,22 @@ def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
     return kept, len(deals) - len(kept)
 
 
-def _capability(name: str) -> Any:
-    from agent.capabilities.registry import registry
+def _keep_deals(source: Any, settings: Any) -> None:
+    """Turn the deal cache on (tools/deal_cache.py): a deal unchanged since an earlier run is
+    not parsed, validated and read again. Its generation names the knowledge index version."""
+    from agent.resources import state_dir
+    from knowledge.store import IndexStore
 
-    specs = registry()
+    source.deal_cache.enable(state_dir(), IndexStore(settings.index_dir).current_version)
+
+
+def _capability(name: str) -> Any:
+    """The capability named, found by its outline (read from the declarations' source) and
+    then imported alone: a batch pays for the one builder it runs, not for every one."""
+    from agent.capabilities.outline import outlines
+    from agent.capabilities.registry import capability
+
+    specs = outlines()
     by_command = {s.command: s for s in specs.values() if s.command}
     spec = specs.get(name) or specs.get(name.replace("-", "_")) or by_command.get(name)
     deal_scoped = sorted(s.name for s in specs.values() if s.scope == "deal")
@@ -93,7 +105,7 @@ def _capability(name: str) -> Any:
             where="CAPABILITY",
             fix=f"Use one of: {', '.join(deal_scoped)}",
         )
-    return spec
+    return capability(spec.name)
 
 
 @user_errors
@@ -127,6 +139,7 @@ def batch_command(
     settings = cli_settings(workspace)
     spec = _capability(capability)
     source = workspace_source(settings.workspace, settings.principal)
+    _keep_deals(source, settings)
     chosen = (
         [check_deal_id(d.strip(), "--deals") for d in deals.split(",") if d.strip()]
         if deals is not None
