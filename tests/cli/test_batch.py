@@ -132,3 +132,28 @@ def test_closed_deals_are_skipped_unless_included_and_deals_shows_the_state(
     listed = runner.invoke(app, ["deals", "--workspace", str(workspace)], env={"COLUMNS": "200"})
     row = next(line for line in listed.stdout.splitlines() if closed in line)
     assert "won" in row.split(closed, 1)[1]
+
+
+def test_a_warning_every_answer_shares_is_logged_once(tmp_path: Path) -> None:
+    """Another seller's workspace: every answer warns that the shipped knowledge is not
+    theirs. The answers keep the warning; stderr shows it once, not once per deal."""
+    import shutil
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(SAMPLE, workspace)
+    manifest = workspace / "workspace.yaml"
+    manifest.write_text(
+        "\n".join(
+            "seller: Quillmate Ltd" if line.startswith("seller:") else line
+            for line in manifest.read_text().splitlines()
+        )
+    )
+    out = tmp_path / "nba.jsonl"
+    ids = ",".join(SAMPLE_DEALS[:3])
+    result = runner.invoke(
+        app, ["batch", "next-action", "--workspace", str(workspace), "--deals", ids, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    scoped = [r for r in _lines(out) if any(w.code == "knowledge_scope" for w in r.warnings)]
+    assert len(scoped) == 3
+    assert result.stderr.count("the shipped knowledge is") == 1

@@ -10,6 +10,7 @@ reported on stderr and skipped; the exit code is 2 only when no deal was answere
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,26 @@ from agent.interfaces.cli.common import (
 
 # Set in each worker before it answers (fork start: inherited from the parent).
 _JOB: dict[str, Any] = {}
+
+
+class _OnceEach(logging.Filter):
+    """Lets each warning text through once: a warning every answer shares (the workspace's
+    seller is not the shipped knowledge's) would otherwise fill stderr with thousands of
+    copies. It stays in every answer's `warnings`; a deal's own warnings name the deal, so
+    they still show. Each forked worker keeps its own set (at most one copy per worker)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        text = record.getMessage()
+        if text in self.seen:
+            return False
+        self.seen.add(text)
+        return True
 
 
 def _request(deal_id: str) -> Any:
@@ -154,6 +175,9 @@ def batch_command(
                 f"'{as_of}' is not a date", where="--as-of", fix="Use YYYY-MM-DD"
             ) from None
     _JOB.update(spec=spec, settings=settings, as_of=when)
+    answers_log = logging.getLogger("agent.nodes.respond")  # each answer's warnings, logged
+    once = _OnceEach()
+    answers_log.addFilter(once)
     err = Console(stderr=True)
     if not include_closed:
         chosen, closed = _open_only(source, chosen)
@@ -176,6 +200,7 @@ def batch_command(
                     skipped += 1
                 progress.advance(task)
     finally:
+        answers_log.removeFilter(once)
         if out is not None:
             target.close()
     err.print(f"{spec.name}: {answered} answered, {skipped} skipped", markup=False)
