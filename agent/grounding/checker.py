@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
-from agent.grounding.citations import build_citations, collect_refs
+from agent.grounding.citations import build_citations, refs_of
 from agent.grounding.vocabulary import AGENT_WORDS
 from agent.memo import PerObject
 from knowledge.documents import KB_PREFIX, Document
@@ -406,7 +406,7 @@ class GroundingChecker:
         return len(dates) + count, findings
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
-        refs = list(collect_refs(result))
+        refs = refs_of(result)
         self._draw_on(refs)
         citations, broken = build_citations(refs, self.ctx, self.knowledge)
         findings = [
@@ -449,22 +449,59 @@ def checker_for_draft(
     missing-input notes and the draft's numeric fields and list lengths (code computed them,
     not a model). The analysis carries the deal's reading, which is kept per deal version: its
     grounds are kept with it, and only the rest of the analysis is walked per request."""
-    dumped = draft.model_dump(mode="python")
-    dates = [v.isoformat() for v in _typed_dates(dumped)]
-    counts = [float(n) for n in _list_lengths(dumped)]
-    texts, numbers = leaves(draft)
+    texts, numbers, counts, dates = _draft_values(draft)
     kept: tuple[Grounds, ...] = ()
     reading = getattr(analysis, "reading", None)
     if isinstance(analysis, BaseModel) and isinstance(reading, BaseModel):
-        kept = (_READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),)
-        analysis = analysis.model_dump(mode="json", exclude={"reading"})
+        rest = analysis
+        kept = (
+            _READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),
+            _ANALYSIS_GROUNDS.get(
+                rest, None, lambda: grounds_of([rest.model_dump(mode="json", exclude={"reading"})])
+            ),
+        )
+        analysis = None
     return GroundingChecker(
         ctx,
-        [analysis, missing, numbers, counts, dates, *(extra or [])],
+        [analysis, missing, list(numbers), list(counts), list(dates), *(extra or [])],
         knowledge,
         kept,
-        (draft, texts),
+        (draft, list(texts)),
     )
+
+
+# An analysis is kept per deal version and date (agent/nodes/analyze.py): its grounds with it.
+_ANALYSIS_GROUNDS: PerObject[Grounds] = PerObject()
+
+
+_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+_DRAFTS: OrderedDict[tuple[type[BaseModel], str], _DraftValues] = OrderedDict()
+_DRAFTS_LOCK = threading.Lock()
+
+
+def _draft_values(draft: BaseModel) -> _DraftValues:
+    """A draft's leaf texts and numbers, its list lengths and its typed dates, kept per content
+    (its type and JSON): a builder makes a new result object on every request, but a warm
+    request about an unchanged deal makes an equal one, so it is walked once."""
+    key = (type(draft), draft.model_dump_json())
+    with _DRAFTS_LOCK:
+        kept = _DRAFTS.get(key)
+        if kept is not None:
+            _DRAFTS.move_to_end(key)
+            return kept
+    python = draft.model_dump(mode="python")
+    texts, numbers = leaves(draft)
+    values = (
+        tuple(texts),
+        tuple(numbers),
+        tuple(float(n) for n in _list_lengths(python)),
+        tuple(v.isoformat() for v in _typed_dates(python)),
+    )
+    with _DRAFTS_LOCK:
+        _DRAFTS[key] = values
+        while len(_DRAFTS) > 128:
+            _DRAFTS.popitem(last=False)
+    return values
 
 
 def _list_lengths(value: Any) -> Iterator[int]:
