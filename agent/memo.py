@@ -13,7 +13,10 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 V = TypeVar("V")
 
@@ -51,3 +54,13 @@ class PerObject(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def content_of(model: BaseModel) -> str:
+    """A model's JSON, kept per object: what is kept per content (a draft's walk for the
+    grounding check, whether the sanitiser leaves it as it is) looks a result up by it, and
+    compose, check and the envelope read the same result object."""
+    return _CONTENT.get(model, None, model.model_dump_json)
+
+
+_CONTENT: PerObject[str] = PerObject(maxsize=32)

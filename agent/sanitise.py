@@ -38,6 +38,7 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.intake import LIMITS
+from agent.memo import content_of
 
 IMAGE_REMOVED = "(image removed)"
 
@@ -309,11 +310,25 @@ class Cleaner:
     deal, each cleaned once. Made once per policy (`cleaner`), so cleaning a field looks the
     text up alone, not the policy (a pydantic model, hashed and compared field by field)."""
 
-    __slots__ = ("policy", "_kept")
+    __slots__ = ("policy", "_kept", "_clean_models")
 
     def __init__(self, policy: OutputPolicy) -> None:
         self.policy = policy
         self._kept: dict[str, str] = {}
+        # models (by type and JSON) this policy leaves as they are: not walked again
+        self._clean_models: dict[tuple[type[BaseModel], str], None] = {}
+
+    def model(self, value: BaseModel) -> BaseModel:
+        """`value` cleaned; one whose content was already found clean is returned at once."""
+        key = (type(value), content_of(value))
+        if key in self._clean_models:
+            return value
+        out: BaseModel = _clean(value, self)
+        if out is value:
+            if len(self._clean_models) >= _KEPT_MODELS:
+                self._clean_models.clear()
+            self._clean_models[key] = None
+        return out
 
     def __call__(self, text: str) -> str:
         if len(text) > _KEPT_CHARS:  # longer fields are rare and cleaned each time
@@ -330,6 +345,7 @@ class Cleaner:
 
 _KEPT_CHARS = 2000
 _KEPT_TEXTS = 4096
+_KEPT_MODELS = 64
 
 
 @lru_cache(maxsize=16)
@@ -348,7 +364,10 @@ def _cleaned_now(text: str, policy: OutputPolicy) -> str:
 def clean(value: T, policy: OutputPolicy = STRICT) -> T:
     """Every string in a value cleaned and every list capped: pydantic models (copied, not
     changed), dicts, lists, tuples and strings; other values are returned as they are."""
-    return _clean(value, cleaner(policy))  # type: ignore[no-any-return]
+    text = cleaner(policy)
+    if isinstance(value, BaseModel):
+        return text.model(value)  # type: ignore[return-value]
+    return _clean(value, text)  # type: ignore[no-any-return]
 
 
 def _clean(value: Any, text: Cleaner) -> Any:

@@ -24,7 +24,7 @@ from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
 from agent.grounding.citations import build_citations, refs_of
 from agent.grounding.vocabulary import AGENT_WORDS
-from agent.memo import PerObject
+from agent.memo import PerObject, content_of
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.trust import trust_texts
 
@@ -483,7 +483,7 @@ def _draft_values(draft: BaseModel) -> _DraftValues:
     """A draft's leaf texts and numbers, its list lengths and its typed dates, kept per content
     (its type and JSON): a builder makes a new result object on every request, but a warm
     request about an unchanged deal makes an equal one, so it is walked once."""
-    key = (type(draft), draft.model_dump_json())
+    key = (type(draft), content_of(draft))
     with _DRAFTS_LOCK:
         kept = _DRAFTS.get(key)
         if kept is not None:
@@ -502,6 +502,11 @@ def _draft_values(draft: BaseModel) -> _DraftValues:
         while len(_DRAFTS) > 128:
             _DRAFTS.popitem(last=False)
     return values
+
+
+def longest_list(model: BaseModel) -> int:
+    """How many items the longest list anywhere in a model holds (0 for none)."""
+    return int(max(_draft_values(model)[2], default=0))
 
 
 def _list_lengths(value: Any) -> Iterator[int]:
