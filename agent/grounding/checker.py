@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -332,6 +332,17 @@ _INPUT_GROUNDS: PerObject[Grounds] = PerObject()
 _READING_GROUNDS: PerObject[Grounds] = PerObject()
 
 
+def _input_grounds(ctx: DealContext | RepContext) -> tuple[Grounds, ...]:
+    """The input's grounds: a deal's kept per context object; a rep's material is made anew
+    on every request, but each of its deals is the workspace's object for that deal version,
+    so each deal's grounds are kept with it and only the rest (the rep, analytics, history,
+    calls) is walked."""
+    if not isinstance(ctx, RepContext):
+        return (_INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx])),)
+    deals = tuple(_INPUT_GROUNDS.get(d, None, partial(grounds_of, [d])) for d in ctx.deals)
+    return (*deals, grounds_of(["deals", ctx.model_dump(mode="json", exclude={"deals"})]))
+
+
 class GroundingChecker:
     """Built per request from everything the output may legitimately draw on."""
 
@@ -350,8 +361,7 @@ class GroundingChecker:
         self._draft = draft
         # The input's grounds are kept per context object (agent/memo.py); what was computed
         # for this request is read beside them, not merged into a copy.
-        inputs = _INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx]))
-        self._own = (inputs, grounds_of(list(computed)), *kept, _AGENT)
+        self._own = (*_input_grounds(ctx), grounds_of(list(computed)), *kept, _AGENT)
         self._use(Layers(*self._own))
 
     def _use(self, grounds: Layers) -> None:
