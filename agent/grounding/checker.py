@@ -466,22 +466,28 @@ def checker_for_draft(
         rest = analysis
         kept = (
             _READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),
-            _ANALYSIS_GROUNDS.get(
-                rest, None, lambda: grounds_of([rest.model_dump(mode="json", exclude={"reading"})])
+            _KEPT_GROUNDS.get(
+                rest,
+                "without reading",
+                lambda: grounds_of([rest.model_dump(mode="json", exclude={"reading"})]),
             ),
         )
         analysis = None
+    # models a capability drew on (the analyses of a rep's deals): each kept per object
+    models = [e for e in extra or [] if isinstance(e, BaseModel)]
+    kept += tuple(_KEPT_GROUNDS.get(m, None, partial(grounds_of, [m])) for m in models)
+    rest_extra = [e for e in extra or [] if not isinstance(e, BaseModel)]
     return GroundingChecker(
         ctx,
-        [analysis, missing, list(numbers), list(counts), list(dates), *(extra or [])],
+        [analysis, missing, list(numbers), list(counts), list(dates), *rest_extra],
         knowledge,
         kept,
         (draft, list(texts)),
     )
 
 
-# An analysis is kept per deal version and date (agent/nodes/analyze.py): its grounds with it.
-_ANALYSIS_GROUNDS: PerObject[Grounds] = PerObject()
+# An analysis is kept per deal version and date (agent/analysis/kept.py): its grounds with it.
+_KEPT_GROUNDS: PerObject[Grounds] = PerObject()
 
 
 _DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...]]

@@ -6,18 +6,13 @@ a workspace of another seller than the shipped knowledge's (knowledge/seller.py)
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from langgraph.runtime import Runtime
 
-from agent.analysis import analyze_deal
-from agent.analysis.model import Analysis
-from agent.analysis.stage import ProcessInView, default_process
-from agent.contracts.context import DealContext
-from agent.contracts.facts import Reading
+from agent.analysis.kept import kept_analysis
+from agent.analysis.stage import default_process
 from agent.contracts.response import Warning
-from agent.memo import PerObject
 from agent.retrieval import other_seller
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
@@ -27,7 +22,7 @@ from knowledge.seller import shipped_seller
 def analyze(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     deal, run = state["deal"], settings(runtime.context)
     fallback = default_process(run) if deal.process is None else None
-    analysis = _analysis(deal, state["as_of"], state.get("reading"), fallback)
+    analysis = kept_analysis(deal, state["as_of"], state.get("reading"), fallback)
     closure = analysis.closure
     warnings = (
         [
@@ -43,29 +38,6 @@ def analyze(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     if (seller := other_seller(run)) is not None:
         warnings.append(_other_seller(seller, run))
     return {"analysis": analysis, "warnings": warnings}
-
-
-def _analysis(
-    deal: DealContext, as_of: dt.date, reading: Reading | None, fallback: ProcessInView | None
-) -> Analysis:
-    """The analysis is a pure function of the deal, its reading, the date and the process it is
-    read against: kept with the reading (itself kept per deal version, agent/reading/read.py),
-    so a warm request about an unchanged deal computes it once. The context and the process
-    are checked by identity, so another deal object or another stage model computes afresh."""
-    if reading is None:
-        return analyze_deal(deal, as_of, reading, fallback)
-    kept = _ANALYSES.get(
-        reading,
-        (id(deal), as_of, id(fallback)),
-        lambda: (deal, fallback, analyze_deal(deal, as_of, reading, fallback)),
-    )
-    if kept[0] is deal and kept[1] is fallback:
-        return kept[2]
-    return analyze_deal(deal, as_of, reading, fallback)
-
-
-# (deal, process, analysis): the first two held so their ids are not reused while kept
-_ANALYSES: PerObject[tuple[DealContext, ProcessInView | None, Analysis]] = PerObject(maxsize=64)
 
 
 def _other_seller(seller: str, run: CoachContext) -> Warning:

@@ -8,8 +8,8 @@ import datetime as dt
 from pydantic import BaseModel
 
 from agent.analysis import analyze_deal
+from agent.analysis.kept import kept_analysis
 from agent.grounding.checker import longest_list
-from agent.nodes.analyze import _analysis
 from agent.reading.read import read_deal
 from agent.sanitise import OutputPolicy, clean
 from tests.factories import make_context
@@ -24,13 +24,13 @@ def test_the_analysis_is_kept_for_the_same_deal_reading_and_date() -> None:
     ctx = make_context()
     day = dt.date(2026, 11, 20)
     reading = read_deal(ctx, day)
-    first = _analysis(ctx, day, reading, None)
-    assert _analysis(ctx, day, reading, None) is first
-    later = _analysis(ctx, day + dt.timedelta(days=30), reading, None)
+    first = kept_analysis(ctx, day, reading, None)
+    assert kept_analysis(ctx, day, reading, None) is first
+    later = kept_analysis(ctx, day + dt.timedelta(days=30), reading, None)
     assert later is not first
     assert later == analyze_deal(ctx, day + dt.timedelta(days=30), reading, None)
     other = make_context()  # an equal deal, another object (as a changed file gives)
-    assert _analysis(other, day, reading, None) is not first
+    assert kept_analysis(other, day, reading, None) is not first
 
 
 def test_a_model_found_clean_is_returned_as_is_and_a_dirty_one_still_cleaned() -> None:
