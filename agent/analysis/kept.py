@@ -19,23 +19,24 @@ def kept_analysis(
     deal: DealContext, as_of: dt.date, reading: Reading | None, fallback: ProcessInView | None
 ) -> Analysis:
     """The analysis is a pure function of the deal, its reading, the date and the process it is
-    read against: kept with the reading (itself kept per deal version, agent/reading/read.py),
-    so a warm request about an unchanged deal computes it once. The context and the process
-    are checked by identity, so another deal object or another stage model computes afresh."""
+    read against: kept with the deal object (one per deal version), so a warm request about an
+    unchanged deal computes it once. The reading and the process are checked by identity, so
+    another reading (a model's) or another stage model computes afresh."""
     if reading is None:
         return analyze_deal(deal, as_of, reading, fallback)
     kept = _ANALYSES.get(
-        reading,
-        (id(deal), as_of, id(fallback)),
-        lambda: (deal, fallback, analyze_deal(deal, as_of, reading, fallback)),
+        deal,
+        (as_of, id(reading), id(fallback)),
+        lambda: (reading, fallback, analyze_deal(deal, as_of, reading, fallback)),
     )
-    if kept[0] is deal and kept[1] is fallback:
+    if kept[0] is reading and kept[1] is fallback:
         return kept[2]
     return analyze_deal(deal, as_of, reading, fallback)
 
 
-# (deal, process, analysis): the first two held so their ids are not reused while kept
-_ANALYSES: PerObject[tuple[DealContext, ProcessInView | None, Analysis]] = PerObject(maxsize=64)
+# (reading, process, analysis), kept per deal object (dropped with it); the reading and the
+# process are held so their ids are not reused while the entry is kept
+_ANALYSES: PerObject[tuple[Reading, ProcessInView | None, Analysis]] = PerObject(maxsize=64)
 
 
 def analysis_of(deal: DealContext, as_of: dt.date) -> Analysis:
