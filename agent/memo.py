@@ -20,15 +20,18 @@ from __future__ import annotations
 import hashlib
 import threading
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from agent.files import write_atomic
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 V = TypeVar("V")
 
@@ -64,7 +67,7 @@ class DiskHome:
 
 
 _HOMES: dict[int, DiskHome] = {}
-_HOMES_LOCK = threading.Lock()
+_HOMES_LOCK = threading.RLock()  # re-entered when a finalizer runs while it is held
 
 
 def home(obj: object, where: DiskHome) -> None:
@@ -92,12 +95,21 @@ def _forget_home(ident: int, where: DiskHome) -> None:
 class PerObject(Generic[V]):
     """A bounded memo of f(obj, *key) keyed by (id(obj), key), dropped when obj dies; with
     `kept`, also kept on disk for objects that have a home (see the module docstring), as
-    the type `kind` says (a pydantic model, dataclasses, tuples of them)."""
+    the type `kind` says (a pydantic model, dataclasses, tuples of them).
+
+    An entry's value may hold objects that are keys elsewhere (an analysis holds its reading),
+    so dropping one can finalise another object, whose own drop then runs right there, in the
+    same thread, maybe while this memo's lock is held (the collector runs finalizers at any
+    allocation). So a drop never waits for the lock: it notes the dead id, and the next `get`
+    (or the drop itself, when the lock is free) forgets its entries; values leave the memo
+    after the lock is released. A dead object's id is noted before it can be reused, and every
+    `get` forgets the noted ids before it looks up, so no entry outlives its object."""
 
     def __init__(self, maxsize: int = 128, kept: str | None = None, kind: Any = None) -> None:
         self._items: OrderedDict[tuple[int, Hashable], V] = OrderedDict()
         self._maxsize = maxsize
         self._lock = threading.Lock()
+        self._dead: deque[int] = deque()
         self._kept = kept
         self._kind = kind
 
@@ -108,18 +120,23 @@ class PerObject(Generic[V]):
     def get(self, obj: object, key: Hashable, compute: Callable[[], V]) -> V:
         slot = (id(obj), key)
         with self._lock:
+            garbage = self._forget_dead()
             if slot in self._items:
                 self._items.move_to_end(slot)
                 return self._items[slot]
+        del garbage  # values dropped outside the lock: their finalizers may call _drop
         value = self._from_home(obj, key, compute)
         try:
             weakref.finalize(obj, self._drop, id(obj))
         except TypeError:  # not weak-referenceable: nothing tells us when the id is reused
             return value
         with self._lock:
+            garbage = self._forget_dead()
+            garbage.append(self._items.pop(slot, None))
             self._items[slot] = value
             while len(self._items) > self._maxsize:
-                self._items.popitem(last=False)
+                garbage.append(self._items.popitem(last=False)[1])
+        del garbage
         return value
 
     def _from_home(self, obj: object, key: Hashable, compute: Callable[[], V]) -> V:
@@ -133,14 +150,28 @@ class PerObject(Generic[V]):
         where.save(self._kept, key, self._adapter, value)
         return value
 
+    def _forget_dead(self) -> list[object]:
+        """Under the lock: the entries of the objects that died, removed and returned."""
+        garbage: list[object] = []
+        while self._dead:
+            ident = self._dead.popleft()
+            garbage += [self._items.pop(s) for s in [s for s in self._items if s[0] == ident]]
+        return garbage
+
     def _drop(self, ident: int) -> None:
-        with self._lock:
-            for slot in [s for s in self._items if s[0] == ident]:
-                del self._items[slot]
+        self._dead.append(ident)
+        if self._lock.acquire(blocking=False):
+            try:
+                garbage = self._forget_dead()
+            finally:
+                self._lock.release()
+            del garbage
 
     def clear(self) -> None:
         with self._lock:
+            garbage = list(self._items.values())
             self._items.clear()
+        del garbage
 
 
 K = TypeVar("K", bound=Hashable)
@@ -170,3 +201,13 @@ class Recent(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+def content_of(model: BaseModel) -> str:
+    """A model's JSON, kept per object: what is kept per content (a draft's walk for the
+    grounding check, whether the sanitiser leaves it as it is) looks a result up by it, and
+    compose, check and the envelope read the same result object."""
+    return _CONTENT.get(model, None, model.model_dump_json)
+
+
+_CONTENT: PerObject[str] = PerObject(maxsize=32)

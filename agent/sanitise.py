@@ -38,6 +38,7 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.intake import LIMITS
+from agent.memo import content_of
 
 IMAGE_REMOVED = "(image removed)"
 
@@ -300,18 +301,58 @@ def _withhold(text: str, passages: frozenset[str]) -> str:
 
 def clean_text(text: str, policy: OutputPolicy = STRICT) -> str:
     """One field as it may leave the agent (see the module's docstring)."""
-    out = _cleaned(text, policy) if len(text) <= _KEPT_CHARS else _cleaned_now(text, policy)
-    return text if out == text else out  # the same object: a clean value is not copied
+    return cleaner(policy)(text)
 
 
-_KEPT_CHARS = 2000  # longer fields are rare and cleaned each time, so the memo stays small
+class Cleaner:
+    """clean_text for one policy, with what it cleaned kept per text (a pure function): an
+    answer writes the same few hundred fields and template values on every request about a
+    deal, each cleaned once. Made once per policy (`cleaner`), so cleaning a field looks the
+    text up alone, not the policy (a pydantic model, hashed and compared field by field)."""
+
+    __slots__ = ("policy", "_kept", "_clean_models")
+
+    def __init__(self, policy: OutputPolicy) -> None:
+        self.policy = policy
+        self._kept: dict[str, str] = {}
+        # models (by type and JSON) this policy leaves as they are: not walked again
+        self._clean_models: dict[tuple[type[BaseModel], str], None] = {}
+
+    def model(self, value: BaseModel) -> BaseModel:
+        """`value` cleaned; one whose content was already found clean is returned at once."""
+        key = (type(value), content_of(value))
+        if key in self._clean_models:
+            return value
+        out: BaseModel = _clean(value, self)
+        if out is value:
+            if len(self._clean_models) >= _KEPT_MODELS:
+                self._clean_models.clear()
+            self._clean_models[key] = None
+        return out
+
+    def __call__(self, text: str) -> str:
+        if len(text) > _KEPT_CHARS:  # longer fields are rare and cleaned each time
+            out = _cleaned_now(text, self.policy)
+        elif (kept := self._kept.get(text)) is not None:
+            out = kept
+        else:
+            out = _cleaned_now(text, self.policy)
+            if len(self._kept) >= _KEPT_TEXTS:  # bounded: start again rather than grow
+                self._kept.clear()
+            self._kept[text] = out
+        return text if out == text else out  # the same object: a clean value is not copied
 
 
-@lru_cache(maxsize=8192)
-def _cleaned(text: str, policy: OutputPolicy) -> str:
-    """Kept per text and policy (a pure function): an answer writes the same few hundred
-    fields and template values on every request about a deal, each cleaned once."""
-    return _cleaned_now(text, policy)
+_KEPT_CHARS = 2000
+_KEPT_TEXTS = 4096
+_KEPT_MODELS = 64
+
+
+@lru_cache(maxsize=16)
+def cleaner(policy: OutputPolicy) -> Cleaner:
+    """The cleaner of a policy: the same one for an equal policy (a request makes its policy
+    anew; the deal's next request makes an equal one)."""
+    return Cleaner(policy)
 
 
 def _cleaned_now(text: str, policy: OutputPolicy) -> str:
@@ -323,28 +364,31 @@ def _cleaned_now(text: str, policy: OutputPolicy) -> str:
 def clean(value: T, policy: OutputPolicy = STRICT) -> T:
     """Every string in a value cleaned and every list capped: pydantic models (copied, not
     changed), dicts, lists, tuples and strings; other values are returned as they are."""
-    return _clean(value, policy)  # type: ignore[no-any-return]
+    text = cleaner(policy)
+    if isinstance(value, BaseModel):
+        return text.model(value)  # type: ignore[return-value]
+    return _clean(value, text)  # type: ignore[no-any-return]
 
 
-def _clean(value: Any, policy: OutputPolicy) -> Any:
+def _clean(value: Any, text: Cleaner) -> Any:
     if isinstance(value, str):
-        return clean_text(value, policy)
+        return text(value)
     if isinstance(value, BaseModel):
         update = {}
         for name in type(value).model_fields:
             old = getattr(value, name)
-            new = _clean(old, policy)
+            new = _clean(old, text)
             if new is not old:
                 update[name] = new
         return value.model_copy(update=update) if update else value
     if isinstance(value, list | tuple):
-        items = [_clean(v, policy) for v in value[: policy.max_items]]
+        items = [_clean(v, text) for v in value[: text.policy.max_items]]
         if len(items) == len(value) and all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return type(value)(items) if isinstance(value, tuple) else items
     if isinstance(value, dict):
-        pairs = list(value.items())[: policy.max_items]
-        cleaned = {_clean(k, policy): _clean(v, policy) for k, v in pairs}
+        pairs = list(value.items())[: text.policy.max_items]
+        cleaned = {_clean(k, text): _clean(v, text) for k, v in pairs}
         if len(cleaned) == len(value) and all(cleaned.get(k) is v for k, v in value.items()):
             return value
         return cleaned

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from knowledge.documents import Document
@@ -145,8 +146,17 @@ def _occurrences(text: str, phrase: str) -> Iterable[tuple[int, int]]:
 def unsourced(text: str, sourced: Sequence[str]) -> list[Figure]:
     """The figures of a text that no sourced phrase covers. A phrase covers a figure where it
     occurs in the text around the figure's number: declare "9-12 months" or "41%" as written."""
+    return list(_unsourced(text, tuple(sourced)))
+
+
+@lru_cache(maxsize=4096)
+def _unsourced(text: str, sourced: tuple[str, ...]) -> tuple[Figure, ...]:
+    """Kept per line and sources (a pure function): a battle card's lines are vetted against
+    the same sources on every request that shows the card."""
     spans = [span for phrase in sourced for span in _occurrences(text, phrase)]
-    return [f for f in figures_in(text) if not any(a <= f.start and f.end <= b for a, b in spans)]
+    return tuple(
+        f for f in figures_in(text) if not any(a <= f.start and f.end <= b for a, b in spans)
+    )
 
 
 def absent(text: str, sourced: Sequence[str]) -> list[str]:

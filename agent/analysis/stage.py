@@ -10,6 +10,7 @@ from agent.analysis.model import CriterionStatus, Evidence
 from agent.contracts.deal import Deal
 from agent.contracts.upstream import Phase, ProcessStandards
 from agent.errors import InvalidInput
+from agent.memo import PerObject
 from knowledge.corpus import corpus
 from knowledge.documents import slugify
 
@@ -69,7 +70,16 @@ def default_process(run: CoachContext) -> ProcessInView | None:
     doc = corpus(run.knowledge_dirs).docs.get(run.default_process)
     if doc is None or "standard" not in doc.meta:
         return None
-    return ProcessInView(ProcessStandards.model_validate(doc.meta["standard"]), doc.id)
+    # validated once per loaded document: the same object on every request, so what is kept
+    # per analysis input (agent/nodes/analyze.py) is found again
+    return _DEFAULT_PROCESS.get(doc, None, lambda: _in_view(doc.meta["standard"], doc.id))
+
+
+def _in_view(standard: object, doc_id: str) -> ProcessInView:
+    return ProcessInView(ProcessStandards.model_validate(standard), doc_id)
+
+
+_DEFAULT_PROCESS: PerObject[ProcessInView] = PerObject(maxsize=8)
 
 
 @dataclass(frozen=True)

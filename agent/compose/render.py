@@ -11,15 +11,15 @@ from jinja2.runtime import Context
 from agent.capabilities.registry import template_folders
 from agent.contracts.response import Citation
 from agent.formatting import chance, hours, human, money, pct, signed_pct
-from agent.sanitise import STRICT, OutputPolicy, clean_text
+from agent.sanitise import STRICT, OutputPolicy, cleaner
 
-POLICY = "_output_policy"  # the render's policy, in the template's context
+POLICY = "_output_policy"  # the render's policy's cleaner, in the template's context
 
 
 @pass_context
 def _finalize(context: Context, value: Any) -> Any:
     """Every value a template writes passes the sanitiser; the template's own text is trusted."""
-    return clean_text(value, context.get(POLICY, STRICT)) if isinstance(value, str) else value
+    return (context.get(POLICY) or cleaner(STRICT))(value) if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +45,7 @@ def render(
 ) -> str:
     """The markdown for a result: the one render path, so the one place values are sanitised
     on their way to a reader (`policy` says which links may stay)."""
-    values[POLICY] = policy
+    values[POLICY] = cleaner(policy)
     numbers = {c.ref: i for i, c in enumerate(citations, start=1)}
 
     def cite(refs: list[str]) -> str:

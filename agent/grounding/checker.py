@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,9 +22,9 @@ from pydantic import BaseModel
 from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import CheckFinding, CheckReport, Citation
-from agent.grounding.citations import build_citations, collect_refs
+from agent.grounding.citations import build_citations, refs_of
 from agent.grounding.vocabulary import AGENT_WORDS
-from agent.memo import PerObject
+from agent.memo import PerObject, content_of
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.trust import trust_texts
 
@@ -332,6 +332,17 @@ _INPUT_GROUNDS: PerObject[Grounds] = PerObject()
 _READING_GROUNDS: PerObject[Grounds] = PerObject()
 
 
+def _input_grounds(ctx: DealContext | RepContext) -> tuple[Grounds, ...]:
+    """The input's grounds: a deal's kept per context object; a rep's material is made anew
+    on every request, but each of its deals is the workspace's object for that deal version,
+    so each deal's grounds are kept with it and only the rest (the rep, analytics, history,
+    calls) is walked."""
+    if not isinstance(ctx, RepContext):
+        return (_INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx])),)
+    deals = tuple(_INPUT_GROUNDS.get(d, None, partial(grounds_of, [d])) for d in ctx.deals)
+    return (*deals, grounds_of(["deals", ctx.model_dump(mode="json", exclude={"deals"})]))
+
+
 class GroundingChecker:
     """Built per request from everything the output may legitimately draw on."""
 
@@ -350,8 +361,7 @@ class GroundingChecker:
         self._draft = draft
         # The input's grounds are kept per context object (agent/memo.py); what was computed
         # for this request is read beside them, not merged into a copy.
-        inputs = _INPUT_GROUNDS.get(ctx, None, lambda: grounds_of([ctx]))
-        self._own = (inputs, grounds_of(list(computed)), *kept, _AGENT)
+        self._own = (*_input_grounds(ctx), grounds_of(list(computed)), *kept, _AGENT)
         self._use(Layers(*self._own))
 
     def _use(self, grounds: Layers) -> None:
@@ -406,7 +416,7 @@ class GroundingChecker:
         return len(dates) + count, findings
 
     def check(self, result: BaseModel, markdown: str) -> tuple[CheckReport, list[Citation]]:
-        refs = list(collect_refs(result))
+        refs = refs_of(result)
         self._draw_on(refs)
         citations, broken = build_citations(refs, self.ctx, self.knowledge)
         findings = [
@@ -449,22 +459,70 @@ def checker_for_draft(
     missing-input notes and the draft's numeric fields and list lengths (code computed them,
     not a model). The analysis carries the deal's reading, which is kept per deal version: its
     grounds are kept with it, and only the rest of the analysis is walked per request."""
-    dumped = draft.model_dump(mode="python")
-    dates = [v.isoformat() for v in _typed_dates(dumped)]
-    counts = [float(n) for n in _list_lengths(dumped)]
-    texts, numbers = leaves(draft)
+    texts, numbers, counts, dates = _draft_values(draft)
     kept: tuple[Grounds, ...] = ()
     reading = getattr(analysis, "reading", None)
     if isinstance(analysis, BaseModel) and isinstance(reading, BaseModel):
-        kept = (_READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),)
-        analysis = analysis.model_dump(mode="json", exclude={"reading"})
+        rest = analysis
+        kept = (
+            _READING_GROUNDS.get(reading, None, lambda: grounds_of([{"reading": reading}])),
+            _KEPT_GROUNDS.get(
+                rest,
+                "without reading",
+                lambda: grounds_of([rest.model_dump(mode="json", exclude={"reading"})]),
+            ),
+        )
+        analysis = None
+    # models a capability drew on (the analyses of a rep's deals): each kept per object
+    models = [e for e in extra or [] if isinstance(e, BaseModel)]
+    kept += tuple(_KEPT_GROUNDS.get(m, None, partial(grounds_of, [m])) for m in models)
+    rest_extra = [e for e in extra or [] if not isinstance(e, BaseModel)]
     return GroundingChecker(
         ctx,
-        [analysis, missing, numbers, counts, dates, *(extra or [])],
+        [analysis, missing, list(numbers), list(counts), list(dates), *rest_extra],
         knowledge,
         kept,
-        (draft, texts),
+        (draft, list(texts)),
     )
+
+
+# An analysis is kept per deal version and date (agent/analysis/kept.py): its grounds with it.
+_KEPT_GROUNDS: PerObject[Grounds] = PerObject()
+
+
+_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+_DRAFTS: OrderedDict[tuple[type[BaseModel], str], _DraftValues] = OrderedDict()
+_DRAFTS_LOCK = threading.Lock()
+
+
+def _draft_values(draft: BaseModel) -> _DraftValues:
+    """A draft's leaf texts and numbers, its list lengths and its typed dates, kept per content
+    (its type and JSON): a builder makes a new result object on every request, but a warm
+    request about an unchanged deal makes an equal one, so it is walked once."""
+    key = (type(draft), content_of(draft))
+    with _DRAFTS_LOCK:
+        kept = _DRAFTS.get(key)
+        if kept is not None:
+            _DRAFTS.move_to_end(key)
+            return kept
+    python = draft.model_dump(mode="python")
+    texts, numbers = leaves(draft)
+    values = (
+        tuple(texts),
+        tuple(numbers),
+        tuple(float(n) for n in _list_lengths(python)),
+        tuple(v.isoformat() for v in _typed_dates(python)),
+    )
+    with _DRAFTS_LOCK:
+        _DRAFTS[key] = values
+        while len(_DRAFTS) > 128:
+            _DRAFTS.popitem(last=False)
+    return values
+
+
+def longest_list(model: BaseModel) -> int:
+    """How many items the longest list anywhere in a model holds (0 for none)."""
+    return int(max(_draft_values(model)[2], default=0))
 
 
 def _list_lengths(value: Any) -> Iterator[int]:

@@ -180,6 +180,15 @@ def collect_refs(value: Any) -> Iterator[str]:
             yield from collect_refs(item)
 
 
+def refs_of(result: BaseModel) -> list[str]:
+    """collect_refs of a result, kept per result object: compose cites the result the
+    capability drafted, and check verifies that same object."""
+    return list(_REFS.get(result, None, lambda: tuple(collect_refs(result))))
+
+
+_REFS: PerObject[tuple[str, ...]] = PerObject(maxsize=32)
+
+
 def build_citations(
     refs: list[str], ctx: DealContext | RepContext, docs: Mapping[str, Document]
 ) -> tuple[list[Citation], list[str]]:

@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 from agent.capabilities.registry import capability
 from agent.compose.render import render
 from agent.contracts.response import Composition
-from agent.grounding.citations import build_citations, collect_refs
+from agent.grounding.citations import build_citations, refs_of
 from agent.retrieval import citable_documents, withheld_knowledge
 from agent.settings import CoachContext, settings
 from agent.state import CoachState
@@ -22,7 +22,7 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     subject = deal if deal is not None else rep
     assert subject is not None, "load_context or load_rep_context runs first"
     run = settings(runtime.context)
-    citations, _ = build_citations(list(collect_refs(result)), subject, citable_documents(run))
+    citations, _ = build_citations(refs_of(result), subject, citable_documents(run))
     values: dict[str, Any] = {"r": result}
     analysis = state.get("analysis")
     if deal is not None and analysis is not None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -21,6 +23,7 @@ from agent.contracts.rep import RepCall, RepContext
 from agent.contracts.response import MissingInput, Warning
 from agent.contracts.upstream import SalesAnalytics
 from agent.errors import CoachError, InvalidInput
+from agent.memo import PerObject
 from agent.memory import tenant_of
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.transcripts import read_transcript
@@ -45,23 +48,34 @@ def _calls(
         competitors = deal_competitors(ctx, known)
         for path in sorted(folder.glob("*")) if folder.is_dir() else []:
             try:
-                transcript = read_transcript(source.inside(path))  # no link out
-                m = conversation_metrics(transcript, ctx.deal, competitors)
+                inside = source.inside(path)  # no link out, checked on every request
+                stat = inside.stat()
+                key = (path.name, stat.st_mtime_ns, stat.st_size, competitors.names)
+                made = partial(_call, ctx, inside, competitors)
+                call = _CALLS.get(ctx, (key, competitors.aliases), made)
             except CoachError as exc:
                 warnings.append(Warning(code="data_quality", message=f"transcript skipped: {exc}"))
                 continue
-            calls.append(
-                RepCall(
-                    deal_id=ctx.deal.id,
-                    source=path.name,
-                    seller_share=m.talk_ratio.seller_share,
-                    seller_questions=m.seller_questions.count,
-                    open_questions=m.seller_questions.open,
-                    objections=len(m.objections),
-                    objections_handled=sum(o.handled for o in m.objections),
-                )
-            )
+            calls.append(call)
     return calls, warnings
+
+
+def _call(ctx: DealContext, path: Path, competitors: Competitors) -> RepCall:
+    """One recorded call's metrics: kept per deal version and transcript file (its size and
+    modification time), so a rep's next request does not read and classify every call again."""
+    m = conversation_metrics(read_transcript(path), ctx.deal, competitors)
+    return RepCall(
+        deal_id=ctx.deal.id,
+        source=path.name,
+        seller_share=m.talk_ratio.seller_share,
+        seller_questions=m.seller_questions.count,
+        open_questions=m.seller_questions.open,
+        objections=len(m.objections),
+        objections_handled=sum(o.handled for o in m.objections),
+    )
+
+
+_CALLS: PerObject[RepCall] = PerObject(maxsize=256)
 
 
 def _unknown_skills(analytics: SalesAnalytics, known: set[str]) -> list[Warning]:

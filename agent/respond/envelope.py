@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
-from agent.grounding.checker import GroundingChecker
+from agent.grounding.checker import GroundingChecker, longest_list
 from agent.intake import LIMITS
 from agent.sanitise import STRICT, OutputPolicy, clean
 
@@ -37,7 +37,8 @@ def checked_response(
     report, citations = checker.check(result, state["markdown"])
     warnings = list(state.get("warnings", []))
     cut: list[str] = []
-    result = capped(result, LIMITS.list_items, "result", cut)
+    if longest_list(result) > LIMITS.list_items:  # most answers have no list to cut
+        result = capped(result, LIMITS.list_items, "result", cut)
     markdown = _capped_markdown(state["markdown"], LIMITS.markdown, cut)
     if cut:
         shown = "; ".join(cut[:5]) + (f"; and {len(cut) - 5} more" if len(cut) > 5 else "")

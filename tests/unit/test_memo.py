@@ -44,3 +44,28 @@ def test_the_memo_is_bounded() -> None:
     for t in things:
         memo.get(t, None, lambda: 1)
     assert len(memo._items) == 2
+
+
+def test_a_value_whose_drop_finalises_another_key_does_not_deadlock() -> None:
+    """An evicted value can hold the last reference to another key of the same memo (an
+    analysis holds its reading): its drop must not wait for the lock the eviction holds."""
+    import threading
+
+    memo: PerObject[object] = PerObject(maxsize=2)
+    a, b = Thing(), Thing()
+    memo.get(a, None, [b].copy)  # a's value keeps b alive
+    memo.get(b, None, "b".strip)
+    b_id = id(b)
+    del b
+    done = threading.Event()
+
+    def evict() -> None:
+        memo.get(Thing(), None, lambda: "c")  # evicts a's entry, so b dies
+        memo.get(a, "again", lambda: "a")
+        done.set()
+
+    worker = threading.Thread(target=evict, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert done.is_set(), "the memo deadlocked"
+    assert all(slot[0] != b_id for slot in memo._items)

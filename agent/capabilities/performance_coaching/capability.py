@@ -3,7 +3,7 @@ and how the agent's earlier advice fared."""
 
 from __future__ import annotations
 
-from agent.analysis import analyze_deal
+from agent.analysis.kept import analysis_of
 from agent.capabilities.common.remedies import skill_for
 from agent.capabilities.performance_coaching.build import coach_performance
 from agent.capabilities.performance_coaching.expectations import PerformanceCoachingExpectations
@@ -22,7 +22,7 @@ def draft(inputs: Inputs) -> Draft:
     run, rep, as_of = inputs.settings, inputs.rep, inputs.as_of
     assert rep is not None, "performance coaching ran without the rep's material"
     plays = load_plays(run.plays_dir)
-    analyses = {c.deal.id: analyze_deal(c, as_of) for c in rep.deals}
+    analyses = {c.deal.id: analysis_of(c, as_of) for c in rep.deals}  # kept per deal version
     steps, step_skills = [], {}
     for ctx in rep.deals:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from agent.analysis import analyze_deal
+from agent.analysis.kept import analysis_of
 from agent.analysis.model import Analysis
 from agent.capabilities.process_adherence.build import assess, check_steps
 from agent.capabilities.process_adherence.expectations import ProcessAdherenceExpectations
@@ -13,18 +13,13 @@ from agent.capabilities.process_adherence.process import process_for
 from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.context import DealContext
 from agent.errors import InvalidInput
-from agent.memo import PerObject
 from knowledge.plays import Play, load_plays
 from tools.sources import workspace_source
 from tools.upstream.source import upstream_source
 
-# The rep's other deals, analysed once per deal version and date (agent/memo.py): the source
-# hands out the same context object while a deal's files are unchanged.
-_ANALYSES: PerObject[Analysis] = PerObject(maxsize=512)
-
 
 def _analysis(ctx: DealContext, as_of: dt.date) -> Analysis:
-    return _ANALYSES.get(ctx, as_of, lambda: analyze_deal(ctx, as_of))
+    return analysis_of(ctx, as_of)  # the rep's other deals, once per deal version and date
 
 
 def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[Any]]]:
