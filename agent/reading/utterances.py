@@ -141,25 +141,40 @@ def union_score(probs: Vector, labels: Sequence[UtteranceLabel]) -> Vector:
     return np.asarray(1.0 - np.prod(1.0 - probs[:, cols], axis=1), dtype=np.float32)
 
 
+def on_labels(
+    scores: Scores, thresholds: dict[UtteranceLabel, float], union: float = 0.0
+) -> list[UtteranceLabel]:
+    """The labels that are on, in `thresholds`' order: each at its threshold; with a `union`
+    threshold, whether the turn resists is decided once on union_score (the headline the
+    thresholds per label were not chosen for): below it no objection or resistance label is on,
+    at or above it at least the best-scored one is. Nothing else on is "other". Plain Python:
+    the debrief asks once per utterance, and a row of numpy costs more than the whole."""
+    on: list[UtteranceLabel] = [
+        k for k, t in thresholds.items() if k != "other" and scores.get(k, 0.0) >= t
+    ]
+    if union > 0.0:
+        kept = 1.0
+        for k in UNION:
+            kept *= 1.0 - scores.get(k, 0.0)
+        if 1.0 - kept < union:
+            on = [k for k in on if k not in UNION]
+        elif not any(k in UNION for k in on):
+            best = max(UNION, key=lambda k: scores.get(k, 0.0))
+            on = [k for k in thresholds if k in on or k == best]
+    nothing: list[UtteranceLabel] = ["other"]
+    return on or nothing
+
+
 def decide(
     probs: Vector, thresholds: Vector, labels: Sequence[UtteranceLabel], union: float = 0.0
 ) -> npt.NDArray[np.bool_]:
-    """Which labels are on (rows of probabilities): each at its threshold; with a `union`
-    threshold, whether the turn resists is decided once on union_score (the headline the
-    thresholds per label were not chosen for): below it no objection or resistance label is on,
-    at or above it at least the best-scored one is. A row with nothing else on is "other"."""
-    on = probs >= thresholds
-    if union > 0.0:
-        cols = np.array([labels.index(k) for k in UNION if k in labels])
-        yes = union_score(probs, labels) >= union
-        on[:, cols] &= yes[:, None]
-        best = cols[np.argmax(probs[:, cols], axis=1)]
-        rows = np.flatnonzero(yes & ~on[:, cols].any(axis=1))
-        on[rows, best[rows]] = True
-    if "other" in labels:
-        other = labels.index("other")
-        on[:, other] = ~np.delete(on, other, axis=1).any(axis=1)
-    return np.asarray(on, dtype=np.bool_)
+    """on_labels for rows of probabilities (training and the report score thousands)."""
+    cut = dict(zip(labels, (float(t) for t in thresholds), strict=True))
+    out = np.zeros(probs.shape, dtype=np.bool_)
+    for i, row in enumerate(probs.tolist()):
+        on = set(on_labels(dict(zip(labels, row, strict=True)), cut, union))
+        out[i] = [k in on for k in labels]
+    return out
 
 
 def features(current: Vector, previous: Vector, context: str) -> Vector:
@@ -232,9 +247,7 @@ class ModelClassifier:
         ]
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]:
-        row = np.array([[scores.get(k, 0.0) for k in self.head.labels]], dtype=np.float32)
-        on = decide(row, self.head.thresholds, self.head.labels, self.head.union)[0]
-        return [k for k, yes in zip(self.head.labels, on, strict=True) if yes] or ["other"]
+        return on_labels(scores, self.threshold, self.head.union)
 
 
 class PhraseClassifier:
