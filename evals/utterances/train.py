@@ -55,8 +55,8 @@ AUTHORED = HERE / "authored.jsonl"
 # union threshold, thresholds chosen in the other folds): an MLP (128 hidden units, both
 # turns' embeddings side by side) 0.61 alone and 0.66 averaged with the lexical head, against
 # 0.64 and 0.69 for these logistic regressions; in a head trained on the union alone, the
-# previous turn at weight 1.0 or classes not balanced moved its F1 by under 0.01 (README "What
-# an utterance does").
+# previous turn at weight 1.0 or classes not balanced moved its F1 by about 0.01 or less
+# (README "What an utterance does").
 CONTEXTS = ("concat:0.5",)
 CS = (2.0,)
 # The lexical head (agent/reading/ngrams.py): vocabulary cap, its C, and its share of the
