@@ -82,7 +82,7 @@ class Head:
     version: str
     lexical: Lexical | None = None
     blend: float = 0.0  # the lexical head's share of the averaged probabilities
-    union: float = 0.0  # the threshold on union_score (0: each label's own threshold alone)
+    union: float = 0.0  # the threshold on `resists` (0: each label's own threshold alone)
 
     def save(self, path: Path) -> None:
         extra: dict[str, Any] = self.lexical.arrays("lex_") if self.lexical is not None else {}
@@ -132,20 +132,22 @@ def load_head(path: Path = HEAD_FILE) -> Head:
         )
 
 
-def union_score(probs: Vector, labels: Sequence[UtteranceLabel]) -> Vector:
+def resists(scores: Scores) -> float:
     """How likely a turn resists in any way: the noisy-or of the resistance and objection
-    labels' probabilities (rows). Several weak category scores add up, which the best single
-    one does not show: "Mostly price, and the other tool is a third of the cost" is half a
-    price and half a competitor objection, and surely one of them (README, cross-validated)."""
-    cols = [labels.index(k) for k in UNION if k in labels]
-    return np.asarray(1.0 - np.prod(1.0 - probs[:, cols], axis=1), dtype=np.float32)
+    labels' probabilities. Several weak category scores add up, which the best single one does
+    not show: a turn that is half a price and half a competitor objection is likely one of the
+    two (README, cross-validated)."""
+    kept = 1.0
+    for k in UNION:
+        kept *= 1.0 - scores.get(k, 0.0)
+    return 1.0 - kept
 
 
 def on_labels(
     scores: Scores, thresholds: dict[UtteranceLabel, float], union: float = 0.0
 ) -> list[UtteranceLabel]:
     """The labels that are on, in `thresholds`' order: each at its threshold; with a `union`
-    threshold, whether the turn resists is decided once on union_score (the headline the
+    threshold, whether the turn resists is decided once on `resists` (the headline the
     thresholds per label were not chosen for): below it no objection or resistance label is on,
     at or above it at least the best-scored one is. Nothing else on is "other". Plain Python:
     the debrief asks once per utterance, and a row of numpy costs more than the whole."""
@@ -153,10 +155,7 @@ def on_labels(
         k for k, t in thresholds.items() if k != "other" and scores.get(k, 0.0) >= t
     ]
     if union > 0.0:
-        kept = 1.0
-        for k in UNION:
-            kept *= 1.0 - scores.get(k, 0.0)
-        if 1.0 - kept < union:
+        if resists(scores) < union:
             on = [k for k in on if k not in UNION]
         elif not any(k in UNION for k in on):
             best = max(UNION, key=lambda k: scores.get(k, 0.0))

@@ -43,7 +43,7 @@ from agent.reading.utterances import (
     decide,
     features,
     load_head,
-    union_score,
+    resists,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -253,9 +253,11 @@ def predict(scores: Array, thresholds: Array, union_at: float = 0.0) -> Array:
 
 
 def best_union(y: Array, scores: Array) -> float:
-    """The threshold on union_score with the best out-of-fold resistance-or-objection F1
+    """The threshold on `resists` with the best out-of-fold resistance-or-objection F1
     (ties: the lower one)."""
-    truth, said = union(y == 1), union_score(scores.astype(np.float32), UTTERANCE_LABELS)
+    rows = scores.astype(np.float32).tolist()
+    said = np.array([resists(dict(zip(UTTERANCE_LABELS, row, strict=True))) for row in rows])
+    truth = union(y == 1)
     f = [f1(truth, said >= t)[2] for t in UNION_THRESHOLDS]
     return float(UNION_THRESHOLDS[int(np.argmax(f))])
 

@@ -30,7 +30,7 @@ from agent.reading.utterances import (
     load_head,
     objection_category,
     objection_heard,
-    union_score,
+    resists,
     utterance_classifier,
 )
 from evals.utterances.train import AUTHORED
@@ -118,7 +118,8 @@ def test_resisting_is_decided_once_on_the_union_score(tmp_path: Path) -> None:
     probs[0, [col("objection.price"), col("objection.competitor")]] = 0.6, 0.5  # weak, together
     probs[1, col("objection.trust")] = 0.55  # on alone, below the union's threshold
     probs[2, col("question")] = 0.9
-    assert union_score(probs, labels) == pytest.approx([0.8, 0.55, 0.0])
+    rows = [dict(zip(labels, (float(p) for p in row), strict=True)) for row in probs]
+    assert [resists(r) for r in rows] == pytest.approx([0.8, 0.55, 0.0])
     thresholds = np.full(len(labels), 0.5, dtype=np.float32)
     thresholds[col("objection.price")] = thresholds[col("objection.competitor")] = 0.7
     per_label = decide(probs, thresholds, labels)
