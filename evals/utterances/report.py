@@ -34,6 +34,7 @@ from evals.utterances.train import (
     Array,
     Example,
     best_thresholds,
+    best_union,
     embeddings,
     f1,
     lexical_out_of_fold,
@@ -85,22 +86,29 @@ def table(y: Array, model: Array, rules: Array) -> list[str]:
     return rows
 
 
-def policy(examples: list[Example], scores: Array) -> str:
-    """Resistance-or-objection as the debrief decides it (objection_heard: the phrase lists and
-    the model agreeing), on the same turns and scores."""
-    truth = union(targets(examples) == 1)
-    said = np.array(
+ALONE = (0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)  # MODEL_ALONE candidates measured on the CV scores
+
+
+def policy_said(examples: list[Example], scores: Array, alone: float = MODEL_ALONE) -> Array:
+    """Whether the debrief hears an objection (objection_heard: the phrase lists and the model
+    agreeing) in each turn, at a given MODEL_ALONE."""
+    return np.array(
         [
             objection_heard(
                 dict(zip(UTTERANCE_LABELS, (float(v) for v in row), strict=True)),
                 find_objection(e.text),
                 e.text,
+                alone,
             )
             is not None
             for e, row in zip(examples, scores, strict=True)
         ]
     )
-    p, r, f = f1(truth, said)
+
+
+def policy(examples: list[Example], scores: Array) -> str:
+    """Resistance-or-objection as the debrief decides it, on the same turns and scores."""
+    p, r, f = f1(union(targets(examples) == 1), policy_said(examples, scores))
     return (
         f"As the debrief acts on it (phrase unless the model scores it below "
         f"{PHRASE_FLOOR}, the model alone at {MODEL_ALONE}): resistance-or-objection precision "
@@ -108,9 +116,21 @@ def policy(examples: list[Example], scores: Array) -> str:
     )
 
 
+def policy_sweep(examples: list[Example], scores: Array) -> list[str]:
+    """The debrief's policy at each MODEL_ALONE candidate on out-of-fold scores: how
+    MODEL_ALONE is chosen (on training turns only, with a reading of the sample calls)."""
+    truth = union(targets(examples) == 1)
+    rows = ["| model alone at | precision | recall | F1 |", "|---:|---:|---:|---:|"]
+    for alone in ALONE:
+        p, r, f = f1(truth, policy_said(examples, scores, alone))
+        rows.append(f"| {alone} | {p:.2f} | {r:.2f} | {f:.2f} |")
+    return rows
+
+
 def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Array, Array]:
-    """Labels from heads that never saw the turn's group; thresholds chosen per fold on the
-    other folds' out-of-fold scores, so no turn tunes its own threshold."""
+    """Labels from heads that never saw the turn's group; thresholds (per label, and the
+    union's when the shipped head has one) chosen per fold on the other folds' out-of-fold
+    scores, so no turn tunes its own threshold."""
     from sklearn.model_selection import GroupKFold
 
     cur, prev = embeddings(examples)
@@ -123,8 +143,10 @@ def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Ar
         lex = lexical_out_of_fold(texts, y, groups, blend.max_features, blend.c)
         scores = (1.0 - blend.share) * scores + blend.share * lex
     on = np.zeros(y.shape, dtype=bool)
+    with_union = load_head().union > 0.0
     for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
-        on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]))
+        cut = best_union(y[rest], scores[rest]) if with_union else 0.0
+        on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]), cut)
     return on, scores
 
 
@@ -179,7 +201,7 @@ def report() -> str:
             continue
         cur, prev = embeddings(held)
         scores = head.combined(features(cur, prev, head.context), [e.text for e in held])
-        rows[split] = (targets(held), predict(scores, head.thresholds), phrases(held))
+        rows[split] = (targets(held), predict(scores, head.thresholds, head.union), phrases(held))
         held_lines += [
             "",
             f"## {split} ({len(held)} real turns, never used for training or tuning)",
@@ -191,7 +213,7 @@ def report() -> str:
     lines = [
         "# Utterance classifier report",
         "",
-        f"Head: context `{head.context}`, data `{head.version}`.",
+        f"Head: context `{head.context}`, data `{head.version}`, union threshold {head.union}.",
         "",
         "## F1 per label: cross-validated (CV, 5 folds by dialogue or paraphrase group), "
         "held out, and the phrase lists on the same turns",
@@ -203,6 +225,10 @@ def report() -> str:
         *table(*rows["CV"]),
         "",
         policy(train, oof),
+        "",
+        "The debrief's policy at other MODEL_ALONE values, on the same out-of-fold scores:",
+        "",
+        *policy_sweep(train, oof),
     ]
     if "CV real" in rows:
         lines += [

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +26,11 @@ from agent.reading.utterances import (
     ModelClassifier,
     PhraseClassifier,
     classify_utterances,
+    decide,
     load_head,
     objection_category,
     objection_heard,
+    resists,
     utterance_classifier,
 )
 from evals.utterances.train import AUTHORED
@@ -106,6 +109,39 @@ def test_previous_turn_is_context_and_nothing_on_is_other(tmp_path: Path) -> Non
     assert clf.labels(yes) == ["commitment"]  # said after a turn the head reads as context
     assert clf.labels(other) == ["other"]
     assert set(clf.cache) == {"No", "Fine", "No surprises", "Great"}  # each embedded once
+
+
+def test_resisting_is_decided_once_on_the_union_score(tmp_path: Path) -> None:
+    labels = UTTERANCE_LABELS
+    col = labels.index
+    probs = np.zeros((3, len(labels)), dtype=np.float32)
+    probs[0, [col("objection.price"), col("objection.competitor")]] = 0.6, 0.5  # weak, together
+    probs[1, col("objection.trust")] = 0.55  # on alone, below the union's threshold
+    probs[2, col("question")] = 0.9
+    rows = [dict(zip(labels, (float(p) for p in row), strict=True)) for row in probs]
+    assert [resists(r) for r in rows] == pytest.approx([0.8, 0.55, 0.0])
+    thresholds = np.full(len(labels), 0.5, dtype=np.float32)
+    thresholds[col("objection.price")] = thresholds[col("objection.competitor")] = 0.7
+    per_label = decide(probs, thresholds, labels)
+    assert [[k for k, on in zip(labels, row, strict=True) if on] for row in per_label] == [
+        ["other"],
+        ["objection.trust"],
+        ["question"],
+    ]
+    both = decide(probs, thresholds, labels, union=0.75)
+    assert [[k for k, on in zip(labels, row, strict=True) if on] for row in both] == [
+        ["objection.price"],  # the best-scored one of a union that clears its threshold
+        ["other"],
+        ["question"],
+    ]
+    head = _fake_head("none")  # saved and loaded: the union threshold travels in the file
+    path = tmp_path / "head.npz"
+    replace(head, thresholds=thresholds, union=0.75).save(path)
+    clf = ModelClassifier(load_head(path), _embed)
+    assert clf.head.union == pytest.approx(0.75)
+    assert clf.labels(dict(zip(labels, (float(p) for p in probs[0]), strict=True))) == [
+        "objection.price"
+    ]
 
 
 def test_transcript_classification_keeps_order_and_skips_the_seller() -> None:
@@ -192,5 +228,6 @@ def test_phrases_and_model_agree_before_acting() -> None:
     assert match is not None and match.category == "price"
     assert objection_heard({"objection.price": 0.1}, match, price) is None  # model rules it out
     assert objection_heard({"objection.trust": 0.3}, match, price) == "price"  # phrase names it
-    assert objection_heard({"resistance": 0.97}, None, "I'd rather not.") == "need"
-    assert objection_heard({"resistance": 0.9}, None, "I'd rather not.") is None  # not sure
+    sure, unsure = utterances.MODEL_ALONE, utterances.MODEL_ALONE - 0.05
+    assert objection_heard({"resistance": sure}, None, "I'd rather not.") == "need"
+    assert objection_heard({"resistance": unsure}, None, "I'd rather not.") is None  # not sure
