@@ -89,13 +89,19 @@ from agent.interfaces.cli.app import app
 result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
 loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
 gc_after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+from knowledge.corpus import corpus
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
-                  "gc": gc_after}))
+                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize}))
 """
 
 
 def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
-    env = {**_env(), "COACH_HOME": str(tmp_path), "COACH_INDEX_DIR": str(tmp_path / "index")}
+    env = {
+        **_env(),
+        "COACH_HOME": str(tmp_path),
+        "COACH_INDEX_DIR": str(tmp_path / "index"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the knowledge's words, kept by the first
+    }
     _python(INGEST, (str(tmp_path / "index"),), env)
     first = json.loads(_python(ANSWER, LAZY, env))  # ranks its queries, keeps the rankings
     second = json.loads(_python(ANSWER, LAZY, env))
@@ -103,6 +109,8 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
         assert run["exit"] == 0, run["out"]
     assert "bm25s" in first["loaded"]  # the check can see what it looks for
     assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
+    # the knowledge's ordinary words are kept too: the second reads no knowledge corpus
+    assert first["corpus_read"] == 1 and second["corpus_read"] == 0
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
 
