@@ -64,6 +64,10 @@ def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) ->
 # on this index version, BM25 (knowledge/lexical_cache.py).
 LAZY = (
     "agent.compose.enrich",
+    "agent.model.prompts",  # and with it langchain's prompt templates: a model's only
+    "langchain_core.prompts",
+    "agent.analysis.conversation",  # a call's metrics: post-call and a rep's calls
+    "agent.reading.utterances",
     "agent.capabilities.post_call_analysis.build",
     "agent.capabilities.methodology_coaching.build",
     "agent.capabilities.deal_strategy.build",
