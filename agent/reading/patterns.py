@@ -41,12 +41,27 @@ class _OnFirstUse:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self._flags = flags
+        _DEFERRED.append(self)
 
-    def __getattr__(self, name: str) -> Any:  # only for what is not bound yet
+    def _compile(self) -> re.Pattern[str]:
         compiled = re.compile(self.pattern, self._flags)
         for attribute in self._BOUND.split():
             setattr(self, attribute, getattr(compiled, attribute))
-        return getattr(compiled, name)
+        return compiled
+
+    def __getattr__(self, name: str) -> Any:  # only for what is not bound yet
+        return getattr(self._compile(), name)
+
+
+_DEFERRED: list[_OnFirstUse] = []
+
+
+def compile_talk_patterns() -> None:
+    """Compile every talk pattern now: a live session does it while it prepares, so that no
+    utterance of the call waits for it (its cards have a latency budget)."""
+    for deferred in _DEFERRED:
+        if "search" not in vars(deferred):
+            deferred._compile()
 
 
 def _on_first_use(pattern: str, flags: int = 0) -> re.Pattern[str]:

@@ -3,6 +3,7 @@ compiles none of them, and once used each answers exactly as the compiled patter
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -65,3 +66,23 @@ def test_a_deferred_pattern_answers_as_the_compiled_one() -> None:
     assert patterns.classify_objection(SAID[0]) == "price"
     assert patterns.question_kind(SAID[3]) == "open"
     assert patterns.vendors_named(SAID[1]) == ["Stackwise"]
+
+
+def test_a_live_session_compiles_the_talk_patterns_before_the_call() -> None:
+    """Its cards have a latency budget: no utterance waits for a pattern to compile."""
+    from agent.analysis import analyze_deal
+    from agent.capabilities.live_assist.engine import LiveAssist
+    from agent.retrieval import index_for
+    from agent.settings import CoachContext
+    from tests.conftest import SAMPLE
+    from tools.sources import WorkspaceSource
+
+    ctx = WorkspaceSource(SAMPLE).load_context("D-1003")
+    analysis = analyze_deal(ctx, dt.date(2026, 11, 20))
+    for deferred in patterns._DEFERRED:  # as after a fresh import, whatever ran before
+        for attribute in deferred._BOUND.split():
+            vars(deferred).pop(attribute, None)
+    assert not any("search" in vars(d) for d in patterns._DEFERRED)
+    LiveAssist(ctx, analysis, index_for(CoachContext()))
+    assert len(patterns._DEFERRED) >= 20
+    assert all("search" in vars(d) for d in patterns._DEFERRED)
