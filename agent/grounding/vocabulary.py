@@ -150,8 +150,14 @@ def knowledge_words(root: Path | None = None) -> frozenset[str]:
 
 
 def _fingerprint(folder: Path) -> str:
-    """Every markdown file under `folder` (its place and its bytes) and the word rule."""
+    """Every markdown file under `folder` (its place and its bytes), the word rule and the code
+    that reads the files into sections: a release that reads them otherwise keeps new words."""
+    import knowledge.corpus
+    import knowledge.documents
+
     digest = hashlib.sha256(_WORD.pattern.encode())
+    for module in (knowledge.corpus, knowledge.documents):
+        digest.update(Path(str(module.__file__)).read_bytes())
     for path in sorted(folder.rglob("*.md")):
         digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())

@@ -70,3 +70,15 @@ def test_a_damaged_or_unwritable_cache_costs_only_the_read(
     blocked.write_text("a file where the cache folder would be")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     assert vocabulary.knowledge_words(knowledge) == words
+
+
+def test_the_code_that_reads_the_knowledge_is_part_of_the_fingerprint(
+    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.documents as documents
+
+    before = vocabulary._fingerprint(knowledge)
+    changed = tmp_path / "documents.py"
+    changed.write_bytes(Path(str(documents.__file__)).read_bytes() + b"# sections read otherwise\n")
+    monkeypatch.setattr(documents, "__file__", str(changed))
+    assert vocabulary._fingerprint(knowledge) != before
