@@ -12,7 +12,8 @@ State (the knowledge index, long-term memory, the outbox, eval runs, calibrated 
 written under one folder, `state_dir()`: `$COACH_HOME` when set; else `.coach/` in a checkout,
 so developers and CI keep the layout they have; else the user's data folder (platformdirs:
 `~/.local/share/sales-coach` on Linux). Never site-packages: an installed package is read-only
-data, and a reinstall would lose what was written there.
+data, and a reinstall would lose what was written there. What can be rebuilt from shipped data
+at any time is a cache, kept apart in `cache_dir()` (`~/.cache/sales-coach`).
 """
 
 from __future__ import annotations
@@ -112,3 +113,10 @@ def state_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where what can be rebuilt from shipped data is kept (`$XDG_CACHE_HOME/sales-coach`, else
+    `~/.cache/sales-coach`): deleting it only makes the next start slower."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP_NAME

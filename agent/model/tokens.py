@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent import resources
 from agent.files import write_atomic
 
 if TYPE_CHECKING:
@@ -34,8 +35,7 @@ def cache_dir() -> Path:
     """tiktoken's cache folder: the user's TIKTOKEN_CACHE_DIR, else ours under the XDG cache."""
     chosen = os.environ.get("TIKTOKEN_CACHE_DIR")
     if not chosen:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        chosen = str(Path(base) / "sales-coach" / "tiktoken")
+        chosen = str(resources.cache_dir() / "tiktoken")
         os.environ["TIKTOKEN_CACHE_DIR"] = chosen
     return Path(chosen)
 

@@ -15,7 +15,6 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
-from agent.analysis.conversation import conversation_metrics
 from agent.capabilities.common.coaching_history import recall
 from agent.contracts.context import DealContext
 from agent.contracts.deal import TeamMember
@@ -42,6 +41,8 @@ ANALYTICS_IMPACT = (
 def _calls(
     source: WorkspaceSource, deals: list[DealContext], known: Competitors
 ) -> tuple[list[RepCall], list[Warning]]:
+    from agent.analysis.conversation import conversation_metrics  # a rep's calls only
+
     calls, warnings = [], []
     for ctx in deals:
         folder = source.root / "deals" / ctx.deal.id / "transcripts"

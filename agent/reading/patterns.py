@@ -22,11 +22,52 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import get_args
+from typing import Any, cast, get_args
 
 from agent.contracts.conversation_metrics import ObjectionCategory, QuestionKind
 
 OBJECTION_CATEGORIES: tuple[ObjectionCategory, ...] = get_args(ObjectionCategory)
+
+
+class _OnFirstUse:
+    """A pattern compiled the first time it is used. Why: the tables below are for talk (calls,
+    live assist, objections) and take about 50 ms to compile, paid at the start of every process
+    that imports this module, such as a next best action that never reads a call. Its source
+    (`.pattern`) is there at once; the first other use compiles it and binds the compiled
+    pattern's methods to it, so later calls cost what a compiled pattern's do."""
+
+    _BOUND = "search match fullmatch finditer findall sub subn split flags groups groupindex"
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+        _DEFERRED.append(self)
+
+    def _compile(self) -> re.Pattern[str]:
+        compiled = re.compile(self.pattern, self._flags)
+        for attribute in self._BOUND.split():
+            setattr(self, attribute, getattr(compiled, attribute))
+        return compiled
+
+    def __getattr__(self, name: str) -> Any:  # only for what is not bound yet
+        return getattr(self._compile(), name)
+
+
+_DEFERRED: list[_OnFirstUse] = []
+
+
+def compile_talk_patterns() -> None:
+    """Compile every talk pattern now: a live session does it while it prepares, so that no
+    utterance of the call waits for it (its cards have a latency budget)."""
+    for deferred in _DEFERRED:
+        if "search" not in vars(deferred):
+            deferred._compile()
+
+
+def _on_first_use(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Typed as what it stands in for: callers use its methods and `.pattern`, never pass it to
+    `re` functions or test it with isinstance (tests/unit/test_patterns_deferred.py)."""
+    return cast("re.Pattern[str]", _OnFirstUse(pattern, flags))
 
 
 def any_words(body: str) -> re.Pattern[str]:
@@ -37,7 +78,7 @@ def any_words(body: str) -> re.Pattern[str]:
 def _any(alternatives: str) -> re.Pattern[str]:
     """One case-insensitive pattern: `a|b|c` as whole words. The leading look-ahead lets `re`
     reject most positions before trying every alternative: about twice as fast."""
-    return re.compile(r"\b(?=\w)(?:" + alternatives + r")\b", re.IGNORECASE)
+    return _on_first_use(r"\b(?=\w)(?:" + alternatives + r")\b", re.IGNORECASE)
 
 
 _NT = r"(?:n'?t|n’t| not)"  # don't, dont, don’t, do not
@@ -180,11 +221,11 @@ OBJECTION_TOPICS: dict[ObjectionCategory, re.Pattern[str]] = {
 def _joined(patterns: dict[ObjectionCategory, re.Pattern[str]]) -> re.Pattern[str]:
     """One pass instead of ten: `(?P<price>...)|(?P<timing>...)`, for lower-cased text."""
     joined = "|".join(f"(?P<{k}>{p.pattern})" for k, p in patterns.items())
-    return re.compile(r"(?=\b\w)(?:" + joined + ")")
+    return _on_first_use(r"(?=\b\w)(?:" + joined + ")")
 
 
 _PHRASES, _TOPICS = _joined(OBJECTION_PHRASES), _joined(OBJECTION_TOPICS)
-_CONCERN = re.compile(CONCERN.pattern)
+_CONCERN = _on_first_use(CONCERN.pattern)
 _COMPARISON = _any(
     r"quote|offer\w*|cheaper|instead|already|discount|pilot|prefer\w*|standardi[sz]ed"
 )
@@ -209,7 +250,7 @@ STALL = _any(
     r"(?:put|park|parking) (?:it|this) (?:on hold|for now)|budget season"
 )
 # Buying signals: the customer asks about next steps, start dates or paperwork.
-BUYING_SIGNALS = re.compile(
+BUYING_SIGNALS = _on_first_use(
     r"\b(?:what (?:are|would be) (?:the )?next steps|next steps?\?|how (?:soon|quickly|fast) "
     r"(?:could|can|would) (?:we|you)|when (?:could|can) we (?:start|begin|kick off|go live|sign)|"
     r"(?:start|kick-?off|go-?live) date|(?:send|share) (?:over )?(?:the )?(?:contract|order form|"
@@ -239,7 +280,7 @@ WAVED_AWAY = _any(
     r"not relevant|irrelevant|that'?s (?:an? )?\w+ problem|my job is|still (?:too|need|have)|"
     r"not what (?:i|we) asked"
 )
-_OPEN = re.compile(
+_OPEN = _on_first_use(
     r"(?:(?:so|and|but|okay|ok|well|now|then|right|also|just|great|sure|oh|um|uh|alright)\s+|"
     r"\w+,\s*)*"  # leading fillers and a name ("Felix, how..."); disjoint, so no backtracking
     r"(?:what|how|why|where|when|who|which|whose|tell|walk|describe|explain|talk me|help me|"
@@ -380,7 +421,7 @@ _WEAK_EVAL = (
     r"look(?:ing|ed)? at|consider(?:ing|ed)?|talk(?:ing|ed)? to|invit(?:e|es|ed|ing)|seen|saw|"
     r"met with"
 )
-_VENDOR = re.compile(
+_VENDOR = _on_first_use(
     rf"\b(?:(?P<strong>{_STRONG_EVAL})|(?P<weak>{_WEAK_EVAL}))\s+"
     r"(?P<name>[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})"
 )
@@ -396,11 +437,11 @@ _BID_VERB = (
     r"(?:bid(?:s|ding)?|compet(?:e|es|ing)|tender(?:s|ing|ed)?|quot(?:e|es|ed|ing)|"
     r"pitch(?:es|ed|ing)?)\b"
 )
-_BIDDER = re.compile(
+_BIDDER = _on_first_use(
     r"(?:^|[,;:]\s+|\band\s+)(?P<name>[A-Z][\w&-]*(?:\s[A-Z][\w&-]*){0,2})(?:['’]s)?\s+"
     rf"(?:[^,.;]{{0,60}},?\s+(?:and|so)\s+(?:they|it)\s+)?{_BID_FILLERS}{_BID_VERB}"
 )
-_ANOTHER_OPTION = re.compile(
+_ANOTHER_OPTION = _on_first_use(
     r"\b(?:also|another|other|else|alternatives?|vendors?|competitors?|instead|options?|"
     r"presented|demo(?:ed)?|quoted?|pitched)\b",
     re.I,

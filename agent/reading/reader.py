@@ -26,9 +26,7 @@ import logging
 import time
 from collections.abc import Sequence
 from functools import lru_cache
-
-from langchain_core.prompt_values import PromptValue
-from langchain_core.utils.function_calling import convert_to_openai_tool
+from typing import TYPE_CHECKING
 
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
@@ -36,12 +34,14 @@ from agent.contracts.response import Warning
 from agent.model.factory import ModelSettings, describe_error, unreachable
 from agent.model.fence import neutralise
 from agent.model.injection import looks_like_instructions
-from agent.model.prompts import load_prompt
 from agent.model.tokens import count_tokens
 from agent.reading.read import competitors_of, seller_written, written_on
 from agent.reading.texts import about_the_deal, free_texts
 from agent.reading.verify import ProposedReading, Scene, Source, merge, verify
 from agent.settings import CoachContext
+
+if TYPE_CHECKING:  # langchain's prompts are imported with a model only (tests/cli/test_fast_start)
+    from langchain_core.prompt_values import PromptValue
 
 PROMPT = "reader"
 MESSAGE_TOKENS = 8  # chat-format overhead per message, rounded up
@@ -70,10 +70,14 @@ def sources(ctx: DealContext, as_of: dt.date, call: dt.date | None) -> list[Sour
 @lru_cache(maxsize=1)
 def _schema_tokens() -> int:
     """What the tool definition costs in the prompt."""
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
     return count_tokens(json.dumps(convert_to_openai_tool(ProposedReading)))
 
 
 def _render(as_of: dt.date, texts: Sequence[Source]) -> tuple[PromptValue, int]:
+    from agent.model.prompts import load_prompt
+
     value = load_prompt(PROMPT).invoke(
         {
             "as_of": as_of.isoformat(),

@@ -19,7 +19,6 @@ from agent.contracts.catalog import result_catalog
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
 from agent.model.fence import neutralise
-from agent.model.prompts import load_prompt
 from agent.routing.intent import classifier, load_intents
 from agent.settings import CoachContext
 
@@ -98,6 +97,8 @@ def choose(
 
 
 def _ask_model(client: object, message: str, choices: list[str], run: CoachContext) -> str:
+    from agent.model.prompts import load_prompt  # langchain's prompts: with a model only
+
     intents = load_intents().intents
     prompt = load_prompt("router").invoke(
         {

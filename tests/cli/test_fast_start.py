@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from agent.capabilities.outline import outlines
 from agent.capabilities.registry import registry
 
@@ -62,6 +64,10 @@ def test_help_and_deals_import_no_graph_model_or_vector_store(tmp_path: Path) ->
 # on this index version, BM25 (knowledge/lexical_cache.py).
 LAZY = (
     "agent.compose.enrich",
+    "agent.model.prompts",  # and with it langchain's prompt templates: a model's only
+    "langchain_core.prompts",
+    "agent.analysis.conversation",  # a call's metrics: post-call and a rep's calls
+    "agent.reading.utterances",
     "agent.capabilities.post_call_analysis.build",
     "agent.capabilities.methodology_coaching.build",
     "agent.capabilities.deal_strategy.build",
@@ -81,17 +87,25 @@ from knowledge.ingest import ingest
 ingest(root=__import__("pathlib").Path(sys.argv[1]))
 """
 ANSWER = """
-import json, sys
+import gc, json, sys
 from typer.testing import CliRunner
 from agent.interfaces.cli.app import app
 result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
 loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
-print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:]}))
+gc_after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+from knowledge.corpus import corpus
+print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
+                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize}))
 """
 
 
 def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
-    env = {**_env(), "COACH_HOME": str(tmp_path), "COACH_INDEX_DIR": str(tmp_path / "index")}
+    env = {
+        **_env(),
+        "COACH_HOME": str(tmp_path),
+        "COACH_INDEX_DIR": str(tmp_path / "index"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),  # the knowledge's words, kept by the first
+    }
     _python(INGEST, (str(tmp_path / "index"),), env)
     first = json.loads(_python(ANSWER, LAZY, env))  # ranks its queries, keeps the rankings
     second = json.loads(_python(ANSWER, LAZY, env))
@@ -99,6 +113,42 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
         assert run["exit"] == 0, run["out"]
     assert "bm25s" in first["loaded"]  # the check can see what it looks for
     assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
+    # the knowledge's ordinary words are kept too: the second reads no knowledge corpus
+    assert first["corpus_read"] == 1 and second["corpus_read"] == 0
+    # the start-up imports were made out of the collector's sight, and it runs again after
+    assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
+
+
+def test_imports_at_start_pause_the_collector_and_freeze_only_new_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from agent.interfaces.cli.startup import imports_at_start
+
+    (tmp_path / "fresh_module_for_startup.py").write_text(
+        "TABLE = [{'a': [1]} for _ in range(50)]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = gc.get_freeze_count()
+    try:
+        with imports_at_start():
+            assert not gc.isenabled()
+            import fresh_module_for_startup  # noqa: F401
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen > before
+        with imports_at_start():  # nothing new: nothing more is frozen
+            import fresh_module_for_startup  # noqa: F401,F811
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        gc.disable()  # a caller that had it off keeps it off
+        with imports_at_start():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        sys.modules.pop("fresh_module_for_startup", None)
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:

@@ -34,7 +34,7 @@ from agent.formatting import human, money
 from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
-from agent.reading.patterns import classify_objection, sentences
+from agent.reading.patterns import classify_objection, compile_talk_patterns, sentences
 from agent.reading.utterances import utterance_classifier
 from knowledge.corpus import corpus
 from knowledge.retriever import KnowledgeIndex, SearchFilters
@@ -160,6 +160,7 @@ class LiveAssist:
         self.fixed = {"pricing": self._pricing(), "decision": self._decision()}
         self.index.search("warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical")
         classifier.prepare(["warm up the utterance classifier"])  # load the model before the call
+        compile_talk_patterns()  # and the detectors' phrase patterns
         self.throttle = Throttle()
         self._stall_turn = 0
 

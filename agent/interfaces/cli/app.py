@@ -13,20 +13,23 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import typer
-from rich.console import Console
-from typer.completion import install_callback, show_callback
-from typer.core import TyperGroup
+from agent.interfaces.cli.startup import imports_at_start
 
-from agent.errors import InvalidInput
-from agent.interfaces.cli.common import (
-    AS_PRINCIPAL,
-    OutputFormat,
-    WorkspaceOpt,
-    cli_settings,
-    respond,
-    user_errors,
-)
+with imports_at_start():  # typer, rich, click: a third of `coach --help` (startup.py: why)
+    import typer
+    from rich.console import Console
+    from typer.completion import install_callback, show_callback
+    from typer.core import TyperGroup
+
+    from agent.errors import InvalidInput
+    from agent.interfaces.cli.common import (
+        AS_PRINCIPAL,
+        OutputFormat,
+        WorkspaceOpt,
+        cli_settings,
+        respond,
+        user_errors,
+    )
 
 DISTRIBUTION = "sales-coach"
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
@@ -247,7 +250,8 @@ def _register_subcommands() -> None:
     app.command("relay")(relay_command)
 
 
-_register_subcommands()
+with imports_at_start():
+    _register_subcommands()
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -131,8 +131,11 @@ def command_for(spec: Outline) -> Callable[..., None]:
         fmt = OutputFormat.json if args.get("as_json") else args["fmt"]
         payload = payload_for(spec, args)
         from agent.capabilities.registry import capability
+        from agent.interfaces.cli.startup import imports_at_start
 
-        if (prepare := capability(spec.name).prepare) is not None:
+        with imports_at_start():  # the capability, its analysis and contracts
+            prepare = capability(spec.name).prepare
+        if prepare is not None:
             payload = prepare(payload, cli_settings(args.get("workspace")))
         respond(payload, args.get("workspace"), fmt, brief=args.get("brief", False))
 

@@ -177,8 +177,11 @@ def respond(
 ) -> CoachingResponse:
     """Run the request and print its answer: JSON, the report, or its brief view (the same
     one the chat leads with, agent/compose/brief.py)."""
-    from agent.contracts.request import parse_request
-    from agent.service import coach
+    from agent.interfaces.cli.startup import imports_at_start
+
+    with imports_at_start():
+        from agent.contracts.request import parse_request
+        from agent.service import coach
 
     request = parse_request(payload)
     # The response's warnings reach stderr through logging (the respond node logs each once),
