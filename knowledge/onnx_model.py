@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from agent.files import write_atomic
+from agent.resources import cache_dir
 
 OPSET = 17
 CONTRIB = "com.microsoft"  # onnxruntime's own fused operators
@@ -28,8 +28,7 @@ def _cache_path(folder: Path) -> Path:
     stat = (folder / "model.safetensors").stat()
     stamp = f"{stat.st_size}-{stat.st_mtime_ns}-{OPSET}-{GRAPH}"
     key = hashlib.sha1(stamp.encode()).hexdigest()[:12]
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "sales-coach" / "onnx" / f"minilm-{key}.onnx"
+    return cache_dir() / "onnx" / f"minilm-{key}.onnx"
 
 
 # Graphs kept besides the newest: each install (a wheel in a fresh venv, another checkout) has
