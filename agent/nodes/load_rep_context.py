@@ -41,8 +41,6 @@ ANALYTICS_IMPACT = (
 def _calls(
     source: WorkspaceSource, deals: list[DealContext], known: Competitors
 ) -> tuple[list[RepCall], list[Warning]]:
-    from agent.analysis.conversation import conversation_metrics  # a rep's calls only
-
     calls, warnings = [], []
     for ctx in deals:
         folder = source.root / "deals" / ctx.deal.id / "transcripts"
@@ -64,6 +62,8 @@ def _calls(
 def _call(ctx: DealContext, path: Path, competitors: Competitors) -> RepCall:
     """One recorded call's metrics: kept per deal version and transcript file (its size and
     modification time), so a rep's next request does not read and classify every call again."""
+    from agent.analysis.conversation import conversation_metrics  # a rep's calls only
+
     m = conversation_metrics(read_transcript(path), ctx.deal, competitors)
     return RepCall(
         deal_id=ctx.deal.id,
