@@ -71,7 +71,7 @@ def default_process(run: CoachContext) -> ProcessInView | None:
     if doc is None or "standard" not in doc.meta:
         return None
     # validated once per loaded document: the same object on every request, so what is kept
-    # per analysis input (agent/nodes/analyze.py) is found again
+    # per analysis input (agent/analysis/kept.py) is found again
     return _DEFAULT_PROCESS.get(doc, None, lambda: _in_view(doc.meta["standard"], doc.id))
 
 

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from agent.analysis.kept import analysis_of
-from agent.analysis.model import Analysis
 from agent.capabilities.process_adherence.build import assess, check_steps
 from agent.capabilities.process_adherence.expectations import ProcessAdherenceExpectations
 from agent.capabilities.process_adherence.process import process_for
 from agent.capabilities.registry import Capability, Draft, Inputs
-from agent.contracts.context import DealContext
 from agent.errors import InvalidInput
 from knowledge.plays import Play, load_plays
 from tools.sources import workspace_source
 from tools.upstream.source import upstream_source
-
-
-def _analysis(ctx: DealContext, as_of: dt.date) -> Analysis:
-    return analysis_of(ctx, as_of)  # the rep's other deals, once per deal version and date
 
 
 def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[Any]]]:
@@ -38,7 +31,7 @@ def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[
             process = process_for(ctx, inputs.settings)
         except InvalidInput:
             continue  # a deal of another process model says nothing about this one
-        analysis = inputs.signals if deal_id == this.deal.id else _analysis(ctx, inputs.as_of)
+        analysis = inputs.signals if deal_id == this.deal.id else analysis_of(ctx, inputs.as_of)
         result.append((deal_id, check_steps(ctx, analysis, process, plays)))
     return result
 
