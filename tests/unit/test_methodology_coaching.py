@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from functools import cache
 
 import pytest
@@ -173,8 +172,8 @@ def test_every_ref_resolves_and_the_rendered_coaching_is_grounded(
     assert "## Scorecard" in markdown and "## Sources" in markdown
 
 
-def test_warm_coaching_is_fast() -> None:
-    coach("D-1006")
-    started = time.perf_counter()
-    coach("D-1006")
-    assert (time.perf_counter() - started) * 1000 < 50
+def test_warm_coaching_is_the_cold_one() -> None:
+    """What a warm request reuses must not change the answer (its speed is measured by
+    `python -m evals.bench_cost --part warm`, not here)."""
+    cold = coach("D-1006").model_dump()
+    assert coach("D-1006").model_dump() == cold

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -163,8 +162,8 @@ def test_every_citation_resolves_and_the_rendered_guide_is_grounded(
     assert report.passed, report.findings
 
 
-def test_building_a_guide_warm_is_fast() -> None:
-    guide("D-1003", TOO_EXPENSIVE)  # warm the index, corpus and caches
-    started = time.perf_counter()
-    guide("D-1003", TOO_EXPENSIVE)
-    assert (time.perf_counter() - started) * 1000 < 50
+def test_a_warm_guide_is_the_cold_one() -> None:
+    """What a warm request reuses must not change the guide (its speed is measured by
+    `python -m evals.bench_cost --part warm`, not here)."""
+    cold = guide("D-1003", TOO_EXPENSIVE).model_dump()
+    assert guide("D-1003", TOO_EXPENSIVE).model_dump() == cold

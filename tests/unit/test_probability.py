@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import pytest
@@ -117,16 +116,12 @@ def test_value_is_clamped_and_a_certain_baseline_is_not_trusted() -> None:
     assert high.baseline == CEILING and high.value <= CEILING
 
 
-def test_estimate_is_deterministic_and_fast() -> None:
+def test_estimate_is_deterministic() -> None:
     ctx = _troubled(analytics=_conversion(0.5))
     analysis = analyze_deal(ctx, AS_OF)
     first = estimate_win_probability(ctx, analysis)
-    start = time.perf_counter()
-    for _ in range(200):
-        again = estimate_win_probability(ctx, analysis)
-    per_call = (time.perf_counter() - start) / 200
+    again = estimate_win_probability(ctx, analysis)
     assert again.model_dump() == first.model_dump()
-    assert per_call < 0.001
 
 
 def _model(calibrated_on: int = 500, stages: tuple[str, ...] = ("Discovery",)) -> WinModel:

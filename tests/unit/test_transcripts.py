@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -301,18 +300,16 @@ def test_sample_transcripts_cover_every_format() -> None:
     }
 
 
-def test_a_long_call_parses_and_maps_fast(deal: Deal) -> None:
-    """600 utterances (a 45-minute call) take a few ms; the bound only catches a regression to
-    quadratic work, not a slow machine."""
+def test_a_long_call_parses_and_maps(deal: Deal) -> None:
+    """600 utterances (a 45-minute call). That the work is linear is counted in
+    tests/unit/test_linear_cost.py; the time is measured by `python -m evals.bench_cost`."""
     people = ["Priya Natarajan", "Owen Marchetti", "Bethany Cole"]
     text = "\n".join(
         f"{people[i % 3]}: We reviewed the order desk numbers, and the {i}th point is on the "
         "credit holds. What would you change first?"
         for i in range(600)
     )
-    start = time.perf_counter()
     transcript = map_speakers(parse_transcript(text), deal)
-    assert time.perf_counter() - start < 0.5
     assert len(transcript.utterances) == 600 and transcript.unmapped == []
 
 
