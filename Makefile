@@ -35,9 +35,10 @@ services:
 test: lint services
 	LANGSMITH_TEST_TRACKING=false $(BIN)/python -m pytest
 	# The offline eval gate: every case must meet evals/thresholds.yaml, the capability cases
-	# and the judgment scenarios (each with its counterfactual twin).
-	$(BIN)/coach eval --gate --out .coach/evals/ci
-	$(BIN)/coach eval --gate --cases evals/scenarios --out .coach/evals/ci-scenarios
+	# and the judgment scenarios (each with its counterfactual twin). Times are reported, not
+	# gated: on a shared runner they measure the load; `make bench` holds the speed targets.
+	$(BIN)/coach eval --gate --no-latency-gate --out .coach/evals/ci
+	$(BIN)/coach eval --gate --no-latency-gate --cases evals/scenarios --out .coach/evals/ci-scenarios
 
 lint: dev
 	$(BIN)/ruff check agent tools knowledge evals tests

@@ -211,15 +211,29 @@ class GroundingGrader:
 
 
 class LatencyGrader:
+    """A case's time against its budget. Ungated (`coach eval --no-latency-gate`, as `make
+    test` runs it), a case over budget is reported and skipped, not failed: on a shared CI
+    runner the time measures the machine's load as much as the code, and speed targets are the
+    benchmarks' (evals/bench_*.py) to hold."""
+
     name = "latency"
+
+    def __init__(self, gated: bool = True) -> None:
+        self.gated = gated
 
     def grade(self, obs: Observation) -> Score:
         budget = obs.case.expect.max_latency_ms
         if budget is None:
             return skipped(self.name, "no latency budget")
         if obs.latency_ms > budget:
-            return failed(self.name, [f"{obs.latency_ms:.0f} ms over {budget:.0f} ms"], 1)
+            over = f"{obs.latency_ms:.0f} ms over {budget:.0f} ms"
+            return failed(self.name, [over], 1) if self.gated else ungated(self.name, over)
         return passed(self.name, f"{obs.latency_ms:.0f} ms within {budget:.0f} ms")
+
+
+def ungated(name: str, over: str) -> Score:
+    """A budget missed with the latency gate off: shown in the report, counted as no check."""
+    return skipped(name, f"{over} (latency not gated)")
 
 
 class TokenGrader:
@@ -234,13 +248,13 @@ class TokenGrader:
         return passed(self.name, f"{obs.tokens} tokens within {budget}")
 
 
-def offline_graders() -> list[Grader]:
+def offline_graders(gate_latency: bool = True) -> list[Grader]:
     return [
         SchemaGrader(),
         RequiredGrader(),
         ForbiddenGrader(),
         CitationGrader(),
         GroundingGrader(),
-        LatencyGrader(),
+        LatencyGrader(gate_latency),
         TokenGrader(),
     ]

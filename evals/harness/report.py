@@ -49,8 +49,9 @@ def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
     return Thresholds.model_validate(yaml.safe_load(path.read_text()) or {})
 
 
-def gate(results: RunResults, thresholds: Thresholds) -> list[str]:
-    """Every way the run falls short of the thresholds; empty means it may ship."""
+def gate(results: RunResults, thresholds: Thresholds, latency: bool = True) -> list[str]:
+    """Every way the run falls short of the thresholds; empty means it may ship. Without
+    `latency`, the capabilities' p95 budgets are not part of it (see LatencyGrader)."""
     problems = []
     for capability, s in results.summary.items():
         t = thresholds.for_capability(capability)
@@ -58,10 +59,10 @@ def gate(results: RunResults, thresholds: Thresholds) -> list[str]:
             problems.append(f"{capability}: pass rate {s.pass_rate:.1%} < {t.min_pass_rate:.1%}")
         if s.pass_k_rate < t.min_pass_k_rate:
             problems.append(f"{capability}: pass^k {s.pass_k_rate:.1%} < {t.min_pass_k_rate:.1%}")
-        if t.max_latency_p95_ms is not None and s.latency_p95_ms > t.max_latency_p95_ms:
+        budget = t.max_latency_p95_ms if latency else None
+        if budget is not None and s.latency_p95_ms > budget:
             problems.append(
-                f"{capability}: p95 latency {s.latency_p95_ms:.0f} ms > "
-                f"{t.max_latency_p95_ms:.0f} ms"
+                f"{capability}: p95 latency {s.latency_p95_ms:.0f} ms > {budget:.0f} ms"
             )
     # A twin exists to make the case's checks mean something: a case whose every held check
     # also held on its twin passes whether or not the agent read the fact, so it may not ship.

@@ -47,6 +47,7 @@ class RunSettings:
     repeat: int = 1
     concurrency: int = 1
     graders: list[Grader] = field(default_factory=offline_graders)
+    gate_latency: bool = True  # False: a case over its time budget is reported, not failed
     judge_name: str = "none"
     cases_dir: Path = CASES_DIR
 
@@ -144,7 +145,7 @@ def _twin(case: EvalCase, main: Observation, settings: RunSettings) -> TwinRepor
 
 def _attempt(case: EvalCase, settings: RunSettings) -> Attempt:
     if registry()[case.capability].scope == "live":  # a stream of cards, not a response
-        return live_attempt(case, settings.context)
+        return live_attempt(case, settings.context, settings.gate_latency)
     try:
         obs = _observe(case, settings, case.request)
         scores = [g.grade(obs) for g in settings.graders]

@@ -69,5 +69,10 @@ def test_citations_and_grounding_fail_on_broken_output() -> None:
 
 def test_budgets() -> None:
     assert LatencyGrader().grade(observe(latency=300, max_latency_ms=250)).status == "fail"
+    ungated = LatencyGrader(gated=False).grade(observe(latency=300, max_latency_ms=250))
+    assert ungated.status == "skip" and "300 ms over 250 ms (latency not gated)" in ungated.reason
+    assert LatencyGrader(gated=False).grade(observe(latency=20, max_latency_ms=250)).status == (
+        "pass"
+    )
     assert TokenGrader().grade(observe(tokens=5000, max_tokens=4000)).status == "fail"
     assert TokenGrader().grade(observe(tokens=10)).status == "skip"

@@ -183,3 +183,20 @@ def test_the_gate_refuses_checks_that_cannot_fail() -> None:
     lenient = Thresholds.model_validate({"default": {"min_pass_rate": 0, "min_pass_k_rate": 0}})
     (problem,) = gate(tiny_run(), lenient)
     assert problem.startswith("checks that cannot fail") and "blind, twin-fails" in problem
+
+
+def test_the_latency_budget_gates_unless_turned_off() -> None:
+    from evals.harness.report import Thresholds, gate
+
+    slow = run_results(
+        run_id="r",
+        started="now",
+        seconds=1.0,
+        repeat=1,
+        judge="none",
+        cases=[case("slow", attempt(ms=900.0))],
+    )
+    budget = Thresholds.model_validate({"default": {"max_latency_p95_ms": 100}})
+    (problem,) = gate(slow, budget)
+    assert problem == "next_best_action: p95 latency 900 ms > 100 ms"
+    assert gate(slow, budget, latency=False) == []
