@@ -78,6 +78,14 @@ LAZY = (
     "tokenizers",
     "bm25s",
     "scipy",
+    # packages the path imports one part of, whose __init__ waits for a name to be asked of it
+    # (agent/interfaces/cli/startup.py): langsmith's generated API models, the LangGraph
+    # SDK's client, numpy through sqlite_vec
+    "langsmith.types.dataset",
+    "langgraph_sdk.client",
+    "httpx._client",
+    "websockets",
+    "numpy",  # and a lexical search's index needs none either (knowledge/store.py)
 )
 INGEST = """
 import sys
@@ -149,6 +157,44 @@ def test_imports_at_start_pause_the_collector_and_freeze_only_new_imports(
         gc.enable()
         gc.unfreeze()
         sys.modules.pop("fresh_module_for_startup", None)
+
+
+def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its submodules import without it; the first name read from it runs it once (names its
+    `__init__` set, its own `__getattr__`), and a name it lacks is an AttributeError as ever."""
+    from agent.interfaces.cli import startup
+
+    package = tmp_path / "deferred_pkg_for_startup"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import sys\n"
+        "RUNS = sys.modules[__name__].__dict__.get('RUNS', 0) + 1\n"
+        "from .part import VALUE as COPIED\n"
+        "def __getattr__(name):\n"
+        "    if name == 'ON_DEMAND':\n"
+        "        return 'made'\n"
+        "    raise AttributeError(name)\n"
+    )
+    (package / "part.py").write_text("VALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(startup.DEFERRED, package.name, "a test package")
+    startup.defer_package_inits()
+    try:
+        from deferred_pkg_for_startup.part import VALUE
+
+        parent = sys.modules[package.name]
+        assert VALUE == 42 and "RUNS" not in vars(parent)  # the part, without the __init__
+        assert parent.COPIED == 42 and parent.RUNS == 1  # asked: the __init__ ran
+        assert parent.ON_DEMAND == "made" and parent.RUNS == 1  # its own __getattr__, once
+        with pytest.raises(AttributeError):
+            parent.MISSING  # noqa: B018
+        with pytest.raises(ImportError):
+            from deferred_pkg_for_startup import MISSING  # noqa: F401
+    finally:
+        for name in [m for m in sys.modules if m.startswith(package.name)]:
+            del sys.modules[name]
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:
