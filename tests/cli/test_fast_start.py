@@ -102,8 +102,10 @@ result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
 loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
 gc_after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
 from knowledge.corpus import corpus
+graphs = sorted(n for n in ("graph", "rep_graph") if n in vars(sys.modules["agent.graph"]))
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
-                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize}))
+                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize,
+                  "store_less_graphs": graphs}))
 """
 
 
@@ -123,6 +125,8 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
     # the knowledge's ordinary words are kept too: the second reads no knowledge corpus
     assert first["corpus_read"] == 1 and second["corpus_read"] == 0
+    # it compiled the graph with its memory store only, not the store-less ones (agent/graph.py)
+    assert second["store_less_graphs"] == []
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
 
@@ -195,6 +199,17 @@ def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
     finally:
         for name in [m for m in sys.modules if m.startswith(package.name)]:
             del sys.modules[name]
+
+
+def test_the_store_less_graphs_are_compiled_once_when_first_asked_for() -> None:
+    import agent.graph
+    from agent.graph import graph, rep_graph
+
+    assert agent.graph.graph is graph and agent.graph.rep_graph is rep_graph  # kept
+    assert graph.name == "sales-coach" and rep_graph.name == "sales-coach-rep"
+    assert "load_context" in graph.nodes and "load_rep_context" in rep_graph.nodes
+    with pytest.raises(AttributeError):
+        agent.graph.no_such_graph  # noqa: B018
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:

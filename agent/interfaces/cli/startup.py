@@ -24,7 +24,6 @@ still gets all of it. LangGraph stays the runtime; only work nothing on the path
 from __future__ import annotations
 
 import gc
-import importlib.abc
 import importlib.machinery
 import sys
 import threading
@@ -32,28 +31,34 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# The package -> why its `__init__` can wait. Measured CPU per `coach next-action`, 2 cores.
+if TYPE_CHECKING:  # importlib.abc imports importlib.resources: a tenth of `coach --help`
+    from importlib.abc import Loader
+else:
+    Loader = object
+
+# The package -> why its `__init__` can wait; the CPU that saves where the path imports it
+# (measured alone, 2 cores, bytecode; tests/cli/test_fast_start.py checks they stay unread).
 DEFERRED: dict[str, str] = {
     # langsmith.run_trees (every Runnable's tracer) needs one Literal, from
     # `langsmith.types.run_select_field`; the package's __init__ imports all 164 generated API
-    # models with it (about 0.1 s)
+    # models with it: 0.17 s
     "langsmith.types": "generated API models",
     # langgraph.runtime needs `langgraph_sdk.auth.types.BaseUser`; the package's __init__
-    # imports the SDK's HTTP client (httpx, websockets and the client's modules, about 0.1 s)
+    # imports the SDK's HTTP client (httpx, websockets and the client's modules): 0.09 s
     "langgraph_sdk": "the SDK's HTTP client",
     # LangGraph's SQLite store imports it for vector search, which the memory does not
-    # configure (agent/memory.py); its __init__ imports numpy (about 0.06 s)
+    # configure (agent/memory.py); its __init__ imports numpy: 0.07 s
     "sqlite_vec": "numpy, for vector search",
 }
 
 
-class _DeferredInit(importlib.abc.Loader):
+class _DeferredInit(Loader):
     """Makes the package's module without running its `__init__`; a module `__getattr__` runs
     it, once and under a lock, when a name the module lacks is first asked for."""
 
-    def __init__(self, real: importlib.abc.Loader) -> None:
+    def __init__(self, real: Loader) -> None:
         self.real = real
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
@@ -85,7 +90,7 @@ def _missing(module: ModuleType, name: str) -> Any:
     return own(name)
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:
     """Finds the deferred packages as the path finder does, with a deferring loader."""
 
     def find_spec(
