@@ -103,9 +103,12 @@ loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
 gc_after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
 from knowledge.corpus import corpus
 graphs = sorted(n for n in ("graph", "rep_graph") if n in vars(sys.modules["agent.graph"]))
+from knowledge.corpus import ObjectionFrontMatter
+from knowledge.plays import PlayFrontMatter
+built = {m.__name__: m.__pydantic_complete__ for m in (ObjectionFrontMatter, PlayFrontMatter)}
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
                   "gc": gc_after, "corpus_read": corpus.cache_info().currsize,
-                  "store_less_graphs": graphs}))
+                  "store_less_graphs": graphs, "front_matter_built": built}))
 """
 
 
@@ -127,6 +130,8 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     assert first["corpus_read"] == 1 and second["corpus_read"] == 0
     # it compiled the graph with its memory store only, not the store-less ones (agent/graph.py)
     assert second["store_less_graphs"] == []
+    # it read plays, so their front matter's validator was built, and no other's was
+    assert second["front_matter_built"] == {"ObjectionFrontMatter": False, "PlayFrontMatter": True}
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
 
