@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from agent import graph as graphs
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
-from agent.graph import builder, graph, rep_builder, rep_graph
+from agent.graph import builder, rep_builder
 from agent.log import bind
 from agent.settings import CoachContext
 from agent.stores import Place, memory_place, store_at
@@ -23,7 +24,7 @@ def _graph_with_memory(place: Place | None, rep_level: bool = False) -> Any:
     without one, the plain graph (nothing is remembered). Rep-level capabilities have their
     own graph over the same store (it reads the coaching history)."""
     if place is None:
-        return rep_graph if rep_level else graph
+        return graphs.rep_graph if rep_level else graphs.graph
     if rep_level:
         return rep_builder.compile(name="sales-coach-rep", store=store_at(place))
     return builder.compile(name="sales-coach", store=store_at(place))

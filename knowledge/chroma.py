@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import numpy as np
+if TYPE_CHECKING:  # the vectors' type only: a lexical search needs no numpy
+    import numpy as np
 
 from agent.errors import CoachError, ServiceUnavailable
 from knowledge.sections import Chunk, SectionRecord

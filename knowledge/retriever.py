@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent.errors import CoachError
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document, Section
-from knowledge.embeddings import model_dir, semantic_available
 from knowledge.lexical_cache import keep_ranking, kept_ranking
 from knowledge.sections import SectionRecord, flag, section_records
 from knowledge.server_store import open_store
@@ -145,6 +144,8 @@ class KnowledgeIndex:
         without them makes hybrid lexical, with one warning to re-ingest, and vector an error."""
         if mode == "lexical":
             return mode
+        from knowledge.embeddings import model_dir, semantic_available  # numpy: vectors only
+
         if not semantic_available():
             if mode == "vector":
                 model_dir()  # raises the error that says how to install the weights

@@ -23,9 +23,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # imported where vectors are read or written: a lexical search needs none
+    import numpy as np
 
 from agent.errors import ServiceUnavailable
 from agent.resources import state_dir
@@ -174,6 +175,8 @@ class ServerIndexStore:
         """The version's vectors in the manifest's chunk order (ingest reuses them)."""
         manifest = self.manifest(version)
         assert manifest is not None
+        import numpy as np
+
         by_id = {r["id"]: r["embeddings"] for r in self._pages(version, ["embeddings"])}
         return np.asarray([by_id[c] for c in manifest.chunk_ids], dtype=np.float32)
 
@@ -197,6 +200,8 @@ class ServerIndexStore:
         one-number vector (its place; a graph of equal vectors is slow to build), and the
         manifest's model says it is not to be searched by vector."""
         if vectors is None:
+            import numpy as np
+
             chunks = [c for c in chunks if c.id.endswith("~title")]
             vectors = np.arange(len(chunks), dtype=np.float32).reshape(-1, 1)
         meta = {"manifest": json.dumps(manifest.to_json())}

@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # imported where vectors are read or written: a lexical search needs none
+    import numpy as np
 
 from agent.errors import CoachError
 from agent.files import write_atomic
@@ -105,6 +106,8 @@ class IndexStore:
         return list(data)
 
     def embeddings(self, version: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+        import numpy as np
+
         return np.asarray(np.load(self.folder(version) / "embeddings.npy"), dtype=np.float32)
 
     def new_version(self) -> tuple[str, Path]:
@@ -128,6 +131,8 @@ class IndexStore:
 
         folder = self.folder(version)
         if vectors is not None:
+            import numpy as np
+
             client = chroma.chroma_client(folder / "chroma", None)
             chroma.fill_collection(client, manifest.collection, chunks, records, vectors, report)
             np.save(folder / "embeddings.npy", vectors)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_context,
+)
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 
 from agent.capabilities.registry import template_folders
 from agent.contracts.response import Citation
 from agent.formatting import chance, hours, human, money, pct, signed_pct
+from agent.resources import cache_dir
 from agent.sanitise import STRICT, OutputPolicy, cleaner
 
 POLICY = "_output_policy"  # the render's policy's cleaner, in the template's context
@@ -20,6 +31,35 @@ POLICY = "_output_policy"  # the render's policy's cleaner, in the template's co
 def _finalize(context: Context, value: Any) -> Any:
     """Every value a template writes passes the sanitiser; the template's own text is trusted."""
     return (context.get(POLICY) or cleaner(STRICT))(value) if isinstance(value, str) else value
+
+
+class _KeptCode(FileSystemBytecodeCache):
+    """A template's compiled code, kept in the user's cache folder: compiling a template costs
+    about 20 ms of every process that renders one (`coach next-action`), loading it 1 ms.
+    Jinja keys each entry by the template's path and checks it against the source's checksum;
+    the folder is named after this module's bytes, since the environment's options (trimming,
+    finalize) shape the code too. A folder that cannot be written only means compiling again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry: compiled again and written over
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _kept_code() -> _KeptCode | None:
+    folder = (
+        cache_dir() / "templates" / hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _KeptCode(str(folder))
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +73,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
         finalize=_finalize,
+        bytecode_cache=_kept_code(),
     )
     env.globals.update(
         pct=pct, chance=chance, signed_pct=signed_pct, money=money, human=human, hours=hours

@@ -78,6 +78,14 @@ LAZY = (
     "tokenizers",
     "bm25s",
     "scipy",
+    # packages the path imports one part of, whose __init__ waits for a name to be asked of it
+    # (agent/interfaces/cli/startup.py): langsmith's generated API models, the LangGraph
+    # SDK's client, numpy through sqlite_vec
+    "langsmith.types.dataset",
+    "langgraph_sdk.client",
+    "httpx._client",
+    "websockets",
+    "numpy",  # and a lexical search's index needs none either (knowledge/store.py)
 )
 INGEST = """
 import sys
@@ -94,8 +102,13 @@ result = CliRunner().invoke(app, ["next-action", "D-1003", "--format", "json"])
 loaded = sorted(m for m in sys.modules if m.startswith(tuple(sys.argv[1:])))
 gc_after = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
 from knowledge.corpus import corpus
+graphs = sorted(n for n in ("graph", "rep_graph") if n in vars(sys.modules["agent.graph"]))
+from knowledge.corpus import ObjectionFrontMatter
+from knowledge.plays import PlayFrontMatter
+built = {m.__name__: m.__pydantic_complete__ for m in (ObjectionFrontMatter, PlayFrontMatter)}
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
-                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize}))
+                  "gc": gc_after, "corpus_read": corpus.cache_info().currsize,
+                  "store_less_graphs": graphs, "front_matter_built": built}))
 """
 
 
@@ -115,6 +128,10 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     assert second["loaded"] == [], f"`coach next-action` imported {second['loaded']}"
     # the knowledge's ordinary words are kept too: the second reads no knowledge corpus
     assert first["corpus_read"] == 1 and second["corpus_read"] == 0
+    # it compiled the graph with its memory store only, not the store-less ones (agent/graph.py)
+    assert second["store_less_graphs"] == []
+    # it read plays, so their front matter's validator was built, and no other's was
+    assert second["front_matter_built"] == {"ObjectionFrontMatter": False, "PlayFrontMatter": True}
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
 
@@ -149,6 +166,55 @@ def test_imports_at_start_pause_the_collector_and_freeze_only_new_imports(
         gc.enable()
         gc.unfreeze()
         sys.modules.pop("fresh_module_for_startup", None)
+
+
+def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its submodules import without it; the first name read from it runs it once (names its
+    `__init__` set, its own `__getattr__`), and a name it lacks is an AttributeError as ever."""
+    from agent.interfaces.cli import startup
+
+    package = tmp_path / "deferred_pkg_for_startup"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import sys\n"
+        "RUNS = sys.modules[__name__].__dict__.get('RUNS', 0) + 1\n"
+        "from .part import VALUE as COPIED\n"
+        "def __getattr__(name):\n"
+        "    if name == 'ON_DEMAND':\n"
+        "        return 'made'\n"
+        "    raise AttributeError(name)\n"
+    )
+    (package / "part.py").write_text("VALUE = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(startup.DEFERRED, package.name, "a test package")
+    startup.defer_package_inits()
+    try:
+        from deferred_pkg_for_startup.part import VALUE
+
+        parent = sys.modules[package.name]
+        assert VALUE == 42 and "RUNS" not in vars(parent)  # the part, without the __init__
+        assert parent.COPIED == 42 and parent.RUNS == 1  # asked: the __init__ ran
+        assert parent.ON_DEMAND == "made" and parent.RUNS == 1  # its own __getattr__, once
+        with pytest.raises(AttributeError):
+            parent.MISSING  # noqa: B018
+        with pytest.raises(ImportError):
+            from deferred_pkg_for_startup import MISSING  # noqa: F401
+    finally:
+        for name in [m for m in sys.modules if m.startswith(package.name)]:
+            del sys.modules[name]
+
+
+def test_the_store_less_graphs_are_compiled_once_when_first_asked_for() -> None:
+    import agent.graph
+    from agent.graph import graph, rep_graph
+
+    assert agent.graph.graph is graph and agent.graph.rep_graph is rep_graph  # kept
+    assert graph.name == "sales-coach" and rep_graph.name == "sales-coach-rep"
+    assert "load_context" in graph.nodes and "load_rep_context" in rep_graph.nodes
+    with pytest.raises(AttributeError):
+        agent.graph.no_such_graph  # noqa: B018
 
 
 def test_outlines_read_from_source_agree_with_the_registry() -> None:

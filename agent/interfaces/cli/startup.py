@@ -14,19 +14,111 @@ what the run allocates, so a long command (chat, batch, serve) is as safe as eve
 The cost is bounded: the few cycles that became garbage during those imports (some thousand
 objects, a few hundred kB) are never freed. A block that imports nothing new freezes nothing,
 so a process that answers many times (tests, a caller of `respond`) freezes once.
+
+Three packages the path imports for one small part are initialised only when something reads
+a name from them (`DEFERRED`): their submodules import as ever, and their `__init__` runs the
+first time an attribute the package itself defines is asked for, so whoever needs all of it
+still gets all of it. LangGraph stays the runtime; only work nothing on the path reads waits.
 """
 
 from __future__ import annotations
 
 import gc
+import importlib.machinery
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importlib.abc imports importlib.resources: a tenth of `coach --help`
+    from importlib.abc import Loader
+else:
+    Loader = object
+
+# The package -> why its `__init__` can wait; the CPU that saves where the path imports it
+# (measured alone, 2 cores, bytecode; tests/cli/test_fast_start.py checks they stay unread).
+DEFERRED: dict[str, str] = {
+    # langsmith.run_trees (every Runnable's tracer) needs one Literal, from
+    # `langsmith.types.run_select_field`; the package's __init__ imports all 164 generated API
+    # models with it: 0.17 s
+    "langsmith.types": "generated API models",
+    # langgraph.runtime needs `langgraph_sdk.auth.types.BaseUser`; the package's __init__
+    # imports the SDK's HTTP client (httpx, websockets and the client's modules): 0.09 s
+    "langgraph_sdk": "the SDK's HTTP client",
+    # LangGraph's SQLite store imports it for vector search, which the memory does not
+    # configure (agent/memory.py); its __init__ imports numpy: 0.07 s
+    "sqlite_vec": "numpy, for vector search",
+}
+
+
+class _DeferredInit(Loader):
+    """Makes the package's module without running its `__init__`; a module `__getattr__` runs
+    it, once and under a lock, when a name the module lacks is first asked for."""
+
+    def __init__(self, real: Loader) -> None:
+        self.real = real
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        real, lock, done = self.real, threading.Lock(), list[bool]()
+
+        def __getattr__(name: str) -> Any:
+            with lock:
+                if not done:
+                    done.append(True)
+                    del module.__dict__["__getattr__"]
+                    module.__loader__ = real
+                    if module.__spec__ is not None:
+                        module.__spec__.loader = real
+                    real.exec_module(module)
+            return module.__dict__[name] if name in module.__dict__ else _missing(module, name)
+
+        module.__dict__["__getattr__"] = __getattr__
+
+
+def _missing(module: ModuleType, name: str) -> Any:
+    """What a full module answers for a name it lacks: its own `__getattr__` (langsmith's
+    packages have one), else AttributeError."""
+    own = module.__dict__.get("__getattr__")
+    if own is None:
+        raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+    return own(name)
+
+
+class _Finder:
+    """Finds the deferred packages as the path finder does, with a deferring loader."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in DEFERRED:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+            return spec  # not a package on the path: imported as ever
+        spec.loader = _DeferredInit(spec.loader)
+        return spec
+
+
+_FINDER = _Finder()
+
+
+def defer_package_inits() -> None:
+    """Puts the finder first on the import path, once; a package already imported stays as it
+    is."""
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
 
 
 @contextmanager
 def imports_at_start() -> Iterator[None]:
     """Run the block's imports with the collector paused; freeze what they built."""
+    defer_package_inits()
     enabled = gc.isenabled()
     loaded = len(sys.modules)
     gc.disable()
