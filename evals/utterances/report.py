@@ -223,7 +223,7 @@ def report() -> str:
     lines = [
         "# Utterance classifier report",
         "",
-        f"Head: context `{head.context}`, data `{head.version}`, union threshold {head.union}, "
+        f"Head: context `{head.context}`, data `{head.version}`, union threshold {head.union:.2f}, "
         f"union head's share of it {head.resist}.",
         "",
         "## F1 per label: cross-validated (CV, 5 folds by dialogue or paraphrase group), "
