@@ -65,6 +65,21 @@ def test_unseen_sentences_are_not_in_the_training_data() -> None:
     assert not {t for t, _ in UNSEEN.values()} & texts
 
 
+def test_authored_utterances_follow_the_label_rules() -> None:
+    """Every authored line: known labels, "other" only alone, a paraphrase group of several
+    lines (cross-validation folds by group), and no turn twice with the same previous turn (a
+    copy would sit in two folds; the same words after another turn are a context example)."""
+    rows = [json.loads(line) for line in AUTHORED.read_text().splitlines() if line]
+    pairs = [(r["text"], r.get("previous", "")) for r in rows]
+    assert len(set(pairs)) == len(pairs)
+    groups: dict[str, int] = {}
+    for r in rows:
+        assert r["labels"] and set(r["labels"]) <= set(UTTERANCE_LABELS), r
+        assert "other" not in r["labels"] or r["labels"] == ["other"], r
+        groups[r["group"]] = groups.get(r["group"], 0) + 1
+    assert min(groups.values()) >= 3
+
+
 @needs_weights
 def test_model_labels_unseen_sales_utterances() -> None:
     clf = utterance_classifier()
