@@ -50,4 +50,13 @@ class UtteranceLabels(Contract):
         default_factory=dict,
         description="Probability per label from the model; 1.0 for a phrase that fired.",
     )
+    resists: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "How likely the turn resists (resistance or any objection): the score the model's "
+            "one decision on that is taken on; none from the phrase lists."
+        ),
+    )
     method: ClassifyMethod

@@ -81,6 +81,12 @@ class Lexical:
 
     def scores(self, texts: Sequence[str]) -> Vector:
         """Probabilities, one row per text and one column per label."""
+        z = self.logits(texts)
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+
+    def logits(self, texts: Sequence[str]) -> Vector:
+        """The linear scores before the sigmoid (the utterance head's union row adds them to
+        the embedding head's)."""
         z = np.tile(self.bias, (len(texts), 1))
         for row, text in enumerate(texts):
             counts = Counter(t for t in terms(text) if t in self.index)
@@ -93,4 +99,4 @@ class Lexical:
             values = tf * self.idf[cols]
             values /= max(float(np.linalg.norm(values)), 1e-12)
             z[row] += self.weights[:, cols] @ values
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
+        return np.asarray(z, dtype=np.float32)

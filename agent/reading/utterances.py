@@ -83,6 +83,11 @@ class Head:
     lexical: Lexical | None = None
     blend: float = 0.0  # the lexical head's share of the averaged probabilities
     union: float = 0.0  # the threshold on `resists` (0: each label's own threshold alone)
+    # The union head's share of `resists` (0: none ships). When it ships, its row is the last of
+    # `weights` and of the lexical head's weights, one past `labels`: one logistic regression on
+    # resistance-or-any-objection itself over both heads' features at once (its score is the
+    # sigmoid of the two rows' summed logits), averaged with the labels' noisy-or.
+    resist: float = 0.0
 
     def save(self, path: Path) -> None:
         extra: dict[str, Any] = self.lexical.arrays("lex_") if self.lexical is not None else {}
@@ -97,22 +102,32 @@ class Head:
             version=np.array(self.version),
             blend=np.array(self.blend, dtype=np.float32),
             union=np.array(self.union, dtype=np.float32),
+            resist=np.array(self.resist, dtype=np.float32),
             **extra,
         )
 
     def scores(self, features: Vector) -> Vector:
-        """The embedding head's probabilities, one row per utterance, one column per label."""
+        """The embedding head's probabilities, one row per utterance, one column per label (and
+        the union head's last when it ships)."""
         z = features @ self.weights.T + self.bias
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
     def combined(self, features: Vector, texts: Sequence[str]) -> Vector:
         """The probabilities the thresholds apply to: the embedding head's, averaged with the
-        lexical head's on the turns' own words (weight `blend`) when it ships."""
-        probs = self.scores(features)
+        lexical head's on the turns' own words (weight `blend`) when it ships; the union head's
+        (last column, when it ships) from the two heads' logits summed."""
         if self.lexical is None or self.blend <= 0.0:
-            return probs
-        mixed = (1.0 - self.blend) * probs + self.blend * self.lexical.scores(texts)
+            return self.scores(features)
+        dense = features @ self.weights.T + self.bias
+        lexical = self.lexical.logits(texts)
+        mixed = (1.0 - self.blend) * _sigmoid(dense) + self.blend * _sigmoid(lexical)
+        if self.resist > 0.0:
+            mixed[:, -1] = _sigmoid(dense[:, -1] + lexical[:, -1])
         return np.asarray(mixed, dtype=np.float32)
+
+
+def _sigmoid(z: Vector) -> Vector:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))), dtype=np.float32)
 
 
 def load_head(path: Path = HEAD_FILE) -> Head:
@@ -129,18 +144,52 @@ def load_head(path: Path = HEAD_FILE) -> Head:
             lexical=Lexical.from_arrays(data, "lex_") if "lex_terms" in data.files else None,
             blend=float(data["blend"]) if "blend" in data.files else 0.0,
             union=float(data["union"]) if "union" in data.files else 0.0,
+            resist=float(data["resist"]) if "resist" in data.files else 0.0,
         )
+
+
+class Scored(dict[UtteranceLabel, float]):
+    """A turn's probability per label (a plain dict to every caller) that also carries
+    `resists`, the union head's say on whether the turn resists, when the head ships one."""
+
+    __slots__ = ("own",)
+
+    def __init__(self, scores: Iterable[tuple[UtteranceLabel, float]], own: float | None) -> None:
+        super().__init__(scores)
+        self.own = own
 
 
 def resists(scores: Scores) -> float:
     """How likely a turn resists in any way: the noisy-or of the resistance and objection
     labels' probabilities. Several weak category scores add up, which the best single one does
     not show: a turn that is half a price and half a competitor objection is likely one of the
-    two (README, cross-validated)."""
+    two (README, cross-validated). When the head ships a union head (`Scored`), the score it
+    gives already averages the two."""
+    own = getattr(scores, "own", None)
+    if own is not None:
+        return float(own)
     kept = 1.0
     for k in UNION:
         kept *= 1.0 - scores.get(k, 0.0)
     return 1.0 - kept
+
+
+def scored_rows(
+    probs: Vector, labels: Sequence[UtteranceLabel], resist: float = 0.0, digits: int | None = None
+) -> list[Scores]:
+    """Rows of probabilities as Scores. With a union head (`resist` > 0, its column last) each
+    row's `resists` is its share of the union head's probability plus the rest of the noisy-or."""
+    out: list[Scores] = []
+    width = len(labels)
+    for row in probs.tolist():
+        values = [round(v, digits) for v in row] if digits is not None else row
+        pairs = list(zip(labels, values[:width], strict=True))
+        if resist > 0.0 and len(values) > width:
+            noisy = resists(dict(pairs))
+            out.append(Scored(pairs, (1.0 - resist) * noisy + resist * values[width]))
+        else:
+            out.append(dict(pairs))
+    return out
 
 
 def on_labels(
@@ -165,13 +214,18 @@ def on_labels(
 
 
 def decide(
-    probs: Vector, thresholds: Vector, labels: Sequence[UtteranceLabel], union: float = 0.0
+    probs: Vector,
+    thresholds: Vector,
+    labels: Sequence[UtteranceLabel],
+    union: float = 0.0,
+    resist: float = 0.0,
 ) -> npt.NDArray[np.bool_]:
-    """on_labels for rows of probabilities (training and the report score thousands)."""
+    """on_labels for rows of probabilities (training and the report score thousands); with a
+    union head (`resist`), its column is the last and is not a label."""
     cut = dict(zip(labels, (float(t) for t in thresholds), strict=True))
-    out = np.zeros(probs.shape, dtype=np.bool_)
-    for i, row in enumerate(probs.tolist()):
-        on = set(on_labels(dict(zip(labels, row, strict=True)), cut, union))
+    out = np.zeros((probs.shape[0], len(labels)), dtype=np.bool_)
+    for i, row in enumerate(scored_rows(probs, labels, resist)):
+        on = set(on_labels(row, cut, union))
         out[i] = [k in on for k in labels]
     return out
 
@@ -240,10 +294,7 @@ class ModelClassifier:
         cur = np.stack([found[t] if t else blank for t, _ in pairs])
         prev = np.stack([found[p] if p else blank for _, p in pairs])
         probs = self.head.combined(features(cur, prev, self.head.context), [t for t, _ in pairs])
-        return [
-            {label: round(float(p), 4) for label, p in zip(self.head.labels, row, strict=True)}
-            for row in probs
-        ]
+        return scored_rows(probs, self.head.labels, self.head.resist, digits=4)
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]:
         return on_labels(scores, self.threshold, self.head.union)
@@ -385,6 +436,7 @@ def classify_utterances(
             text=u.text,
             labels=clf.labels(s),
             scores=s,
+            resists=round(min(max(resists(s), 0.0), 1.0), 4) if clf.method == "model" else None,
             method=clf.method,
         )
         for (u, _), s in zip(chosen, scored, strict=True)

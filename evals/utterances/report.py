@@ -45,6 +45,7 @@ from evals.utterances.train import (
     targets,
     training_set,
     union,
+    union_out_of_fold,
 )
 
 PHRASE_LABELS = {"objection." + c for c in ("price", "timing", "authority", "need", "trust")} | {
@@ -92,6 +93,7 @@ ALONE = (0.95, 0.9, 0.85, 0.8, 0.7, 0.6, 0.5)  # MODEL_ALONE candidates measured
 def policy_said(examples: list[Example], scores: Array, alone: float = MODEL_ALONE) -> Array:
     """Whether the debrief hears an objection (objection_heard: the phrase lists and the model
     agreeing) in each turn, at a given MODEL_ALONE."""
+    scores = scores[:, : len(UTTERANCE_LABELS)]  # a union head's column is not a label
     return np.array(
         [
             objection_heard(
@@ -142,11 +144,18 @@ def cross_validated(examples: list[Example], context: str, c: float) -> tuple[Ar
         texts = [e.text for e in examples]
         lex = lexical_out_of_fold(texts, y, groups, blend.max_features, blend.c)
         scores = (1.0 - blend.share) * scores + blend.share * lex
+        resist = load_head().resist
+        if resist > 0.0:
+            own = union_out_of_fold(x, texts, y, groups, c, blend)
+            scores = np.hstack([scores, own])
+    else:
+        resist = 0.0
     on = np.zeros(y.shape, dtype=bool)
     with_union = load_head().union > 0.0
+    labels = scores[:, : y.shape[1]]
     for rest, test in GroupKFold(n_splits=5).split(x, y, groups):
-        cut = best_union(y[rest], scores[rest]) if with_union else 0.0
-        on[test] = predict(scores[test], best_thresholds(y[rest], scores[rest]), cut)
+        cut = best_union(y[rest], scores[rest], resist) if with_union else 0.0
+        on[test] = predict(scores[test], best_thresholds(y[rest], labels[rest]), cut, resist)
     return on, scores
 
 
@@ -201,7 +210,8 @@ def report() -> str:
             continue
         cur, prev = embeddings(held)
         scores = head.combined(features(cur, prev, head.context), [e.text for e in held])
-        rows[split] = (targets(held), predict(scores, head.thresholds, head.union), phrases(held))
+        said = predict(scores, head.thresholds, head.union, head.resist)
+        rows[split] = (targets(held), said, phrases(held))
         held_lines += [
             "",
             f"## {split} ({len(held)} real turns, never used for training or tuning)",
@@ -213,7 +223,8 @@ def report() -> str:
     lines = [
         "# Utterance classifier report",
         "",
-        f"Head: context `{head.context}`, data `{head.version}`, union threshold {head.union}.",
+        f"Head: context `{head.context}`, data `{head.version}`, union threshold {head.union:.2f}, "
+        f"union head's share of it {head.resist}.",
         "",
         "## F1 per label: cross-validated (CV, 5 folds by dialogue or paraphrase group), "
         "held out, and the phrase lists on the same turns",

@@ -74,4 +74,6 @@ def test_combined_head_averages_and_round_trips(tmp_path: Path) -> None:
 def test_shipped_head_carries_the_lexical_head() -> None:
     head = load_head()
     assert head.lexical is not None and 0.0 < head.blend < 1.0
-    assert head.lexical.weights.shape == (len(head.labels), len(head.lexical.terms))
+    rows = len(head.labels) + (1 if head.resist > 0.0 else 0)  # a union head's row last
+    assert head.lexical.weights.shape == (rows, len(head.lexical.terms))
+    assert head.weights.shape[0] == rows == len(head.bias)

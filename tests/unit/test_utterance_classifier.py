@@ -20,8 +20,10 @@ from agent.contracts.conversation import Utterance
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.interfaces.cli.app import app
 from agent.reading import utterances
+from agent.reading.ngrams import Lexical
 from agent.reading.patterns import find_objection
 from agent.reading.utterances import (
+    UNION,
     Head,
     ModelClassifier,
     PhraseClassifier,
@@ -61,6 +63,21 @@ def no_weights(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_unseen_sentences_are_not_in_the_training_data() -> None:
     texts = {json.loads(line)["text"] for line in AUTHORED.read_text().splitlines() if line}
     assert not {t for t, _ in UNSEEN.values()} & texts
+
+
+def test_authored_utterances_follow_the_label_rules() -> None:
+    """Every authored line: known labels, "other" only alone, a paraphrase group of several
+    lines (cross-validation folds by group), and no turn twice with the same previous turn (a
+    copy would sit in two folds; the same words after another turn are a context example)."""
+    rows = [json.loads(line) for line in AUTHORED.read_text().splitlines() if line]
+    pairs = [(r["text"], r.get("previous", "")) for r in rows]
+    assert len(set(pairs)) == len(pairs)
+    groups: dict[str, int] = {}
+    for r in rows:
+        assert r["labels"] and set(r["labels"]) <= set(UTTERANCE_LABELS), r
+        assert "other" not in r["labels"] or r["labels"] == ["other"], r
+        groups[r["group"]] = groups.get(r["group"], 0) + 1
+    assert min(groups.values()) >= 3
 
 
 @needs_weights
@@ -144,6 +161,57 @@ def test_resisting_is_decided_once_on_the_union_score(tmp_path: Path) -> None:
     ]
 
 
+def _union_head(resist: float) -> Head:
+    """A head whose union row (one past the labels) reads "no" in the turn's embedding and the
+    word "never" in its lexical part; every label scores low, resistance a little higher."""
+    n = len(UTTERANCE_LABELS)
+    weights = np.zeros((n + 1, 2), dtype=np.float32)
+    weights[UTTERANCE_LABELS.index("resistance"), 0] = 1.0
+    weights[n, 0] = 4.0
+    lexical_weights = np.zeros((n + 1, 1), dtype=np.float32)
+    lexical_weights[n, 0] = 6.0
+    lexical_bias = np.full(n + 1, -5.0, dtype=np.float32)
+    lexical_bias[n] = 0.0
+    lexical = Lexical(("w:never",), np.ones(1, np.float32), lexical_weights, lexical_bias, True)
+    return Head(
+        labels=UTTERANCE_LABELS,
+        weights=weights,
+        bias=np.full(n + 1, -5.0, dtype=np.float32),
+        thresholds=np.full(n, 0.5, dtype=np.float32),
+        context="none",
+        version="test",
+        lexical=lexical,
+        blend=0.5,
+        union=0.5,
+        resist=resist,
+    )
+
+
+def test_a_union_head_decides_whether_a_turn_resists(tmp_path: Path) -> None:
+    path = tmp_path / "head.npz"
+    _union_head(1.0).save(path)
+    clf = ModelClassifier(load_head(path), _embed)
+    assert clf.head.resist == 1.0 and clf.head.weights.shape[0] == len(UTTERANCE_LABELS) + 1
+    pairs = [("No, never.", ""), ("No.", ""), ("Fine", "")]
+    rows = clf.score(pairs)
+    assert all(set(r) == set(UTTERANCE_LABELS) for r in rows)  # the union is not a label
+    expected = [1 / (1 + np.exp(-z)) for z in (4.0 - 5.0 + 6.0, 4.0 - 5.0, -5.0)]
+    assert [resists(r) for r in rows] == pytest.approx(expected, abs=1e-3)
+    assert max(rows[0][k] for k in UNION) < 0.05  # every label alone is far below 0.5
+    assert [clf.labels(r) for r in rows] == [["resistance"], ["other"], ["other"]]
+    probs = clf.head.combined(np.stack([_embed([t])[0] for t, _ in pairs]), [t for t, _ in pairs])
+    on = decide(probs, clf.head.thresholds, UTTERANCE_LABELS, 0.5, 1.0)
+    assert [[k for k, x in zip(UTTERANCE_LABELS, row, strict=True) if x] for row in on] == [
+        clf.labels(r) for r in rows
+    ]
+    us = [Utterance(index=i, speaker="B", text=t) for i, (t, _) in enumerate(pairs)]
+    out = classify_utterances(us, "all", clf)
+    assert [u.resists for u in out] == pytest.approx(expected, abs=1e-3)
+    half = ModelClassifier(_union_head(0.5), _embed).score(pairs[:1])[0]
+    plain = resists(dict(half))  # a copy is a plain dict: the labels' noisy-or
+    assert resists(half) == pytest.approx(0.5 * plain + 0.5 * expected[0], abs=1e-3)
+
+
 def test_transcript_classification_keeps_order_and_skips_the_seller() -> None:
     us = [
         Utterance(index=0, speaker="Rep", text="No pressure", side="seller"),
@@ -219,7 +287,8 @@ def test_binary_file_exits_2(tmp_path: Path) -> None:
 def test_shipped_head_is_numpy_only() -> None:
     with np.load(utterances.HEAD_FILE, allow_pickle=False) as data:  # no pickle inside
         assert tuple(str(x) for x in data["labels"]) == UTTERANCE_LABELS
-        assert data["weights"].shape[0] == len(UTTERANCE_LABELS)
+        union_row = 1 if "resist" in data.files and float(data["resist"]) > 0.0 else 0
+        assert data["weights"].shape[0] == len(UTTERANCE_LABELS) + union_row
 
 
 def test_phrases_and_model_agree_before_acting() -> None:
