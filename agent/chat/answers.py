@@ -4,7 +4,8 @@ workspace, nothing made up."""
 
 from __future__ import annotations
 
-from agent.compose.brief import brief
+from agent.chat.more import Shown
+from agent.compose.brief import brief, menu, steps
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
@@ -50,15 +51,24 @@ def which_deal(source: DealSource, title: str) -> str:
 
 
 def from_response(
-    title: str, response: CoachingResponse, notes: list[str], question: str = ""
-) -> str:
+    title: str,
+    response: CoachingResponse,
+    notes: list[str],
+    question: str = "",
+    people: list[str] | None = None,
+) -> tuple[str, Shown]:
     """The brief view (agent/compose/brief.py: the action, why, what to say, and the sections
     behind it), led by the section the question is about ("who is my champion?", "they want a
-    discount": agent/chat/focus.py); the report itself stays in the thread for "full report"."""
+    discount": agent/chat/focus.py) or by the first of the `people` it is about; and what it
+    showed: the plan whose first step it gives, and the section behind its reasons. The report
+    itself stays in the thread."""
     from agent.chat.focus import focus
 
     subject = response.deal_id or response.rep_id or ""
-    asked = focus(question, response) if question else ""
+    named = [t for t in menu(response.markdown) for p in people or [] if t.startswith(p)]
+    asked = named[0] if named else focus(question, response) if question else ""
     lines = [brief(response.markdown, subject=subject, asked=asked)]
     lines += [f"\n> note: {note}" for note in notes]
-    return "\n".join(lines)
+    titles = menu(response.markdown)
+    why = asked or next((t for t in titles if t.lower().startswith("why")), None)
+    return "\n".join(lines), Shown(steps=steps(response.markdown, asked), why=why)

@@ -14,7 +14,8 @@ from langgraph.types import Command
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext, chat_settings
 from agent.chat.history import fold
-from agent.chat.more import navigation, opened
+from agent.chat.more import Shown, navigation, opened
+from agent.chat.people import STAKEHOLDERS, points_at_someone, resolve, someone_named
 from agent.chat.quick import QUICK, answer
 from agent.chat.requests import build_request, coach_on, meeting_slots, notes
 from agent.chat.state import ChatState
@@ -22,6 +23,7 @@ from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
 from agent.model.injection import Suspect, suspects
 from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
+from agent.settings import CoachContext
 from tools.sources import workspace_source
 
 log = logging.getLogger(__name__)
@@ -77,16 +79,25 @@ def start_turn(
 Route = Literal["run_capability", "answer_quick", "show_more", "explain_capabilities"]
 
 
-def classify_intent(state: ChatState) -> Command[Route]:
-    """Offline routing. "more on 2", "show the sources" and "full report" open the last
-    report; a follow-up ("and for D-1005?", "same again") repeats the last capability, on the
-    deal now in focus; anything the classifier is unsure of gets one clarifying question
-    (explain_capabilities), never the last capability again."""
+def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[Route]:
+    """Offline routing. "more on 2", "step 2", "the second one", "why?", "show the sources"
+    and "full report" open what the last answer showed; a follow-up ("and for D-1005?", "same
+    again") repeats the last capability, on the deal now in focus; a message the classifier
+    cannot place that names a contact ("what about Marguerite?") is about that person (their
+    plan, or an error naming the deals they are on); anything else it is unsure of gets one
+    clarifying question (explain_capabilities), never the last capability again."""
     message = last_question(state["messages"])
     if state.get("last_report") and navigation(message):
         return Command(goto="show_more", update={"intent": None})
     intent = classifier().classify(message)
     last = state.get("last_capability")
+    unsure = intent.name in (UNKNOWN, FOLLOWUP) or points_at_someone(message)
+    if unsure and not intent.slots.deal_id:
+        ctx = _settings(runtime).drafts
+        source = workspace_source(ctx.workspace, ctx.principal)
+        if person := someone_named(message, state.get("deal_id"), source):
+            slots = intent.slots.model_copy(update={"person": person})
+            intent = intent.model_copy(update={"name": STAKEHOLDERS, "slots": slots})
     if intent.name == FOLLOWUP:
         intent = intent.model_copy(update={"name": last or UNKNOWN})
     goto: Route = (
@@ -113,7 +124,10 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         # Remembered as the last capability, so a reply naming only the deal runs it.
         text = which_deal(workspace_source(ctx.workspace, ctx.principal), title)
         return {"messages": [AIMessage(text)], "last_capability": intent.name}
+    asked = None
     try:
+        if intent.name == STAKEHOLDERS and intent.slots.person and deal_id:
+            asked = _about(intent.slots.person, deal_id, ctx)
         request = build_request(
             intent.name,
             ctx,
@@ -126,12 +140,22 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         response = coach_on(request, ctx)
     except CoachError as exc:
         return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {exc}")]}
-    text = from_response(title, response, notes(response), last_question(state["messages"]))
+    text, shown = from_response(
+        title, response, notes(response), last_question(state["messages"]), asked
+    )
     return {
         "messages": [AIMessage(text)],
         "last_capability": intent.name,
         "last_report": response.markdown,
+        "last_shown": shown.model_dump(),
     }
+
+
+def _about(person: str, deal_id: str, ctx: CoachContext) -> list[str]:
+    """The names of the deal's contacts a message is about; someone not on the deal is an
+    error naming the deals they are on (agent/chat/people.py)."""
+    source = workspace_source(ctx.workspace, ctx.principal)
+    return [c.name for c in resolve(person, source.get_deal(deal_id), source)]
 
 
 def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, object]:
@@ -151,13 +175,15 @@ def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, o
         "messages": [AIMessage(quick.text)],
         "last_capability": intent.name,
         "last_report": quick.report or quick.text,
+        "last_shown": quick.shown.model_dump(),
     }
 
 
 def show_more(state: ChatState) -> dict[str, object]:
     ask = navigation(last_question(state["messages"]))
     assert ask is not None and state.get("last_report"), "classify_intent checked both"
-    return {"messages": [AIMessage(opened(state.get("last_report") or "", ask))]}
+    shown = Shown.model_validate(state.get("last_shown") or {})
+    return {"messages": [AIMessage(opened(state.get("last_report") or "", ask, shown))]}
 
 
 def explain_capabilities(state: ChatState) -> dict[str, object]:
