@@ -23,6 +23,9 @@ from pydantic import BaseModel, Field
 from agent.compose.brief import lead, menu, section
 
 T = TypeVar("T")
+NOTHING_LISTED = (
+    "The last answer listed nothing to pick from: ask for “full report”, or say what you need."
+)
 Ask = tuple[Literal["section", "step", "item", "why", "sources", "full"], str]
 
 
@@ -35,6 +38,7 @@ class Shown(BaseModel):
         description="What it listed: (label, the report's section about it, or '').",
     )
     why: str | None = Field(default=None, description="The section behind its reasons.")
+    menu: bool = Field(default=True, description="Whether it listed the report's sections.")
 
 
 # "ok", "so", "and", "now", "thanks" ... then "can you", "could u", "please" (any of them).
@@ -132,6 +136,8 @@ def opened(report: str, ask: Ask, shown: Shown | None = None) -> str:
         return _nth(shown.items, key, "item", "The last answer listed", _item(report))
     if kind == "why":
         return _why(report, shown)
+    if kind in ("step", "item") and not shown.menu:
+        return NOTHING_LISTED
     part = section(report, "sources" if kind == "sources" else key)
     if part is not None:
         return part

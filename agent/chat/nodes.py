@@ -76,6 +76,7 @@ def start_turn(
     return Command(goto=path, update=update)
 
 
+CHAT_MESSAGE = "chat message"  # where errors about a message say they are
 Route = Literal["run_capability", "answer_quick", "show_more", "explain_capabilities"]
 
 
@@ -128,6 +129,10 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
     try:
         if intent.name == STAKEHOLDERS and intent.slots.person and deal_id:
             asked = _about(intent.slots.person, deal_id, ctx)
+    except CoachError as exc:  # a question about someone: the answer is where they are
+        told = _told(exc)
+        return {"messages": [AIMessage(told[:1].upper() + told[1:])]}
+    try:
         request = build_request(
             intent.name,
             ctx,
@@ -139,7 +144,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         )
         response = coach_on(request, ctx)
     except CoachError as exc:
-        return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {exc}")]}
+        return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {_told(exc)}")]}
     text, shown = from_response(
         title, response, notes(response), last_question(state["messages"]), asked
     )
@@ -149,6 +154,13 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         "last_report": response.markdown,
         "last_shown": shown.model_dump(),
     }
+
+
+def _told(exc: CoachError) -> str:
+    """An error about the rep's own message, said to the rep: without "chat message:"."""
+    if exc.where != CHAT_MESSAGE:
+        return str(exc)
+    return str(CoachError(exc.what, fix=exc.fix))
 
 
 def _about(person: str, deal_id: str, ctx: CoachContext) -> list[str]:
@@ -170,7 +182,7 @@ def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, o
     try:
         quick = answer(intent.name, deal_id, intent.slots, ctx, last_question(state["messages"]))
     except CoachError as exc:
-        return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {exc}")]}
+        return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {_told(exc)}")]}
     return {
         "messages": [AIMessage(quick.text)],
         "last_capability": intent.name,

@@ -144,7 +144,7 @@ def _no_such_role(person: str, role: str, deal: Deal) -> InvalidInput:
     if holders:
         who = " or ".join(f"{c.name} ({c.title})" for c in holders[:2])
         return InvalidInput(
-            f"there is no {said} on {deal.id}",
+            f"{'nobody from IT is' if said == 'IT' else f'there is no {said}'} on {deal.id}",
             where="chat message",
             fix=f"Did you mean {who}, the {role.replace('_', ' ')}? Ask with their name, "
             f"e.g. '{holders[0].name.split()[0]}'",

@@ -46,7 +46,7 @@ class Quick:
 
     text: str
     report: str | None = None
-    shown: Shown = field(default_factory=Shown)
+    shown: Shown = field(default_factory=lambda: Shown(menu=False))
 
 
 def _section_of(markdown: str, name: str) -> str:
@@ -93,7 +93,7 @@ def deal_summary(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
             "full report",
         )
     )
-    shown = Shown(steps=steps(response.markdown))
+    shown = Shown(steps=steps(response.markdown), menu=False)
     return Quick("\n".join(lines), response.markdown, shown)
 
 
@@ -193,7 +193,9 @@ def gone_quiet(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     )
     listed = quiet[: MAX_ITEMS - 1]
     items = [(p.name, _section_of(response.markdown, p.name)) for p in listed]
-    return Quick("\n".join(lines), response.markdown, Shown(items=items, why=items[0][1] or None))
+    return Quick(
+        "\n".join(lines), response.markdown, Shown(items=items, why=items[0][1] or None, menu=False)
+    )
 
 
 def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = "") -> Quick:
@@ -214,7 +216,7 @@ def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = 
     p = plans[0]
     contact = next((c for c in deal.contacts if c.id == p.contact_id), None)
     kind = "email" if _EMAIL.search(message) else "message"
-    shown = Shown(why=_section_of(response.markdown, p.name) or None)
+    shown = Shown(why=_section_of(response.markdown, p.name) or None, menu=False)
     head = f"**Draft {kind} to {p.name}** ({p.title}, {human(p.role)})"
     if slots.topic and contact is not None:
         topic = clean_text(slots.topic)

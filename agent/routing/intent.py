@@ -338,8 +338,8 @@ def person_named(message: str) -> str | None:
     contacts by the chat, which knows the deal."""
     for match in _PERSON.finditer(spelled_out(message)):
         word = match.group(1).removesuffix("'s")
-        if word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word):
-            return word
+        if word == "IT" or (word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word)):
+            return word  # "my meeting with IT": the department, written in capitals
     return None
 
 

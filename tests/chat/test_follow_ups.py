@@ -189,3 +189,17 @@ def test_the_brief_never_says_what_the_advice_warns_against() -> None:
     view = brief(report)
     assert "Say: “Has this project moved down the list for your team?”" in view
     assert "Do: Go in with a hypothesis, not a" in view and "any news" in view
+
+
+def test_the_second_one_after_an_answer_that_listed_nothing(chat_db: Path) -> None:
+    chat = session(chat_db, deal_id="D-1003")
+    answer(chat, "summarize the deal in 3 bullets")
+    text, _ = answer(chat, "the second one")
+    assert text.startswith("The last answer listed nothing to pick from")
+
+
+def test_it_in_capitals_is_a_department() -> None:
+    from agent.routing.intent import person_named
+
+    assert person_named("prep me for my meeting with IT on thursday") == "IT"
+    assert person_named("go through it with me") is None
