@@ -39,6 +39,34 @@ class Shown(BaseModel):
     )
     why: str | None = Field(default=None, description="The section behind its reasons.")
     menu: bool = Field(default=True, description="Whether it listed the report's sections.")
+    cited: list[str] = Field(
+        default_factory=list, description="Its citations: markers ('3') and references."
+    )
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_REF = re.compile(r"`([^`\s]+)`")
+_SOURCE = re.compile(r"^\s*(\d+)\.\s+`([^`]+)`")
+
+
+def cited(text: str) -> list[str]:
+    """The citations an answer shows: its [n] markers and its `references`."""
+    return list(dict.fromkeys([*_MARKER.findall(text), *_REF.findall(text)]))
+
+
+def sources_of(part: str, shown: Shown) -> str:
+    """The report's sources, only those the answer cited when it cited any of them; the rest
+    stay one word away."""
+    if not shown.cited:
+        return part
+    keep = set(shown.cited)
+    lines = part.splitlines()
+    entries = [(line, m) for line in lines[1:] if (m := _SOURCE.match(line))]
+    kept = [line for line, m in entries if m.group(1) in keep or m.group(2) in keep]
+    if not kept or len(kept) == len(entries):
+        return part
+    rest = len(entries) - len(kept)
+    return "\n".join([lines[0], *kept, f"({rest} more behind the full report: “full report”)"])
 
 
 # "ok", "so", "and", "now", "thanks" ... then "can you", "could u", "please" (any of them).
@@ -139,6 +167,8 @@ def opened(report: str, ask: Ask, shown: Shown | None = None) -> str:
     if kind in ("step", "item") and not shown.menu:
         return NOTHING_LISTED
     part = section(report, "sources" if kind == "sources" else key)
+    if part is not None and kind == "sources":
+        return sources_of(part, shown)
     if part is not None:
         return part
     listed = "; ".join(f"{i} {t}" for i, t in enumerate(menu(report), start=1))

@@ -14,7 +14,7 @@ from langgraph.types import Command
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext, chat_settings
 from agent.chat.history import fold
-from agent.chat.more import Shown, navigation, opened
+from agent.chat.more import Shown, cited, navigation, opened
 from agent.chat.people import STAKEHOLDERS, points_at_someone, resolve, someone_named
 from agent.chat.quick import QUICK, answer
 from agent.chat.requests import build_request, coach_on, meeting_slots, notes
@@ -152,7 +152,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         "messages": [AIMessage(text)],
         "last_capability": intent.name,
         "last_report": response.markdown,
-        "last_shown": shown.model_dump(),
+        "last_shown": shown.model_copy(update={"cited": cited(text)}).model_dump(),
     }
 
 
@@ -187,7 +187,7 @@ def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, o
         "messages": [AIMessage(quick.text)],
         "last_capability": intent.name,
         "last_report": quick.report or quick.text,
-        "last_shown": quick.shown.model_dump(),
+        "last_shown": quick.shown.model_copy(update={"cited": cited(quick.text)}).model_dump(),
     }
 
 
@@ -195,7 +195,13 @@ def show_more(state: ChatState) -> dict[str, object]:
     ask = navigation(last_question(state["messages"]))
     assert ask is not None and state.get("last_report"), "classify_intent checked both"
     shown = Shown.model_validate(state.get("last_shown") or {})
-    return {"messages": [AIMessage(opened(state.get("last_report") or "", ask, shown))]}
+    text = opened(state.get("last_report") or "", ask, shown)
+    # What was shown now: its sources are the ones to show next (the whole report: all).
+    if ask[0] == "full":
+        shown = shown.model_copy(update={"cited": []})
+    elif ask[0] != "sources" and (refs := cited(text)):
+        shown = shown.model_copy(update={"cited": refs})
+    return {"messages": [AIMessage(text)], "last_shown": shown.model_dump()}
 
 
 def explain_capabilities(state: ChatState) -> dict[str, object]:
