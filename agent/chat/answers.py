@@ -4,6 +4,8 @@ workspace, nothing made up."""
 
 from __future__ import annotations
 
+import re
+
 from agent.chat.more import Shown
 from agent.compose.brief import brief, menu, steps
 from agent.contracts.response import CoachingResponse
@@ -20,7 +22,14 @@ def capabilities_list() -> str:
     )
 
 
-def explain(intent: Intent, deal_id: str | None) -> str:
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok|great|perfect|cool|brilliant|awesome)[,!.]?\s+)?"
+    r"(?:thanks|thank you|thx|ty|cheers|much appreciated)\b",
+    re.IGNORECASE,
+)
+
+
+def explain(intent: Intent, deal_id: str | None, message: str = "") -> str:
     focus = f" We are on **{deal_id}**." if deal_id else " Name a deal (e.g. D-1003) to start."
     if intent.name == HELP:
         return (
@@ -28,6 +37,8 @@ def explain(intent: Intent, deal_id: str | None) -> str:
             f"coaching knowledge, and cite every source.{focus} I can do:\n\n"
             f"{capabilities_list()}\n\nType `exit` to leave; the conversation is kept."
         )
+    if intent.name == SMALLTALK and _THANKS.match(message):
+        return f"You're welcome. Ask me anything else about the deal.{focus}"
     if intent.name == SMALLTALK:
         return f"Hello! Ask me about a deal, or ask “what can you do?”.{focus}"
     spec = load_intents().intents

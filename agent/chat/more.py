@@ -44,6 +44,7 @@ class Shown(BaseModel):
     )
 
 
+MAX_SOURCES = 12
 _MARKER = re.compile(r"\[(\d+)\]")
 _REF = re.compile(r"`([^`\s]+)`")
 _SOURCE = re.compile(r"^\s*(\d+)\.\s+`([^`]+)`")
@@ -55,15 +56,16 @@ def cited(text: str) -> list[str]:
 
 
 def sources_of(part: str, shown: Shown) -> str:
-    """The report's sources, only those the answer cited when it cited any of them; the rest
-    stay one word away."""
-    if not shown.cited:
+    """The report's sources the answer cited (a dozen at most, the first ones when it cited
+    none of them); after the full report, all of them. The rest stay one word away."""
+    if not shown.cited:  # the whole report was shown: all of them
         return part
     keep = set(shown.cited)
     lines = part.splitlines()
     entries = [(line, m) for line in lines[1:] if (m := _SOURCE.match(line))]
     kept = [line for line, m in entries if m.group(1) in keep or m.group(2) in keep]
-    if not kept or len(kept) == len(entries):
+    kept = (kept or [line for line, _ in entries])[:MAX_SOURCES]
+    if len(kept) == len(entries):
         return part
     rest = len(entries) - len(kept)
     return "\n".join([lines[0], *kept, f"({rest} more behind the full report: “full report”)"])

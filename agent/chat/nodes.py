@@ -206,4 +206,5 @@ def show_more(state: ChatState) -> dict[str, object]:
 
 def explain_capabilities(state: ChatState) -> dict[str, object]:
     intent = _intent(state)
-    return {"messages": [AIMessage(explain(intent, state.get("deal_id")))]}
+    text = explain(intent, state.get("deal_id"), last_question(state["messages"]))
+    return {"messages": [AIMessage(text)]}

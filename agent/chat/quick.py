@@ -220,7 +220,7 @@ def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = 
     head = f"**Draft {kind} to {p.name}** ({p.title}, {human(p.role)})"
     if slots.topic and contact is not None:
         topic = clean_text(slots.topic)
-        found = mentions(deal, topic, contact)
+        found = mentions(source.load_context(deal_id), topic, contact)
         body = topic_message(
             contact, topic, found, p.engagement, deal.owner.name, deal.account.name
         )

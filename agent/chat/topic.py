@@ -17,22 +17,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
-from agent.contracts.deal import Contact, Deal
+from agent.contracts.context import DealContext
+from agent.contracts.deal import Contact
 from agent.formatting import shorten
 from agent.reading.patterns import sentences
+from agent.reading.texts import free_texts
 from agent.routing.intent import content_stems
 from agent.sanitise import clean_text
 
 EXCERPT = 150
-# Kinds of activity where we spoke with the person (an email may have gone unanswered).
+# Read above (the record), or not about this deal: the org's process and pipeline analytics.
+NOT_ABOUT_THE_DEAL = frozenset({"deal", "transcript", "process", "analytics"})
+OWN_BONUS = 1.5  # a text the person took part in, owns or names
+KEEP = 0.6  # of the best score: a weaker match is noise beside it
 
 
 @dataclass(frozen=True)
 class Mention:
-    """One place in the record about the topic: its reference, date and kind, the sentence
-    that matched (for the rep's eyes only), and whether the person took part in it."""
+    """One place in the deal about the topic: its reference, date and kind, the sentence
+    that matched (for the rep's eyes only), and whether it is the person's."""
 
     ref: str
     date: dt.date | None
@@ -42,50 +48,79 @@ class Mention:
     score: float
 
 
-def _texts(deal: Deal, person: Contact | None) -> list[tuple[str, dt.date | None, str, str, bool]]:
-    """(reference, date, kind, text, the person's own) for every text of the record."""
+@dataclass(frozen=True)
+class _Text:
+    ref: str
+    date: dt.date | None
+    kind: str
+    text: str
+    theirs: bool
+    label: str = ""  # words of its field's name, matched but never shown
+
+
+def _texts(ctx: DealContext, person: Contact | None) -> list[_Text]:
+    """Every text of the record (activities with their kind, date and participants, notes,
+    the plan's milestones, the next step, contact notes), then every free text of the
+    deal's upstream sections (agent/reading/texts.py), matched with its field's name too
+    ("budget_notes" is about the budget) and the person's when it names them."""
+    deal = ctx.deal
     pid = person.id if person else None
-    found: list[tuple[str, dt.date | None, str, str, bool]] = []
+    found: list[_Text] = []
     for i, a in enumerate(deal.activities):
         text = f"{a.summary} {a.next_step or ''}"
-        found.append((f"deal.activities[{i}]", a.date, str(a.type), text, pid in a.participants))
+        found.append(
+            _Text(f"deal.activities[{i}]", a.date, str(a.type), text, pid in a.participants)
+        )
     for i, n in enumerate(deal.notes):
-        found.append((f"deal.notes[{i}]", n.date, "note", n.text, False))
+        found.append(_Text(f"deal.notes[{i}]", n.date, "note", n.text, False))
     if deal.mutual_action_plan is not None:
         for i, m in enumerate(deal.mutual_action_plan.milestones):
             ref = f"deal.mutual_action_plan.milestones[{i}]"
-            found.append((ref, m.due, "milestone", m.name, m.owner == pid))
+            found.append(_Text(ref, m.due, "milestone", m.name, m.owner == pid))
     if deal.next_step:
-        found.append(("deal.next_step", deal.next_step_date, "next step", deal.next_step, False))
+        found.append(
+            _Text("deal.next_step", deal.next_step_date, "next step", deal.next_step, False)
+        )
     for i, c in enumerate(deal.contacts):
         if c.notes:
-            found.append((f"deal.contacts[{i}]", None, "contact note", c.notes, c.id == pid))
+            found.append(_Text(f"deal.contacts[{i}]", None, "contact note", c.notes, c.id == pid))
+    names = _words(person.name) if person else set()
+    for t in free_texts(ctx):
+        section, _, field = t.ref.partition(".")
+        if section in NOT_ABOUT_THE_DEAL:
+            continue
+        label = re.sub(r"\[\d+\]|[._]", " ", field)
+        found.append(_Text(t.ref, None, section, t.text, bool(names & _words(t.text)), label))
     return found
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def mentions(
-    deal: Deal, topic: str, person: Contact | None = None, limit: int = 2
+    ctx: DealContext, topic: str, person: Contact | None = None, limit: int = 2
 ) -> list[Mention]:
-    """The record's texts about `topic`, best first; [] when none shares a word with it."""
+    """The deal's texts about `topic`, best first; [] when none shares a word with it."""
     asked = content_stems(topic)
     if not asked:
         return []
-    texts = _texts(deal, person)
-    stems = [content_stems(text) for *_, text, _ in texts]
+    texts = _texts(ctx, person)
+    stems = [content_stems(f"{t.text} {t.label}") for t in texts]
     df = {s: sum(s in seen for seen in stems) for s in asked}
     n = len(texts)
     weight = {s: math.log((1 + n) / (1 + df[s])) + 1.0 for s in asked if df[s]}
     found = []
-    for (ref, date, kind, text, theirs), seen in zip(texts, stems, strict=True):
-        score = sum(w for s, w in weight.items() if s in seen) * (OWN_BONUS if theirs else 1)
+    for t, seen in zip(texts, stems, strict=True):
+        score = sum(w for s, w in weight.items() if s in seen) * (OWN_BONUS if t.theirs else 1)
         if score <= 0:
             continue
         best = max(
-            sentences(text) or [text],
+            sentences(t.text) or [t.text],
             key=lambda s: sum(w for st, w in weight.items() if st in content_stems(s)),
         )
         excerpt = clean_text(shorten(best, EXCERPT))
-        found.append(Mention(ref, date, kind, excerpt, theirs, score))
+        found.append(Mention(t.ref, t.date, t.kind, excerpt, t.theirs, score))
     never = dt.date.min
     found.sort(key=lambda m: (-m.score, not m.theirs, -(m.date or never).toordinal()))
     return [m for m in found if m.score >= KEEP * found[0].score][:limit]
@@ -121,8 +156,7 @@ AT = {
     "proposal": "when we went through the proposal",
     "visit": "during the visit",
 }
-OWN_BONUS = 1.5  # a text the person took part in or owns
-KEEP = 0.6  # of the best score: a weaker match is noise beside it
+
 QUIET = ("dark", "never", "cooling")
 
 

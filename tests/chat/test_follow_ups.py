@@ -213,3 +213,22 @@ def test_the_sources_are_those_the_answer_cited(chat_db: Path) -> None:
     listed = re.findall(r"^(\d+)\. `", text, re.MULTILINE)
     assert listed and set(listed) <= markers
     assert "more behind the full report" in text
+
+
+def test_the_upstream_sections_are_read_for_the_topic_with_their_field_names() -> None:
+    from agent.chat.topic import mentions
+    from agent.reading.texts import free_texts
+
+    ctx = workspace_source(sample_workspace()).load_context("D-1003")
+    budget = [t.ref for t in free_texts(ctx) if re.search(r"\.budget\w*$", t.ref)]
+    if not budget or "budget" in next(t.text for t in free_texts(ctx) if t.ref == budget[0]):
+        pytest.skip("no upstream field named for the budget whose text does not say it")
+    found = mentions(ctx, "the budget", limit=40)
+    assert budget[0] in [m.ref for m in found]  # found by its field's name alone
+    assert not any(m.ref.startswith(("process.", "analytics.")) for m in found)
+
+
+def test_a_thank_you_is_answered_as_one(chat_db: Path) -> None:
+    chat = session(chat_db, deal_id="D-1003")
+    text, _ = answer(chat, "thanks!")
+    assert text.startswith("You're welcome")
