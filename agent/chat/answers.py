@@ -73,13 +73,15 @@ def from_response(
     discount": agent/chat/focus.py) or by the first of the `people` it is about; and what it
     showed: the plan whose first step it gives, and the section behind its reasons. The report
     itself stays in the thread."""
-    from agent.chat.focus import focus
+    from agent.chat.focus import asked_section, focus
 
     subject = response.deal_id or response.rep_id or ""
     named = [t for t in menu(response.markdown) for p in people or [] if t.startswith(p)]
-    asked = named[0] if named else focus(question, response) if question else ""
+    about = named[0] if named else asked_section(question, response.markdown)
+    asked = about or (focus(question, response) if question else "")
     lines = [brief(response.markdown, subject=subject, asked=asked)]
     lines += [f"\n> note: {note}" for note in notes]
     titles = menu(response.markdown)
     why = asked or next((t for t in titles if t.lower().startswith("why")), None)
-    return "\n".join(lines), Shown(steps=steps(response.markdown, asked), why=why)
+    person = about.split(",")[0] if about else None  # headings: "Name, Title (role)"
+    return "\n".join(lines), Shown(steps=steps(response.markdown, asked), why=why, person=person)

@@ -39,6 +39,7 @@ class Shown(BaseModel):
     )
     why: str | None = Field(default=None, description="The section behind its reasons.")
     menu: bool = Field(default=True, description="Whether it listed the report's sections.")
+    person: str | None = Field(default=None, description="Who it was about: 'him', 'her'.")
     cited: list[str] = Field(
         default_factory=list, description="Its citations: markers ('3') and references."
     )

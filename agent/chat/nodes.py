@@ -4,6 +4,7 @@ asks for (or explain what the chat can do), answer from the capability's cited o
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -101,6 +102,10 @@ def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[
             intent = intent.model_copy(update={"name": STAKEHOLDERS, "slots": slots})
     if intent.name == FOLLOWUP:
         intent = intent.model_copy(update={"name": last or UNKNOWN})
+    shown = Shown.model_validate(state.get("last_shown") or {})
+    if not intent.slots.person and shown.person and _PRONOUN.search(message):
+        slots = intent.slots.model_copy(update={"person": shown.person.split()[0]})
+        intent = intent.model_copy(update={"slots": slots})
     goto: Route = (
         "run_capability"
         if intent.name in CAPABILITIES
@@ -156,6 +161,15 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
     }
 
 
+_PRONOUN = re.compile(r"\b(?:him|her|he|she)\b", re.IGNORECASE)
+
+
+def _picked(shown: Shown, key: str) -> str | None:
+    """The person of the item a rep picked ("the second one"), when it is in range."""
+    index = len(shown.items) if key == "last" else int(key) if key.isdigit() else 0
+    return shown.items[index - 1][0] if 1 <= index <= len(shown.items) else shown.person
+
+
 def _told(exc: CoachError) -> str:
     """An error about the rep's own message, said to the rep: without "chat message:"."""
     if exc.where != CHAT_MESSAGE:
@@ -201,6 +215,8 @@ def show_more(state: ChatState) -> dict[str, object]:
         shown = shown.model_copy(update={"cited": []})
     elif ask[0] != "sources" and (refs := cited(text)):
         shown = shown.model_copy(update={"cited": refs})
+    if ask[0] == "item" and shown.items:  # "the second one", then "email her"
+        shown = shown.model_copy(update={"person": _picked(shown, ask[1])})
     return {"messages": [AIMessage(text)], "last_shown": shown.model_dump()}
 
 

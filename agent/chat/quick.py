@@ -194,7 +194,9 @@ def gone_quiet(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     listed = quiet[: MAX_ITEMS - 1]
     items = [(p.name, _section_of(response.markdown, p.name)) for p in listed]
     return Quick(
-        "\n".join(lines), response.markdown, Shown(items=items, why=items[0][1] or None, menu=False)
+        "\n".join(lines),
+        response.markdown,
+        Shown(items=items, why=items[0][1] or None, menu=False, person=items[0][0]),
     )
 
 
@@ -216,7 +218,7 @@ def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = 
     p = plans[0]
     contact = next((c for c in deal.contacts if c.id == p.contact_id), None)
     kind = "email" if _EMAIL.search(message) else "message"
-    shown = Shown(why=_section_of(response.markdown, p.name) or None, menu=False)
+    shown = Shown(why=_section_of(response.markdown, p.name) or None, menu=False, person=p.name)
     head = f"**Draft {kind} to {p.name}** ({p.title}, {human(p.role)})"
     if slots.topic and contact is not None:
         topic = clean_text(slots.topic)

@@ -232,3 +232,14 @@ def test_a_thank_you_is_answered_as_one(chat_db: Path) -> None:
     chat = session(chat_db, deal_id="D-1003")
     text, _ = answer(chat, "thanks!")
     assert text.startswith("You're welcome")
+
+
+def test_him_or_her_is_the_person_the_last_answer_was_about(chat_db: Path) -> None:
+    chat = session(chat_db, deal_id="D-1003")
+    listed, _ = answer(chat, "who's gone quiet?")
+    names = re.findall(r"^- \*\*(.+?)\*\*", listed, re.MULTILINE)
+    if len(names) < 2:
+        pytest.skip("fewer than two quiet contacts on this deal")
+    answer(chat, "the second one")
+    text, _ = answer(chat, "email her about the next steps")
+    assert text.startswith(f"**Draft email to {names[1]}**")
