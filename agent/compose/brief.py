@@ -14,6 +14,7 @@ Citation markers ([3]) stay in the lines they belong to: the sources section res
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -45,8 +46,11 @@ class Section(BaseModel):
         return "\n".join([f"{'#' * self.level} {self.title}", *self.lines]).strip()
 
 
+@lru_cache(maxsize=16)
 def _sections(markdown: str) -> tuple[str, list[str], list[Section]]:
-    """(the H1 title, the lines before the first section, the sections in order)."""
+    """(the H1 title, the lines before the first section, the sections in order). Parsed once
+    per report: a chat turn reads the same report for its brief, its steps and its offers.
+    Read only."""
     title, intro, sections = "", [], []
     for line in markdown.splitlines():
         heading = _HEADING.match(line)
