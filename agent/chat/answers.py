@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from agent.chat.more import Shown
-from agent.compose.brief import brief, menu, steps
+from agent.chat.more import Shown, cited
+from agent.compose.brief import brief, lead, menu, section, steps
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
@@ -84,4 +84,10 @@ def from_response(
     titles = menu(response.markdown)
     why = asked or next((t for t in titles if t.lower().startswith("why")), None)
     person = about.split(",")[0] if about else None  # headings: "Name, Title (role)"
-    return "\n".join(lines), Shown(steps=steps(response.markdown, asked), why=why, person=person)
+    text = "\n".join(lines)
+    first = lead(response.markdown, asked)  # its sources: the brief's and its lead section's
+    block = (section(response.markdown, first.title) or "") if first else ""
+    shown = Shown(
+        steps=steps(response.markdown, asked), why=why, person=person, cited=cited(text + block)
+    )
+    return text, shown

@@ -157,7 +157,7 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         "messages": [AIMessage(text)],
         "last_capability": intent.name,
         "last_report": response.markdown,
-        "last_shown": shown.model_copy(update={"cited": cited(text)}).model_dump(),
+        "last_shown": shown.model_dump(),
     }
 
 

@@ -205,11 +205,13 @@ def test_it_in_capitals_is_a_department() -> None:
     assert person_named("go through it with me") is None
 
 
-def test_the_sources_are_those_the_answer_cited(chat_db: Path) -> None:
+def test_the_sources_are_those_of_what_the_answer_showed(chat_db: Path) -> None:
     chat = session(chat_db, deal_id="D-1003")
     shown, _ = answer(chat, "what should I do next?")
     text, _ = answer(chat, "show the sources")
-    markers = set(re.findall(r"\[(\d+)\]", shown))
+    report = coach(CoachingRequest(capability="next_best_action", deal_id="D-1003")).markdown
+    led = section(report, menu(report)[0]) or ""  # the section the answer led with
+    markers = set(re.findall(r"\[(\d+)\]", shown + led))
     listed = re.findall(r"^(\d+)\. `", text, re.MULTILINE)
     assert listed and set(listed) <= markers
     assert "more behind the full report" in text
