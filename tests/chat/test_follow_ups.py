@@ -136,12 +136,18 @@ def test_step_n_is_the_step_of_the_plan_shown(chat_db: Path) -> None:
     assert f"has {len(plan)} steps" in beyond
 
 
-def test_the_second_one_is_the_second_person_listed(chat_db: Path) -> None:
-    chat = session(chat_db, deal_id="D-1003")
+def _two_quiet(db: Path) -> tuple[ChatSession, list[str]]:
+    """A chat that has just listed who has gone quiet on D-1003, and their names."""
+    chat = session(db, deal_id="D-1003")
     listed, _ = answer(chat, "who's gone quiet?")
     names = re.findall(r"^- \*\*(.+?)\*\*", listed, re.MULTILINE)
     if len(names) < 2:
         pytest.skip("fewer than two quiet contacts on this deal")
+    return chat, names
+
+
+def test_the_second_one_is_the_second_person_listed(chat_db: Path) -> None:
+    chat, names = _two_quiet(chat_db)
     text, _ = answer(chat, "the second one")
     assert text.startswith(f"### {names[1]}")
     why, _ = answer(chat, "why?")  # the first one listed: why they lead
@@ -237,11 +243,7 @@ def test_a_thank_you_is_answered_as_one(chat_db: Path) -> None:
 
 
 def test_him_or_her_is_the_person_the_last_answer_was_about(chat_db: Path) -> None:
-    chat = session(chat_db, deal_id="D-1003")
-    listed, _ = answer(chat, "who's gone quiet?")
-    names = re.findall(r"^- \*\*(.+?)\*\*", listed, re.MULTILINE)
-    if len(names) < 2:
-        pytest.skip("fewer than two quiet contacts on this deal")
+    chat, names = _two_quiet(chat_db)
     answer(chat, "the second one")
     text, _ = answer(chat, "email her about the next steps")
     assert text.startswith(f"**Draft email to {names[1]}**")
