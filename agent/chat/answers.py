@@ -4,7 +4,10 @@ workspace, nothing made up."""
 
 from __future__ import annotations
 
-from agent.compose.brief import brief
+import re
+
+from agent.chat.more import Shown, cited
+from agent.compose.brief import brief, lead, menu, section, steps
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
 from tools.sources import DealSource
@@ -19,7 +22,14 @@ def capabilities_list() -> str:
     )
 
 
-def explain(intent: Intent, deal_id: str | None) -> str:
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok|great|perfect|cool|brilliant|awesome)[,!.]?\s+)?"
+    r"(?:thanks|thank you|thx|ty|cheers|much appreciated)\b",
+    re.IGNORECASE,
+)
+
+
+def explain(intent: Intent, deal_id: str | None, message: str = "") -> str:
     focus = f" We are on **{deal_id}**." if deal_id else " Name a deal (e.g. D-1003) to start."
     if intent.name == HELP:
         return (
@@ -27,6 +37,8 @@ def explain(intent: Intent, deal_id: str | None) -> str:
             f"coaching knowledge, and cite every source.{focus} I can do:\n\n"
             f"{capabilities_list()}\n\nType `exit` to leave; the conversation is kept."
         )
+    if intent.name == SMALLTALK and _THANKS.match(message):
+        return f"You're welcome. Ask me anything else about the deal.{focus}"
     if intent.name == SMALLTALK:
         return f"Hello! Ask me about a deal, or ask “what can you do?”.{focus}"
     spec = load_intents().intents
@@ -50,15 +62,32 @@ def which_deal(source: DealSource, title: str) -> str:
 
 
 def from_response(
-    title: str, response: CoachingResponse, notes: list[str], question: str = ""
-) -> str:
+    title: str,
+    response: CoachingResponse,
+    notes: list[str],
+    question: str = "",
+    people: list[str] | None = None,
+) -> tuple[str, Shown]:
     """The brief view (agent/compose/brief.py: the action, why, what to say, and the sections
     behind it), led by the section the question is about ("who is my champion?", "they want a
-    discount": agent/chat/focus.py); the report itself stays in the thread for "full report"."""
-    from agent.chat.focus import focus
+    discount": agent/chat/focus.py) or by the first of the `people` it is about; and what it
+    showed: the plan whose first step it gives, and the section behind its reasons. The report
+    itself stays in the thread."""
+    from agent.chat.focus import asked_section, focus
 
     subject = response.deal_id or response.rep_id or ""
-    asked = focus(question, response) if question else ""
+    named = [t for t in menu(response.markdown) for p in people or [] if t.startswith(p)]
+    about = named[0] if named else asked_section(question, response.markdown)
+    asked = about or (focus(question, response) if question else "")
     lines = [brief(response.markdown, subject=subject, asked=asked)]
     lines += [f"\n> note: {note}" for note in notes]
-    return "\n".join(lines)
+    titles = menu(response.markdown)
+    why = asked or next((t for t in titles if t.lower().startswith("why")), None)
+    person = about.split(",")[0] if about else None  # headings: "Name, Title (role)"
+    text = "\n".join(lines)
+    first = lead(response.markdown, asked)  # its sources: the brief's and its lead section's
+    block = (section(response.markdown, first.title) or "") if first else ""
+    shown = Shown(
+        steps=steps(response.markdown, asked), why=why, person=person, cited=cited(text + block)
+    )
+    return text, shown

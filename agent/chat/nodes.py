@@ -4,6 +4,7 @@ asks for (or explain what the chat can do), answer from the capability's cited o
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -14,7 +15,8 @@ from langgraph.types import Command
 from agent.chat.answers import explain, from_response, which_deal
 from agent.chat.context import ChatContext, chat_settings
 from agent.chat.history import fold
-from agent.chat.more import navigation, opened
+from agent.chat.more import Shown, cited, navigation, opened
+from agent.chat.people import STAKEHOLDERS, points_at_someone, resolve, someone_named
 from agent.chat.quick import QUICK, answer
 from agent.chat.requests import build_request, coach_on, meeting_slots, notes
 from agent.chat.state import ChatState
@@ -22,6 +24,7 @@ from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
 from agent.model.injection import Suspect, suspects
 from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
+from agent.settings import CoachContext
 from tools.sources import workspace_source
 
 log = logging.getLogger(__name__)
@@ -74,21 +77,35 @@ def start_turn(
     return Command(goto=path, update=update)
 
 
+CHAT_MESSAGE = "chat message"  # where errors about a message say they are
 Route = Literal["run_capability", "answer_quick", "show_more", "explain_capabilities"]
 
 
-def classify_intent(state: ChatState) -> Command[Route]:
-    """Offline routing. "more on 2", "show the sources" and "full report" open the last
-    report; a follow-up ("and for D-1005?", "same again") repeats the last capability, on the
-    deal now in focus; anything the classifier is unsure of gets one clarifying question
-    (explain_capabilities), never the last capability again."""
+def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[Route]:
+    """Offline routing. "more on 2", "step 2", "the second one", "why?", "show the sources"
+    and "full report" open what the last answer showed; a follow-up ("and for D-1005?", "same
+    again") repeats the last capability, on the deal now in focus; a message the classifier
+    cannot place that names a contact ("what about Marguerite?") is about that person (their
+    plan, or an error naming the deals they are on); anything else it is unsure of gets one
+    clarifying question (explain_capabilities), never the last capability again."""
     message = last_question(state["messages"])
     if state.get("last_report") and navigation(message):
         return Command(goto="show_more", update={"intent": None})
     intent = classifier().classify(message)
     last = state.get("last_capability")
+    unsure = intent.name in (UNKNOWN, FOLLOWUP) or points_at_someone(message)
+    if unsure and not intent.slots.deal_id:
+        ctx = _settings(runtime).drafts
+        source = workspace_source(ctx.workspace, ctx.principal)
+        if person := someone_named(message, state.get("deal_id"), source):
+            slots = intent.slots.model_copy(update={"person": person})
+            intent = intent.model_copy(update={"name": STAKEHOLDERS, "slots": slots})
     if intent.name == FOLLOWUP:
         intent = intent.model_copy(update={"name": last or UNKNOWN})
+    shown = Shown.model_validate(state.get("last_shown") or {})
+    if not intent.slots.person and shown.person and _PRONOUN.search(message):
+        slots = intent.slots.model_copy(update={"person": shown.person.split()[0]})
+        intent = intent.model_copy(update={"slots": slots})
     goto: Route = (
         "run_capability"
         if intent.name in CAPABILITIES
@@ -113,6 +130,13 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         # Remembered as the last capability, so a reply naming only the deal runs it.
         text = which_deal(workspace_source(ctx.workspace, ctx.principal), title)
         return {"messages": [AIMessage(text)], "last_capability": intent.name}
+    asked = None
+    try:
+        if intent.name == STAKEHOLDERS and intent.slots.person and deal_id:
+            asked = _about(intent.slots.person, deal_id, ctx)
+    except CoachError as exc:  # a question about someone: the answer is where they are
+        told = _told(exc)
+        return {"messages": [AIMessage(told[:1].upper() + told[1:])]}
     try:
         request = build_request(
             intent.name,
@@ -125,13 +149,39 @@ def run_capability(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str,
         )
         response = coach_on(request, ctx)
     except CoachError as exc:
-        return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {exc}")]}
-    text = from_response(title, response, notes(response), last_question(state["messages"]))
+        return {"messages": [AIMessage(f"I could not prepare the {title.lower()}: {_told(exc)}")]}
+    text, shown = from_response(
+        title, response, notes(response), last_question(state["messages"]), asked
+    )
     return {
         "messages": [AIMessage(text)],
         "last_capability": intent.name,
         "last_report": response.markdown,
+        "last_shown": shown.model_dump(),
     }
+
+
+_PRONOUN = re.compile(r"\b(?:him|her|he|she)\b", re.IGNORECASE)
+
+
+def _picked(shown: Shown, key: str) -> str | None:
+    """The person of the item a rep picked ("the second one"), when it is in range."""
+    index = len(shown.items) if key == "last" else int(key) if key.isdigit() else 0
+    return shown.items[index - 1][0] if 1 <= index <= len(shown.items) else shown.person
+
+
+def _told(exc: CoachError) -> str:
+    """An error about the rep's own message, said to the rep: without "chat message:"."""
+    if exc.where != CHAT_MESSAGE:
+        return str(exc)
+    return str(CoachError(exc.what, fix=exc.fix))
+
+
+def _about(person: str, deal_id: str, ctx: CoachContext) -> list[str]:
+    """The names of the deal's contacts a message is about; someone not on the deal is an
+    error naming the deals they are on (agent/chat/people.py)."""
+    source = workspace_source(ctx.workspace, ctx.principal)
+    return [c.name for c in resolve(person, source.get_deal(deal_id), source)]
 
 
 def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, object]:
@@ -146,20 +196,31 @@ def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, o
     try:
         quick = answer(intent.name, deal_id, intent.slots, ctx, last_question(state["messages"]))
     except CoachError as exc:
-        return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {exc}")]}
+        return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {_told(exc)}")]}
     return {
         "messages": [AIMessage(quick.text)],
         "last_capability": intent.name,
         "last_report": quick.report or quick.text,
+        "last_shown": quick.shown.model_copy(update={"cited": cited(quick.text)}).model_dump(),
     }
 
 
 def show_more(state: ChatState) -> dict[str, object]:
     ask = navigation(last_question(state["messages"]))
     assert ask is not None and state.get("last_report"), "classify_intent checked both"
-    return {"messages": [AIMessage(opened(state.get("last_report") or "", ask))]}
+    shown = Shown.model_validate(state.get("last_shown") or {})
+    text = opened(state.get("last_report") or "", ask, shown)
+    # What was shown now: its sources are the ones to show next (the whole report: all).
+    if ask[0] == "full":
+        shown = shown.model_copy(update={"cited": []})
+    elif ask[0] != "sources" and (refs := cited(text)):
+        shown = shown.model_copy(update={"cited": refs})
+    if ask[0] == "item" and shown.items:  # "the second one", then "email her"
+        shown = shown.model_copy(update={"person": _picked(shown, ask[1])})
+    return {"messages": [AIMessage(text)], "last_shown": shown.model_dump()}
 
 
 def explain_capabilities(state: ChatState) -> dict[str, object]:
     intent = _intent(state)
-    return {"messages": [AIMessage(explain(intent, state.get("deal_id")))]}
+    text = explain(intent, state.get("deal_id"), last_question(state["messages"]))
+    return {"messages": [AIMessage(text)]}

@@ -13,6 +13,7 @@ import re
 
 from agent.contracts.deal import Contact, Deal
 from agent.errors import InvalidInput
+from agent.routing.intent import TITLE_ACRONYM
 from tools.sources import DealSource
 
 # Role words a rep writes for a title: "CFO" is "Chief Financial Officer" in the CRM.
@@ -33,6 +34,19 @@ ROLE_WORDS = {
     "procurement": "sourcing|procurement|purchasing",
     "finance": "financ",
 }
+# The buying-group role (agent/contracts/deal.py DmuRole) nearest to a title or function a rep
+# names: with no CFO on the deal, whoever holds the economic buyer's seat is the one to ask
+# about. Generic sales knowledge, matched against each deal's own contact roles.
+NEAREST_ROLE = {
+    "economic_buyer": "cfo ceo coo md gm president owner finance financial budget sponsor "
+    "executive exec",
+    "technical_evaluator": "cto cio ciso it tech technical architect architecture engineering "
+    "security infrastructure",
+    "procurement": "procurement purchasing sourcing",
+    "legal": "legal lawyer counsel",
+    "business_evaluator": "operations ops",
+}
+_NEAREST = {word: role for role, words in NEAREST_ROLE.items() for word in words.split()}
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _NUMBERS |= {"a couple of": 2, "a few": 3}
@@ -65,6 +79,9 @@ def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
     found = people_named(person, deal)
     if found:
         return found
+    role = _NEAREST.get(person.strip().lower())
+    if role is not None:
+        raise _no_such_role(person, role, deal)
     elsewhere = []
     for summary in source.list_deals():
         if summary.id == deal.id:
@@ -79,6 +96,63 @@ def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
         fix=f"Name the deal you mean (e.g. '{elsewhere[0].split()[0]}')"
         if elsewhere
         else f"Name one of {deal.id}'s contacts: "
+        + ", ".join(f"{c.name} ({c.title})" for c in deal.contacts[:8]),
+    )
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])([A-Z][a-z][\w'’-]*)")
+STAKEHOLDERS = "stakeholder_strategy"
+# A message that only points at someone: "what about Piotr?", "and Hamish?", "who is Bea?".
+_POINTER = re.compile(
+    r"^\s*(?:(?:ok|so|and|but|hm+)[,.]?\s+)*(?:what about|how about|tell me (?:more )?about|"
+    r"who(?:'s|’s| is)|anything (?:on|from)|any news (?:on|from)|and)?\s*"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*[?.!]*\s*$"
+)
+
+
+def points_at_someone(message: str) -> bool:
+    return _POINTER.match(message) is not None
+
+
+def someone_named(message: str, deal_id: str | None, source: DealSource) -> str | None:
+    """A contact's first or last name in a message the classifier could not place ("what
+    about Marguerite?", "and Piotr?"): the word as written, when it names a contact of the
+    deal in focus or of another deal this asker may see; None otherwise (a competitor, a
+    product, a place). A message's first word counts only in a message of two words or less,
+    where it is the whole ask ("Marguerite?")."""
+    words: list[str] = _CAPITALISED.findall(message)
+    said = message.split()
+    if words and len(said) > 2 and said[0].startswith(words[0]):
+        words = words[1:]
+    words = [w.removesuffix("'s").removesuffix("’s") for w in words]
+    if not words:
+        return None
+    ids = [deal_id] if deal_id else []
+    ids += [d.id for d in source.list_deals() if d.id != deal_id]
+    for deal in (source.get_deal(i) for i in ids):
+        for word in words:
+            if any(word.lower() in _words(c.name) for c in deal.contacts):
+                return word
+    return None
+
+
+def _no_such_role(person: str, role: str, deal: Deal) -> InvalidInput:
+    """No contact with that title: the deal's holder of the nearest buying-group role, by
+    the deal's own roles (or all contacts, when nobody holds it)."""
+    said = person.upper() if TITLE_ACRONYM.fullmatch(person) or person.lower() == "it" else person
+    holders = [c for c in deal.contacts if c.dmu_role == role]
+    if holders:
+        who = " or ".join(f"{c.name} ({c.title})" for c in holders[:2])
+        return InvalidInput(
+            f"{'nobody from IT is' if said == 'IT' else f'there is no {said}'} on {deal.id}",
+            where="chat message",
+            fix=f"Did you mean {who}, the {role.replace('_', ' ')}? Ask with their name, "
+            f"e.g. '{holders[0].name.split()[0]}'",
+        )
+    return InvalidInput(
+        f"there is no {said} on {deal.id}, and nobody holds the {role.replace('_', ' ')}'s seat",
+        where="chat message",
+        fix=f"Name one of {deal.id}'s contacts: "
         + ", ".join(f"{c.name} ({c.title})" for c in deal.contacts[:8]),
     )
 

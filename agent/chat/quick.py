@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agent.capabilities.next_best_action.contract import NextBestActionResult
 from agent.capabilities.stakeholder_strategy.contract import (
     StakeholderPlan,
     StakeholderStrategyResult,
 )
+from agent.chat.more import Shown
 from agent.chat.people import on_date, resolve
 from agent.chat.requests import build_request, coach_on
+from agent.chat.topic import mentions, topic_message
+from agent.compose.brief import menu, steps
 from agent.contracts.probability import FactorContribution, WinProbability
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
@@ -32,15 +35,23 @@ QUIET = ("dark", "never", "cooling")
 WINDOW_DAYS = 7
 MAX_ITEMS = 5
 _INFLUENCE = {"high": 0, "medium": 1, "low": 2}
+_EMAIL = re.compile(r"\be-?mail", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|percent|per cent)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Quick:
-    """The short answer, and the report behind it (None: the answer is the whole of it)."""
+    """The short answer, the report behind it (None: the answer is the whole of it), and what
+    it showed for the follow-ups that point at it ("the second one", "why?")."""
 
     text: str
     report: str | None = None
+    shown: Shown = field(default_factory=lambda: Shown(menu=False))
+
+
+def _section_of(markdown: str, name: str) -> str:
+    """The title of the report's section about a person (headings lead with the name)."""
+    return next((t for t in menu(markdown) if t.startswith(name)), "")
 
 
 def cite(refs: Iterable[str], limit: int = 2) -> str:
@@ -82,7 +93,8 @@ def deal_summary(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
             "full report",
         )
     )
-    return Quick("\n".join(lines), response.markdown)
+    shown = Shown(steps=steps(response.markdown), menu=False)
+    return Quick("\n".join(lines), response.markdown, shown)
 
 
 def _factors(win: WinProbability) -> list[FactorContribution]:
@@ -174,30 +186,70 @@ def gone_quiet(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
         lines.append(f"- **{p.name}** ({p.title}, {human(p.role)}): {when} {cite(p.citations)}")
     first = quiet[0]
     lines.append(f"Do: {shorten(first.approach, 160)}")
-    lines.append(_more(f"draft a message to {first.name.split()[0]}", "full report"))
-    return Quick("\n".join(lines), response.markdown)
+    lines.append(
+        _more(f"draft a message to {first.name.split()[0]}", "the second one", "full report")
+        if len(quiet) > 1
+        else _more(f"draft a message to {first.name.split()[0]}", "full report")
+    )
+    listed = quiet[: MAX_ITEMS - 1]
+    items = [(p.name, _section_of(response.markdown, p.name)) for p in listed]
+    return Quick(
+        "\n".join(lines),
+        response.markdown,
+        Shown(items=items, why=items[0][1] or None, menu=False, person=items[0][0]),
+    )
 
 
-def draft_message(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
+def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = "") -> Quick:
+    """A message to the person named (else the quiet one who matters most). With a topic
+    ("about the payback timeline") the body is about it, in our words for that person's role,
+    and what the deal says about it is shown to the rep, cited (agent/chat/topic.py); without
+    one, the stakeholder plan's outreach for them."""
     response, r = _stakeholders(deal_id, ctx)
     source = workspace_source(ctx.workspace, ctx.principal)
+    deal = source.get_deal(deal_id)
     if slots.person:
-        ids = {c.id for c in resolve(slots.person, source.get_deal(deal_id), source)}
+        ids = {c.id for c in resolve(slots.person, deal, source)}
         plans = [p for p in r.stakeholders if p.contact_id in ids]
     else:  # nobody named: the quiet one who matters most, else the first plan
         plans = _quiet(r.stakeholders) or r.stakeholders
     if not plans:
         raise InvalidInput(f"no contact to write to on {deal_id}", where="chat message")
     p = plans[0]
-    subject = [f"> Subject: {slots.topic[:1].upper()}{slots.topic[1:]}"] if slots.topic else []
+    contact = next((c for c in deal.contacts if c.id == p.contact_id), None)
+    kind = "email" if _EMAIL.search(message) else "message"
+    shown = Shown(why=_section_of(response.markdown, p.name) or None, menu=False, person=p.name)
+    head = f"**Draft {kind} to {p.name}** ({p.title}, {human(p.role)})"
+    if slots.topic and contact is not None:
+        topic = clean_text(slots.topic)
+        found = mentions(source.load_context(deal_id), topic, contact)
+        body = topic_message(
+            contact, topic, found, p.engagement, deal.owner.name, deal.account.name
+        )
+        said = (
+            [f"- {m.excerpt} `{m.ref}`" for m in found]
+            if found
+            else [
+                f"- The record says nothing about “{topic}”: the draft asks, check before sending."
+            ]
+        )
+        lines = [
+            head,
+            f"> Subject: {topic[:1].upper()}{topic[1:]}",
+            f"> {body}",
+            f"What the deal says about {topic} (for you, not in the draft):",
+            *said,
+            f"Why: {shorten(p.approach, 160)} {cite(p.citations)}",
+            _more("why?", "show the sources", "full report"),
+        ]
+        return Quick("\n".join(lines), response.markdown, shown)
     lines = [
-        f"**Draft to {p.name}** ({p.title}) · by {p.channel}, {human(p.timing)}",
-        *subject,
+        f"{head} · suggested: {p.channel}, {human(p.timing)}",
         f"> {p.message_draft}",
         f"Why: {shorten(p.approach, 200)} {cite(p.citations)}",
-        _more("show the sources", "full report"),
+        _more("why?", "show the sources", "full report"),
     ]
-    return Quick("\n".join(lines), response.markdown)
+    return Quick("\n".join(lines), response.markdown, shown)
 
 
 def _since(slots: Slots, today: dt.date) -> dt.date:
@@ -260,7 +312,6 @@ def what_changed(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
 ANSWERS: dict[str, Callable[[str, Slots, CoachContext], Quick]] = {
     "deal_summary": deal_summary,
     "gone_quiet": gone_quiet,
-    "draft_message": draft_message,
     "what_changed": what_changed,
 }
 
@@ -268,4 +319,6 @@ ANSWERS: dict[str, Callable[[str, Slots, CoachContext], Quick]] = {
 def answer(name: str, deal_id: str, slots: Slots, ctx: CoachContext, message: str) -> Quick:
     if name == "explain_number":
         return explain_number(deal_id, slots, ctx, message)
+    if name == "draft_message":
+        return draft_message(deal_id, slots, ctx, message)
     return ANSWERS[name](deal_id, slots, ctx)

@@ -14,6 +14,9 @@ class ChatState(MessagesState, total=False):
     last_capability: str | None
     # The full report behind the last short answer: "more on 2", "show the sources" open it.
     last_report: str | None
+    # What the last answer showed (agent.chat.more.Shown, JSON-native): "step 2", "the second
+    # one" and "why?" point at it.
+    last_shown: dict[str, Any] | None
     # Turns folded out of `messages` past the window (agent/chat/history.py).
     summary: str | None
     earlier_turns: int

@@ -73,6 +73,9 @@ class QuickArgs(BaseModel):
     person: str | None = Field(default=None, description="A contact's name or role, e.g. CFO.")
     when: str | None = Field(default=None, description="A time as the rep wrote it: 'monday'.")
     message: str | None = Field(default=None, description="The rep's words, e.g. 'why 30%?'.")
+    topic: str | None = Field(
+        default=None, description="What a draft is about, e.g. 'the payback timeline'."
+    )
 
 
 def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
@@ -83,10 +86,15 @@ def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
     intent = load_intents().intents[name]
 
     def run(
-        deal_id: str, person: str | None = None, when: str | None = None, message: str | None = None
+        deal_id: str,
+        person: str | None = None,
+        when: str | None = None,
+        message: str | None = None,
+        topic: str | None = None,
     ) -> str:
+        slots = Slots(person=person, when=when, topic=topic)
         try:
-            quick = answer(name, deal_id, Slots(person=person, when=when), ctx, message or "")
+            quick = answer(name, deal_id, slots, ctx, message or "")
         except CoachError as exc:
             raise ToolException(str(exc)) from None
         return f'<data answer="{name}" subject="{deal_id}">\n{quick.text}\n</data>'

@@ -14,6 +14,7 @@ Citation markers ([3]) stay in the lines they belong to: the sources section res
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -27,6 +28,12 @@ _BULLET = re.compile(r"^\s*[-*]\s+(.*\S)")
 _STEP = re.compile(r"^\s*\d+[.)]\s+(.*\S)")
 _QUOTE = re.compile(r"“([^”“]{15,})”|\"([^\"]{15,})\"")
 _NUMBERED = re.compile(r"^\d+$")
+# Words before a quote that make it what not to say.
+_WARNED = re.compile(
+    r"\b(?:not|never|avoid(?:ing)?|instead of|rather than|don'?t say|no)\s+(?:an?\s+|the\s+)?"
+    r"[“\"]?$",
+    re.IGNORECASE,
+)
 
 
 class Section(BaseModel):
@@ -39,8 +46,11 @@ class Section(BaseModel):
         return "\n".join([f"{'#' * self.level} {self.title}", *self.lines]).strip()
 
 
+@lru_cache(maxsize=16)
 def _sections(markdown: str) -> tuple[str, list[str], list[Section]]:
-    """(the H1 title, the lines before the first section, the sections in order)."""
+    """(the H1 title, the lines before the first section, the sections in order). Parsed once
+    per report: a chat turn reads the same report for its brief, its steps and its offers.
+    Read only."""
     title, intro, sections = "", [], []
     for line in markdown.splitlines():
         heading = _HEADING.match(line)
@@ -100,8 +110,17 @@ def _lead(first: Section, sections: list[Section], asked: bool = False) -> list[
     reasons = [m.group(1) for line in body if (m := _BULLET.match(line))]
     plain = bool(body) and not (_STEP.match(body[0]) or _BULLET.match(body[0]))
     opening = body[:1] if asked and plain else []
-    # What to say: the first quoted sentence of the advice itself, never of the record.
-    said = next((q for line in steps + reasons if (q := _QUOTE.search(line))), None)
+    # What to say: the first quoted sentence of the advice itself, never of the record, nor
+    # one the advice warns against ('not a "just checking in"').
+    said = next(
+        (
+            q
+            for line in steps + reasons
+            for q in _QUOTE.finditer(line)
+            if not _WARNED.search(line[: q.start()][-40:])
+        ),
+        None,
+    )
     quote = (said.group(1) or said.group(2)) if said else None
     do = steps[0] if steps else None
     if do and quote and quote in do:
@@ -114,29 +133,64 @@ def _lead(first: Section, sections: list[Section], asked: bool = False) -> list[
     return [f"**{first.title}**", *lines, *say]
 
 
-CHAT_HINT = 'type "more on 2", "show the sources" or "full report"'
+def lead(markdown: str, asked: str = "") -> Section | None:
+    """The section the brief leads with: the one asked about, else the first of the first
+    three that has something to lead with (a table alone has not)."""
+    _, _, sections = _sections(markdown)
+    readable = [s for s in sections if s.title.lower() != SOURCES]
+    chosen = [s for s in readable if asked and s.title == asked][:1]
+    return next((s for s in chosen or readable[:3] if _lead(s, sections, asked=bool(chosen))), None)
 
 
-def brief(markdown: str, subject: str = "", hint: str = CHAT_HINT, asked: str = "") -> str:
+def steps(markdown: str, asked: str = "") -> list[str]:
+    """The numbered steps of the section the brief leads with (its subsections too), whole:
+    "step 2" is the second of these, the plan the rep was shown."""
+    first = lead(markdown, asked)
+    if first is None:
+        return []
+    _, _, sections = _sections(markdown)
+    return [
+        " ".join(m.group(1).split())
+        for s in _block(first, sections)
+        for line in s.lines
+        if (m := _STEP.match(line))
+    ]
+
+
+def chat_hint(markdown: str, asked: str = "") -> str:
+    """What the chat offers to open, from what this report has: a step of the plan shown, a
+    section by its number, the sources, the full report."""
+    offers = []
+    if len(steps(markdown, asked)) >= 2:
+        offers.append('"step 2"')
+    if len(menu(markdown)) >= 2:
+        offers.append('"more on 2"')
+    if any(s.title.lower() == SOURCES for s in _sections(markdown)[2]):
+        offers.append('"show the sources"')
+    offers.append('"full report"')
+    if len(offers) == 1:
+        return f"type {offers[0]}"
+    return "type " + ", ".join(offers[:-1]) + f" or {offers[-1]}"
+
+
+def brief(markdown: str, subject: str = "", hint: str | None = None, asked: str = "") -> str:
     """At most eight lines: subject, the first section's heading, its first step and reasons,
     a sentence to say, and the menu. `subject` (a deal or rep id) follows the report's name;
     `hint` says how to open the rest (in the chat, or on the command line); `asked` is the
     title of the section the rep's question is about ("who is my champion?": the champion's
-    plan), which then leads instead of the first."""
+    plan), which then leads instead of the first. Without a `hint`, the chat's offers of
+    what this report has (`chat_hint`)."""
     title, intro, sections = _sections(markdown)
     about = next((line for line in intro if line.strip()), "")
     head = title.split(":")[0] + (f" · {subject}" if subject else "")
     lines = [shorten(f"**{head}** · {about}" if about else f"**{head}**", WIDTH)]
-    readable = [s for s in sections if s.title.lower() != SOURCES]
-    chosen = [s for s in readable if asked and s.title == asked][:1]
-    for first in chosen or readable[:3]:
-        lead = _lead(first, sections, asked=bool(chosen))
-        if lead:  # a section that is only a table leads nowhere: the next one does
-            lines += lead
-            break
+    first = lead(markdown, asked)
+    if first is not None:
+        lines += _lead(first, sections, asked=bool(asked) and first.title == asked)
     behind = menu(markdown)
     if behind:
         listed = " · ".join(f"{i} {t}" for i, t in enumerate(behind[:9], start=1))
         more = "…" if len(behind) > 9 else ""
-        lines.append(shorten(f"More: {listed}{more}", 400) + f" — {hint}.")
+        offer = hint if hint is not None else chat_hint(markdown, asked)
+        lines.append(shorten(f"More: {listed}{more}", 400) + f" — {offer}.")
     return "  \n".join(lines[:MAX_LINES])  # hard breaks: one line each, rendered or not

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ from agent.routing.intent import (
     IntentFile,
     decide,
     extract_objection,
+    person_named,
     spelled_out,
     without_ids,
 )
@@ -98,7 +100,7 @@ class EmbeddingIntentClassifier:
         makes it one token for the same reason)."""
         from knowledge.embeddings import minilm
 
-        text = TITLE_ACRONYM.sub("them", spelled_out(without_ids(message)))
+        text = as_them(TITLE_ACRONYM.sub("them", spelled_out(without_ids(message))))
         readings = [text, *(r for r in (ask_clause(text), remark_read(text)) if r)]
         queries = minilm().embed(readings)
         out = self._similarities(queries[0])
@@ -120,13 +122,26 @@ class EmbeddingIntentClassifier:
         return decide(self.scores(message), self.spec.embedding_threshold, message)
 
 
+def as_them(text: str) -> str:
+    """The message with the person it names (capitalised, as names are) read as "them": a name
+    says who, not what the rep asks for, and an unfamiliar one otherwise lands wherever its
+    letters happen to ("email Odile about the audit" read as process adherence)."""
+    person = person_named(text)
+    if person is None or not person[:1].isupper():  # "a plan to win this" names nobody
+        return text
+    return re.sub(rf"\b{re.escape(person)}\b", "them", text, count=1)
+
+
 def ask_clause(text: str) -> str | None:
-    """The words before a named topic, when they are an ask of their own (three words or more)."""
+    """The words before a named topic, when they are an ask of their own: three words or more,
+    or two to someone ("email them", a name read as them; "tell me" is not one)."""
     parts = TOPIC.split(text, maxsplit=1)
     if len(parts) < 2:
         return None
     ask = parts[0].strip(" ,;:-")
-    return ask if len(ask.split()) >= 3 and parts[1].strip() else None
+    words = ask.split()
+    to_someone = len(words) == 2 and words[-1] == "them"  # "email them": a name read as them
+    return ask if (len(words) >= 3 or to_someone) and parts[1].strip() else None
 
 
 def remark_read(text: str) -> str | None:

@@ -183,6 +183,22 @@ def _stem(words: list[str]) -> list[str]:
     return stems
 
 
+# Words that say nothing about what a topic is ("an update on the pilot": the pilot).
+_TOPIC_STOP_WORDS = (
+    "about re regarding update updates status latest news quick note email message follow up "
+    "with from we you your they their them was were be been has have had will would"
+)
+_TOPIC_STOP = frozenset(_TOPIC_STOP_WORDS.split())
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of a text's words that carry content: a topic's words, matched against the
+    deal's texts (agent/chat/topic.py) so 'pricing' meets 'price'."""
+    words = [w.removesuffix("'s") for w in _WORD.findall(text.lower().replace("’", "'"))]
+    kept = [w for w in words if w not in _STOP and w not in _TOPIC_STOP and len(w) > 1]
+    return set(_stem(kept))
+
+
 def features(text: str) -> list[str]:
     """Stemmed words, adjacent-word pairs and the stems' letter trigrams (so 'prep' meets
     'prepare'). Deal and rep ids are slots, not words; a methodology name and a quoted customer
@@ -322,8 +338,8 @@ def person_named(message: str) -> str | None:
     contacts by the chat, which knows the deal."""
     for match in _PERSON.finditer(spelled_out(message)):
         word = match.group(1).removesuffix("'s")
-        if word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word):
-            return word
+        if word == "IT" or (word.lower() not in _NOT_A_PERSON and not _DEAL.fullmatch(word)):
+            return word  # "my meeting with IT": the department, written in capitals
     return None
 
 

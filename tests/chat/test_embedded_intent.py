@@ -101,10 +101,24 @@ def test_an_id_alone_is_a_follow_up() -> None:
         ("tell me about the deal", None),  # two words: no ask of its own
         ("what do they say about price", "what do they say"),
         ("who has gone quiet", None),
+        ("email them about the pilot", "email them"),  # two words, to someone
     ],
 )
 def test_the_ask_is_told_from_its_topic(text: str, ask: str | None) -> None:
     assert ask_clause(text) == ask
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("email Odile about the audit", "email them about the audit"),
+        ("what's the game plan to win this", "what's the game plan to win this"),  # no name
+    ],
+)
+def test_a_name_is_read_as_them(text: str, read: str) -> None:
+    from agent.routing.embedded import as_them
+
+    assert as_them(text) == read
 
 
 @needs_weights

@@ -131,7 +131,7 @@ def test_a_models_words_pass_the_sanitiser_as_they_stream(chat_db: Path) -> None
     [
         ("gone_quiet", {}, "have gone quiet"),
         ("deal_summary", {}, "**Deal summary**"),
-        ("draft_message", {"person": "CFO"}, "**Draft to "),
+        ("draft_message", {"person": "CFO", "topic": "the pricing"}, "> Subject: The pricing"),
         ("what_changed", {"when": "last week"}, "**Since "),
         ("explain_number", {"message": "why 30%?"}, "**Win probability "),
     ],

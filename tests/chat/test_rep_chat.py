@@ -55,7 +55,7 @@ def test_summary_is_short_cites_and_keeps_the_report(chat_db: Path) -> None:
 def test_a_follow_up_email_is_a_draft_not_a_debrief(chat_db: Path) -> None:
     chat = session(chat_db, deal_id="D-1003")
     text, _ = answer(chat, "write me a follow-up email")
-    assert text.startswith("**Draft to ") and "\n> Hi " in text
+    assert text.startswith("**Draft email to ") and "\n> Hi " in text
     assert "Call debrief" not in text and len(_lines(text)) <= MAX_LINES
 
 
@@ -64,7 +64,7 @@ def test_a_draft_goes_to_the_person_named_by_role(chat_db: Path) -> None:
     text, _ = answer(
         session(chat_db, deal_id="D-1003"), "draft an email to the CFO with a pricing recap"
     )
-    assert text.startswith(f"**Draft to {cfo.name}**")
+    assert text.startswith(f"**Draft email to {cfo.name}**")
     assert f"Hi {cfo.name.split()[0]}," in text
 
 

@@ -30,9 +30,16 @@ needs_weights = pytest.mark.skipif(not semantic_available(), reason="MiniLM weig
     ("message", "ask"),
     [
         ("more on 3", ("section", "3")),
-        ("alright so more on the third step", ("section", "3")),
+        ("alright so more on the third step", ("step", "3")),  # the plan's, not the menu's
         ("could you expand on #4 pls", ("section", "4")),
-        ("can u open step 2", ("section", "2")),
+        ("can u open step 2", ("step", "2")),
+        ("what's step 4?", ("step", "4")),
+        ("the second one", ("item", "2")),
+        ("ok and the 3rd one?", ("item", "3")),
+        ("why?", ("why", "")),
+        ("but why that step", ("why", "")),
+        ("why 30%?", None),  # a number to explain, not a follow-up
+        ("why is the win probability so low", None),
         ("more on the risks", ("section", "risks")),
         ("thanks, sources?", ("sources", "")),
         ("what are the citations behind that", ("sources", "")),
