@@ -24,7 +24,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -40,6 +40,7 @@ from agent.contracts.utterance import (
     UtteranceLabel,
     UtteranceLabels,
 )
+from agent.memo import Recent
 from agent.reading.ngrams import Lexical
 from agent.reading.patterns import (
     BUYING_SIGNALS,
@@ -210,6 +211,8 @@ class ModelClassifier:
         self.head = head
         self.embed = embed
         self.cache: OrderedDict[str, Vector] = OrderedDict()
+        # a whole batch's scores, by its pairs: the same call debriefed again is looked up
+        self.batches: Recent[tuple[tuple[str, str], ...], list[Scores]] = Recent(maxsize=8)
         self.threshold = dict(zip(head.labels, (float(t) for t in head.thresholds), strict=True))
 
     def vectors(self, texts: Iterable[str]) -> dict[str, Vector]:
@@ -232,17 +235,24 @@ class ModelClassifier:
         self.vectors(t for t in texts if t)
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
-        """(text, previous turn's text or "") -> a probability per label."""
+        """(text, previous turn's text or "") -> a probability per label. A batch seen before
+        (the same call debriefed again) is not scored again: its rows were made from the same
+        vectors in the same batch, so they are the ones scoring would give (copies: a caller
+        may change its dicts)."""
         if not pairs:
             return []
+        kept = self.batches.get(tuple(pairs), partial(self._score, pairs))
+        return [dict(s) for s in kept]
+
+    def _score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
         found = self.vectors(t for pair in pairs for t in pair if t)
         blank = np.zeros_like(next(iter(found.values())))
         cur = np.stack([found[t] if t else blank for t, _ in pairs])
         prev = np.stack([found[p] if p else blank for _, p in pairs])
         probs = self.head.combined(features(cur, prev, self.head.context), [t for t, _ in pairs])
         return [
-            {label: round(float(p), 4) for label, p in zip(self.head.labels, row, strict=True)}
-            for row in probs
+            {label: round(p, 4) for label, p in zip(self.head.labels, row, strict=True)}
+            for row in probs.tolist()
         ]
 
     def labels(self, scores: Scores) -> list[UtteranceLabel]:
