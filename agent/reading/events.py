@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from agent.contracts.deal import Deal
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact
 from agent.reading.commitments import resolve_date
+from agent.reading.gates import gate
 from agent.reading.outreach import outcome_of
 from agent.reading.patterns import competitor_pattern
 from agent.reading.spans import sentence_spans
@@ -405,6 +406,9 @@ _GENERIC_RIVAL = re.compile(
     r"themselves|ourselves))\b",
     re.I,
 )
+# A comparison makes one of these claims (read_comparisons): a text with none of their words
+# compares nothing.
+_CLAIMS = gate(_PRICE, _PRICE_FIGURE, _SPEED, _SPEED_FIGURE, _SCOPE)
 _COOLING = re.compile(
     r"\b(?:lukewarm|cooled|cooling|frustrated|lost interest|less engaged|sceptical|skeptical|"
     r"unhappy|annoyed|disappointed|pushed back hard|has gone quiet|went quiet)\b",
@@ -554,15 +558,23 @@ _EVENT_DATED = re.compile(
 )
 
 
+_CONSTRAINT_GATES = [(kind, pattern, gate(pattern)) for kind, pattern in _CONSTRAINTS]
+
+
 def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
     """Constraints the text says stand between the deal and signature; one it says is behind
     them (a freeze lifted, a review passed) is none. A legal review is read even then: it
     shows the review started (agent/analysis/evidence.py)."""
+    # the kinds whose pattern may match somewhere in the text (gates.py): a kind that cannot
+    # match the text matches none of its sentences, so the first kind a sentence names stays
+    kinds = [(k, pattern) for k, pattern, may in _CONSTRAINT_GATES if may.may_match(text)]
+    if not kinds:
+        return
     spans = sentence_spans(text)
     for n, (start, end) in enumerate(spans):
         sentence = text[start:end]
         lowered = sentence.lower()
-        for kind, pattern in _CONSTRAINTS:
+        for kind, pattern in kinds:
             cues = _CUES.get(kind)
             if cues is not None and cues.search(lowered) is None:
                 continue
@@ -595,6 +607,9 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
 def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterator[Fact]:
     names = [n for n in competitors if n]
     named = competitor_pattern(names) if names else None  # cached per name set
+    rivals = gate(named, _GENERIC_RIVAL) if named else gate(_GENERIC_RIVAL)
+    if not (rivals.may_match(text) and _CLAIMS.may_match(text)):
+        return  # no rival, or no claim: nothing to compare
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         rival = named.search(sentence) if named else None
@@ -625,6 +640,8 @@ def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterato
 
 
 def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
+    if not gate(_COOLING, _WARMING).may_match(text):
+        return
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         direction = _direction(sentence)
@@ -680,6 +697,8 @@ def last_day(sentence: str, written: dt.date) -> dt.date | None:
 
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
     """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
+    if not gate(_LEAVING).may_match(text):
+        return
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if not _LEAVING.search(sentence):

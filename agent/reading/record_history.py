@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.reading.events import resolve_past
+from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 # What of the record: the opportunity itself, or its history, activities, notes, emails.
@@ -174,6 +175,8 @@ def read_partner_history(ref: str, text: str, written: dt.date, deal: Deal) -> I
     """A `history_gap` fact, `holder` the partner, when the text says a partner ran the deal
     before us and its records are not in this CRM. `until` is when the stage the text says we
     took over at began ("we took over from Trial stage"), else left to the record's start."""
+    if not (gate(_PARTNER_RAN).may_match(text) and gate(_ELSEWHERE).may_match(text)):
+        return  # both are needed: a partner ran it, and its records are elsewhere
     ran = [
         (a, b)
         for a, b in sentence_spans(text)
