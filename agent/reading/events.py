@@ -480,7 +480,10 @@ def read_meetings(
             on=a.date,
             attendees=[p for p in a.participants if p in customers],
         )
+    booked, meeting = gate(_BOOKED), gate(_MEETING)
     for ref, text, written in texts:
+        if not (booked.may_match(text) and meeting.may_match(text)):
+            continue  # a sentence must name both (gates.py)
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             if (

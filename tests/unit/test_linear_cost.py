@@ -98,3 +98,60 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
                     skipped += 1
                     assert _TITLE.search(sentence) is None, sentence
     assert checked > 5000 and 0 < skipped < checked
+
+
+def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A debrief classifies the call's lines in one batch: each distinct line embedded once and
+    read by the lexical head once (a line said again is looked up); the same call debriefed
+    again embeds, reads and scores nothing anew (its batch is kept)."""
+    from agent.reading.utterances import ModelClassifier, utterance_classifier
+
+    clf = utterance_classifier()
+    if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:
+        pytest.skip("the embedding weights are not installed")
+    embedded: Counter[str] = Counter()
+    read: Counter[str] = Counter()
+    batches: list[int] = []
+    embed, logits, score = clf.embed, clf.head.lexical._logits, clf._score
+
+    def counted_embed(texts: list[str]) -> Any:
+        embedded.update(texts)
+        return embed(texts)
+
+    def counted_logits(text: str) -> Any:
+        read[text] += 1
+        return logits(text)
+
+    def counted_score(pairs: Any) -> Any:
+        batches.append(len(pairs))
+        return score(pairs)
+
+    monkeypatch.setattr(clf, "embed", counted_embed)
+    monkeypatch.setattr(clf, "_score", counted_score)
+    object.__setattr__(clf.head.lexical, "_logits", counted_logits)
+    try:
+        marker = f"(call {random.randrange(10**9)})"
+        call = meeting(5.0, 60)
+        lines = [
+            {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": f"{u.text} {marker}"}
+            for u in call.utterances
+        ]
+        request = CoachingRequest(
+            capability="post_call_analysis",
+            deal_id="D-1003",
+            transcript=json.dumps(lines),
+            transcript_source="classifier-cost.json",
+            meeting=Meeting(date=dt.date(2026, 11, 18)),
+        )
+        context = CoachContext(outbox=None, memory=None)
+        coach(request, context)
+        ours = {t: n for t, n in embedded.items() if marker in t}  # the call's (merged) lines
+        assert len(ours) >= 20 and set(ours.values()) == {1}
+        assert set(read.values()) == {1} and set(read) <= set(ours)
+        first = (sum(embedded.values()), sum(read.values()), len(batches))
+        coach(request, context)
+        assert (sum(embedded.values()), sum(read.values()), len(batches)) == first
+    finally:
+        object.__delattr__(clf.head.lexical, "_logits")

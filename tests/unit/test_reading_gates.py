@@ -34,7 +34,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             for name in ("_COOLING", "_WARMING", "_LEAVING", "_GENERIC_RIVAL", "_PRICE")
         ),
         *((name, getattr(events, name)) for name in ("_PRICE_FIGURE", "_SPEED", "_SCOPE")),
-        ("_SPEED_FIGURE", events._SPEED_FIGURE),
+        *((name, getattr(events, name)) for name in ("_SPEED_FIGURE", "_BOOKED", "_MEETING")),
         ("_TITLE", people._TITLE),
         ("_PARTNER_RAN", record_history._PARTNER_RAN),
         ("_ELSEWHERE", record_history._ELSEWHERE),
@@ -111,7 +111,9 @@ def test_gated_rules_read_what_the_rules_read_without_gates(
     on = dt.date(2026, 11, 18)
 
     def read_all() -> list[tuple[object, ...]]:
-        return [
+        dated = [(f"deal.notes[{i}].text", text, on) for i, text in enumerate(texts)]
+        meetings = tuple(read_module.read_meetings(deal, dt.date(2000, 1, 1), dated))
+        return [meetings] + [
             read_module._read_text(f"deal.notes[{i}].text", text, on, seller, deal, rivals)
             for i, text in enumerate(texts)
             for seller in (True, False)
@@ -120,4 +122,4 @@ def test_gated_rules_read_what_the_rules_read_without_gates(
     gated = read_all()
     monkeypatch.setattr(gates.Gate, "may_match", lambda self, text: True)
     assert read_all() == gated
-    assert sum(map(len, gated)) > 200  # the texts hold facts of many kinds
+    assert sum(map(len, gated)) > 200 and len(gated[0]) > 5  # facts of many kinds, meetings
