@@ -155,3 +155,42 @@ def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at
         assert (sum(embedded.values()), sum(read.values()), len(batches)) == first
     finally:
         object.__delattr__(clf.head.lexical, "_logits")
+
+
+def test_the_same_call_again_prepares_the_live_assist_cards_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The debrief's live assist engine (its cards prepared from the deal, its analysis and
+    the knowledge) is kept per analysis: the same call again does not prepare them anew; a
+    new call (a new analysis) does."""
+    from agent.capabilities.live_assist.engine import LiveAssist
+
+    made: list[int] = []
+    real = LiveAssist.__post_init__
+
+    def counted(self: LiveAssist) -> None:
+        made.append(1)
+        real(self)
+
+    monkeypatch.setattr(LiveAssist, "__post_init__", counted)
+
+    def request(marker: str) -> CoachingRequest:
+        lines = [
+            {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
+            for u in meeting(2.0, 12).utterances
+        ]
+        lines[0]["text"] = f"{lines[0]['text']} ({marker})"
+        return CoachingRequest(
+            capability="post_call_analysis",
+            deal_id="D-1003",
+            transcript=json.dumps(lines),
+            transcript_source="assist-kept.json",
+            meeting=Meeting(date=dt.date(2026, 11, 18)),
+        )
+
+    context = CoachContext(outbox=None, memory=None)
+    first = request(f"take {random.randrange(10**9)}")
+    answers = [coach(first, context).markdown for _ in range(3)]
+    assert len(made) == 1 and len(set(answers)) == 1
+    coach(request(f"take {random.randrange(10**9)}"), context)
+    assert len(made) == 2

@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 from langgraph.store.base import BaseStore
 
+from agent.analysis.model import Analysis
 from agent.analysis.stage import default_process
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
@@ -14,12 +15,15 @@ from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnaly
 from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
 from agent.capabilities.post_call_analysis.lessons import opaque, scrub, stage_words
 from agent.capabilities.registry import Capability, Draft, Inputs
+from agent.contracts.context import DealContext
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
+from agent.memo import PerObject
 from agent.memory import lessons_namespace, tenant_of
 from agent.reading.identity import confirm_speakers
 from agent.retrieval import index_for
 from agent.settings import CoachContext
+from knowledge.retriever import KnowledgeIndex
 
 SIMILAR_LESSONS = 5
 
@@ -88,7 +92,7 @@ def draft(inputs: Inputs) -> Draft:
         raise InvalidInput("no transcript to analyse", where="request.transcript")
     meeting = request.meeting
     on = meeting.date if meeting and meeting.date else inputs.as_of
-    assist = LiveAssist(ctx, inputs.signals, index_for(inputs.settings))
+    assist = _assist(ctx, inputs.signals, index_for(inputs.settings))
     attendees = meeting.attendees if meeting else []
     result = build_debrief(
         ctx,
@@ -105,6 +109,20 @@ def draft(inputs: Inputs) -> Draft:
     tenant = tenant_of(inputs.settings.principal)
     similar = _similar(inputs.store, result, ctx.deal.id, tenant)  # scrubbed: no grounds needed
     return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
+
+
+def _assist(ctx: DealContext, analysis: Analysis, index: KnowledgeIndex) -> LiveAssist:
+    """The live assist engine the debrief asks for answers, competitors and questions: its
+    cards are prepared from the deal, its analysis and the knowledge (a third of a short
+    debrief), so one is kept per analysis (agent/memo.py), context and index version. The
+    debrief only reads it (answer, no_card, questions_for): nothing it keeps changes. The
+    kept engine holds the context and the index, so their ids in the key stay theirs."""
+    index.refresh()  # a newer ingest is a new version: a new engine
+    key = (id(ctx), id(index), index.version)
+    return _ASSISTS.get(analysis, key, lambda: LiveAssist(ctx, analysis, index))
+
+
+_ASSISTS: PerObject[LiveAssist] = PerObject(maxsize=16)
 
 
 def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[str, Any]:
