@@ -194,3 +194,47 @@ def test_the_same_call_again_prepares_the_live_assist_cards_once(
     assert len(made) == 1 and len(set(answers)) == 1
     coach(request(f"take {random.randrange(10**9)}"), context)
     assert len(made) == 2
+
+
+def test_a_debrief_is_kept_per_call_and_request_and_answered_anew_when_either_changes() -> None:
+    """The same call with the same choices is answered from the kept debrief (the same
+    answer, the analysis not run again); another objective, activity type or attendee list is
+    a new debrief, as it would be in a fresh process."""
+    import agent.capabilities.post_call_analysis.capability as debrief_module
+
+    built: list[int] = []
+    real = debrief_module.build_debrief
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        built.append(1)
+        return real(*args, **kw)
+
+    lines = [
+        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
+        for u in meeting(2.0, 12).utterances
+    ]
+    lines[0]["text"] += f" (take {random.randrange(10**9)})"
+
+    def ask(objective: str, activity: str = "call", attendees: tuple[str, ...] = ()) -> str:
+        request = CoachingRequest(
+            capability="post_call_analysis",
+            deal_id="D-1003",
+            transcript=json.dumps(lines),
+            transcript_source="kept-debrief.json",
+            meeting=Meeting(
+                date=dt.date(2026, 11, 18), objective=objective, attendees=list(attendees)
+            ),
+            options={"activity_type": activity},
+        )
+        return coach(request, CoachContext(outbox=None, memory=None)).markdown
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(debrief_module, "build_debrief", counted)
+        first = ask("Confirm the decision process")
+        assert ask("Confirm the decision process") == first and len(built) == 1
+        other = ask("Agree the pricing")
+        assert other != first and "Agree the pricing" in other and len(built) == 2
+        assert ask("Confirm the decision process", "meeting") != first and len(built) == 3
+        ask("Confirm the decision process", attendees=("c-owen-marchetti",))
+        assert len(built) == 4
+        assert ask("Confirm the decision process") == first and len(built) == 4

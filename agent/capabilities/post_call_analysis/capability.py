@@ -11,6 +11,7 @@ from agent.analysis.model import Analysis
 from agent.analysis.stage import default_process
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
+from agent.capabilities.post_call_analysis.change import digest
 from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
 from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
 from agent.capabilities.post_call_analysis.lessons import opaque, scrub, stage_words
@@ -87,28 +88,51 @@ def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
 
 
 def draft(inputs: Inputs) -> Draft:
-    request, ctx = inputs.request, inputs.ctx
-    if ctx.transcript is None:  # the request validator already insists on one
+    request, ctx, transcript = inputs.request, inputs.ctx, inputs.ctx.transcript
+    if transcript is None:  # the request validator already insists on one
         raise InvalidInput("no transcript to analyse", where="request.transcript")
     meeting = request.meeting
     on = meeting.date if meeting and meeting.date else inputs.as_of
-    assist = _assist(ctx, inputs.signals, index_for(inputs.settings))
+    index = index_for(inputs.settings)
     attendees = meeting.attendees if meeting else []
-    result = build_debrief(
-        ctx,
-        inputs.signals,
-        confirm_speakers(ctx.transcript, ctx.deal, on, attendees),
+    objective = meeting.objective if meeting else None
+    activity = _activity_type(request.options.get("activity_type", "call"))
+    process = default_process(inputs.settings) if ctx.process is None else None
+
+    def debrief() -> PostCallAnalysisResult:
+        return build_debrief(
+            ctx,
+            inputs.signals,
+            confirm_speakers(transcript, ctx.deal, on, attendees),
+            on,
+            objective,
+            activity,
+            _assist(ctx, inputs.signals, index),
+            process,
+        )
+
+    index.refresh()  # a newer ingest is a new version: a new debrief
+    # Kept per analysis (agent/memo.py): the analysis is of this context, the call's transcript
+    # included, on its date, so with the request's own choices and the knowledge's version
+    # the debrief is the same; the same call asked about again is not analysed again.
+    key = (
+        id(ctx),
         on,
-        meeting.objective if meeting else None,
-        _activity_type(request.options.get("activity_type", "call")),
-        assist,
-        default_process(inputs.settings) if ctx.process is None else None,
+        tuple(attendees),
+        objective,
+        activity,
+        (index.store.where, index.folders, index.hidden, index.version),
+        digest(process and (process.doc_id, process.standard)),
     )
+    result = _DEBRIEFS.get(inputs.signals, key, debrief)
     if inputs.store is None:
         return Draft(result)
     tenant = tenant_of(inputs.settings.principal)
     similar = _similar(inputs.store, result, ctx.deal.id, tenant)  # scrubbed: no grounds needed
     return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
+
+
+_DEBRIEFS: PerObject[PostCallAnalysisResult] = PerObject(maxsize=16)
 
 
 def _assist(ctx: DealContext, analysis: Analysis, index: KnowledgeIndex) -> LiveAssist:
