@@ -22,6 +22,27 @@ from agent.settings import CoachContext
 from evals.bench_live import meeting
 
 
+def _lines(minutes: float, count: int, marker: str = "") -> list[dict[str, Any]]:
+    """A synthetic call's lines as a JSON transcript holds them, each ending in `marker`."""
+    return [
+        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text + marker}
+        for u in meeting(minutes, count).utterances
+    ]
+
+
+def _debrief(
+    lines: list[dict[str, Any]], source: str, activity: str = "call", **meeting_fields: Any
+) -> CoachingRequest:
+    return CoachingRequest(
+        capability="post_call_analysis",
+        deal_id="D-1003",
+        transcript=json.dumps(lines),
+        transcript_source=source,
+        meeting=Meeting(date=dt.date(2026, 11, 18), **meeting_fields),
+        options={"activity_type": activity},
+    )
+
+
 def test_a_debrief_reads_each_line_of_the_call_once(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: Counter[str] = Counter()
     real = read_module._read_text
@@ -32,19 +53,7 @@ def test_a_debrief_reads_each_line_of_the_call_once(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(read_module, "_read_text", counted)
     read_module.forget_texts()
-    call = meeting(5.0, 60)
-    lines = [
-        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
-        for u in call.utterances
-    ]
-    request = CoachingRequest(
-        capability="post_call_analysis",
-        deal_id="D-1003",
-        transcript=json.dumps(lines),
-        transcript_source="linear-cost.json",
-        meeting=Meeting(date=dt.date(2026, 11, 18)),
-    )
-    coach(request, CoachContext(outbox=None, memory=None))
+    coach(_debrief(_lines(5.0, 60), "linear-cost.json"), CoachContext(outbox=None, memory=None))
     said = {ref: n for ref, n in reads.items() if ref.startswith("transcript.")}
     assert len(said) >= 50  # the call's lines were read (a few are too short to be free text)
     assert set(said.values()) == {1}, "a line of the call was read more than once"
@@ -132,19 +141,8 @@ def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at
     monkeypatch.setattr(clf, "_score", counted_score)
     object.__setattr__(clf.head.lexical, "_logits", counted_logits)
     try:
-        marker = f"(call {random.randrange(10**9)})"
-        call = meeting(5.0, 60)
-        lines = [
-            {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": f"{u.text} {marker}"}
-            for u in call.utterances
-        ]
-        request = CoachingRequest(
-            capability="post_call_analysis",
-            deal_id="D-1003",
-            transcript=json.dumps(lines),
-            transcript_source="classifier-cost.json",
-            meeting=Meeting(date=dt.date(2026, 11, 18)),
-        )
+        marker = f" (call {random.randrange(10**9)})"
+        request = _debrief(_lines(5.0, 60, marker), "classifier-cost.json")
         context = CoachContext(outbox=None, memory=None)
         coach(request, context)
         ours = {t: n for t, n in embedded.items() if marker in t}  # the call's (merged) lines
@@ -174,25 +172,11 @@ def test_the_same_call_again_prepares_the_live_assist_cards_once(
 
     monkeypatch.setattr(LiveAssist, "__post_init__", counted)
 
-    def request(marker: str) -> CoachingRequest:
-        lines = [
-            {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
-            for u in meeting(2.0, 12).utterances
-        ]
-        lines[0]["text"] = f"{lines[0]['text']} ({marker})"
-        return CoachingRequest(
-            capability="post_call_analysis",
-            deal_id="D-1003",
-            transcript=json.dumps(lines),
-            transcript_source="assist-kept.json",
-            meeting=Meeting(date=dt.date(2026, 11, 18)),
-        )
-
     context = CoachContext(outbox=None, memory=None)
-    first = request(f"take {random.randrange(10**9)}")
+    first = _debrief(_lines(2.0, 12, f" (take {random.randrange(10**9)})"), "assist-kept.json")
     answers = [coach(first, context).markdown for _ in range(3)]
     assert len(made) == 1 and len(set(answers)) == 1
-    coach(request(f"take {random.randrange(10**9)}"), context)
+    coach(_debrief(_lines(2.0, 12, f" (take {random.randrange(10**9)})"), "assist.json"), context)
     assert len(made) == 2
 
 
@@ -209,22 +193,11 @@ def test_a_debrief_is_kept_per_call_and_request_and_answered_anew_when_either_ch
         built.append(1)
         return real(*args, **kw)
 
-    lines = [
-        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
-        for u in meeting(2.0, 12).utterances
-    ]
-    lines[0]["text"] += f" (take {random.randrange(10**9)})"
+    lines = _lines(2.0, 12, f" (take {random.randrange(10**9)})")
 
     def ask(objective: str, activity: str = "call", attendees: tuple[str, ...] = ()) -> str:
-        request = CoachingRequest(
-            capability="post_call_analysis",
-            deal_id="D-1003",
-            transcript=json.dumps(lines),
-            transcript_source="kept-debrief.json",
-            meeting=Meeting(
-                date=dt.date(2026, 11, 18), objective=objective, attendees=list(attendees)
-            ),
-            options={"activity_type": activity},
+        request = _debrief(
+            lines, "kept-debrief.json", activity, objective=objective, attendees=list(attendees)
         )
         return coach(request, CoachContext(outbox=None, memory=None)).markdown
 
