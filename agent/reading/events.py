@@ -409,6 +409,7 @@ _GENERIC_RIVAL = re.compile(
 # A comparison makes one of these claims (read_comparisons): a text with none of their words
 # compares nothing.
 _CLAIMS = gate(_PRICE, _PRICE_FIGURE, _SPEED, _SPEED_FIGURE, _SCOPE)
+_RIVAL_GATE = gate(_GENERIC_RIVAL)
 _COOLING = re.compile(
     r"\b(?:lukewarm|cooled|cooling|frustrated|lost interest|less engaged|sceptical|skeptical|"
     r"unhappy|annoyed|disappointed|pushed back hard|has gone quiet|went quiet)\b",
@@ -429,6 +430,9 @@ _AT_STATUS_QUO = re.compile(
     r"(?:current|existing|old|legacy|incumbent|present|manual|spreadsheet)",
     re.I,
 )
+
+
+_FEELING = gate(_COOLING, _WARMING)
 
 
 def _direction(sentence: str) -> str | None:
@@ -461,6 +465,9 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
     return found
 
 
+_BOOKED_GATE, _MEETING_GATE = gate(_BOOKED), gate(_MEETING)
+
+
 def read_meetings(
     deal: Deal, as_of: dt.date, texts: Sequence[tuple[str, str, dt.date]]
 ) -> Iterator[Fact]:
@@ -480,7 +487,7 @@ def read_meetings(
             on=a.date,
             attendees=[p for p in a.participants if p in customers],
         )
-    booked, meeting = gate(_BOOKED), gate(_MEETING)
+    booked, meeting = _BOOKED_GATE, _MEETING_GATE
     for ref, text, written in texts:
         if not (booked.may_match(text) and meeting.may_match(text)):
             continue  # a sentence must name both (gates.py)
@@ -610,7 +617,7 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
 def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterator[Fact]:
     names = [n for n in competitors if n]
     named = competitor_pattern(names) if names else None  # cached per name set
-    rivals = gate(named, _GENERIC_RIVAL) if named else gate(_GENERIC_RIVAL)
+    rivals = gate(named, _GENERIC_RIVAL) if named else _RIVAL_GATE
     if not (rivals.may_match(text) and _CLAIMS.may_match(text)):
         return  # no rival, or no claim: nothing to compare
     for start, end in sentence_spans(text):
@@ -643,7 +650,7 @@ def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterato
 
 
 def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
-    if not gate(_COOLING, _WARMING).may_match(text):
+    if not _FEELING.may_match(text):
         return
     for start, end in sentence_spans(text):
         sentence = text[start:end]
@@ -688,6 +695,9 @@ _GONE = re.compile(
 )
 
 
+_LEAVING_GATE = gate(_LEAVING)
+
+
 def last_day(sentence: str, written: dt.date) -> dt.date | None:
     """A departure's last day: the date ahead the words give ("leaving at the end of
     October"), else the day they were written when they say the person is already gone (their
@@ -700,7 +710,7 @@ def last_day(sentence: str, written: dt.date) -> dt.date | None:
 
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
     """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
-    if not gate(_LEAVING).may_match(text):
+    if not _LEAVING_GATE.may_match(text):
         return
     for start, end in sentence_spans(text):
         sentence = text[start:end]

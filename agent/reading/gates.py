@@ -107,7 +107,21 @@ class Gate:
         return self._any.search(text.lower()) is not None
 
 
-@lru_cache(maxsize=256)
 def gate(*patterns: re.Pattern[str]) -> Gate:
-    """The gate of these patterns, made once (a deal's competitor pattern is made per name set)."""
-    return Gate(*patterns)
+    """The gate of these patterns, made once (a deal's competitor pattern is made per name
+    set). Looked up by the patterns' identities: hashing a compiled pattern hashes its whole
+    program, which for the long title pattern cost more than the gate saves."""
+    key = tuple(map(id, patterns))
+    kept = _GATES.get(key)
+    if (
+        kept is not None and kept[0] == patterns
+    ):  # the same objects (tuples compare by identity first)
+        return kept[1]
+    made = Gate(*patterns)
+    if len(_GATES) >= 256:  # bounded: start again rather than grow
+        _GATES.clear()
+    _GATES[key] = (patterns, made)  # the patterns held: their ids stay theirs
+    return made
+
+
+_GATES: dict[tuple[int, ...], tuple[tuple[re.Pattern[str], ...], Gate]] = {}

@@ -481,10 +481,13 @@ def acted_for_deal(sentence: str, after: int, following: str = "") -> bool | Non
     return None
 
 
+_TITLE_GATE = gate(_TITLE)
+
+
 def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterator[Fact]:
     """Person facts in one free text. `seller_written`: a rep's note or an activity summary,
     where 'our CFO' is the seller's own."""
-    if not gate(_TITLE).may_match(text):
+    if not _TITLE_GATE.may_match(text):
         return
     spans = sentence_spans(text)
     for n, (s_start, s_end) in enumerate(spans):

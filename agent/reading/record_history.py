@@ -171,11 +171,14 @@ def _holder(text: str) -> str:
     return f"the {noun.group(0).lower()}" if noun else "the partner"
 
 
+_PARTNER_GATE, _ELSEWHERE_GATE = gate(_PARTNER_RAN), gate(_ELSEWHERE)
+
+
 def read_partner_history(ref: str, text: str, written: dt.date, deal: Deal) -> Iterator[Fact]:
     """A `history_gap` fact, `holder` the partner, when the text says a partner ran the deal
     before us and its records are not in this CRM. `until` is when the stage the text says we
     took over at began ("we took over from Trial stage"), else left to the record's start."""
-    if not (gate(_PARTNER_RAN).may_match(text) and gate(_ELSEWHERE).may_match(text)):
+    if not (_PARTNER_GATE.may_match(text) and _ELSEWHERE_GATE.may_match(text)):
         return  # both are needed: a partner ran it, and its records are elsewhere
     ran = [
         (a, b)
