@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -310,11 +311,14 @@ class Cleaner:
     deal, each cleaned once. Made once per policy (`cleaner`), so cleaning a field looks the
     text up alone, not the policy (a pydantic model, hashed and compared field by field)."""
 
-    __slots__ = ("policy", "_kept", "_clean_models")
+    __slots__ = ("policy", "_kept", "_long", "_lock", "_clean_models")
 
     def __init__(self, policy: OutputPolicy) -> None:
         self.policy = policy
         self._kept: dict[str, str] = {}
+        # longer texts (a long call's debrief sections), kept up to _KEPT_LONG_CHARS in all
+        self._long: dict[str, str] = {}
+        self._lock = threading.Lock()
         # models (by type and JSON) this policy leaves as they are: not walked again
         self._clean_models: dict[tuple[type[BaseModel], str], None] = {}
 
@@ -331,8 +335,8 @@ class Cleaner:
         return out
 
     def __call__(self, text: str) -> str:
-        if len(text) > _KEPT_CHARS:  # longer fields are rare and cleaned each time
-            out = _cleaned_now(text, self.policy)
+        if len(text) > _KEPT_CHARS:
+            out = self._long_one(text)
         elif (kept := self._kept.get(text)) is not None:
             out = kept
         else:
@@ -342,8 +346,27 @@ class Cleaner:
             self._kept[text] = out
         return text if out == text else out  # the same object: a clean value is not copied
 
+    def _long_one(self, text: str) -> str:
+        """A long text (a section of a long call's debrief, parsed as markdown) is cleaned
+        once while it is among the most recent ones that fit in _KEPT_LONG_CHARS."""
+        with self._lock:
+            if (kept := self._long.pop(text, None)) is not None:
+                self._long[text] = kept  # now the most recent
+                return kept
+        out = _cleaned_now(text, self.policy)
+        if len(text) > _KEPT_LONG_CHARS:
+            return out
+        with self._lock:
+            self._long[text] = out
+            total = sum(map(len, self._long))
+            while total > _KEPT_LONG_CHARS:  # the oldest go first
+                total -= len(oldest := next(iter(self._long)))
+                del self._long[oldest]
+        return out
+
 
 _KEPT_CHARS = 2000
+_KEPT_LONG_CHARS = 2_000_000
 _KEPT_TEXTS = 4096
 _KEPT_MODELS = 64
 

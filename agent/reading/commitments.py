@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from agent.contracts.conversation import Utterance
 from agent.contracts.deal import Deal
@@ -191,8 +192,10 @@ def find_commitments(utterances: Sequence[Utterance], deal: Deal, on: dt.date) -
     return sorted(kept, key=lambda p: p.index)
 
 
+@lru_cache(maxsize=4096)
 def not_speech(text: str) -> bool:
-    """Text no one says in a call: instructions to a model, markup, links."""
+    """Text no one says in a call: instructions to a model, markup, links. Kept per text: the
+    debrief asks of every line more than once (promises, replies, its assumptions)."""
     return looks_like_instructions(text) or looks_like_markup(text)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from agent.contracts.deal import Deal
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact
 from agent.reading.commitments import resolve_date
+from agent.reading.gates import gate
 from agent.reading.outreach import outcome_of
 from agent.reading.patterns import competitor_pattern
 from agent.reading.spans import sentence_spans
@@ -405,6 +406,10 @@ _GENERIC_RIVAL = re.compile(
     r"themselves|ourselves))\b",
     re.I,
 )
+# A comparison makes one of these claims (read_comparisons): a text with none of their words
+# compares nothing.
+_CLAIMS = gate(_PRICE, _PRICE_FIGURE, _SPEED, _SPEED_FIGURE, _SCOPE)
+_RIVAL_GATE = gate(_GENERIC_RIVAL)
 _COOLING = re.compile(
     r"\b(?:lukewarm|cooled|cooling|frustrated|lost interest|less engaged|sceptical|skeptical|"
     r"unhappy|annoyed|disappointed|pushed back hard|has gone quiet|went quiet)\b",
@@ -425,6 +430,9 @@ _AT_STATUS_QUO = re.compile(
     r"(?:current|existing|old|legacy|incumbent|present|manual|spreadsheet)",
     re.I,
 )
+
+
+_FEELING = gate(_COOLING, _WARMING)
 
 
 def _direction(sentence: str) -> str | None:
@@ -457,6 +465,9 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
     return found
 
 
+_BOOKED_GATE, _MEETING_GATE = gate(_BOOKED), gate(_MEETING)
+
+
 def read_meetings(
     deal: Deal, as_of: dt.date, texts: Sequence[tuple[str, str, dt.date]]
 ) -> Iterator[Fact]:
@@ -476,7 +487,10 @@ def read_meetings(
             on=a.date,
             attendees=[p for p in a.participants if p in customers],
         )
+    booked, meeting = _BOOKED_GATE, _MEETING_GATE
     for ref, text, written in texts:
+        if not (booked.may_match(text) and meeting.may_match(text)):
+            continue  # a sentence must name both (gates.py)
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             if (
@@ -554,15 +568,23 @@ _EVENT_DATED = re.compile(
 )
 
 
+_CONSTRAINT_GATES = [(kind, pattern, gate(pattern)) for kind, pattern in _CONSTRAINTS]
+
+
 def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
     """Constraints the text says stand between the deal and signature; one it says is behind
     them (a freeze lifted, a review passed) is none. A legal review is read even then: it
     shows the review started (agent/analysis/evidence.py)."""
+    # the kinds whose pattern may match somewhere in the text (gates.py): a kind that cannot
+    # match the text matches none of its sentences, so the first kind a sentence names stays
+    kinds = [(k, pattern) for k, pattern, may in _CONSTRAINT_GATES if may.may_match(text)]
+    if not kinds:
+        return
     spans = sentence_spans(text)
     for n, (start, end) in enumerate(spans):
         sentence = text[start:end]
         lowered = sentence.lower()
-        for kind, pattern in _CONSTRAINTS:
+        for kind, pattern in kinds:
             cues = _CUES.get(kind)
             if cues is not None and cues.search(lowered) is None:
                 continue
@@ -595,6 +617,9 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
 def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterator[Fact]:
     names = [n for n in competitors if n]
     named = competitor_pattern(names) if names else None  # cached per name set
+    rivals = gate(named, _GENERIC_RIVAL) if named else _RIVAL_GATE
+    if not (rivals.may_match(text) and _CLAIMS.may_match(text)):
+        return  # no rival, or no claim: nothing to compare
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         rival = named.search(sentence) if named else None
@@ -625,6 +650,8 @@ def read_comparisons(ref: str, text: str, competitors: Sequence[str]) -> Iterato
 
 
 def read_sentiment(ref: str, text: str, deal: Deal) -> Iterator[Fact]:
+    if not _FEELING.may_match(text):
+        return
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         direction = _direction(sentence)
@@ -668,6 +695,9 @@ _GONE = re.compile(
 )
 
 
+_LEAVING_GATE = gate(_LEAVING)
+
+
 def last_day(sentence: str, written: dt.date) -> dt.date | None:
     """A departure's last day: the date ahead the words give ("leaving at the end of
     October"), else the day they were written when they say the person is already gone (their
@@ -680,6 +710,8 @@ def last_day(sentence: str, written: dt.date) -> dt.date | None:
 
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
     """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
+    if not _LEAVING_GATE.may_match(text):
+        return
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         if not _LEAVING.search(sentence):

@@ -16,14 +16,18 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from agent.memo import Recent
+
 Vector = npt.NDArray[np.float32]
 _WORD = re.compile(r"\w+(?:'\w+)?")
 CHAR_SIZES = range(2, 6)  # character n-grams 2-5 within word boundaries (like char_wb)
+_KEPT_WORDS = 1 << 16
 
 
 def terms(text: str) -> list[str]:
@@ -33,13 +37,21 @@ def terms(text: str) -> list[str]:
     out = [f"w:{w}" for w in words]
     out += [f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     for w in words:
-        padded = f" {w} "
-        for n in CHAR_SIZES:
-            if len(padded) <= n:
-                out.append(f"c:{padded}")
-                break
-            out += [f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1)]
+        out += _char_grams(w)
     return out
+
+
+@lru_cache(maxsize=1 << 15)
+def _char_grams(word: str) -> tuple[str, ...]:
+    """One word's character grams, in `terms`' order, kept per word."""
+    padded = f" {word} "
+    out: list[str] = []
+    for n in CHAR_SIZES:
+        if len(padded) <= n:
+            out.append(f"c:{padded}")
+            break
+        out += [f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1)]
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -53,9 +65,15 @@ class Lexical:
     bias: Vector
     sublinear: bool
     index: dict[str, int] = field(init=False, repr=False, compare=False)
+    # a text's logits, kept by text: a call says "Okay." and "Makes sense." many times
+    rows: Recent[str, Vector] = field(init=False, repr=False, compare=False)
+    # a word's own column and its character grams' columns (-1: not in the vocabulary)
+    words: dict[str, tuple[int, tuple[int, ...]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {t: i for i, t in enumerate(self.terms)})
+        object.__setattr__(self, "rows", Recent(maxsize=4096))
+        object.__setattr__(self, "words", {})
 
     def arrays(self, prefix: str) -> dict[str, npt.NDArray[np.generic]]:
         """What `save` writes, keys prefixed (the utterance head's file holds both heads)."""
@@ -86,17 +104,50 @@ class Lexical:
 
     def logits(self, texts: Sequence[str]) -> Vector:
         """The linear scores before the sigmoid (the utterance head's union row adds them to
-        the embedding head's)."""
-        z = np.tile(self.bias, (len(texts), 1))
-        for row, text in enumerate(texts):
-            counts = Counter(t for t in terms(text) if t in self.index)
-            if not counts:
-                continue
-            cols = np.fromiter((self.index[t] for t in counts), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-            if self.sublinear:
-                tf = np.asarray(1.0 + np.log(tf), dtype=np.float32)
-            values = tf * self.idf[cols]
-            values /= max(float(np.linalg.norm(values)), 1e-12)
-            z[row] += self.weights[:, cols] @ values
-        return np.asarray(z, dtype=np.float32)
+        the embedding head's). A row depends on its text alone (the same float32 operations in
+        the same order whatever the batch), so it is kept per text and a line said again is
+        looked up."""
+        if not texts:
+            return np.zeros((0, len(self.bias)), dtype=np.float32)
+        return np.stack([self.rows.get(text, partial(self._logits, text)) for text in texts])
+
+    def columns(self, text: str) -> list[int]:
+        """The vocabulary's columns of `terms(text)`, in its order, unknown terms left out
+        (tests/unit/test_ngrams.py holds the two equal). A word's own and character grams'
+        columns are looked up once per word: a call says the same words again and again."""
+        words = _WORD.findall(text.lower())
+        per = [self.words.get(w) or self._word(w) for w in words]
+        out = [c for c, _ in per if c >= 0]
+        get = self.index.get
+        pairs = zip(words, words[1:], strict=False)
+        out += [c for a, b in pairs if (c := get(f"b:{a} {b}", -1)) >= 0]
+        for _, chars in per:
+            out += chars
+        return out
+
+    def _word(self, word: str) -> tuple[int, tuple[int, ...]]:
+        get = self.index.get
+        found = (
+            get(f"w:{word}", -1),
+            tuple(c for t in _char_grams(word) if (c := get(t, -1)) >= 0),
+        )
+        if len(self.words) >= _KEPT_WORDS:  # bounded: start again rather than grow
+            self.words.clear()
+        self.words[word] = found
+        return found
+
+    def _logits(self, text: str) -> Vector:
+        """One text's logits: its columns counted (Counter over the list, in C), in the order
+        the terms first come, as the vectoriser counted them in training."""
+        z = self.bias.copy()
+        known = Counter(self.columns(text))
+        if not known:
+            return z
+        cols = np.fromiter(known.keys(), dtype=np.int64, count=len(known))
+        tf = np.fromiter(known.values(), dtype=np.float32, count=len(known))
+        if self.sublinear:
+            tf = np.asarray(1.0 + np.log(tf), dtype=np.float32)
+        values = tf * self.idf[cols]
+        values /= max(float(np.linalg.norm(values)), 1e-12)
+        z += self.weights[:, cols] @ values
+        return z

@@ -20,6 +20,7 @@ from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import Fact
 from agent.grounding.vocabulary import ordinary_words
 from agent.memo import PerObject
+from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
@@ -480,9 +481,14 @@ def acted_for_deal(sentence: str, after: int, following: str = "") -> bool | Non
     return None
 
 
+_TITLE_GATE = gate(_TITLE)
+
+
 def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterator[Fact]:
     """Person facts in one free text. `seller_written`: a rep's note or an activity summary,
     where 'our CFO' is the seller's own."""
+    if not _TITLE_GATE.may_match(text):
+        return
     spans = sentence_spans(text)
     for n, (s_start, s_end) in enumerate(spans):
         sentence = text[s_start:s_end]

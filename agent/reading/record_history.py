@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.reading.events import resolve_past
+from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 # What of the record: the opportunity itself, or its history, activities, notes, emails.
@@ -170,10 +171,15 @@ def _holder(text: str) -> str:
     return f"the {noun.group(0).lower()}" if noun else "the partner"
 
 
+_PARTNER_GATE, _ELSEWHERE_GATE = gate(_PARTNER_RAN), gate(_ELSEWHERE)
+
+
 def read_partner_history(ref: str, text: str, written: dt.date, deal: Deal) -> Iterator[Fact]:
     """A `history_gap` fact, `holder` the partner, when the text says a partner ran the deal
     before us and its records are not in this CRM. `until` is when the stage the text says we
     took over at began ("we took over from Trial stage"), else left to the record's start."""
+    if not (_PARTNER_GATE.may_match(text) and _ELSEWHERE_GATE.may_match(text)):
+        return  # both are needed: a partner ran it, and its records are elsewhere
     ran = [
         (a, b)
         for a, b in sentence_spans(text)

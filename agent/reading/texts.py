@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -31,19 +32,37 @@ class Text:
     date_ref: str | None = None  # where its date is, when it has one (a note, an activity)
 
 
-def _walk(node: object, path: str, every: bool = False) -> Iterator[tuple[str, str]]:
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            if name in LABELS and not every:
-                continue
-            yield from _walk(getattr(node, name), f"{path}.{name}" if path else name, every)
+def _walk(node: object, path: str, every: bool = False) -> list[tuple[str, str]]:
+    """(path, string) of every free text under `node` (every string with `every`), depth
+    first in field order: one recursive pass that appends to a list (generators nested as
+    deep as the model cost a frame per level for every string), skipping scalars before a
+    path is made for them."""
+    out: list[tuple[str, str]] = []
+    _collect(node, path, every, out)
+    return out
+
+
+def _collect(node: object, path: str, every: bool, out: list[tuple[str, str]]) -> None:
+    if isinstance(node, str):
+        if every or len(node.split()) >= MIN_WORDS or path.endswith(".outcome"):
+            out.append((path, node))
     elif isinstance(node, list):
         for i, item in enumerate(node):
-            yield from _walk(item, f"{path}[{i}]", every)
-    elif isinstance(node, str) and (
-        every or len(node.split()) >= MIN_WORDS or path.endswith(".outcome")
-    ):
-        yield path, node
+            if isinstance(item, _BRANCHES):
+                _collect(item, f"{path}[{i}]", every, out)
+    elif isinstance(node, BaseModel):
+        for name in _fields(type(node), every):
+            value = getattr(node, name)
+            if isinstance(value, _BRANCHES):
+                _collect(value, f"{path}.{name}" if path else name, every, out)
+
+
+_BRANCHES = (str, list, BaseModel)  # what can hold a string; numbers, dates and None cannot
+
+
+@lru_cache(maxsize=1024)
+def _fields(model: type[BaseModel], every: bool) -> tuple[str, ...]:
+    return tuple(n for n in model.model_fields if every or n not in LABELS)
 
 
 # Walked once per context object (agent/memo.py): several steps of one request, and every

@@ -24,7 +24,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -40,6 +40,7 @@ from agent.contracts.utterance import (
     UtteranceLabel,
     UtteranceLabels,
 )
+from agent.memo import Recent
 from agent.reading.ngrams import Lexical
 from agent.reading.patterns import (
     BUYING_SIGNALS,
@@ -159,6 +160,11 @@ class Scored(dict[UtteranceLabel, float]):
         self.own = own
 
 
+def _copy(scores: Scores) -> Scores:
+    """A row a caller may change, with the union head's score if it carries one."""
+    return Scored(scores.items(), scores.own) if isinstance(scores, Scored) else dict(scores)
+
+
 def resists(scores: Scores) -> float:
     """How likely a turn resists in any way: the noisy-or of the resistance and objection
     labels' probabilities. Several weak category scores add up, which the best single one does
@@ -264,6 +270,8 @@ class ModelClassifier:
         self.head = head
         self.embed = embed
         self.cache: OrderedDict[str, Vector] = OrderedDict()
+        # a whole batch's scores, by its pairs: the same call debriefed again is looked up
+        self.batches: Recent[tuple[tuple[str, str], ...], list[Scores]] = Recent(maxsize=8)
         self.threshold = dict(zip(head.labels, (float(t) for t in head.thresholds), strict=True))
 
     def vectors(self, texts: Iterable[str]) -> dict[str, Vector]:
@@ -286,9 +294,16 @@ class ModelClassifier:
         self.vectors(t for t in texts if t)
 
     def score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
-        """(text, previous turn's text or "") -> a probability per label."""
+        """(text, previous turn's text or "") -> a probability per label. A batch seen before
+        (the same call debriefed again) is not scored again: its rows were made from the same
+        vectors in the same batch, so they are the ones scoring would give (copies: a caller
+        may change its dicts)."""
         if not pairs:
             return []
+        kept = self.batches.get(tuple(pairs), partial(self._score, pairs))
+        return [_copy(s) for s in kept]
+
+    def _score(self, pairs: Sequence[tuple[str, str]]) -> list[Scores]:
         found = self.vectors(t for pair in pairs for t in pair if t)
         blank = np.zeros_like(next(iter(found.values())))
         cur = np.stack([found[t] if t else blank for t, _ in pairs])

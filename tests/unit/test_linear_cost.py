@@ -22,6 +22,27 @@ from agent.settings import CoachContext
 from evals.bench_live import meeting
 
 
+def _lines(minutes: float, count: int, marker: str = "") -> list[dict[str, Any]]:
+    """A synthetic call's lines as a JSON transcript holds them, each ending in `marker`."""
+    return [
+        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text + marker}
+        for u in meeting(minutes, count).utterances
+    ]
+
+
+def _debrief(
+    lines: list[dict[str, Any]], source: str, activity: str = "call", **meeting_fields: Any
+) -> CoachingRequest:
+    return CoachingRequest(
+        capability="post_call_analysis",
+        deal_id="D-1003",
+        transcript=json.dumps(lines),
+        transcript_source=source,
+        meeting=Meeting(date=dt.date(2026, 11, 18), **meeting_fields),
+        options={"activity_type": activity},
+    )
+
+
 def test_a_debrief_reads_each_line_of_the_call_once(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: Counter[str] = Counter()
     real = read_module._read_text
@@ -32,19 +53,7 @@ def test_a_debrief_reads_each_line_of_the_call_once(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(read_module, "_read_text", counted)
     read_module.forget_texts()
-    call = meeting(5.0, 60)
-    lines = [
-        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
-        for u in call.utterances
-    ]
-    request = CoachingRequest(
-        capability="post_call_analysis",
-        deal_id="D-1003",
-        transcript=json.dumps(lines),
-        transcript_source="linear-cost.json",
-        meeting=Meeting(date=dt.date(2026, 11, 18)),
-    )
-    coach(request, CoachContext(outbox=None, memory=None))
+    coach(_debrief(_lines(5.0, 60), "linear-cost.json"), CoachContext(outbox=None, memory=None))
     said = {ref: n for ref, n in reads.items() if ref.startswith("transcript.")}
     assert len(said) >= 50  # the call's lines were read (a few are too short to be free text)
     assert set(said.values()) == {1}, "a line of the call was read more than once"
@@ -98,3 +107,107 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
                     skipped += 1
                     assert _TITLE.search(sentence) is None, sentence
     assert checked > 5000 and 0 < skipped < checked
+
+
+def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A debrief classifies the call's lines in one batch: each distinct line embedded once and
+    read by the lexical head once (a line said again is looked up); the same call debriefed
+    again embeds, reads and scores nothing anew (its batch is kept)."""
+    from agent.reading.utterances import ModelClassifier, utterance_classifier
+
+    clf = utterance_classifier()
+    if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:
+        pytest.skip("the embedding weights are not installed")
+    embedded: Counter[str] = Counter()
+    read: Counter[str] = Counter()
+    batches: list[int] = []
+    embed, logits, score = clf.embed, clf.head.lexical._logits, clf._score
+
+    def counted_embed(texts: list[str]) -> Any:
+        embedded.update(texts)
+        return embed(texts)
+
+    def counted_logits(text: str) -> Any:
+        read[text] += 1
+        return logits(text)
+
+    def counted_score(pairs: Any) -> Any:
+        batches.append(len(pairs))
+        return score(pairs)
+
+    monkeypatch.setattr(clf, "embed", counted_embed)
+    monkeypatch.setattr(clf, "_score", counted_score)
+    object.__setattr__(clf.head.lexical, "_logits", counted_logits)
+    try:
+        marker = f" (call {random.randrange(10**9)})"
+        request = _debrief(_lines(5.0, 60, marker), "classifier-cost.json")
+        context = CoachContext(outbox=None, memory=None)
+        coach(request, context)
+        ours = {t: n for t, n in embedded.items() if marker in t}  # the call's (merged) lines
+        assert len(ours) >= 20 and set(ours.values()) == {1}
+        assert set(read.values()) == {1} and set(read) <= set(ours)
+        first = (sum(embedded.values()), sum(read.values()), len(batches))
+        coach(request, context)
+        assert (sum(embedded.values()), sum(read.values()), len(batches)) == first
+    finally:
+        object.__delattr__(clf.head.lexical, "_logits")
+
+
+def test_the_same_call_again_prepares_the_live_assist_cards_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The debrief's live assist engine (its cards prepared from the deal, its analysis and
+    the knowledge) is kept per analysis: the same call again does not prepare them anew; a
+    new call (a new analysis) does."""
+    from agent.capabilities.live_assist.engine import LiveAssist
+
+    made: list[int] = []
+    real = LiveAssist.__post_init__
+
+    def counted(self: LiveAssist) -> None:
+        made.append(1)
+        real(self)
+
+    monkeypatch.setattr(LiveAssist, "__post_init__", counted)
+
+    context = CoachContext(outbox=None, memory=None)
+    first = _debrief(_lines(2.0, 12, f" (take {random.randrange(10**9)})"), "assist-kept.json")
+    answers = [coach(first, context).markdown for _ in range(3)]
+    assert len(made) == 1 and len(set(answers)) == 1
+    coach(_debrief(_lines(2.0, 12, f" (take {random.randrange(10**9)})"), "assist.json"), context)
+    assert len(made) == 2
+
+
+def test_a_debrief_is_kept_per_call_and_request_and_answered_anew_when_either_changes() -> None:
+    """The same call with the same choices is answered from the kept debrief (the same
+    answer, the analysis not run again); another objective, activity type or attendee list is
+    a new debrief, as it would be in a fresh process."""
+    import agent.capabilities.post_call_analysis.capability as debrief_module
+
+    built: list[int] = []
+    real = debrief_module.build_debrief
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        built.append(1)
+        return real(*args, **kw)
+
+    lines = _lines(2.0, 12, f" (take {random.randrange(10**9)})")
+
+    def ask(objective: str, activity: str = "call", attendees: tuple[str, ...] = ()) -> str:
+        request = _debrief(
+            lines, "kept-debrief.json", activity, objective=objective, attendees=list(attendees)
+        )
+        return coach(request, CoachContext(outbox=None, memory=None)).markdown
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(debrief_module, "build_debrief", counted)
+        first = ask("Confirm the decision process")
+        assert ask("Confirm the decision process") == first and len(built) == 1
+        other = ask("Agree the pricing")
+        assert other != first and "Agree the pricing" in other and len(built) == 2
+        assert ask("Confirm the decision process", "meeting") != first and len(built) == 3
+        ask("Confirm the decision process", attendees=("c-owen-marchetti",))
+        assert len(built) == 4
+        assert ask("Confirm the decision process") == first and len(built) == 4

@@ -77,3 +77,28 @@ def test_shipped_head_carries_the_lexical_head() -> None:
     rows = len(head.labels) + (1 if head.resist > 0.0 else 0)  # a union head's row last
     assert head.lexical.weights.shape == (rows, len(head.lexical.terms))
     assert head.weights.shape[0] == rows == len(head.bias)
+
+
+def test_columns_are_the_known_terms_in_the_analysers_order() -> None:
+    """Prediction finds a text's columns per word (agent/reading/ngrams.py `columns`) instead of
+    looking every term up: the same columns, in `terms`' order, as the one analyser gives, and
+    a text's scores are the same whether it is scored alone, in a batch or again."""
+    lexical = load_head().lexical
+    assert lexical is not None
+    texts = [
+        "Too EXPENSIVE, no",
+        "We can't sign before Q3 -- the CFO's budget is frozen.",
+        "ok ok ok",
+        "I",
+        "",
+        "Héllo naïve café, don't won't can't",
+        "budget budget budget price price",
+    ]
+    for text in texts:
+        expected = [lexical.index[t] for t in terms(text) if t in lexical.index]
+        assert lexical.columns(text) == expected
+    batch = lexical.scores(texts)
+    alone = np.vstack([lexical.scores([t]) for t in reversed(texts)])[::-1]
+    assert np.array_equal(batch, alone)
+    assert np.array_equal(lexical.scores(texts), batch)
+    assert lexical.scores([]).shape == (0, len(lexical.bias))

@@ -294,3 +294,30 @@ def test_a_kept_clean_follows_the_policy() -> None:
     assert clean_text(text, STRICT) == plain
     clean_one = "Nothing to change here."
     assert clean_text(clean_one, STRICT) is clean_one
+
+
+def test_a_long_text_is_cleaned_once_and_the_kept_ones_stay_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A long call's debrief sections (longer than a field) are cleaned once per content; the
+    long texts kept never hold more than their budget of characters."""
+    import agent.sanitise as sanitise
+
+    calls: list[int] = []
+    real = sanitise._cleaned_now
+
+    def counted(text: str, policy: OutputPolicy) -> str:
+        calls.append(len(text))
+        return real(text, policy)
+
+    monkeypatch.setattr(sanitise, "_cleaned_now", counted)
+    monkeypatch.setattr(sanitise, "_KEPT_LONG_CHARS", 30_000)
+    text = sanitise.Cleaner(STRICT)
+    long = "- a line with <b>markup</b> and [a link](javascript:alert(1))\n" * 100
+    once = text(long)
+    assert text(long) == once == clean_text(long) and "javascript:" not in once
+    assert len(calls) == 2  # this cleaner's first call, and clean_text's own cleaner
+    for n in range(10):
+        text(f"{n}{long}")
+    assert sum(map(len, text._long)) <= 30_000
+    assert len(calls) == 12 and long not in text._long  # the oldest went first

@@ -300,3 +300,25 @@ def test_phrases_and_model_agree_before_acting() -> None:
     sure, unsure = utterances.MODEL_ALONE, utterances.MODEL_ALONE - 0.05
     assert objection_heard({"resistance": sure}, None, "I'd rather not.") == "need"
     assert objection_heard({"resistance": unsure}, None, "I'd rather not.") is None  # not sure
+
+
+def test_a_batch_scored_again_is_looked_up_and_its_rows_are_copies() -> None:
+    """The same call debriefed again: its batch is not scored again, the scores are the
+    first ones, and a caller changing its dicts changes nothing kept."""
+    clf = ModelClassifier(_fake_head("concat:1"), _embed)
+    scored: list[int] = []
+    real = clf.head.combined
+
+    def counted(features: np.ndarray, texts: list[str]) -> np.ndarray:
+        scored.append(len(texts))
+        return real(features, texts)
+
+    object.__setattr__(clf.head, "combined", counted)
+    pairs = [("No", ""), ("Fine", "No surprises"), ("Fine", "Great")]
+    first = clf.score(pairs)
+    first[0]["resistance"] = -1.0
+    again = clf.score(list(pairs))
+    assert scored == [3]
+    assert again[0]["resistance"] > 0.9 and again[1:] == first[1:]
+    clf.score(pairs[:2])  # another batch is scored
+    assert scored == [3, 2]

@@ -7,19 +7,24 @@ from typing import Any, get_args
 
 from langgraph.store.base import BaseStore
 
+from agent.analysis.model import Analysis
 from agent.analysis.stage import default_process
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
+from agent.capabilities.post_call_analysis.change import digest
 from agent.capabilities.post_call_analysis.contract import Lesson, PostCallAnalysisResult
 from agent.capabilities.post_call_analysis.expectations import PostCallAnalysisExpectations
 from agent.capabilities.post_call_analysis.lessons import opaque, scrub, stage_words
 from agent.capabilities.registry import Capability, Draft, Inputs
+from agent.contracts.context import DealContext
 from agent.contracts.deal import ActivityType
 from agent.errors import InvalidInput
+from agent.memo import PerObject
 from agent.memory import lessons_namespace, tenant_of
 from agent.reading.identity import confirm_speakers
 from agent.retrieval import index_for
 from agent.settings import CoachContext
+from knowledge.retriever import KnowledgeIndex
 
 SIMILAR_LESSONS = 5
 
@@ -83,28 +88,65 @@ def save_lessons(store: BaseStore, result: Any, inputs: Inputs) -> None:
 
 
 def draft(inputs: Inputs) -> Draft:
-    request, ctx = inputs.request, inputs.ctx
-    if ctx.transcript is None:  # the request validator already insists on one
+    request, ctx, transcript = inputs.request, inputs.ctx, inputs.ctx.transcript
+    if transcript is None:  # the request validator already insists on one
         raise InvalidInput("no transcript to analyse", where="request.transcript")
     meeting = request.meeting
     on = meeting.date if meeting and meeting.date else inputs.as_of
-    assist = LiveAssist(ctx, inputs.signals, index_for(inputs.settings))
+    index = index_for(inputs.settings)
     attendees = meeting.attendees if meeting else []
-    result = build_debrief(
-        ctx,
-        inputs.signals,
-        confirm_speakers(ctx.transcript, ctx.deal, on, attendees),
+    objective = meeting.objective if meeting else None
+    activity = _activity_type(request.options.get("activity_type", "call"))
+    process = default_process(inputs.settings) if ctx.process is None else None
+
+    def debrief() -> PostCallAnalysisResult:
+        return build_debrief(
+            ctx,
+            inputs.signals,
+            confirm_speakers(transcript, ctx.deal, on, attendees),
+            on,
+            objective,
+            activity,
+            _assist(ctx, inputs.signals, index),
+            process,
+        )
+
+    index.refresh()  # a newer ingest is a new version: a new debrief
+    # Kept per analysis (agent/memo.py): the analysis is of this context, the call's transcript
+    # included, on its date, so with the request's own choices and the knowledge's version
+    # the debrief is the same; the same call asked about again is not analysed again.
+    key = (
+        id(ctx),
         on,
-        meeting.objective if meeting else None,
-        _activity_type(request.options.get("activity_type", "call")),
-        assist,
-        default_process(inputs.settings) if ctx.process is None else None,
+        tuple(attendees),
+        objective,
+        activity,
+        (index.store.where, index.folders, index.hidden, index.version),
+        digest(process and (process.doc_id, process.standard)),
     )
+    result = _DEBRIEFS.get(inputs.signals, key, debrief)
     if inputs.store is None:
         return Draft(result)
     tenant = tenant_of(inputs.settings.principal)
     similar = _similar(inputs.store, result, ctx.deal.id, tenant)  # scrubbed: no grounds needed
     return Draft(result.model_copy(update={"lessons_from_similar": similar, "lessons_saved": True}))
+
+
+_DEBRIEFS: PerObject[PostCallAnalysisResult] = PerObject(maxsize=16)
+
+
+def _assist(ctx: DealContext, analysis: Analysis, index: KnowledgeIndex) -> LiveAssist:
+    """The live assist engine the debrief asks for answers, competitors and questions: its
+    cards are prepared from the deal, its analysis and the knowledge (a third of a short
+    debrief), so one is kept per analysis (agent/memo.py), context and index version. The
+    debrief only reads it (answer, no_card, questions_for): nothing it keeps changes. The
+    kept engine holds the context and the index, so their ids in the key stay theirs."""
+    index.refresh()  # a newer ingest is a new version: a new engine
+    key = (id(ctx), id(index), index.version)
+    return _ASSISTS.get(analysis, key, lambda: LiveAssist(ctx, analysis, index))
+
+
+_ASSISTS: PerObject[LiveAssist] = PerObject(maxsize=16)
 
 
 def newest_transcript(payload: dict[str, Any], settings: CoachContext) -> dict[str, Any]:

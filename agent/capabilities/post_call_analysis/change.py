@@ -70,7 +70,7 @@ def analyse_call(
     and the same call about an unchanged deal gives the same sides. The record without the call
     is one object per context, so its reading is kept with it whatever call comes next."""
     process = default_process and (default_process.doc_id, default_process.standard)
-    key = (_digest(patch), _digest(t), as_of, on, tuple(competitors), _digest(process))
+    key = (digest(patch), digest(t), as_of, on, tuple(competitors), digest(process))
 
     def sides() -> CallAnalyses:
         day = max(as_of, on)
@@ -89,7 +89,7 @@ _CALLS: PerObject[CallAnalyses] = PerObject(maxsize=16)
 _BEFORE: PerObject[DealContext] = PerObject(maxsize=16)
 
 
-def _digest(value: object) -> bytes:
+def digest(value: object) -> bytes:
     """A short fingerprint of a model (or a pair holding one) by its JSON."""
     return hashlib.blake2b(to_json(value), digest_size=16).digest()
 
