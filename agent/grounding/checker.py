@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from itertools import chain
 from typing import Any
 
 from pydantic import BaseModel
@@ -210,20 +211,71 @@ class _Scan:
 def _scan(text: str) -> _Scan:
     """The text's scan, kept per content: an answer's result and markdown are scanned once, and
     the same answer checked again (a warm request about an unchanged deal, a re-check after a
-    repair) looks its words and numbers up without reading the text again."""
+    repair) looks its words and numbers up without reading the text again.
+
+    A new answer is mostly lines other answers had too (a play's steps, a template's headings,
+    a knowledge passage), so it is scanned line by line and each line's scan is kept per
+    content: what a line yields does not depend on the lines around it (no pattern crosses a
+    line break, and what comes before a word or a number at the start of a line reads the
+    same as the start of a text), except in the two cases `_Line` names; a text with one of
+    those is scanned whole, as before."""
+    if "\n" not in text:
+        return _scan_whole(text)
+    lines = [_line(line) for line in text.split("\n")]
+    if any(line.dangling for line in lines) or any(line.joins for line in lines[1:]):
+        return _scan_whole(text)
+    return _Scan(
+        tuple(chain.from_iterable(line.scan.capitals for line in lines)),
+        tuple(chain.from_iterable(line.scan.dates for line in lines)),
+        tuple(chain.from_iterable(line.scan.numbers for line in lines)),
+    )
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One line's scan, and whether the line break around it could change what the whole text
+    yields: `dangling`, a list marker ending the line ('3.'), which in a whole text takes the
+    line break as the space after it (so is not a number there); `joins`, a line that starts
+    with a percent sign or word, which in a whole text makes a number ending the line before
+    it a percentage."""
+
+    scan: _Scan
+    dangling: bool
+    joins: bool
+
+
+_DANGLING = re.compile(r"\s*\d+\.")
+_JOINS = re.compile(r"%|percent\b|per cent\b|points?\b")
+
+
+@lru_cache(maxsize=16384)
+def _line(line: str) -> _Line:
+    unmarked = _without_ids(_REF.sub(" ", _DATE.sub(" ", line)))
+    scan, cleaned = _scanned(line, unmarked)
+    return _Line(scan, _DANGLING.fullmatch(unmarked) is not None, _JOINS.match(cleaned) is not None)
+
+
+def _scan_whole(text: str) -> _Scan:
+    """The capitalised words that do not open a sentence, the dates and the numbers of a text,
+    read in one piece."""
+    return _scanned(text, _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))[0]
+
+
+def _scanned(text: str, unmarked: str) -> tuple[_Scan, str]:
+    """The scan of `text`, given it without dates, refs and ids; and that without list markers."""
     capitals = tuple(
         m.group()
         for m in _CAPITAL.finditer(text)
         if (at := m.start()) != 0 and not _opens(text[max(0, at - 4) : at])
     )
-    cleaned = _MARKERS.sub(" ", _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))
+    cleaned = _MARKERS.sub(" ", unmarked)
     numbers = []
     for match in _NUMBER.finditer(cleaned):
         percent = _PERCENT_AFTER.match(cleaned, match.end()) is not None
         written = match.group()
         value = float(written.replace(",", ""))
         numbers.append((written + ("%" if percent else ""), value, percent))
-    return _Scan(capitals, tuple(_DATE.findall(text)), tuple(numbers))
+    return _Scan(capitals, tuple(_DATE.findall(text)), tuple(numbers)), cleaned
 
 
 def _without_ids(text: str) -> str:

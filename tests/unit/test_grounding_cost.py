@@ -150,3 +150,21 @@ def test_the_reading_s_grounds_follow_the_reading() -> None:
     read = analysis.model_copy(update={"reading": reading})
     checker = checker_for_draft(ctx, read, missing_inputs(ctx), result, plays_by_id())
     assert not checker.check(result, text)[0].findings
+
+
+def test_a_text_scanned_line_by_line_yields_what_it_yields_whole() -> None:
+    """Each line's scan is kept and the lines' scans are put together: the same capitalised
+    words, dates and numbers as one scan of the whole text, including where a line break is
+    the space after a list marker ('3.') or the gap before a percent sign."""
+    from agent.grounding.checker import _scan, _scan_whole
+
+    rng = random.Random(16)
+    pieces = ["\n", "\n\n", " ", "\t", "1.", "12. ", "3", "3.5", "%", " percent", "per cent"]
+    pieces += ["points", "Acme", "x", "kb:play-a#b", "deal.activities[3]", "2026-11-20", "Q3"]
+    pieces += ["v2-beta", "[2]", ".", ",", "-", "# ", "(", "Ünï", "’s", "D-1003", "4,821", " 7."]
+    texts = ["Paid 37\n% more", "Steps:\n3.\nCall Ada", "Ada\n  12. Bo 5\npoints"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        assert _scan(text) == _scan_whole(text), repr(text)
+    assert _scan("Paid 37\n% more").numbers == (("37%", 37.0, True),)
+    assert _scan("Steps:\n3.\nCall Ada").numbers == ()
