@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
@@ -59,30 +59,57 @@ def _opens(before: str) -> bool:
 def leaves(value: Any, percents: list[float] | None = None) -> tuple[list[str], list[float]]:
     """All strings and numbers in a value, models dumped once to plain data (fast, in Rust).
     With `percents`, numbers held in a field that says it is a percentage ('roi_percent: 289')
-    are also collected there."""
+    are also collected there. Dumped data holds only a few exact types, tested first (this
+    walk is a good part of checking a new answer); any other value takes the general test."""
     texts: list[str] = []
     numbers: list[float] = []
     stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    text, number = texts.append, numbers.append
     while stack:
-        item = stack.pop()
-        if isinstance(item, BaseModel):
-            stack.append(item.model_dump(mode="json"))
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            text(item)
+        elif kind is dict:
+            extend(item.keys())
+            extend(item.values())
+            if percents is not None and _may_name_percents(item):
+                percents.extend(_percent_fields(item))
+        elif kind is list:
+            extend(item)
+        elif kind is float or kind is int:
+            number(float(item))
+        elif kind is bool or item is None:
+            continue
+        elif isinstance(item, BaseModel):
+            push(item.model_dump(mode="json"))
         elif isinstance(item, str):
-            texts.append(item)
-        elif isinstance(item, bool) or item is None:
+            text(item)
+        elif isinstance(item, bool):
             continue
         elif isinstance(item, int | float):
-            numbers.append(float(item))
+            number(float(item))
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            extend(item.keys())
+            extend(item.values())
             if percents is not None:
                 percents.extend(_percent_fields(item))
         elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
+            extend(item)
         elif isinstance(item, dt.date):
-            texts.append(item.isoformat())
+            text(item.isoformat())
     return texts, numbers
+
+
+def _may_name_percents(item: dict[Any, Any]) -> bool:
+    """Whether a key of the dict may say its value is a percentage: one test of the keys
+    together, so most dicts skip `_percent_fields`."""
+    try:
+        keys = "\0".join(item) + "\0"
+    except TypeError:  # a key that is not a string
+        return True
+    return "percent" in keys or "_pct\0" in keys
 
 
 def _percent_fields(item: dict[Any, Any]) -> list[float]:
@@ -171,15 +198,37 @@ def grounds_of(values: list[Any]) -> Grounds:
 def _grounds_of_content(
     joined: str, numbers: tuple[float, ...], named: tuple[float, ...]
 ) -> Grounds:
-    written = numbers_in_text(joined)
+    """Read line by line, each line kept per content (the texts of a new deal's analysis are
+    mostly lines other deals had): no pattern crosses a line break, except a percent sign or
+    word opening a line after a number, which is read across it as before."""
+    lines = [_line_grounds(line) for line in joined.split("\n")]
+    if any(line[4] for line in lines[1:]):
+        lines = [_line_grounds(joined)]
+    written = [n for line in lines for n in line[1]]
     return Grounds(
-        vocabulary=frozenset(_words(joined)),
+        vocabulary=frozenset().union(*(line[0] for line in lines)),
         numbers=frozenset(_number_forms([*numbers, *written])),
-        dates=frozenset(_DATE.findall(joined)),
+        dates=frozenset(d for line in lines for d in line[2]),
         percents=frozenset(
             _percent_forms([*numbers, *written])
-            | _number_forms([*percents_in_text(joined), *named])
+            | _number_forms([*(p for line in lines for p in line[3]), *named])
         ),
+    )
+
+
+_LineGrounds = tuple[frozenset[str], tuple[float, ...], tuple[str, ...], tuple[float, ...], bool]
+
+
+@lru_cache(maxsize=16384)
+def _line_grounds(text: str) -> _LineGrounds:
+    """A line's words, numbers, dates and percentages, and whether it opens with a percent
+    sign or word (which a number ending the line before would take)."""
+    return (
+        frozenset(_words(text)),
+        tuple(numbers_in_text(text)),
+        tuple(_DATE.findall(text)),
+        tuple(percents_in_text(text)),
+        _JOINS.match(text) is not None,
     )
 
 
@@ -557,13 +606,13 @@ def _draft_values(draft: BaseModel) -> _DraftValues:
         if kept is not None:
             _DRAFTS.move_to_end(key)
             return kept
-    python = draft.model_dump(mode="python")
+    lengths, dates = _shape(draft.model_dump(mode="python"))
     texts, numbers = leaves(draft)
     values = (
         tuple(texts),
         tuple(numbers),
-        tuple(float(n) for n in _list_lengths(python)),
-        tuple(v.isoformat() for v in _typed_dates(python)),
+        tuple(float(n) for n in lengths),
+        tuple(v.isoformat() for v in dates),
     )
     with _DRAFTS_LOCK:
         _DRAFTS[key] = values
@@ -577,24 +626,24 @@ def longest_list(model: BaseModel) -> int:
     return int(max(_draft_values(model)[2], default=0))
 
 
-def _list_lengths(value: Any) -> Iterator[int]:
-    """How many items each list of the draft holds: a count a template may write."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _list_lengths(item)
-    elif isinstance(value, list | tuple):
-        yield len(value)
-        for item in value:
-            yield from _list_lengths(item)
-
-
-def _typed_dates(value: Any) -> Iterator[dt.date]:
-    """Dates the code put in typed fields (plans, deadlines): computed, so trusted."""
-    if isinstance(value, dt.date):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _typed_dates(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _typed_dates(item)
+def _shape(value: Any) -> tuple[list[int], list[dt.date]]:
+    """How many items each list of the draft holds (a count a template may write) and the
+    dates the code put in typed fields (plans, deadlines: computed, so trusted), in one walk
+    of its plain data, in the order of a depth-first walk."""
+    lengths: list[int] = []
+    dates: list[dt.date] = []
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is float or kind is bool or item is None:
+            continue
+        if kind is dict or (kind is not list and isinstance(item, dict)):
+            extend(reversed(item.values()))
+        elif kind is list or isinstance(item, list | tuple):
+            lengths.append(len(item))
+            extend(reversed(item))
+        elif isinstance(item, dt.date):
+            dates.append(item)
+    return lengths, dates
