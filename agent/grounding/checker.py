@@ -560,7 +560,7 @@ def checker_for_draft(
     missing-input notes and the draft's numeric fields and list lengths (code computed them,
     not a model). The analysis carries the deal's reading, which is kept per deal version: its
     grounds are kept with it, and only the rest of the analysis is walked per request."""
-    texts, numbers, counts, dates = _draft_values(draft)
+    texts, numbers, counts, dates, _ = _draft_values(draft)
     kept: tuple[Grounds, ...] = ()
     reading = getattr(analysis, "reading", None)
     if isinstance(analysis, BaseModel) and isinstance(reading, BaseModel):
@@ -591,7 +591,8 @@ def checker_for_draft(
 _KEPT_GROUNDS: PerObject[Grounds] = PerObject()
 
 
-_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+# leaf texts, numbers, list lengths, typed dates, and how many entries the largest mapping holds
+_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...], int]
 _DRAFTS: OrderedDict[tuple[type[BaseModel], str], _DraftValues] = OrderedDict()
 _DRAFTS_LOCK = threading.Lock()
 
@@ -606,13 +607,14 @@ def _draft_values(draft: BaseModel) -> _DraftValues:
         if kept is not None:
             _DRAFTS.move_to_end(key)
             return kept
-    lengths, dates = _shape(draft.model_dump(mode="python"))
+    lengths, dates, widest = _shape(draft.model_dump(mode="python"))
     texts, numbers = leaves(draft)
     values = (
         tuple(texts),
         tuple(numbers),
         tuple(float(n) for n in lengths),
         tuple(v.isoformat() for v in dates),
+        widest,
     )
     with _DRAFTS_LOCK:
         _DRAFTS[key] = values
@@ -626,12 +628,22 @@ def longest_list(model: BaseModel) -> int:
     return int(max(_draft_values(model)[2], default=0))
 
 
-def _shape(value: Any) -> tuple[list[int], list[dt.date]]:
+def texts_and_width(model: BaseModel) -> tuple[tuple[str, ...], int]:
+    """Every string of a model's JSON form (its keys too), and how many items its longest list
+    or entries its largest mapping (a nested model's fields included) holds: what the output
+    sanitiser would clean and cut, from the walk the check made of the same result."""
+    texts, _, lengths, _, widest = _draft_values(model)
+    return texts, max(int(max(lengths, default=0)), widest)
+
+
+def _shape(value: Any) -> tuple[list[int], list[dt.date], int]:
     """How many items each list of the draft holds (a count a template may write) and the
     dates the code put in typed fields (plans, deadlines: computed, so trusted), in one walk
-    of its plain data, in the order of a depth-first walk."""
+    of its plain data, in the order of a depth-first walk; and the most entries a mapping of
+    it holds."""
     lengths: list[int] = []
     dates: list[dt.date] = []
+    widest = 0
     stack = [value]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -640,10 +652,11 @@ def _shape(value: Any) -> tuple[list[int], list[dt.date]]:
         if kind is str or kind is int or kind is float or kind is bool or item is None:
             continue
         if kind is dict or (kind is not list and isinstance(item, dict)):
+            widest = max(widest, len(item))
             extend(reversed(item.values()))
         elif kind is list or isinstance(item, list | tuple):
             lengths.append(len(item))
             extend(reversed(item))
         elif isinstance(item, dt.date):
             dates.append(item)
-    return lengths, dates
+    return lengths, dates, widest

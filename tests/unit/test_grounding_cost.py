@@ -225,4 +225,4 @@ def test_the_walks_take_every_kind_of_value_as_the_general_test_does() -> None:
     assert sorted(texts) == ["2026-01-02", "Ada", "a", "b_pct", "flag", "roi_percent", "x", "y"]
     assert sorted(numbers) == [3.0, 5.5, 7.0, 289.0] and sorted(percents) == [5.5, 289.0]
     day = dt.date(2026, 3, 4)
-    assert _shape({"a": [1, (day, [])], "b": {"c": [day]}}) == ([2, 2, 0, 1], [day, day])
+    assert _shape({"a": [1, (day, [])], "b": {"c": [day]}}) == ([2, 2, 0, 1], [day, day], 2)
