@@ -16,7 +16,8 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -270,29 +271,33 @@ def _scan(text: str) -> _Scan:
     those is scanned whole, as before."""
     if "\n" not in text:
         return _scan_whole(text)
-    lines = [_line(line) for line in text.split("\n")]
-    if any(line.dangling for line in lines) or any(line.joins for line in lines[1:]):
+    lines = list(map(_line, text.split("\n")))
+    if lines[0].dangling or any(map(_BOUND, lines[1:])):
         return _scan_whole(text)
     return _Scan(
-        tuple(chain.from_iterable(line.scan.capitals for line in lines)),
-        tuple(chain.from_iterable(line.scan.dates for line in lines)),
-        tuple(chain.from_iterable(line.scan.numbers for line in lines)),
+        tuple(chain.from_iterable(map(_CAPITALS, lines))),
+        tuple(chain.from_iterable(map(_DATES, lines))),
+        tuple(chain.from_iterable(map(_NUMBERS, lines))),
     )
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     """One line's scan, and whether the line break around it could change what the whole text
     yields: `dangling`, a list marker ending the line ('3.'), which in a whole text takes the
     line break as the space after it (so is not a number there); `joins`, a line that starts
     with a percent sign or word, which in a whole text makes a number ending the line before
-    it a percentage."""
+    it a percentage. `bound`: either (what a line after the first must not be)."""
 
-    scan: _Scan
+    capitals: tuple[str, ...]
+    dates: tuple[str, ...]
+    numbers: tuple[tuple[str, float, bool], ...]
     dangling: bool
-    joins: bool
+    bound: bool
 
 
+_CAPITALS, _DATES, _NUMBERS, _BOUND = (
+    attrgetter(f) for f in ("capitals", "dates", "numbers", "bound")
+)
 _DANGLING = re.compile(r"\s*\d+\.")
 _JOINS = re.compile(r"%|percent\b|per cent\b|points?\b")
 
@@ -301,7 +306,9 @@ _JOINS = re.compile(r"%|percent\b|per cent\b|points?\b")
 def _line(line: str) -> _Line:
     unmarked = _without_ids(_REF.sub(" ", _DATE.sub(" ", line)))
     scan, cleaned = _scanned(line, unmarked)
-    return _Line(scan, _DANGLING.fullmatch(unmarked) is not None, _JOINS.match(cleaned) is not None)
+    dangling = _DANGLING.fullmatch(unmarked) is not None
+    joins = _JOINS.match(cleaned) is not None
+    return _Line(scan.capitals, scan.dates, scan.numbers, dangling, dangling or joins)
 
 
 def _scan_whole(text: str) -> _Scan:
