@@ -69,9 +69,12 @@ def _cleaned(result: BaseModel, policy: OutputPolicy) -> BaseModel:
     clean and no list or mapping is long enough to cut: found from the check's walk of the
     same result (its JSON form holds every string the sanitiser reads), so a new answer is not
     walked a second time to find nothing to clean."""
-    texts, width = texts_and_width(result)
     text = cleaner(policy)
+    if text.known_clean(result):  # the same answer again (a warm request about the deal)
+        return result
+    texts, width = texts_and_width(result)
     if width <= policy.max_items and all(text(t) is t for t in texts):
+        text.found_clean(result)
         return result
     return clean(result, policy)
 
