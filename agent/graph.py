@@ -4,11 +4,6 @@ the capabilities' outlines (agent/capabilities/outline.py), each imported when i
     load_context -> read -> analyze -> route -> <capability> -> enrich_draft -> compose -> check
         -> respond
     load_rep_context -> route -> <rep capability> -> compose -> check -> respond
-
-Two steps are taken only when they have work: `route` when the request does not name a
-capability of the graph (agent/nodes/route.py, to_capability), `enrich_draft` when a chat
-model is configured (agent/nodes/enrich_draft.py, with_model). Each step is a LangGraph
-superstep, whose own cost is a good part of a warm answer's.
 """
 
 from __future__ import annotations
@@ -23,12 +18,12 @@ from agent.nodes.analyze import analyze
 from agent.nodes.check import check
 from agent.nodes.compose import compose
 from agent.nodes.draft import capability_node
-from agent.nodes.enrich_draft import enrich_draft, with_model
+from agent.nodes.enrich_draft import enrich_draft
 from agent.nodes.load_context import load_context
 from agent.nodes.load_rep_context import load_rep_context
 from agent.nodes.read import read
 from agent.nodes.respond import respond
-from agent.nodes.route import route, to_capability
+from agent.nodes.route import route
 from agent.settings import ContextInput
 from agent.state import CoachState, InputState, OutputState
 
@@ -45,19 +40,11 @@ def _builder(first: str, scope: Scope) -> Builder:
     builder: Builder = StateGraph(
         CoachState, context_schema=context, input_schema=InputState, output_schema=OutputState
     )
+    after_draft = "enrich_draft" if scope == "deal" else "compose"
     builder.add_node(route, destinations=tuple(c.node for c in capabilities))
     for spec in capabilities:
         builder.add_node(spec.node, capability_node(spec))
-        if scope == "deal":
-            builder.add_conditional_edges(spec.node, with_model, ["enrich_draft", "compose"])
-        else:
-            builder.add_edge(spec.node, "compose")
-    # a request naming its capability skips `route` (see to_capability)
-    builder.add_conditional_edges(
-        "analyze" if scope == "deal" else first,
-        to_capability(scope),
-        ["route", *(c.node for c in capabilities)],
-    )
+        builder.add_edge(spec.node, after_draft)
     if scope == "deal":
         builder.add_node(enrich_draft)
         builder.add_edge("enrich_draft", "compose")
@@ -77,9 +64,11 @@ builder.add_node(read)
 builder.add_node(analyze)
 builder.add_edge("load_context", "read")
 builder.add_edge("read", "analyze")
+builder.add_edge("analyze", "route")
 graph = builder.compile(name="sales-coach")
 
 # Rep-level capabilities (performance coaching) read many deals for one rep: a second graph.
 rep_builder = _builder("load_rep_context", "rep")
 rep_builder.add_node(load_rep_context)
+rep_builder.add_edge("load_rep_context", "route")
 rep_graph = rep_builder.compile(name="sales-coach-rep")

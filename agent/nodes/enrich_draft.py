@@ -23,13 +23,6 @@ def _client(run: CoachContext) -> BaseChatModel:
     return client
 
 
-def with_model(state: CoachState, runtime: Runtime[CoachContext]) -> str:
-    """The way out of a capability's node (a conditional edge): `enrich_draft` when a chat model
-    is configured, else straight to `compose` (without one, enrich_draft changes nothing)."""
-    run = settings(runtime.context)
-    return "compose" if run.chat_model is None and run.model is None else "enrich_draft"
-
-
 def enrich_draft(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
     run = settings(runtime.context)
     if run.chat_model is None and run.model is None:

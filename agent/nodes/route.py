@@ -4,7 +4,6 @@ the quoted remark for one that takes a message, the methodology named."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from langgraph.runtime import Runtime
@@ -42,18 +41,3 @@ def route(state: CoachState, runtime: Runtime[CoachContext]) -> Command[Capabili
             slots["methodology"] = methodology_named(request.message)
         update["request"] = request.model_copy(update=slots)
     return Command(goto=spec.node, update=update)
-
-
-def to_capability(scope: Scope) -> Callable[[CoachState], str]:
-    """The way out of the step before `route` (a graph's conditional edge): a request that
-    names a capability of this graph goes straight to its node, as `route` would send it with
-    nothing to add to the state; any other (a message to route, an unknown capability) goes to
-    `route`. One superstep less for most requests."""
-    nodes = {c.name: c.node for c in outlines().values() if c.scope == scope}
-
-    def capability_or_route(state: CoachState) -> str:
-        named = state["request"].capability
-        return nodes.get(named, "route") if named is not None else "route"
-
-    capability_or_route.__name__ = "capability_or_route"
-    return capability_or_route

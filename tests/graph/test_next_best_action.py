@@ -157,29 +157,3 @@ def test_graph_is_wired_as_designed() -> None:
     assert ("route", "recommend_next_action") in edges
     assert ("compose", "check") in edges and ("check", "respond") in edges
     assert ("respond", "__end__") in edges
-
-
-def test_route_and_enrich_draft_run_only_when_they_have_work() -> None:
-    """A request naming its capability goes straight to it, and without a chat model the
-    draft goes straight to compose; a message is routed; the answers are the same."""
-    from agent.service import stream
-
-    def steps(request: CoachingRequest) -> tuple[list[str], CoachingResponse]:
-        seen = list(stream(request))
-        response = seen[-1][1]
-        assert isinstance(response, CoachingResponse)
-        return [node for kind, node in seen if kind == "progress"], response
-
-    named, direct = steps(CoachingRequest(capability="next_best_action", deal_id="D-1003"))
-    assert named == [
-        "load_context",
-        "read",
-        "analyze",
-        "recommend_next_action",
-        "compose",
-        "check",
-        "respond",
-    ]
-    routed, answer = steps(CoachingRequest(deal_id="D-1003", message="what should I do next?"))
-    assert "route" in routed and answer.capability == direct.capability == "next_best_action"
-    assert answer.result == direct.result
