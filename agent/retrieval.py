@@ -48,9 +48,22 @@ def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]
 
 def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
     """Competitors the knowledge base has battle cards for: names the reader looks for in
-    free text, whatever the deal lists."""
+    free text, whatever the deal lists. Kept per loaded set of documents (an index version
+    loads its documents once), so a request does not look through every document again."""
+    indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
+    kept = _COMPETITORS.get((id(indexed), id(plays)))
+    if kept is not None and kept[0] is indexed and kept[1] is plays:
+        return kept[2]
     names: list[str] = []
-    for doc in citable_documents(ctx).values():
+    for doc in {**indexed, **plays}.values():
         if doc.meta.get("type") == "battle_card":
             names += [str(n) for n in doc.meta.get("competitors", []) or []]
-    return tuple(dict.fromkeys(names))
+    found = tuple(dict.fromkeys(names))
+    if len(_COMPETITORS) > 16:
+        _COMPETITORS.clear()
+    # the documents are held with the names, so their ids are not reused meanwhile
+    _COMPETITORS[(id(indexed), id(plays))] = (indexed, plays, found)
+    return found
+
+
+_COMPETITORS: dict[tuple[int, int], tuple[object, object, tuple[str, ...]]] = {}

@@ -324,15 +324,22 @@ class Cleaner:
 
     def model(self, value: BaseModel) -> BaseModel:
         """`value` cleaned; one whose content was already found clean is returned at once."""
-        key = (type(value), content_of(value))
-        if key in self._clean_models:
+        if self.known_clean(value):
             return value
         out: BaseModel = _clean(value, self)
         if out is value:
-            if len(self._clean_models) >= _KEPT_MODELS:
-                self._clean_models.clear()
-            self._clean_models[key] = None
+            self.found_clean(value)
         return out
+
+    def known_clean(self, value: BaseModel) -> bool:
+        """Whether a model of this content was found clean before."""
+        return (type(value), content_of(value)) in self._clean_models
+
+    def found_clean(self, value: BaseModel) -> None:
+        """Notes that `value` is clean (a caller that found it so without a walk)."""
+        if len(self._clean_models) >= _KEPT_MODELS:
+            self._clean_models.clear()
+        self._clean_models[(type(value), content_of(value))] = None
 
     def __call__(self, text: str) -> str:
         if len(text) > _KEPT_CHARS:

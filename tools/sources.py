@@ -15,7 +15,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -210,8 +212,13 @@ class WorkspaceSource:
         self._cache[path] = (stat.st_mtime_ns, stat.st_size, data)
         return data
 
-    def _find(self, folder: Path, stem: str) -> Path | None:
+    def _find(self, folder: Path, stem: str, names: Container[str] | None = None) -> Path | None:
+        """The folder's `stem` file, the first suffix that is a file; `names`: what the folder
+        held when listed (lower-cased, as a case-insensitive disk may match), so that names it
+        did not hold are not looked for one by one."""
         for suffix in SUFFIXES:
+            if names is not None and f"{stem}{suffix}".lower() not in names:
+                continue
             candidate = folder / f"{stem}{suffix}"
             if candidate.is_file():
                 return self.inside(candidate)
@@ -336,8 +343,10 @@ class WorkspaceSource:
     def section_path(self, deal_id: str, section: str) -> Path | None:
         return self._section_path(self.deal_path(deal_id).parent, section)  # else DealNotFound
 
-    def _section_path(self, folder: Path, section: str) -> Path | None:
-        own = self._find(folder, section)
+    def _section_path(
+        self, folder: Path, section: str, names: Container[str] | None = None
+    ) -> Path | None:
+        own = self._find(folder, section, names)
         if own or section not in ORG_SECTIONS:
             return own
         return self._find(self.root / "org", section)
@@ -363,7 +372,11 @@ class WorkspaceSource:
     def _files(self, deal_id: str) -> list[tuple[str, Path | None]]:
         """Every file a deal's context is built from, by section (None: that section has none)."""
         deal = self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
-        return [("deal", deal), *((s, self._section_path(deal.parent, s)) for s in SECTION_PURPOSE)]
+        names = {n.lower() for n in os.listdir(deal.parent)}  # not three probes a section
+        return [
+            ("deal", deal),
+            *((s, self._section_path(deal.parent, s, names)) for s in SECTION_PURPOSE),
+        ]
 
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation (and, with

@@ -12,10 +12,12 @@ import datetime as dt
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import Any
+from itertools import chain
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -58,30 +60,57 @@ def _opens(before: str) -> bool:
 def leaves(value: Any, percents: list[float] | None = None) -> tuple[list[str], list[float]]:
     """All strings and numbers in a value, models dumped once to plain data (fast, in Rust).
     With `percents`, numbers held in a field that says it is a percentage ('roi_percent: 289')
-    are also collected there."""
+    are also collected there. Dumped data holds only a few exact types, tested first (this
+    walk is a good part of checking a new answer); any other value takes the general test."""
     texts: list[str] = []
     numbers: list[float] = []
     stack = [value]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    text, number = texts.append, numbers.append
     while stack:
-        item = stack.pop()
-        if isinstance(item, BaseModel):
-            stack.append(item.model_dump(mode="json"))
+        item = pop()
+        kind = type(item)
+        if kind is str:
+            text(item)
+        elif kind is dict:
+            extend(item.keys())
+            extend(item.values())
+            if percents is not None and _may_name_percents(item):
+                percents.extend(_percent_fields(item))
+        elif kind is list:
+            extend(item)
+        elif kind is float or kind is int:
+            number(float(item))
+        elif kind is bool or item is None:
+            continue
+        elif isinstance(item, BaseModel):
+            push(item.model_dump(mode="json"))
         elif isinstance(item, str):
-            texts.append(item)
-        elif isinstance(item, bool) or item is None:
+            text(item)
+        elif isinstance(item, bool):
             continue
         elif isinstance(item, int | float):
-            numbers.append(float(item))
+            number(float(item))
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            extend(item.keys())
+            extend(item.values())
             if percents is not None:
                 percents.extend(_percent_fields(item))
         elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
+            extend(item)
         elif isinstance(item, dt.date):
-            texts.append(item.isoformat())
+            text(item.isoformat())
     return texts, numbers
+
+
+def _may_name_percents(item: dict[Any, Any]) -> bool:
+    """Whether a key of the dict may say its value is a percentage: one test of the keys
+    together, so most dicts skip `_percent_fields`."""
+    try:
+        keys = "\0".join(item) + "\0"
+    except TypeError:  # a key that is not a string
+        return True
+    return "percent" in keys or "_pct\0" in keys
 
 
 def _percent_fields(item: dict[Any, Any]) -> list[float]:
@@ -170,15 +199,37 @@ def grounds_of(values: list[Any]) -> Grounds:
 def _grounds_of_content(
     joined: str, numbers: tuple[float, ...], named: tuple[float, ...]
 ) -> Grounds:
-    written = numbers_in_text(joined)
+    """Read line by line, each line kept per content (the texts of a new deal's analysis are
+    mostly lines other deals had): no pattern crosses a line break, except a percent sign or
+    word opening a line after a number, which is read across it as before."""
+    lines = [_line_grounds(line) for line in joined.split("\n")]
+    if any(line[4] for line in lines[1:]):
+        lines = [_line_grounds(joined)]
+    written = [n for line in lines for n in line[1]]
     return Grounds(
-        vocabulary=frozenset(_words(joined)),
+        vocabulary=frozenset().union(*(line[0] for line in lines)),
         numbers=frozenset(_number_forms([*numbers, *written])),
-        dates=frozenset(_DATE.findall(joined)),
+        dates=frozenset(d for line in lines for d in line[2]),
         percents=frozenset(
             _percent_forms([*numbers, *written])
-            | _number_forms([*percents_in_text(joined), *named])
+            | _number_forms([*(p for line in lines for p in line[3]), *named])
         ),
+    )
+
+
+_LineGrounds = tuple[frozenset[str], tuple[float, ...], tuple[str, ...], tuple[float, ...], bool]
+
+
+@lru_cache(maxsize=16384)
+def _line_grounds(text: str) -> _LineGrounds:
+    """A line's words, numbers, dates and percentages, and whether it opens with a percent
+    sign or word (which a number ending the line before would take)."""
+    return (
+        frozenset(_words(text)),
+        tuple(numbers_in_text(text)),
+        tuple(_DATE.findall(text)),
+        tuple(percents_in_text(text)),
+        _JOINS.match(text) is not None,
     )
 
 
@@ -210,20 +261,77 @@ class _Scan:
 def _scan(text: str) -> _Scan:
     """The text's scan, kept per content: an answer's result and markdown are scanned once, and
     the same answer checked again (a warm request about an unchanged deal, a re-check after a
-    repair) looks its words and numbers up without reading the text again."""
+    repair) looks its words and numbers up without reading the text again.
+
+    A new answer is mostly lines other answers had too (a play's steps, a template's headings,
+    a knowledge passage), so it is scanned line by line and each line's scan is kept per
+    content: what a line yields does not depend on the lines around it (no pattern crosses a
+    line break, and what comes before a word or a number at the start of a line reads the
+    same as the start of a text), except in the two cases `_Line` names; a text with one of
+    those is scanned whole, as before."""
+    if "\n" not in text:
+        return _scan_whole(text)
+    lines = list(map(_line, text.split("\n")))
+    if lines[0].dangling or any(map(_BOUND, lines[1:])):
+        return _scan_whole(text)
+    return _Scan(
+        tuple(chain.from_iterable(map(_CAPITALS, lines))),
+        tuple(chain.from_iterable(map(_DATES, lines))),
+        tuple(chain.from_iterable(map(_NUMBERS, lines))),
+    )
+
+
+class _Line(NamedTuple):
+    """One line's scan, and whether the line break around it could change what the whole text
+    yields: `dangling`, a list marker ending the line ('3.'), which in a whole text takes the
+    line break as the space after it (so is not a number there); `joins`, a line that starts
+    with a percent sign or word, which in a whole text makes a number ending the line before
+    it a percentage. `bound`: either (what a line after the first must not be)."""
+
+    capitals: tuple[str, ...]
+    dates: tuple[str, ...]
+    numbers: tuple[tuple[str, float, bool], ...]
+    dangling: bool
+    bound: bool
+
+
+_CAPITALS, _DATES, _NUMBERS, _BOUND = (
+    attrgetter(f) for f in ("capitals", "dates", "numbers", "bound")
+)
+_DANGLING = re.compile(r"\s*\d+\.")
+_JOINS = re.compile(r"%|percent\b|per cent\b|points?\b")
+
+
+@lru_cache(maxsize=16384)
+def _line(line: str) -> _Line:
+    unmarked = _without_ids(_REF.sub(" ", _DATE.sub(" ", line)))
+    scan, cleaned = _scanned(line, unmarked)
+    dangling = _DANGLING.fullmatch(unmarked) is not None
+    joins = _JOINS.match(cleaned) is not None
+    return _Line(scan.capitals, scan.dates, scan.numbers, dangling, dangling or joins)
+
+
+def _scan_whole(text: str) -> _Scan:
+    """The capitalised words that do not open a sentence, the dates and the numbers of a text,
+    read in one piece."""
+    return _scanned(text, _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))[0]
+
+
+def _scanned(text: str, unmarked: str) -> tuple[_Scan, str]:
+    """The scan of `text`, given it without dates, refs and ids; and that without list markers."""
     capitals = tuple(
         m.group()
         for m in _CAPITAL.finditer(text)
         if (at := m.start()) != 0 and not _opens(text[max(0, at - 4) : at])
     )
-    cleaned = _MARKERS.sub(" ", _without_ids(_REF.sub(" ", _DATE.sub(" ", text))))
+    cleaned = _MARKERS.sub(" ", unmarked)
     numbers = []
     for match in _NUMBER.finditer(cleaned):
         percent = _PERCENT_AFTER.match(cleaned, match.end()) is not None
         written = match.group()
         value = float(written.replace(",", ""))
         numbers.append((written + ("%" if percent else ""), value, percent))
-    return _Scan(capitals, tuple(_DATE.findall(text)), tuple(numbers))
+    return _Scan(capitals, tuple(_DATE.findall(text)), tuple(numbers)), cleaned
 
 
 def _without_ids(text: str) -> str:
@@ -459,7 +567,7 @@ def checker_for_draft(
     missing-input notes and the draft's numeric fields and list lengths (code computed them,
     not a model). The analysis carries the deal's reading, which is kept per deal version: its
     grounds are kept with it, and only the rest of the analysis is walked per request."""
-    texts, numbers, counts, dates = _draft_values(draft)
+    texts, numbers, counts, dates, _ = _draft_values(draft)
     kept: tuple[Grounds, ...] = ()
     reading = getattr(analysis, "reading", None)
     if isinstance(analysis, BaseModel) and isinstance(reading, BaseModel):
@@ -490,7 +598,8 @@ def checker_for_draft(
 _KEPT_GROUNDS: PerObject[Grounds] = PerObject()
 
 
-_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...]]
+# leaf texts, numbers, list lengths, typed dates, and how many entries the largest mapping holds
+_DraftValues = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[str, ...], int]
 _DRAFTS: OrderedDict[tuple[type[BaseModel], str], _DraftValues] = OrderedDict()
 _DRAFTS_LOCK = threading.Lock()
 
@@ -505,13 +614,14 @@ def _draft_values(draft: BaseModel) -> _DraftValues:
         if kept is not None:
             _DRAFTS.move_to_end(key)
             return kept
-    python = draft.model_dump(mode="python")
+    lengths, dates, widest = _shape(draft.model_dump(mode="python"))
     texts, numbers = leaves(draft)
     values = (
         tuple(texts),
         tuple(numbers),
-        tuple(float(n) for n in _list_lengths(python)),
-        tuple(v.isoformat() for v in _typed_dates(python)),
+        tuple(float(n) for n in lengths),
+        tuple(v.isoformat() for v in dates),
+        widest,
     )
     with _DRAFTS_LOCK:
         _DRAFTS[key] = values
@@ -525,24 +635,35 @@ def longest_list(model: BaseModel) -> int:
     return int(max(_draft_values(model)[2], default=0))
 
 
-def _list_lengths(value: Any) -> Iterator[int]:
-    """How many items each list of the draft holds: a count a template may write."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _list_lengths(item)
-    elif isinstance(value, list | tuple):
-        yield len(value)
-        for item in value:
-            yield from _list_lengths(item)
+def texts_and_width(model: BaseModel) -> tuple[tuple[str, ...], int]:
+    """Every string of a model's JSON form (its keys too), and how many items its longest list
+    or entries its largest mapping (a nested model's fields included) holds: what the output
+    sanitiser would clean and cut, from the walk the check made of the same result."""
+    texts, _, lengths, _, widest = _draft_values(model)
+    return texts, max(int(max(lengths, default=0)), widest)
 
 
-def _typed_dates(value: Any) -> Iterator[dt.date]:
-    """Dates the code put in typed fields (plans, deadlines): computed, so trusted."""
-    if isinstance(value, dt.date):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _typed_dates(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _typed_dates(item)
+def _shape(value: Any) -> tuple[list[int], list[dt.date], int]:
+    """How many items each list of the draft holds (a count a template may write) and the
+    dates the code put in typed fields (plans, deadlines: computed, so trusted), in one walk
+    of its plain data, in the order of a depth-first walk; and the most entries a mapping of
+    it holds."""
+    lengths: list[int] = []
+    dates: list[dt.date] = []
+    widest = 0
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is float or kind is bool or item is None:
+            continue
+        if kind is dict or (kind is not list and isinstance(item, dict)):
+            widest = max(widest, len(item))
+            extend(reversed(item.values()))
+        elif kind is list or isinstance(item, list | tuple):
+            lengths.append(len(item))
+            extend(reversed(item))
+        elif isinstance(item, dt.date):
+            dates.append(item)
+    return lengths, dates, widest

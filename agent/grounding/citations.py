@@ -12,7 +12,7 @@ from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
 from agent.formatting import shorten
-from agent.memo import PerObject
+from agent.memo import PerObject, Recent, content_of
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -181,12 +181,18 @@ def collect_refs(value: Any) -> Iterator[str]:
 
 
 def refs_of(result: BaseModel) -> list[str]:
-    """collect_refs of a result, kept per result object: compose cites the result the
-    capability drafted, and check verifies that same object."""
-    return list(_REFS.get(result, None, lambda: tuple(collect_refs(result))))
+    """collect_refs of a result, kept per result object (compose cites the result the
+    capability drafted, and check verifies that same object) and per content (a warm request
+    about an unchanged deal drafts an equal result)."""
+    return list(_REFS.get(result, None, lambda: _refs_of_content(result)))
+
+
+def _refs_of_content(result: BaseModel) -> tuple[str, ...]:
+    return _BY_CONTENT.get((type(result), content_of(result)), lambda: tuple(collect_refs(result)))
 
 
 _REFS: PerObject[tuple[str, ...]] = PerObject(maxsize=32)
+_BY_CONTENT: Recent[tuple[type[BaseModel], str], tuple[str, ...]] = Recent(maxsize=64)
 
 
 def build_citations(

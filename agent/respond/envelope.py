@@ -17,9 +17,9 @@ from pydantic import BaseModel
 
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
-from agent.grounding.checker import GroundingChecker, longest_list
+from agent.grounding.checker import GroundingChecker, longest_list, texts_and_width
 from agent.intake import LIMITS
-from agent.sanitise import STRICT, OutputPolicy, clean
+from agent.sanitise import STRICT, OutputPolicy, clean, cleaner
 
 
 def checked_response(
@@ -53,7 +53,7 @@ def checked_response(
         deal_id=deal_id,
         rep_id=rep_id,
         as_of=state["as_of"],
-        result=clean(result, policy),  # lists already capped above, with a warning
+        result=_cleaned(result, policy),  # lists already capped above, with a warning
         markdown=markdown,
         citations=clean(citations, policy),
         missing_inputs=state["missing_inputs"],
@@ -62,6 +62,21 @@ def checked_response(
         check=report,
         events=clean(list(events), policy),
     )
+
+
+def _cleaned(result: BaseModel, policy: OutputPolicy) -> BaseModel:
+    """`clean(result, policy)`, which returns the result itself when every string in it is
+    clean and no list or mapping is long enough to cut: found from the check's walk of the
+    same result (its JSON form holds every string the sanitiser reads), so a new answer is not
+    walked a second time to find nothing to clean."""
+    text = cleaner(policy)
+    if text.known_clean(result):  # the same answer again (a warm request about the deal)
+        return result
+    texts, width = texts_and_width(result)
+    if width <= policy.max_items and all(text(t) is t for t in texts):
+        text.found_clean(result)
+        return result
+    return clean(result, policy)
 
 
 def capped(model: Any, limit: int, path: str, cut: list[str]) -> Any:

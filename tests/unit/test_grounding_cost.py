@@ -150,3 +150,79 @@ def test_the_reading_s_grounds_follow_the_reading() -> None:
     read = analysis.model_copy(update={"reading": reading})
     checker = checker_for_draft(ctx, read, missing_inputs(ctx), result, plays_by_id())
     assert not checker.check(result, text)[0].findings
+
+
+def test_a_text_scanned_line_by_line_yields_what_it_yields_whole() -> None:
+    """Each line's scan is kept and the lines' scans are put together: the same capitalised
+    words, dates and numbers as one scan of the whole text, including where a line break is
+    the space after a list marker ('3.') or the gap before a percent sign."""
+    from agent.grounding.checker import _scan, _scan_whole
+
+    rng = random.Random(16)
+    pieces = ["\n", "\n\n", " ", "\t", "1.", "12. ", "3", "3.5", "%", " percent", "per cent"]
+    pieces += ["points", "Acme", "x", "kb:play-a#b", "deal.activities[3]", "2026-11-20", "Q3"]
+    pieces += ["v2-beta", "[2]", ".", ",", "-", "# ", "(", "Ünï", "’s", "D-1003", "4,821", " 7."]
+    texts = ["Paid 37\n% more", "Steps:\n3.\nCall Ada", "Ada\n  12. Bo 5\npoints"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        assert _scan(text) == _scan_whole(text), repr(text)
+    assert _scan("Paid 37\n% more").numbers == (("37%", 37.0, True),)
+    assert _scan("Steps:\n3.\nCall Ada").numbers == ()
+
+
+def test_grounds_read_line_by_line_are_the_grounds_of_the_whole_text() -> None:
+    """A text's grounds, put together from its lines' (each kept per content), are the ones
+    read from the whole text, a number before a line that opens with a percent included."""
+    from agent.grounding.checker import (
+        _DATE,
+        _grounds_of_content,
+        _number_forms,
+        _percent_forms,
+        _words,
+        numbers_in_text,
+        percents_in_text,
+    )
+
+    rng = random.Random(17)
+    pieces = ["\n", " ", "1.", "3", "3.5", "%", " percent", "per cent", "points", "Acme", "x"]
+    pieces += ["2026-11-20", "Q3", "’s", "D-1003", "4,821", "-", "&", "0.37", "\n%", "\npoints"]
+    texts = ["Paid 37\n% more", "37\npoints", "x"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    for text in texts:
+        written = numbers_in_text(text)
+        whole = Grounds(
+            frozenset(_words(text)),
+            frozenset(_number_forms([1.5, *written])),
+            frozenset(_DATE.findall(text)),
+            frozenset(_percent_forms([1.5, *written]) | _number_forms(percents_in_text(text))),
+        )
+        assert _grounds_of_content(text, (1.5,), ()) == whole, repr(text)
+    assert 37.0 in _grounds_of_content("Paid 37\n% more", (), ()).percents
+
+
+def test_the_walks_take_every_kind_of_value_as_the_general_test_does() -> None:
+    """Exact types are tested first; a subclass, a tuple, a set, a date still count as before,
+    and a percent field is found whatever its dict's other keys are."""
+    import datetime as dt
+    from enum import IntEnum
+
+    from agent.grounding.checker import _shape, leaves
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        pass
+
+    value = [
+        {"roi_percent": 289, "a": "x", 7: "y"},
+        {"b_pct": 5.5, "flag": True},
+        (Name("Ada"), Level.HIGH, None, False),
+        {dt.date(2026, 1, 2)},
+    ]
+    percents: list[float] = []
+    texts, numbers = leaves(value, percents)
+    assert sorted(texts) == ["2026-01-02", "Ada", "a", "b_pct", "flag", "roi_percent", "x", "y"]
+    assert sorted(numbers) == [3.0, 5.5, 7.0, 289.0] and sorted(percents) == [5.5, 289.0]
+    day = dt.date(2026, 3, 4)
+    assert _shape({"a": [1, (day, [])], "b": {"c": [day]}}) == ([2, 2, 0, 1], [day, day], 2)
