@@ -247,3 +247,39 @@ def test_him_or_her_is_the_person_the_last_answer_was_about(chat_db: Path) -> No
     answer(chat, "the second one")
     text, _ = answer(chat, "email her about the next steps")
     assert text.startswith(f"**Draft email to {names[1]}**")
+
+
+def test_the_terminal_keeps_an_answer_line_by_line() -> None:
+    """As Markdown, a line runs on into the quote or list item above it: the CLI sets lines of
+    another kind apart and breaks plain lines where the answer does; a fence is left as is."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from agent.interfaces.cli.chat import line_by_line
+
+    answer = "\n".join(
+        [
+            "Draft email to Ana Ruiz",
+            "> Subject: The audit",
+            "> Hi Ana, a note on the audit.",
+            "What the deal says:",
+            "- Audit due `deal.x[1]`",
+            "Why: short and outcome-first",
+            "More: “why?”",
+            "```",
+            "kept  as\tis",
+            "```",
+        ]
+    )
+    console = Console(width=100, record=True)
+    console.print(Markdown(line_by_line(answer)))
+    shown = [line.strip() for line in console.export_text().splitlines() if line.strip()]
+    for line in ("Why: short and outcome-first", "More: “why?”", "What the deal says:"):
+        assert line in shown, shown
+    assert "▌ Hi Ana, a note on the audit." in shown
+    assert "• Audit due deal.x[1]" in shown
+    assert line_by_line(answer).endswith("```\nkept  as\tis\n```")
+    console = Console(width=100, record=True)
+    console.print(Markdown(answer))  # what it was: the lines run together
+    before = [line.strip() for line in console.export_text().splitlines()]
+    assert "Why: short and outcome-first" not in before and "More: “why?”" not in before

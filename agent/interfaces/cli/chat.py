@@ -42,9 +42,41 @@ def show_turn(chat: ChatSession, message: str) -> None:
             streamed = True
         elif event.kind == "answer":
             for block in event.text.split("\n\n"):
-                out.print(Markdown(block))
+                out.print(Markdown(line_by_line(block)))
     if streamed:
         sys.stdout.write("\n")
+
+
+def line_by_line(block: str) -> str:
+    """A chat answer is written a line per point (the draft's subject and body, "Why:",
+    "More:"); as Markdown, a line would run on into the paragraph, quote or list item above it.
+    Lines of another kind than the one before are set apart, and plain lines break where the
+    answer does."""
+
+    def kind(line: str) -> str:
+        stripped = line.lstrip()
+        if stripped.startswith(">"):
+            return "quote"
+        if stripped.startswith("|") or line.startswith(("    ", "\t")):
+            return "verbatim"
+        if stripped[:2] in ("- ", "* ", "+ ") or stripped.split(" ", 1)[0].rstrip(".").isdigit():
+            return "list" if line == stripped else "nested"
+        return "text"
+
+    out: list[str] = []
+    before, fenced = "", False
+    for line in block.split("\n"):
+        if fenced or line.lstrip().startswith("```"):
+            fenced ^= line.lstrip().startswith("```")
+            out.append(line)
+            before = "verbatim"
+            continue
+        now = kind(line)
+        if out and now != before and now != "nested" and not (before == "nested" and now == "list"):
+            out.append("")
+        out.append(line + "  " if now in ("text", "quote") else line)
+        before = now
+    return "\n".join(out)
 
 
 @user_errors
