@@ -46,14 +46,15 @@ NEAREST_ROLE = {
     "legal": "legal lawyer counsel",
     "business_evaluator": "operations ops",
 }
-_NEAREST = {word: role for role, words in NEAREST_ROLE.items() for word in words.split()}
+_NEAREST = {word: role for role, said in NEAREST_ROLE.items() for word in said.split()}
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _NUMBERS |= {"a couple of": 2, "a few": 3}
 _IN = re.compile(r"in\s+(\d+|[a-z ]+?)\s+(day|week)s?", re.IGNORECASE)
 
 
-def _words(text: str) -> set[str]:
+def words(text: str) -> set[str]:
+    """A text's lower-case words and numbers, as a name or title is matched by."""
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
@@ -61,12 +62,12 @@ def matches(person: str, contact: Contact) -> bool:
     """By first or last name, by a title acronym ("CFO"), or by a word of the title ("IT",
     "procurement")."""
     key = person.strip().lower()
-    if key in _words(contact.name):
+    if key in words(contact.name):
         return True
     title = contact.title.lower()
     if key in ROLE_WORDS:
         return re.search(rf"\b(?:{ROLE_WORDS[key]})", title) is not None
-    return len(key) > 1 and key in _words(title)
+    return len(key) > 1 and key in words(title)
 
 
 def people_named(person: str, deal: Deal) -> list[Contact]:
@@ -87,7 +88,7 @@ def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
         if summary.id == deal.id:
             continue
         other = source.get_deal(summary.id)
-        if any(person.lower() in _words(c.name) for c in other.contacts):
+        if any(person.lower() in words(c.name) for c in other.contacts):
             elsewhere.append(f"{summary.id} ({summary.account})")
     where = f"; they are on {', '.join(elsewhere)}" if elsewhere else ""
     raise InvalidInput(
@@ -120,18 +121,18 @@ def someone_named(message: str, deal_id: str | None, source: DealSource) -> str 
     deal in focus or of another deal this asker may see; None otherwise (a competitor, a
     product, a place). A message's first word counts only in a message of two words or less,
     where it is the whole ask ("Marguerite?")."""
-    words: list[str] = _CAPITALISED.findall(message)
+    capitalised: list[str] = _CAPITALISED.findall(message)
     said = message.split()
-    if words and len(said) > 2 and said[0].startswith(words[0]):
-        words = words[1:]
-    words = [w.removesuffix("'s").removesuffix("’s") for w in words]
-    if not words:
+    if capitalised and len(said) > 2 and said[0].startswith(capitalised[0]):
+        capitalised = capitalised[1:]
+    capitalised = [w.removesuffix("'s").removesuffix("’s") for w in capitalised]
+    if not capitalised:
         return None
     ids = [deal_id] if deal_id else []
     ids += [d.id for d in source.list_deals() if d.id != deal_id]
     for deal in (source.get_deal(i) for i in ids):
-        for word in words:
-            if any(word.lower() in _words(c.name) for c in deal.contacts):
+        for word in capitalised:
+            if any(word.lower() in words(c.name) for c in deal.contacts):
                 return word
     return None
 

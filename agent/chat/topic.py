@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from agent.chat.people import words
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Contact
 from agent.formatting import shorten
@@ -84,18 +85,14 @@ def _texts(ctx: DealContext, person: Contact | None) -> list[_Text]:
     for i, c in enumerate(deal.contacts):
         if c.notes:
             found.append(_Text(f"deal.contacts[{i}]", None, "contact note", c.notes, c.id == pid))
-    names = _words(person.name) if person else set()
+    names = words(person.name) if person else set()
     for t in free_texts(ctx):
         section, _, field = t.ref.partition(".")
         if section in NOT_ABOUT_THE_DEAL:
             continue
         label = re.sub(r"\[\d+\]|[._]", " ", field)
-        found.append(_Text(t.ref, None, section, t.text, bool(names & _words(t.text)), label))
+        found.append(_Text(t.ref, None, section, t.text, bool(names & words(t.text)), label))
     return found
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def mentions(
