@@ -140,8 +140,8 @@ def _assist(ctx: DealContext, analysis: Analysis, index: KnowledgeIndex) -> Live
     cards are prepared from the deal, its analysis and the knowledge (a third of a short
     debrief), so one is kept per analysis (agent/memo.py), context and index version. The
     debrief only reads it (answer, no_card, questions_for): nothing it keeps changes. The
-    kept engine holds the context and the index, so their ids in the key stay theirs."""
-    index.refresh()  # a newer ingest is a new version: a new engine
+    kept engine holds the context and the index, so their ids in the key stay theirs. The
+    caller has refreshed the index (a newer ingest is a new version: a new engine)."""
     key = (id(ctx), id(index), index.version)
     return _ASSISTS.get(analysis, key, lambda: LiveAssist(ctx, analysis, index))
 
