@@ -265,6 +265,7 @@ def test_the_terminal_keeps_an_answer_line_by_line() -> None:
             "What the deal says:",
             "- Audit due `deal.x[1]`",
             "Why: short and outcome-first",
+            "2026 closes the year",
             "More: “why?”",
             "```",
             "kept  as\tis",
@@ -274,11 +275,18 @@ def test_the_terminal_keeps_an_answer_line_by_line() -> None:
     console = Console(width=100, record=True)
     console.print(Markdown(line_by_line(answer)))
     shown = [line.strip() for line in console.export_text().splitlines() if line.strip()]
-    for line in ("Why: short and outcome-first", "More: “why?”", "What the deal says:"):
+    for line in (
+        "Why: short and outcome-first",
+        "2026 closes the year",
+        "More: “why?”",
+        "What the deal says:",
+    ):
         assert line in shown, shown
     assert "▌ Hi Ana, a note on the audit." in shown
     assert "• Audit due deal.x[1]" in shown
     assert line_by_line(answer).endswith("```\nkept  as\tis\n```")
+    # a line opening with a number is a list item only as "2. " or "2) " is
+    assert "outcome-first  \n2026 closes the year  \nMore" in line_by_line(answer)
     console = Console(width=100, record=True)
     console.print(Markdown(answer))  # what it was: the lines run together
     before = [line.strip() for line in console.export_text().splitlines()]

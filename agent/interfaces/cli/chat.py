@@ -6,6 +6,7 @@ or with `--prune` alone."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 QUIT = frozenset({"exit", "quit", ":q", "bye!"})
+_NUMBERED = re.compile(r"\d{1,9}[.)] ")  # an ordered list item, as Markdown reads one
 
 
 def show_turn(chat: ChatSession, message: str) -> None:
@@ -59,7 +61,7 @@ def line_by_line(block: str) -> str:
             return "quote"
         if stripped.startswith("|") or line.startswith(("    ", "\t")):
             return "verbatim"
-        if stripped[:2] in ("- ", "* ", "+ ") or stripped.split(" ", 1)[0].rstrip(".").isdigit():
+        if stripped[:2] in ("- ", "* ", "+ ") or _NUMBERED.match(stripped):
             return "list" if line == stripped else "nested"
         return "text"
 
