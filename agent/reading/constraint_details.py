@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from agent.contracts.facts import Fact
-from agent.reading.events import _COUNT, _NUMBER_WORDS, _TAKES, weeks_in
+from agent.reading.dates import _COUNT, _NUMBER_WORDS, _TAKES, weeks_in
 from agent.reading.spans import sentence_spans
 
 _BIDDERS = re.compile(

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import ActivityType, Deal
 from agent.contracts.facts import Fact
-from agent.reading.events import people_in, resolve_past
+from agent.reading.contacts import people_in
+from agent.reading.dates import resolve_past
 from agent.reading.spans import sentence_spans
 
 # Most specific first: "a demo call" is a demo, "a workshop session" a workshop.

@@ -1,7 +1,7 @@
 """read_deal: every fact the deal's free text holds, each with the words it came from.
 
-Offline, the rules in people.py, outreach.py (with occurrence.py and absence.py), events.py,
-progress.py and record_history.py
+Offline, the rules in people.py, outreach.py (with occurrence.py and absence.py), meetings.py,
+constraints.py, comparisons.py, sentiment.py, departures.py, progress.py and record_history.py
 read the notes, activity summaries and outcomes, next steps, contact notes, upstream agents'
 prose and the call transcript. With a
 chat model configured, reader.py adds what the rules missed, keeping only facts whose quote code
@@ -22,20 +22,18 @@ from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact, Reading
 from agent.memo import PerObject, Recent
 from agent.reading.absence import read_absences
+from agent.reading.comparisons import read_comparisons
 from agent.reading.competitors import Competitors
 from agent.reading.constraint_details import lengths_from_replies
-from agent.reading.events import (
-    read_comparisons,
-    read_constraints,
-    read_departures,
-    read_meetings,
-    read_sentiment,
-)
+from agent.reading.constraints import read_constraints
+from agent.reading.departures import read_departures
+from agent.reading.meetings import read_meetings
 from agent.reading.outreach import read_outreach
 from agent.reading.patterns import Proper
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps, read_partner_history
+from agent.reading.sentiment import read_sentiment
 from agent.reading.texts import about_the_deal, free_texts
 
 _INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")

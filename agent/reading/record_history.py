@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
-from agent.reading.events import resolve_past
+from agent.reading.dates import resolve_past
 from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 

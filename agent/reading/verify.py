@@ -32,7 +32,9 @@ from pydantic import BaseModel, Field
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact, FactKind, OutreachOutcome
 from agent.model.injection import looks_like_instructions
-from agent.reading.events import last_day, people_in, resolve_when, weeks_in
+from agent.reading.contacts import people_in
+from agent.reading.dates import resolve_when, weeks_in
+from agent.reading.departures import last_day
 from agent.reading.people import contact_for, is_seller, seller_side
 from knowledge.trust import figures_in
 

@@ -21,7 +21,8 @@ from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.contracts.facts import Fact
 from agent.reading.constraint_details import bidders_in, lengths_from_replies
-from agent.reading.events import read_constraints, resolve_when
+from agent.reading.constraints import read_constraints
+from agent.reading.dates import resolve_when
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.retrieval import citable_documents, index_for
 from agent.settings import CoachContext

@@ -1,6 +1,7 @@
 """Dates, durations, meetings booked, buying constraints, competitor comparisons, sentiment and
-departures read from free text (agent/reading/events.py and read.py), on sentences written for
-these tests the way different reps write them, with the near misses that share their words."""
+departures read from free text (agent/reading/dates.py, meetings.py, constraints.py,
+comparisons.py, sentiment.py, departures.py and read.py), on sentences written for these tests
+the way different reps write them, with the near misses that share their words."""
 
 from __future__ import annotations
 
@@ -11,16 +12,13 @@ import pytest
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.model.injection import suspects
-from agent.reading.events import (
-    read_comparisons,
-    read_constraints,
-    read_departures,
-    read_meetings,
-    read_sentiment,
-    resolve_when,
-    weeks_in,
-)
+from agent.reading.comparisons import read_comparisons
+from agent.reading.constraints import read_constraints
+from agent.reading.dates import resolve_when, weeks_in
+from agent.reading.departures import read_departures
+from agent.reading.meetings import read_meetings
 from agent.reading.read import read_deal
+from agent.reading.sentiment import read_sentiment
 from agent.reading.texts import free_texts
 from tests.factories import AS_OF, activity, contact, make_context
 

@@ -24,17 +24,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """The patterns the rules gate on (events, people, record_history)."""
-    from agent.reading import events, people, record_history
+    """The patterns the rules gate on (constraints, comparisons, sentiment, departures,
+    meetings, people, record_history)."""
+    from agent.reading import (
+        comparisons,
+        constraints,
+        departures,
+        meetings,
+        people,
+        record_history,
+        sentiment,
+    )
 
     return [
-        *((f"constraint.{kind}", pattern) for kind, pattern in events._CONSTRAINTS),
+        *((f"constraint.{kind}", pattern) for kind, pattern in constraints._CONSTRAINTS),
+        ("_COOLING", sentiment._COOLING),
+        ("_WARMING", sentiment._WARMING),
+        ("_LEAVING", departures._LEAVING),
         *(
-            (name, getattr(events, name))
-            for name in ("_COOLING", "_WARMING", "_LEAVING", "_GENERIC_RIVAL", "_PRICE")
+            (name, getattr(comparisons, name))
+            for name in ("_GENERIC_RIVAL", "_PRICE", "_PRICE_FIGURE", "_SPEED", "_SCOPE")
         ),
-        *((name, getattr(events, name)) for name in ("_PRICE_FIGURE", "_SPEED", "_SCOPE")),
-        *((name, getattr(events, name)) for name in ("_SPEED_FIGURE", "_BOOKED", "_MEETING")),
+        ("_SPEED_FIGURE", comparisons._SPEED_FIGURE),
+        ("_BOOKED", meetings._BOOKED),
+        ("_MEETING", meetings._MEETING),
         ("_TITLE", people._TITLE),
         ("_PARTNER_RAN", record_history._PARTNER_RAN),
         ("_ELSEWHERE", record_history._ELSEWHERE),

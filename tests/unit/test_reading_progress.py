@@ -11,7 +11,7 @@ import pytest
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
-from agent.reading.events import resolve_past
+from agent.reading.dates import resolve_past
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from agent.contracts.facts import ConstraintKind, Fact
-from agent.reading.events import weeks_in
+from agent.reading.dates import weeks_in
 
 DEFAULT_WEEKS = 1.0  # a step nothing gives a duration for: one week, said to be confirmed
 _KINDS: list[tuple[ConstraintKind | str, re.Pattern[str]]] = [

@@ -17,8 +17,8 @@ from agent.capabilities.next_best_action.build import Search
 from agent.capabilities.objection_guide.contract import Reason, ReasonFactor
 from agent.contracts.context import DealContext
 from agent.formatting import human
+from agent.reading.comparisons import read_comparisons
 from agent.reading.competitors import Competitors
-from agent.reading.events import read_comparisons
 from agent.reading.patterns import classify_objection
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters

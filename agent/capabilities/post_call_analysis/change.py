@@ -34,7 +34,7 @@ from agent.formatting import human
 from agent.grounding.citations import resolves
 from agent.memo import PerObject
 from agent.reading.constraint_details import REPLY_WINDOW
-from agent.reading.events import weeks_in
+from agent.reading.dates import weeks_in
 from agent.reading.read import read_deal
 from knowledge.documents import KB_PREFIX
 

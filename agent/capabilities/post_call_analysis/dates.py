@@ -18,7 +18,7 @@ from typing import Literal
 from agent.contracts.conversation import Transcript
 from agent.contracts.facts import Fact
 from agent.formatting import human, shorten
-from agent.reading.events import resolve_when
+from agent.reading.dates import resolve_when
 from agent.reading.spans import sentence_spans
 
 from .review import u_ref
