@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.reading.contacts import contact_for, is_seller
 from agent.reading.dates import resolve_when
-from agent.reading.people import contact_for, is_seller
 from agent.reading.spans import sentence_spans
 from agent.reading.texts import outcome_text
 

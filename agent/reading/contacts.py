@@ -1,14 +1,21 @@
-"""Which of the deal's contacts a sentence names: a full name, or a first or last name alone.
+"""Which of the deal's contacts, or of the seller's own people, a text names: a full name, or a
+first or last name alone, in a sentence; a person written with a name and/or a title.
 
-Meetings, sentiment, departures, progress and the verification of a model's facts all tie a
-sentence to its people the same way, so the matching lives once here.
+The rules, the model reader's verification and the absence reader all tie people to the deal
+the same way, so the matching lives once here: a contact is never added again as someone new,
+and the seller's own people are never buyers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from agent.contracts.deal import Deal
+from agent.memo import PerObject
+from agent.reading.titles import _ACRONYM
 
 
 def people_in(sentence: str, deal: Deal) -> list[str]:
@@ -22,3 +29,97 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
         ):
             found.append(c.id)
     return found
+
+
+@dataclass(frozen=True)
+class _Known:
+    contact_id: str
+    tokens: frozenset[str]
+    acronym: str
+    title: str
+
+
+def _acronym(title: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", title) if w.lower() not in ("of", "and", "the")]
+    return "".join(w[0] for w in words).upper()
+
+
+def _known(deal: Deal) -> tuple[_Known, ...]:
+    """Once per deal object: asked for every sentence, and a big deal has hundreds of contacts."""
+    return _KNOWN.get(
+        deal, None, lambda: _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
+    )
+
+
+_KNOWN: PerObject[tuple[_Known, ...]] = PerObject(maxsize=64)
+
+
+@lru_cache(maxsize=256)
+def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
+    """Cached by the contacts' ids, names and titles: read once per text, built once."""
+    return tuple(
+        _Known(cid, frozenset(t.lower() for t in name.split()), _acronym(title), title)
+        for cid, name, title in contacts
+    )
+
+
+def _seller_names(deal: Deal) -> list[frozenset[str]]:
+    return list(_SELLERS.get(deal, None, lambda: _sellers_of(deal)))
+
+
+def _sellers_of(deal: Deal) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(t.lower() for t in m.name.split()) for m in [deal.owner, *deal.team])
+
+
+_SELLERS: PerObject[tuple[frozenset[str], ...]] = PerObject(maxsize=64)
+
+
+def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
+    """The name is one of ours: all its words are one seller's ('Rita', 'Rita Seller'); a
+    customer who shares a first name with one of ours ('Mark Jensen', 'Mark Rossi') is not."""
+    tokens = {t.lower() for t in name.split()}
+    return any(tokens <= seller for seller in sellers)
+
+
+_UNDER = r"(?:deputy|assistant|associate|vice|former|ex)"
+
+
+def _contact_for(name: str | None, title: str, known: Sequence[_Known]) -> str | None:
+    if name:
+        tokens = {t.lower() for t in name.split()}
+        for k in known:
+            if tokens & k.tokens and (len(tokens & k.tokens) >= min(2, len(tokens))):
+                return k.contact_id
+        return None
+    acronym = title.upper() if _ACRONYM.match(title) else _acronym(title)
+    wanted = title.lower()
+    matches = [
+        k
+        for k in known
+        if k.acronym == acronym
+        or wanted in k.title.lower()
+        or any(_acronym(part) == acronym for part in re.split(r"[,&/]| and ", k.title))
+    ]
+    if len(matches) > 1:  # "the CISO" is the Chief Information Security Officer, not the
+        # deputy CISO: a title under the one written is a different seat
+        under = re.compile(rf"\b{_UNDER}[- ]{re.escape(wanted)}\b", re.IGNORECASE)
+        matches = [k for k in matches if not under.search(k.title)] or matches
+    return matches[0].contact_id if len(matches) == 1 else None
+
+
+def contact_for(deal: Deal, name: str | None, title: str | None) -> str | None:
+    """The contact a person written as `name` and/or `title` is, by the rules' own matching:
+    for facts read by a model, so that a contact is never added again as someone new."""
+    if not name and not title:
+        return None
+    return _contact_for(name, title or "", _known(deal))
+
+
+def is_seller(deal: Deal, name: str | None) -> bool:
+    """A name of the seller's own people (the owner, the team): never a buyer."""
+    return bool(name) and _is_seller(name or "", _seller_names(deal))
+
+
+def seller_side(quote: str, title: str) -> bool:
+    """'our CFO' in a rep's note is the seller's own CFO."""
+    return re.search(rf"\b(?:our|my)\s+{re.escape(title)}\b", quote, re.IGNORECASE) is not None

@@ -2,8 +2,8 @@
 the deal's free texts into the same typed facts the rules read, and code keeps only what it can
 verify (verify.py).
 
-Why a model at all: the rules (people.py, outreach.py, constraints.py ...) read what their patterns
-name; a model also reads the phrasing nobody wrote a pattern for ("came in well under our
+Why a model at all: the rules (people.py, outreach.py, constraints.py ...) read what their
+patterns name; a model also reads the phrasing nobody wrote a pattern for ("came in well under our
 number"). Why it is safe: the model only points at words. A fact needs a ref it was given and a
 quote code finds there verbatim; dates, durations, figures and contacts are computed by code
 from those words; the rules' fields win wherever both read the same words.

@@ -9,7 +9,7 @@ kept only when
   whatever quotes it downstream quotes the input verbatim;
 - the quote does not itself read like instructions to a model;
 - its kind's defining fields are there and hold: a name, title or competitor must be in the
-  quote; a contact is whoever the rules' own matching says (agent/reading/people.py);
+  quote; a contact is whoever the rules' own matching says (agent/reading/contacts.py);
   dates and durations are computed from the quote, relative to when the text was written,
   exactly as the rules compute them. Code computes; the model only points at the words.
 
@@ -32,10 +32,9 @@ from pydantic import BaseModel, Field
 from agent.contracts.deal import Deal, DmuRole
 from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact, FactKind, OutreachOutcome
 from agent.model.injection import looks_like_instructions
-from agent.reading.contacts import people_in
+from agent.reading.contacts import contact_for, is_seller, people_in, seller_side
 from agent.reading.dates import resolve_when, weeks_in
 from agent.reading.departures import last_day
-from agent.reading.people import contact_for, is_seller, seller_side
 from knowledge.trust import figures_in
 
 MIN_QUOTE_CHARS = 4  # "No", "ok": too short to point at anything

@@ -87,8 +87,8 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
     eval cases, no sentence it skips is one the pattern matches."""
     from pathlib import Path
 
-    from agent.reading.people import _TITLE, may_hold_title
     from agent.reading.spans import sentence_spans
+    from agent.reading.titles import _TITLE, may_hold_title
 
     root = Path(__file__).resolve().parents[2]
     files = [

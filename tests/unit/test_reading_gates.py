@@ -25,15 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     """The patterns the rules gate on (constraints, comparisons, sentiment, departures,
-    meetings, people, record_history)."""
+    meetings, titles, record_history)."""
     from agent.reading import (
         comparisons,
         constraints,
         departures,
         meetings,
-        people,
         record_history,
         sentiment,
+        titles,
     )
 
     return [
@@ -48,7 +48,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("_SPEED_FIGURE", comparisons._SPEED_FIGURE),
         ("_BOOKED", meetings._BOOKED),
         ("_MEETING", meetings._MEETING),
-        ("_TITLE", people._TITLE),
+        ("_TITLE", titles._TITLE),
         ("_PARTNER_RAN", record_history._PARTNER_RAN),
         ("_ELSEWHERE", record_history._ELSEWHERE),
     ]
