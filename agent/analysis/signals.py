@@ -1,8 +1,9 @@
 """Signals: small, named, deterministic facts about a deal, each with its evidence.
 
 This module holds the vocabulary (SIGNAL_LABELS), what the rules read (Facts) and the rule
-machinery; the rules live in signals_people (the buying group) and signals_deal (activity,
-stage, timeline, competition, risk, evidence, paperwork). Plays in knowledge/plays name these
+machinery; the rules live in signals_people (the buying group), signals_activity, signals_stage,
+signals_timeline (close date and constraints), signals_competition, signals_risk and
+signals_evidence (missing evidence and the paperwork). Plays in knowledge/plays name these
 ids in their front matter; a play naming an id not in SIGNAL_LABELS is rejected on loading.
 """
 
@@ -101,7 +102,15 @@ def by_role(f: Facts, role: str) -> list[StakeholderEngagement]:
 def detect(facts: Facts) -> list[Signal]:
     """Every rule's signal, in vocabulary order (so output does not depend on which module a
     rule lives in)."""
-    from agent.analysis import signals_deal, signals_people  # noqa: F401 - they register rules
+    from agent.analysis import (  # noqa: F401 - they register rules
+        signals_activity,
+        signals_competition,
+        signals_evidence,
+        signals_people,
+        signals_risk,
+        signals_stage,
+        signals_timeline,
+    )
 
     found = [s for check in RULES if (s := check(facts)) is not None]
     return sorted(found, key=lambda s: ORDER[s.id])

@@ -1,4 +1,4 @@
-"""From facts to signals (agent/analysis: signals_people, signals_deal, buying_group, engagement):
+"""From facts to signals (agent/analysis: signals_people, signals_*, buying_group, engagement):
 what a deal's free text, worded as different reps word it, raises, and what the near misses
 sharing its words must not raise. Each deal is the factories' healthy Discovery deal (Ann the
 champion met us 5 days ago, Eve the economic buyer 3 days ago, close in 60 days) plus text."""
