@@ -12,7 +12,7 @@ import pytest
 
 from agent.analysis import analyze_deal
 from agent.capabilities.common.competition import card_for, claims_in, competitor_view
-from agent.capabilities.deal_strategy.build import competition_plans
+from agent.capabilities.deal_strategy.competitive_plan import competition_plans
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.contracts import CoachingRequest
 from agent.contracts.context import DealContext

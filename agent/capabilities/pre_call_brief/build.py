@@ -12,7 +12,7 @@ from agent.capabilities.common.competition import plan_points, stale_note
 from agent.capabilities.common.meeting import Focus, frame_meeting
 from agent.capabilities.common.playbook import list_items, subsections
 from agent.capabilities.common.stories import industry_note, none_in_industry
-from agent.capabilities.deal_strategy.build import competition_plans
+from agent.capabilities.deal_strategy.competitive_plan import competition_plans
 from agent.capabilities.next_best_action.build import Search, recommend
 from agent.capabilities.pre_call_brief.contract import PreCallBriefResult
 from agent.contracts.context import DealContext
