@@ -12,7 +12,9 @@ from agent.analysis.buying_group import (
 )
 from agent.analysis.closure import closure_of
 from agent.analysis.engagement import stakeholder_engagement
-from agent.analysis.evidence import Seen, evaluate_all, ever_multi_threaded
+from agent.analysis.evidence import evaluate_all
+from agent.analysis.evidence_people import ever_multi_threaded
+from agent.analysis.evidence_registry import Seen
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, detect
 from agent.analysis.stage import ProcessInView, criteria_status, locate

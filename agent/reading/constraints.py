@@ -212,7 +212,7 @@ _CONSTRAINT_GATES = [(kind, pattern, gate(pattern)) for kind, pattern in _CONSTR
 def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
     """Constraints the text says stand between the deal and signature; one it says is behind
     them (a freeze lifted, a review passed) is none. A legal review is read even then: it
-    shows the review started (agent/analysis/evidence.py)."""
+    shows the review started (agent/analysis/evidence_people.py)."""
     # the kinds whose pattern may match somewhere in the text (gates.py): a kind that cannot
     # match the text matches none of its sentences, so the first kind a sentence names stays
     kinds = [(k, pattern) for k, pattern, may in _CONSTRAINT_GATES if may.may_match(text)]

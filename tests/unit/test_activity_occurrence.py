@@ -1,5 +1,5 @@
 """A logged activity that did not take place (agent/reading/occurrence.py) and what it may no
-longer prove: the step it was for (analysis/evidence.py, step_evidence.py, the process
+longer prove: the step it was for (analysis/evidence_record.py, step_evidence.py, the process
 adherence steps), nor anyone's engagement (analysis/engagement.py). Outcomes worded the way
 different CRMs and reps word them, and text that shares their words but says the meeting was
 held, or speaks of something else."""

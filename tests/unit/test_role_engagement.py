@@ -1,8 +1,8 @@
 """Text that says someone in a buying role did something for the deal (sent, asked, runs,
 reviewed) is that role's engagement, contact or not (agent/reading/people.py acted_for_deal,
-analysis/evidence.py): procurement that mailed the onboarding pack is engaged, and the person
-is an unmapped stakeholder to add. What only mentions the role, plans for it, or says we did
-something to them is not."""
+analysis/evidence_people.py): procurement that mailed the onboarding pack is engaged, and the
+person is an unmapped stakeholder to add. What only mentions the role, plans for it, or says we
+did something to them is not."""
 
 from __future__ import annotations
 
