@@ -8,11 +8,11 @@ import re
 from collections.abc import Sequence
 
 from agent.contracts.facts import Fact
-from agent.reading.dates import _COUNT, _NUMBER_WORDS, _TAKES, weeks_in
+from agent.reading.dates import COUNT, NUMBER_WORDS, TAKES, weeks_in
 from agent.reading.spans import sentence_spans
 
 _BIDDERS = re.compile(
-    rf"\b(?P<n>{_COUNT}) (?:competing |written |comparable )?"
+    rf"\b(?P<n>{COUNT}) (?:competing |written |comparable )?"
     r"(?:quotes|quotations|offers|bids|bidders|tenders|proposals|vendors|suppliers)\b",
     re.I,
 )
@@ -21,7 +21,7 @@ _BIDDERS = re.compile(
 def bidders_in(text: str) -> int | None:
     """How many offers a tender asks for, when the words say ("minimum three offers")."""
     counts = [
-        int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower(), 0)
+        int(n) if n.isdigit() else NUMBER_WORDS.get(n.lower(), 0)
         for n in (m.group("n") for m in _BIDDERS.finditer(text))
     ]
     return max(counts) if counts else None
@@ -62,7 +62,7 @@ def lengths_from_replies(
             spans = sentence_spans(text)
             first = text[slice(*spans[0])] if spans else text
             asked = any(_HOW_LONG.search(lines[j][1]) for j in range(n + 1, k))
-            if (asked or _TAKES.search(first)) and (weeks := weeks_in(first)) is not None:
+            if (asked or TAKES.search(first)) and (weeks := weeks_in(first)) is not None:
                 break
             if ref in constraints:
                 break  # the speaker moved on to another constraint

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from agent.contracts.facts import ConstraintKind, Fact
-from agent.reading.dates import _MONTH, _TAKES, resolve_when, weeks_in
+from agent.reading.dates import MONTH, TAKES, resolve_when, weeks_in
 from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
@@ -199,8 +199,8 @@ def _over(sentence: str, at: int, behind: re.Pattern[str] = _OVER) -> bool:
 # A date that names an event, not when something ends: "the Q4 reforecast", "the March
 # results", "its 24 November session" (a determiner, the date, then a noun).
 _EVENT_DATED = re.compile(
-    rf"\b(?:the|its|their|our|this|that|last)\s+(?:Q[1-4]|(?:{_MONTH})|\d{{1,2}}(?:st|nd|rd|th)?"
-    rf"(?:\s+(?:{_MONTH}))?)\s+(?!(?:and|or|to|when|if|at|in|for|so|but|while|because|then|"
+    rf"\b(?:the|its|their|our|this|that|last)\s+(?:Q[1-4]|(?:{MONTH})|\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"(?:\s+(?:{MONTH}))?)\s+(?!(?:and|or|to|when|if|at|in|for|so|but|while|because|then|"
     r"with|before|after|until|unless|is|are|was|were|will|and|of)\b)[a-z][\w-]+",
     re.I,
 )
@@ -240,7 +240,7 @@ def read_constraints(ref: str, text: str, written: dt.date) -> Iterator[Fact]:
             weeks = weeks_in(sentence)
             if weeks is None and n + 1 < len(spans):  # "... review. It takes six to eight weeks."
                 following = text[spans[n + 1][0] : spans[n + 1][1]]
-                weeks = weeks_in(following) if _TAKES.search(following) else None
+                weeks = weeks_in(following) if TAKES.search(following) else None
             yield Fact(
                 kind="constraint",
                 ref=ref,

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from agent.contracts.deal import Deal
 from agent.memo import PerObject
-from agent.reading.titles import _ACRONYM
+from agent.reading.titles import ACRONYM
 
 
 def people_in(sentence: str, deal: Deal) -> list[str]:
@@ -32,7 +32,9 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Known:
+class KnownContact:
+    """A contact as the matching reads it: name words, the title's initials, the title."""
+
     contact_id: str
     tokens: frozenset[str]
     acronym: str
@@ -44,26 +46,27 @@ def _acronym(title: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
-def _known(deal: Deal) -> tuple[_Known, ...]:
+def known_contacts(deal: Deal) -> tuple[KnownContact, ...]:
     """Once per deal object: asked for every sentence, and a big deal has hundreds of contacts."""
     return _KNOWN.get(
         deal, None, lambda: _known_of(tuple((c.id, c.name, c.title) for c in deal.contacts))
     )
 
 
-_KNOWN: PerObject[tuple[_Known, ...]] = PerObject(maxsize=64)
+_KNOWN: PerObject[tuple[KnownContact, ...]] = PerObject(maxsize=64)
 
 
 @lru_cache(maxsize=256)
-def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[_Known, ...]:
+def _known_of(contacts: tuple[tuple[str, str, str], ...]) -> tuple[KnownContact, ...]:
     """Cached by the contacts' ids, names and titles: read once per text, built once."""
     return tuple(
-        _Known(cid, frozenset(t.lower() for t in name.split()), _acronym(title), title)
+        KnownContact(cid, frozenset(t.lower() for t in name.split()), _acronym(title), title)
         for cid, name, title in contacts
     )
 
 
-def _seller_names(deal: Deal) -> list[frozenset[str]]:
+def seller_names(deal: Deal) -> list[frozenset[str]]:
+    """The name words of the seller's own people (owner and team), once per deal object."""
     return list(_SELLERS.get(deal, None, lambda: _sellers_of(deal)))
 
 
@@ -74,7 +77,7 @@ def _sellers_of(deal: Deal) -> tuple[frozenset[str], ...]:
 _SELLERS: PerObject[tuple[frozenset[str], ...]] = PerObject(maxsize=64)
 
 
-def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
+def among_sellers(name: str, sellers: list[frozenset[str]]) -> bool:
     """The name is one of ours: all its words are one seller's ('Rita', 'Rita Seller'); a
     customer who shares a first name with one of ours ('Mark Jensen', 'Mark Rossi') is not."""
     tokens = {t.lower() for t in name.split()}
@@ -84,14 +87,16 @@ def _is_seller(name: str, sellers: list[frozenset[str]]) -> bool:
 _UNDER = r"(?:deputy|assistant|associate|vice|former|ex)"
 
 
-def _contact_for(name: str | None, title: str, known: Sequence[_Known]) -> str | None:
+def contact_among(name: str | None, title: str, known: Sequence[KnownContact]) -> str | None:
+    """The first contact in `known` sharing two of the name's words (its one word for a
+    one-word name); with no name, the one contact the title is (None when none or several)."""
     if name:
         tokens = {t.lower() for t in name.split()}
         for k in known:
             if tokens & k.tokens and (len(tokens & k.tokens) >= min(2, len(tokens))):
                 return k.contact_id
         return None
-    acronym = title.upper() if _ACRONYM.match(title) else _acronym(title)
+    acronym = title.upper() if ACRONYM.match(title) else _acronym(title)
     wanted = title.lower()
     matches = [
         k
@@ -112,12 +117,12 @@ def contact_for(deal: Deal, name: str | None, title: str | None) -> str | None:
     for facts read by a model, so that a contact is never added again as someone new."""
     if not name and not title:
         return None
-    return _contact_for(name, title or "", _known(deal))
+    return contact_among(name, title or "", known_contacts(deal))
 
 
 def is_seller(deal: Deal, name: str | None) -> bool:
     """A name of the seller's own people (the owner, the team): never a buyer."""
-    return bool(name) and _is_seller(name or "", _seller_names(deal))
+    return bool(name) and among_sellers(name or "", seller_names(deal))
 
 
 def seller_side(quote: str, title: str) -> bool:

@@ -17,13 +17,13 @@ from agent.reading.commitments import resolve_date
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH = re.compile(
-    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I
 )
 _MONTH_ONLY = re.compile(
     rf"\b(?:(?:in|until|till|through|after|before|by|from)\s+(?:early |mid-|late |"
-    rf"end of )?|(?P<at>at the end of ))(?P<m>{_MONTH})\b"
+    rf"end of )?|(?P<at>at the end of ))(?P<m>{MONTH})\b"
     rf"(?:\s+(?P<y>\d{{4}}))?",
     re.I,
 )
@@ -33,14 +33,14 @@ _QUARTER = re.compile(
     re.I,
 )
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
         ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
         + ("ten", "eleven", "twelve")
     )
 }
-_COUNT = r"\d{1,3}|" + "|".join(_NUMBER_WORDS)
+COUNT = r"\d{1,3}|" + "|".join(NUMBER_WORDS)
 # A duration, said as one: "takes six to eight weeks", "within 20 working days", "a 4-week
 # review", "for two months"; not "12 months' fees" or "a 3-year term".
 _WEEKS = re.compile(
@@ -48,14 +48,14 @@ _WEEKS = re.compile(
     r"requires?|typically|usually|at least|is|are|runs?|expects?|expected|estimated at|"
     r"estimates?|quoted)\s+(?:about\s+|around\s+|up to\s+|roughly\s+)?|"
     r"\b(?:a|an)\s+)?"
-    rf"\b(?P<a>{_COUNT})(?:\s*(?:-|–|to|or)\s*(?P<b>{_COUNT}))?[\s-]*(?P<unit>weeks?|"
+    rf"\b(?P<a>{COUNT})(?:\s*(?:-|–|to|or)\s*(?P<b>{COUNT}))?[\s-]*(?P<unit>weeks?|"
     r"(?:working |business )?days?|months?)\b(?!')"
     r"(?!\s+(?:ago|away|late|behind|overdue|old)\b)"
     r"(?P<after>\s+(?:review|process|assessment|lead time|to (?:complete|close|run|review|"
     r"approve|sign)|from|before|after|once|of (?:review|legal|security|procurement)))?",
     re.I,
 )
-_TAKES = re.compile(
+TAKES = re.compile(
     r"\b(?:takes?|will take|usually|typically|lasts|lasted|(?:will|to) last|need(?:s)?)\b", re.I
 )
 
@@ -64,7 +64,7 @@ _TAKES = re.compile(
 _WEEKDAY_DATED = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+(?=(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?"
     r"\b(?![:.]\d|\s*(?:am|pm|h|hrs?|hours?|mins?|minutes?|weeks?|days?)\b)|"
-    rf"(?:{_MONTH})\.?\s+\d)",
+    rf"(?:{MONTH})\.?\s+\d)",
     re.I,
 )
 # A committee's day named by its place in a month: "first Tuesday of July", "the last Friday in
@@ -73,7 +73,7 @@ _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "four
 _NTH_WEEKDAY = re.compile(
     r"\b(?P<n>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+"
     r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+(?:of|in)\s+(?:the\s+month\s+of\s+)?"
-    rf"(?P<m>{_MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}}))?",
+    rf"(?P<m>{MONTH})\b\.?(?:,?\s+(?P<y>\d{{4}}))?",
     re.I,
 )
 
@@ -128,7 +128,7 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
     text = _WEEKDAY_DATED.sub("on ", text)
     found, words = resolve_date(text, on)
     if found is not None:
-        if words and re.search(_MONTH, words, re.I) and not re.search(r"\d{4}", words):
+        if words and re.search(MONTH, words, re.I) and not re.search(r"\d{4}", words):
             found = _this_year_if_recent(found, text, text.find(words), on)
         return found
     if (m := _DAY_MONTH.search(text)) is not None:
@@ -165,7 +165,7 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-_MONTH_NAMED = re.compile(rf"\b(?:{_MONTH})\b", re.I)
+_MONTH_NAMED = re.compile(rf"\b(?:{MONTH})\b", re.I)
 
 
 def resolve_past(text: str, written: dt.date) -> dt.date | None:
@@ -205,7 +205,7 @@ def weeks_in(text: str) -> tuple[float, float] | None:
         return None
 
     def count(word: str) -> float:
-        return float(_NUMBER_WORDS.get(word.lower(), 0) if not word.isdigit() else word)
+        return float(NUMBER_WORDS.get(word.lower(), 0) if not word.isdigit() else word)
 
     low, high = count(m.group("a")), count(m.group("b") or m.group("a"))
     unit = m.group("unit").lower()

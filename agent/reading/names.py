@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 
 from agent.grounding.vocabulary import ordinary_words
-from agent.reading.titles import _ACRONYM
+from agent.reading.titles import ACRONYM
 
 _NAME_WORD = r"[^\W\d_][\w'’.-]*"
 _PARTICLE = r"(?:van|von|de|da|del|der|ní|ni|bin|binti|al|le|la|du|dos)"
 _NAME = rf"(?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}}"
 
 
-def _name_near(sentence: str, start: int, end: int) -> str | None:
+def name_near(sentence: str, start: int, end: int) -> str | None:
     """A name written next to the title: 'the CFO, Henrike Sauer,' / 'CFO Abdul Rahman' /
     'Owner (Jim)' / 'Siobhán Keane (Finance Director)' / 'Henrike Sauer, our CFO' /
     'Gemma Ruiz is their CISO'."""
@@ -47,7 +47,7 @@ def _word_kind(word: str) -> str | None:
     if (
         not bare
         or not bare[0].isupper()
-        or _ACRONYM.match(bare)
+        or ACRONYM.match(bare)
         or bare.lower() in _TITLE_WORDS
         or bare.lower() in _STOP
     ):

@@ -19,16 +19,16 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
-from agent.reading.contacts import _contact_for, _is_seller, _known, _seller_names
+from agent.reading.contacts import among_sellers, contact_among, known_contacts, seller_names
 from agent.reading.gates import gate
-from agent.reading.names import _name_near
+from agent.reading.names import name_near
 from agent.reading.spans import sentence_spans
 from agent.reading.titles import (
-    _ACRONYM,
-    _TITLE,
-    _is_department,
-    _role_of,
+    ACRONYM,
+    TITLE,
+    is_department,
     may_hold_title,
+    role_of,
 )
 
 _AUTHORITY = re.compile(
@@ -122,7 +122,7 @@ def acted_for_deal(sentence: str, after: int, following: str = "") -> bool | Non
     return None
 
 
-_TITLE_GATE = gate(_TITLE)
+_TITLE_GATE = gate(TITLE)
 
 
 def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterator[Fact]:
@@ -137,7 +137,7 @@ def read_people(ref: str, text: str, deal: Deal, seller_written: bool) -> Iterat
         found = list(_people_in(sentence, following, text, ref, deal, seller_written))
         named_roles = {f.role for f in found if f.person}
         for fact in found:  # "Signe Halvorsen (Einkauf, category buyer)": one person
-            if fact.person or not _is_department(fact.title) or fact.role not in named_roles:
+            if fact.person or not is_department(fact.title) or fact.role not in named_roles:
                 yield fact
 
 
@@ -147,15 +147,15 @@ def _people_in(
     """Person facts in one sentence of `text`."""
     if not may_hold_title(sentence):
         return
-    known, sellers = _known(deal), _seller_names(deal)
-    for m in _TITLE.finditer(sentence):
+    known, sellers = known_contacts(deal), seller_names(deal)
+    for m in TITLE.finditer(sentence):
         det = (m.group("det") or "").lower()
         if seller_written and det in _SELLER_SIDE:
             continue
         title = m.group("title")
-        department = _is_department(title)
+        department = is_department(title)
         if (  # a bare lower-case phrase ("owner of the process") is not a title
-            _ACRONYM.match(title.replace(" ", "")) is None
+            ACRONYM.match(title.replace(" ", "")) is None
             and title[0].islower()
             and not det
             and not department
@@ -172,10 +172,10 @@ def _people_in(
                 continue  # a department mentioned ("the procurement process"), nobody acting
         else:
             acted = acted_for_deal(sentence, m.end(), following)
-        name = None if department else _name_near(sentence, m.start(), m.end())
-        if name and _is_seller(name, sellers):
+        name = None if department else name_near(sentence, m.start(), m.end())
+        if name and among_sellers(name, sellers):
             continue
-        role, executive = _role_of(title)
+        role, executive = role_of(title)
         authority = bool(_AUTHORITY.search(sentence)) or None
         if role == "influencer" and authority:
             role = "economic_buyer" if _SPEND.search(sentence) else role
@@ -189,7 +189,7 @@ def _people_in(
             quote=sentence.strip(),
             person=name,
             title=title,
-            contact_id=_contact_for(name, title, known),
+            contact_id=contact_among(name, title, known),
             role=role,
             authority=None if hedged else authority,
             acted=acted,

@@ -74,7 +74,7 @@ _TITLES: list[tuple[str, DmuRole, bool]] = [
         False,
     ),
 ]
-_TITLE = re.compile(
+TITLE = re.compile(
     r"\b(?:(?P<det>the|our|my|their|its|his|her|group|company|new|interim|acting)\s+)?"
     r"(?P<title>" + "|".join(f"(?:{t})" for t, _, _ in _TITLES) + r")\b",
     re.IGNORECASE,
@@ -92,17 +92,17 @@ _IN_EVERY_TITLE = (
 
 
 def may_hold_title(sentence: str) -> bool:
-    """False only when `sentence` cannot hold a title (_TITLE cannot match)."""
+    """False only when `sentence` cannot hold a title (TITLE cannot match)."""
     if not sentence.isascii():
         return True
     low = sentence.lower()
     return any(word in low for word in _IN_EVERY_TITLE)
 
 
-_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 
 
-def _role_of(title: str) -> tuple[DmuRole, bool]:
+def role_of(title: str) -> tuple[DmuRole, bool]:
     for pattern, role, executive in _TITLES:
         if re.fullmatch(pattern, title, re.IGNORECASE):
             return role, executive
@@ -112,5 +112,5 @@ def _role_of(title: str) -> tuple[DmuRole, bool]:
 _IS_DEPARTMENT = re.compile(_DEPARTMENT, re.I)
 
 
-def _is_department(title: str | None) -> bool:
+def is_department(title: str | None) -> bool:
     return title is not None and _IS_DEPARTMENT.fullmatch(title) is not None

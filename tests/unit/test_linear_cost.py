@@ -88,7 +88,7 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
     from pathlib import Path
 
     from agent.reading.spans import sentence_spans
-    from agent.reading.titles import _TITLE, may_hold_title
+    from agent.reading.titles import TITLE, may_hold_title
 
     root = Path(__file__).resolve().parents[2]
     files = [
@@ -105,7 +105,7 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
                 checked += 1
                 if not may_hold_title(sentence):
                     skipped += 1
-                    assert _TITLE.search(sentence) is None, sentence
+                    assert TITLE.search(sentence) is None, sentence
     assert checked > 5000 and 0 < skipped < checked
 
 

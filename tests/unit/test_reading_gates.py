@@ -48,7 +48,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("_SPEED_FIGURE", comparisons._SPEED_FIGURE),
         ("_BOOKED", meetings._BOOKED),
         ("_MEETING", meetings._MEETING),
-        ("_TITLE", titles._TITLE),
+        ("TITLE", titles.TITLE),
         ("_PARTNER_RAN", record_history._PARTNER_RAN),
         ("_ELSEWHERE", record_history._ELSEWHERE),
     ]
