@@ -322,3 +322,35 @@ def test_a_batch_scored_again_is_looked_up_and_its_rows_are_copies() -> None:
     assert again[0]["resistance"] > 0.9 and again[1:] == first[1:]
     clf.score(pairs[:2])  # another batch is scored
     assert scored == [3, 2]
+
+
+def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
+    """words_settle may spare a turn the embedding only when objection_heard's answer cannot
+    depend on it: over every customer line of the sample calls, with and without a phrase
+    match, a turn called settled gets the same answer from its full scores (a phrase's
+    category, or none), and some turns are settled and some are not."""
+    from agent.reading.transcripts import read_transcript
+    from agent.reading.utterances import words_settle
+
+    clf = utterance_classifier()
+    if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:
+        pytest.skip("the embedding weights are not installed")
+    root = Path(__file__).resolve().parents[2] / "sample_workspace" / "deals"
+    pairs = []
+    for path in sorted(root.glob("*/transcripts/*")):
+        us = read_transcript(path).utterances
+        pairs += [(u.text, us[i - 1].text if i else "") for i, u in enumerate(us)]
+    texts = [t for t, _ in pairs]
+    matches = [find_objection(t) for t in texts]
+    scores = clf.score(pairs)
+    settled = {True: 0, False: 0}
+    for phrased in (True, False):  # the same texts as if a phrase had matched, and as if not
+        known = words_settle(clf, texts, [phrased] * len(texts))
+        for text, match, row, done in zip(texts, matches, scores, known, strict=True):
+            settled[done] += 1
+            if not done or (phrased and match is None):
+                continue
+            kept = match if phrased else None
+            answer = objection_heard(row, kept, text)
+            assert answer == (kept.category if kept else None), text
+    assert settled[True] > 20 and settled[False] > 0
