@@ -405,18 +405,43 @@ def words_settle(
     turn without a phrase counts only at `alone`: known (not an objection) when no upper bound
     reaches it. Everything else, and every turn of a head without a lexical part, is the
     model's to decide (False)."""
-    head = clf.head if isinstance(clf, ModelClassifier) else None
-    if head is None or head.lexical is None or head.blend <= 0.0 or not texts:
+    head = _words_head(clf)
+    if head is None or not texts:
         return [False] * len(texts)
-    columns = [head.labels.index(k) for k in UNION if k in head.labels]
-    lexical = _sigmoid(head.lexical.logits(texts)[:, columns]).max(axis=1).tolist()
     share = head.blend
     return [
         share * p >= PHRASE_FLOOR + SETTLE_MARGIN
         if phrase
         else share * p + (1.0 - share) < alone - SETTLE_MARGIN
-        for p, phrase in zip(lexical, phrased, strict=True)
+        for p, phrase in zip(_lexical_best(head, texts, UNION), phrased, strict=True)
     ]
+
+
+def phrase_kept(clf: Classifier, text: str, labels: Sequence[UtteranceLabel]) -> bool:
+    """Whether a phrase's match on `text` counts whatever the embeddings say (`agrees`: the
+    best of `labels` at PHRASE_FLOOR), by the lower bound `words_settle` uses: live assist then
+    embeds nothing to confirm it. False when the model has to say."""
+    head = _words_head(clf)
+    if head is None:
+        return False
+    best = _lexical_best(head, [text], labels)[0]
+    return head.blend * best >= PHRASE_FLOOR + SETTLE_MARGIN
+
+
+def _words_head(clf: Classifier) -> Head | None:
+    """The classifier's head when its scores average in a lexical head (the bounds need it)."""
+    head = clf.head if isinstance(clf, ModelClassifier) else None
+    ok = head is not None and head.lexical is not None and head.blend > 0.0
+    return head if ok else None
+
+
+def _lexical_best(
+    head: Head, texts: Sequence[str], labels: Sequence[UtteranceLabel]
+) -> list[float]:
+    """Each text's best lexical probability among `labels`."""
+    assert head.lexical is not None
+    columns = [head.labels.index(k) for k in labels if k in head.labels]
+    return [float(x) for x in _sigmoid(head.lexical.logits(texts)[:, columns]).max(axis=1)]
 
 
 def objection_heard(

@@ -324,13 +324,10 @@ def test_a_batch_scored_again_is_looked_up_and_its_rows_are_copies() -> None:
     assert scored == [3, 2]
 
 
-def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
-    """words_settle may spare a turn the embedding only when objection_heard's answer cannot
-    depend on it: over every customer line of the sample calls, with and without a phrase
-    match, a turn called settled gets the same answer from its full scores (a phrase's
-    category, or none), and some turns are settled and some are not."""
+def _sample_call_pairs() -> tuple[ModelClassifier, list[tuple[str, str]]]:
+    """The model classifier (skips without the weights) and every line of the sample calls
+    with the line before it."""
     from agent.reading.transcripts import read_transcript
-    from agent.reading.utterances import words_settle
 
     clf = utterance_classifier()
     if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:
@@ -340,6 +337,17 @@ def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
     for path in sorted(root.glob("*/transcripts/*")):
         us = read_transcript(path).utterances
         pairs += [(u.text, us[i - 1].text if i else "") for i, u in enumerate(us)]
+    return clf, pairs
+
+
+def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
+    """words_settle may spare a turn the embedding only when objection_heard's answer cannot
+    depend on it: over every customer line of the sample calls, with and without a phrase
+    match, a turn called settled gets the same answer from its full scores (a phrase's
+    category, or none), and some turns are settled and some are not."""
+    from agent.reading.utterances import words_settle
+
+    clf, pairs = _sample_call_pairs()
     texts = [t for t, _ in pairs]
     scores = clf.score(pairs)
     phrase = PhraseMatch("price", "a phrase", 0, 1)  # as if a phrase had matched every turn
@@ -352,3 +360,22 @@ def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
                 answer = objection_heard(row, match, text)
                 assert answer == (match.category if match else None), text
     assert settled[True] > 20 and settled[False] > 0
+
+
+def test_a_phrase_kept_by_its_words_is_one_the_model_would_keep() -> None:
+    """phrase_kept lets live assist skip the embedding only when the model could not rule the
+    phrase out: over every line of the sample calls and the label sets the live detectors ask
+    about, a kept phrase's full scores reach the floor, and some lines are kept, some not."""
+    from agent.reading.utterances import agrees, phrase_kept
+
+    clf, pairs = _sample_call_pairs()
+    scores = clf.score(pairs)
+    kept = {True: 0, False: 0}
+    label_sets = (UNION, ("stall", "objection.timing"), ("frustration",), ("buying_signal",))
+    for labels in label_sets:
+        for (text, _), row in zip(pairs, scores, strict=True):
+            done = phrase_kept(clf, text, labels)
+            kept[done] += 1
+            if done:
+                assert agrees(max(row.get(k, 0.0) for k in labels), phrase=True), text
+    assert kept[True] > 0 and kept[False] > 0
