@@ -138,36 +138,22 @@ def _fresh_calls(utterances: int, runs: int, context: Any) -> dict[str, Any]:
 def _distinct_call_request(window: int, context: Any, utterances: int = 600) -> Any:
     """A debrief of a 45-minute call whose lines all differ (evals/call_lines.py: real
     conversation turns, the `window`-th stretch, so each window is a call never read before),
-    spoken by the deal's seller and customers as the sample call maps them."""
+    spoken by the deal's owner and contacts."""
     import importlib.util
 
-    from agent.reading.transcripts import map_speakers
-    from evals.bench_live import meeting
     from tools.sources import workspace_source
 
     # this file's own tree: the other checkout (--base) need not have the module
-    spec = importlib.util.spec_from_file_location(
-        "call_lines", Path(__file__).with_name("call_lines.py")
-    )
+    here = Path(__file__).with_name("call_lines.py")
+    spec = importlib.util.spec_from_file_location("call_lines", here)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     deal = workspace_source(context.workspace).load_context(DEAL).deal
-    seed = map_speakers(meeting(5.0, 60), deal).utterances
-    voices = {
-        side: sorted({u.speaker for u in seed if u.side == side}) for side in ("seller", "customer")
-    }
-    lines = module.distinct_lines(utterances, window)
-    clock, raw = 0.0, []
-    for i, (side, text) in enumerate(lines):
-        length = max(1.0, len(text.split()) / 2.5)
-        names = voices[side]
-        raw.append((names[i % len(names)], text, clock, clock + length))
-        clock += length + 1.0
-    scale = 45.0 * 60 / clock
+    call = module.distinct_call(deal, utterances, window)
     segments = [
-        {"speaker": who, "start": round(a * scale, 2), "end": round(b * scale, 2), "text": text}
-        for who, text, a, b in raw
+        {"speaker": u.speaker, "start": u.start_s, "end": u.end_s, "text": u.text}
+        for u in call.utterances
     ]
     return _debrief_request(segments, f"bench-distinct-{window}.json")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "shared" / "data" / "persuasionforgood_unlabeled" / "dialogs.csv"
@@ -55,3 +56,26 @@ def distinct_lines(count: int, window: int = 0) -> list[tuple[str, str]]:
         if len(out) == count:
             break
     return out
+
+
+def distinct_call(deal: Any, count: int = 600, window: int = 0, minutes: float = 45.0) -> Any:
+    """A Transcript of `distinct_lines(count, window)` spread over `minutes`, the seller's
+    lines spoken by the deal's owner and the customer's by its contacts in turn (Deal:
+    agent.contracts.deal), each line as long as its words take to say."""
+    from agent.contracts.conversation import Transcript, Utterance
+
+    voices = {"seller": [deal.owner.name], "customer": [c.name for c in deal.contacts]}
+    clock, raw = 0.0, []
+    for i, (side, text) in enumerate(distinct_lines(count, window)):
+        length = max(1.0, len(text.split()) / 2.5)
+        names = voices[side] or voices["seller"]
+        raw.append((names[i % len(names)], text, clock, clock + length))
+        clock += length + 1.0
+    scale = minutes * 60 / clock if clock else 1.0
+    utterances = [
+        Utterance(
+            index=i, speaker=who, text=text, start_s=round(a * scale, 2), end_s=round(b * scale, 2)
+        )
+        for i, (who, text, a, b) in enumerate(raw)
+    ]
+    return Transcript(source=f"bench:distinct-{window}", format="plain", utterances=utterances)
