@@ -31,10 +31,14 @@ def _corpus_turns(path: Path) -> Iterator[tuple[str, str]]:
 
 
 def _sample_turns() -> Iterator[tuple[str, str]]:
-    from agent.reading.transcripts import read_transcript
+    """The sample calls' turns, each call's speakers mapped to its deal's people."""
+    from agent.reading.transcripts import map_speakers, read_transcript
+    from tools.sources import workspace_source
 
+    source = workspace_source(SAMPLE.parent)
     for path in sorted(SAMPLE.glob("*/transcripts/*")):
-        for u in read_transcript(path).utterances:
+        deal = source.load_context(path.parent.parent.name).deal
+        for u in map_speakers(read_transcript(path), deal).utterances:
             yield ("seller" if u.side == "seller" else "customer", u.text)
 
 
