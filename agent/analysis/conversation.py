@@ -55,7 +55,12 @@ from agent.reading.patterns import (
     vendors_named,
 )
 from agent.reading.transcripts import map_speakers
-from agent.reading.utterances import classify_utterances, objection_heard, utterance_classifier
+from agent.reading.utterances import (
+    classify_utterances,
+    objection_heard,
+    utterance_classifier,
+    words_settle,
+)
 
 EXCERPT_CHARS = 160
 BOTH: tuple[Side, ...] = ("seller", "customer")
@@ -246,15 +251,23 @@ def excerpt(text: str, at: int) -> str:
 
 def _objections(us: Sequence[Utterance], names: Competitors) -> list[Objection]:
     clf = utterance_classifier()
-    heard = {r.index: r for r in classify_utterances(us, "customer", clf)}
+    theirs = [u for u in us if u.side == "customer"]
+    matches = {u.index: find_objection(u.text, names.phrases) for u in theirs}
+    heard: dict[int, UtteranceLabels] = {}
+    if clf.method == "model":  # only the turns the words leave open are embedded
+        known = words_settle(
+            clf, [u.text for u in theirs], [matches[u.index] is not None for u in theirs]
+        )
+        open_ = {u.index for u, settled in zip(theirs, known, strict=True) if not settled}
+        heard = {r.index: r for r in classify_utterances(us, "customer", clf, open_)}
     found = []
     replies = _next_seller(us)
     for i, u in enumerate(us):
         if u.side != "customer":
             continue
-        match = find_objection(u.text, names.phrases)
-        category = match.category if match else None
-        if clf.method == "model":
+        match = matches[u.index]
+        category = match.category if match else None  # what words_settle found known
+        if u.index in heard:
             said = heard[u.index]
             category = objection_heard(said.scores, match, u.text)
         if category is None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from agent.capabilities.live_assist.contract import CueKind
@@ -49,7 +49,14 @@ from agent.reading.patterns import (
     questions,
     sentences,
 )
-from agent.reading.utterances import Classifier, Scores, agrees, objection_heard
+from agent.reading.utterances import (
+    UNION,
+    Classifier,
+    Scores,
+    agrees,
+    objection_heard,
+    phrase_kept,
+)
 
 SHORT_REPLY_WORDS = 4
 SHORT_REPLY_TURNS = 3
@@ -116,6 +123,12 @@ class Recent:
             self._heard = (u, (list(clf.labels(scores)), scores))
         return self._heard[1]
 
+    def kept(self, u: Utterance, labels: Sequence[UtteranceLabel]) -> bool:
+        """Whether a phrase's match on `u` counts without asking the model (phrase_kept: its
+        words alone put the labels' score above the floor), so nothing is embedded for it."""
+        clf = self.classifier
+        return clf is not None and clf.method == "model" and phrase_kept(clf, u.text, labels)
+
     def observe(self, utterance: Utterance) -> None:
         """Called by the engine after the detectors ran on `utterance`."""
         self.seen.add(speaker_key(utterance))
@@ -162,7 +175,7 @@ def detect_objection(u: Utterance, recent: Recent) -> Trigger | None:
     every turn would cost more than the 50 ms budget allows on a busy machine, so the model
     alone raises objections in the debrief only."""
     found = find_objection(u.text, recent.competitors.phrases) if customer(u) else None
-    heard = recent.heard(u) if found is not None else None
+    heard = recent.heard(u) if found is not None and not recent.kept(u, UNION) else None
     if heard is not None and objection_heard(heard[1], found, u.text) is None:
         return None  # the model rules the phrase out (a question, praise)
     if found is None:
@@ -196,8 +209,9 @@ def _heard(
     """A phrase on a customer utterance, unless the classifier rules it out (agrees) by the
     label's score, or the better of it and `also` (a label that reads the same moment)."""
     phrase = _phrase(u, pattern, kind, kind, f"detect_{kind}")
-    heard = recent.heard(u) if phrase is not None else None
-    score = max(heard[1].get(k, 0.0) for k in (label, also or label)) if heard else 0.0
+    labels = (label, also or label)
+    heard = recent.heard(u) if phrase is not None and not recent.kept(u, labels) else None
+    score = max(heard[1].get(k, 0.0) for k in labels) if heard else 0.0
     if heard is not None and not agrees(score, phrase=True):
         return None
     return phrase

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -385,6 +385,65 @@ def agrees(score: float, phrase: bool, alone: float = MODEL_ALONE) -> bool:
     return score >= PHRASE_FLOOR if phrase else score >= alone
 
 
+# How far inside a bound a turn's lexical score must be for `words_settle` to call the answer
+# known: the averaged score is float32 and rounded to 4 digits, so a bound met only to the last
+# digit is left to the model.
+SETTLE_MARGIN = 1e-3
+
+
+def words_settle(
+    clf: Classifier, texts: Sequence[str], phrased: Sequence[bool], alone: float = MODEL_ALONE
+) -> list[bool]:
+    """For each customer turn, whether `objection_heard`'s answer is already known from the
+    turn's own words, whatever the embeddings say, so the turn (and its context) need not be
+    embedded: the debrief of a long call embeds only the turns the model could still decide.
+
+    Exact, not a guess: the averaged score of a label is (1 - blend) x the embedding head's
+    probability + blend x the lexical head's, and the embedding head's lies in [0, 1], so the
+    score lies in [blend x lexical, blend x lexical + 1 - blend]. A phrase's match counts when
+    the best objection score reaches PHRASE_FLOOR: known when the lower bound already does. A
+    turn without a phrase counts only at `alone`: known (not an objection) when no upper bound
+    reaches it. Everything else, and every turn of a head without a lexical part, is the
+    model's to decide (False)."""
+    head = _words_head(clf)
+    if head is None or not texts:
+        return [False] * len(texts)
+    share = head.blend
+    return [
+        share * p >= PHRASE_FLOOR + SETTLE_MARGIN
+        if phrase
+        else share * p + (1.0 - share) < alone - SETTLE_MARGIN
+        for p, phrase in zip(_lexical_best(head, texts, UNION), phrased, strict=True)
+    ]
+
+
+def phrase_kept(clf: Classifier, text: str, labels: Sequence[UtteranceLabel]) -> bool:
+    """Whether a phrase's match on `text` counts whatever the embeddings say (`agrees`: the
+    best of `labels` at PHRASE_FLOOR), by the lower bound `words_settle` uses: live assist then
+    embeds nothing to confirm it. False when the model has to say."""
+    head = _words_head(clf)
+    if head is None:
+        return False
+    best = _lexical_best(head, [text], labels)[0]
+    return head.blend * best >= PHRASE_FLOOR + SETTLE_MARGIN
+
+
+def _words_head(clf: Classifier) -> Head | None:
+    """The classifier's head when its scores average in a lexical head (the bounds need it)."""
+    head = clf.head if isinstance(clf, ModelClassifier) else None
+    ok = head is not None and head.lexical is not None and head.blend > 0.0
+    return head if ok else None
+
+
+def _lexical_best(
+    head: Head, texts: Sequence[str], labels: Sequence[UtteranceLabel]
+) -> list[float]:
+    """Each text's best lexical probability among `labels`."""
+    assert head.lexical is not None
+    columns = [head.labels.index(k) for k in labels if k in head.labels]
+    return [float(x) for x in _sigmoid(head.lexical.logits(texts)[:, columns]).max(axis=1)]
+
+
 def objection_heard(
     scores: Scores, match: PhraseMatch | None, text: str, alone: float = MODEL_ALONE
 ) -> ObjectionCategory | None:
@@ -432,15 +491,18 @@ def classify_utterances(
     utterances: Sequence[Utterance],
     speakers: Speakers = "customer",
     classifier: Classifier | None = None,
+    only: Collection[int] | None = None,
 ) -> list[UtteranceLabels]:
     """Every utterance (or every customer-side one: the seller and unmapped voices count as
     customer unless the transcript says seller) with its labels and scores, in one batch. The
-    context is the turn just before it, whoever spoke."""
+    context is the turn just before it, whoever spoke. `only`: just the utterances of these
+    indices (the debrief's turns the words did not settle, `words_settle`); a turn's scores do
+    not depend on which others are in the batch."""
     clf = classifier or utterance_classifier()
     chosen = [
         (u, utterances[i - 1].text if i else "")
         for i, u in enumerate(utterances)
-        if speakers == "all" or u.side != "seller"
+        if (speakers == "all" or u.side != "seller") and (only is None or u.index in only)
     ]
     scored = clf.score([(u.text, prev) for u, prev in chosen])
     return [

@@ -112,9 +112,10 @@ def test_a_sentence_without_a_title_word_is_one_the_title_pattern_never_matches(
 def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A debrief classifies the call's lines in one batch: each distinct line embedded once and
-    read by the lexical head once (a line said again is looked up); the same call debriefed
-    again embeds, reads and scores nothing anew (its batch is kept)."""
+    """A debrief classifies the call's lines in one batch: each distinct line read by the
+    lexical head once (a line said again is looked up), and embedded at most once, only when
+    the words leave its objection open (words_settle), so fewer lines are embedded than read;
+    the same call debriefed again embeds, reads and scores nothing anew (its batch is kept)."""
     from agent.reading.utterances import ModelClassifier, utterance_classifier
 
     clf = utterance_classifier()
@@ -146,8 +147,9 @@ def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at
         context = CoachContext(outbox=None, memory=None)
         coach(request, context)
         ours = {t: n for t, n in embedded.items() if marker in t}  # the call's (merged) lines
-        assert len(ours) >= 20 and set(ours.values()) == {1}
-        assert set(read.values()) == {1} and set(read) <= set(ours)
+        theirs = {t for t in read if marker in t}
+        assert len(theirs) >= 20 and set(read.values()) == {1}
+        assert set(ours.values()) <= {1} and len(ours) < len(theirs)
         first = (sum(embedded.values()), sum(read.values()), len(batches))
         coach(request, context)
         assert (sum(embedded.values()), sum(read.values()), len(batches)) == first

@@ -21,7 +21,7 @@ from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.interfaces.cli.app import app
 from agent.reading import utterances
 from agent.reading.ngrams import Lexical
-from agent.reading.patterns import find_objection
+from agent.reading.patterns import PhraseMatch, find_objection
 from agent.reading.utterances import (
     UNION,
     Head,
@@ -322,3 +322,60 @@ def test_a_batch_scored_again_is_looked_up_and_its_rows_are_copies() -> None:
     assert again[0]["resistance"] > 0.9 and again[1:] == first[1:]
     clf.score(pairs[:2])  # another batch is scored
     assert scored == [3, 2]
+
+
+def _sample_call_pairs() -> tuple[ModelClassifier, list[tuple[str, str]]]:
+    """The model classifier (skips without the weights) and every line of the sample calls
+    with the line before it."""
+    from agent.reading.transcripts import read_transcript
+
+    clf = utterance_classifier()
+    if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:
+        pytest.skip("the embedding weights are not installed")
+    root = Path(__file__).resolve().parents[2] / "sample_workspace" / "deals"
+    pairs = []
+    for path in sorted(root.glob("*/transcripts/*")):
+        us = read_transcript(path).utterances
+        pairs += [(u.text, us[i - 1].text if i else "") for i, u in enumerate(us)]
+    return clf, pairs
+
+
+def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
+    """words_settle may spare a turn the embedding only when objection_heard's answer cannot
+    depend on it: over every customer line of the sample calls, with and without a phrase
+    match, a turn called settled gets the same answer from its full scores (a phrase's
+    category, or none), and some turns are settled and some are not."""
+    from agent.reading.utterances import words_settle
+
+    clf, pairs = _sample_call_pairs()
+    texts = [t for t, _ in pairs]
+    scores = clf.score(pairs)
+    phrase = PhraseMatch("price", "a phrase", 0, 1)  # as if a phrase had matched every turn
+    settled = {True: 0, False: 0}
+    for match in (phrase, None):
+        known = words_settle(clf, texts, [match is not None] * len(texts))
+        for text, row, done in zip(texts, scores, known, strict=True):
+            settled[done] += 1
+            if done:
+                answer = objection_heard(row, match, text)
+                assert answer == (match.category if match else None), text
+    assert settled[True] > 20 and settled[False] > 0
+
+
+def test_a_phrase_kept_by_its_words_is_one_the_model_would_keep() -> None:
+    """phrase_kept lets live assist skip the embedding only when the model could not rule the
+    phrase out: over every line of the sample calls and the label sets the live detectors ask
+    about, a kept phrase's full scores reach the floor, and some lines are kept, some not."""
+    from agent.reading.utterances import agrees, phrase_kept
+
+    clf, pairs = _sample_call_pairs()
+    scores = clf.score(pairs)
+    kept = {True: 0, False: 0}
+    label_sets = (UNION, ("stall", "objection.timing"), ("frustration",), ("buying_signal",))
+    for labels in label_sets:
+        for (text, _), row in zip(pairs, scores, strict=True):
+            done = phrase_kept(clf, text, labels)
+            kept[done] += 1
+            if done:
+                assert agrees(max(row.get(k, 0.0) for k in labels), phrase=True), text
+    assert kept[True] > 0 and kept[False] > 0
