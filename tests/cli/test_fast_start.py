@@ -106,7 +106,9 @@ graphs = sorted(n for n in ("graph", "rep_graph") if n in vars(sys.modules["agen
 from knowledge.corpus import ObjectionFrontMatter
 from knowledge.plays import PlayFrontMatter
 built = {m.__name__: m.__pydantic_complete__ for m in (ObjectionFrontMatter, PlayFrontMatter)}
+from agent.interfaces.cli.regex_cache import _KEPT
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
+                  "regex": {"kept": _KEPT.hits, "compiled": _KEPT.misses},
                   "gc": gc_after, "corpus_read": corpus.cache_info().currsize,
                   "store_less_graphs": graphs, "front_matter_built": built}))
 """
@@ -134,6 +136,10 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     assert second["front_matter_built"] == {"ObjectionFrontMatter": False, "PlayFrontMatter": True}
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
+    # their regular expressions were compiled by the first and made from its kept code after
+    # (tokenize's, built in hash order, differs from process to process)
+    assert first["regex"]["compiled"] > 300, first["regex"]
+    assert second["regex"]["kept"] > 300 and second["regex"]["compiled"] <= 2, second["regex"]
 
 
 def test_imports_at_start_pause_the_collector_and_freeze_only_new_imports(

@@ -117,13 +117,17 @@ def defer_package_inits() -> None:
 
 @contextmanager
 def imports_at_start() -> Iterator[None]:
-    """Run the block's imports with the collector paused; freeze what they built."""
+    """Run the block's imports with the collector paused, their regular expressions from the
+    kept code (agent/interfaces/cli/regex_cache.py); freeze what they built."""
+    from agent.interfaces.cli.regex_cache import kept_while
+
     defer_package_inits()
     enabled = gc.isenabled()
     loaded = len(sys.modules)
     gc.disable()
     try:
-        yield
+        with kept_while():
+            yield
     finally:
         if len(sys.modules) != loaded:
             gc.freeze()
