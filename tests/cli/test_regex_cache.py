@@ -91,7 +91,7 @@ def test_a_bad_pattern_fails_as_ever_and_a_damaged_file_is_a_cold_start(
     monkeypatch.setattr(regex_cache, "_KEPT", wrong)
     entries = wrong.load()
     for key in entries:
-        entries[key] = (0, [999_999], 0, {}, (None,))
+        entries[key] = (0, b"\xff" * 8, 0, {}, (None,))
     assert _compile_all()[0].search("by 540 k") is not None
     assert wrong.misses == len(PATTERNS)
 

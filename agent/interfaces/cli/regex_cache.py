@@ -24,6 +24,7 @@ import marshal
 import re
 import sys
 import zlib
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,18 +35,22 @@ _compiler: Any = sys.modules["re._compiler"]
 _parser: Any = sys.modules["re._parser"]
 
 FOLDER = "regex"
+FORMAT = "2"  # of an entry (below): another format is another file
 # Patterns per file, the least recently used dropped first: every command's start-up imports
 # together compile about a thousand. A few patterns differ from process to process (tokenize's
 # is built from a set of string prefixes, in hash order) and come back every time; the bound
 # keeps those from growing the file.
 MAX_KEPT = 3_000
 Key = tuple[str | bytes, int]
-Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+# flags, the engine's code (its integers as bytes: the file reads and writes at memory speed),
+# groups, group names to numbers and back
+Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+CODE = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 
 
 def _fingerprint() -> str:
     """The interpreter and `re`'s compiler: kept code is only valid for the same pair."""
-    parts = [sys.version, str(_sre.MAGIC), str(_sre.CODESIZE)]
+    parts = [FORMAT, sys.version, str(_sre.MAGIC), str(_sre.CODESIZE)]
     code = b"".join(f.__code__.co_code for f in (_KEPT.original, _compiler._code))
     digest = zlib.crc32(code, zlib.crc32("|".join(parts).encode()))
     return f"{sys.implementation.cache_tag}-{digest:08x}"
@@ -85,8 +90,8 @@ class _Kept:
         entry = entries.pop(key, None)
         if entry is not None:
             try:
-                compiled = _sre.compile(pattern, *entry)
-            except (TypeError, ValueError, RuntimeError):
+                compiled = _made(pattern, entry)
+            except (TypeError, ValueError, RuntimeError, OverflowError):
                 pass  # not this engine's code after all: compiled as ever, kept anew
             else:
                 entries[key] = entry  # now the most recently used
@@ -101,7 +106,7 @@ class _Kept:
         """Keep the engine's code for `key` if a copy made from it equals `compiled`."""
         try:
             made = _entry(*key)
-            again = _sre.compile(key[0], *made)
+            again = _made(key[0], made)
         except Exception:  # noqa: BLE001 - a cache: what it cannot keep is compiled as ever
             return
         same = (again.groups, again.groupindex) == (compiled.groups, compiled.groupindex)
@@ -129,13 +134,21 @@ class _Kept:
 def _entry(pattern: str | bytes, flags: int) -> Entry:
     """What `re._compiler.compile` hands the engine for `pattern` (the same steps)."""
     parsed = _parser.parse(pattern, flags)
-    code = [int(op) for op in _compiler._code(parsed, flags)]  # opcodes are int subclasses
+    code = array(CODE, _compiler._code(parsed, flags)).tobytes()
     groupindex = dict(parsed.state.groupdict)
     indexgroup: list[str | None] = [None] * parsed.state.groups
     for name, index in groupindex.items():
         indexgroup[index] = name
     groups = parsed.state.groups - 1
     return (int(flags | parsed.state.flags), code, groups, groupindex, tuple(indexgroup))
+
+
+def _made(pattern: str | bytes, entry: Entry) -> Any:
+    """The pattern the engine makes from a kept entry."""
+    flags, code, groups, groupindex, indexgroup = entry
+    words = array(CODE)
+    words.frombytes(code)
+    return _sre.compile(pattern, flags, words.tolist(), groups, groupindex, indexgroup)
 
 
 _KEPT = _Kept()
