@@ -18,7 +18,9 @@ so a process that answers many times (tests, a caller of `respond`) freezes once
 Three packages the path imports for one small part are initialised only when something reads
 a name from them (`DEFERRED`): their submodules import as ever, and their `__init__` runs the
 first time an attribute the package itself defines is asked for, so whoever needs all of it
-still gets all of it. LangGraph stays the runtime; only work nothing on the path reads waits.
+still gets all of it. The modules of LangGraph, langchain-core and langsmith run with pydantic's
+`defer_build` default on (`BUILT_ON_FIRST_USE`): their models are built when first used. LangGraph
+stays the runtime; only work nothing on the path reads waits.
 """
 
 from __future__ import annotations
@@ -55,10 +57,10 @@ DEFERRED: dict[str, str] = {
 
 
 # Packages whose pydantic models are built when first used (validated, dumped, asked for
-# their schema), not when their modules load: LangGraph, langchain-core and langsmith define
-# about 250 models (messages, run trees, tracing and API schemas) of which a one-deal answer
-# uses almost none: 60 ms of CPU. A model they build explicitly (`defer_build=False`) is as
-# before; pydantic builds a deferred model the same way, so it validates the same.
+# their schema), not when their modules load: on `coach next-action`'s path LangGraph,
+# langchain-core and langsmith define about 90 models (messages, run trees, langsmith's
+# schemas) and an answer builds two; building them took about 60 ms of CPU. A model that asks
+# to be built at once (`defer_build=False`) is; pydantic builds a deferred one the same way.
 BUILT_ON_FIRST_USE = frozenset({"langchain_core", "langgraph", "langsmith"})
 
 
