@@ -106,7 +106,16 @@ graphs = sorted(n for n in ("graph", "rep_graph") if n in vars(sys.modules["agen
 from knowledge.corpus import ObjectionFrontMatter
 from knowledge.plays import PlayFrontMatter
 built = {m.__name__: m.__pydantic_complete__ for m in (ObjectionFrontMatter, PlayFrontMatter)}
+from agent.interfaces.cli.regex_cache import _KEPT
+from pydantic import BaseModel
+models, todo = set(), [BaseModel]
+while todo:
+    todo.extend(s for s in todo.pop().__subclasses__() if s not in models and not models.add(s))
+theirs = [m for m in models if m.__module__.partition(".")[0] in ("langchain_core", "langgraph",
+                                                                  "langsmith")]
 print(json.dumps({"exit": result.exit_code, "loaded": loaded, "out": result.output[-500:],
+                  "their_models": [len(theirs), sum(m.__pydantic_complete__ for m in theirs)],
+                  "regex": {"kept": _KEPT.hits, "compiled": _KEPT.misses},
                   "gc": gc_after, "corpus_read": corpus.cache_info().currsize,
                   "store_less_graphs": graphs, "front_matter_built": built}))
 """
@@ -134,6 +143,13 @@ def test_next_action_imports_only_what_its_answer_needs(tmp_path: Path) -> None:
     assert second["front_matter_built"] == {"ObjectionFrontMatter": False, "PlayFrontMatter": True}
     # the start-up imports were made out of the collector's sight, and it runs again after
     assert second["gc"]["enabled"] and second["gc"]["frozen"] > 100_000, second["gc"]
+    # their regular expressions were compiled by the first and made from its kept code after
+    # (tokenize's, built in hash order, differs from process to process)
+    assert first["regex"]["compiled"] > 300, first["regex"]
+    assert second["regex"]["kept"] > 300 and second["regex"]["compiled"] <= 2, second["regex"]
+    # LangGraph's, langchain-core's and langsmith's models were built as they were used: a few
+    defined, built = second["their_models"]
+    assert defined > 50 and built <= 5, second["their_models"]
 
 
 def test_imports_at_start_pause_the_collector_and_freeze_only_new_imports(
@@ -204,6 +220,62 @@ def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
     finally:
         for name in [m for m in sys.modules if m.startswith(package.name)]:
             del sys.modules[name]
+
+
+def test_a_package_built_on_first_use_validates_as_an_eager_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its models build their validator when first used, the same one; a model that asks to
+    be built at once is; the module keeps its real loader; pydantic's default is restored."""
+    from pydantic import BaseModel, ValidationError
+    from pydantic._internal._config import config_defaults
+
+    from agent.interfaces.cli import startup
+
+    package = tmp_path / "built_on_use_pkg_for_startup"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    source = (
+        "from pydantic import BaseModel, ConfigDict, Field\n"
+        "class Part(BaseModel):\n"
+        "    n: int = Field(ge=0)\n"
+        "class Whole(BaseModel):\n"
+        "    parts: list[Part]\n"
+        "    name: str = 'w'\n"
+        "class AtOnce(BaseModel):\n"
+        "    model_config = ConfigDict(defer_build=False)\n"
+        "    x: int\n"
+    )
+    (package / "models.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(startup, "BUILT_ON_FIRST_USE", frozenset({package.name}))
+    (tmp_path / "eager_models_for_startup.py").write_text(source)  # the same, built as ever
+    startup.defer_package_inits()
+    try:
+        import eager_models_for_startup as eager
+        from built_on_use_pkg_for_startup import models
+
+        assert config_defaults["defer_build"] is False
+        assert not models.Whole.__pydantic_complete__ and models.AtOnce.__pydantic_complete__
+        assert type(models.__loader__).__name__ == "SourceFileLoader"
+        assert models.__spec__ is not None and models.__spec__.loader is models.__loader__
+        whole, eager_whole = models.Whole, eager.Whole
+        assert eager_whole.__pydantic_complete__
+        data = {"parts": [{"n": 1}, {"n": "2"}]}
+        made = whole.model_validate(data)
+        assert whole.__pydantic_complete__ and isinstance(made, BaseModel)
+        assert made.model_dump() == eager_whole.model_validate(data).model_dump()
+        for bad in ({"parts": [{"n": -1}]}, {"parts": "x"}):
+            with pytest.raises(ValidationError) as ours:
+                whole.model_validate(bad)
+            with pytest.raises(ValidationError) as theirs:
+                eager_whole.model_validate(bad)
+            assert ours.value.errors() == theirs.value.errors()
+        assert whole.model_json_schema() == eager_whole.model_json_schema()
+    finally:
+        for name in [m for m in sys.modules if m.startswith(package.name)]:
+            del sys.modules[name]
+        sys.modules.pop("eager_models_for_startup", None)
 
 
 def test_the_store_less_graphs_are_compiled_once_when_first_asked_for() -> None:

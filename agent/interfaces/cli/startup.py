@@ -18,7 +18,9 @@ so a process that answers many times (tests, a caller of `respond`) freezes once
 Three packages the path imports for one small part are initialised only when something reads
 a name from them (`DEFERRED`): their submodules import as ever, and their `__init__` runs the
 first time an attribute the package itself defines is asked for, so whoever needs all of it
-still gets all of it. LangGraph stays the runtime; only work nothing on the path reads waits.
+still gets all of it. The modules of LangGraph, langchain-core and langsmith run with pydantic's
+`defer_build` default on (`BUILT_ON_FIRST_USE`): their models are built when first used. LangGraph
+stays the runtime; only work nothing on the path reads waits.
 """
 
 from __future__ import annotations
@@ -52,6 +54,14 @@ DEFERRED: dict[str, str] = {
     # configure (agent/memory.py); its __init__ imports numpy: 0.07 s
     "sqlite_vec": "numpy, for vector search",
 }
+
+
+# Packages whose pydantic models are built when first used (validated, dumped, asked for
+# their schema), not when their modules load: on `coach next-action`'s path LangGraph,
+# langchain-core and langsmith define about 90 models (messages, run trees, langsmith's
+# schemas) and an answer builds two; building them took about 60 ms of CPU. A model that asks
+# to be built at once (`defer_build=False`) is; pydantic builds a deferred one the same way.
+BUILT_ON_FIRST_USE = frozenset({"langchain_core", "langgraph", "langsmith"})
 
 
 class _DeferredInit(Loader):
@@ -90,18 +100,49 @@ def _missing(module: ModuleType, name: str) -> Any:
     return own(name)
 
 
+class _BuiltOnFirstUse(Loader):
+    """Runs a module with pydantic's default `defer_build` on, so the models it defines
+    without saying otherwise build their validator when first used rather than as the module
+    loads. The module keeps the real loader (sources in tracebacks, resources)."""
+
+    def __init__(self, real: Loader) -> None:
+        self.real = real
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.real
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.real
+        from pydantic._internal._config import config_defaults
+
+        before = config_defaults.get("defer_build", False)
+        config_defaults["defer_build"] = True
+        try:
+            self.real.exec_module(module)
+        finally:
+            config_defaults["defer_build"] = before
+
+
 class _Finder:
-    """Finds the deferred packages as the path finder does, with a deferring loader."""
+    """Finds the deferred packages, and the modules whose models are built on first use, as
+    the path finder does, with a loader that defers."""
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
-        if fullname not in DEFERRED:
+        deferred = fullname in DEFERRED
+        on_first_use = fullname.partition(".")[0] in BUILT_ON_FIRST_USE
+        if not (deferred or on_first_use):
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-            return spec  # not a package on the path: imported as ever
-        spec.loader = _DeferredInit(spec.loader)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec  # not on the path, or not a source module: imported as ever
+        if on_first_use:
+            spec.loader = _BuiltOnFirstUse(spec.loader)
+        if deferred and spec.submodule_search_locations is not None:
+            spec.loader = _DeferredInit(spec.loader)
         return spec
 
 
@@ -117,13 +158,17 @@ def defer_package_inits() -> None:
 
 @contextmanager
 def imports_at_start() -> Iterator[None]:
-    """Run the block's imports with the collector paused; freeze what they built."""
+    """Run the block's imports with the collector paused, their regular expressions from the
+    kept code (agent/interfaces/cli/regex_cache.py); freeze what they built."""
+    from agent.interfaces.cli.regex_cache import kept_while
+
     defer_package_inits()
     enabled = gc.isenabled()
     loaded = len(sys.modules)
     gc.disable()
     try:
-        yield
+        with kept_while():
+            yield
     finally:
         if len(sys.modules) != loaded:
             gc.freeze()
