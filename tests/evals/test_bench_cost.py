@@ -32,3 +32,28 @@ def test_new_calls_are_new_and_timed() -> None:
     assert len(json.loads(str(one.transcript))) == 40
     seen = bench_cost_warm._fresh_calls(40, 1, CoachContext(outbox=None, memory=None))
     assert seen["utterances"] == 40 and seen["cpu_median_ms"] > 0
+
+
+def test_warm_part_times_each_request_and_reports_full_collections_apart() -> None:
+    """One capability's window: a time, the collector's time and a full-collection flag per
+    request; pooled, the p50 without full collections leaves out exactly the flagged ones."""
+    import gc
+
+    from evals import bench_cost_warm
+
+    watched = bench_cost_warm._Collections()
+    gc.callbacks.append(watched)
+    try:
+        gc.collect(1)
+        assert not watched.full and watched.counts[1] == 1
+        gc.collect()
+        assert watched.full and watched.counts[2] == 1 and watched.ms > 0
+    finally:
+        gc.callbacks.remove(watched)
+    seen = bench_cost_warm.measure("next_best_action", 3)
+    assert len(seen["cpu_ms"]) == len(seen["gc_ms"]) == len(seen["full_gc"]) == 3
+    assert "recommend_next_action" in seen["nodes_cpu_ms"]
+    seen["cpu_ms"], seen["full_gc"] = [1.0, 2.0, 100.0], [False, False, True]
+    pooled = bench_cost_warm._pooled([seen])
+    assert pooled["cpu_median_ms"] == 2.0 and pooled["cpu_median_without_full_gc_ms"] == 1.5
+    assert pooled["gc"]["requests_with_a_full_collection"] == 1
