@@ -312,7 +312,8 @@ class WorkspaceSource:
         stamp = _file_stamp(str(path)) if path else None  # before reading: a later edit shows
         data = self._parsed(path) if path else {}
         found = data if isinstance(data, dict) else {}
-        self._kept_settings["workspace"] = (folder, stamp, found)
+        if path is None or not os.path.islink(path):  # a link: each request checks it again
+            self._kept_settings["workspace"] = (folder, stamp, found)
         return found
 
     @property
@@ -451,6 +452,8 @@ class WorkspaceSource:
             return self._load_context(deal_id)  # DealNotFound, in the usual words
         folders = _folder_stamps(self.root, deal_id)
         files = self._files(deal_id)
+        if any(p and _linked(self.root, p) for _, p in files):
+            folders = None  # a link on the way: each request checks where it leads
         stamp = (folders, tuple(_file_stamp(str(p)) if p else None for _, p in files))
         if cached and cached[0][1] == stamp[1]:
             context = cached[1]

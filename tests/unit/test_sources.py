@@ -130,3 +130,22 @@ def test_workspace_settings_follow_edits(sample_copy: Path) -> None:
     settings.write_text(settings.read_text() + "\nseller: Someone Else Ltd\n")
     _age(sample_copy)
     assert source.settings["seller"] == "Someone Else Ltd"
+
+
+def test_a_deal_whose_files_are_reached_through_a_link_is_checked_in_full(
+    sample_copy: Path,
+) -> None:
+    """A link inside the workspace may lead elsewhere later without its folder changing:
+    such a deal never takes the quick check, so where each link leads is checked every time."""
+    deal_id = SAMPLE_DEALS[0]
+    folder = sample_copy / "deals" / deal_id
+    (sample_copy / "shared").mkdir()
+    (folder / "risk.yaml").rename(sample_copy / "shared" / "risk.yaml")
+    (folder / "risk.yaml").symlink_to(sample_copy / "shared" / "risk.yaml")
+    _age(sample_copy)
+    source = WorkspaceSource(sample_copy)
+    assert source.load_context(deal_id).risk is not None
+    assert source._contexts[deal_id][0][0] is None  # no folder stamps: the full check
+    plain = SAMPLE_DEALS[1]
+    source.load_context(plain)
+    assert source._contexts[plain][0][0] is not None
