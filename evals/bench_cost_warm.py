@@ -7,12 +7,13 @@ checkout (a worktree of main) in the same run and reports the ratios.
         [--warm-big-runs 3] [--warm-turns 19000] [--base /tmp/base] [--warm-small-only]
 
 Steady by construction: each capability runs in a fresh process per tree and round (what one
-capability leaves in memory does not slow the next), the two trees alternate process by process
-(the base first every other time), each process warms up and collects before its window, and
-the ratio is the median over rounds of the two trees' CPU p50 in the same round. Thread CPU
-time is the measure (on a machine shared with other work the wall time counts the waits for
-a core); the cyclic collector is watched (gc.callbacks): its time, and the requests a full
-collection fell in, are reported apart, with the CPU p50 of the requests without one.
+capability leaves in memory does not slow the next); the two trees' processes warm up, collect,
+then take turns five requests at a time (`--serve`: one waits while the other runs, the first
+turn alternating), so a busy second on the machine falls on both; the ratio is the median over
+rounds of the two trees' CPU p50 in the same round. Thread CPU time is the measure (on a
+machine shared with other work the wall time counts the waits for a core); the cyclic
+collector is watched (gc.callbacks): its time, and the requests a full collection fell in, are
+reported apart, with the CPU p50 of the requests without one.
 
 It also measures, once per tree, every deal capability warm on a deal of 5,000 activities and
 200 contacts (evals/synthetic_workspace.py big_deal; target 100 ms each), and debriefs of calls
@@ -101,42 +102,50 @@ class _Collections:
         self.ms, self.full = 0.0, False
 
 
-def _measure(
-    request: Any, context: Any, runs: int, times: dict[str, list[float]]
-) -> dict[str, Any]:
-    """`runs` warm requests in this process, each timed (wall and thread CPU), after five
-    untimed ones and a collection, so every tree starts its window from the same state."""
-    import gc
+class _Window:
+    """Warm requests of one kind in this process, timed block by block: made after five
+    untimed requests and a collection, so every tree starts its window from the same state."""
 
-    from agent.service import coach
+    def __init__(self, request: Any, context: Any, times: dict[str, list[float]]) -> None:
+        import gc
 
-    for _ in range(5):  # the first loads; the others settle what later requests keep
-        coach(request, context)
-    for kept in times.values():
-        kept.clear()
-    gc.collect()
-    collections = _Collections()
-    gc.callbacks.append(collections)
-    wall, cpu, gc_ms, full = [], [], [], []
-    try:
-        for _ in range(runs):
-            collections.request()
-            start, start_cpu = time.perf_counter(), time.thread_time()
+        from agent.service import coach
+
+        self.request, self.context, self.times = request, context, times
+        for _ in range(5):  # the first loads; the others settle what later requests keep
             coach(request, context)
-            cpu.append((time.thread_time() - start_cpu) * 1000)
-            wall.append((time.perf_counter() - start) * 1000)
-            gc_ms.append(round(collections.ms, 3))
-            full.append(collections.full)
-    finally:
-        gc.callbacks.remove(collections)
-    return {
-        "wall_ms": [round(v, 3) for v in wall],
-        "cpu_ms": [round(v, 3) for v in cpu],
-        "gc_ms": gc_ms,
-        "full_gc": full,
-        "gc_collections": collections.counts,
-        "nodes_cpu_ms": {n: _median(v) for n, v in times.items() if v},
-    }
+        for kept in times.values():
+            kept.clear()
+        gc.collect()
+        self.collections = _Collections()
+
+    def block(self, runs: int) -> dict[str, Any]:
+        """`runs` requests, each timed (wall and thread CPU), with the collector's work."""
+        import gc
+
+        from agent.service import coach
+
+        collections = self.collections
+        gc.callbacks.append(collections)
+        wall, cpu, gc_ms, full = [], [], [], []
+        try:
+            for _ in range(runs):
+                collections.request()
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                coach(self.request, self.context)
+                cpu.append(round((time.thread_time() - start_cpu) * 1000, 3))
+                wall.append(round((time.perf_counter() - start) * 1000, 3))
+                gc_ms.append(round(collections.ms, 3))
+                full.append(collections.full)
+        finally:
+            gc.callbacks.remove(collections)
+        return {"wall_ms": wall, "cpu_ms": cpu, "gc_ms": gc_ms, "full_gc": full}
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "gc_collections": self.collections.counts,
+            "nodes_cpu_ms": {n: _median(v) for n, v in self.times.items() if v},
+        }
 
 
 def _long_call_request(utterances: int = 600, take: int | None = None) -> Any:
@@ -181,9 +190,9 @@ def _fresh_calls(utterances: int, runs: int, context: Any) -> dict[str, Any]:
     return {"utterances": utterances, "runs": runs, "cpu_median_ms": _median(cpu)}
 
 
-def measure(name: str, runs: int) -> dict[str, Any]:
-    """One capability's warm requests (or "post_call_45_minutes", the debrief of a 45-minute
-    call) in this process, with each graph node's CPU time."""
+def _window(name: str) -> _Window:
+    """The window of one capability (or "post_call_45_minutes", the debrief of a 45-minute
+    call), with each graph node's CPU time."""
     import agent.graph
     from agent.capabilities.registry import in_scope, sample_request
     from agent.settings import CoachContext
@@ -192,9 +201,32 @@ def measure(name: str, runs: int) -> dict[str, Any]:
     _timed_nodes([agent.graph.graph, agent.graph.rep_graph], times)
     context = CoachContext(outbox=None, memory=None)
     if name == LONG_CALL:
-        return _measure(_long_call_request(), context, runs, times)
+        return _Window(_long_call_request(), context, times)
     (spec,) = [s for s in in_scope("deal", "rep") if s.name == name]
-    return _measure(sample_request(spec, DEAL, REP, context), context, runs, times)
+    return _Window(sample_request(spec, DEAL, REP, context), context, times)
+
+
+def measure(name: str, runs: int) -> dict[str, Any]:
+    """One capability's warm requests in this process, in one block."""
+    window = _window(name)
+    return {**window.block(runs), **window.summary()}
+
+
+PROTOCOL = "@@bench "  # the lines a served window writes for the benchmark, apart from logs
+
+
+def serve(name: str) -> None:
+    """A window served block by block (`--serve NAME`): "ready" once warm, then for each line
+    read, a number of requests, their measures; "end": the collector's counts and node times.
+    Two trees' windows take turns this way, so both see the machine's load of the same
+    seconds."""
+    window = _window(name)
+    print(PROTOCOL + json.dumps("ready"), flush=True)
+    for line in sys.stdin:
+        if line.strip() == "end":
+            print(PROTOCOL + json.dumps(window.summary()), flush=True)
+            return
+        print(PROTOCOL + json.dumps(window.block(int(line))), flush=True)
 
 
 def names() -> list[str]:
@@ -238,8 +270,8 @@ def measure_large(workspace: str, runs: int, turns: int, turn_runs: int) -> dict
 
 
 def _child(tree: Path, flag: str, *args: object) -> dict[str, Any]:
-    """measure() ("--measure NAME RUNS"), measure_large() ("--large ...") or names()
-    ("--names") in a fresh process over the code of `tree` (this file, that checkout)."""
+    """measure_large() ("--large ...") or names() ("--names") in a fresh process over the
+    code of `tree` (this file, that checkout)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(
         [sys.executable, __file__, flag, *(str(a) for a in args)],
@@ -251,6 +283,72 @@ def _child(tree: Path, flag: str, *args: object) -> dict[str, Any]:
     )
     data: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return data
+
+
+BLOCK = 5  # requests a window runs before the other tree's window takes its turn
+
+
+class _Served:
+    """A window served by a fresh process over the code of `tree` (this file, that checkout)."""
+
+    def __init__(self, tree: Path, name: str) -> None:
+        import tempfile
+
+        self.errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed by close())
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+            cwd=tree,
+        )
+
+    def ask(self, line: str | None) -> Any:
+        """Its answer to `line` (None: its "ready"), skipping whatever else it printed."""
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        if line is not None:
+            stdin.write(line + "\n")
+            stdin.flush()
+        for out in stdout:
+            if out.startswith(PROTOCOL):
+                return json.loads(out[len(PROTOCOL) :])
+        self.errors.seek(0)
+        raise RuntimeError(f"a benchmark window stopped: {self.errors.read()[-3000:]}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.errors.close()
+
+
+def _taking_turns(trees: list[Path], name: str, runs: int) -> list[dict[str, Any]]:
+    """`runs` requests of `name` in each tree's window, the windows taking turns BLOCK requests
+    at a time (the first turn alternating): a busy second on the machine falls on both."""
+    served = [_Served(tree, name) for tree in trees]
+    try:
+        for window in served:
+            window.ask(None)  # warm (both at once: nothing is timed yet)
+        measured: list[dict[str, Any]] = [
+            {"wall_ms": [], "cpu_ms": [], "gc_ms": [], "full_gc": []} for _ in served
+        ]
+        done = turn = 0
+        while done < runs:
+            block = min(BLOCK, runs - done)
+            order = list(range(len(served)))
+            for i in order[::-1] if turn % 2 else order:
+                for key, values in served[i].ask(str(block)).items():
+                    measured[i][key] += values
+            done, turn = done + block, turn + 1
+        for window, into in zip(served, measured, strict=True):
+            into.update(window.ask("end"))
+    finally:
+        for window in served:
+            window.close()
+    return measured
 
 
 def _pooled(children: list[dict[str, Any]]) -> dict[str, Any]:
@@ -321,8 +419,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for i, name in enumerate(chosen):
             runs = args.warm_long_runs if name == LONG_CALL else args.warm_runs
             trees = [(here, mine), *([(base, theirs)] if base is not None else [])]
-            for tree, into in trees if (round_ + i) % 2 else trees[::-1]:
-                into[name].append(_child(tree, "--measure", name, runs))
+            if (round_ + i) % 2 == 0:
+                trees.reverse()  # who takes the first turn
+            measured = _taking_turns([tree for tree, _ in trees], name, runs)
+            for (_, into), got in zip(trees, measured, strict=True):
+                into[name].append(got)
             if base is not None:
                 ratios[name].append(_cpu_p50(mine[name][-1]) / _cpu_p50(theirs[name][-1]))
     capabilities: dict[str, Any] = {}
@@ -419,7 +520,7 @@ PARTS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {"warm": run}
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--names"]:
     print(json.dumps({"names": names()}))
-if __name__ == "__main__" and sys.argv[1:2] == ["--measure"]:
-    print(json.dumps(measure(sys.argv[2], int(sys.argv[3]))))
+if __name__ == "__main__" and sys.argv[1:2] == ["--serve"]:
+    serve(sys.argv[2])
 if __name__ == "__main__" and sys.argv[1:2] == ["--large"]:
     print(json.dumps(measure_large(sys.argv[2], *(int(a) for a in sys.argv[3:6]))))

@@ -57,3 +57,16 @@ def test_warm_part_times_each_request_and_reports_full_collections_apart() -> No
     pooled = bench_cost_warm._pooled([seen])
     assert pooled["cpu_median_ms"] == 2.0 and pooled["cpu_median_without_full_gc_ms"] == 1.5
     assert pooled["gc"]["requests_with_a_full_collection"] == 1
+
+
+def test_two_windows_take_turns_and_each_times_every_request() -> None:
+    """The warm part's windows (one process per tree) answer block by block: each gives one
+    time per request asked for, and its node times at the end."""
+    from evals import bench_cost_warm
+
+    here = bench_cost_process.ROOT
+    first, second = bench_cost_warm._taking_turns([here, here], "next_best_action", 7)
+    for seen in (first, second):
+        assert len(seen["cpu_ms"]) == len(seen["full_gc"]) == 7
+        assert all(v > 0 for v in seen["cpu_ms"])
+        assert "recommend_next_action" in seen["nodes_cpu_ms"]
