@@ -25,12 +25,12 @@ def test_new_calls_are_new_and_timed() -> None:
     """The warm part's "new call" figure debriefs another call each run (its first line
     differs), so nothing kept from an earlier debrief of the same call is measured."""
     from agent.settings import CoachContext
-    from evals import bench_cost_warm
+    from evals import bench_cost_warm_child as child
 
-    one, two = (bench_cost_warm._long_call_request(40, take) for take in (1, 2))
+    one, two = (child._long_call_request(40, take) for take in (1, 2))
     assert one.transcript != two.transcript
     assert len(json.loads(str(one.transcript))) == 40
-    seen = bench_cost_warm._fresh_calls(40, 1, CoachContext(outbox=None, memory=None))
+    seen = child._fresh_calls(40, 1, CoachContext(outbox=None, memory=None))
     assert seen["utterances"] == 40 and seen["cpu_median_ms"] > 0
 
 
@@ -39,9 +39,9 @@ def test_warm_part_times_each_request_and_reports_full_collections_apart() -> No
     request; pooled, the p50 without full collections leaves out exactly the flagged ones."""
     import gc
 
-    from evals import bench_cost_warm
+    from evals import bench_cost_warm, bench_cost_warm_child
 
-    watched = bench_cost_warm._Collections()
+    watched = bench_cost_warm_child._Collections()
     gc.callbacks.append(watched)
     try:
         gc.collect(1)
@@ -50,7 +50,7 @@ def test_warm_part_times_each_request_and_reports_full_collections_apart() -> No
         assert watched.full and watched.counts[2] == 1 and watched.ms > 0
     finally:
         gc.callbacks.remove(watched)
-    seen = bench_cost_warm.measure("next_best_action", 3)
+    seen = bench_cost_warm_child.measure("next_best_action", 3)
     assert len(seen["cpu_ms"]) == len(seen["gc_ms"]) == len(seen["full_gc"]) == 3
     assert "recommend_next_action" in seen["nodes_cpu_ms"]
     seen["cpu_ms"], seen["full_gc"] = [1.0, 2.0, 100.0], [False, False, True]
