@@ -1,8 +1,8 @@
 """The coaching graphs. Wiring only: nodes live in agent/nodes/, one per capability comes from
 the capabilities' outlines (agent/capabilities/outline.py), each imported when it first runs.
 
-    load_context -> read -> analyze -> route -> <capability> -> enrich_draft -> compose -> check
-        -> respond
+    load_context -> read -> analyze -> route -> <capability> -> [enrich_draft, with a model]
+        -> compose -> check -> respond
     load_rep_context -> route -> <rep capability> -> compose -> check -> respond
 """
 
@@ -17,7 +17,7 @@ from agent.contracts.catalog import Scope
 from agent.nodes.analyze import analyze
 from agent.nodes.check import check
 from agent.nodes.compose import compose
-from agent.nodes.draft import capability_node
+from agent.nodes.draft import AFTER_DRAFT, capability_node
 from agent.nodes.enrich_draft import enrich_draft
 from agent.nodes.load_context import load_context
 from agent.nodes.load_rep_context import load_rep_context
@@ -40,11 +40,13 @@ def _builder(first: str, scope: Scope) -> Builder:
     builder: Builder = StateGraph(
         CoachState, context_schema=context, input_schema=InputState, output_schema=OutputState
     )
-    after_draft = "enrich_draft" if scope == "deal" else "compose"
     builder.add_node(route, destinations=tuple(c.node for c in capabilities))
     for spec in capabilities:
-        builder.add_node(spec.node, capability_node(spec))
-        builder.add_edge(spec.node, after_draft)
+        if scope == "deal":  # the node goes on to one of them (agent/nodes/draft.py)
+            builder.add_node(spec.node, capability_node(spec), destinations=AFTER_DRAFT)
+        else:
+            builder.add_node(spec.node, capability_node(spec))
+            builder.add_edge(spec.node, "compose")
     if scope == "deal":
         builder.add_node(enrich_draft)
         builder.add_edge("enrich_draft", "compose")

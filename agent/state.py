@@ -25,6 +25,7 @@ from agent.contracts.response import (
     MissingInput,
     Warning,
 )
+from agent.sanitise import OutputPolicy
 
 
 # The graphs' input and output: typing_extensions' TypedDict, so that pydantic writes their
@@ -53,6 +54,7 @@ class CoachState(TypedDict, total=False):
     grounds: list[Any]  # material a capability drew on beyond the input and cited passages
     markdown: str
     citations: list[Citation]
+    policy: OutputPolicy  # what may leave in the answer: compose renders with it, check cleans
     composition: Composition
     response: CoachingResponse
 

@@ -2,7 +2,8 @@
 
     python -m evals.bench_cost --part warm|start|chat|ingest|workspace|batch [--out FILE.json]
 
-Each part lives in its own module (warm per-request cost in evals/bench_cost_warm.py, the process
+Each part lives in its own module (warm per-request cost in evals/bench_cost_warm.py, which runs
+evals/bench_cost_warm_child.py in a fresh process per tree; the process
 costs in evals/bench_cost_process.py, the workspace's growth in
 evals/bench_cost_workspace.py, batch throughput in evals/bench_cost_batch.py); this
 entry point only chooses one and writes what it measured.

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import re
+import time
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
@@ -110,6 +111,50 @@ def _linked(root: Path, path: Path) -> bool:
     return False
 
 
+# A deal's context is checked against its files' stamps: the folders its files are found in
+# (the root, deals/, the deal's folder, org/: a file added, removed, renamed or replaced by a
+# link there changes the folder's own lstat), then each file's stat (path, mtime, size).
+_Folders = tuple[tuple[int, int, int], ...] | None
+_Stamp = tuple[_Folders, tuple[tuple[str, int, int] | None, ...]]
+RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
+
+
+def _folder_stamps(root: Path, deal_id: str) -> _Folders:
+    """The lstat (inode, mode, mtime) of the folders a deal's files are listed from, or None
+    when one changed within RACY_NS: its mtime has the clock's coarse tick, so a second change
+    within that tick could leave it as it was (git's "racily clean" entries)."""
+    base = str(root)
+    deals = os.path.join(base, "deals")
+    stamps = []
+    for folder in (base, deals, os.path.join(deals, deal_id), os.path.join(base, "org")):
+        try:
+            st = os.lstat(folder)
+        except OSError:
+            stamps.append((0, 0, 0))
+            continue
+        if time.time_ns() - st.st_mtime_ns < RACY_NS:
+            return None
+        stamps.append((st.st_ino, st.st_mode, st.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _file_stamp(path: str) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def _unchanged(root: Path, deal_id: str, stamp: _Stamp) -> bool:
+    """Whether a deal's files are as when `stamp` was taken, without listing its folder: its
+    folders unchanged (so the same files are found there), then one stat per file."""
+    folders, files = stamp
+    if folders is None or _folder_stamps(root, deal_id) != folders:
+        return False
+    try:
+        return all(f is None or _file_stamp(f[0]) == f for f in files)
+    except OSError:
+        return False
+
+
 def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     """Validates parsed data, naming the file and the field path of the first problems."""
     if not isinstance(data, dict):
@@ -128,7 +173,10 @@ class WorkspaceSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
-        self._contexts: dict[str, tuple[tuple[Any, ...], DealContext]] = {}
+        self._contexts: dict[str, tuple[_Stamp, DealContext]] = {}
+        # workspace.yaml's data, with the root folder's and the file's stamps (`settings`)
+        self._kept_settings: dict[str, tuple[Any, tuple[str, int, int] | None, dict[str, Any]]]
+        self._kept_settings = {}
         self._resolved = root.resolve()
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
@@ -249,9 +297,24 @@ class WorkspaceSource:
 
     @property
     def settings(self) -> dict[str, Any]:
+        """workspace.yaml (a request reads it several times: the seller, the date); while the
+        root folder and the file are unchanged, two stats instead of looking for it again."""
+        root = os.lstat(self.root)
+        folder = (root.st_ino, root.st_mode, root.st_mtime_ns)
+        kept = self._kept_settings.get("workspace")
+        if kept and kept[0] == folder and time.time_ns() - root.st_mtime_ns >= RACY_NS:
+            try:
+                if kept[1] is None or _file_stamp(kept[1][0]) == kept[1]:
+                    return kept[2]
+            except OSError:
+                pass
         path = self._find(self.root, "workspace")
+        stamp = _file_stamp(str(path)) if path else None  # before reading: a later edit shows
         data = self._parsed(path) if path else {}
-        return data if isinstance(data, dict) else {}
+        found = data if isinstance(data, dict) else {}
+        if path is None or not os.path.islink(path):  # a link: each request checks it again
+            self._kept_settings["workspace"] = (folder, stamp, found)
+        return found
 
     @property
     def as_of(self) -> dt.date | None:
@@ -380,15 +443,22 @@ class WorkspaceSource:
 
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation (and, with
-        the deal cache on, so do later processes: tools/deal_cache.py)."""
+        the deal cache on, so do later processes: tools/deal_cache.py). A warm request whose
+        folders are unchanged checks each file with one stat (`_unchanged`)."""
+        cached = self._contexts.get(deal_id)
+        if cached and self.access.everything and _unchanged(self.root, deal_id, cached[0]):
+            return cached[1]
         if not self.deal_folder(deal_id).is_dir():
             return self._load_context(deal_id)  # DealNotFound, in the usual words
+        folders = _folder_stamps(self.root, deal_id)
         files = self._files(deal_id)
-        stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) if p else None for _, p in files)
-        cached = self._contexts.get(deal_id)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
+        if any(p and _linked(self.root, p) for _, p in files):
+            folders = None  # a link on the way: each request checks where it leads
+        stamp = (folders, tuple(_file_stamp(str(p)) if p else None for _, p in files))
+        if cached and cached[0][1] == stamp[1]:
+            context = cached[1]
+        else:
+            context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
         self._contexts[deal_id] = (stamp, context)
         return context
 

@@ -36,5 +36,7 @@ def check(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]:
         DownstreamEvent(payload=payload, **ids)
         for payload in (spec.events(result) if spec.events else [])
     ]
-    policy = run.output_policy(state.get("citations", []), deal, state.get("withheld", frozenset()))
+    policy = state.get("policy") or run.output_policy(  # compose's, unless check runs alone
+        state.get("citations", []), deal, state.get("withheld", frozenset())
+    )
     return {"response": checked_response(state, checker, events, policy, **ids)}

@@ -36,14 +36,11 @@ def compose(state: CoachState, runtime: Runtime[CoachContext]) -> dict[str, Any]
     withheld = state.get("withheld", frozenset()) | withheld_knowledge(
         run, (c.ref for c in citations)
     )
+    policy = run.output_policy(citations, deal, withheld)
     return {
         "withheld": withheld,
-        "markdown": render(
-            capability(result.kind).template,
-            citations,
-            run.output_policy(citations, deal, withheld),
-            **values,
-        ),
+        "policy": policy,
+        "markdown": render(capability(result.kind).template, citations, policy, **values),
         "citations": citations,
         "composition": state.get("composition") or Composition(method="template", latency_ms=0),
     }

@@ -3,9 +3,10 @@ typed draft from the request, the deal (or rep), the analysis and the knowledge.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from agent.capabilities.outline import Outline
 from agent.capabilities.registry import Inputs, capability
@@ -18,7 +19,20 @@ class Node(Protocol):
 
     __name__: str
 
-    def __call__(self, state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any]: ...
+    def __call__(
+        self, state: CoachState, *, runtime: Runtime[CoachContext]
+    ) -> dict[str, Any] | Command[Any]: ...
+
+
+AFTER_DRAFT = ("enrich_draft", "compose")  # where a deal capability's node goes next
+
+
+def after_draft(run: CoachContext) -> Literal["enrich_draft", "compose"]:
+    """enrich_draft only when a model is configured: without one it has nothing to do, and a
+    superstep of its own cost LangGraph about a twentieth of a warm next best action. The node
+    says where it goes (a Command, as route does): a conditional edge would cost as much as the
+    superstep it saves, since LangGraph evaluates one on a fresh copy of every channel."""
+    return "compose" if run.chat_model is None and run.model is None else "enrich_draft"
 
 
 def inputs_of(state: CoachState, runtime: Runtime[CoachContext]) -> Inputs:
@@ -39,16 +53,20 @@ def capability_node(outline: Outline) -> Node:
     """The graph node for a capability, named by its verb (recommend_next_action, debrief_call
     …). It is made from the capability's outline (read from its declaration's source) and
     imports the capability itself when it first runs: compiling the graph imports no builder,
-    so a one-deal run loads the one capability it answers with."""
+    so a one-deal run loads the one capability it answers with. A deal capability's node goes
+    on to `after_draft`'s choice (the graph declares both), a rep capability's to compose."""
     if not outline.runs:
         raise ValueError(f"{outline.name} has no draft: it is not a graph capability")
     name = outline.name
 
-    def node(state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any]:
+    def node(state: CoachState, *, runtime: Runtime[CoachContext]) -> dict[str, Any] | Command[Any]:
         draft = capability(name).draft
         assert draft is not None, f"{name} has no draft"
         drafted = draft(inputs_of(state, runtime))
-        return {"result": drafted.result, "grounds": list(drafted.grounds)}
+        update = {"result": drafted.result, "grounds": list(drafted.grounds)}
+        if outline.scope != "deal":
+            return update
+        return Command(goto=after_draft(settings(runtime.context)), update=update)
 
     node.__name__ = node.__qualname__ = outline.node
     node.__doc__ = outline.summary

@@ -63,3 +63,21 @@ def test_every_string_of_a_result_is_in_its_json_form() -> None:
         assert not decorators.field_serializers and not decorators.model_serializers, model
         for name, field in model.model_fields.items():
             assert not field.exclude, f"{model.__name__}.{name}"
+
+
+def test_citations_are_returned_as_they_are_only_when_every_string_is_clean() -> None:
+    from agent.contracts.response import Citation
+    from agent.respond.envelope import _cleaned_flat
+
+    citations = [
+        Citation(ref=f"deal.activities[{i}]", kind="input", excerpt=f"Call {i} held")
+        for i in range(3)
+    ]
+    assert _cleaned_flat(citations, STRICT) is citations
+    dirty = [*citations[:2], citations[2].model_copy(update={"excerpt": "see <b>this</b>\u200b"})]
+    cleaned = _cleaned_flat(dirty, STRICT)
+    assert cleaned is not dirty and cleaned == clean(dirty, STRICT)
+    assert "\u200b" not in cleaned[2].excerpt
+    narrow = OutputPolicy(max_items=2)
+    assert _cleaned_flat(citations, narrow) == clean(citations, narrow)
+    assert len(_cleaned_flat(citations, narrow)) == 2

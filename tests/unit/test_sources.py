@@ -80,3 +80,72 @@ def test_folder_and_id_must_agree(sample_copy: Path) -> None:
     src.rename(sample_copy / "deals" / "D-RENAMED")
     with pytest.raises(InvalidInput, match="does not match its folder name"):
         WorkspaceSource(sample_copy).get_deal("D-RENAMED")
+
+
+def _age(root: Path) -> None:
+    """Times set back, as in a workspace not edited just now (the quick check trusts only
+    folders older than its racy window): every file's to one fixed time, so a file keeps its
+    stamp unless its size changed, and every folder's to a minute ago (a new time each call)."""
+    import os
+    import time
+
+    folders = time.time() - 60
+    for path in [root, *root.rglob("*")]:
+        then = folders if path.is_dir() else 1_700_000_000
+        os.utime(path, (then, then))
+
+
+def test_a_warm_context_is_reloaded_when_a_section_file_is_added_or_edited(
+    sample_copy: Path,
+) -> None:
+    deal_id = SAMPLE_DEALS[0]
+    folder = sample_copy / "deals" / deal_id
+    _age(sample_copy)
+    source = WorkspaceSource(sample_copy)
+    first = source.load_context(deal_id)
+    assert source.load_context(deal_id) is first  # nothing changed: the kept context
+    moved = folder / "risk.yaml"
+    kept = moved.read_text()
+    moved.unlink()
+    _age(sample_copy)  # a removal is seen from the file's stat, whatever its folder's time
+    without = source.load_context(deal_id)
+    assert without is not first and without.risk is None
+    (folder / "risk.yml").write_text(kept)  # a file added: the folder's time changed
+    _age(sample_copy)
+    again = source.load_context(deal_id)
+    assert again.risk is not None and again.sources["risk"].endswith("risk.yml")
+    _age(sample_copy)
+    deal_file = folder / "deal.yaml"
+    amount = int(again.deal.amount)
+    deal_file.write_text(deal_file.read_text().replace(f"amount: {amount}", "amount: 7", 1))
+    _age(sample_copy)  # an edit whose time was set back is still seen: its size changed
+    assert source.load_context(deal_id).deal.amount == 7
+
+
+def test_workspace_settings_follow_edits(sample_copy: Path) -> None:
+    _age(sample_copy)
+    source = WorkspaceSource(sample_copy)
+    assert source.settings == source.settings
+    settings = sample_copy / "workspace.yaml"
+    settings.write_text(settings.read_text() + "\nseller: Someone Else Ltd\n")
+    _age(sample_copy)
+    assert source.settings["seller"] == "Someone Else Ltd"
+
+
+def test_a_deal_whose_files_are_reached_through_a_link_is_checked_in_full(
+    sample_copy: Path,
+) -> None:
+    """A link inside the workspace may lead elsewhere later without its folder changing:
+    such a deal never takes the quick check, so where each link leads is checked every time."""
+    deal_id = SAMPLE_DEALS[0]
+    folder = sample_copy / "deals" / deal_id
+    (sample_copy / "shared").mkdir()
+    (folder / "risk.yaml").rename(sample_copy / "shared" / "risk.yaml")
+    (folder / "risk.yaml").symlink_to(sample_copy / "shared" / "risk.yaml")
+    _age(sample_copy)
+    source = WorkspaceSource(sample_copy)
+    assert source.load_context(deal_id).risk is not None
+    assert source._contexts[deal_id][0][0] is None  # no folder stamps: the full check
+    plain = SAMPLE_DEALS[1]
+    source.load_context(plain)
+    assert source._contexts[plain][0][0] is not None
