@@ -188,32 +188,61 @@ def _too_deep(where: str) -> InvalidInput:
 def tree_problem(data: Any, limits: Limits = LIMITS) -> str | None:
     """What is wrong with parsed data, or None: too deep, too many values, a non-finite
     number, or text that is not valid Unicode (a lone surrogate from an escaped '\\ud800').
-    Iterative, so depth itself can never overflow the stack."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    Iterative, so depth itself can never overflow the stack. Each value is held with the
+    link to its parent and its key, and the path is spelt out only for a problem: every
+    input and every contract validated from outside is walked, and building each value's
+    path, and testing abstract types, was most of the walk. Parsed data holds a few exact
+    types, tested first; anything else takes the general test."""
+    stack: list[tuple[Any, int, _Trail]] = [(data, 0, None)]
+    pop, push = stack.pop, stack.append
     seen = 0
+    nodes, deepest = limits.nodes, limits.depth
     while stack:
-        value, path, depth = stack.pop()
+        value, depth, trail = pop()
         seen += 1
-        if seen > limits.nodes:
-            return f"more than {limits.nodes} values"
-        if depth > limits.depth:
-            return f"{_at(path)}: nested deeper than {limits.depth} levels"
-        if isinstance(value, str):
+        if seen > nodes:
+            return f"more than {nodes} values"
+        if depth > deepest:
+            return f"{_at(_path(trail))}: nested deeper than {deepest} levels"
+        kind = type(value)
+        if kind is str or (kind is not dict and kind is not list and isinstance(value, str)):
             if not value.isascii() and _bad_text(value):
-                return f"{_at(path)}: text with an invalid character (lone surrogate)"
-        elif isinstance(value, float):
+                return f"{_at(_path(trail))}: text with an invalid character (lone surrogate)"
+        elif kind is int or kind is bool or value is None:
+            continue
+        elif kind is float or isinstance(value, float):
             if not math.isfinite(value):
-                return f"{_at(path)}: {value} is not a finite number"
-        elif isinstance(value, Mapping):
+                return f"{_at(_path(trail))}: {value} is not a finite number"
+        elif kind is dict or isinstance(value, Mapping):
+            below = depth + 1
             for key, item in value.items():
                 if isinstance(key, str) and not key.isascii() and _bad_text(key):
-                    return f"{_at(path)}: a key with an invalid character"
-                stack.append(
-                    (item, f"{path}.{clip(str(key), 40)}" if path else str(key), depth + 1)
-                )
-        elif isinstance(value, list | tuple):
-            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+                    return f"{_at(_path(trail))}: a key with an invalid character"
+                push((item, below, (trail, key, True)))
+        elif kind is list or isinstance(value, list | tuple):
+            below = depth + 1
+            for i, item in enumerate(value):
+                push((item, below, (trail, i, False)))
     return None
+
+
+# How a value was reached: (the parent's trail, the key or index, whether it is a key)
+_Trail = tuple[Any, Any, bool] | None
+
+
+def _path(trail: _Trail) -> str:
+    """The path a trail spells, as `a.b[0].c` (a key after the first clipped to 40)."""
+    steps: list[tuple[Any, bool]] = []
+    while trail is not None:
+        trail, key, named = trail
+        steps.append((key, named))
+    path = ""
+    for key, named in reversed(steps):
+        if not named:
+            path = f"{path}[{key}]"
+        else:
+            path = f"{path}.{clip(str(key), 40)}" if path else str(key)
+    return path
 
 
 def check_text(text: str, limit: int, where: str) -> str:

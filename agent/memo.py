@@ -45,14 +45,20 @@ class DiskHome:
         self.fingerprint = fingerprint
 
     def path(self, name: str, key: Hashable) -> Path:
-        digest = hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
-        return self.folder / f"{self.fingerprint}.{name}.{digest}.json"
+        return self.folder / f"{self.fingerprint}.{name}.{_digest(key)}.json"
 
-    def load(self, name: str, key: Hashable, adapter: TypeAdapter[V]) -> V | None:
+    def within(self, name: str, key: Hashable) -> DiskHome:
+        """The home of the value kept as `name` and `key` here: its files are named after this
+        home's (so they share its fingerprint's first part, and go when it goes)."""
+        return DiskHome(self.folder, f"{self.fingerprint}.{name}.{_digest(key)}")
+
+    def load(
+        self, name: str, key: Hashable, adapter: TypeAdapter[V], context: Any = None
+    ) -> V | None:
         """The kept value, or None when there is none (or it is damaged: then it is rebuilt).
-        A kept value is never None itself."""
+        A kept value is never None itself. `context`: pydantic's validation context."""
         try:
-            return adapter.validate_json(self.path(name, key).read_bytes())
+            return adapter.validate_json(self.path(name, key).read_bytes(), context=context)
         except (OSError, ValidationError, ValueError):
             return None
 
@@ -64,6 +70,10 @@ class DiskHome:
             write_atomic(self.path(name, key), adapter.dump_json(value), sync=False)
         except OSError:
             pass
+
+
+def _digest(key: Hashable) -> str:
+    return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
 
 
 _HOMES: dict[int, DiskHome] = {}
@@ -107,6 +117,7 @@ class PerObject(Generic[V]):
 
     def __init__(self, maxsize: int = 128, kept: str | None = None, kind: Any = None) -> None:
         self._items: OrderedDict[tuple[int, Hashable], V] = OrderedDict()
+        self._keys: dict[int, set[Hashable]] = {}  # an object's id -> its keys in _items
         self._maxsize = maxsize
         self._lock = threading.Lock()
         self._dead: deque[int] = deque()
@@ -134,8 +145,15 @@ class PerObject(Generic[V]):
             garbage = self._forget_dead()
             garbage.append(self._items.pop(slot, None))
             self._items[slot] = value
+            self._keys.setdefault(slot[0], set()).add(key)
             while len(self._items) > self._maxsize:
-                garbage.append(self._items.popitem(last=False)[1])
+                (ident, old), dropped = self._items.popitem(last=False)
+                garbage.append(dropped)
+                keys = self._keys.get(ident)
+                if keys is not None:
+                    keys.discard(old)
+                    if not keys:
+                        del self._keys[ident]
         del garbage
         return value
 
@@ -143,11 +161,15 @@ class PerObject(Generic[V]):
         where = home_of(obj) if self._kept is not None else None
         if where is None or self._kept is None:
             return compute()
-        kept = where.load(self._kept, key, self._adapter)
-        if kept is not None:
-            return kept
-        value = compute()
-        where.save(self._kept, key, self._adapter, value)
+        value = where.load(self._kept, key, self._adapter)
+        if value is None:
+            value = compute()
+            where.save(self._kept, key, self._adapter, value)
+        # What is computed from an object with a home was built from the same inputs (and the
+        # key): it gets a home of its own, so what is computed from it in turn (a reading's
+        # grounds) can be kept too.
+        if home_of(value) is None:
+            home(value, where.within(self._kept, key))
         return value
 
     def _forget_dead(self) -> list[object]:
@@ -155,7 +177,7 @@ class PerObject(Generic[V]):
         garbage: list[object] = []
         while self._dead:
             ident = self._dead.popleft()
-            garbage += [self._items.pop(s) for s in [s for s in self._items if s[0] == ident]]
+            garbage += [self._items.pop((ident, k)) for k in self._keys.pop(ident, ())]
         return garbage
 
     def _drop(self, ident: int) -> None:
@@ -171,6 +193,7 @@ class PerObject(Generic[V]):
         with self._lock:
             garbage = list(self._items.values())
             self._items.clear()
+            self._keys.clear()
         del garbage
 
 

@@ -11,7 +11,9 @@ are the batch's own. Each is run twice: cold (the deal cache, tools/deal_cache.p
 first) and warm (the same deals again after `--batch-changed` of them, 5 % by default, had
 their deal file edited). With `--base` the same runs alternate with another checkout's, so
 ratios come from one run. Reported: wall seconds and deals per second, and the CPU seconds of
-the process and its workers (the steady figure on a shared machine) per deal. Target (issue
+the process and its workers (the steady figure on a shared machine) per deal, and how many
+deal-cache generations a tree's state folder held after each warm run (1: the warm run used
+the cold run's). Target (issue
 18): at least 300 deals per second on 2 cores over the 5,000-deal workspace. `--batch-from
 DIR` times a copy of an existing workspace instead, such as the imported Maven CRM data
 (issue 16: 200 deals per second warm; `python -m evals.bench_import` builds it).
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         n: {r: [] for r in runs} for n in trees
     }
     edits, answered = 0, set()
+    generations: dict[str, set[int]] = {n: set() for n in trees}
     for _ in range(args.batch_runs):
         for jobs in (1, 2):
             for name, tree in trees.items():
@@ -113,6 +116,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 edits = _edit(ws, chosen, args.batch_changed, edits)
                 warm = _timed(tree, homes[name], [*command, "--jobs", str(jobs)])
                 seen[name][(jobs, "warm")].append(warm)
+                # a warm run that started a generation of its own was not warm (1 is right)
+                generations[name].add(len(list(homes[name].glob("deal-cache/*/*/"))))
                 answered.add(len(out.read_text().splitlines()))
     shutil.rmtree(work, ignore_errors=True)
     (n,) = answered  # every run answers the same deals
@@ -127,6 +132,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "target_deals_per_s": TARGET_DEALS_PER_S,
     }
     for name in trees:
+        results.setdefault(name, {})["deal_cache_generations"] = sorted(generations[name])
         for (jobs, temp), samples in seen[name].items():
             wall = statistics.median(s[0] for s in samples)
             cpu = statistics.median(s[1] for s in samples)

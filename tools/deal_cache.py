@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 import pydantic
 from pydantic import TypeAdapter
 
+from agent.contracts.base import WITHIN_LIMITS
 from agent.contracts.context import DealContext
 from agent.intake import LIMITS
 from agent.memo import DiskHome, home
@@ -150,7 +151,9 @@ class DealCache:
         if self.folder is None:
             return build()
         where = DiskHome(self.folder, self.fingerprint(deal_id, files))
-        ctx = where.load("context", None, _CONTEXT)
+        # Validated again (a damaged file is a miss), but not walked for the limits again:
+        # they were checked when it was built, and they are part of the fingerprint.
+        ctx = where.load("context", None, _CONTEXT, WITHIN_LIMITS)
         if ctx is not None:
             _touch(where.path("context", None))
             home(ctx, where)

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import os
 import re
+import stat
 import time
 from collections.abc import Container
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from tools.catalogue import Entry
 
 log = logging.getLogger(__name__)
+
+# A folder's entries by name, from one listing (os.scandir), or None when not listed.
+_Listing = dict[str, os.DirEntry[str]] | None
 
 ORG_SECTIONS = ("process", "analytics")
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -115,7 +119,7 @@ def _linked(root: Path, path: Path) -> bool:
 # (the root, deals/, the deal's folder, org/: a file added, removed, renamed or replaced by a
 # link there changes the folder's own lstat), then each file's stat (path, mtime, size).
 _Folders = tuple[tuple[int, int, int], ...] | None
-_Stamp = tuple[_Folders, tuple[tuple[str, int, int] | None, ...]]
+_Files = tuple[tuple[Path, int, int] | None, ...]
 RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
 
 
@@ -138,21 +142,20 @@ def _folder_stamps(root: Path, deal_id: str) -> _Folders:
     return tuple(stamps)
 
 
-def _file_stamp(path: str) -> tuple[str, int, int]:
-    st = os.stat(path)
-    return (path, st.st_mtime_ns, st.st_size)
-
-
-def _unchanged(root: Path, deal_id: str, stamp: _Stamp) -> bool:
-    """Whether a deal's files are as when `stamp` was taken, without listing its folder: its
+def _unchanged(root: Path, deal_id: str, folders: _Folders, files: _Files) -> bool:
+    """Whether a deal's files are as when they were stamped, without listing its folder: its
     folders unchanged (so the same files are found there), then one stat per file."""
-    folders, files = stamp
     if folders is None or _folder_stamps(root, deal_id) != folders:
         return False
     try:
-        return all(f is None or _file_stamp(f[0]) == f for f in files)
+        for f in files:
+            if f is not None:
+                st = os.stat(f[0])
+                if (st.st_mtime_ns, st.st_size) != (f[1], f[2]):
+                    return False
     except OSError:
         return False
+    return True
 
 
 def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
@@ -173,10 +176,9 @@ class WorkspaceSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
-        self._contexts: dict[str, tuple[_Stamp, DealContext]] = {}
-        # workspace.yaml's data, with the root folder's and the file's stamps (`settings`)
-        self._kept_settings: dict[str, tuple[Any, tuple[str, int, int] | None, dict[str, Any]]]
-        self._kept_settings = {}
+        self._contexts: dict[str, tuple[tuple[_Folders, _Files], DealContext]] = {}
+        # (folder, stem) -> (the folders' stamps, the file found): see `_found`
+        self._found_in: dict[tuple[Path, str], tuple[tuple[int, ...], Path | None]] = {}
         self._resolved = root.resolve()
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
@@ -207,7 +209,7 @@ class WorkspaceSource:
 
     def grants(self) -> AccessGrants:
         """org/access.yaml (managers and their reps, extra deal grants); none when absent."""
-        path = self._find(self.root / "org", "access")
+        path = self._found(self.root / "org", "access")
         if path is None:
             return AccessGrants()
         grants = validate_file(AccessGrants, self._parsed(path), str(path))
@@ -252,25 +254,61 @@ class WorkspaceSource:
             )
 
     def _parsed(self, path: Path) -> Any:
-        stat = path.stat()
+        info = path.stat()
         cached = self._cache.get(path)
-        if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
+        if cached and cached[0] == info.st_mtime_ns and cached[1] == info.st_size:
             return cached[2]
         data = read_document(path)
-        self._cache[path] = (stat.st_mtime_ns, stat.st_size, data)
+        self._cache[path] = (info.st_mtime_ns, info.st_size, data)
         return data
 
-    def _find(self, folder: Path, stem: str, names: Container[str] | None = None) -> Path | None:
+    def _find(
+        self, folder: Path, stem: str, names: Container[str] | None = None, listed: _Listing = None
+    ) -> Path | None:
         """The folder's `stem` file, the first suffix that is a file; `names`: what the folder
         held when listed (lower-cased, as a case-insensitive disk may match), so that names it
-        did not hold are not looked for one by one."""
+        did not hold are not looked for one by one; `listed`: the listing's entries by name,
+        given when no link leads from the workspace down to the folder: an entry that is a
+        plain file is then inside the workspace, with no further look at the disk."""
         for suffix in SUFFIXES:
-            if names is not None and f"{stem}{suffix}".lower() not in names:
+            name = f"{stem}{suffix}"
+            if names is not None and name.lower() not in names:
                 continue
-            candidate = folder / f"{stem}{suffix}"
+            entry = listed.get(name) if listed is not None else None
+            if entry is not None and not entry.is_symlink():
+                if entry.is_file():
+                    return folder / name
+                continue
+            candidate = folder / name
             if candidate.is_file():
                 return self.inside(candidate)
         return None
+
+    def _found(self, folder: Path, stem: str) -> Path | None:
+        """`_find` in the workspace folder or a folder right in it (org/), kept while neither
+        folder's entries change: every request reads workspace.yaml (its date, its seller)
+        several times, and most deals take org/process and org/analytics. A file added,
+        removed, renamed or swapped for a link in either folder changes that folder's time;
+        a folder changed in the last two seconds is looked at anew each time (file times
+        are coarser than the clock, so a second change could keep the first one's time)."""
+        key = (folder, stem)
+        try:
+            top = os.stat(self.root)
+            own = os.lstat(folder) if folder != self.root else top
+        except OSError:
+            return self._find(folder, stem)
+        stamps = (top.st_mtime_ns, top.st_ino, own.st_mtime_ns, own.st_ino, own.st_mode)
+        kept = self._found_in.get(key)
+        if kept is not None and kept[0] == stamps:
+            return kept[1]
+        found = self._find(folder, stem)
+        settled = time.time_ns() - RACY_NS
+        plain = folder == self.root or (
+            folder.parent == self.root and stat.S_ISDIR(own.st_mode)  # a link: not kept
+        )
+        if plain and top.st_mtime_ns < settled and own.st_mtime_ns < settled:
+            self._found_in[key] = (stamps, found)
+        return found
 
     def inside(self, path: Path) -> Path:
         """`path` itself when it resolves inside the workspace; a symlinked folder or file that
@@ -297,24 +335,9 @@ class WorkspaceSource:
 
     @property
     def settings(self) -> dict[str, Any]:
-        """workspace.yaml (a request reads it several times: the seller, the date); while the
-        root folder and the file are unchanged, two stats instead of looking for it again."""
-        root = os.lstat(self.root)
-        folder = (root.st_ino, root.st_mode, root.st_mtime_ns)
-        kept = self._kept_settings.get("workspace")
-        if kept and kept[0] == folder and time.time_ns() - root.st_mtime_ns >= RACY_NS:
-            try:
-                if kept[1] is None or _file_stamp(kept[1][0]) == kept[1]:
-                    return kept[2]
-            except OSError:
-                pass
-        path = self._find(self.root, "workspace")
-        stamp = _file_stamp(str(path)) if path else None  # before reading: a later edit shows
+        path = self._found(self.root, "workspace")
         data = self._parsed(path) if path else {}
-        found = data if isinstance(data, dict) else {}
-        if path is None or not os.path.islink(path):  # a link: each request checks it again
-            self._kept_settings["workspace"] = (folder, stamp, found)
-        return found
+        return data if isinstance(data, dict) else {}
 
     @property
     def as_of(self) -> dt.date | None:
@@ -369,9 +392,14 @@ class WorkspaceSource:
             {e.owner_id for e in entries if e.owner_id and not e.problem and self._visible(e)}
         )
 
-    def deal_path(self, deal_id: str) -> Path:
+    def deal_path(
+        self, deal_id: str, names: Container[str] | None = None, listed: _Listing = None
+    ) -> Path:
+        """deals/<ID>/deal.yaml (or .yml, .json); `names`, `listed`: as `_find` takes them,
+        from a listing of the deal's folder (which then exists)."""
         folder = self.deal_folder(deal_id)
-        path = self._find(folder, "deal") if folder.is_dir() else None
+        found = names is not None or folder.is_dir()
+        path = self._find(folder, "deal", names, listed) if found else None
         if path is None or not self.reachable(deal_id):
             raise DealNotFound(deal_id, str(self.root / "deals"), self.deal_ids())
         return path
@@ -407,16 +435,20 @@ class WorkspaceSource:
         return self._section_path(self.deal_path(deal_id).parent, section)  # else DealNotFound
 
     def _section_path(
-        self, folder: Path, section: str, names: Container[str] | None = None
+        self,
+        folder: Path,
+        section: str,
+        names: Container[str] | None = None,
+        listed: _Listing = None,
     ) -> Path | None:
-        own = self._find(folder, section, names)
+        own = self._find(folder, section, names, listed)
         if own or section not in ORG_SECTIONS:
             return own
-        return self._find(self.root / "org", section)
+        return self._found(self.root / "org", section)
 
     def org_section(self, section: str) -> BaseModel | None:
         """Organisation-wide data (process, analytics) from org/, or None when absent."""
-        path = self._find(self.root / "org", section) if section in ORG_SECTIONS else None
+        path = self._found(self.root / "org", section) if section in ORG_SECTIONS else None
         if path is None:
             return None
         return validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
@@ -434,32 +466,54 @@ class WorkspaceSource:
 
     def _files(self, deal_id: str) -> list[tuple[str, Path | None]]:
         """Every file a deal's context is built from, by section (None: that section has none)."""
-        deal = self.deal_path(deal_id)  # an unknown or unreachable deal: DealNotFound
-        names = {n.lower() for n in os.listdir(deal.parent)}  # not three probes a section
-        return [
+        return self._stamped_files(deal_id)[0]
+
+    def _stamped_files(
+        self, deal_id: str
+    ) -> tuple[list[tuple[str, Path | None]], tuple[tuple[Path, int, int] | None, ...]]:
+        """Every file a deal's context is built from, by section (None: that section has none),
+        and each one's stamp (path, time, size), from one listing of the deal's folder: a
+        plain file's entry is not looked for again, nor stat-ed twice."""
+        folder = self.deal_folder(deal_id)
+        try:
+            with os.scandir(folder) as listing:
+                entries = {e.name: e for e in listing}
+        except OSError:  # no such folder (or not one): DealNotFound, in the usual words
+            self.deal_path(deal_id)
+            raise
+        names = {n.lower() for n in entries}  # not three probes a section
+        listed = None if _linked(self.root, folder) else entries
+        deal = self.deal_path(deal_id, names, listed)  # an unreachable deal: DealNotFound
+        files = [
             ("deal", deal),
-            *((s, self._section_path(deal.parent, s, names)) for s in SECTION_PURPOSE),
+            *((s, self._section_path(folder, s, names, listed)) for s in SECTION_PURPOSE),
         ]
+        stamps: list[tuple[Path, int, int] | None] = []
+        for _, path in files:
+            if path is None:
+                stamps.append(None)
+                continue
+            entry = entries.get(path.name) if listed is not None and path.parent == folder else None
+            info = entry.stat() if entry is not None else path.stat()
+            stamps.append((path, info.st_mtime_ns, info.st_size))
+        return files, tuple(stamps)
 
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation (and, with
         the deal cache on, so do later processes: tools/deal_cache.py). A warm request whose
         folders are unchanged checks each file with one stat (`_unchanged`)."""
         cached = self._contexts.get(deal_id)
-        if cached and self.access.everything and _unchanged(self.root, deal_id, cached[0]):
+        if cached and self.access.everything and _unchanged(self.root, deal_id, *cached[0]):
             return cached[1]
-        if not self.deal_folder(deal_id).is_dir():
-            return self._load_context(deal_id)  # DealNotFound, in the usual words
-        folders = _folder_stamps(self.root, deal_id)
-        files = self._files(deal_id)
+        folders = _folder_stamps(self.root, deal_id)  # before the listing: a later edit shows
+        files, stamp = self._stamped_files(deal_id)  # an unknown deal: DealNotFound
         if any(p and _linked(self.root, p) for _, p in files):
             folders = None  # a link on the way: each request checks where it leads
-        stamp = (folders, tuple(_file_stamp(str(p)) if p else None for _, p in files))
-        if cached and cached[0][1] == stamp[1]:
+        if cached and cached[0][1] == stamp:
             context = cached[1]
         else:
             context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
-        self._contexts[deal_id] = (stamp, context)
+        self._contexts[deal_id] = ((folders, stamp), context)
         return context
 
     def _load_context(self, deal_id: str) -> DealContext:

@@ -436,8 +436,10 @@ def text_grounds(text: str) -> Grounds:
 _AGENT = Grounds(frozenset(_words(" ".join(AGENT_WORDS))), frozenset(), frozenset())
 
 
-_INPUT_GROUNDS: PerObject[Grounds] = PerObject()
-_READING_GROUNDS: PerObject[Grounds] = PerObject()
+# Kept per context and reading object, and on disk beside them in a batch run (the deal
+# cache, tools/deal_cache.py): a deal unchanged since the last run is not walked again.
+_INPUT_GROUNDS: PerObject[Grounds] = PerObject(kept="input_grounds", kind=Grounds)
+_READING_GROUNDS: PerObject[Grounds] = PerObject(kept="reading_grounds", kind=Grounds)
 
 
 def _input_grounds(ctx: DealContext | RepContext) -> tuple[Grounds, ...]:

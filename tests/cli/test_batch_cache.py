@@ -68,8 +68,9 @@ def test_a_warm_run_answers_as_a_cold_one_and_an_edit_is_a_new_answer(
     deals = SAMPLE_DEALS[:2]
     out = tmp_path / "b.jsonl"
     cold = _batch(sample_copy, deals, out)
-    kept = [p.name.split(".")[1] for p in home.glob("deal-cache/*/*/*.json")]
-    for what in ("context", "reading", "suspects"):  # and what capabilities keep, if anything
+    # <fingerprint>[.<kept>.<key>]*.<kept>.<key>.json: what is kept from what was kept
+    kept = [p.name.split(".")[-3] for p in home.glob("deal-cache/*/*/*.json")]
+    for what in ("context", "reading", "suspects", "input_grounds", "reading_grounds"):
         assert kept.count(what) == len(deals), kept
     assert _batch(sample_copy, deals, out) == cold  # read back from the cache
     deal_file = sample_copy / "deals" / deals[0] / "deal.yaml"

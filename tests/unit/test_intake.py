@@ -152,3 +152,15 @@ def test_calibrate_refuses_a_device_as_its_history() -> None:
         load_history(Path("/dev/zero"), HistoryMapping.model_construct())
     with pytest.raises(InvalidInput, match="/dev/zero: not a regular file"):
         load_mapping(Path("/dev/zero"))
+
+
+def test_a_problem_deep_in_a_tree_names_its_path() -> None:
+    """The path is spelt out only for a problem, from the links the walk keeps: the same words
+    as a path built at every step (a key after the first clipped)."""
+    long_key = "k" * 100
+    data = {"deals": [{"name": "a"}, {long_key: [1, {"amount": float("nan")}]}]}
+    problem = tree_problem(data)
+    assert problem is not None and problem.startswith("deals[1].kkkk") and "[1].amount" in problem
+    assert long_key not in problem and "not a finite number" in problem
+    assert tree_problem([[["x"]]], Limits(depth=2)) == "[0][0][0]: nested deeper than 2 levels"
+    assert tree_problem({"a": {"\udc00": 1}}) == "a: a key with an invalid character"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
-from agent.memo import PerObject
+from agent.memo import DiskHome, PerObject, home
 
 
 class Thing:
@@ -69,3 +70,47 @@ def test_a_value_whose_drop_finalises_another_key_does_not_deadlock() -> None:
     worker.join(timeout=10)
     assert done.is_set(), "the memo deadlocked"
     assert all(slot[0] != b_id for slot in memo._items)
+
+
+def test_evicted_and_dead_entries_leave_the_index_of_keys() -> None:
+    """An object's keys are indexed so its death forgets them without scanning the memo."""
+    memo: PerObject[int] = PerObject(maxsize=3)
+    things = [Thing() for _ in range(4)]
+    for t in things:
+        memo.get(t, "a", lambda: 1)
+    del t
+    assert id(things[0]) not in memo._keys  # evicted
+    memo.get(things[3], "b", lambda: 2)
+    assert memo._keys[id(things[3])] == {"a", "b"}
+    del things[3]
+    gc.collect()
+    memo.get(things[1], "a", lambda: 1)  # forgets the dead before it looks up
+    assert len(memo._items) == 2 and set(memo._keys) == {id(things[1]), id(things[2])}
+
+
+def test_what_is_computed_from_a_kept_object_is_kept_in_a_home_of_its_own(tmp_path: Path) -> None:
+    """A value kept on disk for an object with a home gets a home too (named after it), so a
+    memo of that value is kept on disk as well, and a later process reads both back."""
+    from pydantic import BaseModel
+
+    class Box(BaseModel):
+        text: str
+
+    outer: PerObject[Box] = PerObject(kept="box", kind=Box)
+    inner: PerObject[int] = PerObject(kept="size", kind=int)
+    calls: list[str] = []
+
+    def run() -> tuple[Box, int]:
+        thing = Thing()
+        home(thing, DiskHome(tmp_path, "f1"))
+        box = outer.get(thing, "k", lambda: calls.append("box") or Box(text="abc"))
+        return box, inner.get(box, None, lambda: calls.append("size") or len(box.text))
+
+    first = run()
+    assert calls == ["box", "size"] and first[1] == 3
+    assert sorted(p.name.split(".")[-3] for p in tmp_path.iterdir()) == ["box", "size"]
+    assert all(p.name.startswith("f1.") for p in tmp_path.iterdir())
+    outer.clear()
+    inner.clear()
+    again = run()  # new objects: both read back from disk, nothing computed
+    assert calls == ["box", "size"] and again[1] == 3 and again[0] == first[0]

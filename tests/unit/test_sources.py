@@ -149,3 +149,53 @@ def test_a_deal_whose_files_are_reached_through_a_link_is_checked_in_full(
     plain = SAMPLE_DEALS[1]
     source.load_context(plain)
     assert source._contexts[plain][0][0] is not None
+
+
+def test_workspace_and_org_files_are_found_once_while_their_folders_are_unchanged(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """workspace.yaml and org/ files are looked for again only when a folder's entries change
+    (its time), and never while a folder changed in the last two seconds."""
+    import os
+
+    source = WorkspaceSource(sample_copy)
+    org = sample_copy / "org"
+    probes: list[str] = []
+    find = source._find
+    monkeypatch.setattr(source, "_find", lambda f, s, *a: probes.append(s) or find(f, s, *a))
+    os.utime(org)  # just changed: not kept
+    assert source._found(org, "process") == org / "process.yaml"
+    assert source._found(org, "process") == org / "process.yaml"
+    assert probes == ["process", "process"]
+    for folder in (sample_copy, org):
+        os.utime(folder, ns=(10**18, 10**18))  # long settled
+    probes.clear()
+    for _ in range(3):
+        assert source._found(org, "process") == org / "process.yaml"
+        assert source.settings == WorkspaceSource(sample_copy).settings
+    assert probes == ["process", "workspace"]
+    (org / "process.yaml").rename(org / "process.json")  # the folder's time moves
+    assert source._found(org, "process") == org / "process.json"
+    (sample_copy / "workspace.yaml").unlink()
+    assert source.settings == {}
+
+
+def test_a_deal_listed_once_finds_the_same_files_and_refuses_a_link_out(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """The deal's files come from one listing of its folder; a section file that is a link
+    leading out of the workspace is still refused."""
+    source = WorkspaceSource(sample_copy)
+    deal = SAMPLE_DEALS[0]
+    files = dict(source._files(deal))
+    folder = sample_copy / "deals" / deal
+    assert files["deal"] == folder / "deal.yaml"
+    for section, path in files.items():
+        own = sorted(folder.glob(f"{section}.*"))
+        assert path == (own[0] if own else path), section
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((folder / "deal.yaml").read_text())
+    (folder / "value.yaml").unlink(missing_ok=True)
+    (folder / "value.yaml").symlink_to(outside)
+    with pytest.raises(InvalidInput, match="outside the workspace"):
+        source._files(deal)
