@@ -505,6 +505,7 @@ class WorkspaceSource:
         cached = self._contexts.get(deal_id)
         if cached and self.access.everything and _unchanged(self.root, deal_id, *cached[0]):
             return cached[1]
+        check_deal_id(deal_id)  # an id that is not a plain name is refused before any stat
         folders = _folder_stamps(self.root, deal_id)  # before the listing: a later edit shows
         files, stamp = self._stamped_files(deal_id)  # an unknown deal: DealNotFound
         if any(p and _linked(self.root, p) for _, p in files):
