@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from agent.contracts.events import DownstreamEvent
 from agent.contracts.response import CoachingResponse, Warning
-from agent.grounding.checker import GroundingChecker, longest_list, texts_and_width
+from agent.grounding.checker import GroundingChecker
+from agent.grounding.draft_values import longest_list, texts_and_width
 from agent.intake import LIMITS
 from agent.sanitise import STRICT, OutputPolicy, clean, cleaner
 

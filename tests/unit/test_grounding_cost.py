@@ -13,19 +13,10 @@ from agent.analysis import analyze_deal
 from agent.analysis.missing import missing_inputs
 from agent.capabilities.next_best_action.build import recommend
 from agent.contracts.facts import Fact
-from agent.grounding.checker import (
-    _CAPITAL,
-    _DATE,
-    _IDENT,
-    _NUMBER,
-    _PERCENT,
-    Grounds,
-    Layers,
-    _without_ids,
-    checker_for_draft,
-    cited_grounds,
-    grounds_of,
-)
+from agent.grounding.checker import checker_for_draft
+from agent.grounding.grounds import Grounds, Layers, grounds_of
+from agent.grounding.kept_grounds import cited_grounds
+from agent.grounding.text_scan import _CAPITAL, _IDENT, _NUMBER, _PERCENT, DATE, _without_ids
 from knowledge.documents import Document, Section
 from knowledge.plays import load_plays, plays_by_id
 from tests.factories import AS_OF, make_context
@@ -93,7 +84,7 @@ def test_knowledge_grounds_a_name_only_while_it_is_cited() -> None:
 
 def test_digit_first_patterns_match_what_the_plain_forms_match() -> None:
     plain = {
-        _DATE: r"\b\d{4}-\d{2}-\d{2}\b",
+        DATE: r"\b\d{4}-\d{2}-\d{2}\b",
         _NUMBER: r"(?<![\w.])\d[\d,]*(?:\.\d+)?",
         _PERCENT: r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)\s?(?:%|percent\b|per cent\b|points?\b)",
         _CAPITAL: r"(?<![\w'’-])[A-Z][a-zA-Z'’&-]+",
@@ -156,7 +147,7 @@ def test_a_text_scanned_line_by_line_yields_what_it_yields_whole() -> None:
     """Each line's scan is kept and the lines' scans are put together: the same capitalised
     words, dates and numbers as one scan of the whole text, including where a line break is
     the space after a list marker ('3.') or the gap before a percent sign."""
-    from agent.grounding.checker import _scan, _scan_whole
+    from agent.grounding.text_scan import _scan_whole, scan
 
     rng = random.Random(16)
     pieces = ["\n", "\n\n", " ", "\t", "1.", "12. ", "3", "3.5", "%", " percent", "per cent"]
@@ -165,23 +156,16 @@ def test_a_text_scanned_line_by_line_yields_what_it_yields_whole() -> None:
     texts = ["Paid 37\n% more", "Steps:\n3.\nCall Ada", "Ada\n  12. Bo 5\npoints"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     for text in texts:
-        assert _scan(text) == _scan_whole(text), repr(text)
-    assert _scan("Paid 37\n% more").numbers == (("37%", 37.0, True),)
-    assert _scan("Steps:\n3.\nCall Ada").numbers == ()
+        assert scan(text) == _scan_whole(text), repr(text)
+    assert scan("Paid 37\n% more").numbers == (("37%", 37.0, True),)
+    assert scan("Steps:\n3.\nCall Ada").numbers == ()
 
 
 def test_grounds_read_line_by_line_are_the_grounds_of_the_whole_text() -> None:
     """A text's grounds, put together from its lines' (each kept per content), are the ones
     read from the whole text, a number before a line that opens with a percent included."""
-    from agent.grounding.checker import (
-        _DATE,
-        _grounds_of_content,
-        _number_forms,
-        _percent_forms,
-        _words,
-        numbers_in_text,
-        percents_in_text,
-    )
+    from agent.grounding.grounds import _grounds_of_content, _number_forms, _percent_forms
+    from agent.grounding.text_scan import DATE, numbers_in_text, percents_in_text, words
 
     rng = random.Random(17)
     pieces = ["\n", " ", "1.", "3", "3.5", "%", " percent", "per cent", "points", "Acme", "x"]
@@ -191,9 +175,9 @@ def test_grounds_read_line_by_line_are_the_grounds_of_the_whole_text() -> None:
     for text in texts:
         written = numbers_in_text(text)
         whole = Grounds(
-            frozenset(_words(text)),
+            frozenset(words(text)),
             frozenset(_number_forms([1.5, *written])),
-            frozenset(_DATE.findall(text)),
+            frozenset(DATE.findall(text)),
             frozenset(_percent_forms([1.5, *written]) | _number_forms(percents_in_text(text))),
         )
         assert _grounds_of_content(text, (1.5,), ()) == whole, repr(text)
@@ -206,7 +190,8 @@ def test_the_walks_take_every_kind_of_value_as_the_general_test_does() -> None:
     import datetime as dt
     from enum import IntEnum
 
-    from agent.grounding.checker import _shape, leaves
+    from agent.grounding.draft_values import _shape
+    from agent.grounding.grounds import leaves
 
     class Level(IntEnum):
         HIGH = 3

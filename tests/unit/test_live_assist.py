@@ -20,13 +20,8 @@ from agent.capabilities.live_assist.contract import CueCard
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Side, Utterance
-from agent.grounding.checker import (
-    Grounds,
-    document_grounds,
-    grounds_of,
-    text_grounds,
-    ungrounded_numbers,
-)
+from agent.grounding.grounds import Grounds, grounds_of, ungrounded_numbers
+from agent.grounding.kept_grounds import document_grounds, text_grounds
 from agent.grounding.vocabulary import AGENT_WORDS
 from agent.interfaces.cli.live import live_command
 from agent.reading import detectors

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from agent.analysis import analyze_deal
 from agent.analysis.kept import kept_analysis
-from agent.grounding.checker import longest_list
+from agent.grounding.draft_values import longest_list
 from agent.reading.read import read_deal
 from agent.sanitise import OutputPolicy, clean
 from tests.factories import make_context

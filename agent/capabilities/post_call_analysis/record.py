@@ -25,7 +25,7 @@ from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics, MeddiccElement
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
 from agent.formatting import human
-from agent.grounding.checker import Grounds, grounds_of
+from agent.grounding.grounds import Grounds, grounds_of
 from agent.memo import PerObject
 from agent.reading.competitors import Competitors
 from agent.reading.patterns import Proper, classify_objection
