@@ -37,7 +37,8 @@ from agent.contracts.deal import Deal
 from agent.errors import CoachError
 
 if TYPE_CHECKING:
-    from tools.sources import DealSummary, WorkspaceSource
+    from tools.deal_source import DealSummary
+    from tools.sources import WorkspaceSource
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class Entry(NamedTuple):
     unreadable: bool = False  # the file did not even parse: no owner to scope it by
 
     def summary(self) -> DealSummary:
-        from tools.sources import DealSummary
+        from tools.deal_source import DealSummary
 
         return DealSummary(
             self.id,
@@ -196,7 +197,7 @@ class Catalogue:
         """The deal's file (relative to the root) when the id is valid and its folder and file
         stay inside the workspace (the source's rules); None otherwise, so it is not listed.
         Plain strings and lstat: this runs once per deal folder on a full refresh."""
-        from tools.sources import DEAL_ID
+        from tools.deal_ids import DEAL_ID
 
         if DEAL_ID.fullmatch(deal_id) is None:
             return None
@@ -227,7 +228,7 @@ class Catalogue:
         return os.path.islink(folder)
 
     def _read(self, deal_id: str, path: Path, rel: str, st: os.stat_result) -> Entry:
-        from tools.sources import read_document, validate_file
+        from tools.workspace_files import read_document, validate_file
 
         base = Entry(id=deal_id, path=rel, size=st.st_size, mtime_ns=st.st_mtime_ns)
         try:

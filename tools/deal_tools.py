@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from agent.contracts.context import SECTION_PURPOSE
 from agent.errors import CoachError
-from tools.sources import DealSource
+from tools.deal_source import DealSource
 
 # Tool name per upstream section, named for what the caller wants rather than our file names.
 SECTION_TOOLS: dict[str, str] = {

@@ -1,4 +1,5 @@
-"""Where deals and upstream-agent data come from: a workspace folder, or an inline payload.
+"""Where deals and upstream-agent data come from: a workspace folder (here), or an inline
+payload (deal_source.py, with the protocol every source follows).
 
 A workspace folder looks like this (YAML or JSON, one file per upstream agent):
 
@@ -8,6 +9,10 @@ A workspace folder looks like this (YAML or JSON, one file per upstream agent):
     deals/<DEAL_ID>/deal.yaml       the CRM deal
     deals/<DEAL_ID>/<section>.yaml  risk, qualification, discovery, argumentation,
                                     competitive, value; process or analytics override org/
+
+This module holds what the workspace does with its files: deals, sections, contexts and who
+may reach them. Finding and parsing the files is workspace_files.py; whether a deal's files
+changed, deal_stamps.py; what a deal id may be, deal_ids.py.
 """
 
 from __future__ import annotations
@@ -16,170 +21,38 @@ import copy
 import datetime as dt
 import logging
 import os
-import re
-import stat
-import time
 from collections.abc import Container
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
-from agent.errors import DealNotFound, InvalidInput, clip, validated_as
-from agent.intake import LIMITS, parse_document, read_text
+from agent.errors import DealNotFound, InvalidInput, clip
+from tools.deal_ids import check_deal_id
+from tools.deal_source import DealSummary
+from tools.deal_stamps import Files, Folders, folder_stamps, unchanged
+from tools.workspace_files import Listing, WorkspaceFiles, linked, validate_file
 
 if TYPE_CHECKING:
     from tools.catalogue import Entry
 
 log = logging.getLogger(__name__)
 
-# A folder's entries by name, from one listing (os.scandir), or None when not listed.
-_Listing = dict[str, os.DirEntry[str]] | None
-
 ORG_SECTIONS = ("process", "analytics")
-SUFFIXES = (".yaml", ".yml", ".json")
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
-# A deal id names a folder under deals/: letters, digits, '-', '_' and '.', never a leading
-# '.', at most 64 characters. So an id can never climb out of deals/ ('../x', '/etc') nor hide.
-DEAL_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")
-DEAL_ID_RULE = "letters, digits, '-', '_' and '.' (not first), at most 64 characters"
 
 
-def check_deal_id(deal_id: str, where: str = "deal id") -> str:
-    """The one check every deal id passes before it names a folder or an inline deal."""
-    if not isinstance(deal_id, str) or DEAL_ID.fullmatch(deal_id) is None:
-        shown = (
-            repr(deal_id[:40] + ("…" if len(deal_id) > 40 else ""))
-            if isinstance(deal_id, str)
-            else type(deal_id).__name__
-        )
-        raise InvalidInput(
-            f"{shown} is not a valid deal id", where=where, fix=f"Use {DEAL_ID_RULE}"
-        )
-    return deal_id
-
-
-@dataclass(frozen=True)
-class DealSummary:
-    id: str
-    name: str
-    account: str
-    stage: str
-    amount: float
-    currency: str
-    expected_close: dt.date
-    owner: str
-
-
-class DealSource(Protocol):
-    """Anything that can hand the agent a deal and its upstream sections."""
-
-    @property
-    def as_of(self) -> dt.date | None: ...
-
-    def list_deals(self) -> list[DealSummary]: ...
-
-    def get_deal(self, deal_id: str) -> Deal: ...
-
-    def get_section(self, deal_id: str, section: str) -> BaseModel | None: ...
-
-    def load_context(self, deal_id: str) -> DealContext: ...
-
-
-def read_document(path: Path) -> Any:
-    """Parses one YAML or JSON file within the size and shape limits (agent/intake.py), turning
-    every problem into one message with the file and the line."""
-    text = read_text(path, LIMITS.deal_file, "workspace file")
-    if not text.strip():
-        raise InvalidInput("the file is empty", where=str(path), fix="Add content or remove it")
-    return parse_document(text, str(path), json_only=path.suffix == ".json")
-
-
-def _linked(root: Path, path: Path) -> bool:
-    """Whether a symlink is on the way from `root` down to `path` (a few lstat calls, so the
-    full resolve is paid only when a link is there to check)."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return True
-    probe = root
-    for part in parts:
-        probe = probe / part
-        if probe.is_symlink():
-            return True
-    return False
-
-
-# A deal's context is checked against its files' stamps: the folders its files are found in
-# (the root, deals/, the deal's folder, org/: a file added, removed, renamed or replaced by a
-# link there changes the folder's own lstat), then each file's stat (path, mtime, size).
-_Folders = tuple[tuple[int, int, int], ...] | None
-_Files = tuple[tuple[Path, int, int] | None, ...]
-RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
-
-
-def _folder_stamps(root: Path, deal_id: str) -> _Folders:
-    """The lstat (inode, mode, mtime) of the folders a deal's files are listed from, or None
-    when one changed within RACY_NS: its mtime has the clock's coarse tick, so a second change
-    within that tick could leave it as it was (git's "racily clean" entries)."""
-    base = str(root)
-    deals = os.path.join(base, "deals")
-    stamps = []
-    for folder in (base, deals, os.path.join(deals, deal_id), os.path.join(base, "org")):
-        try:
-            st = os.lstat(folder)
-        except OSError:
-            stamps.append((0, 0, 0))
-            continue
-        if time.time_ns() - st.st_mtime_ns < RACY_NS:
-            return None
-        stamps.append((st.st_ino, st.st_mode, st.st_mtime_ns))
-    return tuple(stamps)
-
-
-def _unchanged(root: Path, deal_id: str, folders: _Folders, files: _Files) -> bool:
-    """Whether a deal's files are as when they were stamped, without listing its folder: its
-    folders unchanged (so the same files are found there), then one stat per file."""
-    if folders is None or _folder_stamps(root, deal_id) != folders:
-        return False
-    try:
-        for f in files:
-            if f is not None:
-                st = os.stat(f[0])
-                if (st.st_mtime_ns, st.st_size) != (f[1], f[2]):
-                    return False
-    except OSError:
-        return False
-    return True
-
-
-def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
-    """Validates parsed data, naming the file and the field path of the first problems."""
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            f"expected a mapping of fields, found {type(data).__name__}",
-            where=where,
-            fix="The file must hold one object",
-        )
-    return validated_as(model, data, where, fix="Correct the field")
-
-
-class WorkspaceSource:
+class WorkspaceSource(WorkspaceFiles):
     """Reads a workspace folder. Parsed files are cached by modification time, so warm calls
     cost microseconds and edits are still picked up."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self._cache: dict[Path, tuple[int, int, Any]] = {}
-        self._contexts: dict[str, tuple[tuple[_Folders, _Files], DealContext]] = {}
-        # (folder, stem) -> (the folders' stamps, the file found): see `_found`
-        self._found_in: dict[tuple[Path, str], tuple[tuple[int, ...], Path | None]] = {}
-        self._resolved = root.resolve()
+        super().__init__(root)
+        self._contexts: dict[str, tuple[tuple[Folders, Files], DealContext]] = {}
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
         from tools.catalogue import Catalogue  # it reads deals through this class
@@ -253,86 +126,6 @@ class WorkspaceSource:
                 fix="Send a deal you own (or your team's), or ask for a grant in org/access.yaml",
             )
 
-    def _parsed(self, path: Path) -> Any:
-        info = path.stat()
-        cached = self._cache.get(path)
-        if cached and cached[0] == info.st_mtime_ns and cached[1] == info.st_size:
-            return cached[2]
-        data = read_document(path)
-        self._cache[path] = (info.st_mtime_ns, info.st_size, data)
-        return data
-
-    def _find(
-        self, folder: Path, stem: str, names: Container[str] | None = None, listed: _Listing = None
-    ) -> Path | None:
-        """The folder's `stem` file, the first suffix that is a file; `names`: what the folder
-        held when listed (lower-cased, as a case-insensitive disk may match), so that names it
-        did not hold are not looked for one by one; `listed`: the listing's entries by name,
-        given when no link leads from the workspace down to the folder: an entry that is a
-        plain file is then inside the workspace, with no further look at the disk."""
-        for suffix in SUFFIXES:
-            name = f"{stem}{suffix}"
-            if names is not None and name.lower() not in names:
-                continue
-            entry = listed.get(name) if listed is not None else None
-            if entry is not None and not entry.is_symlink():
-                if entry.is_file():
-                    return folder / name
-                continue
-            candidate = folder / name
-            if candidate.is_file():
-                return self.inside(candidate)
-        return None
-
-    def _found(self, folder: Path, stem: str) -> Path | None:
-        """`_find` in the workspace folder or a folder right in it (org/), kept while neither
-        folder's entries change: every request reads workspace.yaml (its date, its seller)
-        several times, and most deals take org/process and org/analytics. A file added,
-        removed, renamed or swapped for a link in either folder changes that folder's time;
-        a folder changed in the last two seconds is looked at anew each time (file times
-        are coarser than the clock, so a second change could keep the first one's time)."""
-        key = (folder, stem)
-        try:
-            top = os.stat(self.root)
-            own = os.lstat(folder) if folder != self.root else top
-        except OSError:
-            return self._find(folder, stem)
-        stamps = (top.st_mtime_ns, top.st_ino, own.st_mtime_ns, own.st_ino, own.st_mode)
-        kept = self._found_in.get(key)
-        if kept is not None and kept[0] == stamps:
-            return kept[1]
-        found = self._find(folder, stem)
-        settled = time.time_ns() - RACY_NS
-        plain = folder == self.root or (
-            folder.parent == self.root and stat.S_ISDIR(own.st_mode)  # a link: not kept
-        )
-        if plain and top.st_mtime_ns < settled and own.st_mtime_ns < settled:
-            self._found_in[key] = (stamps, found)
-        return found
-
-    def inside(self, path: Path) -> Path:
-        """`path` itself when it resolves inside the workspace; a symlinked folder or file that
-        leads out of it is refused, so a deal never loads data from elsewhere on the disk."""
-        if _linked(self.root, path) and not path.resolve().is_relative_to(self._resolved):
-            raise InvalidInput(
-                "links to a place outside the workspace",
-                where=str(path),
-                fix="Copy the file into the workspace instead of linking to it",
-            )
-        return path
-
-    def deal_folder(self, deal_id: str) -> Path:
-        """deals/<ID> for a valid id; the folder must resolve inside deals/."""
-        deals = self.root / "deals"
-        folder = deals / check_deal_id(deal_id)
-        if _linked(self.root, folder) and not folder.resolve().is_relative_to(deals.resolve()):
-            raise InvalidInput(
-                "the deal folder links to a place outside deals/",
-                where=str(folder),
-                fix="Move the deal's folder into deals/ instead of linking to it",
-            )
-        return folder
-
     @property
     def settings(self) -> dict[str, Any]:
         path = self._found(self.root, "workspace")
@@ -393,7 +186,7 @@ class WorkspaceSource:
         )
 
     def deal_path(
-        self, deal_id: str, names: Container[str] | None = None, listed: _Listing = None
+        self, deal_id: str, names: Container[str] | None = None, listed: Listing = None
     ) -> Path:
         """deals/<ID>/deal.yaml (or .yml, .json); `names`, `listed`: as `_find` takes them,
         from a listing of the deal's folder (which then exists)."""
@@ -439,7 +232,7 @@ class WorkspaceSource:
         folder: Path,
         section: str,
         names: Container[str] | None = None,
-        listed: _Listing = None,
+        listed: Listing = None,
     ) -> Path | None:
         own = self._find(folder, section, names, listed)
         if own or section not in ORG_SECTIONS:
@@ -482,7 +275,7 @@ class WorkspaceSource:
             self.deal_path(deal_id)
             raise
         names = {n.lower() for n in entries}  # not three probes a section
-        listed = None if _linked(self.root, folder) else entries
+        listed = None if linked(self.root, folder) else entries
         deal = self.deal_path(deal_id, names, listed)  # an unreachable deal: DealNotFound
         files = [
             ("deal", deal),
@@ -501,14 +294,14 @@ class WorkspaceSource:
     def load_context(self, deal_id: str) -> DealContext:
         """Validated once per version of its files: warm requests skip validation (and, with
         the deal cache on, so do later processes: tools/deal_cache.py). A warm request whose
-        folders are unchanged checks each file with one stat (`_unchanged`)."""
+        folders are unchanged checks each file with one stat (`unchanged`)."""
         cached = self._contexts.get(deal_id)
-        if cached and self.access.everything and _unchanged(self.root, deal_id, *cached[0]):
+        if cached and self.access.everything and unchanged(self.root, deal_id, *cached[0]):
             return cached[1]
         check_deal_id(deal_id)  # an id that is not a plain name is refused before any stat
-        folders = _folder_stamps(self.root, deal_id)  # before the listing: a later edit shows
+        folders = folder_stamps(self.root, deal_id)  # before the listing: a later edit shows
         files, stamp = self._stamped_files(deal_id)  # an unknown deal: DealNotFound
-        if any(p and _linked(self.root, p) for _, p in files):
+        if any(p and linked(self.root, p) for _, p in files):
             folders = None  # a link on the way: each request checks where it leads
         if cached and cached[0][1] == stamp:
             context = cached[1]
@@ -527,51 +320,6 @@ class WorkspaceSource:
                 sections[name] = value
                 sources[name] = str(self.section_path(deal_id, name))
         return DealContext(deal=deal, sources=sources, **sections)
-
-
-class InlineSource:
-    """A deal context passed in the request itself (an orchestrator's typed payload)."""
-
-    def __init__(self, context: DealContext, as_of: dt.date | None = None) -> None:
-        check_deal_id(context.deal.id, "request.deal.deal.id")
-        self.context = context
-        self._as_of = as_of
-
-    @property
-    def as_of(self) -> dt.date | None:
-        return self._as_of
-
-    def list_deals(self) -> list[DealSummary]:
-        d = self.context.deal
-        return [
-            DealSummary(
-                d.id,
-                d.name,
-                d.account.name,
-                d.stage,
-                d.amount,
-                d.currency,
-                d.expected_close,
-                d.owner.name,
-            )
-        ]
-
-    def load_context(self, deal_id: str) -> DealContext:
-        check_deal_id(deal_id)
-        if deal_id != self.context.deal.id:
-            raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
-        return self.context
-
-    def get_deal(self, deal_id: str) -> Deal:
-        return self.load_context(deal_id).deal
-
-    def get_section(self, deal_id: str, section: str) -> BaseModel | None:
-        if section not in SECTION_PURPOSE:
-            raise InvalidInput(
-                f"unknown section '{section}'", fix=f"Sections: {', '.join(SECTION_PURPOSE)}"
-            )
-        value = getattr(self.load_context(deal_id), section)
-        return value if isinstance(value, BaseModel) else None
 
 
 def workspace_source(root: Path, principal: Principal | None = None) -> WorkspaceSource:

@@ -10,7 +10,7 @@ from agent.chat.more import Shown, cited
 from agent.compose.brief import brief, lead, menu, section, steps
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
-from tools.sources import DealSource
+from tools.deal_source import DealSource
 
 
 def capabilities_list() -> str:

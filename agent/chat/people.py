@@ -14,7 +14,7 @@ import re
 from agent.contracts.deal import Contact, Deal
 from agent.errors import InvalidInput
 from agent.routing.intent import TITLE_ACRONYM
-from tools.sources import DealSource
+from tools.deal_source import DealSource
 
 # Role words a rep writes for a title: "CFO" is "Chief Financial Officer" in the CRM.
 ROLE_WORDS = {

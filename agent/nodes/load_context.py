@@ -18,7 +18,8 @@ from agent.memo import PerObject
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
-from tools.sources import DealSource, InlineSource, workspace_source
+from tools.deal_source import DealSource, InlineSource
+from tools.sources import workspace_source
 from tools.upstream.source import upstream_source
 
 

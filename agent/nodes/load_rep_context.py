@@ -29,7 +29,8 @@ from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
-from tools.sources import DealSource, WorkspaceSource, workspace_source
+from tools.deal_source import DealSource
+from tools.sources import WorkspaceSource, workspace_source
 from tools.upstream.source import upstream_source
 
 ANALYTICS_IMPACT = (

@@ -11,7 +11,9 @@ import pytest
 from agent.errors import DealNotFound, InvalidInput
 from tests.conftest import SAMPLE_DEALS
 from tests.factories import make_context
-from tools.sources import InlineSource, WorkspaceSource, check_deal_id
+from tools.deal_ids import check_deal_id
+from tools.deal_source import InlineSource
+from tools.sources import WorkspaceSource
 
 BAD_IDS = [
     "../planted/deals/EVIL",

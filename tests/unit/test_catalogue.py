@@ -31,16 +31,16 @@ def _touch_later(path: Path) -> None:
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    import tools.sources
+    import tools.workspace_files
 
     reads: list[Path] = []
-    real = tools.sources.read_document
+    real = tools.workspace_files.read_document
 
     def counting(path: Path) -> object:
         reads.append(path)
         return real(path)
 
-    monkeypatch.setattr(tools.sources, "read_document", counting)
+    monkeypatch.setattr(tools.workspace_files, "read_document", counting)
     return reads
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from agent.contracts.context import SECTION_PURPOSE
 from tests.conftest import SAMPLE
+from tools.deal_source import InlineSource
 from tools.deal_tools import SECTION_TOOLS, build_deal_tools
-from tools.sources import InlineSource, WorkspaceSource
+from tools.sources import WorkspaceSource
 
 
 def tools_by_name(source):  # type: ignore[no-untyped-def]

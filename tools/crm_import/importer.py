@@ -25,7 +25,8 @@ from agent.files import lock_for, write_atomic
 from tools.crm_import.mapping import REQUIRED, TABLE_ORDER, Lookup, Mapping, Table
 from tools.crm_import.values import Cell, RowError, slug
 from tools.crm_import.writer import ImportReport, Patch, Progress, deal_file, write_deals
-from tools.sources import DEAL_ID, DEAL_ID_RULE, read_document
+from tools.deal_ids import DEAL_ID, DEAL_ID_RULE
+from tools.workspace_files import read_document
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

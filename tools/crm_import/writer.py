@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError
 from agent.contracts.deal import Deal
 from agent.files import lock_for, write_atomic
 from tools.crm_import.values import RowError
-from tools.sources import read_document
+from tools.workspace_files import read_document
 
 MAX_LISTED = 1000  # skipped rows kept in the report; all are counted
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from agent.contracts.context import SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
-from tools.sources import DealSource, DealSummary
+from tools.deal_source import DealSource, DealSummary
 from tools.upstream.client import Outcome, UpstreamClient
 from tools.upstream.config import load_upstream
 

@@ -180,7 +180,8 @@ def batch_command(
 
     from rich.console import Console
 
-    from tools.sources import check_deal_id, workspace_source
+    from tools.deal_ids import check_deal_id
+    from tools.sources import workspace_source
 
     settings = cli_settings(workspace)
     spec = _capability(capability)

@@ -112,7 +112,7 @@ def new_key(tenant: str) -> tuple[str, str]:
 
 
 def read_keys(path: Path) -> KeysFile:
-    from tools.sources import validate_file
+    from tools.workspace_files import validate_file
 
     data = parse_document(read_text(path, LIMITS.deal_file, "keys file"), str(path))
     keys = validate_file(KeysFile, data, str(path))

@@ -101,7 +101,7 @@ class RelayConfig(Contract):
 
 def load(path: Path) -> RelayConfig:
     """The validated file; every problem is one InvalidInput naming the file and the field."""
-    from tools.sources import validate_file
+    from tools.workspace_files import validate_file
 
     if not path.is_file():
         raise InvalidInput(

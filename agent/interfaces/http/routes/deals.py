@@ -15,7 +15,7 @@ from agent.contracts.response import MissingInput
 from agent.interfaces.http.deps import ContextDep
 from agent.settings import CoachContext
 from knowledge.retriever import Mode, Passage, SearchFilters
-from tools.sources import DealSummary
+from tools.deal_source import DealSummary
 
 router = APIRouter(prefix="/v1", tags=["deals and knowledge"])
 DealId = Annotated[str, Path(min_length=1, max_length=255, examples=["D-1003"])]
@@ -64,7 +64,8 @@ async def get_deal(deal_id: DealId, ctx: ContextDep) -> DealView:
     lacks are listed with why. Another tenant's or principal's deal reads exactly like one
     that does not exist (404)."""
     from agent.analysis.missing import missing_inputs
-    from tools.sources import check_deal_id, workspace_source
+    from tools.deal_ids import check_deal_id
+    from tools.sources import workspace_source
     from tools.upstream.source import upstream_source
 
     def load() -> DealView:

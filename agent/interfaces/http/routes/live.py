@@ -49,7 +49,8 @@ class Meeting:
         from agent.analysis import analyze_deal
         from agent.capabilities.live_assist.engine import LiveAssist
         from agent.retrieval import index_for
-        from tools.sources import check_deal_id, workspace_source
+        from tools.deal_ids import check_deal_id
+        from tools.sources import workspace_source
 
         source = workspace_source(ctx.workspace, ctx.principal)
         self.deal = source.load_context(check_deal_id(deal_id, "deal_id"))

@@ -56,7 +56,8 @@ def _not_found(what: str) -> ApiError:
 @router.get("/deals/{deal_id}/source", response_model=Source, summary="One cited input element")
 async def deal_source(deal_id: DealId, ref: Ref, ctx: ContextDep) -> Source:
     from agent.grounding.citations import describe, resolve_input, resolves
-    from tools.sources import check_deal_id, workspace_source
+    from tools.deal_ids import check_deal_id
+    from tools.sources import workspace_source
 
     def load() -> Source:
         deal = workspace_source(ctx.workspace, ctx.principal).load_context(
@@ -111,7 +112,8 @@ def _lines(source: str, transcript: Transcript) -> TranscriptLines:
 )
 async def deal_transcript(deal_id: DealId, ctx: ContextDep) -> TranscriptLines:
     from agent.reading.transcripts import read_transcript
-    from tools.sources import check_deal_id, workspace_source
+    from tools.deal_ids import check_deal_id
+    from tools.sources import workspace_source
 
     def load() -> TranscriptLines:
         source = workspace_source(ctx.workspace, ctx.principal)

@@ -1,0 +1,92 @@
+"""What every deal source hands the agent (DealSource: a deal, its upstream sections, its
+context; DealSummary: one line of a listing), and the simplest source: a deal context passed
+inline in a request (an orchestrator's typed payload).
+
+The workspace folder (sources.py) and the upstream-agent adapter (tools/upstream/) implement
+the same protocol, so nodes and chat tools take any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from agent.contracts.context import SECTION_PURPOSE, DealContext
+from agent.contracts.deal import Deal
+from agent.errors import DealNotFound, InvalidInput
+from tools.deal_ids import check_deal_id
+
+
+@dataclass(frozen=True)
+class DealSummary:
+    id: str
+    name: str
+    account: str
+    stage: str
+    amount: float
+    currency: str
+    expected_close: dt.date
+    owner: str
+
+
+class DealSource(Protocol):
+    """Anything that can hand the agent a deal and its upstream sections."""
+
+    @property
+    def as_of(self) -> dt.date | None: ...
+
+    def list_deals(self) -> list[DealSummary]: ...
+
+    def get_deal(self, deal_id: str) -> Deal: ...
+
+    def get_section(self, deal_id: str, section: str) -> BaseModel | None: ...
+
+    def load_context(self, deal_id: str) -> DealContext: ...
+
+
+class InlineSource:
+    """A deal context passed in the request itself (an orchestrator's typed payload)."""
+
+    def __init__(self, context: DealContext, as_of: dt.date | None = None) -> None:
+        check_deal_id(context.deal.id, "request.deal.deal.id")
+        self.context = context
+        self._as_of = as_of
+
+    @property
+    def as_of(self) -> dt.date | None:
+        return self._as_of
+
+    def list_deals(self) -> list[DealSummary]:
+        d = self.context.deal
+        return [
+            DealSummary(
+                d.id,
+                d.name,
+                d.account.name,
+                d.stage,
+                d.amount,
+                d.currency,
+                d.expected_close,
+                d.owner.name,
+            )
+        ]
+
+    def load_context(self, deal_id: str) -> DealContext:
+        check_deal_id(deal_id)
+        if deal_id != self.context.deal.id:
+            raise DealNotFound(deal_id, "the inline payload", [self.context.deal.id])
+        return self.context
+
+    def get_deal(self, deal_id: str) -> Deal:
+        return self.load_context(deal_id).deal
+
+    def get_section(self, deal_id: str, section: str) -> BaseModel | None:
+        if section not in SECTION_PURPOSE:
+            raise InvalidInput(
+                f"unknown section '{section}'", fix=f"Sections: {', '.join(SECTION_PURPOSE)}"
+            )
+        value = getattr(self.load_context(deal_id), section)
+        return value if isinstance(value, BaseModel) else None
