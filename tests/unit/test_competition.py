@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from agent.analysis import analyze_deal
-from agent.capabilities.common.competition import card_for, claims_in, competitor_view
+from agent.capabilities.common.card_vetting import card_for
+from agent.capabilities.common.competition import competitor_view
+from agent.capabilities.common.competitor_claims import claims_in
 from agent.capabilities.deal_strategy.competitive_plan import competition_plans
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.contracts import CoachingRequest

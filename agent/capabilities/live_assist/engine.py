@@ -18,13 +18,9 @@ import time
 from dataclasses import dataclass, field
 
 from agent.analysis.model import Analysis
-from agent.capabilities.common.competition import (
-    NoCard,
-    agent_card_view,
-    has_card,
-    library_card_view,
-    no_card,
-)
+from agent.capabilities.common.battle_card import has_card
+from agent.capabilities.common.card_vetting import agent_card_view, library_card_view
+from agent.capabilities.common.competition import NoCard, no_card
 from agent.capabilities.common.playbook import deal_values, fill, list_items, paragraph, subsections
 from agent.capabilities.live_assist.contract import CueCard, CueTrigger
 from agent.capabilities.objection_guide.build import ROLE_SECTIONS
