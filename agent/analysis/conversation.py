@@ -55,12 +55,8 @@ from agent.reading.patterns import (
     vendors_named,
 )
 from agent.reading.transcripts import map_speakers
-from agent.reading.utterances import (
-    classify_utterances,
-    objection_heard,
-    utterance_classifier,
-    words_settle,
-)
+from agent.reading.utterance_objections import objection_heard, words_settle
+from agent.reading.utterances import classify_utterances, utterance_classifier
 
 EXCERPT_CHARS = 160
 BOTH: tuple[Side, ...] = ("seller", "customer")

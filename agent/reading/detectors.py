@@ -49,14 +49,9 @@ from agent.reading.patterns import (
     questions,
     sentences,
 )
-from agent.reading.utterances import (
-    UNION,
-    Classifier,
-    Scores,
-    agrees,
-    objection_heard,
-    phrase_kept,
-)
+from agent.reading.utterance_classifiers import Classifier
+from agent.reading.utterance_objections import agrees, objection_heard, phrase_kept
+from agent.reading.utterance_scores import UNION, Scores
 
 SHORT_REPLY_WORDS = 4
 SHORT_REPLY_TURNS = 3

@@ -22,14 +22,9 @@ import numpy as np
 
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.reading.patterns import find_objection
-from agent.reading.utterances import (
-    MODEL_ALONE,
-    PHRASE_FLOOR,
-    PhraseClassifier,
-    features,
-    load_head,
-    objection_heard,
-)
+from agent.reading.utterance_classifiers import PhraseClassifier
+from agent.reading.utterance_head import features, load_head
+from agent.reading.utterance_objections import MODEL_ALONE, PHRASE_FLOOR, objection_heard
 from evals.utterances.train import (
     Array,
     Example,

@@ -36,16 +36,8 @@ import numpy.typing as npt
 
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.reading.ngrams import Lexical, terms
-from agent.reading.utterances import (
-    HEAD_FILE,
-    UNION,
-    Head,
-    decide,
-    features,
-    load_head,
-    resists,
-    scored_rows,
-)
+from agent.reading.utterance_head import HEAD_FILE, Head, features, load_head
+from agent.reading.utterance_scores import UNION, decide, resists, scored_rows
 
 HERE = Path(__file__).resolve().parent
 AUTHORED = HERE / "authored.jsonl"

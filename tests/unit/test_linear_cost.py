@@ -116,7 +116,8 @@ def test_the_classifier_embeds_and_scores_each_line_once_and_a_call_again_not_at
     lexical head once (a line said again is looked up), and embedded at most once, only when
     the words leave its objection open (words_settle), so fewer lines are embedded than read;
     the same call debriefed again embeds, reads and scores nothing anew (its batch is kept)."""
-    from agent.reading.utterances import ModelClassifier, utterance_classifier
+    from agent.reading.utterance_classifiers import ModelClassifier
+    from agent.reading.utterances import utterance_classifier
 
     clf = utterance_classifier()
     if not isinstance(clf, ModelClassifier) or clf.head.lexical is None:

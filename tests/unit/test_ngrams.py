@@ -9,7 +9,7 @@ import numpy as np
 
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.reading.ngrams import Lexical, terms
-from agent.reading.utterances import Head, load_head
+from agent.reading.utterance_head import Head, load_head
 from evals.utterances.train import fit_lexical, probabilities
 
 

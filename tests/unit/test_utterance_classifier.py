@@ -19,22 +19,14 @@ from typer.testing import CliRunner
 from agent.contracts.conversation import Utterance
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.interfaces.cli.app import app
-from agent.reading import utterances
+from agent.reading import utterance_head, utterance_objections
 from agent.reading.ngrams import Lexical
 from agent.reading.patterns import PhraseMatch, find_objection
-from agent.reading.utterances import (
-    UNION,
-    Head,
-    ModelClassifier,
-    PhraseClassifier,
-    classify_utterances,
-    decide,
-    load_head,
-    objection_category,
-    objection_heard,
-    resists,
-    utterance_classifier,
-)
+from agent.reading.utterance_classifiers import ModelClassifier, PhraseClassifier
+from agent.reading.utterance_head import Head, load_head
+from agent.reading.utterance_objections import objection_category, objection_heard
+from agent.reading.utterance_scores import UNION, decide, resists
+from agent.reading.utterances import classify_utterances, utterance_classifier
 from evals.utterances.train import AUTHORED
 from knowledge.embeddings import MODEL_PACKAGE, semantic_available
 
@@ -285,7 +277,7 @@ def test_binary_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_shipped_head_is_numpy_only() -> None:
-    with np.load(utterances.HEAD_FILE, allow_pickle=False) as data:  # no pickle inside
+    with np.load(utterance_head.HEAD_FILE, allow_pickle=False) as data:  # no pickle inside
         assert tuple(str(x) for x in data["labels"]) == UTTERANCE_LABELS
         union_row = 1 if "resist" in data.files and float(data["resist"]) > 0.0 else 0
         assert data["weights"].shape[0] == len(UTTERANCE_LABELS) + union_row
@@ -297,7 +289,7 @@ def test_phrases_and_model_agree_before_acting() -> None:
     assert match is not None and match.category == "price"
     assert objection_heard({"objection.price": 0.1}, match, price) is None  # model rules it out
     assert objection_heard({"objection.trust": 0.3}, match, price) == "price"  # phrase names it
-    sure, unsure = utterances.MODEL_ALONE, utterances.MODEL_ALONE - 0.05
+    sure, unsure = utterance_objections.MODEL_ALONE, utterance_objections.MODEL_ALONE - 0.05
     assert objection_heard({"resistance": sure}, None, "I'd rather not.") == "need"
     assert objection_heard({"resistance": unsure}, None, "I'd rather not.") is None  # not sure
 
@@ -345,7 +337,7 @@ def test_what_the_words_settle_is_what_the_model_would_answer() -> None:
     depend on it: over every customer line of the sample calls, with and without a phrase
     match, a turn called settled gets the same answer from its full scores (a phrase's
     category, or none), and some turns are settled and some are not."""
-    from agent.reading.utterances import words_settle
+    from agent.reading.utterance_objections import words_settle
 
     clf, pairs = _sample_call_pairs()
     texts = [t for t, _ in pairs]
@@ -366,7 +358,7 @@ def test_a_phrase_kept_by_its_words_is_one_the_model_would_keep() -> None:
     """phrase_kept lets live assist skip the embedding only when the model could not rule the
     phrase out: over every line of the sample calls and the label sets the live detectors ask
     about, a kept phrase's full scores reach the floor, and some lines are kept, some not."""
-    from agent.reading.utterances import agrees, phrase_kept
+    from agent.reading.utterance_objections import agrees, phrase_kept
 
     clf, pairs = _sample_call_pairs()
     scores = clf.score(pairs)
