@@ -46,17 +46,12 @@ from agent.contracts.conversation_metrics import (
 from agent.contracts.deal import Deal
 from agent.contracts.utterance import UtteranceLabels
 from agent.reading.competitors import Competitors
-from agent.reading.patterns import (
-    excluded_words,
-    find_objection,
-    is_acknowledgement,
-    question_kind,
-    questions,
-    vendors_named,
-)
+from agent.reading.objection_phrases import find_objection
+from agent.reading.talk_cues import is_acknowledgement, question_kind, questions
 from agent.reading.transcripts import map_speakers
 from agent.reading.utterance_objections import objection_heard, words_settle
 from agent.reading.utterances import classify_utterances, utterance_classifier
+from agent.reading.vendor_mentions import excluded_words, vendors_named
 
 EXCERPT_CHARS = 160
 BOTH: tuple[Side, ...] = ("seller", "customer")

@@ -17,7 +17,7 @@ import re
 from agent.capabilities.objection_guide.contract import ObjectionGuideResult
 from agent.compose.brief import menu
 from agent.contracts.response import CoachingResponse
-from agent.reading.patterns import classify_objection
+from agent.reading.objection_phrases import classify_objection
 
 # The words reps use for each buying-group role (agent/contracts/deal.py DmuRole), as the
 # role is written in a heading.

@@ -24,7 +24,7 @@ from agent.chat.people import words
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Contact
 from agent.formatting import shorten
-from agent.reading.patterns import sentences
+from agent.reading.talk_cues import sentences
 from agent.reading.texts import free_texts
 from agent.routing.intent import content_stems
 from agent.sanitise import clean_text

@@ -27,7 +27,7 @@ from functools import lru_cache
 from agent.contracts.conversation import Utterance
 from agent.contracts.deal import Deal
 from agent.model.fence import looks_like_instructions, looks_like_markup
-from agent.reading.patterns import sentences
+from agent.reading.talk_cues import sentences
 
 _VERBS = (
     r"send|share|set up|schedule|book|ask|introduce|get|have|follow up|come back|check|confirm|"

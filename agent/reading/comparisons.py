@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from agent.contracts.facts import ComparisonClaim, Fact
 from agent.reading.gates import gate
-from agent.reading.patterns import competitor_pattern
+from agent.reading.objection_phrases import competitor_pattern
 from agent.reading.spans import sentence_spans
 from knowledge.trust import figures_in
 

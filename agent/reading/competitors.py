@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from agent.contracts.context import DealContext
-from agent.reading.patterns import Proper, competitor_pattern
+from agent.reading.objection_phrases import Proper, competitor_pattern
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document
 

@@ -40,12 +40,12 @@ from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
 from agent.contracts.utterance import UtteranceLabel
 from agent.reading.competitors import Competitors
-from agent.reading.patterns import (
+from agent.reading.objection_phrases import find_objection
+from agent.reading.talk_cues import (
     BUYING_SIGNALS,
     FRUSTRATION,
     PRICING_TALK,
     STALL,
-    find_objection,
     questions,
     sentences,
 )

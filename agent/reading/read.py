@@ -28,8 +28,8 @@ from agent.reading.constraint_details import lengths_from_replies
 from agent.reading.constraints import read_constraints
 from agent.reading.departures import read_departures
 from agent.reading.meetings import read_meetings
+from agent.reading.objection_phrases import Proper
 from agent.reading.outreach import read_outreach
-from agent.reading.patterns import Proper
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps, read_partner_history

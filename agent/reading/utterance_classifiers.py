@@ -24,7 +24,8 @@ from agent.contracts.utterance import (
     UtteranceLabel,
 )
 from agent.memo import Recent
-from agent.reading.patterns import BUYING_SIGNALS, FRUSTRATION, STALL, find_objection, questions
+from agent.reading.objection_phrases import find_objection
+from agent.reading.talk_cues import BUYING_SIGNALS, FRUSTRATION, STALL, questions
 from agent.reading.utterance_head import Head, Vector, features
 from agent.reading.utterance_scores import Scores, copy_scores, on_labels, scored_rows
 

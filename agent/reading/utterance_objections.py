@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from agent.contracts.conversation_metrics import ObjectionCategory
 from agent.contracts.utterance import OBJECTION_LABELS, UTTERANCE_LABELS, UtteranceLabel
-from agent.reading.patterns import OBJECTION_TOPICS, PhraseMatch, find_objection
+from agent.reading.objection_phrases import OBJECTION_TOPICS, PhraseMatch, find_objection
 from agent.reading.utterance_classifiers import RISK_CATEGORIES, Classifier, ModelClassifier
 from agent.reading.utterance_head import Head, sigmoid
 from agent.reading.utterance_scores import UNION, Scores

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from agent.contracts.utterance import UTTERANCE_LABELS
-from agent.reading.patterns import find_objection
+from agent.reading.objection_phrases import find_objection
 from agent.reading.utterance_classifiers import PhraseClassifier
 from agent.reading.utterance_head import features, load_head
 from agent.reading.utterance_objections import MODEL_ALONE, PHRASE_FLOOR, objection_heard

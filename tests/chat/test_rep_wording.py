@@ -191,7 +191,7 @@ def test_every_title_acronym_the_chat_resolves_is_a_slot_to_the_classifier() -> 
 def test_an_objection_described_leads_with_the_guides_plan_of_its_kind(chat_db: Path) -> None:
     from agent.capabilities.objection_guide.contract import ObjectionGuideResult
     from agent.contracts.request import CoachingRequest
-    from agent.reading.patterns import classify_objection
+    from agent.reading.objection_phrases import classify_objection
     from agent.service import coach
 
     message = "they want a discount, what do I say"

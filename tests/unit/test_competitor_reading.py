@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agent.reading.comparisons import read_comparisons
-from agent.reading.patterns import excluded_words, vendors_named
+from agent.reading.vendor_mentions import excluded_words, vendors_named
 
 RIVALS = ["Nimbra", "Corvane", "Helixor", "Taskline"]
 

@@ -18,7 +18,7 @@ from agent.contracts.context import DealContext
 from agent.contracts.conversation import Side, Utterance
 from agent.errors import InvalidInput
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
-from agent.reading.patterns import classify_objection
+from agent.reading.objection_phrases import classify_objection
 from agent.reading.transcripts import map_speakers, parse_transcript
 from agent.retrieval import citable_documents, index_for
 from agent.settings import CoachContext

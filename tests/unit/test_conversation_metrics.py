@@ -13,13 +13,12 @@ from agent.analysis.conversation import conversation_metrics
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import Deal
 from agent.reading.competitors import knowledge_competitors
-from agent.reading.patterns import (
-    classify_objection,
+from agent.reading.objection_phrases import classify_objection, objection_categories
+from agent.reading.talk_cues import (
     is_acknowledgement,
     is_frustration,
     is_pricing_talk,
     is_stall,
-    objection_categories,
     question_kind,
 )
 from agent.reading.transcripts import map_speakers, parse_transcript, read_transcript

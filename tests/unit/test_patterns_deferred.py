@@ -1,5 +1,5 @@
-"""The talk patterns of agent/reading/patterns.py are compiled on first use: importing the module
-compiles none of them, and once used each answers exactly as the compiled pattern does."""
+"""The talk patterns (agent/reading/talk_tables.py) are compiled on first use: importing their
+modules compiles none of them, and once used each answers exactly as the compiled pattern does."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agent.reading import patterns
+from agent.reading import objection_phrases, patterns, talk_cues, vendor_mentions
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFERRED = {
-    "STALL": patterns.STALL,
-    "FRUSTRATION": patterns.FRUSTRATION,
-    "PRICING_TALK": patterns.PRICING_TALK,
-    "BUYING_SIGNALS": patterns.BUYING_SIGNALS,
-    "_PHRASES": patterns._PHRASES,
-    "_TOPICS": patterns._TOPICS,
-    "_VENDOR": patterns._VENDOR,
-    "_OPEN": patterns._OPEN,
+    "STALL": talk_cues.STALL,
+    "FRUSTRATION": talk_cues.FRUSTRATION,
+    "PRICING_TALK": talk_cues.PRICING_TALK,
+    "BUYING_SIGNALS": talk_cues.BUYING_SIGNALS,
+    "_PHRASES": objection_phrases._PHRASES,
+    "_TOPICS": objection_phrases._TOPICS,
+    "_VENDOR": vendor_mentions._VENDOR,
+    "_OPEN": talk_cues._OPEN,
 }
 SAID = (
     "Honestly it's too expensive and we need to run it by the CFO before next quarter.",
@@ -34,9 +34,10 @@ SAID = (
 def test_importing_the_patterns_compiles_none_of_the_talk_tables() -> None:
     script = (
         "import json\n"
-        "from agent.reading import patterns as p\n"
-        "tables = [*vars(p).values(), *p.OBJECTION_PHRASES.values()]\n"
-        "tables += p.OBJECTION_TOPICS.values()\n"
+        "from agent.reading import objection_phrases as o, patterns as p\n"
+        "from agent.reading.talk_tables import TABLES\n"
+        "tables = [v for m in TABLES for v in vars(m).values()]\n"
+        "tables += [*o.OBJECTION_PHRASES.values(), *o.OBJECTION_TOPICS.values()]\n"
         "deferred = [t for t in tables if isinstance(t, p._OnFirstUse)]\n"
         "compiled = sum('search' in vars(t) for t in deferred)\n"
         "print(json.dumps({'deferred': len(deferred), 'compiled': compiled}))\n"
@@ -63,9 +64,9 @@ def test_a_deferred_pattern_answers_as_the_compiled_one() -> None:
                 assert (found and found.group(0)) == (expected and expected.group(0))
         assert deferred.flags == compiled.flags and deferred.groupindex == compiled.groupindex
         assert "search" in vars(deferred)  # bound once: later calls skip the look-up
-    assert patterns.classify_objection(SAID[0]) == "price"
-    assert patterns.question_kind(SAID[3]) == "open"
-    assert patterns.vendors_named(SAID[1]) == ["Stackwise"]
+    assert objection_phrases.classify_objection(SAID[0]) == "price"
+    assert talk_cues.question_kind(SAID[3]) == "open"
+    assert vendor_mentions.vendors_named(SAID[1]) == ["Stackwise"]
 
 
 def test_a_live_session_compiles_the_talk_patterns_before_the_call() -> None:

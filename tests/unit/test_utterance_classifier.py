@@ -21,7 +21,7 @@ from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.interfaces.cli.app import app
 from agent.reading import utterance_head, utterance_objections
 from agent.reading.ngrams import Lexical
-from agent.reading.patterns import PhraseMatch, find_objection
+from agent.reading.objection_phrases import PhraseMatch, find_objection
 from agent.reading.utterance_classifiers import ModelClassifier, PhraseClassifier
 from agent.reading.utterance_head import Head, load_head
 from agent.reading.utterance_objections import objection_category, objection_heard

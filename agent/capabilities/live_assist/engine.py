@@ -30,7 +30,9 @@ from agent.formatting import human, money
 from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
-from agent.reading.patterns import classify_objection, compile_talk_patterns, sentences
+from agent.reading.objection_phrases import classify_objection
+from agent.reading.talk_cues import sentences
+from agent.reading.talk_tables import compile_talk_patterns
 from agent.reading.utterances import utterance_classifier
 from knowledge.corpus import corpus
 from knowledge.retriever import KnowledgeIndex, SearchFilters

@@ -19,7 +19,7 @@ from agent.contracts.context import DealContext
 from agent.formatting import human
 from agent.reading.comparisons import read_comparisons
 from agent.reading.competitors import Competitors
-from agent.reading.patterns import classify_objection
+from agent.reading.objection_phrases import classify_objection
 from knowledge.documents import Document
 from knowledge.retriever import SearchFilters
 from knowledge.sections import flag, flag_token

@@ -28,7 +28,7 @@ from agent.formatting import human
 from agent.grounding.grounds import Grounds, grounds_of
 from agent.memo import PerObject
 from agent.reading.competitors import Competitors
-from agent.reading.patterns import Proper, classify_objection
+from agent.reading.objection_phrases import Proper, classify_objection
 
 from .follow_up import step_sentence
 from .review import u_ref

@@ -24,12 +24,7 @@ from agent.contracts.conversation import Utterance
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.meeting_prep import Point
 from agent.formatting import human, shorten
-from agent.reading.patterns import (
-    is_frustration,
-    is_stall,
-    reply_takes_up,
-    reply_waves_away,
-)
+from agent.reading.talk_cues import is_frustration, is_stall, reply_takes_up, reply_waves_away
 
 TALK_SHARE_GOOD = 0.60
 TALK_SHARE_HIGH = 0.65
