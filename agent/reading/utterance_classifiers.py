@@ -99,7 +99,7 @@ class ModelClassifier:
 
 
 class PhraseClassifier:
-    """The fallback: the phrase lists of agent.reading.patterns (score 1.0 when one fires)."""
+    """The fallback: the phrase lists (objection_phrases.py, talk_cues.py; 1.0 when one fires)."""
 
     method: ClassifyMethod = "phrases"
 

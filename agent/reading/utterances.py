@@ -13,8 +13,9 @@ sign this week?". A label is on when its score reaches the label's threshold (ch
 cross-validated scores when training); a turn with none is "other".
 
 Without the embedding weights (a wheel installed without them) or without the head file, the
-phrase lists of agent.reading.patterns answer instead and every result says method "phrases";
-they know no resistance, commitment or question context, and miss what they do not list.
+phrase lists (agent.reading.objection_phrases, talk_cues) answer instead and every result says
+method "phrases"; they know no resistance, commitment or question context, and miss what they
+do not list.
 
 The head and its features are utterance_head.py, scores to labels utterance_scores.py, the two
 classifiers utterance_classifiers.py, and the objection decisions utterance_objections.py; this
