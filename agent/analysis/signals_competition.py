@@ -63,7 +63,7 @@ def _price_comparison(f: Facts) -> Signal | None:
     if not claims:
         return None
     # The figure and the words stay in the cited note: a price heard second-hand is a claim to
-    # verify (capabilities/common/competition.py says so), not a fact to repeat in a factor.
+    # verify (capabilities/common/card_vetting.py says so), not a fact to repeat in a factor.
     who = claims[0].competitor or "a competitor"
     return make_signal(
         "price_comparison",

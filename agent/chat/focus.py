@@ -6,7 +6,7 @@ report's first section.
 
 Report headings name each person with their role in brackets ("Owen Marchetti, VP Supply
 Chain Operations (champion)"), so the role words a rep uses are matched to those brackets; an
-objection's kind is read with the one objection reader (agent/reading/patterns.py). Nothing
+objection's kind is read with the one objection reader (agent/reading/objection_phrases.py). Nothing
 about any deal or person is written here.
 """
 

@@ -12,8 +12,8 @@ against different vendors, so the names come from three places, in this order:
    competitor ("build it ourselves" for the in-house build card); a mention through an alias
    counts as a mention of the card's competitor.
 
-Names are matched as whole words, case-insensitively (patterns.competitor_pattern); the first
-spelling listed wins, so "acme" on a deal and "Acme" on a card are one competitor.
+Names are matched as whole words, case-insensitively (objection_phrases.competitor_pattern);
+the first spelling listed wins, so "acme" on a deal and "Acme" on a card are one competitor.
 
 People shorten a vendor's name: the CRM says "Quorra Automate", the rep types "Quorra". A name
 of several words also stands for its first word (short_name) when that word is distinctive: a

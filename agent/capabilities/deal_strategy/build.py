@@ -3,7 +3,7 @@ plan to signature and the closing plan; also the guidance event for a deal accel
 
 This module puts the parts together and writes the closing plan; each part has its own module:
 themes.py, competitive_plan.py (from the competitive agent's battle cards when they exist, else
-the shipped ones, vetted by common/competition.py), risks.py (ordered by what blocks the next
+the shipped ones, vetted by common/card_vetting.py), risks.py (ordered by what blocks the next
 stage first, then by severity) and plan.py (paced by timeline.py). Dates are computed from
 today and the expected close.
 """

@@ -1,5 +1,5 @@
 """The competitive plan: one per competitor on the deal, from the battle card
-common/competition.py vets (stale cards, unsourced figures, competitors with no card).
+common/card_vetting.py vets (stale cards, unsourced figures, competitors with no card).
 
 The pre-call brief shows the same plans, so they are built here, apart from the deal
 strategy's builder, and a brief imports no more of the deal strategy than this.
@@ -26,7 +26,7 @@ POSITION_STRATEGY = {
 def competition_plans(
     ctx: DealContext, knowledge: Mapping[str, Document], analysis: Analysis | None = None
 ) -> list[CompetitivePlan]:
-    """One plan per competitor on the deal, from the card common/competition.py vets (stale
+    """One plan per competitor on the deal, from the card common/card_vetting.py vets (stale
     and unsourced lines flagged or left out); a competitor with no card gets what to find out,
     never positioning. With the analysis, the card's age is judged on its date and claims read
     in the deal's notes are listed to verify."""

@@ -260,7 +260,7 @@ class LiveAssist:
 
     def _competitor(self, name: str) -> Cue | None:
         """The deal's own battle card first (competitive intel), then the library's, both as
-        common/competition.py vets them (a stale card says so; a line with an unsourced
+        common/card_vetting.py vets them (a stale card says so; a line with an unsourced
         figure is left out); with no card anywhere, say so and what to ask."""
         kb, as_of = self.kb, self.analysis.as_of
         intel = agent_card_view(name, self.ctx, kb.docs, as_of)

@@ -334,7 +334,7 @@ def recommend(
     knowledge: Mapping[str, Document] | None = None,
 ) -> NextBestActionResult:
     """The best play now, alternatives and why; with the knowledge, what may be said about
-    each competitor in play (common/competition.py: a vetted card, or that there is none).
+    each competitor in play (common/card_vetting.py: a vetted card, or that there is none).
     A closed deal gets what fits a closed deal (closed.py), not a play to advance it."""
     if analysis.closure is not None:
         return recommend_closed(
