@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from agent.contracts.deal import Deal
 from agent.errors import CoachError
+from tools.workspace_files import SUFFIXES
 
 if TYPE_CHECKING:
     from tools.deal_source import DealSummary
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 FORMAT = 2
 FULL_CHECK_S = 5.0
-_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class Entry(NamedTuple):
@@ -202,7 +202,7 @@ class Catalogue:
         if DEAL_ID.fullmatch(deal_id) is None:
             return None
         folder = os.path.join(deals, deal_id)
-        for suffix in _SUFFIXES:
+        for suffix in SUFFIXES:
             name = f"deal{suffix}"
             try:
                 st = os.lstat(os.path.join(folder, name))
