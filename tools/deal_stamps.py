@@ -20,6 +20,12 @@ Files = tuple[tuple[Path, int, int] | None, ...]
 RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
 
 
+def settled(st: os.stat_result) -> bool:
+    """Whether a folder (or file) last changed longer ago than RACY_NS: only then may its time
+    stand for its content, since a second change within the clock's tick could keep it."""
+    return time.time_ns() - st.st_mtime_ns >= RACY_NS
+
+
 def folder_stamps(root: Path, deal_id: str) -> Folders:
     """The lstat (inode, mode, mtime) of the folders a deal's files are listed from, or None
     when one changed within RACY_NS: its mtime has the clock's coarse tick, so a second change
@@ -33,7 +39,7 @@ def folder_stamps(root: Path, deal_id: str) -> Folders:
         except OSError:
             stamps.append((0, 0, 0))
             continue
-        if time.time_ns() - st.st_mtime_ns < RACY_NS:
+        if not settled(st):
             return None
         stamps.append((st.st_ino, st.st_mode, st.st_mtime_ns))
     return tuple(stamps)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from pydantic import BaseModel
 from agent.errors import InvalidInput, validated_as
 from agent.intake import LIMITS, parse_document, read_text
 from tools.deal_ids import check_deal_id
-from tools.deal_stamps import RACY_NS
+from tools.deal_stamps import settled
 
 # A folder's entries by name, from one listing (os.scandir), or None when not listed.
 Listing = dict[str, os.DirEntry[str]] | None
@@ -124,11 +123,10 @@ class WorkspaceFiles:
         if kept is not None and kept[0] == stamps:
             return kept[1]
         found = self._find(folder, stem)
-        settled = time.time_ns() - RACY_NS
         plain = folder == self.root or (
             folder.parent == self.root and stat.S_ISDIR(own.st_mode)  # a link: not kept
         )
-        if plain and top.st_mtime_ns < settled and own.st_mtime_ns < settled:
+        if plain and settled(top) and settled(own):
             self._found_in[key] = (stamps, found)
         return found
 
