@@ -164,3 +164,31 @@ def test_a_problem_deep_in_a_tree_names_its_path() -> None:
     assert long_key not in problem and "not a finite number" in problem
     assert tree_problem([[["x"]]], Limits(depth=2)) == "[0][0][0]: nested deeper than 2 levels"
     assert tree_problem({"a": {"\udc00": 1}}) == "a: a key with an invalid character"
+
+
+def test_only_the_deal_caches_own_marker_skips_the_limits_walk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A context the deal cache wrote is validated again but not walked for the limits (its key
+    holds them: agent/contracts/base.py WITHIN_LIMITS); any other validation, even with an
+    equal context of its own, is walked as before."""
+    import agent.contracts.base as base
+    from tools.deal_cache import DealCache
+
+    source = WorkspaceSource(SAMPLE_WORKSPACE)
+    payload = source.load_context("D-1003").model_dump(mode="json")
+    walks: list[object] = []
+    monkeypatch.setattr(base, "tree_problem", lambda data, *a: walks.append(data))
+    DealContext.model_validate(payload, context=base.WITHIN_LIMITS)
+    assert walks == []
+    for context in (None, dict(base.WITHIN_LIMITS)):
+        DealContext.model_validate(payload, context=context)
+        assert walks, context
+        walks.clear()
+    cache = DealCache(SAMPLE_WORKSPACE)
+    cache.enable(tmp_path, None)
+    files = source._files("D-1003")
+    built = cache.context("D-1003", files, lambda: DealContext.model_validate(payload))
+    walks.clear()
+    again = cache.context("D-1003", files, lambda: pytest.fail("kept, not built again"))
+    assert walks == [] and again == built
