@@ -6,7 +6,6 @@ cards (knowledge/seller.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 from agent.settings import CoachContext
 from knowledge.documents import KB_PREFIX, Document
@@ -18,13 +17,8 @@ from tools.sources import workspace_source
 
 
 def index_for(ctx: CoachContext) -> KnowledgeIndex:
-    hidden = _hidden(workspace_seller(ctx), ctx.knowledge_dirs)
+    hidden = hidden_documents(workspace_seller(ctx), ctx.knowledge_dirs)
     return knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, hidden)
-
-
-# Which shipped documents a seller may not cite depends on the seller's name and the folders
-# alone (the shipped facts are read once per process): a request asks about six times.
-_hidden = lru_cache(maxsize=64)(hidden_documents)
 
 
 def workspace_seller(ctx: CoachContext) -> str | None:

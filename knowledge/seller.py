@@ -11,7 +11,7 @@ is read as the sample seller's, as before; a user's own knowledge folder is neve
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -64,6 +64,7 @@ def _shipped_facts(folders: tuple[Path, ...]) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=64)  # a request asks about six times, for the same seller and folders
 def hidden_documents(workspace_seller: str | None, folders: tuple[Path, ...]) -> frozenset[str]:
     """Ids of the shipped documents a workspace of another seller may not cite (a user folder's
     document of the same id replaces the shipped one and is the user's own: it stays)."""
