@@ -142,7 +142,7 @@ def live(url: str, count: int) -> dict[str, Any]:
 
     from agent.analysis import analyze_deal
     from agent.capabilities.live_assist.engine import LiveAssist
-    from agent.reading.transcripts import map_speakers
+    from agent.reading.speaker_mapping import map_speakers
     from agent.retrieval import index_for
     from agent.settings import CoachContext
     from evals.bench_live import meeting

@@ -102,7 +102,7 @@ def meeting(minutes: float, count: int) -> Transcript:
 def run(minutes: float, count: int, distinct: bool = False) -> dict[str, Any]:
     from agent.analysis import analyze_deal
     from agent.capabilities.live_assist.engine import LiveAssist
-    from agent.reading.transcripts import map_speakers
+    from agent.reading.speaker_mapping import map_speakers
     from agent.retrieval import index_for
     from agent.settings import CoachContext
     from tools.sources import workspace_source

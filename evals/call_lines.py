@@ -32,7 +32,8 @@ def _corpus_turns(path: Path) -> Iterator[tuple[str, str]]:
 
 def _sample_turns() -> Iterator[tuple[str, str]]:
     """The sample calls' turns, each call's speakers mapped to its deal's people."""
-    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.reading.speaker_mapping import map_speakers
+    from agent.reading.transcripts import read_transcript
     from tools.sources import workspace_source
 
     source = workspace_source(SAMPLE.parent)

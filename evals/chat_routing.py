@@ -72,7 +72,7 @@ def _same(key: str, want: str, got: object) -> bool:
     if key != "when":
         return False
     from agent.chat.people import on_date
-    from agent.routing.intent import spelled_out
+    from agent.routing.message_slots import spelled_out
 
     day = on_date(spelled_out(want), _TODAY)
     return day is not None and day == on_date(spelled_out(got), _TODAY)
@@ -87,7 +87,8 @@ def route(model: Classifier, message: str) -> tuple[str, Intent]:
 
 
 def measure(cases: list[RoutingCase], tfidf: bool = False) -> RoutingReport:
-    from agent.routing.intent import IntentClassifier, classifier, load_intents
+    from agent.routing.intent import IntentClassifier, classifier
+    from agent.routing.intent_file import load_intents
 
     model = IntentClassifier(load_intents()) if tfidf else classifier()
     model.classify("warm up")  # loading the model is not a message's cost

@@ -56,7 +56,8 @@ def _write(out: Path, name: str, response: Any) -> None:
 def _live(out: Path, ctx: Any, deal_id: str, path: Path, on: dt.date) -> None:
     from agent.analysis import analyze_deal
     from agent.capabilities.live_assist.engine import LiveAssist
-    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.reading.speaker_mapping import map_speakers
+    from agent.reading.transcripts import read_transcript
     from agent.retrieval import index_for
     from tools.sources import workspace_source
 

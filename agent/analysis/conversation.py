@@ -47,8 +47,8 @@ from agent.contracts.deal import Deal
 from agent.contracts.utterance import UtteranceLabels
 from agent.reading.competitors import Competitors
 from agent.reading.objection_phrases import find_objection
+from agent.reading.speaker_mapping import map_speakers
 from agent.reading.talk_cues import is_acknowledgement, question_kind, questions
-from agent.reading.transcripts import map_speakers
 from agent.reading.utterance_objections import objection_heard, words_settle
 from agent.reading.utterances import classify_utterances, utterance_classifier
 from agent.reading.vendor_mentions import excluded_words, vendors_named

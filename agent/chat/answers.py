@@ -9,7 +9,8 @@ import re
 from agent.chat.more import Shown, cited
 from agent.compose.brief import brief, lead, menu, section, steps
 from agent.contracts.response import CoachingResponse
-from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent, load_intents
+from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent
+from agent.routing.intent_file import load_intents
 from tools.deal_source import DealSource
 
 

@@ -23,7 +23,9 @@ from agent.chat.state import ChatState
 from agent.contracts.request import CAPABILITIES, REP_CAPABILITIES
 from agent.errors import CoachError
 from agent.model.injection import Suspect, suspects
-from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier, extract_slots, load_intents
+from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier
+from agent.routing.intent_file import load_intents
+from agent.routing.message_slots import extract_slots
 from agent.settings import CoachContext
 from tools.sources import workspace_source
 

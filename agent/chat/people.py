@@ -13,7 +13,7 @@ import re
 
 from agent.contracts.deal import Contact, Deal
 from agent.errors import InvalidInput
-from agent.routing.intent import TITLE_ACRONYM
+from agent.routing.message_slots import TITLE_ACRONYM
 from tools.deal_source import DealSource
 
 # Role words a rep writes for a title: "CFO" is "Chief Financial Officer" in the CRM.

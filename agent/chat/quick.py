@@ -25,7 +25,7 @@ from agent.contracts.probability import FactorContribution, WinProbability
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
 from agent.formatting import human, money, pct, shorten, signed_pct
-from agent.routing.intent import Slots
+from agent.routing.message_slots import Slots
 from agent.sanitise import clean_text
 from agent.settings import CoachContext
 from tools.sources import workspace_source

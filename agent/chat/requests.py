@@ -10,7 +10,7 @@ from agent.capabilities.registry import capability as registry_capability
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.errors import InvalidInput
-from agent.routing.intent import Slots
+from agent.routing.message_slots import Slots
 from agent.settings import CoachContext
 
 

@@ -81,7 +81,8 @@ class QuickArgs(BaseModel):
 def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
     """One of the chat's own short answers (agent/chat/quick.py) as a tool."""
     from agent.chat.quick import answer
-    from agent.routing.intent import Slots, load_intents
+    from agent.routing.intent_file import load_intents
+    from agent.routing.message_slots import Slots
 
     intent = load_intents().intents[name]
 

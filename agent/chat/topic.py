@@ -26,7 +26,7 @@ from agent.contracts.deal import Contact
 from agent.formatting import shorten
 from agent.reading.talk_cues import sentences
 from agent.reading.texts import free_texts
-from agent.routing.intent import content_stems
+from agent.routing.intent_features import content_stems
 from agent.sanitise import clean_text
 
 EXCERPT = 150

@@ -15,7 +15,8 @@ from agent.contracts.context import DealContext
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
 from agent.memo import PerObject
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.settings import CoachContext, settings
 from agent.state import CoachState, request_of
 from tools.deal_source import DealSource, InlineSource

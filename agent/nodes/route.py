@@ -12,7 +12,7 @@ from langgraph.types import Command
 from agent.capabilities.outline import Outline, outlines
 from agent.contracts.catalog import Scope
 from agent.errors import UnknownCapability
-from agent.routing.intent import extract_objection, methodology_named
+from agent.routing.message_slots import extract_objection, methodology_named
 from agent.routing.router import choose
 from agent.settings import CoachContext, settings
 from agent.state import CoachState

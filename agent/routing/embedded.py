@@ -24,12 +24,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from agent.routing.intent import (
+from agent.routing.intent import Intent, decide
+from agent.routing.intent_file import IntentFile
+from agent.routing.message_slots import (
     TITLE_ACRONYM,
     TOPIC,
-    Intent,
-    IntentFile,
-    decide,
     extract_objection,
     person_named,
     spelled_out,

@@ -19,7 +19,8 @@ from agent.contracts.catalog import result_catalog
 from agent.contracts.request import CoachingRequest
 from agent.contracts.response import Warning
 from agent.model.fence import neutralise
-from agent.routing.intent import classifier, load_intents
+from agent.routing.intent import classifier
+from agent.routing.intent_file import load_intents
 from agent.settings import CoachContext
 
 DEFAULT_CAPABILITY = "next_best_action"

@@ -15,7 +15,8 @@ from pathlib import Path
 from agent.analysis import analyze_deal
 from agent.capabilities.live_assist.contract import CueCard
 from agent.capabilities.live_assist.engine import LiveAssist
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 from evals.harness.cases import LIVE, EvalCase

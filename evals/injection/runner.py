@@ -233,7 +233,8 @@ class InjectionBench:
 
     def _live(self, ctx: DealContext, call: str, seen: Observed) -> None:
         from agent.capabilities.live_assist.engine import LiveAssist
-        from agent.reading.transcripts import map_speakers, parse_transcript
+        from agent.reading.speaker_mapping import map_speakers
+        from agent.reading.transcripts import parse_transcript
 
         engine = LiveAssist(ctx, self._analysis(ctx), self._index)
         for u in map_speakers(parse_transcript(call), ctx.deal).utterances:

@@ -20,7 +20,8 @@ from agent.resources import sample_workspace
 def replay(deal_id: str, path: Path, model: bool) -> tuple[list[str], list[float]]:
     from agent.analysis import analyze_deal
     from agent.capabilities.live_assist.engine import LiveAssist
-    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.reading.speaker_mapping import map_speakers
+    from agent.reading.transcripts import read_transcript
     from agent.retrieval import index_for
     from agent.settings import CoachContext
     from tools.sources import workspace_source

@@ -9,15 +9,8 @@ import numpy as np
 import pytest
 
 from agent.routing.embedded import ask_clause
-from agent.routing.intent import (
-    FOLLOWUP,
-    IntentClassifier,
-    build_classifier,
-    classifier,
-    extract_slots,
-    only_an_id,
-    spelled_out,
-)
+from agent.routing.intent import FOLLOWUP, IntentClassifier, build_classifier, classifier
+from agent.routing.message_slots import extract_slots, only_an_id, spelled_out
 from knowledge.embeddings import semantic_available
 
 needs_weights = pytest.mark.skipif(not semantic_available(), reason="MiniLM weights not installed")

@@ -205,7 +205,7 @@ def test_the_second_one_after_an_answer_that_listed_nothing(chat_db: Path) -> No
 
 
 def test_it_in_capitals_is_a_department() -> None:
-    from agent.routing.intent import person_named
+    from agent.routing.message_slots import person_named
 
     assert person_named("prep me for my meeting with IT on thursday") == "IT"
     assert person_named("go through it with me") is None

@@ -12,14 +12,8 @@ import pytest
 from agent.chat.focus import asked_section
 from agent.chat.more import navigation
 from agent.compose.brief import MAX_LINES, brief
-from agent.routing.intent import (
-    FOLLOWUP,
-    OFF_TOPIC,
-    UNKNOWN,
-    decide,
-    extract_slots,
-    topic_named,
-)
+from agent.routing.intent import FOLLOWUP, OFF_TOPIC, UNKNOWN, decide
+from agent.routing.message_slots import extract_slots, topic_named
 from knowledge.embeddings import semantic_available
 from tests.chat.conftest import answer, session
 
@@ -180,7 +174,7 @@ def test_second_blind_set_and_dev_set_floors() -> None:
 
 def test_every_title_acronym_the_chat_resolves_is_a_slot_to_the_classifier() -> None:
     from agent.chat.people import ROLE_WORDS
-    from agent.routing.intent import TITLE_ACRONYM
+    from agent.routing.message_slots import TITLE_ACRONYM
 
     acronyms = [word for word in ROLE_WORDS if len(word) <= 4]
     assert acronyms and all(TITLE_ACRONYM.fullmatch(word) for word in acronyms)

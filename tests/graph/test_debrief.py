@@ -9,7 +9,8 @@ import pytest
 
 from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
 from agent.contracts.request import CoachingRequest, Meeting
-from agent.reading.transcripts import call_date, map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import call_date, parse_transcript
 from agent.service import coach
 from agent.settings import CoachContext
 from tests.conftest import SAMPLE

@@ -20,7 +20,8 @@ from agent.contracts.principal import Principal
 from agent.contracts.request import CoachingRequest
 from agent.grounding.vocabulary import ordinary_words
 from agent.memory import open_store
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import index_for
 from agent.service import coach
 from agent.settings import CoachContext

@@ -23,7 +23,8 @@ from agent.contracts.facts import Fact
 from agent.reading.constraint_details import bidders_in, lengths_from_replies
 from agent.reading.constraints import read_constraints
 from agent.reading.dates import resolve_when
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import citable_documents, index_for
 from agent.settings import CoachContext
 from knowledge.plays import load_plays

@@ -19,7 +19,8 @@ from agent.contracts.conversation import Side, Utterance
 from agent.errors import InvalidInput
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.objection_phrases import classify_objection
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import citable_documents, index_for
 from agent.settings import CoachContext
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus

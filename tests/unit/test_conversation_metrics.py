@@ -14,6 +14,7 @@ from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import Deal
 from agent.reading.competitors import knowledge_competitors
 from agent.reading.objection_phrases import classify_objection, objection_categories
+from agent.reading.speaker_mapping import map_speakers
 from agent.reading.talk_cues import (
     is_acknowledgement,
     is_frustration,
@@ -21,7 +22,7 @@ from agent.reading.talk_cues import (
     is_stall,
     question_kind,
 )
-from agent.reading.transcripts import map_speakers, parse_transcript, read_transcript
+from agent.reading.transcripts import parse_transcript, read_transcript
 from tools.sources import WorkspaceSource
 
 REPO = Path(__file__).resolve().parents[2]

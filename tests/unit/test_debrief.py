@@ -10,7 +10,8 @@ from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResul
 from agent.capabilities.post_call_analysis.lessons import scrub
 from agent.contracts.conversation import Transcript
 from agent.grounding.citations import resolves
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 from tests.factories import AS_OF, activity, make_context

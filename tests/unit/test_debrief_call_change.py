@@ -11,7 +11,8 @@ from agent.analysis import analyze_deal
 from agent.capabilities.live_assist.engine import LiveAssist
 from agent.capabilities.post_call_analysis.build import build_debrief
 from agent.capabilities.post_call_analysis.contract import PostCallAnalysisResult
-from agent.reading.transcripts import map_speakers, parse_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import parse_transcript
 from agent.retrieval import index_for
 from agent.settings import CoachContext
 from tests.factories import AS_OF, activity, contact, make_context

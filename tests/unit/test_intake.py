@@ -113,9 +113,9 @@ def test_a_workspace_deal_with_an_impossible_date_names_the_file_and_line(
 
 
 def test_a_transcript_over_the_turn_limit_names_the_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agent.reading import transcripts
+    from agent.reading import transcript_turns, transcripts
 
-    monkeypatch.setattr(transcripts, "LIMITS", Limits(utterances=3))
+    monkeypatch.setattr(transcript_turns, "LIMITS", Limits(utterances=3))
     text = "\n".join(f"{'AB'[i % 2]}: line {i}" for i in range(5))
     assert len(transcripts.parse_transcript(text[: text.index("\nB: line 3")]).utterances) == 3
     with pytest.raises(InvalidInput, match=r"call.txt, line 4: more than 3 turns"):

@@ -27,7 +27,8 @@ from agent.interfaces.cli.live import live_command
 from agent.reading import detectors
 from agent.reading.competitors import Competitors
 from agent.reading.detectors import Recent, Trigger
-from agent.reading.transcripts import map_speakers, read_transcript
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcripts import read_transcript
 from agent.retrieval import index_for
 from agent.settings import SAMPLE_WORKSPACE, CoachContext
 from knowledge.corpus import corpus

@@ -12,13 +12,9 @@ import pytest
 
 from agent.contracts.deal import Deal
 from agent.errors import InvalidInput
-from agent.reading.transcripts import (
-    UNKNOWN_SPEAKER,
-    detect_format,
-    map_speakers,
-    parse_transcript,
-    read_transcript,
-)
+from agent.reading.speaker_mapping import map_speakers
+from agent.reading.transcript_pieces import UNKNOWN_SPEAKER
+from agent.reading.transcripts import detect_format, parse_transcript, read_transcript
 from tools.sources import WorkspaceSource
 
 REPO = Path(__file__).resolve().parents[2]

@@ -36,6 +36,7 @@ from agent.formatting import human
 from agent.reading.commitments import find_commitments, not_speech
 from agent.reading.identity import trusted, unconfirmed
 
+from .adherence import adherence
 from .change import (
     analyse_call,
     constraints_heard,
@@ -46,15 +47,9 @@ from .change import (
 from .dates import date_holds, lifts
 from .follow_up import follow_up_email
 from .lessons import lessons
+from .new_information import new_information
 from .recommend import meet_the_economic_buyer
-from .record import (
-    adherence,
-    call_outcome,
-    gaps_by_element,
-    new_information,
-    propose_patch,
-    stage_ready,
-)
+from .record import call_outcome, gaps_by_element, propose_patch, stage_ready
 from .review import messages_that_landed, obstacles, receptiveness, review, u_ref
 
 

@@ -37,7 +37,7 @@ from agent.interfaces.caller import ContextFor
 from agent.interfaces.http.config import DEFAULT_TIMEOUT_S
 from agent.interfaces.http.deps import ApiError
 from agent.interfaces.http.runs import steps
-from agent.routing.intent import extract_slots
+from agent.routing.message_slots import extract_slots
 from agent.settings import CoachContext
 
 SETTINGS = "coach_settings"  # the call context's key for the caller's settings

@@ -43,7 +43,8 @@ def classify_command(
 ) -> None:
     """Label every utterance of a transcript: objections, resistance, stalls, questions …"""
     from agent.interfaces.cli.live import deal_of
-    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.reading.speaker_mapping import map_speakers
+    from agent.reading.transcripts import read_transcript
     from agent.reading.utterances import FALLBACK_NOTE, classify_utterances, utterance_classifier
 
     if output not in FORMATS:

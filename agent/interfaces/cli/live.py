@@ -88,7 +88,8 @@ def live_command(
     from agent.analysis import analyze_deal
     from agent.capabilities.live_assist.engine import LiveAssist
     from agent.reading.detectors import WORDS_PER_SECOND
-    from agent.reading.transcripts import map_speakers, read_transcript
+    from agent.reading.speaker_mapping import map_speakers
+    from agent.reading.transcripts import read_transcript
     from agent.retrieval import index_for
     from agent.sanitise import clean
     from tools.sources import workspace_source

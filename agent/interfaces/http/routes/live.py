@@ -61,7 +61,7 @@ class Meeting:
 
     def _who(self, speaker: str) -> dict[str, Any]:
         if speaker not in self.people:
-            from agent.reading.transcripts import map_speakers
+            from agent.reading.speaker_mapping import map_speakers
 
             one = Transcript(
                 source="live",
