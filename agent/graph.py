@@ -24,12 +24,12 @@ from agent.nodes.load_rep_context import load_rep_context
 from agent.nodes.read import read
 from agent.nodes.respond import respond
 from agent.nodes.route import route
-from agent.settings import ContextInput
+from agent.settings_json import ContextInput
 from agent.state import CoachState, InputState, OutputState
 
 # The context is a CoachContext in-process, or its JSON form (ContextInput) from a server or
 # Studio, which LangGraph builds from the declared schema; nodes read either through
-# agent.settings.settings.
+# agent.settings_json.settings.
 Builder = StateGraph[CoachState, Any, InputState, OutputState]
 
 

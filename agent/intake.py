@@ -31,7 +31,7 @@ MB = 1024 * 1024
 class Limits:
     """Defaults sized well above any real deal, call or message, far below what hurts.
 
-    Settings (agent/settings.py reads COACH_LIMIT_<FIELD>, e.g. COACH_LIMIT_TRANSCRIPT=1MB,
+    Settings (agent/settings_env.py reads COACH_LIMIT_<FIELD>, e.g. COACH_LIMIT_TRANSCRIPT=1MB,
     and applies them with `set_limits`): every reader looks its limit up in `LIMITS` when it
     reads, so a lower limit applies everywhere with the same message. `id_length` is not a
     setting: a deal id names a folder, and file systems stop at 255 bytes."""

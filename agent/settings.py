@@ -1,26 +1,33 @@
 """Run-time settings, passed to the graph as its typed context (never read inside nodes from
-the environment). This module is the one place environment variables are read: `CoachContext.
-from_env` for a run (the model's through ModelSettings.load), `LogSettings.from_env` for logging.
+the environment). `CoachContext.from_env` is the one way a run's settings are loaded (the
+model's through ModelSettings.load); each COACH_* value is read and checked in
+agent/settings_env.py, and the settings' JSON form (ContextInput) is agent/settings_json.py.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from agent.contracts.principal import Principal
-from agent.errors import InvalidInput, clip
-from agent.intake import FIXED, Limits, parse_size, set_limits
-from agent.log import DEFAULT_FORMAT, DEFAULT_LEVEL, FORMATS, LEVELS, Format
+from agent.intake import set_limits
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
+from agent.settings_env import (
+    DEFAULT_CHAT_RETENTION_DAYS,
+    DEFAULT_CHAT_WINDOW,
+    limits_from_env,
+    optional_path,
+    principal_from_env,
+    read_chat_window,
+    read_database_url,
+    read_retention_days,
+)
 
 if TYPE_CHECKING:  # annotations only: a command that lists deals imports no model layer
     from langchain_core.language_models import BaseChatModel
@@ -37,9 +44,6 @@ DEFAULT_INDEX = state_dir() / "index"
 DEFAULT_OUTBOX = state_dir() / "outbox" / "events.jsonl"
 DEFAULT_MEMORY = state_dir() / "memory.sqlite"
 DEFAULT_WIN_MODEL = state_dir() / "models" / "win_model.json"  # what `coach calibrate` writes
-DEFAULT_CHAT_WINDOW = 20
-DEFAULT_CHAT_RETENTION_DAYS = 90.0
-DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -183,18 +187,18 @@ class CoachContext:
             knowledge_dirs=(KNOWLEDGE_ROOT, *extra),
             index_dir=index.expanduser().resolve(),
             chroma_url=os.environ.get("COACH_CHROMA_URL") or None,
-            outbox=_optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
-            memory=_optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
-            win_model=_optional_path(os.environ.get("COACH_WIN_MODEL"), DEFAULT_WIN_MODEL),
+            outbox=optional_path(os.environ.get("COACH_OUTBOX"), DEFAULT_OUTBOX),
+            memory=optional_path(os.environ.get("COACH_MEMORY"), DEFAULT_MEMORY),
+            win_model=optional_path(os.environ.get("COACH_WIN_MODEL"), DEFAULT_WIN_MODEL),
             model=ModelSettings.load(),
             principal=principal_from_env(),
             link_hosts=tuple(
                 h.strip() for h in os.environ.get("COACH_LINK_HOSTS", "").split(",") if h.strip()
             ),
-            chat_window=_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
-            upstream=_optional_path(os.environ.get("COACH_UPSTREAM"), None),
-            database_url=_database_url(os.environ.get("COACH_DATABASE_URL")),
-            chat_retention_days=_retention_days(os.environ.get("COACH_CHAT_RETENTION_DAYS")),
+            chat_window=read_chat_window(os.environ.get("COACH_CHAT_WINDOW")),
+            upstream=optional_path(os.environ.get("COACH_UPSTREAM"), None),
+            database_url=read_database_url(os.environ.get("COACH_DATABASE_URL")),
+            chat_retention_days=read_retention_days(os.environ.get("COACH_CHAT_RETENTION_DAYS")),
         )
 
 
@@ -211,205 +215,3 @@ def _read_win_model(path: Path, version: int) -> WinModel | None:
             "win model %s ignored (%s): run `coach calibrate` again", path, type(exc).__name__
         )
         return None
-
-
-@dataclass(frozen=True)
-class LogSettings:
-    """How the process logs (agent/log.py): not part of a run's context, since logging is set
-    up once per process, before any graph runs."""
-
-    level: str = DEFAULT_LEVEL
-    format: Format = DEFAULT_FORMAT
-
-    @classmethod
-    def from_env(
-        cls,
-        level: str | None = None,
-        fmt: str | None = None,
-        environ: Mapping[str, str] | None = None,
-    ) -> LogSettings:
-        """Explicit arguments (the CLI's --log-level and --log-format) win, then:
-
-        COACH_LOG_LEVEL     DEBUG, INFO, WARNING (default) or ERROR
-        COACH_LOG_FORMAT    text (default: for people) or json (one object per line)
-        """
-        env = os.environ if environ is None else environ
-        chosen_level = (level or env.get("COACH_LOG_LEVEL") or DEFAULT_LEVEL).strip().upper()
-        if chosen_level not in LEVELS:
-            raise InvalidInput(
-                f"unknown log level '{chosen_level.lower()}'",
-                where="--log-level" if level else "COACH_LOG_LEVEL",
-                fix=f"Use one of: {', '.join(LEVELS)}",
-            )
-        chosen_format = (fmt or env.get("COACH_LOG_FORMAT") or DEFAULT_FORMAT).strip().lower()
-        for known in FORMATS:
-            if chosen_format == known:
-                return cls(chosen_level, known)
-        raise InvalidInput(
-            f"unknown log format '{chosen_format}'",
-            where="--log-format" if fmt else "COACH_LOG_FORMAT",
-            fix=f"Use one of: {', '.join(FORMATS)}",
-        )
-
-
-def limits_from_env(environ: Mapping[str, str] | None = None) -> Limits:
-    """The size limits on every read (agent/intake.py, Limits): COACH_LIMIT_<NAME> for each
-    field (COACH_LIMIT_TRANSCRIPT=1MB, COACH_LIMIT_UTTERANCES=5000); unset keeps its default.
-    A value that is not a positive number or size is one message naming the variable."""
-    env = os.environ if environ is None else environ
-    changes = {
-        f.name: parse_size(value, f"COACH_LIMIT_{f.name.upper()}")
-        for f in fields(Limits)
-        if f.name not in FIXED and (value := env.get(f"COACH_LIMIT_{f.name.upper()}", "").strip())
-    }
-    return Limits(**changes)
-
-
-def principal_from_env() -> Principal | None:
-    text = os.environ.get("COACH_PRINCIPAL") or os.environ.get("COACH_REP")
-    return Principal.parse(text, where="COACH_PRINCIPAL") if text and text.strip() else None
-
-
-def _env_number(
-    value: str | None, where: str, default: float, least: float, unit: str, fix: str
-) -> float:
-    """A number of `unit` from the environment: unset or empty is the default; anything else
-    below `least`, not finite or not a number is refused with `fix`."""
-    if value is None or not value.strip():
-        return default
-    try:
-        number = float(value.strip())
-    except ValueError:
-        number = least - 1
-    if not least <= number < 1e9:  # also refuses inf and nan
-        raise InvalidInput(
-            f"'{clip(value.strip())}' is not a number of {unit}", where=where, fix=fix
-        )
-    return number
-
-
-def _chat_window(value: str | None) -> int:
-    fix = f"Set a whole number of 1 or more (default {DEFAULT_CHAT_WINDOW}), or unset it"
-    turns = _env_number(value, "COACH_CHAT_WINDOW", DEFAULT_CHAT_WINDOW, 1, "turns", fix)
-    if turns != int(turns):
-        raise InvalidInput(
-            f"'{clip(str(value).strip())}' is not a number of turns",
-            where="COACH_CHAT_WINDOW",
-            fix=fix,
-        )
-    return int(turns)
-
-
-def _database_url(value: str | None) -> str | None:
-    """Unset or empty: no shared database. Anything else must be a PostgreSQL URL; the
-    message never repeats it (it may hold a password)."""
-    if value is None or not value.strip():
-        return None
-    url = value.strip()
-    if not url.startswith(DATABASE_SCHEMES):
-        raise InvalidInput(
-            "COACH_DATABASE_URL is not a PostgreSQL URL",
-            where="COACH_DATABASE_URL",
-            fix="Set postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE, or unset it to keep "
-            "chat threads and memory in SQLite files",
-        )
-    return url
-
-
-def _retention_days(value: str | None) -> float:
-    fix = (
-        f"Set 0 (keep every thread) or more (default {DEFAULT_CHAT_RETENTION_DAYS:g}), or unset it"
-    )
-    return _env_number(
-        value, "COACH_CHAT_RETENTION_DAYS", DEFAULT_CHAT_RETENTION_DAYS, 0, "days", fix
-    )
-
-
-def api_keys_file() -> Path | None:
-    """COACH_API_KEYS: the API keys file of `coach serve` (agent/interfaces/http/config.py);
-    unset is the local mode (loopback only, one tenant)."""
-    value = os.environ.get("COACH_API_KEYS")
-    return Path(value).expanduser() if value else None
-
-
-def _optional_path(value: str | None, default: Path | None) -> Path | None:
-    """Unset means the default; set but empty means switched off."""
-    if value is None:
-        return default
-    return Path(value).expanduser().resolve() if value else None
-
-
-class ContextInput(BaseModel):
-    """The run's settings as JSON, for callers outside this process (a LangGraph server, Studio,
-    a subgraph fed from JSON): what the graphs declare as their context schema. Unset fields
-    come from the COACH_* environment (CoachContext.from_env), so a server honours the same
-    settings as the CLI; paths are strings and an empty `outbox`/`memory`/`win_model` switches
-    it off, as in the environment. Unknown keys are ignored rather than refused because a
-    LangGraph server mirrors its own configurable keys (thread_id, graph_id ...) into the
-    context of a run that names none."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    workspace: str | None = Field(default=None, description="The workspace folder.")
-    knowledge_dirs: tuple[str, ...] = Field(
-        default=(), description="Extra knowledge folders, after COACH_KNOWLEDGE_DIRS."
-    )
-    index_dir: str | None = Field(default=None, description="Where the knowledge index lives.")
-    chroma_url: str | None = None
-    outbox: str | None = Field(default=None, description="Events file; empty: none.")
-    memory: str | None = Field(default=None, description="Long-term memory file; empty: none.")
-    win_model: str | None = Field(default=None, description="Calibrated model; empty: none.")
-    default_process: str | None = None
-    default_methodology: str | None = None
-    max_alternatives: int | None = Field(default=None, ge=0, le=10)
-    max_guidance: int | None = Field(default=None, ge=0, le=10)
-    principal: str | None = Field(default=None, description="Who asks: `[tenant/]id`.")
-    link_hosts: tuple[str, ...] | None = None
-
-    def resolve(self) -> CoachContext:
-        """The CoachContext these settings mean, over the environment's (cached per value and
-        environment: every node of a run asks)."""
-        return _resolve(self, _environment())
-
-
-def _environment() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("COACH_")))
-
-
-@lru_cache(maxsize=32)
-def _resolve(given: ContextInput, environment: tuple[tuple[str, str], ...]) -> CoachContext:
-    del environment  # part of the cache key: a changed environment is read again
-    base = CoachContext.from_env(
-        Path(given.workspace) if given.workspace else None,
-        tuple(Path(p) for p in given.knowledge_dirs),
-        Path(given.index_dir) if given.index_dir else None,
-    )
-    plain = ("chroma_url", "default_process", "default_methodology", "max_alternatives")
-    changes: dict[str, object] = {
-        name: getattr(given, name)
-        for name in (*plain, "max_guidance")
-        if getattr(given, name) is not None
-    }
-    changes |= {  # paths: empty switches it off, as in the environment
-        name: _optional_path(getattr(given, name), Path())
-        for name in ("outbox", "memory", "win_model")
-        if getattr(given, name) is not None
-    }
-    if given.principal is not None:
-        changes["principal"] = (
-            Principal.parse(given.principal, where="context.principal")
-            if given.principal.strip()
-            else None
-        )
-    if given.link_hosts is not None:
-        changes["link_hosts"] = tuple(h.strip() for h in given.link_hosts if h.strip())
-    return replace(base, **changes) if changes else base  # type: ignore[arg-type]
-
-
-def settings(context: CoachContext | ContextInput | None) -> CoachContext:
-    """The run's settings: a CoachContext as given (in-process callers), JSON settings over the
-    environment's (a server or Studio: see ContextInput); defaults when the graph is invoked
-    without a context (for example as a subgraph)."""
-    if isinstance(context, ContextInput):
-        return context.resolve()
-    return context if context is not None else CoachContext()

@@ -40,7 +40,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("sources", ("tools",)),
     (
         "settings",
-        ("agent.settings", "agent.log", "agent.retrieval", "agent.memory", "agent.stores"),
+        (
+            "agent.settings",
+            "agent.settings_env",
+            "agent.settings_json",
+            "agent.log",
+            "agent.retrieval",
+            "agent.memory",
+            "agent.stores",
+        ),
     ),
     ("grounding", ("agent.grounding",)),
     ("read", ("agent.reading",)),

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from agent.model.factory import ModelSettings
-from agent.settings import CoachContext, ContextInput
+from agent.settings import CoachContext
+from agent.settings_json import ContextInput
 from agent.stores import CHAT_DB_NAME, chat_db
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from agent.analysis.kept import kept_analysis
 from agent.analysis.stage import default_process
 from agent.contracts.response import Warning
 from agent.retrieval import other_seller
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 from knowledge.seller import shipped_seller
 

@@ -12,7 +12,8 @@ from agent.contracts.events import DownstreamEvent
 from agent.grounding.checker import checker_for_draft
 from agent.respond.envelope import checked_response
 from agent.retrieval import citable_documents
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 

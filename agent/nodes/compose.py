@@ -12,7 +12,8 @@ from agent.compose.render import render
 from agent.contracts.response import Composition
 from agent.grounding.citations import build_citations, refs_of
 from agent.retrieval import citable_documents, withheld_knowledge
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 

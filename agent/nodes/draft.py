@@ -10,7 +10,8 @@ from langgraph.types import Command
 
 from agent.capabilities.outline import Outline
 from agent.capabilities.registry import Inputs, capability
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 

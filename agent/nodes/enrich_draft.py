@@ -10,7 +10,8 @@ from langgraph.runtime import Runtime
 from agent.contracts.response import Composition
 from agent.grounding.checker import checker_for_draft
 from agent.retrieval import citable_documents
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from agent.contracts.response import Warning
 from agent.memo import PerObject
 from agent.reading.speaker_mapping import map_speakers
 from agent.reading.transcripts import parse_transcript
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState, request_of
 from tools.deal_source import DealSource, InlineSource
 from tools.sources import workspace_source

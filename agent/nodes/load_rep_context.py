@@ -27,7 +27,8 @@ from agent.memory import tenant_of
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
 from agent.reading.transcripts import read_transcript
 from agent.retrieval import citable_documents
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState, request_of
 from tools.deal_source import DealSource
 from tools.sources import WorkspaceSource, workspace_source

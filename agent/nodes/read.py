@@ -19,7 +19,8 @@ from agent.reading.read import read_deal
 from agent.reading.reader import read_with_model, reads_with_model
 from agent.reading.texts import Text, every_string, flagged_passages, suspects_in
 from agent.retrieval import known_competitors
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 

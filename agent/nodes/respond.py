@@ -15,7 +15,8 @@ from agent.capabilities.registry import capability
 from agent.contracts.response import CoachingResponse
 from agent.nodes.draft import inputs_of
 from agent.respond.outbox import append_events
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from agent.contracts.catalog import Scope
 from agent.errors import UnknownCapability
 from agent.routing.message_slots import extract_objection, methodology_named
 from agent.routing.router import choose
-from agent.settings import CoachContext, settings
+from agent.settings import CoachContext
+from agent.settings_json import settings
 from agent.state import CoachState
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The size limits on every read are settings (COACH_LIMIT_<NAME>, agent/settings.py): the
+"""The size limits on every read are settings (COACH_LIMIT_<NAME>, agent/settings_env.py): the
 defaults are unchanged, and a lower limit applies where the input is read with the same
 message as the default one, naming what, where and how to fix."""
 
@@ -16,7 +16,8 @@ from agent.errors import InvalidInput
 from agent.intake import LIMITS, MB, Limits, read_text, set_limits
 from agent.interfaces.cli.app import app
 from agent.reading.transcripts import parse_transcript
-from agent.settings import CoachContext, limits_from_env
+from agent.settings import CoachContext
+from agent.settings_env import limits_from_env
 
 runner = CliRunner()
 

@@ -11,7 +11,8 @@ import pytest
 from agent.contracts.principal import Principal
 from agent.errors import InvalidInput
 from agent.graph import graph
-from agent.settings import CoachContext, ContextInput, settings
+from agent.settings import CoachContext
+from agent.settings_json import ContextInput, settings
 
 
 def test_json_settings_sit_on_the_environment(

@@ -18,7 +18,8 @@ from agent.errors import InvalidInput
 from agent.interfaces.cli.app import app
 from agent.log import configure, redact
 from agent.service import coach
-from agent.settings import CoachContext, LogSettings
+from agent.settings import CoachContext
+from agent.settings_env import LogSettings
 from tests.evals.fakes import ScriptedModel
 
 runner = CliRunner()

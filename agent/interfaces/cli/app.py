@@ -131,7 +131,7 @@ def main(
     """Grounded, cited sales coaching for B2B deals; works offline."""
     from agent.contracts.principal import Principal
     from agent.log import configure
-    from agent.settings import LogSettings
+    from agent.settings_env import LogSettings
 
     # every command below reads it through common.cli_settings; reset when not given
     AS_PRINCIPAL.set(Principal.parse(principal) if principal is not None else None)

@@ -57,7 +57,7 @@ def serve_command(
 
     from agent.interfaces.http.app import create_app
     from agent.log import configure
-    from agent.settings import api_keys_file
+    from agent.settings_env import api_keys_file
 
     path = keys or api_keys_file()
     settings = ServerSettings(
