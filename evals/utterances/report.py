@@ -25,21 +25,13 @@ from agent.reading.objection_phrases import find_objection
 from agent.reading.utterance_classifiers import PhraseClassifier
 from agent.reading.utterance_head import features, load_head
 from agent.reading.utterance_objections import MODEL_ALONE, PHRASE_FLOOR, objection_heard
+from evals.utterances.examples import Array, Example, real, targets, training_set
+from evals.utterances.metrics import best_thresholds, best_union, f1, predict, union
 from evals.utterances.train import (
-    Array,
-    Example,
-    best_thresholds,
-    best_union,
     embeddings,
-    f1,
     lexical_out_of_fold,
     out_of_fold,
     parse_blend,
-    predict,
-    real,
-    targets,
-    training_set,
-    union,
     union_out_of_fold,
 )
 

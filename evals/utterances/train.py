@@ -32,15 +32,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from agent.contracts.utterance import UTTERANCE_LABELS
 from agent.reading.ngrams import Lexical, terms
 from agent.reading.utterance_head import HEAD_FILE, Head, features, load_head
-from agent.reading.utterance_scores import UNION, decide, resists, scored_rows
+from evals.utterances.examples import Array, Example, targets, training_set, version
+from evals.utterances.metrics import best_thresholds, best_union, decided, summary, union
 
-HERE = Path(__file__).resolve().parent
-AUTHORED = HERE / "authored.jsonl"
 # The search runs over these; what else was measured (cross-validated by dialogue on the
 # training split, union F1; README "What an utterance does") lost and is not searched again
 # every time: "none" and "mix:0.5" (on the first 1,922 real turns), C 0.5 and 8 and the turn's
@@ -60,10 +58,6 @@ LEXICAL = ((20000, 4.0),)
 BLENDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_DF = 2
 FOLDS = 5
-THRESHOLDS = np.round(np.arange(0.15, 0.91, 0.05), 2)
-# The union threshold (agent.reading.utterances.decide) is searched finer: it is one number
-# chosen on every training turn, and the headline depends on it.
-UNION_THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 # The union head (one logistic regression on resistance-or-any-objection itself over the
 # embedding features and the lexical head's TF-IDF side by side, with the labels' context, C and
 # vocabulary): its share of `resists` against the labels' noisy-or, chosen by the same
@@ -71,58 +65,6 @@ UNION_THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.01), 2)
 # head alone, nested union F1): the two heads trained apart and averaged 0.72-0.726 against
 # 0.731-0.735 side by side; unbalanced classes for its embedding part about the same.
 RESISTS = (0.0, 0.25, 0.5, 0.75, 1.0)
-Array = npt.NDArray[Any]
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    previous: str
-    labels: tuple[str, ...]
-    group: str
-    source: str  # "authored" or "real"
-
-
-def authored() -> list[Example]:
-    rows = [json.loads(line) for line in AUTHORED.read_text(encoding="utf-8").splitlines() if line]
-    return [
-        Example(r["text"], r.get("previous", ""), tuple(r["labels"]), f"a:{r['group']}", "authored")
-        for r in rows
-    ]
-
-
-def real(split: str = "train") -> list[Example]:
-    """Labelled real turns of one split, or [] when ../shared or the loader is absent."""
-    try:
-        from evals.utterances.load import CorpusMissing, iter_rows
-    except ImportError:
-        return []
-    try:
-        return [
-            Example(r.text, r.previous, tuple(r.labels), f"d:{r.dialog}", "real")
-            for r in iter_rows(splits=(split,))  # type: ignore[arg-type]
-        ]
-    except CorpusMissing:
-        return []
-
-
-def training_set() -> list[Example]:
-    return authored() + real("train")
-
-
-def version(examples: list[Example]) -> str:
-    """The training data's version: counts and a hash of every example, in order."""
-    digest = hashlib.sha256()
-    for e in examples:
-        digest.update(json.dumps([e.text, e.previous, e.labels, e.group]).encode("utf-8"))
-    n_real = sum(e.source == "real" for e in examples)
-    return f"authored={len(examples) - n_real} real={n_real} sha256={digest.hexdigest()[:16]}"
-
-
-def targets(examples: list[Example]) -> Array:
-    return np.array(
-        [[label in e.labels for label in UTTERANCE_LABELS] for e in examples], dtype=np.int8
-    )
 
 
 def embeddings(examples: list[Example]) -> tuple[Array, Array]:
@@ -228,63 +170,6 @@ def lexical_out_of_fold(
         x = vec.transform([texts[i] for i in test])
         scores[test] = probabilities(x, lexical.weights, lexical.bias)
     return scores
-
-
-def f1(truth: Array, predicted: Array) -> tuple[float, float, float]:
-    tp = float((truth & predicted).sum())
-    p = tp / max(float(predicted.sum()), 1.0)
-    r = tp / max(float(truth.sum()), 1.0)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def best_thresholds(y: Array, scores: Array) -> Array:
-    """Per label, the threshold with the best out-of-fold F1 (ties: the lower one)."""
-    out = np.full(y.shape[1], 0.5)
-    for j in range(y.shape[1]):
-        if y[:, j].any():
-            f = [f1(y[:, j] == 1, scores[:, j] >= t)[2] for t in THRESHOLDS]
-            out[j] = THRESHOLDS[int(np.argmax(f))]
-    return out
-
-
-def predict(scores: Array, thresholds: Array, union_at: float = 0.0, resist: float = 0.0) -> Array:
-    """Labels as the classifier decides them (agent.reading.utterances.decide); with a union
-    head, its scores are the last column."""
-    return decide(scores.astype(np.float32), thresholds, UTTERANCE_LABELS, union_at, resist)
-
-
-def resist_scores(scores: Array, resist: float = 0.0) -> Array:
-    """`resists` of every row, as the classifier computes it."""
-    rows = scored_rows(scores.astype(np.float32), UTTERANCE_LABELS, resist)
-    return np.array([resists(row) for row in rows])
-
-
-def best_union(y: Array, scores: Array, resist: float = 0.0) -> float:
-    """The threshold on `resists` with the best out-of-fold resistance-or-objection F1
-    (ties: the lower one)."""
-    said = resist_scores(scores, resist)
-    truth = union(y == 1)
-    f = [f1(truth, said >= t)[2] for t in UNION_THRESHOLDS]
-    return float(UNION_THRESHOLDS[int(np.argmax(f))])
-
-
-def decided(y: Array, scores: Array, resist: float = 0.0) -> Array:
-    """predict with thresholds (per label and the union's) chosen on these scores."""
-    labels = scores[:, : y.shape[1]]
-    return predict(scores, best_thresholds(y, labels), best_union(y, scores, resist), resist)
-
-
-def union(matrix: Array) -> Array:
-    cols = [UTTERANCE_LABELS.index(k) for k in UNION]
-    return np.asarray(matrix[:, cols].any(axis=1))
-
-
-def summary(y: Array, on: Array) -> dict[str, float]:
-    per = [f1(y[:, j] == 1, on[:, j])[2] for j in range(y.shape[1]) if y[:, j].any()]
-    return {
-        "macro_f1": round(float(np.mean(per)), 4),
-        "union_f1": round(f1(union(y == 1), union(on))[2], 4),
-    }
 
 
 def choose(

@@ -27,7 +27,7 @@ from agent.reading.utterance_head import Head, load_head
 from agent.reading.utterance_objections import objection_category, objection_heard
 from agent.reading.utterance_scores import UNION, decide, resists
 from agent.reading.utterances import classify_utterances, utterance_classifier
-from evals.utterances.train import AUTHORED
+from evals.utterances.examples import AUTHORED
 from knowledge.embeddings import MODEL_PACKAGE, semantic_available
 
 runner = CliRunner()
