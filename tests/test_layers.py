@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.formatting",
             "agent.intake",
             "agent.memo",
+            "agent.months",
             "agent.resources",
             "agent.sanitise",
             "prompts",

@@ -27,6 +27,7 @@ from functools import lru_cache
 from agent.contracts.conversation import Utterance
 from agent.contracts.deal import Deal
 from agent.model.fence import looks_like_instructions, looks_like_markup
+from agent.months import MONTH, MONTHS
 from agent.reading.talk_cues import sentences
 
 _VERBS = (
@@ -51,16 +52,13 @@ _HEDGE = re.compile(
     r"\bif i can\b|\bwe'?ll see\b|\blet me think\b",
     re.IGNORECASE,
 )
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_WORDS = re.compile(
     rf"\b(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})\b|"
     rf"\b(?:(?:by|on|before|until|till|for|from)\s+the\s+(?P<dom>\d{{1,2}})(?:st|nd|rd|th)\b"
-    rf"(?:\s+of\s+(?P<dom_month>{_MONTH}))?|"
-    rf"(?:the\s+)?(?P<dom_of>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<of_month>{_MONTH}))\b|"
-    rf"\b(?P<month>{_MONTH})\.?\s+(?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?\b|"
+    rf"(?:\s+of\s+(?P<dom_month>{MONTH}))?|"
+    rf"(?:the\s+)?(?P<dom_of>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<of_month>{MONTH}))\b|"
+    rf"\b(?P<month>{MONTH})\.?\s+(?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?\b|"
     r"\b(?P<today>today|tonight|this (?:morning|afternoon|evening)|end of (?:the )?day|eod|"
     r"close of business)\b|"
     r"\b(?P<tomorrow>tomorrow)\b|"
@@ -124,12 +122,12 @@ def _date_of(m: re.Match[str], on: dt.date) -> dt.date | None:
         if g["iso"]:
             return dt.date.fromisoformat(g["iso"])
         if g["dom"]:
-            month = _MONTHS[g["dom_month"].lower()] if g["dom_month"] else None
+            month = MONTHS[g["dom_month"].lower()] if g["dom_month"] else None
             return _day_in(int(g["dom"]), month, on)
         if g["dom_of"]:
-            return _day_in(int(g["dom_of"]), _MONTHS[g["of_month"].lower()], on)
+            return _day_in(int(g["dom_of"]), MONTHS[g["of_month"].lower()], on)
         if g["month"]:
-            return _day_in(int(g["month_day"]), _MONTHS[g["month"].lower()], on)
+            return _day_in(int(g["month_day"]), MONTHS[g["month"].lower()], on)
     except ValueError:
         return None
     if g["today"]:

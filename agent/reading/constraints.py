@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from agent.contracts.facts import ConstraintKind, Fact
-from agent.reading.dates import MONTH, TAKES, resolve_when, weeks_in
+from agent.months import MONTH
+from agent.reading.dates import TAKES, resolve_when, weeks_in
 from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 

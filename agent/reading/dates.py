@@ -13,11 +13,9 @@ import calendar
 import datetime as dt
 import re
 
+from agent.months import MONTH, MONTHS
 from agent.reading.commitments import resolve_date
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {"sept": 9}
-MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY_MONTH = re.compile(
     rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{MONTH})\.?(?:\s+(?P<y>\d{{4}}))?\b", re.I
 )
@@ -80,7 +78,7 @@ _NTH_WEEKDAY = re.compile(
 
 def _nth_weekday(m: re.Match[str], on: dt.date) -> dt.date:
     """'first Tuesday of July': that day of the next such month (this year's if not passed)."""
-    month = _MONTHS[m.group("m").lower()]
+    month = MONTHS[m.group("m").lower()]
     weekday = [d.lower() for d in calendar.day_name].index(m.group("wd").lower())
     n = m.group("n").lower()
 
@@ -132,7 +130,7 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
             found = _this_year_if_recent(found, text, text.find(words), on)
         return found
     if (m := _DAY_MONTH.search(text)) is not None:
-        month, day = _MONTHS[m.group("m").lower()], int(m.group("d"))
+        month, day = MONTHS[m.group("m").lower()], int(m.group("d"))
         year = int(m.group("y")) if m.group("y") else on.year + ((month, day) < (on.month, on.day))
         try:
             found = dt.date(year, month, day)
@@ -140,7 +138,7 @@ def resolve_when(text: str, on: dt.date) -> dt.date | None:
             return None
         return found if m.group("y") else _this_year_if_recent(found, text, m.start(), on)
     if (m := _MONTH_ONLY.search(text)) is not None:
-        month = _MONTHS[m.group("m").lower()]
+        month = MONTHS[m.group("m").lower()]
         year = int(m.group("y")) if m.group("y") else on.year + (month < on.month)
         ended = dt.date(on.year, month, calendar.monthrange(on.year, month)[1])
         if (

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Literal
 
 from agent.contracts.deal import Activity
+from agent.months import MONTH
 from agent.reading.texts import outcome_text
 
 NotHeldKind = Literal["no_show", "called_off", "moved"]
@@ -34,17 +35,13 @@ _ACTIVITY_NOUN = (
     r"(?:meeting|call|demo|demonstration|workshop|session|presentation|visit|walk-?through|"
     r"readout|kick-?off|appointment|slot|teams call|zoom|webex|it)"
 )
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
 _WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
 # A time the meeting was moved to: "to Thursday", "to 12/3", "to next week", "to the 14th".
 _LATER = (
     rf"(?:(?:next|this|the following|following)\s+(?:week|month|quarter|year|{_WEEKDAY})\b|"
-    rf"tomorrow|{_WEEKDAY}\b|(?:{_MONTHS})\b|\d{{1,2}}(?:[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?)?"
+    rf"tomorrow|{_WEEKDAY}\b|(?:{MONTH})\b|\d{{1,2}}(?:[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?)?"
     r"(?:st|nd|rd|th)?\b|the\s+\d{1,2}(?:st|nd|rd|th)\b|(?:early|mid|late|end of)[\s-]+"
-    rf"(?:{_MONTHS}|next|the month|the week)\b|Q[1-4]\b|later|a later date|"
+    rf"(?:{MONTH}|next|the month|the week)\b|Q[1-4]\b|later|a later date|"
     r"after (?:the )?(?:holidays?|break|summer|christmas|easter|new year)|TBD|TBC|new date)"
 )
 _STATUS = r"(?:cancell?ed|called off|postponed|re-?scheduled|resched|moved|pushed(?: back)?)"

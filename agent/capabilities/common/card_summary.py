@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from agent.capabilities.common.competitor_claims import same_competitor
 from agent.contracts.context import DealContext
+from agent.months import MONTH_NAME
 from agent.reading.spans import sentences_of
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WHEN = (
-    rf"(?P<date>\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}-\d{{2}}|\d{{1,2}} (?:{_MONTHS}) \d{{4}}|"
-    rf"(?:{_MONTHS})(?: \d{{1,2}},?)? \d{{4}}|Q[1-4] \d{{4}})"
+    rf"(?P<date>\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}-\d{{2}}|\d{{1,2}} (?:{MONTH_NAME}) \d{{4}}|"
+    rf"(?:{MONTH_NAME})(?: \d{{1,2}},?)? \d{{4}}|Q[1-4] \d{{4}})"
 )
 _VERIFIED = re.compile(
     r"\b(?:last )?(?:refreshed|updated|verified|reviewed|checked|revised|researched|compiled)"

@@ -18,6 +18,7 @@ from typing import Literal
 from agent.contracts.conversation import Transcript
 from agent.contracts.facts import Fact
 from agent.formatting import human, shorten
+from agent.months import MONTH_NAME
 from agent.reading.dates import resolve_when
 from agent.reading.spans import sentence_spans
 
@@ -65,10 +66,9 @@ def lifts(fact: Fact, on: dt.date) -> dt.date | None:
     return None
 
 
-_MONTHS = "|".join(m for m in calendar.month_name if m)
 _WRITTEN = re.compile(
-    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTHS})\b|"
-    rf"\b(?:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b",
+    rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{MONTH_NAME})\b|"
+    rf"\b(?:{MONTH_NAME}) \d{{1,2}}(?:st|nd|rd|th)?\b",
     re.I,
 )
 
