@@ -3,7 +3,9 @@
 Each module belongs to the first layer whose prefix it starts with; a module may import its own
 layer and the layers listed before it. Within a layer, packages may import each other but never
 in a cycle. A capability's `contract.py` is part of the contracts layer (pydantic only), so
-anything may read a result's shape without depending on how it is built.
+what comes after the capabilities may read a result's shape without depending on how it is
+built; what comes before them (reading, analysis, sources ...) serves every capability and
+reads only agent/contracts, never one capability's folder.
 """
 
 from __future__ import annotations
@@ -141,6 +143,44 @@ def test_imports_never_climb() -> None:
             if mine is not None and theirs is not None and theirs > mine:
                 climbs.append(f"{module} ({LAYERS[mine][0]}) -> {target} ({LAYERS[theirs][0]})")
     assert not climbs, "imports that climb back up the flow:\n" + "\n".join(sorted(climbs))
+
+
+# Known exceptions to "below the capabilities, no capability contract", each to be moved to
+# agent/contracts: the deal patch a debrief proposes, which the workspace writer applies.
+CONTRACT_READERS_BELOW = {("tools.deal_patch", "agent.capabilities.post_call_analysis.contract")}
+
+
+def _contracts_read_below(edges: dict[str, set[str]]) -> list[str]:
+    """Imports of a capability's contract from a layer below the capabilities."""
+    capability = next(i for i, (name, _) in enumerate(LAYERS) if name == "capability")
+    found = []
+    for module, targets in edges.items():
+        mine = _layer(module)
+        if mine is None or mine >= capability or module in EXEMPT:
+            continue
+        found += [
+            f"{module} ({LAYERS[mine][0]}) -> {target}"
+            for target in targets
+            if re.match(CONTRACT, target) and (module, target) not in CONTRACT_READERS_BELOW
+        ]
+    return sorted(found)
+
+
+def test_layers_below_the_capabilities_read_no_capability_contract() -> None:
+    found = _contracts_read_below(_graph())
+    assert not found, "a capability's contract read below the capabilities:\n" + "\n".join(found)
+
+
+def test_a_capability_contract_read_from_reading_is_caught() -> None:
+    """The check itself: reading's detectors once took their cue kinds from live assist's
+    contract (now agent/contracts/cues.py); an import like it is reported, one from a node is
+    not."""
+    old = {"agent.reading.detectors": {"agent.capabilities.live_assist.contract"}}
+    assert _contracts_read_below(old) == [
+        "agent.reading.detectors (read) -> agent.capabilities.live_assist.contract"
+    ]
+    assert _contracts_read_below({"agent.nodes.draft": set(old["agent.reading.detectors"])}) == []
+    assert _contracts_read_below({"agent.reading.detectors": {"agent.contracts.cues"}}) == []
 
 
 def _package(module: str) -> str:

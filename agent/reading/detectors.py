@@ -36,8 +36,8 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agent.capabilities.live_assist.contract import CueKind
 from agent.contracts.conversation import Utterance
+from agent.contracts.cues import CueKind
 from agent.contracts.utterance import UtteranceLabel
 from agent.reading.competitors import Competitors
 from agent.reading.objection_phrases import find_objection

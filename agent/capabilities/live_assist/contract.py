@@ -7,22 +7,10 @@ knowledge base or the transcript. A model may refine a card later; the card neve
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from agent.contracts.base import Contract
-
-CueKind = Literal[
-    "objection",
-    "competitor",
-    "pricing",
-    "technical",
-    "stall",
-    "new_participant",
-    "frustration",
-    "decision",
-]
+from agent.contracts.cues import CueKind
 
 
 class CueTrigger(Contract):
