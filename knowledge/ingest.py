@@ -31,7 +31,7 @@ from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
 from knowledge.server_store import ServerIndexStore, open_store
-from knowledge.store import LEXICAL_ONLY, MODEL_ID, IndexStore, Manifest, file_hash
+from knowledge.store import LEXICAL_ONLY, MODEL_ID, Built, IndexStore, Manifest, file_hash
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +163,7 @@ def ingest(
     )
     store.write(
         version,
-        manifest,
-        records,
-        chunks,
-        vectors,
+        Built(manifest, records, chunks, vectors),
         lambda done, total: report_progress("store", done, total),
     )
     store.commit(version)

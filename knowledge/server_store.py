@@ -31,8 +31,7 @@ if TYPE_CHECKING:  # imported where vectors are read or written: a lexical searc
 from agent.errors import ServiceUnavailable
 from agent.resources import state_dir
 from knowledge import chroma
-from knowledge.sections import Chunk, SectionRecord
-from knowledge.store import FORMAT, IndexStore, Manifest, version_name
+from knowledge.store import FORMAT, Built, IndexStore, Manifest, version_name
 
 log = logging.getLogger(__name__)
 POINTER = "kb_current"
@@ -186,19 +185,13 @@ class ServerIndexStore:
     def new_version(self) -> tuple[str, None]:
         return version_name(), None
 
-    def write(
-        self,
-        version: str,
-        manifest: Manifest,
-        records: list[SectionRecord],
-        chunks: list[Chunk],
-        vectors: np.ndarray[Any, np.dtype[np.float32]] | None,
-        report: Callable[[int, int], None],
-    ) -> None:
+    def write(self, version: str, built: Built, report: Callable[[int, int], None]) -> None:
         """The version's collection with its manifest and records. An index without vectors
         (no embedding weights) still needs one to carry them: one entry per section with a
         one-number vector (its place; a graph of equal vectors is slow to build), and the
         manifest's model says it is not to be searched by vector."""
+        manifest, records = built.manifest, built.records
+        chunks, vectors = built.chunks, built.vectors
         if vectors is None:
             import numpy as np
 

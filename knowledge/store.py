@@ -48,6 +48,17 @@ class Manifest:
         return self.__dict__.copy()
 
 
+@dataclass(frozen=True)
+class Built:
+    """What an ingest built for one version, as either store writes it: the manifest, the
+    sections' records, the chunks and their vectors (None without the embedding weights)."""
+
+    manifest: Manifest
+    records: list[SectionRecord]
+    chunks: list[Chunk]
+    vectors: np.ndarray[Any, np.dtype[np.float32]] | None
+
+
 def version_name() -> str:
     """A new version's name; names sort in creation order (pruning relies on it), even
     within one second."""
@@ -117,28 +128,22 @@ class IndexStore:
         folder.mkdir()
         return version, folder
 
-    def write(
-        self,
-        version: str,
-        manifest: Manifest,
-        records: list[SectionRecord],
-        chunks: list[Chunk],
-        vectors: np.ndarray[Any, np.dtype[np.float32]] | None,
-        report: Callable[[int, int], None],
-    ) -> None:
+    def write(self, version: str, built: Built, report: Callable[[int, int], None]) -> None:
         """Everything of one version into its folder; it is not live until `commit`."""
         from knowledge import chroma
 
-        folder = self.folder(version)
+        folder, manifest, vectors = self.folder(version), built.manifest, built.vectors
         if vectors is not None:
             import numpy as np
 
             client = chroma.chroma_client(folder / "chroma", None)
-            chroma.fill_collection(client, manifest.collection, chunks, records, vectors, report)
+            chroma.fill_collection(
+                client, manifest.collection, built.chunks, built.records, vectors, report
+            )
             np.save(folder / "embeddings.npy", vectors)
         write_atomic(
             folder / "sections.json",
-            json.dumps([r.to_json() for r in records], ensure_ascii=False).encode(),
+            json.dumps([r.to_json() for r in built.records], ensure_ascii=False).encode(),
         )
         write_atomic(folder / "manifest.json", json.dumps(manifest.to_json()).encode())
 

@@ -4,21 +4,17 @@ only from neutral topics and the customer's own words, never from internal notes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from agent.analysis.missing import limitations_for
-from agent.analysis.model import Analysis
 from agent.capabilities.common.competition import competitor_points, rivals
-from agent.capabilities.common.meeting import frame_meeting
 from agent.capabilities.meeting_agenda.contract import MeetingAgendaResult
-from agent.capabilities.next_best_action.build import Search, recommend
-from agent.capabilities.pre_call_brief.build import gap_questions, proof_points, value_summary
-from agent.contracts.context import DealContext
+from agent.capabilities.pre_call_brief.build import (
+    MeetingInputs,
+    gap_questions,
+    proof_points,
+    value_summary,
+)
 from agent.contracts.meeting_prep import AgendaItem, Point
-from agent.contracts.request import Meeting
 from agent.formatting import shorten
-from knowledge.documents import Document
-from knowledge.plays import Play
 
 # Share of the meeting per block; the customer's items share the "customer" block.
 SHARES = {"open": 0.1, "customer": 0.35, "discovery": 0.25, "value": 0.2, "close": 0.1}
@@ -37,18 +33,10 @@ def _minutes(total: int, customer_items: int) -> dict[str, int]:
     return minutes
 
 
-def build_agenda(
-    ctx: DealContext,
-    analysis: Analysis,
-    plays: tuple[Play, ...],
-    knowledge: Mapping[str, Document],
-    search: Search | None,
-    meeting: Meeting | None,
-    concerns: list[Point],
-) -> MeetingAgendaResult:
-    deal = ctx.deal
-    primary = recommend(ctx, analysis, plays).primary
-    frame, focus = frame_meeting(ctx, analysis, meeting, primary.title)
+def build_agenda(given: MeetingInputs) -> MeetingAgendaResult:
+    ctx, analysis, knowledge, concerns = given.ctx, given.analysis, given.knowledge, given.concerns
+    deal, meeting = ctx.deal, given.meeting
+    primary, frame, focus = given.plan()
     asked = list((meeting.customer_agenda if meeting else []) or [])
     minutes = _minutes(frame.duration_minutes, len(asked))
     questions = gap_questions(analysis, knowledge, focus.settled)
@@ -142,7 +130,7 @@ def build_agenda(
             )
         ],
     ]
-    materials = proof_points(ctx, knowledge, search, analysis.as_of)
+    materials = proof_points(ctx, knowledge, given.search, analysis.as_of)
     if ctx.value and ctx.value.roi:
         materials.append(Point(text="The value case and ROI model", citations=["value.roi"]))
     if analysis.phase in ("discover", "solution"):

@@ -10,7 +10,7 @@ from agent.capabilities.registry import Capability, Draft, Inputs
 
 def draft(inputs: Inputs) -> Draft:
     meeting = inputs.request.meeting
-    return Draft(build_agenda(**meeting_inputs(inputs)), (meeting,) if meeting else ())
+    return Draft(build_agenda(meeting_inputs(inputs)), (meeting,) if meeting else ())
 
 
 CAPABILITY = Capability(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis, StakeholderEngagement
@@ -14,6 +15,7 @@ from agent.capabilities.common.playbook import list_items, subsections
 from agent.capabilities.common.stories import industry_note, none_in_industry
 from agent.capabilities.deal_strategy.competitive_plan import competition_plans
 from agent.capabilities.next_best_action.build import Search, recommend
+from agent.capabilities.next_best_action.contract import RecommendedAction
 from agent.capabilities.pre_call_brief.contract import PreCallBriefResult
 from agent.contracts.context import DealContext
 from agent.contracts.meeting_prep import MeetingFrame, Point
@@ -25,6 +27,28 @@ from knowledge.retriever import SearchFilters
 
 GAP_GUIDE = "meth-meddicc"
 MAX_GAP_QUESTIONS = 2
+
+
+@dataclass(frozen=True)
+class MeetingInputs:
+    """What both meeting capabilities build from (the agenda reuses the brief's parts): the
+    deal and its analysis, the plays, the citable knowledge and a search over it, the meeting
+    asked about and the deal's likely concerns."""
+
+    ctx: DealContext
+    analysis: Analysis
+    plays: tuple[Play, ...]
+    knowledge: Mapping[str, Document]
+    search: Search | None
+    meeting: Meeting | None
+    concerns: list[Point]
+
+    def plan(self) -> tuple[RecommendedAction, MeetingFrame, Focus]:
+        """The step the meeting serves (next best action's primary) and the meeting framed
+        around it."""
+        primary = recommend(self.ctx, self.analysis, self.plays).primary
+        frame, focus = frame_meeting(self.ctx, self.analysis, self.meeting, primary.title)
+        return primary, frame, focus
 
 
 def gap_questions(
@@ -210,17 +234,9 @@ def _absent(person: StakeholderEngagement, analysis: Analysis) -> Point:
     return Point(text=text, citations=cites)
 
 
-def build_brief(
-    ctx: DealContext,
-    analysis: Analysis,
-    plays: tuple[Play, ...],
-    knowledge: Mapping[str, Document],
-    search: Search | None,
-    meeting: Meeting | None,
-    concerns: list[Point],
-) -> PreCallBriefResult:
-    primary = recommend(ctx, analysis, plays).primary
-    frame, focus = frame_meeting(ctx, analysis, meeting, primary.title)
+def build_brief(given: MeetingInputs) -> PreCallBriefResult:
+    ctx, analysis, knowledge, concerns = given.ctx, given.analysis, given.knowledge, given.concerns
+    primary, frame, focus = given.plan()
     present = {a.person_id for a in frame.attendees}
     rest = [_absent(p, analysis) for p in analysis.engagement if p.contact_id not in present]
     rest += [
@@ -261,7 +277,7 @@ def build_brief(
         if a.side == "customer"
     ]
     competitive = plan_points(competition_plans(ctx, knowledge, analysis))
-    proofs = proof_points(ctx, knowledge, search, analysis.as_of)
+    proofs = proof_points(ctx, knowledge, given.search, analysis.as_of)
     questions = gap_questions(analysis, knowledge, focus.settled)
     follow = (
         [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.capabilities.objection_guide.build import build_objection_guide
-from agent.capabilities.pre_call_brief.build import build_brief
+from agent.capabilities.pre_call_brief.build import MeetingInputs, build_brief
 from agent.capabilities.pre_call_brief.expectations import PreCallBriefExpectations
 from agent.capabilities.registry import Capability, Draft, Inputs
 from agent.contracts.meeting_prep import Point
@@ -17,7 +17,7 @@ from knowledge.retriever import Passage, SearchFilters
 CONCERNS = 3
 
 
-def meeting_inputs(inputs: Inputs) -> dict[str, Any]:
+def meeting_inputs(inputs: Inputs) -> MeetingInputs:
     """What both meeting capabilities build from (the agenda reuses the brief's parts)."""
     run = inputs.settings
     index = index_for(run)
@@ -26,15 +26,15 @@ def meeting_inputs(inputs: Inputs) -> dict[str, Any]:
         return index.search(query, k=5, filters=filters, mode="lexical")
 
     knowledge = citable_documents(run)
-    return {
-        "ctx": inputs.ctx,
-        "analysis": inputs.signals,
-        "plays": load_plays(run.plays_dir),
-        "knowledge": knowledge,
-        "search": search,
-        "meeting": inputs.request.meeting,
-        "concerns": likely_concerns(inputs, knowledge, search),
-    }
+    return MeetingInputs(
+        ctx=inputs.ctx,
+        analysis=inputs.signals,
+        plays=load_plays(run.plays_dir),
+        knowledge=knowledge,
+        search=search,
+        meeting=inputs.request.meeting,
+        concerns=likely_concerns(inputs, knowledge, search),
+    )
 
 
 def likely_concerns(inputs: Inputs, knowledge: Any, search: Any) -> list[Point]:
@@ -53,7 +53,7 @@ def likely_concerns(inputs: Inputs, knowledge: Any, search: Any) -> list[Point]:
 
 def draft(inputs: Inputs) -> Draft:
     meeting = inputs.request.meeting
-    return Draft(build_brief(**meeting_inputs(inputs)), (meeting,) if meeting else ())
+    return Draft(build_brief(meeting_inputs(inputs)), (meeting,) if meeting else ())
 
 
 CAPABILITY = Capability(
