@@ -7,14 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from agent.analysis import analyze_deal
-from agent.analysis.missing import missing_inputs
 from agent.capabilities.methodology_coaching.build import coach_methodology
 from agent.capabilities.methodology_coaching.contract import ElementScore, MethodologyCoachingResult
-from agent.capabilities.registry import capability
-from agent.compose.render import render
 from agent.contracts.context import DealContext
-from agent.grounding.checker import checker_for_draft
-from agent.grounding.citations import build_citations, collect_refs, resolves
+from agent.grounding.citations import collect_refs, resolves
+from tests.drafts import assert_grounded, offline_markdown
 from tests.factories import AS_OF, activity, contact, make_context
 from tests.unit.test_methodology_coaching import knowledge
 
@@ -49,19 +46,8 @@ def grounded(ctx: DealContext, result: MethodologyCoachingResult) -> str:
     analysis = analyze_deal(ctx, AS_OF)
     refs = list(collect_refs(result))
     assert all(resolves(ctx, r) for r in refs if not r.startswith("kb:")), refs
-    citations = build_citations(refs, ctx, knowledge())[0]
-    markdown = render(
-        capability("methodology_coaching").template,
-        citations,
-        r=result,
-        p=None,
-        a=analysis,
-        deal=ctx.deal,
-        close_phrase="",
-    )
-    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, knowledge())
-    report = checker.check(result, markdown)[0]
-    assert report.passed, [f.detail for f in report.findings]
+    markdown = offline_markdown("methodology_coaching", result, ctx, analysis, knowledge())
+    assert_grounded(result, markdown, ctx, analysis, knowledge())
     return markdown
 
 

@@ -7,17 +7,14 @@ from functools import cache
 
 import pytest
 
-from agent.analysis.missing import missing_inputs
 from agent.capabilities.methodology_coaching.build import coach_methodology
 from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
-from agent.capabilities.registry import capability
-from agent.compose.render import render
 from agent.errors import InvalidInput
-from agent.grounding.checker import checker_for_draft
-from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
+from agent.grounding.citations import collect_refs, resolve_knowledge, resolves
 from agent.retrieval import citable_documents
 from agent.settings import CoachContext
 from knowledge.documents import Document
+from tests.drafts import assert_grounded, offline_markdown
 from tests.factories import sample_deal
 
 METHODOLOGIES = (
@@ -156,19 +153,8 @@ def test_every_ref_resolves_and_the_rendered_coaching_is_grounded(
             assert resolve_knowledge(knowledge(), ref) is not None, ref
         else:
             assert resolves(ctx, ref), ref
-    citations = build_citations(refs, ctx, knowledge())[0]
-    markdown = render(
-        capability("methodology_coaching").template,
-        citations,
-        r=result,
-        p=None,
-        a=analysis,
-        deal=ctx.deal,
-        close_phrase="",
-    )
-    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, knowledge())
-    report = checker.check(result, markdown)[0]
-    assert report.passed, [f.detail for f in report.findings]
+    markdown = offline_markdown("methodology_coaching", result, ctx, analysis, knowledge())
+    assert_grounded(result, markdown, ctx, analysis, knowledge())
     assert "## Scorecard" in markdown and "## Sources" in markdown
 
 

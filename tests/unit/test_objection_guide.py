@@ -6,19 +6,16 @@ import re
 
 import pytest
 
-from agent.analysis.missing import missing_inputs
 from agent.capabilities.objection_guide.build import build_objection_guide
 from agent.capabilities.objection_guide.contract import ObjectionGuideResult
-from agent.capabilities.registry import capability
-from agent.compose.render import render
 from agent.contracts.context import DealContext
-from agent.grounding.checker import checker_for_draft
-from agent.grounding.citations import build_citations, collect_refs, resolve_knowledge, resolves
+from agent.grounding.citations import collect_refs, resolve_knowledge, resolves
 from agent.retrieval import citable_documents, index_for
 from agent.settings import CoachContext
 from knowledge.documents import KB_PREFIX
 from knowledge.retriever import Passage, SearchFilters
 from tests.conftest import SAMPLE_DEALS
+from tests.drafts import assert_grounded, offline_markdown
 from tests.factories import sample_deal
 
 KNOWLEDGE = citable_documents(CoachContext())
@@ -40,16 +37,7 @@ def guide(deal_id: str, message: str | None = None) -> ObjectionGuideResult:
 
 def markdown(deal_id: str, result: ObjectionGuideResult) -> str:
     ctx, analysis = deal(deal_id)
-    citations, _ = build_citations(list(collect_refs(result)), ctx, KNOWLEDGE)
-    return render(
-        capability("objection_guide").template,
-        citations,
-        r=result,
-        p=None,
-        a=analysis,
-        deal=ctx.deal,
-        close_phrase="",
-    )
+    return offline_markdown("objection_guide", result, ctx, analysis, KNOWLEDGE)
 
 
 def test_a_typed_objection_is_matched_to_the_library_and_ranked_first() -> None:
@@ -157,9 +145,7 @@ def test_every_citation_resolves_and_the_rendered_guide_is_grounded(
             assert resolves(ctx, ref), ref
     text = markdown(deal_id, result)
     assert "## Keep this open" in text and "## Sources" in text
-    checker = checker_for_draft(ctx, analysis, missing_inputs(ctx), result, KNOWLEDGE)
-    report = checker.check(result, text)[0]
-    assert report.passed, report.findings
+    assert_grounded(result, text, ctx, analysis, KNOWLEDGE)
 
 
 def test_a_warm_guide_is_the_cold_one() -> None:
