@@ -68,9 +68,11 @@ PARTNER_FIX = (
 
 @dataclass(frozen=True)
 class StageView:
-    """One stage as the checks see it: whether the deal left it, when it was in it, and the
-    record gap that hides its evidence, if any."""
+    """One stage of the deal as the checks see it: the deal and its analysis, whether the deal
+    left the stage, when it was in it, and the record gap that hides its evidence, if any."""
 
+    ctx: DealContext
+    analysis: Analysis
     index: int
     name: str
     past: bool
@@ -109,20 +111,18 @@ def check_steps(
         past = s_index < current
         window = windows[s_index]
         lost = gap if past and gap is not None and window.start < gap.until else None
-        view = StageView(s_index, stage.name, past, window, lost)
+        view = StageView(ctx, analysis, s_index, stage.name, past, window, lost)
         for c_index, crit in enumerate(stage.exit_criteria):
             ref = process.ref(s_index, "exit_criterion", c_index)
             waiver = waivers.get(crit.id)
-            steps.append(_criterion(ctx, analysis, view, crit, ref, waiver, plays, values))
+            steps.append(_criterion(view, crit, ref, waiver, plays, values))
         for a_index, req in enumerate(stage.required_activities):
             ref = process.ref(s_index, "required_activity", a_index)
-            steps.append(_activity(ctx, analysis, view, req, ref, waivers.get(req.id)))
+            steps.append(_activity(view, req, ref, waivers.get(req.id)))
     return steps
 
 
 def _criterion(
-    ctx: DealContext,
-    analysis: Analysis,
     view: StageView,
     crit: ExitCriterion,
     ref: str,
@@ -130,13 +130,13 @@ def _criterion(
     plays: tuple[Play, ...],
     values: dict[str, str],
 ) -> StepCheck:
-    found = analysis.evidence.get(crit.check) if crit.check else None
+    found = view.analysis.evidence.get(crit.check) if crit.check else None
     if found is None:
-        return _manual(ctx, analysis, view, crit, ref, waiver)
+        return _manual(view, crit, ref, waiver)
     met, detail, cites = found.met, found.detail, [ref, *found.citations]
     advice = None
     fix = remedy(crit.check, plays, values)
-    if met is False and (again := _rebook(ctx, found.citations)) is not None:
+    if met is False and (again := _rebook(view.ctx, found.citations)) is not None:
         advice = again  # the step's activity was logged but did not take place
     elif met is False and view.lost is not None and crit.check in FROM_ACTIVITY_LOG:
         met, advice = None, view.history_fix()
@@ -175,16 +175,11 @@ def _rebook(ctx: DealContext, citations: list[str]) -> str | None:
 
 
 def _manual(
-    ctx: DealContext,
-    analysis: Analysis,
-    view: StageView,
-    crit: ExitCriterion,
-    ref: str,
-    waiver: tuple[int, ProcessException] | None,
+    view: StageView, crit: ExitCriterion, ref: str, waiver: tuple[int, ProcessException] | None
 ) -> StepCheck:
     """A criterion no check computes: what the latest text naming it says, else unknown for a
     stage the deal left (ask the rep) and a check by hand for the current one."""
-    said = said_of(analysis.reading, crit.description, analysis.as_of)
+    said = said_of(view.analysis.reading, crit.description, view.analysis.as_of)
     if said is not None:
         word = "done" if said.done else "not done"
         return _judge(
@@ -220,22 +215,17 @@ def _manual(
         optional=False,
         waiver=waiver,
         fix=None,
-        advice=view.history_fix() or MANUAL_FIX.format(owner=ctx.deal.owner.name),
+        advice=view.history_fix() or MANUAL_FIX.format(owner=view.ctx.deal.owner.name),
     )
 
 
 def _activity(
-    ctx: DealContext,
-    analysis: Analysis,
-    view: StageView,
-    req: RequiredActivity,
-    ref: str,
-    waiver: tuple[int, ProcessException] | None,
+    view: StageView, req: RequiredActivity, ref: str, waiver: tuple[int, ProcessException] | None
 ) -> StepCheck:
     """A required activity: one of its kinds logged and held before the deal left the stage,
     else one the text says was held (log it), else one logged that did not take place (rebook
     it), else unknown where the history is missing, else not done."""
-    deal = ctx.deal
+    deal, analysis = view.ctx.deal, view.analysis
     upto = min(view.window.end, analysis.as_of) if view.past else analysis.as_of
     kinds = " or ".join(req.activity_types) or "matching"
     logged, _ = logged_held(deal, req.activity_types, analysis.as_of)
