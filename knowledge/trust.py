@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from agent.months import MONTHS, alternation
 from knowledge.documents import Document
 
 # A card or a proof point last verified longer ago than this is stale: the coach says so, with
@@ -53,10 +54,7 @@ _LABELS = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z]*)\s$")
 _WORD_AFTER = re.compile(r"\s([A-Z][A-Z]+)\b")
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
-)
+_MONTH = rf"(?:{alternation(form.capitalize() for form in MONTHS)})\b"  # as written: "Sept"
 _DATES = re.compile(
     rf"\b\d{{4}}-\d{{2}}(?:-\d{{2}})?(?![\d-])|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}|"
     rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b(?!,\d)"

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.contracts.context import DealContext
+from agent.months import MONTHS, alternation
 from agent.reading.actors import DealText, Reader, deal_text, voices
 from agent.reading.ownership import Owner, Spoken, owner_of
 
@@ -79,10 +80,7 @@ NO_BUDGET = re.compile(
     r"allocated|confirmed)|no funding)\b",
     re.IGNORECASE,
 )
-_MONTH = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
+_MONTH = alternation(form for form in MONTHS if form != "may")
 # A date or a named point in time; "may" only with a day, since it is also a verb.
 DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTH}|may)|(?:{_MONTH}|may) \d{{1,2}}"

@@ -8,7 +8,7 @@ import calendar
 import datetime as dt
 import re
 
-from agent.months import MONTH, MONTH_NAME, MONTHS
+from agent.months import MONTH, MONTH_NAME, MONTHS, alternation
 from agent.reading.commitments import resolve_date
 from agent.reading.dates import resolve_when
 
@@ -47,3 +47,11 @@ def test_readers_read_each_form_alike() -> None:
         promised = {resolve_date(f"by {form.rstrip('.')} 14th", ON)[0] for form in forms}
         assert len(promised) == 1, forms
         assert next(iter(promised)) in (dt.date(2026, number, 14), dt.date(2027, number, 14))
+
+
+def test_an_alternation_of_some_forms_takes_only_those() -> None:
+    without_may = re.compile(rf"\b(?:{alternation(f for f in MONTHS if f != 'may')})\b", re.I)
+    assert without_may.search("we may sign") is None
+    assert without_may.fullmatch("September") is not None
+    written = re.compile(rf"(?:{alternation(f.capitalize() for f in MONTHS)})\b")
+    assert written.fullmatch("Sept") is not None and written.fullmatch("sept") is None
