@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.files",
             "agent.formatting",
             "agent.intake",
+            "agent.markup",
             "agent.memo",
             "agent.resources",
             "agent.sanitise",
