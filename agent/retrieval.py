@@ -35,7 +35,20 @@ def other_seller(ctx: CoachContext) -> str | None:
 
 
 def citable_documents(ctx: CoachContext) -> dict[str, Document]:
-    return {**index_for(ctx).documents(), **plays_by_id(ctx.plays_dir)}
+    """The index's documents with the plays on top: one mapping per loaded pair (read, never
+    changed, like the two it joins), so a request does not join them again at every step."""
+    indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
+    kept = _CITABLE.get((id(indexed), id(plays)))
+    if kept is not None and kept[0] is indexed and kept[1] is plays:
+        return kept[2]
+    joined = {**indexed, **plays}
+    if len(_CITABLE) > 16:
+        _CITABLE.clear()
+    _CITABLE[(id(indexed), id(plays))] = (indexed, plays, joined)  # held: ids not reused
+    return joined
+
+
+_CITABLE: dict[tuple[int, int], tuple[object, object, dict[str, Document]]] = {}
 
 
 def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]:
