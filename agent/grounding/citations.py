@@ -201,13 +201,18 @@ def build_citations(
     """Citations with excerpts for resolvable refs, and the refs that did not resolve."""
     citations, broken = [], []
     described = _DESCRIBED.get(ctx, None, dict)
+    cited = _cited_knowledge(docs)
     for ref in dict.fromkeys(refs):
         if ref.startswith(KB_PREFIX):
-            text = resolve_knowledge(docs, ref)
-            if text is None:
+            if ref not in cited:
+                text = resolve_knowledge(docs, ref)
+                cited[ref] = None
+                if text is not None:
+                    cited[ref] = Citation(ref=ref, kind="knowledge", excerpt=shorten(text))
+            if (known := cited[ref]) is None:
                 broken.append(ref)
             else:
-                citations.append(Citation(ref=ref, kind="knowledge", excerpt=shorten(text)))
+                citations.append(known)
             continue
         if ref not in described:
             node = resolve_input(ctx, ref)
@@ -226,3 +231,20 @@ def build_citations(
 # hands out the same object while the deal's files are unchanged, agent/memo.py): compose and
 # check both cite, and a large deal's answer cites thousands of its activities.
 _DESCRIBED: PerObject[dict[str, Citation | None]] = PerObject(maxsize=64)
+
+
+def _cited_knowledge(docs: Mapping[str, Document]) -> dict[str, Citation | None]:
+    """What each knowledge ref resolves to, described once per loaded set of documents (an
+    index version's, agent/retrieval.py: the same mapping while the index is unchanged). The
+    mapping is held with its citations, so its id is not reused while they are kept."""
+    kept = _KNOWLEDGE.get(id(docs))
+    if kept is not None and kept[0] is docs:
+        return kept[1]
+    if len(_KNOWLEDGE) >= 8:
+        _KNOWLEDGE.clear()
+    cited: dict[str, Citation | None] = {}
+    _KNOWLEDGE[id(docs)] = (docs, cited)
+    return cited
+
+
+_KNOWLEDGE: dict[int, tuple[Mapping[str, Document], dict[str, Citation | None]]] = {}
