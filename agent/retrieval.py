@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from agent.memo import Held
 from agent.settings import CoachContext
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.plays import plays_by_id
@@ -38,17 +39,10 @@ def citable_documents(ctx: CoachContext) -> dict[str, Document]:
     """The index's documents with the plays on top: one mapping per loaded pair (read, never
     changed, like the two it joins), so a request does not join them again at every step."""
     indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
-    kept = _CITABLE.get((id(indexed), id(plays)))
-    if kept is not None and kept[0] is indexed and kept[1] is plays:
-        return kept[2]
-    joined = {**indexed, **plays}
-    if len(_CITABLE) > 16:
-        _CITABLE.clear()
-    _CITABLE[(id(indexed), id(plays))] = (indexed, plays, joined)  # held: ids not reused
-    return joined
+    return _CITABLE.get((indexed, plays), lambda: {**indexed, **plays})
 
 
-_CITABLE: dict[tuple[int, int], tuple[object, object, dict[str, Document]]] = {}
+_CITABLE: Held[dict[str, Document]] = Held(maxsize=16)
 
 
 def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]:

@@ -12,7 +12,7 @@ from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
 from agent.formatting import shorten
-from agent.memo import PerObject, Recent, content_of
+from agent.memo import Held, PerObject, Recent, content_of
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -235,16 +235,8 @@ _DESCRIBED: PerObject[dict[str, Citation | None]] = PerObject(maxsize=64)
 
 def _cited_knowledge(docs: Mapping[str, Document]) -> dict[str, Citation | None]:
     """What each knowledge ref resolves to, described once per loaded set of documents (an
-    index version's, agent/retrieval.py: the same mapping while the index is unchanged). The
-    mapping is held with its citations, so its id is not reused while they are kept."""
-    kept = _KNOWLEDGE.get(id(docs))
-    if kept is not None and kept[0] is docs:
-        return kept[1]
-    if len(_KNOWLEDGE) >= 8:
-        _KNOWLEDGE.clear()
-    cited: dict[str, Citation | None] = {}
-    _KNOWLEDGE[id(docs)] = (docs, cited)
-    return cited
+    index version's, agent/retrieval.py: the same mapping while the index is unchanged)."""
+    return _KNOWLEDGE.get((docs,), dict)
 
 
-_KNOWLEDGE: dict[int, tuple[Mapping[str, Document], dict[str, Citation | None]]] = {}
+_KNOWLEDGE: Held[dict[str, Citation | None]] = Held(maxsize=8)

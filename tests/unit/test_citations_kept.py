@@ -28,3 +28,23 @@ def test_knowledge_citations_are_kept_per_mapping_and_resolved_per_mapping() -> 
     renamed = {**docs, doc_id: replace(doc, meta={**doc.meta, "title": "Renamed document"})}
     (other,), _ = build_citations([ref], ctx, renamed)
     assert other.excerpt == "Renamed document" != first.excerpt
+
+
+def test_held_keeps_a_value_per_object_and_holds_the_object() -> None:
+    from agent.memo import Held
+
+    made: list[int] = []
+    held: Held[int] = Held(maxsize=2)
+
+    def compute() -> int:
+        made.append(1)
+        return len(made)
+
+    first: dict[str, int] = {}
+    assert held.get((first,), compute) == 1 and held.get((first,), compute) == 1
+    ident = id(first)
+    del first  # held with its value: no new mapping can take its id meanwhile
+    other: dict[str, int] = {}
+    assert id(other) != ident and held.get((other,), compute) == 2  # equal, not the same
+    third: dict[str, int] = {}
+    assert held.get((third,), compute) == 3 and held.get((other,), compute) == 4  # full: anew
