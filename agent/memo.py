@@ -226,6 +226,27 @@ class Recent(Generic[K, V]):
             self._items.clear()
 
 
+class Held(Generic[V]):
+    """A memo of values per object that cannot be weakly referenced (a dict of loaded
+    documents, read and never changed): keyed by the objects' ids, each held with its value,
+    so no id is reused while its entry is kept; at most `maxsize` entries, cleared when full."""
+
+    def __init__(self, maxsize: int) -> None:
+        self._items: dict[tuple[int, ...], tuple[tuple[object, ...], V]] = {}
+        self._maxsize = maxsize
+
+    def get(self, objs: tuple[object, ...], compute: Callable[[], V]) -> V:
+        key = tuple(map(id, objs))
+        kept = self._items.get(key)
+        if kept is not None and all(a is b for a, b in zip(kept[0], objs, strict=True)):
+            return kept[1]
+        value = compute()
+        if len(self._items) >= self._maxsize:
+            self._items.clear()
+        self._items[key] = (objs, value)
+        return value
+
+
 def content_of(model: BaseModel) -> str:
     """A model's JSON, kept per object: what is kept per content (a draft's walk for the
     grounding check, whether the sanitiser leaves it as it is) looks a result up by it, and

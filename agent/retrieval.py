@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from agent.memo import Held
 from agent.settings import CoachContext
 from knowledge.documents import KB_PREFIX, Document
 from knowledge.plays import plays_by_id
@@ -35,7 +36,13 @@ def other_seller(ctx: CoachContext) -> str | None:
 
 
 def citable_documents(ctx: CoachContext) -> dict[str, Document]:
-    return {**index_for(ctx).documents(), **plays_by_id(ctx.plays_dir)}
+    """The index's documents with the plays on top: one mapping per loaded pair (read, never
+    changed, like the two it joins), so a request does not join them again at every step."""
+    indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
+    return _CITABLE.get((indexed, plays), lambda: {**indexed, **plays})
+
+
+_CITABLE: Held[dict[str, Document]] = Held(maxsize=16)
 
 
 def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]:

@@ -18,32 +18,32 @@ mail client or a downstream agent to do something. So at every exit:
   answer, an event or the CRM.
 
 Markdown is read with markdown-it (the CommonMark parser, linkify for bare URLs), never with
-regexes: what counts as an image, a link or HTML is what a renderer would make of it. Text with
+regexes (agent/markup.py): what counts as an image, a link or HTML is what a renderer would
+make of it. Text with
 nothing of the kind comes back unchanged apart from removed characters, so clean text is never
 rewritten. The functions are pure and idempotent: cleaning twice changes nothing.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.intake import LIMITS
+from agent.markup import IMAGE_REMOVED as IMAGE_REMOVED  # the rebuild's note, read from here
+from agent.markup import markup_free, tags_escaped
 from agent.memo import content_of
 
-IMAGE_REMOVED = "(image removed)"
-
 T = TypeVar("T")
+# A model's strings and its longest list or mapping, from a walk the caller made anyway.
+Walked = Callable[[], tuple[Sequence[str], int]]
 
 
 class OutputPolicy(BaseModel):
@@ -107,180 +107,6 @@ def strip_invisible(text: str) -> str:
     return "".join(c for c in text if not _removed(c))
 
 
-class _EveryLink(MarkdownIt):
-    """markdown-it drops `javascript:` links to text; here every link is a token, so the
-    policy judges it (and a viewer that would follow it never sees it)."""
-
-    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
-        return True
-
-
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    md = _EveryLink("commonmark", {"linkify": True}).enable(["linkify", "strikethrough"])
-    assert md.linkify is not None, "linkify-it-py is a dependency"
-    md.linkify.set({"fuzzy_email": False, "fuzzy_link": False})  # links with a scheme only
-    return md
-
-
-# Only text with one of these can hold HTML, an image, a link or a link's definition; the rest
-# (most fields, and refs such as `deal.activities[3]`) skips the parser.
-_MAYBE_MARKUP = re.compile(r"<|\]\s*[(\[:]|://")
-# A link reference definition (`[x]: https://…`): it is no token, yet it turns `[x]` anywhere
-# else in the document into a link; escaping its bracket keeps it text.
-_DEFINITION = re.compile(r"^( {0,3})\[", re.MULTILINE)
-# What could start markup again once rebuilt text is put back: escaped with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`\[\]])")
-# Where a tag could start: escaped in every field, whatever a parser makes of the rest (a tag
-# cut in half by a length cap is no HTML to markdown-it, yet an HTML view may still open it).
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_MAIL_AUTOLINK = re.compile(r"<([^\s<>@]+@[^\s<>]+)>")
-_SCHEME = re.compile(r"\b([a-z][a-z0-9+.-]*):(?=//)", re.IGNORECASE)
-_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s\"'<>]+", re.IGNORECASE)  # in escaped HTML
-
-
-def _recipient(t: Token, policy: OutputPolicy) -> bool:
-    """`<ana@customer.example>` for one of the deal's contacts: how a recipient is written
-    ('Name <address>'), kept as it is; any other address loses its link and keeps its text."""
-    href = str(t.attrs.get("href", ""))
-    return t.markup == "autolink" and href.startswith("mailto:") and policy.allows(href)
-
-
-def _unsafe(tokens: Iterable[Token], policy: OutputPolicy) -> bool:
-    """True when the tokens hold HTML, an image or a link (allowed or not: rebuilt anyway),
-    apart from a contact's address written as a recipient."""
-    for t in tokens:
-        if t.type in ("html_block", "html_inline", "image"):
-            return True
-        if t.type == "link_open" and not _recipient(t, policy):
-            return True
-        if t.children and _unsafe(t.children, policy):
-            return True
-    return False
-
-
-def _escape_html(raw: str) -> str:
-    """HTML shown as text; a URL in it (`src="https://…"`) keeps only its host, as a bare
-    URL does, so it neither becomes a link of its own nor carries data out."""
-    return _URL.sub(lambda m: _link_removed(m.group(0)), html.escape(raw, quote=False))
-
-
-def _link_removed(href: str) -> str:
-    """A bare URL's place: its host, so the reader knows what it was; the path and query,
-    where data is carried out, go."""
-    host = urlsplit(href).hostname
-    return f"(link to {host} removed)" if host else "(link removed)"
-
-
-def _inline(children: Sequence[Token], policy: OutputPolicy) -> str:
-    """Inline markdown rebuilt from its tokens: allowed links kept, every other link reduced to
-    its text (a bare URL to its host), images to a note, HTML escaped, text escaped."""
-    out: list[str] = []
-    links: list[tuple[str, str, list[str]]] = []  # (kept|mail|text|bare, target, its text)
-    for t in children:
-        sink = links[-1][2] if links and links[-1][0] == "bare" else out
-        if t.type == "link_open":
-            href = str(t.attrs.get("href", ""))
-            if _recipient(t, policy):
-                out.append("<")
-                links.append(("mail", "", out))
-            elif policy.allows(href):
-                out.append("[")
-                links.append(("kept", href, out))
-            else:
-                bare = t.markup in ("linkify", "autolink") and not href.startswith("mailto:")
-                links.append(("bare" if bare else "text", href, []))
-        elif t.type == "link_close":
-            how, href, collected = links.pop() if links else ("text", "", [])
-            if how == "kept":
-                out.append(f"]({href})")
-            elif how == "mail":
-                out.append(">")
-            elif how == "bare":
-                out.append(_link_removed(href))
-        elif t.type == "image":
-            alt = _MD_SPECIAL.sub(r"\\\1", t.content)
-            sink.append(f"{alt} {IMAGE_REMOVED}" if alt else IMAGE_REMOVED)
-        elif t.type == "html_inline":
-            sink.append(_escape_html(t.content))
-        elif t.type in ("text", "text_special"):
-            sink.append(t.content if sink is not out else _MD_SPECIAL.sub(r"\\\1", t.content))
-        elif t.type == "code_inline":
-            sink.append(f"{t.markup}{t.content}{t.markup}")
-        elif t.type == "softbreak":
-            sink.append("\n")
-        elif t.type == "hardbreak":
-            sink.append("\\\n")
-        else:  # emphasis, strong, strikethrough: their markers
-            sink.append(t.markup)
-    return "".join(out)
-
-
-def _rebuilt(text: str, policy: OutputPolicy) -> str:
-    """The text with each unsafe block rebuilt in place; a block that cannot be found again in
-    the source (inside a list or a quote) makes the whole text one rebuilt inline run."""
-    for block in _markdown().parse(text):
-        if block.type == "html_block":
-            new = _escape_html(block.content)
-        elif block.type == "inline" and block.children and _unsafe(block.children, policy):
-            new = _inline(block.children, policy)
-        else:
-            continue
-        old = block.content.rstrip("\n")
-        if old not in text:
-            return _inline(_markdown().parseInline(text)[0].children or [], policy)
-        text = text.replace(old, new.rstrip("\n"), 1)
-    return text
-
-
-def _markup_free(text: str, policy: OutputPolicy) -> str:
-    if not _MAYBE_MARKUP.search(text):
-        return text
-    env: dict[str, Any] = {}
-    tokens = _markdown().parse(text, env)
-    if env.get("references"):
-        text = _DEFINITION.sub(r"\1\\[", text)
-        tokens = _markdown().parse(text)
-    if not _unsafe(tokens, policy):
-        return text
-    text = _tags_escaped(_rebuilt(text, policy), policy)
-    if _unsafe_beyond_allowed(text, policy):  # crafted nesting survived: text only
-        text = _SCHEME.sub(r"\1\\:", _MD_SPECIAL.sub(r"\\\1", text))
-    return text
-
-
-def _tags_escaped(text: str, policy: OutputPolicy) -> str:
-    """Every `<` that could open a tag as `&lt;`, but a contact's address as a recipient."""
-    if "<" not in text:
-        return text
-
-    def escaped(match: re.Match[str]) -> str:
-        mail = _MAIL_AUTOLINK.match(text, match.start())
-        return "<" if mail and policy.allows(f"mailto:{mail.group(1)}") else "&lt;"
-
-    return _TAG_START.sub(escaped, text)
-
-
-def _unsafe_beyond_allowed(text: str, policy: OutputPolicy) -> bool:
-    env: dict[str, Any] = {}
-    tokens = _markdown().parse(text, env)
-    if env.get("references"):
-        return True
-
-    def bad(tokens: Iterable[Token]) -> bool:
-        for t in tokens:
-            if t.type in ("html_block", "html_inline", "image"):
-                return True
-            href = str(t.attrs.get("href", ""))
-            if t.type == "link_open" and not policy.allows(href):
-                return True
-            if t.children and bad(t.children):
-                return True
-        return False
-
-    return bad(tokens)
-
-
 def _capped(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
@@ -322,14 +148,34 @@ class Cleaner:
         # models (by type and JSON) this policy leaves as they are: not walked again
         self._clean_models: dict[tuple[type[BaseModel], str], None] = {}
 
-    def model(self, value: BaseModel) -> BaseModel:
-        """`value` cleaned; one whose content was already found clean is returned at once."""
+    def model(self, value: BaseModel, walked: Walked | None = None) -> BaseModel:
+        """`value` cleaned; one whose content was already found clean is returned at once, and
+        so is one that `walked` (a walk the caller made anyway, such as the grounding check's:
+        every string in the model, and its longest list or mapping) shows nothing to clean in,
+        so a new answer is not walked a second time to find nothing to clean."""
         if self.known_clean(value):
+            return value
+        if walked is not None and self.unchanged(*walked()):
+            self.found_clean(value)
             return value
         out: BaseModel = _clean(value, self)
         if out is value:
             self.found_clean(value)
         return out
+
+    def flat(self, models: list[T]) -> list[T]:
+        """`clean(models)` for models whose fields are all strings (citations): the list itself
+        when it is short enough and each string is clean, each looked up in this cleaner,
+        without the general walk through each model's fields."""
+        values = [v for m in models for v in vars(m).values()]
+        if all(type(v) is str for v in values) and self.unchanged(values, len(models)):
+            return models
+        return _clean(models, self)  # type: ignore[no-any-return]
+
+    def unchanged(self, texts: Iterable[str], width: int) -> bool:
+        """Whether a value holding these strings, whose longest list or mapping has `width`
+        items, comes back from the walk as it is: nothing to cut, every string clean."""
+        return width <= self.policy.max_items and all(self(t) is t for t in texts)
 
     def known_clean(self, value: BaseModel) -> bool:
         """Whether a model of this content was found clean before."""
@@ -387,16 +233,17 @@ def cleaner(policy: OutputPolicy) -> Cleaner:
 
 def _cleaned_now(text: str, policy: OutputPolicy) -> str:
     out = _withhold(text, policy.withheld) if policy.withheld else text
-    out = _tags_escaped(_markup_free(strip_invisible(out), policy), policy)
+    out = tags_escaped(markup_free(strip_invisible(out), policy), policy)
     return _capped(out, policy.max_chars)
 
 
-def clean(value: T, policy: OutputPolicy = STRICT) -> T:
+def clean(value: T, policy: OutputPolicy = STRICT, walked: Walked | None = None) -> T:
     """Every string in a value cleaned and every list capped: pydantic models (copied, not
-    changed), dicts, lists, tuples and strings; other values are returned as they are."""
+    changed), dicts, lists, tuples and strings; other values are returned as they are.
+    `walked`: a model's strings and longest list, from a walk the caller made (Cleaner.model)."""
     text = cleaner(policy)
     if isinstance(value, BaseModel):
-        return text.model(value)  # type: ignore[return-value]
+        return text.model(value, walked)  # type: ignore[return-value]
     return _clean(value, text)  # type: ignore[no-any-return]
 
 

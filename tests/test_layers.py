@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.files",
             "agent.formatting",
             "agent.intake",
+            "agent.markup",
             "agent.memo",
             "agent.months",
             "agent.resources",

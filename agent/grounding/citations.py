@@ -12,7 +12,7 @@ from agent.contracts.context import INPUT_ROOTS, DealContext
 from agent.contracts.rep import RepContext
 from agent.contracts.response import Citation
 from agent.formatting import shorten
-from agent.memo import PerObject, Recent, content_of
+from agent.memo import Held, PerObject, Recent, content_of
 from knowledge.documents import KB_PREFIX, Document
 
 _ROOTS = "|".join(INPUT_ROOTS)
@@ -201,13 +201,18 @@ def build_citations(
     """Citations with excerpts for resolvable refs, and the refs that did not resolve."""
     citations, broken = [], []
     described = _DESCRIBED.get(ctx, None, dict)
+    cited = _cited_knowledge(docs)
     for ref in dict.fromkeys(refs):
         if ref.startswith(KB_PREFIX):
-            text = resolve_knowledge(docs, ref)
-            if text is None:
+            if ref not in cited:
+                text = resolve_knowledge(docs, ref)
+                cited[ref] = None
+                if text is not None:
+                    cited[ref] = Citation(ref=ref, kind="knowledge", excerpt=shorten(text))
+            if (known := cited[ref]) is None:
                 broken.append(ref)
             else:
-                citations.append(Citation(ref=ref, kind="knowledge", excerpt=shorten(text)))
+                citations.append(known)
             continue
         if ref not in described:
             node = resolve_input(ctx, ref)
@@ -226,3 +231,12 @@ def build_citations(
 # hands out the same object while the deal's files are unchanged, agent/memo.py): compose and
 # check both cite, and a large deal's answer cites thousands of its activities.
 _DESCRIBED: PerObject[dict[str, Citation | None]] = PerObject(maxsize=64)
+
+
+def _cited_knowledge(docs: Mapping[str, Document]) -> dict[str, Citation | None]:
+    """What each knowledge ref resolves to, described once per loaded set of documents (an
+    index version's, agent/retrieval.py: the same mapping while the index is unchanged)."""
+    return _KNOWLEDGE.get((docs,), dict)
+
+
+_KNOWLEDGE: Held[dict[str, Citation | None]] = Held(maxsize=8)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -54,42 +55,16 @@ def checked_response(
         deal_id=deal_id,
         rep_id=rep_id,
         as_of=state["as_of"],
-        result=_cleaned(result, policy),  # lists already capped above, with a warning
+        # lists already capped above, with a warning; the check's walk says what to clean
+        result=clean(result, policy, partial(texts_and_width, result)),
         markdown=markdown,
-        citations=_cleaned_flat(citations, policy),
+        citations=cleaner(policy).flat(citations),
         missing_inputs=state["missing_inputs"],
         warnings=warnings,
         composition=state["composition"].model_copy(update={"latency_ms": round(latency, 2)}),
         check=report,
         events=clean(list(events), policy),
     )
-
-
-def _cleaned(result: BaseModel, policy: OutputPolicy) -> BaseModel:
-    """`clean(result, policy)`, which returns the result itself when every string in it is
-    clean and no list or mapping is long enough to cut: found from the check's walk of the
-    same result (its JSON form holds every string the sanitiser reads), so a new answer is not
-    walked a second time to find nothing to clean."""
-    text = cleaner(policy)
-    if text.known_clean(result):  # the same answer again (a warm request about the deal)
-        return result
-    texts, width = texts_and_width(result)
-    if width <= policy.max_items and all(text(t) is t for t in texts):
-        text.found_clean(result)
-        return result
-    return clean(result, policy)
-
-
-def _cleaned_flat(models: list[Any], policy: OutputPolicy) -> list[Any]:
-    """`clean(models, policy)` for models whose fields are all strings (the citations): the
-    list itself when it is short enough and each string is clean, found by looking each one up
-    in the policy's cleaner, without walking each model's fields through the general walk."""
-    text = cleaner(policy)
-    if len(models) <= policy.max_items and all(
-        type(v) is str and text(v) is v for m in models for v in vars(m).values()
-    ):
-        return models
-    return clean(models, policy)
 
 
 def capped(model: Any, limit: int, path: str, cut: list[str]) -> Any:

@@ -1,9 +1,11 @@
-"""The envelope returns a result unchanged without walking it when the check's walk found
-nothing to clean: the same value the sanitiser's walk gives, whatever the result holds."""
+"""The sanitiser's shortcut (Cleaner.model with the check's walk, Cleaner.flat for citations)
+returns a value unchanged without walking it when there is nothing to clean: the same value
+the sanitiser's walk gives, whatever the result holds."""
 
 from __future__ import annotations
 
 import typing
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -11,8 +13,8 @@ from pydantic import BaseModel
 from agent.analysis import analyze_deal
 from agent.capabilities.next_best_action.build import recommend
 from agent.contracts.response import _RESULTS
-from agent.respond.envelope import _cleaned
-from agent.sanitise import STRICT, OutputPolicy, clean
+from agent.grounding.draft_values import texts_and_width
+from agent.sanitise import STRICT, Cleaner, OutputPolicy, clean
 from knowledge.plays import load_plays
 from tests.factories import AS_OF, make_context
 
@@ -20,6 +22,12 @@ from tests.factories import AS_OF, make_context
 def _result() -> Any:
     ctx = make_context()
     return recommend(ctx, analyze_deal(ctx, AS_OF), load_plays())
+
+
+def _cleaned(result: Any, policy: OutputPolicy) -> Any:
+    """As the envelope cleans a result: the check's walk tells what there is to clean (a
+    cleaner of its own, so nothing was found clean before)."""
+    return Cleaner(policy).model(result, partial(texts_and_width, result))
 
 
 def test_a_clean_result_is_returned_as_it_is_and_a_dirty_one_is_cleaned() -> None:
@@ -67,7 +75,9 @@ def test_every_string_of_a_result_is_in_its_json_form() -> None:
 
 def test_citations_are_returned_as_they_are_only_when_every_string_is_clean() -> None:
     from agent.contracts.response import Citation
-    from agent.respond.envelope import _cleaned_flat
+
+    def _cleaned_flat(models: list[Citation], policy: OutputPolicy) -> list[Citation]:
+        return Cleaner(policy).flat(models)
 
     citations = [
         Citation(ref=f"deal.activities[{i}]", kind="input", excerpt=f"Call {i} held")

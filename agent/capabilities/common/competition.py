@@ -40,6 +40,7 @@ from agent.capabilities.deal_strategy.contract import CompetitivePlan
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.meeting_prep import Point
+from agent.memo import PerObject, content_of
 from knowledge.documents import Document
 from knowledge.sections import flag_token
 from knowledge.trust import STALE_AFTER_DAYS, provenance_of
@@ -105,6 +106,28 @@ def competitor_view(
     knowledge: Mapping[str, Document],
     as_of: dt.date | None,
     reading: Reading | None = None,
+) -> CompetitorView:
+    """Kept per deal version (the context object), competitor, date, reading (by content) and
+    loaded documents (by identity, held with the view so the id is not reused meanwhile): a
+    warm request about the deal does not vet the card and read the claims again."""
+    key = (name, as_of, id(knowledge), content_of(reading) if reading is not None else None)
+    held, view = _VIEWS.get(
+        ctx, key, lambda: (knowledge, _view(name, ctx, knowledge, as_of, reading))
+    )
+    if held is knowledge:
+        return view
+    return _view(name, ctx, knowledge, as_of, reading)  # another mapping, once at that id
+
+
+_VIEWS: PerObject[tuple[Mapping[str, Document], CompetitorView]] = PerObject(maxsize=64)
+
+
+def _view(
+    name: str,
+    ctx: DealContext,
+    knowledge: Mapping[str, Document],
+    as_of: dt.date | None,
+    reading: Reading | None,
 ) -> CompetitorView:
     card = card_for(name, ctx, knowledge, as_of)
     return CompetitorView(
