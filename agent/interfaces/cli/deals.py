@@ -65,7 +65,7 @@ def print_table(
 
     one_line = all(cell.isprintable() for row in rows for cell in row)
     widths = [
-        max([cell_len(name), *(cell_len(row[i]) for row in rows)]) for i, name in enumerate(columns)
+        max([cell_len(name), *(_cells(row[i]) for row in rows)]) for i, name in enumerate(columns)
     ]
     total = sum(widths) + 3 * len(widths) + 1  # a space either side of a cell, a border between
     wide = console.is_terminal and total > console.width
@@ -98,15 +98,20 @@ def _row(
     columns: Sequence[str],
 ) -> str:
     """One body row as rich draws it: a space either side of each cell, padded to its column."""
-    from rich.cells import cell_len
-
     box = frame.box
     assert box is not None
     cells = []
     for cell, width, name in zip(row, widths, columns, strict=True):
-        pad = " " * (width - cell_len(cell))
+        pad = " " * (width - _cells(cell))
         cells.append(f" {pad}{cell} " if name in right else f" {cell}{pad} ")
     return box.mid_left + box.mid_vertical.join(cells) + box.mid_right
+
+
+def _cells(text: str) -> int:
+    """The columns `text` takes on a terminal: rich's measure, its length when ASCII."""
+    from rich.cells import cell_len
+
+    return len(text) if text.isascii() else cell_len(text)
 
 
 def _table(
