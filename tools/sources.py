@@ -150,7 +150,13 @@ class WorkspaceSource(WorkspaceFiles):
         """Deals whose folder is named by a valid id and stays inside the workspace, as far as
         the principal may reach them (from the catalogue, tools/catalogue.py); others are left
         out here and refused with a message when asked for by id."""
-        return sorted(e.id for e in self.catalogue.refresh().values() if self._visible(e))
+        return [e.id for e in self.entries()]
+
+    def entries(self) -> list[Entry]:
+        """The catalogue's entry of every deal the principal may reach, in id order, from one
+        full refresh: a listing that needs ids, stages and problems together (`coach batch`)
+        stats the workspace once, not once per question."""
+        return [e for _, e in sorted(self.catalogue.refresh().items()) if self._visible(e)]
 
     def _visible(self, entry: Entry) -> bool:
         if self.access.everything:
@@ -161,11 +167,9 @@ class WorkspaceSource(WorkspaceFiles):
         """Every deal the principal may reach, from the catalogue; a deal whose file does not
         parse or validate is left out with one warning naming the problem."""
         summaries = []
-        for deal_id, entry in sorted(self.catalogue.refresh().items()):
-            if not self._visible(entry):
-                continue
+        for entry in self.entries():
             if entry.problem is not None:
-                log.warning("deal %s left out: %s", deal_id, entry.problem)
+                log.warning("deal %s left out: %s", entry.id, entry.problem)
                 continue
             summaries.append(entry.summary())
         return summaries

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from agent.contracts import CoachingResponse
@@ -157,3 +158,34 @@ def test_a_warning_every_answer_shares_is_logged_once(tmp_path: Path) -> None:
     scoped = [r for r in _lines(out) if any(w.code == "knowledge_scope" for w in r.warnings)]
     assert len(scoped) == 3
     assert result.stderr.count("the shipped knowledge is") == 1
+
+
+def test_a_worker_that_dies_loses_no_deal_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed while it answers (here: one deal makes its process exit) breaks the
+    pool: every deal is either written once, in order, or reported as not answered, and the
+    run exits 1; none is dropped or written twice."""
+    import os
+
+    from agent.interfaces.cli import batch
+
+    parent, fatal = os.getpid(), SAMPLE_DEALS[5]
+    real = batch._answer
+
+    def answer(deal_id: str) -> tuple[str, str | None, str | None]:
+        if deal_id == fatal and os.getpid() != parent:
+            os._exit(9)  # as a worker killed by the system would end
+        return real(deal_id)
+
+    monkeypatch.setattr(batch, "_answer", answer)
+    out = tmp_path / "two.jsonl"
+    ids = ",".join(SAMPLE_DEALS[:10])
+    result = runner.invoke(app, ["batch", "next-action", "--deals", ids, "-j", "2", "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    written = [r.deal_id for r in _lines(out)]
+    lost = [d for d in SAMPLE_DEALS[:10] if f"skipped {d}: {batch.DIED}" in result.stderr]
+    assert fatal in lost and written[0] == SAMPLE_DEALS[0]
+    assert sorted(written + lost) == sorted(SAMPLE_DEALS[:10])  # each once: written or reported
+    assert written == [d for d in SAMPLE_DEALS[:10] if d in written]  # in deal order
+    assert f"{len(lost)} deal(s) not answered" in result.stderr

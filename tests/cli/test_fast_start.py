@@ -17,7 +17,8 @@ from agent.capabilities.outline import outlines
 from agent.capabilities.registry import registry
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("langchain", "langgraph", "langsmith", "chromadb", "onnxruntime")
+# and the deal analysis with its reading rules: `coach deals` reads a stage's closure alone
+HEAVY = ("langchain", "langgraph", "langsmith", "chromadb", "onnxruntime", "agent.analysis.analyze")
 
 SCRIPT = """
 import json, sys
@@ -27,7 +28,7 @@ runner = CliRunner()
 seen = {}
 for args in (["--help"], ["deals"], ["next-action", "--help"]):
     result = runner.invoke(app, args)
-    heavy = sorted({m.split(".")[0] for m in sys.modules if m.startswith(tuple(sys.argv[1:]))})
+    heavy = sorted({m for m in sys.modules if m.startswith(tuple(sys.argv[1:]))})
     seen[" ".join(args)] = {"exit": result.exit_code, "heavy": heavy, "out": result.output}
 print(json.dumps(seen))
 """
@@ -203,6 +204,7 @@ def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
         "    raise AttributeError(name)\n"
     )
     (package / "part.py").write_text("VALUE = 42\n")
+    (package / "other.py").write_text("OTHER = 7\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(startup.DEFERRED, package.name, "a test package")
     startup.defer_package_inits()
@@ -211,6 +213,9 @@ def test_a_deferred_package_runs_its_init_when_a_name_is_first_asked_of_it(
 
         parent = sys.modules[package.name]
         assert VALUE == 42 and "RUNS" not in vars(parent)  # the part, without the __init__
+        from deferred_pkg_for_startup import other  # a submodule by name: imported, no __init__
+
+        assert other.OTHER == 7 and "RUNS" not in vars(parent)
         assert parent.COPIED == 42 and parent.RUNS == 1  # asked: the __init__ ran
         assert parent.ON_DEMAND == "made" and parent.RUNS == 1  # its own __getattr__, once
         with pytest.raises(AttributeError):

@@ -26,7 +26,6 @@ with imports_at_start():  # typer, rich, click: a third of `coach --help` (start
         AS_PRINCIPAL,
         OutputFormat,
         WorkspaceOpt,
-        cli_settings,
         respond,
         user_errors,
     )
@@ -144,34 +143,6 @@ def main(
 
 @app.command()
 @user_errors
-def deals(workspace: WorkspaceOpt = None) -> None:
-    """List the deals in the workspace."""
-    from rich.table import Table
-
-    from agent.interfaces.cli.common import deal_states
-    from tools.sources import workspace_source
-
-    settings = cli_settings(workspace)
-    source = workspace_source(settings.workspace, settings.principal)  # only what it may reach
-    table = Table(title=f"Deals in {source.root}")
-    states = deal_states(source)
-    for column in ("id", "account", "stage", "state", "amount", "close", "owner"):
-        table.add_column(column, justify="right" if column == "amount" else "left")
-    for d in source.list_deals():
-        table.add_row(
-            d.id,
-            d.account,
-            d.stage,
-            states.get(d.id, "open"),
-            f"{d.currency} {d.amount:,.0f}",
-            d.expected_close.isoformat(),
-            d.owner,
-        )
-    out.print(table)
-
-
-@app.command()
-@user_errors
 def request(
     path: Annotated[str, typer.Argument(help="CoachingRequest as JSON or YAML; - for stdin")],
     workspace: WorkspaceOpt = None,
@@ -226,6 +197,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.capabilities import PANEL, register
     from agent.interfaces.cli.chat import chat_command
     from agent.interfaces.cli.classify import classify_command
+    from agent.interfaces.cli.deals import deals_command
     from agent.interfaces.cli.debrief import debrief_command
     from agent.interfaces.cli.eval import eval_command
     from agent.interfaces.cli.import_crm import import_command
@@ -235,6 +207,7 @@ def _register_subcommands() -> None:
     from agent.interfaces.cli.relay import relay_command
     from agent.interfaces.cli.serve import serve_command
 
+    app.command("deals")(deals_command)  # the workspace's deals as a table (cli/deals.py)
     register(app, {"post_call_analysis": debrief_command})  # one command per capability
     app.add_typer(kb, name="kb")
     app.command("eval")(eval_command)

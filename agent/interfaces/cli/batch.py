@@ -74,8 +74,22 @@ def _answer(deal_id: str) -> tuple[str, str | None, str | None]:
     return deal_id, response.model_dump_json(), None
 
 
+# Deals a worker takes at a time: few enough that the last ones do not leave a core idle while
+# the other worker finishes its share (64, before, could leave one core idle for about 0.6 s
+# of a 13 s Maven run), and enough that handing them out costs little.
+CHUNK = 8
+DIED = "a worker process died while answering it (not answered)"
+
+
+def _chunk(deals: list[str]) -> list[tuple[str, str | None, str | None]]:
+    return [_answer(d) for d in deals]
+
+
 def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str | None]]:
-    """Answers in the order of `deals`: in this process, or in `jobs` forked workers."""
+    """Answers in the order of `deals`: in this process, or in `jobs` forked workers. A deal a
+    worker did not answer because the worker died is yielded with the problem `DIED`, never
+    dropped: a worker that dies breaks the pool, and every deal not answered by then is
+    reported (and counted) as not answered."""
     if not deals:
         return
     # The first deal is answered here, before the workers are forked: they inherit the imported
@@ -88,13 +102,25 @@ def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str
             yield from map(_answer, deals[1:])
             return
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         rest = deals[1:]
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        chunk = max(1, min(64, len(rest) // (jobs * 8)))
-        with context.Pool(jobs, initializer=_JOB.update, initargs=(dict(_JOB),)) as pool:
-            yield from pool.imap(_answer, rest, chunksize=chunk)
+        parts = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=_JOB.update, initargs=(dict(_JOB),)
+        )
+        try:
+            futures = [pool.submit(_chunk, part) for part in parts]
+            for part, future in zip(parts, futures, strict=True):
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:
+                    yield from ((d, None, DIED) for d in part)
+        finally:  # stopped early (an error writing, ^C): what has not started is not run
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
@@ -118,10 +144,18 @@ def _settled() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _open_only(source: Any, deals: list[str]) -> tuple[list[str], int]:
-    """The open deals of `deals`, and how many were closed; a deal not in the catalogue stays,
-    so that its problem is reported where every other deal's is."""
-    states = deal_states(source)
+def _chosen(source: Any, named: list[str] | None, include_closed: bool) -> tuple[list[str], int]:
+    """The deals to answer (those named, else every reachable one) and how many closed ones
+    were left out, from one full refresh of the catalogue (tools/catalogue.py): a deal not in
+    it, or whose file has a problem, stays, so that its problem is reported where every other
+    deal's is."""
+    if named is not None and include_closed:
+        return named, 0
+    entries = source.entries()
+    deals = named if named is not None else [e.id for e in entries]
+    if include_closed:
+        return deals, 0
+    states = deal_states(source, [e for e in entries if e.problem is None])
     kept = [d for d in deals if states.get(d, "open") == "open"]
     return kept, len(deals) - len(kept)
 
@@ -180,17 +214,20 @@ def batch_command(
 
     from rich.console import Console
 
+    from agent.interfaces.cli.startup import imports_at_start
     from tools.deal_ids import check_deal_id
     from tools.sources import workspace_source
 
     settings = cli_settings(workspace)
-    spec = _capability(capability)
+    with imports_at_start():  # the capability, the graph and what they import (startup.py)
+        spec = _capability(capability)
+        import agent.service  # noqa: F401 - imported here, not by the first answer
     source = workspace_source(settings.workspace, settings.principal)
     _keep_deals(source, settings)
-    chosen = (
+    named = (
         [check_deal_id(d.strip(), "--deals") for d in deals.split(",") if d.strip()]
         if deals is not None
-        else source.deal_ids()
+        else None
     )
     when = None
     if as_of is not None:
@@ -205,14 +242,12 @@ def batch_command(
     once = _OnceEach()
     answers_log.addFilter(once)
     err = Console(stderr=True)
-    if not include_closed:
-        chosen, closed = _open_only(source, chosen)
-        if closed:
-            err.print(
-                f"skipped {closed} closed deal(s) (--include-closed to answer them)",
-                markup=False,
-            )
-    answered, skipped = 0, 0
+    chosen, closed = _chosen(source, named, include_closed)
+    if closed:
+        err.print(
+            f"skipped {closed} closed deal(s) (--include-closed to answer them)", markup=False
+        )
+    answered, skipped, died = 0, 0, 0
     target = out.open("w", encoding="utf-8") if out is not None else sys.stdout
     try:
         with progress_bar(err) as progress:
@@ -224,11 +259,15 @@ def batch_command(
                 else:
                     progress.console.print(f"skipped {deal_id}: {problem}", markup=False)
                     skipped += 1
+                    died += problem == DIED
                 progress.advance(task)
     finally:
         answers_log.removeFilter(once)
         if out is not None:
             target.close()
     err.print(f"{spec.name}: {answered} answered, {skipped} skipped", markup=False)
+    if died:  # not the input's fault: answer them again with --deals
+        err.print(f"{died} deal(s) not answered: a worker process died", markup=False)
+        raise typer.Exit(1)
     if answered == 0:
         raise typer.Exit(2)

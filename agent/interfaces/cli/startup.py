@@ -15,7 +15,7 @@ The cost is bounded: the few cycles that became garbage during those imports (so
 objects, a few hundred kB) are never freed. A block that imports nothing new freezes nothing,
 so a process that answers many times (tests, a caller of `respond`) freezes once.
 
-Three packages the path imports for one small part are initialised only when something reads
+A few packages the path imports for one small part are initialised only when something reads
 a name from them (`DEFERRED`): their submodules import as ever, and their `__init__` runs the
 first time an attribute the package itself defines is asked for, so whoever needs all of it
 still gets all of it. The modules of LangGraph, langchain-core and langsmith run with pydantic's
@@ -26,6 +26,7 @@ stays the runtime; only work nothing on the path reads waits.
 from __future__ import annotations
 
 import gc
+import importlib
 import importlib.machinery
 import sys
 import threading
@@ -53,6 +54,10 @@ DEFERRED: dict[str, str] = {
     # LangGraph's SQLite store imports it for vector search, which the memory does not
     # configure (agent/memory.py); its __init__ imports numpy: 0.07 s
     "sqlite_vec": "numpy, for vector search",
+    # `coach deals` and `coach batch` read a deal's state from `agent.analysis.closure` (a stage
+    # name against the process); the package's __init__ imports the whole analysis and the
+    # reading rules it runs: 0.5 s of a listing
+    "agent.analysis": "the deal analysis, for one module",
 }
 
 
@@ -66,7 +71,9 @@ BUILT_ON_FIRST_USE = frozenset({"langchain_core", "langgraph", "langsmith"})
 
 class _DeferredInit(Loader):
     """Makes the package's module without running its `__init__`; a module `__getattr__` runs
-    it, once and under a lock, when a name the module lacks is first asked for."""
+    it, once and under a lock, when a name the module lacks is first asked for. A name that is
+    one of its submodules (`from package import part`) imports that submodule, as it would
+    have: the `__init__` may itself be importing the module that asks."""
 
     def __init__(self, real: Loader) -> None:
         self.real = real
@@ -78,6 +85,8 @@ class _DeferredInit(Loader):
         real, lock, done = self.real, threading.Lock(), list[bool]()
 
         def __getattr__(name: str) -> Any:
+            if not done and _submodule(module, name):
+                return importlib.import_module(f"{module.__name__}.{name}")
             with lock:
                 if not done:
                     done.append(True)
@@ -89,6 +98,15 @@ class _DeferredInit(Loader):
             return module.__dict__[name] if name in module.__dict__ else _missing(module, name)
 
         module.__dict__["__getattr__"] = __getattr__
+
+
+def _submodule(module: ModuleType, name: str) -> bool:
+    """Whether `name` is a module of the package (not yet imported: else it is set on it)."""
+    if not name.isidentifier() or name.startswith("__"):
+        return False
+    path = getattr(module, "__path__", None)
+    full = f"{module.__name__}.{name}"
+    return path is not None and importlib.machinery.PathFinder.find_spec(full, path) is not None
 
 
 def _missing(module: ModuleType, name: str) -> Any:
