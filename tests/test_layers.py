@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.errors",
             "agent.files",
             "agent.formatting",
+            "agent.gates",
             "agent.intake",
             "agent.memo",
             "agent.resources",

@@ -65,6 +65,7 @@ _CONFUSABLES = str.maketrans(
     }
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_LEET_DIGIT = re.compile("[013457]")  # without one, no word is leetspeak (a quick test first)
 _LEET_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[013457])[a-z0-9]{2,}\b")
 # Letters one by one with a separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
 _SPACED = re.compile(r"\b[a-z](?:[ .\-_*|]{1,2}[a-z]){3,}\b")
@@ -138,8 +139,11 @@ def views(text: str, depth: int = 2) -> list[str]:
     base = fold(text)
     add(base)
     add(_SPACED.sub(lambda m: re.sub(r"[ .\-_*|]", "", m.group()), base))
-    add(_LEET_WORD.sub(lambda m: m.group().translate(_LEET), base))
-    if _ROT13_HINT.search(base):  # a model decodes rot13 when told to; rules need the hint too
+    if _LEET_DIGIT.search(base):
+        add(_LEET_WORD.sub(lambda m: m.group().translate(_LEET), base))
+    # A model decodes rot13 when told to; rules need the hint too (each hint holds one of the
+    # two words looked for first).
+    if ("rot" in base or "caesar" in base) and _ROT13_HINT.search(base):
         add(codecs.encode(base, "rot13"))
     layer = [text]
     for _ in range(depth):

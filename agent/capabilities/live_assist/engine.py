@@ -151,7 +151,8 @@ class LiveAssist(CardBodies):
             named = about is not None and about.lower() in text.lower()
             return self.category.get(doc) in categories and (in_play or named)
 
-        for passage in self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical"):
+        searched = self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical", lasting=False)
+        for passage in searched:
             if fits(passage.doc_id):
                 return passage.doc_id
         return next((d for d in self.category if fits(d)), None)
