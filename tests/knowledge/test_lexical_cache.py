@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.resources import knowledge_dir
 from knowledge import lexical_cache
 from knowledge.ingest import ingest
 from knowledge.retriever import KnowledgeIndex, Passage, SearchFilters
@@ -105,3 +106,16 @@ def test_a_one_off_query_is_ranked_once_and_kept_in_memory_only(
     )
     assert first[:2] == index.search("a one-off line about the price", k=2, mode="lexical")
     assert again and all(p.type == "objection" for p in again)
+
+
+def test_a_query_is_split_into_the_words_bm25s_makes_of_it() -> None:
+    """The retriever's own query splitter against bm25s's: the same stems, in the same order,
+    on call lines, knowledge text and awkward input (accents, digits, apostrophes, empty)."""
+    from evals.call_lines import distinct_lines
+    from knowledge.retriever import _tokenize, query_words
+
+    texts = [t for _, t in distinct_lines(400)]
+    texts += ["", "a", "The 3 CFOs' budgets!", "Café déjà-vu: naïve résumé", "it's don't x1 42%"]
+    texts += [p.read_text(encoding="utf-8")[:2000] for p in sorted(knowledge_dir().rglob("*.md"))]
+    assert len(texts) > 400
+    assert [query_words(t) for t in texts] == _tokenize(texts, return_ids=False)
