@@ -135,10 +135,9 @@ def obstacles(m: ConversationMetrics, us: Sequence[Utterance], answer: Answerer)
     for u in us:
         if u.side != "customer" or u.index in raised:
             continue
-        if is_stall(u.text) or is_frustration(u.text):
-            kind: Literal["stall", "frustration"] = (
-                "frustration" if is_frustration(u.text) else "stall"
-            )
+        frustrated = is_frustration(u.text)
+        if frustrated or is_stall(u.text):
+            kind: Literal["stall", "frustration"] = "frustration" if frustrated else "stall"
             out.append(
                 Obstacle(
                     kind=kind,
