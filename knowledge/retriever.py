@@ -12,6 +12,7 @@ import logging
 import re
 from contextlib import nullcontext
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -245,7 +246,7 @@ class KnowledgeIndex:
                 self._rankings.clear()
             self._rankings[query] = ranked
         accepted = self._accepted_by(filters)
-        return [i for i in ranked if accepted[i]][:n]
+        return list(islice((i for i in ranked if accepted[i]), n))
 
     def _kept_folder(self) -> Path | None:
         if not self.version or not isinstance(self.store, IndexStore):
@@ -285,7 +286,8 @@ class KnowledgeIndex:
             return []
         scores = self._bm25.get_scores(words)
         hits = np.flatnonzero(scores > 0)  # ascending: a stable sort keeps ties in order
-        return [int(i) for i in hits[np.argsort(-scores[hits], kind="stable")]]
+        ranked: list[int] = hits[np.argsort(-scores[hits], kind="stable")].tolist()
+        return ranked
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
         from chromadb.errors import NotFoundError
