@@ -81,6 +81,8 @@ def fold(text: str) -> str:
     """The text as plain lower-case Latin: invisible characters out (tag characters read as
     the ASCII they spell), NFKC, look-alikes to Latin, accents off."""
     if text.isascii():  # most text: nothing to fold but the case and the spaces
+        if text.isprintable() and "  " not in text:  # single spaces, no tab or newline
+            return text.lower()
         return _SPACE.sub(" ", text.lower())
     text = _TAGS.sub(lambda m: "".join(chr(ord(c) - 0xE0000) for c in m.group()), text)
     text = _SELECTORS.sub("", strip_invisible(text))
@@ -102,6 +104,8 @@ def _printable(raw: bytes) -> str | None:
 
 
 def _base64_runs(text: str) -> list[str]:
+    if max(map(len, text.split()), default=0) < 16:  # a run is one word of 16 or more
+        return []
     found = []
     for m in _BASE64.finditer(text):
         run = m.group()
