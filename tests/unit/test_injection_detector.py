@@ -186,3 +186,17 @@ def test_the_prefilter_skips_only_rules_that_cannot_match() -> None:
         assert [(f.rule, f.excerpt) for f in rule_findings(text)] == expected, text
         flagged += bool(expected)
     assert flagged > 300 and len(texts) - flagged > 1000
+
+
+def test_the_shortcuts_of_folding_and_decoding_change_no_reading() -> None:
+    """Plain ASCII text is folded by lowering it, and a text without a 16-character word has
+    no base64 run: on every case and tricky spacing, the same as the general route."""
+    from agent.model import normalise
+
+    texts = [c.text for c in load_cases()]
+    texts += ["a\tb", "a  b", "a\x0bb", "x\x1fy\x7f", "two\nlines", "ab/cd+efghijklmnop", "x" * 16]
+    for text in texts:
+        if text.isascii():
+            assert normalise.fold(text) == normalise._SPACE.sub(" ", text.lower()), text
+        if max(map(len, text.split()), default=0) < 16:  # the shortcut's test
+            assert normalise._BASE64.search(text) is None, text
