@@ -33,7 +33,7 @@ RRF_K = 60
 # are asked for. Vector hits are chunks; each section has a title chunk and a text chunk.
 LEXICAL_CANDIDATES = 20
 VECTOR_CANDIDATES = 40
-MAX_RANKINGS = 4096  # queries' rankings a process keeps per index version
+MAX_RANKINGS = 512  # rankings a process keeps per index version (each up to every section)
 
 
 class SearchFilters(BaseModel):

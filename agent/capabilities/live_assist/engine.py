@@ -83,7 +83,11 @@ class LiveAssist(CardBodies):
         self.stalls = self._stalls()
         self.frustration = {k: self._frustration(k) for k in ("", *set(self.category.values()))}
         self.fixed = {"pricing": self._pricing(), "decision": self._decision()}
-        self.index.search("warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical")
+        # ranked here, not read from disk, so BM25 is loaded before the call: its lines are
+        # ranked in memory (`lasting=False`, in `_pick`)
+        self.index.search(
+            "warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical", lasting=False
+        )
         classifier.prepare(["warm up the utterance classifier"])  # load the model before the call
         compile_talk_patterns()  # and the detectors' phrase patterns
         self.throttle = Throttle()
