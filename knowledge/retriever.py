@@ -9,9 +9,10 @@ hybrid search is lexical with one warning, and an explicit vector search says ho
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
 from contextlib import nullcontext
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agent.errors import CoachError
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document, Section
-from knowledge.lexical_cache import keep_ranking, kept_ranking
+from knowledge.lexical_cache import keep_ranking, kept_folder, kept_ranking
 from knowledge.sections import SectionRecord, flag, section_records
 from knowledge.server_store import open_store
 from knowledge.store import MODEL_ID, IndexStore, require_current
@@ -32,6 +33,7 @@ RRF_K = 60
 # are asked for. Vector hits are chunks; each section has a title chunk and a text chunk.
 LEXICAL_CANDIDATES = 20
 VECTOR_CANDIDATES = 40
+MAX_RANKINGS = 512  # rankings a process keeps per index version (each up to every section)
 
 
 class SearchFilters(BaseModel):
@@ -99,6 +101,25 @@ def _tokenize(texts: list[str], return_ids: bool = True) -> Any:
     )
 
 
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's own token pattern
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.tokenization import _infer_stopwords
+
+    return frozenset(_infer_stopwords("en"))
+
+
+def query_words(query: str) -> list[str]:
+    """A query's words as `_tokenize` makes them (lower case, bm25s's token pattern, English
+    stop words out, Snowball stems), without the machinery bm25s builds around them for a
+    corpus (a vocabulary, progress bars): a tenth of the time, and a debrief ranks a query
+    per objection heard. tests/knowledge/test_lexical_cache.py holds the two equal."""
+    words = [w for w in _WORD.findall(query.lower()) if w not in _stopwords()]
+    return list(_stemmer().stemWords(words)) if words else []
+
+
 class KnowledgeIndex:
     """Opened per (index folder, knowledge folders, Chroma URL, hidden documents); the heavy
     parts load lazily. `hidden` documents are never found nor citable: the shipped seller's
@@ -122,6 +143,11 @@ class KnowledgeIndex:
         self._documents: dict[str, Document] | None = None
         self._cache: dict[tuple[str, int, str, str], list[Passage]] = {}
         self._vectors_in_index: bool | None = None
+        # Per version: each query's ranking, each filter's accepted sections, refs' positions.
+        self._rankings: dict[str, list[int]] = {}
+        self._accepted: dict[str, list[bool]] = {}
+        self._positions: dict[str, int] | None = None
+        self._kept: tuple[str, Path] | None = None  # (version, where its rankings are kept)
 
     @property
     def built(self) -> bool:
@@ -136,6 +162,9 @@ class KnowledgeIndex:
             self._documents = None
             self._vectors_in_index = None
             self._cache.clear()
+            self._rankings.clear()
+            self._accepted.clear()
+            self._positions = None
 
     def effective_mode(self, mode: Mode) -> Mode:
         """The mode a search really runs in. Vectors need the embedding weights and an index
@@ -198,20 +227,50 @@ class KnowledgeIndex:
                 self._records = section_records(corpus(self.folders))
         return self._records
 
-    def _lexical(self, query: str, keep: Callable[[SectionRecord], bool], n: int) -> list[int]:
-        """Positions of the best `n` sections `keep` accepts. On a built index a query's ranking
-        is kept with its version (knowledge/lexical_cache.py), so a query ranked before needs
-        neither bm25s nor the tokenised sections. A server index keeps none (no local folder)."""
-        store = self.store
-        folder = (
-            store.folder(self.version) if self.version and isinstance(store, IndexStore) else None
-        )
-        ranked = kept_ranking(folder, query) if folder is not None else None
-        if ranked is None or any(i >= len(self.records) for i in ranked):
-            ranked = self._ranking(query)
-            if folder is not None:
-                keep_ranking(folder, query, ranked)
-        return [i for i in ranked if keep(self.records[i])][:n]
+    def _lexical(self, query: str, filters: SearchFilters, n: int, lasting: bool) -> list[int]:
+        """Positions of the best `n` sections the filters accept. A query is ranked once per
+        index version in a process (a debrief asks one search per objection heard); on a
+        built index its ranking is also kept in the state folder (knowledge/lexical_cache.py),
+        so a later process needs neither bm25s nor the tokenised sections for a query ranked
+        before. Never in the index folder itself: it may be shared or read-only. A server
+        index keeps none on disk (its version names are not a folder of ours)."""
+        ranked = self._rankings.get(query)
+        if ranked is None:
+            folder = self._kept_folder() if lasting else None
+            ranked = kept_ranking(folder, query) if folder is not None else None
+            if ranked is None or any(i >= len(self.records) for i in ranked):
+                ranked = self._ranking(query)
+                if folder is not None:
+                    keep_ranking(folder, query, ranked)
+            if len(self._rankings) >= MAX_RANKINGS:
+                self._rankings.clear()
+            self._rankings[query] = ranked
+        accepted = self._accepted_by(filters)
+        return list(islice((i for i in ranked if accepted[i]), n))
+
+    def _kept_folder(self) -> Path | None:
+        if not self.version or not isinstance(self.store, IndexStore):
+            return None
+        if self._kept is None or self._kept[0] != self.version:
+            self._kept = (self.version, kept_folder(self.store.folder(self.version)))
+        return self._kept[1]
+
+    def _accepted_by(self, filters: SearchFilters) -> list[bool]:
+        """Which sections (by position) a search with these filters may return: worked out
+        once per filters and version, not per search."""
+        key = filters.model_dump_json()
+        if (accepted := self._accepted.get(key)) is None:
+            accepted = [r.doc_id not in self.hidden and filters.accepts(r) for r in self.records]
+            self._accepted[key] = accepted
+        return accepted
+
+    def _positions_by_ref(self) -> dict[str, int]:
+        """Each citable section's position, by ref (once per version)."""
+        if self._positions is None:
+            self._positions = {
+                r.ref: i for i, r in enumerate(self.records) if r.doc_id not in self.hidden
+            }
+        return self._positions
 
     def _ranking(self, query: str) -> list[int]:
         """Every section with a positive BM25 score for `query`, best first (ties in order)."""
@@ -222,12 +281,13 @@ class KnowledgeIndex:
 
             self._bm25 = bm25s.BM25()
             self._bm25.index(_tokenize([r.searchable for r in self.records]), show_progress=False)
-        words = _tokenize([query], return_ids=False)[0]
+        words = query_words(query)
         if not words:
             return []
         scores = self._bm25.get_scores(words)
-        order = np.argsort(-scores, kind="stable")
-        return [int(i) for i in order if scores[i] > 0]
+        hits = np.flatnonzero(scores > 0)  # ascending: a stable sort keeps ties in order
+        ranked: list[int] = hits[np.argsort(-scores[hits], kind="stable")].tolist()
+        return ranked
 
     def _vector(self, query: str, filters: SearchFilters, n: int) -> list[str]:
         from chromadb.errors import NotFoundError
@@ -263,32 +323,38 @@ class KnowledgeIndex:
         return refs
 
     def search(
-        self, query: str, k: int = 5, filters: SearchFilters | None = None, mode: Mode = "hybrid"
+        self,
+        query: str,
+        k: int = 5,
+        filters: SearchFilters | None = None,
+        mode: Mode = "hybrid",
+        lasting: bool = True,
     ) -> list[Passage]:
+        """The best `k` passages. `lasting=False` for one-off queries (a call's lines): their
+        ranking is kept in this process only, not on disk for later ones, where it would
+        take the place of the queries capabilities ask again and again."""
         filters = filters or SearchFilters()
         self.refresh()
         key = (query, k, filters.model_dump_json(), mode)
         if key in self._cache:
             return self._cache[key]
-        passages = self._search(query, k, filters, mode)
+        passages = self._search(query, k, filters, mode, lasting)
         if len(self._cache) > 512:
             self._cache.clear()
         self._cache[key] = passages
         return passages
 
-    def _search(self, query: str, k: int, filters: SearchFilters, mode: Mode) -> list[Passage]:
+    def _search(
+        self, query: str, k: int, filters: SearchFilters, mode: Mode, lasting: bool
+    ) -> list[Passage]:
         mode = self.effective_mode(mode)
-        index = {r.ref: i for i, r in enumerate(self.records) if r.doc_id not in self.hidden}
+        index = self._positions_by_ref()
         lexical: list[str] = []
         vector: list[str] = []
         if mode in ("hybrid", "lexical"):
             lexical = [
                 self.records[i].ref
-                for i in self._lexical(
-                    query,
-                    lambda r: r.doc_id not in self.hidden and filters.accepts(r),
-                    max(LEXICAL_CANDIDATES, 2 * k),
-                )
+                for i in self._lexical(query, filters, max(LEXICAL_CANDIDATES, 2 * k), lasting)
             ]
         if mode in ("hybrid", "vector"):
             vector = [

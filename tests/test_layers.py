@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.errors",
             "agent.files",
             "agent.formatting",
+            "agent.gates",
             "agent.intake",
             "agent.markup",
             "agent.memo",

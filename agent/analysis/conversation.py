@@ -140,6 +140,8 @@ def conversation_metrics(
     names = Competitors.of(deal.competitors) + competitors + Competitors.of(_vendors(us, deal))
     starts = [u.start_s for u in us if u.start_s is not None]
     ends = [t for u in us if (t := u.end_s if u.end_s is not None else u.start_s) is not None]
+    # The lines that name any competitor, found once: only they can name one in particular.
+    named = [u for u in us if names.pattern.search(u.text)]
     return ConversationMetrics(
         source=transcript.source,
         utterances=len(us),
@@ -149,8 +151,8 @@ def conversation_metrics(
         longest_seller_monologue=_longest(us, words, "seller"),
         seller_questions=_questions([u for u in us if u.side == "seller"]),
         objections=_objections(us, names),
-        competitors=_competitors(us, names),
-        methodology=_methodology(us, names),
+        competitors=_competitors(named, names),
+        methodology=_methodology(us, {u.index for u in named}),
         customer_engagement=_engagement(us),
         unmapped_speakers=list(transcript.unmapped),
     )
@@ -310,11 +312,12 @@ def _vendors(us: Sequence[Utterance], deal: Deal) -> list[str]:
     return [name for u in us if u.side == "customer" for name in vendors_named(u.text, skip=skip)]
 
 
-def _competitors(us: Sequence[Utterance], names: Competitors) -> list[CompetitorMention]:
+def _competitors(named: Sequence[Utterance], names: Competitors) -> list[CompetitorMention]:
+    """Each competitor's mentions, among the lines that name any (`named`, in call order)."""
     mentions = []
     for name in names.names:
         pattern = names.pattern_for(name)
-        hits = [u for u in us if pattern.search(u.text)]
+        hits = [u for u in named if pattern.search(u.text)]
         if hits:
             mentions.append(
                 CompetitorMention(name=name, indices=[u.index for u in hits], first_by=hits[0].side)
@@ -328,12 +331,12 @@ def elements_in(text: str) -> set[str]:
     return {str(m.lastgroup) for m in _MEDDICC.finditer(text.lower())}
 
 
-def _methodology(us: Sequence[Utterance], names: Competitors) -> list[MethodologyEvidence]:
-    rivals = names.pattern
+def _methodology(us: Sequence[Utterance], named: set[int]) -> list[MethodologyEvidence]:
+    """`named`: the indices of the lines that name a competitor."""
     hits: dict[str, list[int]] = {element: [] for element in MEDDICC_RULES}
     for u in us:
         found = {m.lastgroup for m in _MEDDICC.finditer(u.text.lower())}
-        if rivals.search(u.text):
+        if u.index in named:
             found.add("competition")
         for element, (_, sides, _, _) in MEDDICC_RULES.items():
             if element in found and u.side in sides:

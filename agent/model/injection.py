@@ -19,10 +19,11 @@ COACH_INJECTION_LEARNED is set.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from agent.gates import any_of, needed
 from agent.model.injection_rules import RULES
 from agent.model.normalise import views
 
@@ -43,11 +44,57 @@ EXCERPT = 120
 MIN_CHARS = 8  # ids, enumerations and short names: no instruction fits in fewer characters
 
 
+class _Prefilter:
+    """Which rules could match a reading, from one pass over it. Most texts (a call's lines,
+    a deal's notes) hold no instruction, yet every rule was tried at every position of each.
+    Every match of a rule contains one of a set of strings read from the pattern's own syntax
+    tree (agent/gates.py: derived, not listed, so it cannot drift from the rule); one search
+    finds which of all the rules' strings a reading holds, and a rule none of whose strings
+    is there is not tried. Exact, not a guess: such a rule cannot match. The rules are
+    case-sensitive over the folded (lower-case) text and their literals are lower case, so a
+    string is looked for as it is, in any text, ASCII or not; a rule without such a set (or
+    with a flag that changes how literals match) is always tried."""
+
+    def __init__(self, compiled: tuple[tuple[str, str, re.Pattern[str]], ...]) -> None:
+        self.needs = tuple(
+            None if p.flags & re.IGNORECASE or not _lower_literals(p.pattern) else needed(p)
+            for _, _, p in compiled
+        )
+        strings = {s for n in self.needs if n for s in n}
+        # At each position (a look-ahead: strings may overlap) the longest string that starts
+        # there; every other string that starts there is a prefix of it.
+        self._find = re.compile(f"(?=({any_of(strings).pattern}))")
+        self._always = frozenset(i for i, need in enumerate(self.needs) if need is None)
+        self._rules = {t: frozenset(self._needing(t)) for t in strings}
+
+    def _needing(self, longest: str) -> Iterator[int]:
+        """The rules one of whose strings is `longest` or a prefix of it."""
+        for i, need in enumerate(self.needs):
+            if need and any(longest.startswith(s) for s in need):
+                yield i
+
+    def rules(self, view: str) -> list[int]:
+        """The positions, in order, of the rules that could match `view`."""
+        found = set(self._always)
+        for longest in set(self._find.findall(view)):
+            found |= self._rules[longest]
+        return sorted(found)
+
+
+def _lower_literals(pattern: str) -> bool:
+    """No upper-case letter but in an escape (`\\S`, `\\b`): the literals are lower case."""
+    return not any(c.isupper() for c in re.sub(r"\\.", "", pattern))
+
+
+_PREFILTER = _Prefilter(_COMPILED)
+
+
 def rule_findings(text: str) -> list[Finding]:
     """The rules over every reading of the text, one finding per rule that fires."""
     found: dict[str, Finding] = {}
     for view in views(text):
-        for rule, style, pattern in _COMPILED:
+        for i in _PREFILTER.rules(view):
+            rule, style, pattern = _COMPILED[i]
             if rule in found:
                 continue
             if (m := pattern.search(view)) is not None:

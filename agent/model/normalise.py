@@ -65,6 +65,7 @@ _CONFUSABLES = str.maketrans(
     }
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"})
+_LEET_DIGIT = re.compile("[013457]")  # without one, no word is leetspeak (a quick test first)
 _LEET_WORD = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[013457])[a-z0-9]{2,}\b")
 # Letters one by one with a separator: "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e".
 _SPACED = re.compile(r"\b[a-z](?:[ .\-_*|]{1,2}[a-z]){3,}\b")
@@ -80,6 +81,8 @@ def fold(text: str) -> str:
     """The text as plain lower-case Latin: invisible characters out (tag characters read as
     the ASCII they spell), NFKC, look-alikes to Latin, accents off."""
     if text.isascii():  # most text: nothing to fold but the case and the spaces
+        if text.isprintable() and "  " not in text:  # single spaces, no tab or newline
+            return text.lower()
         return _SPACE.sub(" ", text.lower())
     text = _TAGS.sub(lambda m: "".join(chr(ord(c) - 0xE0000) for c in m.group()), text)
     text = _SELECTORS.sub("", strip_invisible(text))
@@ -101,6 +104,8 @@ def _printable(raw: bytes) -> str | None:
 
 
 def _base64_runs(text: str) -> list[str]:
+    if max(map(len, text.split()), default=0) < 16:  # a run is one word of 16 or more
+        return []
     found = []
     for m in _BASE64.finditer(text):
         run = m.group()
@@ -138,8 +143,11 @@ def views(text: str, depth: int = 2) -> list[str]:
     base = fold(text)
     add(base)
     add(_SPACED.sub(lambda m: re.sub(r"[ .\-_*|]", "", m.group()), base))
-    add(_LEET_WORD.sub(lambda m: m.group().translate(_LEET), base))
-    if _ROT13_HINT.search(base):  # a model decodes rot13 when told to; rules need the hint too
+    if _LEET_DIGIT.search(base):
+        add(_LEET_WORD.sub(lambda m: m.group().translate(_LEET), base))
+    # A model decodes rot13 when told to; rules need the hint too (each hint holds one of the
+    # two words looked for first).
+    if ("rot" in base or "caesar" in base) and _ROT13_HINT.search(base):
         add(codecs.encode(base, "rot13"))
     layer = [text]
     for _ in range(depth):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from agent.contracts.facts import ComparisonClaim, Fact
-from agent.reading.gates import gate
+from agent.gates import gate
 from agent.reading.objection_phrases import competitor_pattern
 from agent.reading.spans import sentence_spans
 from knowledge.trust import figures_in

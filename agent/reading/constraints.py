@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 
 from agent.contracts.facts import ConstraintKind, Fact
+from agent.gates import gate
 from agent.months import MONTH
 from agent.reading.dates import TAKES, resolve_when, weeks_in
-from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 # Who approves a deal as a body, not a person: a board, a committee, the executive team.

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.gates import gate
 from agent.reading.contacts import people_in
 from agent.reading.dates import resolve_when
-from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 # Leaving the job, not the room or the country for a week: "is leaving for a conference",

@@ -13,9 +13,9 @@ from collections.abc import Iterator, Sequence
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.gates import gate
 from agent.reading.contacts import people_in
 from agent.reading.dates import resolve_when
-from agent.reading.gates import gate
 from agent.reading.outreach import outcome_of
 from agent.reading.spans import sentence_spans
 

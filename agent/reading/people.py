@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.gates import gate
 from agent.reading.contacts import among_sellers, contact_among, known_contacts, seller_names
-from agent.reading.gates import gate
 from agent.reading.names import name_near
 from agent.reading.spans import sentence_spans
 from agent.reading.titles import (

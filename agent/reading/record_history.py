@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.gates import gate
 from agent.reading.dates import resolve_past
-from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 # What of the record: the opportunity itself, or its history, activities, notes, emails.

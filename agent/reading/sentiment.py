@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
+from agent.gates import gate
 from agent.reading.contacts import people_in
-from agent.reading.gates import gate
 from agent.reading.spans import sentence_spans
 
 _COOLING = re.compile(

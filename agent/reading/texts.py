@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from pydantic import BaseModel
 
@@ -68,22 +68,58 @@ def _fields(model: type[BaseModel], every: bool) -> tuple[str, ...]:
 # Walked once per context object (agent/memo.py): several steps of one request, and every
 # request about an unchanged deal, ask for the same texts. Each caller gets its own list.
 _WALKED: PerObject[tuple[Text, ...]] = PerObject()
+# And once per part of it (the deal, each upstream section, the transcript): a debrief's context
+# is the deal's with a new call attached (the same part objects), so a new call walks and scans
+# only the call's strings, not the whole record again. In the parts' field order, so the texts
+# are the same, in the same order, as one walk of the whole context.
+_PARTS: PerObject[tuple[tuple[str, str], ...]] = PerObject(maxsize=512)
+_PART_SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject(maxsize=512)
+
+
+def _parts(ctx: DealContext, every: bool) -> Iterator[tuple[str, object]]:
+    """(field name, value) of the context's fields that can hold a string, in field order."""
+    for name in _fields(type(ctx), every):
+        value = getattr(ctx, name)
+        if isinstance(value, _BRANCHES):
+            yield name, value
+
+
+def _part_strings(name: str, value: object, every: bool) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, BaseModel):  # a string or a list: nothing to keep it with
+        return tuple(_walk(value, name, every))
+    return _PARTS.get(value, (name, every), lambda: tuple(_walk(value, name, every)))
+
+
+def _strings(ctx: DealContext, every: bool) -> list[tuple[str, str]]:
+    return [item for n, v in _parts(ctx, every) for item in _part_strings(n, v, every)]
 
 
 def every_string(ctx: DealContext) -> list[Text]:
     """Every string the deal context holds, names and titles included: what injected text
     could hide in."""
     return list(
-        _WALKED.get(ctx, "every", lambda: tuple(Text(r, t) for r, t in _walk(ctx, "", True)))
+        _WALKED.get(ctx, "every", lambda: tuple(Text(r, t) for r, t in _strings(ctx, True)))
     )
 
 
 def suspects_in(ctx: DealContext) -> list[Suspect]:
     """The deal's strings that read like instructions to a model (every string, in the order
-    of `every_string`), scanned once per context object: a large deal holds tens of thousands
-    of strings, and every request about it would otherwise look each one up again."""
-    found = lambda: tuple(suspects((t.ref, t.text) for t in every_string(ctx)))  # noqa: E731
-    return list(_SUSPECTS.get(ctx, None, found))
+    of `every_string`), scanned once per context object and once per part of it: a large deal
+    holds tens of thousands of strings, and every request about it (every call debriefed
+    against it) would otherwise look each one up again."""
+    return list(_SUSPECTS.get(ctx, None, lambda: tuple(_suspects_in(ctx))))
+
+
+def _suspects_in(ctx: DealContext) -> Iterator[Suspect]:
+    for name, value in _parts(ctx, True):
+        if isinstance(value, BaseModel):
+            yield from _PART_SUSPECTS.get(value, name, partial(_scanned, name, value))
+        else:
+            yield from _scanned(name, value)
+
+
+def _scanned(name: str, value: object) -> tuple[Suspect, ...]:
+    return tuple(suspects(_part_strings(name, value, True)))
 
 
 _SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject(kept="suspects", kind=tuple[Suspect, ...])
@@ -104,7 +140,7 @@ _BY_REF: PerObject[Mapping[str, str]] = PerObject()
 
 
 def _free_texts(ctx: DealContext) -> Iterator[Text]:
-    for ref, text in _walk(ctx, ""):
+    for ref, text in _strings(ctx, False):
         if ref.startswith("transcript.") and not ref.endswith(".text"):
             continue  # speaker labels, sources: not what anyone said
         yield Text(ref, text)

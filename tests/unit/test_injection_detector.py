@@ -156,3 +156,47 @@ def test_a_further_signal_plugs_in_beside_the_rules(monkeypatch: pytest.MonkeyPa
         assert [f.rule for f in scan("lorem ipsum dolor sit")] == ["classifier"]
     finally:
         injection._scan.cache_clear()
+
+
+def _every_rule(text: str) -> list[tuple[str, str]]:
+    """The rules without the prefilter: every rule over every reading."""
+    from agent.model import injection
+
+    found: dict[str, str] = {}
+    for view in views(text):
+        for rule, _, pattern in injection._COMPILED:
+            if rule not in found and (m := pattern.search(view)) is not None:
+                found[rule] = m.group()[: injection.EXCERPT]
+    return list(found.items())
+
+
+def test_the_prefilter_skips_only_rules_that_cannot_match() -> None:
+    """The same findings, in the same order, as every rule over every reading: on the whole
+    suite (attacks in every obfuscation and language, look-alikes), the shipped text and
+    texts cut at every few characters (a rule's words split across the cut)."""
+    from agent.model.injection import rule_findings
+
+    texts = [c.text for c in load_cases()]
+    paths = [*knowledge_dir().rglob("*.md"), *sample_workspace().rglob("*.yaml")]
+    texts += [para for p in paths for para in p.read_text(encoding="utf-8").split("\n\n")]
+    texts += [t[i : i + 40] for t in texts[:200] for i in range(0, len(t), 7)]
+    flagged = 0
+    for text in texts:
+        expected = _every_rule(text)
+        assert [(f.rule, f.excerpt) for f in rule_findings(text)] == expected, text
+        flagged += bool(expected)
+    assert flagged > 300 and len(texts) - flagged > 1000
+
+
+def test_the_shortcuts_of_folding_and_decoding_change_no_reading() -> None:
+    """Plain ASCII text is folded by lowering it, and a text without a 16-character word has
+    no base64 run: on every case and tricky spacing, the same as the general route."""
+    from agent.model import normalise
+
+    texts = [c.text for c in load_cases()]
+    texts += ["a\tb", "a  b", "a\x0bb", "x\x1fy\x7f", "two\nlines", "ab/cd+efghijklmnop", "x" * 16]
+    for text in texts:
+        if text.isascii():
+            assert normalise.fold(text) == normalise._SPACE.sub(" ", text.lower()), text
+        if max(map(len, text.split()), default=0) < 16:  # the shortcut's test
+            assert normalise._BASE64.search(text) is None, text

@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agent.reading import gates
+from agent import gates
+from agent.gates import Gate, needed
 from agent.reading import read as read_module
 from agent.reading.competitors import Competitors
-from agent.reading.gates import Gate, needed
 from evals.bench_live import meeting
 from tests.factories import sample_deal
 

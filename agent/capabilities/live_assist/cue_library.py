@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from agent.capabilities.common.playbook import fill, list_items, paragraph
 from agent.reading.talk_cues import sentences
@@ -39,8 +40,11 @@ class Cue:
         return Cue(self.title, self.say, self.points, (*self.citations, *refs))
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
-    """Markdown emphasis and quotes off; sentences attributing words to the customer out."""
+    """Markdown emphasis and quotes off; sentences attributing words to the customer out.
+    Cached by the text: an engine is built per analysis (each new call's debrief), from the
+    same knowledge lines."""
     kept = [s for s in sentences(text.replace("**", "")) if not _ATTRIBUTED.match(s.strip('"“'))]
     return " ".join(kept).strip().strip('"“”').strip()
 
@@ -62,7 +66,7 @@ class Library:
         return fill(section.text, self.values) if section else ""
 
     def items(self, doc_id: str, anchor: str) -> list[str]:
-        return [c for i in list_items(self.text(doc_id, anchor)) if (c := clean(i))]
+        return list(_items(self.text(doc_id, anchor)))
 
     def steps(self, doc_id: str) -> dict[str, str]:
         """Acknowledge / Reframe / Respond lines of an objection."""
@@ -76,4 +80,15 @@ class Library:
         return clean(next(found, ""))
 
     def first_sentence(self, doc_id: str, anchor: str) -> str:
-        return next(iter(sentences(paragraph(self.text(doc_id, anchor)))), "")
+        return _first_sentence(self.text(doc_id, anchor))
+
+
+# By the filled text, which holds everything they depend on (the section and the deal's facts).
+@lru_cache(maxsize=4096)
+def _items(text: str) -> tuple[str, ...]:
+    return tuple(c for i in list_items(text) if (c := clean(i)))
+
+
+@lru_cache(maxsize=4096)
+def _first_sentence(text: str) -> str:
+    return next(iter(sentences(paragraph(text))), "")

@@ -83,7 +83,11 @@ class LiveAssist(CardBodies):
         self.stalls = self._stalls()
         self.frustration = {k: self._frustration(k) for k in ("", *set(self.category.values()))}
         self.fixed = {"pricing": self._pricing(), "decision": self._decision()}
-        self.index.search("warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical")
+        # ranked here, not read from disk, so BM25 is loaded before the call: its lines are
+        # ranked in memory (`lasting=False`, in `_pick`)
+        self.index.search(
+            "warm up the lexical index", k=10, filters=OBJECTIONS, mode="lexical", lasting=False
+        )
         classifier.prepare(["warm up the utterance classifier"])  # load the model before the call
         compile_talk_patterns()  # and the detectors' phrase patterns
         self.throttle = Throttle()
@@ -151,7 +155,8 @@ class LiveAssist(CardBodies):
             named = about is not None and about.lower() in text.lower()
             return self.category.get(doc) in categories and (in_play or named)
 
-        for passage in self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical"):
+        searched = self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical", lasting=False)
+        for passage in searched:
             if fits(passage.doc_id):
                 return passage.doc_id
         return next((d for d in self.category if fits(d)), None)

@@ -50,7 +50,14 @@ from .lessons import lessons
 from .new_information import new_information
 from .recommend import meet_the_economic_buyer
 from .record import call_outcome, gaps_by_element, propose_patch, stage_ready
-from .review import messages_that_landed, obstacles, receptiveness, review, u_ref
+from .review import (
+    messages_that_landed,
+    obstacles,
+    pushbacks,
+    receptiveness,
+    review,
+    u_ref,
+)
 
 
 def build_debrief(
@@ -86,8 +93,9 @@ def build_debrief(
         for p in find_commitments(us, deal, on)
     ]
     messages = messages_that_landed(us)
-    mood = receptiveness(m, us, messages)
-    blocks = obstacles(m, us, assist.answer)
+    pushed = pushbacks(us)
+    mood = receptiveness(m, us, messages, pushed)
+    blocks = obstacles(m, us, assist.answer, pushed)
     outcome = call_outcome(steps, sum(not o.handled for o in m.objections), mood.level)
     patch = propose_patch(ctx, t, m, steps, on, activity_type, outcome)
     call = analyse_call(

@@ -9,7 +9,7 @@ negotiation call should hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from agent.analysis.conversation import excerpt
@@ -78,13 +78,33 @@ def messages_that_landed(us: Sequence[Utterance]) -> list[MessageOutcome]:
     return out
 
 
+Pushback = Literal["stall", "frustration"]
+
+
+def pushbacks(us: Sequence[Utterance]) -> dict[int, Pushback]:
+    """The customer's lines that stall or show frustration (frustration when both), by index:
+    read once for the mood and the obstacles."""
+    out: dict[int, Pushback] = {}
+    for u in us:
+        if u.side != "customer":
+            continue
+        if is_frustration(u.text):
+            out[u.index] = "frustration"
+        elif is_stall(u.text):
+            out[u.index] = "stall"
+    return out
+
+
 def receptiveness(
-    m: ConversationMetrics, us: Sequence[Utterance], messages: Sequence[MessageOutcome]
+    m: ConversationMetrics,
+    us: Sequence[Utterance],
+    messages: Sequence[MessageOutcome],
+    pushed: Mapping[int, Pushback],
 ) -> Receptiveness:
+    """`pushed`: the customer's stalls and frustration (`pushbacks`)."""
     customer = [u for u in us if u.side == "customer"]
     agreeing = [u.index for u in customer if reply_takes_up(u.text)]
-    pushing = {o.index for o in m.objections}
-    pushing |= {u.index for u in customer if is_stall(u.text) or is_frustration(u.text)}
+    pushing = {o.index for o in m.objections} | set(pushed)
     # High: the customer asks (3+ questions) and accepts at least as often as they push back.
     # Low: mostly pushback (twice the agreements, 2+) from a customer who hardly asks.
     asked = m.customer_engagement.questions
@@ -115,7 +135,13 @@ def receptiveness(
     )
 
 
-def obstacles(m: ConversationMetrics, us: Sequence[Utterance], answer: Answerer) -> list[Obstacle]:
+def obstacles(
+    m: ConversationMetrics,
+    us: Sequence[Utterance],
+    answer: Answerer,
+    pushed: Mapping[int, Pushback],
+) -> list[Obstacle]:
+    """`pushed`: the customer's stalls and frustration (`pushbacks`)."""
     out = []
     for o in m.objections:
         suggestion = answer(o.excerpt, o.category)
@@ -133,20 +159,16 @@ def obstacles(m: ConversationMetrics, us: Sequence[Utterance], answer: Answerer)
         )
     raised = {o.index for o in m.objections}
     for u in us:
-        if u.side != "customer" or u.index in raised:
+        if u.index in raised or (kind := pushed.get(u.index)) is None:
             continue
-        if is_stall(u.text) or is_frustration(u.text):
-            kind: Literal["stall", "frustration"] = (
-                "frustration" if is_frustration(u.text) else "stall"
+        out.append(
+            Obstacle(
+                kind=kind,
+                handled=False,
+                detail=f'{u.speaker}: "{excerpt(u.text, 0)}"',
+                citations=[u_ref(u.index)],
             )
-            out.append(
-                Obstacle(
-                    kind=kind,
-                    handled=False,
-                    detail=f'{u.speaker}: "{excerpt(u.text, 0)}"',
-                    citations=[u_ref(u.index)],
-                )
-            )
+        )
     return out
 
 
