@@ -1,4 +1,4 @@
-"""The reading rules' gates (agent/reading/gates.py): a gate says "cannot match" only when no
+"""The reading rules' gates (agent/gates.py): a gate says "cannot match" only when no
 match is possible, so a gated rule reads exactly what it read without the gate."""
 
 from __future__ import annotations
