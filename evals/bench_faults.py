@@ -112,8 +112,8 @@ def workspace_copy(into: Path) -> Path:
 
 def call_patch(n: int) -> str:
     """Call n's patch as JSON, as every concurrent analysis of the same file would make it."""
-    from agent.capabilities.post_call_analysis.contract import ContactUpdate, DealPatch
     from agent.contracts.deal import Activity
+    from agent.contracts.deal_patch import ContactUpdate, DealPatch
 
     day = FIRST_DAY + dt.timedelta(days=n)
     source = f"{day.isoformat()}-call-{n}.txt"
@@ -136,7 +136,7 @@ def call_patch(n: int) -> str:
 
 
 def _apply_worker(deal: str, patch_json: str, read_version: str, start: str) -> None:
-    from agent.capabilities.post_call_analysis.contract import DealPatch
+    from agent.contracts.deal_patch import DealPatch
     from tools.deal_patch import apply_patch
 
     patch = DealPatch.model_validate_json(Path(patch_json).read_text(encoding="utf-8"))

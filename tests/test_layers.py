@@ -147,11 +147,6 @@ def test_imports_never_climb() -> None:
     assert not climbs, "imports that climb back up the flow:\n" + "\n".join(sorted(climbs))
 
 
-# Known exceptions to "below the capabilities, no capability contract", each to be moved to
-# agent/contracts: the deal patch a debrief proposes, which the workspace writer applies.
-CONTRACT_READERS_BELOW = {("tools.deal_patch", "agent.capabilities.post_call_analysis.contract")}
-
-
 def _contracts_read_below(edges: dict[str, set[str]]) -> list[str]:
     """Imports of a capability's contract from a layer below the capabilities."""
     capability = next(i for i, (name, _) in enumerate(LAYERS) if name == "capability")
@@ -163,7 +158,7 @@ def _contracts_read_below(edges: dict[str, set[str]]) -> list[str]:
         found += [
             f"{module} ({LAYERS[mine][0]}) -> {target}"
             for target in targets
-            if re.match(CONTRACT, target) and (module, target) not in CONTRACT_READERS_BELOW
+            if re.match(CONTRACT, target)
         ]
     return sorted(found)
 

@@ -35,8 +35,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 
-from agent.capabilities.post_call_analysis.contract import DealPatch
 from agent.contracts.deal import Deal
+from agent.contracts.deal_patch import DealPatch
 from agent.errors import InvalidInput, describe_validation_error
 from agent.files import lock_for, version, write_atomic
 from agent.sanitise import STRICT, OutputPolicy, clean

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from agent.capabilities.post_call_analysis.contract import ContactUpdate, DealPatch
 from agent.contracts.deal import Activity, Deal
+from agent.contracts.deal_patch import ContactUpdate, DealPatch
 from agent.errors import InvalidInput
 from tools.deal_patch import apply_patch
 

@@ -22,13 +22,10 @@ from agent.analysis.analyze import analyze_deal
 from agent.analysis.model import Analysis
 from agent.analysis.probability import estimate_win_probability
 from agent.analysis.stage import ProcessInView
-from agent.capabilities.post_call_analysis.contract import (
-    DealPatch,
-    NewInformation,
-    ProbabilityChange,
-)
+from agent.capabilities.post_call_analysis.contract import NewInformation, ProbabilityChange
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
+from agent.contracts.deal_patch import DealPatch
 from agent.contracts.facts import Fact
 from agent.formatting import human
 from agent.grounding.citations import resolves

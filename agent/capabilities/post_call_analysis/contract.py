@@ -11,7 +11,7 @@ from pydantic import Field
 
 from agent.contracts.base import Contract, Level
 from agent.contracts.conversation_metrics import ConversationMetrics
-from agent.contracts.deal import Activity
+from agent.contracts.deal_patch import DealPatch
 from agent.contracts.meeting_prep import Point
 
 Commitment = Literal["confirmed", "hedged", "none"]
@@ -128,40 +128,6 @@ class Lesson(Contract):
     industry: str | None = None
     learned_on: dt.date
     citations: list[str] = Field(default_factory=list)
-
-
-class ContactUpdate(Contract):
-    contact_id: str
-    last_contact: dt.date
-
-
-class DealPatch(Contract):
-    """What the call adds to the CRM record. Applied only when the user asks (`--apply`)."""
-
-    deal_id: str
-    transcript_source: str
-    add_activity: Activity
-    contact_updates: list[ContactUpdate] = Field(default_factory=list)
-    add_competitors: list[str] = Field(default_factory=list)
-    next_step: str | None = Field(
-        default=None, description="The deal's next step after the call, when one was agreed."
-    )
-    next_step_date: dt.date | None = None
-    advance_stage_to: str | None = Field(
-        default=None,
-        description="Proposed only when every checked exit criterion of the current stage is "
-        "met with the call recorded; applying it adds the stage to stage_history.",
-    )
-    stage_from: str | None = Field(
-        default=None,
-        description="The stage the analysis read: a stage move is applied only from it, so a "
-        "stage changed meanwhile by another writer is never moved back.",
-    )
-
-    @property
-    def marker(self) -> str:
-        """Written into the activity summary, so the same call is never logged twice."""
-        return f"(From transcript {self.transcript_source}.)"
 
 
 class FollowUpEmail(Contract):

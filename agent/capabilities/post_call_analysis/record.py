@@ -12,12 +12,13 @@ import re
 from collections.abc import Sequence
 
 from agent.analysis.model import Analysis, MethodologyGap
-from agent.capabilities.post_call_analysis.contract import ContactUpdate, DealPatch, NextStep
+from agent.capabilities.post_call_analysis.contract import NextStep
 from agent.contracts.base import Level
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Transcript
 from agent.contracts.conversation_metrics import ConversationMetrics
 from agent.contracts.deal import Activity, ActivityOutcome, ActivityType
+from agent.contracts.deal_patch import ContactUpdate, DealPatch
 from agent.formatting import human
 from agent.memo import PerObject
 
