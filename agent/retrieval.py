@@ -47,10 +47,23 @@ _CITABLE: Held[dict[str, Document]] = Held(maxsize=16)
 
 def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]:
     """Passages of the cited knowledge that read like instructions to a model (a poisoned user
-    folder): an answer citing them says they were withheld instead of repeating them."""
+    folder): an answer citing them says they were withheld instead of repeating them. Kept per
+    loaded set of documents and cited ids: the documents are read, never changed, so a request
+    need not rebuild and hash every cited section's text again."""
     docs = citable_documents(ctx)
-    ids = {r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)}
-    return withheld_passages(docs[i] for i in sorted(ids) if i in docs)
+    ids = tuple(
+        sorted({r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)})
+    )
+    per_ids = _WITHHELD.get((docs,), dict)
+    found = per_ids.get(ids)
+    if found is None:
+        if len(per_ids) >= 256:
+            per_ids.clear()
+        found = per_ids[ids] = withheld_passages(docs[i] for i in ids if i in docs)
+    return found
+
+
+_WITHHELD: Held[dict[tuple[str, ...], frozenset[str]]] = Held(maxsize=16)
 
 
 def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
@@ -58,19 +71,15 @@ def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
     free text, whatever the deal lists. Kept per loaded set of documents (an index version
     loads its documents once), so a request does not look through every document again."""
     indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
-    kept = _COMPETITORS.get((id(indexed), id(plays)))
-    if kept is not None and kept[0] is indexed and kept[1] is plays:
-        return kept[2]
+    return _COMPETITORS.get((indexed, plays), lambda: _competitors({**indexed, **plays}))
+
+
+def _competitors(docs: dict[str, Document]) -> tuple[str, ...]:
     names: list[str] = []
-    for doc in {**indexed, **plays}.values():
+    for doc in docs.values():
         if doc.meta.get("type") == "battle_card":
             names += [str(n) for n in doc.meta.get("competitors", []) or []]
-    found = tuple(dict.fromkeys(names))
-    if len(_COMPETITORS) > 16:
-        _COMPETITORS.clear()
-    # the documents are held with the names, so their ids are not reused meanwhile
-    _COMPETITORS[(id(indexed), id(plays))] = (indexed, plays, found)
-    return found
+    return tuple(dict.fromkeys(names))
 
 
-_COMPETITORS: dict[tuple[int, int], tuple[object, object, tuple[str, ...]]] = {}
+_COMPETITORS: Held[tuple[str, ...]] = Held(maxsize=16)
