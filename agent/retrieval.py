@@ -5,7 +5,10 @@ cards (knowledge/seller.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from pathlib import Path
 
 from agent.memo import Held
 from agent.settings import CoachContext
@@ -23,11 +26,37 @@ def index_for(ctx: CoachContext) -> KnowledgeIndex:
 
 
 def workspace_seller(ctx: CoachContext) -> str | None:
-    """Who sells in this workspace (`seller:` in workspace.yaml), when it says."""
-    if not ctx.workspace.is_dir():
+    """Who sells in this workspace (`seller:` in workspace.yaml), when it says. Asked about
+    seven times a request (every index lookup hides what another seller's workspace must not
+    see): within `one_run` it is read once, so one request sees one answer."""
+    run = _RUN.get()
+    if run is None:
+        return _seller(ctx.workspace)
+    if ctx.workspace not in run:
+        run[ctx.workspace] = _seller(ctx.workspace)
+    return run[ctx.workspace]
+
+
+def _seller(workspace: Path) -> str | None:
+    if not workspace.is_dir():
         return None
-    seller = workspace_source(ctx.workspace).settings.get("seller")
+    seller = workspace_source(workspace).settings.get("seller")
     return str(seller) if seller else None
+
+
+# The workspaces' sellers read in the current run (a request), by workspace folder.
+_RUN: ContextVar[dict[Path, str | None] | None] = ContextVar("coach_run_sellers", default=None)
+
+
+@contextlib.contextmanager
+def one_run() -> Iterator[None]:
+    """The block of one request (agent/service.py): the workspace's seller is read once in it,
+    and anew in the next, so an edited workspace.yaml is seen by the next request."""
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
 
 
 def other_seller(ctx: CoachContext) -> str | None:

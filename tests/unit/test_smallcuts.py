@@ -107,3 +107,18 @@ def test_a_words_verdict_is_judged_again_against_other_knowledge() -> None:
         result, text
     )
     assert any("Zorblax" in f.detail for f in report.findings)
+
+
+def test_the_workspace_seller_is_read_once_a_run_and_anew_in_the_next(tmp_path: Path) -> None:
+    from agent.retrieval import one_run, workspace_seller
+
+    (tmp_path / "deals").mkdir()
+    (tmp_path / "workspace.yaml").write_text("seller: First Co\n")
+    ctx = CoachContext(workspace=tmp_path)
+    with one_run():
+        assert workspace_seller(ctx) == "First Co"
+        (tmp_path / "workspace.yaml").write_text("seller: Second Company\n")
+        assert workspace_seller(ctx) == "First Co"  # one request sees one answer
+    with one_run():
+        assert workspace_seller(ctx) == "Second Company"
+    assert workspace_seller(ctx) == "Second Company"  # outside a run: read each time
