@@ -13,11 +13,20 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from filelock import FileLock
 
 LOCK_TIMEOUT_S = 60.0
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within its time's tick
+
+
+def settled(st: os.stat_result) -> bool:
+    """Whether a file or folder last changed longer ago than RACY_NS: only then may its stat
+    stand for its content, since a second change within the clock's tick could keep it (git's
+    "racily clean" entries). tools/deal_stamps.py applies the same rule to a deal's folders."""
+    return time.time_ns() - st.st_mtime_ns >= RACY_NS
 
 
 def lock_for(path: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:

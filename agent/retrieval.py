@@ -5,7 +5,10 @@ cards (knowledge/seller.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from pathlib import Path
 
 from agent.memo import Held
 from agent.settings import CoachContext
@@ -23,11 +26,37 @@ def index_for(ctx: CoachContext) -> KnowledgeIndex:
 
 
 def workspace_seller(ctx: CoachContext) -> str | None:
-    """Who sells in this workspace (`seller:` in workspace.yaml), when it says."""
-    if not ctx.workspace.is_dir():
+    """Who sells in this workspace (`seller:` in workspace.yaml), when it says. Asked about
+    seven times a request (every index lookup hides what another seller's workspace must not
+    see): within `one_run` it is read once, so one request sees one answer."""
+    run = _RUN.get()
+    if run is None:
+        return _seller(ctx.workspace)
+    if ctx.workspace not in run:
+        run[ctx.workspace] = _seller(ctx.workspace)
+    return run[ctx.workspace]
+
+
+def _seller(workspace: Path) -> str | None:
+    if not workspace.is_dir():
         return None
-    seller = workspace_source(ctx.workspace).settings.get("seller")
+    seller = workspace_source(workspace).settings.get("seller")
     return str(seller) if seller else None
+
+
+# The workspaces' sellers read in the current run (a request), by workspace folder.
+_RUN: ContextVar[dict[Path, str | None] | None] = ContextVar("coach_run_sellers", default=None)
+
+
+@contextlib.contextmanager
+def one_run() -> Iterator[None]:
+    """The block of one request (agent/service.py): the workspace's seller is read once in it,
+    and anew in the next, so an edited workspace.yaml is seen by the next request."""
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
 
 
 def other_seller(ctx: CoachContext) -> str | None:
@@ -47,10 +76,23 @@ _CITABLE: Held[dict[str, Document]] = Held(maxsize=16)
 
 def withheld_knowledge(ctx: CoachContext, refs: Iterable[str]) -> frozenset[str]:
     """Passages of the cited knowledge that read like instructions to a model (a poisoned user
-    folder): an answer citing them says they were withheld instead of repeating them."""
+    folder): an answer citing them says they were withheld instead of repeating them. Kept per
+    loaded set of documents and cited ids: the documents are read, never changed, so a request
+    need not rebuild and hash every cited section's text again."""
     docs = citable_documents(ctx)
-    ids = {r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)}
-    return withheld_passages(docs[i] for i in sorted(ids) if i in docs)
+    ids = tuple(
+        sorted({r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)})
+    )
+    per_ids = _WITHHELD.get((docs,), dict)
+    found = per_ids.get(ids)
+    if found is None:
+        if len(per_ids) >= 256:
+            per_ids.clear()
+        found = per_ids[ids] = withheld_passages(docs[i] for i in ids if i in docs)
+    return found
+
+
+_WITHHELD: Held[dict[tuple[str, ...], frozenset[str]]] = Held(maxsize=16)
 
 
 def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
@@ -58,19 +100,15 @@ def known_competitors(ctx: CoachContext) -> tuple[str, ...]:
     free text, whatever the deal lists. Kept per loaded set of documents (an index version
     loads its documents once), so a request does not look through every document again."""
     indexed, plays = index_for(ctx).documents(), plays_by_id(ctx.plays_dir)
-    kept = _COMPETITORS.get((id(indexed), id(plays)))
-    if kept is not None and kept[0] is indexed and kept[1] is plays:
-        return kept[2]
+    return _COMPETITORS.get((indexed, plays), lambda: _competitors({**indexed, **plays}))
+
+
+def _competitors(docs: dict[str, Document]) -> tuple[str, ...]:
     names: list[str] = []
-    for doc in {**indexed, **plays}.values():
+    for doc in docs.values():
         if doc.meta.get("type") == "battle_card":
             names += [str(n) for n in doc.meta.get("competitors", []) or []]
-    found = tuple(dict.fromkeys(names))
-    if len(_COMPETITORS) > 16:
-        _COMPETITORS.clear()
-    # the documents are held with the names, so their ids are not reused meanwhile
-    _COMPETITORS[(id(indexed), id(plays))] = (indexed, plays, found)
-    return found
+    return tuple(dict.fromkeys(names))
 
 
-_COMPETITORS: dict[tuple[int, int], tuple[object, object, tuple[str, ...]]] = {}
+_COMPETITORS: Held[tuple[str, ...]] = Held(maxsize=16)

@@ -13,6 +13,7 @@ from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.graph import builder, rep_builder
 from agent.log import bind
+from agent.retrieval import one_run
 from agent.settings import CoachContext
 from agent.stores import Place, memory_place, store_at
 
@@ -45,7 +46,8 @@ def coach(request: CoachingRequest, context: CoachContext | None = None) -> Coac
     ctx = context or CoachContext()
     rep_level = request.capability in REP_CAPABILITIES
     compiled = _graph_with_memory(memory_place(ctx), rep_level)
-    with bind(request_id=request_id(request)):  # on every record logged while it runs
+    # the request id on every record logged while it runs; the workspace read once (one_run)
+    with bind(request_id=request_id(request)), one_run():
         output = compiled.invoke({"request": request}, context=ctx)
     response = output["response"]
     assert isinstance(response, CoachingResponse)
@@ -62,7 +64,7 @@ def stream(
     ctx = context or CoachContext()
     compiled = _graph_with_memory(memory_place(ctx), request.capability in REP_CAPABILITIES)
     response: CoachingResponse | None = None
-    with bind(request_id=request_id(request)):
+    with bind(request_id=request_id(request)), one_run():
         for update in compiled.stream({"request": request}, context=ctx, stream_mode="updates"):
             for node, values in update.items():
                 yield "progress", node

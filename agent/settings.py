@@ -10,12 +10,13 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.contracts.principal import Principal
 from agent.intake import set_limits
+from agent.memo import PerObject
 from agent.model.factory import ModelSettings
 from agent.resources import knowledge_dir, plays_dir, sample_workspace, state_dir
 from agent.settings_env import (
@@ -94,14 +95,14 @@ class CoachContext:
         """What may leave in an answer: links to the allowed hosts and to the knowledge the
         answer cites (the team's own text, by provenance), the deal's contacts' addresses
         written as recipients, nothing else from the input."""
-        from agent.contracts.provenance import origin_of
         from agent.sanitise import OutputPolicy
 
-        cited = {c.ref for c in citations if origin_of(c.ref) == "knowledge"}
-        contacts = deal.deal.contacts if deal is not None else []
-        mail = {f"mailto:{c.email.strip().lower()}" for c in contacts if c.email}
+        cited = {c.ref for c in citations if _is_knowledge(c.ref)}
+        mail = frozenset[str]()
+        if deal is not None:
+            mail = _DEAL_MAIL.get(deal, None, partial(_recipients, deal))
         return OutputPolicy(
-            link_hosts=frozenset(h.lower() for h in self.link_hosts),
+            link_hosts=_hosts(self.link_hosts),
             link_targets=frozenset(cited | {ref.partition("#")[0] for ref in cited} | mail),
             withheld=withheld,
         )
@@ -215,3 +216,26 @@ def _read_win_model(path: Path, version: int) -> WinModel | None:
             "win model %s ignored (%s): run `coach calibrate` again", path, type(exc).__name__
         )
         return None
+
+
+# What `output_policy` builds from the settings and the deal alone, kept between requests: the
+# allowed hosts per settings' tuple, the contacts' addresses per deal context object (a new
+# deal version is a new object), and a citation's origin per ref.
+@lru_cache(maxsize=64)
+def _hosts(link_hosts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(h.lower() for h in link_hosts)
+
+
+@lru_cache(maxsize=4096)
+def _is_knowledge(ref: str) -> bool:
+    from agent.contracts.provenance import origin_of
+
+    return origin_of(ref) == "knowledge"
+
+
+def _recipients(deal: DealContext) -> frozenset[str]:
+    """The deal's contacts' addresses, as the recipients an answer may write."""
+    return frozenset(f"mailto:{c.email.strip().lower()}" for c in deal.deal.contacts if c.email)
+
+
+_DEAL_MAIL: PerObject[frozenset[str]] = PerObject(maxsize=64)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,13 @@ class Document:
         return str(self.meta["title"])
 
     def section(self, anchor: str) -> Section | None:
-        return next((s for s in self.sections if s.anchor == anchor), None)
+        return self._by_anchor.get(anchor)
+
+    @cached_property
+    def _by_anchor(self) -> dict[str, Section]:
+        """The sections by anchor, built once per loaded document (anchors are unique:
+        `split_sections` refuses a repeat), so resolving a citation is one lookup."""
+        return {s.anchor: s for s in self.sections}
 
     def ref(self, anchor: str) -> str:
         return f"{KB_PREFIX}{self.id}#{anchor}"

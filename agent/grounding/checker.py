@@ -32,7 +32,13 @@ from agent.grounding.kept_grounds import (
     input_grounds,
 )
 from agent.grounding.text_scan import SPLIT, scan
+from agent.memo import Held
 from knowledge.documents import KB_PREFIX, Document
+
+# A capitalised word's verdict per set of steady layers (see `GroundingChecker.__init__`):
+# the layers are held with it (agent/memo.Held), so a new deal version or index version (new
+# objects) is judged anew.
+_VERDICTS: Held[dict[str, bool]] = Held(maxsize=64)
 
 
 class GroundingChecker:
@@ -53,12 +59,20 @@ class GroundingChecker:
         self._draft = draft
         # The input's grounds are kept per context object (agent/memo.py); what was computed
         # for this request is read beside them, not merged into a copy.
-        self._own = (*input_grounds(ctx), grounds_of(list(computed)), *kept, AGENT_GROUNDS)
-        self._use(Layers(*self._own))
+        inputs = input_grounds(ctx)
+        self._own = (*inputs, grounds_of(list(computed)), *kept, AGENT_GROUNDS)
+        # The layers kept between requests (a deal's input per context object, what was kept
+        # per object, the agent's words): a word's verdict against them is kept with them. A
+        # rep's last input layer is made anew per request, so it is not among them.
+        self._steady = (*(inputs[:-1] if isinstance(ctx, RepContext) else inputs), *kept)
+        self._use(Layers(*self._own), ())
 
-    def _use(self, grounds: Layers) -> None:
+    def _use(self, grounds: Layers, cited: tuple[Grounds, ...]) -> None:
         self.grounds = grounds
         self._known: dict[str, bool] = {}  # capitalised word -> grounded, for these grounds
+        steady = (*self._steady, AGENT_GROUNDS, *cited)
+        self._steady_vocabulary = Layers(*steady).vocabulary
+        self._verdicts = _VERDICTS.get(steady, dict)  # the same, by the steady layers alone
         self.vocabulary = grounds.vocabulary
         self.numbers = grounds.numbers
         self.dates = grounds.dates
@@ -68,17 +82,27 @@ class GroundingChecker:
         """Only knowledge the output cites may supply its names and numbers."""
         ids = {r.removeprefix(KB_PREFIX).split("#")[0] for r in refs if r.startswith(KB_PREFIX)}
         docs = [d for d in (self.knowledge.get(i) for i in ids) if d is not None]
-        self._use(Layers(*self._own, cited_grounds(docs)) if docs else Layers(*self._own))
+        cited = (cited_grounds(docs),) if docs else ()
+        self._use(Layers(*self._own, *cited), cited)
 
     def _entities(self, text: str, where: str) -> tuple[int, list[CheckFinding]]:
         findings = []
-        known = self._known
+        known, verdicts = self._known, self._verdicts
         capitals = scan(text).capitals
         for word in capitals:
             ok = known.get(word)
             if ok is None:
-                parts = [p for p in SPLIT.split(word) if p] if SPLIT.search(word) else [word]
-                ok = known[word] = all(p.lower() in self.vocabulary for p in parts)
+                ok = verdicts.get(word)
+                if not ok:
+                    parts = [p for p in SPLIT.split(word) if p] if SPLIT.search(word) else [word]
+                    if ok is None:
+                        if len(verdicts) >= 8192:
+                            verdicts.clear()
+                        steady = self._steady_vocabulary
+                        ok = verdicts[word] = all(p.lower() in steady for p in parts)
+                    # not grounded by the steady layers alone: this request's may ground it
+                    ok = ok or all(p.lower() in self.vocabulary for p in parts)
+                known[word] = ok
             if not ok:
                 findings.append(
                     CheckFinding(
