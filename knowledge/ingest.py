@@ -14,6 +14,7 @@ an optional callback, `progress(stage, done, total)`, in three stages:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
+from knowledge.seller import ORIGINS, origins
 from knowledge.server_store import ServerIndexStore, open_store
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, Built, IndexStore, Manifest, file_hash
 
@@ -152,7 +154,7 @@ def ingest(
     if semantic:  # embedded before a version folder exists: a failure leaves nothing behind
         reusable = previous if previous and same_setup and not force else None
         vectors, embedded = _vectors(store, reusable, hashes, changed, chunks, report_progress)
-    version, _ = store.new_version()
+    version, folder = store.new_version()
     manifest = Manifest(
         version=version,
         model=model,
@@ -166,6 +168,8 @@ def ingest(
         Built(manifest, records, chunks, vectors),
         lambda done, total: report_progress("store", done, total),
     )
+    if folder is not None:  # a local index: which documents are the shipped seller's facts
+        (folder / ORIGINS).write_text(json.dumps(origins(corpus.docs.values())), "utf-8")
     store.commit(version)
     store.prune()
     report = IngestReport(
