@@ -116,6 +116,8 @@ def ingest(
         extra={**where, "same_setup": same_setup},
     )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
+        if isinstance(store, IndexStore):  # an index from before the record: the same docs
+            _record_origins(store.folder(previous.version), corpus.docs.values(), missing=True)
         log.info(
             "ingest finished: index up to date (%d documents, %d chunks)",
             len(hashes),
@@ -169,7 +171,7 @@ def ingest(
         lambda done, total: report_progress("store", done, total),
     )
     if folder is not None:  # a local index: which documents are the shipped seller's facts
-        (folder / ORIGINS).write_text(json.dumps(origins(corpus.docs.values())), "utf-8")
+        _record_origins(folder, corpus.docs.values())
     store.commit(version)
     store.prune()
     report = IngestReport(
@@ -210,6 +212,18 @@ def ingest(
         },
     )
     return report
+
+
+def _record_origins(folder: Path, docs: Iterable[Document], missing: bool = False) -> None:
+    """Each document's type and whether it is shipped, for knowledge/seller.py; with `missing`
+    only where the version has none yet (an index ingested before the record: the documents are
+    the same, so the record is what its ingest would have written)."""
+    from agent.files import write_atomic
+
+    target = folder / ORIGINS
+    if missing and target.exists():
+        return
+    write_atomic(target, json.dumps(origins(docs)).encode())
 
 
 def _vectors(

@@ -67,3 +67,14 @@ def test_ingest_records_each_documents_type_and_origin(small_kb: Path, tmp_path:
     }
     assert any(d.meta["type"] in SELLER_FACTS for d in docs.values())
     assert hidden_documents("Acme Corp", (small_kb,), root) == frozenset()
+
+
+def test_an_unchanged_ingest_records_the_origins_an_older_index_lacks(
+    small_kb: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "index"
+    first = ingest((small_kb,), root)
+    (root / first.version / ORIGINS).unlink()  # as an index from before the record
+    again = ingest((small_kb,), root)
+    assert again.unchanged and again.version == first.version
+    assert json.loads((root / first.version / ORIGINS).read_text())["documents"]
