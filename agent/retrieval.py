@@ -21,7 +21,7 @@ from tools.sources import workspace_source
 
 
 def index_for(ctx: CoachContext) -> KnowledgeIndex:
-    hidden = hidden_documents(workspace_seller(ctx), ctx.knowledge_dirs)
+    hidden = hidden_documents(workspace_seller(ctx), ctx.knowledge_dirs, ctx.index_dir)
     return knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, hidden)
 
 

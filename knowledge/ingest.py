@@ -14,6 +14,7 @@ an optional callback, `progress(stage, done, total)`, in three stages:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
+from knowledge.seller import ORIGINS, origins
 from knowledge.server_store import ServerIndexStore, open_store
 from knowledge.store import LEXICAL_ONLY, MODEL_ID, Built, IndexStore, Manifest, file_hash
 
@@ -114,6 +116,8 @@ def ingest(
         extra={**where, "same_setup": same_setup},
     )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
+        if isinstance(store, IndexStore):  # an index from before the record: the same docs
+            _record_origins(store.folder(previous.version), corpus.docs.values(), missing=True)
         log.info(
             "ingest finished: index up to date (%d documents, %d chunks)",
             len(hashes),
@@ -152,7 +156,7 @@ def ingest(
     if semantic:  # embedded before a version folder exists: a failure leaves nothing behind
         reusable = previous if previous and same_setup and not force else None
         vectors, embedded = _vectors(store, reusable, hashes, changed, chunks, report_progress)
-    version, _ = store.new_version()
+    version, folder = store.new_version()
     manifest = Manifest(
         version=version,
         model=model,
@@ -166,6 +170,8 @@ def ingest(
         Built(manifest, records, chunks, vectors),
         lambda done, total: report_progress("store", done, total),
     )
+    if folder is not None:  # a local index: which documents are the shipped seller's facts
+        _record_origins(folder, corpus.docs.values())
     store.commit(version)
     store.prune()
     report = IngestReport(
@@ -206,6 +212,18 @@ def ingest(
         },
     )
     return report
+
+
+def _record_origins(folder: Path, docs: Iterable[Document], missing: bool = False) -> None:
+    """Each document's type and whether it is shipped, for knowledge/seller.py; with `missing`
+    only where the version has none yet (an index ingested before the record: the documents are
+    the same, so the record is what its ingest would have written)."""
+    from agent.files import write_atomic
+
+    target = folder / ORIGINS
+    if missing and target.exists():
+        return
+    write_atomic(target, json.dumps(origins(docs)).encode())
 
 
 def _vectors(

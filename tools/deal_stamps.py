@@ -1,23 +1,32 @@
-"""Whether a deal's files are as when its context was built, without listing its folder again:
-the stamps of the folders its files are found in, then one stat per file.
+"""Whether folders are as when something was found in them, without listing them again: the one
+"is this folder unchanged" mechanism of the workspace source.
 
-A warm request about an unchanged deal pays a few lstat calls instead of a listing and a
-validation; a folder changed within the clock's coarse tick is never trusted (git's "racily
-clean" entries), so a second edit within that tick is still seen.
+A file added, removed, renamed or replaced by a link in a folder changes the folder's own
+stat, so the stamps of the folders something was found in (`stamps`) say whether looking again
+would find the same. `Kept` keeps what was found per key while its folders' stamps stand
+(workspace.yaml, org/ files: tools/workspace_files.py); a deal's context keeps its folders'
+stamps beside each file's stat (`folder_stamps`, `unchanged`: tools/sources.py). Either way a
+folder changed within the clock's coarse tick is never trusted (`settled`: git's "racily clean"
+entries), so a second edit within that tick is still seen; nor is a folder that is a link.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import time
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
+from typing import Generic, TypeVar
 
+T = TypeVar("T")
+Stamp = tuple[int, int, int]  # a folder's inode, mode and modification time
 # A deal's context is checked against its files' stamps: the folders its files are found in
-# (the root, deals/, the deal's folder, org/: a file added, removed, renamed or replaced by a
-# link there changes the folder's own lstat), then each file's stat (path, mtime, size).
-Folders = tuple[tuple[int, int, int], ...] | None
+# (the root, deals/, the deal's folder, org/), then each file's stat (path, mtime, size).
+Folders = tuple[Stamp, ...] | None
 Files = tuple[tuple[Path, int, int] | None, ...]
 RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
+MISSING: Stamp = (0, 0, 0)
 
 
 def settled(st: os.stat_result) -> bool:
@@ -26,23 +35,52 @@ def settled(st: os.stat_result) -> bool:
     return time.time_ns() - st.st_mtime_ns >= RACY_NS
 
 
-def folder_stamps(root: Path, deal_id: str) -> Folders:
-    """The lstat (inode, mode, mtime) of the folders a deal's files are listed from, or None
-    when one changed within RACY_NS: its mtime has the clock's coarse tick, so a second change
-    within that tick could leave it as it was (git's "racily clean" entries)."""
+def stamps(root: Path, inside: Iterable[str]) -> Folders:
+    """The stamps of `root` (followed: a workspace given as a link is its target's folder) and
+    of the folders `inside` it (not followed), a missing one as MISSING; None when one changed
+    within RACY_NS or is a link (where it leads may change without it)."""
     base = str(root)
-    deals = os.path.join(base, "deals")
-    stamps = []
-    for folder in (base, deals, os.path.join(deals, deal_id), os.path.join(base, "org")):
+    found = []
+    for i, name in enumerate(("", *inside)):
         try:
-            st = os.lstat(folder)
+            st = os.stat(base) if i == 0 else os.lstat(os.path.join(base, name))
         except OSError:
-            stamps.append((0, 0, 0))
+            found.append(MISSING)
             continue
-        if not settled(st):
+        if not settled(st) or stat.S_ISLNK(st.st_mode):
             return None
-        stamps.append((st.st_ino, st.st_mode, st.st_mtime_ns))
-    return tuple(stamps)
+        found.append((st.st_ino, st.st_mode, st.st_mtime_ns))
+    return tuple(found)
+
+
+class Kept(Generic[T]):
+    """What was found in some folders, per key, kept while their stamps stand: a few hundred
+    entries at most (the oldest dropped first)."""
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._kept: dict[Hashable, tuple[tuple[Stamp, ...], T]] = {}
+
+    def get(self, key: Hashable, root: Path, inside: tuple[str, ...], find: Callable[[], T]) -> T:
+        """`find()`'s value, from an earlier call with the same key while the folders are
+        unchanged. Stamped before `find` runs, so an edit during it is seen next time."""
+        now = stamps(root, inside)
+        kept = self._kept.get(key)
+        if now is not None and kept is not None and kept[0] == now:
+            return kept[1]
+        value = find()
+        if now is not None:
+            self._kept.pop(key, None)
+            if len(self._kept) >= self.maxsize:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[key] = (now, value)
+        return value
+
+
+def folder_stamps(root: Path, deal_id: str) -> Folders:
+    """The stamps of the folders a deal's files are listed from (the root, deals/, the deal's
+    folder, org/), or None when one is not to be trusted (`stamps`)."""
+    return stamps(root, ("deals", os.path.join("deals", deal_id), "org"))
 
 
 def unchanged(root: Path, deal_id: str, folders: Folders, files: Files) -> bool:

@@ -10,7 +10,6 @@ the catalogue and the CRM import read files the same way without the source.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from pydantic import BaseModel
 from agent.errors import InvalidInput, validated_as
 from agent.intake import LIMITS, parse_document, read_text
 from tools.deal_ids import check_deal_id
-from tools.deal_stamps import settled
+from tools.deal_stamps import Kept
 
 # A folder's entries by name, from one listing (os.scandir), or None when not listed.
 Listing = dict[str, os.DirEntry[str]] | None
@@ -70,8 +69,7 @@ class WorkspaceFiles:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._cache: dict[Path, tuple[int, int, Any]] = {}
-        # (folder, stem) -> (the folders' stamps, the file found): see `_found`
-        self._found_in: dict[tuple[Path, str], tuple[tuple[int, ...], Path | None]] = {}
+        self._found_in: Kept[Path | None] = Kept()  # per (folder, stem): see `_found`
         self._resolved = root.resolve()
 
     def _parsed(self, path: Path) -> Any:
@@ -107,28 +105,19 @@ class WorkspaceFiles:
 
     def _found(self, folder: Path, stem: str) -> Path | None:
         """`_find` in the workspace folder or a folder right in it (org/), kept while neither
-        folder's entries change: every request reads workspace.yaml (its date, its seller)
-        several times, and most deals take org/process and org/analytics. A file added,
-        removed, renamed or swapped for a link in either folder changes that folder's time;
-        a folder changed in the last two seconds is looked at anew each time (file times
-        are coarser than the clock, so a second change could keep the first one's time)."""
-        key = (folder, stem)
-        try:
-            top = os.stat(self.root)
-            own = os.lstat(folder) if folder != self.root else top
-        except OSError:
+        folder's entries change (tools/deal_stamps.py): every request reads workspace.yaml
+        (its date, its seller) several times, and most deals take org/process and
+        org/analytics. A folder changed in the last two seconds, or one that is a link, is
+        looked at anew each time."""
+        if folder == self.root:
+            inside: tuple[str, ...] = ()
+        elif folder.parent == self.root:
+            inside = (folder.name,)
+        else:
             return self._find(folder, stem)
-        stamps = (top.st_mtime_ns, top.st_ino, own.st_mtime_ns, own.st_ino, own.st_mode)
-        kept = self._found_in.get(key)
-        if kept is not None and kept[0] == stamps:
-            return kept[1]
-        found = self._find(folder, stem)
-        plain = folder == self.root or (
-            folder.parent == self.root and stat.S_ISDIR(own.st_mode)  # a link: not kept
+        return self._found_in.get(
+            (folder, stem), self.root, inside, lambda: self._find(folder, stem)
         )
-        if plain and settled(top) and settled(own):
-            self._found_in[key] = (stamps, found)
-        return found
 
     def inside(self, path: Path) -> Path:
         """`path` itself when it resolves inside the workspace; a symlinked folder or file that

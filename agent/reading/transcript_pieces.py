@@ -108,17 +108,13 @@ def _cue(block: list[tuple[int, str]], source: str, fmt: Format) -> list[Piece]:
 
 def json_pieces(text: str, source: str) -> tuple[list[Piece], list[str]]:
     """The segments, and the file's own fields beside them (title, attendees) as header lines."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise bad(source, err.lineno, f"invalid JSON: {err.msg}", "Fix the JSON syntax") from None
-    except RecursionError:
-        raise bad(source, 1, "nested too deeply", FIX_SEGMENT) from None
+    data, lines = _decoded(text, source)
     check_tree(data, source)  # depth, size, valid text, finite numbers
     segments = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list):
         raise bad(source, 1, 'expected [segments] or {"segments": [...]}', FIX_SEGMENT)
-    lines = _segment_lines(text, isinstance(data, dict))
+    if lines is None:
+        lines = _segment_lines(text, isinstance(data, dict))
     pieces = []
     for i, seg in enumerate(segments):
         line = lines[i] if i < len(lines) else 1
@@ -146,6 +142,76 @@ def _json_time(value: Any, source: str, line: int, key: str) -> float | None:
         what = f"segment '{key}' is not a time: {clip(repr(value))}"
         raise bad(source, line, what, "Use seconds (12.5) or HH:MM:SS.mmm")
     return seconds
+
+
+_WS = " \t\r\n"  # JSON's whitespace, no other
+_ARRAY = re.compile(r'[ \t\r\n]*\[|[ \t\r\n]*\{[ \t\r\n]*"segments"[ \t\r\n]*:[ \t\r\n]*\[')
+# stands for the array while the rest of the object is decoded (a control character: no
+# value a file could hold unescaped)
+_UNSEEN = "\u0000segments"
+
+
+def _decoded(text: str, source: str) -> tuple[Any, list[int] | None]:
+    """The file's data, and the line each segment starts on when found in the same pass: a
+    bare array, or an object whose first key is "segments" (what recorders write), is walked
+    segment by segment with the raw decoder, each segment decoded once; any other shape (or a
+    walk that fails) is decoded whole, its errors as json.loads words them, and its lines
+    found by a second walk (`_segment_lines`)."""
+    m = _ARRAY.match(text)
+    if m is not None:
+        walked = _walk(text, m.end())
+        if walked is not None:
+            segments, lines, end = walked
+            if "{" not in m.group():  # a bare array: nothing may follow it
+                if not text[end:].strip(_WS):
+                    return segments, lines
+            else:
+                try:
+                    rest = json.loads('{"segments": "\\u0000segments"' + text[end:])
+                except (json.JSONDecodeError, RecursionError):
+                    rest = None
+                if isinstance(rest, dict) and rest.get("segments") == _UNSEEN:
+                    rest["segments"] = segments
+                    return rest, lines
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as err:
+        raise bad(source, err.lineno, f"invalid JSON: {err.msg}", "Fix the JSON syntax") from None
+    except RecursionError:
+        raise bad(source, 1, "nested too deeply", FIX_SEGMENT) from None
+
+
+def _walk(text: str, i: int) -> tuple[list[Any], list[int], int] | None:
+    """The array's items from just after its `[`, the line each starts on, and the index after
+    its `]`; None where it is not valid JSON (then json.loads says what is wrong)."""
+    items: list[Any] = []
+    lines: list[int] = []
+    decoder, last, line, ws = _DECODER, 0, 1, _WS
+    try:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        if text[i : i + 1] == "]":
+            return items, lines, i + 1
+        while True:
+            line += text.count("\n", last, i)
+            lines.append(line)
+            last = i
+            item, i = decoder.raw_decode(text, i)
+            items.append(item)
+            while i < len(text) and text[i] in ws:
+                i += 1
+            if text[i : i + 1] == "]":
+                return items, lines, i + 1
+            if text[i : i + 1] != ",":
+                return None
+            i += 1
+            while i < len(text) and text[i] in ws:
+                i += 1
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+_DECODER = json.JSONDecoder()
 
 
 def _segment_lines(text: str, wrapped: bool) -> list[int]:

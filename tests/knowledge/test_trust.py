@@ -90,3 +90,25 @@ def test_kb_stats_lists_the_cards_and_stories_due_for_re_verification(small_kb: 
     assert "bc-rivalco: 2026-10-01, 212 days (Competitive intelligence team)" in due.output
     fresh = CliRunner().invoke(app, [*args, "--as-of", "2026-11-20"])
     assert "days ago): 0" in fresh.output and "bc-rivalco:" not in fresh.output
+
+
+def test_phrase_occurrences_match_the_whole_word_pattern_without_case() -> None:
+    """The ASCII path (str.find on lower-cased text) finds what the regular expression finds:
+    whole words only, any case, one match resuming after the previous one; other text takes
+    the pattern itself."""
+    import random
+
+    from knowledge.trust import _occurrences, _phrase_pattern
+
+    rng = random.Random(7)
+    alphabet = "aAb1_ -%.$"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        phrase = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        if not phrase.strip():
+            continue
+        expected = [m.span() for m in _phrase_pattern(phrase.strip()).finditer(text)]
+        assert list(_occurrences(text, phrase)) == expected, (text, phrase)
+    assert list(_occurrences("ab 12 weeks, 112 weeks", "12 WEEKS")) == [(3, 11)]
+    assert list(_occurrences("Straße 41%", "STRASSE")) == []  # no full folding, as re.I
+    assert list(_occurrences("Größe 41% GRÖSSE", "größe")) == [(0, 5)]

@@ -345,3 +345,46 @@ def test_stage_directions_go_but_bracketed_writing_stays_for_the_detector() -> N
     assert "[source: deal.activities[0]]" in texts[1]
     assert "[the sheet](https://exfil.example/p?d=1)" in texts[2] and "![](" in texts[2]
     assert texts[3].endswith("[/INST]")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"speaker": "A", "text": "hi", "start": 1}, \n {"speaker": "B", "text": "yo"}]',
+        '{"segments": [\n{"speaker": "A", "text": "hi"},\n\n{"text": "x"}], "title": "Call"}',
+        '{"title": "T", "segments": [{"speaker": "A", "text": "hi"}]}',  # not the first key
+        '{"segments": [{"meta": {"segments": [1]}, "text": "a"}], "segments": [{"text": "b"}]}',
+        '{"segments": [{"text": "a"}]}, 1',
+        '[{"text": "a"} {"text": "b"}]',
+        '[{"text": "a"}]\f',
+        '{"segments": [{"text": "a"}], "title": "\\u0000segments"}',
+        "[]",
+        '[{"text": "a", "start": NaN}]',
+        '[{"speaker": "A", "text": 3}]',
+    ],
+)
+def test_json_segments_decoded_once_read_as_a_whole_decode_would(text: str) -> None:
+    """The one-pass walk gives the same pieces, header and errors as decoding the file whole
+    and walking it again for the lines (the path any other shape still takes)."""
+    from agent.reading import transcript_pieces as tp
+
+    def outcome() -> object:
+        try:
+            return tp.json_pieces(text, "call.json")
+        except InvalidInput as err:
+            return str(err)
+
+    once = outcome()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tp, "_ARRAY", re.compile(r"(?!)"))  # never matches: the whole decode
+        whole = outcome()
+    assert once == whole
+
+
+def test_a_recorders_json_is_walked_once_with_its_lines() -> None:
+    from agent.reading.transcript_pieces import _decoded
+
+    text = '{"segments": [\n{"text": "a"},\n\n {"text": "b"}], "title": "Call"}'
+    data, lines = _decoded(text, "call.json")
+    assert lines == [2, 4] and data == json.loads(text)
+    assert _decoded('{"title": "T", "segments": []}', "call.json")[1] is None  # the whole decode
