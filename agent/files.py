@@ -25,7 +25,8 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again within 
 def settled(st: os.stat_result) -> bool:
     """Whether a file or folder last changed longer ago than RACY_NS: only then may its stat
     stand for its content, since a second change within the clock's tick could keep it (git's
-    "racily clean" entries). tools/deal_stamps.py applies the same rule to a deal's folders."""
+    "racily clean" entries): the one rule for the index's CURRENT (knowledge/store.py) and the
+    workspace's folders (tools/deal_stamps.py)."""
     return time.time_ns() - st.st_mtime_ns >= RACY_NS
 
 

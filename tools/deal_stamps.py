@@ -7,17 +7,19 @@ would find the same. `Kept` keeps what was found per key while its folders' stam
 (workspace.yaml, org/ files: tools/workspace_files.py); a deal's context keeps its folders'
 stamps beside each file's stat (`folder_stamps`, `unchanged`: tools/sources.py). Either way a
 folder changed within the clock's coarse tick is never trusted (`settled`: git's "racily clean"
-entries), so a second edit within that tick is still seen; nor is a folder that is a link.
+entries, agent/files.py), so a second edit within that tick is still seen; nor is a folder
+that is a link.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-import time
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Generic, TypeVar
+
+from agent.files import settled
 
 T = TypeVar("T")
 Stamp = tuple[int, int, int]  # a folder's inode, mode and modification time
@@ -25,20 +27,14 @@ Stamp = tuple[int, int, int]  # a folder's inode, mode and modification time
 # (the root, deals/, the deal's folder, org/), then each file's stat (path, mtime, size).
 Folders = tuple[Stamp, ...] | None
 Files = tuple[tuple[Path, int, int] | None, ...]
-RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its tick
 MISSING: Stamp = (0, 0, 0)
-
-
-def settled(st: os.stat_result) -> bool:
-    """Whether a folder (or file) last changed longer ago than RACY_NS: only then may its time
-    stand for its content, since a second change within the clock's tick could keep it."""
-    return time.time_ns() - st.st_mtime_ns >= RACY_NS
 
 
 def stamps(root: Path, inside: Iterable[str]) -> Folders:
     """The stamps of `root` (followed: a workspace given as a link is its target's folder) and
     of the folders `inside` it (not followed), a missing one as MISSING; None when one changed
-    within RACY_NS or is a link (where it leads may change without it)."""
+    within the clock's tick (agent.files.RACY_NS) or is a link (where it leads may change
+    without it)."""
     base = str(root)
     found = []
     for i, name in enumerate(("", *inside)):

@@ -9,8 +9,9 @@ import os
 import time
 from pathlib import Path
 
+from agent.files import RACY_NS
 from tests.conftest import SAMPLE_DEALS
-from tools.deal_stamps import RACY_NS, Kept, folder_stamps, stamps
+from tools.deal_stamps import Kept, folder_stamps, stamps
 from tools.sources import WorkspaceSource
 
 LONG_AGO = 10**18  # ns: a folder edited long before now (settled)
