@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document
+from knowledge.store import IndexStore
 
 SELLER_FILE = KNOWLEDGE_ROOT / "seller.yaml"
 # Document types that state facts about one seller (its customers, its competitors).
@@ -119,16 +120,20 @@ def _version_facts(folder: Path) -> frozenset[str] | None:
     return frozenset(i for i, o in data.documents.items() if o.shipped and o.type in SELLER_FACTS)
 
 
+@lru_cache(maxsize=8)
+def _store(index: Path) -> IndexStore:
+    """The index's store, one per folder: it keeps the current version while CURRENT and the
+    version's manifest are unchanged, so a newer ingest is seen without reading CURRENT on
+    every call."""
+    return IndexStore(index)
+
+
 def _indexed_facts(index: Path) -> frozenset[str] | None:
     """The shipped seller's facts among the current index version's documents, when its ingest
-    recorded them (one small read of CURRENT, so a newer ingest is seen)."""
-    try:
-        version = (index / "CURRENT").read_text("utf-8").strip()
-    except OSError:
-        return None
-    if not version or "/" in version or version.startswith("."):
-        return None
-    return _version_facts(index / version)
+    recorded them."""
+    store = _store(index)
+    version = store.current_version
+    return None if version is None else _version_facts(store.folder(version))
 
 
 def hidden_documents(

@@ -19,6 +19,7 @@ def _index(tmp_path: Path, record: object | None) -> Path:
     index = tmp_path / "index"
     version = index / "v1"
     version.mkdir(parents=True)
+    (version / "manifest.json").write_text("{}")  # what makes a version folder an index's
     (index / "CURRENT").write_text("v1")
     if record is not None:
         (version / ORIGINS).write_text(json.dumps(record))
