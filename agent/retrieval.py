@@ -6,7 +6,7 @@ cards (knowledge/seller.py)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
@@ -21,8 +21,19 @@ from tools.sources import workspace_source
 
 
 def index_for(ctx: CoachContext) -> KnowledgeIndex:
+    """The knowledge index for these settings. Asked for about six times a request (each
+    lookup of the citable documents): within `one_run` it is found once, so one request reads
+    one index version, even while an ingest makes a newer one current."""
+    run = _RUN.get()
+    key = ("index", ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, ctx.workspace)
+    found = run.get(key) if run is not None else None
+    if isinstance(found, KnowledgeIndex):
+        return found
     hidden = hidden_documents(workspace_seller(ctx), ctx.knowledge_dirs, ctx.index_dir)
-    return knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, hidden)
+    index = knowledge_index(ctx.index_dir, ctx.knowledge_dirs, ctx.chroma_url, hidden)
+    if run is not None:
+        run[key] = index
+    return index
 
 
 def workspace_seller(ctx: CoachContext) -> str | None:
@@ -34,7 +45,8 @@ def workspace_seller(ctx: CoachContext) -> str | None:
         return _seller(ctx.workspace)
     if ctx.workspace not in run:
         run[ctx.workspace] = _seller(ctx.workspace)
-    return run[ctx.workspace]
+    seller = run[ctx.workspace]
+    return seller if isinstance(seller, str) else None
 
 
 def _seller(workspace: Path) -> str | None:
@@ -44,14 +56,16 @@ def _seller(workspace: Path) -> str | None:
     return str(seller) if seller else None
 
 
-# The workspaces' sellers read in the current run (a request), by workspace folder.
-_RUN: ContextVar[dict[Path, str | None] | None] = ContextVar("coach_run_sellers", default=None)
+# What the current run (a request) found once: the workspaces' sellers, by workspace folder,
+# and the knowledge indexes, by ("index", their settings).
+_RUN: ContextVar[dict[Hashable, object] | None] = ContextVar("coach_run_found", default=None)
 
 
 @contextlib.contextmanager
 def one_run() -> Iterator[None]:
-    """The block of one request (agent/service.py): the workspace's seller is read once in it,
-    and anew in the next, so an edited workspace.yaml is seen by the next request."""
+    """The block of one request (agent/service.py): the workspace's seller is read and the
+    knowledge index found once in it, and anew in the next, so an edited workspace.yaml or a
+    newer ingest is seen by the next request."""
     token = _RUN.set({})
     try:
         yield

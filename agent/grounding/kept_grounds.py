@@ -92,5 +92,6 @@ def input_grounds(ctx: DealContext | RepContext) -> tuple[Grounds, ...]:
     return (*deals, grounds_of(["deals", ctx.model_dump(mode="json", exclude={"deals"})]))
 
 
-# An analysis is kept per deal version and date (agent/analysis/kept.py): its grounds with it.
-KEPT_GROUNDS: PerObject[Grounds] = PerObject()
+# An analysis is kept per deal version and date (agent/analysis/kept.py): its grounds with it,
+# and on disk beside it when it has a home (a batch run's analysis of an unchanged deal).
+KEPT_GROUNDS: PerObject[Grounds] = PerObject(kept="kept_grounds", kind=Grounds)

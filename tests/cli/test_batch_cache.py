@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from agent.analysis import kept as kept_module
+from agent.analysis.kept import kept_analysis
+from agent.analysis.stage import ProcessInView
 from agent.contracts import CoachingResponse
 from agent.contracts.principal import Principal
 from agent.errors import DealNotFound
@@ -70,7 +73,8 @@ def test_a_warm_run_answers_as_a_cold_one_and_an_edit_is_a_new_answer(
     cold = _batch(sample_copy, deals, out)
     # <fingerprint>[.<kept>.<key>]*.<kept>.<key>.json: what is kept from what was kept
     kept = [p.name.split(".")[-3] for p in home.glob("deal-cache/*/*/*.json")]
-    for what in ("context", "reading", "suspects", "input_grounds", "reading_grounds"):
+    kinds = ("context", "reading", "suspects", "input_grounds", "reading_grounds", "analysis")
+    for what in (*kinds, "kept_grounds"):
         assert kept.count(what) == len(deals), kept
     assert _batch(sample_copy, deals, out) == cold  # read back from the cache
     deal_file = sample_copy / "deals" / deals[0] / "deal.yaml"
@@ -98,6 +102,32 @@ def test_a_kept_reading_is_read_back_not_computed(
     assert read_deal(later, as_of) == reading
     with pytest.raises(AssertionError):  # another date is another reading
         read_deal(later, as_of + dt.timedelta(days=1))
+
+
+def test_a_kept_analysis_is_read_back_with_the_request_s_reading(
+    sample_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deal, as_of = SAMPLE_DEALS[0], dt.date(2026, 11, 20)
+    first = _enabled(sample_copy, tmp_path).load_context(deal)
+    assert first.process is not None  # the sample's org/process.yaml, here read as a default
+    standard = first.process
+    process = ProcessInView(standard, "proc-test")
+    computed = kept_analysis(first, as_of, read_deal(first, as_of), process)
+    later = _enabled(sample_copy, tmp_path).load_context(deal)  # another process, in effect
+    reading = read_deal(later, as_of)
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("the deal was analysed again")
+
+    monkeypatch.setattr(kept_module, "analyze_deal", refuse)
+    again = kept_analysis(later, as_of, reading, ProcessInView(standard, "proc-test"))
+    assert again == computed
+    assert again.reading is reading  # what is kept per reading is found again
+    with pytest.raises(AssertionError):  # another date is another analysis
+        kept_analysis(later, as_of + dt.timedelta(days=1), reading, process)
+    edited = standard.model_copy(update={"version": f"{standard.version}-edited"})
+    with pytest.raises(AssertionError):  # so is another stage model under the same id
+        kept_analysis(later, as_of, reading, ProcessInView(edited, "proc-test"))
 
 
 @pytest.mark.parametrize(

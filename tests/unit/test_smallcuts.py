@@ -122,3 +122,35 @@ def test_the_workspace_seller_is_read_once_a_run_and_anew_in_the_next(tmp_path: 
     with one_run():
         assert workspace_seller(ctx) == "Second Company"
     assert workspace_seller(ctx) == "Second Company"  # outside a run: read each time
+
+
+def test_the_knowledge_index_is_found_once_a_run_and_anew_in_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent import retrieval
+    from agent.retrieval import index_for, one_run
+    from knowledge.retriever import KnowledgeIndex
+
+    found: list[str] = []
+
+    class Looked(KnowledgeIndex):
+        def __init__(self) -> None:  # nothing opened: only which lookup made it counts
+            pass
+
+    def counted(root: Path, *rest: object) -> KnowledgeIndex:
+        found.append(str(root))
+        return Looked()  # a new index each time it is looked up
+
+    monkeypatch.setattr(retrieval, "knowledge_index", counted)
+    ctx = CoachContext(workspace=tmp_path, index_dir=tmp_path / "index")
+    with one_run():
+        first = index_for(ctx)
+        assert index_for(ctx) is first  # one request reads one index
+        other = CoachContext(workspace=tmp_path, index_dir=tmp_path / "other")
+        assert index_for(other) is not first  # other settings, another index
+    assert len(found) == 2
+    with one_run():
+        assert index_for(ctx) is not first  # the next request looks it up anew
+    index_for(ctx)
+    index_for(ctx)
+    assert len(found) == 5  # outside a run: each time
