@@ -10,9 +10,10 @@ object is garbage-collected, so a changed file (a new object) is never answered 
 A memo made with `kept=NAME` also looks on disk when the object has a `DiskHome` (`home()`):
 the folder and fingerprint of the exact inputs the object was built from. A batch run over a
 workspace then reads an unchanged deal's reading back instead of reading its free text again,
-in any later process. The extra key is part of the file name (its repr: keys are made of
+in any later process. The extra key is part of the entry's name (its repr: keys are made of
 dates, strings, numbers and tuples of them), and the value is written as JSON and validated
-on the way back, so a damaged or foreign file is a miss, never a wrong value.
+on the way back, so a damaged or foreign entry is a miss, never a wrong value. A deal
+version's entries share one file (agent/kept_bundle.py).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-from agent.files import write_atomic
+from agent import kept_bundle
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -37,39 +38,44 @@ V = TypeVar("V")
 
 
 class DiskHome:
-    """Where values computed from one object are kept: `<folder>/<fingerprint>.<name>.<key>.json`.
-    The fingerprint covers everything the object was built from (the caller's promise)."""
+    """Where values computed from one object are kept: entries named
+    `<fingerprint>.<name>.<key>` in the file of the fingerprint's first part (the deal
+    version's, agent/kept_bundle.py). The fingerprint covers everything the object was built
+    from (the caller's promise)."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder
         self.fingerprint = fingerprint
 
-    def path(self, name: str, key: Hashable) -> Path:
-        return self.folder / f"{self.fingerprint}.{name}.{_digest(key)}.json"
+    @property
+    def file(self) -> Path:
+        """The file holding this home's values, and every home's within it."""
+        return self.folder / (self.fingerprint.split(".", 1)[0] + kept_bundle.SUFFIX)
+
+    def entry(self, name: str, key: Hashable) -> str:
+        return f"{self.fingerprint}.{name}.{_digest(key)}"
 
     def within(self, name: str, key: Hashable) -> DiskHome:
-        """The home of the value kept as `name` and `key` here: its files are named after this
-        home's (so they share its fingerprint's first part, and go when it goes)."""
-        return DiskHome(self.folder, f"{self.fingerprint}.{name}.{_digest(key)}")
+        """The home of the value kept as `name` and `key` here: its entries are named after
+        this home's (so they share its fingerprint's first part, and its file)."""
+        return DiskHome(self.folder, self.entry(name, key))
 
     def load(
         self, name: str, key: Hashable, adapter: TypeAdapter[V], context: Any = None
     ) -> V | None:
         """The kept value, or None when there is none (or it is damaged: then it is rebuilt).
         A kept value is never None itself. `context`: pydantic's validation context."""
+        data = kept_bundle.load(self.file, self.entry(name, key))
+        if data is None:
+            return None
         try:
-            return adapter.validate_json(self.path(name, key).read_bytes(), context=context)
-        except (OSError, ValidationError, ValueError):
+            return adapter.validate_json(data, context=context)
+        except ValueError:  # pydantic's ValidationError is a ValueError
             return None
 
     def save(self, name: str, key: Hashable, adapter: TypeAdapter[V], value: V) -> None:
-        """Written atomically (a concurrent reader sees the whole file or none), without an
-        fsync: it is a cache. A failure to write only means computing it again next time."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path(name, key), adapter.dump_json(value), sync=False)
-        except OSError:
-            pass
+        """Kept in the file (agent/kept_bundle.py: at the end of the request, or at once)."""
+        kept_bundle.save(self.file, self.entry(name, key), adapter.dump_json(value))
 
 
 def _digest(key: Hashable) -> str:

@@ -12,6 +12,7 @@ from agent import graph as graphs
 from agent.contracts.request import REP_CAPABILITIES, CoachingRequest
 from agent.contracts.response import CoachingResponse
 from agent.graph import builder, rep_builder
+from agent.kept_bundle import kept_together
 from agent.log import bind
 from agent.retrieval import one_run
 from agent.settings import CoachContext
@@ -46,8 +47,9 @@ def coach(request: CoachingRequest, context: CoachContext | None = None) -> Coac
     ctx = context or CoachContext()
     rep_level = request.capability in REP_CAPABILITIES
     compiled = _graph_with_memory(memory_place(ctx), rep_level)
-    # the request id on every record logged while it runs; the workspace read once (one_run)
-    with bind(request_id=request_id(request)), one_run():
+    # the request id on every record logged while it runs; the workspace read once (one_run);
+    # what a batch keeps of each deal written once, at the end (kept_together)
+    with bind(request_id=request_id(request)), one_run(), kept_together():
         output = compiled.invoke({"request": request}, context=ctx)
     response = output["response"]
     assert isinstance(response, CoachingResponse)
@@ -64,7 +66,7 @@ def stream(
     ctx = context or CoachContext()
     compiled = _graph_with_memory(memory_place(ctx), request.capability in REP_CAPABILITIES)
     response: CoachingResponse | None = None
-    with bind(request_id=request_id(request)), one_run():
+    with bind(request_id=request_id(request)), one_run(), kept_together():
         for update in compiled.stream({"request": request}, context=ctx, stream_mode="updates"):
             for node, values in update.items():
                 yield "progress", node

@@ -6,7 +6,7 @@ more than half of what one answer costs, and a pipeline run answers the same wor
 and again while only some deals change. The in-process caches (tools/sources.py, agent/memo.py)
 die with the process; this one lives in the state folder beside the catalogue:
 
-    <state>/deal-cache/<hash of the workspace path>/<generation>/<fingerprint>.<what>.<key>.json
+    <state>/deal-cache/<hash of the workspace path>/<generation>/<fingerprint>.kept
 
 The fingerprint of a deal is a hash of the bytes of every file its context is built from (the
 deal file, each upstream section's file, org/process and org/analytics when the deal has none
@@ -18,16 +18,17 @@ pydantic version. Any change to one of these is a different file name, so nothin
 invalidated in place: a stale entry is simply never asked for again (another generation's
 folder is removed once no run has used it for a day).
 
-What is kept: the validated `DealContext` (as JSON, validated again when read back, so a
-damaged file is a miss) and what agent/memo.py memos marked `kept` compute from it (the
-reading, the injection scan, the sentences that back a competitor's figures). A deal version
-no run has used for KEEP_DAYS days is removed when a run starts, so edits do not pile up.
-Files are written atomically (a temporary file renamed over),
-so workers of one batch, or two batches at once, never see half a file; the same inputs give
-the same content, so two writers of one file are harmless. Access is checked before the cache
-is consulted (the source refuses a deal the principal may not reach first), and an entry holds
-only what the deal's own files hold, so a cache shared by the principals of one workspace tells
-none of them anything their files would not.
+What is kept, in one file per deal version (agent/kept_bundle.py): the validated
+`DealContext` (as JSON, validated again when read back, so a damaged entry is a miss) and what
+agent/memo.py memos marked `kept` compute from it (the reading, the injection scan, the
+sentences that back a competitor's figures, the grounds, the analysis of a date). A deal
+version no run has used for KEEP_DAYS days is removed when a run starts, so edits do not pile
+up. Files are written atomically (a temporary file renamed over), so workers of one batch, or
+two batches at once, never see half a file; the same inputs give the same content, so two
+writers of one file are harmless (one's extra entries may be lost: computed again). Access
+is checked before the cache is consulted (the source refuses a deal the principal may not
+reach first), and an entry holds only what the deal's own files hold, so a cache shared by the
+principals of one workspace tells none of them anything their files would not.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from pydantic import TypeAdapter
 from agent.contracts.base import WITHIN_LIMITS
 from agent.contracts.context import DealContext
 from agent.intake import LIMITS
+from agent.kept_bundle import SUFFIX
 from agent.memo import DiskHome, home
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ class DealCache:
         # they were checked when it was built, and they are part of the fingerprint.
         ctx = where.load("context", None, _CONTEXT, WITHIN_LIMITS)
         if ctx is not None:
-            _touch(where.path("context", None))
+            _touch(where.file)
             home(ctx, where)
             return ctx
         ctx = build()
@@ -168,20 +170,20 @@ class DealCache:
 
 
 def _touch(path: Path) -> None:
-    """Marks an entry as used (its context file's time), so expiry spares it."""
+    """Marks a deal version as used (its file's time), so expiry spares it."""
     with contextlib.suppress(OSError):
         os.utime(path)
 
 
 def _expire(folder: Path, cutoff: float) -> None:
-    """Removes every file of a deal version whose context no run has used since `cutoff`
-    (edited deals leave their old versions behind), and temporary files a killed writer left."""
+    """Removes the file of every deal version no run has used since `cutoff` (edited deals
+    leave their old versions behind), and temporary files a killed writer left."""
     try:
         names = [e for e in os.scandir(folder) if e.is_file()]
         stale = {
             e.name.split(".", 1)[0]
             for e in names
-            if ".context." in e.name and e.stat().st_mtime < cutoff
+            if e.name.endswith(SUFFIX) and e.stat().st_mtime < cutoff
         }
         for entry in names:
             leftover = entry.name.startswith(".") and entry.stat().st_mtime < cutoff

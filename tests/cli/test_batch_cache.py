@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from agent import kept_bundle
 from agent.analysis import kept as kept_module
 from agent.analysis.kept import kept_analysis
 from agent.analysis.stage import ProcessInView
@@ -71,8 +72,11 @@ def test_a_warm_run_answers_as_a_cold_one_and_an_edit_is_a_new_answer(
     deals = SAMPLE_DEALS[:2]
     out = tmp_path / "b.jsonl"
     cold = _batch(sample_copy, deals, out)
-    # <fingerprint>[.<kept>.<key>]*.<kept>.<key>.json: what is kept from what was kept
-    kept = [p.name.split(".")[-3] for p in home.glob("deal-cache/*/*/*.json")]
+    # one file a deal version, its entries <fingerprint>[.<kept>.<key>]*.<kept>.<key>: what
+    # is kept from what was kept
+    files = list(home.glob("deal-cache/*/*/*.kept"))
+    assert len(files) == len(deals)
+    kept = [name.split(".")[-2] for f in files for name in kept_bundle.read(f)]
     kinds = ("context", "reading", "suspects", "input_grounds", "reading_grounds", "analysis")
     for what in (*kinds, "kept_grounds"):
         assert kept.count(what) == len(deals), kept
@@ -176,8 +180,8 @@ def test_a_damaged_entry_is_a_miss_and_access_comes_before_the_cache(
     deal = SAMPLE_DEALS[0]
     fresh = WorkspaceSource(sample_copy).load_context(deal)
     _enabled(sample_copy, tmp_path).load_context(deal)
-    (kept,) = tmp_path.glob("deal-cache/*/*/*.context.*.json")
-    kept.write_text(kept.read_text()[:100])  # half a file
+    (kept,) = tmp_path.glob("deal-cache/*/*/*.kept")
+    kept.write_bytes(kept.read_bytes()[:100])  # half a file
     assert _enabled(sample_copy, tmp_path).load_context(deal) == fresh
     owner = fresh.deal.owner.id
     other = next(
@@ -201,11 +205,11 @@ def test_a_version_unused_for_long_is_removed_and_a_used_one_stays(
     for deal in (used, unused):
         source.load_context(deal)
     long_ago = dt.datetime.now().timestamp() - (KEEP_DAYS + 1) * 86400
-    for path in tmp_path.glob("deal-cache/*/*/*.json"):
+    for path in tmp_path.glob("deal-cache/*/*/*.kept"):
         os.utime(path, (long_ago, long_ago))
     _enabled(sample_copy, tmp_path).load_context(used)  # read back: marked used
     later = _enabled(sample_copy, tmp_path)  # a run starts: expiry
-    left = {p.name.split(".")[0] for p in tmp_path.glob("deal-cache/*/*/*.json")}
+    left = {p.name.split(".")[0] for p in tmp_path.glob("deal-cache/*/*/*")}
     assert len(left) == 1
     (kept,) = left
     assert kept == later.deal_cache.fingerprint(used, later._files(used))

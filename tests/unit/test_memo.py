@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from agent import kept_bundle
 from agent.memo import DiskHome, PerObject, home
 
 
@@ -108,8 +109,9 @@ def test_what_is_computed_from_a_kept_object_is_kept_in_a_home_of_its_own(tmp_pa
 
     first = run()
     assert calls == ["box", "size"] and first[1] == 3
-    assert sorted(p.name.split(".")[-3] for p in tmp_path.iterdir()) == ["box", "size"]
-    assert all(p.name.startswith("f1.") for p in tmp_path.iterdir())
+    (kept,) = tmp_path.iterdir()  # one file for everything kept from f1's object
+    assert kept.name == "f1.kept"
+    assert sorted(n.split(".")[-2] for n in kept_bundle.read(kept)) == ["box", "size"]
     outer.clear()
     inner.clear()
     again = run()  # new objects: both read back from disk, nothing computed
