@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import threading
 import time
@@ -38,6 +39,9 @@ POINTER = "kb_current"
 PAGE = 500  # records read per request
 # The live version is looked up at most this often per process (every search asks).
 POINTER_TTL_S = 1.0
+# A pointer not read yet: older than any TTL. (0.0 was not: `time.monotonic()` counts from
+# boot, so in a machine's first TTL seconds the empty pointer passed for a fresh one.)
+_NEVER_READ: tuple[float, str | None] = (-math.inf, None)
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -61,7 +65,7 @@ class ServerIndexStore:
         self.root, self.url = root, chroma.check_url(url)
         self.database = database_name(root)
         self._client: Any = None
-        self._pointer: tuple[float, str | None] = (0.0, None)
+        self._pointer: tuple[float, str | None] = _NEVER_READ
         self._lock = threading.Lock()
 
     @property
@@ -116,7 +120,7 @@ class ServerIndexStore:
     def forget_current(self) -> None:
         """The next `current_version` asks the server (another process has just ingested)."""
         with self._lock:
-            self._pointer = (0.0, None)
+            self._pointer = _NEVER_READ
 
     def manifest(self, version: str | None = None) -> Manifest | None:
         version = version or self.current_version

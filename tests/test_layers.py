@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "agent.formatting",
             "agent.gates",
             "agent.intake",
+            "agent.kept_bundle",
             "agent.markup",
             "agent.memo",
             "agent.months",

@@ -219,3 +219,21 @@ def test_a_down_server_is_one_message_exit_2_and_not_ready(
     assert ready.status_code == 503
     assert "did not answer" in json.dumps(ready.json())
     assert found.status_code == 503 and found.json()["error"]["code"] == "unavailable"
+
+
+def test_a_pointer_not_read_yet_is_asked_for_even_just_after_boot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`time.monotonic()` counts from boot: in a machine's first TTL seconds an unread pointer
+    must still ask the server, not pass for a fresh 'no index'."""
+    from knowledge import server_store
+
+    monkeypatch.setattr(server_store.time, "monotonic", lambda: 5.0)  # 5 s after boot
+    monkeypatch.setattr(server_store, "POINTER_TTL_S", 60.0)
+    store = server_store.ServerIndexStore(tmp_path / "index", "http://127.0.0.1:8000")
+    asked: list[str] = []
+    monkeypatch.setattr(store, "_call", lambda fn, *a: asked.append("server") or "v7")
+    assert store.current_version == "v7" and asked == ["server"]
+    assert store.current_version == "v7" and asked == ["server"]  # fresh for the TTL
+    store.forget_current()
+    assert store.current_version == "v7" and asked == ["server", "server"]
