@@ -29,6 +29,7 @@ from knowledge.chroma import collection_for
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
 from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
+from knowledge.process_record import record_processes
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
 from knowledge.seller import ORIGINS, origins
@@ -116,8 +117,9 @@ def ingest(
         extra={**where, "same_setup": same_setup},
     )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
-        if isinstance(store, IndexStore):  # an index from before the record: the same docs
+        if isinstance(store, IndexStore):  # an index from before the records: the same docs
             _record_origins(store.folder(previous.version), corpus.docs.values(), missing=True)
+            record_processes(store.folder(previous.version), corpus.docs.values(), missing=True)
         log.info(
             "ingest finished: index up to date (%d documents, %d chunks)",
             len(hashes),
@@ -170,8 +172,9 @@ def ingest(
         Built(manifest, records, chunks, vectors),
         lambda done, total: report_progress("store", done, total),
     )
-    if folder is not None:  # a local index: which documents are the shipped seller's facts
+    if folder is not None:  # a local index: the shipped seller's facts, the stage models
         _record_origins(folder, corpus.docs.values())
+        record_processes(folder, corpus.docs.values())
     store.commit(version)
     store.prune()
     report = IngestReport(

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document
-from knowledge.store import IndexStore
+from knowledge.store import index_store
 
 SELLER_FILE = KNOWLEDGE_ROOT / "seller.yaml"
 # Document types that state facts about one seller (its customers, its competitors).
@@ -120,18 +120,10 @@ def _version_facts(folder: Path) -> frozenset[str] | None:
     return frozenset(i for i, o in data.documents.items() if o.shipped and o.type in SELLER_FACTS)
 
 
-@lru_cache(maxsize=8)
-def _store(index: Path) -> IndexStore:
-    """The index's store, one per folder: it keeps the current version while CURRENT and the
-    version's manifest are unchanged, so a newer ingest is seen without reading CURRENT on
-    every call."""
-    return IndexStore(index)
-
-
 def _indexed_facts(index: Path) -> frozenset[str] | None:
     """The shipped seller's facts among the current index version's documents, when its ingest
     recorded them."""
-    store = _store(index)
+    store = index_store(index)
     version = store.current_version
     return None if version is None else _version_facts(store.folder(version))
 

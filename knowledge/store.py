@@ -16,6 +16,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +209,14 @@ class IndexStore:
         for version in doomed:
             shutil.rmtree(self.folder(version), ignore_errors=True)
         return doomed
+
+
+@lru_cache(maxsize=8)
+def index_store(index: Path) -> IndexStore:
+    """The index's store, one per folder and process: it keeps the current version while
+    CURRENT and the version's manifest are unchanged, so what is read from a version's folder
+    (knowledge/seller.py, knowledge/process_record.py) does not read CURRENT every time."""
+    return IndexStore(index)
 
 
 def require_current(store: Any) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.analysis.model import CriterionStatus, Evidence
@@ -13,6 +15,7 @@ from agent.errors import InvalidInput
 from agent.memo import PerObject
 from knowledge.corpus import corpus
 from knowledge.documents import slugify
+from knowledge.process_record import recorded_standard
 
 if TYPE_CHECKING:
     from agent.settings import CoachContext
@@ -66,13 +69,28 @@ class ProcessInView:
 def default_process(run: CoachContext) -> ProcessInView | None:
     """The knowledge base's default stage model, for a deal that came without process
     standards; one place, so every analysis of a run (the graph's, a debrief's before and
-    after the call) reads the deal against the same stages."""
-    doc = corpus(run.knowledge_dirs).docs.get(run.default_process)
+    after the call) reads the deal against the same stages. Read from the index version's
+    record of its stage models when its ingest wrote one (knowledge/process_record.py), else
+    from the parsed corpus."""
+    doc_id = run.default_process
+    recorded = recorded_standard(run.index_dir, doc_id) if run.chroma_url is None else None
+    if recorded is not None:
+        version, standard = recorded
+        return None if standard is None else _recorded_view(run.index_dir, version, doc_id)
+    doc = corpus(run.knowledge_dirs).docs.get(doc_id)
     if doc is None or "standard" not in doc.meta:
         return None
     # validated once per loaded document: the same object on every request, so what is kept
     # per analysis input (agent/analysis/kept.py) is found again
     return _DEFAULT_PROCESS.get(doc, None, lambda: _in_view(doc.meta["standard"], doc.id))
+
+
+@lru_cache(maxsize=8)  # once per index version: the same object on every request (as above)
+def _recorded_view(index: Path, version: str, doc_id: str) -> ProcessInView | None:
+    recorded = recorded_standard(index, doc_id)
+    if recorded is None or recorded[0] != version or recorded[1] is None:
+        return None
+    return _in_view(recorded[1], doc_id)
 
 
 def _in_view(standard: object, doc_id: str) -> ProcessInView:
