@@ -70,13 +70,12 @@ def default_process(run: CoachContext) -> ProcessInView | None:
     """The knowledge base's default stage model, for a deal that came without process
     standards; one place, so every analysis of a run (the graph's, a debrief's before and
     after the call) reads the deal against the same stages. Read from the index version's
-    record of its stage models when its ingest wrote one (knowledge/process_record.py), else
-    from the parsed corpus."""
+    record of its stage models when its ingest recorded this one (knowledge/process_record.py),
+    else from the parsed corpus (an older index, a server's, or a document added since)."""
     doc_id = run.default_process
     recorded = recorded_standard(run.index_dir, doc_id) if run.chroma_url is None else None
-    if recorded is not None:
-        version, standard = recorded
-        return None if standard is None else _recorded_view(run.index_dir, version, doc_id)
+    if recorded is not None and recorded[1] is not None:
+        return _recorded_view(run.index_dir, recorded[0], doc_id)
     doc = corpus(run.knowledge_dirs).docs.get(doc_id)
     if doc is None or "standard" not in doc.meta:
         return None

@@ -50,7 +50,8 @@ def test_the_recorded_stage_model_is_the_corpus_one_and_no_corpus_is_parsed(
     recorded = default_process(run)
     assert recorded == parsed
     assert default_process(run) is recorded  # one object per version: kept analyses match
-    assert default_process(replace(run, default_process="no-such-process")) is None
+    with pytest.raises(AssertionError, match="corpus"):  # not recorded: added since the ingest?
+        default_process(replace(run, default_process="proc-added-since"))
 
 
 def test_without_a_record_or_on_a_server_the_corpus_is_read(
