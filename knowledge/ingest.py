@@ -14,7 +14,6 @@ an optional callback, `progress(stage, done, total)`, in three stages:
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -29,12 +28,20 @@ from knowledge.chroma import collection_for
 from knowledge.corpus import KNOWLEDGE_ROOT, load_corpus
 from knowledge.documents import Document
 from knowledge.embeddings import DIMENSIONS, semantic_available
-from knowledge.process_record import record_processes
+from knowledge.process_record import PROCESSES, stage_models
 from knowledge.screening import suspected_passages
 from knowledge.sections import CHUNKER, Chunk, chunk_records, section_records
 from knowledge.seller import ORIGINS, origins
 from knowledge.server_store import ServerIndexStore, open_store
-from knowledge.store import LEXICAL_ONLY, MODEL_ID, Built, IndexStore, Manifest, file_hash
+from knowledge.store import (
+    LEXICAL_ONLY,
+    MODEL_ID,
+    Built,
+    IndexStore,
+    Manifest,
+    file_hash,
+    write_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +125,7 @@ def ingest(
     )
     if previous and same_setup and previous.doc_hashes == hashes and not force:
         if isinstance(store, IndexStore):  # an index from before the records: the same docs
-            _record_origins(store.folder(previous.version), corpus.docs.values(), missing=True)
-            record_processes(store.folder(previous.version), corpus.docs.values(), missing=True)
+            _records(store.folder(previous.version), corpus.docs.values(), missing=True)
         log.info(
             "ingest finished: index up to date (%d documents, %d chunks)",
             len(hashes),
@@ -173,8 +179,7 @@ def ingest(
         lambda done, total: report_progress("store", done, total),
     )
     if folder is not None:  # a local index: the shipped seller's facts, the stage models
-        _record_origins(folder, corpus.docs.values())
-        record_processes(folder, corpus.docs.values())
+        _records(folder, corpus.docs.values())
     store.commit(version)
     store.prune()
     report = IngestReport(
@@ -217,16 +222,12 @@ def ingest(
     return report
 
 
-def _record_origins(folder: Path, docs: Iterable[Document], missing: bool = False) -> None:
-    """Each document's type and whether it is shipped, for knowledge/seller.py; with `missing`
-    only where the version has none yet (an index ingested before the record: the documents are
-    the same, so the record is what its ingest would have written)."""
-    from agent.files import write_atomic
-
-    target = folder / ORIGINS
-    if missing and target.exists():
-        return
-    write_atomic(target, json.dumps(origins(docs)).encode())
+def _records(folder: Path, docs: Iterable[Document], missing: bool = False) -> None:
+    """What the version records of its documents: their origins (knowledge/seller.py) and the
+    process documents' stage models (knowledge/process_record.py)."""
+    docs = list(docs)
+    write_record(folder, ORIGINS, origins(docs), missing)
+    write_record(folder, PROCESSES, stage_models(docs), missing)
 
 
 def _vectors(

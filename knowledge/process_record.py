@@ -8,49 +8,41 @@ the parsed corpus as before. Nothing is written into the index while answering."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from agent.files import write_atomic
 from knowledge.documents import Document
-from knowledge.store import index_store
+from knowledge.store import current_folder, read_record
 
 PROCESSES = "processes.json"
 PROCESSES_FORMAT = 1
 
 
-def record_processes(folder: Path, docs: Iterable[Document], missing: bool = False) -> None:
-    """Writes the record of `docs`' stage models into a version's folder; with `missing` only
-    where the version has none yet (an index ingested before the record: the documents are the
-    same, so the record is what its ingest would have written)."""
-    target = folder / PROCESSES
-    if missing and target.exists():
-        return
+def stage_models(docs: Iterable[Document]) -> dict[str, Any]:
+    """What an ingest records of its documents' stage models (knowledge/store.write_record)."""
     standards = {d.id: d.meta["standard"] for d in docs if "standard" in d.meta}
-    data = {"format": PROCESSES_FORMAT, "standards": standards}
-    write_atomic(target, json.dumps(data, default=str).encode())
+    return {"format": PROCESSES_FORMAT, "standards": standards}
 
 
-def recorded_standard(index: Path, doc_id: str) -> tuple[str, object] | None:
-    """(the index version, the recorded `standard` of `doc_id`, None when it has none), or
-    None when the current version recorded no stage models."""
-    store = index_store(index)
-    version = store.current_version
-    if version is None:
+def recorded_standard(index: Path, doc_id: str) -> tuple[Path, object] | None:
+    """(the live version's folder, the recorded `standard` of `doc_id`, None when it has none),
+    or None when the live version recorded no stage models."""
+    folder = current_folder(index)
+    if folder is None or _standards(folder) is None:
         return None
-    standards = _standards(store.folder(version))
-    return None if standards is None else (version, standards.get(doc_id))
+    return folder, standard_in(folder, doc_id)
+
+
+def standard_in(folder: Path, doc_id: str) -> object | None:
+    """The `standard` a version's record holds for `doc_id`, or None."""
+    standards = _standards(folder)
+    return None if standards is None else standards.get(doc_id)
 
 
 @lru_cache(maxsize=8)  # a version's folder never changes once it is current
 def _standards(folder: Path) -> dict[str, object] | None:
-    try:
-        data = json.loads((folder / PROCESSES).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != PROCESSES_FORMAT:
-        return None
-    standards = data.get("standards")
+    record = read_record(folder, PROCESSES, PROCESSES_FORMAT)
+    standards = record.get("standards") if record is not None else None
     return standards if isinstance(standards, dict) else None

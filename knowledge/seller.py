@@ -17,7 +17,6 @@ Nothing is written into the index here.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -28,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.documents import Document
-from knowledge.store import index_store
+from knowledge.store import current_folder, read_record
 
 SELLER_FILE = KNOWLEDGE_ROOT / "seller.yaml"
 # Document types that state facts about one seller (its customers, its competitors).
@@ -111,11 +110,12 @@ class _Origins(BaseModel):
 
 @lru_cache(maxsize=8)  # a version's folder never changes once it is current
 def _version_facts(folder: Path) -> frozenset[str] | None:
+    record = read_record(folder, ORIGINS, ORIGINS_FORMAT)
+    if record is None:  # an index from before the record, or a damaged one: parse the corpus
+        return None
     try:
-        data = _Origins.model_validate(json.loads((folder / ORIGINS).read_text("utf-8")))
-    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
-        return None  # an index from before the record, or a damaged one: parse the corpus
-    if data.format != ORIGINS_FORMAT:
+        data = _Origins.model_validate(record)
+    except ValueError:  # pydantic's ValidationError is a ValueError
         return None
     return frozenset(i for i, o in data.documents.items() if o.shipped and o.type in SELLER_FACTS)
 
@@ -123,9 +123,8 @@ def _version_facts(folder: Path) -> frozenset[str] | None:
 def _indexed_facts(index: Path) -> frozenset[str] | None:
     """The shipped seller's facts among the current index version's documents, when its ingest
     recorded them."""
-    store = index_store(index)
-    version = store.current_version
-    return None if version is None else _version_facts(store.folder(version))
+    folder = current_folder(index)
+    return None if folder is None else _version_facts(folder)
 
 
 def hidden_documents(

@@ -219,6 +219,33 @@ def index_store(index: Path) -> IndexStore:
     return IndexStore(index)
 
 
+def current_folder(index: Path) -> Path | None:
+    """The folder of the index's live version, or None when none is built."""
+    store = index_store(index)
+    version = store.current_version
+    return None if version is None else store.folder(version)
+
+
+def write_record(folder: Path, name: str, record: dict[str, Any], missing: bool = False) -> None:
+    """A record an ingest writes beside a version's sections (what it knows of its documents,
+    read back without parsing the corpus). With `missing`, only where the version has none yet:
+    an index ingested before the record holds the same documents, so the record is what its
+    ingest would have written."""
+    target = folder / name
+    if missing and target.exists():
+        return
+    write_atomic(target, json.dumps(record, default=str).encode())
+
+
+def read_record(folder: Path, name: str, form: int) -> dict[str, Any] | None:
+    """A version's record, or None when it has none, it is damaged or of another `format`."""
+    try:
+        data = json.loads((folder / name).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == form else None
+
+
 def require_current(store: Any) -> str:
     """The live version of an IndexStore or a ServerIndexStore, else how to build one."""
     version: str | None = store.current_version

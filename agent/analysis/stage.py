@@ -15,7 +15,7 @@ from agent.errors import InvalidInput
 from agent.memo import PerObject
 from knowledge.corpus import corpus
 from knowledge.documents import slugify
-from knowledge.process_record import recorded_standard
+from knowledge.process_record import recorded_standard, standard_in
 
 if TYPE_CHECKING:
     from agent.settings import CoachContext
@@ -75,7 +75,7 @@ def default_process(run: CoachContext) -> ProcessInView | None:
     doc_id = run.default_process
     recorded = recorded_standard(run.index_dir, doc_id) if run.chroma_url is None else None
     if recorded is not None and recorded[1] is not None:
-        return _recorded_view(run.index_dir, recorded[0], doc_id)
+        return _recorded_view(recorded[0], doc_id)
     doc = corpus(run.knowledge_dirs).docs.get(doc_id)
     if doc is None or "standard" not in doc.meta:
         return None
@@ -85,11 +85,9 @@ def default_process(run: CoachContext) -> ProcessInView | None:
 
 
 @lru_cache(maxsize=8)  # once per index version: the same object on every request (as above)
-def _recorded_view(index: Path, version: str, doc_id: str) -> ProcessInView | None:
-    recorded = recorded_standard(index, doc_id)
-    if recorded is None or recorded[0] != version or recorded[1] is None:
-        return None
-    return _in_view(recorded[1], doc_id)
+def _recorded_view(folder: Path, doc_id: str) -> ProcessInView | None:
+    standard = standard_in(folder, doc_id)
+    return None if standard is None else _in_view(standard, doc_id)
 
 
 def _in_view(standard: object, doc_id: str) -> ProcessInView:

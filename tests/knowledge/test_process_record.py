@@ -16,7 +16,8 @@ from agent.analysis.stage import default_process
 from agent.settings import CoachContext
 from knowledge.corpus import KNOWLEDGE_ROOT, corpus
 from knowledge.ingest import ingest
-from knowledge.process_record import PROCESSES, record_processes
+from knowledge.process_record import PROCESSES, stage_models
+from knowledge.store import write_record
 
 SHIPPED = (KNOWLEDGE_ROOT,)
 
@@ -29,7 +30,7 @@ def _index(tmp_path: Path, record: bool) -> Path:
     (version / "manifest.json").write_text("{}")  # what makes a version folder an index's
     (index / "CURRENT").write_text("v1")
     if record:
-        record_processes(version, corpus(SHIPPED).docs.values())
+        write_record(version, PROCESSES, stage_models(corpus(SHIPPED).docs.values()))
     return index
 
 
