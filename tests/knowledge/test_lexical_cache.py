@@ -116,6 +116,10 @@ def test_a_query_is_split_into_the_words_bm25s_makes_of_it() -> None:
 
     texts = [t for _, t in distinct_lines(400)]
     texts += ["", "a", "The 3 CFOs' budgets!", "Café déjà-vu: naïve résumé", "it's don't x1 42%"]
-    texts += [p.read_text(encoding="utf-8")[:2000] for p in sorted(knowledge_dir().rglob("*.md"))]
+    docs = [p.read_text(encoding="utf-8") for p in sorted(knowledge_dir().rglob("*.md"))]
+    texts += [d[:2000] for d in docs]
+    # each paragraph too: enough texts whether or not ../shared's call corpus is there (without
+    # it, distinct_lines gives only the sample calls' lines)
+    texts += [para for d in docs for para in d.split("\n\n") if para.strip()]
     assert len(texts) > 400
     assert [query_words(t) for t in texts] == _tokenize(texts, return_ids=False)
