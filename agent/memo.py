@@ -208,7 +208,9 @@ K = TypeVar("K", bound=Hashable)
 
 class Recent(Generic[K, V]):
     """A bounded memo of values by a hashable key, the least recently used dropped first: for
-    what is keyed by its content (a text and what reading it depends on), not by an object."""
+    what is keyed by its content (a text and what reading it depends on), not by an object,
+    or by a name whose kept value the caller checks before it uses it (`peek`, `put`: a
+    deal's context and its files' stamps, tools/sources.py)."""
 
     def __init__(self, maxsize: int) -> None:
         self._items: OrderedDict[K, V] = OrderedDict()
@@ -221,11 +223,31 @@ class Recent(Generic[K, V]):
                 self._items.move_to_end(key)
                 return self._items[key]
         value = compute()
+        self.put(key, value)
+        return value
+
+    def peek(self, key: K) -> V | None:
+        """The value kept for `key` (now the most recent), or None: for a caller that checks
+        a kept value (its files' stamps) before using it."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: K, value: V) -> None:
         with self._lock:
             self._items[key] = value
+            self._items.move_to_end(key)
             if len(self._items) > self._maxsize:
                 self._items.popitem(last=False)
-        return value
+
+    def discard(self, key: K) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def clear(self) -> None:
         with self._lock:

@@ -11,7 +11,9 @@ are the batch's own. Each is run twice: cold (the deal cache, tools/deal_cache.p
 first) and warm (the same deals again after `--batch-changed` of them, 5 % by default, had
 their deal file edited). With `--base` the same runs alternate with another checkout's, so
 ratios come from one run. Reported: wall seconds and deals per second, and the CPU seconds of
-the process and its workers (the steady figure on a shared machine) per deal, and how many
+the process and its workers (the steady figure on a shared machine) per deal, the largest
+resident set of the process and its workers (memory that must not grow with the workspace),
+and how many
 deal-cache generations a tree's state folder held after each warm run (1: the warm run used
 the cold run's). Target (issue
 18): at least 300 deals per second on 2 cores over the 5,000-deal workspace. `--batch-from
@@ -23,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -61,24 +62,28 @@ def _env(tree: Path, home: Path) -> dict[str, str]:
     return env
 
 
-def _timed(tree: Path, home: Path, args: list[str]) -> tuple[float, float]:
-    """Wall seconds and the CPU seconds of the process and every worker it waited for."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "agent.interfaces.cli.app", *args],
-        cwd=tree,
-        env=_env(tree, home),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{args[:3]} failed in {tree}: {done.stderr[-800:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+def _timed(tree: Path, home: Path, args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, the CPU seconds of the process and every worker it waited for, and the
+    largest resident set (MB) among them (`os.wait4`: this process's own, not an earlier
+    run's)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-m", "agent.interfaces.cli.app", *args],
+            cwd=tree,
+            env=_env(tree, home),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        if child.returncode != 0:
+            err.seek(0)
+            problem = err.read().decode("utf-8", "replace")[-800:]
+            raise RuntimeError(f"{args[:3]} failed in {tree}: {problem}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -101,7 +106,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     command = ["batch", "next-action", "--workspace", str(ws), "--out", str(out)]
     command += ["--deals", ",".join(chosen)]
     runs = [(jobs, temp) for jobs in (1, 2) for temp in ("cold", "warm")]
-    seen: dict[str, dict[tuple[int, str], list[tuple[float, float]]]] = {
+    seen: dict[str, dict[tuple[int, str], list[tuple[float, float, float]]]] = {
         n: {r: [] for r in runs} for n in trees
     }
     edits, answered = 0, set()
@@ -141,6 +146,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "deals_per_s": round(n / wall, 1),
                 "cpu_s": round(cpu, 2),
                 "cpu_ms_per_deal": round(cpu / n * 1000, 1),
+                "max_rss_mb": round(max(s[2] for s in samples)),
             }
     if "base" in trees:
         results["ratio_new_to_base"] = {
@@ -150,7 +156,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 2,
             )
             for jobs, temp in runs
-            for key in ("seconds", "cpu_ms_per_deal")
+            for key in ("seconds", "cpu_ms_per_deal", "max_rss_mb")
         }
     return results
 

@@ -19,6 +19,14 @@ from agent.contracts.deal import Deal
 from agent.errors import DealNotFound, InvalidInput
 from tools.deal_ids import check_deal_id
 
+# Deals whose context (and what is computed from it) a process keeps in memory, the most
+# recently used: enough for a rep's deals (process adherence loads each of them per request)
+# and a server's working set, while a process that reads every deal (a server over months, a
+# batch over thousands, which loads each once) keeps at most this many (about 0.1 to 0.2 MB
+# each), its memory not growing with the workspace. Every source that keeps contexts, or
+# values per deal, keeps at most this many deals (tools/sources.py, tools/upstream/).
+KEPT_DEALS = 1024
+
 
 @dataclass(frozen=True)
 class DealSummary:

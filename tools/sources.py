@@ -32,8 +32,9 @@ from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
 from agent.errors import DealNotFound, InvalidInput, clip
+from agent.memo import Recent
 from tools.deal_ids import check_deal_id
-from tools.deal_source import DealSummary
+from tools.deal_source import KEPT_DEALS, DealSummary
 from tools.deal_stamps import Files, Folders, folder_stamps, unchanged
 from tools.workspace_files import Listing, WorkspaceFiles, linked, validate_file
 
@@ -52,7 +53,9 @@ class WorkspaceSource(WorkspaceFiles):
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
-        self._contexts: dict[str, tuple[tuple[Folders, Files], DealContext]] = {}
+        self._contexts: Recent[str, tuple[tuple[Folders, Files], DealContext]] = Recent(
+            maxsize=KEPT_DEALS
+        )
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
         from tools.catalogue import Catalogue  # it reads deals through this class
@@ -299,7 +302,7 @@ class WorkspaceSource(WorkspaceFiles):
         """Validated once per version of its files: warm requests skip validation (and, with
         the deal cache on, so do later processes: tools/deal_cache.py). A warm request whose
         folders are unchanged checks each file with one stat (`unchanged`)."""
-        cached = self._contexts.get(deal_id)
+        cached = self._contexts.peek(deal_id)
         if cached and self.access.everything and unchanged(self.root, deal_id, *cached[0]):
             return cached[1]
         check_deal_id(deal_id)  # an id that is not a plain name is refused before any stat
@@ -311,7 +314,7 @@ class WorkspaceSource(WorkspaceFiles):
             context = cached[1]
         else:
             context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
-        self._contexts[deal_id] = ((folders, stamp), context)
+        self._contexts.put(deal_id, ((folders, stamp), context))
         return context
 
     def _load_context(self, deal_id: str) -> DealContext:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from agent.errors import InvalidInput, validated_as
 from agent.intake import LIMITS, parse_document, read_text
+from agent.memo import Recent
 from tools.deal_ids import check_deal_id
 from tools.deal_stamps import Kept
 
@@ -62,24 +63,26 @@ def validate_file(model: type[BaseModel], data: Any, where: str) -> BaseModel:
     return validated_as(model, data, where, fix="Correct the field")
 
 
+# Parsed files kept per process, the most recently used: a long-running process (a server,
+# a batch over thousands of deals, a catalogue built from every deal file) would otherwise hold
+# every file it ever parsed, its memory growing with the workspace. A request reads a deal's
+# files and the workspace's few shared ones, far fewer.
+PARSED_FILES = 1024
+
+
 class WorkspaceFiles:
     """A workspace folder's files: found by stem, parsed once per modification time, and kept
     inside the workspace."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._cache: dict[Path, tuple[int, int, Any]] = {}
+        self._cache: Recent[tuple[Path, int, int], Any] = Recent(maxsize=PARSED_FILES)
         self._found_in: Kept[Path | None] = Kept()  # per (folder, stem): see `_found`
         self._resolved = root.resolve()
 
     def _parsed(self, path: Path) -> Any:
         info = path.stat()
-        cached = self._cache.get(path)
-        if cached and cached[0] == info.st_mtime_ns and cached[1] == info.st_size:
-            return cached[2]
-        data = read_document(path)
-        self._cache[path] = (info.st_mtime_ns, info.st_size, data)
-        return data
+        return self._cache.get((path, info.st_mtime_ns, info.st_size), lambda: read_document(path))
 
     def _find(
         self, folder: Path, stem: str, names: Container[str] | None = None, listed: Listing = None

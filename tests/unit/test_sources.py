@@ -145,10 +145,10 @@ def test_a_deal_whose_files_are_reached_through_a_link_is_checked_in_full(
     _age(sample_copy)
     source = WorkspaceSource(sample_copy)
     assert source.load_context(deal_id).risk is not None
-    assert source._contexts[deal_id][0][0] is None  # no folder stamps: the full check
+    assert source._contexts.peek(deal_id)[0][0] is None  # no folder stamps: the full check
     plain = SAMPLE_DEALS[1]
     source.load_context(plain)
-    assert source._contexts[plain][0][0] is not None
+    assert source._contexts.peek(plain)[0][0] is not None
 
 
 def test_workspace_and_org_files_are_found_once_while_their_folders_are_unchanged(
@@ -199,3 +199,25 @@ def test_a_deal_listed_once_finds_the_same_files_and_refuses_a_link_out(
     (folder / "value.yaml").symlink_to(outside)
     with pytest.raises(InvalidInput, match="outside the workspace"):
         source._files(deal)
+
+
+def test_a_long_running_source_keeps_a_bounded_number_of_deals_and_parsed_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A process that reads every deal (a server, a batch over thousands of deals) holds at
+    most KEPT_DEALS deal contexts and PARSED_FILES parsed files, the most recently used, so
+    its memory does not grow with the workspace; a deal dropped loads again, the same."""
+    import tools.sources
+    import tools.workspace_files
+
+    monkeypatch.setattr(tools.sources, "KEPT_DEALS", 3)
+    monkeypatch.setattr(tools.workspace_files, "PARSED_FILES", 5)
+    source = WorkspaceSource(SAMPLE)
+    first = source.load_context(SAMPLE_DEALS[0])
+    for deal_id in SAMPLE_DEALS[1:]:
+        source.load_context(deal_id)
+    assert len(source._contexts) == 3 and len(source._cache) == 5
+    last = SAMPLE_DEALS[-1]
+    assert source.load_context(last) is source.load_context(last)  # the most recent stay
+    again = source.load_context(SAMPLE_DEALS[0])
+    assert again is not first and again == first

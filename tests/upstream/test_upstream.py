@@ -17,7 +17,7 @@ from agent.errors import InvalidInput
 from agent.service import coach
 from agent.settings import CoachContext
 from evals.upstream_stub import Agent, serve
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, SAMPLE_DEALS
 from tools.sources import WorkspaceSource
 from tools.upstream.client import Breaker, UpstreamClient
 from tools.upstream.config import UpstreamConfig, load_upstream
@@ -265,3 +265,22 @@ def test_an_unexpected_error_in_a_call_is_a_missing_section_not_a_crash(
     outcome = made.fetch("risk", DEAL)
     assert outcome.value is None and outcome.reason == "call failed (RuntimeError)"
     assert made.breakers["risk"].count == 1
+
+
+def test_a_long_running_client_keeps_what_it_merged_for_the_most_recent_deals_only(
+    agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server over thousands of deals keeps each deal's merged context (and through it the
+    file-read one) for the most recent KEPT_DEALS deals only, so its memory does not grow with
+    the workspace; a dropped deal merges again, equal."""
+    import tools.upstream.client
+
+    monkeypatch.setattr(tools.upstream.client, "KEPT_DEALS", 2)
+    made, _ = client(agent, "ok")
+    source = UpstreamSource(WorkspaceSource(SAMPLE), made)
+    first = source.load_context(DEAL)
+    for deal_id in SAMPLE_DEALS:
+        source.load_context(deal_id)
+    assert len(made.merged) == 2
+    again = source.load_context(DEAL)
+    assert again is not first and again == first

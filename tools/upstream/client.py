@@ -27,6 +27,8 @@ from pydantic import BaseModel, ValidationError
 from agent.contracts.context import SECTION_MODELS
 from agent.errors import InvalidInput, describe_validation_error
 from agent.intake import LIMITS, decode, parse_document, read_stream
+from agent.memo import Recent
+from tools.deal_source import KEPT_DEALS
 from tools.upstream import a2a
 from tools.upstream.config import AgentEndpoint, UpstreamConfig, auth_value
 
@@ -150,11 +152,17 @@ class UpstreamClient:
             name: Breaker(a.breaker_failures, a.breaker_cooldown_s, clock)
             for name, a in config.agents.items()
         }
-        self._cache: dict[tuple[str, str], tuple[float, BaseModel]] = {}
+        # per (deal, section): the last answer, fresh for a while and a fallback after that;
+        # for the most recent KEPT_DEALS deals (tools/deal_source.py), as `merged` below
+        self._cache: Recent[tuple[str, str], tuple[float, BaseModel]] = Recent(
+            maxsize=KEPT_DEALS * max(1, len(config.agents))
+        )
         self._lock = threading.Lock()
         self.calls = 0  # HTTP tries made, for tests and benchmarks
         # per deal: the last merged context and what it was built from (tools/upstream/source)
-        self.merged: dict[str, tuple[tuple[object, ...], tuple[object, ...], Any]] = {}
+        self.merged: Recent[str, tuple[tuple[object, ...], tuple[object, ...], Any]] = Recent(
+            maxsize=KEPT_DEALS
+        )
 
     def url(self, section: str, deal_id: str) -> str:
         template = self.config.agents[section].url
@@ -164,7 +172,7 @@ class UpstreamClient:
         agent = self.config.agents[section]
         url = self.url(section, deal_id)
         with self._lock:
-            cached = self._cache.get((deal_id, section))
+            cached = self._cache.peek((deal_id, section))
             now = self.clock()
             if cached and now - cached[0] <= agent.fresh_for_s:
                 return Outcome(cached[1], url, age_s=now - cached[0])
@@ -185,16 +193,16 @@ class UpstreamClient:
         with self._lock:
             breaker.success()
             if value is None:
-                self._cache.pop((deal_id, section), None)
+                self._cache.discard((deal_id, section))
             else:
-                self._cache[(deal_id, section)] = (self.clock(), value)
+                self._cache.put((deal_id, section), (self.clock(), value))
         return Outcome(value, url)
 
     def _fallback(
         self, section: str, deal_id: str, url: str, agent: AgentEndpoint, reason: str
     ) -> Outcome:
         with self._lock:
-            cached = self._cache.get((deal_id, section))
+            cached = self._cache.peek((deal_id, section))
             age = self.clock() - cached[0] if cached else 0.0
         if cached and age <= agent.usable_for_s:
             return Outcome(cached[1], url, reason=reason, stale=True, age_s=age)

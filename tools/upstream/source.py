@@ -55,14 +55,12 @@ class UpstreamSource:
         ]
         key = (base, *(o.value for _, o in outcomes))
         reasons = tuple((o.reason, o.stale) for _, o in outcomes)
-        with _LOCK:
-            kept = self.client.merged.get(deal_id)
+        kept = self.client.merged.peek(deal_id)
         if kept and reasons == kept[1] and all(a is b for a, b in zip(key, kept[0], strict=True)):
             assert isinstance(kept[2], DealContext)
             return kept[2]
         merged = self._merge(base, outcomes)
-        with _LOCK:
-            self.client.merged[deal_id] = (key, reasons, merged)
+        self.client.merged.put(deal_id, (key, reasons, merged))
         return merged
 
     def _merge(self, base: DealContext, outcomes: list[tuple[str, Outcome]]) -> DealContext:
