@@ -24,6 +24,7 @@ DIR` times a copy of an existing workspace instead, such as the imported Maven C
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -62,28 +63,41 @@ def _env(tree: Path, home: Path) -> dict[str, str]:
     return env
 
 
+# Runs the command and writes [exit code, CPU seconds, largest resident set in kB] of it and
+# every worker it waited for. A small process of its own in between because Linux carries the
+# resident peak of the process that forked into the child's figure: run straight from this
+# one, every batch would report at least this benchmark's own size.
+_LAUNCH = """
+import json, resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as out:
+    json.dump([code, used.ru_utime + used.ru_stime, used.ru_maxrss], out)
+"""
+
+
 def _timed(tree: Path, home: Path, args: list[str]) -> tuple[float, float, float]:
     """Wall seconds, the CPU seconds of the process and every worker it waited for, and the
-    largest resident set (MB) among them (`os.wait4`: this process's own, not an earlier
-    run's)."""
-    with tempfile.TemporaryFile() as err:
+    largest resident set (MB) among them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        figures, err = Path(scratch) / "figures.json", Path(scratch) / "stderr"
         start = time.perf_counter()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "agent.interfaces.cli.app", *args],
-            cwd=tree,
-            env=_env(tree, home),
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-        )
-        _, status, usage = os.wait4(child.pid, 0)
+        with err.open("wb") as sink:
+            subprocess.run(
+                [sys.executable, "-c", _LAUNCH, str(figures), sys.executable, "-m"]
+                + ["agent.interfaces.cli.app", *args],
+                cwd=tree,
+                env=_env(tree, home),
+                stdout=subprocess.DEVNULL,
+                stderr=sink,
+                check=True,
+            )
         wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        if child.returncode != 0:
-            err.seek(0)
-            problem = err.read().decode("utf-8", "replace")[-800:]
+        code, cpu, rss_kb = json.loads(figures.read_text())
+        if code != 0:
+            problem = err.read_text("utf-8", "replace")[-800:]
             raise RuntimeError(f"{args[:3]} failed in {tree}: {problem}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return wall, cpu, rss_kb / 1024  # kilobytes on Linux
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
