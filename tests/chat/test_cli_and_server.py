@@ -39,6 +39,13 @@ def test_interactive_session_quits_on_exit_and_eof() -> None:
     assert result.exit_code == 0 and "Hello" in result.stdout
 
 
+@pytest.mark.parametrize("command", ["/quit", "/exit", "/q", "QUIT"])
+def test_a_slash_command_to_leave_ends_the_session_without_an_answer(command: str) -> None:
+    result = runner.invoke(app, ["chat"], input=f"{command}\nhi\n")
+    assert result.exit_code == 0, result.output
+    assert "Hello" not in result.stdout  # neither the command nor the next line was answered
+
+
 def test_bad_deal_exits_2_with_one_message() -> None:
     result = runner.invoke(app, ["chat", "--deal", "D-404", "--once", "hi"])
     assert result.exit_code == 2

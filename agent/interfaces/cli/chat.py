@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from agent.chat.session import ChatSession
 
 log = logging.getLogger(__name__)
-QUIT = frozenset({"exit", "quit", ":q", "bye!"})
+# Words that end a session, also typed as a slash command (`/quit`, as other chat tools take):
+# sent as a message, "/quit" was answered as a greeting and the session went on.
+QUIT = frozenset({"exit", "quit", ":q", "bye!", "/exit", "/quit", "/q"})
 _NUMBERED = re.compile(r"\d{1,9}[.)] ")  # an ordered list item, as Markdown reads one
 
 
