@@ -86,3 +86,29 @@ def test_an_unchanged_ingest_records_the_stage_models_an_older_index_lacks(
     kept.unlink()  # as an index from before the record
     again = ingest((small_kb,), root)
     assert again.unchanged and json.loads(kept.read_text()) == written
+
+
+def test_process_adherence_judges_a_deal_against_the_recorded_model_without_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Process adherence and performance coaching find the default process where the analysis
+    does: the record, one object per version (a rep's hundreds of deals are not each checked
+    against a model validated anew, nor is the corpus parsed). A stage outside it is one clear
+    message that says how to give the deal its own process."""
+    from agent.capabilities.process_adherence.process import process_for
+    from agent.errors import InvalidInput
+    from tests.conftest import SAMPLE, SAMPLE_DEALS
+    from tools.sources import WorkspaceSource
+
+    run = replace(CoachContext(), index_dir=_index(tmp_path, record=True))
+    source = WorkspaceSource(SAMPLE)
+    ctx = source.load_context(SAMPLE_DEALS[0])
+    ctx = ctx.model_copy(update={"process": None})
+    _refuse_corpus(monkeypatch)
+    first, again, view = process_for(ctx, run), process_for(ctx, run), default_process(run)
+    assert first.source == "knowledge_default" and first.doc_id == run.default_process
+    assert view is not None and first.standard is again.standard is view.standard
+    elsewhere = ctx.model_copy(update={"deal": ctx.deal.model_copy(update={"stage": "Engaging"})})
+    with pytest.raises(InvalidInput) as err:
+        process_for(elsewhere, run)
+    assert "'Engaging'" in str(err.value) and "org/process.yaml" in str(err.value)
