@@ -117,3 +117,26 @@ def test_events_are_typed_in_the_response_and_the_outbox(tmp_path: Path) -> None
     ]
     assert written == [*adherence.events, *strategy.events]
     assert written[0].payload.missed_steps  # type: ignore[union-attr]
+
+
+def test_the_rep_pattern_names_other_deals_whose_ids_start_with_digits_and_stays_grounded(
+    sample_copy: Path,
+) -> None:
+    """A CRM's ids may start with digits (Maven's "97WEHB4X", Salesforce's "0065e..."): the
+    rep's other deals the pattern lists are the workspace's, not numbers the answer invented,
+    so the grounding check passes and reports no number from them."""
+    old, new = "D-1006", "73914XQZ"  # another of D-1003's rep's deals
+    folder = sample_copy / "deals" / old
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    folder.rename(sample_copy / "deals" / new)
+    answer = coach(
+        CoachingRequest(capability="process_adherence", deal_id="D-1003"),
+        CoachContext(workspace=sample_copy, outbox=None),
+    )
+    assert answer.result.kind == "process_adherence"
+    pattern = answer.result.rep_pattern
+    assert pattern is not None and new in pattern.deal_ids
+    assert answer.check.passed, answer.check.findings
+    assert not [f for f in answer.check.findings if "73914" in f.detail]

@@ -39,9 +39,13 @@ def _rep_deals(inputs: Inputs, plays: tuple[Play, ...]) -> list[tuple[str, list[
 def draft(inputs: Inputs) -> Draft:
     plays = load_plays(inputs.settings.plays_dir)
     process = process_for(inputs.ctx, inputs.settings)
-    result = assess(inputs.ctx, inputs.signals, process, plays, _rep_deals(inputs, plays))
-    # A default process from knowledge is material the result quotes: the checker must know it.
-    return Draft(result, (process.standard,) if process.doc_id else ())
+    rep_deals = _rep_deals(inputs, plays)
+    result = assess(inputs.ctx, inputs.signals, process, plays, rep_deals)
+    # What the result quotes beyond this deal is material the checker must know: a default
+    # process from knowledge, and the rep's other deals the pattern counts (their ids, which
+    # a CRM may start with digits, "97WEHB4X", are not numbers the answer made up).
+    quoted = (process.standard,) if process.doc_id else ()
+    return Draft(result, (*quoted, rep_deals))
 
 
 CAPABILITY = Capability(
