@@ -253,3 +253,26 @@ def test_hubspot_preset_reads_deals_and_contacts_of_several_deals(tmp_path: Path
     source = WorkspaceSource(tmp_path / "ws")
     for deal_id in ("901", "902"):
         assert [c.name for c in source.get_deal(deal_id).contacts] == ["Lea Moss"]
+
+
+def test_open_stages_the_process_does_not_list_are_named_once_after_the_import(
+    tmp_path: Path,
+) -> None:
+    """Process adherence cannot judge a deal in a stage the sales process does not list, and
+    refuses each such deal: the import says so once, with what to do, and stays quiet when
+    the mapping puts every open deal in one of the process's stages."""
+    mapping, _ = _export(tmp_path / "export")
+    args = ["import", str(tmp_path / "export"), "--mapping", str(mapping)]
+    mapped = runner.invoke(app, [*args, "--into", str(tmp_path / "ws")])
+    assert mapped.exit_code == 0, mapped.output
+    assert "does not list" not in mapped.stderr
+    own = MAPPING.replace(
+        "P1: Discovery, P2: Proposal, P3: Negotiation", "P1: Pipeline, P2: Won, P3: Pipeline"
+    )
+    mapping.write_text(own.replace("P1: Discovery, P2: Proposal}", "P1: Pipeline, P2: Won}"))
+    result = runner.invoke(app, [*args, "--into", str(tmp_path / "own")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "1 open deal(s) are in stages the sales process" in said  # K-4; K-1 is won
+    assert "Pipeline (1)" in said and "org/process.yaml" in said and "Won" not in said
+    assert WorkspaceSource(tmp_path / "own").get_deal("K-1").stage == "Won"

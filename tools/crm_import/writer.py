@@ -48,6 +48,9 @@ class ImportReport(BaseModel):
     deals_created: int = 0
     deals_updated: int = 0
     deals_unchanged: int = 0
+    stages: dict[str, int] = Field(
+        default_factory=dict, description="the imported deals per stage (the CRM's names)"
+    )
     skipped_count: int = 0
     skipped: list[SkippedRow] = Field(default_factory=list)
     seconds: float = 0.0
@@ -198,6 +201,7 @@ def write_deals(
                 report.skip(RowError(patch.file, patch.line, where, str(first.get("msg"))))
                 progress(1)
                 continue
+            report.stages[deal.stage] = report.stages.get(deal.stage, 0) + 1
             if old is not None and _same(old, deal):
                 report.deals_unchanged += 1  # the file (and its comments) left as it is
             else:

@@ -19,6 +19,43 @@ from agent.interfaces.cli.common import progress_bar, user_errors
 SHOWN_SKIPS = 20
 
 
+def stages_note(workspace: Path, stages: dict[str, int]) -> str | None:
+    """What to do when open deals are in stages the workspace's sales process does not list
+    (org/process.yaml, else the knowledge's default stage model): every capability answers
+    for them, but process adherence cannot judge a deal against stages it does not know, and
+    would refuse each one; told here, once, rather than on every deal afterwards. None when
+    every open stage is listed."""
+    from agent.analysis.closure import closure_of
+    from agent.analysis.stage import default_process
+    from agent.contracts.upstream import ProcessStandards
+    from agent.interfaces.cli.common import cli_settings
+    from tools.sources import workspace_source
+
+    own = workspace_source(workspace).org_section("process")
+    if isinstance(own, ProcessStandards):
+        process: ProcessStandards | None = own
+    else:
+        default = default_process(cli_settings(workspace))
+        process = default.standard if default is not None else None
+    if process is None:
+        return None
+    outside = {
+        stage: n
+        for stage, n in stages.items()
+        if process.index(stage) is None and closure_of(stage, process) is None
+    }
+    if not outside:
+        return None
+    listed = ", ".join(f"{stage} ({n})" for stage, n in sorted(outside.items()))
+    return (
+        f"note: {sum(outside.values())} open deal(s) are in stages the sales process "
+        f"'{process.name}' does not list: {listed}. Process adherence cannot judge them. Add "
+        "org/process.yaml with your stages and their exit criteria, or map these stages onto "
+        f"the process's ({', '.join(s.name for s in process.stages)}) with a --mapping whose "
+        "stage field has `values`."
+    )
+
+
 @user_errors
 def import_command(
     sources: Annotated[
@@ -73,6 +110,8 @@ def import_command(
         f"{result.skipped_count} skipped; {result.rows_per_second:.0f} rows/s",
         markup=False,
     )
+    if note := stages_note(into, result.stages):
+        err.print(note, markup=False)
     if not any(result.imported.values()):
         raise InvalidInput(
             "no row could be imported", where=", ".join(map(str, sources)), fix="See the rows above"
