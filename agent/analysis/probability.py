@@ -261,8 +261,9 @@ def _explain(
         parts.append(f"Evidence (log-odds) moves it to {value:.0%}: {listed}.")
     else:
         parts.append("No weighted signal fired, so the estimate is the baseline.")
-    if value in (FLOOR, CEILING):
-        parts.append(f"Held within {FLOOR:.0%}-{CEILING:.0%}: no deal is certain either way.")
+    if value in (FLOOR, CEILING):  # only the bound that held: the other is in no input
+        bound = "floor" if value == FLOOR else "ceiling"
+        parts.append(f"Held at {value:.0%}, the model's {bound}: no deal is certain either way.")
     parts.append(f"Plausible range {interval[0]:.0%}-{interval[1]:.0%}.")
     parts += [n[0].upper() + n[1:] + "." for n in notes]
     reason = {

@@ -112,6 +112,10 @@ def test_overlapping_signals_count_half_after_the_strongest() -> None:
 def test_value_is_clamped_and_a_certain_baseline_is_not_trusted() -> None:
     low = _estimate(_troubled(analytics=_conversion(0.03)))
     assert low.value == FLOOR and "no deal is certain" in low.explanation
+    # only the bound that held: the ceiling is in no input, so the grounding check, which
+    # knows the value, would report it as a number the answer made up
+    assert f"{FLOOR:.0%}, the model's floor" in low.explanation
+    assert f"{CEILING:.0%}" not in low.explanation
     high = _estimate(make_context(analytics=_conversion(1.0)))
     assert high.baseline == CEILING and high.value <= CEILING
 
