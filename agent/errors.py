@@ -25,6 +25,11 @@ def clip(text: str, limit: int = ECHO) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
+def _sentence(part: str) -> str:
+    """A part of a message ended once: "which one?" stays a question, not "which one?."."""
+    return part if part.endswith(("?", "!")) else part.rstrip(".") + "."
+
+
 class CoachError(Exception):
     """An error the user can fix; `str()` is the whole message."""
 
@@ -33,7 +38,7 @@ class CoachError(Exception):
         parts = [f"{where}: {what}" if where else what]
         if fix:
             parts.append(fix)
-        super().__init__(clip(" ".join(p.rstrip(".") + "." for p in parts), MESSAGE))
+        super().__init__(clip(" ".join(map(_sentence, parts)), MESSAGE))
 
 
 class DealNotFound(CoachError):

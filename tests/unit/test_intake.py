@@ -192,3 +192,9 @@ def test_only_the_deal_caches_own_marker_skips_the_limits_walk(
     walks.clear()
     again = cache.context("D-1003", files, lambda: pytest.fail("kept, not built again"))
     assert walks == [] and again == built
+
+
+def test_a_message_part_that_asks_ends_with_its_question_mark_alone() -> None:
+    """Each part of a message ends once: "which one?" is not written "which one?."."""
+    said = str(InvalidInput("it is about a rep: which one?", where="chat", fix="Name one."))
+    assert said == "chat: it is about a rep: which one? Name one."
