@@ -58,6 +58,16 @@ SAMPLE = REPO / "sample_workspace"
 SAMPLE_DEALS = sorted(p.name for p in (SAMPLE / "deals").iterdir() if p.is_dir())
 
 
+def rename_deal(workspace: Path, old: str, new: str) -> None:
+    """A deal given another id, as a CRM's own (Maven's "00400B1S"): its folder and every
+    mention in its files."""
+    folder = workspace / "deals" / old
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    folder.rename(workspace / "deals" / new)
+
+
 @pytest.fixture
 def sample_copy(tmp_path: Path) -> Path:
     """A writable copy of the sample workspace for tests that break files on purpose."""

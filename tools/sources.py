@@ -21,6 +21,7 @@ import copy
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Container
 from functools import lru_cache
 from pathlib import Path
@@ -33,7 +34,7 @@ from agent.contracts.deal import Deal
 from agent.contracts.principal import Access, AccessGrants, Principal
 from agent.errors import DealNotFound, InvalidInput, clip
 from agent.memo import Recent
-from tools.deal_ids import check_deal_id
+from tools.deal_ids import DEAL_ID, check_deal_id
 from tools.deal_source import KEPT_DEALS, DealSummary
 from tools.deal_stamps import Files, Folders, folder_stamps, unchanged
 from tools.workspace_files import Listing, WorkspaceFiles, linked, validate_file
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ORG_SECTIONS = ("process", "analytics")
+_ID_WORD = re.compile(r"[A-Za-z0-9_][\w.-]*\d[\w-]*|\d[\w-]*")  # words that hold a digit
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
 
 
@@ -154,6 +156,31 @@ class WorkspaceSource(WorkspaceFiles):
         the principal may reach them (from the catalogue, tools/catalogue.py); others are left
         out here and refused with a message when asked for by id."""
         return [e.id for e in self.entries()]
+
+    def deal_named(self, text: str) -> str | None:
+        """The first word of `text` that is the id of a deal the principal may reach (as
+        written, else upper-cased): a CRM's ids have its own shape (Maven's "00400B1S",
+        Salesforce's "0065e00000XyZab", HubSpot's digits, an import's "K-1"), so a message is
+        checked against the workspace's folders, never against a pattern of what ids look
+        like. A word holds a digit, and one of digits alone at least five ("in 3 days" is no
+        deal); each is a folder lookup, so a long message costs a few stats. A deal the
+        principal may not reach is not named (its existence is not told)."""
+        words: list[str] = _ID_WORD.findall(text)
+        for word in words:
+            if word.isdigit() and len(word) < 5:
+                continue
+            for candidate in dict.fromkeys((word, word.upper())):
+                folder = self.root / "deals" / candidate
+                if DEAL_ID.fullmatch(candidate) is None or self._find(folder, "deal") is None:
+                    continue
+                if candidate in self._listed_ids() and self.reachable(candidate):
+                    return candidate
+        return None
+
+    def _listed_ids(self) -> set[str]:
+        """The deal folders' names as listed (a case-insensitive disk would find "k-1" for
+        "K-1"): a word names a deal only with the id's own spelling."""
+        return set(os.listdir(self.root / "deals"))
 
     def entries(self) -> list[Entry]:
         """The catalogue's entry of every deal the principal may reach, in id order, from one

@@ -25,9 +25,9 @@ from agent.errors import CoachError
 from agent.model.injection import Suspect, suspects
 from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier
 from agent.routing.intent_file import load_intents
-from agent.routing.message_slots import extract_slots
+from agent.routing.message_slots import DEAL_ID, ID_STAND_IN, extract_slots
 from agent.settings import CoachContext
-from tools.sources import workspace_source
+from tools.sources import WorkspaceSource, workspace_source
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +60,18 @@ def start_turn(
     """Resets the turn, takes a deal or rep named in the message into the thread's focus (an
     unknown deal is answered at once), and chooses the path: a model when one is configured."""
     ctx = _settings(runtime)
-    slots = extract_slots(last_question(state["messages"]))
+    message = last_question(state["messages"])
+    slots = extract_slots(message)
+    source = workspace_source(ctx.coach.workspace, ctx.coach.principal)
+    if slots.deal_id is None and (named := source.deal_named(message)):
+        slots = slots.model_copy(update={"deal_id": named})  # a CRM's own id shape
     update: dict[str, object] = {"steps": 0, "warning": None, "intent": None}
     update.update(fold(dict(state), ctx.coach.chat_window))  # the thread stays light
-    if found := suspects([("chat.message", last_question(state["messages"]))]):
+    if found := suspects([("chat.message", message)]):
         update["warning"] = warn_injection(found, state)
     if slots.deal_id and slots.deal_id != state.get("deal_id"):
         try:
-            workspace_source(ctx.coach.workspace, ctx.coach.principal).get_deal(slots.deal_id)
+            source.get_deal(slots.deal_id)
         except CoachError as exc:
             return Command(goto="__end__", update={**update, "messages": [AIMessage(str(exc))]})
         update["deal_id"] = slots.deal_id
@@ -93,15 +97,18 @@ def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[
     message = last_question(state["messages"])
     if state.get("last_report") and navigation(message):
         return Command(goto="show_more", update={"intent": None})
-    intent = classifier().classify(message)
+    ctx = _settings(runtime).drafts
+    source = workspace_source(ctx.workspace, ctx.principal)
+    intent = _classified(message, source)
     last = state.get("last_capability")
     unsure = intent.name in (UNKNOWN, FOLLOWUP) or points_at_someone(message)
-    if unsure and not intent.slots.deal_id:
-        ctx = _settings(runtime).drafts
-        source = workspace_source(ctx.workspace, ctx.principal)
-        if person := someone_named(message, state.get("deal_id"), source):
-            slots = intent.slots.model_copy(update={"person": person})
-            intent = intent.model_copy(update={"name": STAKEHOLDERS, "slots": slots})
+    if (
+        unsure
+        and not intent.slots.deal_id
+        and (person := someone_named(message, state.get("deal_id"), source))
+    ):
+        slots = intent.slots.model_copy(update={"person": person})
+        intent = intent.model_copy(update={"name": STAKEHOLDERS, "slots": slots})
     if intent.name == FOLLOWUP:
         intent = intent.model_copy(update={"name": last or UNKNOWN})
     shown = Shown.model_validate(state.get("last_shown") or {})
@@ -116,6 +123,18 @@ def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[
         else "explain_capabilities"
     )
     return Command(goto=goto, update={"intent": intent.model_dump()})
+
+
+def _classified(message: str, source: WorkspaceSource) -> Intent:
+    """The message's intent, a deal id of the CRM's own shape ("00400B1S", start_turn) read
+    as any id is: a slot that says nothing of what the rep asks, so "0KSK9O00?" alone goes on
+    with the last subject as "D-1004?" does."""
+    named = None if DEAL_ID.search(message) else source.deal_named(message)
+    if named is None:
+        return classifier().classify(message)
+    said = re.sub(re.escape(named), ID_STAND_IN, message, flags=re.IGNORECASE)  # as typed
+    intent = classifier().classify(said)
+    return intent.model_copy(update={"slots": intent.slots.model_copy(update={"deal_id": named})})
 
 
 def _intent(state: ChatState) -> Intent:

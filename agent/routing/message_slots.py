@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 DEAL_ID = re.compile(r"\b[dD]-\d{3,6}\b")
+# What a deal id of another shape (a CRM's own: "00400B1S", found in the workspace by the chat)
+# is read as, so the classifiers treat every named deal alike.
+ID_STAND_IN = "D-000"
 REP_ID = re.compile(r"\brep-[a-z0-9][a-z0-9-]*\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,})[\"“”]|(?<!\w)'([^']{3,})'(?!\w)")
 _SAID = re.compile(

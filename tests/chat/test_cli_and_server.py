@@ -11,7 +11,7 @@ from langgraph.graph.state import CompiledStateGraph
 from typer.testing import CliRunner
 
 from agent.interfaces.cli.app import app
-from tests.conftest import REPO
+from tests.conftest import REPO, rename_deal
 
 runner = CliRunner()
 
@@ -75,3 +75,28 @@ def test_langgraph_json_points_at_compiled_graphs() -> None:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         assert isinstance(getattr(module, attr), CompiledStateGraph), target
+
+
+def test_a_deal_named_by_a_crm_s_own_id_is_the_chat_s_deal_and_an_id_alone_goes_on(
+    sample_copy: Path,
+) -> None:
+    """A CRM's ids have its own shape ("00400B1S"): the chat finds them in the workspace, so
+    a question naming one is about that deal, and the id alone repeats the last question on
+    it, as "D-1004" does."""
+    rename_deal(sample_copy, "D-1003", "00400B1S")
+    rename_deal(sample_copy, "D-1004", "0KSK9O00")
+    messages = "who are the stakeholders on 00400B1S?\n0ksk9o00\n"
+    result = runner.invoke(app, ["chat", "--workspace", str(sample_copy)], input=messages)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "Stakeholder strategy · 00400B1S" in said and "Stakeholder strategy · 0KSK9O00" in said
+    assert "Which deal" not in said
+
+
+def test_a_rep_asking_as_themselves_is_the_chat_s_rep() -> None:
+    """`coach --as rep-priya chat`: "my deals" are rep-priya's, not a question of whose."""
+    result = runner.invoke(
+        app, ["--as", "rep-priya", "chat", "--new", "--once", "how am I doing across my deals?"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Performance coaching · rep-priya" in " ".join(result.stdout.split())

@@ -11,7 +11,7 @@ from agent.contracts import CoachingRequest, CoachingResponse
 from agent.respond.outbox import read_events
 from agent.service import coach
 from agent.settings import CoachContext
-from tests.conftest import SAMPLE, SAMPLE_DEALS
+from tests.conftest import SAMPLE, SAMPLE_DEALS, rename_deal
 from tests.graph.checks import assert_grounded_and_contained
 from tools.sources import WorkspaceSource
 
@@ -125,12 +125,8 @@ def test_the_rep_pattern_names_other_deals_whose_ids_start_with_digits_and_stays
     """A CRM's ids may start with digits (Maven's "97WEHB4X", Salesforce's "0065e..."): the
     rep's other deals the pattern lists are the workspace's, not numbers the answer invented,
     so the grounding check passes and reports no number from them."""
-    old, new = "D-1006", "73914XQZ"  # another of D-1003's rep's deals
-    folder = sample_copy / "deals" / old
-    for path in folder.rglob("*"):
-        if path.is_file():
-            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-    folder.rename(sample_copy / "deals" / new)
+    new = "73914XQZ"
+    rename_deal(sample_copy, "D-1006", new)  # another of D-1003's rep's deals
     answer = coach(
         CoachingRequest(capability="process_adherence", deal_id="D-1003"),
         CoachContext(workspace=sample_copy, outbox=None),

@@ -169,3 +169,22 @@ def test_a_run_past_its_deadline_fails_the_task(tmp_path: Any) -> None:
     with in_thread(Starlette(routes=[Mount("/a2a", app=app)]), port):
         text = _failure(anyio.run(_send, url, request, False))
     assert "took longer than" in text
+
+
+def test_a_text_message_names_a_deal_by_its_crm_s_own_id(sample_copy: Any) -> None:
+    """An orchestrator writing "what next on 00400B1S?" to a skill names that deal: its id is
+    found in the workspace the caller may see, whatever shape the CRM gives ids."""
+    from agent.interfaces.a2a.executor import request_from
+    from tests.conftest import rename_deal
+
+    rename_deal(sample_copy, "D-1003", "00400B1S")
+    ctx = replace(CoachContext.from_env(sample_copy), principal=None)
+    text = new_text_part("What should I do next on 00400B1S?")
+    request = request_from(_message(text, skill="next_best_action").message, ctx)
+    assert request.deal_id == "00400B1S"
+    from agent.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="deal_id"):  # a word that names no deal is none
+        request_from(
+            _message(new_text_part("next on 73914XQZ?"), skill="deal_strategy").message, ctx
+        )

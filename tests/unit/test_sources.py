@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agent.errors import DealNotFound, InvalidInput
-from tests.conftest import SAMPLE, SAMPLE_DEALS
+from tests.conftest import SAMPLE, SAMPLE_DEALS, rename_deal
 from tools.sources import WorkspaceSource
 
 
@@ -221,3 +221,21 @@ def test_a_long_running_source_keeps_a_bounded_number_of_deals_and_parsed_files(
     assert source.load_context(last) is source.load_context(last)  # the most recent stay
     again = source.load_context(SAMPLE_DEALS[0])
     assert again is not first and again == first
+
+
+def test_a_message_names_a_deal_by_a_crm_s_own_id(sample_copy: Path) -> None:
+    """Ids of any shape a CRM gives (Maven's "00400B1S", Salesforce's mixed-case ones) are
+    found in a message by the workspace's folders, as written or upper-cased; a word that
+    names no deal, a short number, or a deal the principal may not reach is not one."""
+    from agent.contracts.principal import Principal
+
+    rename_deal(sample_copy, "D-1003", "00400B1S")
+    rename_deal(sample_copy, "D-1004", "0065e00000XyZab")
+    source = WorkspaceSource(sample_copy)
+    assert source.deal_named("what should I do next on 00400b1s?") == "00400B1S"
+    assert source.deal_named("and 0065e00000XyZab, the renewal") == "0065e00000XyZab"
+    assert source.deal_named("call them in 3 days about the 2026 budget, Q3") is None
+    assert source.deal_named("what about 0065E00000XYZAB?") is None  # not its spelling
+    tom = source.scoped(Principal(id="rep-tom"))  # D-1004's owner, not D-1003's
+    assert tom.deal_named("next on 00400B1S") is None
+    assert tom.deal_named("next on 0065e00000XyZab") == "0065e00000XyZab"

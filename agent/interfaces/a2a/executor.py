@@ -37,7 +37,7 @@ from agent.interfaces.caller import ContextFor
 from agent.interfaces.http.config import DEFAULT_TIMEOUT_S
 from agent.interfaces.http.deps import ApiError
 from agent.interfaces.http.runs import steps
-from agent.routing.message_slots import extract_slots
+from agent.routing.message_slots import Slots, extract_slots
 from agent.settings import CoachContext
 
 SETTINGS = "coach_settings"  # the call context's key for the caller's settings
@@ -56,6 +56,18 @@ class CallerContextBuilder(DefaultServerCallContextBuilder):
         return call
 
 
+def _slots(text: str, ctx: CoachContext) -> Slots:
+    """The text's slots; a deal named by its CRM's own id ("00400B1S") is found in the
+    workspace the caller may see, as the chat finds it (WorkspaceSource.deal_named)."""
+    from tools.sources import workspace_source
+
+    slots = extract_slots(text)
+    if slots.deal_id is None and ctx.workspace.is_dir():
+        named = workspace_source(ctx.workspace, ctx.principal).deal_named(text)
+        slots = slots.model_copy(update={"deal_id": named})
+    return slots
+
+
 def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
     meta = MessageToDict(message.metadata) if message.HasField("metadata") else {}
     data = next((d for d in get_data_parts(message.parts) if isinstance(d, dict)), {})
@@ -64,7 +76,7 @@ def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
     specs = {spec.name: spec for spec in answering()}
     if isinstance(skill, str) and skill in specs and "capability" not in data:
         spec = specs[skill]
-        slots = extract_slots(text)
+        slots = _slots(text, ctx)
         words: dict[str, Any] = (
             {"rep_id": slots.rep_id} if spec.scope == "rep" else {"deal_id": slots.deal_id}
         )
@@ -76,7 +88,7 @@ def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
         return capability_request(spec, {**given, **data}, ctx)
     payload: dict[str, Any] = dict(data)
     if text:
-        slots = extract_slots(text)
+        slots = _slots(text, ctx)
         payload.setdefault("message", text)
         if slots.deal_id and "deal" not in payload:
             payload.setdefault("deal_id", slots.deal_id)

@@ -136,10 +136,14 @@ def chat_command(
         return
     if rep and coach_ctx.principal is None:  # the chat's rep is who asks (--as or env win)
         coach_ctx = replace(coach_ctx, principal=Principal.parse(rep, "--rep"))
-    if deal:
-        deal = check_id(deal.upper(), "--deal")  # as a request's deal_id
+    source = workspace_source(coach_ctx.workspace, coach_ctx.principal)
+    if deal:  # as written when a deal has that id (a CRM's may be mixed case), else upper
+        deal = source.deal_named(deal) or check_id(deal.upper(), "--deal")
         # an unknown deal, or one the principal may not reach: the same message, exit 2
-        workspace_source(coach_ctx.workspace, coach_ctx.principal).get_deal(deal)
+        source.get_deal(deal)
+    principal = coach_ctx.principal
+    if rep is None and principal is not None and principal.id in source.rep_ids():
+        rep = principal.id  # a rep asking about "my deals" means their own
     settings = None if offline else ModelSettings.from_env(model)
     context = ChatContext(coach=coach_ctx, model=settings)
     chat = ChatSession(context, saver, deal_id=deal, rep_id=rep)
