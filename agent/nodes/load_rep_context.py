@@ -15,6 +15,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
+from agent.analysis.closure import closure_of
 from agent.capabilities.common.coaching_history import recall
 from agent.contracts.context import DealContext
 from agent.contracts.deal import TeamMember
@@ -165,14 +166,17 @@ def build_rep_context(
     may_coach = source.access.may_coach(rep_id)
     ids = source.rep_deal_ids(rep_id) if may_coach else []
     loader = contexts or source
-    deals = [c for c in (loader.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
+    owned = [c for c in (loader.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
+    # Coached on their open deals: a won or lost one (most of a CRM's history) is no deal to
+    # act on, and counting it made "311 open deals" of 80 open ones, and patterns of history.
+    deals = [c for c in owned if closure_of(c.deal.stage, c.process) is None]
     listed = {
         r.rep_id: TeamMember(id=r.rep_id, name=r.name)
         for r in (analytics.reps if analytics else [])
     }
     # A principal coaches itself and, as a manager, its team: any other rep is unknown to
     # it, in the same words as a rep that does not exist.
-    rep = (deals[-1].deal.owner if deals else listed.get(rep_id)) if may_coach else None
+    rep = (owned[-1].deal.owner if owned else listed.get(rep_id)) if may_coach else None
     if rep is None:
         known = {r for r in {*source.rep_ids(), *listed} if source.access.may_coach(r)}
         raise InvalidInput(

@@ -115,3 +115,17 @@ def test_unknown_skill_in_analytics_is_a_data_quality_warning(sample_copy: Path)
     assert resp.check.passed
     assert any(w.code == "data_quality" and "skill-juggling" in w.message for w in resp.warnings)
     assert "skill-juggling" not in {s.skill for s in resp.result.strengths}  # type: ignore[union-attr]
+
+
+def test_a_rep_is_coached_on_their_open_deals_not_their_won_or_lost_ones(
+    sample_copy: Path,
+) -> None:
+    """Most of a CRM's deals are closed: a won deal is no deal to act on, and counting it made
+    "311 open deals" of 80 and patterns out of history. The rep is still known by it."""
+    import re
+
+    deal = sample_copy / "deals" / "D-1006" / "deal.yaml"
+    deal.write_text(re.sub(r"(?m)^stage: .*$", "stage: Closed Won", deal.read_text(), count=1))
+    result = perform("rep-priya", CoachContext(workspace=sample_copy, outbox=None)).result
+    assert result.kind == "performance_coaching"
+    assert "D-1006" not in result.deal_ids and {"D-1003", "D-1011"} <= set(result.deal_ids)
