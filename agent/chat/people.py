@@ -14,7 +14,7 @@ import re
 from agent.contracts.deal import Contact, Deal
 from agent.errors import InvalidInput
 from agent.routing.message_slots import TITLE_ACRONYM
-from tools.deal_source import DealSource
+from tools.sources import WorkspaceSource
 
 # Role words a rep writes for a title: "CFO" is "Chief Financial Officer" in the CRM.
 ROLE_WORDS = {
@@ -74,7 +74,7 @@ def people_named(person: str, deal: Deal) -> list[Contact]:
     return [c for c in deal.contacts if matches(person, c)]
 
 
-def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
+def resolve(person: str, deal: Deal, source: WorkspaceSource) -> list[Contact]:
     """The deal's contacts the message names; none is an error naming the deals they are on,
     among the deals this asker may see."""
     found = people_named(person, deal)
@@ -84,7 +84,7 @@ def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
     if role is not None:
         raise _no_such_role(person, role, deal)
     elsewhere = []
-    for summary in source.list_deals():
+    for summary in source.deals_naming([person]):
         if summary.id == deal.id:
             continue
         other = source.get_deal(summary.id)
@@ -96,8 +96,17 @@ def resolve(person: str, deal: Deal, source: DealSource) -> list[Contact]:
         where="chat message",
         fix=f"Name the deal you mean (e.g. '{elsewhere[0].split()[0]}')"
         if elsewhere
-        else f"Name one of {deal.id}'s contacts: "
-        + ", ".join(f"{c.name} ({c.title})" for c in deal.contacts[:8]),
+        else _contacts_fix(deal),
+    )
+
+
+def _contacts_fix(deal: Deal) -> str:
+    """Whom the rep may name instead: the deal's contacts, or that it has none on record (an
+    imported deal often comes with none)."""
+    if not deal.contacts:
+        return f"{deal.id} has no contacts on record: add them to the deal, or ask about the deal"
+    return f"Name one of {deal.id}'s contacts: " + ", ".join(
+        f"{c.name} ({c.title})" for c in deal.contacts[:8]
     )
 
 
@@ -115,7 +124,7 @@ def points_at_someone(message: str) -> bool:
     return _POINTER.match(message) is not None
 
 
-def someone_named(message: str, deal_id: str | None, source: DealSource) -> str | None:
+def someone_named(message: str, deal_id: str | None, source: WorkspaceSource) -> str | None:
     """A contact's first or last name in a message the classifier could not place ("what
     about Marguerite?", "and Piotr?"): the word as written, when it names a contact of the
     deal in focus or of another deal this asker may see; None otherwise (a competitor, a
@@ -129,7 +138,7 @@ def someone_named(message: str, deal_id: str | None, source: DealSource) -> str 
     if not capitalised:
         return None
     ids = [deal_id] if deal_id else []
-    ids += [d.id for d in source.list_deals() if d.id != deal_id]
+    ids += [d.id for d in source.deals_naming(capitalised) if d.id != deal_id]
     for deal in (source.get_deal(i) for i in ids):
         for word in capitalised:
             if any(word.lower() in words(c.name) for c in deal.contacts):
@@ -153,8 +162,7 @@ def _no_such_role(person: str, role: str, deal: Deal) -> InvalidInput:
     return InvalidInput(
         f"there is no {said} on {deal.id}, and nobody holds the {role.replace('_', ' ')}'s seat",
         where="chat message",
-        fix=f"Name one of {deal.id}'s contacts: "
-        + ", ".join(f"{c.name} ({c.title})" for c in deal.contacts[:8]),
+        fix=_contacts_fix(deal),
     )
 
 

@@ -163,3 +163,44 @@ def test_the_number_explained_is_the_one_that_matches(chat_db: Path) -> None:
     text, _ = answer(session(chat_db, deal_id="D-1003"), f"why {round(action.value * 100)}%?")
     assert text.startswith(f"**{round(action.value * 100)}% is the chance that")
     assert direct.result.primary.title in text and f"{round(action.base * 100)}%" in text
+
+
+def test_someone_is_looked_for_only_in_the_deal_files_that_hold_their_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Who a message names is found across the workspace by each deal file's bytes: only the
+    deals whose file holds the name are parsed (every deal was, about 3 s a message on 8,800
+    imported deals), and the deal they are on is still named."""
+    from agent.chat.people import resolve
+    from agent.errors import InvalidInput
+    from tools.sources import WorkspaceSource
+
+    source = workspace_source(CoachContext().workspace)
+    cfo = next(c for c in _deal("D-1003").contacts if "Financial" in c.title)
+    first = cfo.name.split()[0]
+    holding = [d.id for d in source.deals_naming([first.upper()])]
+    assert "D-1003" in holding and len(holding) < len(source.deal_ids())
+    here = _deal("D-1008")
+    parsed: list[str] = []
+    get_deal = WorkspaceSource.get_deal
+
+    def counted(self: WorkspaceSource, deal_id: str) -> object:
+        parsed.append(deal_id)
+        return get_deal(self, deal_id)
+
+    monkeypatch.setattr(WorkspaceSource, "get_deal", counted)
+    with pytest.raises(InvalidInput, match="D-1003"):
+        resolve(first, here, source)
+    assert parsed and set(parsed) <= set(holding)
+
+
+def test_a_deal_without_contacts_says_so_instead_of_an_empty_list() -> None:
+    """An imported deal often has no contacts: the fix says so, not "Name one of X's
+    contacts: ."."""
+    from agent.chat.people import resolve
+    from agent.errors import InvalidInput
+
+    deal = _deal("D-1003").model_copy(update={"contacts": []})
+    with pytest.raises(InvalidInput) as err:
+        resolve("Zebulon", deal, workspace_source(CoachContext().workspace))
+    assert "D-1003 has no contacts on record" in str(err.value) and ": ." not in str(err.value)
