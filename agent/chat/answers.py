@@ -11,7 +11,7 @@ from agent.compose.brief import brief, lead, menu, section, steps
 from agent.contracts.response import CoachingResponse
 from agent.routing.intent import FOLLOWUP, HELP, OFF_TOPIC, SMALLTALK, Intent
 from agent.routing.intent_file import load_intents
-from tools.deal_source import DealSource
+from tools.sources import WorkspaceSource
 
 
 def capabilities_list() -> str:
@@ -56,8 +56,16 @@ def explain(intent: Intent, deal_id: str | None, message: str = "") -> str:
     return f"I'm not sure what you need.{guess} Here is what I can do:\n\n{capabilities_list()}"
 
 
-def which_deal(source: DealSource, title: str) -> str:
-    deals = source.list_deals()
+def which_deal(source: WorkspaceSource, title: str) -> str:
+    """Asks which deal, naming open ones: a CRM's deals are mostly won or lost, and a
+    capability is about a deal still to act on (all of them when none is open)."""
+    from agent.analysis.closure import closure_of
+    from agent.contracts.upstream import ProcessStandards
+
+    process = source.org_section("process")
+    every = source.list_deals()
+    standard = process if isinstance(process, ProcessStandards) else None
+    deals = [d for d in every if closure_of(d.stage, standard) is None] or every
     listing = "\n".join(f"- {d.id}: {d.name} ({d.account}, {d.stage})" for d in deals[:20])
     return f"Which deal should the **{title}** be for? Name its id, for example:\n\n{listing}"
 

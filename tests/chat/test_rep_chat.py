@@ -204,3 +204,16 @@ def test_a_deal_without_contacts_says_so_instead_of_an_empty_list() -> None:
     with pytest.raises(InvalidInput) as err:
         resolve("Zebulon", deal, workspace_source(CoachContext().workspace))
     assert "D-1003 has no contacts on record" in str(err.value) and ": ." not in str(err.value)
+
+
+def test_which_deal_names_open_deals_not_won_or_lost_ones(sample_copy: Path) -> None:
+    """A CRM's deals are mostly closed: asked which deal, the chat offers open ones."""
+    import re
+
+    from agent.chat.answers import which_deal
+
+    for deal_id in ("D-1001", "D-1002"):
+        deal = sample_copy / "deals" / deal_id / "deal.yaml"
+        deal.write_text(re.sub(r"(?m)^stage: .*$", "stage: Closed Lost", deal.read_text(), count=1))
+    text = which_deal(workspace_source(sample_copy), "Next best action")
+    assert "D-1003" in text and "D-1001" not in text and "D-1002" not in text
