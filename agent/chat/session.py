@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal, cast
 
 from filelock import Timeout
@@ -70,7 +71,22 @@ class ChatSession:
             else f"{principal.key if principal else 'local'}|thread:{thread}"
         )
         self.config: Any = {"configurable": {"thread_id": self.thread}}
-        self.deal_id, self.rep_id = deal_id, rep_id
+        self.deal_id, self.asked_rep = deal_id, rep_id
+
+    @cached_property
+    def rep_id(self) -> str | None:
+        """The rep a new thread is for: the one asked for, else the principal when it owns
+        deals (`coach --as rep-priya chat`: "my deals" are rep-priya's, not a question of
+        whose). Looked up once, for a new thread: its rep's deals only, not the workspace."""
+        if self.asked_rep is not None:
+            return self.asked_rep
+        principal = self.context.coach.principal
+        if principal is None:
+            return None
+        from tools.sources import workspace_source
+
+        source = workspace_source(self.context.coach.workspace, principal)
+        return principal.id if source.rep_deal_ids(principal.id) else None
 
     def forget(self) -> None:
         """Start this rep's conversation about this deal afresh."""

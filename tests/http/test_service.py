@@ -188,3 +188,13 @@ def test_new_key_prints_a_key_and_only_its_hash() -> None:
     result = CliRunner().invoke(app, ["serve", "--new-key", "acme"])
     key = result.output.split("not stored): ", 1)[1].split()[0]
     assert result.exit_code == 0 and f"sha256: {hash_key(key)}, tenant: acme" in result.output
+
+
+def test_a_rep_s_key_opens_a_chat_about_that_rep_s_own_deals(service: Service) -> None:
+    """A thread opened with a rep's key and no rep_id is that rep's: "my deals" are theirs,
+    not a question of whose."""
+    with service.client("key-acme-priya") as http:
+        turn = http.post("/v1/chat/mine", json={"message": "how am I doing across my deals?"})
+    assert turn.status_code == 200, turn.text
+    assert turn.json()["tools"] == ["performance_coaching"]
+    assert "rep-priya" in turn.json()["answer"]

@@ -141,9 +141,6 @@ def chat_command(
         deal = source.deal_named(deal) or check_id(deal.upper(), "--deal")
         # an unknown deal, or one the principal may not reach: the same message, exit 2
         source.get_deal(deal)
-    principal = coach_ctx.principal
-    if rep is None and principal is not None and principal.id in source.rep_ids():
-        rep = principal.id  # a rep asking about "my deals" means their own
     settings = None if offline else ModelSettings.from_env(model)
     context = ChatContext(coach=coach_ctx, model=settings)
     chat = ChatSession(context, saver, deal_id=deal, rep_id=rep)
@@ -155,7 +152,7 @@ def chat_command(
     mode = f"model {context.model_name}" if context.online else "offline"
     resumed = chat.turns()
     err.print(
-        f"coach chat · {deal or 'no deal'} · {rep or 'no rep'} · {mode}"
+        f"coach chat · {deal or 'no deal'} · {chat.rep_id or 'no rep'} · {mode}"
         + (f" · resumed ({resumed} earlier messages)" if resumed else "")
         + " · `exit` to leave",
         highlight=False,
