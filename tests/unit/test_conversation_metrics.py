@@ -236,3 +236,21 @@ def test_persuasion_dialogues_resistance_is_recognised() -> None:
     persuadee_rate = flagged["persuadee"][0] / flagged["persuadee"][1]
     persuader_rate = flagged["persuader"][0] / flagged["persuader"][1]
     assert persuadee_rate > 1.5 * persuader_rate
+
+
+def test_the_talk_balance_is_not_judged_when_the_customer_s_words_are_unknown(
+    deal: Deal,
+) -> None:
+    """A deal without its contacts (an imported one) leaves every customer word unknown: the
+    debrief does not tell the rep "the seller side spoke 100%" then; with a speaker or two
+    unknown for a line, it still judges."""
+    from agent.capabilities.post_call_analysis.review import review
+
+    unknown = "Priya: What slows you down?\nVisitor: Credit holds, and the price is high for us."
+    result = conversation_metrics(map_speakers(parse_transcript(unknown), deal), deal, MARKET)
+    assert result.talk_ratio.seller_share == 1.0 and result.talk_ratio.unknown_words > 0
+    well, improve = review(result, [], [], [])
+    assert not [p for p in [*well, *improve] if "spoke" in p.text]
+    long = "Priya: " + "word " * 60 + "\nVisitor: Hi."
+    talky = conversation_metrics(map_speakers(parse_transcript(long), deal), deal, MARKET)
+    assert any("Talk less" in p.text for p in review(talky, [], [], [])[1])

@@ -21,7 +21,7 @@ from agent.capabilities.post_call_analysis.contract import (
 )
 from agent.contracts.base import Level
 from agent.contracts.conversation import Utterance
-from agent.contracts.conversation_metrics import ConversationMetrics
+from agent.contracts.conversation_metrics import ConversationMetrics, TalkRatio
 from agent.contracts.meeting_prep import Point
 from agent.formatting import human, shorten
 from agent.reading.talk_cues import is_frustration, is_stall, reply_takes_up, reply_waves_away
@@ -172,6 +172,17 @@ def obstacles(
     return out
 
 
+# Words by speakers not on the deal, as a share of all, up to which the talk balance is
+# judged: past it, who spoke most is not known (an imported deal often has no contacts, and
+# every customer's words are then unknown: "the seller side spoke 100%" would be false).
+UNKNOWN_TALK_MAX = 0.10
+
+
+def _sides_known(talk: TalkRatio) -> bool:
+    known = talk.seller_words + talk.customer_words
+    return known > 0 and talk.unknown_words <= UNKNOWN_TALK_MAX * (known + talk.unknown_words)
+
+
 def review(
     m: ConversationMetrics,
     messages: Sequence[MessageOutcome],
@@ -183,7 +194,7 @@ def review(
     improve: list[Point] = []
     seller = m.talk_ratio.seller_share
     talk = f"the seller side spoke {pct(seller)} of the words, the customer {pct(1 - seller)}"
-    if m.talk_ratio.seller_words + m.talk_ratio.customer_words:
+    if _sides_known(m.talk_ratio):
         if seller <= TALK_SHARE_GOOD:
             well.append(Point(text=f"Balanced talk: {talk}.", citations=[ALL]))
         elif seller > TALK_SHARE_HIGH:
