@@ -64,12 +64,19 @@ def _eb_known(
             detail=f"{found[0].name} is the economic buyer",
             citations=[f"deal.contacts[{found[0].index}]"],
         )
-    if seen.buyer is not None:
-        who = seen.buyer.name or f"the {seen.buyer.title}"
+    if seen.buyer is not None and seen.buyer.name:
         return Evidence(
             check="",
             met=True,
-            detail=f"{who} signs, as the record's text says (not yet a contact)",
+            detail=f"{seen.buyer.name} signs, as the record's text says (not yet a contact)",
+            citations=seen.buyer.citations,
+        )
+    if seen.buyer is not None:  # "our CFO signs": the seat is known, not who sits in it
+        return Evidence(
+            check="",
+            met=False,
+            detail=f"the {seen.buyer.title} signs, as the record's text says, but no name is "
+            "known: ask who that is",
             citations=seen.buyer.citations,
         )
     return Evidence(check="", met=False, detail="no contact has the economic buyer role")

@@ -163,3 +163,25 @@ def test_a_passed_close_date_is_reset_three_weeks_out() -> None:
     )
     assert result.guidance.expected_close == AS_OF + __import__("datetime").timedelta(21)
     assert result.closing_plan[0].startswith("The close date")
+
+
+def test_an_economic_buyer_known_only_by_title_is_not_identified_by_name() -> None:
+    """Twins: "their CFO has final sign-off" tells the seat, not who sits in it, so "the
+    economic buyer is identified by name" is not met (and says to ask who); the same note
+    naming her meets it."""
+    from tests.factories import contact
+
+    def evidence(note: str) -> tuple[bool | None, str]:
+        ctx = make_context(
+            deal={
+                "contacts": [contact("c-ann", "Ann Champion", "champion")],
+                "activities": [activity("a1", 5, ["c-ann", "rep-1"], summary=note)],
+            }
+        )
+        found = analyze_deal(ctx, AS_OF).evidence["economic_buyer_identified"]
+        return found.met, found.detail
+
+    titled = evidence("Their CFO has final sign-off on the budget.")
+    named = evidence("Margaret Olsen, their CFO, has final sign-off on the budget.")
+    assert titled[0] is False and "no name is known" in titled[1]
+    assert named[0] is True and "Margaret Olsen" in named[1]
