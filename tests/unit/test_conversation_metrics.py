@@ -254,3 +254,18 @@ def test_the_talk_balance_is_not_judged_when_the_customer_s_words_are_unknown(
     long = "Priya: " + "word " * 60 + "\nVisitor: Hi."
     talky = conversation_metrics(map_speakers(parse_transcript(long), deal), deal, MARKET)
     assert any("Talk less" in p.text for p in review(talky, [], [], [])[1])
+
+
+def test_receptiveness_is_unknown_when_no_speaker_is_known_to_be_the_customer_s(
+    deal: Deal,
+) -> None:
+    """Not "medium" from nothing: with every other speaker off the deal, how the customer
+    took the call is not known, and the debrief asks who spoke."""
+    from agent.capabilities.post_call_analysis.review import receptiveness
+
+    unknown = "Priya: What slows you down?\nVisitor: Credit holds, and the price is high for us."
+    result = conversation_metrics(map_speakers(parse_transcript(unknown), deal), deal, MARKET)
+    mood = receptiveness(result, [], [], {})
+    assert mood.level == "unknown" and "confirm who spoke" in mood.detail
+    known = conversation_metrics(parse_transcript(CALL), deal, MARKET)
+    assert receptiveness(known, [], [], {}).level != "unknown"

@@ -42,7 +42,9 @@ class ObjectiveProgress(Contract):
 
 
 class Receptiveness(Contract):
-    level: Level
+    level: Level | Literal["unknown"] = Field(
+        description="unknown: no speaker is known to be the customer's (confirm who spoke)"
+    )
     customer_questions: int = Field(ge=0)
     customer_turn_share: float = Field(ge=0, le=1)
     agreements: int = Field(ge=0, description="Customer turns that agree or accept.")

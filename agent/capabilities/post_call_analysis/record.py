@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from agent.analysis.model import Analysis, MethodologyGap
 from agent.capabilities.post_call_analysis.contract import NextStep
@@ -133,7 +134,7 @@ def patched_context(ctx: DealContext, patch: DealPatch) -> DealContext:
 
 
 def call_outcome(
-    steps: Sequence[NextStep], unhandled: int, receptiveness: Level
+    steps: Sequence[NextStep], unhandled: int, receptiveness: Level | Literal["unknown"]
 ) -> ActivityOutcome:
     """Positive: a dated next step the customer agreed, nothing left unanswered. Negative: a
     customer who was not receptive and agreed to nothing. Anything between is neutral."""

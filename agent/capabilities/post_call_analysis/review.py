@@ -109,7 +109,18 @@ def receptiveness(
     # Low: mostly pushback (twice the agreements, 2+) from a customer who hardly asks.
     asked = m.customer_engagement.questions
     share = m.customer_engagement.turn_share
-    level: Level
+    level: Level | Literal["unknown"]
+    if not customer and m.talk_ratio.unknown_words:  # the customer's words, if any, unknown
+        return Receptiveness(
+            level="unknown",
+            customer_questions=0,
+            customer_turn_share=0.0,
+            agreements=0,
+            pushbacks=0,
+            detail=f"No speaker is known to be the customer's ({m.talk_ratio.unknown_words} "
+            "words by speakers not on the deal): confirm who spoke",
+            citations=[ALL],
+        )
     if asked >= 3 and len(agreeing) >= len(pushing):
         level = "high"
     elif len(pushing) >= 2 and 2 * len(agreeing) < len(pushing) and asked <= 1:
