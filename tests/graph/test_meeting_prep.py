@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -121,3 +122,24 @@ def test_cli_commands_for_meeting_preparation() -> None:
     assert bad.exit_code == 2 and "Vibes" in bad.stderr
     ghost = runner.invoke(app, ["brief", "D-1003", "--attendee", "c-ghost"])
     assert ghost.exit_code == 2 and "c-ghost" in ghost.stderr
+
+
+def test_a_brief_for_a_deal_without_contacts_says_nobody_is_on_record(
+    sample_copy: Path,
+) -> None:
+    """An imported deal often has no contacts: the crib sheet's "With:" line says so rather
+    than standing empty."""
+    folder = sample_copy / "deals" / "X-1"
+    folder.mkdir()
+    (folder / "deal.yaml").write_text(
+        "id: X-1\nname: Pilot\naccount: {name: Nordhaus GmbH, industry: Retail}\n"
+        "owner: {id: rep-priya, name: Priya Natarajan}\namount: 40000\ncurrency: EUR\n"
+        "stage: Discovery\ncreated: 2026-10-01\nexpected_close: 2027-01-31\n"
+    )
+    answer = coach(
+        CoachingRequest(capability="pre_call_brief", deal_id="X-1"),
+        CoachContext(workspace=sample_copy, outbox=None),
+    )
+    assert answer.result.kind == "pre_call_brief"
+    (with_line,) = [line for line in answer.result.crib_sheet if line.startswith("With:")]
+    assert with_line == "With: nobody from the customer is on record yet"

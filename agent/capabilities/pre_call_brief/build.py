@@ -300,14 +300,13 @@ def build_brief(given: MeetingInputs) -> PreCallBriefResult:
         )
         for c in concerns[:2]
     ]
+    customers = [
+        f"{a.name} ({a.role.replace('_', ' ')})" for a in frame.attendees if a.side == "customer"
+    ]
+    # a deal without contacts (an imported one) has nobody to name: the line says so
     crib = [
         f"Goal: {frame.objective}",
-        "With: "
-        + ", ".join(
-            f"{a.name} ({a.role.replace('_', ' ')})"
-            for a in frame.attendees
-            if a.side == "customer"
-        ),
+        "With: " + (", ".join(customers) or "nobody from the customer is on record yet"),
     ]
     if questions:
         crib.append(f"Ask: {questions[0].text}")
