@@ -10,10 +10,15 @@ punctuation aside: "Closed Won", "won", "Closed - Lost", "closed/lost") is close
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from agent.contracts.base import Contract
 from agent.contracts.upstream import ProcessStandards
+from agent.errors import CoachError
+
+if TYPE_CHECKING:
+    from tools.sources import WorkspaceSource
 
 Outcome = Literal["won", "lost"]
 
@@ -54,3 +59,35 @@ def closure_of(stage: str, process: ProcessStandards | None = None) -> Closure |
     if _LOST.match(name):
         return Closure(outcome="lost", stage=stage)
     return None
+
+
+class Staged(Protocol):
+    """A listed deal: its id and stage (a catalogue entry or a deal summary)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def stage(self) -> str: ...
+
+
+def deal_states(source: WorkspaceSource, deals: Iterable[Staged] | None = None) -> dict[str, str]:
+    """Each deal's state, 'open', 'won' or 'lost', as `closure_of` reads its stage
+    against the workspace's process (org/process.yaml): what `coach deals` shows and `coach
+    batch` skips. `deals`: the listing the caller already has (else every reachable deal, from
+    the catalogue). A workspace has a few stages and thousands of deals, so each stage is read
+    once."""
+    try:
+        process = source.org_section("process")
+    except CoachError:  # a broken process file is reported by the commands that read it
+        process = None
+    standard = process if isinstance(process, ProcessStandards) else None
+    by_stage: dict[str, str] = {}
+    states: dict[str, str] = {}
+    for d in source.list_deals() if deals is None else deals:
+        state = by_stage.get(d.stage)
+        if state is None:
+            closure = closure_of(d.stage, standard)
+            state = by_stage[d.stage] = closure.outcome if closure else "open"
+        states[d.id] = state
+    return states

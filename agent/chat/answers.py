@@ -59,13 +59,11 @@ def explain(intent: Intent, deal_id: str | None, message: str = "") -> str:
 def which_deal(source: WorkspaceSource, title: str) -> str:
     """Asks which deal, naming open ones: a CRM's deals are mostly won or lost, and a
     capability is about a deal still to act on (all of them when none is open)."""
-    from agent.analysis.closure import closure_of
-    from agent.contracts.upstream import ProcessStandards
+    from agent.analysis.closure import deal_states
 
-    process = source.org_section("process")
     every = source.list_deals()
-    standard = process if isinstance(process, ProcessStandards) else None
-    deals = [d for d in every if closure_of(d.stage, standard) is None] or every
+    states = deal_states(source, every)
+    deals = [d for d in every if states[d.id] == "open"] or every
     listing = "\n".join(f"- {d.id}: {d.name} ({d.account}, {d.stage})" for d in deals[:20])
     return f"Which deal should the **{title}** be for? Name its id, for example:\n\n{listing}"
 

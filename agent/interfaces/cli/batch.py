@@ -24,7 +24,6 @@ from agent.interfaces.cli.common import (
     AsOfOpt,
     WorkspaceOpt,
     cli_settings,
-    deal_states,
     progress_bar,
     user_errors,
 )
@@ -151,6 +150,8 @@ def _chosen(source: Any, named: list[str] | None, include_closed: bool) -> tuple
     deal's is."""
     if named is not None and include_closed:
         return named, 0
+    from agent.analysis.closure import deal_states
+
     entries = source.entries()
     deals = named if named is not None else [e.id for e in entries]
     if include_closed:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -91,41 +91,6 @@ def _source_of(ctx: typer.Context) -> WorkspaceSource:
     chosen = ctx.params.get("workspace")
     settings = cli_settings(Path(chosen) if chosen else None)
     return workspace_source(settings.workspace, settings.principal)
-
-
-class Staged(Protocol):
-    """A listed deal: its id and stage (a catalogue entry or a deal summary)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def stage(self) -> str: ...
-
-
-def deal_states(source: WorkspaceSource, deals: Iterable[Staged] | None = None) -> dict[str, str]:
-    """Each deal's state, 'open', 'won' or 'lost', as agent/analysis/closure.py reads its stage
-    against the workspace's process (org/process.yaml): what `coach deals` shows and `coach
-    batch` skips. `deals`: the listing the caller already has (else every reachable deal, from
-    the catalogue). A workspace has a few stages and thousands of deals, so each stage is read
-    once."""
-    from agent.analysis.closure import closure_of
-    from agent.contracts.upstream import ProcessStandards
-
-    try:
-        process = source.org_section("process")
-    except CoachError:  # a broken process file is reported by the commands that read it
-        process = None
-    standard = process if isinstance(process, ProcessStandards) else None
-    by_stage: dict[str, str] = {}
-    states: dict[str, str] = {}
-    for d in source.list_deals() if deals is None else deals:
-        state = by_stage.get(d.stage)
-        if state is None:
-            closure = closure_of(d.stage, standard)
-            state = by_stage[d.stage] = closure.outcome if closure else "open"
-        states[d.id] = state
-    return states
 
 
 def complete_deal_id(ctx: typer.Context, incomplete: str) -> list[str]:

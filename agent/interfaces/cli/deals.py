@@ -30,7 +30,8 @@ RIGHT = frozenset({"amount"})
 @user_errors
 def deals_command(workspace: WorkspaceOpt = None) -> None:
     """List the deals in the workspace."""
-    from agent.interfaces.cli.common import deal_states, out
+    from agent.analysis.closure import deal_states
+    from agent.interfaces.cli.common import out
     from tools.sources import workspace_source
 
     settings = cli_settings(workspace)
