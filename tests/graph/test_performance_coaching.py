@@ -129,3 +129,20 @@ def test_a_rep_is_coached_on_their_open_deals_not_their_won_or_lost_ones(
     result = perform("rep-priya", CoachContext(workspace=sample_copy, outbox=None)).result
     assert result.kind == "performance_coaching"
     assert "D-1006" not in result.deal_ids and {"D-1003", "D-1011"} <= set(result.deal_ids)
+
+
+def test_a_rep_whose_deals_are_all_closed_is_told_there_is_no_open_deal_to_read(
+    sample_copy: Path,
+) -> None:
+    """Not "no habit shows in at least half of the deals" over none: the coaching still
+    answers from the analytics, and says why it names no habit."""
+    import re
+
+    for deal_id in ("D-1003", "D-1006", "D-1011"):  # every deal of rep-priya's
+        deal = sample_copy / "deals" / deal_id / "deal.yaml"
+        deal.write_text(re.sub(r"(?m)^stage: .*$", "stage: Closed Lost", deal.read_text(), count=1))
+    answer = perform("rep-priya", CoachContext(workspace=sample_copy, outbox=None))
+    assert answer.check.passed and answer.result.kind == "performance_coaching"
+    assert answer.result.deal_ids == []
+    assert "No open deal to read habits from" in answer.markdown
+    assert "No habit shows" not in answer.markdown
