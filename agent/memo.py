@@ -218,12 +218,11 @@ class Recent(Generic[K, V]):
         self._lock = threading.Lock()
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()
-        self.put(key, value)
+        """The value kept for `key`, else `compute()`'s, kept (a None is computed again)."""
+        value = self.peek(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
         return value
 
     def peek(self, key: K) -> V | None:

@@ -109,7 +109,7 @@ def receptiveness(
     # Low: mostly pushback (twice the agreements, 2+) from a customer who hardly asks.
     asked = m.customer_engagement.questions
     share = m.customer_engagement.turn_share
-    level: Level | Literal["unknown"]
+    level: Level
     if not customer and m.talk_ratio.unknown_words:  # the customer's words, if any, unknown
         return Receptiveness(
             level="unknown",
