@@ -25,7 +25,7 @@ from agent.errors import CoachError
 from agent.model.injection import Suspect, suspects
 from agent.routing.intent import FOLLOWUP, UNKNOWN, Intent, classifier
 from agent.routing.intent_file import load_intents
-from agent.routing.message_slots import DEAL_ID, ID_STAND_IN, extract_slots
+from agent.routing.message_slots import DEAL_ID, ID_STAND_IN, deal_in, extract_slots
 from agent.settings import CoachContext
 from tools.sources import WorkspaceSource, workspace_source
 
@@ -61,10 +61,8 @@ def start_turn(
     unknown deal is answered at once), and chooses the path: a model when one is configured."""
     ctx = _settings(runtime)
     message = last_question(state["messages"])
-    slots = extract_slots(message)
     source = workspace_source(ctx.coach.workspace, ctx.coach.principal)
-    if slots.deal_id is None and (named := source.deal_named(message)):
-        slots = slots.model_copy(update={"deal_id": named})  # a CRM's own id shape
+    slots = extract_slots(message, source)  # a CRM's own id shape too
     update: dict[str, object] = {"steps": 0, "warning": None, "intent": None}
     update.update(fold(dict(state), ctx.coach.chat_window))  # the thread stays light
     if found := suspects([("chat.message", message)]):
@@ -129,8 +127,8 @@ def _classified(message: str, source: WorkspaceSource) -> Intent:
     """The message's intent, a deal id of the CRM's own shape ("00400B1S", start_turn) read
     as any id is: a slot that says nothing of what the rep asks, so "0KSK9O00?" alone goes on
     with the last subject as "D-1004?" does."""
-    named = None if DEAL_ID.search(message) else source.deal_named(message)
-    if named is None:
+    named = deal_in(message, source)
+    if named is None or DEAL_ID.search(message):  # none, or one the classifiers read as an id
         return classifier().classify(message)
     said = re.sub(re.escape(named), ID_STAND_IN, message, flags=re.IGNORECASE)  # as typed
     intent = classifier().classify(said)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
@@ -130,11 +131,25 @@ class Slots(BaseModel):
     )
 
 
-def extract_slots(message: str) -> Slots:
-    deal = DEAL_ID.search(message)
+class NamesDeals(Protocol):
+    """What knows a workspace's deal ids (tools/sources.py WorkspaceSource.deal_named)."""
+
+    def deal_named(self, text: str) -> str | None: ...
+
+
+def deal_in(message: str, deals: NamesDeals | None = None) -> str | None:
+    """The deal a message names: an id of the `D-1003` shape, else, given the workspace's
+    deals, a word that is one of their ids (a CRM's own shape: "00400B1S")."""
+    if found := DEAL_ID.search(message):
+        return found.group(0).upper()
+    return deals.deal_named(message) if deals is not None else None
+
+
+def extract_slots(message: str, deals: NamesDeals | None = None) -> Slots:
+    """The message's slots; its deal found among `deals` too when given (deal_in)."""
     rep = REP_ID.search(message)
     return Slots(
-        deal_id=deal.group(0).upper() if deal else None,
+        deal_id=deal_in(message, deals),
         rep_id=rep.group(0).lower() if rep else None,
         objection=extract_objection(message),
         methodology=methodology_named(message),

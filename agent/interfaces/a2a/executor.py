@@ -61,11 +61,8 @@ def _slots(text: str, ctx: CoachContext) -> Slots:
     workspace the caller may see, as the chat finds it (WorkspaceSource.deal_named)."""
     from tools.sources import workspace_source
 
-    slots = extract_slots(text)
-    if slots.deal_id is None and ctx.workspace.is_dir():
-        named = workspace_source(ctx.workspace, ctx.principal).deal_named(text)
-        slots = slots.model_copy(update={"deal_id": named})
-    return slots
+    deals = workspace_source(ctx.workspace, ctx.principal) if ctx.workspace.is_dir() else None
+    return extract_slots(text, deals)
 
 
 def request_from(message: Message, ctx: CoachContext) -> CoachingRequest:
