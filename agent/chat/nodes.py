@@ -17,6 +17,7 @@ from agent.chat.context import ChatContext, chat_settings
 from agent.chat.history import fold
 from agent.chat.more import Shown, cited, navigation, opened
 from agent.chat.people import STAKEHOLDERS, points_at_someone, resolve, someone_named
+from agent.chat.pipeline import PIPELINE, pipeline_risk
 from agent.chat.quick import QUICK, answer
 from agent.chat.requests import build_request, coach_on, meeting_slots, notes
 from agent.chat.state import ChatState
@@ -117,7 +118,7 @@ def classify_intent(state: ChatState, runtime: Runtime[ChatContext]) -> Command[
         "run_capability"
         if intent.name in CAPABILITIES
         else "answer_quick"
-        if intent.name in QUICK
+        if intent.name in (*QUICK, PIPELINE)
         else "explain_capabilities"
     )
     return Command(goto=goto, update={"intent": intent.model_dump()})
@@ -204,16 +205,22 @@ def _about(person: str, deal_id: str, ctx: CoachContext) -> list[str]:
 
 
 def answer_quick(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, object]:
-    """The chat's own short answers (agent/chat/quick.py), on the deal in focus."""
+    """The chat's own short answers (agent/chat/quick.py), on the deal in focus; the pipeline
+    at risk (agent/chat/pipeline.py) of the rep named, else the thread's rep."""
     ctx = _settings(runtime).drafts
     intent = _intent(state)
     title = load_intents().intents[intent.name].title
     deal_id = state.get("deal_id")
-    if deal_id is None:
+    if deal_id is None and intent.name != PIPELINE:
         text = which_deal(workspace_source(ctx.workspace, ctx.principal), title)
         return {"messages": [AIMessage(text)], "last_capability": intent.name}
     try:
-        quick = answer(intent.name, deal_id, intent.slots, ctx, last_question(state["messages"]))
+        if intent.name == PIPELINE:
+            quick = pipeline_risk(intent.slots.rep_id or state.get("rep_id"), ctx)
+        else:
+            assert deal_id is not None
+            message = last_question(state["messages"])
+            quick = answer(intent.name, deal_id, intent.slots, ctx, message)
     except CoachError as exc:
         return {"messages": [AIMessage(f"I could not answer that ({title.lower()}): {_told(exc)}")]}
     return {

@@ -62,7 +62,7 @@ def _run(capability: str, deal_id: str, ctx: CoachContext) -> CoachingResponse:
     return coach_on(build_request(capability, ctx, deal_id=deal_id), ctx)
 
 
-def _more(*asks: str) -> str:
+def more(*asks: str) -> str:
     return "More: " + ", ".join(f"“{a}”" for a in asks) + "."
 
 
@@ -87,7 +87,7 @@ def deal_summary(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
         first = action.rationale[0]
         lines.append(f"- Why: {shorten(first.statement, 160)} {cite(first.citations)}")
     lines.append(
-        _more(
+        more(
             "why " + (pct(win.value) if win else "that number") + "?",
             "who's gone quiet?",
             "full report",
@@ -133,7 +133,7 @@ def explain_number(deal_id: str, slots: Slots, ctx: CoachContext, message: str =
     for f in _factors(win)[: 7 - len(lines)]:
         direction = "lowers" if f.log_odds < 0 else "raises"
         lines.append(f"- {direction} it: {shorten(f.label, 120)} {cite(f.citations)}".rstrip())
-    lines.append(_more("full report"))
+    lines.append(more("full report"))
     return Quick("\n".join(lines), response.markdown)
 
 
@@ -151,7 +151,7 @@ def _explain_action(deal_id: str, r: NextBestActionResult, response: CoachingRes
     ]
     for a in p.adjustments[:4]:
         lines.append(f"- {signed_pct(a.delta)}: {shorten(a.reason, 120)} {cite(a.citations)}")
-    lines.append(_more("why is the win probability what it is?", "full report"))
+    lines.append(more("why is the win probability what it is?", "full report"))
     return Quick("\n".join(lines), response.markdown)
 
 
@@ -175,7 +175,7 @@ def gone_quiet(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     today = response.as_of
     if not quiet:
         text = f"**Nobody has gone quiet** on {deal_id}: every contact took part recently."
-        return Quick(text + "\n" + _more("full report"), response.markdown)
+        return Quick(text + "\n" + more("full report"), response.markdown)
     lines = [f"**{len(quiet)} of {len(r.stakeholders)} contacts have gone quiet** on {deal_id}"]
     for p in quiet[: MAX_ITEMS - 1]:
         when = (
@@ -187,9 +187,9 @@ def gone_quiet(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     first = quiet[0]
     lines.append(f"Do: {shorten(first.approach, 160)}")
     lines.append(
-        _more(f"draft a message to {first.name.split()[0]}", "the second one", "full report")
+        more(f"draft a message to {first.name.split()[0]}", "the second one", "full report")
         if len(quiet) > 1
-        else _more(f"draft a message to {first.name.split()[0]}", "full report")
+        else more(f"draft a message to {first.name.split()[0]}", "full report")
     )
     listed = quiet[: MAX_ITEMS - 1]
     items = [(p.name, _section_of(response.markdown, p.name)) for p in listed]
@@ -240,14 +240,14 @@ def draft_message(deal_id: str, slots: Slots, ctx: CoachContext, message: str = 
             f"What the deal says about {topic} (for you, not in the draft):",
             *said,
             f"Why: {shorten(p.approach, 160)} {cite(p.citations)}",
-            _more("why?", "show the sources", "full report"),
+            more("why?", "show the sources", "full report"),
         ]
         return Quick("\n".join(lines), response.markdown, shown)
     lines = [
         f"{head} · suggested: {p.channel}, {human(p.timing)}",
         f"> {p.message_draft}",
         f"Why: {shorten(p.approach, 200)} {cite(p.citations)}",
-        _more("why?", "show the sources", "full report"),
+        more("why?", "show the sources", "full report"),
     ]
     return Quick("\n".join(lines), response.markdown, shown)
 
@@ -305,7 +305,7 @@ def what_changed(deal_id: str, slots: Slots, ctx: CoachContext) -> Quick:
     lines += [f"- {day.isoformat()} {text}" for day, text in events[:MAX_ITEMS]]
     if len(events) > MAX_ITEMS:
         lines.append(f"- and {len(events) - MAX_ITEMS} earlier")
-    lines.append(_more("what should I do next?", "who's gone quiet?"))
+    lines.append(more("what should I do next?", "who's gone quiet?"))
     return Quick("\n".join(lines))
 
 

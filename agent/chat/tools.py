@@ -4,8 +4,9 @@ built for the run's settings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, create_model
@@ -14,6 +15,9 @@ from agent.capabilities.registry import Capability, in_scope
 from agent.chat.requests import as_tool_output, build_request, coach_on
 from agent.errors import CoachError
 from agent.settings import CoachContext
+
+if TYPE_CHECKING:
+    from agent.chat.quick import Quick
 
 DEAL = "The CRM deal id, e.g. D-1003 (list_deals shows them)."
 REP = "The rep's id, e.g. rep-priya (deal owners)."
@@ -59,12 +63,18 @@ def _capability_tool(spec: Capability, ctx: CoachContext) -> BaseTool:
         except CoachError as exc:
             raise ToolException(str(exc)) from None
 
-    return StructuredTool.from_function(
+    return _tool(
         run,
-        name=spec.name,
-        args_schema=tool_args(spec),
-        description=f"{spec.summary} Grounded and cited; cite its refs in your answer.",
-        handle_tool_error=True,
+        spec.name,
+        tool_args(spec),
+        f"{spec.summary} Grounded and cited; cite its refs in your answer.",
+    )
+
+
+def _tool(run: Callable[..., str], name: str, args: type[BaseModel], description: str) -> BaseTool:
+    """A function as a tool whose errors the model reads (ToolException: handled)."""
+    return StructuredTool.from_function(
+        run, name=name, args_schema=args, description=description, handle_tool_error=True
     )
 
 
@@ -76,6 +86,16 @@ class QuickArgs(BaseModel):
     topic: str | None = Field(
         default=None, description="What a draft is about, e.g. 'the payback timeline'."
     )
+
+
+def _short_answer(name: str, subject: str, make: Callable[[], Quick]) -> str:
+    """One of the chat's short answers as a tool's output: its text, or its error raised as
+    the tool's (the model reads it)."""
+    try:
+        quick = make()
+    except CoachError as exc:
+        raise ToolException(str(exc)) from None
+    return f'<data answer="{name}" subject="{subject}">\n{quick.text}\n</data>'
 
 
 def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
@@ -94,18 +114,36 @@ def _quick_tool(name: str, ctx: CoachContext) -> BaseTool:
         topic: str | None = None,
     ) -> str:
         slots = Slots(person=person, when=when, topic=topic)
-        try:
-            quick = answer(name, deal_id, slots, ctx, message or "")
-        except CoachError as exc:
-            raise ToolException(str(exc)) from None
-        return f'<data answer="{name}" subject="{deal_id}">\n{quick.text}\n</data>'
+        return _short_answer(
+            name, deal_id, lambda: answer(name, deal_id, slots, ctx, message or "")
+        )
 
-    return StructuredTool.from_function(
+    return _tool(
+        run, name, QuickArgs, f"{intent.title}, in a few cited lines (e.g. “{intent.try_}”)."
+    )
+
+
+class PipelineArgs(BaseModel):
+    rep_id: str | None = Field(
+        default=None, description="The rep whose open deals to rank, e.g. rep-priya; none: all."
+    )
+
+
+def _pipeline_tool(ctx: CoachContext) -> BaseTool:
+    """Which open deals are most at risk (agent/chat/pipeline.py), as a tool."""
+    from agent.chat.pipeline import PIPELINE, pipeline_risk
+    from agent.routing.intent_file import load_intents
+
+    intent = load_intents().intents[PIPELINE]
+
+    def run(rep_id: str | None = None) -> str:
+        return _short_answer(PIPELINE, rep_id or "pipeline", lambda: pipeline_risk(rep_id, ctx))
+
+    return _tool(
         run,
-        name=name,
-        args_schema=QuickArgs,
-        description=f"{intent.title}, in a few cited lines (e.g. “{intent.try_}”).",
-        handle_tool_error=True,
+        PIPELINE,
+        PipelineArgs,
+        f"{intent.title}: open deals ranked by risk, cited (e.g. “{intent.try_}”).",
     )
 
 
@@ -120,6 +158,7 @@ def chat_tools(ctx: CoachContext) -> tuple[BaseTool, ...]:
     return (
         *(_capability_tool(spec, ctx) for spec in in_scope("deal", "rep")),
         *(_quick_tool(name, ctx) for name in QUICK),
+        _pipeline_tool(ctx),
         build_knowledge_tool(index_for(ctx)),
         *build_deal_tools(workspace_source(ctx.workspace, ctx.principal)),
     )
