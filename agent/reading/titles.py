@@ -102,6 +102,18 @@ def may_hold_title(sentence: str) -> bool:
 ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 
 
+def kind_of(text: str) -> int | None:
+    """Which entry of the lexicon the first title in `text` belongs to, or None when it holds
+    none: "CFO" and "Chief Financial Officer" are one kind, "COO" another."""
+    found = TITLE.search(text) if may_hold_title(text) else None
+    if found is None:
+        return None
+    title = found.group("title")
+    return next(
+        (i for i, (p, _, _) in enumerate(_TITLES) if re.fullmatch(p, title, re.IGNORECASE)), None
+    )
+
+
 def role_of(title: str) -> tuple[DmuRole, bool]:
     for pattern, role, executive in _TITLES:
         if re.fullmatch(pattern, title, re.IGNORECASE):

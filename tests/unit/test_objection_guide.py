@@ -153,3 +153,55 @@ def test_a_warm_guide_is_the_cold_one() -> None:
     `python -m evals.bench_cost --part warm`, not here)."""
     cold = guide("D-1003", TOO_EXPENSIVE).model_dump()
     assert guide("D-1003", TOO_EXPENSIVE).model_dump() == cold
+
+
+CFO_OBJECTION = "obj-cfo-wont-sign-off"
+
+
+def _signer(ctx: DealContext) -> str | None:
+    from agent.analysis import analyze_deal
+    from tests.factories import AS_OF
+
+    result = build_objection_guide(ctx, analyze_deal(ctx, AS_OF), KNOWLEDGE, search)
+    plan = next(p for p in result.objections if p.objection_id == CFO_OBJECTION)
+    return f"{plan.signer.statement} {plan.signer.citations}" if plan.signer else None
+
+
+def test_a_signer_the_record_is_unsure_of_is_named_where_the_library_says_cfo() -> None:
+    """D-1005 has no CFO; its notes say the COO or the PE operating partner may sign. Its
+    twins: the same deal with a CFO among its contacts, and with the COO as economic buyer."""
+    ctx, _ = deal("D-1005")
+    said = _signer(ctx)
+    assert said is not None and "No CFO is on this deal, and who signs is not known" in said
+    assert "maybe the COO, maybe the private equity operating partner" in said
+    assert "deal.notes[1].text" in said
+    contacts = list(ctx.deal.contacts)
+    cfo = contacts[0].model_copy(
+        update={"id": "c-cfo", "name": "Imogen Thale", "title": "Chief Financial Officer"}
+    )
+    with_cfo = ctx.model_copy(
+        update={"deal": ctx.deal.model_copy(update={"contacts": [*contacts, cfo]})}
+    )
+    assert _signer(with_cfo) is None
+    coo = contacts[0].model_copy(
+        update={
+            "id": "c-coo",
+            "name": "Rufus Danvers",
+            "title": "Chief Operating Officer",
+            "dmu_role": "economic_buyer",
+        }
+    )
+    with_coo = ctx.model_copy(
+        update={"deal": ctx.deal.model_copy(update={"contacts": [*contacts, coo]})}
+    )
+    said = _signer(with_coo)
+    assert said is not None
+    assert "the economic buyer is Rufus Danvers (Chief Operating Officer)" in said
+    assert f"deal.contacts[{len(contacts)}]" in said
+
+
+def test_a_deal_whose_cfo_is_a_contact_gets_the_library_answer_as_it_is() -> None:
+    ctx, _ = deal("D-1003")  # Lydia Kowalczyk, Chief Financial Officer
+    assert _signer(ctx) is None
+    assert "Who signs here" not in markdown("D-1003", guide("D-1003"))
+    assert "**Who signs here:** No CFO is on this deal" in markdown("D-1005", guide("D-1005"))

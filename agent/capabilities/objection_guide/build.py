@@ -27,6 +27,7 @@ from agent.capabilities.objection_guide.contract import (
     Reason,
     StakeholderAngle,
 )
+from agent.capabilities.objection_guide.fit import signer_fit
 from agent.capabilities.objection_guide.ranking import (
     HIGH,
     MEDIUM,
@@ -249,6 +250,7 @@ def _plan(
         score=score,
         likelihood=likelihood,
         why=reasons,
+        signer=signer_fit(doc, analysis),
         acknowledge_reframe_respond=" ".join(steps) + pain,
         feel_felt_found=felt,
         root_cause_questions=questions,

@@ -29,6 +29,14 @@ class StakeholderAngle(Contract):
     citations: list[str] = Field(default_factory=list)
 
 
+class SignerFit(Contract):
+    """Who signs in this deal, for an objection that names a signer no contact is
+    (objection_guide/fit.py)."""
+
+    statement: str
+    citations: list[str] = Field(default_factory=list)
+
+
 class ObjectionPlan(Contract):
     objection_id: str = Field(description="Knowledge document id of the objection.")
     title: str
@@ -37,6 +45,10 @@ class ObjectionPlan(Contract):
     score: float
     likelihood: Level
     why: list[Reason]
+    signer: SignerFit | None = Field(
+        default=None,
+        description="Who signs here, when the objection names a signer's title no contact holds.",
+    )
     acknowledge_reframe_respond: str
     feel_felt_found: str
     root_cause_questions: list[str]
