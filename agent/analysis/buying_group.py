@@ -166,17 +166,28 @@ def with_absences(
 def with_departures(
     people: list[StakeholderEngagement], reading: Reading, as_of: dt.date
 ) -> list[StakeholderEngagement]:
-    """Each contact the text says is leaving (or has left), marked, and as gone once the last
-    day it gives has passed; an unreachable one (their last attempt bounced) counts as dark,
-    whatever the CRM's dates say."""
+    """Each contact the text says is leaving (or has left), marked, with who covers for them,
+    and as gone once the last day it gives has passed; one on a leave with an end ("on parental
+    leave until March") is away until then instead, and marked no more once back. An
+    unreachable one (their last attempt bounced) counts as dark, whatever the CRM's dates
+    say."""
     leaving = {f.contact_id: f for f in reading.of("departure") if f.contact_id}
+    deputies = {
+        f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person
+    }
     marked = []
     for p in people:
         update: dict[str, object] = {}
-        if (fact := leaving.get(p.contact_id)) is not None:
-            update.update(leaving=fact.quote, leaving_ref=fact.ref)
-            if fact.on is not None and fact.on <= as_of:
-                update.update(left=True, level="dark")
+        fact = leaving.get(p.contact_id)
+        if fact is not None and (fact.until is None or as_of < fact.until):
+            update["deputy"] = deputies.get(p.contact_id)
+            started = fact.on is not None and fact.on <= as_of
+            if started and fact.until is not None:  # on leave: away until the day they are back
+                update.update(away_until=fact.until, away=fact.quote, away_ref=fact.ref)
+            else:
+                update.update(leaving=fact.quote, leaving_ref=fact.ref)
+                if started:
+                    update.update(left=True, level="dark")
         if p.unreachable:
             update["level"] = "dark"
         marked.append(p.model_copy(update=update) if update else p)

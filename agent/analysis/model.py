@@ -52,18 +52,24 @@ class StakeholderEngagement(Contract):
     )
     away_until: dt.date | None = Field(
         default=None,
-        description="Away until this date, as an auto-reply says: a temporary absence, not a "
-        "departure.",
+        description="Away until this date, as an auto-reply or the record says (a leave with "
+        "an end): a temporary absence, not a departure.",
     )
-    away: str | None = Field(default=None, description="The auto-reply's words.")
+    away: str | None = Field(default=None, description="The auto-reply's or the record's words.")
     away_ref: str | None = None
     deputy: str | None = Field(
-        default=None, description="Who the auto-reply names to contact meanwhile."
+        default=None, description="Who the auto-reply or the record names to cover meanwhile."
     )
 
     @property
     def is_away(self) -> bool:
         return self.away is not None
+
+    @property
+    def away_says(self) -> str:
+        """Whose words say they are away: their auto-reply (an outreach outcome), else the
+        record (a note, an activity, their contact notes)."""
+        return "their auto-reply" if (self.away_ref or "").endswith(".outcome") else "the record"
 
     @property
     def reliable(self) -> bool:

@@ -42,8 +42,9 @@ def away_words(p: StakeholderEngagement) -> str:
     """'away until 2027-06-14 (auto-reply: "..."); their auto-reply names Larissa Campos to
     contact meanwhile'."""
     until = f" until {p.away_until.isoformat()}" if p.away_until else ""
-    deputy = f"; their auto-reply names {p.deputy} to contact meanwhile" if p.deputy else ""
-    return f'away{until} (auto-reply: "{p.away}"){deputy}'
+    says = p.away_says
+    deputy = f"; {says} names {p.deputy} to contact meanwhile" if p.deputy else ""
+    return f'away{until} ({says.removeprefix("their ")}: "{p.away}"){deputy}'
 
 
 @rule

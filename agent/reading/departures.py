@@ -1,7 +1,12 @@
 """A contact leaving the job ("has resigned", "her last day is Friday", "on parental leave"), and
 their last day when the text gives it: a contact the deal cannot rely on.
 
-Rules a coach can read; leaving the room or the country for a week is no departure.
+Rules a coach can read; leaving the room or the country for a week is no departure. Who leaves
+is who the sentence says: a contact named before the words ("Denise has resigned"), else the
+contact whose own notes hold them ("Going on parental leave from 15 December" in Marta's
+notes is Marta); never the one named as cover ("Pablo Ortega covers for her"), who is read as
+standing in for them. A leave with a return ("on parental leave until mid-March") is a
+temporary absence: the fact carries the day they are back (`until`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Iterator
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.gates import gate
-from agent.reading.contacts import people_in
+from agent.reading.absence import back_on
 from agent.reading.dates import resolve_when
 from agent.reading.spans import sentence_spans
 
@@ -46,6 +51,59 @@ _GONE = re.compile(
 
 
 _LEAVING_GATE = gate(_LEAVING)
+# Someone covering for the one who leaves: "Pablo covers for her", "stands in for", "deputises".
+_COVERS = re.compile(
+    r"^\W{0,3}(?:\((?:[^()]{0,40})\)\W{0,3})?(?:(?:will|is|who)\s+)?(?:covers?|covering|"
+    r"stands?\s+in|standing\s+in|fills?\s+in|filling\s+in|deputi[sz](?:es|ing))"
+    r"(?:\s+for\b|\s*(?:[.;,]|$))",
+    re.I,
+)
+_IN_ABSENCE = re.compile(
+    r"\b(?:in (?:her|his|their) absence|meanwhile|"
+    r"while (?:she|he|they) (?:is|are) (?:away|out|off))\b[^.;]*$",
+    re.I,
+)
+# A leave with an end: the contact is back, not gone.
+_TEMPORARY = re.compile(
+    r"\b(?:parental|maternity|paternity|long-term|medical|sick) leave\b|\bsabbatical\b", re.I
+)
+# A contact's own notes ("deal.contacts[2].notes"): what they hold is about that contact.
+CONTACT_NOTES = re.compile(r"^deal\.contacts\[(\d+)\]\.notes$")
+
+
+def _named(sentence: str, deal: Deal) -> list[tuple[int, int, str]]:
+    """(start, end, contact id) of each contact the sentence names, at its first mention (a
+    full name, else a first or last name alone), in order."""
+    found = []
+    for c in deal.contacts:
+        for part in [c.name, *c.name.split()]:
+            if len(part) > 2 and part in sentence:
+                m = re.search(rf"\b{re.escape(part)}\b", sentence)
+                if m is not None:
+                    found.append((m.start(), m.end(), c.id))
+                    break
+    return sorted(found)
+
+
+def leavers(sentence: str, deal: Deal, ref: str) -> tuple[list[str], list[str]]:
+    """Who the sentence says is leaving, and who it names to cover for them."""
+    leaving = _LEAVING.search(sentence)
+    if leaving is None:
+        return [], []
+    named = _named(sentence, deal)
+    covers, since = [], 0  # "in her absence" names the next person, not every later one
+    for start, end, cid in named:
+        if _COVERS.match(sentence[end:]) or _IN_ABSENCE.search(sentence[since:start]):
+            covers.append(cid)
+        since = end
+    others = [(start, cid) for start, _, cid in named if cid not in covers]
+    before = [cid for start, cid in others if start < leaving.start()]
+    if before:
+        return before, covers
+    own = CONTACT_NOTES.match(ref)
+    if own is not None and int(own.group(1)) < len(deal.contacts):
+        return [deal.contacts[int(own.group(1))].id], covers
+    return [cid for _, cid in others], covers
 
 
 def last_day(sentence: str, written: dt.date) -> dt.date | None:
@@ -58,19 +116,43 @@ def last_day(sentence: str, written: dt.date) -> dt.date | None:
     return written if _GONE.search(sentence) else None
 
 
+def _leave_starts(sentence: str, written: dt.date) -> dt.date | None:
+    """The first day of a leave with an end: a date the words give before its "until"."""
+    cut = _UNTIL_WORD.search(sentence)
+    return resolve_when(sentence[: cut.start()], written) if cut else None
+
+
+_UNTIL_WORD = re.compile(r"\b(?:until|till|through|back (?:on|in)|returning)\b", re.I)
+
+
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:
     """Someone named in the text is leaving or has left: a contact the deal cannot rely on."""
     if not _LEAVING_GATE.may_match(text):
         return
+    names = {c.id: c.name for c in deal.contacts}
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        if not _LEAVING.search(sentence):
-            continue
-        for person in people_in(sentence, deal):
+        who, covers = leavers(sentence, deal, ref)
+        back = back_on(sentence, written) if who and _TEMPORARY.search(sentence) else None
+        until = back[0] if back else None
+        # a leave with an end starts on the date before "until" (else it has started)
+        on = (_leave_starts(sentence, written) or written) if until else last_day(sentence, written)
+        for person in who:
             yield Fact(
                 kind="departure",
                 ref=ref,
                 quote=sentence,
                 contact_id=person,
-                on=last_day(sentence, written),
+                on=on,
+                until=until,
             )
+            for cover in covers:
+                yield Fact(
+                    kind="person",
+                    ref=ref,
+                    quote=sentence,
+                    person=names[cover],
+                    contact_id=cover,
+                    stands_in_for=person,
+                    until=until,
+                )

@@ -26,7 +26,7 @@ from agent.reading.comparisons import read_comparisons
 from agent.reading.competitors import Competitors
 from agent.reading.constraint_details import lengths_from_replies
 from agent.reading.constraints import read_constraints
-from agent.reading.departures import read_departures
+from agent.reading.departures import CONTACT_NOTES, read_departures
 from agent.reading.meetings import read_meetings
 from agent.reading.objection_phrases import Proper
 from agent.reading.outreach import read_outreach
@@ -41,10 +41,15 @@ _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
 
 
 def written_on(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None) -> dt.date:
-    """The date a text was written on: its note's or activity's, the call's, else today."""
+    """The date a text was written on: its note's or activity's, the call's, a contact's notes'
+    last contact (no later than today: "on leave from 15 December" stays that December as the
+    months pass), else today."""
     if (m := _INDEXED.match(ref)) is not None:
         items = ctx.deal.notes if m.group(1) == "notes" else ctx.deal.activities
         return items[int(m.group(2))].date
+    if (c := CONTACT_NOTES.match(ref)) is not None and int(c.group(1)) < len(ctx.deal.contacts):
+        last = ctx.deal.contacts[int(c.group(1))].last_contact
+        return min(last, as_of) if last is not None else as_of
     if ref.startswith("transcript.") and call is not None:
         return call
     return as_of

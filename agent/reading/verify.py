@@ -34,7 +34,7 @@ from agent.contracts.facts import ComparisonClaim, ConstraintKind, Fact, FactKin
 from agent.model.injection import looks_like_instructions
 from agent.reading.contacts import contact_for, is_seller, people_in, seller_side
 from agent.reading.dates import resolve_when, weeks_in
-from agent.reading.departures import last_day
+from agent.reading.departures import last_day, leavers
 from knowledge.trust import figures_in
 
 MIN_QUOTE_CHARS = 4  # "No", "ok": too short to point at anything
@@ -222,7 +222,7 @@ def _sentiment(fact: Fact, src: Source, scene: Scene) -> dict[str, Any] | None:
 
 
 def _departure(fact: Fact, src: Source, scene: Scene) -> dict[str, Any] | None:
-    people = people_in(fact.quote, scene.deal)
+    people, _ = leavers(fact.quote, scene.deal, fact.ref)
     if not people:
         return None  # leaving is about a contact the deal relies on
     return {"contact_id": people[0], "on": last_day(fact.quote, src.written)}

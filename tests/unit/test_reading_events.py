@@ -468,6 +468,37 @@ def test_leaving_a_room_a_system_or_for_a_trip_is_no_departure(sentence: str) ->
     assert list(read_departures(REF, sentence, DEAL, WRITTEN)) == []
 
 
+@pytest.mark.parametrize(
+    ("ref", "sentence"),
+    [
+        # in Karl's own contact notes: no name before the words, so it is about Karl
+        ("deal.contacts[1].notes", "Going on parental leave from 1 December; Priya Nair covers."),
+        (REF, "Priya Nair covers for Karl while he is on parental leave."),
+        (REF, "Karl goes on parental leave in December; Priya will cover for him."),
+        (REF, "In his absence, contact Priya Nair: Karl is on paternity leave."),
+    ],
+)
+def test_the_one_who_goes_on_leave_is_not_the_one_who_covers(ref: str, sentence: str) -> None:
+    found = list(read_departures(ref, sentence, DEAL, WRITTEN))
+    assert [f.contact_id for f in found if f.kind == "departure"] == ["c-karl"]
+    cover = [f for f in found if f.kind == "person"]
+    assert [(f.contact_id, f.stands_in_for) for f in cover] == [("c-priya", "c-karl")]
+
+
+def test_a_leave_with_an_end_is_back_on_that_day_and_one_without_is_a_departure() -> None:
+    """The twin: the same leave without "until" has no day back."""
+    ref = "deal.contacts[1].notes"
+    leave = "Going on parental leave from 1 December until mid-March."
+    (fact,) = read_departures(ref, leave, DEAL, WRITTEN)
+    assert (fact.contact_id, fact.on, fact.until) == (
+        "c-karl",
+        dt.date(2026, 12, 1),
+        dt.date(2027, 3, 1),
+    )
+    (fact,) = read_departures(ref, "Going on parental leave from 1 December.", DEAL, WRITTEN)
+    assert (fact.on, fact.until) == (dt.date(2026, 12, 1), None)
+
+
 # --- reading a whole deal ---------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 
 from agent.analysis.missing import limitations_for
-from agent.analysis.model import Analysis
+from agent.analysis.model import Analysis, StakeholderEngagement
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE, STALLED_DAYS
 from agent.capabilities.common.competition import competition_points
 from agent.capabilities.common.playbook import (
@@ -43,13 +43,33 @@ Search = Callable[[str, SearchFilters], list[Passage]]
 URGENT_SIGNALS = frozenset({"close_date_passed"})
 
 
+def _absence(p: StakeholderEngagement) -> str | None:
+    """What the record says of someone the action needs who is away or on their way out (a
+    leave that starts before the plan is done), and who covers: so the plan is made with them
+    while they are there, or with their cover."""
+    cover = f"; {p.deputy} covers" if p.deputy else ""
+    if p.is_away:
+        until = f" until {p.away_until.isoformat()}" if p.away_until else ""
+        return f'away{until} ("{p.away}"){cover}'
+    if p.leaving:  # the words say who covers, if anyone does
+        return f'"{p.leaving}"'
+    return None
+
+
 def _targets(play: Play, analysis: Analysis) -> list[Target]:
     targets = []
     for role in play.meta.targets:
         people = analysis.contact(role)
         if people:
             targets += [
-                Target(role=role, contact_id=p.contact_id, name=p.name, title=p.title)
+                Target(
+                    role=role,
+                    contact_id=p.contact_id,
+                    name=p.name,
+                    title=p.title,
+                    absence=_absence(p),
+                    citations=[r for r in (p.away_ref or p.leaving_ref,) if r and _absence(p)],
+                )
                 for p in people
             ]
         elif role in ("economic_buyer", "champion"):

@@ -52,6 +52,11 @@ class Target(Contract):
     contact_id: str | None = None
     name: str | None = None
     title: str | None = None
+    absence: str | None = Field(
+        default=None,
+        description="Their leave, departure or absence in the record's words, and who covers.",
+    )
+    citations: list[str] = Field(default_factory=list, description="Where the absence is said.")
 
 
 class Guidance(Contract):

@@ -94,7 +94,7 @@ def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
             else "ask who covers for them meanwhile and route the open asks there"
         )
         return (
-            f'Away{until}, as their auto-reply says ("{person.away}"): a temporary absence, '
+            f'Away{until}, as {person.away_says} says ("{person.away}"): a temporary absence, '
             f"not a departure. Keep {person.name} informed, do not plan the next steps around "
             f"them, and {meanwhile}. ",
             [person.away_ref or ""],
@@ -187,12 +187,33 @@ def _draft(
     )
 
 
-def _plan(ctx: DealContext, person: StakeholderEngagement) -> StakeholderPlan:
+def _covers(person: StakeholderEngagement, people: list[StakeholderEngagement]) -> str:
+    """Who this contact covers for, as the record says, while that one is away or on leave:
+    the handover is the first thing to arrange with them."""
+    absent = next((p for p in people if p.deputy == person.name and p is not person), None)
+    if absent is None:
+        return ""
+    first = absent.name.split()[0]
+    if absent.is_away:
+        return f"Covers for {absent.name} while {first} is away: the open asks go to them now. "
+    return (
+        f'Covers for {absent.name} ("{absent.leaving}"): meet them with {first} before {first} '
+        "goes, for a handover, so the open asks have an owner meanwhile. "
+    )
+
+
+def _plan(
+    ctx: DealContext, person: StakeholderEngagement, people: list[StakeholderEngagement]
+) -> StakeholderPlan:
     approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
         person.role, ROLE_PLAYBOOK["unknown"]
     )
     caveat, caveat_cites = _caveat(person)
-    approach = caveat + approach
+    covers = _covers(person, people)
+    if covers:
+        absent = next(p for p in people if p.deputy == person.name and p is not person)
+        caveat_cites = [*caveat_cites, absent.away_ref or absent.leaving_ref or ""]
+    approach = caveat + covers + approach
     priorities, cites = _priorities(ctx, person)
     message, m_cites = _message(ctx, person)
     value, v_cites = _value(ctx) if message is None else (None, [])
@@ -290,7 +311,7 @@ def plan_stakeholders(
         )
     order = {r: i for i, r in enumerate(DMU_ROLES)}
     ranked = sorted(people, key=lambda p: (order.get(p.role, 99), p.name))
-    plans = [_plan(ctx, p) for p in ranked]
+    plans = [_plan(ctx, p, analysis.engagement) for p in ranked]
     plans += [_mentioned_plan(ctx, m) for m in analysis.mentioned]
     disengaged = [p.name for p in people if p.level in ("dark", "never")]
     champions = analysis.contact("champion")  # who holds the seat now, not who has left

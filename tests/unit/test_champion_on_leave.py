@@ -1,0 +1,52 @@
+"""A champion going on parental leave, with a contact named to cover (the scenario's deal,
+read inline): before the leave the next best action names it where it lists her; during it
+the asks go to the cover; after it she is back. Its twin: the same notes without the leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent.capabilities.next_best_action.contract import NextBestActionResult
+from agent.contracts.request import CoachingRequest
+from agent.service import coach
+
+SCENARIO = (
+    Path(__file__).parents[2]
+    / "evals/scenarios/stakeholder_strategy/jdg-stk-champion-on-leave-with-cover.yaml"
+)
+LEAVE = "Going on parental leave from 15 December until mid-March; Pablo Ortega covers for her."
+
+
+def _action(as_of: dt.date, notes: str | None = LEAVE) -> tuple[NextBestActionResult, str]:
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    body["deal"]["deal"]["contacts"][0]["notes"] = notes
+    request = CoachingRequest.model_validate(
+        {**body, "as_of": as_of, "capability": "next_best_action"}
+    )
+    response = coach(request)
+    assert isinstance(response.result, NextBestActionResult)
+    return response.result, response.markdown
+
+
+def _marta(result: NextBestActionResult) -> str | None:
+    target = next(t for t in result.primary.targets if t.name == "Marta Vidal")
+    return target.absence
+
+
+def test_before_the_leave_the_plan_names_it_and_during_it_goes_through_the_cover() -> None:
+    before, _ = _action(dt.date(2026, 11, 20))
+    assert _marta(before) == f'"{LEAVE}"'
+    during, markdown = _action(dt.date(2027, 1, 5))
+    assert _marta(during) == f'away until 2027-03-01 ("{LEAVE}"); Pablo Ortega covers'
+    assert "Pablo Ortega (standing in for Marta Vidal)" in markdown
+    after, markdown = _action(dt.date(2027, 3, 5))
+    assert _marta(after) is None and "standing in for" not in markdown
+
+
+def test_without_the_leave_nothing_is_said_of_her_absence() -> None:
+    result, markdown = _action(dt.date(2026, 11, 20), notes=None)
+    assert _marta(result) is None and "parental leave" not in markdown
