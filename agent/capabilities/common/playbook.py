@@ -3,6 +3,7 @@ written for; its score is the sum of its signal weights scaled by each signal's 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -99,6 +100,17 @@ def paragraph(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _target_close(expected: dt.date, analysis: Analysis) -> str:
+    """The close a plan works back from: the expected one, unless the record says it cannot
+    hold (a committee, a freeze or a review ends after it) or it has passed, when the plan
+    works toward a date the customer agrees instead (the playbook's "sign by ..." lines)."""
+    if analysis.fired("close_date_unreachable"):
+        return f"a date the customer agrees ({expected.isoformat()} cannot hold)"
+    if analysis.fired("close_date_passed"):
+        return f"a new date the customer agrees ({expected.isoformat()} has passed)"
+    return expected.isoformat()
+
+
 def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
     """Facts that fill {placeholders} in knowledge text; gaps get a neutral phrase."""
     deal = ctx.deal
@@ -126,6 +138,8 @@ def deal_values(ctx: DealContext, analysis: Analysis) -> dict[str, str]:
         "stage": deal.stage,
         "next_stage": analysis.next_stage or "the next stage",
         "close_date": deal.expected_close.isoformat(),
+        # the date a plan works toward: not one the record says cannot hold, or has passed
+        "target_close": _target_close(deal.expected_close, analysis),
         "competitor": deal.competitors[0] if deal.competitors else "the competitor",
     }
 

@@ -1,6 +1,7 @@
-"""A champion going on parental leave, with a contact named to cover (the scenario's deal,
-read inline): before the leave the next best action names it where it lists her; during it
-the asks go to the cover; after it she is back. Its twin: the same notes without the leave."""
+"""The fresh-eyes hotel deal (the scenario's, read inline): a champion going on parental
+leave with a contact named to cover (before the leave the next best action names it where it
+lists her; during it the asks go to the cover; after it she is back), and a budget committee
+after the close date (a plan works toward a date the customer agrees). Each with its twin."""
 
 from __future__ import annotations
 
@@ -50,3 +51,24 @@ def test_before_the_leave_the_plan_names_it_and_during_it_goes_through_the_cover
 def test_without_the_leave_nothing_is_said_of_her_absence() -> None:
     result, markdown = _action(dt.date(2026, 11, 20), notes=None)
     assert _marta(result) is None and "parental leave" not in markdown
+
+
+def test_a_plan_works_toward_a_date_the_customer_agrees_when_the_close_cannot_hold() -> None:
+    """The scenario's note: the budget committee meets on 14 January, after the 18 December
+    close. Its twin: without the note the plan works toward 18 December."""
+    from agent.analysis import analyze_deal
+    from agent.capabilities.common.playbook import deal_values
+    from agent.contracts.context import DealContext
+
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    ctx = DealContext.model_validate(body["deal"])
+    values = deal_values(ctx, analyze_deal(ctx, dt.date(2026, 11, 20)))
+    assert values["target_close"] == "a date the customer agrees (2026-12-18 cannot hold)"
+    assert values["close_date"] == "2026-12-18"
+    body["deal"]["deal"]["notes"] = []
+    ctx = DealContext.model_validate(body["deal"])
+    assert deal_values(ctx, analyze_deal(ctx, dt.date(2026, 11, 20)))["target_close"] == (
+        "2026-12-18"
+    )
+    late = deal_values(ctx, analyze_deal(ctx, dt.date(2026, 12, 28)))["target_close"]
+    assert late == "a new date the customer agrees (2026-12-18 has passed)"
