@@ -31,6 +31,18 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
     return found
 
 
+def named_or_titled(sentence: str, deal: Deal) -> list[str]:
+    """Contact ids the sentence names, by name, then by title ("the finance director")."""
+    from agent.reading.titles import TITLE
+
+    found = people_in(sentence, deal)
+    for m in TITLE.finditer(sentence):
+        contact = contact_for(deal, None, m.group("title"))
+        if contact is not None and contact not in found:
+            found.append(contact)
+    return found
+
+
 @dataclass(frozen=True)
 class KnownContact:
     """A contact as the matching reads it: name words, the title's initials, the title."""

@@ -45,6 +45,34 @@ _CALLED_OFF = re.compile(
 _BOOKED_GATE, _MEETING_GATE = gate(_BOOKED), gate(_MEETING)
 
 
+# A next step that arranges a meeting is no meeting yet: "Secure a 30-minute meeting with the
+# CFO", "Ask Miriam to bring Desmond to a session".
+_ARRANGES = re.compile(
+    r"^\s*(?:ask|secure|book|schedule|arrange|set up|request|get|confirm|send|e-?mail|find|"
+    r"propose|invite|chase|follow up|try)\b",
+    re.I,
+)
+# Where a next step goes on to another task: "... with Adrian and Serena and get Peter
+# introduced".
+_THEN = re.compile(
+    r"[;.]|\s(?:and|then)\s+(?:get|ask|send|confirm|secure|book|schedule|arrange|request|"
+    r"introduce|invite|follow)\b",
+    re.I,
+)
+
+
+def meeting_in_step(step: str) -> str | None:
+    """The meeting a deal's next step is, when it opens with one ("Proposal walkthrough with
+    Marta and the finance director", "Joint session with Stuart and Lena", "Review the draft
+    plan with Adrian"): its words up to any further task. None for a task ("Re-run the test
+    with Felix"), an ask that arranges a meeting ("Secure a meeting with the CFO"), or one
+    called off."""
+    if _ARRANGES.match(step) or _CALLED_OFF.search(step):
+        return None
+    first = _THEN.split(step, maxsplit=1)[0]
+    return first if _MEETING.search(" ".join(first.split()[:3])) else None
+
+
 def read_meetings(
     deal: Deal, as_of: dt.date, texts: Sequence[tuple[str, str, dt.date]]
 ) -> Iterator[Fact]:

@@ -72,3 +72,22 @@ def test_a_plan_works_toward_a_date_the_customer_agrees_when_the_close_cannot_ho
     )
     late = deal_values(ctx, analyze_deal(ctx, dt.date(2026, 12, 28)))["target_close"]
     assert late == "a new date the customer agrees (2026-12-18 has passed)"
+
+
+def _brief_attendees(next_step: str) -> tuple[list[str], str]:
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    body["deal"]["deal"]["next_step"] = next_step
+    request = CoachingRequest.model_validate({**body, "capability": "pre_call_brief"})
+    response = coach(request)
+    names = [a.name for a in response.result.meeting.attendees if a.side == "customer"]
+    return names, response.markdown
+
+
+def test_a_brief_without_attendees_is_for_the_meeting_the_next_step_plans() -> None:
+    """ "Proposal walkthrough with Marta and the finance director" on 27 November: Marta and
+    Jorge (by his title). The twin: a next step that is no meeting leaves the room a guess."""
+    names, markdown = _brief_attendees("Proposal walkthrough with Marta and the finance director")
+    assert names == ["Marta Vidal", "Jorge Salas"]
+    assert "the meeting planned as the next step for 2026-11-27" in markdown
+    names, markdown = _brief_attendees("Send the revised proposal to Marta")
+    assert "Jorge Salas" not in names and "planned as the next step" not in markdown

@@ -14,9 +14,10 @@ from agent.contracts.facts import Fact
 from agent.model.injection import suspects
 from agent.reading.comparisons import read_comparisons
 from agent.reading.constraints import read_constraints
+from agent.reading.contacts import named_or_titled
 from agent.reading.dates import resolve_when, weeks_in
 from agent.reading.departures import read_departures
-from agent.reading.meetings import read_meetings
+from agent.reading.meetings import meeting_in_step, read_meetings
 from agent.reading.read import read_deal
 from agent.reading.sentiment import read_sentiment
 from agent.reading.texts import free_texts
@@ -179,6 +180,33 @@ def test_a_booking_for_a_later_date_is_a_meeting(
 )
 def test_no_meeting_without_a_future_booking_of_a_meeting(sentence: str) -> None:
     assert meetings(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("step", "held", "who"),
+    [
+        (
+            "Proposal walkthrough with Karl and the CFO",
+            "Proposal walkthrough with Karl and the CFO",
+            ["c-karl", "c-priya"],  # the CFO by title: Priya
+        ),
+        (
+            "Review the draft plan with Karl and get Priya introduced",
+            "Review the draft plan with Karl",
+            ["c-karl"],
+        ),
+        ("Secure a 30-minute meeting with the CFO", None, []),  # arranges one
+        ("Ask Karl to bring Priya to a joint session", None, []),
+        ("Re-run the sandbox test with Karl before the scorecard session", None, []),  # a task
+        ("Send the revised proposal to Karl and the CFO", None, []),
+    ],
+)
+def test_a_next_step_is_a_meeting_when_it_opens_with_one(
+    step: str, held: str | None, who: list[str]
+) -> None:
+    """The meeting a brief without attendees is for (agent/capabilities/common/meeting.py)."""
+    assert meeting_in_step(step) == held
+    assert (named_or_titled(held, DEAL) if held else []) == who
 
 
 def test_future_activities_are_meetings_unless_the_customer_declined() -> None:

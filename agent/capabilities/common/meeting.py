@@ -13,6 +13,8 @@ from agent.contracts.facts import Fact
 from agent.contracts.meeting_prep import Attendee, MeetingFrame
 from agent.contracts.request import Meeting
 from agent.errors import InvalidInput
+from agent.reading.contacts import named_or_titled
+from agent.reading.meetings import meeting_in_step
 
 DEFAULT_MINUTES = 45
 
@@ -128,14 +130,30 @@ def focus_for(analysis: Analysis, attendees: list[Attendee], default: str) -> Fo
     return Focus(objective=default, close_on=default, why="the next best action")
 
 
-def _booked(analysis: Analysis, meeting: Meeting) -> Fact | None:
+def _booked(ctx: DealContext, analysis: Analysis, meeting: Meeting) -> Fact | None:
     """The meeting already on the calendar that this request is about: on the request's date
     when it gives one, else the next one; only one whose customer attendees are known. The room
-    it sets beats a guess from who has been active lately."""
+    it sets beats a guess from who has been active lately. With none booked, the deal's dated
+    next step when it is a meeting with people it names ("Proposal walkthrough with Marta and
+    the finance director", agent/reading/meetings.meeting_in_step): the rep's plan, not a
+    booking (the analysis never counts it as one), but the meeting a brief without attendees
+    is for."""
     booked = [m for m in analysis.reading.of("meeting") if m.attendees and m.on is not None]
     if meeting.date is not None:
         booked = [m for m in booked if m.on == meeting.date]
-    return min(booked, key=lambda m: m.on or dt.date.max, default=None)
+    found = min(booked, key=lambda m: m.on or dt.date.max, default=None)
+    step, day = ctx.deal.next_step, ctx.deal.next_step_date
+    if found is not None or not step or day is None or day <= analysis.as_of:
+        return found
+    held = meeting_in_step(step)
+    if meeting.date not in (None, day) or held is None:
+        return None
+    who = named_or_titled(held, ctx.deal)
+    return (
+        Fact(kind="meeting", ref="deal.next_step", quote=step, on=day, attendees=who)
+        if who
+        else None
+    )
 
 
 def frame_meeting(
@@ -169,12 +187,13 @@ def frame_meeting(
                 fix=f"Use one of: {', '.join(known)}",
             )
     customers_given = any(a.side == "customer" for a in attendees)
-    booked = None if customers_given else _booked(analysis, meeting)
+    booked = None if customers_given else _booked(ctx, analysis, meeting)
     if booked is not None:
         attendees += [a for c in booked.attendees if (a := _customer(ctx, analysis, c))]
         names = ", ".join(a.name for a in attendees)
         when = booked.on.isoformat() if booked.on else "soon"
-        assumptions.append(f"No attendees were given: the meeting booked for {when}, with {names}.")
+        how = "planned as the next step" if booked.ref == "deal.next_step" else "booked"
+        assumptions.append(f"No attendees were given: the meeting {how} for {when}, with {names}.")
         meeting = meeting.model_copy(update={"date": meeting.date or booked.on})
     if not any(a.side == "customer" for a in attendees):
         active = [p for p in analysis.engagement if p.level in ("engaged", "cooling")]
