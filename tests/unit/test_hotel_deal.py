@@ -91,3 +91,33 @@ def test_a_brief_without_attendees_is_for_the_meeting_the_next_step_plans() -> N
     assert "the meeting planned as the next step for 2026-11-27" in markdown
     names, markdown = _brief_attendees("Send the revised proposal to Marta")
     assert "Jorge Salas" not in names and "planned as the next step" not in markdown
+
+
+def _guide(edit: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    """The guide's objections, each with the labels of the signals behind it."""
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    for key, value in (edit or {}).items():
+        body["deal"]["deal"][key] = value
+    request = CoachingRequest.model_validate({**body, "capability": "objection_guide"})
+    result = coach(request).result
+    return {
+        o.objection_id: [w.statement.split(":")[0] for w in o.why if w.factor == "signal"]
+        for o in result.objections
+    }
+
+
+def test_a_rival_price_and_a_committee_on_record_rank_their_objections() -> None:
+    """Marta heard Nimbra offered the same scope for 30% less; the budget committee sits after
+    the close. The twin: neither is on record."""
+    ranked = _guide()
+    assert "obj-competitor-is-cheaper" in ranked
+    assert "Competitor price comparison" in ranked["obj-competitor-is-cheaper"]
+    assert "Close date cannot hold" in ranked["obj-call-us-next-quarter"]
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    activities = body["deal"]["deal"]["activities"]
+    activities[-1]["summary"] = (
+        "Marta still prefers us and will try to get Jorge to the walkthrough."
+    )
+    twin = _guide({"activities": activities, "notes": []})
+    assert "obj-competitor-is-cheaper" not in twin
+    assert "obj-call-us-next-quarter" not in twin

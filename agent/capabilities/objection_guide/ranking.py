@@ -26,6 +26,9 @@ from knowledge.sections import flag, flag_token
 
 # Points per factor: a customer raising it outweighs every inference; upstream text refines.
 RAISED, STAGE, NAMED, FLAGGED, ROLE, MAX_ROLES, SIGNAL, MAX_UPSTREAM = 10, 2, 4, 1, 0.5, 3, 2, 3
+# The record says the customer compared a rival's price with ours ("Nimbra offered the same
+# scope for about 30% less"): as strong as the deal naming the rival an objection is about.
+ON_RECORD = NAMED
 HIGH, MEDIUM = 7.0, 4.0  # score thresholds for the likelihood label
 # category: signals that make it likely; risk-factor categories; qualification elements
 EVIDENCE = {
@@ -37,7 +40,11 @@ EVIDENCE = {
         "economic buyer|decision process|champion",
     ),
     "competitor": ("competitive_bakeoff competitor_present", "competition", "competition"),
-    "timing": ("close_date_slipped close_date_passed no_recent_activity", "timeline momentum", ""),
+    "timing": (
+        "close_date_slipped close_date_passed no_recent_activity close_date_unreachable",
+        "timeline momentum",
+        "",
+    ),
     "status_quo": ("negative_sentiment blocker_present", "", ""),
     "trust": ("negative_sentiment blocker_present", "", ""),
     "contract": ("procurement_not_engaged legal_not_started", "legal procurement", ""),
@@ -206,6 +213,9 @@ def reasons_for(
                 f"{s.label}: {s.detail}",
                 s.citations,
             )
+    compared = analysis.fired("price_comparison")
+    if compared is not None and _about_price(doc) and _rivals(doc):
+        add("signal", ON_RECORD, f"{compared.label}: {compared.detail}", compared.citations)
     names = [deal.competitors[i] for slug, i in in_deal.items() if slug in about]
     return reasons + _upstream(ctx, category, names)
 
