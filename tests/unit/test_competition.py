@@ -200,6 +200,16 @@ def test_a_figure_from_a_written_quote_is_quoted_with_where_it_comes_from() -> N
     assert "$24k a year for 40 users" in claim.text
 
 
+def test_a_figure_whose_quote_the_customer_has_not_seen_is_a_claim_to_verify() -> None:
+    """The twin of the written quote above: the text names the document as missing."""
+    ctx = _heard(
+        "Ann says Taskline offered $24k a year for 40 users, but has not seen a written quote."
+    )
+    view = competitor_view("Taskline", ctx, KNOWLEDGE, AS_OF, analyze_deal(ctx, AS_OF).reading)
+    (claim,) = view.claims
+    assert not claim.documented and claim.text.startswith("Unverified claim about Taskline")
+
+
 def test_a_debrief_says_a_vendor_first_named_on_the_call_has_no_card() -> None:
     ctx = make_context(deal={"competitors": []})
     call = (

@@ -95,9 +95,15 @@ def claims_in(ctx: DealContext, reading: Reading | None, name: str | None = None
     return out
 
 
+# "has not seen a written quote", "no signed offer yet": the document is what is missing.
+_NEGATED = re.compile(r"(?:\b(?:not|never|no|without|nor)\b|n't\b)[^.;,]{0,30}$", re.I)
+
+
 def _documented(whole: str) -> bool:
-    """The text a figure sits in cites a document on record, not hearsay."""
-    return _DOCUMENTED.search(whole) is not None and not _HEARSAY.search(whole)
+    """The text a figure sits in cites a document on record (one it does not say is
+    missing), not hearsay."""
+    cited = [m for m in _DOCUMENTED.finditer(whole) if not _NEGATED.search(whole[: m.start()])]
+    return bool(cited) and not _HEARSAY.search(whole)
 
 
 def _claim(
