@@ -16,7 +16,7 @@ from agent.analysis.evidence import evaluate_all
 from agent.analysis.evidence_people import ever_multi_threaded
 from agent.analysis.evidence_registry import Seen
 from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
-from agent.analysis.signals import Facts, detect
+from agent.analysis.signals import Facts, booked_soon, detect
 from agent.analysis.stage import ProcessInView, criteria_status, locate
 from agent.analysis.step_evidence import record_gap, still_unmet
 from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
@@ -67,10 +67,11 @@ def _methodology_gaps(ctx: DealContext, evidence: dict[str, Evidence]) -> list[M
     return [g for g in gaps if g.status != "confirmed"]
 
 
-def _momentum(days_since: int | None, last_30: int, prev_30: int) -> Momentum:
+def _momentum(days_since: int | None, last_30: int, prev_30: int, waiting: bool) -> Momentum:
+    """`waiting`: a meeting is on the calendar soon, so a quiet spell is no stalling."""
     if days_since is None or days_since > STALLED_DAYS:
         return "stalled"
-    if days_since > 14 or (prev_30 >= 2 and last_30 < prev_30 / 2):
+    if not waiting and (days_since > 14 or (prev_30 >= 2 and last_30 < prev_30 / 2)):
         return "stalling"
     if days_since <= 7 and last_30 >= 3 and last_30 >= prev_30:
         return "accelerating"
@@ -149,7 +150,7 @@ def analyze_deal(
         last_activity_ref=facts.last_activity_ref,
         activities_30d=last_30,
         activities_prev_30d=prev_30,
-        momentum=_momentum(days_since, last_30, prev_30),
+        momentum=_momentum(days_since, last_30, prev_30, bool(booked_soon(reading, as_of))),
         engagement=people,
         dmu_roles_present=roles,
         dmu_roles_missing=[r for r in KEY_ROLES if r not in roles],

@@ -23,9 +23,10 @@ from agent.analysis.model import (
     StakeholderEngagement,
 )
 from agent.analysis.stage import StagePosition
+from agent.analysis.thresholds import BOOKED_SOON_DAYS
 from agent.contracts.base import Severity
 from agent.contracts.context import DealContext
-from agent.contracts.facts import Reading
+from agent.contracts.facts import Fact, Reading
 from agent.contracts.signals import SIGNAL_LABELS
 from agent.contracts.upstream import Phase
 
@@ -56,10 +57,20 @@ class Facts:
     activities_prev_30d: int
     days_to_close: int
 
+    def booked_soon(self) -> list[Fact]:
+        return booked_soon(self.reading, self.as_of)
+
     def phase_at_least(self, phase: Phase) -> bool:
         """Unknown phase (no process, unrecognised stage) counts as every phase."""
         current = self.position.phase
         return current is None or PHASES.index(current) >= PHASES.index(phase)
+
+
+def booked_soon(reading: Reading, as_of: dt.date) -> list[Fact]:
+    """Meetings on the calendar within BOOKED_SOON_DAYS: a quiet spell before one is the wait
+    for it, not a stall (the signals and the momentum read it the same way)."""
+    horizon = as_of + dt.timedelta(days=BOOKED_SOON_DAYS)
+    return [m for m in reading.of("meeting") if m.on is not None and as_of < m.on <= horizon]
 
 
 Rule = Callable[[Facts], Signal | None]

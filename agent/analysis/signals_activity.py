@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from agent.analysis.model import Signal
 from agent.analysis.signals import Facts, ladder, make_signal, rule
-from agent.analysis.thresholds import MOMENTUM_MIN_ACTIVITIES, MOMENTUM_RECENT_DAYS, QUIET_DAYS
+from agent.analysis.thresholds import (
+    MOMENTUM_MIN_ACTIVITIES,
+    MOMENTUM_RECENT_DAYS,
+    QUIET_DAYS,
+    STALLED_DAYS,
+)
 
 
 @rule
@@ -22,8 +27,8 @@ def _no_recent_activity(f: Facts) -> Signal | None:
             "no activity has been logged on this deal",
             ["deal.activities"],
         )
-    if days <= QUIET_DAYS:
-        return None
+    if days <= QUIET_DAYS or (days <= STALLED_DAYS and f.booked_soon()):
+        return None  # quiet, but waiting for a meeting on the calendar soon
     severity = ladder(days, ((15, "medium"), (29, "high"), (46, "critical")))
     return make_signal(
         "no_recent_activity",

@@ -12,7 +12,7 @@ from agent.analysis.signals import (
     make_signal,
     rule,
 )
-from agent.analysis.thresholds import QUIET_DAYS, UNANSWERED_ATTEMPTS
+from agent.analysis.thresholds import QUIET_DAYS, STALLED_DAYS, UNANSWERED_ATTEMPTS
 from agent.contracts.base import Severity
 
 
@@ -38,6 +38,13 @@ def _away_for_long(p: StakeholderEngagement, f: Facts) -> bool:
     return p.away_until is None or (p.away_until - f.as_of).days > QUIET_DAYS
 
 
+def _meets_soon(p: StakeholderEngagement, f: Facts) -> bool:
+    """Booked into a meeting on the calendar soon, reachable, and not quiet past a stall."""
+    days = p.days_since_touch
+    booked = any(p.contact_id in m.attendees for m in f.booked_soon())
+    return booked and not _silent(p) and days is not None and days <= STALLED_DAYS
+
+
 def away_words(p: StakeholderEngagement) -> str:
     """'away until 2027-06-14 (auto-reply: "..."); their auto-reply names Larissa Campos to
     contact meanwhile'."""
@@ -54,6 +61,8 @@ def _champion_quiet(f: Facts) -> Signal | None:
         healthy = days is not None and days <= QUIET_DAYS and not _silent(champ)
         if healthy and not _away_for_long(champ, f):
             return None
+        if _meets_soon(champ, f):
+            return None  # booked to meet us soon: the quiet spell is the wait for it
     champs = by_role(f, "champion")
     if not champs:
         return None

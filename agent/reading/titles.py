@@ -33,7 +33,8 @@ _TITLES: list[tuple[str, DmuRole, bool]] = [
     (
         r"CEO|chief executive(?: officer)?|managing director|general manager|MD|"
         r"owner|founder|co-founder|president|COO|chief operating officer|"
-        r"(?:deputy )?(?:managing|executive|general) director|plant director|"
+        r"(?:deputy )?(?:managing|executive|general) director|plant director|plant manager|"
+        r"site (?:director|manager)|works manager|Werksleiter(?:in)?|Gesch[äa]ftsf[üu]hrer(?:in)?|"
         r"chairman|chair of the board",
         "economic_buyer",
         True,
@@ -86,6 +87,7 @@ _IN_EVERY_TITLE = (
     *("cfo", "ceo", "md", "coo", "ciso", "dpo", "cio", "cto", "cro", "cmo", "chro", "cpo", "vp"),
     *("chief", "financ", "controller", "treasurer", "director", "manager", "owner", "founder"),
     *("president", "chair", "security", "officer", "infosec", "head", "architect", "counsel"),
+    *("plant", "site", "works", "werksleit", "gesch"),
     *("lawyer", "secretary", "procurement", "purchasing", "sourcing", "eink", "category"),
     *("buyer", "purchaser"),
 )

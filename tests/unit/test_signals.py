@@ -83,7 +83,10 @@ def test_scheduled_future_activity_is_a_next_step_not_recent_contact() -> None:
     )
     signals = fired(ctx)
     assert "no_next_step" not in signals
-    assert "no_recent_activity" in signals
+    # the meeting ahead is no contact: the last one was 20 days ago, and the quiet spell since
+    # is the wait for the meeting (BOOKED_SOON_DAYS), not a stall
+    assert analyze_deal(ctx, AS_OF).days_since_last_activity == 20
+    assert "meeting_booked" in signals and "no_recent_activity" not in signals
 
 
 def test_stage_overdue_against_the_process_expectation() -> None:

@@ -72,6 +72,9 @@ def _targets(play: Play, analysis: Analysis) -> list[Target]:
                 )
                 for p in people
             ]
+        elif role == "economic_buyer" and (eb := analysis.economic_buyer) is not None:
+            # known from the text ("the plant manager, Stefan Krüger, signs"), not a contact
+            targets.append(Target(role=role, name=eb.name, title=eb.title, citations=eb.citations))
         elif role in ("economic_buyer", "champion"):
             targets.append(Target(role=role))
     return targets
