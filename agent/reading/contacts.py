@@ -99,6 +99,12 @@ def among_sellers(name: str, sellers: list[frozenset[str]]) -> bool:
 _UNDER = r"(?:deputy|assistant|associate|vice|former|ex)"
 
 
+def _title_words(title: str) -> frozenset[str]:
+    """A title's words in any order, without the small ones ("Director of IT": director, it)."""
+    words = re.findall(r"[a-z]+", title.lower())
+    return frozenset(w for w in words if w not in ("of", "the", "and", "for"))
+
+
 def contact_among(name: str | None, title: str, known: Sequence[KnownContact]) -> str | None:
     """The first contact in `known` sharing two of the name's words (its one word for a
     one-word name); with no name, the one contact the title is (None when none or several)."""
@@ -116,6 +122,7 @@ def contact_among(name: str | None, title: str, known: Sequence[KnownContact]) -
         if k.acronym == acronym
         or wanted in k.title.lower()
         or any(_acronym(part) == acronym for part in re.split(r"[,&/]| and ", k.title))
+        or _title_words(wanted) == _title_words(k.title)  # "IT director", "Director of IT"
     ]
     if len(matches) > 1:  # "the CISO" is the Chief Information Security Officer, not the
         # deputy CISO: a title under the one written is a different seat

@@ -612,3 +612,14 @@ def test_text_that_reads_like_instructions_to_a_model_is_reported(text: str, sus
     ctx = make_context(deal={"notes": [{"date": "2026-11-18", "author": "rep-1", "text": text}]})
     found = suspects((t.ref, t.text) for t in free_texts(ctx))
     assert [s.ref for s in found] == ([REF] if suspect else [])
+
+
+def test_a_title_in_other_words_order_is_the_same_contact() -> None:
+    """ "the IT director" is the Director of IT; the twin, "the IT manager", is nobody here."""
+    from agent.contracts.deal import Contact
+    from agent.reading.contacts import contact_for
+
+    stu = Contact.model_validate(contact("c-stu", "Stu Kell", "blocker", title="Director of IT"))
+    deal = DEAL.model_copy(update={"contacts": [*DEAL.contacts, stu]})
+    assert contact_for(deal, None, "IT director") == "c-stu"
+    assert contact_for(deal, None, "IT manager") is None

@@ -35,3 +35,39 @@ def test_a_meeting_booked_soon_is_a_wait_and_without_it_the_deal_stalls() -> Non
     fired = {s.id for s in quiet.signals}
     assert {"no_recent_activity", "champion_gone_quiet"} <= fired
     assert "meeting_booked" not in fired and quiet.momentum == "stalling"
+
+
+def _stakeholders(edit: Any = None) -> str:
+    from agent.contracts.request import CoachingRequest
+    from agent.service import coach
+
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    if edit is not None:
+        edit(body["deal"]["deal"])
+    request = CoachingRequest.model_validate({**body, "capability": "stakeholder_strategy"})
+    return coach(request).markdown
+
+
+def test_the_coverage_table_names_a_signer_known_from_the_text_and_its_twin_nobody() -> None:
+    assert "| economic buyer | Stefan Krüger (not a contact) |" in _stakeholders()
+
+    def unsaid(deal: dict[str, Any]) -> None:
+        summary = deal["activities"][1]["summary"]
+        deal["activities"][1]["summary"] = summary.split(" Anja said")[0]
+
+    assert "| economic buyer | nobody yet |" in _stakeholders(unsaid)
+
+
+def test_two_unanswered_attempts_say_to_stop_writing_and_one_answered_does_not() -> None:
+    stop = "2 attempts to reach them since they last took part went unanswered: stop writing"
+    assert stop in _stakeholders()
+
+    def answered(deal: dict[str, Any]) -> None:
+        deal["activities"][4]["outcome"] = "positive"
+
+    assert "stop writing" not in _stakeholders(answered)
+
+
+def test_a_person_known_only_from_the_text_gets_no_empty_draft() -> None:
+    markdown = _stakeholders()
+    assert '**Draft:** ""' not in markdown and "**Draft:** none yet: not a contact" in markdown

@@ -17,6 +17,7 @@ from typing import get_args
 
 from agent.analysis.missing import limitations_for
 from agent.analysis.model import Analysis, MentionedPerson, StakeholderEngagement
+from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.capabilities.common.playbook import deal_values
 from agent.capabilities.common.remedies import remedy
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
@@ -104,6 +105,13 @@ def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
             "The last attempt to reach them bounced: they may no longer be with the customer. "
             "Confirm through another contact before relying on them. ",
             person.unanswered_refs[-1:],
+        )
+    if person.unanswered >= UNANSWERED_ATTEMPTS:
+        return (
+            f"{person.unanswered} attempts to reach them since they last took part went "
+            "unanswered: stop writing to them; reach them through a colleague they work with, "
+            "or in a meeting they attend. ",
+            person.unanswered_refs,
         )
     return "", []
 
@@ -276,14 +284,14 @@ def plan_stakeholders(
 ) -> StakeholderStrategyResult:
     people = analysis.engagement
     values = deal_values(ctx, analysis)
-    coverage = [
-        RoleCoverage(
-            role=role,
-            contacts=[p.name for p in people if p.role == role],
-            covered=any(p.role == role for p in people),
-        )
-        for role in DMU_ROLES
-    ]
+    # who holds each role: the contacts, then people the text names who are no contact yet
+    # ("the plant manager, Stefan Krüger, signs"), so the table agrees with the plans below
+    named = [m for m in analysis.mentioned if not any(p.name == m.name for p in people)]
+    coverage = []
+    for role in DMU_ROLES:
+        who = [p.name for p in people if p.role == role]
+        who += [f"{m.name or 'the ' + m.title} (not a contact)" for m in named if m.role == role]
+        coverage.append(RoleCoverage(role=role, contacts=who, covered=bool(who)))
     gaps = []
     for role in REQUIRED_ROLES:
         holders = [p for p in people if p.role == role]
