@@ -71,3 +71,21 @@ def test_two_unanswered_attempts_say_to_stop_writing_and_one_answered_does_not()
 def test_a_person_known_only_from_the_text_gets_no_empty_draft() -> None:
     markdown = _stakeholders()
     assert '**Draft:** ""' not in markdown and "**Draft:** none yet: not a contact" in markdown
+
+
+def _agenda_attendees(next_step_date: str) -> list[str]:
+    from agent.contracts.request import CoachingRequest
+    from agent.service import coach
+
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    body["deal"]["deal"]["next_step_date"] = next_step_date
+    request = CoachingRequest.model_validate({**body, "capability": "meeting_agenda"})
+    result = coach(request).result
+    return [a.name for a in result.meeting.attendees if a.side == "customer"]
+
+
+def test_a_booked_demo_and_the_next_step_that_day_are_one_meeting_with_all_they_name() -> None:
+    """Anja confirmed the demo for 3 December; the next step that day, "Demo for the quality
+    team with Anja and Lukas", adds Lukas. The twin: a next step on another day adds nobody."""
+    assert _agenda_attendees("2026-12-03") == ["Anja Berger", "Lukas Hahn"]
+    assert _agenda_attendees("2026-12-10") == ["Anja Berger"]

@@ -142,13 +142,22 @@ def _booked(ctx: DealContext, analysis: Analysis, meeting: Meeting) -> Fact | No
     if meeting.date is not None:
         booked = [m for m in booked if m.on == meeting.date]
     found = min(booked, key=lambda m: m.on or dt.date.max, default=None)
+    planned = _next_step_meeting(ctx, analysis, meeting)
+    if found is None or planned is None or planned.on != found.on:
+        return found or planned
+    # the same meeting, written twice ("Anja confirmed the demo on 3 December"; next step
+    # "Demo for the quality team with Anja and Lukas" that day): everyone either names
+    who = list(dict.fromkeys([*found.attendees, *planned.attendees]))
+    return found.model_copy(update={"attendees": who})
+
+
+def _next_step_meeting(ctx: DealContext, analysis: Analysis, meeting: Meeting) -> Fact | None:
+    """The deal's dated next step as a meeting with the people it names, if it is one."""
     step, day = ctx.deal.next_step, ctx.deal.next_step_date
-    if found is not None or not step or day is None or day <= analysis.as_of:
-        return found
-    held = meeting_in_step(step)
-    if meeting.date not in (None, day) or held is None:
+    if not step or day is None or day <= analysis.as_of or meeting.date not in (None, day):
         return None
-    who = named_or_titled(held, ctx.deal)
+    held = meeting_in_step(step)
+    who = named_or_titled(held, ctx.deal) if held else []
     return (
         Fact(kind="meeting", ref="deal.next_step", quote=step, on=day, attendees=who)
         if who
