@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from agent.contracts.deal import Deal
 from agent.memo import PerObject
-from agent.reading.titles import ACRONYM
+from agent.reading.titles import ACRONYM, TITLE
 
 
 def people_in(sentence: str, deal: Deal) -> list[str]:
@@ -33,8 +33,6 @@ def people_in(sentence: str, deal: Deal) -> list[str]:
 
 def named_or_titled(sentence: str, deal: Deal) -> list[str]:
     """Contact ids the sentence names, by name, then by title ("the finance director")."""
-    from agent.reading.titles import TITLE
-
     found = people_in(sentence, deal)
     for m in TITLE.finditer(sentence):
         contact = contact_for(deal, None, m.group("title"))

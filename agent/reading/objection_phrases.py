@@ -29,6 +29,7 @@ from agent.reading.patterns import NT, any_of, on_first_use
 
 OBJECTION_CATEGORIES: tuple[ObjectionCategory, ...] = get_args(ObjectionCategory)
 _WE = r"(?:we|i|they|she|he)"
+_CANT = r"(?:can'?t|can’t|can ?not)"  # "can{NT}" would need "cann't"
 
 OBJECTION_PHRASES: dict[ObjectionCategory, re.Pattern[str]] = {
     "competitor": any_of(
@@ -68,6 +69,8 @@ OBJECTION_PHRASES: dict[ObjectionCategory, re.Pattern[str]] = {
         r"(?:boss|manager|cfo|ceo|board|wife|husband|spouse|partner|finance)\b.{0,25}"
         r"(?:has|have|needs?|would need|will need|must) to (?:approve|sign|decide|agree|see)|"
         r"(?:needs?|requires?|waiting (?:on|for)) (?:\w+ )?(?:sign-?off|approval|signature)|"
+        # "can{NT}" as written: "I can't sign off" is most often a condition ("anything less
+        # and I can't sign off the architecture"), a requirement rather than resistance
         rf"{_WE} (?:can{NT}|won'?t|will not|would{NT}) (?:sign|approve|decide|commit)"
     ),
     "timing": any_of(
@@ -75,6 +78,9 @@ OBJECTION_PHRASES: dict[ObjectionCategory, re.Pattern[str]] = {
         r"(?:next|later this|later in the) (?:quarter|year|month|fiscal)|hold off|"
         r"no (?:rush|hurry)|"
         r"(?:wait|waiting) (?:until|till|for) (?:next|after|the)|budget season|"
+        r"(?:next|new|january|february|march|april|spring|autumn|fall) budget (?:round|cycle|year)|"
+        r"(?:until|after) the budget (?:round|cycle)|"
+        r"(?:can'?t|cannot|can not|won'?t) be (?:paid|signed|approved|funded) (?:before|until)|"
         r"(?:put|putting|keep) (?:this|it|things) on hold|"
         r"(?:pause|postpone|delay) (?:this|it|the|our)|"
         r"(?:too )?(?:busy|swamped|stretched) (?:right now|with|at the moment)|"
@@ -87,15 +93,19 @@ OBJECTION_PHRASES: dict[ObjectionCategory, re.Pattern[str]] = {
         r"(?:security|compliance|privacy|infosec|risk) (?:team|review|concerns?|issues?|won'?t|"
         r"will not|would not|hasn'?t|has not|needs?|requirements?)|breach notification|"
         r"(?:data|patient data|phi|pii) (?:leav\w+|outside|in the cloud|residency|breach\w*)|"
-        r"(?:hipaa|gdpr|soc ?2|iso ?27001|sso) (?:is|are|requirements?|gaps?)"
+        r"(?:hipaa|gdpr|soc ?2|iso ?27001|sso) (?:is|are|requirements?|gaps?)|"
+        r"(?:has|have|needs?|must) to (?:stay|be kept|remain|run) on-?prem\w*|on-?prem\w* only|"
+        r"(?:can'?t|cannot|can not|not allowed to|won'?t) (?:go|be|run|live) (?:in|to) "
+        r"(?:the|your|a) (?:public )?cloud"
     ),
     "contract": any_of(
         r"(?:unlimited|uncapped) liability|liability cap|cap on liability|audit rights|"
         r"(?:open|outstanding) (?:redlines?|points)|"
         r"(?:net|payment terms)[- ]?(?:60|90|120)|price lock|auto-?renew\w*|lock(?:ed)?[- ]in|"
         r"(?:terms|clauses?) (?:are|is) (?:a problem|unacceptable|too)|"
-        rf"(?:legal|counsel)\b.{{0,20}}(?:won'?t|will not|can{NT}|push\w* back)|"
-        rf"{_WE} can{NT} (?:accept|agree to|sign) (?:that|this|those|the) (?:terms?|clauses?)"
+        rf"(?:legal|counsel)\b.{{0,20}}(?:won'?t|will not|{_CANT}|push\w* back)|"
+        rf"{_WE} {_CANT} (?:accept|agree to|sign) (?:that|this|those|the) "
+        r"(?:terms?|clauses?)"
     ),
     "implementation": any_of(
         rf"do{NT} have (?:the )?(?:resources|people|bandwidth|capacity|team|staff)|"

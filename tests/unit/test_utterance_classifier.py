@@ -371,3 +371,30 @@ def test_a_phrase_kept_by_its_words_is_one_the_model_would_keep() -> None:
             if done:
                 assert agrees(max(row.get(k, 0.0) for k in labels), phrase=True), text
     assert kept[True] > 0 and kept[False] > 0
+
+
+@pytest.mark.parametrize(
+    ("turn", "category"),
+    [
+        ("Our supplier data has to stay on-premise.", "security"),
+        ("If it runs in your cloud, it stops here: our data can't go to the cloud.", "security"),
+        ("He decides in the January budget round, so it cannot be paid before.", "timing"),
+        ("We can't sign those terms.", "contract"),  # "can't" was read as "cann't"
+        ("We cannot sign that clause.", "contract"),
+    ],
+)
+def test_b2b_resistance_the_phrase_lists_missed(turn: str, category: str) -> None:
+    match = find_objection(turn)
+    assert match is not None and match.category == category
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "We run everything on-premise today and it works.",  # a fact, no requirement
+        "The budget round went well for operations this year.",
+        "Anything less and I can't sign off the architecture.",  # a condition, not resistance
+    ],
+)
+def test_their_twins_are_no_objection(turn: str) -> None:
+    assert find_objection(turn) is None

@@ -89,3 +89,20 @@ def test_a_booked_demo_and_the_next_step_that_day_are_one_meeting_with_all_they_
     team with Anja and Lukas", adds Lukas. The twin: a next step on another day adds nobody."""
     assert _agenda_attendees("2026-12-03") == ["Anja Berger", "Lukas Hahn"]
     assert _agenda_attendees("2026-12-10") == ["Anja Berger"]
+
+
+def test_the_library_answer_is_the_one_written_for_the_speakers_role() -> None:
+    """An IT architect's "I cannot sign off" gets "IT has to approve it"; the twin, the same
+    words from the champion, the closest entry (the CFO's, whose personas include champions)."""
+    from agent.capabilities.live_assist.engine import LiveAssist
+    from agent.retrieval import index_for
+    from agent.settings import CoachContext
+
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    ctx = DealContext.model_validate(body["deal"])
+    engine = LiveAssist(ctx, analyze_deal(ctx, AS_OF), index_for(CoachContext()))
+    words = "Without that I cannot sign off."
+    it = engine.answer(words, "authority", "Lukas Hahn")
+    assert it is not None and "kb:obj-it-has-to-approve#acknowledge-reframe-respond" in it[1]
+    champion = engine.answer(words, "authority", "c-anja-berger")
+    assert champion is not None and champion[1][0].startswith("kb:obj-cfo-wont-sign-off#")

@@ -109,9 +109,12 @@ class LiveAssist(CardBodies):
                 return [self.cards[-1]]
         return []
 
-    def answer(self, text: str, category: str) -> tuple[str, list[str]] | None:
-        """The library's answer to an objection heard in a call (for the debrief), or None."""
-        doc = self._pick((category,), text)
+    def answer(self, text: str, category: str, speaker: str = "") -> tuple[str, list[str]] | None:
+        """The library's answer to an objection heard in a call (for the debrief), or None;
+        one written for the buying role of the `speaker` (a contact's id or name)."""
+        deal = self.ctx.deal
+        who = next((c for c in deal.contacts if speaker.lower() in (c.id, c.name.lower())), None)
+        doc = self._pick((category,), text, who.dmu_role if who else "")
         if doc is None:
             return None
         cue = self.objections[doc]
@@ -124,8 +127,8 @@ class LiveAssist(CardBodies):
         who = [f"deal.contacts[{self.contact_index[cid]}]"] if cid else []
         contact = self.ctx.deal.contacts[self.contact_index[cid]] if cid else None
         cue: Cue | None = None
-        if t.kind == "objection" and (doc := self._pick((t.key,), u.text)):
-            role = contact.dmu_role if contact else ""
+        role = contact.dmu_role if contact else ""
+        if t.kind == "objection" and (doc := self._pick((t.key,), u.text, role)):
             cue = self.objections[doc].add(*self.angles.get((doc, role), ("",)))
         elif t.kind == "technical" and (doc := self._pick(TECHNICAL_CATEGORIES, u.text)):
             cue = self.technical[doc]
@@ -145,9 +148,11 @@ class LiveAssist(CardBodies):
             cue = self.fixed.get(t.kind)
         return cue.cite(*who) if cue else None
 
-    def _pick(self, categories: tuple[str, ...], text: str) -> str | None:
+    def _pick(self, categories: tuple[str, ...], text: str, role: str = "") -> str | None:
         """The library objection closest to the words (one cached lexical search) within the
-        categories the detector named, else the category's best fit for the deal's stage."""
+        categories the detector named, else the category's best fit for the deal's stage; one
+        written for the speaker's buying `role` first, the closest such (an IT architect's "I
+        cannot sign off" is "IT has to approve it", not "The CFO will never sign off")."""
 
         def fits(doc: str) -> bool:
             about = self.about.get(doc)
@@ -156,10 +161,17 @@ class LiveAssist(CardBodies):
             return self.category.get(doc) in categories and (in_play or named)
 
         searched = self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical", lasting=False)
-        for passage in searched:
-            if fits(passage.doc_id):
-                return passage.doc_id
-        return next((d for d in self.category if fits(d)), None)
+        close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
+        fitting = [d for d in self.category if fits(d)]  # in the stage's order
+        if role:  # the closest written for their role, else the category's one that is
+            theirs = [d for d in [*close, *fitting] if self._written_for(d, role)]
+            close = theirs[:1] or close
+        return next(iter(close or fitting), None)
+
+    def _written_for(self, doc: str, role: str) -> bool:
+        """Whether the library entry names the role among the people who raise it."""
+        meta = self.kb.meta.get(doc, {})
+        return role in meta.get("personas", []) or flag("personas", role) in meta.get("flags", ())
 
     def no_card(self, name: str) -> NoCard | None:
         """For the debrief: a competitor named in the call that has no card anywhere."""

@@ -35,7 +35,7 @@ MESSAGE_CHARS = 160
 ALL = "transcript.utterances"
 
 # Answer to an objection, from the library: (suggested words, citations), or None.
-Answerer = Callable[[str, str], tuple[str, list[str]] | None]
+Answerer = Callable[[str, str, str], tuple[str, list[str]] | None]
 
 
 def u_ref(i: int) -> str:
@@ -155,7 +155,7 @@ def obstacles(
     """`pushed`: the customer's stalls and frustration (`pushbacks`)."""
     out = []
     for o in m.objections:
-        suggestion = answer(o.excerpt, o.category)
+        suggestion = answer(o.excerpt, o.category, us[o.index].person_id or o.speaker)
         refs = [u_ref(o.index)] + ([u_ref(o.reply_index)] if o.reply_index is not None else [])
         how = "handled: " + human(o.how) if o.handled else f"not handled ({human(o.how)})"
         out.append(
