@@ -143,3 +143,24 @@ def test_a_brief_for_a_deal_without_contacts_says_nobody_is_on_record(
     assert answer.result.kind == "pre_call_brief"
     (with_line,) = [line for line in answer.result.crib_sheet if line.startswith("With:")]
     assert with_line == "With: nobody from the customer is on record yet"
+
+
+@pytest.mark.parametrize("deal_id", SAMPLE_DEALS)
+def test_the_opening_is_said_to_the_customer_not_read_from_the_reps_notes(deal_id: str) -> None:
+    """The last activity's summary is the rep's note (D-1003's: "Owen hesitant - she is in
+    budget season"): the opening names the conversation by its kind and date instead, and the
+    objective keeps its names' case ("with Bethany Cole", not "with bethany cole")."""
+    r = response("meeting_agenda", deal_id)
+    result = r.result
+    deal = coach(CoachingRequest(capability="next_best_action", deal_id=deal_id), CTX)
+    assert deal.result.snapshot  # the deal answers
+    opening = result.opening
+    last = result.citations[-1] if result.citations[-1].startswith("deal.activities[") else None
+    if last is not None:
+        from tools.sources import workspace_source
+
+        index = int(last.split("[")[1].rstrip("]"))
+        summary = workspace_source(CTX.workspace).get_deal(deal_id).activities[index].summary
+        assert summary[:40] not in opening
+        assert "Picking up from our " in opening
+    assert result.meeting.objective[1:] in opening

@@ -5,6 +5,7 @@ only from neutral topics and the customer's own words, never from internal notes
 from __future__ import annotations
 
 from agent.analysis.missing import limitations_for
+from agent.analysis.model import Analysis
 from agent.capabilities.common.competition import competitor_points, rivals
 from agent.capabilities.meeting_agenda.contract import MeetingAgendaResult
 from agent.capabilities.pre_call_brief.build import (
@@ -13,8 +14,9 @@ from agent.capabilities.pre_call_brief.build import (
     proof_points,
     value_summary,
 )
+from agent.contracts.deal import Deal
 from agent.contracts.meeting_prep import AgendaItem, Point
-from agent.formatting import shorten
+from agent.formatting import human
 
 # Share of the meeting per block; the customer's items share the "customer" block.
 SHARES = {"open": 0.1, "customer": 0.35, "discovery": 0.25, "value": 0.2, "close": 0.1}
@@ -89,15 +91,8 @@ def build_agenda(given: MeetingInputs) -> MeetingAgendaResult:
             citations=[*primary.citations[:1], *focus.citations],
         )
     )
-    last = analysis.last_activity_ref
-    recent = deal.activities[int(last.split("[")[1].rstrip("]"))] if last else None
-    opening = (
-        f"Thank you for making time. When we last spoke ({recent.date.isoformat()}), "
-        f"{shorten(recent.summary, 140)} Today I would like to {frame.objective.lower()}."
-        if recent
-        else f"Thank you for making time. Today I would like to {frame.objective.lower()}."
-    )
     pains = ctx.discovery.pains if ctx.discovery else []
+    opening = _opening(deal, analysis, frame.objective, pains[0].description if pains else None)
     alternatives = [
         Point(
             text="If they want to go straight to price: give the range, then ask what it is "
@@ -146,12 +141,7 @@ def build_agenda(given: MeetingInputs) -> MeetingAgendaResult:
             Point(text=frame.objective, citations=primary.citations[:1]),
             Point(text=primary.expected_outcome, citations=primary.citations[:1]),
         ],
-        opening=opening
-        if not pains
-        else opening.replace(
-            "Today I would like",
-            f"You told us '{pains[0].description}' matters. Today I would like",
-        ),
+        opening=opening,
         agenda=items,
         alternative_paths=alternatives,
         discovery_questions=questions,
@@ -168,6 +158,25 @@ def build_agenda(given: MeetingInputs) -> MeetingAgendaResult:
         ),
         materials=materials,
         customer_agenda=customer_agenda,
-        citations=[*primary.citations[:1], *([last] if last else [])],
+        citations=[*primary.citations[:1], *filter(None, [analysis.last_activity_ref])],
         limitations=limitations,
     )
+
+
+def _opening(deal: Deal, analysis: Analysis, objective: str, pain: str | None) -> str:
+    """What the rep says first, to the customer: the last conversation by its kind and date,
+    the customer's own words about their problem when discovery has them, and the objective.
+    Never the activity's summary: it is the rep's note ("Owen hesitant - she is in budget
+    season"), not something to read to the customer. The objective keeps its names' case."""
+    last = analysis.last_activity_ref
+    recent = deal.activities[int(last.split("[")[1].rstrip("]"))] if last else None
+    parts = ["Thank you for making time."]
+    if recent is not None:
+        parts.append(f"Picking up from our {human(recent.type)} on {recent.date.isoformat()}:")
+    if pain:
+        parts.append(
+            f"you told us '{pain}' matters." if recent else f"You told us '{pain}' matters."
+        )
+    ask = f"I would like to {objective[:1].lower()}{objective[1:]}."
+    parts.append(("today " if recent and not pain else "Today ") + ask)
+    return " ".join(parts)
