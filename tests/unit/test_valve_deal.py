@@ -106,3 +106,27 @@ def test_the_library_answer_is_the_one_written_for_the_speakers_role() -> None:
     assert it is not None and "kb:obj-it-has-to-approve#acknowledge-reframe-respond" in it[1]
     champion = engine.answer(words, "authority", "c-anja-berger")
     assert champion is not None and champion[1][0].startswith("kb:obj-cfo-wont-sign-off#")
+
+
+def _metrics_evidence(intro: str | None = None) -> str:
+    from agent.capabilities.methodology_coaching.contract import MethodologyCoachingResult
+    from agent.contracts.request import CoachingRequest
+    from agent.service import coach
+
+    body: dict[str, Any] = yaml.safe_load(SCENARIO.read_text())["request"]
+    if intro is not None:
+        body["deal"]["deal"]["activities"][0]["summary"] = intro
+    request = CoachingRequest.model_validate({**body, "capability": "methodology_coaching"})
+    result = coach(request).result
+    assert isinstance(result, MethodologyCoachingResult)
+    return next(e.evidence for e in result.scorecard if e.element == "Metrics")
+
+
+def test_a_baseline_without_a_target_is_named_in_the_metrics_evidence() -> None:
+    """Anja's "8D reports take 45 days on average to close": still not known (no target), but
+    the question builds on it. The twin: the intro call without the number."""
+    named = _metrics_evidence()
+    assert "a baseline stated by Anja Berger" in named and "45 days" in named
+    assert "no target yet" in named
+    plain = _metrics_evidence("Intro call about supplier complaint handling.")
+    assert "baseline stated" not in plain

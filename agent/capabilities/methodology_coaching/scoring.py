@@ -220,8 +220,8 @@ def extra_evidence(ctx: DealContext, a: Analysis, read: Read) -> dict[str, Evide
     for check, e in merged.items():
         if e.met is None or (e.met is False and check in TEXT_FED):
             shown = from_text(check, ctx, read.fields, read.stated, read.words)
-            if shown is not None:
-                found[check] = shown
+            if shown is not None and not (shown.met is None and e.met is False):
+                found[check] = shown  # an unknown from the text never undoes a known gap
     found.update(settled(ctx, read.fields, read.stated))
     symptoms = found.get("pain_confirmed") or merged["pain_confirmed"]
     found.update(free_text_only(ctx, read.stated, symptoms))

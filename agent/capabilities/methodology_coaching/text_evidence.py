@@ -147,7 +147,8 @@ def _metrics(ctx: DealContext, fields: list[Recorded], stated: list[Stated]) -> 
     """A baseline and a target of the same measure in the customer's (or the record's) numbers;
     a metric label; else why not: the customer disputes or has not measured our figures, or
     our estimate stands alone. Half a metric (a target with no baseline) says nothing either
-    way on its own: the upstream agents decide."""
+    way on its own: the upstream agents decide; a baseline alone is still unknown, but named,
+    so the question to ask builds on it."""
     check = "metrics_baselined"
     metric = [s for s in stated if s.kind == "metric"]
     base = [s for s in metric if s.part == "baseline" and s.theirs]
@@ -161,7 +162,14 @@ def _metrics(ctx: DealContext, fields: list[Recorded], stated: list[Stated]) -> 
     ours: list[Recorded | Stated] = [s for s in metric if s.part == "estimate"]
     ours += [r for r in fields if r.check == check and r.owner == "seller"]
     if not ours and not disputed:
-        return None
+        if not base:
+            return None
+        # half a metric: still not known, but the question builds on the number on record
+        detail = (
+            f"a baseline {_said(ctx, base)}: {quoted(base[0].quote)}; no target yet: ask "
+            "what number would make this worth doing, and by when"
+        )
+        return Evidence(check=check, met=None, detail=detail, citations=_refs(base[:1]))
     parts = []
     if ours:
         parts.append(f"{SELLER_ONLY[check]}: {quoted(ours[0].quote)}")
