@@ -127,9 +127,7 @@ def with_absences(
     with no date and sent in the last AWAY_UNDATED_DAYS), and who has not taken part in
     anything since, marked away with the deputy it names. Away is not gone: they are back on
     that date."""
-    deputies = {
-        f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person
-    }
+    deputies = _deputies(reading)
     away: dict[str | None, list[Fact]] = {}  # auto-replies by contact, read once, in order
     for f in reading.of("outreach"):
         if f.outcome == "out_of_office" and f.on:
@@ -163,6 +161,11 @@ def with_absences(
     return marked
 
 
+def _deputies(reading: Reading) -> dict[str | None, str | None]:
+    """Who the text names to stand in for each contact (an auto-reply's deputy, a cover)."""
+    return {f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person}
+
+
 def with_departures(
     people: list[StakeholderEngagement], reading: Reading, as_of: dt.date
 ) -> list[StakeholderEngagement]:
@@ -172,9 +175,7 @@ def with_departures(
     unreachable one (their last attempt bounced) counts as dark, whatever the CRM's dates
     say."""
     leaving = {f.contact_id: f for f in reading.of("departure") if f.contact_id}
-    deputies = {
-        f.stands_in_for: f.person for f in reading.of("person") if f.stands_in_for and f.person
-    }
+    deputies = _deputies(reading)
     marked = []
     for p in people:
         update: dict[str, object] = {}

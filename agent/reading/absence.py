@@ -28,7 +28,7 @@ from agent.reading.texts import outcome_text
 
 # The words before a return date: "until", "till", "back on", "returning", "até" (pt), "hasta"
 # (es), "bis" (de), "jusqu'au" (fr).
-_UNTIL = re.compile(
+UNTIL = re.compile(  # the words before a return date
     r"\b(?:until|till|til|through|thru|back(?:\s+(?:in the office|at work|at my desk))?"
     r"(?:\s+(?:on|from))?|returning(?:\s+on)?|return(?:s|ing)?(?:\s+to the office)?\s+on|"
     r"até|hasta|bis|jusqu['’]au)\s+",
@@ -104,7 +104,7 @@ def back_on(text: str, written: dt.date) -> tuple[dt.date, str] | None:
     sentence it is in."""
     for start, end in sentence_spans(text):
         sentence = text[start:end]
-        for m in _UNTIL.finditer(sentence):
+        for m in UNTIL.finditer(sentence):
             rest = sentence[m.end() :]
             found = _numeric(rest, written) or resolve_when(m.group(0) + rest, written)
             if found is not None and found >= written:

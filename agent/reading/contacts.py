@@ -20,14 +20,21 @@ from agent.reading.titles import ACRONYM, TITLE
 
 def people_in(sentence: str, deal: Deal) -> list[str]:
     """Contact ids the sentence names (a full name, or a first or last name alone)."""
+    return [cid for _, _, cid in mentions(sentence, deal)]
+
+
+def mentions(sentence: str, deal: Deal) -> list[tuple[int, int, str]]:
+    """(start, end, contact id) of each contact the sentence names, in the contacts' order:
+    where it names them first by their full name, else by a first or last name alone."""
     found = []
     for c in deal.contacts:
-        parts = [c.name, *c.name.split()]
-        if any(  # a name not in the sentence at all needs no word-boundary search
-            len(p) > 2 and p in sentence and re.search(rf"\b{re.escape(p)}\b", sentence)
-            for p in parts
-        ):
-            found.append(c.id)
+        for part in [c.name, *c.name.split()]:
+            # a name not in the sentence at all needs no word-boundary search
+            if len(part) > 2 and part in sentence:
+                m = re.search(rf"\b{re.escape(part)}\b", sentence)
+                if m is not None:
+                    found.append((m.start(), m.end(), c.id))
+                    break
     return found
 
 

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.gates import gate
-from agent.reading.absence import back_on
+from agent.reading.absence import UNTIL, back_on
+from agent.reading.contacts import mentions
 from agent.reading.dates import resolve_when
 from agent.reading.spans import sentence_spans
 
@@ -71,26 +72,12 @@ _TEMPORARY = re.compile(
 CONTACT_NOTES = re.compile(r"^deal\.contacts\[(\d+)\]\.notes$")
 
 
-def _named(sentence: str, deal: Deal) -> list[tuple[int, int, str]]:
-    """(start, end, contact id) of each contact the sentence names, at its first mention (a
-    full name, else a first or last name alone), in order."""
-    found = []
-    for c in deal.contacts:
-        for part in [c.name, *c.name.split()]:
-            if len(part) > 2 and part in sentence:
-                m = re.search(rf"\b{re.escape(part)}\b", sentence)
-                if m is not None:
-                    found.append((m.start(), m.end(), c.id))
-                    break
-    return sorted(found)
-
-
 def leavers(sentence: str, deal: Deal, ref: str) -> tuple[list[str], list[str]]:
     """Who the sentence says is leaving, and who it names to cover for them."""
     leaving = _LEAVING.search(sentence)
     if leaving is None:
         return [], []
-    named = _named(sentence, deal)
+    named = sorted(mentions(sentence, deal))  # in the sentence's order
     covers, since = [], 0  # "in her absence" names the next person, not every later one
     for start, end, cid in named:
         if _COVERS.match(sentence[end:]) or _IN_ABSENCE.search(sentence[since:start]):
@@ -118,11 +105,8 @@ def last_day(sentence: str, written: dt.date) -> dt.date | None:
 
 def _leave_starts(sentence: str, written: dt.date) -> dt.date | None:
     """The first day of a leave with an end: a date the words give before its "until"."""
-    cut = _UNTIL_WORD.search(sentence)
+    cut = UNTIL.search(sentence)
     return resolve_when(sentence[: cut.start()], written) if cut else None
-
-
-_UNTIL_WORD = re.compile(r"\b(?:until|till|through|back (?:on|in)|returning)\b", re.I)
 
 
 def read_departures(ref: str, text: str, deal: Deal, written: dt.date) -> Iterator[Fact]:

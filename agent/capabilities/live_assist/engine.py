@@ -24,10 +24,12 @@ from agent.capabilities.live_assist.card_bodies import TECHNICAL_CATEGORIES, Car
 from agent.capabilities.live_assist.contract import CueCard, CueTrigger
 from agent.capabilities.live_assist.cue_library import Cue, Library
 from agent.capabilities.objection_guide.build import ROLE_SECTIONS
+from agent.capabilities.objection_guide.ranking import has_value
 from agent.contracts.context import DealContext
 from agent.contracts.conversation import Utterance
 from agent.model.injection import Suspect, scan
 from agent.reading.competitors import Competitors, deal_competitors, knowledge_competitors
+from agent.reading.contacts import contact_for
 from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.objection_phrases import classify_objection
 from agent.reading.talk_tables import compile_talk_patterns
@@ -113,8 +115,9 @@ class LiveAssist(CardBodies):
         """The library's answer to an objection heard in a call (for the debrief), or None;
         one written for the buying role of the `speaker` (a contact's id or name)."""
         deal = self.ctx.deal
-        who = next((c for c in deal.contacts if speaker.lower() in (c.id, c.name.lower())), None)
-        doc = self._pick((category,), text, who.dmu_role if who else "")
+        cid = speaker if speaker in self.contact_index else contact_for(deal, speaker, None)
+        role = deal.contacts[self.contact_index[cid]].dmu_role if cid else ""
+        doc = self._pick((category,), text, role)
         if doc is None:
             return None
         cue = self.objections[doc]
@@ -164,14 +167,9 @@ class LiveAssist(CardBodies):
         close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
         fitting = [d for d in self.category if fits(d)]  # in the stage's order
         if role:  # the closest written for their role, else the category's one that is
-            theirs = [d for d in [*close, *fitting] if self._written_for(d, role)]
+            theirs = [d for d in [*close, *fitting] if has_value(self.kb.docs[d], "personas", role)]
             close = theirs[:1] or close
         return next(iter(close or fitting), None)
-
-    def _written_for(self, doc: str, role: str) -> bool:
-        """Whether the library entry names the role among the people who raise it."""
-        meta = self.kb.meta.get(doc, {})
-        return role in meta.get("personas", []) or flag("personas", role) in meta.get("flags", ())
 
     def no_card(self, name: str) -> NoCard | None:
         """For the debrief: a competitor named in the call that has no card anywhere."""

@@ -56,22 +56,25 @@ def _absence(p: StakeholderEngagement) -> str | None:
     return None
 
 
+def _target(role: str, p: StakeholderEngagement) -> Target:
+    absence = _absence(p)
+    where = p.away_ref or p.leaving_ref
+    return Target(
+        role=role,
+        contact_id=p.contact_id,
+        name=p.name,
+        title=p.title,
+        absence=absence,
+        citations=[where] if absence and where else [],
+    )
+
+
 def _targets(play: Play, analysis: Analysis) -> list[Target]:
     targets = []
     for role in play.meta.targets:
         people = analysis.contact(role)
         if people:
-            targets += [
-                Target(
-                    role=role,
-                    contact_id=p.contact_id,
-                    name=p.name,
-                    title=p.title,
-                    absence=_absence(p),
-                    citations=[r for r in (p.away_ref or p.leaving_ref,) if r and _absence(p)],
-                )
-                for p in people
-            ]
+            targets += [_target(role, p) for p in people]
         elif role == "economic_buyer" and (eb := analysis.economic_buyer) is not None:
             # known from the text ("the plant manager, Stefan Krüger, signs"), not a contact
             targets.append(Target(role=role, name=eb.name, title=eb.title, citations=eb.citations))

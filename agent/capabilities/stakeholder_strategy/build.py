@@ -195,18 +195,22 @@ def _draft(
     )
 
 
-def _covers(person: StakeholderEngagement, people: list[StakeholderEngagement]) -> str:
+def _covers(
+    person: StakeholderEngagement, people: list[StakeholderEngagement]
+) -> tuple[str, list[str]]:
     """Who this contact covers for, as the record says, while that one is away or on leave:
-    the handover is the first thing to arrange with them."""
+    the handover is the first thing to arrange with them; and where the record says so."""
     absent = next((p for p in people if p.deputy == person.name and p is not person), None)
     if absent is None:
-        return ""
-    first = absent.name.split()[0]
+        return "", []
+    first, cites = absent.name.split()[0], [absent.away_ref or absent.leaving_ref or ""]
     if absent.is_away:
-        return f"Covers for {absent.name} while {first} is away: the open asks go to them now. "
+        text = f"Covers for {absent.name} while {first} is away: the open asks go to them now. "
+        return text, cites
     return (
         f'Covers for {absent.name} ("{absent.leaving}"): meet them with {first} before {first} '
-        "goes, for a handover, so the open asks have an owner meanwhile. "
+        "goes, for a handover, so the open asks have an owner meanwhile. ",
+        cites,
     )
 
 
@@ -217,10 +221,8 @@ def _plan(
         person.role, ROLE_PLAYBOOK["unknown"]
     )
     caveat, caveat_cites = _caveat(person)
-    covers = _covers(person, people)
-    if covers:
-        absent = next(p for p in people if p.deputy == person.name and p is not person)
-        caveat_cites = [*caveat_cites, absent.away_ref or absent.leaving_ref or ""]
+    covers, covers_cites = _covers(person, people)
+    caveat_cites = [*caveat_cites, *covers_cites]
     approach = caveat + covers + approach
     priorities, cites = _priorities(ctx, person)
     message, m_cites = _message(ctx, person)
