@@ -18,6 +18,8 @@ from agent.contracts.upstream import ProcessStandards
 from agent.errors import CoachError
 
 if TYPE_CHECKING:
+    from agent.contracts.context import DealContext
+    from tools.deal_source import DealSource
     from tools.sources import WorkspaceSource
 
 Outcome = Literal["won", "lost"]
@@ -91,3 +93,15 @@ def deal_states(source: WorkspaceSource, deals: Iterable[Staged] | None = None) 
             state = by_stage[d.stage] = closure.outcome if closure else "open"
         states[d.id] = state
     return states
+
+
+def rep_deals(
+    source: WorkspaceSource, rep_id: str, loader: DealSource
+) -> tuple[list[DealContext], list[DealContext]]:
+    """The deals `rep_id` owns that the principal may reach (the catalogue's owners, read
+    through `loader`: files, or the upstream agents too), and the open ones among them: a won
+    or lost deal (most of a CRM's history) is no deal to act on. Nothing for a rep the
+    principal may not coach."""
+    ids = source.rep_deal_ids(rep_id) if source.access.may_coach(rep_id) else []
+    owned = [c for c in map(loader.load_context, ids) if c.deal.owner.id == rep_id]
+    return owned, [c for c in owned if closure_of(c.deal.stage, c.process) is None]

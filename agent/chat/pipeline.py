@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from agent.analysis.closure import closure_of, deal_states
+from agent.analysis.closure import deal_states, rep_deals
 from agent.analysis.kept import kept_analysis
 from agent.analysis.model import Analysis
 from agent.analysis.probability import estimate_win_probability
@@ -112,15 +112,13 @@ def _open_deals(
                 "or start the chat with --rep",
             )
         return "every open deal you may see", [loader.load_context(d) for d in ids]
-    ids = source.rep_deal_ids(rep_id) if source.access.may_coach(rep_id) else []
-    owned = [c for c in map(loader.load_context, ids) if c.deal.owner.id == rep_id]
+    owned, deals = rep_deals(source, rep_id, loader)
     if not owned:
         known = [r for r in source.rep_ids() if source.access.may_coach(r)]
         raise InvalidInput(
             f"no rep '{rep_id}' owns a deal you may see",
             fix=f"Known reps: {', '.join(known) or 'none'}",
         )
-    deals = [c for c in owned if closure_of(c.deal.stage, c.process) is None]
     return owned[-1].deal.owner.name, deals
 
 

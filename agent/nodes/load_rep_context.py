@@ -15,7 +15,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 from langgraph.store.base import BaseStore
 
-from agent.analysis.closure import closure_of
+from agent.analysis.closure import rep_deals
 from agent.capabilities.common.coaching_history import recall
 from agent.contracts.context import DealContext
 from agent.contracts.deal import TeamMember
@@ -164,12 +164,9 @@ def build_rep_context(
     assert analytics is None or isinstance(analytics, SalesAnalytics)
     # Only the rep's own deals are read (the workspace catalogue knows who owns what).
     may_coach = source.access.may_coach(rep_id)
-    ids = source.rep_deal_ids(rep_id) if may_coach else []
-    loader = contexts or source
-    owned = [c for c in (loader.load_context(d) for d in ids) if c.deal.owner.id == rep_id]
-    # Coached on their open deals: a won or lost one (most of a CRM's history) is no deal to
-    # act on, and counting it made "311 open deals" of 80 open ones, and patterns of history.
-    deals = [c for c in owned if closure_of(c.deal.stage, c.process) is None]
+    # Coached on their open deals: counting won and lost ones made "311 open deals" of 80 open
+    # ones, and patterns of history.
+    owned, deals = rep_deals(source, rep_id, contexts or source)
     listed = {
         r.rep_id: TeamMember(id=r.rep_id, name=r.name)
         for r in (analytics.reps if analytics else [])
