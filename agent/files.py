@@ -46,6 +46,20 @@ def version(path: Path) -> str | None:
         return None
 
 
+def read_bytes(path: Path | str) -> bytes:
+    """A whole file's bytes with one open, one read and one close (`Path.read_bytes` asks the
+    system for the size and whether it is a terminal first): a batch run reads every file of
+    every deal (tools/deal_cache.py) and each deal version's kept values."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, data: str | bytes, *, sync: bool = True) -> None:
     """Write beside the file, then rename over it: a reader, or a crash at any point, sees the
     old file or the new one, never half of one. The file's permissions are kept. The one atomic

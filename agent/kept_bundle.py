@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.files import write_atomic
+from agent.files import read_bytes, write_atomic
 
 MAGIC = b"coach-kept 1\n"
 SUFFIX = ".kept"
@@ -76,7 +76,7 @@ def save(path: Path, name: str, data: bytes) -> None:
 def read(path: Path) -> dict[str, bytes]:
     """Every value a file holds, by name (none when it is missing or not one of ours)."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError:
         return {}
     return parse(data)

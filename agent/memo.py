@@ -47,7 +47,7 @@ class DiskHome:
         self.folder = folder
         self.fingerprint = fingerprint
 
-    @property
+    @cached_property
     def file(self) -> Path:
         """The file holding this home's values, and every home's within it."""
         return self.folder / (self.fingerprint.split(".", 1)[0] + kept_bundle.SUFFIX)

@@ -39,6 +39,7 @@ import os
 import shutil
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,12 +48,15 @@ from pydantic import TypeAdapter
 
 from agent.contracts.base import WITHIN_LIMITS
 from agent.contracts.context import DealContext
+from agent.files import read_bytes
 from agent.intake import LIMITS
 from agent.kept_bundle import SUFFIX
 from agent.memo import DiskHome, home
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
+
+    from pydantic import BaseModel
 
 FOLDER = "deal-cache"
 KEEP_DAYS = 14  # a deal version no run has asked for in this long is removed
@@ -112,10 +116,15 @@ class DealCache:
         self.root = root
         self.folder: Path | None = None
 
+    @cached_property
+    def _resolved(self) -> Path:
+        """The workspace's real place, once (each fingerprint names it)."""
+        return self.root.resolve()
+
     def enable(self, state: Path, knowledge_version: str | None) -> None:
         """Keep deals under `state`/deal-cache from now on, in this generation's folder; another
         generation's folder for this workspace is removed once no run has used it for a day."""
-        where = hashlib.sha256(str(self.root.resolve()).encode("utf-8")).hexdigest()[:24]
+        where = hashlib.sha256(str(self._resolved).encode("utf-8")).hexdigest()[:24]
         base = state / FOLDER / where
         folder = base / generation(knowledge_version)
         now = time.time()
@@ -132,12 +141,12 @@ class DealCache:
         """A hash of the deal's id, the workspace, the limits and each (section, file) with
         the file's place and bytes; a section without a file counts as absent."""
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(f"{self.root.resolve()}\n{deal_id}\n{LIMITS!r}\n".encode())
+        digest.update(f"{self._resolved}\n{deal_id}\n{LIMITS!r}\n".encode())
         for section, path in files:
             if path is None:
                 digest.update(f"{section}:-\n".encode())
                 continue
-            data = path.read_bytes()
+            data = read_bytes(path)
             digest.update(f"{section}:{path.relative_to(self.root)}:{len(data)}\n".encode())
             digest.update(data)
         return digest.hexdigest()
@@ -147,9 +156,13 @@ class DealCache:
         deal_id: str,
         files: Sequence[tuple[str, Path | None]],
         build: Callable[[], DealContext],
+        shared: Mapping[str, BaseModel] | None = None,
     ) -> DealContext:
         """The deal's context from the cache, or built and kept; either way given its home, so
-        what is computed from it is kept too (agent/memo.py)."""
+        what is computed from it is kept too (agent/memo.py). `shared`: sections the caller
+        holds validated already (the workspace's org/ ones, the same for every deal): kept
+        without them and given them back when read, so a run validates them once, not once a
+        deal. Their files are in the fingerprint like any other."""
         if self.folder is None:
             return build()
         where = DiskHome(self.folder, self.fingerprint(deal_id, files))
@@ -157,6 +170,7 @@ class DealCache:
         # they were checked when it was built, and they are part of the fingerprint.
         ctx = where.load("context", None, _CONTEXT, WITHIN_LIMITS)
         if ctx is not None:
+            ctx = ctx.model_copy(update=shared) if shared else ctx
             _touch(where.file)
             home(ctx, where)
             return ctx
@@ -164,7 +178,8 @@ class DealCache:
         # Kept only when the files are still what was fingerprinted: a deal edited while it
         # was being loaded is loaded again next time rather than kept under the old bytes.
         if self.fingerprint(deal_id, files) == where.fingerprint:
-            where.save("context", None, _CONTEXT, ctx)
+            kept = ctx.model_copy(update=dict.fromkeys(shared, None)) if shared else ctx
+            where.save("context", None, _CONTEXT, kept)
             home(ctx, where)
         return ctx
 

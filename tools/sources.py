@@ -58,6 +58,9 @@ class WorkspaceSource(WorkspaceFiles):
         self._contexts: Recent[str, tuple[tuple[Folders, Files], DealContext]] = Recent(
             maxsize=KEPT_DEALS
         )
+        # org/ sections validated once per version of their file, shared by every deal that
+        # has none of its own (`_shared`)
+        self._org: Recent[tuple[str, Path, int, int], BaseModel] = Recent(maxsize=8)
         self.access = Access(None, AccessGrants())  # everything: the local single-user mode
         self._scoped: dict[Principal, WorkspaceSource] = {}
         from tools.catalogue import Catalogue  # it reads deals through this class
@@ -239,11 +242,16 @@ class WorkspaceSource(WorkspaceFiles):
         )
 
     def deal_path(
-        self, deal_id: str, names: Container[str] | None = None, listed: Listing = None
+        self,
+        deal_id: str,
+        names: Container[str] | None = None,
+        listed: Listing = None,
+        folder: Path | None = None,
     ) -> Path:
         """deals/<ID>/deal.yaml (or .yml, .json); `names`, `listed`: as `_find` takes them,
-        from a listing of the deal's folder (which then exists)."""
-        folder = self.deal_folder(deal_id)
+        from a listing of the deal's folder (which then exists); `folder`: `deal_folder`'s
+        answer, when the caller has it."""
+        folder = folder or self.deal_folder(deal_id)
         found = names is not None or folder.is_dir()
         path = self._find(folder, "deal", names, listed) if found else None
         if path is None or not self.reachable(deal_id):
@@ -329,7 +337,7 @@ class WorkspaceSource(WorkspaceFiles):
             raise
         names = {n.lower() for n in entries}  # not three probes a section
         listed = None if linked(self.root, folder) else entries
-        deal = self.deal_path(deal_id, names, listed)  # an unreachable deal: DealNotFound
+        deal = self.deal_path(deal_id, names, listed, folder)  # unreachable: DealNotFound
         files = [
             ("deal", deal),
             *((s, self._section_path(folder, s, names, listed)) for s in SECTION_PURPOSE),
@@ -354,21 +362,47 @@ class WorkspaceSource(WorkspaceFiles):
         check_deal_id(deal_id)  # an id that is not a plain name is refused before any stat
         folders = folder_stamps(self.root, deal_id)  # before the listing: a later edit shows
         files, stamp = self._stamped_files(deal_id)  # an unknown deal: DealNotFound
-        if any(p and linked(self.root, p) for _, p in files):
+        if linked(self.root, *(p for _, p in files if p is not None)):
             folders = None  # a link on the way: each request checks where it leads
         if cached and cached[0][1] == stamp:
             context = cached[1]
         else:
-            context = self.deal_cache.context(deal_id, files, lambda: self._load_context(deal_id))
+            shared = self._shared(files, stamp)
+            context = self.deal_cache.context(
+                deal_id, files, lambda: self._load_context(deal_id, shared), shared
+            )
         self._contexts.put(deal_id, ((folders, stamp), context))
         return context
 
-    def _load_context(self, deal_id: str) -> DealContext:
+    def _shared(
+        self, files: list[tuple[str, Path | None]], stamp: tuple[tuple[Path, int, int] | None, ...]
+    ) -> dict[str, BaseModel]:
+        """The deal's sections that come from org/ (it has none of its own), each validated
+        once per version of its file and the same object in every deal's context. Why: they
+        are organisation-wide (a team's analytics is larger than most deals), and validating
+        them again for every deal of a pipeline run was half of what loading a deal cost."""
+        org = self.root / "org"
+        shared: dict[str, BaseModel] = {}
+        for (section, path), found in zip(files, stamp, strict=True):
+            if path is None or found is None or section not in ORG_SECTIONS or path.parent != org:
+                continue
+            key = (section, *found)
+            model = self._org.peek(key)
+            if model is None:
+                model = validate_file(SECTION_MODELS[section], self._parsed(path), str(path))
+                self._org.put(key, model)
+            shared[section] = model
+        return shared
+
+    def _load_context(
+        self, deal_id: str, shared: dict[str, BaseModel] | None = None
+    ) -> DealContext:
         deal = self.get_deal(deal_id)
         sections: dict[str, Any] = {}
         sources = {"deal": str(self.root / "deals" / deal_id)}
         for name in SECTION_PURPOSE:
-            value = self.get_section(deal_id, name)
+            value = shared.get(name) if shared and name in shared else None
+            value = value if value is not None else self.get_section(deal_id, name)
             if value is not None:
                 sections[name] = value
                 sources[name] = str(self.section_path(deal_id, name))

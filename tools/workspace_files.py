@@ -37,18 +37,23 @@ def read_document(path: Path) -> Any:
     return parse_document(text, str(path), json_only=path.suffix == ".json")
 
 
-def linked(root: Path, path: Path) -> bool:
-    """Whether a symlink is on the way from `root` down to `path` (a few lstat calls, so the
-    full resolve is paid only when a link is there to check)."""
-    try:
-        parts = path.relative_to(root).parts
-    except ValueError:
-        return True
-    probe = root
-    for part in parts:
-        probe = probe / part
-        if probe.is_symlink():
+def linked(root: Path, *paths: Path) -> bool:
+    """Whether a symlink is on the way from `root` down to any of `paths` (a few lstat calls,
+    each folder on the way once: a deal's files share theirs; so the full resolve is paid only
+    when a link is there to check)."""
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
             return True
+        probe = str(root)
+        for part in parts:
+            probe = os.path.join(probe, part)
+            if probe not in seen:
+                seen.add(probe)
+                if os.path.islink(probe):
+                    return True
     return False
 
 

@@ -50,15 +50,20 @@ def _stored(
 ) -> Analysis:
     """The analysis kept with a reading that has a home (agent/memo.py): the reading's home
     covers the deal's files and how they were read, so the date and the process (by content:
-    a default stage model edited in the knowledge is another key) complete the inputs. The
-    analysis read back holds a copy of the reading; the request's own object takes its place,
-    so what is kept per reading (its grounds) is found again. Without a home, computed."""
+    a default stage model edited in the knowledge is another key) complete the inputs. It is
+    kept without its reading (an empty one in its place: reading a copy back from disk was a
+    third of what loading the analysis cost), and the request's own reading is put back, so
+    what is kept per reading (its grounds) is found again. Without a home, computed."""
     if home_of(reading) is None:
         return analyze_deal(deal, as_of, reading, fallback)
     key = (as_of.isoformat(), _process_key(fallback))
-    stored = _ON_DISK.get(reading, key, lambda: analyze_deal(deal, as_of, reading, fallback))
-    if stored.reading is reading:
-        return stored
+    stored = _ON_DISK.get(
+        reading,
+        key,
+        lambda: analyze_deal(deal, as_of, reading, fallback).model_copy(
+            update={"reading": _NOTHING_READ}
+        ),
+    )
     analysis = stored.model_copy(update={"reading": reading})
     if (where := home_of(stored)) is not None:  # the same content: what it grounds is kept too
         home(analysis, where)
@@ -66,6 +71,7 @@ def _stored(
 
 
 _ON_DISK: PerObject[Analysis] = PerObject(maxsize=64, kept="analysis", kind=Analysis)
+_NOTHING_READ = Reading()
 
 
 def _process_key(view: ProcessInView | None) -> str:

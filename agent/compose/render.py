@@ -70,6 +70,9 @@ def environment() -> Environment:
         autoescape=False,
         finalize=_finalize,
         bytecode_cache=_kept_code(),
+        # templates are part of the installed code: not looked at on disk again for every
+        # answer (a server picks up an edited template when it restarts, as it does code)
+        auto_reload=False,
     )
     env.globals.update(
         pct=pct, chance=chance, signed_pct=signed_pct, money=money, human=human, hours=hours

@@ -66,8 +66,15 @@ def _fields(model: type[BaseModel], every: bool) -> tuple[str, ...]:
 
 
 # Walked once per context object (agent/memo.py): several steps of one request, and every
-# request about an unchanged deal, ask for the same texts. Each caller gets its own list.
-_WALKED: PerObject[tuple[Text, ...]] = PerObject()
+# request about an unchanged deal, ask for the same texts. Each caller gets its own list. The
+# free texts are kept on disk too in a batch run (the deal cache), as plain pairs (pydantic
+# builds dataclasses from JSON slowly): a warm answer reads the deal's claims about
+# competitors from them, and walking the whole record again for that cost more.
+_EVERY: PerObject[tuple[Text, ...]] = PerObject()
+_FREE: PerObject[tuple[Text, ...]] = PerObject()
+_FREE_PAIRS: PerObject[tuple[tuple[str, str], ...]] = PerObject(
+    kept="free_texts", kind=tuple[tuple[str, str], ...]
+)
 # And once per part of it (the deal, each upstream section, the transcript): a debrief's context
 # is the deal's with a new call attached (the same part objects), so a new call walks and scans
 # only the call's strings, not the whole record again. In the parts' field order, so the texts
@@ -97,9 +104,7 @@ def _strings(ctx: DealContext, every: bool) -> list[tuple[str, str]]:
 def every_string(ctx: DealContext) -> list[Text]:
     """Every string the deal context holds, names and titles included: what injected text
     could hide in."""
-    return list(
-        _WALKED.get(ctx, "every", lambda: tuple(Text(r, t) for r, t in _strings(ctx, True)))
-    )
+    return list(_EVERY.get(ctx, None, lambda: tuple(Text(r, t) for r, t in _strings(ctx, True))))
 
 
 def suspects_in(ctx: DealContext) -> list[Suspect]:
@@ -128,7 +133,11 @@ _SUSPECTS: PerObject[tuple[Suspect, ...]] = PerObject(kept="suspects", kind=tupl
 def free_texts(ctx: DealContext) -> list[Text]:
     """The deal's free texts in a stable order: the CRM record, then each upstream section,
     then the transcript's lines."""
-    return list(_WALKED.get(ctx, "free", lambda: tuple(_free_texts(ctx))))
+    return list(_FREE.get(ctx, None, lambda: tuple(Text(r, t) for r, t in _free_pairs(ctx))))
+
+
+def _free_pairs(ctx: DealContext) -> tuple[tuple[str, str], ...]:
+    return _FREE_PAIRS.get(ctx, None, lambda: tuple((t.ref, t.text) for t in _free_texts(ctx)))
 
 
 def free_text_at(ctx: DealContext) -> Mapping[str, str]:

@@ -16,6 +16,7 @@ from agent.analysis import kept as kept_module
 from agent.analysis.kept import kept_analysis
 from agent.analysis.stage import ProcessInView
 from agent.contracts import CoachingResponse
+from agent.contracts.facts import Reading
 from agent.contracts.principal import Principal
 from agent.errors import DealNotFound
 from agent.interfaces.cli.app import app
@@ -78,6 +79,7 @@ def test_a_warm_run_answers_as_a_cold_one_and_an_edit_is_a_new_answer(
     assert len(files) == len(deals)
     kept = [name.split(".")[-2] for f in files for name in kept_bundle.read(f)]
     kinds = ("context", "reading", "suspects", "input_grounds", "reading_grounds", "analysis")
+    kinds += ("free_texts",)
     for what in (*kinds, "kept_grounds"):
         assert kept.count(what) == len(deals), kept
     assert _batch(sample_copy, deals, out) == cold  # read back from the cache
@@ -127,6 +129,14 @@ def test_a_kept_analysis_is_read_back_with_the_request_s_reading(
     again = kept_analysis(later, as_of, reading, ProcessInView(standard, "proc-test"))
     assert again == computed
     assert again.reading is reading  # what is kept per reading is found again
+    assert computed.reading.facts  # kept without it: the request holds its reading already
+    (kept,) = [
+        json.loads(data)
+        for path in tmp_path.glob("deal-cache/*/*/*.kept")
+        for name, data in kept_bundle.read(path).items()
+        if name.rsplit(".", 2)[-2] == "analysis"
+    ]
+    assert kept["reading"] == Reading().model_dump(mode="json")
     with pytest.raises(AssertionError):  # another date is another analysis
         kept_analysis(later, as_of + dt.timedelta(days=1), reading, process)
     edited = standard.model_copy(update={"version": f"{standard.version}-edited"})
@@ -213,3 +223,38 @@ def test_a_version_unused_for_long_is_removed_and_a_used_one_stays(
     assert len(left) == 1
     (kept,) = left
     assert kept == later.deal_cache.fingerprint(used, later._files(used))
+
+
+def test_org_sections_are_validated_once_shared_and_not_kept_with_each_deal(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    """org/process and org/analytics are the same for every deal without its own: one object
+    in every context of a run, kept with no deal (its file is still in the fingerprint), given
+    back when a deal is read from the cache; a deal's own section stays its own."""
+    first, second, own = SAMPLE_DEALS[:3]
+    org_process = (sample_copy / "org" / "process.yaml").read_text()
+    (sample_copy / "deals" / own / "process.yaml").write_text(
+        re.sub(r"(?m)^version: .*$", "version: the deal's own", org_process, count=1)
+    )
+    fresh = {d: WorkspaceSource(sample_copy).load_context(d) for d in (first, second)}
+    source = _enabled(sample_copy, tmp_path)
+    a, b = (source.load_context(d) for d in (first, second))
+    assert a.analytics is not None and a.analytics is b.analytics
+    for deal in (first, second):
+        (kept,) = [
+            data
+            for path in tmp_path.glob("deal-cache/*/*/*.kept")
+            for name, data in kept_bundle.read(path).items()
+            if name.endswith(".context." + name.rsplit(".", 1)[-1])
+            and json.loads(data)["deal"]["id"] == deal
+        ]
+        assert json.loads(kept)["analytics"] is None
+    later = _enabled(sample_copy, tmp_path)  # another process, in effect: read back
+    again = [later.load_context(d) for d in (first, second)]
+    assert again == [fresh[first], fresh[second]]
+    assert again[0].analytics is again[1].analytics
+    assert again[0].process is not None and again[0].process is again[1].process
+    mine = later.load_context(own)
+    assert mine.process is not None and mine.process.version == "the deal's own"
+    assert mine.analytics is again[0].analytics
+    assert _enabled(sample_copy, tmp_path).load_context(own) == mine
