@@ -90,6 +90,25 @@ def test_batch_answers_as_the_per_deal_command_does(tmp_path: Path, _private_mem
         assert _stable(answer) == _stable(CoachingResponse.model_validate_json(single.stdout))
 
 
+def test_a_deal_whose_record_the_memory_refuses_is_not_answered(
+    tmp_path: Path, _private_memory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records are written a few deals at a time (coaching_history.held): when the memory
+    refuses them, those deals are reported, not written out as answered."""
+    from agent.capabilities.common import coaching_history
+
+    def refuse(_: object) -> None:
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(coaching_history, "_write", refuse)
+    out = tmp_path / "none.jsonl"
+    ids = ",".join(SAMPLE_DEALS[:3])
+    result = runner.invoke(app, ["batch", "next-action", "--deals", ids, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert out.read_text() == ""
+    assert f"skipped {SAMPLE_DEALS[1]}: its coaching record could not be kept" in result.stderr
+
+
 def test_batch_sees_only_what_the_principal_may_reach(tmp_path: Path) -> None:
     source = WorkspaceSource(SAMPLE)
     owner = source.get_deal(SAMPLE_DEALS[0]).owner.id

@@ -8,9 +8,12 @@ is what a rep can follow or not, and what a later deal record can show.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, get_args
 
-from langgraph.store.base import BaseStore
+from langgraph.store.base import BaseStore, PutOp
 
 from agent.capabilities.common.remedies import CHECK_PLAYS, CHECK_SKILLS
 from agent.contracts.context import DealContext
@@ -69,15 +72,56 @@ def record_for(ctx: DealContext, result: Any, as_of: dt.date) -> CoachingRecord 
 
 
 def remember(store: BaseStore, record: CoachingRecord, tenant: str = LOCAL_TENANT) -> None:
-    """One item per deal, capability and date: asking twice on a day replaces, not repeats."""
+    """One item per deal, capability and date: asking twice on a day replaces, not repeats.
+    Within `held()`, written when the block ends."""
     key = f"{record.deal_id}:{record.capability}:{record.as_of.isoformat()}"
-    store.put(coaching_namespace(record.rep_id, tenant), key, record.model_dump(mode="json"))
+    namespace = coaching_namespace(record.rep_id, tenant)
+    put = PutOp(namespace, key, record.model_dump(mode="json"))
+    pending = _HELD.get()
+    if pending is None:
+        store.batch([put])
+    else:
+        pending.append((store, put))
+
+
+# Records remembered within `held()`, with the store each goes to.
+_HELD: ContextVar[list[tuple[BaseStore, PutOp]] | None] = ContextVar("held", default=None)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Records remembered in the block written together when it ends, one transaction per
+    store. Why: a batch run answers thousands of deals, and a write of its own for each deal's
+    record (a transaction on the memory, which the batch's workers share) was about a twentieth
+    of a warm answer. Its caller answers the block's deals only once the write has succeeded
+    (agent/interfaces/cli/batch.py). A history read within the block (`recall`) writes first,
+    so it sees them. A block inside another is part of it."""
+    if _HELD.get() is not None:
+        yield
+        return
+    pending: list[tuple[BaseStore, PutOp]] = []
+    token = _HELD.set(pending)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+    _write(pending)
+
+
+def _write(pending: list[tuple[BaseStore, PutOp]]) -> None:
+    stores = {id(store): store for store, _ in pending}
+    for ident, store in stores.items():
+        store.batch([put for where, put in pending if id(where) == ident])
+    pending.clear()
 
 
 def recall(
     store: BaseStore, rep_id: str, as_of: dt.date, tenant: str = LOCAL_TENANT
 ) -> list[CoachingRecord]:
     """The rep's recorded advice up to `as_of`, oldest first (later advice is not history yet)."""
+    pending = _HELD.get()
+    if pending:
+        _write(pending)
     items = store.search(coaching_namespace(rep_id, tenant), limit=HISTORY_LIMIT)
     records = [CoachingRecord.model_validate(item.value) for item in items]
     kept = [r for r in records if r.as_of <= as_of]

@@ -81,7 +81,16 @@ DIED = "a worker process died while answering it (not answered)"
 
 
 def _chunk(deals: list[str]) -> list[tuple[str, str | None, str | None]]:
-    return [_answer(d) for d in deals]
+    """Answers to a few deals, whose coaching records are written together at the end
+    (coaching_history.held): a deal is answered only once its record is kept."""
+    from agent.capabilities.common.coaching_history import held
+
+    try:
+        with held():
+            return [_answer(d) for d in deals]
+    except Exception as exc:  # noqa: BLE001 - the memory refused the records: none is answered
+        problem = f"its coaching record could not be kept ({type(exc).__name__}: {exc})"
+        return [(d, None, problem) for d in deals]
 
 
 def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str | None]]:
@@ -95,19 +104,20 @@ def _results(deals: list[str], jobs: int) -> Iterator[tuple[str, str | None, str
     # graph and what a first answer loads once for every deal (the knowledge and its rankings,
     # templates, vocabularies) instead of each paying for it. A worker opens its own memory
     # connection (agent/memory.py forgets the parent's at fork).
-    yield _answer(deals[0])
+    yield from _chunk(deals[:1])
+    rest = deals[1:]
+    parts = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
     with _settled():
         if jobs <= 1 or len(deals) < 2:
-            yield from map(_answer, deals[1:])
+            for part in parts:
+                yield from _chunk(part)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        rest = deals[1:]
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        parts = [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
         pool = ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_JOB.update, initargs=(dict(_JOB),)
         )
