@@ -17,6 +17,7 @@ from agent.capabilities.common.playbook import (
     paragraph,
     score_plays,
 )
+from agent.capabilities.common.silence import silence
 from agent.capabilities.next_best_action.closed import recommend_closed
 from agent.capabilities.next_best_action.contract import (
     DealSnapshot,
@@ -56,25 +57,35 @@ def _absence(p: StakeholderEngagement) -> str | None:
     return None
 
 
-def _target(role: str, p: StakeholderEngagement) -> Target:
+def _target(role: str, p: StakeholderEngagement, deal: Deal) -> Target:
     absence = _absence(p)
     where = p.away_ref or p.leaving_ref
+    if absence is not None:
+        return Target(
+            role=role,
+            contact_id=p.contact_id,
+            name=p.name,
+            title=p.title,
+            absence=absence,
+            citations=[where] if where else [],
+        )
+    quiet = silence(p, deal)
     return Target(
         role=role,
         contact_id=p.contact_id,
         name=p.name,
         title=p.title,
-        absence=absence,
-        citations=[where] if absence and where else [],
+        silence=quiet[0] if quiet else None,
+        citations=quiet[1] if quiet else [],
     )
 
 
-def _targets(play: Play, analysis: Analysis) -> list[Target]:
+def _targets(play: Play, analysis: Analysis, deal: Deal) -> list[Target]:
     targets = []
     for role in play.meta.targets:
         people = analysis.contact(role)
         if people:
-            targets += [_target(role, p) for p in people]
+            targets += [_target(role, p, deal) for p in people]
         elif role == "economic_buyer" and (eb := analysis.economic_buyer) is not None:
             # known from the text ("the plant manager, Stefan Krüger, signs"), not a contact
             targets.append(Target(role=role, name=eb.name, title=eb.title, citations=eb.citations))
@@ -192,7 +203,7 @@ def _action(
     scored: ScoredPlay, ctx: DealContext, analysis: Analysis, values: dict[str, str]
 ) -> RecommendedAction:
     play = scored.play
-    targets = _targets(play, analysis)
+    targets = _targets(play, analysis, ctx.deal)
     timing, reason = _timing(scored)
     rationale = [
         RationaleItem(

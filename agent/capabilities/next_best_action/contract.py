@@ -56,7 +56,14 @@ class Target(Contract):
         default=None,
         description="Their leave, departure or absence in the record's words, and who covers.",
     )
-    citations: list[str] = Field(default_factory=list, description="Where the absence is said.")
+    silence: str | None = Field(
+        default=None,
+        description="When they are not away: a meeting they did not come to, or attempts to "
+        "reach them unanswered, since they last took part.",
+    )
+    citations: list[str] = Field(
+        default_factory=list, description="Where the absence, or else the silence, is said."
+    )
 
 
 class Guidance(Contract):

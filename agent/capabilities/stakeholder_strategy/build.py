@@ -21,6 +21,7 @@ from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.capabilities.common.playbook import deal_values
 from agent.capabilities.common.remedies import remedy
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
+from agent.capabilities.common.silence import NO_SHOW, silence
 from agent.capabilities.stakeholder_strategy.contract import (
     Escalation,
     RoleCoverage,
@@ -30,7 +31,7 @@ from agent.capabilities.stakeholder_strategy.contract import (
 )
 from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
-from agent.contracts.deal import DmuRole
+from agent.contracts.deal import Deal, DmuRole
 from knowledge.plays import Play
 
 # Every decision role, in the order a plan is read; influencers and unknowns follow.
@@ -83,8 +84,9 @@ def _value(ctx: DealContext) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
-    """What makes someone unreliable, in the record's words, and where it says so."""
+def _caveat(person: StakeholderEngagement, deal: Deal | None = None) -> tuple[str, list[str]]:
+    """What makes someone unreliable, in the record's words, and where it says so; with the
+    deal, also a meeting they did not come to since they last took part."""
     if person.leaving:
         return f"Leaving: {person.leaving} ", [person.leaving_ref or ""]
     if person.is_away:
@@ -105,6 +107,13 @@ def _caveat(person: StakeholderEngagement) -> tuple[str, list[str]]:
             "The last attempt to reach them bounced: they may no longer be with the customer. "
             "Confirm through another contact before relying on them. ",
             person.unanswered_refs[-1:],
+        )
+    quiet = silence(person, deal) if deal is not None else None
+    if quiet is not None and quiet[0].startswith(NO_SHOW):
+        return (
+            f"{quiet[0][0].upper()}{quiet[0][1:]}: before the next meeting, confirm through a "
+            "colleague they work with that they will come, and what they need from it. ",
+            quiet[1],
         )
     if person.unanswered >= UNANSWERED_ATTEMPTS:
         return (
@@ -220,7 +229,7 @@ def _plan(
     approach, channel, collaboration, risk = ROLE_PLAYBOOK.get(
         person.role, ROLE_PLAYBOOK["unknown"]
     )
-    caveat, caveat_cites = _caveat(person)
+    caveat, caveat_cites = _caveat(person, ctx.deal)
     covers, covers_cites = _covers(person, people)
     caveat_cites = [*caveat_cites, *covers_cites]
     approach = caveat + covers + approach

@@ -1,0 +1,42 @@
+"""What the record says of a stakeholder's silence since they last took part: a meeting they did
+not come to, attempts to reach them nobody answered.
+
+Why: a plan that says "validate the date with the finance director" reads differently when he
+did not come to the last proposal review. Stakeholder engagement counts the attempts (a no-show
+is one of them: agent/reading/outreach.py); this says which, in words a rep acts on, with the
+activity to cite, for every answer that names the person (next best action's "With", the
+stakeholder plan's caveat).
+"""
+
+from __future__ import annotations
+
+from agent.analysis.model import StakeholderEngagement
+from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
+from agent.contracts.deal import Deal
+from agent.reading.activity_index import activity_index
+
+NO_SHOW = "did not come to the "  # how a no-show opens
+
+
+def silence(person: StakeholderEngagement, deal: Deal) -> tuple[str, list[str]] | None:
+    """(what to say, the activities it rests on) when the latest attempt to reach `person`
+    since they last took part was a meeting they did not come to, or when at least
+    UNANSWERED_ATTEMPTS attempts went unanswered; None otherwise (one unanswered e-mail is not
+    news)."""
+    if not person.unanswered_refs:
+        return None
+    last_ref = person.unanswered_refs[-1]
+    index = int(last_ref.rsplit("[", 1)[1].rstrip("]"))
+    last = deal.activities[index]
+    missed = activity_index(deal).missed.get(index)
+    earlier = person.unanswered - 1
+    if missed is not None and missed.kind == "no_show":
+        more = f", after {earlier} unanswered attempt{'s' * (earlier > 1)}" if earlier else ""
+        return f"{NO_SHOW}{last.type} on {last.date.isoformat()}{more}", [last_ref]
+    if person.unanswered >= UNANSWERED_ATTEMPTS:
+        return (
+            f"{person.unanswered} attempts to reach them since they last took part unanswered, "
+            f"the latest on {last.date.isoformat()}",
+            list(person.unanswered_refs),
+        )
+    return None

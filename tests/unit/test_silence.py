@@ -1,0 +1,61 @@
+"""A stakeholder's silence since they last took part (agent/capabilities/common/silence.py): a
+meeting they did not come to is named with the activity; one unanswered e-mail is not news."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.analysis import analyze_deal
+from agent.capabilities.common.silence import silence
+from agent.capabilities.stakeholder_strategy.build import _caveat
+from tests.factories import AS_OF, activity, contact, make_context
+
+EB = contact("c-eb", "Erin Buyer", "economic_buyer")
+
+
+def _said(*activities: dict[str, Any]) -> tuple[str, list[str]] | None:
+    ctx = make_context(deal={"contacts": [EB], "activities": list(activities)})
+    (person,) = [p for p in analyze_deal(ctx, AS_OF).engagement if p.contact_id == "c-eb"]
+    return silence(person, ctx.deal)
+
+
+def test_a_meeting_they_did_not_come_to_is_named_with_where_it_is_said() -> None:
+    held = activity("a1", 20, ["c-eb", "rep-1"])
+    missed = activity("a2", 8, ["c-eb", "rep-1"], outcome="no_show")
+    assert _said(held, missed) == (
+        f"did not come to the meeting on {missed['date']}",
+        ["deal.activities[1]"],
+    )
+    came = {**missed, "outcome": "neutral"}  # the twin: the meeting took place
+    assert _said(held, came) is None
+
+
+def test_unanswered_attempts_count_from_two() -> None:
+    held = activity("a1", 20, ["c-eb", "rep-1"])
+    first = activity("a2", 9, ["c-eb", "rep-1"], "email", outcome="No reply")
+    second = activity("a3", 4, ["c-eb", "rep-1"], "call", outcome="No answer")
+    assert _said(held, first) is None
+    said = _said(held, first, second)
+    assert said is not None
+    assert said[0].startswith("2 attempts to reach them") and second["date"] in said[0]
+    assert said[1] == ["deal.activities[1]", "deal.activities[2]"]
+    missed = activity("a4", 2, ["c-eb", "rep-1"], outcome="no_show")
+    after = _said(held, first, second, missed)
+    assert after is not None and after[0].endswith(", after 2 unanswered attempts")
+
+
+def test_the_stakeholder_plan_says_to_confirm_through_a_colleague() -> None:
+    ctx = make_context(
+        deal={
+            "contacts": [EB],
+            "activities": [
+                activity("a1", 20, ["c-eb"]),
+                activity("a2", 8, ["c-eb"], outcome="no_show"),
+            ],
+        }
+    )
+    (person,) = [p for p in analyze_deal(ctx, AS_OF).engagement if p.contact_id == "c-eb"]
+    words, cites = _caveat(person, ctx.deal)
+    assert words.startswith("Did not come to the meeting on") and "through a colleague" in words
+    assert cites == ["deal.activities[1]"]
+    assert _caveat(person) == ("", [])  # without the deal: only what makes them unreliable
