@@ -59,3 +59,19 @@ def test_the_stakeholder_plan_says_to_confirm_through_a_colleague() -> None:
     assert words.startswith("Did not come to the meeting on") and "through a colleague" in words
     assert cites == ["deal.activities[1]"]
     assert _caveat(person) == ("", [])  # without the deal: only what makes them unreliable
+
+
+def test_a_no_show_with_others_invited_is_nobody_s_in_particular() -> None:
+    """'He never dialled in; Ottilie apologised': with two from the customer invited, the
+    record does not say who stayed away, so neither is named as the one who did not come."""
+    champion = contact("c-ch", "Cara Champion", "champion")
+    held = activity("a1", 20, ["c-eb", "c-ch", "rep-1"])
+    missed = activity("a2", 3, ["c-eb", "c-ch", "rep-1"], outcome="No-show, to rebook")
+    ctx = make_context(deal={"contacts": [EB, champion], "activities": [held, missed]})
+    people = analyze_deal(ctx, AS_OF).engagement
+    assert [p.unanswered for p in people] == [1, 1]
+    assert [silence(p, ctx.deal) for p in people] == [None, None]
+    alone = {**missed, "participants": ["c-eb", "rep-1"]}  # the twin: he alone was invited
+    ctx = make_context(deal={"contacts": [EB, champion], "activities": [held, alone]})
+    eb, ch = analyze_deal(ctx, AS_OF).engagement
+    assert silence(eb, ctx.deal) is not None and silence(ch, ctx.deal) is None

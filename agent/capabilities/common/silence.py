@@ -20,9 +20,10 @@ NO_SHOW = "did not come to the "  # how a no-show opens
 
 def silence(person: StakeholderEngagement, deal: Deal) -> tuple[str, list[str]] | None:
     """(what to say, the activities it rests on) when the latest attempt to reach `person`
-    since they last took part was a meeting they did not come to, or when at least
-    UNANSWERED_ATTEMPTS attempts went unanswered; None otherwise (one unanswered e-mail is not
-    news)."""
+    since they last took part was a meeting that they alone, from the customer, were to attend
+    and did not come to (with others invited, the record seldom says who stayed away), or when
+    at least UNANSWERED_ATTEMPTS attempts went unanswered; None otherwise (one unanswered
+    e-mail is not news)."""
     if not person.unanswered_refs:
         return None
     last_ref = person.unanswered_refs[-1]
@@ -30,7 +31,9 @@ def silence(person: StakeholderEngagement, deal: Deal) -> tuple[str, list[str]] 
     last = deal.activities[index]
     missed = activity_index(deal).missed.get(index)
     earlier = person.unanswered - 1
-    if missed is not None and missed.kind == "no_show":
+    customers = {c.id for c in deal.contacts} & set(last.participants)
+    # with others from the customer invited too, the record seldom says who did not come
+    if missed is not None and missed.kind == "no_show" and customers == {person.contact_id}:
         more = f", after {earlier} unanswered attempt{'s' * (earlier > 1)}" if earlier else ""
         return f"{NO_SHOW}{last.type} on {last.date.isoformat()}{more}", [last_ref]
     if person.unanswered >= UNANSWERED_ATTEMPTS:
