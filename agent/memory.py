@@ -84,11 +84,23 @@ def _move_untenanted_history(store: SqliteStore) -> None:
 
 
 def coaching_namespace(rep_id: str, tenant: str) -> tuple[str, str, str]:
-    return (COACHING, tenant, rep_id)
+    return (COACHING, label(tenant), label(rep_id))
 
 
 def lessons_namespace(stage: str, tenant: str) -> tuple[str, str, str]:
-    return (LESSONS, tenant, stage.lower().replace(" ", "-"))
+    return (LESSONS, label(tenant), label(stage.lower().replace(" ", "-")))
+
+
+def label(value: str) -> str:
+    """A namespace label for any id: LangGraph's stores refuse a label with a period (their
+    separator) or a NUL, and a rep id such as 'jane.doe' is a valid id, whose answers failed
+    when their advice was remembered. Those characters, and '%', are percent-encoded, so two
+    ids never share a label; an id without them is its own label, as it always was (one with a
+    '%' had its records under the raw label before, and starts a new history: no encoding can
+    keep every old label and tell 'a.b' from 'a%2Eb')."""
+    if not any(c in value for c in "%.\x00"):
+        return value
+    return value.replace("%", "%25").replace(".", "%2E").replace("\x00", "%00")
 
 
 def tenant_of(principal: Principal | None) -> str:
