@@ -19,7 +19,12 @@ from agent.analysis.model import Analysis, Evidence, GapStatus, MethodologyGap
 from agent.analysis.signals import Facts, booked_soon, detect
 from agent.analysis.stage import ProcessInView, criteria_status, locate
 from agent.analysis.step_evidence import record_gap, still_unmet
-from agent.analysis.thresholds import ACTIVE_DAYS, STALLED_DAYS, THRESHOLDS
+from agent.analysis.thresholds import (
+    ACTIVE_DAYS,
+    MOMENTUM_RECENT_DAYS,
+    STALLED_DAYS,
+    THRESHOLDS,
+)
 from agent.contracts.context import DealContext
 from agent.contracts.facts import Reading
 from agent.contracts.signals import Momentum
@@ -67,13 +72,18 @@ def _methodology_gaps(ctx: DealContext, evidence: dict[str, Evidence]) -> list[M
     return [g for g in gaps if g.status != "confirmed"]
 
 
-def _momentum(days_since: int | None, last_30: int, prev_30: int, waiting: bool) -> Momentum:
-    """`waiting`: a meeting is on the calendar soon, so a quiet spell is no stalling."""
+def _momentum(
+    days_since: int | None, last_30: int, prev_30: int, waiting: bool, stood_up: bool
+) -> Momentum:
+    """`waiting`: a meeting is on the calendar soon, so a quiet spell is no stalling.
+    `stood_up`: this week the customer did not come to a meeting or a call (a no-show), so a
+    busy month is not accelerating (the momentum_strong signal holds back for the same
+    reason)."""
     if days_since is None or days_since > STALLED_DAYS:
         return "stalled"
     if not waiting and (days_since > 14 or (prev_30 >= 2 and last_30 < prev_30 / 2)):
         return "stalling"
-    if days_since <= 7 and last_30 >= 3 and last_30 >= prev_30:
+    if days_since <= 7 and last_30 >= 3 and last_30 >= prev_30 and not stood_up:
         return "accelerating"
     return "steady"
 
@@ -116,6 +126,11 @@ def analyze_deal(
     days_since = (as_of - last.date).days if last else None
     last_30 = sum(1 for _, a in past if (as_of - a.date).days <= ACTIVE_DAYS)
     prev_30 = sum(1 for _, a in past if ACTIVE_DAYS < (as_of - a.date).days <= 2 * ACTIVE_DAYS)
+    stood_up = any(
+        how.kind == "no_show"
+        and 0 <= (as_of - deal.activities[i].date).days <= MOMENTUM_RECENT_DAYS
+        for i, how in index.missed.items()
+    )
     days_to_close = (deal.expected_close - as_of).days
 
     facts = Facts(
@@ -150,7 +165,9 @@ def analyze_deal(
         last_activity_ref=facts.last_activity_ref,
         activities_30d=last_30,
         activities_prev_30d=prev_30,
-        momentum=_momentum(days_since, last_30, prev_30, bool(booked_soon(reading, as_of))),
+        momentum=_momentum(
+            days_since, last_30, prev_30, bool(booked_soon(reading, as_of)), stood_up
+        ),
         engagement=people,
         dmu_roles_present=roles,
         dmu_roles_missing=[r for r in KEY_ROLES if r not in roles],

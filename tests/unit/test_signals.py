@@ -201,6 +201,14 @@ def test_momentum_levels() -> None:
         deal={"activities": [activity(f"a{i}", i + 1, ["c-ann"]) for i in range(4)]}
     )
     assert analyze_deal(busy, AS_OF).momentum == "accelerating"
+    # the customer did not come to a meeting this week: a busy month is not accelerating
+    activities = [activity(f"a{i}", i + 1, ["c-ann"]) for i in range(4)]
+    stood_up = [*activities, activity("a9", 3, ["c-ann"], outcome="no_show")]
+    assert analyze_deal(make_context(deal={"activities": stood_up}), AS_OF).momentum == "steady"
+    earlier = [*activities, activity("a9", 10, ["c-ann"], outcome="no_show")]  # not this week
+    assert analyze_deal(make_context(deal={"activities": earlier}), AS_OF).momentum == (
+        "accelerating"
+    )
     stalled = make_context(deal={"activities": [activity("a1", 45, ["c-ann"])]})
     assert analyze_deal(stalled, AS_OF).momentum == "stalled"
 
