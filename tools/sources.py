@@ -401,8 +401,7 @@ class WorkspaceSource(WorkspaceFiles):
         sections: dict[str, Any] = {}
         sources = {"deal": str(self.root / "deals" / deal_id)}
         for name in SECTION_PURPOSE:
-            value = shared.get(name) if shared and name in shared else None
-            value = value if value is not None else self.get_section(deal_id, name)
+            value = shared[name] if shared and name in shared else self.get_section(deal_id, name)
             if value is not None:
                 sections[name] = value
                 sources[name] = str(self.section_path(deal_id, name))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from agent.analysis import analyze_deal
-from agent.capabilities.common.silence import silence
+from agent.capabilities.common.silence import Silence, silence
 from agent.capabilities.stakeholder_strategy.build import _caveat
 from tests.factories import AS_OF, activity, contact, make_context
 
 EB = contact("c-eb", "Erin Buyer", "economic_buyer")
 
 
-def _said(*activities: dict[str, Any]) -> tuple[str, list[str]] | None:
+def _said(*activities: dict[str, Any]) -> Silence | None:
     ctx = make_context(deal={"contacts": [EB], "activities": list(activities)})
     (person,) = [p for p in analyze_deal(ctx, AS_OF).engagement if p.contact_id == "c-eb"]
     return silence(person, ctx.deal)
@@ -22,9 +22,8 @@ def _said(*activities: dict[str, Any]) -> tuple[str, list[str]] | None:
 def test_a_meeting_they_did_not_come_to_is_named_with_where_it_is_said() -> None:
     held = activity("a1", 20, ["c-eb", "rep-1"])
     missed = activity("a2", 8, ["c-eb", "rep-1"], outcome="no_show")
-    assert _said(held, missed) == (
-        f"did not come to the meeting on {missed['date']}",
-        ["deal.activities[1]"],
+    assert _said(held, missed) == Silence(
+        "no_show", f"did not come to the meeting on {missed['date']}", ["deal.activities[1]"]
     )
     came = {**missed, "outcome": "neutral"}  # the twin: the meeting took place
     assert _said(held, came) is None
@@ -37,11 +36,12 @@ def test_unanswered_attempts_count_from_two() -> None:
     assert _said(held, first) is None
     said = _said(held, first, second)
     assert said is not None
-    assert said[0].startswith("2 attempts to reach them") and second["date"] in said[0]
-    assert said[1] == ["deal.activities[1]", "deal.activities[2]"]
+    assert said.kind == "unanswered"
+    assert said.words.startswith("2 attempts to reach them") and second["date"] in said.words
+    assert said.refs == ["deal.activities[1]", "deal.activities[2]"]
     missed = activity("a4", 2, ["c-eb", "rep-1"], outcome="no_show")
     after = _said(held, first, second, missed)
-    assert after is not None and after[0].endswith(", after 2 unanswered attempts")
+    assert after is not None and after.words.endswith(", after 2 unanswered attempts")
 
 
 def test_the_stakeholder_plan_says_to_confirm_through_a_colleague() -> None:

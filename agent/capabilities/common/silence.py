@@ -10,20 +10,29 @@ stakeholder plan's caveat).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from agent.analysis.model import StakeholderEngagement
 from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.contracts.deal import Deal
 from agent.reading.activity_index import activity_index
 
-NO_SHOW = "did not come to the "  # how a no-show opens
+
+@dataclass(frozen=True)
+class Silence:
+    """What to say (`words`, to follow a name), which kind it is, and the activities it rests on."""
+
+    kind: Literal["no_show", "unanswered"]
+    words: str
+    refs: list[str]
 
 
-def silence(person: StakeholderEngagement, deal: Deal) -> tuple[str, list[str]] | None:
-    """(what to say, the activities it rests on) when the latest attempt to reach `person`
-    since they last took part was a meeting that they alone, from the customer, were to attend
-    and did not come to (with others invited, the record seldom says who stayed away), or when
-    at least UNANSWERED_ATTEMPTS attempts went unanswered; None otherwise (one unanswered
-    e-mail is not news)."""
+def silence(person: StakeholderEngagement, deal: Deal) -> Silence | None:
+    """When the latest attempt to reach `person` since they last took part was a meeting that
+    they alone, from the customer, were to attend and did not come to (with others invited, the
+    record seldom says who stayed away), or when at least UNANSWERED_ATTEMPTS attempts went
+    unanswered; None otherwise (one unanswered e-mail is not news)."""
     if not person.unanswered_refs:
         return None
     last_ref = person.unanswered_refs[-1]
@@ -35,11 +44,12 @@ def silence(person: StakeholderEngagement, deal: Deal) -> tuple[str, list[str]] 
     # with others from the customer invited too, the record seldom says who did not come
     if missed is not None and missed.kind == "no_show" and customers == {person.contact_id}:
         more = f", after {earlier} unanswered attempt{'s' * (earlier > 1)}" if earlier else ""
-        return f"{NO_SHOW}{last.type} on {last.date.isoformat()}{more}", [last_ref]
+        words = f"did not come to the {last.type} on {last.date.isoformat()}{more}"
+        return Silence("no_show", words, [last_ref])
     if person.unanswered >= UNANSWERED_ATTEMPTS:
-        return (
+        words = (
             f"{person.unanswered} attempts to reach them since they last took part unanswered, "
-            f"the latest on {last.date.isoformat()}",
-            list(person.unanswered_refs),
+            f"the latest on {last.date.isoformat()}"
         )
+        return Silence("unanswered", words, list(person.unanswered_refs))
     return None

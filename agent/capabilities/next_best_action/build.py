@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 
 from agent.analysis.missing import limitations_for
-from agent.analysis.model import Analysis, StakeholderEngagement
+from agent.analysis.model import Analysis
 from agent.analysis.thresholds import MIN_ANALYTICS_SAMPLE, STALLED_DAYS
 from agent.capabilities.common.competition import competition_points
 from agent.capabilities.common.playbook import (
@@ -17,7 +17,6 @@ from agent.capabilities.common.playbook import (
     paragraph,
     score_plays,
 )
-from agent.capabilities.common.silence import silence
 from agent.capabilities.next_best_action.closed import recommend_closed
 from agent.capabilities.next_best_action.contract import (
     DealSnapshot,
@@ -30,6 +29,7 @@ from agent.capabilities.next_best_action.contract import (
     RecommendedAction,
     Target,
 )
+from agent.capabilities.next_best_action.targets import targets_for
 from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
@@ -42,56 +42,6 @@ from knowledge.retriever import Passage, SearchFilters
 Search = Callable[[str, SearchFilters], list[Passage]]
 
 URGENT_SIGNALS = frozenset({"close_date_passed"})
-
-
-def _absence(p: StakeholderEngagement) -> str | None:
-    """What the record says of someone the action needs who is away or on their way out (a
-    leave that starts before the plan is done), and who covers: so the plan is made with them
-    while they are there, or with their cover."""
-    cover = f"; {p.deputy} covers" if p.deputy else ""
-    if p.is_away:
-        until = f" until {p.away_until.isoformat()}" if p.away_until else ""
-        return f'away{until} ("{p.away}"){cover}'
-    if p.leaving:  # the words say who covers, if anyone does
-        return f'"{p.leaving}"'
-    return None
-
-
-def _target(role: str, p: StakeholderEngagement, deal: Deal) -> Target:
-    absence = _absence(p)
-    where = p.away_ref or p.leaving_ref
-    if absence is not None:
-        return Target(
-            role=role,
-            contact_id=p.contact_id,
-            name=p.name,
-            title=p.title,
-            absence=absence,
-            citations=[where] if where else [],
-        )
-    quiet = silence(p, deal)
-    return Target(
-        role=role,
-        contact_id=p.contact_id,
-        name=p.name,
-        title=p.title,
-        silence=quiet[0] if quiet else None,
-        citations=quiet[1] if quiet else [],
-    )
-
-
-def _targets(play: Play, analysis: Analysis, deal: Deal) -> list[Target]:
-    targets = []
-    for role in play.meta.targets:
-        people = analysis.contact(role)
-        if people:
-            targets += [_target(role, p, deal) for p in people]
-        elif role == "economic_buyer" and (eb := analysis.economic_buyer) is not None:
-            # known from the text ("the plant manager, Stefan Krüger, signs"), not a contact
-            targets.append(Target(role=role, name=eb.name, title=eb.title, citations=eb.citations))
-        elif role in ("economic_buyer", "champion"):
-            targets.append(Target(role=role))
-    return targets
 
 
 def _who(play: Play, deal: Deal) -> list[str]:
@@ -203,7 +153,7 @@ def _action(
     scored: ScoredPlay, ctx: DealContext, analysis: Analysis, values: dict[str, str]
 ) -> RecommendedAction:
     play = scored.play
-    targets = _targets(play, analysis, ctx.deal)
+    targets = targets_for(play, analysis, ctx.deal)
     timing, reason = _timing(scored)
     rationale = [
         RationaleItem(

@@ -21,7 +21,7 @@ from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.capabilities.common.playbook import deal_values
 from agent.capabilities.common.remedies import remedy
 from agent.capabilities.common.roles import ROLE_PLAYBOOK
-from agent.capabilities.common.silence import NO_SHOW, silence
+from agent.capabilities.common.silence import silence
 from agent.capabilities.stakeholder_strategy.contract import (
     Escalation,
     RoleCoverage,
@@ -109,11 +109,11 @@ def _caveat(person: StakeholderEngagement, deal: Deal | None = None) -> tuple[st
             person.unanswered_refs[-1:],
         )
     quiet = silence(person, deal) if deal is not None else None
-    if quiet is not None and quiet[0].startswith(NO_SHOW):
+    if quiet is not None and quiet.kind == "no_show":
         return (
-            f"{quiet[0][0].upper()}{quiet[0][1:]}: before the next meeting, confirm through a "
-            "colleague they work with that they will come, and what they need from it. ",
-            quiet[1],
+            f"{quiet.words[0].upper()}{quiet.words[1:]}: before the next meeting, confirm "
+            "through a colleague they work with that they will come, and what they need from it. ",
+            quiet.refs,
         )
     if person.unanswered >= UNANSWERED_ATTEMPTS:
         return (
