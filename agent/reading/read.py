@@ -111,10 +111,12 @@ def _read_deal(
         if ref.endswith(".outcome"):
             continue  # outcomes are read as outreach
         seller = seller_written(ctx, ref)
-        facts += _TEXTS.get(
-            (token, ref, body, written, seller),
-            partial(_read_text, ref, body, written, seller, ctx.deal, rivals),
+        key = _A_LINE if _UTTERANCE.match(ref) else ref  # a call's line is read for its words
+        read = _TEXTS.get(
+            (token, key, body, written, seller),
+            partial(_read_text, key, body, written, seller, ctx.deal, rivals),
         )
+        facts += read if key == ref else _restamped(read, ref)
     if ctx.transcript is not None:  # a length said in answer to "how long does that take?"
         lines = [
             (f"transcript.utterances[{i}].text", u.text, u.person_id or u.speaker)
@@ -147,6 +149,16 @@ def _read_text(
 # new request about a changed deal re-reads only its new texts.
 _TEXTS: Recent[tuple[int, str, str, dt.date, bool], tuple[Fact, ...]] = Recent(maxsize=1 << 16)
 _TOKENS: dict[tuple[object, ...], int] = {}
+
+
+# The per-text rules read a call's line by its words, its date and side, never by its place
+# in the call (only a contact's own notes are read by whose they are): a line said again ("Yes,
+# that's right.", "Okay.") is read once per call and its facts restamped with each place.
+_A_LINE = "transcript.utterances[*].text"
+
+
+def _restamped(facts: tuple[Fact, ...], ref: str) -> tuple[Fact, ...]:
+    return tuple(f.model_copy(update={"ref": ref}) if f.ref == _A_LINE else f for f in facts)
 
 
 def forget_texts() -> None:
