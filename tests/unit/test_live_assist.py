@@ -131,6 +131,17 @@ def test_objection_card_answers_from_the_matching_library_objection() -> None:
     assert "deal.contacts[3]" in card.citations and "transcript.utterances[0]" in card.citations
 
 
+@pytest.mark.skipif(INDEX.effective_mode("hybrid") != "hybrid", reason="no embedded index")
+def test_a_debriefs_answer_is_the_closest_by_meaning_when_no_word_is_shared() -> None:
+    """No timing objection shares a word with a decision put off to a budget round: the
+    debrief answers with the closest by meaning (a decision at a later date: "call us next
+    quarter"), not with the stage's first timing objection. Words that match still decide."""
+    later = engine().answer("He decides in the January budget round.", "timing")
+    assert later is not None and later[1][0].startswith("kb:obj-call-us-next-quarter#")
+    busy = engine().answer("We're swamped with the ERP rollout until March.", "timing")
+    assert busy is not None and busy[1][0].startswith("kb:obj-busy-with-another-project#")
+
+
 def test_competitor_card_uses_the_battle_card() -> None:
     card = engine().feed(say(0, "Bethany Cole", "We are also talking to Corvane about this."))[0]
     section = INDEX.documents()["bc-corvane"].section("talking-points")

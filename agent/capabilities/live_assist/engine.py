@@ -117,7 +117,7 @@ class LiveAssist(CardBodies):
         deal = self.ctx.deal
         cid = speaker if speaker in self.contact_index else contact_for(deal, speaker, None)
         role = deal.contacts[self.contact_index[cid]].dmu_role if cid else ""
-        doc = self._pick((category,), text, role)
+        doc = self._pick((category,), text, role, by_meaning=True)
         if doc is None:
             return None
         cue = self.objections[doc]
@@ -151,11 +151,17 @@ class LiveAssist(CardBodies):
             cue = self.fixed.get(t.kind)
         return cue.cite(*who) if cue else None
 
-    def _pick(self, categories: tuple[str, ...], text: str, role: str = "") -> str | None:
+    def _pick(
+        self, categories: tuple[str, ...], text: str, role: str = "", by_meaning: bool = False
+    ) -> str | None:
         """The library objection closest to the words (one cached lexical search) within the
         categories the detector named, else the category's best fit for the deal's stage; one
         written for the speaker's buying `role` first, the closest such (an IT architect's "I
-        cannot sign off" is "IT has to approve it", not "The CFO will never sign off")."""
+        cannot sign off" is "IT has to approve it", not "The CFO will never sign off").
+        `by_meaning` (the debrief, which can spend an embedding where a live card cannot): when
+        the words share none with the category's objections, the closest by meaning, so "he
+        decides in the January budget round" is answered as "call us next quarter", not as the
+        stage's first timing objection ("we're too busy with another project")."""
 
         def fits(doc: str) -> bool:
             about = self.about.get(doc)
@@ -165,6 +171,9 @@ class LiveAssist(CardBodies):
 
         searched = self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical", lasting=False)
         close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
+        if not close and by_meaning and self.index.effective_mode("hybrid") == "hybrid":
+            searched = self.index.search(text, k=40, filters=OBJECTIONS, mode="vector")
+            close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
         fitting = [d for d in self.category if fits(d)]  # in the stage's order
         if role:  # the closest written for their role, else the category's one that is
             theirs = [d for d in [*close, *fitting] if has_value(self.kb.docs[d], "personas", role)]
