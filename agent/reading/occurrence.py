@@ -16,6 +16,7 @@ project) and "moved to the cloud" (no date) say nothing about whether the meetin
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -163,3 +164,34 @@ def not_held(activity: Activity) -> NotHeld | None:
 def took_place(activity: Activity) -> bool:
     """False when the record says the activity did not take place."""
     return not_held(activity) is None
+
+
+# Someone named as the one who did not come: "Jorge never dialled in", "Salas didn't show",
+# "no sign of Jorge", "Jorge was a no-show"; the name is filled in per person.
+_STAYED_AWAY = (
+    r"\b{name}(?:'s)?\s+(?:did not|didn'?t|never|failed to|could not|couldn'?t|was unable to)"
+    r"\s+(?:show(?:ed)?(?: up)?|turn(?:ed)? up|join(?:ed)?|attend(?:ed)?|dial(?:l?ed)?[- ]?in|"
+    r"connect(?:ed)?|ma[dk]e it|c[ao]me)\b|"
+    r"\b{name}\s+(?:was\s+)?(?:a\s+)?(?:no[- ]?show|absent|missing)\b|"
+    r"\bno sign of\s+{name}\b"
+)
+
+
+def who_stayed_away(activity: Activity, names: Mapping[str, Sequence[str]]) -> str | None:
+    """Of the people `names` holds (an id: the forms of their name: full, first, last), the
+    one the activity's own words say did not come ("Jorge never dialled in; Ana joined
+    alone"), when they name exactly one; None otherwise. With several from the customer
+    invited, a no-show alone does not say who stayed away; these words do."""
+    text = " ".join(t for t in (activity.summary, outcome_text(activity.outcome)) if t)
+    forms: dict[str, set[str]] = {}
+    for person, given in names.items():
+        for form in given:
+            if form.strip():
+                forms.setdefault(form.strip(), set()).add(person)
+    found = {
+        next(iter(people))
+        for form, people in forms.items()
+        if len(people) == 1  # a first name two of them share says nothing
+        and re.search(_STAYED_AWAY.format(name=re.escape(form)), text, re.I)
+    }
+    return found.pop() if len(found) == 1 else None

@@ -75,3 +75,29 @@ def test_a_no_show_with_others_invited_is_nobody_s_in_particular() -> None:
     ctx = make_context(deal={"contacts": [EB, champion], "activities": [held, alone]})
     eb, ch = analyze_deal(ctx, AS_OF).engagement
     assert silence(eb, ctx.deal) is not None and silence(ch, ctx.deal) is None
+
+
+def test_a_no_show_is_theirs_when_the_record_names_them_as_the_one_who_did_not_come() -> None:
+    """'Erin never dialled in; Cara joined alone': the words say who stayed away, so the
+    economic buyer's silence is named, and the champion who came is not."""
+    champion = contact("c-ch", "Cara Champion", "champion")
+    held = activity("a1", 20, ["c-eb", "c-ch", "rep-1"])
+    missed = activity(
+        "a2",
+        3,
+        ["c-eb", "c-ch", "rep-1"],
+        summary="Pricing review. Erin never dialled in; Cara joined alone and apologised.",
+        outcome="No-show, to rebook",
+    )
+
+    def said(summary: str) -> list[Silence | None]:
+        edited = {**missed, "summary": summary}
+        ctx = make_context(deal={"contacts": [EB, champion], "activities": [held, edited]})
+        return [silence(p, ctx.deal) for p in analyze_deal(ctx, AS_OF).engagement]
+
+    eb, ch = said(missed["summary"])
+    assert eb is not None and eb.kind == "no_show" and eb.refs == ["deal.activities[1]"]
+    assert ch is None
+    # the twin: the champion is the one named; and words naming nobody say nothing
+    assert said("Pricing review. Cara did not show up; Erin asked to rebook.")[0] is None
+    assert said("Pricing review. He never dialled in; Cara apologised.") == [None, None]

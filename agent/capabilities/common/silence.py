@@ -15,8 +15,9 @@ from typing import Literal
 
 from agent.analysis.model import StakeholderEngagement
 from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
-from agent.contracts.deal import Deal
+from agent.contracts.deal import Activity, Deal
 from agent.reading.activity_index import activity_index
+from agent.reading.occurrence import who_stayed_away
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,8 @@ class Silence:
 
 
 def silence(person: StakeholderEngagement, deal: Deal) -> Silence | None:
-    """When the latest attempt to reach `person` since they last took part was a meeting that
-    they alone, from the customer, were to attend and did not come to (with others invited, the
-    record seldom says who stayed away), or when at least UNANSWERED_ATTEMPTS attempts went
+    """When the latest attempt to reach `person` since they last took part was a meeting they
+    did not come to (`_theirs`), or when at least UNANSWERED_ATTEMPTS attempts went
     unanswered; None otherwise (one unanswered e-mail is not news)."""
     if not person.unanswered_refs:
         return None
@@ -40,9 +40,7 @@ def silence(person: StakeholderEngagement, deal: Deal) -> Silence | None:
     last = deal.activities[index]
     missed = activity_index(deal).missed.get(index)
     earlier = person.unanswered - 1
-    customers = {c.id for c in deal.contacts} & set(last.participants)
-    # with others from the customer invited too, the record seldom says who did not come
-    if missed is not None and missed.kind == "no_show" and customers == {person.contact_id}:
+    if missed is not None and missed.kind == "no_show" and _theirs(last, person, deal):
         more = f", after {earlier} unanswered attempt{'s' * (earlier > 1)}" if earlier else ""
         words = f"did not come to the {last.type} on {last.date.isoformat()}{more}"
         return Silence("no_show", words, [last_ref])
@@ -53,3 +51,14 @@ def silence(person: StakeholderEngagement, deal: Deal) -> Silence | None:
         )
         return Silence("unanswered", words, list(person.unanswered_refs))
     return None
+
+
+def _theirs(missed: Activity, person: StakeholderEngagement, deal: Deal) -> bool:
+    """Whether a no-show is this person's: they alone from the customer were to attend, or
+    the activity's words name them as the one who did not come ("Jorge never dialled in; Ana
+    joined alone"). With others invited and no such words, the record does not say who."""
+    invited = [c for c in deal.contacts if c.id in set(missed.participants)]
+    if [c.id for c in invited] == [person.contact_id]:
+        return True
+    names = {c.id: (c.name, *c.name.split()[:1], *c.name.split()[-1:]) for c in invited}
+    return len(invited) > 1 and who_stayed_away(missed, names) == person.contact_id
