@@ -163,3 +163,20 @@ def test_warm_coaching_is_the_cold_one() -> None:
     `python -m evals.bench_cost --part warm`, not here)."""
     cold = coach("D-1006").model_dump()
     assert coach("D-1006").model_dump() == cold
+
+
+def test_an_element_the_qualification_agent_settles_does_not_read_as_not_known() -> None:
+    """D-1002's record leaves Metrics open (a baseline, no target) and the qualification agent
+    scores it confirmed: the scorecard says the agent's score first and the record's gap as
+    such, never "supported" beside "not known:"."""
+    ctx, analysis = deal("D-1002")
+    scored = coach("D-1002").scorecard
+    metrics = next(s for s in scored if s.element == "Metrics")
+    assert metrics.status == "supported"
+    assert metrics.evidence.startswith("the qualification agent scores it confirmed (")
+    assert "the record alone leaves it open: " in metrics.evidence
+    # the twin: without the agent's section the record decides, and says it does not know
+    alone = ctx.model_copy(update={"qualification": None})
+    result = coach_methodology(alone, analysis, knowledge(), None)
+    metrics = next(s for s in result.scorecard if s.element == "Metrics")
+    assert metrics.status == "unknown" and metrics.evidence.startswith("not known: ")

@@ -59,6 +59,12 @@ def _unknown_why(s: ElementScore) -> str:
     return s.evidence.removeprefix("not known: ").replace("; not known: ", "; ")
 
 
+def _opening(evidence: str) -> str:
+    """Evidence as a sentence of its own, after "done." (its words are written to follow a
+    colon in the scorecard: "how the work is done today, stated by...")."""
+    return evidence[:1].upper() + evidence[1:]
+
+
 def _pt(text: str, *citations: str) -> CitedPoint:
     return CitedPoint(text=text, citations=list(dict.fromkeys(citations)))
 
@@ -95,9 +101,9 @@ def _feedback(
                 f"{s.element}: not scored, but {hits[0][1]} touches it; check it against the guide"
             )
         elif s.status == "supported":
-            text = f"{s.element}: done. {s.evidence}"
+            text = f"{s.element}: done. {_opening(s.evidence)}"
         elif s.status == "partial":
-            text = f"{s.element}: started, not finished. {s.evidence}.{trace}"
+            text = f"{s.element}: started, not finished. {_opening(s.evidence)}.{trace}"
         elif s.status == "unknown":
             text = f"{s.element}: not known — ask ({_unknown_why(s)})"
         elif hits:

@@ -291,11 +291,15 @@ def score_element(
     q = ctx.qualification
     for i, el in enumerate(q.elements if q and matches(guide.doc, q.framework) else []):
         if el.name.lower() == element.lower():
+            said = f" ({el.evidence.rstrip('.')})" if el.evidence else ""
             if status == "unknown" and el.status in _QUALIFIED:
+                # the agent's score decides, so the record's "not known" is said as what it is
                 status = _QUALIFIED[el.status]
-                detail += f"; the qualification agent scores it {el.status}"
+                own = detail.removeprefix("not known: ")
+                detail = f"the qualification agent scores it {el.status}{said}; "
+                detail += f"the record alone leaves it open: {own}"
                 cites.append(f"qualification.elements[{i}]")
-            if el.evidence:
+            elif el.evidence:
                 detail += f"; qualification: {el.evidence.rstrip('.')}"
                 cites.append(f"qualification.elements[{i}]")
     text = " ".join(detail.split()).replace("|", "/")
