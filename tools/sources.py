@@ -10,14 +10,13 @@ A workspace folder looks like this (YAML or JSON, one file per upstream agent):
     deals/<DEAL_ID>/<section>.yaml  risk, qualification, discovery, argumentation,
                                     competitive, value; process or analytics override org/
 
-This module holds what the workspace does with its files: deals, sections, contexts and who
-may reach them. Finding and parsing the files is workspace_files.py; whether a deal's files
-changed, deal_stamps.py; what a deal id may be, deal_ids.py.
+This module holds what the workspace does with its files: deals, sections and contexts. Who may
+reach them is workspace_access.py; finding and parsing the files, workspace_files.py; whether a
+deal's files changed, deal_stamps.py; what a deal id may be, deal_ids.py.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 import os
@@ -31,13 +30,14 @@ from pydantic import BaseModel
 
 from agent.contracts.context import SECTION_MODELS, SECTION_PURPOSE, DealContext
 from agent.contracts.deal import Deal
-from agent.contracts.principal import Access, AccessGrants, Principal
-from agent.errors import DealNotFound, InvalidInput, clip
+from agent.contracts.principal import Principal
+from agent.errors import DealNotFound, InvalidInput
 from agent.memo import Recent
 from tools.deal_ids import DEAL_ID, check_deal_id
 from tools.deal_source import KEPT_DEALS, DealSummary
 from tools.deal_stamps import Files, Folders, folder_stamps, unchanged
-from tools.workspace_files import Listing, WorkspaceFiles, linked, validate_file
+from tools.workspace_access import WorkspaceAccess
+from tools.workspace_files import Listing, linked, validate_file
 
 if TYPE_CHECKING:
     from tools.catalogue import Entry
@@ -49,7 +49,7 @@ _ID_WORD = re.compile(r"[A-Za-z0-9_][\w.-]*\d[\w-]*|\d[\w-]*")  # words that hol
 TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".json")
 
 
-class WorkspaceSource(WorkspaceFiles):
+class WorkspaceSource(WorkspaceAccess):
     """Reads a workspace folder. Parsed files are cached by modification time, so warm calls
     cost microseconds and edits are still picked up."""
 
@@ -61,8 +61,6 @@ class WorkspaceSource(WorkspaceFiles):
         # org/ sections validated once per version of their file, shared by every deal that
         # has none of its own (`_shared`)
         self._org: Recent[tuple[str, Path, int, int], BaseModel] = Recent(maxsize=8)
-        self.access = Access(None, AccessGrants())  # everything: the local single-user mode
-        self._scoped: dict[Principal, WorkspaceSource] = {}
         from tools.catalogue import Catalogue  # it reads deals through this class
         from tools.deal_cache import DealCache
 
@@ -73,65 +71,6 @@ class WorkspaceSource(WorkspaceFiles):
                 "workspace folder not found",
                 where=str(root),
                 fix="Pass --workspace with a folder holding deals/<ID>/deal.yaml",
-            )
-
-    def scoped(self, principal: Principal | None) -> WorkspaceSource:
-        """This workspace as one principal sees it: only the deals it may reach are listed or
-        load; any other id is "not found", in the same words as an id that does not exist.
-        Shares this source's parse cache; None is the whole workspace."""
-        if principal is None:
-            return self
-        if principal not in self._scoped:
-            view = copy.copy(self)
-            view.access = Access(principal, self.grants())
-            view._scoped = {}
-            self._scoped[principal] = view
-        return self._scoped[principal]
-
-    def grants(self) -> AccessGrants:
-        """org/access.yaml (managers and their reps, extra deal grants); none when absent."""
-        path = self._found(self.root / "org", "access")
-        if path is None:
-            return AccessGrants()
-        grants = validate_file(AccessGrants, self._parsed(path), str(path))
-        assert isinstance(grants, AccessGrants)
-        return grants
-
-    def reachable(self, deal_id: str) -> bool:
-        """Whether the principal may reach a deal, read from its file's owner (unvalidated,
-        so an unreachable deal's problems are never reported to someone who may not see it)."""
-        if self.access.everything:
-            return True
-        path = self._find(self.deal_folder(deal_id), "deal")
-        data = self._parsed(path) if path else None
-        owner = data.get("owner") if isinstance(data, dict) else None
-        owner_id = owner.get("id") if isinstance(owner, dict) else None
-        return self.access.may_reach(deal_id, owner_id if isinstance(owner_id, str) else None)
-
-    def admit_inline(self, deal: Deal) -> None:
-        """An inline deal (a request's body) may be acted on by this principal only as its own:
-        an id that names a workspace deal the principal may not reach is refused exactly like
-        an unknown id (so a caller cannot overwrite or learn of it); a new id must be owned by
-        the principal (any tenant: the deal is the caller's own data), its team (as a manager)
-        or granted to it, or it is refused naming the owner the caller itself sent. A request
-        never lets one rep coach as another."""
-        if self.access.everything:
-            return
-        folder = self.deal_folder(deal.id)
-        if folder.is_dir() and self._find(folder, "deal") is not None:
-            if not self.reachable(deal.id):
-                raise DealNotFound(deal.id, str(self.root / "deals"), self.deal_ids())
-            return
-        principal = self.access.principal
-        if principal is not None and deal.owner.id == principal.id:
-            return  # its own deal, whatever tenant the workspace's grants name
-        if not self.access.may_reach(deal.id, deal.owner.id):
-            who = principal.key if principal else "?"
-            raise InvalidInput(
-                f"the inline deal's owner '{clip(deal.owner.id)}' is not '{who}' or a rep it "
-                "may act for",
-                where="request.deal.deal.owner.id",
-                fix="Send a deal you own (or your team's), or ask for a grant in org/access.yaml",
             )
 
     @property
@@ -190,11 +129,6 @@ class WorkspaceSource(WorkspaceFiles):
         full refresh: a listing that needs ids, stages and problems together (`coach batch`)
         stats the workspace once, not once per question."""
         return [e for _, e in sorted(self.catalogue.refresh().items()) if self._visible(e)]
-
-    def _visible(self, entry: Entry) -> bool:
-        if self.access.everything:
-            return True
-        return not entry.unreadable and self.access.may_reach(entry.id, entry.owner_id)
 
     def deals_naming(self, words: Iterable[str]) -> list[DealSummary]:
         """The reachable deals whose deal file holds one of `words` (case aside), in id order:
