@@ -5,6 +5,7 @@ The CLI turns these into exit code 2 without a traceback; servers turn them into
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -42,12 +43,21 @@ class CoachError(Exception):
 
 
 class DealNotFound(CoachError):
+    """`known`: the deals the asker may reach (never another's), which the fix lists, and
+    among which it names the id they most likely meant: the same id in another case ("d-1003"
+    for "D-1003": ids are matched as written, since a CRM's may differ by case alone), else a
+    near spelling."""
+
     def __init__(self, deal_id: str, looked_in: str, known: Sequence[str]) -> None:
         listing = ", ".join(known[:20]) + (" …" if len(known) > 20 else "") if known else "none"
+        meant = [k for k in known if k.casefold() == deal_id.casefold()]
+        meant = meant or difflib.get_close_matches(deal_id, known, n=3, cutoff=0.85)
+        guess = f"Did you mean {' or '.join(repr(m) for m in meant)}? " if meant else ""
         super().__init__(
             f"no deal '{clip(deal_id)}'",
             where=looked_in,
-            fix=f"Deals there: {listing}. Run `coach deals` to list them or pass --workspace",
+            fix=f"{guess}Deals there: {listing}. Run `coach deals` to list them or pass "
+            "--workspace",
         )
 
 

@@ -43,6 +43,15 @@ def test_missing_deal_exits_2_with_one_clear_message() -> None:
     assert result.exit_code == 2
     assert "no deal 'D-404'" in result.stderr and "D-1001" in result.stderr
     assert "Traceback" not in result.output
+    assert "Did you mean" not in result.stderr  # nothing is near D-404
+
+
+def test_a_deal_id_in_another_case_is_not_found_and_the_message_names_the_one_meant() -> None:
+    """Ids are matched as written (a CRM's may differ by case alone); the message says which
+    one was most likely meant, so a rep who typed it in lower case fixes it at once."""
+    result = runner.invoke(app, ["next-action", "d-1003"])
+    assert result.exit_code == 2
+    assert "no deal 'd-1003'. Did you mean 'D-1003'?" in " ".join(result.stderr.split())
 
 
 def test_invalid_deal_file_names_file_and_field(sample_copy: Path) -> None:
