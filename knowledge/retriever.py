@@ -264,7 +264,7 @@ class KnowledgeIndex:
             self._accepted[key] = accepted
         return accepted
 
-    def _positions_by_ref(self) -> dict[str, int]:
+    def positions_by_ref(self) -> dict[str, int]:
         """Each citable section's position, by ref (once per version)."""
         if self._positions is None:
             self._positions = {
@@ -348,7 +348,7 @@ class KnowledgeIndex:
         self, query: str, k: int, filters: SearchFilters, mode: Mode, lasting: bool
     ) -> list[Passage]:
         mode = self.effective_mode(mode)
-        index = self._positions_by_ref()
+        index = self.positions_by_ref()
         lexical: list[str] = []
         vector: list[str] = []
         if mode in ("hybrid", "lexical"):

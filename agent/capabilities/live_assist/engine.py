@@ -34,6 +34,7 @@ from agent.reading.detectors import Moment, Recent, Throttle, Trigger, detect
 from agent.reading.objection_phrases import classify_objection
 from agent.reading.talk_tables import compile_talk_patterns
 from agent.reading.utterances import utterance_classifier
+from knowledge.meaning import closest_documents
 from knowledge.retriever import KnowledgeIndex, SearchFilters
 from knowledge.sections import flag
 
@@ -171,9 +172,8 @@ class LiveAssist(CardBodies):
 
         searched = self.index.search(text, k=10, filters=OBJECTIONS, mode="lexical", lasting=False)
         close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
-        if not close and by_meaning and self.index.effective_mode("hybrid") == "hybrid":
-            searched = self.index.search(text, k=40, filters=OBJECTIONS, mode="vector")
-            close = list(dict.fromkeys(p.doc_id for p in searched if fits(p.doc_id)))
+        if not close and by_meaning:
+            close = [d for d in closest_documents(self.index, text, OBJECTIONS) if fits(d)]
         fitting = [d for d in self.category if fits(d)]  # in the stage's order
         if role:  # the closest written for their role, else the category's one that is
             theirs = [d for d in [*close, *fitting] if has_value(self.kb.docs[d], "personas", role)]
