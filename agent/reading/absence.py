@@ -23,6 +23,7 @@ from agent.contracts.deal import Deal
 from agent.contracts.facts import Fact
 from agent.reading.contacts import contact_for, is_seller
 from agent.reading.dates import resolve_when
+from agent.reading.refs import activity_at
 from agent.reading.spans import sentence_spans
 from agent.reading.texts import outcome_text
 
@@ -140,9 +141,6 @@ def read_absence(text: str, written: dt.date) -> Absence:
     )
 
 
-_ACTIVITY_OUTCOME = re.compile(r"^deal\.activities\[(\d+)\]\.outcome$")
-
-
 def read_absences(deal: Deal, outreach: list[Fact]) -> list[Fact]:
     """The outreach facts, each auto-reply with the date its sender is back, followed by a
     person fact for every deputy an auto-reply names (once per name)."""
@@ -150,9 +148,9 @@ def read_absences(deal: Deal, outreach: list[Fact]) -> list[Fact]:
     kept: list[Fact] = []
     deputies: dict[str, Fact] = {}
     for fact in outreach:
-        m = _ACTIVITY_OUTCOME.match(fact.ref)
-        text = outcome_text(deal.activities[int(m.group(1))].outcome) if m else None
-        if fact.outcome != "out_of_office" or m is None or not text:
+        at = activity_at(fact.ref, "outcome")
+        text = outcome_text(deal.activities[at].outcome) if at is not None else None
+        if fact.outcome != "out_of_office" or not text:
             kept.append(fact)
             continue
         away = read_absence(text, fact.on or deal.created)

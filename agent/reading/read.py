@@ -33,10 +33,10 @@ from agent.reading.outreach import read_outreach
 from agent.reading.people import read_people
 from agent.reading.progress import read_progress
 from agent.reading.record_history import read_history_gaps, read_partner_history
+from agent.reading.refs import record_item
 from agent.reading.sentiment import read_sentiment
 from agent.reading.texts import about_the_deal, free_texts
 
-_INDEXED = re.compile(r"^deal\.(notes|activities)\[(\d+)\]")
 _UTTERANCE = re.compile(r"^transcript\.utterances\[(\d+)\]")
 
 
@@ -44,9 +44,9 @@ def written_on(ctx: DealContext, ref: str, as_of: dt.date, call: dt.date | None)
     """The date a text was written on: its note's or activity's, the call's, a contact's notes'
     last contact (no later than today: "on leave from 15 December" stays that December as the
     months pass), else today."""
-    if (m := _INDEXED.match(ref)) is not None:
-        items = ctx.deal.notes if m.group(1) == "notes" else ctx.deal.activities
-        return items[int(m.group(2))].date
+    if (item := record_item(ref)) is not None:
+        items = ctx.deal.notes if item.kind == "notes" else ctx.deal.activities
+        return items[item.at].date
     if (c := CONTACT_NOTES.match(ref)) is not None and int(c.group(1)) < len(ctx.deal.contacts):
         last = ctx.deal.contacts[int(c.group(1))].last_contact
         return min(last, as_of) if last is not None else as_of

@@ -35,12 +35,12 @@ from agent.model.injection import looks_like_instructions
 from agent.reading.contacts import contact_for, is_seller, people_in, seller_side
 from agent.reading.dates import resolve_when, weeks_in
 from agent.reading.departures import last_day, leavers
+from agent.reading.refs import activity_at
 from knowledge.trust import figures_in
 
 MIN_QUOTE_CHARS = 4  # "No", "ok": too short to point at anything
 _PLAIN = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 _WRAPPING = " \t\n\"'“”‘’«»"
-_ACTIVITY = re.compile(r"^deal\.activities\[(\d+)\]\.(?:summary|outcome)$")
 # Fields a merge may fill on a rule fact; identity (kind, ref, quote) and provenance never.
 _TYPED = tuple(name for name in Fact.model_fields if name not in ("kind", "ref", "quote", "source"))
 
@@ -178,8 +178,8 @@ def _person(fact: Fact, src: Source, scene: Scene) -> dict[str, Any] | None:
 def _outreach(fact: Fact, src: Source, scene: Scene) -> dict[str, Any] | None:
     if fact.outcome is None:
         return None
-    if (m := _ACTIVITY.match(src.ref)) is not None:
-        activity = scene.deal.activities[int(m.group(1))]
+    if (at := activity_at(src.ref, "summary", "outcome")) is not None:
+        activity = scene.deal.activities[at]
         customers = {c.id for c in scene.deal.contacts}
         people = [p for p in activity.participants if p in customers]
         on = activity.date

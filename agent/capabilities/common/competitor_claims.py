@@ -13,6 +13,7 @@ from agent.contracts.facts import Fact, Reading
 from agent.formatting import shorten
 from agent.reading.competitors import Competitors
 from agent.reading.read import competitors_of, rival_comparisons
+from agent.reading.refs import record_item
 from agent.reading.texts import Text, about_the_deal, free_text_at, free_texts
 from knowledge.sections import flag_token
 
@@ -60,10 +61,10 @@ _HEARSAY = re.compile(
 
 def _where(ref: str, ctx: DealContext) -> str:
     """Where a text sits, in words a rep recognises."""
-    if (m := re.match(r"deal\.notes\[(\d+)\]", ref)) is not None:
-        return f"a note of {ctx.deal.notes[int(m.group(1))].date.isoformat()}"
-    if (m := re.match(r"deal\.activities\[(\d+)\]", ref)) is not None:
-        a = ctx.deal.activities[int(m.group(1))]
+    if (item := record_item(ref)) is not None and item.kind == "notes":
+        return f"a note of {ctx.deal.notes[item.at].date.isoformat()}"
+    if item is not None:
+        a = ctx.deal.activities[item.at]
         return f"the {a.date.isoformat()} {a.type} summary"
     if ref.startswith("transcript."):
         return "the call transcript"

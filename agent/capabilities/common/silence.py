@@ -18,6 +18,7 @@ from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.contracts.deal import Activity, Deal
 from agent.reading.activity_index import activity_index
 from agent.reading.occurrence import who_stayed_away
+from agent.reading.refs import activity_at
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ def silence(person: StakeholderEngagement, deal: Deal) -> Silence | None:
     if not person.unanswered_refs:
         return None
     last_ref = person.unanswered_refs[-1]
-    index = int(last_ref.rsplit("[", 1)[1].rstrip("]"))
+    index = activity_at(last_ref)
+    if index is None:  # engagement counts only activities as attempts
+        return None
     last = deal.activities[index]
     missed = activity_index(deal).missed.get(index)
     earlier = person.unanswered - 1

@@ -11,7 +11,6 @@ and an incomplete history that leaves earlier absences unknown rather than misse
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,12 +25,12 @@ from agent.contracts.context import DealContext
 from agent.contracts.deal import ProcessException
 from agent.contracts.upstream import ExitCriterion, ProcessStandards, RequiredActivity
 from agent.reading.occurrence import took_place
+from agent.reading.refs import activity_at
 from knowledge.documents import slugify
 from knowledge.plays import Play
 
 StepKind = Literal["exit_criterion", "required_activity"]
 # Evidence that cites where an activity's own words say it did not take place.
-_NOT_HELD_CITE = re.compile(r"^deal\.activities\[(\d+)\]\.(?:outcome|summary)$")
 
 
 @dataclass(frozen=True)
@@ -167,8 +166,8 @@ def _rebook_advice(kind: str, on: str) -> str:
 def _rebook(ctx: DealContext, citations: list[str]) -> str | None:
     """What to do when a step's evidence is an activity that did not take place."""
     for cite in citations:
-        if (m := _NOT_HELD_CITE.match(cite)) is not None:
-            a = ctx.deal.activities[int(m.group(1))]
+        if (at := activity_at(cite, "outcome", "summary")) is not None:
+            a = ctx.deal.activities[at]
             if not took_place(a):
                 return _rebook_advice(a.type, a.date.isoformat())
     return None
