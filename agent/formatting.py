@@ -32,6 +32,12 @@ def human(token: str) -> str:
     return token.replace("_", " ")
 
 
+def opening(text: str) -> str:
+    """The text with a capital first letter, to stand as a sentence of its own (a detail
+    written to follow a colon: "leaving: ..." -> "Leaving: ...")."""
+    return text[:1].upper() + text[1:]
+
+
 def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
     """Collapses whitespace and cuts at a word boundary, so no half-word reaches a reader."""
     text = " ".join(text.split())

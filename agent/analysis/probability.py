@@ -35,6 +35,7 @@ from agent.contracts.probability import (
     WinProbability,
 )
 from agent.contracts.upstream import Phase
+from agent.formatting import opening
 
 MODEL_NAME = "win-logit v1"
 MIN_CONVERSION_SAMPLE = 30  # fewer deals behind a stage's to_win: too noisy to anchor on
@@ -265,7 +266,7 @@ def _explain(
         bound = "floor" if value == FLOOR else "ceiling"
         parts.append(f"Held at {value:.0%}, the model's {bound}: no deal is certain either way.")
     parts.append(f"Plausible range {interval[0]:.0%}-{interval[1]:.0%}.")
-    parts += [n[0].upper() + n[1:] + "." for n in notes]
+    parts += [opening(n) + "." for n in notes]
     reason = {
         "low": "the baseline is an authored prior, not your history",
         "medium": "the evidence weights are authored, not fitted on your outcomes",

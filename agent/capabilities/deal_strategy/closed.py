@@ -15,6 +15,7 @@ from agent.capabilities.deal_strategy.contract import DealStrategyResult, WinThe
 from agent.contracts.context import DealContext
 from agent.contracts.events import ClosingStrategyGuidance
 from agent.contracts.probability import WinProbability
+from agent.formatting import opening
 
 
 def closed_strategy(
@@ -25,7 +26,7 @@ def closed_strategy(
     themes: list[WinTheme],
 ) -> DealStrategyResult:
     """What is left to do with a deal already won or lost, citing the stage that says so."""
-    reason = closure.reason[0].upper() + closure.reason[1:]
+    reason = opening(closure.reason)
     plan = [f"{reason}: nothing is left to close"]
     plan += [f"{title}: {steps[0]}" for _, title, steps, *_ in closed_steps(closure)]
     return DealStrategyResult(

@@ -40,7 +40,7 @@ from agent.capabilities.methodology_coaching.scoring import (
     score_element,
 )
 from agent.contracts.context import DealContext
-from agent.formatting import human, money, pct
+from agent.formatting import human, money, opening, pct
 from knowledge.documents import Document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -57,12 +57,6 @@ ASK = (*OPEN, "unknown")  # what the coaching asks about: gaps first, then the u
 def _unknown_why(s: ElementScore) -> str:
     """Why an element is not known, without repeating 'not known'."""
     return s.evidence.removeprefix("not known: ").replace("; not known: ", "; ")
-
-
-def _opening(evidence: str) -> str:
-    """Evidence as a sentence of its own, after "done." (its words are written to follow a
-    colon in the scorecard: "how the work is done today, stated by...")."""
-    return evidence[:1].upper() + evidence[1:]
 
 
 def _pt(text: str, *citations: str) -> CitedPoint:
@@ -101,9 +95,9 @@ def _feedback(
                 f"{s.element}: not scored, but {hits[0][1]} touches it; check it against the guide"
             )
         elif s.status == "supported":
-            text = f"{s.element}: done. {_opening(s.evidence)}"
+            text = f"{s.element}: done. {opening(s.evidence)}"
         elif s.status == "partial":
-            text = f"{s.element}: started, not finished. {_opening(s.evidence)}.{trace}"
+            text = f"{s.element}: started, not finished. {opening(s.evidence)}.{trace}"
         elif s.status == "unknown":
             text = f"{s.element}: not known — ask ({_unknown_why(s)})"
         elif hits:

@@ -34,7 +34,7 @@ from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal
 from agent.contracts.probability import WinProbability
-from agent.formatting import human, shorten
+from agent.formatting import human, opening, shorten
 from knowledge.documents import Document
 from knowledge.plays import Play
 from knowledge.retriever import Passage, SearchFilters
@@ -229,7 +229,7 @@ def _strategy(
             "The pressing issues are " + ", ".join(s.label.lower() for s in severe[:3]) + "."
         )
     if (unmapped := analysis.fired("unmapped_stakeholder")) is not None:
-        parts.append(f"{unmapped.detail[0].upper()}{unmapped.detail[1:]} and into the plan.")
+        parts.append(f"{opening(unmapped.detail)} and into the plan.")
         cites += unmapped.citations[:1]
     drivers = [r.signal for r in primary.rationale[:2]]
     labels = [next(s.label.lower() for s in analysis.signals if s.id == d) for d in drivers]

@@ -21,6 +21,7 @@ from agent.capabilities.next_best_action.contract import (
 )
 from agent.contracts.context import DealContext
 from agent.contracts.probability import WinProbability
+from agent.formatting import opening
 
 
 def _action(spec: Spec, closure: Closure, cites: list[str], owner: str) -> RecommendedAction:
@@ -34,7 +35,7 @@ def _action(spec: Spec, closure: Closure, cites: list[str], owner: str) -> Recom
         timing_reason=closure.reason,
         expected_outcome=outcome,
         success_criteria=criteria,
-        why_it_matters=f"{closure.reason[0].upper()}{closure.reason[1:]}: there is nothing "
+        why_it_matters=f"{opening(closure.reason)}: there is nothing "
         "left to advance; what is left is what the outcome teaches and what comes next.",
         if_not_feasible="Write down the outcome and its reasons in the CRM at least.",
         effort=Effort(level=level, hours=hours, who=[owner]),

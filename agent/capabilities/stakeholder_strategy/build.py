@@ -32,6 +32,7 @@ from agent.capabilities.stakeholder_strategy.contract import (
 from agent.contracts.base import Timing
 from agent.contracts.context import DealContext
 from agent.contracts.deal import Deal, DmuRole
+from agent.formatting import opening
 from knowledge.plays import Play
 
 # Every decision role, in the order a plan is read; influencers and unknowns follow.
@@ -111,7 +112,7 @@ def _caveat(person: StakeholderEngagement, deal: Deal | None = None) -> tuple[st
     quiet = silence(person, deal) if deal is not None else None
     if quiet is not None and quiet.kind == "no_show":
         return (
-            f"{quiet.words[0].upper()}{quiet.words[1:]}: before the next meeting, confirm "
+            f"{opening(quiet.words)}: before the next meeting, confirm "
             "through a colleague they work with that they will come, and what they need from it. ",
             quiet.refs,
         )
