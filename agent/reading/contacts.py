@@ -28,14 +28,20 @@ def mentions(sentence: str, deal: Deal) -> list[tuple[int, int, str]]:
     where it names them first by their full name, else by a first or last name alone."""
     found = []
     for c in deal.contacts:
-        for part in [c.name, *c.name.split()]:
+        for part in name_forms(c.name):
             # a name not in the sentence at all needs no word-boundary search
-            if len(part) > 2 and part in sentence:
+            if part in sentence:
                 m = re.search(rf"\b{re.escape(part)}\b", sentence)
                 if m is not None:
                     found.append((m.start(), m.end(), c.id))
                     break
     return found
+
+
+def name_forms(name: str) -> list[str]:
+    """How a text may name a person: the full name, else any word of it alone (of three
+    letters at least: "Al" is no name to look for)."""
+    return [part for part in (name, *name.split()) if len(part) > 2]
 
 
 def named_or_titled(sentence: str, deal: Deal) -> list[str]:

@@ -178,7 +178,7 @@ _STAYED_AWAY = (
 
 
 def who_stayed_away(activity: Activity, names: Mapping[str, Sequence[str]]) -> str | None:
-    """Of the people `names` holds (an id: the forms of their name: full, first, last), the
+    """Of the people `names` holds (an id: the forms of their name, contacts.name_forms), the
     one the activity's own words say did not come ("Jorge never dialled in; Ana joined
     alone"), when they name exactly one; None otherwise. With several from the customer
     invited, a no-show alone does not say who stayed away; these words do."""

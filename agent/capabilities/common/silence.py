@@ -17,6 +17,7 @@ from agent.analysis.model import StakeholderEngagement
 from agent.analysis.thresholds import UNANSWERED_ATTEMPTS
 from agent.contracts.deal import Activity, Deal
 from agent.reading.activity_index import activity_index
+from agent.reading.contacts import name_forms
 from agent.reading.occurrence import who_stayed_away
 from agent.reading.refs import activity_at
 
@@ -63,5 +64,5 @@ def _theirs(missed: Activity, person: StakeholderEngagement, deal: Deal) -> bool
     invited = [c for c in deal.contacts if c.id in set(missed.participants)]
     if [c.id for c in invited] == [person.contact_id]:
         return True
-    names = {c.id: (c.name, *c.name.split()[:1], *c.name.split()[-1:]) for c in invited}
+    names = {c.id: name_forms(c.name) for c in invited}
     return len(invited) > 1 and who_stayed_away(missed, names) == person.contact_id
