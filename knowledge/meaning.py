@@ -11,9 +11,11 @@ vectors: cosine, as the store ranks them).
 
 from __future__ import annotations
 
-import threading
 from contextlib import nullcontext
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from agent.memo import Recent
 
 if TYPE_CHECKING:
     from knowledge.retriever import KnowledgeIndex, SearchFilters
@@ -21,9 +23,8 @@ if TYPE_CHECKING:
 _Key = tuple[int, str | None, str]  # the store, the index version, the filter
 # the filtered sections' document ids and their vectors as rows; and a text's ranking (a call
 # says the same objection again, in the same words)
-_VECTORS: dict[_Key, tuple[list[str], Any]] = {}
-_RANKED: dict[tuple[_Key, str], list[str]] = {}
-_LOCK = threading.Lock()
+_VECTORS: Recent[_Key, tuple[list[str], Any]] = Recent(maxsize=8)
+_RANKED: Recent[tuple[_Key, str], tuple[str, ...]] = Recent(maxsize=1024)
 
 
 def closest_documents(index: KnowledgeIndex, text: str, filters: SearchFilters) -> list[str]:
@@ -33,40 +34,34 @@ def closest_documents(index: KnowledgeIndex, text: str, filters: SearchFilters) 
     the next request reads the new one)."""
     if index.effective_mode("hybrid") != "hybrid":
         return []
-    import numpy as np
     from chromadb.errors import NotFoundError
 
-    from knowledge.embeddings import minilm
-
+    index.refresh()
+    key = (id(index.store), index.version, filters.model_dump_json())
     try:
-        key, docs, rows = _vectors(index, filters)
+        docs, rows = _VECTORS.get(key, partial(_vectors, index, filters))
     except NotFoundError:
         return []
     if not docs:
         return []
-    with _LOCK:
-        ranked = _RANKED.get((key, text))
-    if ranked is None:
-        scores = rows @ minilm().embed([text])[0]
-        ranked = list(dict.fromkeys(docs[i] for i in np.argsort(-scores, kind="stable")))
-        with _LOCK:
-            if len(_RANKED) >= 1024:
-                _RANKED.clear()
-            _RANKED[(key, text)] = ranked
-    return list(ranked)
+    return list(_RANKED.get((key, text), partial(_ranked, text, docs, rows)))
 
 
-def _vectors(index: KnowledgeIndex, filters: SearchFilters) -> tuple[_Key, list[str], Any]:
+def _ranked(text: str, docs: list[str], rows: Any) -> tuple[str, ...]:
+    import numpy as np
+
+    from knowledge.embeddings import minilm
+
+    scores = rows @ minilm().embed([text])[0]
+    return tuple(dict.fromkeys(docs[i] for i in np.argsort(-scores, kind="stable")))
+
+
+def _vectors(index: KnowledgeIndex, filters: SearchFilters) -> tuple[list[str], Any]:
     import numpy as np
 
     from knowledge.chroma import answering
     from knowledge.store import require_current
 
-    index.refresh()
-    key = (id(index.store), index.version, filters.model_dump_json())
-    with _LOCK:
-        if key in _VECTORS:
-            return (key, *_VECTORS[key])
     collection = index.store.collection(require_current(index.store))
     with answering(index.chroma_url) if index.chroma_url else nullcontext():
         found = collection.get(where=filters.chroma_where(), include=["embeddings", "metadatas"])
@@ -76,10 +71,5 @@ def _vectors(index: KnowledgeIndex, filters: SearchFilters) -> tuple[_Key, list[
         for m, e in zip(found["metadatas"], found["embeddings"], strict=True)
         if m["ref"] in at  # a hidden document's sections are not searched
     ]
-    docs = [d for d, _ in kept]
     rows = np.asarray([e for _, e in kept], dtype=np.float32).reshape(len(kept), -1)
-    with _LOCK:
-        if len(_VECTORS) >= 8:
-            _VECTORS.clear()  # versions and filters come and go: a few are enough
-        _VECTORS[key] = (docs, rows)
-    return key, docs, rows
+    return [d for d, _ in kept], rows
