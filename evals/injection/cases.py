@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from evals.injection.payloads import ATTACKS, BENIGN, OBFUSCATED, OBFUSCATIONS, Payload
+from evals.injection.obfuscations import OBFUSCATIONS
+from evals.injection.payloads import ATTACKS, BENIGN, OBFUSCATED, Payload
 
 CASES_FILE = Path(__file__).with_name("cases.jsonl")
 CARRIERS = ("crm", "transcript", "upstream", "knowledge")
